@@ -1,0 +1,113 @@
+use std::fmt;
+use std::ops::{Add, AddAssign, Sub};
+
+/// A point on the simulation clock, or a span of it, in whole milliseconds.
+///
+/// Integer time makes event order exact and reproducible: two events scheduled for the same
+/// instant compare equal on every platform, and ties are then broken by insertion order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SimTime(pub u64);
+
+impl SimTime {
+    pub const ZERO: SimTime = SimTime(0);
+    pub const MAX: SimTime = SimTime(u64::MAX);
+
+    pub const MS_PER_SECOND: u64 = 1_000;
+    pub const MS_PER_MINUTE: u64 = 60_000;
+    pub const MS_PER_HOUR: u64 = 3_600_000;
+    pub const MS_PER_DAY: u64 = 86_400_000;
+
+    pub const fn from_millis(ms: u64) -> Self {
+        SimTime(ms)
+    }
+
+    pub const fn from_secs(s: u64) -> Self {
+        SimTime(s * Self::MS_PER_SECOND)
+    }
+
+    pub const fn from_mins(m: u64) -> Self {
+        SimTime(m * Self::MS_PER_MINUTE)
+    }
+
+    pub const fn from_hours(h: u64) -> Self {
+        SimTime(h * Self::MS_PER_HOUR)
+    }
+
+    /// Rounds a non-negative duration in milliseconds to the clock's resolution.
+    ///
+    /// Negative and NaN inputs become zero, and values beyond the clock saturate: sampled
+    /// durations come from distributions that may in principle return such values.
+    pub fn from_millis_f64(ms: f64) -> Self {
+        if ms.is_nan() || ms <= 0.0 {
+            SimTime(0)
+        } else if ms >= u64::MAX as f64 {
+            SimTime::MAX
+        } else {
+            SimTime(ms.round() as u64)
+        }
+    }
+
+    pub const fn as_millis(self) -> u64 {
+        self.0
+    }
+
+    pub fn as_secs_f64(self) -> f64 {
+        self.0 as f64 / Self::MS_PER_SECOND as f64
+    }
+
+    pub fn as_mins_f64(self) -> f64 {
+        self.0 as f64 / Self::MS_PER_MINUTE as f64
+    }
+
+    pub fn as_hours_f64(self) -> f64 {
+        self.0 as f64 / Self::MS_PER_HOUR as f64
+    }
+
+    /// Saturating difference: the span from `earlier` to `self`, zero if `earlier` is later.
+    pub const fn since(self, earlier: SimTime) -> SimTime {
+        SimTime(self.0.saturating_sub(earlier.0))
+    }
+}
+
+impl Add for SimTime {
+    type Output = SimTime;
+    fn add(self, rhs: SimTime) -> SimTime {
+        SimTime(self.0.saturating_add(rhs.0))
+    }
+}
+
+impl AddAssign for SimTime {
+    fn add_assign(&mut self, rhs: SimTime) {
+        *self = *self + rhs;
+    }
+}
+
+impl Sub for SimTime {
+    type Output = SimTime;
+    fn sub(self, rhs: SimTime) -> SimTime {
+        self.since(rhs)
+    }
+}
+
+impl fmt::Display for SimTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}ms", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_and_saturation() {
+        assert_eq!(SimTime::from_millis_f64(1.4), SimTime(1));
+        assert_eq!(SimTime::from_millis_f64(1.5), SimTime(2));
+        assert_eq!(SimTime::from_millis_f64(-3.0), SimTime(0));
+        assert_eq!(SimTime::from_millis_f64(f64::NAN), SimTime(0));
+        assert_eq!(SimTime::from_millis_f64(f64::INFINITY), SimTime::MAX);
+        assert_eq!(SimTime::MAX + SimTime(5), SimTime::MAX);
+        assert_eq!(SimTime(3) - SimTime(5), SimTime(0));
+        assert_eq!(SimTime::from_hours(2).as_mins_f64(), 120.0);
+    }
+}

@@ -1,0 +1,93 @@
+//! Experiments: many replications of a scenario, run in parallel, summarised with
+//! confidence intervals.
+//!
+//! Replication `r` is seeded from (master seed, r) alone, results are collected in
+//! replication order and every float is summed sequentially in that order, so a report is
+//! bit-identical whatever the number of threads.
+
+mod report;
+
+use bordersim_model::{CompiledScenario, ModelError, ReplicationStats, Scenario, VehicleCounts, run_replication};
+use rayon::prelude::*;
+
+pub use report::{ClassReport, DelayStats, Performance, QueueLengthStats, Report, StationReport, SystemReport, summarise};
+
+/// How to run a scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunOptions {
+    pub replications: u32,
+    pub seed: u64,
+    /// Worker threads; `None` uses every core.
+    pub threads: Option<usize>,
+}
+
+impl RunOptions {
+    /// The scenario's own defaults.
+    pub fn from_scenario(scenario: &Scenario) -> Self {
+        RunOptions {
+            replications: scenario.replications,
+            seed: scenario.seed,
+            threads: None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExperimentError {
+    #[error("at least one replication is needed")]
+    NoReplications,
+    #[error("cannot start {threads} worker threads: {reason}")]
+    ThreadPool { threads: usize, reason: String },
+    #[error("the scenario cannot be prepared for simulation: {0}")]
+    Model(ModelError),
+    /// A vehicle was created or lost by the engine: a bug, never a property of the input.
+    #[error(
+        "replication {replication} broke vehicle conservation ({counts:?}); this is a bug in bordersim, please report it with the scenario file"
+    )]
+    ConservationViolated {
+        replication: u64,
+        counts: VehicleCounts,
+    },
+}
+
+/// The raw replications and their summary.
+#[derive(Debug)]
+pub struct Outcome {
+    pub replications: Vec<ReplicationStats>,
+    pub report: Report,
+}
+
+/// Runs `options.replications` replications of `scenario` and summarises them.
+pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Outcome, ExperimentError> {
+    if options.replications == 0 {
+        return Err(ExperimentError::NoReplications);
+    }
+    let model = CompiledScenario::new(scenario).map_err(ExperimentError::Model)?;
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = options.threads {
+        builder = builder.num_threads(n.max(1));
+    }
+    let pool = builder.build().map_err(|e| ExperimentError::ThreadPool {
+        threads: options.threads.unwrap_or(0),
+        reason: e.to_string(),
+    })?;
+    let replications: Vec<ReplicationStats> = pool.install(|| {
+        (0..u64::from(options.replications))
+            .into_par_iter()
+            .map(|r| run_replication(&model, options.seed, r))
+            .collect()
+    });
+    for rep in &replications {
+        if !rep.vehicles.is_conserved() {
+            return Err(ExperimentError::ConservationViolated {
+                replication: rep.replication,
+                counts: rep.vehicles,
+            });
+        }
+    }
+    let report = summarise(scenario, options.seed, &replications);
+    Ok(Outcome {
+        replications,
+        report,
+    })
+}

@@ -1,0 +1,282 @@
+//! Service-time distributions, as the user states them and as the engine samples them.
+
+use rand::Rng;
+use rand_distr::{Distribution, Exp, Gamma, LogNormal, Triangular, Uniform};
+
+/// A service-time distribution. Every parameter is a duration in milliseconds (as `f64`, so
+/// sub-millisecond means are representable; samples are rounded to the clock's 1 ms).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ServiceDist {
+    Exponential { mean_ms: f64 },
+    Deterministic { value_ms: f64 },
+    Uniform { min_ms: f64, max_ms: f64 },
+    Triangular { min_ms: f64, mode_ms: f64, max_ms: f64 },
+    /// Parameterised by its mean and coefficient of variation, as field data usually are.
+    LogNormal { mean_ms: f64, cv: f64 },
+    /// Parameterised by its mean and coefficient of variation (shape = 1/cv²).
+    Gamma { mean_ms: f64, cv: f64 },
+    /// Resamples the observed values with equal probability.
+    Empirical { values_ms: Vec<f64> },
+}
+
+/// Why a distribution's parameters are unusable. The message says which parameter and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DistError(pub String);
+
+impl std::fmt::Display for DistError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DistError {}
+
+fn positive(name: &str, v: f64) -> Result<(), DistError> {
+    if v.is_finite() && v > 0.0 {
+        Ok(())
+    } else {
+        Err(DistError(format!("{name} must be a positive duration, got {v} ms")))
+    }
+}
+
+fn non_negative(name: &str, v: f64) -> Result<(), DistError> {
+    if v.is_finite() && v >= 0.0 {
+        Ok(())
+    } else {
+        Err(DistError(format!("{name} must not be negative, got {v} ms")))
+    }
+}
+
+impl ServiceDist {
+    /// The distribution's name as written in configs.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ServiceDist::Exponential { .. } => "exponential",
+            ServiceDist::Deterministic { .. } => "deterministic",
+            ServiceDist::Uniform { .. } => "uniform",
+            ServiceDist::Triangular { .. } => "triangular",
+            ServiceDist::LogNormal { .. } => "lognormal",
+            ServiceDist::Gamma { .. } => "gamma",
+            ServiceDist::Empirical { .. } => "empirical",
+        }
+    }
+
+    /// Checks the parameters; the engine relies on this having passed.
+    pub fn validate(&self) -> Result<(), DistError> {
+        match self {
+            ServiceDist::Exponential { mean_ms } => positive("mean", *mean_ms),
+            ServiceDist::Deterministic { value_ms } => non_negative("value", *value_ms),
+            ServiceDist::Uniform { min_ms, max_ms } => {
+                non_negative("min", *min_ms)?;
+                non_negative("max", *max_ms)?;
+                if min_ms > max_ms {
+                    return Err(DistError(format!(
+                        "min ({min_ms} ms) must not exceed max ({max_ms} ms)"
+                    )));
+                }
+                Ok(())
+            }
+            ServiceDist::Triangular {
+                min_ms,
+                mode_ms,
+                max_ms,
+            } => {
+                non_negative("min", *min_ms)?;
+                non_negative("mode", *mode_ms)?;
+                non_negative("max", *max_ms)?;
+                if !(min_ms <= mode_ms && mode_ms <= max_ms) {
+                    return Err(DistError(format!(
+                        "need min <= mode <= max, got {min_ms} <= {mode_ms} <= {max_ms} ms"
+                    )));
+                }
+                Ok(())
+            }
+            ServiceDist::LogNormal { mean_ms, cv } | ServiceDist::Gamma { mean_ms, cv } => {
+                positive("mean", *mean_ms)?;
+                if !(cv.is_finite() && *cv >= 0.0) {
+                    return Err(DistError(format!("cv must be zero or positive, got {cv}")));
+                }
+                Ok(())
+            }
+            ServiceDist::Empirical { values_ms } => {
+                if values_ms.is_empty() {
+                    return Err(DistError("values must hold at least one observation".into()));
+                }
+                for v in values_ms {
+                    non_negative("every value", *v)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The exact mean, in milliseconds.
+    pub fn mean_ms(&self) -> f64 {
+        match self {
+            ServiceDist::Exponential { mean_ms }
+            | ServiceDist::LogNormal { mean_ms, .. }
+            | ServiceDist::Gamma { mean_ms, .. } => *mean_ms,
+            ServiceDist::Deterministic { value_ms } => *value_ms,
+            ServiceDist::Uniform { min_ms, max_ms } => (min_ms + max_ms) / 2.0,
+            ServiceDist::Triangular {
+                min_ms,
+                mode_ms,
+                max_ms,
+            } => (min_ms + mode_ms + max_ms) / 3.0,
+            ServiceDist::Empirical { values_ms } => {
+                values_ms.iter().sum::<f64>() / values_ms.len() as f64
+            }
+        }
+    }
+
+    /// The squared coefficient of variation (variance / mean²), used by the
+    /// Pollaczek–Khinchine checks and the unstable-load report.
+    pub fn scv(&self) -> f64 {
+        let m = self.mean_ms();
+        if m == 0.0 {
+            return 0.0;
+        }
+        let var = match self {
+            ServiceDist::Exponential { mean_ms } => mean_ms * mean_ms,
+            ServiceDist::Deterministic { .. } => 0.0,
+            ServiceDist::Uniform { min_ms, max_ms } => (max_ms - min_ms).powi(2) / 12.0,
+            ServiceDist::Triangular {
+                min_ms: a,
+                mode_ms: c,
+                max_ms: b,
+            } => (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0,
+            ServiceDist::LogNormal { mean_ms, cv } | ServiceDist::Gamma { mean_ms, cv } => {
+                (mean_ms * cv).powi(2)
+            }
+            ServiceDist::Empirical { values_ms } => {
+                values_ms.iter().map(|v| (v - m).powi(2)).sum::<f64>() / values_ms.len() as f64
+            }
+        };
+        var / (m * m)
+    }
+
+    /// Builds the sampler. Fails only where [`ServiceDist::validate`] fails.
+    pub fn sampler(&self) -> Result<Sampler, DistError> {
+        self.validate()?;
+        let bad = |e: &dyn std::fmt::Display| DistError(format!("{}: {e}", self.kind()));
+        Ok(match self {
+            ServiceDist::Exponential { mean_ms } => {
+                Sampler::Exponential(Exp::new(1.0 / mean_ms).map_err(|e| bad(&e))?)
+            }
+            ServiceDist::Deterministic { value_ms } => Sampler::Constant(*value_ms),
+            ServiceDist::Uniform { min_ms, max_ms } => {
+                if min_ms == max_ms {
+                    Sampler::Constant(*min_ms)
+                } else {
+                    Sampler::Uniform(Uniform::new(*min_ms, *max_ms).map_err(|e| bad(&e))?)
+                }
+            }
+            ServiceDist::Triangular {
+                min_ms,
+                mode_ms,
+                max_ms,
+            } => {
+                if min_ms == max_ms {
+                    Sampler::Constant(*min_ms)
+                } else {
+                    Sampler::Triangular(
+                        Triangular::new(*min_ms, *max_ms, *mode_ms).map_err(|e| bad(&e))?,
+                    )
+                }
+            }
+            ServiceDist::LogNormal { mean_ms, cv } => {
+                if *cv == 0.0 {
+                    Sampler::Constant(*mean_ms)
+                } else {
+                    let sigma2 = (1.0 + cv * cv).ln();
+                    let mu = mean_ms.ln() - sigma2 / 2.0;
+                    Sampler::LogNormal(LogNormal::new(mu, sigma2.sqrt()).map_err(|e| bad(&e))?)
+                }
+            }
+            ServiceDist::Gamma { mean_ms, cv } => {
+                if *cv == 0.0 {
+                    Sampler::Constant(*mean_ms)
+                } else {
+                    let shape = 1.0 / (cv * cv);
+                    Sampler::Gamma(Gamma::new(shape, mean_ms / shape).map_err(|e| bad(&e))?)
+                }
+            }
+            ServiceDist::Empirical { values_ms } => Sampler::Empirical(values_ms.clone()),
+        })
+    }
+}
+
+/// A ready-to-draw distribution (parameters precomputed once, not per sample).
+#[derive(Clone, Debug)]
+pub enum Sampler {
+    Constant(f64),
+    Exponential(Exp<f64>),
+    Uniform(Uniform<f64>),
+    Triangular(Triangular<f64>),
+    LogNormal(LogNormal<f64>),
+    Gamma(Gamma<f64>),
+    Empirical(Vec<f64>),
+}
+
+impl Sampler {
+    /// One draw, in milliseconds (not yet rounded).
+    #[inline]
+    pub fn sample_ms<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match self {
+            Sampler::Constant(v) => *v,
+            Sampler::Exponential(d) => d.sample(rng),
+            Sampler::Uniform(d) => d.sample(rng),
+            Sampler::Triangular(d) => d.sample(rng),
+            Sampler::LogNormal(d) => d.sample(rng),
+            Sampler::Gamma(d) => d.sample(rng),
+            Sampler::Empirical(values) => {
+                // Lemire-free but unbiased enough: 53-bit uniform times n, n is small.
+                let u = (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+                values[((u * values.len() as f64) as usize).min(values.len() - 1)]
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bordersim_des::stage_rng;
+
+    fn sample_mean_and_scv(d: &ServiceDist, n: u32) -> (f64, f64) {
+        let s = d.sampler().unwrap();
+        let mut rng = stage_rng(7, 0);
+        let xs: Vec<f64> = (0..n).map(|_| s.sample_ms(&mut rng)).collect();
+        let m = xs.iter().sum::<f64>() / n as f64;
+        let v = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1) as f64;
+        (m, v / (m * m))
+    }
+
+    #[test]
+    fn sample_moments_match_stated_moments() {
+        let cases = [
+            ServiceDist::Exponential { mean_ms: 120_000.0 },
+            ServiceDist::Deterministic { value_ms: 60_000.0 },
+            ServiceDist::Uniform { min_ms: 60_000.0, max_ms: 180_000.0 },
+            ServiceDist::Triangular { min_ms: 60_000.0, mode_ms: 90_000.0, max_ms: 240_000.0 },
+            ServiceDist::LogNormal { mean_ms: 120_000.0, cv: 0.6 },
+            ServiceDist::Gamma { mean_ms: 120_000.0, cv: 0.5 },
+            ServiceDist::Empirical { values_ms: vec![30_000.0, 60_000.0, 150_000.0] },
+        ];
+        for d in &cases {
+            let (m, scv) = sample_mean_and_scv(d, 400_000);
+            assert!((m - d.mean_ms()).abs() / d.mean_ms() < 0.01, "{d:?}: mean {m}");
+            assert!((scv - d.scv()).abs() < 0.02 + 0.03 * d.scv(), "{d:?}: scv {scv} vs {}", d.scv());
+        }
+    }
+
+    #[test]
+    fn invalid_parameters_are_rejected() {
+        assert!(ServiceDist::Exponential { mean_ms: 0.0 }.validate().is_err());
+        assert!(ServiceDist::Uniform { min_ms: 5.0, max_ms: 1.0 }.validate().is_err());
+        assert!(ServiceDist::Triangular { min_ms: 1.0, mode_ms: 9.0, max_ms: 5.0 }.validate().is_err());
+        assert!(ServiceDist::LogNormal { mean_ms: 1.0, cv: -1.0 }.validate().is_err());
+        assert!(ServiceDist::Empirical { values_ms: vec![] }.validate().is_err());
+        assert!(ServiceDist::Deterministic { value_ms: f64::NAN }.validate().is_err());
+    }
+}

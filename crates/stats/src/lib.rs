@@ -1,0 +1,15 @@
+//! Statistics whose memory does not grow with the number of observations.
+//!
+//! - [`Tally`]: observations of a duration (ms) — exact count, sum, min, max and an
+//!   HdrHistogram for percentiles; mergeable across replications.
+//! - [`TimeWeighted`]: a level that changes over time (queue length, busy servers) and its
+//!   time-weighted mean and maximum.
+//! - [`MeanCi`]: a mean across replications with its 95% Student-t half-width.
+
+mod summary;
+mod tally;
+mod time_weighted;
+
+pub use summary::{MeanCi, student_t_quantile_975};
+pub use tally::{Percentiles, Tally};
+pub use time_weighted::TimeWeighted;

@@ -1,0 +1,126 @@
+//! Shared fixtures for the workspace tests: textbook queueing models built in code, and the
+//! exact answers queueing theory gives for them.
+
+use bordersim_des::SimTime;
+use bordersim_model::{
+    ArrivalProcess, ClassFilter, ClassId, Crossing, Route, Scenario, ServiceDist, Source,
+    Station, StationId, Target, VehicleClass,
+};
+
+/// A single station with `servers` servers fed by Poisson arrivals at `rate_per_min`.
+pub fn single_station(
+    rate_per_min: f64,
+    servers: u32,
+    service: ServiceDist,
+    horizon: SimTime,
+    warmup: SimTime,
+) -> Scenario {
+    let station = Station {
+        id: "server".into(),
+        servers,
+        service: vec![Some(service)],
+        routes: vec![],
+    };
+    let source = Source {
+        id: "arrivals".into(),
+        class: ClassId(0),
+        arrivals: ArrivalProcess::Poisson {
+            rate_per_hour: rate_per_min * 60.0,
+        },
+        entry: StationId(0),
+    };
+    Scenario {
+        name: format!("single station, {servers} servers"),
+        classes: vec![VehicleClass {
+            id: "customer".into(),
+        }],
+        crossing: Crossing::new("queue", 1, vec![station], vec![source])
+            .expect("a valid single-station model"),
+        horizon,
+        warmup,
+        replications: 1,
+        seed: 1,
+    }
+}
+
+/// Model 2 of DESIGN.md §7: Poisson(1/min) → A (2 servers, Exp mean 1.5 min) → with
+/// p = 0.3 to B (1 server, Exp mean 2 min), else exit.
+pub fn jackson(horizon: SimTime, warmup: SimTime) -> Scenario {
+    let exp = |mins: f64| {
+        Some(ServiceDist::Exponential {
+            mean_ms: mins * 60_000.0,
+        })
+    };
+    let a = Station {
+        id: "A".into(),
+        servers: 2,
+        service: vec![exp(1.5)],
+        routes: vec![
+            Route {
+                classes: ClassFilter::All,
+                to: Target::Station(StationId(1)),
+                probability: 0.3,
+            },
+            Route {
+                classes: ClassFilter::All,
+                to: Target::Exit,
+                probability: 0.7,
+            },
+        ],
+    };
+    let b = Station {
+        id: "B".into(),
+        servers: 1,
+        service: vec![exp(2.0)],
+        routes: vec![],
+    };
+    let source = Source {
+        id: "arrivals".into(),
+        class: ClassId(0),
+        arrivals: ArrivalProcess::Poisson {
+            rate_per_hour: 60.0,
+        },
+        entry: StationId(0),
+    };
+    Scenario {
+        name: "jackson".into(),
+        classes: vec![VehicleClass {
+            id: "customer".into(),
+        }],
+        crossing: Crossing::new("jackson", 1, vec![a, b], vec![source])
+            .expect("a valid Jackson network"),
+        horizon,
+        warmup,
+        replications: 1,
+        seed: 1,
+    }
+}
+
+/// Erlang C: probability that an arrival waits in M/M/c with offered load `a = λ/μ`.
+pub fn erlang_c(servers: u32, a: f64) -> f64 {
+    let c = f64::from(servers);
+    let rho = a / c;
+    let mut term = 1.0;
+    let mut sum = 0.0;
+    for k in 0..servers {
+        if k > 0 {
+            term *= a / f64::from(k);
+        }
+        sum += term;
+    }
+    let last = term * a / c;
+    let top = last / (1.0 - rho);
+    top / (sum + top)
+}
+
+/// Exact mean wait in queue of M/M/c (same unit as `1/mu`).
+pub fn mmc_wq(lambda: f64, mu: f64, servers: u32) -> f64 {
+    erlang_c(servers, lambda / mu) / (f64::from(servers) * mu - lambda)
+}
+
+/// Pollaczek–Khinchine mean wait in queue of M/G/1, given the service mean and squared
+/// coefficient of variation.
+pub fn mg1_wq(lambda: f64, mean_service: f64, scv: f64) -> f64 {
+    let rho = lambda * mean_service;
+    rho * mean_service * (1.0 + scv) / (2.0 * (1.0 - rho))
+}
