@@ -68,19 +68,20 @@ impl RandomStreams {
     }
 }
 
-/// The generator for stage `stage` of the entity whose own seed is `entity_seed`.
+/// The generator for sub-stream `index` of the entity whose own seed is `entity_seed` (one
+/// sub-stream per stage an entity goes through).
 #[inline]
-pub fn stage_rng(entity_seed: u64, stage: u32) -> StageRng {
+pub fn stage_rng(entity_seed: u64, index: u64) -> StageRng {
     StageRng::seed_from_u64(mix64(
-        entity_seed ^ u64::from(stage).wrapping_mul(0xd1b5_4a32_d192_ed03),
+        entity_seed ^ index.wrapping_mul(0xd1b5_4a32_d192_ed03),
     ))
 }
 
 impl RandomStreams {
     /// See [`stage_rng`]; offered here so callers need only this type.
     #[inline]
-    pub fn stage(entity_seed: u64, stage: u32) -> StageRng {
-        stage_rng(entity_seed, stage)
+    pub fn stage(entity_seed: u64, index: u64) -> StageRng {
+        stage_rng(entity_seed, index)
     }
 }
 

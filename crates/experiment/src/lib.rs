@@ -10,7 +10,11 @@ mod report;
 use bordersim_model::{CompiledScenario, ModelError, ReplicationStats, Scenario, VehicleCounts, run_replication};
 use rayon::prelude::*;
 
-pub use report::{ClassReport, DelayStats, Performance, QueueLengthStats, Report, StationReport, SystemReport, summarise};
+pub use report::{
+    ChannelShare, ClassReport, DelayStats, DirectionReport, HourlyProfile, LaneGroupReport,
+    Performance, QueueLengthStats, Report, SpillbackReport, StationReport, SystemReport,
+    TrsInterval, TrsReport, VehicleReport, summarise,
+};
 
 /// How to run a scenario.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

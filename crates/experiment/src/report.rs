@@ -1,7 +1,7 @@
 //! The summary of an experiment: the JSON output contract (DESIGN.md §5). Field names are a
 //! contract other tools rely on: add fields freely, rename none. All times in seconds.
 
-use bordersim_model::{ReplicationStats, Scenario, VehicleCounts};
+use bordersim_model::{Cells, Channel, ClassId, ReplicationStats, Scenario, VehicleCounts};
 use bordersim_stats::{MeanCi, Tally};
 use serde::Serialize;
 
@@ -21,6 +21,10 @@ pub struct DelayStats {
     pub min_s: Option<f64>,
     /// Observations behind these statistics, over all replications.
     pub count: u64,
+    /// FHWA buffer time: p95 − mean, the extra time to allow to be on time 95% of the time.
+    pub buffer_time_s: Option<f64>,
+    /// FHWA buffer index: buffer time / mean.
+    pub buffer_index: Option<f64>,
 }
 
 impl DelayStats {
@@ -34,8 +38,10 @@ impl DelayStats {
         let ci = MeanCi::from_samples(&means);
         let s = |ms: f64| ms / 1000.0;
         let pct = merged.percentiles();
+        let mean_s = ci.map(|c| s(c.mean));
+        let buffer_time_s = mean_s.zip(pct).map(|(m, p)| s(p.p95_ms) - m);
         DelayStats {
-            mean_s: ci.map(|c| s(c.mean)),
+            mean_s,
             p50_s: pct.map(|p| s(p.p50_ms)),
             p90_s: pct.map(|p| s(p.p90_ms)),
             p95_s: pct.map(|p| s(p.p95_ms)),
@@ -44,6 +50,10 @@ impl DelayStats {
             ci95_s: ci.and_then(|c| c.half_width_95).map(s),
             min_s: merged.min_ms().map(|v| s(v as f64)),
             count: merged.count(),
+            buffer_time_s,
+            buffer_index: buffer_time_s
+                .zip(mean_s)
+                .and_then(|(b, m)| (m > 0.0).then(|| b / m)),
         }
     }
 }
@@ -57,22 +67,60 @@ pub struct QueueLengthStats {
     pub max: u64,
 }
 
+/// One lane group of a station.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LaneGroupReport {
+    pub id: String,
+    /// Most lanes ever open at once.
+    pub servers_max: u32,
+    /// Mean lanes open by schedule over the observation window.
+    pub servers_mean: f64,
+    /// Staffed lane-hours per replication (mean): open lanes, plus lanes finishing a vehicle
+    /// after closing.
+    pub lane_hours: f64,
+    /// Busy time / staffed time.
+    pub utilization: f64,
+    /// Vehicles served per replication (mean).
+    pub served: f64,
+}
+
+/// What happened upstream of a station whose queue was full.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SpillbackReport {
+    /// Vehicles that waited upstream (all replications).
+    pub vehicles: u64,
+    /// Vehicles that left unserved (all replications).
+    pub balked: u64,
+    /// Time spent upstream, outside the facility.
+    pub time_outside: DelayStats,
+    /// Time-weighted mean and largest length of the upstream queue, km.
+    pub queue_km_mean: f64,
+    pub queue_km_max: f64,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StationReport {
     pub id: String,
     pub crossing: String,
+    pub direction: String,
+    /// Most servers ever open at once.
     pub servers: u32,
     pub wait: DelayStats,
-    /// Time-weighted busy servers / open servers (mean over replications).
+    /// Time at this stage: end of queue to end of service.
+    pub stage: DelayStats,
+    /// Time-weighted busy servers / staffed servers (mean over replications).
     pub utilization: f64,
     pub utilization_ci95: Option<f64>,
     /// Vehicles served per hour of the observation window (mean over replications).
     pub throughput_per_h: f64,
     pub queue_length: QueueLengthStats,
-    /// Offered load per server from the traffic equations (≥ 1: unstable).
+    /// Offered load per open server from the traffic equations, averaged over the week
+    /// (≥ 1: unstable).
     pub offered_load: f64,
     /// Staffed server-hours per replication (mean).
     pub lane_hours: f64,
+    pub lane_groups: Vec<LaneGroupReport>,
+    pub spillback: SpillbackReport,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -82,11 +130,62 @@ pub struct ClassReport {
     /// Vehicles of this class that left during the observation windows (all replications).
     pub count: u64,
     pub arrived: u64,
+    pub balked: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DirectionReport {
+    pub id: String,
+    pub arrived: u64,
+    pub departed: u64,
+    /// Arrival to exit.
+    pub time_in_system: DelayStats,
+    /// Arrival to release (TRS).
+    pub release: DelayStats,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SystemReport {
     pub time_in_system: DelayStats,
+    pub release: DelayStats,
+}
+
+/// One interval of the Time Release Study, for one segment of vehicles.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TrsInterval {
+    /// A station id (time at that stage), `arrival_to_release` or `arrival_to_exit`.
+    pub interval: String,
+    /// `all`, `class`, `direction`, `channel` or `programme`.
+    pub dimension: String,
+    /// The segment: a class, direction, channel or programme id (`all` for everyone).
+    pub segment: String,
+    pub stats: DelayStats,
+}
+
+/// Arrival-to-release time by hour of arrival.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HourlyProfile {
+    pub direction: String,
+    pub hour: u8,
+    pub count: u64,
+    pub mean_s: Option<f64>,
+    pub p95_s: Option<f64>,
+}
+
+/// The share of each risk channel among arrivals that left.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ChannelShare {
+    pub channel: String,
+    pub count: u64,
+    pub share: f64,
+}
+
+/// The report in the shape of a WCO Time Release Study.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TrsReport {
+    pub intervals: Vec<TrsInterval>,
+    pub hourly: Vec<HourlyProfile>,
+    pub channels: Vec<ChannelShare>,
 }
 
 /// Wall-clock measurements, filled in by the program that timed the run.
@@ -131,7 +230,9 @@ pub struct Report {
     pub vehicles: VehicleReport,
     pub stations: Vec<StationReport>,
     pub classes: Vec<ClassReport>,
+    pub directions: Vec<DirectionReport>,
     pub system: SystemReport,
+    pub trs: TrsReport,
     /// Events processed over all replications (warm-up included).
     pub events: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -142,71 +243,236 @@ fn mean_ci(samples: &[f64]) -> (f64, Option<f64>) {
     MeanCi::from_samples(samples).map_or((0.0, None), |c| (c.mean, c.half_width_95))
 }
 
+fn mean(samples: impl IntoIterator<Item = f64>) -> f64 {
+    let v: Vec<f64> = samples.into_iter().collect();
+    mean_ci(&v).0
+}
+
+/// Per replication, the merge of the cells `keep` selects.
+fn per_rep(reps: &[ReplicationStats], cells: impl Fn(&ReplicationStats) -> &Cells, keep: impl Fn(usize) -> bool) -> Vec<Tally> {
+    reps.iter().map(|r| cells(r).merged(&keep)).collect()
+}
+
+fn delay(reps: &[ReplicationStats], cells: impl Fn(&ReplicationStats) -> &Cells, keep: impl Fn(usize) -> bool) -> DelayStats {
+    DelayStats::from_tallies(&per_rep(reps, cells, keep))
+}
+
+fn station_report(scenario: &Scenario, reps: &[ReplicationStats], i: usize, offered_load: f64) -> StationReport {
+    let crossing = &scenario.crossing;
+    let st = &crossing.stations()[i];
+    let mut utilization = Vec::with_capacity(reps.len());
+    let mut throughput = Vec::with_capacity(reps.len());
+    let mut queue_mean = Vec::with_capacity(reps.len());
+    let mut lane_hours = Vec::with_capacity(reps.len());
+    let mut queue_max = 0;
+    let mut km_mean = Vec::with_capacity(reps.len());
+    let mut km_max: u64 = 0;
+    for r in reps {
+        let s = &r.stations[i];
+        let end = r.window_end_ms;
+        let staffed = s.staffed_area(end);
+        let busy = s.busy_servers.area_until(end);
+        utilization.push(if staffed == 0 { 0.0 } else { busy as f64 / staffed as f64 });
+        let hours = r.window_hours();
+        throughput.push(if hours > 0.0 { s.served as f64 / hours } else { 0.0 });
+        queue_mean.push(s.queue_length.mean_until(end));
+        lane_hours.push(staffed as f64 / 3_600_000.0);
+        queue_max = queue_max.max(s.queue_length.max());
+        km_mean.push(s.outside_length_cm.mean_until(end) / 100_000.0);
+        km_max = km_max.max(s.outside_length_cm.max());
+    }
+    let (utilization, utilization_ci95) = mean_ci(&utilization);
+    let (queue_mean, queue_ci95) = mean_ci(&queue_mean);
+    let lane_groups = st
+        .lanes
+        .iter()
+        .enumerate()
+        .map(|(g, group)| LaneGroupReport {
+            id: group.id.clone(),
+            servers_max: group.schedule.max(),
+            servers_mean: mean(reps.iter().map(|r| r.stations[i].lanes[g].open.mean_until(r.window_end_ms))),
+            lane_hours: mean(reps.iter().map(|r| r.stations[i].lanes[g].staffed.area_until(r.window_end_ms) as f64 / 3_600_000.0)),
+            utilization: mean(reps.iter().map(|r| {
+                let l = &r.stations[i].lanes[g];
+                let staffed = l.staffed.area_until(r.window_end_ms);
+                if staffed == 0 { 0.0 } else { l.busy.area_until(r.window_end_ms) as f64 / staffed as f64 }
+            })),
+            served: mean(reps.iter().map(|r| r.stations[i].lanes[g].served as f64)),
+        })
+        .collect();
+    let outside: Vec<Tally> = reps.iter().map(|r| r.stations[i].time_outside.clone()).collect();
+    StationReport {
+        id: st.id.clone(),
+        crossing: crossing.name.clone(),
+        direction: scenario.population().directions[st.direction.index()].id.clone(),
+        servers: st.max_servers(),
+        wait: delay(reps, |r| &r.stations[i].wait, |_| true),
+        stage: delay(reps, |r| &r.stations[i].stage, |_| true),
+        utilization,
+        utilization_ci95,
+        throughput_per_h: mean_ci(&throughput).0,
+        queue_length: QueueLengthStats {
+            mean: queue_mean,
+            ci95: queue_ci95,
+            max: queue_max,
+        },
+        offered_load,
+        lane_hours: mean_ci(&lane_hours).0,
+        lane_groups,
+        spillback: SpillbackReport {
+            vehicles: reps.iter().map(|r| r.stations[i].spilled).sum(),
+            balked: reps.iter().map(|r| r.stations[i].balked).sum(),
+            time_outside: DelayStats::from_tallies(&outside),
+            queue_km_mean: mean_ci(&km_mean).0,
+            queue_km_max: km_max as f64 / 100_000.0,
+        },
+    }
+}
+
+fn stage_cells(station: usize) -> impl Fn(&ReplicationStats) -> &Cells {
+    move |r| &r.stations[station].stage
+}
+
+/// The TRS interval table: every stage and the two whole-crossing intervals, for everyone and
+/// by class, direction, channel and programme. Segments without observations are left out.
+fn trs_intervals(scenario: &Scenario, reps: &[ReplicationStats]) -> Vec<TrsInterval> {
+    let population = scenario.population();
+    let Some(shape) = reps.first().map(|r| r.shape) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut push = |interval: &str, dimension: &str, segment: &str, stats: DelayStats| {
+        if stats.count > 0 {
+            out.push(TrsInterval {
+                interval: interval.to_string(),
+                dimension: dimension.to_string(),
+                segment: segment.to_string(),
+                stats,
+            });
+        }
+    };
+    for (i, st) in scenario.crossing.stations().iter().enumerate() {
+        let cells = stage_cells(i);
+        let cells = &cells;
+        push(&st.id, "all", "all", delay(reps, cells, |_| true));
+        for (c, class) in population.classes.iter().enumerate() {
+            push(&st.id, "class", &class.id, delay(reps, cells, |k| shape.decode_station_cell(k).0.index() == c));
+        }
+        for ch in Channel::ALL {
+            push(&st.id, "channel", ch.name(), delay(reps, cells, |k| shape.decode_station_cell(k).2 == ch));
+        }
+        for (p, programme) in population.programmes.iter().enumerate() {
+            push(&st.id, "programme", &programme.id, delay(reps, cells, |k| shape.decode_station_cell(k).1.index() == p));
+        }
+    }
+    let release_from_exit = !scenario.crossing.stations().iter().any(|s| s.releases);
+    let system: [(&str, fn(&ReplicationStats) -> &Cells); 2] = [
+        ("arrival_to_release", |r| &r.release),
+        ("arrival_to_exit", |r| &r.exit),
+    ];
+    for (name, cells) in system {
+        // Without a releasing station, release is exit.
+        let cells: fn(&ReplicationStats) -> &Cells = if release_from_exit { |r| &r.exit } else { cells };
+        push(name, "all", "all", delay(reps, cells, |_| true));
+        for (c, class) in population.classes.iter().enumerate() {
+            push(name, "class", &class.id, delay(reps, cells, |k| shape.decode_system_cell(k).1.index() == c));
+        }
+        for (d, direction) in population.directions.iter().enumerate() {
+            push(name, "direction", &direction.id, delay(reps, cells, |k| shape.decode_system_cell(k).0.index() == d));
+        }
+        for ch in Channel::ALL {
+            push(name, "channel", ch.name(), delay(reps, cells, |k| shape.decode_system_cell(k).3 == ch));
+        }
+        for (p, programme) in population.programmes.iter().enumerate() {
+            push(name, "programme", &programme.id, delay(reps, cells, |k| shape.decode_system_cell(k).2.index() == p));
+        }
+    }
+    out
+}
+
 /// Summarises replications (in the order given) into the report.
 pub fn summarise(scenario: &Scenario, seed: u64, reps: &[ReplicationStats]) -> Report {
     let crossing = &scenario.crossing;
-    let loads = crossing.offered_loads();
-    let stations = crossing
-        .stations()
-        .iter()
-        .enumerate()
-        .map(|(i, st)| {
-            let waits: Vec<Tally> = reps.iter().map(|r| r.stations[i].wait()).collect();
-            let mut utilization = Vec::with_capacity(reps.len());
-            let mut throughput = Vec::with_capacity(reps.len());
-            let mut queue_mean = Vec::with_capacity(reps.len());
-            let mut lane_hours = Vec::with_capacity(reps.len());
-            let mut queue_max = 0;
-            for r in reps {
-                let s = &r.stations[i];
-                let end = r.window_end_ms;
-                let open = s.open_servers.area_until(end);
-                let busy = s.busy_servers.area_until(end);
-                utilization.push(if open == 0 { 0.0 } else { busy as f64 / open as f64 });
-                let hours = r.window_hours();
-                throughput.push(if hours > 0.0 { s.served as f64 / hours } else { 0.0 });
-                queue_mean.push(s.queue_length.mean_until(end));
-                lane_hours.push(open as f64 / 3_600_000.0);
-                queue_max = queue_max.max(s.queue_length.max());
-            }
-            let (utilization, utilization_ci95) = mean_ci(&utilization);
-            let (queue_mean, queue_ci95) = mean_ci(&queue_mean);
-            StationReport {
-                id: st.id.clone(),
-                crossing: crossing.name.clone(),
-                servers: st.servers,
-                wait: DelayStats::from_tallies(&waits),
-                utilization,
-                utilization_ci95,
-                throughput_per_h: mean_ci(&throughput).0,
-                queue_length: QueueLengthStats {
-                    mean: queue_mean,
-                    ci95: queue_ci95,
-                    max: queue_max,
-                },
-                offered_load: loads[i],
-                lane_hours: mean_ci(&lane_hours).0,
-            }
-        })
+    let population = scenario.population();
+    let loads = scenario.offered_loads();
+    let stations = (0..crossing.stations().len())
+        .map(|i| station_report(scenario, reps, i, loads[i]))
         .collect();
-    let classes = scenario
+    let release_cells: fn(&ReplicationStats) -> &Cells = if crossing.stations().iter().any(|s| s.releases) {
+        |r| &r.release
+    } else {
+        |r| &r.exit
+    };
+    let classes = population
         .classes
         .iter()
         .enumerate()
         .map(|(c, class)| {
             let tallies: Vec<Tally> = reps
                 .iter()
-                .map(|r| r.classes[c].time_in_system.clone())
+                .map(|r| r.class_time_in_system(ClassId(c as u16)))
                 .collect();
             ClassReport {
                 id: class.id.clone(),
                 time_in_system: DelayStats::from_tallies(&tallies),
                 count: reps.iter().map(|r| r.classes[c].departed).sum(),
                 arrived: reps.iter().map(|r| r.classes[c].arrived).sum(),
+                balked: reps.iter().map(|r| r.classes[c].balked).sum(),
             }
         })
         .collect();
+    let directions = population
+        .directions
+        .iter()
+        .enumerate()
+        .map(|(d, direction)| {
+            let in_direction = |r: &ReplicationStats, k: usize| r.shape.decode_system_cell(k).0.index() == d;
+            let exit: Vec<Tally> = reps.iter().map(|r| r.exit.merged(|k| in_direction(r, k))).collect();
+            let release: Vec<Tally> = reps.iter().map(|r| release_cells(r).merged(|k| in_direction(r, k))).collect();
+            DirectionReport {
+                id: direction.id.clone(),
+                arrived: reps.iter().map(|r| r.direction_arrivals[d]).sum(),
+                departed: exit.iter().map(Tally::count).sum(),
+                time_in_system: DelayStats::from_tallies(&exit),
+                release: DelayStats::from_tallies(&release),
+            }
+        })
+        .collect();
+    let mut hourly = Vec::new();
+    for (d, direction) in population.directions.iter().enumerate() {
+        for h in 0..24 {
+            let mut merged = Tally::new();
+            for r in reps {
+                if let Some(t) = r.release_by_hour.get(d * 24 + h) {
+                    merged.merge(t);
+                }
+            }
+            hourly.push(HourlyProfile {
+                direction: direction.id.clone(),
+                hour: h as u8,
+                count: merged.count(),
+                mean_s: merged.mean_ms().map(|m| m / 1000.0),
+                p95_s: merged.quantile_ms(0.95).map(|m| m / 1000.0),
+            });
+        }
+    }
+    let mut channel_counts = [0u64; 3];
+    for r in reps {
+        for (k, t) in r.exit.iter() {
+            channel_counts[r.shape.decode_system_cell(k).3.index()] += t.count();
+        }
+    }
+    let total: u64 = channel_counts.iter().sum();
+    let channels = Channel::ALL
+        .iter()
+        .map(|ch| ChannelShare {
+            channel: ch.name().to_string(),
+            count: channel_counts[ch.index()],
+            share: if total == 0 { 0.0 } else { channel_counts[ch.index()] as f64 / total as f64 },
+        })
+        .collect();
     let system: Vec<Tally> = reps.iter().map(ReplicationStats::time_in_system).collect();
+    let release: Vec<Tally> = reps.iter().map(|r| release_cells(r).merged(|_| true)).collect();
     let mut vehicles = VehicleCounts::default();
     for r in reps {
         vehicles.add(&r.vehicles);
@@ -220,8 +486,15 @@ pub fn summarise(scenario: &Scenario, seed: u64, reps: &[ReplicationStats]) -> R
         vehicles: vehicles.into(),
         stations,
         classes,
+        directions,
         system: SystemReport {
             time_in_system: DelayStats::from_tallies(&system),
+            release: DelayStats::from_tallies(&release),
+        },
+        trs: TrsReport {
+            intervals: trs_intervals(scenario, reps),
+            hourly,
+            channels,
         },
         events: reps.iter().map(|r| r.events).sum(),
         performance: None,

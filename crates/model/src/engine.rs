@@ -4,11 +4,19 @@
 //! free list; queues are `VecDeque`s that keep their buffers; statistics are fixed-size. After
 //! the first moments of a run nothing allocates per event.
 //!
-//! Randomness (common random numbers): each source has its own named stream, from which it
-//! draws its inter-arrival times and, for each vehicle, one 64-bit *vehicle seed*. Everything
-//! else about the vehicle — at each stage visited, its routing draw and its service time —
-//! comes from a generator seeded by (vehicle seed, stage index). A change at one station
-//! therefore never shifts the random numbers of any other vehicle or any other stage.
+//! Randomness (common random numbers): each source has its own named stream. For each
+//! vehicle it draws, at arrival and always in the same order, a 64-bit vehicle seed and the
+//! uniforms that fix its programme, risk channel and random selection; then the time to the
+//! next arrival. Everything later about the vehicle — at each station visited, its routing
+//! draw and its service time — comes from a generator seeded by (vehicle seed, stage index).
+//! A policy change at one station therefore never shifts the random numbers of any other
+//! vehicle or any other stage.
+//!
+//! Lanes: a station's servers come in lane groups, each serving some vehicle kinds and
+//! following its own schedule. Invariant: a free lane never coexists with a waiting vehicle
+//! it may serve — every time a lane frees or opens it takes the best waiting vehicle
+//! (highest class priority, then first come), and an arriving vehicle takes a free lane if
+//! one may serve it.
 
 use std::collections::VecDeque;
 
@@ -17,11 +25,24 @@ use rand::Rng;
 use rand_distr::{Distribution, Exp};
 
 use crate::dist::Sampler;
-use crate::scenario::{ArrivalProcess, ClassId, ModelError, Scenario, StationId, Target, branches_for};
-use crate::stats::ReplicationStats;
+use crate::log::{LogKind, LogRecord, NoLog, VehicleLog};
+use crate::population::{Channel, VehicleKey};
+use crate::scenario::{
+    Arrivals, ClassId, DirectionId, ModelError, ProgrammeId, Scenario, StationId, StorageLimit,
+    Target, TraceArrival, WhenFull, branches_for, lane_filter_matches,
+};
+use crate::schedule::{LaneSchedule, RateProfile, hour_of_day};
+use crate::stats::{CellShape, ReplicationStats};
 
 /// Encodes [`Target::Exit`] in the compact routing tables.
 const EXIT: u32 = u32::MAX;
+/// "Not released yet".
+const NOT_RELEASED: u64 = u64::MAX;
+
+#[inline]
+fn unit_f64(bits: u64) -> f64 {
+    (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
 
 /// A scenario prepared for fast simulation: distributions built, routing tables flattened.
 /// Built once and shared (read-only) by every replication.
@@ -29,50 +50,109 @@ const EXIT: u32 = u32::MAX;
 pub struct CompiledScenario {
     horizon_ms: u64,
     warmup_ms: u64,
-    class_count: usize,
+    start_weekday: u8,
+    shape: CellShape,
+    /// Priority of each queue key (class × programme).
+    key_priority: Vec<u8>,
+    /// Length of each class, millimetres.
+    class_length_mm: Vec<u64>,
+    /// Cumulative programme shares per class.
+    programme_cdf: Vec<Vec<f64>>,
+    /// Cumulative [green, yellow] channel probabilities per class × programme.
+    channel_cdf: Vec<[f64; 2]>,
+    random_inspection: Vec<f64>,
+    any_release_station: bool,
     stations: Vec<CompiledStation>,
     sources: Vec<CompiledSource>,
 }
 
 #[derive(Clone, Debug)]
+struct CompiledGroup {
+    /// Indexed by queue key.
+    eligible: Vec<bool>,
+    share_when_idle: bool,
+    schedule: LaneSchedule,
+}
+
+#[derive(Clone, Debug)]
 struct CompiledStation {
-    servers: u32,
+    groups: Vec<CompiledGroup>,
     /// Indexed by class; `None` where the class never comes.
     samplers: Vec<Option<Sampler>>,
-    /// Indexed by class: (cumulative probability, target) with the last entry at 1.0.
+    /// Indexed by station cell (class × programme × channel): (cumulative probability,
+    /// target) with the last bound at +∞.
     routing: Vec<Vec<(f64, u32)>>,
+    limit: StorageLimit,
+    when_full: WhenFull,
+    releases: bool,
+}
+
+#[derive(Clone, Debug)]
+enum CompiledArrivals {
+    Poisson { class: u16, interarrival_ms: Exp<f64> },
+    Profile { class: u16, candidate_ms: Exp<f64>, max_rate: f64, profile: RateProfile },
+    Trace(Vec<TraceArrival>),
 }
 
 #[derive(Clone, Debug)]
 struct CompiledSource {
     stream_name: String,
-    class: u16,
     entry: u32,
-    interarrival_ms: Exp<f64>,
+    direction: u8,
+    arrivals: CompiledArrivals,
+}
+
+fn cdf(values: impl IntoIterator<Item = f64>) -> Vec<f64> {
+    let mut acc = 0.0;
+    values
+        .into_iter()
+        .map(|v| {
+            acc += v;
+            acc
+        })
+        .collect()
 }
 
 impl CompiledScenario {
     pub fn new(scenario: &Scenario) -> Result<Self, ModelError> {
         let crossing = &scenario.crossing;
-        let class_count = crossing.class_count();
+        let population = crossing.population();
+        let shape = CellShape {
+            classes: population.classes.len(),
+            programmes: population.programmes.len(),
+            directions: population.directions.len(),
+        };
+        let keys = shape.classes * shape.programmes;
+        let key_of = |k: usize| VehicleKey {
+            class: ClassId((k / shape.programmes) as u16),
+            programme: ProgrammeId((k % shape.programmes) as u8),
+            channel: Channel::Green,
+        };
         let mut stations = Vec::with_capacity(crossing.stations().len());
         for (i, st) in crossing.stations().iter().enumerate() {
             let station = StationId(i as u32);
-            let mut samplers = Vec::with_capacity(class_count);
-            let mut routing = Vec::with_capacity(class_count);
-            for c in 0..class_count {
-                let class = ClassId(c as u16);
+            let mut samplers = Vec::with_capacity(shape.classes);
+            for c in 0..shape.classes {
                 samplers.push(match st.service.get(c) {
                     Some(Some(d)) => Some(d.sampler().map_err(|e| ModelError::BadServiceTime {
                         station,
-                        class,
+                        class: ClassId(c as u16),
                         reason: e.0,
                     })?),
                     _ => None,
                 });
+            }
+            let mut routing = Vec::with_capacity(shape.station_cells());
+            for cell in 0..shape.station_cells() {
+                let (class, programme, channel) = shape.decode_station_cell(cell);
+                let key = VehicleKey {
+                    class,
+                    programme,
+                    channel,
+                };
                 let mut table = Vec::new();
                 let mut cumulative = 0.0;
-                for r in branches_for(&st.routes, class) {
+                for r in branches_for(&st.routes, key) {
                     if r.probability <= 0.0 {
                         continue;
                     }
@@ -84,17 +164,31 @@ impl CompiledScenario {
                     table.push((cumulative, to));
                 }
                 match table.last_mut() {
-                    // Probabilities sum to 1 within a tolerance; make the last bound exact so
-                    // every draw in [0, 1) finds a branch.
+                    // Probabilities sum to 1 within a tolerance; make the last bound infinite
+                    // so every draw in [0, 1) finds a branch.
                     Some(last) => last.0 = f64::INFINITY,
                     None => table.push((f64::INFINITY, EXIT)),
                 }
                 routing.push(table);
             }
+            let groups = st
+                .lanes
+                .iter()
+                .map(|g| CompiledGroup {
+                    eligible: (0..keys)
+                        .map(|k| lane_filter_matches(&g.serves, key_of(k)))
+                        .collect(),
+                    share_when_idle: g.share_when_idle,
+                    schedule: g.schedule.clone(),
+                })
+                .collect();
             stations.push(CompiledStation {
-                servers: st.servers,
+                groups,
                 samplers,
                 routing,
+                limit: st.storage.limit,
+                when_full: st.storage.when_full,
+                releases: st.releases,
             });
         }
         let sources = crossing
@@ -102,26 +196,68 @@ impl CompiledScenario {
             .iter()
             .enumerate()
             .map(|(i, src)| {
-                let ArrivalProcess::Poisson { rate_per_hour } = src.arrivals;
-                let rate_per_ms = rate_per_hour / SimTime::MS_PER_HOUR as f64;
-                let interarrival_ms = Exp::new(rate_per_ms).map_err(|_| {
-                    ModelError::BadArrivalRate {
-                        source: i,
+                let bad = |reason: String| ModelError::BadArrivalRate { source: i, reason };
+                let per_ms = |per_hour: f64| per_hour / SimTime::MS_PER_HOUR as f64;
+                let arrivals = match &src.arrivals {
+                    Arrivals::Poisson {
+                        class,
                         rate_per_hour,
+                    } => CompiledArrivals::Poisson {
+                        class: class.0,
+                        interarrival_ms: Exp::new(per_ms(*rate_per_hour))
+                            .map_err(|e| bad(e.to_string()))?,
+                    },
+                    Arrivals::Profile { class, profile } => {
+                        let max_rate = profile.max_rate_per_hour();
+                        CompiledArrivals::Profile {
+                            class: class.0,
+                            candidate_ms: Exp::new(per_ms(max_rate))
+                                .map_err(|e| bad(e.to_string()))?,
+                            max_rate,
+                            profile: profile.clone(),
+                        }
                     }
-                })?;
+                    Arrivals::Trace { arrivals } => CompiledArrivals::Trace(arrivals.clone()),
+                };
                 Ok(CompiledSource {
                     stream_name: format!("source/{}", src.id),
-                    class: src.class.0,
                     entry: src.entry.0,
-                    interarrival_ms,
+                    direction: crossing.source_direction(i).0,
+                    arrivals,
                 })
             })
             .collect::<Result<Vec<_>, ModelError>>()?;
+        let mut key_priority = vec![0; keys];
+        for (k, p) in key_priority.iter_mut().enumerate() {
+            *p = population.classes[k / shape.programmes].priority;
+        }
         Ok(CompiledScenario {
             horizon_ms: scenario.horizon.as_millis(),
             warmup_ms: scenario.warmup.as_millis().min(scenario.horizon.as_millis()),
-            class_count,
+            start_weekday: scenario.start_weekday,
+            shape,
+            key_priority,
+            class_length_mm: population
+                .classes
+                .iter()
+                .map(|c| (c.length_m * 1000.0).round() as u64)
+                .collect(),
+            programme_cdf: population
+                .classes
+                .iter()
+                .map(|c| cdf(c.programme_shares.iter().copied()))
+                .collect(),
+            channel_cdf: population
+                .classes
+                .iter()
+                .flat_map(|c| {
+                    c.channel_probabilities
+                        .iter()
+                        .map(|p| [p[0], p[0] + p[1]])
+                })
+                .collect(),
+            random_inspection: population.classes.iter().map(|c| c.random_inspection).collect(),
+            any_release_station: crossing.stations().iter().any(|s| s.releases),
             stations,
             sources,
         })
@@ -136,62 +272,70 @@ impl CompiledScenario {
 enum Event {
     Arrival { source: u32 },
     Departure { station: u32, vehicle: u32 },
+    LaneChange { station: u32, group: u32 },
     WarmupEnd,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
 struct Vehicle {
     seed: u64,
+    serial: u64,
     arrived_ms: u64,
+    /// When it reached the current station (end of queue, or upstream of a full one).
     queued_ms: u64,
-    /// Global order of joining a queue: FIFO across the per-class queues of a station.
+    /// When its goods were released ([`NOT_RELEASED`] until then).
+    released_ms: u64,
+    /// Global order of joining a queue: FIFO across the per-key queues of a station.
     queue_seq: u64,
     /// Where the vehicle goes after its current service (station index or [`EXIT`]).
     next: u32,
     stage: u32,
+    /// Stations (index < 64) visited so far, one bit each.
+    visited: u64,
     class: u16,
+    /// Queue key: class × programme.
+    key: u16,
+    /// Station cell: class × programme × channel.
+    cell: u16,
+    programme: u8,
+    channel: u8,
+    direction: u8,
+    group: u8,
+    logged: bool,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct GroupState {
+    open: u32,
+    busy: u32,
 }
 
 #[derive(Debug)]
 struct StationState {
-    busy: u32,
-    open: u32,
-    queued: u64,
-    /// One FIFO per class, so that lanes restricted to some classes and priority classes
-    /// need no scan of a mixed queue.
+    groups: Vec<GroupState>,
+    /// One FIFO per queue key, so that dedicated lanes and priorities need no scan of a
+    /// mixed queue.
     queues: Vec<VecDeque<u32>>,
+    queued: u64,
+    queued_mm: u64,
+    /// Vehicles waiting upstream of a full queue, in arrival order.
+    outside: VecDeque<u32>,
+    outside_mm: u64,
 }
 
-impl StationState {
-    /// The class whose head vehicle joined the queue first.
-    #[inline]
-    fn next_class(&self, vehicles: &[Vehicle]) -> Option<usize> {
-        let mut best: Option<(u64, usize)> = None;
-        for (c, q) in self.queues.iter().enumerate() {
-            if let Some(&v) = q.front() {
-                let seq = vehicles[v as usize].queue_seq;
-                if best.is_none_or(|(s, _)| seq < s) {
-                    best = Some((seq, c));
-                }
-            }
-        }
-        best.map(|(_, c)| c)
-    }
+enum SourceState {
+    Generated { rng: StreamRng, next_ms: f64 },
+    Trace { rng: StreamRng, next_row: usize },
 }
 
-struct SourceState {
-    rng: StreamRng,
-    /// Exact (unrounded) time of the next arrival, so rounding to the 1 ms clock never
-    /// accumulates along the stream.
-    next_ms: f64,
-}
-
-struct Engine<'a> {
+struct Engine<'a, L: VehicleLog> {
     model: &'a CompiledScenario,
+    log: &'a mut L,
     events: EventQueue<Event>,
     vehicles: Vec<Vehicle>,
     free: Vec<u32>,
     live: u64,
+    serial: u64,
     queue_seq: u64,
     stations: Vec<StationState>,
     sources: Vec<SourceState>,
@@ -203,44 +347,68 @@ struct Engine<'a> {
 /// The result depends only on (model, seed, replication): never on the thread that runs it
 /// or on other replications.
 pub fn run_replication(model: &CompiledScenario, seed: u64, replication: u64) -> ReplicationStats {
+    run_replication_logged(model, seed, replication, &mut NoLog)
+}
+
+/// As [`run_replication`], handing every event of the vehicles `log` wants to `log`.
+pub fn run_replication_logged<L: VehicleLog>(
+    model: &CompiledScenario,
+    seed: u64,
+    replication: u64,
+    log: &mut L,
+) -> ReplicationStats {
     let streams = RandomStreams::new(seed, replication);
-    let servers: Vec<u32> = model.stations.iter().map(|s| s.servers).collect();
+    let keys = model.shape.classes * model.shape.programmes;
+    let groups: Vec<usize> = model.stations.iter().map(|s| s.groups.len()).collect();
     let mut engine = Engine {
         model,
+        log,
         events: EventQueue::with_capacity(1024),
         vehicles: Vec::with_capacity(1024),
         free: Vec::with_capacity(1024),
         live: 0,
+        serial: 0,
         queue_seq: 0,
         stations: model
             .stations
             .iter()
             .map(|s| StationState {
-                busy: 0,
-                open: s.servers,
+                groups: vec![GroupState::default(); s.groups.len()],
+                queues: (0..keys).map(|_| VecDeque::with_capacity(16)).collect(),
                 queued: 0,
-                queues: (0..model.class_count).map(|_| VecDeque::with_capacity(64)).collect(),
+                queued_mm: 0,
+                outside: VecDeque::new(),
+                outside_mm: 0,
             })
             .collect(),
         sources: model
             .sources
             .iter()
-            .map(|s| SourceState {
-                rng: streams.stream(&s.stream_name),
-                next_ms: 0.0,
+            .map(|s| {
+                let rng = streams.stream(&s.stream_name);
+                match s.arrivals {
+                    CompiledArrivals::Trace(_) => SourceState::Trace { rng, next_row: 0 },
+                    _ => SourceState::Generated { rng, next_ms: 0.0 },
+                }
             })
             .collect(),
-        stats: ReplicationStats::new(replication, model.class_count, &servers),
+        stats: ReplicationStats::new(replication, model.shape, &groups),
     };
     engine.run();
     engine.stats
 }
 
-impl Engine<'_> {
+impl<L: VehicleLog> Engine<'_, L> {
     fn run(&mut self) {
         let horizon = SimTime(self.model.horizon_ms);
         if self.model.warmup_ms > 0 {
-            self.events.schedule(SimTime(self.model.warmup_ms), Event::WarmupEnd);
+            self.events
+                .schedule(SimTime(self.model.warmup_ms), Event::WarmupEnd);
+        }
+        for s in 0..self.model.stations.len() {
+            for g in 0..self.model.stations[s].groups.len() {
+                self.set_open_lanes(0, s, g);
+            }
         }
         for s in 0..self.sources.len() {
             self.schedule_next_arrival(s);
@@ -252,6 +420,9 @@ impl Engine<'_> {
             match ev.event {
                 Event::Arrival { source } => self.on_arrival(now, source as usize),
                 Event::Departure { station, vehicle } => self.on_departure(now, station, vehicle),
+                Event::LaneChange { station, group } => {
+                    self.set_open_lanes(now, station as usize, group as usize)
+                }
                 Event::WarmupEnd => self.stats.reset(now, self.live),
             }
         }
@@ -260,26 +431,111 @@ impl Engine<'_> {
         self.stats.events = processed;
     }
 
+    // ----- arrivals -----------------------------------------------------------------
+
     fn schedule_next_arrival(&mut self, source: usize) {
         let src = &self.model.sources[source];
-        let state = &mut self.sources[source];
-        state.next_ms += src.interarrival_ms.sample(&mut state.rng);
-        let at = SimTime::from_millis_f64(state.next_ms);
-        if at.as_millis() <= self.model.horizon_ms {
-            self.events.schedule(at, Event::Arrival { source: source as u32 });
+        let horizon = self.model.horizon_ms;
+        let at = match (&src.arrivals, &mut self.sources[source]) {
+            (CompiledArrivals::Poisson { interarrival_ms, .. }, SourceState::Generated { rng, next_ms }) => {
+                *next_ms += interarrival_ms.sample(rng);
+                SimTime::from_millis_f64(*next_ms)
+            }
+            (
+                CompiledArrivals::Profile {
+                    candidate_ms,
+                    max_rate,
+                    profile,
+                    ..
+                },
+                SourceState::Generated { rng, next_ms },
+            ) => {
+                // Thinning (Lewis & Shedler): candidates at the peak rate, each kept with
+                // probability rate(t) / peak. Exact for any piecewise-constant profile.
+                loop {
+                    *next_ms += candidate_ms.sample(rng);
+                    let t = SimTime::from_millis_f64(*next_ms);
+                    if t.as_millis() > horizon {
+                        break t;
+                    }
+                    let keep = profile.rate_per_hour_at(t, self.model.start_weekday) / max_rate;
+                    if unit_f64(rng.next_u64()) < keep {
+                        break t;
+                    }
+                }
+            }
+            (CompiledArrivals::Trace(rows), SourceState::Trace { next_row, .. }) => {
+                match rows.get(*next_row) {
+                    Some(row) => row.time,
+                    None => return,
+                }
+            }
+            _ => return,
+        };
+        if at.as_millis() <= horizon {
+            self.events.schedule(at, Event::Arrival {
+                source: source as u32,
+            });
         }
     }
 
     fn on_arrival(&mut self, now: u64, source: usize) {
-        let src = &self.model.sources[source];
-        let seed = self.sources[source].rng.next_u64();
-        let (class, entry) = (src.class, src.entry);
+        let model = self.model;
+        let src = &model.sources[source];
+        // The vehicle's own draws, always the same four, in the same order.
+        let (rng, class, programme) = match (&src.arrivals, &mut self.sources[source]) {
+            (CompiledArrivals::Poisson { class, .. }, SourceState::Generated { rng, .. })
+            | (CompiledArrivals::Profile { class, .. }, SourceState::Generated { rng, .. }) => {
+                (rng, *class, None)
+            }
+            (CompiledArrivals::Trace(rows), SourceState::Trace { rng, next_row }) => {
+                let row = rows[*next_row];
+                *next_row += 1;
+                (rng, row.class.0, row.programme.map(|p| p.0))
+            }
+            _ => return,
+        };
+        let seed = rng.next_u64();
+        let u_programme = unit_f64(rng.next_u64());
+        let u_channel = unit_f64(rng.next_u64());
+        let u_random = unit_f64(rng.next_u64());
         self.schedule_next_arrival(source);
 
+        let c = class as usize;
+        let shape = model.shape;
+        let programme = programme.unwrap_or_else(|| {
+            let cdf = &model.programme_cdf[c];
+            cdf.iter()
+                .position(|&bound| u_programme < bound)
+                .unwrap_or(cdf.len() - 1) as u8
+        });
+        let key = c * shape.programmes + programme as usize;
+        let channel = if u_random < model.random_inspection[c] {
+            Channel::Red
+        } else {
+            let [green, yellow] = model.channel_cdf[key];
+            if u_channel < green {
+                Channel::Green
+            } else if u_channel < yellow {
+                Channel::Yellow
+            } else {
+                Channel::Red
+            }
+        };
+        let serial = self.serial;
+        self.serial += 1;
         let vehicle = Vehicle {
             seed,
+            serial,
             arrived_ms: now,
+            released_ms: NOT_RELEASED,
             class,
+            key: key as u16,
+            cell: shape.station_cell(c, programme as usize, channel.index()) as u16,
+            programme,
+            channel: channel as u8,
+            direction: src.direction,
+            logged: self.log.wants(serial),
             ..Vehicle::default()
         };
         let id = match self.free.pop() {
@@ -294,101 +550,323 @@ impl Engine<'_> {
         };
         self.live += 1;
         self.stats.vehicles.arrived += 1;
-        self.stats.classes[class as usize].arrived += 1;
-        self.enter_station(now, id, entry);
+        self.stats.classes[c].arrived += 1;
+        self.stats.direction_arrivals[src.direction as usize] += 1;
+        self.log_event(id, LogKind::Arrive, None, now);
+        self.enter_station(now, id, src.entry);
     }
 
+    // ----- stations -----------------------------------------------------------------
+
+    /// A vehicle reaches a station: it takes a free lane, joins the queue, waits upstream
+    /// of a full queue, or balks.
     fn enter_station(&mut self, now: u64, id: u32, station: u32) {
-        let st = &mut self.stations[station as usize];
-        let stats = &mut self.stats.stations[station as usize];
-        stats.entered += 1;
+        let s = station as usize;
+        self.stats.stations[s].entered += 1;
         let v = &mut self.vehicles[id as usize];
         v.queued_ms = now;
-        if st.busy < st.open && st.queued == 0 {
-            self.start_service(now, id, station);
-        } else {
-            v.queue_seq = self.queue_seq;
-            self.queue_seq += 1;
-            st.queues[v.class as usize].push_back(id);
-            st.queued += 1;
-            stats.queue_length.set(now, st.queued);
+        let (key, length) = (v.key as usize, self.model.class_length_mm[v.class as usize]);
+        let st = &self.stations[s];
+        if st.outside.is_empty() {
+            if let Some(g) = self.free_lane_for(s, key) {
+                self.log_event(id, LogKind::Queue, Some(station), now);
+                self.start_service(now, id, station, g);
+                return;
+            }
+            if self.fits(s, length) {
+                self.log_event(id, LogKind::Queue, Some(station), now);
+                self.push_queue(now, id, s);
+                return;
+            }
+        }
+        match self.model.stations[s].when_full {
+            WhenFull::Balk => self.balk(now, id, station),
+            WhenFull::Spillback => {
+                let st = &mut self.stations[s];
+                st.outside.push_back(id);
+                st.outside_mm += length;
+                let stats = &mut self.stats.stations[s];
+                stats.spilled += 1;
+                stats.outside_vehicles.set(now, st.outside.len() as u64);
+                stats.outside_length_cm.set(now, st.outside_mm / 10);
+                self.log_event(id, LogKind::Spillback, Some(station), now);
+            }
         }
     }
 
-    fn start_service(&mut self, now: u64, id: u32, station: u32) {
-        let model_station = &self.model.stations[station as usize];
+    #[inline]
+    fn fits(&self, s: usize, length_mm: u64) -> bool {
+        let st = &self.stations[s];
+        match self.model.stations[s].limit {
+            StorageLimit::Unlimited => true,
+            StorageLimit::Vehicles(n) => st.queued < u64::from(n),
+            StorageLimit::Metres(m) => (st.queued_mm + length_mm) as f64 <= m * 1000.0,
+        }
+    }
+
+    /// A lane group with a free lane that may serve a vehicle of queue key `key`: its own
+    /// lanes first, then lanes that share when idle.
+    #[inline]
+    fn free_lane_for(&self, s: usize, key: usize) -> Option<usize> {
+        let groups = &self.model.stations[s].groups;
+        let state = &self.stations[s].groups;
+        let free = |g: usize| state[g].busy < state[g].open;
+        (0..groups.len())
+            .find(|&g| groups[g].eligible[key] && free(g))
+            .or_else(|| (0..groups.len()).find(|&g| groups[g].share_when_idle && free(g)))
+    }
+
+    fn push_queue(&mut self, now: u64, id: u32, s: usize) {
         let v = &mut self.vehicles[id as usize];
-        let class = v.class as usize;
-        let mut rng = stage_rng(v.seed, v.stage);
+        v.queue_seq = self.queue_seq;
+        self.queue_seq += 1;
+        let st = &mut self.stations[s];
+        st.queues[v.key as usize].push_back(id);
+        st.queued += 1;
+        st.queued_mm += self.model.class_length_mm[v.class as usize];
+        self.stats.stations[s].queue_length.set(now, st.queued);
+    }
+
+    /// The queue key lane group `g` serves next: highest priority, then first come; its own
+    /// vehicles first, others only if it shares when idle.
+    fn next_key_for(&self, s: usize, g: usize) -> Option<usize> {
+        let group = &self.model.stations[s].groups[g];
+        let st = &self.stations[s];
+        let mut best: Option<(u8, u64, usize)> = None;
+        let consider = |own_only: bool, best: &mut Option<(u8, u64, usize)>| {
+            for (k, q) in st.queues.iter().enumerate() {
+                if own_only && !group.eligible[k] {
+                    continue;
+                }
+                if let Some(&v) = q.front() {
+                    let prio = self.model.key_priority[k];
+                    let seq = self.vehicles[v as usize].queue_seq;
+                    let better = match *best {
+                        None => true,
+                        Some((bp, bs, _)) => prio > bp || (prio == bp && seq < bs),
+                    };
+                    if better {
+                        *best = Some((prio, seq, k));
+                    }
+                }
+            }
+        };
+        consider(true, &mut best);
+        if best.is_none() && group.share_when_idle {
+            consider(false, &mut best);
+        }
+        best.map(|(_, _, k)| k)
+    }
+
+    /// Lets group `g` take waiting vehicles while it has free lanes.
+    fn fill_lanes(&mut self, now: u64, s: usize, g: usize) {
+        while self.stations[s].groups[g].busy < self.stations[s].groups[g].open {
+            let Some(key) = self.next_key_for(s, g) else {
+                break;
+            };
+            let st = &mut self.stations[s];
+            let Some(id) = st.queues[key].pop_front() else {
+                break;
+            };
+            st.queued -= 1;
+            let class = self.vehicles[id as usize].class as usize;
+            st.queued_mm -= self.model.class_length_mm[class];
+            self.stats.stations[s].queue_length.set(now, st.queued);
+            self.start_service(now, id, s as u32, g);
+        }
+        self.admit_from_outside(now, s);
+    }
+
+    /// Moves vehicles waiting upstream into the facility while there is room.
+    fn admit_from_outside(&mut self, now: u64, s: usize) {
+        while let Some(&id) = self.stations[s].outside.front() {
+            let (key, length) = {
+                let v = &self.vehicles[id as usize];
+                (v.key as usize, self.model.class_length_mm[v.class as usize])
+            };
+            let lane = self.free_lane_for(s, key);
+            if lane.is_none() && !self.fits(s, length) {
+                break;
+            }
+            let st = &mut self.stations[s];
+            st.outside.pop_front();
+            st.outside_mm -= length;
+            let stats = &mut self.stats.stations[s];
+            stats.outside_vehicles.set(now, st.outside.len() as u64);
+            stats.outside_length_cm.set(now, st.outside_mm / 10);
+            let v = &self.vehicles[id as usize];
+            stats.time_outside.record(now - v.queued_ms);
+            self.log_event(id, LogKind::Queue, Some(s as u32), now);
+            match lane {
+                Some(g) => self.start_service(now, id, s as u32, g),
+                None => self.push_queue(now, id, s),
+            }
+        }
+    }
+
+    fn start_service(&mut self, now: u64, id: u32, station: u32, group: usize) {
+        let s = station as usize;
+        let model_station = &self.model.stations[s];
+        let v = &mut self.vehicles[id as usize];
+        // The stage's random numbers are keyed by the station (and, for a return visit, by
+        // the visit number), not by the position on the route: adding or removing a station
+        // on a route leaves the draws at every other station unchanged.
+        let first_visit = station < 64 && v.visited & (1u64 << station) == 0;
+        let index = if first_visit {
+            v.visited |= 1u64 << station;
+            u64::from(station) << 32
+        } else {
+            (u64::from(station) << 32) | u64::from(v.stage + 1)
+        };
+        let mut rng = stage_rng(v.seed, index);
         // The routing draw comes first and is always exactly one number, so a change of
         // service distribution here cannot change where the vehicle goes next.
-        let u = (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
-        let routing = &model_station.routing[class];
-        v.next = routing
+        let u = unit_f64(rng.next_u64());
+        v.next = model_station.routing[v.cell as usize]
             .iter()
             .find(|(bound, _)| u < *bound)
             .map_or(EXIT, |&(_, to)| to);
         // Validation guarantees a sampler for every class that can reach this station.
-        let service_ms = model_station.samplers[class]
+        let service_ms = model_station.samplers[v.class as usize]
             .as_ref()
-            .map_or(0.0, |s| s.sample_ms(&mut rng));
+            .map_or(0.0, |d| d.sample_ms(&mut rng));
+        v.group = group as u8;
 
-        let stats = &mut self.stats.stations[station as usize];
-        stats.wait_by_class[class].record(now - v.queued_ms);
-        let st = &mut self.stations[station as usize];
-        st.busy += 1;
-        stats.busy_servers.set(now, u64::from(st.busy));
+        let stats = &mut self.stats.stations[s];
+        stats.wait.record(v.cell as usize, now - v.queued_ms);
+        let st = &mut self.stations[s];
+        let gs = &mut st.groups[group];
+        gs.busy += 1;
+        let lane = &mut stats.lanes[group];
+        lane.busy.set(now, u64::from(gs.busy));
+        lane.staffed.set(now, u64::from(gs.busy.max(gs.open)));
+        stats.busy_servers.increment(now);
         self.events.schedule(
             SimTime(now) + SimTime::from_millis_f64(service_ms),
-            Event::Departure { station, vehicle: id },
+            Event::Departure {
+                station,
+                vehicle: id,
+            },
         );
+        self.log_event(id, LogKind::Start, Some(station), now);
     }
 
     fn on_departure(&mut self, now: u64, station: u32, id: u32) {
         let s = station as usize;
+        let (group, cell, queued_ms) = {
+            let v = &self.vehicles[id as usize];
+            (v.group as usize, v.cell as usize, v.queued_ms)
+        };
         {
-            let st = &mut self.stations[s];
             let stats = &mut self.stats.stations[s];
-            st.busy -= 1;
-            stats.busy_servers.set(now, u64::from(st.busy));
+            stats.stage.record(cell, now - queued_ms);
             stats.served += 1;
+            stats.busy_servers.decrement(now);
+            let gs = &mut self.stations[s].groups[group];
+            gs.busy -= 1;
+            let lane = &mut stats.lanes[group];
+            lane.served += 1;
+            lane.busy.set(now, u64::from(gs.busy));
+            lane.staffed.set(now, u64::from(gs.busy.max(gs.open)));
         }
-        // The freed server takes the next vehicle before the departing one moves on, so a
+        self.log_event(id, LogKind::End, Some(station), now);
+        if self.model.stations[s].releases && self.vehicles[id as usize].released_ms == NOT_RELEASED
+        {
+            self.vehicles[id as usize].released_ms = now;
+            self.log_event(id, LogKind::Release, Some(station), now);
+        }
+        // The freed lane takes the next vehicle before the departing one moves on, so a
         // vehicle routed back to this station queues behind those already waiting.
-        self.serve_from_queue(now, station);
+        self.fill_lanes(now, s, group);
 
         let v = &mut self.vehicles[id as usize];
         v.stage += 1;
         let next = v.next;
         if next == EXIT {
-            let class = v.class as usize;
-            let time_in_system = now - v.arrived_ms;
-            let cs = &mut self.stats.classes[class];
-            cs.time_in_system.record(time_in_system);
-            cs.departed += 1;
-            self.stats.vehicles.departed += 1;
-            self.live -= 1;
-            self.free.push(id);
+            self.exit(now, id);
         } else {
             self.enter_station(now, id, next);
         }
     }
 
-    fn serve_from_queue(&mut self, now: u64, station: u32) {
-        let st = &mut self.stations[station as usize];
-        if st.busy >= st.open || st.queued == 0 {
-            return;
+    fn set_open_lanes(&mut self, now: u64, s: usize, g: usize) {
+        let schedule = &self.model.stations[s].groups[g].schedule;
+        let at = SimTime(now);
+        let open = schedule.servers_at(at, self.model.start_weekday);
+        let gs = &mut self.stations[s].groups[g];
+        let stats = &mut self.stats.stations[s];
+        let total = stats.open_servers.level() + u64::from(open) - u64::from(gs.open);
+        gs.open = open;
+        stats.open_servers.set(now, total);
+        let lane = &mut stats.lanes[g];
+        lane.open.set(now, u64::from(open));
+        lane.staffed.set(now, u64::from(gs.busy.max(open)));
+        if let Some(next) = schedule.next_change_after(at, self.model.start_weekday) {
+            self.events.schedule(next, Event::LaneChange {
+                station: s as u32,
+                group: g as u32,
+            });
         }
-        let Some(class) = st.next_class(&self.vehicles) else {
-            return;
+        // Lanes that close finish their vehicle (busy may exceed open until they do);
+        // lanes that open take waiting vehicles at once.
+        self.fill_lanes(now, s, g);
+    }
+
+    // ----- leaving ------------------------------------------------------------------
+
+    fn exit(&mut self, now: u64, id: u32) {
+        let v = self.vehicles[id as usize];
+        let shape = self.model.shape;
+        let cell = shape.system_cell(
+            v.direction as usize,
+            v.class as usize,
+            v.programme as usize,
+            v.channel as usize,
+        );
+        let released = if v.released_ms == NOT_RELEASED {
+            now
+        } else {
+            v.released_ms
         };
-        let Some(id) = st.queues[class].pop_front() else {
-            return;
-        };
-        st.queued -= 1;
-        self.stats.stations[station as usize]
-            .queue_length
-            .set(now, st.queued);
-        self.start_service(now, id, station);
+        self.stats.exit.record(cell, now - v.arrived_ms);
+        if self.model.any_release_station {
+            self.stats.release.record(cell, released - v.arrived_ms);
+        }
+        let hour = hour_of_day(SimTime(v.arrived_ms));
+        self.stats
+            .release_by_hour
+            .record(v.direction as usize * 24 + hour, released - v.arrived_ms);
+        self.stats.classes[v.class as usize].departed += 1;
+        self.stats.vehicles.departed += 1;
+        self.log_event(id, LogKind::Exit, None, now);
+        self.live -= 1;
+        self.free.push(id);
+    }
+
+    fn balk(&mut self, now: u64, id: u32, station: u32) {
+        let class = self.vehicles[id as usize].class as usize;
+        self.stats.stations[station as usize].balked += 1;
+        self.stats.classes[class].balked += 1;
+        self.stats.vehicles.balked += 1;
+        self.log_event(id, LogKind::Balk, Some(station), now);
+        self.live -= 1;
+        self.free.push(id);
+    }
+
+    #[inline]
+    fn log_event(&mut self, id: u32, kind: LogKind, station: Option<u32>, now: u64) {
+        let v = &self.vehicles[id as usize];
+        if v.logged {
+            self.log.record(&LogRecord {
+                vehicle: v.serial,
+                class: ClassId(v.class),
+                programme: ProgrammeId(v.programme),
+                channel: Channel::from_index(v.channel as usize),
+                direction: DirectionId(v.direction),
+                kind,
+                station: station.map(StationId),
+                time: SimTime(now),
+            });
+        }
     }
 }

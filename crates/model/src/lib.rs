@@ -1,25 +1,26 @@
-//! The border domain: vehicle classes, stations, routes, sources, and the engine that runs
-//! them on the `bordersim-des` kernel.
+//! The border domain: vehicle classes, programmes, directions, stations with lane groups and
+//! schedules, routes, sources, and the engine that runs them on the `bordersim-des` kernel.
 //!
 //! A crossing is a graph of queueing stations ([`Crossing`]). [`run_replication`] simulates
 //! one replication of a [`Scenario`] and returns its [`ReplicationStats`]; running several
 //! replications and summarising them is `bordersim-experiment`'s job.
 
 pub mod dist;
-
+mod engine;
+pub mod log;
+pub mod population;
 pub mod scenario;
-
+pub mod schedule;
+pub mod stats;
 
 pub use dist::{DistError, Sampler, ServiceDist};
-
+pub use engine::{CompiledScenario, run_replication, run_replication_logged};
+pub use log::{LogKind, LogRecord, NoLog, VehicleLog};
+pub use population::{Channel, Direction, Population, Programme, VehicleClass, VehicleFilter, VehicleKey};
 pub use scenario::{
-    ArrivalProcess, ClassFilter, ClassId, Crossing, Link, ModelError, Node, Route, Scenario,
-    Source, Station, StationId, Target, VehicleClass, branches_for,
-    PROBABILITY_SUM_TOLERANCE,
+    Arrivals, ClassId, Crossing, DirectionId, LaneGroup, Link, ModelError, Node,
+    PROBABILITY_SUM_TOLERANCE, ProgrammeId, Route, Scenario, Source, Station, StationId, Storage,
+    StorageLimit, Target, TraceArrival, WhenFull, branches_for, lane_filter_matches,
 };
-
-mod engine;
-mod stats;
-
-pub use engine::{CompiledScenario, run_replication};
-pub use stats::{ClassStats, ReplicationStats, StationStats, VehicleCounts};
+pub use schedule::{HOURS_PER_WEEK, LaneSchedule, RateProfile, hour_of_day, hour_of_week};
+pub use stats::{CellShape, Cells, ClassCounts, LaneStats, ReplicationStats, StationStats, VehicleCounts};

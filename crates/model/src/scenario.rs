@@ -1,19 +1,31 @@
-//! The validated description of what to simulate: classes, stations, routes, sources.
+//! The validated description of what to simulate: stations, lanes, routes and sources of one
+//! crossing, and the run's timing.
 //!
 //! These types are built by `bordersim-config` from a file, or directly by code (tests,
 //! benches). [`Crossing::new`] checks the structural rules (routing probabilities, exits
-//! reachable), so an engine handed a `Scenario` never meets an impossible model.
+//! reachable, a lane for every vehicle), so an engine handed a `Scenario` never meets an
+//! impossible model.
 
 use bordersim_des::SimTime;
-use petgraph::Direction;
+use petgraph::Direction as Dir;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 use crate::dist::ServiceDist;
+use crate::population::{Channel, Population, VehicleFilter, VehicleKey};
+use crate::schedule::{LaneSchedule, RateProfile};
 
-/// Index of a vehicle class in [`Scenario::classes`].
+/// Index of a vehicle class in [`Population::classes`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ClassId(pub u16);
+
+/// Index of a programme in [`Population::programmes`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ProgrammeId(pub u8);
+
+/// Index of a direction in [`Population::directions`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DirectionId(pub u8);
 
 /// Index of a station in its crossing (also its node index in the station graph).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -31,90 +43,214 @@ impl ClassId {
     }
 }
 
-/// A user-defined kind of vehicle (truck, car, bus, pedestrian, …).
-#[derive(Clone, Debug, PartialEq)]
-pub struct VehicleClass {
-    pub id: String,
+impl ProgrammeId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl DirectionId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
 }
 
 /// Where a vehicle goes after a station.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
     Station(StationId),
-    /// Leaves the crossing (released).
+    /// Leaves the crossing.
     Exit,
 }
 
-/// Which vehicles a route (or, later, a lane) applies to.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ClassFilter {
-    All,
-    Only(Vec<ClassId>),
-}
-
-impl ClassFilter {
-    pub fn matches(&self, class: ClassId) -> bool {
-        match self {
-            ClassFilter::All => true,
-            ClassFilter::Only(list) => list.contains(&class),
-        }
-    }
-}
-
-/// One branch out of a station: the vehicles it applies to go to `to` with `probability`.
+/// One branch out of a station: the vehicles matching `when` go to `to` with `probability`.
 ///
-/// For each class, the branches that name it explicitly are used if there are any; otherwise
-/// the branches for all classes are. Those probabilities must sum to 1. A station without
-/// branches for a class sends that class to the exit.
+/// For a vehicle, the branches whose filter matches it and that are the most specific among
+/// those (constrain the most of class, programme, channel) apply; their probabilities must sum
+/// to 1. A station without any applicable branch sends the vehicle to the exit.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Route {
-    pub classes: ClassFilter,
+    pub when: VehicleFilter,
     pub to: Target,
     pub probability: f64,
 }
 
-/// A queue plus identical servers (lanes, booths, scanners, officers, desks).
+/// Servers of a station that share a schedule and serve the same vehicles: e.g. 8 general
+/// booths and 2 FAST booths.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Station {
+pub struct LaneGroup {
     pub id: String,
-    /// Number of parallel servers; at least one.
-    pub servers: u32,
-    /// Service time for each class, indexed by [`ClassId`]; `None` for a class that never
-    /// visits (a visit by such a class is a structural error caught by [`Crossing::new`]).
-    pub service: Vec<Option<ServiceDist>>,
-    pub routes: Vec<Route>,
+    /// The vehicles these lanes serve (the channel dimension is not used for lanes).
+    pub serves: VehicleFilter,
+    /// Whether an idle lane of this group takes other traffic when none of its own waits
+    /// (the "open the FAST lane to everyone" question).
+    pub share_when_idle: bool,
+    pub schedule: LaneSchedule,
 }
 
-/// How a source generates arrival instants.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ArrivalProcess {
-    /// A homogeneous Poisson process.
-    Poisson { rate_per_hour: f64 },
-}
-
-impl ArrivalProcess {
-    /// Long-run mean arrival rate.
-    pub fn mean_rate_per_hour(&self) -> f64 {
-        match self {
-            ArrivalProcess::Poisson { rate_per_hour } => *rate_per_hour,
+impl LaneGroup {
+    /// `servers` lanes serving everyone, always open.
+    pub fn general(servers: u32) -> Self {
+        LaneGroup {
+            id: "lanes".into(),
+            serves: VehicleFilter::any(),
+            share_when_idle: false,
+            schedule: LaneSchedule::Constant(servers),
         }
     }
 }
 
-/// A stream of vehicles of one class entering the crossing at one station. Each source owns
-/// a named random stream, so adding a source never changes the vehicles of another.
+/// How much queue a station can hold.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum StorageLimit {
+    Unlimited,
+    Vehicles(u32),
+    /// Road length; each vehicle takes its class's `length_m`.
+    Metres(f64),
+}
+
+/// What happens to a vehicle that finds the queue full.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WhenFull {
+    /// It waits upstream, outside the facility, and enters when there is room (FIFO).
+    Spillback,
+    /// It leaves without being served (lost, counted).
+    Balk,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Storage {
+    pub limit: StorageLimit,
+    pub when_full: WhenFull,
+}
+
+impl Storage {
+    pub fn unlimited() -> Self {
+        Storage {
+            limit: StorageLimit::Unlimited,
+            when_full: WhenFull::Spillback,
+        }
+    }
+}
+
+/// A queue plus servers (lanes, booths, scanners, officers, desks).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Station {
+    pub id: String,
+    pub direction: DirectionId,
+    /// At least one group.
+    pub lanes: Vec<LaneGroup>,
+    /// Service time for each class, indexed by [`ClassId`]; `None` for a class that never
+    /// visits (a visit by such a class is a structural error caught by [`Crossing::new`]).
+    pub service: Vec<Option<ServiceDist>>,
+    pub routes: Vec<Route>,
+    pub storage: Storage,
+    /// The end of service here releases the goods (TRS "release"); a vehicle's release is
+    /// its exit if it passes no releasing station.
+    pub releases: bool,
+}
+
+impl Station {
+    /// A plain FIFO multi-server station: `servers` lanes for everyone, unlimited queue.
+    pub fn simple(
+        id: impl Into<String>,
+        servers: u32,
+        service: Vec<Option<ServiceDist>>,
+        routes: Vec<Route>,
+    ) -> Self {
+        Station {
+            id: id.into(),
+            direction: DirectionId(0),
+            lanes: vec![LaneGroup::general(servers)],
+            service,
+            routes,
+            storage: Storage::unlimited(),
+            releases: false,
+        }
+    }
+
+    /// The most servers ever open at once.
+    pub fn max_servers(&self) -> u32 {
+        self.lanes.iter().map(|g| g.schedule.max()).sum()
+    }
+
+    /// Mean open servers over a week.
+    pub fn mean_servers(&self) -> f64 {
+        self.lanes.iter().map(|g| g.schedule.mean()).sum()
+    }
+}
+
+/// One recorded arrival to replay.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TraceArrival {
+    pub time: SimTime,
+    pub class: ClassId,
+    /// `None`: drawn from the class's programme shares.
+    pub programme: Option<ProgrammeId>,
+}
+
+/// How a source generates vehicles.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Arrivals {
+    /// A homogeneous Poisson process of one class.
+    Poisson { class: ClassId, rate_per_hour: f64 },
+    /// A non-homogeneous Poisson process of one class, rate by hour of day and day of week
+    /// (simulated exactly, by thinning).
+    Profile { class: ClassId, profile: RateProfile },
+    /// Recorded arrivals, sorted by time, replayed as they are.
+    Trace { arrivals: Vec<TraceArrival> },
+}
+
+/// Vehicles entering the crossing at one station. Each source owns a named random stream, so
+/// adding a source never changes the vehicles of another.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Source {
     pub id: String,
-    pub class: ClassId,
-    pub arrivals: ArrivalProcess,
     pub entry: StationId,
+    pub arrivals: Arrivals,
 }
 
-/// An edge of the station graph: some class can go from one station to the other.
+impl Source {
+    /// A Poisson source of one class.
+    pub fn poisson(id: impl Into<String>, class: ClassId, rate_per_hour: f64, entry: StationId) -> Self {
+        Source {
+            id: id.into(),
+            entry,
+            arrivals: Arrivals::Poisson {
+                class,
+                rate_per_hour,
+            },
+        }
+    }
+
+    /// Long-run mean arrivals per hour of each class (indexed by class).
+    pub fn mean_rates_per_hour(&self, classes: usize, horizon: SimTime) -> Vec<f64> {
+        let mut rates = vec![0.0; classes];
+        match &self.arrivals {
+            Arrivals::Poisson {
+                class,
+                rate_per_hour,
+            } => rates[class.index()] += rate_per_hour,
+            Arrivals::Profile { class, profile } => {
+                rates[class.index()] += profile.mean_rate_per_hour()
+            }
+            Arrivals::Trace { arrivals } => {
+                let hours = horizon.as_hours_f64().max(1e-9);
+                for a in arrivals {
+                    if a.class.index() < classes {
+                        rates[a.class.index()] += 1.0 / hours;
+                    }
+                }
+            }
+        }
+        rates
+    }
+}
+
+/// An edge of the station graph: some vehicle can go from one station to the other.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Link {
-    /// Largest probability of this move over all classes (for display and reachability).
+    /// Largest probability of this move over all vehicle kinds.
     pub max_probability: f64,
 }
 
@@ -125,77 +261,133 @@ pub enum Node {
     Exit,
 }
 
-/// A structural problem in a crossing, naming the station, class or source concerned by
-/// index (so that a config loader can point at the place in its file).
+/// A structural problem, naming the station, class, programme or source concerned by index
+/// (so that a config loader can point at the place in its file).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ModelError {
     NoStations,
     NoSources,
-    ZeroServers { station: StationId },
+    NoClasses,
+    NoDirections,
+    NoProgrammes,
+    NoLanes { station: StationId },
+    /// Every lane group of the station has zero servers at every hour.
+    NeverOpen { station: StationId },
     RouteTargetOutOfRange { station: StationId, route: usize },
     BadProbability { station: StationId, route: usize, probability: f64 },
-    ProbabilitiesDoNotSumToOne { station: StationId, class: ClassId, sum: f64 },
+    ProbabilitiesDoNotSumToOne { station: StationId, key: VehicleKey, sum: f64 },
+    /// A route joins stations of different directions.
+    RouteCrossesDirection { station: StationId, route: usize },
     NoServiceTimeForClass { station: StationId, class: ClassId },
     BadServiceTime { station: StationId, class: ClassId, reason: String },
-    BadArrivalRate { source: usize, rate_per_hour: f64 },
+    /// No lane group serves (or shares with) these vehicles.
+    NoLaneForVehicle { station: StationId, key: VehicleKey },
+    BadStorage { station: StationId, reason: String },
+    BadArrivalRate { source: usize, reason: String },
     SourceEntryOutOfRange { source: usize },
     SourceClassOutOfRange { source: usize },
-    /// Vehicles of `class` that reach `station` can never reach an exit.
-    NoExit { station: StationId, class: ClassId },
+    UnsortedTrace { source: usize, row: usize },
+    ProgrammeSharesDoNotSumToOne { class: ClassId, sum: f64 },
+    ChannelProbabilitiesDoNotSumToOne { class: ClassId, programme: ProgrammeId, sum: f64 },
+    BadClassParameter { class: ClassId, reason: String },
+    /// Vehicles of this kind that reach `station` can never reach an exit.
+    NoExit { station: StationId, key: VehicleKey },
+}
+
+fn key_text(key: &VehicleKey) -> String {
+    format!(
+        "class #{} programme #{} channel {}",
+        key.class.0,
+        key.programme.0,
+        key.channel.name()
+    )
 }
 
 impl std::fmt::Display for ModelError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use ModelError as E;
         match self {
-            ModelError::NoStations => write!(f, "the crossing has no station"),
-            ModelError::NoSources => write!(f, "the crossing has no source of vehicles"),
-            ModelError::ZeroServers { station } => {
-                write!(f, "station #{} has no server; give it at least one", station.0)
+            E::NoStations => write!(f, "the crossing has no station"),
+            E::NoSources => write!(f, "the crossing has no source of vehicles"),
+            E::NoClasses => write!(f, "no vehicle class is defined"),
+            E::NoDirections => write!(f, "no direction is defined"),
+            E::NoProgrammes => write!(f, "no programme is defined"),
+            E::NoLanes { station } => write!(f, "station #{} has no lane group", station.0),
+            E::NeverOpen { station } => {
+                write!(f, "station #{} never has an open server; give it at least one", station.0)
             }
-            ModelError::RouteTargetOutOfRange { station, route } => {
+            E::RouteTargetOutOfRange { station, route } => {
                 write!(f, "route {route} of station #{} leads to no station", station.0)
             }
-            ModelError::BadProbability { station, route, probability } => write!(
+            E::BadProbability { station, route, probability } => write!(
                 f,
                 "route {route} of station #{} has probability {probability}; use a value in [0, 1]",
                 station.0
             ),
-            ModelError::ProbabilitiesDoNotSumToOne { station, class, sum } => write!(
+            E::ProbabilitiesDoNotSumToOne { station, key, sum } => write!(
                 f,
-                "routes of station #{} for class #{} sum to {sum}, not 1",
-                station.0, class.0
+                "routes of station #{} for {} sum to {sum}, not 1",
+                station.0,
+                key_text(key)
             ),
-            ModelError::NoServiceTimeForClass { station, class } => write!(
+            E::RouteCrossesDirection { station, route } => write!(
+                f,
+                "route {route} of station #{} leads to a station of another direction",
+                station.0
+            ),
+            E::NoServiceTimeForClass { station, class } => write!(
                 f,
                 "class #{} reaches station #{} but the station has no service time for it",
                 class.0, station.0
             ),
-            ModelError::BadServiceTime { station, class, reason } => write!(
+            E::BadServiceTime { station, class, reason } => write!(
                 f,
                 "service time of station #{} for class #{}: {reason}",
                 station.0, class.0
             ),
-            ModelError::BadArrivalRate { source, rate_per_hour } => write!(
+            E::NoLaneForVehicle { station, key } => write!(
                 f,
-                "source #{source} has arrival rate {rate_per_hour}/h; it must be positive"
+                "no lane of station #{} serves {}",
+                station.0,
+                key_text(key)
             ),
-            ModelError::SourceEntryOutOfRange { source } => {
+            E::BadStorage { station, reason } => {
+                write!(f, "storage of station #{}: {reason}", station.0)
+            }
+            E::BadArrivalRate { source, reason } => write!(f, "source #{source}: {reason}"),
+            E::SourceEntryOutOfRange { source } => {
                 write!(f, "source #{source} enters at no station")
             }
-            ModelError::SourceClassOutOfRange { source } => {
-                write!(f, "source #{source} names no class")
-            }
-            ModelError::NoExit { station, class } => write!(
+            E::SourceClassOutOfRange { source } => write!(f, "source #{source} names no class"),
+            E::UnsortedTrace { source, row } => write!(
                 f,
-                "vehicles of class #{} at station #{} can never reach an exit",
-                class.0, station.0
+                "source #{source}: trace arrival {row} is earlier than the one before it"
+            ),
+            E::ProgrammeSharesDoNotSumToOne { class, sum } => {
+                write!(f, "programme shares of class #{} sum to {sum}, not 1", class.0)
+            }
+            E::ChannelProbabilitiesDoNotSumToOne { class, programme, sum } => write!(
+                f,
+                "channel probabilities of class #{} programme #{} sum to {sum}, not 1",
+                class.0, programme.0
+            ),
+            E::BadClassParameter { class, reason } => write!(f, "class #{}: {reason}", class.0),
+            E::NoExit { station, key } => write!(
+                f,
+                "vehicles ({}) at station #{} can never reach an exit",
+                key_text(key),
+                station.0
             ),
         }
     }
 }
 
-/// Tolerance on the sum of routing probabilities (they are typed by people, in decimals).
+/// Tolerance on sums of probabilities and shares (they are typed by people, in decimals).
 pub const PROBABILITY_SUM_TOLERANCE: f64 = 1e-6;
+
+fn is_probability(p: f64) -> bool {
+    p.is_finite() && (0.0..=1.0).contains(&p)
+}
 
 /// One border crossing: its stations as a directed graph, and its sources of vehicles.
 #[derive(Clone, Debug)]
@@ -203,7 +395,7 @@ pub struct Crossing {
     pub name: String,
     stations: Vec<Station>,
     sources: Vec<Source>,
-    class_count: usize,
+    population: Population,
     graph: DiGraph<Node, Link>,
 }
 
@@ -211,87 +403,21 @@ impl Crossing {
     /// Builds and checks a crossing. Every problem found is returned, not just the first.
     pub fn new(
         name: impl Into<String>,
-        class_count: usize,
+        population: &Population,
         stations: Vec<Station>,
         sources: Vec<Source>,
     ) -> Result<Crossing, Vec<ModelError>> {
-        let mut errors = Vec::new();
-        if stations.is_empty() {
-            errors.push(ModelError::NoStations);
-        }
-        if sources.is_empty() {
-            errors.push(ModelError::NoSources);
-        }
-        let n = stations.len();
-        for (i, st) in stations.iter().enumerate() {
-            let sid = StationId(i as u32);
-            if st.servers == 0 {
-                errors.push(ModelError::ZeroServers { station: sid });
-            }
-            for (r, route) in st.routes.iter().enumerate() {
-                if let Target::Station(t) = route.to
-                    && t.index() >= n
-                {
-                    errors.push(ModelError::RouteTargetOutOfRange { station: sid, route: r });
-                }
-                if !(route.probability.is_finite() && (0.0..=1.0).contains(&route.probability))
-                {
-                    errors.push(ModelError::BadProbability {
-                        station: sid,
-                        route: r,
-                        probability: route.probability,
-                    });
-                }
-            }
-            for c in 0..class_count {
-                let class = ClassId(c as u16);
-                let branches = branches_for(&st.routes, class);
-                if !branches.is_empty() {
-                    let sum: f64 = branches.iter().map(|r| r.probability).sum();
-                    if (sum - 1.0).abs() > PROBABILITY_SUM_TOLERANCE {
-                        errors.push(ModelError::ProbabilitiesDoNotSumToOne {
-                            station: sid,
-                            class,
-                            sum,
-                        });
-                    }
-                }
-                if let Some(Some(d)) = st.service.get(c)
-                    && let Err(e) = d.validate()
-                {
-                    errors.push(ModelError::BadServiceTime {
-                        station: sid,
-                        class,
-                        reason: e.0,
-                    });
-                }
-            }
-        }
-        for (i, src) in sources.iter().enumerate() {
-            if src.entry.index() >= n {
-                errors.push(ModelError::SourceEntryOutOfRange { source: i });
-            }
-            if src.class.index() >= class_count {
-                errors.push(ModelError::SourceClassOutOfRange { source: i });
-            }
-            let rate = src.arrivals.mean_rate_per_hour();
-            if !(rate.is_finite() && rate > 0.0) {
-                errors.push(ModelError::BadArrivalRate {
-                    source: i,
-                    rate_per_hour: rate,
-                });
-            }
-        }
+        let mut errors = check_population(population);
+        errors.extend(check_parts(population, &stations, &sources));
         if !errors.is_empty() {
             return Err(errors);
         }
-
-        let graph = build_graph(&stations, class_count);
+        let graph = build_graph(population, &stations);
         let crossing = Crossing {
             name: name.into(),
             stations,
             sources,
-            class_count,
+            population: population.clone(),
             graph,
         };
         let errors = crossing.check_reachability();
@@ -302,80 +428,143 @@ impl Crossing {
         }
     }
 
-    /// For every class, walk from its sources: every station it can reach must have a service
-    /// time for it and must lead it to an exit.
-    fn check_reachability(&self) -> Vec<ModelError> {
-        let mut errors = Vec::new();
-        for c in 0..self.class_count {
-            let class = ClassId(c as u16);
-            let reached = self.stations_reached_by(class);
-            // Stations from which this class can reach the exit: backwards search over the
-            // moves this class can make.
-            let mut can_exit = vec![false; self.stations.len()];
-            let mut changed = true;
-            while changed {
-                changed = false;
-                for (i, st) in self.stations.iter().enumerate() {
-                    if can_exit[i] {
-                        continue;
-                    }
-                    let ok = self.moves(st, class).any(|t| match t {
-                        Target::Exit => true,
-                        Target::Station(s) => can_exit[s.index()],
-                    });
-                    if ok {
-                        can_exit[i] = true;
-                        changed = true;
-                    }
+    /// Every vehicle kind that can arrive, from every source, with where it enters.
+    fn entering_keys(&self) -> Vec<(StationId, VehicleKey)> {
+        let mut out = Vec::new();
+        for src in &self.sources {
+            // (class, programme named explicitly by a trace row, if any)
+            let mut kinds: Vec<(ClassId, Option<ProgrammeId>)> = match &src.arrivals {
+                Arrivals::Poisson { class, .. } | Arrivals::Profile { class, .. } => {
+                    vec![(*class, None)]
+                }
+                Arrivals::Trace { arrivals } => {
+                    arrivals.iter().map(|a| (a.class, a.programme)).collect()
+                }
+            };
+            kinds.sort();
+            kinds.dedup();
+            for (class, programme) in kinds {
+                for key in self.possible_keys(class, programme) {
+                    out.push((src.entry, key));
                 }
             }
+        }
+        out.sort_by_key(|(s, k)| (*s, *k));
+        out.dedup();
+        out
+    }
+
+    /// The (programme, channel) combinations a vehicle of `class` can have: the programme
+    /// given, or any programme with a positive share.
+    fn possible_keys(&self, class: ClassId, programme: Option<ProgrammeId>) -> Vec<VehicleKey> {
+        let c = &self.population.classes[class.index()];
+        let programmes: Vec<usize> = match programme {
+            Some(p) => vec![p.index()],
+            None => (0..c.programme_shares.len())
+                .filter(|&p| c.programme_shares[p] > 0.0)
+                .collect(),
+        };
+        let mut keys = Vec::new();
+        for p in programmes {
+            for ch in Channel::ALL {
+                let possible = c.channel_probabilities[p][ch.index()] > 0.0
+                    || (ch == Channel::Red && c.random_inspection > 0.0);
+                if possible {
+                    keys.push(VehicleKey {
+                        class,
+                        programme: ProgrammeId(p as u8),
+                        channel: ch,
+                    });
+                }
+            }
+        }
+        keys
+    }
+
+    /// For every vehicle kind, walk from where it enters: every station it can reach must
+    /// have a service time and a lane for it and must lead it to an exit.
+    fn check_reachability(&self) -> Vec<ModelError> {
+        let mut errors = Vec::new();
+        let mut starts: Vec<(VehicleKey, Vec<StationId>)> = Vec::new();
+        for (station, key) in self.entering_keys() {
+            match starts.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, v)) => v.push(station),
+                None => starts.push((key, vec![station])),
+            }
+        }
+        for (key, entries) in starts {
+            let reached = self.stations_reached(key, &entries);
+            let can_exit = self.stations_leading_to_exit(key);
             for (i, &r) in reached.iter().enumerate() {
                 if !r {
                     continue;
                 }
-                let sid = StationId(i as u32);
-                if !matches!(self.stations[i].service.get(c), Some(Some(_))) {
-                    errors.push(ModelError::NoServiceTimeForClass {
-                        station: sid,
-                        class,
-                    });
+                let station = StationId(i as u32);
+                let st = &self.stations[i];
+                if !matches!(st.service.get(key.class.index()), Some(Some(_))) {
+                    let e = ModelError::NoServiceTimeForClass {
+                        station,
+                        class: key.class,
+                    };
+                    if !errors.contains(&e) {
+                        errors.push(e);
+                    }
+                }
+                let lane_key = VehicleKey {
+                    channel: Channel::Green,
+                    ..key
+                };
+                let served = st
+                    .lanes
+                    .iter()
+                    .any(|g| g.share_when_idle || lane_filter_matches(&g.serves, key));
+                if !served {
+                    let e = ModelError::NoLaneForVehicle {
+                        station,
+                        key: lane_key,
+                    };
+                    if !errors.contains(&e) {
+                        errors.push(e);
+                    }
                 }
                 if !can_exit[i] {
-                    errors.push(ModelError::NoExit {
-                        station: sid,
-                        class,
-                    });
+                    errors.push(ModelError::NoExit { station, key });
                 }
             }
         }
         errors
     }
 
-    /// The targets a vehicle of `class` can move to from `station` (with positive probability).
-    fn moves<'a>(&'a self, station: &'a Station, class: ClassId) -> impl Iterator<Item = Target> + 'a {
-        let branches = branches_for(&station.routes, class);
-        let exit_by_default = branches.is_empty();
-        branches
-            .into_iter()
-            .filter(|r| r.probability > 0.0)
-            .map(|r| r.to)
-            .chain(exit_by_default.then_some(Target::Exit))
+    fn stations_leading_to_exit(&self, key: VehicleKey) -> Vec<bool> {
+        let mut can_exit = vec![false; self.stations.len()];
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for (i, st) in self.stations.iter().enumerate() {
+                if can_exit[i] {
+                    continue;
+                }
+                let ok = moves(&st.routes, key).any(|t| match t {
+                    Target::Exit => true,
+                    Target::Station(s) => can_exit[s.index()],
+                });
+                if ok {
+                    can_exit[i] = true;
+                    changed = true;
+                }
+            }
+        }
+        can_exit
     }
 
-    /// Which stations vehicles of `class` can visit.
-    pub fn stations_reached_by(&self, class: ClassId) -> Vec<bool> {
+    fn stations_reached(&self, key: VehicleKey, entries: &[StationId]) -> Vec<bool> {
         let mut reached = vec![false; self.stations.len()];
-        let mut stack: Vec<StationId> = self
-            .sources
-            .iter()
-            .filter(|s| s.class == class)
-            .map(|s| s.entry)
-            .collect();
+        let mut stack = entries.to_vec();
         while let Some(s) = stack.pop() {
             if std::mem::replace(&mut reached[s.index()], true) {
                 continue;
             }
-            for t in self.moves(&self.stations[s.index()], class) {
+            for t in moves(&self.stations[s.index()].routes, key) {
                 if let Target::Station(next) = t
                     && !reached[next.index()]
                 {
@@ -384,6 +573,19 @@ impl Crossing {
             }
         }
         reached
+    }
+
+    /// Which stations vehicles of `class` (any programme, any channel) can visit.
+    pub fn stations_reached_by(&self, class: ClassId) -> Vec<bool> {
+        let mut all = vec![false; self.stations.len()];
+        for (station, key) in self.entering_keys() {
+            if key.class == class {
+                for (a, r) in all.iter_mut().zip(self.stations_reached(key, &[station])) {
+                    *a |= r;
+                }
+            }
+        }
+        all
     }
 
     pub fn stations(&self) -> &[Station] {
@@ -398,63 +600,108 @@ impl Crossing {
         &self.sources
     }
 
+    pub fn population(&self) -> &Population {
+        &self.population
+    }
+
     pub fn class_count(&self) -> usize {
-        self.class_count
+        self.population.classes.len()
+    }
+
+    /// The direction a source's vehicles travel in.
+    pub fn source_direction(&self, source: usize) -> DirectionId {
+        self.stations[self.sources[source].entry.index()].direction
     }
 
     /// The station graph: one node per station plus one exit node; an edge wherever some
-    /// class can move.
+    /// vehicle can move.
     pub fn graph(&self) -> &DiGraph<Node, Link> {
         &self.graph
     }
 
-    /// The stations a station feeds, in graph order (for reports and diagrams).
+    /// The nodes a station feeds (for reports and diagrams).
     pub fn successors(&self, id: StationId) -> Vec<Node> {
         self.graph
-            .edges_directed(NodeIndex::new(id.index()), Direction::Outgoing)
+            .edges_directed(NodeIndex::new(id.index()), Dir::Outgoing)
             .map(|e| self.graph[e.target()])
             .collect()
     }
 
-    /// The arrival rate at each station per class (vehicles per hour), from the traffic
-    /// equations λ = λ₀ + λP, solved by fixed-point iteration (converges because every
-    /// station leads to an exit).
-    pub fn arrival_rates_per_hour(&self) -> Vec<Vec<f64>> {
+    /// Mean arrival rate at each station per class (vehicles per hour), from the traffic
+    /// equations λ = λ₀ + λP over every vehicle kind, solved by fixed-point iteration
+    /// (converges because every station leads to an exit). `horizon` spreads trace arrivals.
+    pub fn arrival_rates_per_hour(&self, horizon: SimTime) -> Vec<Vec<f64>> {
         let n = self.stations.len();
-        let mut external = vec![vec![0.0; self.class_count]; n];
-        for src in &self.sources {
-            external[src.entry.index()][src.class.index()] += src.arrivals.mean_rate_per_hour();
-        }
-        let mut lambda = external.clone();
-        for _ in 0..100_000 {
-            let mut next = external.clone();
-            for (i, st) in self.stations.iter().enumerate() {
-                for c in 0..self.class_count {
-                    for r in branches_for(&st.routes, ClassId(c as u16)) {
-                        if let Target::Station(t) = r.to {
-                            next[t.index()][c] += lambda[i][c] * r.probability;
+        let classes = self.class_count();
+        let mut rates = vec![vec![0.0; classes]; n];
+        for (i, src) in self.sources.iter().enumerate() {
+            let _ = i;
+            let per_class = src.mean_rates_per_hour(classes, horizon);
+            for (c, rate) in per_class.into_iter().enumerate() {
+                if rate <= 0.0 {
+                    continue;
+                }
+                let class = &self.population.classes[c];
+                for (p, share) in class.programme_shares.iter().enumerate() {
+                    for ch in Channel::ALL {
+                        let mut pc = class.channel_probabilities[p][ch.index()];
+                        // Random selection turns a share of every channel into red.
+                        pc = if ch == Channel::Red {
+                            pc + (1.0 - pc) * class.random_inspection
+                        } else {
+                            pc * (1.0 - class.random_inspection)
+                        };
+                        let lam0 = rate * share * pc;
+                        if lam0 <= 0.0 {
+                            continue;
                         }
+                        let key = VehicleKey {
+                            class: ClassId(c as u16),
+                            programme: ProgrammeId(p as u8),
+                            channel: ch,
+                        };
+                        let flow = self.flow_of(key, src.entry, lam0);
+                        for (s, f) in flow.into_iter().enumerate() {
+                            rates[s][c] += f;
+                        }
+                    }
+                }
+            }
+        }
+        rates
+    }
+
+    fn flow_of(&self, key: VehicleKey, entry: StationId, lam0: f64) -> Vec<f64> {
+        let n = self.stations.len();
+        let mut lambda = vec![0.0; n];
+        lambda[entry.index()] = lam0;
+        for _ in 0..100_000 {
+            let mut next = vec![0.0; n];
+            next[entry.index()] = lam0;
+            for (i, st) in self.stations.iter().enumerate() {
+                for r in branches_for(&st.routes, key) {
+                    if let Target::Station(t) = r.to {
+                        next[t.index()] += lambda[i] * r.probability;
                     }
                 }
             }
             let delta = next
                 .iter()
-                .flatten()
-                .zip(lambda.iter().flatten())
+                .zip(&lambda)
                 .map(|(a, b)| (a - b).abs())
                 .fold(0.0, f64::max);
             lambda = next;
-            if delta < 1e-12 {
+            if delta < 1e-12 * lam0.max(1.0) {
                 break;
             }
         }
         lambda
     }
 
-    /// Offered load per server at each station: Σ_c λ_c E[S_c] / servers. A value ≥ 1 means
-    /// the queue grows without bound.
-    pub fn offered_loads(&self) -> Vec<f64> {
-        let rates = self.arrival_rates_per_hour();
+    /// Offered load per open server at each station, averaged over the week:
+    /// Σ_c λ_c E[S_c] / mean open servers. A value ≥ 1 means the queue grows without bound.
+    pub fn offered_loads(&self, horizon: SimTime) -> Vec<f64> {
+        let rates = self.arrival_rates_per_hour(horizon);
         self.stations
             .iter()
             .zip(&rates)
@@ -462,32 +709,264 @@ impl Crossing {
                 let work_ms_per_hour: f64 = per_class
                     .iter()
                     .enumerate()
-                    .filter_map(|(c, &lam)| {
-                        st.service[c].as_ref().map(|d| lam * d.mean_ms())
-                    })
+                    .filter_map(|(c, &lam)| st.service[c].as_ref().map(|d| lam * d.mean_ms()))
                     .sum();
-                work_ms_per_hour / SimTime::MS_PER_HOUR as f64 / f64::from(st.servers)
+                let servers = st.mean_servers();
+                if servers <= 0.0 {
+                    f64::INFINITY
+                } else {
+                    work_ms_per_hour / SimTime::MS_PER_HOUR as f64 / servers
+                }
             })
             .collect()
     }
 }
 
-/// The branches that apply to `class`: those naming it, else those for all classes.
-pub fn branches_for(routes: &[Route], class: ClassId) -> Vec<&Route> {
-    let specific: Vec<&Route> = routes
-        .iter()
-        .filter(|r| matches!(&r.classes, ClassFilter::Only(list) if list.contains(&class)))
-        .collect();
-    if !specific.is_empty() {
-        return specific;
-    }
-    routes
-        .iter()
-        .filter(|r| r.classes == ClassFilter::All)
-        .collect()
+/// Lanes ignore the channel dimension.
+pub fn lane_filter_matches(filter: &VehicleFilter, key: VehicleKey) -> bool {
+    filter.classes.as_ref().is_none_or(|c| c.contains(&key.class))
+        && filter
+            .programmes
+            .as_ref()
+            .is_none_or(|p| p.contains(&key.programme))
 }
 
-fn build_graph(stations: &[Station], class_count: usize) -> DiGraph<Node, Link> {
+fn check_population(population: &Population) -> Vec<ModelError> {
+    let mut errors = Vec::new();
+    if population.classes.is_empty() {
+        errors.push(ModelError::NoClasses);
+    }
+    if population.directions.is_empty() {
+        errors.push(ModelError::NoDirections);
+    }
+    if population.programmes.is_empty() {
+        errors.push(ModelError::NoProgrammes);
+    }
+    let programmes = population.programmes.len();
+    for (c, class) in population.classes.iter().enumerate() {
+        let cid = ClassId(c as u16);
+        if !(class.length_m.is_finite() && class.length_m > 0.0) {
+            errors.push(ModelError::BadClassParameter {
+                class: cid,
+                reason: format!("length must be positive, got {} m", class.length_m),
+            });
+        }
+        if !is_probability(class.random_inspection) {
+            errors.push(ModelError::BadClassParameter {
+                class: cid,
+                reason: format!(
+                    "random inspection rate must be in [0, 1], got {}",
+                    class.random_inspection
+                ),
+            });
+        }
+        if class.programme_shares.len() != programmes
+            || class.channel_probabilities.len() != programmes
+        {
+            errors.push(ModelError::BadClassParameter {
+                class: cid,
+                reason: format!("needs one share and one channel split for each of the {programmes} programmes"),
+            });
+            continue;
+        }
+        if class.programme_shares.iter().any(|&s| !is_probability(s)) {
+            errors.push(ModelError::BadClassParameter {
+                class: cid,
+                reason: "every programme share must be in [0, 1]".into(),
+            });
+        }
+        let sum: f64 = class.programme_shares.iter().sum();
+        if (sum - 1.0).abs() > PROBABILITY_SUM_TOLERANCE {
+            errors.push(ModelError::ProgrammeSharesDoNotSumToOne { class: cid, sum });
+        }
+        for (p, probs) in class.channel_probabilities.iter().enumerate() {
+            if probs.iter().any(|&x| !is_probability(x)) {
+                errors.push(ModelError::BadClassParameter {
+                    class: cid,
+                    reason: "every channel probability must be in [0, 1]".into(),
+                });
+            }
+            let sum: f64 = probs.iter().sum();
+            if (sum - 1.0).abs() > PROBABILITY_SUM_TOLERANCE {
+                errors.push(ModelError::ChannelProbabilitiesDoNotSumToOne {
+                    class: cid,
+                    programme: ProgrammeId(p as u8),
+                    sum,
+                });
+            }
+        }
+    }
+    errors
+}
+
+fn check_parts(population: &Population, stations: &[Station], sources: &[Source]) -> Vec<ModelError> {
+    let mut errors = Vec::new();
+    if stations.is_empty() {
+        errors.push(ModelError::NoStations);
+    }
+    if sources.is_empty() {
+        errors.push(ModelError::NoSources);
+    }
+    let n = stations.len();
+    let classes = population.classes.len();
+    for (i, st) in stations.iter().enumerate() {
+        let sid = StationId(i as u32);
+        if st.lanes.is_empty() {
+            errors.push(ModelError::NoLanes { station: sid });
+        } else if st.max_servers() == 0 {
+            errors.push(ModelError::NeverOpen { station: sid });
+        }
+        match st.storage.limit {
+            StorageLimit::Unlimited => {}
+            StorageLimit::Vehicles(0) => errors.push(ModelError::BadStorage {
+                station: sid,
+                reason: "a queue must hold at least one vehicle".into(),
+            }),
+            StorageLimit::Vehicles(_) => {}
+            StorageLimit::Metres(m) => {
+                let longest = population
+                    .classes
+                    .iter()
+                    .map(|c| c.length_m)
+                    .fold(0.0, f64::max);
+                if !(m.is_finite() && m >= longest) {
+                    errors.push(ModelError::BadStorage {
+                        station: sid,
+                        reason: format!(
+                            "{m} m cannot hold even one vehicle of the longest class ({longest} m)"
+                        ),
+                    });
+                }
+            }
+        }
+        for (r, route) in st.routes.iter().enumerate() {
+            if let Target::Station(t) = route.to {
+                if t.index() >= n {
+                    errors.push(ModelError::RouteTargetOutOfRange { station: sid, route: r });
+                } else if stations[t.index()].direction != st.direction {
+                    errors.push(ModelError::RouteCrossesDirection { station: sid, route: r });
+                }
+            }
+            if !is_probability(route.probability) {
+                errors.push(ModelError::BadProbability {
+                    station: sid,
+                    route: r,
+                    probability: route.probability,
+                });
+            }
+        }
+        for c in 0..classes {
+            let class = ClassId(c as u16);
+            if let Some(Some(d)) = st.service.get(c)
+                && let Err(e) = d.validate()
+            {
+                errors.push(ModelError::BadServiceTime {
+                    station: sid,
+                    class,
+                    reason: e.0,
+                });
+            }
+            for p in 0..population.programmes.len() {
+                for ch in Channel::ALL {
+                    let key = VehicleKey {
+                        class,
+                        programme: ProgrammeId(p as u8),
+                        channel: ch,
+                    };
+                    let branches = branches_for(&st.routes, key);
+                    if !branches.is_empty() {
+                        let sum: f64 = branches.iter().map(|r| r.probability).sum();
+                        if (sum - 1.0).abs() > PROBABILITY_SUM_TOLERANCE {
+                            errors.push(ModelError::ProbabilitiesDoNotSumToOne {
+                                station: sid,
+                                key,
+                                sum,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for (i, src) in sources.iter().enumerate() {
+        if src.entry.index() >= n {
+            errors.push(ModelError::SourceEntryOutOfRange { source: i });
+        }
+        match &src.arrivals {
+            Arrivals::Poisson {
+                class,
+                rate_per_hour,
+            } => {
+                if class.index() >= classes {
+                    errors.push(ModelError::SourceClassOutOfRange { source: i });
+                }
+                if !(rate_per_hour.is_finite() && *rate_per_hour > 0.0) {
+                    errors.push(ModelError::BadArrivalRate {
+                        source: i,
+                        reason: format!("arrival rate must be positive, got {rate_per_hour}/h"),
+                    });
+                }
+            }
+            Arrivals::Profile { class, profile } => {
+                if class.index() >= classes {
+                    errors.push(ModelError::SourceClassOutOfRange { source: i });
+                }
+                let bad = profile
+                    .hourly_per_hour
+                    .iter()
+                    .chain(&profile.day_factors)
+                    .any(|x| !(x.is_finite() && *x >= 0.0));
+                if bad || profile.max_rate_per_hour() <= 0.0 {
+                    errors.push(ModelError::BadArrivalRate {
+                        source: i,
+                        reason: "profile rates and day factors must be zero or positive, and not all zero".into(),
+                    });
+                }
+            }
+            Arrivals::Trace { arrivals } => {
+                for (row, pair) in arrivals.windows(2).enumerate() {
+                    if pair[1].time < pair[0].time {
+                        errors.push(ModelError::UnsortedTrace { source: i, row: row + 1 });
+                        break;
+                    }
+                }
+                if arrivals.iter().any(|a| a.class.index() >= classes) {
+                    errors.push(ModelError::SourceClassOutOfRange { source: i });
+                }
+            }
+        }
+    }
+    errors
+}
+
+/// The targets a vehicle can move to from a station with these routes (positive probability).
+fn moves(routes: &[Route], key: VehicleKey) -> impl Iterator<Item = Target> + '_ {
+    let branches = branches_for(routes, key);
+    let exit_by_default = branches.is_empty();
+    branches
+        .into_iter()
+        .filter(|r| r.probability > 0.0)
+        .map(|r| r.to)
+        .chain(exit_by_default.then_some(Target::Exit))
+}
+
+/// The branches that apply to a vehicle: those matching it with the highest specificity.
+pub fn branches_for(routes: &[Route], key: VehicleKey) -> Vec<&Route> {
+    let best = routes
+        .iter()
+        .filter(|r| r.when.matches(key))
+        .map(|r| r.when.specificity())
+        .max();
+    match best {
+        None => Vec::new(),
+        Some(s) => routes
+            .iter()
+            .filter(|r| r.when.matches(key) && r.when.specificity() == s)
+            .collect(),
+    }
+}
+
+fn build_graph(population: &Population, stations: &[Station]) -> DiGraph<Node, Link> {
     let mut graph = DiGraph::with_capacity(stations.len() + 1, stations.len() * 2);
     for i in 0..stations.len() {
         graph.add_node(Node::Station(StationId(i as u32)));
@@ -495,27 +974,36 @@ fn build_graph(stations: &[Station], class_count: usize) -> DiGraph<Node, Link> 
     let exit = graph.add_node(Node::Exit);
     for (i, st) in stations.iter().enumerate() {
         let from = NodeIndex::new(i);
-        for c in 0..class_count {
-            let branches = branches_for(&st.routes, ClassId(c as u16));
-            let targets: Vec<(NodeIndex, f64)> = if branches.is_empty() {
-                vec![(exit, 1.0)]
-            } else {
-                branches
-                    .iter()
-                    .map(|r| match r.to {
-                        Target::Exit => (exit, r.probability),
-                        Target::Station(s) => (NodeIndex::new(s.index()), r.probability),
-                    })
-                    .collect()
-            };
-            for (to, p) in targets {
-                match graph.find_edge(from, to) {
-                    Some(e) => {
-                        let link: &mut Link = &mut graph[e];
-                        link.max_probability = link.max_probability.max(p);
-                    }
-                    None => {
-                        graph.add_edge(from, to, Link { max_probability: p });
+        for c in 0..population.classes.len() {
+            for p in 0..population.programmes.len() {
+                for ch in Channel::ALL {
+                    let key = VehicleKey {
+                        class: ClassId(c as u16),
+                        programme: ProgrammeId(p as u8),
+                        channel: ch,
+                    };
+                    let branches = branches_for(&st.routes, key);
+                    let targets: Vec<(NodeIndex, f64)> = if branches.is_empty() {
+                        vec![(exit, 1.0)]
+                    } else {
+                        branches
+                            .iter()
+                            .map(|r| match r.to {
+                                Target::Exit => (exit, r.probability),
+                                Target::Station(s) => (NodeIndex::new(s.index()), r.probability),
+                            })
+                            .collect()
+                    };
+                    for (to, prob) in targets {
+                        match graph.find_edge(from, to) {
+                            Some(e) => {
+                                let link: &mut Link = &mut graph[e];
+                                link.max_probability = link.max_probability.max(prob);
+                            }
+                            None => {
+                                graph.add_edge(from, to, Link { max_probability: prob });
+                            }
+                        }
                     }
                 }
             }
@@ -524,11 +1012,10 @@ fn build_graph(stations: &[Station], class_count: usize) -> DiGraph<Node, Link> 
     graph
 }
 
-/// Everything needed to run: the crossing, its classes and the run's timing.
+/// Everything needed to run: the crossing and the run's timing.
 #[derive(Clone, Debug)]
 pub struct Scenario {
     pub name: String,
-    pub classes: Vec<VehicleClass>,
     pub crossing: Crossing,
     /// The run ends here (absolute simulation time, warm-up included).
     pub horizon: SimTime,
@@ -538,14 +1025,17 @@ pub struct Scenario {
     pub replications: u32,
     /// Default master seed (the CLI may override).
     pub seed: u64,
+    /// Day of the week at time zero (0 = Monday … 6 = Sunday); time zero is midnight.
+    pub start_weekday: u8,
 }
 
 impl Scenario {
+    pub fn population(&self) -> &Population {
+        self.crossing.population()
+    }
+
     pub fn class_id(&self, id: &str) -> Option<ClassId> {
-        self.classes
-            .iter()
-            .position(|c| c.id == id)
-            .map(|i| ClassId(i as u16))
+        self.population().class_id(id)
     }
 
     pub fn station_id(&self, id: &str) -> Option<StationId> {
@@ -559,5 +1049,10 @@ impl Scenario {
     /// The length of the observation window (horizon minus warm-up).
     pub fn observed(&self) -> SimTime {
         self.horizon - self.warmup
+    }
+
+    /// Offered load per open server of each station (see [`Crossing::offered_loads`]).
+    pub fn offered_loads(&self) -> Vec<f64> {
+        self.crossing.offered_loads(self.horizon)
     }
 }

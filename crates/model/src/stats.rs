@@ -1,7 +1,16 @@
-//! What one replication measures. Fixed-size: memory depends on the model (stations ×
-//! classes), never on the number of vehicles.
+//! What one replication measures. Fixed-size: memory depends on the model (stations, lane
+//! groups, vehicle kinds), never on the number of vehicles.
+//!
+//! Delay observations are kept per *cell*: one (class, programme, channel) combination at a
+//! station, or one (direction, class, programme, channel) combination for whole-crossing
+//! times. Each observation is recorded once, in its cell; every breakdown a report needs (by
+//! class, by channel, by direction, overall) is a merge of cells. Cells are created on first
+//! use, so combinations that never occur cost nothing.
 
 use bordersim_stats::{Tally, TimeWeighted};
+
+use crate::population::Channel;
+use crate::scenario::{ClassId, DirectionId, ProgrammeId};
 
 /// Vehicle counts over the observation window (after warm-up). Conservation:
 /// `in_system_at_start + arrived == departed + balked + in_system_at_end`.
@@ -30,98 +39,239 @@ impl VehicleCounts {
     }
 }
 
-/// One station over the observation window.
-#[derive(Clone, Debug)]
-pub struct StationStats {
-    /// Waiting time in queue (end of queue to start of service), per class.
-    pub wait_by_class: Vec<Tally>,
-    /// Vehicles in queue (not in service).
-    pub queue_length: TimeWeighted,
-    /// Servers busy.
-    pub busy_servers: TimeWeighted,
-    /// Servers open (staffed); constant today, follows lane schedules when they exist.
-    pub open_servers: TimeWeighted,
-    /// Vehicles that finished service here.
-    pub served: u64,
-    /// Vehicles that joined this station's queue.
-    pub entered: u64,
+/// The shape of the cell tables: how many classes, programmes and directions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CellShape {
+    pub classes: usize,
+    pub programmes: usize,
+    pub directions: usize,
 }
 
-impl StationStats {
-    pub fn new(classes: usize, servers: u32) -> Self {
-        let mut open_servers = TimeWeighted::new();
-        open_servers.set(0, u64::from(servers));
-        StationStats {
-            wait_by_class: (0..classes).map(|_| Tally::new()).collect(),
-            queue_length: TimeWeighted::new(),
-            busy_servers: TimeWeighted::new(),
-            open_servers,
-            served: 0,
-            entered: 0,
-        }
+impl CellShape {
+    /// Cells of a station table: class × programme × channel.
+    pub fn station_cells(&self) -> usize {
+        self.classes * self.programmes * 3
     }
 
-    /// Waiting times of every class together.
-    pub fn wait(&self) -> Tally {
+    /// Cells of the whole-crossing table: direction × class × programme × channel.
+    pub fn system_cells(&self) -> usize {
+        self.directions * self.station_cells()
+    }
+
+    #[inline]
+    pub fn station_cell(&self, class: usize, programme: usize, channel: usize) -> usize {
+        (class * self.programmes + programme) * 3 + channel
+    }
+
+    #[inline]
+    pub fn system_cell(&self, direction: usize, class: usize, programme: usize, channel: usize) -> usize {
+        direction * self.station_cells() + self.station_cell(class, programme, channel)
+    }
+
+    /// The (class, programme, channel) of a station cell.
+    pub fn decode_station_cell(&self, cell: usize) -> (ClassId, ProgrammeId, Channel) {
+        let channel = cell % 3;
+        let rest = cell / 3;
+        (
+            ClassId((rest / self.programmes) as u16),
+            ProgrammeId((rest % self.programmes) as u8),
+            Channel::from_index(channel),
+        )
+    }
+
+    /// The (direction, class, programme, channel) of a system cell.
+    pub fn decode_system_cell(&self, cell: usize) -> (DirectionId, ClassId, ProgrammeId, Channel) {
+        let d = cell / self.station_cells();
+        let (c, p, ch) = self.decode_station_cell(cell % self.station_cells());
+        (DirectionId(d as u8), c, p, ch)
+    }
+}
+
+/// Tallies created on first use.
+#[derive(Clone, Debug, Default)]
+pub struct Cells(Vec<Option<Box<Tally>>>);
+
+impl Cells {
+    pub fn new(n: usize) -> Self {
+        Cells(vec![None; n])
+    }
+
+    #[inline]
+    pub fn record(&mut self, cell: usize, value_ms: u64) {
+        self.0[cell]
+            .get_or_insert_with(|| Box::new(Tally::new()))
+            .record(value_ms);
+    }
+
+    pub fn get(&self, cell: usize) -> Option<&Tally> {
+        self.0.get(cell).and_then(|c| c.as_deref())
+    }
+
+    /// The occupied cells with their index.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, &Tally)> {
+        self.0
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.as_deref().map(|t| (i, t)))
+    }
+
+    /// Everything in the cells selected by `keep`, merged.
+    pub fn merged(&self, mut keep: impl FnMut(usize) -> bool) -> Tally {
         let mut all = Tally::new();
-        for t in &self.wait_by_class {
-            all.merge(t);
+        for (i, t) in self.iter() {
+            if keep(i) {
+                all.merge(t);
+            }
         }
         all
     }
 
+    fn reset(&mut self) {
+        for t in self.0.iter_mut().flatten() {
+            t.reset();
+        }
+    }
+}
+
+/// One lane group over the observation window.
+#[derive(Clone, Debug, Default)]
+pub struct LaneStats {
+    pub busy: TimeWeighted,
+    /// Servers open by schedule.
+    pub open: TimeWeighted,
+    /// Servers staffed: open by schedule, or still finishing a vehicle after closing.
+    pub staffed: TimeWeighted,
+    pub served: u64,
+}
+
+/// One station over the observation window.
+#[derive(Clone, Debug)]
+pub struct StationStats {
+    /// Waiting time in queue (end of queue to start of service), per station cell.
+    pub wait: Cells,
+    /// Time at the stage (end of queue to end of service), per station cell.
+    pub stage: Cells,
+    /// Vehicles in queue inside the facility (not in service, not spilled back).
+    pub queue_length: TimeWeighted,
+    /// Servers busy, all lane groups together.
+    pub busy_servers: TimeWeighted,
+    /// Servers open by schedule, all lane groups together.
+    pub open_servers: TimeWeighted,
+    pub lanes: Vec<LaneStats>,
+    /// Vehicles that finished service here.
+    pub served: u64,
+    /// Vehicles that came to this station (including those that balked or spilled back).
+    pub entered: u64,
+    /// Vehicles that found the queue full and waited upstream.
+    pub spilled: u64,
+    /// Vehicles that found the queue full and left.
+    pub balked: u64,
+    /// Time spent waiting upstream of a full queue.
+    pub time_outside: Tally,
+    /// Vehicles waiting upstream.
+    pub outside_vehicles: TimeWeighted,
+    /// Length of the queue upstream of the facility, centimetres.
+    pub outside_length_cm: TimeWeighted,
+}
+
+impl StationStats {
+    pub fn new(shape: CellShape, lane_groups: usize) -> Self {
+        StationStats {
+            wait: Cells::new(shape.station_cells()),
+            stage: Cells::new(shape.station_cells()),
+            queue_length: TimeWeighted::new(),
+            busy_servers: TimeWeighted::new(),
+            open_servers: TimeWeighted::new(),
+            lanes: vec![LaneStats::default(); lane_groups],
+            served: 0,
+            entered: 0,
+            spilled: 0,
+            balked: 0,
+            time_outside: Tally::new(),
+            outside_vehicles: TimeWeighted::new(),
+            outside_length_cm: TimeWeighted::new(),
+        }
+    }
+
+    /// Waiting times of every vehicle together.
+    pub fn total_wait(&self) -> Tally {
+        self.wait.merged(|_| true)
+    }
+
+    /// Staffed server-time over the window, server·ms.
+    pub fn staffed_area(&self, end_ms: u64) -> u128 {
+        self.lanes.iter().map(|l| l.staffed.area_until(end_ms)).sum()
+    }
+
     fn reset(&mut self, now_ms: u64) {
-        self.wait_by_class.iter_mut().for_each(Tally::reset);
+        self.wait.reset();
+        self.stage.reset();
         self.queue_length.reset(now_ms);
         self.busy_servers.reset(now_ms);
         self.open_servers.reset(now_ms);
+        for l in &mut self.lanes {
+            l.busy.reset(now_ms);
+            l.open.reset(now_ms);
+            l.staffed.reset(now_ms);
+            l.served = 0;
+        }
         self.served = 0;
         self.entered = 0;
+        self.spilled = 0;
+        self.balked = 0;
+        self.time_outside.reset();
+        self.outside_vehicles.reset(now_ms);
+        self.outside_length_cm.reset(now_ms);
     }
 }
 
-/// One vehicle class over the observation window.
+/// Counts per vehicle class over the observation window.
 #[derive(Clone, Debug, Default)]
-pub struct ClassStats {
-    /// Arrival at the crossing to exit, for vehicles that left during the window.
-    pub time_in_system: Tally,
+pub struct ClassCounts {
     pub arrived: u64,
     pub departed: u64,
-}
-
-impl ClassStats {
-    fn reset(&mut self) {
-        self.time_in_system.reset();
-        self.arrived = 0;
-        self.departed = 0;
-    }
+    pub balked: u64,
 }
 
 /// Everything one replication measured.
 #[derive(Clone, Debug)]
 pub struct ReplicationStats {
     pub replication: u64,
+    pub shape: CellShape,
     /// Start and end of the observation window, ms.
     pub window_start_ms: u64,
     pub window_end_ms: u64,
     pub stations: Vec<StationStats>,
-    pub classes: Vec<ClassStats>,
+    pub classes: Vec<ClassCounts>,
+    /// Arrivals per direction.
+    pub direction_arrivals: Vec<u64>,
+    /// Arrival to release, per system cell.
+    pub release: Cells,
+    /// Arrival to exit, per system cell.
+    pub exit: Cells,
+    /// Arrival to release by direction × hour of day of arrival (index `d * 24 + h`).
+    pub release_by_hour: Cells,
     pub vehicles: VehicleCounts,
     /// Events processed over the whole run (warm-up included).
     pub events: u64,
 }
 
 impl ReplicationStats {
-    pub(crate) fn new(replication: u64, classes: usize, servers: &[u32]) -> Self {
+    pub(crate) fn new(replication: u64, shape: CellShape, lane_groups: &[usize]) -> Self {
         ReplicationStats {
             replication,
+            shape,
             window_start_ms: 0,
             window_end_ms: 0,
-            stations: servers
+            stations: lane_groups
                 .iter()
-                .map(|&c| StationStats::new(classes, c))
+                .map(|&g| StationStats::new(shape, g))
                 .collect(),
-            classes: (0..classes).map(|_| ClassStats::default()).collect(),
+            classes: vec![ClassCounts::default(); shape.classes],
+            direction_arrivals: vec![0; shape.directions],
+            release: Cells::new(shape.system_cells()),
+            exit: Cells::new(shape.system_cells()),
+            release_by_hour: Cells::new(shape.directions * 24),
             vehicles: VehicleCounts::default(),
             events: 0,
         }
@@ -131,7 +281,11 @@ impl ReplicationStats {
     pub(crate) fn reset(&mut self, now_ms: u64, in_system: u64) {
         self.window_start_ms = now_ms;
         self.stations.iter_mut().for_each(|s| s.reset(now_ms));
-        self.classes.iter_mut().for_each(ClassStats::reset);
+        self.classes.iter_mut().for_each(|c| *c = ClassCounts::default());
+        self.direction_arrivals.iter_mut().for_each(|a| *a = 0);
+        self.release.reset();
+        self.exit.reset();
+        self.release_by_hour.reset();
         self.vehicles = VehicleCounts {
             in_system_at_start: in_system,
             ..VehicleCounts::default()
@@ -143,12 +297,15 @@ impl ReplicationStats {
         (self.window_end_ms - self.window_start_ms) as f64 / 3_600_000.0
     }
 
-    /// Time in system of every class together.
+    /// Arrival to exit of every vehicle that left during the window.
     pub fn time_in_system(&self) -> Tally {
-        let mut all = Tally::new();
-        for c in &self.classes {
-            all.merge(&c.time_in_system);
-        }
-        all
+        self.exit.merged(|_| true)
+    }
+
+    /// Arrival to exit of one class.
+    pub fn class_time_in_system(&self, class: ClassId) -> Tally {
+        let shape = self.shape;
+        self.exit
+            .merged(|cell| shape.decode_system_cell(cell).1 == class)
     }
 }

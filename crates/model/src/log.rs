@@ -1,0 +1,78 @@
+//! The per-vehicle event log: a stream of timestamped events for the vehicles a log asks
+//! for, handed over as they happen so that nothing is held in memory.
+
+use bordersim_des::SimTime;
+
+use crate::population::Channel;
+use crate::scenario::{ClassId, DirectionId, ProgrammeId, StationId};
+
+/// What happened to a vehicle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogKind {
+    /// Arrived at the crossing.
+    Arrive,
+    /// Found a full queue and waits upstream of the station.
+    Spillback,
+    /// Reached the end of the station's queue (inside the facility).
+    Queue,
+    /// Service started.
+    Start,
+    /// Service ended.
+    End,
+    /// Goods released (end of service at a releasing station).
+    Release,
+    /// Left the crossing.
+    Exit,
+    /// Found a full queue and left unserved.
+    Balk,
+}
+
+impl LogKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            LogKind::Arrive => "arrive",
+            LogKind::Spillback => "spillback",
+            LogKind::Queue => "queue",
+            LogKind::Start => "start",
+            LogKind::End => "end",
+            LogKind::Release => "release",
+            LogKind::Exit => "exit",
+            LogKind::Balk => "balk",
+        }
+    }
+}
+
+/// One line of the event log.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LogRecord {
+    /// The vehicle's number within its replication (order of arrival, from 0).
+    pub vehicle: u64,
+    pub class: ClassId,
+    pub programme: ProgrammeId,
+    pub channel: Channel,
+    pub direction: DirectionId,
+    pub kind: LogKind,
+    pub station: Option<StationId>,
+    pub time: SimTime,
+}
+
+/// Receives the events of the vehicles it asks for.
+pub trait VehicleLog {
+    /// Whether to log vehicle number `vehicle` (called once, at its arrival).
+    fn wants(&mut self, vehicle: u64) -> bool;
+    fn record(&mut self, record: &LogRecord);
+}
+
+/// Logs nothing; the engine compiles the logging away.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoLog;
+
+impl VehicleLog for NoLog {
+    #[inline(always)]
+    fn wants(&mut self, _vehicle: u64) -> bool {
+        false
+    }
+
+    #[inline(always)]
+    fn record(&mut self, _record: &LogRecord) {}
+}

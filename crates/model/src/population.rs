@@ -1,0 +1,177 @@
+//! Who crosses: vehicle classes, trusted-trader / traveller programmes, directions, and the
+//! risk channels customs assigns.
+
+use crate::scenario::{ClassId, ProgrammeId};
+
+/// The outcome of risk assessment for one vehicle (WCO terms).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Channel {
+    /// Released without further control.
+    Green = 0,
+    /// Documentary check.
+    Yellow = 1,
+    /// Physical inspection (X-ray / NII, examination).
+    Red = 2,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 3] = [Channel::Green, Channel::Yellow, Channel::Red];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Channel::Green => "green",
+            Channel::Yellow => "yellow",
+            Channel::Red => "red",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.name() == s)
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn from_index(i: usize) -> Channel {
+        Channel::ALL[i.min(2)]
+    }
+}
+
+/// A traffic direction through the crossing (inbound/outbound, northbound/southbound): each
+/// has its own stations and its own demand.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Direction {
+    pub id: String,
+}
+
+/// A trusted-trader or traveller programme (FAST, AEO, SENTRI, Ready, …). Programme 0 is
+/// conventionally "none".
+#[derive(Clone, Debug, PartialEq)]
+pub struct Programme {
+    pub id: String,
+}
+
+/// A user-defined kind of vehicle (truck, car, bus, pedestrian, …).
+#[derive(Clone, Debug, PartialEq)]
+pub struct VehicleClass {
+    pub id: String,
+    /// Road space one vehicle takes in a queue, metres (queue storage and queue length in km).
+    pub length_m: f64,
+    /// Served before lower priorities within a queue (non-preemptive); 0 is ordinary.
+    pub priority: u8,
+    /// Share of each programme among this class's vehicles, indexed by [`ProgrammeId`].
+    pub programme_shares: Vec<f64>,
+    /// Risk-channel probabilities `[green, yellow, red]` for each programme.
+    pub channel_probabilities: Vec<[f64; 3]>,
+    /// Probability of being picked at random for physical inspection, whatever the risk
+    /// assessment said (TFA Art. 7.4 allows random selection beside targeting).
+    pub random_inspection: f64,
+}
+
+impl VehicleClass {
+    /// A class with no programme but "none", everything green, ordinary priority.
+    pub fn simple(id: impl Into<String>, programmes: usize) -> Self {
+        let mut programme_shares = vec![0.0; programmes.max(1)];
+        programme_shares[0] = 1.0;
+        VehicleClass {
+            id: id.into(),
+            length_m: 10.0,
+            priority: 0,
+            programme_shares,
+            channel_probabilities: vec![[1.0, 0.0, 0.0]; programmes.max(1)],
+            random_inspection: 0.0,
+        }
+    }
+}
+
+/// Everything about the vehicles that is not the crossing itself.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Population {
+    pub classes: Vec<VehicleClass>,
+    pub programmes: Vec<Programme>,
+    pub directions: Vec<Direction>,
+}
+
+impl Population {
+    /// One direction ("inbound"), one programme ("none"), the given classes in their simplest
+    /// form. Handy for textbook models.
+    pub fn simple(class_ids: &[&str]) -> Self {
+        Population {
+            classes: class_ids.iter().map(|c| VehicleClass::simple(*c, 1)).collect(),
+            programmes: vec![Programme { id: "none".into() }],
+            directions: vec![Direction {
+                id: "inbound".into(),
+            }],
+        }
+    }
+
+    pub fn class_id(&self, id: &str) -> Option<ClassId> {
+        self.classes
+            .iter()
+            .position(|c| c.id == id)
+            .map(|i| ClassId(i as u16))
+    }
+
+    pub fn programme_id(&self, id: &str) -> Option<ProgrammeId> {
+        self.programmes
+            .iter()
+            .position(|p| p.id == id)
+            .map(|i| ProgrammeId(i as u8))
+    }
+
+    /// Number of distinct (class, programme) queue keys.
+    pub fn queue_keys(&self) -> usize {
+        self.classes.len() * self.programmes.len()
+    }
+}
+
+/// What a filter is matched against: the vehicle's class, programme and channel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct VehicleKey {
+    pub class: ClassId,
+    pub programme: ProgrammeId,
+    pub channel: Channel,
+}
+
+/// Which vehicles a route or a lane group applies to. `None` in a dimension means "any".
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VehicleFilter {
+    pub classes: Option<Vec<ClassId>>,
+    pub programmes: Option<Vec<ProgrammeId>>,
+    pub channels: Option<Vec<Channel>>,
+}
+
+impl VehicleFilter {
+    /// Matches every vehicle.
+    pub fn any() -> Self {
+        Self::default()
+    }
+
+    pub fn classes(classes: Vec<ClassId>) -> Self {
+        VehicleFilter {
+            classes: Some(classes),
+            ..Self::default()
+        }
+    }
+
+    pub fn matches(&self, key: VehicleKey) -> bool {
+        self.classes.as_ref().is_none_or(|c| c.contains(&key.class))
+            && self
+                .programmes
+                .as_ref()
+                .is_none_or(|p| p.contains(&key.programme))
+            && self.channels.as_ref().is_none_or(|c| c.contains(&key.channel))
+    }
+
+    /// How many dimensions the filter constrains: the most specific matching routes win.
+    pub fn specificity(&self) -> u8 {
+        u8::from(self.classes.is_some())
+            + u8::from(self.programmes.is_some())
+            + u8::from(self.channels.is_some())
+    }
+
+    pub fn is_any(&self) -> bool {
+        self.specificity() == 0
+    }
+}
