@@ -3,8 +3,8 @@
 
 use bordersim_des::SimTime;
 use bordersim_model::{
-    ArrivalProcess, ClassFilter, ClassId, Crossing, Route, Scenario, ServiceDist, Source,
-    Station, StationId, Target, VehicleClass,
+    ArrivalProcess, ClassFilter, ClassId, Crossing, Route, Scenario, ServiceDist, Source, Station,
+    StationId, Target, VehicleClass,
 };
 
 /// A single station with `servers` servers fed by Poisson arrivals at `rate_per_min`.
@@ -123,4 +123,23 @@ pub fn mmc_wq(lambda: f64, mu: f64, servers: u32) -> f64 {
 pub fn mg1_wq(lambda: f64, mean_service: f64, scv: f64) -> f64 {
     let rho = lambda * mean_service;
     rho * mean_service * (1.0 + scv) / (2.0 * (1.0 - rho))
+}
+
+/// `scenario` with the service time of every class at station `station` replaced by
+/// `service` (the crossing is rebuilt and re-validated; everything else is unchanged).
+pub fn with_service(scenario: &Scenario, station: StationId, service: ServiceDist) -> Scenario {
+    let mut stations = scenario.crossing.stations().to_vec();
+    let st = &mut stations[station.index()];
+    st.service = vec![Some(service); st.service.len()];
+    let crossing = Crossing::new(
+        scenario.crossing.name.clone(),
+        scenario.crossing.class_count(),
+        stations,
+        scenario.crossing.sources().to_vec(),
+    )
+    .expect("changing a service time keeps a crossing valid");
+    Scenario {
+        crossing,
+        ..scenario.clone()
+    }
 }

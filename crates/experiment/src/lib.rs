@@ -7,10 +7,15 @@
 
 mod report;
 
-use bordersim_model::{CompiledScenario, ModelError, ReplicationStats, Scenario, VehicleCounts, run_replication};
+use bordersim_model::{
+    CompiledScenario, ModelError, ReplicationStats, Scenario, VehicleCounts, run_replication,
+};
 use rayon::prelude::*;
 
-pub use report::{ClassReport, DelayStats, Performance, QueueLengthStats, Report, StationReport, SystemReport, summarise};
+pub use report::{
+    ClassReport, DelayStats, Performance, QueueLengthStats, Report, StationReport, SystemReport,
+    summarise,
+};
 
 /// How to run a scenario.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

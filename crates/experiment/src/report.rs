@@ -162,9 +162,17 @@ pub fn summarise(scenario: &Scenario, seed: u64, reps: &[ReplicationStats]) -> R
                 let end = r.window_end_ms;
                 let open = s.open_servers.area_until(end);
                 let busy = s.busy_servers.area_until(end);
-                utilization.push(if open == 0 { 0.0 } else { busy as f64 / open as f64 });
+                utilization.push(if open == 0 {
+                    0.0
+                } else {
+                    busy as f64 / open as f64
+                });
                 let hours = r.window_hours();
-                throughput.push(if hours > 0.0 { s.served as f64 / hours } else { 0.0 });
+                throughput.push(if hours > 0.0 {
+                    s.served as f64 / hours
+                } else {
+                    0.0
+                });
                 queue_mean.push(s.queue_length.mean_until(end));
                 lane_hours.push(open as f64 / 3_600_000.0);
                 queue_max = queue_max.max(s.queue_length.max());

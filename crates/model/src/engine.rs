@@ -17,7 +17,9 @@ use rand::Rng;
 use rand_distr::{Distribution, Exp};
 
 use crate::dist::Sampler;
-use crate::scenario::{ArrivalProcess, ClassId, ModelError, Scenario, StationId, Target, branches_for};
+use crate::scenario::{
+    ArrivalProcess, ClassId, ModelError, Scenario, StationId, Target, branches_for,
+};
 use crate::stats::ReplicationStats;
 
 /// Encodes [`Target::Exit`] in the compact routing tables.
@@ -104,12 +106,11 @@ impl CompiledScenario {
             .map(|(i, src)| {
                 let ArrivalProcess::Poisson { rate_per_hour } = src.arrivals;
                 let rate_per_ms = rate_per_hour / SimTime::MS_PER_HOUR as f64;
-                let interarrival_ms = Exp::new(rate_per_ms).map_err(|_| {
-                    ModelError::BadArrivalRate {
+                let interarrival_ms =
+                    Exp::new(rate_per_ms).map_err(|_| ModelError::BadArrivalRate {
                         source: i,
                         rate_per_hour,
-                    }
-                })?;
+                    })?;
                 Ok(CompiledSource {
                     stream_name: format!("source/{}", src.id),
                     class: src.class.0,
@@ -120,7 +121,10 @@ impl CompiledScenario {
             .collect::<Result<Vec<_>, ModelError>>()?;
         Ok(CompiledScenario {
             horizon_ms: scenario.horizon.as_millis(),
-            warmup_ms: scenario.warmup.as_millis().min(scenario.horizon.as_millis()),
+            warmup_ms: scenario
+                .warmup
+                .as_millis()
+                .min(scenario.horizon.as_millis()),
             class_count,
             stations,
             sources,
@@ -219,7 +223,9 @@ pub fn run_replication(model: &CompiledScenario, seed: u64, replication: u64) ->
                 busy: 0,
                 open: s.servers,
                 queued: 0,
-                queues: (0..model.class_count).map(|_| VecDeque::with_capacity(64)).collect(),
+                queues: (0..model.class_count)
+                    .map(|_| VecDeque::with_capacity(64))
+                    .collect(),
             })
             .collect(),
         sources: model
@@ -240,7 +246,8 @@ impl Engine<'_> {
     fn run(&mut self) {
         let horizon = SimTime(self.model.horizon_ms);
         if self.model.warmup_ms > 0 {
-            self.events.schedule(SimTime(self.model.warmup_ms), Event::WarmupEnd);
+            self.events
+                .schedule(SimTime(self.model.warmup_ms), Event::WarmupEnd);
         }
         for s in 0..self.sources.len() {
             self.schedule_next_arrival(s);
@@ -266,7 +273,12 @@ impl Engine<'_> {
         state.next_ms += src.interarrival_ms.sample(&mut state.rng);
         let at = SimTime::from_millis_f64(state.next_ms);
         if at.as_millis() <= self.model.horizon_ms {
-            self.events.schedule(at, Event::Arrival { source: source as u32 });
+            self.events.schedule(
+                at,
+                Event::Arrival {
+                    source: source as u32,
+                },
+            );
         }
     }
 
@@ -340,7 +352,10 @@ impl Engine<'_> {
         stats.busy_servers.set(now, u64::from(st.busy));
         self.events.schedule(
             SimTime(now) + SimTime::from_millis_f64(service_ms),
-            Event::Departure { station, vehicle: id },
+            Event::Departure {
+                station,
+                vehicle: id,
+            },
         );
     }
 

@@ -9,13 +9,12 @@ pub mod dist;
 
 pub mod scenario;
 
-
 pub use dist::{DistError, Sampler, ServiceDist};
 
 pub use scenario::{
-    ArrivalProcess, ClassFilter, ClassId, Crossing, Link, ModelError, Node, Route, Scenario,
-    Source, Station, StationId, Target, VehicleClass, branches_for,
-    PROBABILITY_SUM_TOLERANCE,
+    ArrivalProcess, ClassFilter, ClassId, Crossing, Link, ModelError, Node,
+    PROBABILITY_SUM_TOLERANCE, Route, Scenario, Source, Station, StationId, Target, VehicleClass,
+    branches_for,
 };
 
 mod engine;

@@ -131,17 +131,47 @@ pub enum Node {
 pub enum ModelError {
     NoStations,
     NoSources,
-    ZeroServers { station: StationId },
-    RouteTargetOutOfRange { station: StationId, route: usize },
-    BadProbability { station: StationId, route: usize, probability: f64 },
-    ProbabilitiesDoNotSumToOne { station: StationId, class: ClassId, sum: f64 },
-    NoServiceTimeForClass { station: StationId, class: ClassId },
-    BadServiceTime { station: StationId, class: ClassId, reason: String },
-    BadArrivalRate { source: usize, rate_per_hour: f64 },
-    SourceEntryOutOfRange { source: usize },
-    SourceClassOutOfRange { source: usize },
+    ZeroServers {
+        station: StationId,
+    },
+    RouteTargetOutOfRange {
+        station: StationId,
+        route: usize,
+    },
+    BadProbability {
+        station: StationId,
+        route: usize,
+        probability: f64,
+    },
+    ProbabilitiesDoNotSumToOne {
+        station: StationId,
+        class: ClassId,
+        sum: f64,
+    },
+    NoServiceTimeForClass {
+        station: StationId,
+        class: ClassId,
+    },
+    BadServiceTime {
+        station: StationId,
+        class: ClassId,
+        reason: String,
+    },
+    BadArrivalRate {
+        source: usize,
+        rate_per_hour: f64,
+    },
+    SourceEntryOutOfRange {
+        source: usize,
+    },
+    SourceClassOutOfRange {
+        source: usize,
+    },
     /// Vehicles of `class` that reach `station` can never reach an exit.
-    NoExit { station: StationId, class: ClassId },
+    NoExit {
+        station: StationId,
+        class: ClassId,
+    },
 }
 
 impl std::fmt::Display for ModelError {
@@ -150,17 +180,33 @@ impl std::fmt::Display for ModelError {
             ModelError::NoStations => write!(f, "the crossing has no station"),
             ModelError::NoSources => write!(f, "the crossing has no source of vehicles"),
             ModelError::ZeroServers { station } => {
-                write!(f, "station #{} has no server; give it at least one", station.0)
+                write!(
+                    f,
+                    "station #{} has no server; give it at least one",
+                    station.0
+                )
             }
             ModelError::RouteTargetOutOfRange { station, route } => {
-                write!(f, "route {route} of station #{} leads to no station", station.0)
+                write!(
+                    f,
+                    "route {route} of station #{} leads to no station",
+                    station.0
+                )
             }
-            ModelError::BadProbability { station, route, probability } => write!(
+            ModelError::BadProbability {
+                station,
+                route,
+                probability,
+            } => write!(
                 f,
                 "route {route} of station #{} has probability {probability}; use a value in [0, 1]",
                 station.0
             ),
-            ModelError::ProbabilitiesDoNotSumToOne { station, class, sum } => write!(
+            ModelError::ProbabilitiesDoNotSumToOne {
+                station,
+                class,
+                sum,
+            } => write!(
                 f,
                 "routes of station #{} for class #{} sum to {sum}, not 1",
                 station.0, class.0
@@ -170,12 +216,19 @@ impl std::fmt::Display for ModelError {
                 "class #{} reaches station #{} but the station has no service time for it",
                 class.0, station.0
             ),
-            ModelError::BadServiceTime { station, class, reason } => write!(
+            ModelError::BadServiceTime {
+                station,
+                class,
+                reason,
+            } => write!(
                 f,
                 "service time of station #{} for class #{}: {reason}",
                 station.0, class.0
             ),
-            ModelError::BadArrivalRate { source, rate_per_hour } => write!(
+            ModelError::BadArrivalRate {
+                source,
+                rate_per_hour,
+            } => write!(
                 f,
                 "source #{source} has arrival rate {rate_per_hour}/h; it must be positive"
             ),
@@ -232,10 +285,12 @@ impl Crossing {
                 if let Target::Station(t) = route.to
                     && t.index() >= n
                 {
-                    errors.push(ModelError::RouteTargetOutOfRange { station: sid, route: r });
+                    errors.push(ModelError::RouteTargetOutOfRange {
+                        station: sid,
+                        route: r,
+                    });
                 }
-                if !(route.probability.is_finite() && (0.0..=1.0).contains(&route.probability))
-                {
+                if !(route.probability.is_finite() && (0.0..=1.0).contains(&route.probability)) {
                     errors.push(ModelError::BadProbability {
                         station: sid,
                         route: r,
@@ -352,7 +407,11 @@ impl Crossing {
     }
 
     /// The targets a vehicle of `class` can move to from `station` (with positive probability).
-    fn moves<'a>(&'a self, station: &'a Station, class: ClassId) -> impl Iterator<Item = Target> + 'a {
+    fn moves<'a>(
+        &'a self,
+        station: &'a Station,
+        class: ClassId,
+    ) -> impl Iterator<Item = Target> + 'a {
         let branches = branches_for(&station.routes, class);
         let exit_by_default = branches.is_empty();
         branches
@@ -462,9 +521,7 @@ impl Crossing {
                 let work_ms_per_hour: f64 = per_class
                     .iter()
                     .enumerate()
-                    .filter_map(|(c, &lam)| {
-                        st.service[c].as_ref().map(|d| lam * d.mean_ms())
-                    })
+                    .filter_map(|(c, &lam)| st.service[c].as_ref().map(|d| lam * d.mean_ms()))
                     .sum();
                 work_ms_per_hour / SimTime::MS_PER_HOUR as f64 / f64::from(st.servers)
             })
