@@ -3,9 +3,32 @@
 
 use bordersim_des::SimTime;
 use bordersim_model::{
-    ArrivalProcess, ClassFilter, ClassId, Crossing, Route, Scenario, ServiceDist, Source,
-    Station, StationId, Target, VehicleClass,
+    Crossing, Population, Route, Scenario, ServiceDist, Source, Station, StationId, Target,
+    VehicleFilter,
 };
+
+/// A scenario of one crossing built from parts, with one direction, no programme and every
+/// vehicle green.
+pub fn scenario_of(
+    name: &str,
+    classes: &[&str],
+    stations: Vec<Station>,
+    sources: Vec<Source>,
+    horizon: SimTime,
+    warmup: SimTime,
+) -> Scenario {
+    let population = Population::simple(classes);
+    Scenario {
+        name: name.into(),
+        crossing: Crossing::new(name, &population, stations, sources)
+            .expect("a valid textbook model"),
+        horizon,
+        warmup,
+        replications: 1,
+        seed: 1,
+        start_weekday: 0,
+    }
+}
 
 /// A single station with `servers` servers fed by Poisson arrivals at `rate_per_min`.
 pub fn single_station(
@@ -15,32 +38,23 @@ pub fn single_station(
     horizon: SimTime,
     warmup: SimTime,
 ) -> Scenario {
-    let station = Station {
-        id: "server".into(),
-        servers,
-        service: vec![Some(service)],
-        routes: vec![],
-    };
-    let source = Source {
-        id: "arrivals".into(),
-        class: ClassId(0),
-        arrivals: ArrivalProcess::Poisson {
-            rate_per_hour: rate_per_min * 60.0,
-        },
-        entry: StationId(0),
-    };
-    Scenario {
-        name: format!("single station, {servers} servers"),
-        classes: vec![VehicleClass {
-            id: "customer".into(),
-        }],
-        crossing: Crossing::new("queue", 1, vec![station], vec![source])
-            .expect("a valid single-station model"),
+    let station = Station::simple("server", servers, vec![Some(service)], vec![]);
+    let source = Source::poisson(
+        "arrivals",
+        bordersim_model::ClassId(0),
+        rate_per_min * 60.0,
+        StationId(0),
+    );
+    let mut s = scenario_of(
+        "single station",
+        &["customer"],
+        vec![station],
+        vec![source],
         horizon,
         warmup,
-        replications: 1,
-        seed: 1,
-    }
+    );
+    s.name = format!("single station, {servers} servers");
+    s
 }
 
 /// Model 2 of DESIGN.md §7: Poisson(1/min) → A (2 servers, Exp mean 1.5 min) → with
@@ -51,49 +65,30 @@ pub fn jackson(horizon: SimTime, warmup: SimTime) -> Scenario {
             mean_ms: mins * 60_000.0,
         })
     };
-    let a = Station {
-        id: "A".into(),
-        servers: 2,
-        service: vec![exp(1.5)],
-        routes: vec![
-            Route {
-                classes: ClassFilter::All,
-                to: Target::Station(StationId(1)),
-                probability: 0.3,
-            },
-            Route {
-                classes: ClassFilter::All,
-                to: Target::Exit,
-                probability: 0.7,
-            },
+    let route = |to, probability| Route {
+        when: VehicleFilter::any(),
+        to,
+        probability,
+    };
+    let a = Station::simple(
+        "A",
+        2,
+        vec![exp(1.5)],
+        vec![
+            route(Target::Station(StationId(1)), 0.3),
+            route(Target::Exit, 0.7),
         ],
-    };
-    let b = Station {
-        id: "B".into(),
-        servers: 1,
-        service: vec![exp(2.0)],
-        routes: vec![],
-    };
-    let source = Source {
-        id: "arrivals".into(),
-        class: ClassId(0),
-        arrivals: ArrivalProcess::Poisson {
-            rate_per_hour: 60.0,
-        },
-        entry: StationId(0),
-    };
-    Scenario {
-        name: "jackson".into(),
-        classes: vec![VehicleClass {
-            id: "customer".into(),
-        }],
-        crossing: Crossing::new("jackson", 1, vec![a, b], vec![source])
-            .expect("a valid Jackson network"),
+    );
+    let b = Station::simple("B", 1, vec![exp(2.0)], vec![]);
+    let source = Source::poisson("arrivals", bordersim_model::ClassId(0), 60.0, StationId(0));
+    scenario_of(
+        "jackson",
+        &["customer"],
+        vec![a, b],
+        vec![source],
         horizon,
         warmup,
-        replications: 1,
-        seed: 1,
-    }
+    )
 }
 
 /// Erlang C: probability that an arrival waits in M/M/c with offered load `a = λ/μ`.
@@ -123,4 +118,23 @@ pub fn mmc_wq(lambda: f64, mu: f64, servers: u32) -> f64 {
 pub fn mg1_wq(lambda: f64, mean_service: f64, scv: f64) -> f64 {
     let rho = lambda * mean_service;
     rho * mean_service * (1.0 + scv) / (2.0 * (1.0 - rho))
+}
+
+/// `scenario` with the service time of every class at station `station` replaced by
+/// `service` (the crossing is rebuilt and re-validated; everything else is unchanged).
+pub fn with_service(scenario: &Scenario, station: StationId, service: ServiceDist) -> Scenario {
+    let mut stations = scenario.crossing.stations().to_vec();
+    let st = &mut stations[station.index()];
+    st.service = vec![Some(service); st.service.len()];
+    let crossing = Crossing::new(
+        scenario.crossing.name.clone(),
+        scenario.population(),
+        stations,
+        scenario.crossing.sources().to_vec(),
+    )
+    .expect("changing a service time keeps a crossing valid");
+    Scenario {
+        crossing,
+        ..scenario.clone()
+    }
 }

@@ -1,1 +1,242 @@
-fn main() {}
+//! `bordersim`: the command-line front end. Thin glue: parse arguments, read the scenario
+//! file, hand its text to `bordersim-config`, run it with `bordersim-experiment`, render the
+//! report. This binary is the only place that reads files, prints, or reads the clock.
+//!
+//! Exit codes: 0 success; 2 bad input (unreadable or invalid scenario file, bad arguments:
+//! clap exits with 2 by itself); 1 any other failure.
+
+mod args;
+mod output;
+mod render;
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, anyhow};
+use bordersim_config::{ConfigError, Loaded};
+use bordersim_experiment::{ExperimentError, Outcome, Performance, RunOptions};
+use bordersim_model::{CompiledScenario, Scenario};
+use clap::Parser;
+
+use crate::args::{Cli, Command, RunArgs, ValidateArgs};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run(&args),
+        Command::Validate(args) => validate(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            failure.print();
+            ExitCode::from(failure.exit_code())
+        }
+    }
+}
+
+/// Why the program stops early; decides the exit code.
+#[derive(Debug)]
+enum Failure {
+    /// The user must fix the input (file or arguments): exit code 2.
+    BadInput(anyhow::Error),
+    /// The scenario file is invalid: its diagnostics. Exit code 2.
+    Invalid { file: String, error: ConfigError },
+    /// Anything else: exit code 1.
+    Failed(anyhow::Error),
+}
+
+impl Failure {
+    fn exit_code(&self) -> u8 {
+        match self {
+            Failure::BadInput(_) | Failure::Invalid { .. } => 2,
+            Failure::Failed(_) => 1,
+        }
+    }
+
+    fn print(&self) {
+        match self {
+            Failure::BadInput(e) | Failure::Failed(e) => stderr_line(&format!("error: {e:#}")),
+            Failure::Invalid { file, error } => {
+                // One diagnostic per line, exactly as the config crate words them
+                // (`file:line:col: path: message`, which editors turn into links).
+                stderr_line(&error.to_string());
+                let n = error.diagnostics.len();
+                stderr_line(&format!(
+                    "error: '{file}' is not a valid scenario ({n} problem{})",
+                    if n == 1 { "" } else { "s" }
+                ));
+            }
+        }
+    }
+}
+
+/// Writes one line to standard error. Nothing useful can be done if that fails.
+fn stderr_line(line: &str) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
+}
+
+fn warn(message: &str) {
+    stderr_line(&format!("warning: {message}"));
+}
+
+/// Reads and checks a scenario file, printing its warnings.
+fn load(path: &Path) -> Result<Scenario, Failure> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read scenario file '{}'", path.display()))
+        .map_err(Failure::BadInput)?;
+    let file = path.display().to_string();
+    let Loaded { scenario, warnings } = bordersim_config::parse_scenario(&text, &file)
+        .map_err(|error| Failure::Invalid { file, error })?;
+    // The loader's warnings include unstable stations (offered load >= 1 per server).
+    for w in &warnings {
+        warn(&w.to_string());
+    }
+    Ok(scenario)
+}
+
+fn validate(args: &ValidateArgs) -> Result<(), Failure> {
+    let scenario = load(&args.file)?;
+    // The same check `run` makes before simulating, so `validate` accepts exactly what
+    // `run` accepts.
+    CompiledScenario::new(&scenario)
+        .map_err(|e| Failure::BadInput(anyhow!("{}: {e}", args.file.display())))?;
+    let crossing = &scenario.crossing;
+    let line = format!(
+        "{}: ok ({}, {}, {})\n",
+        args.file.display(),
+        count(crossing.stations().len(), "station"),
+        count(scenario.population().classes.len(), "class"),
+        count(crossing.sources().len(), "source"),
+    );
+    print_stdout(line.as_bytes())
+}
+
+fn count(n: usize, noun: &str) -> String {
+    match (n, noun.ends_with('s')) {
+        (1, _) => format!("1 {noun}"),
+        (_, true) => format!("{n} {noun}es"),
+        (_, false) => format!("{n} {noun}s"),
+    }
+}
+
+fn run(args: &RunArgs) -> Result<(), Failure> {
+    let format = args.resolved_format();
+    let destination = args.output_file();
+    if let Some(path) = destination {
+        if same_file(path, &args.file) {
+            return Err(Failure::BadInput(anyhow!(
+                "--output '{}' is the scenario file itself; choose another path",
+                path.display()
+            )));
+        }
+        // Reject a destination that cannot be written now, rather than after a long
+        // simulation; it is a bad argument.
+        output::check_destination(path).map_err(Failure::BadInput)?;
+    }
+
+    let scenario = load(&args.file)?;
+    let replications = args.replications.unwrap_or(scenario.replications);
+    let threads = resolve_threads(args.threads, replications);
+    let options = RunOptions {
+        replications,
+        seed: args.seed.unwrap_or(scenario.seed),
+        threads: Some(threads),
+    };
+    let (outcome, wall_s) = timed_run(&scenario, &options);
+    let mut report = outcome
+        .map_err(|e| {
+            let bad_input = matches!(
+                e,
+                ExperimentError::NoReplications | ExperimentError::Model(_)
+            );
+            let e = anyhow::Error::new(e).context(format!("cannot run '{}'", args.file.display()));
+            if bad_input {
+                Failure::BadInput(e)
+            } else {
+                Failure::Failed(e)
+            }
+        })?
+        .report;
+    let events = report.events;
+    report.performance = Some(Performance {
+        events,
+        wall_s,
+        events_per_s: if wall_s > 0.0 {
+            events as f64 / wall_s
+        } else {
+            0.0
+        },
+        threads,
+    });
+
+    let bytes = render::render(&report, format).map_err(Failure::Failed)?;
+    match destination {
+        Some(path) => output::write_atomically(path, &bytes).map_err(Failure::Failed),
+        None => print_stdout(&bytes),
+    }
+}
+
+/// The worker threads to use: as asked, else one per core; never more than there are
+/// replications to share out (results do not depend on the count).
+fn resolve_threads(asked: Option<u32>, replications: u32) -> usize {
+    let threads = match asked {
+        Some(n) => n as usize,
+        None => std::thread::available_parallelism().map_or(1, usize::from),
+    };
+    threads.min(replications.max(1) as usize).max(1)
+}
+
+/// Runs the experiment and measures its wall-clock time in seconds.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the CLI alone reads the clock, to report wall time and events per second"
+)]
+fn timed_run(scenario: &Scenario, options: &RunOptions) -> (Result<Outcome, ExperimentError>, f64) {
+    let start = Instant::now();
+    let outcome = bordersim_experiment::run(scenario, options);
+    (outcome, start.elapsed().as_secs_f64())
+}
+
+/// Writes to standard output. A closed pipe (`bordersim run … | head`) is not an error.
+fn print_stdout(bytes: &[u8]) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::Failed(
+            anyhow::Error::new(e).context("cannot write to standard output"),
+        )),
+    }
+}
+
+/// Whether two paths name the same existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_plural_when_needed() {
+        assert_eq!(count(1, "station"), "1 station");
+        assert_eq!(count(3, "station"), "3 stations");
+        assert_eq!(count(2, "class"), "2 classes");
+        assert_eq!(count(0, "source"), "0 sources");
+    }
+
+    #[test]
+    fn threads_never_exceed_replications() {
+        assert_eq!(resolve_threads(Some(8), 3), 3);
+        assert_eq!(resolve_threads(Some(1), 10), 1);
+        assert!(resolve_threads(None, 1000) >= 1);
+        assert_eq!(resolve_threads(Some(4), 0), 1);
+    }
+}

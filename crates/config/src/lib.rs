@@ -1,26 +1,55 @@
+//! The scenario file format: TOML in, a validated [`bordersim_model::Scenario`] out.
+//!
+//! ```toml
+//! [scenario]
+//! name = "Otay Mesa commercial, northbound"
+//! horizon = "7d"          # absolute end of the run, warm-up included
+//! warmup = "1d"           # optional, default "0s"
+//! replications = 10       # optional, default 10
+//! seed = 1                # optional, default 1
+//!
+//! [[classes]]
+//! id = "truck"
+//!
+//! [[stations]]
+//! id = "primary"
+//! servers = 10
+//! service = { dist = "lognormal", mean = "2.1min", cv = 0.5 }
+//! routes = [ { to = "xray", p = 0.15 }, { to = "exit", p = 0.85 } ]
+//!
+//! [[stations]]
+//! id = "xray"
+//! servers = 1
+//! service = { dist = "exponential", mean = "72s" }
+//!
+//! [[sources]]
+//! id = "trucks-north"
+//! class = "truck"
+//! rate = "30/h"
+//! entry = "primary"
+//! ```
+//!
+//! This crate only knows formats: it never reads files or prints. The caller reads the
+//! text and passes it to [`parse_scenario`] with the file name for diagnostics. Every
+//! problem is reported, not just the first, each as a [`Diagnostic`] with the file, the field
+//! path (`stations[2].routes[1].to`) and the 1-based `line:column`.
+//!
+//! [`raw`] holds the serde structs that mirror the file (a JSON Schema can be derived from
+//! them); validation turns them into model types.
+
+mod diagnostic;
+mod load;
+pub mod raw;
+mod spans;
+mod suggest;
+mod units;
+
 #[cfg(test)]
-mod probe {
-    use toml::de::{DeTable, DeValue};
-    use toml::Spanned;
-    fn walk(src: &str, v: &Spanned<DeValue<'_>>, path: String) {
-        let s = v.span();
-        eprintln!("{path}: {:?} {:?}", s, &src[s.clone()]);
-        match v.get_ref() {
-            DeValue::Table(t) => for (k, x) in t.iter() { eprintln!("  key {:?} {:?}", k.get_ref(), k.span()); walk(src, x, format!("{path}.{}", k.get_ref())) },
-            DeValue::Array(a) => for (i, x) in a.iter().enumerate() { walk(src, x, format!("{path}[{i}]")) },
-            _ => {}
-        }
-    }
-    #[test]
-    fn probe() {
-        let src = "# c\n[scenario]\nname = \"x\"\n\n[[stations]]\nid = \"a\"\nservice = { dist = \"x\", mean = \"1s\" }\nroutes = [\n { to = \"b\", p = 1 },\n]\n\n[[stations]]\nid = \"b\"\n[stations.service]\ndist = \"e\"\n";
-        let t = DeTable::parse(src).unwrap();
-        eprintln!("root {:?}", t.span());
-        for (k, x) in t.get_ref().iter() { eprintln!("key {:?} {:?}", k.get_ref(), k.span()); walk(src, x, k.get_ref().to_string()) }
-        let (_, errs) = DeTable::parse_recoverable("a = \nb = [1,\nc = 'x");
-        for e in errs { eprintln!("ERR {:?} {:?}", e.message(), e.span()); }
-        let e = DeTable::parse("   \n# only\n").unwrap();
-        eprintln!("empty {:?} {}", e.span(), e.get_ref().len());
-        panic!();
-    }
-}
+mod tests;
+
+pub use diagnostic::{ConfigError, Diagnostic};
+pub use load::{EXIT, Loaded, parse_scenario};
+pub use units::{
+    DURATION_UNITS, RATE_UNITS, format_duration, parse_duration, parse_rate_per_hour,
+    parse_sim_time,
+};

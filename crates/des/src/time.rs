@@ -43,7 +43,9 @@ impl SimTime {
         } else if ms >= u64::MAX as f64 {
             SimTime::MAX
         } else {
-            SimTime(ms.round() as u64)
+            // `+ 0.5` then truncation rounds half up for non-negative values, without the
+            // libm call `f64::round` costs on the hot path.
+            SimTime((ms + 0.5) as u64)
         }
     }
 

@@ -7,7 +7,9 @@
 
 mod report;
 
-use bordersim_model::{CompiledScenario, ModelError, ReplicationStats, Scenario, VehicleCounts, run_replication};
+use bordersim_model::{
+    CompiledScenario, ModelError, ReplicationStats, Scenario, VehicleCounts, run_replication,
+};
 use rayon::prelude::*;
 
 pub use report::{

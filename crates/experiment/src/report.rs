@@ -249,15 +249,28 @@ fn mean(samples: impl IntoIterator<Item = f64>) -> f64 {
 }
 
 /// Per replication, the merge of the cells `keep` selects.
-fn per_rep(reps: &[ReplicationStats], cells: impl Fn(&ReplicationStats) -> &Cells, keep: impl Fn(usize) -> bool) -> Vec<Tally> {
+fn per_rep(
+    reps: &[ReplicationStats],
+    cells: impl Fn(&ReplicationStats) -> &Cells,
+    keep: impl Fn(usize) -> bool,
+) -> Vec<Tally> {
     reps.iter().map(|r| cells(r).merged(&keep)).collect()
 }
 
-fn delay(reps: &[ReplicationStats], cells: impl Fn(&ReplicationStats) -> &Cells, keep: impl Fn(usize) -> bool) -> DelayStats {
+fn delay(
+    reps: &[ReplicationStats],
+    cells: impl Fn(&ReplicationStats) -> &Cells,
+    keep: impl Fn(usize) -> bool,
+) -> DelayStats {
     DelayStats::from_tallies(&per_rep(reps, cells, keep))
 }
 
-fn station_report(scenario: &Scenario, reps: &[ReplicationStats], i: usize, offered_load: f64) -> StationReport {
+fn station_report(
+    scenario: &Scenario,
+    reps: &[ReplicationStats],
+    i: usize,
+    offered_load: f64,
+) -> StationReport {
     let crossing = &scenario.crossing;
     let st = &crossing.stations()[i];
     let mut utilization = Vec::with_capacity(reps.len());
@@ -272,9 +285,17 @@ fn station_report(scenario: &Scenario, reps: &[ReplicationStats], i: usize, offe
         let end = r.window_end_ms;
         let staffed = s.staffed_area(end);
         let busy = s.busy_servers.area_until(end);
-        utilization.push(if staffed == 0 { 0.0 } else { busy as f64 / staffed as f64 });
+        utilization.push(if staffed == 0 {
+            0.0
+        } else {
+            busy as f64 / staffed as f64
+        });
         let hours = r.window_hours();
-        throughput.push(if hours > 0.0 { s.served as f64 / hours } else { 0.0 });
+        throughput.push(if hours > 0.0 {
+            s.served as f64 / hours
+        } else {
+            0.0
+        });
         queue_mean.push(s.queue_length.mean_until(end));
         lane_hours.push(staffed as f64 / 3_600_000.0);
         queue_max = queue_max.max(s.queue_length.max());
@@ -290,24 +311,38 @@ fn station_report(scenario: &Scenario, reps: &[ReplicationStats], i: usize, offe
         .map(|(g, group)| LaneGroupReport {
             id: group.id.clone(),
             servers_max: group.schedule.max(),
-            servers_mean: mean(reps.iter().map(|r| r.stations[i].lanes[g].open.mean_until(r.window_end_ms))),
-            lane_hours: mean(reps.iter().map(|r| r.stations[i].lanes[g].staffed.area_until(r.window_end_ms) as f64 / 3_600_000.0)),
+            servers_mean: mean(
+                reps.iter()
+                    .map(|r| r.stations[i].lanes[g].open.mean_until(r.window_end_ms)),
+            ),
+            lane_hours: mean(reps.iter().map(|r| {
+                r.stations[i].lanes[g].staffed.area_until(r.window_end_ms) as f64 / 3_600_000.0
+            })),
             utilization: mean(reps.iter().map(|r| {
                 let l = &r.stations[i].lanes[g];
                 let staffed = l.staffed.area_until(r.window_end_ms);
-                if staffed == 0 { 0.0 } else { l.busy.area_until(r.window_end_ms) as f64 / staffed as f64 }
+                if staffed == 0 {
+                    0.0
+                } else {
+                    l.busy.area_until(r.window_end_ms) as f64 / staffed as f64
+                }
             })),
             served: mean(reps.iter().map(|r| r.stations[i].lanes[g].served as f64)),
         })
         .collect();
-    let outside: Vec<Tally> = reps.iter().map(|r| r.stations[i].time_outside.clone()).collect();
+    let outside: Vec<Tally> = reps
+        .iter()
+        .map(|r| r.stations[i].time_outside.clone())
+        .collect();
     StationReport {
         id: st.id.clone(),
         crossing: crossing.name.clone(),
-        direction: scenario.population().directions[st.direction.index()].id.clone(),
+        direction: scenario.population().directions[st.direction.index()]
+            .id
+            .clone(),
         servers: st.max_servers(),
-        wait: delay(reps, |r| &r.stations[i].wait, |_| true),
-        stage: delay(reps, |r| &r.stations[i].stage, |_| true),
+        wait: delay(reps, |r| &r.stations[i].waits, |_| true),
+        stage: delay(reps, |r| &r.stations[i].stages, |_| true),
         utilization,
         utilization_ci95,
         throughput_per_h: mean_ci(&throughput).0,
@@ -330,7 +365,7 @@ fn station_report(scenario: &Scenario, reps: &[ReplicationStats], i: usize, offe
 }
 
 fn stage_cells(station: usize) -> impl Fn(&ReplicationStats) -> &Cells {
-    move |r| &r.stations[station].stage
+    move |r| &r.stations[station].stages
 }
 
 /// The TRS interval table: every stage and the two whole-crossing intervals, for everyone and
@@ -356,13 +391,28 @@ fn trs_intervals(scenario: &Scenario, reps: &[ReplicationStats]) -> Vec<TrsInter
         let cells = &cells;
         push(&st.id, "all", "all", delay(reps, cells, |_| true));
         for (c, class) in population.classes.iter().enumerate() {
-            push(&st.id, "class", &class.id, delay(reps, cells, |k| shape.decode_station_cell(k).0.index() == c));
+            push(
+                &st.id,
+                "class",
+                &class.id,
+                delay(reps, cells, |k| shape.decode_station_cell(k).0.index() == c),
+            );
         }
         for ch in Channel::ALL {
-            push(&st.id, "channel", ch.name(), delay(reps, cells, |k| shape.decode_station_cell(k).2 == ch));
+            push(
+                &st.id,
+                "channel",
+                ch.name(),
+                delay(reps, cells, |k| shape.decode_station_cell(k).2 == ch),
+            );
         }
         for (p, programme) in population.programmes.iter().enumerate() {
-            push(&st.id, "programme", &programme.id, delay(reps, cells, |k| shape.decode_station_cell(k).1.index() == p));
+            push(
+                &st.id,
+                "programme",
+                &programme.id,
+                delay(reps, cells, |k| shape.decode_station_cell(k).1.index() == p),
+            );
         }
     }
     let release_from_exit = !scenario.crossing.stations().iter().any(|s| s.releases);
@@ -372,19 +422,43 @@ fn trs_intervals(scenario: &Scenario, reps: &[ReplicationStats]) -> Vec<TrsInter
     ];
     for (name, cells) in system {
         // Without a releasing station, release is exit.
-        let cells: fn(&ReplicationStats) -> &Cells = if release_from_exit { |r| &r.exit } else { cells };
+        let cells: fn(&ReplicationStats) -> &Cells = if release_from_exit {
+            |r| &r.exit
+        } else {
+            cells
+        };
         push(name, "all", "all", delay(reps, cells, |_| true));
         for (c, class) in population.classes.iter().enumerate() {
-            push(name, "class", &class.id, delay(reps, cells, |k| shape.decode_system_cell(k).1.index() == c));
+            push(
+                name,
+                "class",
+                &class.id,
+                delay(reps, cells, |k| shape.decode_system_cell(k).1.index() == c),
+            );
         }
         for (d, direction) in population.directions.iter().enumerate() {
-            push(name, "direction", &direction.id, delay(reps, cells, |k| shape.decode_system_cell(k).0.index() == d));
+            push(
+                name,
+                "direction",
+                &direction.id,
+                delay(reps, cells, |k| shape.decode_system_cell(k).0.index() == d),
+            );
         }
         for ch in Channel::ALL {
-            push(name, "channel", ch.name(), delay(reps, cells, |k| shape.decode_system_cell(k).3 == ch));
+            push(
+                name,
+                "channel",
+                ch.name(),
+                delay(reps, cells, |k| shape.decode_system_cell(k).3 == ch),
+            );
         }
         for (p, programme) in population.programmes.iter().enumerate() {
-            push(name, "programme", &programme.id, delay(reps, cells, |k| shape.decode_system_cell(k).2.index() == p));
+            push(
+                name,
+                "programme",
+                &programme.id,
+                delay(reps, cells, |k| shape.decode_system_cell(k).2.index() == p),
+            );
         }
     }
     out
@@ -398,11 +472,12 @@ pub fn summarise(scenario: &Scenario, seed: u64, reps: &[ReplicationStats]) -> R
     let stations = (0..crossing.stations().len())
         .map(|i| station_report(scenario, reps, i, loads[i]))
         .collect();
-    let release_cells: fn(&ReplicationStats) -> &Cells = if crossing.stations().iter().any(|s| s.releases) {
-        |r| &r.release
-    } else {
-        |r| &r.exit
-    };
+    let release_cells: fn(&ReplicationStats) -> &Cells =
+        if crossing.stations().iter().any(|s| s.releases) {
+            |r| &r.release
+        } else {
+            |r| &r.exit
+        };
     let classes = population
         .classes
         .iter()
@@ -426,9 +501,16 @@ pub fn summarise(scenario: &Scenario, seed: u64, reps: &[ReplicationStats]) -> R
         .iter()
         .enumerate()
         .map(|(d, direction)| {
-            let in_direction = |r: &ReplicationStats, k: usize| r.shape.decode_system_cell(k).0.index() == d;
-            let exit: Vec<Tally> = reps.iter().map(|r| r.exit.merged(|k| in_direction(r, k))).collect();
-            let release: Vec<Tally> = reps.iter().map(|r| release_cells(r).merged(|k| in_direction(r, k))).collect();
+            let in_direction =
+                |r: &ReplicationStats, k: usize| r.shape.decode_system_cell(k).0.index() == d;
+            let exit: Vec<Tally> = reps
+                .iter()
+                .map(|r| r.exit.merged(|k| in_direction(r, k)))
+                .collect();
+            let release: Vec<Tally> = reps
+                .iter()
+                .map(|r| release_cells(r).merged(|k| in_direction(r, k)))
+                .collect();
             DirectionReport {
                 id: direction.id.clone(),
                 arrived: reps.iter().map(|r| r.direction_arrivals[d]).sum(),
@@ -468,11 +550,18 @@ pub fn summarise(scenario: &Scenario, seed: u64, reps: &[ReplicationStats]) -> R
         .map(|ch| ChannelShare {
             channel: ch.name().to_string(),
             count: channel_counts[ch.index()],
-            share: if total == 0 { 0.0 } else { channel_counts[ch.index()] as f64 / total as f64 },
+            share: if total == 0 {
+                0.0
+            } else {
+                channel_counts[ch.index()] as f64 / total as f64
+            },
         })
         .collect();
     let system: Vec<Tally> = reps.iter().map(ReplicationStats::time_in_system).collect();
-    let release: Vec<Tally> = reps.iter().map(|r| release_cells(r).merged(|_| true)).collect();
+    let release: Vec<Tally> = reps
+        .iter()
+        .map(|r| release_cells(r).merged(|_| true))
+        .collect();
     let mut vehicles = VehicleCounts::default();
     for r in reps {
         vehicles.add(&r.vehicles);

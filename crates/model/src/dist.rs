@@ -7,16 +7,35 @@ use rand_distr::{Distribution, Exp, Gamma, LogNormal, Triangular, Uniform};
 /// sub-millisecond means are representable; samples are rounded to the clock's 1 ms).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ServiceDist {
-    Exponential { mean_ms: f64 },
-    Deterministic { value_ms: f64 },
-    Uniform { min_ms: f64, max_ms: f64 },
-    Triangular { min_ms: f64, mode_ms: f64, max_ms: f64 },
+    Exponential {
+        mean_ms: f64,
+    },
+    Deterministic {
+        value_ms: f64,
+    },
+    Uniform {
+        min_ms: f64,
+        max_ms: f64,
+    },
+    Triangular {
+        min_ms: f64,
+        mode_ms: f64,
+        max_ms: f64,
+    },
     /// Parameterised by its mean and coefficient of variation, as field data usually are.
-    LogNormal { mean_ms: f64, cv: f64 },
+    LogNormal {
+        mean_ms: f64,
+        cv: f64,
+    },
     /// Parameterised by its mean and coefficient of variation (shape = 1/cv²).
-    Gamma { mean_ms: f64, cv: f64 },
+    Gamma {
+        mean_ms: f64,
+        cv: f64,
+    },
     /// Resamples the observed values with equal probability.
-    Empirical { values_ms: Vec<f64> },
+    Empirical {
+        values_ms: Vec<f64>,
+    },
 }
 
 /// Why a distribution's parameters are unusable. The message says which parameter and why.
@@ -35,7 +54,9 @@ fn positive(name: &str, v: f64) -> Result<(), DistError> {
     if v.is_finite() && v > 0.0 {
         Ok(())
     } else {
-        Err(DistError(format!("{name} must be a positive duration, got {v} ms")))
+        Err(DistError(format!(
+            "{name} must be a positive duration, got {v} ms"
+        )))
     }
 }
 
@@ -43,7 +64,9 @@ fn non_negative(name: &str, v: f64) -> Result<(), DistError> {
     if v.is_finite() && v >= 0.0 {
         Ok(())
     } else {
-        Err(DistError(format!("{name} must not be negative, got {v} ms")))
+        Err(DistError(format!(
+            "{name} must not be negative, got {v} ms"
+        )))
     }
 }
 
@@ -100,7 +123,9 @@ impl ServiceDist {
             }
             ServiceDist::Empirical { values_ms } => {
                 if values_ms.is_empty() {
-                    return Err(DistError("values must hold at least one observation".into()));
+                    return Err(DistError(
+                        "values must hold at least one observation".into(),
+                    ));
                 }
                 for v in values_ms {
                     non_negative("every value", *v)?;
@@ -257,26 +282,82 @@ mod tests {
         let cases = [
             ServiceDist::Exponential { mean_ms: 120_000.0 },
             ServiceDist::Deterministic { value_ms: 60_000.0 },
-            ServiceDist::Uniform { min_ms: 60_000.0, max_ms: 180_000.0 },
-            ServiceDist::Triangular { min_ms: 60_000.0, mode_ms: 90_000.0, max_ms: 240_000.0 },
-            ServiceDist::LogNormal { mean_ms: 120_000.0, cv: 0.6 },
-            ServiceDist::Gamma { mean_ms: 120_000.0, cv: 0.5 },
-            ServiceDist::Empirical { values_ms: vec![30_000.0, 60_000.0, 150_000.0] },
+            ServiceDist::Uniform {
+                min_ms: 60_000.0,
+                max_ms: 180_000.0,
+            },
+            ServiceDist::Triangular {
+                min_ms: 60_000.0,
+                mode_ms: 90_000.0,
+                max_ms: 240_000.0,
+            },
+            ServiceDist::LogNormal {
+                mean_ms: 120_000.0,
+                cv: 0.6,
+            },
+            ServiceDist::Gamma {
+                mean_ms: 120_000.0,
+                cv: 0.5,
+            },
+            ServiceDist::Empirical {
+                values_ms: vec![30_000.0, 60_000.0, 150_000.0],
+            },
         ];
         for d in &cases {
             let (m, scv) = sample_mean_and_scv(d, 400_000);
-            assert!((m - d.mean_ms()).abs() / d.mean_ms() < 0.01, "{d:?}: mean {m}");
-            assert!((scv - d.scv()).abs() < 0.02 + 0.03 * d.scv(), "{d:?}: scv {scv} vs {}", d.scv());
+            assert!(
+                (m - d.mean_ms()).abs() / d.mean_ms() < 0.01,
+                "{d:?}: mean {m}"
+            );
+            assert!(
+                (scv - d.scv()).abs() < 0.02 + 0.03 * d.scv(),
+                "{d:?}: scv {scv} vs {}",
+                d.scv()
+            );
         }
     }
 
     #[test]
     fn invalid_parameters_are_rejected() {
-        assert!(ServiceDist::Exponential { mean_ms: 0.0 }.validate().is_err());
-        assert!(ServiceDist::Uniform { min_ms: 5.0, max_ms: 1.0 }.validate().is_err());
-        assert!(ServiceDist::Triangular { min_ms: 1.0, mode_ms: 9.0, max_ms: 5.0 }.validate().is_err());
-        assert!(ServiceDist::LogNormal { mean_ms: 1.0, cv: -1.0 }.validate().is_err());
-        assert!(ServiceDist::Empirical { values_ms: vec![] }.validate().is_err());
-        assert!(ServiceDist::Deterministic { value_ms: f64::NAN }.validate().is_err());
+        assert!(
+            ServiceDist::Exponential { mean_ms: 0.0 }
+                .validate()
+                .is_err()
+        );
+        assert!(
+            ServiceDist::Uniform {
+                min_ms: 5.0,
+                max_ms: 1.0
+            }
+            .validate()
+            .is_err()
+        );
+        assert!(
+            ServiceDist::Triangular {
+                min_ms: 1.0,
+                mode_ms: 9.0,
+                max_ms: 5.0
+            }
+            .validate()
+            .is_err()
+        );
+        assert!(
+            ServiceDist::LogNormal {
+                mean_ms: 1.0,
+                cv: -1.0
+            }
+            .validate()
+            .is_err()
+        );
+        assert!(
+            ServiceDist::Empirical { values_ms: vec![] }
+                .validate()
+                .is_err()
+        );
+        assert!(
+            ServiceDist::Deterministic { value_ms: f64::NAN }
+                .validate()
+                .is_err()
+        );
     }
 }

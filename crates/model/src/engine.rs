@@ -89,8 +89,16 @@ struct CompiledStation {
 
 #[derive(Clone, Debug)]
 enum CompiledArrivals {
-    Poisson { class: u16, interarrival_ms: Exp<f64> },
-    Profile { class: u16, candidate_ms: Exp<f64>, max_rate: f64, profile: RateProfile },
+    Poisson {
+        class: u16,
+        interarrival_ms: Exp<f64>,
+    },
+    Profile {
+        class: u16,
+        candidate_ms: Exp<f64>,
+        max_rate: f64,
+        profile: RateProfile,
+    },
     Trace(Vec<TraceArrival>),
 }
 
@@ -233,7 +241,10 @@ impl CompiledScenario {
         }
         Ok(CompiledScenario {
             horizon_ms: scenario.horizon.as_millis(),
-            warmup_ms: scenario.warmup.as_millis().min(scenario.horizon.as_millis()),
+            warmup_ms: scenario
+                .warmup
+                .as_millis()
+                .min(scenario.horizon.as_millis()),
             start_weekday: scenario.start_weekday,
             shape,
             key_priority,
@@ -250,13 +261,13 @@ impl CompiledScenario {
             channel_cdf: population
                 .classes
                 .iter()
-                .flat_map(|c| {
-                    c.channel_probabilities
-                        .iter()
-                        .map(|p| [p[0], p[0] + p[1]])
-                })
+                .flat_map(|c| c.channel_probabilities.iter().map(|p| [p[0], p[0] + p[1]]))
                 .collect(),
-            random_inspection: population.classes.iter().map(|c| c.random_inspection).collect(),
+            random_inspection: population
+                .classes
+                .iter()
+                .map(|c| c.random_inspection)
+                .collect(),
             any_release_station: crossing.stations().iter().any(|s| s.releases),
             stations,
             sources,
@@ -437,7 +448,12 @@ impl<L: VehicleLog> Engine<'_, L> {
         let src = &self.model.sources[source];
         let horizon = self.model.horizon_ms;
         let at = match (&src.arrivals, &mut self.sources[source]) {
-            (CompiledArrivals::Poisson { interarrival_ms, .. }, SourceState::Generated { rng, next_ms }) => {
+            (
+                CompiledArrivals::Poisson {
+                    interarrival_ms, ..
+                },
+                SourceState::Generated { rng, next_ms },
+            ) => {
                 *next_ms += interarrival_ms.sample(rng);
                 SimTime::from_millis_f64(*next_ms)
             }
@@ -473,9 +489,12 @@ impl<L: VehicleLog> Engine<'_, L> {
             _ => return,
         };
         if at.as_millis() <= horizon {
-            self.events.schedule(at, Event::Arrival {
-                source: source as u32,
-            });
+            self.events.schedule(
+                at,
+                Event::Arrival {
+                    source: source as u32,
+                },
+            );
         }
     }
 
@@ -733,7 +752,7 @@ impl<L: VehicleLog> Engine<'_, L> {
         v.group = group as u8;
 
         let stats = &mut self.stats.stations[s];
-        stats.wait.record(v.cell as usize, now - v.queued_ms);
+        stats.waits.record(v.cell as usize, now - v.queued_ms);
         let st = &mut self.stations[s];
         let gs = &mut st.groups[group];
         gs.busy += 1;
@@ -759,7 +778,7 @@ impl<L: VehicleLog> Engine<'_, L> {
         };
         {
             let stats = &mut self.stats.stations[s];
-            stats.stage.record(cell, now - queued_ms);
+            stats.stages.record(cell, now - queued_ms);
             stats.served += 1;
             stats.busy_servers.decrement(now);
             let gs = &mut self.stations[s].groups[group];
@@ -802,10 +821,13 @@ impl<L: VehicleLog> Engine<'_, L> {
         lane.open.set(now, u64::from(open));
         lane.staffed.set(now, u64::from(gs.busy.max(open)));
         if let Some(next) = schedule.next_change_after(at, self.model.start_weekday) {
-            self.events.schedule(next, Event::LaneChange {
-                station: s as u32,
-                group: g as u32,
-            });
+            self.events.schedule(
+                next,
+                Event::LaneChange {
+                    station: s as u32,
+                    group: g as u32,
+                },
+            );
         }
         // Lanes that close finish their vehicle (busy may exceed open until they do);
         // lanes that open take waiting vehicles at once.

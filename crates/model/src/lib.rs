@@ -16,11 +16,15 @@ pub mod stats;
 pub use dist::{DistError, Sampler, ServiceDist};
 pub use engine::{CompiledScenario, run_replication, run_replication_logged};
 pub use log::{LogKind, LogRecord, NoLog, VehicleLog};
-pub use population::{Channel, Direction, Population, Programme, VehicleClass, VehicleFilter, VehicleKey};
+pub use population::{
+    Channel, Direction, Population, Programme, VehicleClass, VehicleFilter, VehicleKey,
+};
 pub use scenario::{
     Arrivals, ClassId, Crossing, DirectionId, LaneGroup, Link, ModelError, Node,
     PROBABILITY_SUM_TOLERANCE, ProgrammeId, Route, Scenario, Source, Station, StationId, Storage,
     StorageLimit, Target, TraceArrival, WhenFull, branches_for, lane_filter_matches,
 };
 pub use schedule::{HOURS_PER_WEEK, LaneSchedule, RateProfile, hour_of_day, hour_of_week};
-pub use stats::{CellShape, Cells, ClassCounts, LaneStats, ReplicationStats, StationStats, VehicleCounts};
+pub use stats::{
+    CellShape, Cells, ClassCounts, LaneStats, ReplicationStats, StationStats, VehicleCounts,
+};

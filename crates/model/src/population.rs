@@ -98,7 +98,10 @@ impl Population {
     /// form. Handy for textbook models.
     pub fn simple(class_ids: &[&str]) -> Self {
         Population {
-            classes: class_ids.iter().map(|c| VehicleClass::simple(*c, 1)).collect(),
+            classes: class_ids
+                .iter()
+                .map(|c| VehicleClass::simple(*c, 1))
+                .collect(),
             programmes: vec![Programme { id: "none".into() }],
             directions: vec![Direction {
                 id: "inbound".into(),
@@ -161,7 +164,10 @@ impl VehicleFilter {
                 .programmes
                 .as_ref()
                 .is_none_or(|p| p.contains(&key.programme))
-            && self.channels.as_ref().is_none_or(|c| c.contains(&key.channel))
+            && self
+                .channels
+                .as_ref()
+                .is_none_or(|c| c.contains(&key.channel))
     }
 
     /// How many dimensions the filter constrains: the most specific matching routes win.

@@ -196,9 +196,24 @@ pub enum Arrivals {
     Poisson { class: ClassId, rate_per_hour: f64 },
     /// A non-homogeneous Poisson process of one class, rate by hour of day and day of week
     /// (simulated exactly, by thinning).
-    Profile { class: ClassId, profile: RateProfile },
+    Profile {
+        class: ClassId,
+        profile: RateProfile,
+    },
     /// Recorded arrivals, sorted by time, replayed as they are.
     Trace { arrivals: Vec<TraceArrival> },
+}
+
+impl Arrivals {
+    /// The long-run mean rate of a generated process; `None` for a recorded trace (whose
+    /// rate depends on the horizon it is spread over).
+    pub fn mean_rate_per_hour(&self) -> Option<f64> {
+        match self {
+            Arrivals::Poisson { rate_per_hour, .. } => Some(*rate_per_hour),
+            Arrivals::Profile { profile, .. } => Some(profile.mean_rate_per_hour()),
+            Arrivals::Trace { .. } => None,
+        }
+    }
 }
 
 /// Vehicles entering the crossing at one station. Each source owns a named random stream, so
@@ -212,7 +227,12 @@ pub struct Source {
 
 impl Source {
     /// A Poisson source of one class.
-    pub fn poisson(id: impl Into<String>, class: ClassId, rate_per_hour: f64, entry: StationId) -> Self {
+    pub fn poisson(
+        id: impl Into<String>,
+        class: ClassId,
+        rate_per_hour: f64,
+        entry: StationId,
+    ) -> Self {
         Source {
             id: id.into(),
             entry,
@@ -270,28 +290,82 @@ pub enum ModelError {
     NoClasses,
     NoDirections,
     NoProgrammes,
-    NoLanes { station: StationId },
+    NoLanes {
+        station: StationId,
+    },
     /// Every lane group of the station has zero servers at every hour.
-    NeverOpen { station: StationId },
-    RouteTargetOutOfRange { station: StationId, route: usize },
-    BadProbability { station: StationId, route: usize, probability: f64 },
-    ProbabilitiesDoNotSumToOne { station: StationId, key: VehicleKey, sum: f64 },
+    NeverOpen {
+        station: StationId,
+    },
+    RouteTargetOutOfRange {
+        station: StationId,
+        route: usize,
+    },
+    BadProbability {
+        station: StationId,
+        route: usize,
+        probability: f64,
+    },
+    ProbabilitiesDoNotSumToOne {
+        station: StationId,
+        key: VehicleKey,
+        sum: f64,
+    },
     /// A route joins stations of different directions.
-    RouteCrossesDirection { station: StationId, route: usize },
-    NoServiceTimeForClass { station: StationId, class: ClassId },
-    BadServiceTime { station: StationId, class: ClassId, reason: String },
+    RouteCrossesDirection {
+        station: StationId,
+        route: usize,
+    },
+    NoServiceTimeForClass {
+        station: StationId,
+        class: ClassId,
+    },
+    BadServiceTime {
+        station: StationId,
+        class: ClassId,
+        reason: String,
+    },
     /// No lane group serves (or shares with) these vehicles.
-    NoLaneForVehicle { station: StationId, key: VehicleKey },
-    BadStorage { station: StationId, reason: String },
-    BadArrivalRate { source: usize, reason: String },
-    SourceEntryOutOfRange { source: usize },
-    SourceClassOutOfRange { source: usize },
-    UnsortedTrace { source: usize, row: usize },
-    ProgrammeSharesDoNotSumToOne { class: ClassId, sum: f64 },
-    ChannelProbabilitiesDoNotSumToOne { class: ClassId, programme: ProgrammeId, sum: f64 },
-    BadClassParameter { class: ClassId, reason: String },
+    NoLaneForVehicle {
+        station: StationId,
+        key: VehicleKey,
+    },
+    BadStorage {
+        station: StationId,
+        reason: String,
+    },
+    BadArrivalRate {
+        source: usize,
+        reason: String,
+    },
+    SourceEntryOutOfRange {
+        source: usize,
+    },
+    SourceClassOutOfRange {
+        source: usize,
+    },
+    UnsortedTrace {
+        source: usize,
+        row: usize,
+    },
+    ProgrammeSharesDoNotSumToOne {
+        class: ClassId,
+        sum: f64,
+    },
+    ChannelProbabilitiesDoNotSumToOne {
+        class: ClassId,
+        programme: ProgrammeId,
+        sum: f64,
+    },
+    BadClassParameter {
+        class: ClassId,
+        reason: String,
+    },
     /// Vehicles of this kind that reach `station` can never reach an exit.
-    NoExit { station: StationId, key: VehicleKey },
+    NoExit {
+        station: StationId,
+        key: VehicleKey,
+    },
 }
 
 fn key_text(key: &VehicleKey) -> String {
@@ -314,12 +388,24 @@ impl std::fmt::Display for ModelError {
             E::NoProgrammes => write!(f, "no programme is defined"),
             E::NoLanes { station } => write!(f, "station #{} has no lane group", station.0),
             E::NeverOpen { station } => {
-                write!(f, "station #{} never has an open server; give it at least one", station.0)
+                write!(
+                    f,
+                    "station #{} never has an open server; give it at least one",
+                    station.0
+                )
             }
             E::RouteTargetOutOfRange { station, route } => {
-                write!(f, "route {route} of station #{} leads to no station", station.0)
+                write!(
+                    f,
+                    "route {route} of station #{} leads to no station",
+                    station.0
+                )
             }
-            E::BadProbability { station, route, probability } => write!(
+            E::BadProbability {
+                station,
+                route,
+                probability,
+            } => write!(
                 f,
                 "route {route} of station #{} has probability {probability}; use a value in [0, 1]",
                 station.0
@@ -340,7 +426,11 @@ impl std::fmt::Display for ModelError {
                 "class #{} reaches station #{} but the station has no service time for it",
                 class.0, station.0
             ),
-            E::BadServiceTime { station, class, reason } => write!(
+            E::BadServiceTime {
+                station,
+                class,
+                reason,
+            } => write!(
                 f,
                 "service time of station #{} for class #{}: {reason}",
                 station.0, class.0
@@ -364,9 +454,17 @@ impl std::fmt::Display for ModelError {
                 "source #{source}: trace arrival {row} is earlier than the one before it"
             ),
             E::ProgrammeSharesDoNotSumToOne { class, sum } => {
-                write!(f, "programme shares of class #{} sum to {sum}, not 1", class.0)
+                write!(
+                    f,
+                    "programme shares of class #{} sum to {sum}, not 1",
+                    class.0
+                )
             }
-            E::ChannelProbabilitiesDoNotSumToOne { class, programme, sum } => write!(
+            E::ChannelProbabilitiesDoNotSumToOne {
+                class,
+                programme,
+                sum,
+            } => write!(
                 f,
                 "channel probabilities of class #{} programme #{} sum to {sum}, not 1",
                 class.0, programme.0
@@ -724,7 +822,10 @@ impl Crossing {
 
 /// Lanes ignore the channel dimension.
 pub fn lane_filter_matches(filter: &VehicleFilter, key: VehicleKey) -> bool {
-    filter.classes.as_ref().is_none_or(|c| c.contains(&key.class))
+    filter
+        .classes
+        .as_ref()
+        .is_none_or(|c| c.contains(&key.class))
         && filter
             .programmes
             .as_ref()
@@ -765,7 +866,9 @@ fn check_population(population: &Population) -> Vec<ModelError> {
         {
             errors.push(ModelError::BadClassParameter {
                 class: cid,
-                reason: format!("needs one share and one channel split for each of the {programmes} programmes"),
+                reason: format!(
+                    "needs one share and one channel split for each of the {programmes} programmes"
+                ),
             });
             continue;
         }
@@ -799,7 +902,11 @@ fn check_population(population: &Population) -> Vec<ModelError> {
     errors
 }
 
-fn check_parts(population: &Population, stations: &[Station], sources: &[Source]) -> Vec<ModelError> {
+fn check_parts(
+    population: &Population,
+    stations: &[Station],
+    sources: &[Source],
+) -> Vec<ModelError> {
     let mut errors = Vec::new();
     if stations.is_empty() {
         errors.push(ModelError::NoStations);
@@ -842,9 +949,15 @@ fn check_parts(population: &Population, stations: &[Station], sources: &[Source]
         for (r, route) in st.routes.iter().enumerate() {
             if let Target::Station(t) = route.to {
                 if t.index() >= n {
-                    errors.push(ModelError::RouteTargetOutOfRange { station: sid, route: r });
+                    errors.push(ModelError::RouteTargetOutOfRange {
+                        station: sid,
+                        route: r,
+                    });
                 } else if stations[t.index()].direction != st.direction {
-                    errors.push(ModelError::RouteCrossesDirection { station: sid, route: r });
+                    errors.push(ModelError::RouteCrossesDirection {
+                        station: sid,
+                        route: r,
+                    });
                 }
             }
             if !is_probability(route.probability) {
@@ -926,7 +1039,10 @@ fn check_parts(population: &Population, stations: &[Station], sources: &[Source]
             Arrivals::Trace { arrivals } => {
                 for (row, pair) in arrivals.windows(2).enumerate() {
                     if pair[1].time < pair[0].time {
-                        errors.push(ModelError::UnsortedTrace { source: i, row: row + 1 });
+                        errors.push(ModelError::UnsortedTrace {
+                            source: i,
+                            row: row + 1,
+                        });
                         break;
                     }
                 }
@@ -1001,7 +1117,13 @@ fn build_graph(population: &Population, stations: &[Station]) -> DiGraph<Node, L
                                 link.max_probability = link.max_probability.max(prob);
                             }
                             None => {
-                                graph.add_edge(from, to, Link { max_probability: prob });
+                                graph.add_edge(
+                                    from,
+                                    to,
+                                    Link {
+                                        max_probability: prob,
+                                    },
+                                );
                             }
                         }
                     }

@@ -127,8 +127,14 @@ mod tests {
             s.next_change_after(SimTime::from_hours(6), 0),
             Some(SimTime::from_hours(22))
         );
-        assert_eq!(LaneSchedule::Constant(3).next_change_after(SimTime::ZERO, 0), None);
-        assert_eq!(LaneSchedule::daily([4; 24]).next_change_after(SimTime::ZERO, 0), None);
+        assert_eq!(
+            LaneSchedule::Constant(3).next_change_after(SimTime::ZERO, 0),
+            None
+        );
+        assert_eq!(
+            LaneSchedule::daily([4; 24]).next_change_after(SimTime::ZERO, 0),
+            None
+        );
         assert!((s.mean() - (16.0 * 10.0 + 8.0 * 2.0) / 24.0).abs() < 1e-12);
     }
 }

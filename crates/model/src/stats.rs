@@ -64,7 +64,13 @@ impl CellShape {
     }
 
     #[inline]
-    pub fn system_cell(&self, direction: usize, class: usize, programme: usize, channel: usize) -> usize {
+    pub fn system_cell(
+        &self,
+        direction: usize,
+        class: usize,
+        programme: usize,
+        channel: usize,
+    ) -> usize {
         direction * self.station_cells() + self.station_cell(class, programme, channel)
     }
 
@@ -148,9 +154,9 @@ pub struct LaneStats {
 #[derive(Clone, Debug)]
 pub struct StationStats {
     /// Waiting time in queue (end of queue to start of service), per station cell.
-    pub wait: Cells,
+    pub waits: Cells,
     /// Time at the stage (end of queue to end of service), per station cell.
-    pub stage: Cells,
+    pub stages: Cells,
     /// Vehicles in queue inside the facility (not in service, not spilled back).
     pub queue_length: TimeWeighted,
     /// Servers busy, all lane groups together.
@@ -177,8 +183,8 @@ pub struct StationStats {
 impl StationStats {
     pub fn new(shape: CellShape, lane_groups: usize) -> Self {
         StationStats {
-            wait: Cells::new(shape.station_cells()),
-            stage: Cells::new(shape.station_cells()),
+            waits: Cells::new(shape.station_cells()),
+            stages: Cells::new(shape.station_cells()),
             queue_length: TimeWeighted::new(),
             busy_servers: TimeWeighted::new(),
             open_servers: TimeWeighted::new(),
@@ -194,18 +200,26 @@ impl StationStats {
     }
 
     /// Waiting times of every vehicle together.
-    pub fn total_wait(&self) -> Tally {
-        self.wait.merged(|_| true)
+    pub fn wait(&self) -> Tally {
+        self.waits.merged(|_| true)
+    }
+
+    /// Most servers open at once over the window, all lane groups together.
+    pub fn max_open_servers(&self) -> u64 {
+        self.open_servers.max()
     }
 
     /// Staffed server-time over the window, server·ms.
     pub fn staffed_area(&self, end_ms: u64) -> u128 {
-        self.lanes.iter().map(|l| l.staffed.area_until(end_ms)).sum()
+        self.lanes
+            .iter()
+            .map(|l| l.staffed.area_until(end_ms))
+            .sum()
     }
 
     fn reset(&mut self, now_ms: u64) {
-        self.wait.reset();
-        self.stage.reset();
+        self.waits.reset();
+        self.stages.reset();
         self.queue_length.reset(now_ms);
         self.busy_servers.reset(now_ms);
         self.open_servers.reset(now_ms);
@@ -281,7 +295,9 @@ impl ReplicationStats {
     pub(crate) fn reset(&mut self, now_ms: u64, in_system: u64) {
         self.window_start_ms = now_ms;
         self.stations.iter_mut().for_each(|s| s.reset(now_ms));
-        self.classes.iter_mut().for_each(|c| *c = ClassCounts::default());
+        self.classes
+            .iter_mut()
+            .for_each(|c| *c = ClassCounts::default());
         self.direction_arrivals.iter_mut().for_each(|a| *a = 0);
         self.release.reset();
         self.exit.reset();

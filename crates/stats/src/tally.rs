@@ -146,7 +146,11 @@ mod tests {
         let (mut a, mut b, mut all) = (Tally::new(), Tally::new(), Tally::new());
         for v in 0..5000u64 {
             let x = (v * 7919) % 100_003;
-            if v % 3 == 0 { a.record(x) } else { b.record(x) }
+            if v % 3 == 0 {
+                a.record(x)
+            } else {
+                b.record(x)
+            }
             all.record(x);
         }
         a.merge(&b);

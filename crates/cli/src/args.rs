@@ -1,0 +1,163 @@
+//! The command line: raw arguments as clap parses them. Range checks live here (clap
+//! rejects them with a usage error and exit code 2); everything else is resolved in
+//! `main.rs` once the scenario file is loaded.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Largest `--threads` accepted: more threads than this only cost memory.
+pub const MAX_THREADS: u32 = 1024;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "bordersim",
+    version,
+    about = "Simulate land border crossings as queueing networks",
+    long_about = "Simulate land border crossings as queueing networks.\n\n\
+        A scenario file (TOML) describes the vehicle classes, the stations (booths, lanes,\n\
+        scanners, desks), the routes between them and the arrival streams. `bordersim run`\n\
+        simulates it over independent replications and reports waiting times, utilization,\n\
+        throughput and queue lengths per station and per vehicle class.",
+    after_help = "Exit status: 0 success; 2 bad input (unreadable or invalid scenario file, bad\n\
+        arguments); 1 any other failure.",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate a scenario and report delays per station and per vehicle class
+    Run(RunArgs),
+    /// Check a scenario file without simulating it
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  \
+    bordersim run configs/examples/commercial_truck_crossing.toml\n  \
+    bordersim run scenario.toml --replications 20 --seed 7 --format json --output results.json\n  \
+    bordersim run scenario.toml --format csv > results.csv")]
+pub struct RunArgs {
+    /// Scenario file (TOML)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Number of independent replications [default: the scenario's `replications`]
+    #[arg(short = 'r', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub replications: Option<u32>,
+
+    /// Master random seed [default: the scenario's `seed`]
+    #[arg(short = 's', long, value_name = "S")]
+    pub seed: Option<u64>,
+
+    /// Worker threads; results do not depend on it [default: all cores]
+    #[arg(
+        short = 'j',
+        long,
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_THREADS))
+    )]
+    pub threads: Option<u32>,
+
+    /// Output format [default: from the --output extension (.json, .csv), else table]
+    #[arg(short = 'f', long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+
+    /// Write the report to PATH (whole or not at all) instead of standard output; `-` is
+    /// standard output
+    #[arg(short = 'o', long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// Scenario file (TOML)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned plain-text tables for people (times in minutes)
+    Table,
+    /// One JSON object: the machine-readable contract (times in seconds)
+    Json,
+    /// Tidy CSV: scenario,entity_type,entity,statistic,value (times in seconds)
+    Csv,
+}
+
+impl RunArgs {
+    /// The format asked for, else the one the output file's extension names, else a table.
+    pub fn resolved_format(&self) -> Format {
+        if let Some(format) = self.format {
+            return format;
+        }
+        let extension = self
+            .output
+            .as_deref()
+            .and_then(|p| p.extension())
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match extension.as_deref() {
+            Some("json") => Format::Json,
+            Some("csv") => Format::Csv,
+            _ => Format::Table,
+        }
+    }
+
+    /// The output file, unless the report goes to standard output.
+    pub fn output_file(&self) -> Option<&std::path::Path> {
+        self.output.as_deref().filter(|p| p.as_os_str() != "-")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    fn run_args(argv: &[&str]) -> RunArgs {
+        let mut full = vec!["bordersim", "run", "s.toml"];
+        full.extend_from_slice(argv);
+        match Cli::try_parse_from(full).map(|c| c.command) {
+            Ok(Command::Run(r)) => r,
+            other => panic!("unexpected parse: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn format_follows_extension_unless_given() {
+        assert_eq!(run_args(&[]).resolved_format(), Format::Table);
+        assert_eq!(run_args(&["-o", "r.JSON"]).resolved_format(), Format::Json);
+        assert_eq!(run_args(&["-o", "r.csv"]).resolved_format(), Format::Csv);
+        assert_eq!(run_args(&["-o", "r.txt"]).resolved_format(), Format::Table);
+        assert_eq!(
+            run_args(&["-o", "r.csv", "--format", "json"]).resolved_format(),
+            Format::Json
+        );
+        assert_eq!(run_args(&["-o", "-"]).output_file(), None);
+    }
+
+    #[test]
+    fn ranges_are_enforced() {
+        for bad in [
+            &["--replications", "0"][..],
+            &["--threads", "0"],
+            &["--threads", "1025"],
+            &["--seed", "-1"],
+        ] {
+            let mut full = vec!["bordersim", "run", "s.toml"];
+            full.extend_from_slice(bad);
+            assert!(Cli::try_parse_from(full).is_err(), "{bad:?} accepted");
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! Tidy CSV: one row per entity and statistic, `scenario,entity_type,entity,statistic,value`,
+//! times in seconds. Missing values (a confidence interval from one replication, a
+//! percentile of nothing) are empty cells, which pandas and polars read as null.
+
+use anyhow::{Context, Result};
+use bordersim_experiment::{DelayStats, Report};
+
+/// The entity of rows that describe the whole run rather than one station or class.
+const WHOLE_RUN: &str = "all";
+
+pub fn render(report: &Report) -> Result<Vec<u8>> {
+    let mut rows = Rows {
+        scenario: &report.scenario,
+        rows: Vec::new(),
+    };
+
+    rows.push("system", WHOLE_RUN, "seed", Value::Int(report.seed));
+    rows.push(
+        "system",
+        WHOLE_RUN,
+        "replications",
+        Value::Int(report.replications.into()),
+    );
+    rows.push(
+        "system",
+        WHOLE_RUN,
+        "horizon_s",
+        Value::Float(report.horizon_s),
+    );
+    rows.push(
+        "system",
+        WHOLE_RUN,
+        "warmup_s",
+        Value::Float(report.warmup_s),
+    );
+    rows.delay(
+        "system",
+        WHOLE_RUN,
+        "time_in_system",
+        &report.system.time_in_system,
+    );
+
+    let v = &report.vehicles;
+    for (statistic, n) in [
+        ("arrived", v.arrived),
+        ("departed", v.departed),
+        ("balked", v.balked),
+        ("in_system_at_start", v.in_system_at_start),
+        ("in_system_at_end", v.in_system_at_end),
+    ] {
+        rows.push("vehicles", WHOLE_RUN, statistic, Value::Int(n));
+    }
+
+    for st in &report.stations {
+        let id = st.id.as_str();
+        rows.push("station", id, "servers", Value::Int(st.servers.into()));
+        rows.delay("station", id, "wait", &st.wait);
+        rows.push("station", id, "utilization", Value::Float(st.utilization));
+        rows.push(
+            "station",
+            id,
+            "utilization_ci95",
+            Value::opt(st.utilization_ci95),
+        );
+        rows.push(
+            "station",
+            id,
+            "throughput_per_h",
+            Value::Float(st.throughput_per_h),
+        );
+        rows.push(
+            "station",
+            id,
+            "queue_length_mean",
+            Value::Float(st.queue_length.mean),
+        );
+        rows.push(
+            "station",
+            id,
+            "queue_length_ci95",
+            Value::opt(st.queue_length.ci95),
+        );
+        rows.push(
+            "station",
+            id,
+            "queue_length_max",
+            Value::Int(st.queue_length.max),
+        );
+        rows.push("station", id, "offered_load", Value::Float(st.offered_load));
+        rows.push("station", id, "lane_hours", Value::Float(st.lane_hours));
+    }
+
+    for class in &report.classes {
+        let id = class.id.as_str();
+        rows.push("class", id, "arrived", Value::Int(class.arrived));
+        rows.push("class", id, "count", Value::Int(class.count));
+        rows.delay("class", id, "time_in_system", &class.time_in_system);
+    }
+
+    rows.push(
+        "performance",
+        WHOLE_RUN,
+        "events",
+        Value::Int(report.events),
+    );
+    if let Some(p) = &report.performance {
+        rows.push("performance", WHOLE_RUN, "wall_s", Value::Float(p.wall_s));
+        rows.push(
+            "performance",
+            WHOLE_RUN,
+            "events_per_s",
+            Value::Float(p.events_per_s),
+        );
+        rows.push(
+            "performance",
+            WHOLE_RUN,
+            "threads",
+            Value::Int(p.threads as u64),
+        );
+    }
+
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(["scenario", "entity_type", "entity", "statistic", "value"])
+        .context("cannot write CSV")?;
+    for row in &rows.rows {
+        writer
+            .write_record([
+                rows.scenario,
+                row.entity_type,
+                row.entity,
+                row.statistic.as_str(),
+                row.value.to_string().as_str(),
+            ])
+            .context("cannot write CSV")?;
+    }
+    writer.into_inner().context("cannot write CSV")
+}
+
+struct Row<'a> {
+    entity_type: &'static str,
+    entity: &'a str,
+    statistic: String,
+    value: Value,
+}
+
+struct Rows<'a> {
+    scenario: &'a str,
+    rows: Vec<Row<'a>>,
+}
+
+impl<'a> Rows<'a> {
+    fn push(
+        &mut self,
+        entity_type: &'static str,
+        entity: &'a str,
+        statistic: impl Into<String>,
+        value: Value,
+    ) {
+        self.rows.push(Row {
+            entity_type,
+            entity,
+            statistic: statistic.into(),
+            value,
+        });
+    }
+
+    /// The delay statistics under `prefix`: `{prefix}_mean_s`, `{prefix}_p95_s`, ….
+    fn delay(&mut self, entity_type: &'static str, entity: &'a str, prefix: &str, d: &DelayStats) {
+        for (name, value) in [
+            ("mean_s", d.mean_s),
+            ("ci95_s", d.ci95_s),
+            ("p50_s", d.p50_s),
+            ("p90_s", d.p90_s),
+            ("p95_s", d.p95_s),
+            ("p99_s", d.p99_s),
+            ("min_s", d.min_s),
+            ("max_s", d.max_s),
+        ] {
+            self.push(
+                entity_type,
+                entity,
+                format!("{prefix}_{name}"),
+                Value::opt(value),
+            );
+        }
+        self.push(
+            entity_type,
+            entity,
+            format!("{prefix}_count"),
+            Value::Int(d.count),
+        );
+    }
+}
+
+/// A cell of the `value` column.
+enum Value {
+    Int(u64),
+    /// Written in Rust's shortest round-trip form; non-finite values become empty cells.
+    Float(f64),
+    Missing,
+}
+
+impl Value {
+    fn opt(v: Option<f64>) -> Value {
+        v.map_or(Value::Missing, Value::Float)
+    }
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Int(n) => write!(f, "{n}"),
+            Value::Float(x) if x.is_finite() => write!(f, "{x}"),
+            Value::Float(_) | Value::Missing => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_plain_numbers_or_empty() {
+        assert_eq!(Value::Int(42).to_string(), "42");
+        assert_eq!(Value::Float(0.25).to_string(), "0.25");
+        assert_eq!(Value::Float(3.0).to_string(), "3");
+        assert_eq!(Value::Float(f64::NAN).to_string(), "");
+        assert_eq!(Value::opt(None).to_string(), "");
+    }
+}

@@ -1,0 +1,10 @@
+//! Workspace validation tests: the engine against queueing theory, the sample-path laws every
+//! run must obey, and the reproducibility guarantees of DESIGN.md §4.
+//!
+//! One test binary (modules below) so the workspace links one executable, not one per file.
+
+mod conservation;
+mod contract;
+mod determinism;
+mod support;
+mod theory;
