@@ -8,7 +8,8 @@
 mod report;
 
 use bordersim_model::{
-    CompiledScenario, ModelError, ReplicationStats, Scenario, VehicleCounts, run_replication,
+    CompiledScenario, ModelError, NoLog, ReplicationStats, Scenario, VehicleCounts, VehicleLog,
+    run_replication_logged,
 };
 use rayon::prelude::*;
 
@@ -65,6 +66,22 @@ pub struct Outcome {
 
 /// Runs `options.replications` replications of `scenario` and summarises them.
 pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Outcome, ExperimentError> {
+    run_logged(scenario, options, |_| NoLog).map(|(outcome, _)| outcome)
+}
+
+/// As [`run`], with a per-vehicle event log for each replication: `make_log(r)` builds the log
+/// of replication `r`, which receives the events of the vehicles it asks for as they happen.
+/// The logs are returned in replication order, so the caller can assemble one file whatever
+/// the thread count.
+pub fn run_logged<L, F>(
+    scenario: &Scenario,
+    options: &RunOptions,
+    make_log: F,
+) -> Result<(Outcome, Vec<L>), ExperimentError>
+where
+    L: VehicleLog + Send,
+    F: Fn(u64) -> L + Sync,
+{
     if options.replications == 0 {
         return Err(ExperimentError::NoReplications);
     }
@@ -77,12 +94,17 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Outcome, Experim
         threads: options.threads.unwrap_or(0),
         reason: e.to_string(),
     })?;
-    let replications: Vec<ReplicationStats> = pool.install(|| {
+    let results: Vec<(ReplicationStats, L)> = pool.install(|| {
         (0..u64::from(options.replications))
             .into_par_iter()
-            .map(|r| run_replication(&model, options.seed, r))
+            .map(|r| {
+                let mut log = make_log(r);
+                let stats = run_replication_logged(&model, options.seed, r, &mut log);
+                (stats, log)
+            })
             .collect()
     });
+    let (replications, logs): (Vec<ReplicationStats>, Vec<L>) = results.into_iter().unzip();
     for rep in &replications {
         if !rep.vehicles.is_conserved() {
             return Err(ExperimentError::ConservationViolated {
@@ -92,8 +114,11 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Outcome, Experim
         }
     }
     let report = summarise(scenario, options.seed, &replications);
-    Ok(Outcome {
-        replications,
-        report,
-    })
+    Ok((
+        Outcome {
+            replications,
+            report,
+        },
+        logs,
+    ))
 }
