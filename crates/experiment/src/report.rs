@@ -364,6 +364,18 @@ fn station_report(
     }
 }
 
+/// Picks a table of cells out of a replication.
+type CellsOf = fn(&ReplicationStats) -> &Cells;
+
+/// Arrival-to-release cells; without a releasing station, release is exit.
+fn release_cells(scenario: &Scenario) -> CellsOf {
+    if scenario.crossing.stations().iter().any(|s| s.releases) {
+        |r| &r.release
+    } else {
+        |r| &r.exit
+    }
+}
+
 fn stage_cells(station: usize) -> impl Fn(&ReplicationStats) -> &Cells {
     move |r| &r.stations[station].stages
 }
@@ -415,18 +427,11 @@ fn trs_intervals(scenario: &Scenario, reps: &[ReplicationStats]) -> Vec<TrsInter
             );
         }
     }
-    let release_from_exit = !scenario.crossing.stations().iter().any(|s| s.releases);
-    let system: [(&str, fn(&ReplicationStats) -> &Cells); 2] = [
-        ("arrival_to_release", |r| &r.release),
+    let system: [(&str, CellsOf); 2] = [
+        ("arrival_to_release", release_cells(scenario)),
         ("arrival_to_exit", |r| &r.exit),
     ];
     for (name, cells) in system {
-        // Without a releasing station, release is exit.
-        let cells: fn(&ReplicationStats) -> &Cells = if release_from_exit {
-            |r| &r.exit
-        } else {
-            cells
-        };
         push(name, "all", "all", delay(reps, cells, |_| true));
         for (c, class) in population.classes.iter().enumerate() {
             push(
@@ -472,12 +477,7 @@ pub fn summarise(scenario: &Scenario, seed: u64, reps: &[ReplicationStats]) -> R
     let stations = (0..crossing.stations().len())
         .map(|i| station_report(scenario, reps, i, loads[i]))
         .collect();
-    let release_cells: fn(&ReplicationStats) -> &Cells =
-        if crossing.stations().iter().any(|s| s.releases) {
-            |r| &r.release
-        } else {
-            |r| &r.exit
-        };
+    let release_cells = release_cells(scenario);
     let classes = population
         .classes
         .iter()

@@ -38,6 +38,9 @@ use crate::stats::{CellShape, ReplicationStats};
 const EXIT: u32 = u32::MAX;
 /// "Not released yet".
 const NOT_RELEASED: u64 = u64::MAX;
+/// The vehicle sub-stream for its draws at arrival (programme, channel, random selection);
+/// stage sub-streams are `station << 32 | visit`, which never reach this value.
+const ARRIVAL_SUBSTREAM: u64 = u64::MAX;
 
 #[inline]
 fn unit_f64(bits: u64) -> f64 {
@@ -61,6 +64,9 @@ pub struct CompiledScenario {
     /// Cumulative [green, yellow] channel probabilities per class × programme.
     channel_cdf: Vec<[f64; 2]>,
     random_inspection: Vec<f64>,
+    /// Per class: programme 0 for sure, green for sure, no random selection — the arrival
+    /// draws can be skipped.
+    degenerate_draws: Vec<bool>,
     any_release_station: bool,
     stations: Vec<CompiledStation>,
     sources: Vec<CompiledSource>,
@@ -85,9 +91,15 @@ struct CompiledStation {
     limit: StorageLimit,
     when_full: WhenFull,
     releases: bool,
+    /// One lane group: its busy level is the station's.
+    single_group: bool,
 }
 
 #[derive(Clone, Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a scenario has a handful of sources; boxing would only add an indirection"
+)]
 enum CompiledArrivals {
     Poisson {
         class: u16,
@@ -191,6 +203,7 @@ impl CompiledScenario {
                 })
                 .collect();
             stations.push(CompiledStation {
+                single_group: st.lanes.len() == 1,
                 groups,
                 samplers,
                 routing,
@@ -267,6 +280,15 @@ impl CompiledScenario {
                 .classes
                 .iter()
                 .map(|c| c.random_inspection)
+                .collect(),
+            degenerate_draws: population
+                .classes
+                .iter()
+                .map(|c| {
+                    c.programme_shares.first() == Some(&1.0)
+                        && c.channel_probabilities.first().is_some_and(|p| p[0] == 1.0)
+                        && c.random_inspection == 0.0
+                })
                 .collect(),
             any_release_station: crossing.stations().iter().any(|s| s.releases),
             stations,
@@ -437,6 +459,13 @@ impl<L: VehicleLog> Engine<'_, L> {
                 Event::WarmupEnd => self.stats.reset(now, self.live),
             }
         }
+        // A station with one lane group leaves that group's busy level to the station's own
+        // (the same numbers, kept once on the hot path).
+        for (st, stats) in self.model.stations.iter().zip(&mut self.stats.stations) {
+            if st.single_group {
+                stats.lanes[0].busy = stats.busy_servers;
+            }
+        }
         self.stats.window_end_ms = self.model.horizon_ms;
         self.stats.vehicles.in_system_at_end = self.live;
         self.stats.events = processed;
@@ -501,7 +530,9 @@ impl<L: VehicleLog> Engine<'_, L> {
     fn on_arrival(&mut self, now: u64, source: usize) {
         let model = self.model;
         let src = &model.sources[source];
-        // The vehicle's own draws, always the same four, in the same order.
+        // The source stream gives the vehicle its seed; everything else about the vehicle
+        // comes from its own sub-streams, so skipping a draw a class does not need (one
+        // programme, all green) never shifts the source's stream.
         let (rng, class, programme) = match (&src.arrivals, &mut self.sources[source]) {
             (CompiledArrivals::Poisson { class, .. }, SourceState::Generated { rng, .. })
             | (CompiledArrivals::Profile { class, .. }, SourceState::Generated { rng, .. }) => {
@@ -515,32 +546,39 @@ impl<L: VehicleLog> Engine<'_, L> {
             _ => return,
         };
         let seed = rng.next_u64();
-        let u_programme = unit_f64(rng.next_u64());
-        let u_channel = unit_f64(rng.next_u64());
-        let u_random = unit_f64(rng.next_u64());
         self.schedule_next_arrival(source);
 
         let c = class as usize;
         let shape = model.shape;
-        let programme = programme.unwrap_or_else(|| {
-            let cdf = &model.programme_cdf[c];
-            cdf.iter()
-                .position(|&bound| u_programme < bound)
-                .unwrap_or(cdf.len() - 1) as u8
-        });
-        let key = c * shape.programmes + programme as usize;
-        let channel = if u_random < model.random_inspection[c] {
-            Channel::Red
+        let (programme, channel) = if model.degenerate_draws[c] && programme.is_none() {
+            (0, Channel::Green)
         } else {
-            let [green, yellow] = model.channel_cdf[key];
-            if u_channel < green {
-                Channel::Green
-            } else if u_channel < yellow {
-                Channel::Yellow
-            } else {
+            let mut own = stage_rng(seed, ARRIVAL_SUBSTREAM);
+            let u_programme = unit_f64(own.next_u64());
+            let u_channel = unit_f64(own.next_u64());
+            let u_random = unit_f64(own.next_u64());
+            let programme = programme.unwrap_or_else(|| {
+                let cdf = &model.programme_cdf[c];
+                cdf.iter()
+                    .position(|&bound| u_programme < bound)
+                    .unwrap_or(cdf.len() - 1) as u8
+            });
+            let key = c * shape.programmes + programme as usize;
+            let channel = if u_random < model.random_inspection[c] {
                 Channel::Red
-            }
+            } else {
+                let [green, yellow] = model.channel_cdf[key];
+                if u_channel < green {
+                    Channel::Green
+                } else if u_channel < yellow {
+                    Channel::Yellow
+                } else {
+                    Channel::Red
+                }
+            };
+            (programme, channel)
         };
+        let key = c * shape.programmes + programme as usize;
         let serial = self.serial;
         self.serial += 1;
         let vehicle = Vehicle {
@@ -679,7 +717,9 @@ impl<L: VehicleLog> Engine<'_, L> {
 
     /// Lets group `g` take waiting vehicles while it has free lanes.
     fn fill_lanes(&mut self, now: u64, s: usize, g: usize) {
-        while self.stations[s].groups[g].busy < self.stations[s].groups[g].open {
+        while self.stations[s].queued > 0
+            && self.stations[s].groups[g].busy < self.stations[s].groups[g].open
+        {
             let Some(key) = self.next_key_for(s, g) else {
                 break;
             };
@@ -697,7 +737,15 @@ impl<L: VehicleLog> Engine<'_, L> {
     }
 
     /// Moves vehicles waiting upstream into the facility while there is room.
+    #[inline]
     fn admit_from_outside(&mut self, now: u64, s: usize) {
+        if self.stations[s].outside.is_empty() {
+            return;
+        }
+        self.admit_from_outside_slow(now, s);
+    }
+
+    fn admit_from_outside_slow(&mut self, now: u64, s: usize) {
         while let Some(&id) = self.stations[s].outside.front() {
             let (key, length) = {
                 let v = &self.vehicles[id as usize];
@@ -757,8 +805,13 @@ impl<L: VehicleLog> Engine<'_, L> {
         let gs = &mut st.groups[group];
         gs.busy += 1;
         let lane = &mut stats.lanes[group];
-        lane.busy.set(now, u64::from(gs.busy));
-        lane.staffed.set(now, u64::from(gs.busy.max(gs.open)));
+        if !model_station.single_group {
+            lane.busy.set(now, u64::from(gs.busy));
+        }
+        // Staffed = max(open, busy): it moves with `busy` only while a closed lane finishes.
+        if gs.busy > gs.open {
+            lane.staffed.set(now, u64::from(gs.busy));
+        }
         stats.busy_servers.increment(now);
         self.events.schedule(
             SimTime(now) + SimTime::from_millis_f64(service_ms),
@@ -782,11 +835,15 @@ impl<L: VehicleLog> Engine<'_, L> {
             stats.served += 1;
             stats.busy_servers.decrement(now);
             let gs = &mut self.stations[s].groups[group];
-            gs.busy -= 1;
             let lane = &mut stats.lanes[group];
+            if gs.busy > gs.open {
+                lane.staffed.set(now, u64::from((gs.busy - 1).max(gs.open)));
+            }
+            gs.busy -= 1;
             lane.served += 1;
-            lane.busy.set(now, u64::from(gs.busy));
-            lane.staffed.set(now, u64::from(gs.busy.max(gs.open)));
+            if !self.model.stations[s].single_group {
+                lane.busy.set(now, u64::from(gs.busy));
+            }
         }
         self.log_event(id, LogKind::End, Some(station), now);
         if self.model.stations[s].releases && self.vehicles[id as usize].released_ms == NOT_RELEASED

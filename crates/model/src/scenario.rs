@@ -191,6 +191,10 @@ pub struct TraceArrival {
 
 /// How a source generates vehicles.
 #[derive(Clone, Debug, PartialEq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a scenario has a handful of sources; boxing would only add an indirection"
+)]
 pub enum Arrivals {
     /// A homogeneous Poisson process of one class.
     Poisson { class: ClassId, rate_per_hour: f64 },

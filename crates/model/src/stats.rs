@@ -4,8 +4,8 @@
 //! Delay observations are kept per *cell*: one (class, programme, channel) combination at a
 //! station, or one (direction, class, programme, channel) combination for whole-crossing
 //! times. Each observation is recorded once, in its cell; every breakdown a report needs (by
-//! class, by channel, by direction, overall) is a merge of cells. Cells are created on first
-//! use, so combinations that never occur cost nothing.
+//! class, by channel, by direction, overall) is a merge of cells. A cell allocates only when
+//! it first records, so combinations that never occur cost nothing.
 
 use bordersim_stats::{Tally, TimeWeighted};
 
@@ -93,32 +93,28 @@ impl CellShape {
     }
 }
 
-/// Tallies created on first use.
+/// One tally per cell. An unused cell holds an empty tally, which allocates nothing.
 #[derive(Clone, Debug, Default)]
-pub struct Cells(Vec<Option<Box<Tally>>>);
+pub struct Cells(Vec<Tally>);
 
 impl Cells {
     pub fn new(n: usize) -> Self {
-        Cells(vec![None; n])
+        Cells(vec![Tally::new(); n])
     }
 
     #[inline]
     pub fn record(&mut self, cell: usize, value_ms: u64) {
-        self.0[cell]
-            .get_or_insert_with(|| Box::new(Tally::new()))
-            .record(value_ms);
+        self.0[cell].record(value_ms);
     }
 
+    /// The cell's tally, if it has observations.
     pub fn get(&self, cell: usize) -> Option<&Tally> {
-        self.0.get(cell).and_then(|c| c.as_deref())
+        self.0.get(cell).filter(|t| t.count() > 0)
     }
 
-    /// The occupied cells with their index.
+    /// The cells with observations, with their index.
     pub fn iter(&self) -> impl Iterator<Item = (usize, &Tally)> {
-        self.0
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| c.as_deref().map(|t| (i, t)))
+        self.0.iter().enumerate().filter(|(_, t)| t.count() > 0)
     }
 
     /// Everything in the cells selected by `keep`, merged.
@@ -133,9 +129,7 @@ impl Cells {
     }
 
     fn reset(&mut self) {
-        for t in self.0.iter_mut().flatten() {
-            t.reset();
-        }
+        self.0.iter_mut().for_each(Tally::reset);
     }
 }
 

@@ -1,26 +1,46 @@
 use hdrhistogram::Histogram;
 
-/// Significant decimal digits kept by the histograms: values are exact to 0.1%.
+/// Significant decimal digits the bins resolve: values are exact to 0.1%.
 const SIGNIFICANT_DIGITS: u8 = 3;
+/// log2 of half the sub-buckets per bucket: 2048 sub-buckets resolve 3 significant digits.
+const HALF_MAGNITUDE: u32 = 10;
+const SUB_BUCKET_MASK: u64 = (1 << (HALF_MAGNITUDE + 1)) - 1;
+
+/// The bin of `value` in HdrHistogram's log-linear layout (3 significant digits, unit 1):
+/// bins `0..2048` hold 0..2047 exactly; above, each power of two holds 1024 bins.
+#[inline(always)]
+fn bin_of(value: u64) -> usize {
+    let bucket = 63 - (value | SUB_BUCKET_MASK).leading_zeros() - HALF_MAGNITUDE;
+    ((bucket as usize) << HALF_MAGNITUDE) + (value >> bucket) as usize
+}
+
+/// The smallest value of bin `bin` (the inverse of [`bin_of`]).
+fn lowest_value_of(bin: usize) -> u64 {
+    let half = 1usize << HALF_MAGNITUDE;
+    if bin < 2 * half {
+        bin as u64
+    } else {
+        let bucket = (bin >> HALF_MAGNITUDE) - 1;
+        let sub = bin - (bucket << HALF_MAGNITUDE);
+        (sub as u64) << bucket
+    }
+}
 
 /// A record of duration observations in milliseconds.
 ///
-/// Count, sum, min and max are exact; percentiles come from an HdrHistogram, exact to three
-/// significant digits. Its memory depends on the largest value seen (logarithmically), never
-/// on how many values were recorded.
-#[derive(Clone, Debug)]
+/// Count, sum, min and max are exact; percentiles come from HdrHistogram, exact to three
+/// significant digits. Recording only counts the value into a bin of HdrHistogram's own
+/// layout (a few instructions on the simulation's hot path); the `hdrhistogram` crate does
+/// the analysis (quantiles, merging into reports) on a histogram built from the bins. Memory
+/// depends on the largest value seen (logarithmically), never on how many were recorded, and
+/// a tally that records nothing allocates nothing.
+#[derive(Clone, Debug, Default)]
 pub struct Tally {
     count: u64,
     sum_ms: u128,
     min_ms: u64,
     max_ms: u64,
-    histogram: Histogram<u64>,
-}
-
-impl Default for Tally {
-    fn default() -> Self {
-        Self::new()
-    }
+    bins: Vec<u64>,
 }
 
 /// Selected percentiles of a tally, in milliseconds.
@@ -34,17 +54,9 @@ pub struct Percentiles {
 
 impl Tally {
     pub fn new() -> Self {
-        // `new` only fails for sigfig > 5; 3 is a constant, and auto-resize keeps every
-        // value recordable whatever its size.
-        let mut histogram =
-            Histogram::new(SIGNIFICANT_DIGITS).expect("3 significant digits is a valid setting");
-        histogram.auto(true);
         Tally {
-            count: 0,
-            sum_ms: 0,
             min_ms: u64::MAX,
-            max_ms: 0,
-            histogram,
+            ..Tally::default()
         }
     }
 
@@ -54,10 +66,20 @@ impl Tally {
         self.sum_ms += u128::from(value_ms);
         self.min_ms = self.min_ms.min(value_ms);
         self.max_ms = self.max_ms.max(value_ms);
-        // With auto-resize on, recording fails only if the histogram cannot grow to hold the
-        // value (values near u64::MAX). Such a value is kept in count/sum/max; the
-        // percentiles then ignore it, which is the best a histogram can do.
-        let _ = self.histogram.record(value_ms);
+        let bin = bin_of(value_ms);
+        match self.bins.get_mut(bin) {
+            Some(n) => *n += 1,
+            None => self.grow_and_count(bin),
+        }
+    }
+
+    #[cold]
+    fn grow_and_count(&mut self, bin: usize) {
+        // Grow to the end of the value's power of two at least, so growth happens once per
+        // doubling of the largest value.
+        let len = (bin | ((1 << HALF_MAGNITUDE) - 1)) + 1;
+        self.bins.resize(len.max(2 << HALF_MAGNITUDE), 0);
+        self.bins[bin] += 1;
     }
 
     /// Forgets every observation (the end of a warm-up period).
@@ -66,7 +88,7 @@ impl Tally {
         self.sum_ms = 0;
         self.min_ms = u64::MAX;
         self.max_ms = 0;
-        self.histogram.reset();
+        self.bins.iter_mut().for_each(|n| *n = 0);
     }
 
     /// Adds another tally's observations to this one.
@@ -75,8 +97,25 @@ impl Tally {
         self.sum_ms += other.sum_ms;
         self.min_ms = self.min_ms.min(other.min_ms);
         self.max_ms = self.max_ms.max(other.max_ms);
-        // Auto-resize is on, so adding cannot fail for lack of range.
-        let _ = self.histogram.add(&other.histogram);
+        if self.bins.len() < other.bins.len() {
+            self.bins.resize(other.bins.len(), 0);
+        }
+        for (a, b) in self.bins.iter_mut().zip(&other.bins) {
+            *a += b;
+        }
+    }
+
+    /// The observations as an HdrHistogram (3 significant digits), for analysis.
+    pub fn histogram(&self) -> Histogram<u64> {
+        // Both constructor and recording only fail for values beyond u64 range or sigfig > 5.
+        let mut h = Histogram::new(SIGNIFICANT_DIGITS).expect("3 significant digits is valid");
+        h.auto(true);
+        for (bin, &n) in self.bins.iter().enumerate() {
+            if n > 0 {
+                let _ = h.record_n(lowest_value_of(bin), n);
+            }
+        }
+        h
     }
 
     pub fn count(&self) -> u64 {
@@ -102,22 +141,34 @@ impl Tally {
 
     /// The value at quantile `q` (0..=1), from the histogram.
     pub fn quantile_ms(&self, q: f64) -> Option<f64> {
-        (self.count > 0).then(|| self.histogram.value_at_quantile(q.clamp(0.0, 1.0)) as f64)
+        (self.count > 0).then(|| {
+            self.histogram()
+                .value_at_quantile(q.clamp(0.0, 1.0))
+                .min(self.max_ms) as f64
+        })
     }
 
     pub fn percentiles(&self) -> Option<Percentiles> {
+        if self.count == 0 {
+            return None;
+        }
+        let h = self.histogram();
+        // A bin's highest equivalent value can exceed the largest observation; the exact
+        // maximum bounds every quantile.
+        let at = |q: f64| h.value_at_quantile(q).min(self.max_ms) as f64;
         Some(Percentiles {
-            p50_ms: self.quantile_ms(0.50)?,
-            p90_ms: self.quantile_ms(0.90)?,
-            p95_ms: self.quantile_ms(0.95)?,
-            p99_ms: self.quantile_ms(0.99)?,
+            p50_ms: at(0.50),
+            p90_ms: at(0.90),
+            p95_ms: at(0.95),
+            p99_ms: at(0.99),
         })
     }
 
     /// Share of observations at or below `value_ms`.
     pub fn fraction_at_or_below(&self, value_ms: u64) -> Option<f64> {
         (self.count > 0).then(|| {
-            self.histogram.count_between(0, value_ms) as f64 / self.histogram.len().max(1) as f64
+            let h = self.histogram();
+            h.count_between(0, value_ms) as f64 / h.len().max(1) as f64
         })
     }
 }
@@ -165,6 +216,40 @@ mod tests {
         let t = Tally::new();
         assert_eq!(t.mean_ms(), None);
         assert_eq!(t.percentiles(), None);
+    }
+
+    #[test]
+    fn bins_match_hdrhistogram_exactly() {
+        // Recording through the bins must give the histogram HdrHistogram itself builds.
+        let mut direct = Histogram::<u64>::new(SIGNIFICANT_DIGITS).unwrap();
+        direct.auto(true);
+        let mut t = Tally::new();
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for i in 0..200_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Values over many orders of magnitude, small ones included.
+            let v = (x >> (x % 50)) % (1 << 40) + (i % 3);
+            t.record(v);
+            direct.record(v).unwrap();
+        }
+        let via_bins = t.histogram();
+        assert_eq!(via_bins.len(), direct.len());
+        for q in [0.0, 0.1, 0.5, 0.9, 0.95, 0.99, 0.999, 1.0] {
+            assert_eq!(
+                via_bins.value_at_quantile(q),
+                direct.value_at_quantile(q),
+                "q = {q}"
+            );
+        }
+        for (a, b) in via_bins.iter_recorded().zip(direct.iter_recorded()) {
+            assert_eq!(a.value_iterated_to(), b.value_iterated_to());
+            assert_eq!(a.count_at_value(), b.count_at_value());
+        }
+        for bin in [0usize, 1, 2047, 2048, 3071, 3072, 50_000] {
+            assert_eq!(bin_of(lowest_value_of(bin)), bin, "bin {bin}");
+        }
     }
 
     #[test]
