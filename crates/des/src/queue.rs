@@ -236,7 +236,7 @@ mod tests {
             x = x
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
-            let grow = step < 500 || x % 3 != 0;
+            let grow = step < 500 || !x.is_multiple_of(3);
             if grow {
                 let t = q.now().0 + (x >> 33) % 50;
                 q.schedule(SimTime(t), seq);
