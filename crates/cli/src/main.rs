@@ -6,6 +6,7 @@
 //! clap exits with 2 by itself); 1 any other failure.
 
 mod args;
+mod event_log;
 mod output;
 mod render;
 
@@ -19,6 +20,7 @@ use bordersim_config::{ConfigError, Loaded};
 use bordersim_experiment::{ExperimentError, Outcome, Performance, RunOptions};
 use bordersim_model::{CompiledScenario, Scenario};
 use clap::Parser;
+use event_log::EventLog;
 
 use crate::args::{Cli, Command, RunArgs, ValidateArgs};
 
@@ -82,13 +84,20 @@ fn warn(message: &str) {
     stderr_line(&format!("warning: {message}"));
 }
 
-/// Reads and checks a scenario file, printing its warnings.
+/// Reads and checks a scenario file, printing its warnings. Files the scenario names
+/// (recorded arrival traces) are read relative to the scenario file's directory.
 fn load(path: &Path) -> Result<Scenario, Failure> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read scenario file '{}'", path.display()))
         .map_err(Failure::BadInput)?;
     let file = path.display().to_string();
-    let Loaded { scenario, warnings } = bordersim_config::parse_scenario(&text, &file)
+    let base = output::directory_of(path);
+    // The config crate words the message around the reason ("cannot read trace file
+    // `counts.csv`: <reason>"), naming the file relative to the scenario's directory.
+    let read = |name: &str| -> Result<String, String> {
+        std::fs::read_to_string(base.join(name)).map_err(|e| e.to_string())
+    };
+    let Loaded { scenario, warnings } = bordersim_config::parse_scenario_with(&text, &file, &read)
         .map_err(|error| Failure::Invalid { file, error })?;
     // The loader's warnings include unstable stations (offered load >= 1 per server).
     for w in &warnings {
@@ -104,13 +113,16 @@ fn validate(args: &ValidateArgs) -> Result<(), Failure> {
     CompiledScenario::new(&scenario)
         .map_err(|e| Failure::BadInput(anyhow!("{}: {e}", args.file.display())))?;
     let crossing = &scenario.crossing;
-    let line = format!(
-        "{}: ok ({}, {}, {})\n",
-        args.file.display(),
+    let mut parts = vec![
         count(crossing.stations().len(), "station"),
         count(scenario.population().classes.len(), "class"),
         count(crossing.sources().len(), "source"),
-    );
+    ];
+    let directions = scenario.population().directions.len();
+    if directions > 1 {
+        parts.push(count(directions, "direction"));
+    }
+    let line = format!("{}: ok ({})\n", args.file.display(), parts.join(", "));
     print_stdout(line.as_bytes())
 }
 
@@ -126,15 +138,26 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     let format = args.resolved_format();
     let destination = args.output_file();
     if let Some(path) = destination {
-        if same_file(path, &args.file) {
+        check_output_path("--output", path, &args.file)?;
+    }
+    if let Some(path) = &args.event_log {
+        if path.as_os_str() == "-" {
             return Err(Failure::BadInput(anyhow!(
-                "--output '{}' is the scenario file itself; choose another path",
+                "--event-log needs a file path (standard output carries the report)"
+            )));
+        }
+        check_output_path("--event-log", path, &args.file)?;
+        // Two writers may share a device (`/dev/null`), never a file.
+        let clash = |d: &Path| {
+            let special = std::fs::metadata(d).is_ok_and(|m| !m.is_file() && !m.is_dir());
+            !special && (d == path || same_file(d, path))
+        };
+        if destination.is_some_and(clash) {
+            return Err(Failure::BadInput(anyhow!(
+                "--event-log and --output both name '{}'; choose two paths",
                 path.display()
             )));
         }
-        // Reject a destination that cannot be written now, rather than after a long
-        // simulation; it is a bad argument.
-        output::check_destination(path).map_err(Failure::BadInput)?;
     }
 
     let scenario = load(&args.file)?;
@@ -145,21 +168,30 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         seed: args.seed.unwrap_or(scenario.seed),
         threads: Some(threads),
     };
-    let (outcome, wall_s) = timed_run(&scenario, &options);
-    let mut report = outcome
-        .map_err(|e| {
-            let bad_input = matches!(
-                e,
-                ExperimentError::NoReplications | ExperimentError::Model(_)
-            );
-            let e = anyhow::Error::new(e).context(format!("cannot run '{}'", args.file.display()));
-            if bad_input {
-                Failure::BadInput(e)
-            } else {
-                Failure::Failed(e)
-            }
-        })?
-        .report;
+    let event_log = match &args.event_log {
+        Some(path) => {
+            let fraction = args.event_log_sample.unwrap_or(1.0);
+            Some(
+                EventLog::new(path, &scenario, options.seed, fraction)
+                    .map_err(Failure::BadInput)?,
+            )
+        }
+        None => None,
+    };
+    let (outcome, wall_s) = timed_run(&scenario, &options, event_log.as_ref());
+    let (outcome, parts) = outcome.map_err(|e| {
+        let bad_input = matches!(
+            e,
+            ExperimentError::NoReplications | ExperimentError::Model(_)
+        );
+        let e = anyhow::Error::new(e).context(format!("cannot run '{}'", args.file.display()));
+        if bad_input {
+            Failure::BadInput(e)
+        } else {
+            Failure::Failed(e)
+        }
+    })?;
+    let mut report = outcome.report;
     let events = report.events;
     report.performance = Some(Performance {
         events,
@@ -173,10 +205,25 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     });
 
     let bytes = render::render(&report, format).map_err(Failure::Failed)?;
+    if let Some(log) = &event_log {
+        log.finish(parts).map_err(Failure::Failed)?;
+    }
     match destination {
         Some(path) => output::write_atomically(path, &bytes).map_err(Failure::Failed),
         None => print_stdout(&bytes),
     }
+}
+
+/// Rejects, before any long computation, an output path that is the scenario file itself or
+/// cannot be written: it is a bad argument.
+fn check_output_path(option: &str, path: &Path, scenario: &Path) -> Result<(), Failure> {
+    if same_file(path, scenario) {
+        return Err(Failure::BadInput(anyhow!(
+            "{option} '{}' is the scenario file itself; choose another path",
+            path.display()
+        )));
+    }
+    output::check_destination(path).map_err(Failure::BadInput)
 }
 
 /// The worker threads to use: as asked, else one per core; never more than there are
@@ -189,14 +236,25 @@ fn resolve_threads(asked: Option<u32>, replications: u32) -> usize {
     threads.min(replications.max(1) as usize).max(1)
 }
 
-/// Runs the experiment and measures its wall-clock time in seconds.
+/// The outcome of a run and the event log's parts (empty without a log).
+type Logged<'a> = (Outcome, Vec<event_log::PartLog<'a>>);
+
+/// Runs the experiment (writing the event log's parts, if any) and measures its wall-clock
+/// time in seconds.
 #[allow(
     clippy::disallowed_methods,
     reason = "the CLI alone reads the clock, to report wall time and events per second"
 )]
-fn timed_run(scenario: &Scenario, options: &RunOptions) -> (Result<Outcome, ExperimentError>, f64) {
+fn timed_run<'a>(
+    scenario: &Scenario,
+    options: &RunOptions,
+    event_log: Option<&'a EventLog>,
+) -> (Result<Logged<'a>, ExperimentError>, f64) {
     let start = Instant::now();
-    let outcome = bordersim_experiment::run(scenario, options);
+    let outcome = match event_log {
+        Some(log) => bordersim_experiment::run_logged(scenario, options, |r| log.part(r)),
+        None => bordersim_experiment::run(scenario, options).map(|o| (o, Vec::new())),
+    };
     (outcome, start.elapsed().as_secs_f64())
 }
 

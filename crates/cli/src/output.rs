@@ -46,18 +46,17 @@ pub fn check_destination(path: &Path) -> Result<()> {
 /// be replaced by renaming; it is written to directly.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let what = || format!("cannot write '{}'", path.display());
-    let target = match fs::metadata(path) {
-        Ok(meta) if meta.is_file() => fs::canonicalize(path).with_context(what)?,
-        Ok(meta) if !meta.is_dir() => {
+    let target = match Target::resolve(path).with_context(what)? {
+        Target::Special(path) => {
             let file = OpenOptions::new()
                 .write(true)
-                .open(path)
+                .open(&path)
                 .with_context(what)?;
             return write_all(file, bytes).with_context(what);
         }
-        _ => path.to_path_buf(),
+        Target::File(target) => target,
     };
-    let (mut temp, file) = TempFile::create_beside(&target).with_context(what)?;
+    let (mut temp, file) = TempFile::create_beside(&target, "tmp").with_context(what)?;
     write_all(&file, bytes)
         .and_then(|()| file.sync_all())
         .with_context(what)?;
@@ -66,12 +65,39 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Where a file goes.
+#[derive(Debug)]
+pub enum Target {
+    /// A regular file (existing, with symbolic links resolved, or new): written by renaming
+    /// a complete temporary file from the same directory over it.
+    File(PathBuf),
+    /// An existing file that is not a regular file (`/dev/null`, a named pipe): written to
+    /// directly.
+    Special(PathBuf),
+}
+
+impl Target {
+    pub fn resolve(path: &Path) -> io::Result<Target> {
+        match fs::metadata(path) {
+            Ok(meta) if meta.is_file() => Ok(Target::File(fs::canonicalize(path)?)),
+            Ok(meta) if !meta.is_dir() => Ok(Target::Special(path.to_path_buf())),
+            _ => Ok(Target::File(path.to_path_buf())),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        match self {
+            Target::File(p) | Target::Special(p) => p,
+        }
+    }
+}
+
 fn write_all(mut file: impl Write, bytes: &[u8]) -> io::Result<()> {
     file.write_all(bytes)?;
     file.flush()
 }
 
-fn directory_of(path: &Path) -> &Path {
+pub fn directory_of(path: &Path) -> &Path {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -80,14 +106,16 @@ fn directory_of(path: &Path) -> &Path {
 
 /// A temporary file that is deleted when dropped, unless it was renamed into place.
 #[derive(Debug)]
-struct TempFile {
-    path: PathBuf,
-    persisted: bool,
+pub struct TempFile {
+    pub path: PathBuf,
+    /// Set once the file has been renamed into place: it is then kept.
+    pub persisted: bool,
 }
 
 impl TempFile {
-    /// Creates a new, uniquely named hidden file in `target`'s directory.
-    fn create_beside(target: &Path) -> io::Result<(TempFile, File)> {
+    /// Creates a new, uniquely named hidden file in `target`'s directory, named
+    /// `.{target's name}.{process id}-{n}.{suffix}`.
+    pub fn create_beside(target: &Path, suffix: &str) -> io::Result<(TempFile, File)> {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let dir = directory_of(target);
         let name = target
@@ -98,7 +126,7 @@ impl TempFile {
             let n = COUNTER.fetch_add(1, Ordering::Relaxed);
             let mut temp_name = std::ffi::OsString::from(".");
             temp_name.push(name);
-            temp_name.push(format!(".{}-{n}.tmp", std::process::id()));
+            temp_name.push(format!(".{}-{n}.{suffix}", std::process::id()));
             let path = dir.join(temp_name);
             match OpenOptions::new().write(true).create_new(true).open(&path) {
                 Ok(file) => {

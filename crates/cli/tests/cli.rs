@@ -248,6 +248,20 @@ fn json_has_every_contract_field() {
     assert_eq!(perf["events"], v["events"]);
 }
 
+/// Every `entity_type` the CSV may hold.
+const ENTITY_TYPES: [&str; 10] = [
+    "system",
+    "vehicles",
+    "station",
+    "lane_group",
+    "class",
+    "direction",
+    "trs_interval",
+    "trs_hourly",
+    "channel",
+    "performance",
+];
+
 #[test]
 fn csv_is_tidy() {
     let dir = scratch("csv");
@@ -273,11 +287,12 @@ fn csv_is_tidy() {
     for r in &rows {
         assert_eq!(r.len(), 5, "{r:?}");
         assert_eq!(&r[0], "tiny, \"quoted\" crossing");
-        assert!(
-            ["station", "class", "system", "vehicles", "performance"].contains(&&r[1]),
-            "{r:?}"
-        );
-        assert!(r[4].is_empty() || r[4].parse::<f64>().is_ok(), "{r:?}");
+        assert!(ENTITY_TYPES.contains(&&r[1]), "{r:?}");
+        if &r[3] == "direction" {
+            assert_eq!(&r[4], "inbound", "{r:?}");
+        } else {
+            assert!(r[4].is_empty() || r[4].parse::<f64>().is_ok(), "{r:?}");
+        }
     }
     let value = |ty: &str, entity: &str, stat: &str| -> f64 {
         let row = rows
@@ -725,6 +740,8 @@ fn help_and_version() {
         "--threads",
         "--format",
         "--output",
+        "--event-log",
+        "--event-log-sample",
     ] {
         assert!(out.stdout.contains(flag), "{flag}: {}", out.stdout);
     }
@@ -760,4 +777,512 @@ fn bundled_configs_validate() {
         assert_eq!(out.code, 0, "{}: {out:#?}", file.display());
         assert!(out.stdout.contains(": ok ("), "{out:#?}");
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Real crossing operations: two directions, lane groups, programmes, channels, full queues,
+// Time Release Study output.
+
+/// Northbound: 5 primary lanes (2 for FAST members only) with room for 5 waiting trucks
+/// (then they balk), a morning peak above capacity, red-channel trucks sent to an X-ray
+/// scanner that releases them. Southbound: a plain 2-booth primary that releases.
+const TWO_WAY: &str = r#"# A small two-direction crossing for CLI tests.
+[scenario]
+name = "two-way crossing"
+horizon = "2d"
+warmup = "2h"
+replications = 3
+seed = 11
+
+[[directions]]
+id = "northbound"
+
+[[directions]]
+id = "southbound"
+
+[[programmes]]
+id = "fast"
+
+[[classes]]
+id = "truck"
+programmes = { fast = 0.2, none = 0.8 }
+channels = { green = 0.8, yellow = 0.15, red = 0.05 }
+
+[[classes]]
+id = "car"
+
+[[stations]]
+id = "nb-primary"
+direction = "northbound"
+service = { dist = "exponential", mean = "2min" }
+queue_capacity = 5
+when_full = "balk"
+releases = true
+routes = [
+  { channel = "red", to = "nb-xray", p = 1.0 },
+  { channels = ["green", "yellow"], to = "exit", p = 1.0 },
+]
+
+[[stations.lanes]]
+id = "fast"
+serves = { programmes = ["fast"] }
+servers = 2
+
+[[stations.lanes]]
+id = "general"
+servers = 3
+
+[[stations]]
+id = "nb-xray"
+direction = "northbound"
+servers = 1
+service = { dist = "exponential", mean = "4min" }
+
+[[stations]]
+id = "sb-primary"
+direction = "southbound"
+servers = 2
+releases = true
+service = { dist = "exponential", mean = "1min" }
+
+[[sources]]
+id = "north"
+class = "truck"
+# Quiet nights, a morning peak above the 150/h the five lanes can serve.
+profile = [10, 10, 10, 10, 10, 20, 60, 180, 200, 160, 100, 90,
+           90, 90, 90, 90, 80, 60, 40, 30, 20, 20, 10, 10]
+entry = "nb-primary"
+
+[[sources]]
+id = "south-trucks"
+class = "truck"
+rate = "30/h"
+entry = "sb-primary"
+
+[[sources]]
+id = "south-cars"
+class = "car"
+rate = "20/h"
+entry = "sb-primary"
+"#;
+
+#[test]
+fn two_way_table_has_every_section() {
+    let dir = scratch("two-way-table");
+    let file = write(&dir, "s.toml", TWO_WAY);
+    let t = run_ok(&["run".as_ref(), file.as_os_str()]);
+    for needle in [
+        "northbound, southbound",
+        "Lanes: staffed lane-hours",
+        "lane group",
+        "(all)",
+        "fast",
+        "general",
+        "lane-h",
+        "Full queues",
+        "balked",
+        "time outside, min",
+        "Directions: times in minutes",
+        "all directions",
+        "arrival to release",
+        "Time Release Study: arrival to release, min",
+        "programme",
+        "channel",
+        "direction",
+        "buffer",
+        "index",
+        "Time Release Study: time per stage",
+        "nb-xray",
+        "arrival to exit",
+        "by hour of arrival",
+        "08:00",
+        "Risk channels",
+        "red",
+    ] {
+        assert!(t.contains(needle), "table lacks {needle:?}:\n{t}");
+    }
+    // Every table is aligned: no row below a rule line is wider than the rule, up to the
+    // next blank line (or the note that follows a table).
+    let lines: Vec<&str> = t.lines().collect();
+    let mut rules = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let is_rule = !line.trim().is_empty() && line.chars().all(|c| c == '-' || c == ' ');
+        if !is_rule {
+            continue;
+        }
+        rules += 1;
+        let rows = lines[i + 1..].iter().take_while(|l| {
+            !l.is_empty() && !l.starts_with("  Risk") && !l.starts_with("  time outside")
+        });
+        for row in rows {
+            assert!(
+                row.chars().count() <= line.chars().count(),
+                "row wider than its rule {row:?}\n{t}"
+            );
+        }
+    }
+    assert!(rules >= 8, "{t}");
+    // The hourly profile leaves out hours in which nobody arrived: none here, every hour
+    // has traffic.
+    assert_eq!(t.matches(":00  ").count(), 24, "{t}");
+}
+
+#[test]
+fn two_way_json_and_csv_carry_the_new_fields() {
+    let dir = scratch("two-way-json");
+    let file = write(&dir, "s.toml", TWO_WAY);
+    let v = json_of(&file, &[]);
+    let directions = v["directions"].as_array().expect("directions");
+    assert_eq!(directions.len(), 2, "{v:#}");
+    assert_eq!(directions[0]["id"], "northbound");
+    for d in directions {
+        assert!(d["arrived"].as_u64() > Some(0), "{d:#}");
+        assert!(d["release"]["buffer_time_s"].is_f64(), "{d:#}");
+        assert!(d["release"]["buffer_index"].is_f64(), "{d:#}");
+    }
+    let primary = &v["stations"][0];
+    assert_eq!(primary["direction"], "northbound");
+    assert_eq!(primary["lane_groups"].as_array().map(Vec::len), Some(2));
+    assert!(
+        primary["spillback"]["balked"].as_u64() > Some(0),
+        "{primary:#}"
+    );
+    assert!(v["classes"][0]["balked"].as_u64() > Some(0), "{v:#}");
+    assert!(v["system"]["release"]["mean_s"].is_f64(), "{v:#}");
+    let trs = &v["trs"];
+    assert!(
+        trs["intervals"].as_array().is_some_and(|a| a.len() > 10),
+        "{trs:#}"
+    );
+    assert_eq!(trs["hourly"].as_array().map(Vec::len), Some(48), "{trs:#}");
+    assert_eq!(trs["channels"].as_array().map(Vec::len), Some(3), "{trs:#}");
+    assert!(v["performance"]["events"].as_u64() > Some(0));
+
+    let out = run_ok(&[
+        "run".as_ref(),
+        file.as_os_str(),
+        "--format".as_ref(),
+        "csv".as_ref(),
+    ]);
+    let mut reader = csv::Reader::from_reader(out.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("CSV row")).collect();
+    let value = |ty: &str, entity: &str, stat: &str| -> String {
+        rows.iter()
+            .find(|r| &r[1] == ty && &r[2] == entity && &r[3] == stat)
+            .unwrap_or_else(|| panic!("no row {ty},{entity},{stat} in\n{out}"))[4]
+            .to_owned()
+    };
+    for ty in ENTITY_TYPES {
+        assert!(rows.iter().any(|r| &r[1] == ty), "no {ty} rows:\n{out}");
+    }
+    assert_eq!(value("station", "nb-primary", "direction"), "northbound");
+    let number = |ty: &str, entity: &str, stat: &str| -> f64 {
+        value(ty, entity, stat).parse().expect("number")
+    };
+    assert_eq!(number("lane_group", "nb-primary/fast", "servers_max"), 2.0);
+    assert!(number("lane_group", "nb-primary/general", "lane_hours") > 0.0);
+    assert!(number("station", "nb-primary", "spillback_balked") > 0.0);
+    assert_eq!(
+        number("direction", "southbound", "release_mean_s"),
+        directions[1]["release"]["mean_s"].as_f64().expect("mean")
+    );
+    assert!(number("trs_interval", "arrival_to_release|programme|fast", "p95_s") > 0.0);
+    assert!(number("trs_interval", "nb-xray|all|all", "count") > 0.0);
+    assert!(number("trs_hourly", "northbound|8", "count") > 0.0);
+    let share = number("channel", "red", "share");
+    assert!(share > 0.0 && share < 0.2, "{share}");
+    assert!(number("system", "all", "release_buffer_index") > 0.0);
+}
+
+// ---------------------------------------------------------------------------------------
+// The per-vehicle event log
+
+const EVENT_LOG_HEADER: &str =
+    "replication,vehicle,class,programme,channel,direction,event,station,time_s";
+
+/// Runs `scenario` with `--event-log` and `extra` arguments; returns the log's text.
+fn event_log_of(dir: &Path, scenario: &Path, name: &str, extra: &[&str]) -> String {
+    let log = dir.join(name);
+    let mut args: Vec<&OsStr> = vec![
+        "run".as_ref(),
+        scenario.as_os_str(),
+        "--event-log".as_ref(),
+        log.as_os_str(),
+        "--output".as_ref(),
+        "/dev/null".as_ref(),
+    ];
+    args.extend(extra.iter().map(OsStr::new));
+    let out = bordersim(&args);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert_eq!(out.stderr, "", "{out:#?}");
+    fs::read_to_string(&log).expect("event log")
+}
+
+#[test]
+fn event_log_is_written_whole() {
+    let dir = scratch("event-log");
+    let file = write(&dir, "s.toml", SCENARIO);
+    let text = event_log_of(&dir, &file, "events.csv", &[]);
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some(EVENT_LOG_HEADER));
+    let mut rows = 0;
+    let mut replications = std::collections::BTreeSet::new();
+    // Per (replication, vehicle): the time of its last event, which never goes back.
+    let mut last = std::collections::BTreeMap::new();
+    for line in lines {
+        let f: Vec<&str> = line.split(',').collect();
+        assert_eq!(f.len(), 9, "{line}");
+        replications.insert(f[0].to_owned());
+        assert!(["truck", "car"].contains(&f[2]), "{line}");
+        assert_eq!((f[3], f[4], f[5]), ("none", "green", "inbound"), "{line}");
+        let station_expected = !matches!(f[6], "arrive" | "exit");
+        assert!(
+            ["arrive", "queue", "start", "end", "exit"].contains(&f[6]),
+            "{line}"
+        );
+        assert_eq!(
+            ["primary", "secondary"].contains(&f[7]),
+            station_expected,
+            "{line}"
+        );
+        let t: f64 = f[8].parse().expect("time_s");
+        assert!((0.0..=36_000.0).contains(&t), "{line}");
+        let key = (
+            f[0].parse::<u32>().expect("replication"),
+            f[1].parse::<u64>().expect("vehicle"),
+        );
+        let previous = last.insert(key, t);
+        assert!(previous.is_none_or(|p| p <= t), "{line}");
+        rows += 1;
+    }
+    assert!(rows > 3 * 5 * 600, "{rows} rows");
+    assert_eq!(replications.len(), 3);
+    assert_eq!(entries(&dir), ["events.csv", "s.toml"], "no part file left");
+}
+
+#[test]
+fn event_log_sample_is_a_deterministic_subset() {
+    let dir = scratch("event-log-sample");
+    let file = write(&dir, "s.toml", SCENARIO);
+    let full = event_log_of(&dir, &file, "full.csv", &[]);
+    let sample = event_log_of(&dir, &file, "sample.csv", &["--event-log-sample", "0.2"]);
+    assert!(sample.starts_with(EVENT_LOG_HEADER));
+    let (n_full, n_sample) = (full.lines().count() - 1, sample.lines().count() - 1);
+    let share = n_sample as f64 / n_full as f64;
+    assert!((0.1..0.3).contains(&share), "{n_sample} of {n_full} rows");
+    // The sampled vehicles keep every one of their events, exactly as in the full log.
+    let all: std::collections::BTreeSet<&str> = full.lines().collect();
+    assert!(sample.lines().all(|l| all.contains(l)));
+    // Same seed, same sample.
+    let again = event_log_of(&dir, &file, "again.csv", &["--event-log-sample", "0.2"]);
+    assert_eq!(sample, again);
+}
+
+#[test]
+fn event_log_does_not_depend_on_threads() {
+    let dir = scratch("event-log-threads");
+    let file = write(&dir, "s.toml", SCENARIO);
+    let args = |threads| ["--replications", "4", "--threads", threads];
+    let one = event_log_of(&dir, &file, "one.csv", &args("1"));
+    let two = event_log_of(&dir, &file, "two.csv", &args("2"));
+    assert!(one == two, "the event log depends on the thread count");
+    let sampled = |threads| {
+        event_log_of(
+            &dir,
+            &file,
+            "s.csv",
+            &[&args(threads)[..], &["--event-log-sample", "0.5"]].concat(),
+        )
+    };
+    assert!(sampled("1") == sampled("2"));
+}
+
+#[test]
+fn event_log_records_balks_and_releases() {
+    let dir = scratch("event-log-two-way");
+    let file = write(&dir, "s.toml", TWO_WAY);
+    let text = event_log_of(&dir, &file, "events.csv", &["--replications", "1"]);
+    for needle in [
+        ",balk,nb-primary,",
+        ",release,sb-primary,",
+        ",fast,",
+        ",red,",
+        ",southbound,",
+        ",start,nb-xray,",
+    ] {
+        assert!(text.contains(needle), "no {needle:?} in the event log");
+    }
+}
+
+#[test]
+fn event_log_is_not_written_on_bad_input() {
+    let dir = scratch("event-log-bad");
+    let bad = write(
+        &dir,
+        "bad.toml",
+        &scenario_with("servers = 2", "servers = 0"),
+    );
+    let log = dir.join("events.csv");
+    let out = bordersim([
+        "run".as_ref(),
+        bad.as_os_str(),
+        "--event-log".as_ref(),
+        log.as_os_str(),
+    ]);
+    assert_eq!(out.code, 2, "{out:#?}");
+    assert_eq!(entries(&dir), ["bad.toml"]);
+
+    // An event log that cannot be written is a bad argument, found before simulating.
+    let good = write(&dir, "good.toml", SCENARIO);
+    for (target, message) in [
+        (dir.join("no-such-dir").join("e.csv"), "cannot write"),
+        (good.clone(), "is the scenario file itself"),
+        (dir.join("same.csv"), "both name"),
+    ] {
+        let out = bordersim([
+            "run".as_ref(),
+            good.as_os_str(),
+            "--event-log".as_ref(),
+            target.as_os_str(),
+            "--output".as_ref(),
+            dir.join("same.csv").as_os_str(),
+        ]);
+        assert_eq!(out.code, 2, "{out:#?}");
+        assert!(out.stderr.contains(message), "{out:#?}");
+    }
+    assert_eq!(entries(&dir), ["bad.toml", "good.toml"]);
+    // A sample fraction without a log, or out of (0, 1], is a usage error.
+    for args in [
+        &["--event-log-sample", "0.5"][..],
+        &["--event-log", "e.csv", "--event-log-sample", "0"],
+        &["--event-log", "e.csv", "--event-log-sample", "2"],
+    ] {
+        let mut full: Vec<&OsStr> = vec!["run".as_ref(), good.as_os_str()];
+        full.extend(args.iter().map(OsStr::new));
+        let out = bordersim(&full);
+        assert_eq!(out.code, 2, "{args:?}: {out:#?}");
+    }
+    assert_eq!(entries(&dir), ["bad.toml", "good.toml"]);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn event_log_write_failure_leaves_no_part_file() {
+    // /dev/full accepts the open and fails every write: the run fails (exit 1) and the part
+    // files (in the temporary directory for a device) are gone.
+    let dir = scratch("event-log-full");
+    let file = write(&dir, "s.toml", SCENARIO);
+    let parts = || -> usize {
+        fs::read_dir(std::env::temp_dir())
+            .expect("temp dir")
+            .filter(|e| {
+                let name = e.as_ref().expect("entry").file_name();
+                let name = name.to_string_lossy();
+                name.starts_with(".bordersim-event-log.csv.") && name.ends_with(".part")
+            })
+            .count()
+    };
+    let before = parts();
+    let out = bordersim([
+        "run".as_ref(),
+        file.as_os_str(),
+        "--event-log".as_ref(),
+        "/dev/full".as_ref(),
+    ]);
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert!(
+        out.stderr.contains("cannot write event log '/dev/full'"),
+        "{out:#?}"
+    );
+    assert_eq!(out.stdout, "", "no report after a failed log");
+    assert!(parts() <= before);
+}
+
+// ---------------------------------------------------------------------------------------
+// Trace files
+
+/// `SCENARIO` with its cars replayed from `counts/cars.csv`, relative to the scenario file.
+fn traced_scenario() -> String {
+    scenario_with(
+        "id = \"cars\"\nclass = \"car\"\nrate = \"30/h\"\n",
+        "id = \"cars\"\ntrace = \"counts/cars.csv\"\n",
+    )
+}
+
+#[test]
+fn missing_trace_file_is_bad_input() {
+    let dir = scratch("trace-missing");
+    let file = write(&dir, "s.toml", &traced_scenario());
+    for command in ["run", "validate"] {
+        let out = bordersim([command.as_ref(), file.as_os_str()]);
+        assert_eq!(out.code, 2, "{command}: {out:#?}");
+        assert_eq!(out.stdout, "", "{out:#?}");
+        assert!(out.stderr.contains("sources[1].trace"), "{out:#?}");
+        assert_eq!(
+            out.stderr.matches("cannot read trace file").count(),
+            1,
+            "{out:#?}"
+        );
+        assert!(
+            out.stderr.contains("counts/cars.csv") && out.stderr.contains("os error"),
+            "{command}: {out:#?}"
+        );
+    }
+}
+
+#[test]
+fn trace_is_read_relative_to_the_scenario_file() {
+    let dir = scratch("trace-relative");
+    fs::create_dir(dir.join("counts")).expect("mkdir");
+    write(
+        &dir.join("counts"),
+        "cars.csv",
+        "time,class\n0,car\n60,car\n2h,car\n",
+    );
+    let file = write(&dir, "s.toml", &traced_scenario());
+    let log = dir.join("events.csv");
+    // Run from elsewhere: the trace is found beside the scenario, not in the working
+    // directory.
+    let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_bordersim"))
+        .current_dir(std::env::temp_dir())
+        .args([
+            "run".as_ref(),
+            file.as_os_str(),
+            "--event-log".as_ref(),
+            log.as_os_str(),
+        ])
+        .output()
+        .expect("run bordersim");
+    assert!(out.status.success(), "{out:#?}");
+    // Each replication replays the trace exactly.
+    let text = fs::read_to_string(&log).expect("event log");
+    let arrivals: Vec<(String, String)> = text
+        .lines()
+        .filter(|l| l.contains(",car,") && l.contains(",arrive,"))
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_owned(), f[8].to_owned())
+        })
+        .collect();
+    let expected: Vec<(String, String)> = (0..3)
+        .flat_map(|r| ["0.000", "60.000", "7200.000"].map(|t| (r.to_string(), t.to_owned())))
+        .collect();
+    assert_eq!(arrivals, expected);
+    let out = bordersim(["validate".as_ref(), file.as_os_str()]);
+    assert_eq!(out.code, 0, "{out:#?}");
+}
+
+#[test]
+fn validate_counts_directions() {
+    let dir = scratch("two-way-validate");
+    let file = write(&dir, "s.toml", TWO_WAY);
+    let out = bordersim(["validate".as_ref(), file.as_os_str()]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert_eq!(
+        out.stdout,
+        format!(
+            "{}: ok (3 stations, 2 classes, 3 sources, 2 directions)\n",
+            file.display()
+        )
+    );
 }

@@ -1,6 +1,22 @@
 //! Tidy CSV: one row per entity and statistic, `scenario,entity_type,entity,statistic,value`,
 //! times in seconds. Missing values (a confidence interval from one replication, a
-//! percentile of nothing) are empty cells, which pandas and polars read as null.
+//! percentile of nothing) are empty cells, which pandas and polars read as null. Every value
+//! is a number except the `direction` statistic of a station, which names its direction.
+//!
+//! Entity types and their entities:
+//!
+//! | entity_type    | entity                                    |
+//! |----------------|-------------------------------------------|
+//! | `system`       | `all`                                     |
+//! | `vehicles`     | `all`                                     |
+//! | `station`      | station id                                |
+//! | `lane_group`   | `station/group`                           |
+//! | `class`        | class id                                  |
+//! | `direction`    | direction id                              |
+//! | `trs_interval` | `interval|dimension|segment`              |
+//! | `trs_hourly`   | `direction|hour` (hour of arrival, 0..23) |
+//! | `channel`      | `green`, `yellow` or `red`                |
+//! | `performance`  | `all`                                     |
 
 use anyhow::{Context, Result};
 use bordersim_experiment::{DelayStats, Report};
@@ -9,10 +25,7 @@ use bordersim_experiment::{DelayStats, Report};
 const WHOLE_RUN: &str = "all";
 
 pub fn render(report: &Report) -> Result<Vec<u8>> {
-    let mut rows = Rows {
-        scenario: &report.scenario,
-        rows: Vec::new(),
-    };
+    let mut rows = Rows { rows: Vec::new() };
 
     rows.push("system", WHOLE_RUN, "seed", Value::Int(report.seed));
     rows.push(
@@ -39,6 +52,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
         "time_in_system",
         &report.system.time_in_system,
     );
+    rows.delay("system", WHOLE_RUN, "release", &report.system.release);
 
     let v = &report.vehicles;
     for (statistic, n) in [
@@ -53,8 +67,15 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
 
     for st in &report.stations {
         let id = st.id.as_str();
+        rows.push(
+            "station",
+            id,
+            "direction",
+            Value::Text(st.direction.clone()),
+        );
         rows.push("station", id, "servers", Value::Int(st.servers.into()));
         rows.delay("station", id, "wait", &st.wait);
+        rows.delay("station", id, "stage", &st.stage);
         rows.push("station", id, "utilization", Value::Float(st.utilization));
         rows.push(
             "station",
@@ -88,13 +109,71 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
         );
         rows.push("station", id, "offered_load", Value::Float(st.offered_load));
         rows.push("station", id, "lane_hours", Value::Float(st.lane_hours));
+        let s = &st.spillback;
+        rows.push("station", id, "spillback_vehicles", Value::Int(s.vehicles));
+        rows.push("station", id, "spillback_balked", Value::Int(s.balked));
+        rows.delay("station", id, "time_outside", &s.time_outside);
+        rows.push(
+            "station",
+            id,
+            "queue_km_mean",
+            Value::Float(s.queue_km_mean),
+        );
+        rows.push("station", id, "queue_km_max", Value::Float(s.queue_km_max));
+
+        for g in &st.lane_groups {
+            let entity = format!("{}/{}", st.id, g.id);
+            for (statistic, value) in [
+                ("servers_max", Value::Int(g.servers_max.into())),
+                ("servers_mean", Value::Float(g.servers_mean)),
+                ("lane_hours", Value::Float(g.lane_hours)),
+                ("utilization", Value::Float(g.utilization)),
+                ("served", Value::Float(g.served)),
+            ] {
+                rows.push("lane_group", entity.as_str(), statistic, value);
+            }
+        }
     }
 
     for class in &report.classes {
         let id = class.id.as_str();
         rows.push("class", id, "arrived", Value::Int(class.arrived));
         rows.push("class", id, "count", Value::Int(class.count));
+        rows.push("class", id, "balked", Value::Int(class.balked));
         rows.delay("class", id, "time_in_system", &class.time_in_system);
+    }
+
+    for d in &report.directions {
+        let id = d.id.as_str();
+        rows.push("direction", id, "arrived", Value::Int(d.arrived));
+        rows.push("direction", id, "departed", Value::Int(d.departed));
+        rows.delay("direction", id, "time_in_system", &d.time_in_system);
+        rows.delay("direction", id, "release", &d.release);
+    }
+
+    for i in &report.trs.intervals {
+        let entity = format!("{}|{}|{}", i.interval, i.dimension, i.segment);
+        rows.delay("trs_interval", entity.as_str(), "", &i.stats);
+    }
+    for h in &report.trs.hourly {
+        let entity = format!("{}|{}", h.direction, h.hour);
+        rows.push("trs_hourly", entity.as_str(), "count", Value::Int(h.count));
+        rows.push(
+            "trs_hourly",
+            entity.as_str(),
+            "mean_s",
+            Value::opt(h.mean_s),
+        );
+        rows.push("trs_hourly", entity.as_str(), "p95_s", Value::opt(h.p95_s));
+    }
+    for c in &report.trs.channels {
+        rows.push("channel", c.channel.as_str(), "count", Value::Int(c.count));
+        rows.push(
+            "channel",
+            c.channel.as_str(),
+            "share",
+            Value::Float(c.share),
+        );
     }
 
     rows.push(
@@ -126,9 +205,9 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
     for row in &rows.rows {
         writer
             .write_record([
-                rows.scenario,
+                report.scenario.as_str(),
                 row.entity_type,
-                row.entity,
+                row.entity.as_str(),
                 row.statistic.as_str(),
                 row.value.to_string().as_str(),
             ])
@@ -137,37 +216,44 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
     writer.into_inner().context("cannot write CSV")
 }
 
-struct Row<'a> {
+struct Row {
     entity_type: &'static str,
-    entity: &'a str,
+    entity: String,
     statistic: String,
     value: Value,
 }
 
-struct Rows<'a> {
-    scenario: &'a str,
-    rows: Vec<Row<'a>>,
+struct Rows {
+    rows: Vec<Row>,
 }
 
-impl<'a> Rows<'a> {
+impl Rows {
     fn push(
         &mut self,
         entity_type: &'static str,
-        entity: &'a str,
+        entity: &str,
         statistic: impl Into<String>,
         value: Value,
     ) {
         self.rows.push(Row {
             entity_type,
-            entity,
+            entity: entity.to_owned(),
             statistic: statistic.into(),
             value,
         });
     }
 
-    /// The delay statistics under `prefix`: `{prefix}_mean_s`, `{prefix}_p95_s`, ….
-    fn delay(&mut self, entity_type: &'static str, entity: &'a str, prefix: &str, d: &DelayStats) {
-        for (name, value) in [
+    /// The delay statistics under `prefix`: `{prefix}_mean_s`, `{prefix}_p95_s`, … (without
+    /// a prefix: `mean_s`, `p95_s`, …).
+    fn delay(&mut self, entity_type: &'static str, entity: &str, prefix: &str, d: &DelayStats) {
+        let name = |statistic: &str| {
+            if prefix.is_empty() {
+                statistic.to_owned()
+            } else {
+                format!("{prefix}_{statistic}")
+            }
+        };
+        for (statistic, value) in [
             ("mean_s", d.mean_s),
             ("ci95_s", d.ci95_s),
             ("p50_s", d.p50_s),
@@ -176,26 +262,20 @@ impl<'a> Rows<'a> {
             ("p99_s", d.p99_s),
             ("min_s", d.min_s),
             ("max_s", d.max_s),
+            ("buffer_time_s", d.buffer_time_s),
+            ("buffer_index", d.buffer_index),
         ] {
-            self.push(
-                entity_type,
-                entity,
-                format!("{prefix}_{name}"),
-                Value::opt(value),
-            );
+            self.push(entity_type, entity, name(statistic), Value::opt(value));
         }
-        self.push(
-            entity_type,
-            entity,
-            format!("{prefix}_count"),
-            Value::Int(d.count),
-        );
+        self.push(entity_type, entity, name("count"), Value::Int(d.count));
     }
 }
 
 /// A cell of the `value` column.
 enum Value {
     Int(u64),
+    /// A name (a station's direction).
+    Text(String),
     /// Written in Rust's shortest round-trip form; non-finite values become empty cells.
     Float(f64),
     Missing,
@@ -211,6 +291,7 @@ impl std::fmt::Display for Value {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Value::Int(n) => write!(f, "{n}"),
+            Value::Text(s) => f.write_str(s),
             Value::Float(x) if x.is_finite() => write!(f, "{x}"),
             Value::Float(_) | Value::Missing => Ok(()),
         }

@@ -1,13 +1,27 @@
-//! The human report: a header describing the run, then aligned plain-text tables of
-//! waiting times per station and times in system per vehicle class, in minutes.
+//! The human report, in minutes: a header describing the run, then aligned plain-text
+//! tables: stations, lane groups, spillback (when any occurred), vehicle classes,
+//! directions, and the Time Release Study (arrival to release by segment, stages, hourly
+//! profile, risk channels), with short footnotes.
 
-use bordersim_experiment::{DelayStats, Report};
+use bordersim_experiment::{DelayStats, Report, TrsInterval};
 
 /// Offered load per server at or above which a station's queue grows without bound.
 const UNSTABLE_LOAD: f64 = 1.0;
 
 /// Spaces between columns.
 const GAP: usize = 2;
+
+/// The TRS interval from arrival at the crossing to release of the goods.
+const ARRIVAL_TO_RELEASE: &str = "arrival_to_release";
+/// The TRS interval from arrival at the crossing to leaving it.
+const ARRIVAL_TO_EXIT: &str = "arrival_to_exit";
+/// The TRS segmentations, in the order they are shown, with their row labels.
+const TRS_DIMENSIONS: [(&str, &str); 4] = [
+    ("class", "class"),
+    ("direction", "direction"),
+    ("channel", "channel"),
+    ("programme", "programme"),
+];
 
 pub fn render(report: &Report) -> String {
     let mut out = Vec::new();
@@ -18,17 +32,54 @@ pub fn render(report: &Report) -> String {
     ));
     out.push(String::new());
     out.extend(header(report));
-    out.push(String::new());
 
-    out.push("Stations".to_owned());
-    out.extend(station_table(report).render());
-    if let Some(note) = unstable_note(report) {
-        out.push(note);
+    let mut section = |title: &str, lines: Vec<String>| {
+        out.push(String::new());
+        out.push(title.to_owned());
+        out.extend(lines);
+    };
+
+    let mut stations = station_table(report).render();
+    stations.extend(unstable_note(report));
+    section("Stations", stations);
+    section(
+        "Lanes: staffed lane-hours and use per lane group (per replication)",
+        lane_table(report).render(),
+    );
+    if let Some(table) = spillback_table(report) {
+        let mut lines = table.render();
+        lines.push(
+            "  time outside: wait upstream of the vehicles let in before the end; queue: its \
+             length on the road."
+                .to_owned(),
+        );
+        section(
+            "Full queues: vehicles held upstream (spillback) or lost (balked)",
+            lines,
+        );
     }
-    out.push(String::new());
+    section(
+        "Vehicle classes: time in system, arrival to exit",
+        class_table(report).render(),
+    );
+    section(
+        "Directions: times in minutes",
+        direction_table(report).render(),
+    );
+    let mut trs = trs_table(report).render();
+    trs.push(channel_line(report));
+    section("Time Release Study: arrival to release, min", trs);
+    section(
+        "Time Release Study: time per stage (end of queue to end of service), min",
+        stage_table(report).render(),
+    );
+    if let Some(table) = hourly_table(report) {
+        section(
+            "Time Release Study: arrival to release by hour of arrival, min",
+            table.render(),
+        );
+    }
 
-    out.push("Vehicle classes: time in system, from arrival to release".to_owned());
-    out.extend(class_table(report).render());
     out.push(String::new());
     out.extend(footnotes(report));
 
@@ -50,6 +101,10 @@ fn header(report: &Report) -> Vec<String> {
     if crossings != [report.scenario.as_str()] {
         lines.push(("Crossing", crossings.join(", ")));
     }
+    if report.directions.len() > 1 {
+        let ids: Vec<&str> = report.directions.iter().map(|d| d.id.as_str()).collect();
+        lines.push(("Directions", ids.join(", ")));
+    }
     lines.extend([
         (
             "Replications",
@@ -67,7 +122,7 @@ fn header(report: &Report) -> Vec<String> {
         (
             "Vehicles",
             format!(
-                "{} arrived, {} released, {} balked (sums over the observed windows)",
+                "{} arrived, {} exited, {} balked (sums over the observed windows)",
                 thousands(v.arrived),
                 thousands(v.departed),
                 thousands(v.balked),
@@ -113,31 +168,74 @@ fn delay_cells(d: &DelayStats) -> impl Iterator<Item = String> {
     .map(minutes)
 }
 
+/// Columns of the Time Release Study tables (WCO style): the distribution and the FHWA
+/// reliability measures.
+const TRS_COLUMNS: [&str; 11] = [
+    "vehicles", "mean", "p50", "p90", "p95", "p99", "min", "max", "buffer", "index", "±95%",
+];
+
+fn trs_cells(d: &DelayStats) -> Vec<String> {
+    let mut cells = vec![thousands(d.count)];
+    cells.extend(
+        [
+            d.mean_s,
+            d.p50_s,
+            d.p90_s,
+            d.p95_s,
+            d.p99_s,
+            d.min_s,
+            d.max_s,
+            d.buffer_time_s,
+        ]
+        .into_iter()
+        .map(minutes),
+    );
+    cells.push(ratio(d.buffer_index));
+    cells.push(minutes(d.ci95_s));
+    cells
+}
+
+fn multi_direction(report: &Report) -> bool {
+    report.directions.len() > 1
+}
+
 fn station_table(report: &Report) -> Table {
     let any_unstable = report
         .stations
         .iter()
         .any(|s| s.offered_load >= UNSTABLE_LOAD);
-    let mut titles = vec!["station", "servers", "load", "util", "veh/h"];
+    let by_direction = multi_direction(report);
+    let mut titles = vec!["station"];
+    if by_direction {
+        titles.push("direction");
+    }
+    let first = titles.len();
+    titles.extend(["servers", "load", "util", "veh/h"]);
     titles.extend(DELAY_COLUMNS);
     titles.extend(["mean", "max"]);
     if any_unstable {
         titles.push("note");
     }
     let mut table = Table::new(&titles);
-    table.group(5, 11, "wait in queue, min");
-    table.group(12, 13, "queue");
+    if by_direction {
+        table.left_aligned(1);
+    }
+    table.group(first + 4, first + 10, "wait in queue, min");
+    table.group(first + 11, first + 12, "queue");
     if any_unstable {
-        table.left_aligned(14);
+        table.left_aligned(first + 13);
     }
     for st in &report.stations {
-        let mut row = vec![
-            st.id.clone(),
+        let mut row = vec![st.id.clone()];
+        if by_direction {
+            row.push(st.direction.clone());
+        }
+        row.extend([
             st.servers.to_string(),
             format!("{:.2}", st.offered_load),
-            format!("{:.1}%", 100.0 * st.utilization),
+            percent(st.utilization),
             format!("{:.1}", st.throughput_per_h),
-        ];
+        ]);
         row.extend(delay_cells(&st.wait));
         row.push(format!("{:.2}", st.queue_length.mean));
         row.push(thousands(st.queue_length.max));
@@ -150,25 +248,312 @@ fn station_table(report: &Report) -> Table {
     table
 }
 
+/// One row per lane group; a station with several groups gets a total row first.
+fn lane_table(report: &Report) -> Table {
+    let mut table = Table::new(&[
+        "station",
+        "lane group",
+        "lanes",
+        "open",
+        "lane-h",
+        "util",
+        "served",
+    ]);
+    table.left_aligned(1);
+    for st in &report.stations {
+        let mut station = Some(st.id.clone());
+        if st.lane_groups.len() > 1 {
+            let open: f64 = st.lane_groups.iter().map(|g| g.servers_mean).sum();
+            let served: f64 = st.lane_groups.iter().map(|g| g.served).sum();
+            table.row(vec![
+                station.take().unwrap_or_default(),
+                "(all)".to_owned(),
+                st.servers.to_string(),
+                format!("{open:.2}"),
+                decimal(st.lane_hours, 1),
+                percent(st.utilization),
+                count_f64(served),
+            ]);
+        }
+        for g in &st.lane_groups {
+            table.row(vec![
+                station.take().unwrap_or_default(),
+                g.id.clone(),
+                g.servers_max.to_string(),
+                format!("{:.2}", g.servers_mean),
+                decimal(g.lane_hours, 1),
+                percent(g.utilization),
+                count_f64(g.served),
+            ]);
+        }
+    }
+    table
+}
+
+fn spillback_table(report: &Report) -> Option<Table> {
+    let any = report
+        .stations
+        .iter()
+        .any(|s| s.spillback.vehicles > 0 || s.spillback.balked > 0);
+    if !any {
+        return None;
+    }
+    let mut table = Table::new(&[
+        "station", "spilled", "balked", "mean", "p95", "max", "mean", "max",
+    ]);
+    table.group(3, 5, "time outside, min");
+    table.group(6, 7, "queue, km");
+    for st in &report.stations {
+        let s = &st.spillback;
+        if s.vehicles == 0 && s.balked == 0 {
+            continue;
+        }
+        let t = &s.time_outside;
+        table.row(vec![
+            st.id.clone(),
+            thousands(s.vehicles),
+            thousands(s.balked),
+            minutes(t.mean_s),
+            minutes(t.p95_s),
+            minutes(t.max_s),
+            format!("{:.2}", s.queue_km_mean),
+            format!("{:.2}", s.queue_km_max),
+        ]);
+    }
+    Some(table)
+}
+
 fn class_table(report: &Report) -> Table {
-    let mut titles = vec!["class", "released"];
+    let any_balked = report.vehicles.balked > 0 || report.classes.iter().any(|c| c.balked > 0);
+    let mut titles = vec!["class", "arrived", "exited"];
+    if any_balked {
+        titles.push("balked");
+    }
+    let first = titles.len();
     titles.extend(DELAY_COLUMNS);
     let mut table = Table::new(&titles);
-    table.group(2, 8, "time in system, min");
-    let row = |id: &str, d: &DelayStats| {
-        let mut row = vec![id.to_owned(), thousands(d.count)];
+    table.group(first, first + 6, "time in system, min");
+    let row = |id: &str, arrived: u64, balked: u64, d: &DelayStats| {
+        let mut row = vec![id.to_owned(), thousands(arrived), thousands(d.count)];
+        if any_balked {
+            row.push(thousands(balked));
+        }
         row.extend(delay_cells(d));
         row
     };
     for class in &report.classes {
-        table.row(row(&class.id, &class.time_in_system));
+        table.row(row(
+            &class.id,
+            class.arrived,
+            class.balked,
+            &class.time_in_system,
+        ));
     }
     // With one class, the total would repeat its row.
     if report.classes.len() > 1 {
         table.rule();
-        table.row(row("all vehicles", &report.system.time_in_system));
+        table.row(row(
+            "all vehicles",
+            report.vehicles.arrived,
+            report.vehicles.balked,
+            &report.system.time_in_system,
+        ));
     }
     table
+}
+
+fn direction_table(report: &Report) -> Table {
+    let mut table = Table::new(&[
+        "direction",
+        "arrived",
+        "released",
+        "exited",
+        "mean",
+        "p95",
+        "mean",
+        "p95",
+        "buffer",
+        "index",
+    ]);
+    table.group(4, 5, "in system");
+    table.group(6, 9, "arrival to release");
+    let row = |id: &str, arrived: u64, exited: u64, system: &DelayStats, release: &DelayStats| {
+        vec![
+            id.to_owned(),
+            thousands(arrived),
+            thousands(release.count),
+            thousands(exited),
+            minutes(system.mean_s),
+            minutes(system.p95_s),
+            minutes(release.mean_s),
+            minutes(release.p95_s),
+            minutes(release.buffer_time_s),
+            ratio(release.buffer_index),
+        ]
+    };
+    for d in &report.directions {
+        table.row(row(
+            &d.id,
+            d.arrived,
+            d.departed,
+            &d.time_in_system,
+            &d.release,
+        ));
+    }
+    if report.directions.len() != 1 {
+        table.rule();
+        table.row(row(
+            "all directions",
+            report.vehicles.arrived,
+            report.vehicles.departed,
+            &report.system.time_in_system,
+            &report.system.release,
+        ));
+    }
+    table
+}
+
+fn trs_titles(first: &[&'static str]) -> Table {
+    let mut titles = first.to_vec();
+    titles.extend(TRS_COLUMNS);
+    let mut table = Table::new(&titles);
+    for column in 1..first.len() {
+        table.left_aligned(column);
+    }
+    table
+}
+
+/// Arrival to release for everyone, then by class, direction, channel and programme. A
+/// segmentation with a single segment (one direction, no programmes) repeats the first row
+/// and is left out.
+fn trs_table(report: &Report) -> Table {
+    let mut table = trs_titles(&["by", "segment"]);
+    let release: Vec<&TrsInterval> = report
+        .trs
+        .intervals
+        .iter()
+        .filter(|i| i.interval == ARRIVAL_TO_RELEASE)
+        .collect();
+    let everyone = release.iter().find(|i| i.dimension == "all");
+    let cells = |by: &str, segment: &str, d: &DelayStats| {
+        let mut row = vec![by.to_owned(), segment.to_owned()];
+        row.extend(trs_cells(d));
+        row
+    };
+    match everyone {
+        Some(all) => table.row(cells("all", "all vehicles", &all.stats)),
+        None => table.row(cells("all", "all vehicles", &DelayStats::default())),
+    }
+    let everyone_count = everyone.map_or(0, |i| i.stats.count);
+    for (dimension, label) in TRS_DIMENSIONS {
+        let segments: Vec<&&TrsInterval> = release
+            .iter()
+            .filter(|i| i.dimension == dimension)
+            .collect();
+        let repeats_all = segments.len() == 1 && segments[0].stats.count == everyone_count;
+        if segments.is_empty() || repeats_all {
+            continue;
+        }
+        table.rule();
+        for (k, s) in segments.iter().enumerate() {
+            let by = if k == 0 { label } else { "" };
+            table.row(cells(by, &s.segment, &s.stats));
+        }
+    }
+    table
+}
+
+/// Time at each stage, for everyone; then the whole-crossing intervals.
+fn stage_table(report: &Report) -> Table {
+    let mut table = trs_titles(&["stage"]);
+    let everyone = |interval: &str| {
+        report
+            .trs
+            .intervals
+            .iter()
+            .find(|i| i.interval == interval && i.dimension == "all")
+    };
+    let row = |label: &str, d: &DelayStats| {
+        let mut row = vec![label.to_owned()];
+        row.extend(trs_cells(d));
+        row
+    };
+    for st in &report.stations {
+        if let Some(i) = everyone(&st.id) {
+            table.row(row(&st.id, &i.stats));
+        }
+    }
+    table.rule();
+    for (interval, label) in [
+        (ARRIVAL_TO_RELEASE, "arrival to release"),
+        (ARRIVAL_TO_EXIT, "arrival to exit"),
+    ] {
+        if let Some(i) = everyone(interval) {
+            table.row(row(label, &i.stats));
+        }
+    }
+    table
+}
+
+/// Mean and p95 of arrival to release per hour of arrival, one column group per direction.
+/// Hours in which no vehicle of any direction arrived are left out.
+fn hourly_table(report: &Report) -> Option<Table> {
+    let hourly = &report.trs.hourly;
+    if hourly.iter().all(|h| h.count == 0) {
+        return None;
+    }
+    let directions: Vec<&str> = report.directions.iter().map(|d| d.id.as_str()).collect();
+    let mut titles = vec!["hour"];
+    for _ in &directions {
+        titles.extend(["vehicles", "mean", "p95"]);
+    }
+    let mut table = Table::new(&titles);
+    for (k, d) in directions.iter().enumerate() {
+        table.group(1 + 3 * k, 3 + 3 * k, d);
+    }
+    for hour in 0..24u8 {
+        let cells: Vec<Option<&bordersim_experiment::HourlyProfile>> = directions
+            .iter()
+            .map(|d| {
+                hourly
+                    .iter()
+                    .find(|h| h.hour == hour && h.direction == *d && h.count > 0)
+            })
+            .collect();
+        if cells.iter().all(Option::is_none) {
+            continue;
+        }
+        let mut row = vec![format!("{hour:02}:00")];
+        for cell in cells {
+            match cell {
+                Some(h) => row.extend([thousands(h.count), minutes(h.mean_s), minutes(h.p95_s)]),
+                None => row.extend(["0".to_owned(), "-".to_owned(), "-".to_owned()]),
+            }
+        }
+        table.row(row);
+    }
+    Some(table)
+}
+
+/// The share of each risk channel among the vehicles that left, on one line.
+fn channel_line(report: &Report) -> String {
+    let shares: Vec<String> = report
+        .trs
+        .channels
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} ({})",
+                c.channel,
+                percent(c.share),
+                thousands(c.count)
+            )
+        })
+        .collect();
+    format!(
+        "  Risk channels of the vehicles that left: {}",
+        shares.join(", ")
+    )
 }
 
 fn unstable_note(report: &Report) -> Option<String> {
@@ -190,14 +575,16 @@ fn unstable_note(report: &Report) -> Option<String> {
 
 fn footnotes(report: &Report) -> Vec<String> {
     let mut notes = vec![
-        "  load: offered load per server from the traffic equations; util: busy / open servers;"
+        "  load: offered load per server from the traffic equations; util: busy / staffed lanes;"
             .to_owned(),
         "  veh/h: vehicles served per hour observed; queue: vehicles waiting (time-weighted mean, max)."
+            .to_owned(),
+        "  lanes: most open at once; open: mean open; lane-h: staffed lane-hours; served: vehicles."
             .to_owned(),
     ];
     if report.replications >= 2 {
         notes.push(format!(
-            "  mean ±95%: mean of the {} replication means and the half-width of its 95% \
+            "  mean, ±95%: mean of the {} replication means and the half-width of its 95% \
              confidence interval;",
             report.replications
         ));
@@ -207,11 +594,53 @@ fn footnotes(report: &Report) -> Vec<String> {
                 .to_owned(),
         );
     }
-    notes.push(
-        "  p50..max: over every vehicle of every replication. released: vehicles counted."
+    notes.extend([
+        "  p50..max: over every vehicle of every replication. exited: vehicles that left."
             .to_owned(),
-    );
+        "  release: end of service at a releasing station (exit if none releases);".to_owned(),
+        "  buffer: p95 - mean; index: buffer / mean (FHWA travel-time reliability).".to_owned(),
+    ]);
     notes
+}
+
+/// A share as a percentage with one decimal.
+fn percent(share: f64) -> String {
+    if share.is_finite() {
+        format!("{:.1}%", 100.0 * share)
+    } else {
+        "-".to_owned()
+    }
+}
+
+/// A ratio with two decimals; `-` when there is no value.
+fn ratio(value: Option<f64>) -> String {
+    match value {
+        Some(v) if v.is_finite() => format!("{v:.2}"),
+        _ => "-".to_owned(),
+    }
+}
+
+/// `1234.56` as `1,234.6` (with `decimals` 1).
+fn decimal(x: f64, decimals: usize) -> String {
+    if !x.is_finite() || x < 0.0 {
+        return format!("{x:.decimals$}");
+    }
+    let text = format!("{x:.decimals$}");
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    match whole.parse::<u64>() {
+        Ok(n) if fraction.is_empty() => thousands(n),
+        Ok(n) => format!("{}.{fraction}", thousands(n)),
+        Err(_) => text,
+    }
+}
+
+/// A mean count (per replication), rounded to a whole vehicle.
+fn count_f64(n: f64) -> String {
+    if n.is_finite() && n >= 0.0 {
+        thousands(n.round() as u64)
+    } else {
+        "-".to_owned()
+    }
 }
 
 /// Seconds as minutes with two decimals; `-` when there is no value.
@@ -332,12 +761,17 @@ impl Table {
                 *w = (*w).max(width(c));
             }
         }
-        // Widen the last column of a group whose label does not fit.
+        // Widen the columns of a group whose label does not fit, sharing the extra width
+        // out from the right.
         for (first, last, label) in &self.groups {
             let span: usize = widths[*first..=*last].iter().sum::<usize>() + GAP * (last - first);
             let need = width(label) + 4;
             if need > span {
-                widths[*last] += need - span;
+                let extra = need - span;
+                let n = last - first + 1;
+                for (k, w) in widths[*first..=*last].iter_mut().rev().enumerate() {
+                    *w += extra / n + usize::from(k < extra % n);
+                }
             }
         }
 
@@ -414,6 +848,9 @@ mod tests {
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(minutes(Some(90.0)), "1.50");
+        assert_eq!(decimal(1103.96, 1), "1,104.0");
+        assert_eq!(decimal(576.06, 1), "576.1");
+        assert_eq!(decimal(1234.0, 0), "1,234");
         assert_eq!(minutes(None), "-");
         assert_eq!(rate(26_123_456.0), "26.1 M");
         assert_eq!(duration(7.0 * 86_400.0), "7d");
@@ -426,7 +863,7 @@ mod tests {
 
     #[test]
     fn columns_align() {
-        // The group label is wider than its columns: the last one widens to fit it.
+        // The group label is wider than its columns: they widen to fit it.
         let mut t = Table::new(&["name", "a", "b"]);
         t.group(1, 2, "group label");
         t.row(vec!["x".into(), "1.00".into(), "22".into()]);
@@ -437,11 +874,11 @@ mod tests {
             lines,
             [
                 "          - group label -",
-                "  name       a          b",
-                "  ------  ----  ---------",
-                "  x       1.00         22",
-                "  ------  ----  ---------",
-                "  longer     3          4",
+                "  name          a       b",
+                "  ------  -------  ------",
+                "  x          1.00      22",
+                "  ------  -------  ------",
+                "  longer        3       4",
             ]
         );
     }
