@@ -3,8 +3,9 @@
 
 use bordersim_des::SimTime;
 use bordersim_model::{
-    Crossing, Population, Route, Scenario, ServiceDist, Source, Station, StationId, Target,
-    VehicleFilter,
+    Arrivals, Channel, ClassId, Crossing, LaneGroup, LaneSchedule, LogRecord, Population,
+    ProgrammeId, RateProfile, Route, Scenario, ServiceDist, Source, Station, StationId, Target,
+    TraceArrival, VehicleFilter, VehicleLog,
 };
 
 /// A scenario of one crossing built from parts, with one direction, no programme and every
@@ -136,5 +137,134 @@ pub fn with_service(scenario: &Scenario, station: StationId, service: ServiceDis
     Scenario {
         crossing,
         ..scenario.clone()
+    }
+}
+
+/// A scenario of one crossing with a full population (programmes, channels, directions).
+pub fn scenario_with(
+    name: &str,
+    population: &Population,
+    stations: Vec<Station>,
+    sources: Vec<Source>,
+    horizon: SimTime,
+    warmup: SimTime,
+) -> Scenario {
+    Scenario {
+        name: name.into(),
+        crossing: Crossing::new(name, population, stations, sources)
+            .unwrap_or_else(|e| panic!("{name}: an invalid test model: {e:?}")),
+        horizon,
+        warmup,
+        replications: 1,
+        seed: 1,
+        start_weekday: 0,
+    }
+}
+
+/// Time `h:m` on the first day.
+pub fn at(h: u64, m: u64) -> SimTime {
+    SimTime::from_mins(h * 60 + m)
+}
+
+/// Deterministic service of `mins` minutes.
+pub fn fixed_min(mins: f64) -> ServiceDist {
+    ServiceDist::Deterministic {
+        value_ms: mins * 60_000.0,
+    }
+}
+
+/// A lane group.
+pub fn lanes(
+    id: &str,
+    serves: VehicleFilter,
+    share_when_idle: bool,
+    schedule: LaneSchedule,
+) -> LaneGroup {
+    LaneGroup {
+        id: id.into(),
+        serves,
+        share_when_idle,
+        schedule,
+    }
+}
+
+/// Vehicles of these programmes (any class, any channel).
+pub fn programmes(ids: &[u8]) -> VehicleFilter {
+    VehicleFilter {
+        programmes: Some(ids.iter().map(|&p| ProgrammeId(p)).collect()),
+        ..VehicleFilter::default()
+    }
+}
+
+/// Vehicles of these channels.
+pub fn channels(channels: &[Channel]) -> VehicleFilter {
+    VehicleFilter {
+        channels: Some(channels.to_vec()),
+        ..VehicleFilter::default()
+    }
+}
+
+/// A route taken with `probability` by the vehicles `when` selects.
+pub fn route(when: VehicleFilter, to: Target, probability: f64) -> Route {
+    Route {
+        when,
+        to,
+        probability,
+    }
+}
+
+/// A source replaying `rows` at `entry`.
+pub fn trace_source(id: &str, entry: StationId, arrivals: Vec<TraceArrival>) -> Source {
+    Source {
+        id: id.into(),
+        entry,
+        arrivals: Arrivals::Trace { arrivals },
+    }
+}
+
+/// A source of one class following an hour-of-day profile and day-of-week factors.
+pub fn profile_source(
+    id: &str,
+    class: ClassId,
+    entry: StationId,
+    hourly_per_hour: [f64; 24],
+    day_factors: [f64; 7],
+) -> Source {
+    Source {
+        id: id.into(),
+        entry,
+        arrivals: Arrivals::Profile {
+            class,
+            profile: RateProfile {
+                hourly_per_hour,
+                day_factors,
+            },
+        },
+    }
+}
+
+/// One recorded arrival of `class` at `time`, its programme drawn (`None`) or given.
+pub fn row(time: SimTime, class: u16, programme: Option<u8>) -> TraceArrival {
+    TraceArrival {
+        time,
+        class: ClassId(class),
+        programme: programme.map(ProgrammeId),
+    }
+}
+
+/// A vehicle log that keeps every event of every vehicle, in the order the engine emits
+/// them (non-decreasing time).
+#[derive(Clone, Debug, Default)]
+pub struct Recorder {
+    pub records: Vec<LogRecord>,
+}
+
+impl VehicleLog for Recorder {
+    fn wants(&mut self, _vehicle: u64) -> bool {
+        true
+    }
+
+    fn record(&mut self, record: &LogRecord) {
+        self.records.push(*record);
     }
 }

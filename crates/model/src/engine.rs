@@ -303,9 +303,17 @@ impl CompiledScenario {
 
 #[derive(Clone, Copy, Debug)]
 enum Event {
-    Arrival { source: u32 },
-    Departure { station: u32, vehicle: u32 },
-    LaneChange { station: u32, group: u32 },
+    Arrival {
+        source: u32,
+    },
+    Departure {
+        station: u32,
+        vehicle: u32,
+    },
+    /// Some lane group of the station changes its number of open lanes.
+    LaneChange {
+        station: u32,
+    },
     WarmupEnd,
 }
 
@@ -439,9 +447,7 @@ impl<L: VehicleLog> Engine<'_, L> {
                 .schedule(SimTime(self.model.warmup_ms), Event::WarmupEnd);
         }
         for s in 0..self.model.stations.len() {
-            for g in 0..self.model.stations[s].groups.len() {
-                self.set_open_lanes(0, s, g);
-            }
+            self.set_open_lanes(0, s);
         }
         for s in 0..self.sources.len() {
             self.schedule_next_arrival(s);
@@ -453,9 +459,7 @@ impl<L: VehicleLog> Engine<'_, L> {
             match ev.event {
                 Event::Arrival { source } => self.on_arrival(now, source as usize),
                 Event::Departure { station, vehicle } => self.on_departure(now, station, vehicle),
-                Event::LaneChange { station, group } => {
-                    self.set_open_lanes(now, station as usize, group as usize)
-                }
+                Event::LaneChange { station } => self.set_open_lanes(now, station as usize),
                 Event::WarmupEnd => self.stats.reset(now, self.live),
             }
         }
@@ -685,8 +689,8 @@ impl<L: VehicleLog> Engine<'_, L> {
     }
 
     /// The queue key lane group `g` serves next: highest priority, then first come; its own
-    /// vehicles first, others only if it shares when idle.
-    fn next_key_for(&self, s: usize, g: usize) -> Option<usize> {
+    /// vehicles first, others only if it shares when idle (and `own_only` is false).
+    fn next_key_for(&self, s: usize, g: usize, own_only: bool) -> Option<usize> {
         let group = &self.model.stations[s].groups[g];
         let st = &self.stations[s];
         let mut best: Option<(u8, u64, usize)> = None;
@@ -709,18 +713,26 @@ impl<L: VehicleLog> Engine<'_, L> {
             }
         };
         consider(true, &mut best);
-        if best.is_none() && group.share_when_idle {
+        if best.is_none() && group.share_when_idle && !own_only {
             consider(false, &mut best);
         }
         best.map(|(_, _, k)| k)
     }
 
-    /// Lets group `g` take waiting vehicles while it has free lanes.
+    /// Lets group `g` take waiting vehicles while it has free lanes, then lets vehicles
+    /// waiting upstream in.
     fn fill_lanes(&mut self, now: u64, s: usize, g: usize) {
+        self.take_waiting(now, s, g, false);
+        self.admit_from_outside(now, s);
+    }
+
+    /// Lets group `g` take waiting vehicles (only its own with `own_only`) while it has free
+    /// lanes.
+    fn take_waiting(&mut self, now: u64, s: usize, g: usize, own_only: bool) {
         while self.stations[s].queued > 0
             && self.stations[s].groups[g].busy < self.stations[s].groups[g].open
         {
-            let Some(key) = self.next_key_for(s, g) else {
+            let Some(key) = self.next_key_for(s, g, own_only) else {
                 break;
             };
             let st = &mut self.stations[s];
@@ -733,7 +745,6 @@ impl<L: VehicleLog> Engine<'_, L> {
             self.stats.stations[s].queue_length.set(now, st.queued);
             self.start_service(now, id, s as u32, g);
         }
-        self.admit_from_outside(now, s);
     }
 
     /// Moves vehicles waiting upstream into the facility while there is room.
@@ -865,30 +876,44 @@ impl<L: VehicleLog> Engine<'_, L> {
         }
     }
 
-    fn set_open_lanes(&mut self, now: u64, s: usize, g: usize) {
-        let schedule = &self.model.stations[s].groups[g].schedule;
+    /// Applies the schedules of every lane group of station `s` at `now`, as one step: all
+    /// groups change first, then each takes its own waiting vehicles, and only then do lanes
+    /// that share when idle take others — so a sharing lane never takes a vehicle whose own
+    /// lane opens at the same instant.
+    fn set_open_lanes(&mut self, now: u64, s: usize) {
         let at = SimTime(now);
-        let open = schedule.servers_at(at, self.model.start_weekday);
-        let gs = &mut self.stations[s].groups[g];
-        let stats = &mut self.stats.stations[s];
-        let total = stats.open_servers.level() + u64::from(open) - u64::from(gs.open);
-        gs.open = open;
-        stats.open_servers.set(now, total);
-        let lane = &mut stats.lanes[g];
-        lane.open.set(now, u64::from(open));
-        lane.staffed.set(now, u64::from(gs.busy.max(open)));
-        if let Some(next) = schedule.next_change_after(at, self.model.start_weekday) {
-            self.events.schedule(
-                next,
-                Event::LaneChange {
-                    station: s as u32,
-                    group: g as u32,
-                },
-            );
+        let weekday = self.model.start_weekday;
+        let groups = &self.model.stations[s].groups;
+        let mut next_change: Option<SimTime> = None;
+        for (g, group) in groups.iter().enumerate() {
+            let open = group.schedule.servers_at(at, weekday);
+            let gs = &mut self.stations[s].groups[g];
+            let stats = &mut self.stats.stations[s];
+            let total = stats.open_servers.level() + u64::from(open) - u64::from(gs.open);
+            gs.open = open;
+            stats.open_servers.set(now, total);
+            let lane = &mut stats.lanes[g];
+            lane.open.set(now, u64::from(open));
+            lane.staffed.set(now, u64::from(gs.busy.max(open)));
+            if let Some(next) = group.schedule.next_change_after(at, weekday) {
+                next_change = Some(next_change.map_or(next, |n| n.min(next)));
+            }
         }
-        // Lanes that close finish their vehicle (busy may exceed open until they do);
-        // lanes that open take waiting vehicles at once.
-        self.fill_lanes(now, s, g);
+        if let Some(next) = next_change {
+            self.events
+                .schedule(next, Event::LaneChange { station: s as u32 });
+        }
+        // Lanes that close finish their vehicle (busy may exceed open until they do); lanes
+        // that open take waiting vehicles at once, their own first.
+        for g in 0..groups.len() {
+            self.take_waiting(now, s, g, true);
+        }
+        for g in 0..groups.len() {
+            if groups[g].share_when_idle {
+                self.take_waiting(now, s, g, false);
+            }
+        }
+        self.admit_from_outside(now, s);
     }
 
     // ----- leaving ------------------------------------------------------------------

@@ -348,6 +348,9 @@ pub enum ModelError {
     SourceClassOutOfRange {
         source: usize,
     },
+    SourceProgrammeOutOfRange {
+        source: usize,
+    },
     UnsortedTrace {
         source: usize,
         row: usize,
@@ -453,6 +456,9 @@ impl std::fmt::Display for ModelError {
                 write!(f, "source #{source} enters at no station")
             }
             E::SourceClassOutOfRange { source } => write!(f, "source #{source} names no class"),
+            E::SourceProgrammeOutOfRange { source } => {
+                write!(f, "source #{source} names a programme that does not exist")
+            }
             E::UnsortedTrace { source, row } => write!(
                 f,
                 "source #{source}: trace arrival {row} is earlier than the one before it"
@@ -1052,6 +1058,13 @@ fn check_parts(
                 }
                 if arrivals.iter().any(|a| a.class.index() >= classes) {
                     errors.push(ModelError::SourceClassOutOfRange { source: i });
+                }
+                let programmes = population.programmes.len();
+                if arrivals
+                    .iter()
+                    .any(|a| a.programme.is_some_and(|p| p.index() >= programmes))
+                {
+                    errors.push(ModelError::SourceProgrammeOutOfRange { source: i });
                 }
             }
         }

@@ -5,6 +5,11 @@
 
 mod conservation;
 mod contract;
+mod demand;
 mod determinism;
+mod dispatch;
+mod lanes;
+mod operations;
+mod storage;
 mod support;
 mod theory;
