@@ -1,15 +1,22 @@
 use hdrhistogram::Histogram;
 
-/// Significant decimal digits the bins resolve: values are exact to 0.1%.
+/// Significant decimal digits the bins resolve: values are exact to 0.1%...
 const SIGNIFICANT_DIGITS: u8 = 3;
+/// ...or to 64 ms, whichever is coarser (HdrHistogram's lowest discernible value, a power of
+/// two). Delays at a border are seconds to days; 64 ms is far below what any report shows,
+/// and it saves six doublings of bins in every histogram.
+const UNIT_MAGNITUDE: u32 = 6;
+const LOWEST_DISCERNIBLE_MS: u64 = 1 << UNIT_MAGNITUDE;
 /// log2 of half the sub-buckets per bucket: 2048 sub-buckets resolve 3 significant digits.
 const HALF_MAGNITUDE: u32 = 10;
 const SUB_BUCKET_MASK: u64 = (1 << (HALF_MAGNITUDE + 1)) - 1;
 
-/// The bin of `value` in HdrHistogram's log-linear layout (3 significant digits, unit 1):
-/// bins `0..2048` hold 0..2047 exactly; above, each power of two holds 1024 bins.
+/// The bin of `value` in HdrHistogram's log-linear layout (3 significant digits, unit
+/// 64 ms): bins `0..2048` hold 0..2047 units exactly; above, each power of two holds 1024
+/// bins.
 #[inline(always)]
 fn bin_of(value: u64) -> usize {
+    let value = value >> UNIT_MAGNITUDE;
     let bucket = 63 - (value | SUB_BUCKET_MASK).leading_zeros() - HALF_MAGNITUDE;
     ((bucket as usize) << HALF_MAGNITUDE) + (value >> bucket) as usize
 }
@@ -17,19 +24,33 @@ fn bin_of(value: u64) -> usize {
 /// The smallest value of bin `bin` (the inverse of [`bin_of`]).
 fn lowest_value_of(bin: usize) -> u64 {
     let half = 1usize << HALF_MAGNITUDE;
-    if bin < 2 * half {
+    let units = if bin < 2 * half {
         bin as u64
     } else {
         let bucket = (bin >> HALF_MAGNITUDE) - 1;
         let sub = bin - (bucket << HALF_MAGNITUDE);
         (sub as u64) << bucket
-    }
+    };
+    units << UNIT_MAGNITUDE
+}
+
+/// An empty HdrHistogram with the bins' layout.
+fn empty_histogram() -> Histogram<u64> {
+    // Valid bounds (low ≥ 1, high ≥ 2·low, 3 digits) never fail.
+    let mut h = Histogram::new_with_bounds(
+        LOWEST_DISCERNIBLE_MS,
+        2 * LOWEST_DISCERNIBLE_MS,
+        SIGNIFICANT_DIGITS,
+    )
+    .expect("valid histogram bounds");
+    h.auto(true);
+    h
 }
 
 /// A record of duration observations in milliseconds.
 ///
 /// Count, sum, min and max are exact; percentiles come from HdrHistogram, exact to three
-/// significant digits. Recording only counts the value into a bin of HdrHistogram's own
+/// significant digits (or 64 ms, if coarser). Recording only counts the value into a bin of HdrHistogram's own
 /// layout (a few instructions on the simulation's hot path); the `hdrhistogram` crate does
 /// the analysis (quantiles, merging into reports) on a histogram built from the bins. Memory
 /// depends on the largest value seen (logarithmically), never on how many were recorded, and
@@ -107,9 +128,7 @@ impl Tally {
 
     /// The observations as an HdrHistogram (3 significant digits), for analysis.
     pub fn histogram(&self) -> Histogram<u64> {
-        // Both constructor and recording only fail for values beyond u64 range or sigfig > 5.
-        let mut h = Histogram::new(SIGNIFICANT_DIGITS).expect("3 significant digits is valid");
-        h.auto(true);
+        let mut h = empty_histogram();
         for (bin, &n) in self.bins.iter().enumerate() {
             if n > 0 {
                 let _ = h.record_n(lowest_value_of(bin), n);
@@ -141,11 +160,7 @@ impl Tally {
 
     /// The value at quantile `q` (0..=1), from the histogram.
     pub fn quantile_ms(&self, q: f64) -> Option<f64> {
-        (self.count > 0).then(|| {
-            self.histogram()
-                .value_at_quantile(q.clamp(0.0, 1.0))
-                .min(self.max_ms) as f64
-        })
+        (self.count > 0).then(|| self.value_at(&self.histogram(), q))
     }
 
     pub fn percentiles(&self) -> Option<Percentiles> {
@@ -153,15 +168,24 @@ impl Tally {
             return None;
         }
         let h = self.histogram();
-        // A bin's highest equivalent value can exceed the largest observation; the exact
-        // maximum bounds every quantile.
-        let at = |q: f64| h.value_at_quantile(q).min(self.max_ms) as f64;
+        let at = |q: f64| self.value_at(&h, q);
         Some(Percentiles {
             p50_ms: at(0.50),
             p90_ms: at(0.90),
             p95_ms: at(0.95),
             p99_ms: at(0.99),
         })
+    }
+
+    /// HdrHistogram's value at quantile `q` (the highest value of its bin), bounded by the
+    /// exact maximum; the lowest bin (below 64 ms) reads as zero, so "no wait" reads 0.
+    fn value_at(&self, h: &Histogram<u64>, q: f64) -> f64 {
+        let v = h.value_at_quantile(q.clamp(0.0, 1.0));
+        if h.lowest_equivalent(v) == 0 {
+            0.0
+        } else {
+            v.min(self.max_ms) as f64
+        }
     }
 
     /// Share of observations at or below `value_ms`.
@@ -221,8 +245,7 @@ mod tests {
     #[test]
     fn bins_match_hdrhistogram_exactly() {
         // Recording through the bins must give the histogram HdrHistogram itself builds.
-        let mut direct = Histogram::<u64>::new(SIGNIFICANT_DIGITS).unwrap();
-        direct.auto(true);
+        let mut direct = empty_histogram();
         let mut t = Tally::new();
         let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
         for i in 0..200_000u64 {
