@@ -4,41 +4,48 @@
 //! 1. **syntax**: the TOML parser; only its first error is reported (what its recovery
 //!    finds after one error is mostly consequences), with a hint when an array or inline
 //!    table opened earlier is still open;
-//! 2. **shape**: each table (`[scenario]`, every `[[classes]]`, `[[stations]]`,
-//!    `[[sources]]` entry) is read on its own into its [`crate::raw`] struct, so a wrong
-//!    type in one station does not hide a missing field in another;
-//! 3. **values and names**: units, ranges, distribution parameters, unique ids, references
-//!    to classes and stations (with "did you mean");
-//! 4. **structure**: [`Crossing::new`] checks routing sums, exits and service coverage; its
-//!    index-based errors are mapped back to field paths. This phase runs only when phases 2
-//!    and 3 left the station graph fully known, so it never reports mere consequences of an
-//!    earlier error.
+//! 2. **shape**: each table (`[scenario]`, every `[[directions]]`, `[[programmes]]`,
+//!    `[[classes]]`, `[[stations]]`, `[[sources]]` entry) is read on its own into its
+//!    [`crate::raw`] struct, so a wrong type in one station does not hide a missing field in
+//!    another;
+//! 3. **values and names**: units, ranges, schedules, shares and probabilities,
+//!    distribution parameters, unique ids, references to directions, programmes, classes
+//!    and stations (with "did you mean"), and recorded traces (located in their CSV file);
+//! 4. **structure**: [`Crossing::new`] checks routing sums, exits, lane and service
+//!    coverage; its index-based errors are mapped back to field paths. This phase runs only
+//!    when phases 2 and 3 left the station graph fully known, so it never reports mere
+//!    consequences of an earlier error.
 //!
 //! Every diagnostic carries the field path and the `line:column` where that field (or, for
 //! a missing field, its table) is written.
+
+mod population;
+mod source;
+mod station;
+mod structure;
+mod trace;
 
 use std::collections::BTreeMap;
 
 use bordersim_des::SimTime;
 use bordersim_model::{
-    Arrivals, ClassId, Crossing, Direction, ModelError, Population, Programme, Route, Scenario,
-    ServiceDist, Source, Station, StationId, Target, VehicleClass, VehicleFilter, VehicleKey,
-    branches_for,
+    Crossing, Direction, DirectionId, Population, Programme, Scenario, ServiceDist, Source,
+    Station, VehicleClass,
 };
 use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
+use self::source::Kind;
+use self::station::StationMeta;
 use crate::diagnostic::{ConfigError, Diagnostic};
 use crate::raw::{
-    DistKind, RawClass, RawConfig, RawDuration, RawRate, RawRoute, RawScenario, RawService,
-    RawSource, RawStation,
+    DistKind, RawClass, RawConfig, RawDirection, RawDuration, RawProgramme, RawScenario,
+    RawService, RawSource, RawStation,
 };
 use crate::spans::{LineIndex, SpanIndex, child, index};
 use crate::suggest::{did_you_mean, list};
-use crate::units::{
-    format_duration, format_number, parse_duration, parse_rate_per_hour, parse_sim_time,
-};
+use crate::units::{format_number, parse_duration, parse_sim_time};
 
 /// The name that routes use for leaving the crossing; no station may take it.
 pub const EXIT: &str = "exit";
@@ -54,11 +61,40 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// Reads a file named in a scenario (a `trace`), given the path exactly as written: returns
+/// its text, or a message saying why it cannot be read. The caller resolves the path
+/// (the CLI: relative to the scenario file).
+pub type FileReader<'r> = &'r dyn Fn(&str) -> Result<String, String>;
+
 /// Parses and validates a scenario file. `file_name` is only used in diagnostics.
 ///
 /// On failure, the error holds every problem found, in file order (for a TOML syntax
 /// error, only the first: later ones are mostly its consequences).
+///
+/// A scenario that replays a recorded `trace` needs [`parse_scenario_with`], which can read
+/// the trace file; here each `trace` is reported as an error.
 pub fn parse_scenario(source: &str, file_name: &str) -> Result<Loaded, ConfigError> {
+    parse(source, file_name, None)
+}
+
+/// [`parse_scenario`] for scenarios that name other files (recorded `trace`s): `read` is
+/// called with each path as written in the file and returns the file's text or an error
+/// message. This crate never touches the file system itself. Problems inside a trace file
+/// are reported against that file (its path joined to the scenario's directory), with the
+/// CSV line, column and row.
+pub fn parse_scenario_with(
+    source: &str,
+    file_name: &str,
+    read: FileReader<'_>,
+) -> Result<Loaded, ConfigError> {
+    parse(source, file_name, Some(read))
+}
+
+fn parse(
+    source: &str,
+    file_name: &str,
+    read: Option<FileReader<'_>>,
+) -> Result<Loaded, ConfigError> {
     let (root, syntax_errors) = DeTable::parse_recoverable(source);
     let mut cx = Cx {
         file: file_name,
@@ -67,6 +103,7 @@ pub fn parse_scenario(source: &str, file_name: &str) -> Result<Loaded, ConfigErr
         errors: Vec::new(),
         warnings: Vec::new(),
         structure_ok: true,
+        read,
     };
     // Only the first syntax error (in file order) is reported: after one, the parser's
     // recovery mostly finds consequences (one unclosed bracket can yield dozens).
@@ -91,7 +128,7 @@ pub fn parse_scenario(source: &str, file_name: &str) -> Result<Loaded, ConfigErr
     match scenario {
         Some(scenario) if cx.errors.is_empty() => {
             let mut warnings = cx.warnings;
-            sort(&mut warnings);
+            sort(&mut warnings, file_name);
             Ok(Loaded { scenario, warnings })
         }
         _ => Err(cx.into_error()),
@@ -112,6 +149,8 @@ struct Cx<'a> {
     /// read, an unknown or duplicate name, a bad route); the structural checks of phase 4
     /// are then skipped, as they would only report consequences.
     structure_ok: bool,
+    /// Reads trace files; `None` for [`parse_scenario`].
+    read: Option<FileReader<'a>>,
 }
 
 impl Cx<'_> {
@@ -238,8 +277,21 @@ impl Cx<'_> {
                 did_you_mean(variant, expected.iter().copied()),
                 list(expected.iter().copied())
             )
+        } else if raw == "wanted string or table" {
+            // A non-string where a named value (an enum) belongs.
+            match named_values(&path) {
+                Some(names) => format!("wrong type: expected one of {}", list(names)),
+                None => "wrong type: expected a string".to_owned(),
+            }
         } else if let Some(rest) = raw.strip_prefix("invalid type: ") {
-            friendly_mismatch("wrong type", rest)
+            let mut message = friendly_mismatch("wrong type", rest);
+            if path.ends_with(".lanes") && rest.starts_with("map") {
+                message.push_str(
+                    "; write each lane group under its own [[stations.lanes]] header (two \
+                     brackets)",
+                );
+            }
+            message
         } else if let Some(rest) = raw.strip_prefix("invalid value: ") {
             friendly_mismatch("wrong value", rest)
         } else {
@@ -250,14 +302,18 @@ impl Cx<'_> {
 
     fn into_error(self) -> ConfigError {
         let mut diagnostics = self.errors;
-        sort(&mut diagnostics);
+        sort(&mut diagnostics, self.file);
         diagnostics.dedup();
         ConfigError { diagnostics }
     }
 }
 
-fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by_key(|d| (d.line, d.column));
+/// File order: the scenario file first, then each other file (traces) by name.
+fn sort(diagnostics: &mut [Diagnostic], main: &str) {
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| (d.file != main, d.file.clone(), d.line, d.column);
+        key(a).cmp(&key(b))
+    });
 }
 
 /// The first backticked word after `prefix`: `missing field `x`` → `x`.
@@ -293,10 +349,21 @@ fn friendly_mismatch(kind: &str, rest: &str) -> String {
     format!("{kind}: found {found}, expected {expected}")
 }
 
+/// The values a named-value field takes, by the field's name.
+fn named_values(path: &str) -> Option<Vec<&'static str>> {
+    let field = path.rsplit('.').next()?;
+    let field = field.split('[').next()?;
+    Some(match field {
+        "dist" => DistKind::ALL.iter().map(|d| d.name()).collect(),
+        "when_full" => vec!["spillback", "balk"],
+        "channel" | "channels" => vec!["green", "yellow", "red"],
+        _ => return None,
+    })
+}
+
 fn missing_hint(field: &str) -> String {
     let hint = match field {
         "horizon" => "when the run ends, warm-up included, e.g. horizon = \"7d\"",
-        "servers" => "the number of lanes, booths or officers, e.g. servers = 4",
         "dist" => {
             return format!(
                 " (the distribution: one of {})",
@@ -306,7 +373,10 @@ fn missing_hint(field: &str) -> String {
         "p" => "the probability of taking this route, e.g. p = 1",
         "to" => "a station id or \"exit\"",
         "rate" => "vehicles per unit of time, e.g. rate = \"30/h\"",
-        "entry" => "the id of the station where these vehicles arrive",
+        "entry" => {
+            "the id of the station where these vehicles arrive (for a trace, it may be a \
+             table of stations by direction)"
+        }
         "class" => "the id of one of the [[classes]]",
         _ => return String::new(),
     };
@@ -328,6 +398,8 @@ struct Item<T> {
 struct Document {
     scenario: Option<RawScenario>,
     scenario_written: bool,
+    directions: Vec<Item<RawDirection>>,
+    programmes: Vec<Item<RawProgramme>>,
     classes: Vec<Item<RawClass>>,
     stations: Vec<Item<RawStation>>,
     sources: Vec<Item<RawSource>>,
@@ -346,7 +418,7 @@ fn read_document(cx: &mut Cx<'_>, root: DeTable<'_>) -> Document {
                 // A section written below [scenario] without its own header lands in the
                 // scenario table: reported there as misplaced, and not again as missing.
                 if let Some(table) = value.get_ref().as_table() {
-                    for section in ["classes", "stations", "sources"] {
+                    for &section in &RawConfig::SECTIONS[1..] {
                         if table.contains_key(section) {
                             doc.malformed.push(section);
                         }
@@ -354,6 +426,14 @@ fn read_document(cx: &mut Cx<'_>, root: DeTable<'_>) -> Document {
                 }
                 doc.scenario = read(cx, "scenario", value);
             }
+            "directions" => match read_array(cx, "directions", value) {
+                Some(items) => doc.directions = items,
+                None => doc.malformed.push("directions"),
+            },
+            "programmes" => match read_array(cx, "programmes", value) {
+                Some(items) => doc.programmes = items,
+                None => doc.malformed.push("programmes"),
+            },
             "classes" => match read_array(cx, "classes", value) {
                 Some(items) => doc.classes = items,
                 None => doc.malformed.push("classes"),
@@ -367,8 +447,14 @@ fn read_document(cx: &mut Cx<'_>, root: DeTable<'_>) -> Document {
                 None => doc.malformed.push("sources"),
             },
             other => {
-                const SCENARIO_FIELDS: [&str; 5] =
-                    ["name", "horizon", "warmup", "replications", "seed"];
+                const SCENARIO_FIELDS: [&str; 6] = [
+                    "name",
+                    "horizon",
+                    "warmup",
+                    "replications",
+                    "seed",
+                    "start_weekday",
+                ];
                 let path = child("", other);
                 let message = if SCENARIO_FIELDS.contains(&other) {
                     format!(
@@ -379,7 +465,8 @@ fn read_document(cx: &mut Cx<'_>, root: DeTable<'_>) -> Document {
                     format!(
                         "unknown section `{other}`{}; a scenario file has {}",
                         did_you_mean(other, RawConfig::SECTIONS),
-                        "[scenario], [[classes]], [[stations]] and [[sources]]"
+                        "[scenario], [[directions]], [[programmes]], [[classes]], [[stations]] \
+                         and [[sources]]"
                     )
                 };
                 cx.structure_ok = false;
@@ -473,13 +560,28 @@ impl<'d> Names<'d> {
         malformed: bool,
         raw_id: impl Fn(&'d T) -> &'d str,
     ) -> Self {
+        Self::collect_after(cx, section, what, &[], items, malformed, raw_id)
+    }
+
+    /// Like [`Names::collect`], with built-in names taking the first indices (programme
+    /// `none`); an entry may not declare one of them.
+    fn collect_after<T>(
+        cx: &mut Cx<'_>,
+        section: &'static str,
+        what: &'static str,
+        builtin: &[&'static str],
+        items: &'d [Item<T>],
+        malformed: bool,
+        raw_id: impl Fn(&'d T) -> &'d str,
+    ) -> Self {
         let mut names = Names {
             what,
             plural: section,
-            known: Vec::new(),
-            index: BTreeMap::new(),
+            known: builtin.to_vec(),
+            index: builtin.iter().enumerate().map(|(i, b)| (*b, i)).collect(),
             incomplete: malformed,
         };
+        let offset = builtin.len();
         for (i, item) in items.iter().enumerate() {
             let Some(id) = item.raw.as_ref().map(&raw_id).or(item.id.as_deref()) else {
                 names.incomplete = true;
@@ -490,7 +592,18 @@ impl<'d> Names<'d> {
                 cx.structural(&path, format!("a {what} id must not be empty"));
                 continue;
             }
+            if builtin.contains(&id) {
+                cx.structural(
+                    &path,
+                    format!(
+                        "`{id}` is built in (the vehicles in no {what}) and must not be \
+                         declared; remove this entry"
+                    ),
+                );
+                continue;
+            }
             if let Some(&first) = names.index.get(id) {
+                let first = first - offset;
                 let first_path = child(&index(section, first), "id");
                 let (line, _) = cx.lines.line_col(cx.spans.value_start(&first_path));
                 cx.structural(
@@ -502,7 +615,7 @@ impl<'d> Names<'d> {
                 );
                 continue;
             }
-            names.index.insert(id, i);
+            names.index.insert(id, offset + i);
             names.known.push(id);
         }
         names
@@ -524,9 +637,15 @@ impl<'d> Names<'d> {
                 "unknown {what} `{name}`: no {plural} are defined"
             )));
         }
+        let suggestion = did_you_mean(name, known.iter().copied());
+        // Directions and programmes have built-in names: a new one may just be undeclared.
+        let declare = if suggestion.is_empty() && matches!(plural, "directions" | "programmes") {
+            format!(" (declare it in a [[{plural}]] table)")
+        } else {
+            String::new()
+        };
         Err(Some(format!(
-            "unknown {what} `{name}`{}; known {plural}: {}",
-            did_you_mean(name, known.iter().copied()),
+            "unknown {what} `{name}`{suggestion}; known {plural}: {}{declare}",
             list(known.iter().copied())
         )))
     }
@@ -538,6 +657,39 @@ struct Settings {
     warmup: SimTime,
     replications: u32,
     seed: u64,
+    start_weekday: u8,
+}
+
+/// Day names as `start_weekday` takes them, Monday first.
+const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+fn weekday(cx: &mut Cx<'_>, written: &str) -> Option<u8> {
+    let lower = written.trim().to_ascii_lowercase();
+    let found = WEEKDAYS
+        .iter()
+        .position(|d| *d == lower || (lower.len() == 3 && d.starts_with(&lower)));
+    match found {
+        Some(d) => Some(d as u8),
+        None => {
+            cx.error(
+                "scenario.start_weekday",
+                format!(
+                    "unknown day `{written}`{}; write one of {} (or their first three letters)",
+                    did_you_mean(&lower, WEEKDAYS),
+                    list(WEEKDAYS)
+                ),
+            );
+            None
+        }
+    }
 }
 
 fn show_duration(raw: &RawDuration) -> String {
@@ -634,7 +786,12 @@ fn settings(cx: &mut Cx<'_>, doc: &Document) -> Option<Settings> {
             }
         },
     };
+    let start_weekday = match &raw.start_weekday {
+        None => Some(0),
+        Some(day) => weekday(cx, day),
+    };
     Some(Settings {
+        start_weekday: start_weekday?,
         name: raw.name.clone(),
         horizon: horizon?,
         warmup: warmup?,
@@ -802,202 +959,52 @@ fn service(cx: &mut Cx<'_>, path: &str, raw: &RawService) -> Option<ServiceDist>
 /// that the structural checks do not also call it missing.
 const PLACEHOLDER: ServiceDist = ServiceDist::Deterministic { value_ms: 0.0 };
 
-fn station(
-    cx: &mut Cx<'_>,
-    i: usize,
-    raw: &RawStation,
-    classes: &Names<'_>,
-    stations: &Names<'_>,
-    class_count: usize,
-) -> Station {
-    let path = index("stations", i);
-    let servers = match u32::try_from(raw.servers) {
-        Ok(n) if n >= 1 => n,
-        _ => {
-            cx.error(
-                &child(&path, "servers"),
-                format!(
-                    "a station needs at least 1 server (lane, booth, scanner or officer), got {}",
-                    raw.servers
-                ),
-            );
-            1
-        }
-    };
-    let default = raw
-        .service
-        .as_ref()
-        .map(|s| service(cx, &child(&path, "service"), s).unwrap_or(PLACEHOLDER));
-    let mut by_class = vec![default; class_count];
-    let by_class_path = child(&path, "service_by_class");
-    for (class, spec) in &raw.service_by_class {
-        let p = child(&by_class_path, class);
-        let dist = service(cx, &p, spec).unwrap_or(PLACEHOLDER);
-        match classes.resolve(class, &[]) {
-            Ok(c) => by_class[c] = Some(dist),
-            Err(message) => {
-                cx.structure_ok = false;
-                if let Some(message) = message {
-                    cx.error_at_key(&p, message);
-                }
-            }
-        }
-    }
-    let routes_path = child(&path, "routes");
-    let routes = raw
-        .routes
-        .iter()
-        .enumerate()
-        .filter_map(|(r, route)| self::route(cx, &index(&routes_path, r), route, classes, stations))
-        .collect();
-    Station::simple(raw.id.clone(), servers, by_class, routes)
+/// The names every section may refer to.
+struct Refs<'d> {
+    directions: Names<'d>,
+    programmes: Names<'d>,
+    classes: Names<'d>,
+    stations: Names<'d>,
 }
 
-fn route(
-    cx: &mut Cx<'_>,
-    path: &str,
-    raw: &RawRoute,
-    classes: &Names<'_>,
-    stations: &Names<'_>,
-) -> Option<Route> {
-    let to = if raw.to == EXIT {
-        Some(Target::Exit)
-    } else {
-        match stations.resolve(&raw.to, &[EXIT]) {
-            Ok(s) => Some(Target::Station(StationId(s as u32))),
-            Err(message) => {
-                cx.unresolved(&child(path, "to"), message);
-                None
-            }
-        }
-    };
-    let resolve_class = |cx: &mut Cx<'_>, p: &str, name: &str| match classes.resolve(name, &[]) {
-        Ok(c) => Some(ClassId(c as u16)),
-        Err(message) => {
-            cx.unresolved(p, message);
-            None
-        }
-    };
-    let filter = match (&raw.class, &raw.classes) {
-        (Some(_), Some(_)) => {
-            cx.structural(
-                &child(path, "classes"),
-                "give either `class` or `classes`, not both",
-            );
-            None
-        }
-        (Some(name), None) => resolve_class(cx, &child(path, "class"), name).map(|c| Some(vec![c])),
-        (None, Some(names)) if names.is_empty() => {
-            cx.structural(
-                &child(path, "classes"),
-                "`classes` is empty; omit it to apply the route to every class",
-            );
-            None
-        }
-        (None, Some(names)) => {
-            let list_path = child(path, "classes");
-            let resolved: Vec<Option<ClassId>> = names
-                .iter()
-                .enumerate()
-                .map(|(k, name)| resolve_class(cx, &index(&list_path, k), name))
-                .collect();
-            resolved
-                .into_iter()
-                .collect::<Option<Vec<_>>>()
-                .map(|mut ids| {
-                    ids.sort();
-                    ids.dedup();
-                    Some(ids)
-                })
-        }
-        (None, None) => Some(None),
-    };
-    let p = raw.p;
-    if !(p.is_finite() && (0.0..=1.0).contains(&p)) {
-        cx.structural(
-            &child(path, "p"),
-            format!("p is a probability: use a value between 0 and 1, got {p}"),
-        );
-        return None;
-    }
-    Some(Route {
-        when: VehicleFilter {
-            classes: filter?,
-            ..VehicleFilter::any()
-        },
-        to: to?,
-        probability: p,
-    })
+/// The names of the built model's parts, by index, for messages.
+pub(super) struct Labels {
+    pub(super) classes: Vec<String>,
+    pub(super) programmes: Vec<String>,
+    pub(super) directions: Vec<String>,
 }
 
-fn source(
-    cx: &mut Cx<'_>,
-    i: usize,
-    raw: &RawSource,
-    classes: &Names<'_>,
-    stations: &Names<'_>,
-) -> Option<Source> {
-    let path = index("sources", i);
-    let class = match classes.resolve(&raw.class, &[]) {
-        Ok(c) => Some(ClassId(c as u16)),
-        Err(message) => {
-            cx.unresolved(&child(&path, "class"), message);
-            None
-        }
-    };
-    let entry_path = child(&path, "entry");
-    let entry = if raw.entry == EXIT {
-        cx.structural(
-            &entry_path,
-            "vehicles must enter at a station, not at `exit`",
-        );
-        None
-    } else {
-        match stations.resolve(&raw.entry, &[]) {
-            Ok(s) => Some(StationId(s as u32)),
-            Err(message) => {
-                cx.unresolved(&entry_path, message);
-                None
-            }
-        }
-    };
-    let rate_path = child(&path, "rate");
-    let rate = match &raw.rate {
-        RawRate::Text(s) => match parse_rate_per_hour(s) {
-            Ok(r) if r > 0.0 => r,
-            Ok(_) => {
-                cx.error(
-                    &rate_path,
-                    format!(
-                        "the rate must be positive, got \"{s}\"; remove the source if it sends \
-                         no vehicles"
-                    ),
-                );
-                1.0
-            }
-            Err(e) => {
-                cx.error(&rate_path, e);
-                1.0
-            }
-        },
-        RawRate::Number(n) => {
-            let n = format_number(*n);
-            cx.error(
-                &rate_path,
-                format!(
-                    "`{n}` has no time unit; write a rate as a string, e.g. \"{n}/h\" \
-                     (per s, min, h or d)"
-                ),
-            );
-            1.0
-        }
-    };
-    Some(Source::poisson(raw.id.clone(), class?, rate, entry?))
-}
+/// Programme 0, the vehicles in no programme.
+const NO_PROGRAMME: &str = "none";
+/// The direction of a file that declares none.
+const DEFAULT_DIRECTION: &str = "inbound";
 
 fn build(cx: &mut Cx<'_>, doc: &Document) -> Option<Scenario> {
     let settings = settings(cx, doc);
     let malformed = &doc.malformed;
+    let no_directions = doc.directions.is_empty() && !malformed.contains(&"directions");
+    let directions = Names::collect_after(
+        cx,
+        "directions",
+        "direction",
+        if no_directions {
+            &[DEFAULT_DIRECTION]
+        } else {
+            &[]
+        },
+        &doc.directions,
+        malformed.contains(&"directions"),
+        |d: &RawDirection| &d.id,
+    );
+    let programmes = Names::collect_after(
+        cx,
+        "programmes",
+        "programme",
+        &[NO_PROGRAMME],
+        &doc.programmes,
+        malformed.contains(&"programmes"),
+        |p: &RawProgramme| &p.id,
+    );
     let classes = Names::collect(
         cx,
         "classes",
@@ -1022,6 +1029,12 @@ fn build(cx: &mut Cx<'_>, doc: &Document) -> Option<Scenario> {
         malformed.contains(&"sources"),
         |s: &RawSource| &s.id,
     );
+    let refs = Refs {
+        directions,
+        programmes,
+        classes,
+        stations,
+    };
 
     for (i, item) in doc.stations.iter().enumerate() {
         if let Some(raw) = &item.raw
@@ -1057,32 +1070,57 @@ fn build(cx: &mut Cx<'_>, doc: &Document) -> Option<Scenario> {
             cx.structural(path, message);
         }
     }
-    if doc.classes.len() > usize::from(u16::MAX) {
-        cx.structural(
-            "classes",
-            format!("at most {} classes are supported", u16::MAX),
-        );
+    let limits = [
+        ("classes", doc.classes.len(), usize::from(u16::MAX)),
+        ("programmes", doc.programmes.len(), usize::from(u8::MAX)),
+        ("directions", doc.directions.len(), usize::from(u8::MAX) + 1),
+    ];
+    let mut too_many = false;
+    for (section, count, max) in limits {
+        if count > max {
+            cx.structural(section, format!("at most {max} {section} are supported"));
+            too_many = true;
+        }
+    }
+    if too_many {
+        // Indices would not fit the model's ids.
+        return None;
     }
 
+    let programme_count = 1 + doc.programmes.len();
+    let built_classes: Vec<Option<VehicleClass>> = doc
+        .classes
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            item.raw
+                .as_ref()
+                .map(|raw| population::class(cx, i, raw, &refs.programmes, programme_count))
+        })
+        .collect();
     let class_count = doc.classes.len();
-    let built_stations: Vec<Option<Station>> = doc
+    let built_stations: Vec<Option<(Station, StationMeta)>> = doc
         .stations
         .iter()
         .enumerate()
         .map(|(i, item)| {
             item.raw
                 .as_ref()
-                .map(|raw| station(cx, i, raw, &classes, &stations, class_count))
+                .map(|raw| station::station(cx, i, raw, &refs, class_count))
         })
         .collect();
-    let built_sources: Vec<Option<Source>> = doc
+    let station_directions: Vec<Option<DirectionId>> = built_stations
+        .iter()
+        .map(|s| s.as_ref().and_then(|(_, meta)| meta.direction))
+        .collect();
+    let built_sources: Vec<Option<(Kind, Vec<Source>)>> = doc
         .sources
         .iter()
         .enumerate()
         .map(|(i, item)| {
             item.raw
                 .as_ref()
-                .and_then(|raw| source(cx, i, raw, &classes, &stations))
+                .and_then(|raw| source::source(cx, i, raw, &refs, &station_directions))
         })
         .collect();
 
@@ -1091,279 +1129,96 @@ fn build(cx: &mut Cx<'_>, doc: &Document) -> Option<Scenario> {
         return None;
     }
     let settings = settings?;
-    let built_stations: Vec<Station> = built_stations.into_iter().collect::<Option<_>>()?;
-    let built_sources: Vec<Source> = built_sources.into_iter().collect::<Option<_>>()?;
-    let class_ids: Vec<&str> = doc
-        .classes
-        .iter()
-        .map(|c| c.raw.as_ref().map_or("", |r| r.id.as_str()))
-        .collect();
-    let population = Population {
-        classes: class_ids
+    let classes: Vec<VehicleClass> = built_classes.into_iter().collect::<Option<_>>()?;
+    let (stations, metas): (Vec<Station>, Vec<StationMeta>) = built_stations
+        .into_iter()
+        .collect::<Option<Vec<_>>>()?
+        .into_iter()
+        .unzip();
+    let mut sources = Vec::new();
+    let mut origins = Vec::new();
+    for (i, built) in built_sources.into_iter().enumerate() {
+        let (kind, parts) = built?;
+        for part in parts {
+            origins.push((i, kind));
+            sources.push(part);
+        }
+    }
+    // A trace split by direction names its parts `{id}/{direction}`: each source's name
+    // seeds its random stream, so two must never share one.
+    for (k, src) in sources.iter().enumerate() {
+        if let Some(first) = sources[..k].iter().position(|s| s.id == src.id) {
+            let (a, b) = (origins[first].0, origins[k].0);
+            cx.error(
+                &child(&index("sources", b), "id"),
+                format!(
+                    "source name `{}` is taken twice: sources[{a}] and sources[{b}] both use it \
+                     (a trace with an entry per direction names its parts `<id>/<direction>`); \
+                     rename one",
+                    src.id
+                ),
+            );
+        }
+    }
+    let labels = Labels {
+        classes: classes.iter().map(|c| c.id.clone()).collect(),
+        programmes: refs
+            .programmes
+            .known
             .iter()
-            .map(|id| VehicleClass::simple(*id, 1))
+            .map(|p| (*p).to_owned())
             .collect(),
-        programmes: vec![Programme { id: "none".into() }],
-        directions: vec![Direction {
-            id: "inbound".into(),
-        }],
+        directions: refs
+            .directions
+            .known
+            .iter()
+            .map(|d| (*d).to_owned())
+            .collect(),
     };
-    let _ = class_count;
+    let population = Population {
+        classes,
+        programmes: labels
+            .programmes
+            .iter()
+            .map(|id| Programme { id: id.clone() })
+            .collect(),
+        directions: labels
+            .directions
+            .iter()
+            .map(|id| Direction { id: id.clone() })
+            .collect(),
+    };
     let crossing = match Crossing::new(
         settings.name.clone(),
         &population,
-        built_stations.clone(),
-        built_sources,
+        stations.clone(),
+        sources,
     ) {
         Ok(c) => c,
         Err(errors) => {
-            report_model_errors(cx, &errors, &built_stations, &class_ids);
+            structure::report_model_errors(cx, &errors, &stations, &metas, &origins, &labels);
             return None;
         }
     };
     if !cx.errors.is_empty() {
         return None;
     }
-    warn(cx, &crossing, &class_ids, settings.horizon);
+    structure::warn(
+        cx,
+        &crossing,
+        &metas,
+        &origins,
+        &labels,
+        settings.horizon,
+        settings.warmup,
+    );
     Some(Scenario {
         name: settings.name,
-        start_weekday: 0,
+        start_weekday: settings.start_weekday,
         crossing,
         horizon: settings.horizon,
         warmup: settings.warmup,
         replications: settings.replications,
         seed: settings.seed,
     })
-}
-
-// ---------------------------------------------------------------------------------------
-// Phase 4: structure
-// ---------------------------------------------------------------------------------------
-
-/// The indices of the routes of `station` that apply to `class` (as
-/// [`bordersim_model::branches_for`] chooses them), and whether they are class-specific.
-fn applicable_routes(station: &Station, key: VehicleKey) -> (Vec<usize>, bool) {
-    let chosen = branches_for(&station.routes, key);
-    let indices: Vec<usize> = station
-        .routes
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| chosen.iter().any(|c| std::ptr::eq(*c, *r)))
-        .map(|(i, _)| i)
-        .collect();
-    let specific = chosen.iter().any(|r| r.when.classes.is_some());
-    (indices, specific)
-}
-
-fn classes_phrase(classes: &[ClassId], class_ids: &[&str]) -> String {
-    let names = list(classes.iter().map(|c| class_ids[c.index()]));
-    if classes.len() == 1 {
-        format!("class {names}")
-    } else {
-        format!("classes {names}")
-    }
-}
-
-fn stations_phrase(stations: &[StationId], built: &[Station]) -> String {
-    let names = list(stations.iter().map(|s| built[s.index()].id.as_str()));
-    if stations.len() == 1 {
-        format!("station {names}")
-    } else {
-        format!("stations {names}")
-    }
-}
-
-fn report_model_errors(
-    cx: &mut Cx<'_>,
-    errors: &[ModelError],
-    stations: &[Station],
-    class_ids: &[&str],
-) {
-    let station_path = |s: StationId| index("stations", s.index());
-    // Routing sums, grouped by the routes concerned: (class-specific?, sum, classes).
-    type SumGroup = (bool, f64, Vec<ClassId>);
-    let mut sums: BTreeMap<(StationId, Vec<usize>), SumGroup> = BTreeMap::new();
-    // Trapped vehicles, grouped by the stations they are trapped in.
-    let mut trapped: BTreeMap<ClassId, Vec<StationId>> = BTreeMap::new();
-    for e in errors {
-        match e {
-            ModelError::ProbabilitiesDoNotSumToOne { station, key, sum } => {
-                let (routes, specific) = applicable_routes(&stations[station.index()], *key);
-                let group = &mut sums
-                    .entry((*station, routes))
-                    .or_insert((specific, *sum, Vec::new()))
-                    .2;
-                if !group.contains(&key.class) {
-                    group.push(key.class);
-                }
-            }
-            ModelError::NoExit { station, key } => {
-                let at = trapped.entry(key.class).or_default();
-                if !at.contains(station) {
-                    at.push(*station);
-                }
-            }
-            ModelError::NoServiceTimeForClass { station, class } => {
-                let name = class_ids[class.index()];
-                cx.error(
-                    &station_path(*station),
-                    format!(
-                        "class `{name}` can reach station `{}`, but the station has no service \
-                         time for it; add `service` (for every class) or \
-                         `service_by_class.{}`",
-                        stations[station.index()].id,
-                        child("", name)
-                    ),
-                );
-            }
-            ModelError::NeverOpen { station } => {
-                cx.error(&child(&station_path(*station), "servers"), e.to_string());
-            }
-            ModelError::RouteTargetOutOfRange { station, route }
-            | ModelError::BadProbability { station, route, .. } => {
-                let path = index(&child(&station_path(*station), "routes"), *route);
-                cx.error(&path, e.to_string());
-            }
-            ModelError::BadServiceTime { station, .. } => {
-                cx.error(&station_path(*station), e.to_string());
-            }
-            ModelError::BadArrivalRate { source, .. } => {
-                cx.error(&child(&index("sources", *source), "rate"), e.to_string());
-            }
-            ModelError::SourceEntryOutOfRange { source } => {
-                cx.error(&child(&index("sources", *source), "entry"), e.to_string());
-            }
-            ModelError::SourceClassOutOfRange { source } => {
-                cx.error(&child(&index("sources", *source), "class"), e.to_string());
-            }
-            ModelError::NoStations => cx.error("stations", e.to_string()),
-            ModelError::NoSources => cx.error("sources", e.to_string()),
-            // The model may learn new checks; report them even without a precise place.
-            #[allow(unreachable_patterns, reason = "ModelError may gain variants")]
-            _ => cx.error("", e.to_string()),
-        }
-    }
-    for ((station, routes), (specific, sum, classes)) in sums {
-        let routes_path = child(&station_path(station), "routes");
-        let which = routes
-            .iter()
-            .map(|r| format!("routes[{r}]"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let whose = if specific {
-            format!(
-                "the routes for {} ({which})",
-                classes_phrase(&classes, class_ids)
-            )
-        } else if routes.is_empty() {
-            "the routes".to_owned()
-        } else {
-            format!("the routes for every class ({which})")
-        };
-        let gap = 1.0 - sum;
-        let fix = if gap > 0.0 {
-            format!(
-                "; add the missing {} (e.g. a route {{ to = \"exit\", p = {} }})",
-                format_number(gap),
-                format_number(gap)
-            )
-        } else {
-            format!("; they exceed 1 by {}", format_number(-gap))
-        };
-        cx.error(
-            &routes_path,
-            format!(
-                "probabilities of {whose} sum to {}, not 1{fix}",
-                format_number(sum)
-            ),
-        );
-    }
-    let mut by_trap: BTreeMap<Vec<StationId>, Vec<ClassId>> = BTreeMap::new();
-    for (class, mut at) in trapped {
-        at.sort();
-        by_trap.entry(at).or_default().push(class);
-    }
-    for (at, classes) in by_trap {
-        let first = at[0];
-        cx.error(
-            &child(&station_path(first), "routes"),
-            format!(
-                "vehicles of {} that reach {} can never leave: no route from there leads, \
-                 directly or through other stations, to \"exit\"; add a route {{ to = \"exit\", \
-                 p = ... }} on the way",
-                classes_phrase(&classes, class_ids),
-                stations_phrase(&at, stations)
-            ),
-        );
-    }
-}
-
-/// Concerns that do not stop a run: unstable stations, stations nobody visits, classes
-/// nobody sends.
-fn warn(cx: &mut Cx<'_>, crossing: &Crossing, class_ids: &[&str], horizon: SimTime) {
-    let stations = crossing.stations();
-    let rates = crossing.arrival_rates_per_hour(horizon);
-    for (i, load) in crossing.offered_loads(horizon).into_iter().enumerate() {
-        if load.is_finite() && load < 1.0 {
-            continue;
-        }
-        let st = &stations[i];
-        let arrivals: f64 = rates[i].iter().sum();
-        let servers = st.mean_servers();
-        let mean_service_ms = load * servers * SimTime::MS_PER_HOUR as f64 / arrivals;
-        let needed = (load * servers).floor() + 1.0;
-        cx.warn(
-            &child(&index("stations", i), "servers"),
-            format!(
-                "unstable: offered load {load:.2} per server at station `{}` ({}/h arriving, \
-                 mean service {}, {} servers); the queue grows until the horizon. Stability \
-                 needs at least {} servers, faster service or fewer arrivals",
-                st.id,
-                format_number((arrivals * 10.0).round() / 10.0),
-                format_duration(mean_service_ms),
-                format_number(servers),
-                needed
-            ),
-        );
-    }
-    let mut visited = vec![false; stations.len()];
-    for c in 0..crossing.class_count() {
-        for (v, r) in visited
-            .iter_mut()
-            .zip(crossing.stations_reached_by(ClassId(c as u16)))
-        {
-            *v |= r;
-        }
-    }
-    for (i, v) in visited.iter().enumerate() {
-        if !v {
-            cx.warn(
-                &child(&index("stations", i), "id"),
-                format!(
-                    "station `{}` is never visited: no source enters there and no route with \
-                     positive probability leads there",
-                    stations[i].id
-                ),
-            );
-        }
-    }
-    for (c, id) in class_ids.iter().enumerate() {
-        if !crossing
-            .sources()
-            .iter()
-            .any(|s| source_sends(s, ClassId(c as u16)))
-        {
-            cx.warn(
-                &child(&index("classes", c), "id"),
-                format!("no source sends vehicles of class `{id}`; add a [[sources]] entry or remove the class"),
-            );
-        }
-    }
-}
-
-fn source_sends(source: &Source, class: ClassId) -> bool {
-    match &source.arrivals {
-        Arrivals::Poisson { class: c, .. } | Arrivals::Profile { class: c, .. } => *c == class,
-        Arrivals::Trace { arrivals } => arrivals.iter().any(|a| a.class == class),
-    }
 }

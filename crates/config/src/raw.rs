@@ -18,6 +18,12 @@ use serde::de::{self, Deserializer, Visitor};
 #[serde(deny_unknown_fields)]
 pub struct RawConfig {
     pub scenario: RawScenario,
+    /// Default: one direction, `"inbound"`.
+    #[serde(default)]
+    pub directions: Vec<RawDirection>,
+    /// Programme `"none"` always exists; these are the others.
+    #[serde(default)]
+    pub programmes: Vec<RawProgramme>,
     #[serde(default)]
     pub classes: Vec<RawClass>,
     #[serde(default)]
@@ -28,7 +34,14 @@ pub struct RawConfig {
 
 impl RawConfig {
     /// The top-level tables, in the order the documentation presents them.
-    pub const SECTIONS: [&'static str; 4] = ["scenario", "classes", "stations", "sources"];
+    pub const SECTIONS: [&'static str; 6] = [
+        "scenario",
+        "directions",
+        "programmes",
+        "classes",
+        "stations",
+        "sources",
+    ];
 }
 
 /// `[scenario]`: what the run is called and how long it lasts.
@@ -44,6 +57,27 @@ pub struct RawScenario {
     pub replications: Option<i64>,
     /// Default 1.
     pub seed: Option<u64>,
+    /// The day of the week at time zero (midnight): `"monday"` … `"sunday"` (or `"mon"` …
+    /// `"sun"`); default `"monday"`.
+    pub start_weekday: Option<String>,
+}
+
+/// `[[directions]]`: a traffic direction (e.g. `northbound`), with its own stations and
+/// demand.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDirection {
+    pub id: String,
+    pub description: Option<String>,
+}
+
+/// `[[programmes]]`: a trusted-trader or traveller programme (FAST, AEO, SENTRI, Ready).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProgramme {
+    /// Unique; `"none"` is built in.
+    pub id: String,
+    pub description: Option<String>,
 }
 
 /// `[[classes]]`: a kind of vehicle.
@@ -52,16 +86,52 @@ pub struct RawScenario {
 pub struct RawClass {
     pub id: String,
     pub description: Option<String>,
+    /// Road space one vehicle takes in a queue, metres; default 10.
+    pub length_m: Option<f64>,
+    /// Served first within a queue (non-preemptive), 0–255; default 0.
+    pub priority: Option<i64>,
+    /// Share of each programme (by id) among this class's vehicles; must sum to 1. Default
+    /// `{ none = 1 }`; a programme left out has share 0.
+    pub programmes: Option<BTreeMap<String, f64>>,
+    /// Risk-channel probabilities of every programme without its own entry in
+    /// `channels_by_programme`; default all green.
+    pub channels: Option<RawChannels>,
+    /// Risk-channel probabilities per programme id, overriding `channels`.
+    #[serde(default)]
+    pub channels_by_programme: BTreeMap<String, RawChannels>,
+    /// Probability of random selection for physical inspection, independent of targeting;
+    /// default 0.
+    pub random_inspection: Option<f64>,
 }
 
-/// `[[stations]]`: a queue with identical servers.
+/// Risk-channel probabilities; a channel left out has probability 0, and the three must
+/// sum to 1.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChannels {
+    pub green: Option<f64>,
+    pub yellow: Option<f64>,
+    pub red: Option<f64>,
+}
+
+/// `[[stations]]`: a queue with servers, given as `servers`, `servers_by_hour` or lane
+/// groups (exactly one of the three).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawStation {
     /// Unique among stations; `"exit"` is reserved.
     pub id: String,
-    /// At least 1. Signed so that a negative value gets a clear message.
-    pub servers: i64,
+    /// The direction of the vehicles it serves; required when more than one is declared.
+    pub direction: Option<String>,
+    /// One lane group serving everyone, always this many open (at least 1). Signed so that
+    /// a negative value gets a clear message.
+    pub servers: Option<i64>,
+    /// One lane group serving everyone, open servers for each hour of the day (24 values).
+    pub servers_by_hour: Option<Vec<i64>>,
+    /// Per-day overrides of `servers` / `servers_by_hour` (24 values per day).
+    pub servers_by_day: Option<RawDays>,
+    /// Lane groups, each serving some classes / programmes on its own schedule.
+    pub lanes: Option<Vec<RawLaneGroup>>,
     pub description: Option<String>,
     /// Service time for every class that has no entry in `service_by_class`.
     pub service: Option<RawService>,
@@ -71,6 +141,84 @@ pub struct RawStation {
     /// Where vehicles go next; none means straight to the exit.
     #[serde(default)]
     pub routes: Vec<RawRoute>,
+    /// The end of service here releases the goods (Time Release Study "release").
+    pub releases: Option<bool>,
+    /// The queue holds at most this many vehicles (give this or `queue_length`).
+    pub queue_capacity: Option<i64>,
+    /// The queue holds this much road (`"2.5km"`, `"800m"`), each vehicle taking its
+    /// class's `length_m`.
+    pub queue_length: Option<String>,
+    /// What an arrival does when the queue is full; default `spillback`.
+    pub when_full: Option<WhenFullKind>,
+}
+
+/// `[[stations.lanes]]`: servers sharing a schedule and serving the same vehicles.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLaneGroup {
+    /// Unique within the station.
+    pub id: String,
+    pub description: Option<String>,
+    /// The vehicles these lanes serve; omitted, everyone.
+    pub serves: Option<RawLaneFilter>,
+    /// Whether an idle lane takes other traffic when none of its own waits; default false.
+    pub share_when_idle: Option<bool>,
+    /// Always this many open (give this or `servers_by_hour`).
+    pub servers: Option<i64>,
+    /// Open servers for each hour of the day (24 values).
+    pub servers_by_hour: Option<Vec<i64>>,
+    /// Per-day overrides (24 values per day).
+    pub servers_by_day: Option<RawDays>,
+}
+
+/// Which vehicles a lane group serves (lanes ignore the risk channel).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLaneFilter {
+    pub class: Option<String>,
+    pub classes: Option<Vec<String>>,
+    pub programme: Option<String>,
+    pub programmes: Option<Vec<String>>,
+}
+
+/// 24 hourly values for some days of the week.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDays {
+    pub mon: Option<Vec<i64>>,
+    pub tue: Option<Vec<i64>>,
+    pub wed: Option<Vec<i64>>,
+    pub thu: Option<Vec<i64>>,
+    pub fri: Option<Vec<i64>>,
+    pub sat: Option<Vec<i64>>,
+    pub sun: Option<Vec<i64>>,
+}
+
+impl RawDays {
+    pub const NAMES: [&'static str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+    /// Monday first.
+    pub fn days(&self) -> [Option<&Vec<i64>>; 7] {
+        [
+            self.mon.as_ref(),
+            self.tue.as_ref(),
+            self.wed.as_ref(),
+            self.thu.as_ref(),
+            self.fri.as_ref(),
+            self.sat.as_ref(),
+            self.sun.as_ref(),
+        ]
+    }
+}
+
+/// What an arrival does when a station's queue is full.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WhenFullKind {
+    /// Wait upstream, outside the facility (counted).
+    Spillback,
+    /// Leave unserved (lost, counted).
+    Balk,
 }
 
 /// A service-time distribution: `dist` names it, the other fields are its parameters.
@@ -165,22 +313,88 @@ impl DistKind {
 pub struct RawRoute {
     /// A station id, or `"exit"`.
     pub to: String,
-    /// Probability in [0, 1]; per class, the branches that apply must sum to 1.
+    /// Probability in [0, 1]; per vehicle kind, the branches that apply must sum to 1.
     pub p: f64,
     /// Restricts the branch to one class …
     pub class: Option<String>,
     /// … or to several (give `class` or `classes`, not both).
     pub classes: Option<Vec<String>>,
+    /// Restricts the branch to one programme …
+    pub programme: Option<String>,
+    /// … or to several.
+    pub programmes: Option<Vec<String>>,
+    /// Restricts the branch to one risk channel …
+    pub channel: Option<ChannelName>,
+    /// … or to several.
+    pub channels: Option<Vec<ChannelName>>,
 }
 
-/// `[[sources]]`: a Poisson stream of vehicles of one class entering at one station.
+/// A risk channel as written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChannelName {
+    Green,
+    Yellow,
+    Red,
+}
+
+/// `[[sources]]`: vehicles entering at one station, from a Poisson `rate`, an hourly
+/// `profile` or a recorded `trace` (exactly one of the three).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSource {
     pub id: String,
-    pub class: String,
-    pub rate: RawRate,
-    pub entry: String,
+    /// The class of every vehicle (not with `trace`, whose rows name theirs).
+    pub class: Option<String>,
+    /// Poisson arrivals at this rate.
+    pub rate: Option<RawRate>,
+    /// Vehicles per hour in each hour of the day (24 values).
+    pub profile: Option<Vec<f64>>,
+    /// Monday … Sunday multipliers of `profile`; default all 1.
+    pub day_factors: Option<Vec<f64>>,
+    /// A CSV file of recorded arrivals, relative to the scenario file.
+    pub trace: Option<String>,
+    /// A station id, or (for a trace) a table of station ids by direction.
+    pub entry: RawEntry,
+}
+
+/// Where a source's vehicles enter: one station, or one per direction (traces).
+#[derive(Clone, Debug, PartialEq)]
+pub enum RawEntry {
+    Station(String),
+    ByDirection(BTreeMap<String, String>),
+}
+
+struct EntryVisitor;
+
+impl<'de> Visitor<'de> for EntryVisitor {
+    type Value = RawEntry;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a station id, or a table of station ids by direction")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<RawEntry, E> {
+        Ok(RawEntry::Station(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<RawEntry, E> {
+        Ok(RawEntry::Station(v))
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<RawEntry, A::Error> {
+        let mut out = BTreeMap::new();
+        while let Some((k, v)) = map.next_entry::<String, String>()? {
+            out.insert(k, v);
+        }
+        Ok(RawEntry::ByDirection(out))
+    }
+}
+
+impl<'de> Deserialize<'de> for RawEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(EntryVisitor)
+    }
 }
 
 /// A duration as written: a string with a unit (`"90s"`). A bare number is kept (not

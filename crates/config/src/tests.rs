@@ -4,14 +4,16 @@
 use std::path::Path;
 
 use bordersim_des::SimTime;
-use bordersim_model::{Arrivals, ClassId, ServiceDist, StationId, Target};
+use bordersim_model::{
+    Arrivals, ClassId, Crossing, HOURS_PER_WEEK, Scenario, ServiceDist, StationId, Target,
+};
 
 use crate::raw::RawConfig;
-use crate::{ConfigError, Diagnostic, Loaded, parse_scenario};
+use crate::{ConfigError, Diagnostic, Loaded, parse_scenario, parse_scenario_with};
 
 /// A valid two-class, two-station scenario. Tests edit it with [`edit`]; its line numbers
 /// are the ones the assertions use.
-const BASE: &str = r#"[scenario]
+pub(crate) const BASE: &str = r#"[scenario]
 name = "test"
 horizon = "1d"
 warmup = "1h"
@@ -51,16 +53,16 @@ entry = "primary"
 "#;
 
 /// `BASE` with one snippet replaced (which must occur exactly once).
-fn edit(from: &str, to: &str) -> String {
+pub(crate) fn edit(from: &str, to: &str) -> String {
     edit_in(BASE, from, to)
 }
 
-fn edit_in(text: &str, from: &str, to: &str) -> String {
+pub(crate) fn edit_in(text: &str, from: &str, to: &str) -> String {
     assert_eq!(text.matches(from).count(), 1, "{from:?} must occur once");
     text.replacen(from, to, 1)
 }
 
-fn ok(input: &str) -> Loaded {
+pub(crate) fn ok(input: &str) -> Loaded {
     match parse_scenario(input, "test.toml") {
         Ok(loaded) => loaded,
         Err(e) => panic!("expected success, got:\n{e}"),
@@ -69,7 +71,7 @@ fn ok(input: &str) -> Loaded {
 
 /// Parses `input`, expects failure, and checks that the rendered error contains every
 /// expected substring.
-fn check(input: &str, expected: &[&str]) -> ConfigError {
+pub(crate) fn check(input: &str, expected: &[&str]) -> ConfigError {
     let err = match parse_scenario(input, "test.toml") {
         Ok(_) => panic!("expected an error for:\n{input}"),
         Err(e) => e,
@@ -82,7 +84,7 @@ fn check(input: &str, expected: &[&str]) -> ConfigError {
 }
 
 /// The only diagnostic at `path`, checked to be on `line`.
-fn at<'a>(diagnostics: &'a [Diagnostic], path: &str, line: usize) -> &'a Diagnostic {
+pub(crate) fn at<'a>(diagnostics: &'a [Diagnostic], path: &str, line: usize) -> &'a Diagnostic {
     let found: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.path == path).collect();
     let list = || {
         diagnostics
@@ -102,7 +104,7 @@ fn at<'a>(diagnostics: &'a [Diagnostic], path: &str, line: usize) -> &'a Diagnos
 }
 
 /// `check`, then: exactly one diagnostic, at `path` and `line`.
-fn check_one(input: &str, path: &str, line: usize, expected: &[&str]) -> Diagnostic {
+pub(crate) fn check_one(input: &str, path: &str, line: usize, expected: &[&str]) -> Diagnostic {
     let err = check(input, expected);
     assert_eq!(err.diagnostics.len(), 1, "expected one diagnostic:\n{err}");
     at(&err.diagnostics, path, line).clone()
@@ -1194,16 +1196,26 @@ fn toml_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
+/// Reads the files a config names (traces) relative to the config's directory, as the
+/// CLI does.
+fn load_bundled(path: &Path) -> Loaded {
+    let text = std::fs::read_to_string(path).unwrap();
+    let name = path.display().to_string();
+    let dir = path.parent().unwrap().to_owned();
+    let read = move |p: &str| std::fs::read_to_string(dir.join(p)).map_err(|e| e.to_string());
+    parse_scenario_with(&text, &name, &read).unwrap_or_else(|e| panic!("{e}"))
+}
+
 #[test]
 fn every_bundled_config_loads_without_errors_or_warnings() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs");
     let mut files = Vec::new();
     toml_files(&root, &mut files);
-    assert!(files.len() >= 4, "found only {files:?}");
+    assert!(files.len() >= 6, "found only {files:?}");
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         let name = path.display().to_string();
-        let loaded = parse_scenario(&text, &name).unwrap_or_else(|e| panic!("{e}"));
+        let loaded = load_bundled(&path);
         assert!(loaded.warnings.is_empty(), "{name}: {:?}", loaded.warnings);
         // The whole-file raw type reads the same files (the loader reads it piecewise).
         let raw: RawConfig = toml::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -1245,21 +1257,75 @@ fn bench_configs_are_the_textbook_queues() {
     assert_eq!(jackson.horizon, SimTime::from_mins(1_000_000));
 }
 
+/// Offered load per open server at each station in each hour of the week: each source's
+/// share of the traffic equations (from a crossing holding only that source), scaled by its
+/// rate that hour. `None` where the station is closed.
+fn hourly_loads(s: &Scenario) -> Vec<Vec<Option<f64>>> {
+    let crossing = &s.crossing;
+    let stations = crossing.stations();
+    let mut work = vec![vec![0.0; HOURS_PER_WEEK]; stations.len()];
+    for src in crossing.sources() {
+        let alone = Crossing::new(
+            "one source",
+            crossing.population(),
+            stations.to_vec(),
+            vec![src.clone()],
+        )
+        .unwrap();
+        let loads = alone.offered_loads(s.horizon);
+        let mean = src.arrivals.mean_rate_per_hour().unwrap_or(0.0);
+        for (st, load) in loads.iter().enumerate() {
+            let mean_work = load * stations[st].mean_servers();
+            for (h, w) in work[st].iter_mut().enumerate() {
+                let at = SimTime::from_hours(h as u64);
+                let rate = match &src.arrivals {
+                    Arrivals::Profile { profile, .. } => profile.rate_per_hour_at(at, 0),
+                    _ => mean,
+                };
+                if mean > 0.0 {
+                    *w += mean_work * rate / mean;
+                }
+            }
+        }
+    }
+    stations
+        .iter()
+        .zip(work)
+        .map(|(st, work)| {
+            (0..HOURS_PER_WEEK)
+                .map(|h| {
+                    let at = SimTime::from_hours(h as u64);
+                    let open: u32 = st.lanes.iter().map(|g| g.schedule.servers_at(at, 0)).sum();
+                    (open > 0).then(|| work[h] / f64::from(open))
+                })
+                .collect()
+        })
+        .collect()
+}
+
 #[test]
 fn example_configs_are_busy_but_stable() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs/examples");
-    for (file, primary) in [
-        ("commercial_truck_crossing.toml", (0.80, 0.90)),
-        ("passenger_car_crossing.toml", (0.80, 0.90)),
+    for (file, entry_peak) in [
+        ("commercial_truck_crossing.toml", Some((0.95, 1.25))),
+        ("passenger_car_crossing.toml", Some((0.95, 1.25))),
+        ("osbp_corridor_crossing.toml", None),
+        ("trace_replay.toml", None),
     ] {
-        let s = ok(&std::fs::read_to_string(root.join(file)).unwrap()).scenario;
+        let s = load_bundled(&root.join(file)).scenario;
         let loads = s.offered_loads();
-        assert!(
-            loads[0] > primary.0 && loads[0] < primary.1,
-            "{file}: {loads:?}"
-        );
+        // Stable over the week: every queue clears eventually.
         assert!(loads.iter().all(|&l| l < 0.9), "{file}: {loads:?}");
         assert_eq!(s.replications, 10);
-        assert!(s.warmup > SimTime::ZERO);
+        if let Some((low, high)) = entry_peak {
+            // Busy at the peak: the first station's busiest open hour.
+            let peak = hourly_loads(&s)[0]
+                .iter()
+                .flatten()
+                .copied()
+                .fold(0.0, f64::max);
+            assert!(peak > low && peak < high, "{file}: peak {peak}");
+            assert!(s.warmup > SimTime::ZERO);
+        }
     }
 }

@@ -111,6 +111,45 @@ pub fn parse_rate_per_hour(s: &str) -> Result<f64, String> {
     Ok(per_hour)
 }
 
+/// The units a road length may carry (queue storage), with their length in metres.
+pub const LENGTH_UNITS: [(&str, f64); 2] = [("m", 1.0), ("km", 1000.0)];
+
+/// Parses a road length with a unit into metres: `"800m"`, `"2.5km"`, `"2.5 km"`. Negative
+/// values, bare numbers and unknown units are rejected with a message that says what to
+/// write instead.
+pub fn parse_length_m(s: &str) -> Result<f64, String> {
+    let (number, unit) = split_number(s, "length", "\"2.5km\"")?;
+    if unit.is_empty() {
+        return Err(format!(
+            "\"{s}\" has no unit; write e.g. \"{number}m\" or \"{number}km\" (units: m, km)"
+        ));
+    }
+    let factor = LENGTH_UNITS
+        .iter()
+        .find(|(u, _)| *u == unit)
+        .map(|(_, f)| *f)
+        .ok_or_else(|| {
+            let hint = match unit.to_ascii_lowercase().as_str() {
+                "m" | "meter" | "meters" | "metre" | "metres" => "; write `m`",
+                "km" | "kms" | "kilometer" | "kilometers" | "kilometre" | "kilometres" => {
+                    "; write `km`"
+                }
+                "mi" | "mile" | "miles" | "ft" | "feet" | "yd" | "yards" => "; lengths are metric",
+                _ => "",
+            };
+            format!("\"{s}\": unknown unit `{unit}`{hint} (units: m, km)")
+        })?;
+    let value = parse_number(number, s)?;
+    if value < 0.0 {
+        return Err(format!("\"{s}\" is negative; a length cannot be negative"));
+    }
+    let m = value * factor;
+    if !m.is_finite() {
+        return Err(format!("\"{s}\" is too long"));
+    }
+    Ok(m)
+}
+
 /// Writes a duration in milliseconds in the largest unit that keeps it readable
 /// (`"2.1min"`, `"90s"`, `"3d"`), for messages.
 pub fn format_duration(ms: f64) -> String {
@@ -276,6 +315,25 @@ mod tests {
         ];
         for (input, expected) in cases {
             let err = parse_rate_per_hour(input).unwrap_err();
+            assert!(err.contains(expected), "{input:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn lengths_in_metres_and_kilometres() {
+        assert_eq!(parse_length_m("800m"), Ok(800.0));
+        assert_eq!(parse_length_m("2.5km"), Ok(2500.0));
+        assert_eq!(parse_length_m(" 2.5 km "), Ok(2500.0));
+        let cases = [
+            ("800", "has no unit; write e.g. \"800m\""),
+            ("2 miles", "lengths are metric"),
+            ("2KM", "write `km`"),
+            ("2 metres", "write `m`"),
+            ("-1km", "cannot be negative"),
+            ("", "empty length"),
+        ];
+        for (input, expected) in cases {
+            let err = parse_length_m(input).unwrap_err();
             assert!(err.contains(expected), "{input:?}: {err}");
         }
     }

@@ -908,8 +908,8 @@ impl<L: VehicleLog> Engine<'_, L> {
         for g in 0..groups.len() {
             self.take_waiting(now, s, g, true);
         }
-        for g in 0..groups.len() {
-            if groups[g].share_when_idle {
+        for (g, group) in groups.iter().enumerate() {
+            if group.share_when_idle {
                 self.take_waiting(now, s, g, false);
             }
         }

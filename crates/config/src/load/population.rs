@@ -1,0 +1,200 @@
+//! `[[classes]]`: vehicle length, priority, programme shares, risk channels.
+
+use bordersim_model::{PROBABILITY_SUM_TOLERANCE, VehicleClass};
+
+use super::{Cx, Names};
+use crate::raw::{RawChannels, RawClass};
+use crate::spans::{child, index};
+use crate::units::format_number;
+
+fn is_probability(p: f64) -> bool {
+    p.is_finite() && (0.0..=1.0).contains(&p)
+}
+
+/// Builds a class. Values found wrong are reported and replaced by usable ones (normalised
+/// shares, the defaults), so that the structural checks can still run on the rest.
+pub(super) fn class(
+    cx: &mut Cx<'_>,
+    i: usize,
+    raw: &RawClass,
+    programmes: &Names<'_>,
+    programme_count: usize,
+) -> VehicleClass {
+    let path = index("classes", i);
+    // Defaults: 10 m, priority 0, programme `none`, all green, no random inspection.
+    let mut class = VehicleClass::simple(raw.id.clone(), programme_count);
+    if let Some(length) = raw.length_m {
+        if length.is_finite() && length > 0.0 {
+            class.length_m = length;
+        } else {
+            cx.error(
+                &child(&path, "length_m"),
+                format!(
+                    "length_m must be positive: the metres of road one vehicle takes in a queue \
+                     (e.g. 20 for a truck, 5 for a car), got {}",
+                    format_number(length)
+                ),
+            );
+        }
+    }
+    if let Some(priority) = raw.priority {
+        match u8::try_from(priority) {
+            Ok(p) => class.priority = p,
+            Err(_) => cx.error(
+                &child(&path, "priority"),
+                format!(
+                    "priority must be between 0 and 255 (higher is served first within a \
+                     queue; 0 is ordinary), got {priority}"
+                ),
+            ),
+        }
+    }
+    if let Some(p) = raw.random_inspection {
+        if is_probability(p) {
+            class.random_inspection = p;
+        } else {
+            cx.error(
+                &child(&path, "random_inspection"),
+                format!(
+                    "random_inspection is a probability: use a value between 0 and 1, got {}",
+                    format_number(p)
+                ),
+            );
+        }
+    }
+    if let Some(shares) = &raw.programmes {
+        let shares_path = child(&path, "programmes");
+        let mut values = vec![0.0; programme_count];
+        let mut ok = true;
+        for (name, &share) in shares {
+            let p = child(&shares_path, name);
+            match programmes.resolve(name, &[]) {
+                Ok(k) => values[k] = share,
+                Err(message) => {
+                    cx.structure_ok = false;
+                    ok = false;
+                    if let Some(message) = message {
+                        cx.error_at_key(&p, message);
+                    }
+                }
+            }
+            if !is_probability(share) {
+                cx.error(
+                    &p,
+                    format!(
+                        "the share of programme `{name}` must be between 0 and 1, got {}",
+                        format_number(share)
+                    ),
+                );
+                ok = false;
+            }
+        }
+        let sum: f64 = values.iter().sum();
+        if ok && (sum - 1.0).abs() > PROBABILITY_SUM_TOLERANCE {
+            let hint = if sum < 1.0 && !shares.contains_key("none") {
+                format!(
+                    "; vehicles in no programme are not implied: add none = {}",
+                    format_number(1.0 - sum)
+                )
+            } else {
+                String::new()
+            };
+            cx.error(
+                &shares_path,
+                format!(
+                    "programme shares sum to {}, not 1{hint}",
+                    format_number(sum)
+                ),
+            );
+            ok = false;
+        }
+        if ok {
+            class.programme_shares = values;
+        } else if ok_to_normalise(&values) {
+            let sum: f64 = values.iter().sum();
+            class.programme_shares = values.iter().map(|v| v / sum).collect();
+        }
+    }
+    if let Some(channels) = &raw.channels {
+        let split = channel_split(cx, &child(&path, "channels"), channels);
+        for c in &mut class.channel_probabilities {
+            *c = split;
+        }
+    }
+    let by_programme_path = child(&path, "channels_by_programme");
+    for (name, channels) in &raw.channels_by_programme {
+        let p = child(&by_programme_path, name);
+        let split = channel_split(cx, &p, channels);
+        match programmes.resolve(name, &[]) {
+            Ok(k) => class.channel_probabilities[k] = split,
+            Err(message) => {
+                cx.structure_ok = false;
+                if let Some(message) = message {
+                    cx.error_at_key(&p, message);
+                }
+            }
+        }
+    }
+    class
+}
+
+fn ok_to_normalise(values: &[f64]) -> bool {
+    values.iter().all(|v| is_probability(*v)) && values.iter().sum::<f64>() > 0.0
+}
+
+/// `[green, yellow, red]`; a channel left out has probability 0.
+fn channel_split(cx: &mut Cx<'_>, path: &str, raw: &RawChannels) -> [f64; 3] {
+    let named = [
+        ("green", raw.green),
+        ("yellow", raw.yellow),
+        ("red", raw.red),
+    ];
+    let mut split = [0.0; 3];
+    let mut ok = true;
+    for (k, (name, value)) in named.iter().enumerate() {
+        if let Some(v) = *value {
+            if is_probability(v) {
+                split[k] = v;
+            } else {
+                cx.error(
+                    &child(path, name),
+                    format!(
+                        "the probability of the {name} channel must be between 0 and 1, got {}",
+                        format_number(v)
+                    ),
+                );
+                ok = false;
+            }
+        }
+    }
+    let sum: f64 = split.iter().sum();
+    if ok && (sum - 1.0).abs() > PROBABILITY_SUM_TOLERANCE {
+        let terms = named
+            .iter()
+            .filter_map(|(name, v)| v.map(|v| format!("{name} {}", format_number(v))))
+            .collect::<Vec<_>>()
+            .join(" + ");
+        let terms = if terms.is_empty() {
+            "no channel is given".to_owned()
+        } else {
+            terms
+        };
+        cx.error(
+            path,
+            format!(
+                "channel probabilities sum to {} ({terms}), not 1; a channel left out has \
+                 probability 0",
+                format_number(sum)
+            ),
+        );
+        ok = false;
+    }
+    if ok {
+        split
+    } else if ok_to_normalise(&split) {
+        let sum: f64 = split.iter().sum();
+        split.map(|v| v / sum)
+    } else {
+        [1.0, 0.0, 0.0]
+    }
+}
