@@ -536,8 +536,9 @@ impl Crossing {
         }
     }
 
-    /// Every vehicle kind that can arrive, from every source, with where it enters.
-    fn entering_keys(&self) -> Vec<(StationId, VehicleKey)> {
+    /// Every vehicle kind that can arrive, from every source, with where it enters (sorted,
+    /// without repeats).
+    pub fn entering_keys(&self) -> Vec<(StationId, VehicleKey)> {
         let mut out = Vec::new();
         for src in &self.sources {
             // (class, programme named explicitly by a trace row, if any)
@@ -564,7 +565,7 @@ impl Crossing {
 
     /// The (programme, channel) combinations a vehicle of `class` can have: the programme
     /// given, or any programme with a positive share.
-    fn possible_keys(&self, class: ClassId, programme: Option<ProgrammeId>) -> Vec<VehicleKey> {
+    pub fn possible_keys(&self, class: ClassId, programme: Option<ProgrammeId>) -> Vec<VehicleKey> {
         let c = &self.population.classes[class.index()];
         let programmes: Vec<usize> = match programme {
             Some(p) => vec![p.index()],
@@ -665,7 +666,8 @@ impl Crossing {
         can_exit
     }
 
-    fn stations_reached(&self, key: VehicleKey, entries: &[StationId]) -> Vec<bool> {
+    /// Which stations vehicles of kind `key` entering at `entries` can visit.
+    pub fn stations_reached(&self, key: VehicleKey, entries: &[StationId]) -> Vec<bool> {
         let mut reached = vec![false; self.stations.len()];
         let mut stack = entries.to_vec();
         while let Some(s) = stack.pop() {

@@ -444,97 +444,26 @@ fn unstable(cx: &mut Cx<'_>, crossing: &Crossing, metas: &[StationMeta], horizon
     }
 }
 
-/// The (programme, channel) kinds a vehicle of `class` can be: the programme given, or any
-/// with a positive share.
-fn possible_keys(
-    crossing: &Crossing,
-    class: ClassId,
-    programme: Option<ProgrammeId>,
-) -> Vec<VehicleKey> {
-    let c = &crossing.population().classes[class.index()];
-    let programmes: Vec<usize> = match programme {
-        Some(p) => vec![p.index()],
-        None => (0..c.programme_shares.len())
-            .filter(|&p| c.programme_shares[p] > 0.0)
-            .collect(),
-    };
-    let mut keys = Vec::new();
-    for p in programmes {
-        for ch in Channel::ALL {
-            let possible = c.channel_probabilities[p][ch.index()] > 0.0
-                || (ch == Channel::Red && c.random_inspection > 0.0);
-            if possible {
-                keys.push(VehicleKey {
-                    class,
-                    programme: ProgrammeId(p as u8),
-                    channel: ch,
-                });
-            }
-        }
-    }
-    keys
-}
-
-/// The stations a vehicle of kind `key` entering at `entry` can visit.
-fn reached(crossing: &Crossing, key: VehicleKey, entry: StationId) -> Vec<bool> {
-    let stations = crossing.stations();
-    let mut seen = vec![false; stations.len()];
-    let mut stack = vec![entry];
-    while let Some(s) = stack.pop() {
-        if std::mem::replace(&mut seen[s.index()], true) {
-            continue;
-        }
-        for r in branches_for(&stations[s.index()].routes, key) {
-            if let Target::Station(t) = r.to
-                && r.probability > 0.0
-                && !seen[t.index()]
-            {
-                stack.push(t);
-            }
-        }
-    }
-    seen
-}
-
 /// Vehicles that reach a station whose lanes for them (their own groups and the groups
 /// that share when idle) are closed at every hour: they wait until the horizon.
 fn never_served(cx: &mut Cx<'_>, crossing: &Crossing, metas: &[StationMeta], labels: &Labels) {
     let stations = crossing.stations();
-    let mut kinds: Vec<(StationId, ClassId, Option<ProgrammeId>)> = Vec::new();
-    for src in crossing.sources() {
-        match &src.arrivals {
-            Arrivals::Poisson { class, .. } | Arrivals::Profile { class, .. } => {
-                kinds.push((src.entry, *class, None));
-            }
-            Arrivals::Trace { arrivals } => {
-                for a in arrivals {
-                    kinds.push((src.entry, a.class, a.programme));
-                }
-            }
-        }
-    }
-    kinds.sort();
-    kinds.dedup();
     let mut stranded: BTreeMap<StationId, Vec<VehicleKey>> = BTreeMap::new();
-    for (entry, class, programme) in kinds {
-        for key in possible_keys(crossing, class, programme) {
-            for (s, r) in reached(crossing, key, entry).into_iter().enumerate() {
-                if !r {
-                    continue;
-                }
-                let lanes = &stations[s].lanes;
-                let mut serving = lanes
-                    .iter()
-                    .filter(|g| g.share_when_idle || lane_filter_matches(&g.serves, key))
-                    .peekable();
-                let closed = serving.peek().is_some() && serving.all(|g| g.schedule.max() == 0);
-                if closed {
-                    let lane_key = VehicleKey {
-                        channel: Channel::Green,
-                        ..key
-                    };
-                    push_unique(stranded.entry(StationId(s as u32)).or_default(), lane_key);
-                }
+    for (entry, key) in crossing.entering_keys() {
+        let reached = crossing.stations_reached(key, &[entry]);
+        for s in (0..stations.len()).filter(|&s| reached[s]) {
+            let mut serving = stations[s]
+                .lanes
+                .iter()
+                .filter(|g| g.share_when_idle || lane_filter_matches(&g.serves, key))
+                .peekable();
+            let closed = serving.peek().is_some() && serving.all(|g| g.schedule.max() == 0);
+            if closed {
+                let lane_key = VehicleKey {
+                    channel: Channel::Green,
+                    ..key
+                };
+                push_unique(stranded.entry(StationId(s as u32)).or_default(), lane_key);
             }
         }
     }
