@@ -91,8 +91,11 @@ pub struct SpillbackReport {
     pub vehicles: u64,
     /// Vehicles that left unserved (all replications).
     pub balked: u64,
-    /// Time spent upstream, outside the facility.
+    /// Time spent upstream, outside the facility, by the vehicles let in before the end.
     pub time_outside: DelayStats,
+    /// Vehicles still waiting upstream at the end of the run (all replications): their
+    /// time outside is not in `time_outside`.
+    pub outside_at_end: u64,
     /// Time-weighted mean and largest length of the upstream queue, km.
     pub queue_km_mean: f64,
     pub queue_km_max: f64,
@@ -357,6 +360,10 @@ fn station_report(
         spillback: SpillbackReport {
             vehicles: reps.iter().map(|r| r.stations[i].spilled).sum(),
             balked: reps.iter().map(|r| r.stations[i].balked).sum(),
+            outside_at_end: reps
+                .iter()
+                .map(|r| r.stations[i].outside_vehicles.level())
+                .sum(),
             time_outside: DelayStats::from_tallies(&outside),
             queue_km_mean: mean_ci(&km_mean).0,
             queue_km_max: km_max as f64 / 100_000.0,

@@ -112,6 +112,12 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
         let s = &st.spillback;
         rows.push("station", id, "spillback_vehicles", Value::Int(s.vehicles));
         rows.push("station", id, "spillback_balked", Value::Int(s.balked));
+        rows.push(
+            "station",
+            id,
+            "spillback_outside_at_end",
+            Value::Int(s.outside_at_end),
+        );
         rows.delay("station", id, "time_outside", &s.time_outside);
         rows.push(
             "station",

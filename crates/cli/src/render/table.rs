@@ -48,6 +48,7 @@ pub fn render(report: &Report) -> String {
     );
     if let Some(table) = spillback_table(report) {
         let mut lines = table.render();
+        lines.push("  at end: still upstream when the run ended (all replications).".to_owned());
         lines.push(
             "  time outside: wait upstream of the vehicles let in before the end; queue: its \
              length on the road."
@@ -299,10 +300,10 @@ fn spillback_table(report: &Report) -> Option<Table> {
         return None;
     }
     let mut table = Table::new(&[
-        "station", "spilled", "balked", "mean", "p95", "max", "mean", "max",
+        "station", "spilled", "balked", "at end", "mean", "p95", "max", "mean", "max",
     ]);
-    table.group(3, 5, "time outside, min");
-    table.group(6, 7, "queue, km");
+    table.group(4, 6, "time outside, min");
+    table.group(7, 8, "queue, km");
     for st in &report.stations {
         let s = &st.spillback;
         if s.vehicles == 0 && s.balked == 0 {
@@ -313,6 +314,7 @@ fn spillback_table(report: &Report) -> Option<Table> {
             st.id.clone(),
             thousands(s.vehicles),
             thousands(s.balked),
+            thousands(s.outside_at_end),
             minutes(t.mean_s),
             minutes(t.p95_s),
             minutes(t.max_s),
