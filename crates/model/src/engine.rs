@@ -8,7 +8,8 @@
 //! vehicle it draws, at arrival and always in the same order, a 64-bit vehicle seed and the
 //! uniforms that fix its programme, risk channel and random selection; then the time to the
 //! next arrival. Everything later about the vehicle — at each station visited, its routing
-//! draw and its service time — comes from a generator seeded by (vehicle seed, stage index).
+//! draw and its service time — comes from a generator seeded by (vehicle seed, station name,
+//! visit number).
 //! A policy change at one station therefore never shifts the random numbers of any other
 //! vehicle or any other stage.
 //!
@@ -20,7 +21,7 @@
 
 use std::collections::VecDeque;
 
-use bordersim_des::{EventQueue, RandomStreams, SimTime, StreamRng, stage_rng};
+use bordersim_des::{EventQueue, RandomStreams, SimTime, StreamRng, stage_rng, stream_id};
 use rand::Rng;
 use rand_distr::{Distribution, Exp};
 
@@ -39,8 +40,31 @@ const EXIT: u32 = u32::MAX;
 /// "Not released yet".
 const NOT_RELEASED: u64 = u64::MAX;
 /// The vehicle sub-stream for its draws at arrival (programme, channel, random selection);
-/// stage sub-streams are `station << 32 | visit`, which never reach this value.
+/// stage sub-streams are keyed by a hash of the station's name plus the visit number.
 const ARRIVAL_SUBSTREAM: u64 = u64::MAX;
+
+/// Millimetres in `m` metres, rounded as class lengths are.
+#[inline]
+fn metres_to_mm(m: f64) -> u64 {
+    (m * 1000.0).round() as u64
+}
+
+/// Which visit of the vehicle to `station` this is (0 for the first), counted per station in
+/// four-bit fields for the first 32 stations. Past 15 visits, or at a station of index 32 or
+/// more, the stage number on the route stands in (offset past 15 so it never collides): the
+/// draws stay distinct, but no longer independent of the rest of the route.
+#[inline]
+fn visit_number(visits: &mut u128, station: u32, stage: u32) -> u64 {
+    if station < 32 {
+        let shift = station * 4;
+        let n = ((*visits >> shift) & 0xF) as u64;
+        if n < 15 {
+            *visits += 1u128 << shift;
+            return n;
+        }
+    }
+    16 + u64::from(stage)
+}
 
 #[inline]
 fn unit_f64(bits: u64) -> f64 {
@@ -93,6 +117,9 @@ struct CompiledStation {
     releases: bool,
     /// One lane group: its busy level is the station's.
     single_group: bool,
+    /// Keys the vehicles' sub-streams at this station: a hash of the station's name, so that
+    /// adding, removing or reordering other stations leaves these draws unchanged.
+    stream_key: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -204,6 +231,7 @@ impl CompiledScenario {
                 .collect();
             stations.push(CompiledStation {
                 single_group: st.lanes.len() == 1,
+                stream_key: stream_id(&format!("station/{}", st.id)),
                 groups,
                 samplers,
                 routing,
@@ -331,8 +359,8 @@ struct Vehicle {
     /// Where the vehicle goes after its current service (station index or [`EXIT`]).
     next: u32,
     stage: u32,
-    /// Stations (index < 64) visited so far, one bit each.
-    visited: u64,
+    /// Visits so far to each station of index < 32, four bits each (saturating at 15).
+    visits: u128,
     class: u16,
     /// Queue key: class × programme.
     key: u16,
@@ -661,7 +689,9 @@ impl<L: VehicleLog> Engine<'_, L> {
         match self.model.stations[s].limit {
             StorageLimit::Unlimited => true,
             StorageLimit::Vehicles(n) => st.queued < u64::from(n),
-            StorageLimit::Metres(m) => (st.queued_mm + length_mm) as f64 <= m * 1000.0,
+            // Whole millimetres on both sides, rounded alike, so a road exactly N vehicles
+            // long holds N of them.
+            StorageLimit::Metres(m) => st.queued_mm + length_mm <= metres_to_mm(m),
         }
     }
 
@@ -786,16 +816,11 @@ impl<L: VehicleLog> Engine<'_, L> {
         let s = station as usize;
         let model_station = &self.model.stations[s];
         let v = &mut self.vehicles[id as usize];
-        // The stage's random numbers are keyed by the station (and, for a return visit, by
-        // the visit number), not by the position on the route: adding or removing a station
-        // on a route leaves the draws at every other station unchanged.
-        let first_visit = station < 64 && v.visited & (1u64 << station) == 0;
-        let index = if first_visit {
-            v.visited |= 1u64 << station;
-            u64::from(station) << 32
-        } else {
-            (u64::from(station) << 32) | u64::from(v.stage + 1)
-        };
+        // The stage's random numbers are keyed by the station's name and the visit number,
+        // not by the position on the route: adding, removing or reordering stations leaves
+        // the draws at every other station unchanged.
+        let visit = visit_number(&mut v.visits, station, v.stage);
+        let index = model_station.stream_key.wrapping_add(visit);
         let mut rng = stage_rng(v.seed, index);
         // The routing draw comes first and is always exactly one number, so a change of
         // service distribution here cannot change where the vehicle goes next.

@@ -13,7 +13,7 @@ use petgraph::visit::EdgeRef;
 
 use crate::dist::ServiceDist;
 use crate::population::{Channel, Population, VehicleFilter, VehicleKey};
-use crate::schedule::{LaneSchedule, RateProfile};
+use crate::schedule::{HOURS_PER_WEEK, LaneSchedule, RateProfile};
 
 /// Index of a vehicle class in [`Population::classes`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -171,7 +171,22 @@ impl Station {
 
     /// The most servers ever open at once.
     pub fn max_servers(&self) -> u32 {
-        self.lanes.iter().map(|g| g.schedule.max()).sum()
+        if self
+            .lanes
+            .iter()
+            .all(|g| matches!(g.schedule, LaneSchedule::Constant(_)))
+        {
+            return self.lanes.iter().map(|g| g.schedule.max()).sum();
+        }
+        (0..HOURS_PER_WEEK as u64)
+            .map(|h| {
+                self.lanes
+                    .iter()
+                    .map(|g| g.schedule.servers_at(SimTime::from_hours(h), 0))
+                    .sum::<u32>()
+            })
+            .max()
+            .unwrap_or(0)
     }
 
     /// Mean open servers over a week.
@@ -294,6 +309,12 @@ pub enum ModelError {
     NoClasses,
     NoDirections,
     NoProgrammes,
+    /// More of something than the engine's compact vehicle records can index.
+    TooMany {
+        what: &'static str,
+        count: usize,
+        limit: usize,
+    },
     NoLanes {
         station: StationId,
     },
@@ -393,6 +414,9 @@ impl std::fmt::Display for ModelError {
             E::NoClasses => write!(f, "no vehicle class is defined"),
             E::NoDirections => write!(f, "no direction is defined"),
             E::NoProgrammes => write!(f, "no programme is defined"),
+            E::TooMany { what, count, limit } => {
+                write!(f, "{count} {what}; at most {limit} are supported")
+            }
             E::NoLanes { station } => write!(f, "station #{} has no lane group", station.0),
             E::NeverOpen { station } => {
                 write!(
@@ -855,6 +879,30 @@ fn check_population(population: &Population) -> Vec<ModelError> {
     if population.programmes.is_empty() {
         errors.push(ModelError::NoProgrammes);
     }
+    // Vehicle records keep programme and direction in a byte and the station cell
+    // (class × programme × channel) in 16 bits.
+    let limits = [
+        (
+            "programmes",
+            population.programmes.len(),
+            usize::from(u8::MAX),
+        ),
+        (
+            "directions",
+            population.directions.len(),
+            usize::from(u8::MAX),
+        ),
+        (
+            "class × programme × channel combinations",
+            population.classes.len() * population.programmes.len() * 3,
+            usize::from(u16::MAX),
+        ),
+    ];
+    for (what, count, limit) in limits {
+        if count > limit {
+            errors.push(ModelError::TooMany { what, count, limit });
+        }
+    }
     let programmes = population.programmes.len();
     for (c, class) in population.classes.iter().enumerate() {
         let cid = ClassId(c as u16);
@@ -930,6 +978,13 @@ fn check_parts(
     let classes = population.classes.len();
     for (i, st) in stations.iter().enumerate() {
         let sid = StationId(i as u32);
+        if st.lanes.len() > usize::from(u8::MAX) {
+            errors.push(ModelError::TooMany {
+                what: "lane groups at one station",
+                count: st.lanes.len(),
+                limit: usize::from(u8::MAX),
+            });
+        }
         if st.lanes.is_empty() {
             errors.push(ModelError::NoLanes { station: sid });
         } else if st.max_servers() == 0 {
@@ -948,7 +1003,8 @@ fn check_parts(
                     .iter()
                     .map(|c| c.length_m)
                     .fold(0.0, f64::max);
-                if !(m.is_finite() && m >= longest) {
+                let mm = |metres: f64| (metres * 1000.0).round();
+                if !(m.is_finite() && mm(m) >= mm(longest)) {
                     errors.push(ModelError::BadStorage {
                         station: sid,
                         reason: format!(

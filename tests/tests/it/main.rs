@@ -10,6 +10,7 @@ mod determinism;
 mod dispatch;
 mod lanes;
 mod operations;
+mod regressions;
 mod storage;
 mod support;
 mod theory;
