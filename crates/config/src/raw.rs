@@ -138,6 +138,10 @@ pub struct RawStation {
     /// Service time per class id, overriding `service`.
     #[serde(default)]
     pub service_by_class: BTreeMap<String, RawService>,
+    /// Service time per programme id (whatever the class), overriding `service` and
+    /// `service_by_class`.
+    #[serde(default)]
+    pub service_by_programme: BTreeMap<String, RawService>,
     /// Where vehicles go next; none means straight to the exit.
     #[serde(default)]
     pub routes: Vec<RawRoute>,

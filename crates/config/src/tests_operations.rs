@@ -1533,21 +1533,25 @@ fn passenger_example_has_general_ready_and_sentri_lanes() {
     let primary = s.crossing.station(StationId(0));
     let groups: Vec<&str> = primary.lanes.iter().map(|g| g.id.as_str()).collect();
     assert_eq!(groups, vec!["general", "ready", "sentri"]);
-    let mean = |class: &str| {
-        primary.service[s.class_id(class).unwrap().index()]
-            .as_ref()
+    let pop = s.population();
+    // Each car class belongs to one programme, whose service time applies at primary.
+    let mean = |class: &str, programme: &str| {
+        primary
+            .service_for(
+                s.class_id(class).unwrap(),
+                pop.programme_id(programme).unwrap(),
+            )
             .unwrap()
             .mean_ms()
     };
     // Ready ~20% faster than general; SENTRI 80-150 cars/h/lane.
-    let ready = mean("ready-car") / mean("car");
+    let ready = mean("ready-car", "ready") / mean("car", "none");
     assert!((0.75..=0.85).contains(&ready), "{ready}");
-    let sentri_per_hour = 3_600_000.0 / mean("sentri-car");
+    let sentri_per_hour = 3_600_000.0 / mean("sentri-car", "sentri");
     assert!(
         (80.0..=150.0).contains(&sentri_per_hour),
         "{sentri_per_hour}"
     );
-    let pop = s.population();
     assert_eq!(pop.programmes.len(), 3);
 }
 
@@ -1753,4 +1757,49 @@ fn per_direction_parts_of_a_trace_keep_unique_names() {
 fn a_byte_order_mark_before_the_header_is_ignored() {
     let s = ok_trace(OPS, &format!("\u{feff}{TRACE}")).scenario;
     assert_eq!(s.crossing.sources().len(), 4);
+}
+
+#[test]
+fn service_by_programme_overrides_the_class_service() {
+    let input = ops_edit(
+        r#"service = { dist = "exponential", mean = "2min" }
+queue_length = "2.5km""#,
+        r#"service = { dist = "exponential", mean = "2min" }
+service_by_programme = { fast = { dist = "deterministic", value = "30s" } }
+queue_length = "2.5km""#,
+    );
+    let loaded = ok_ops(&input);
+    let s = &loaded.scenario;
+    let primary = s
+        .crossing
+        .station(s.station_id("nb-primary").expect("primary"));
+    let fast = s.population().programme_id("fast").expect("fast");
+    let none = s.population().programme_id("none").expect("none");
+    let truck = s.class_id("truck").expect("truck");
+    assert_eq!(
+        primary.service_for(truck, fast),
+        Some(&bordersim_model::ServiceDist::Deterministic { value_ms: 30_000.0 })
+    );
+    assert_eq!(
+        primary.service_for(truck, none),
+        Some(&bordersim_model::ServiceDist::Exponential { mean_ms: 120_000.0 })
+    );
+}
+
+#[test]
+fn service_by_programme_names_a_known_programme() {
+    let input = ops_edit(
+        r#"service = { dist = "exponential", mean = "2min" }
+queue_length = "2.5km""#,
+        r#"service = { dist = "exponential", mean = "2min" }
+service_by_programme = { fats = { dist = "deterministic", value = "30s" } }
+queue_length = "2.5km""#,
+    );
+    let d = ops_one(
+        &input,
+        "stations[0].service_by_programme.fats",
+        33,
+        &["unknown programme `fats`", "did you mean `fast`"],
+    );
+    assert!(d.column > 1);
 }

@@ -107,7 +107,7 @@ struct CompiledGroup {
 #[derive(Clone, Debug)]
 struct CompiledStation {
     groups: Vec<CompiledGroup>,
-    /// Indexed by class; `None` where the class never comes.
+    /// Indexed by queue key (class × programme); `None` where such vehicles never come.
     samplers: Vec<Option<Sampler>>,
     /// Indexed by station cell (class × programme × channel): (cumulative probability,
     /// target) with the last bound at +∞.
@@ -178,15 +178,17 @@ impl CompiledScenario {
         let mut stations = Vec::with_capacity(crossing.stations().len());
         for (i, st) in crossing.stations().iter().enumerate() {
             let station = StationId(i as u32);
-            let mut samplers = Vec::with_capacity(shape.classes);
-            for c in 0..shape.classes {
-                samplers.push(match st.service.get(c) {
-                    Some(Some(d)) => Some(d.sampler().map_err(|e| ModelError::BadServiceTime {
+            let mut samplers = Vec::with_capacity(keys);
+            for k in 0..keys {
+                let class = ClassId((k / shape.programmes) as u16);
+                let programme = ProgrammeId((k % shape.programmes) as u8);
+                samplers.push(match st.service_for(class, programme) {
+                    Some(d) => Some(d.sampler().map_err(|e| ModelError::BadServiceTime {
                         station,
-                        class: ClassId(c as u16),
+                        class,
                         reason: e.0,
                     })?),
-                    _ => None,
+                    None => None,
                 });
             }
             let mut routing = Vec::with_capacity(shape.station_cells());
@@ -830,7 +832,7 @@ impl<L: VehicleLog> Engine<'_, L> {
             .find(|(bound, _)| u < *bound)
             .map_or(EXIT, |&(_, to)| to);
         // Validation guarantees a sampler for every class that can reach this station.
-        let service_ms = model_station.samplers[v.class as usize]
+        let service_ms = model_station.samplers[v.key as usize]
             .as_ref()
             .map_or(0.0, |d| d.sample_ms(&mut rng));
         v.group = group as u8;

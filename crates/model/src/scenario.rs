@@ -143,6 +143,10 @@ pub struct Station {
     /// Service time for each class, indexed by [`ClassId`]; `None` for a class that never
     /// visits (a visit by such a class is a structural error caught by [`Crossing::new`]).
     pub service: Vec<Option<ServiceDist>>,
+    /// Service time for the vehicles of a programme, whatever their class, indexed by
+    /// [`ProgrammeId`]; overrides `service` (e.g. Ready lanes are faster because Ready
+    /// travellers' documents are read remotely). Empty or `None`: no override.
+    pub service_by_programme: Vec<Option<ServiceDist>>,
     pub routes: Vec<Route>,
     pub storage: Storage,
     /// The end of service here releases the goods (TRS "release"); a vehicle's release is
@@ -163,10 +167,20 @@ impl Station {
             direction: DirectionId(0),
             lanes: vec![LaneGroup::general(servers)],
             service,
+            service_by_programme: Vec::new(),
             routes,
             storage: Storage::unlimited(),
             releases: false,
         }
+    }
+
+    /// The service time of vehicles of `class` in `programme`: the programme's override,
+    /// else the class's.
+    pub fn service_for(&self, class: ClassId, programme: ProgrammeId) -> Option<&ServiceDist> {
+        self.service_by_programme
+            .get(programme.index())
+            .and_then(Option::as_ref)
+            .or_else(|| self.service.get(class.index()).and_then(Option::as_ref))
     }
 
     /// The most servers ever open at once.
@@ -350,6 +364,11 @@ pub enum ModelError {
         class: ClassId,
         reason: String,
     },
+    BadProgrammeServiceTime {
+        station: StationId,
+        programme: ProgrammeId,
+        reason: String,
+    },
     /// No lane group serves (or shares with) these vehicles.
     NoLaneForVehicle {
         station: StationId,
@@ -465,6 +484,15 @@ impl std::fmt::Display for ModelError {
                 f,
                 "service time of station #{} for class #{}: {reason}",
                 station.0, class.0
+            ),
+            E::BadProgrammeServiceTime {
+                station,
+                programme,
+                reason,
+            } => write!(
+                f,
+                "service time of station #{} for programme #{}: {reason}",
+                station.0, programme.0
             ),
             E::NoLaneForVehicle { station, key } => write!(
                 f,
@@ -634,7 +662,7 @@ impl Crossing {
                 }
                 let station = StationId(i as u32);
                 let st = &self.stations[i];
-                if !matches!(st.service.get(key.class.index()), Some(Some(_))) {
+                if st.service_for(key.class, key.programme).is_none() {
                     let e = ModelError::NoServiceTimeForClass {
                         station,
                         class: key.class,
@@ -765,11 +793,26 @@ impl Crossing {
     /// equations λ = λ₀ + λP over every vehicle kind, solved by fixed-point iteration
     /// (converges because every station leads to an exit). `horizon` spreads trace arrivals.
     pub fn arrival_rates_per_hour(&self, horizon: SimTime) -> Vec<Vec<f64>> {
+        let programmes = self.population.programmes.len().max(1);
+        self.arrival_rates_by_kind(horizon)
+            .into_iter()
+            .map(|per_kind| {
+                per_kind
+                    .chunks(programmes)
+                    .map(|per_programme| per_programme.iter().sum())
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Mean arrival rate at each station per (class, programme), indexed
+    /// `class × programmes + programme`, vehicles per hour.
+    pub fn arrival_rates_by_kind(&self, horizon: SimTime) -> Vec<Vec<f64>> {
         let n = self.stations.len();
         let classes = self.class_count();
-        let mut rates = vec![vec![0.0; classes]; n];
-        for (i, src) in self.sources.iter().enumerate() {
-            let _ = i;
+        let programmes = self.population.programmes.len();
+        let mut rates = vec![vec![0.0; classes * programmes]; n];
+        for src in &self.sources {
             let per_class = src.mean_rates_per_hour(classes, horizon);
             for (c, rate) in per_class.into_iter().enumerate() {
                 if rate <= 0.0 {
@@ -796,7 +839,7 @@ impl Crossing {
                         };
                         let flow = self.flow_of(key, src.entry, lam0);
                         for (s, f) in flow.into_iter().enumerate() {
-                            rates[s][c] += f;
+                            rates[s][c * programmes + p] += f;
                         }
                     }
                 }
@@ -833,17 +876,23 @@ impl Crossing {
     }
 
     /// Offered load per open server at each station, averaged over the week:
-    /// Σ_c λ_c E[S_c] / mean open servers. A value ≥ 1 means the queue grows without bound.
+    /// Σ λ E[S] over (class, programme) / mean open servers. A value ≥ 1 means the queue
+    /// grows without bound.
     pub fn offered_loads(&self, horizon: SimTime) -> Vec<f64> {
-        let rates = self.arrival_rates_per_hour(horizon);
+        let rates = self.arrival_rates_by_kind(horizon);
+        let programmes = self.population.programmes.len().max(1);
         self.stations
             .iter()
             .zip(&rates)
-            .map(|(st, per_class)| {
-                let work_ms_per_hour: f64 = per_class
+            .map(|(st, per_kind)| {
+                let work_ms_per_hour: f64 = per_kind
                     .iter()
                     .enumerate()
-                    .filter_map(|(c, &lam)| st.service[c].as_ref().map(|d| lam * d.mean_ms()))
+                    .filter_map(|(k, &lam)| {
+                        let class = ClassId((k / programmes) as u16);
+                        let programme = ProgrammeId((k % programmes) as u8);
+                        st.service_for(class, programme).map(|d| lam * d.mean_ms())
+                    })
                     .sum();
                 let servers = st.mean_servers();
                 if servers <= 0.0 {
@@ -1035,6 +1084,22 @@ fn check_parts(
                     probability: route.probability,
                 });
             }
+        }
+        for (p, d) in st.service_by_programme.iter().enumerate() {
+            if let Some(Err(e)) = d.as_ref().map(ServiceDist::validate) {
+                errors.push(ModelError::BadProgrammeServiceTime {
+                    station: sid,
+                    programme: ProgrammeId(p as u8),
+                    reason: e.0,
+                });
+            }
+        }
+        if st.service_by_programme.len() > population.programmes.len() {
+            errors.push(ModelError::TooMany {
+                what: "programme service times at one station",
+                count: st.service_by_programme.len(),
+                limit: population.programmes.len(),
+            });
         }
         for c in 0..classes {
             let class = ClassId(c as u16);

@@ -366,3 +366,49 @@ fn policy_changes_keep_every_vehicle() {
     }
     assert!(stats.direction_arrivals[1] > base_stats.direction_arrivals[1]);
 }
+
+/// A programme's service time applies to its vehicles whatever their class, and the others
+/// keep their class's: FAST trucks take 30 s at primary, the rest 2 min.
+#[test]
+fn service_by_programme_applies_to_the_programme_only() {
+    let mut class = VehicleClass::simple("truck", 2);
+    class.programme_shares = vec![0.7, 0.3];
+    let population = Population {
+        classes: vec![class],
+        programmes: vec![
+            Programme { id: "none".into() },
+            Programme { id: "fast".into() },
+        ],
+        directions: vec![Direction {
+            id: "inbound".into(),
+        }],
+    };
+    let mut primary = Station::simple("primary", 40, vec![Some(fixed_min(2.0))], vec![]);
+    primary.service_by_programme = vec![None, Some(fixed_min(0.5))];
+    let scenario = scenario_with(
+        "fast service",
+        &population,
+        vec![primary],
+        vec![Source::poisson("trucks", ClassId(0), 120.0, StationId(0))],
+        SimTime::from_hours(24),
+        SimTime::ZERO,
+    );
+    let (_, records) = logged(&scenario, 3, 0);
+    let mut starts = BTreeMap::new();
+    let mut seen = [0u32; 2];
+    for r in &records {
+        match r.kind {
+            LogKind::Start => {
+                starts.insert(r.vehicle, r.time);
+            }
+            LogKind::End => {
+                let took = r.time - starts[&r.vehicle];
+                let expected = if r.programme.0 == 1 { 30_000 } else { 120_000 };
+                assert_eq!(took.as_millis(), expected, "{r:?}");
+                seen[r.programme.index()] += 1;
+            }
+            _ => {}
+        }
+    }
+    assert!(seen[0] > 1000 && seen[1] > 500, "{seen:?}");
+}

@@ -53,6 +53,26 @@ pub(super) fn station(
             }
         }
     }
+    let by_programme_path = child(&path, "service_by_programme");
+    let mut by_programme = Vec::new();
+    for (programme, spec) in &raw.service_by_programme {
+        let p = child(&by_programme_path, programme);
+        let dist = service(cx, &p, spec).unwrap_or(PLACEHOLDER);
+        match refs.programmes.resolve(programme, &[]) {
+            Ok(i) => {
+                if by_programme.len() <= i {
+                    by_programme.resize(i + 1, None);
+                }
+                by_programme[i] = Some(dist);
+            }
+            Err(message) => {
+                cx.structure_ok = false;
+                if let Some(message) = message {
+                    cx.error_at_key(&p, message);
+                }
+            }
+        }
+    }
     let routes_path = child(&path, "routes");
     let routes = raw
         .routes
@@ -66,6 +86,7 @@ pub(super) fn station(
         direction: resolved.unwrap_or(DirectionId(0)),
         lanes,
         service: by_class,
+        service_by_programme: by_programme,
         routes,
         storage,
         releases: raw.releases.unwrap_or(false),
