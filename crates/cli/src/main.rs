@@ -22,13 +22,14 @@ use bordersim_model::{CompiledScenario, Scenario};
 use clap::Parser;
 use event_log::EventLog;
 
-use crate::args::{Cli, Command, RunArgs, ValidateArgs};
+use crate::args::{Cli, Command, CompareArgs, RunArgs, ValidateArgs};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run(&args),
         Command::Validate(args) => validate(&args),
+        Command::Compare(args) => compare(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -208,6 +209,47 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     if let Some(log) = &event_log {
         log.finish(parts).map_err(Failure::Failed)?;
     }
+    match destination {
+        Some(path) => output::write_atomically(path, &bytes).map_err(Failure::Failed),
+        None => print_stdout(&bytes),
+    }
+}
+
+fn compare(args: &CompareArgs) -> Result<(), Failure> {
+    let format = args.resolved_format();
+    let destination = args.output_file();
+    if let Some(path) = destination {
+        check_output_path("--output", path, &args.base)?;
+        for v in &args.variants {
+            check_output_path("--output", path, v)?;
+        }
+    }
+    let base = load(&args.base)?;
+    let mut variants = Vec::with_capacity(args.variants.len());
+    for path in &args.variants {
+        let scenario = load(path)?;
+        variants.push((scenario.name.clone(), scenario));
+    }
+    let replications = args.replications.unwrap_or(base.replications);
+    let options = RunOptions {
+        replications,
+        seed: args.seed.unwrap_or(base.seed),
+        threads: Some(resolve_threads(args.threads, replications)),
+    };
+    let (comparison, _) =
+        bordersim_experiment::compare(&base, &variants, &options).map_err(|e| {
+            let bad_input = matches!(
+                e,
+                ExperimentError::NoReplications | ExperimentError::Model(_)
+            );
+            let e = anyhow::Error::new(e).context("cannot run the comparison");
+            if bad_input {
+                Failure::BadInput(e)
+            } else {
+                Failure::Failed(e)
+            }
+        })?;
+    let bytes = render::compare::render(&comparison, format).map_err(Failure::Failed)?;
     match destination {
         Some(path) => output::write_atomically(path, &bytes).map_err(Failure::Failed),
         None => print_stdout(&bytes),

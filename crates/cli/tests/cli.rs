@@ -1286,3 +1286,86 @@ fn validate_counts_directions() {
         )
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// compare
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn compare_reports_paired_differences_in_every_format() {
+    let dir = scratch("compare");
+    let base = write(&dir, "base.toml", SCENARIO);
+    let same = write(&dir, "same.toml", SCENARIO);
+    let json: Value = serde_json::from_str(&run_ok(&[
+        "compare".as_ref(),
+        base.as_os_str(),
+        "--variant".as_ref(),
+        same.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]))
+    .expect("one JSON document");
+    assert!(json["baseline"]["stations"].is_array());
+    let variant = &json["variants"][0];
+    assert!(variant["name"].is_string() && variant["result"]["stations"].is_array());
+    let diffs = variant["differences"].as_array().expect("differences");
+    assert!(!diffs.is_empty());
+    for d in diffs {
+        for field in [
+            "metric",
+            "entity",
+            "baseline",
+            "variant",
+            "delta",
+            "ci95",
+            "relative",
+            "significant",
+        ] {
+            assert!(d.get(field).is_some(), "{field} missing in {d}");
+        }
+        // The same scenario twice: the same vehicles, so exactly no difference.
+        assert_eq!(d["delta"].as_f64(), Some(0.0), "{d}");
+        assert_eq!(d["significant"].as_bool(), Some(false), "{d}");
+    }
+    let table = run_ok(&[
+        "compare".as_ref(),
+        base.as_os_str(),
+        "--variant".as_ref(),
+        same.as_os_str(),
+    ]);
+    assert!(
+        table.contains("Variant:") && table.contains("±95%"),
+        "{table}"
+    );
+    let csv = run_ok(&[
+        "compare".as_ref(),
+        base.as_os_str(),
+        "--variant".as_ref(),
+        same.as_os_str(),
+        "--format".as_ref(),
+        "csv".as_ref(),
+    ]);
+    assert!(csv.starts_with(
+        "variant,metric,entity,baseline,variant_value,delta,ci95,relative,significant\n"
+    ));
+    assert_eq!(csv.lines().count(), diffs.len() + 1);
+}
+
+#[test]
+fn compare_with_a_bad_variant_is_bad_input() {
+    let dir = scratch("compare-bad");
+    let base = write(&dir, "base.toml", SCENARIO);
+    let bad = write(&dir, "bad.toml", "[scenario]\nname = 1\n");
+    let out_path = dir.join("out.json");
+    let out = bordersim([
+        "compare".as_ref(),
+        base.as_os_str(),
+        "--variant".as_ref(),
+        bad.as_os_str(),
+        "--output".as_ref(),
+        out_path.as_os_str(),
+    ]);
+    assert_eq!(out.code, 2, "{out:#?}");
+    assert!(out.stderr.contains("bad.toml:"), "{out:#?}");
+    assert!(!out_path.exists());
+}

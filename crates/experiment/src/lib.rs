@@ -5,6 +5,7 @@
 //! replication order and every float is summed sequentially in that order, so a report is
 //! bit-identical whatever the number of threads.
 
+mod compare;
 mod report;
 
 use bordersim_model::{
@@ -13,6 +14,9 @@ use bordersim_model::{
 };
 use rayon::prelude::*;
 
+pub use compare::{
+    Comparison, Difference, Measure, VariantResult, compare, headline_measures, paired_differences,
+};
 pub use report::{
     ChannelShare, ClassReport, DelayStats, DirectionReport, HourlyProfile, LaneGroupReport,
     Performance, QueueLengthStats, Report, SpillbackReport, StationReport, SystemReport,

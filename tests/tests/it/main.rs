@@ -3,6 +3,7 @@
 //!
 //! One test binary (modules below) so the workspace links one executable, not one per file.
 
+mod compare;
 mod conservation;
 mod contract;
 mod demand;

@@ -1,6 +1,7 @@
 //! Report writers. Each renders the whole report into memory, so that output is written
 //! in one piece (or not at all).
 
+pub mod compare;
 mod csv;
 mod json;
 mod table;

@@ -1,0 +1,212 @@
+//! Baseline against variants on common random numbers, with paired confidence intervals.
+//!
+//! Every scenario runs replication `r` with the same master seed and replication index, so
+//! each source draws the same vehicles (arrival times, classes, programmes, channels) and
+//! each vehicle the same service quantiles at every station the variant keeps. The
+//! difference of a metric is then measured replication by replication, and its confidence
+//! interval comes from those paired differences: the noise common to both runs cancels.
+
+use bordersim_model::{ClassId, ReplicationStats, Scenario};
+use bordersim_stats::{MeanCi, Tally};
+use serde::Serialize;
+
+use crate::{ExperimentError, Outcome, Report, RunOptions, run};
+
+/// One headline statistic of one replication: what, of which entity, in what value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Measure {
+    pub metric: &'static str,
+    /// `station:<id>`, `class:<id>`, `direction:<id>` or `system`.
+    pub entity: String,
+    pub value: f64,
+}
+
+/// The difference of one metric between a variant and the baseline.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Difference {
+    pub metric: String,
+    pub entity: String,
+    /// Mean over replications.
+    pub baseline: f64,
+    pub variant: f64,
+    /// Mean of the paired differences (variant − baseline).
+    pub delta: f64,
+    /// Half-width of the 95% Student-t interval of `delta` from the paired differences
+    /// (null with a single replication).
+    pub ci95: Option<f64>,
+    /// `delta / baseline` (null when the baseline is zero).
+    pub relative: Option<f64>,
+    /// The interval excludes zero.
+    pub significant: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VariantResult {
+    pub name: String,
+    pub result: Report,
+    pub differences: Vec<Difference>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Comparison {
+    pub baseline: Report,
+    pub variants: Vec<VariantResult>,
+}
+
+fn seconds(t: &Tally, q: Option<f64>) -> Option<f64> {
+    match q {
+        None => t.mean_ms(),
+        Some(q) => t.quantile_ms(q),
+    }
+    .map(|ms| ms / 1000.0)
+}
+
+/// The headline statistics of one replication: per station the mean and p95 wait, the mean
+/// queue length and the utilization; per class, direction and for the whole crossing the
+/// mean and p95 time in system. Statistics without observations are left out.
+pub fn headline_measures(scenario: &Scenario, rep: &ReplicationStats) -> Vec<Measure> {
+    let mut out = Vec::new();
+    let mut push = |metric: &'static str, entity: String, value: Option<f64>| {
+        if let Some(value) = value {
+            out.push(Measure {
+                metric,
+                entity,
+                value,
+            });
+        }
+    };
+    let end = rep.window_end_ms;
+    for (st, s) in scenario.crossing.stations().iter().zip(&rep.stations) {
+        let entity = format!("station:{}", st.id);
+        let wait = s.wait();
+        push("wait_mean_s", entity.clone(), seconds(&wait, None));
+        push("wait_p95_s", entity.clone(), seconds(&wait, Some(0.95)));
+        push(
+            "queue_length_mean",
+            entity.clone(),
+            Some(s.queue_length.mean_until(end)),
+        );
+        let staffed = s.staffed_area(end);
+        push(
+            "utilization",
+            entity,
+            (staffed > 0).then(|| s.busy_servers.area_until(end) as f64 / staffed as f64),
+        );
+    }
+    let population = scenario.population();
+    for (c, class) in population.classes.iter().enumerate() {
+        let t = rep.class_time_in_system(ClassId(c as u16));
+        let entity = format!("class:{}", class.id);
+        push("time_in_system_mean_s", entity.clone(), seconds(&t, None));
+        push("time_in_system_p95_s", entity, seconds(&t, Some(0.95)));
+    }
+    for (d, direction) in population.directions.iter().enumerate() {
+        let shape = rep.shape;
+        let t = rep
+            .exit
+            .merged(|k| shape.decode_system_cell(k).0.index() == d);
+        let entity = format!("direction:{}", direction.id);
+        push("time_in_system_mean_s", entity.clone(), seconds(&t, None));
+        push("time_in_system_p95_s", entity, seconds(&t, Some(0.95)));
+    }
+    let t = rep.time_in_system();
+    push("time_in_system_mean_s", "system".into(), seconds(&t, None));
+    push(
+        "time_in_system_p95_s",
+        "system".into(),
+        seconds(&t, Some(0.95)),
+    );
+    out
+}
+
+/// Paired differences of every metric present in both runs, in the baseline's order.
+/// `base` and `variant` hold the replications of each run in replication order.
+pub fn paired_differences(
+    base_scenario: &Scenario,
+    base: &[ReplicationStats],
+    variant_scenario: &Scenario,
+    variant: &[ReplicationStats],
+) -> Vec<Difference> {
+    let base_measures: Vec<Vec<Measure>> = base
+        .iter()
+        .map(|r| headline_measures(base_scenario, r))
+        .collect();
+    let variant_measures: Vec<Vec<Measure>> = variant
+        .iter()
+        .map(|r| headline_measures(variant_scenario, r))
+        .collect();
+    let Some(first) = base_measures.first() else {
+        return Vec::new();
+    };
+    let find = |list: &[Measure], m: &Measure| {
+        list.iter()
+            .find(|x| x.metric == m.metric && x.entity == m.entity)
+            .map(|x| x.value)
+    };
+    let mut out = Vec::new();
+    for m in first {
+        // A metric is compared only where both runs measured it in every replication.
+        let pairs: Option<Vec<(f64, f64)>> = base_measures
+            .iter()
+            .zip(&variant_measures)
+            .map(|(b, v)| Some((find(b, m)?, find(v, m)?)))
+            .collect();
+        let Some(pairs) = pairs.filter(|p| !p.is_empty()) else {
+            continue;
+        };
+        let b: Vec<f64> = pairs.iter().map(|p| p.0).collect();
+        let v: Vec<f64> = pairs.iter().map(|p| p.1).collect();
+        let d: Vec<f64> = pairs.iter().map(|p| p.1 - p.0).collect();
+        let (Some(b), Some(v), Some(d)) = (
+            MeanCi::from_samples(&b),
+            MeanCi::from_samples(&v),
+            MeanCi::from_samples(&d),
+        ) else {
+            continue;
+        };
+        out.push(Difference {
+            metric: m.metric.to_string(),
+            entity: m.entity.clone(),
+            baseline: b.mean,
+            variant: v.mean,
+            delta: d.mean,
+            ci95: d.half_width_95,
+            relative: (b.mean != 0.0).then(|| d.mean / b.mean),
+            significant: d.half_width_95.is_some_and(|hw| d.mean.abs() > hw),
+        });
+    }
+    out
+}
+
+/// Runs the baseline and every variant with the same seed and replications, and measures
+/// each variant's differences from the baseline.
+pub fn compare(
+    baseline: &Scenario,
+    variants: &[(String, Scenario)],
+    options: &RunOptions,
+) -> Result<(Comparison, Vec<Outcome>), ExperimentError> {
+    let base = run(baseline, options)?;
+    let mut results = Vec::with_capacity(variants.len());
+    let mut outcomes = Vec::with_capacity(variants.len());
+    for (name, scenario) in variants {
+        let outcome = run(scenario, options)?;
+        let differences = paired_differences(
+            baseline,
+            &base.replications,
+            scenario,
+            &outcome.replications,
+        );
+        results.push(VariantResult {
+            name: name.clone(),
+            result: outcome.report.clone(),
+            differences,
+        });
+        outcomes.push(outcome);
+    }
+    let comparison = Comparison {
+        baseline: base.report.clone(),
+        variants: results,
+    };
+    outcomes.insert(0, base);
+    Ok((comparison, outcomes))
+}
