@@ -45,16 +45,26 @@ pub enum Command {
     after_help = "Every scenario runs with the same seed and replications, so each sees \
     the same vehicles (arrival times, classes, programmes, channels) and the same service \
     draws at the stations it shares with the baseline; differences and their 95% intervals \
-    come from the paired replications.\n\nExample:\n  \
-    bordersim compare configs/examples/commercial_truck_crossing.toml --variant reform.toml"
+    come from the paired replications.\n\nExamples:\n  \
+    bordersim compare configs/examples/commercial_truck_crossing.toml \
+    --policy configs/policies/extra_primary_booths.toml\n  \
+    bordersim compare base.toml --variant reform.toml --format json"
 )]
 pub struct CompareArgs {
     /// Baseline scenario file (TOML)
     #[arg(value_name = "BASE")]
     pub base: PathBuf,
 
-    /// A variant scenario file (TOML); repeat for several variants
-    #[arg(long = "variant", value_name = "FILE", required = true)]
+    /// A policy file (TOML): changes applied to the baseline; repeat for several variants
+    #[arg(
+        long = "policy",
+        value_name = "FILE",
+        required_unless_present = "variants"
+    )]
+    pub policies: Vec<PathBuf>,
+
+    /// A whole variant scenario file (TOML); repeat for several variants
+    #[arg(long = "variant", value_name = "FILE")]
     pub variants: Vec<PathBuf>,
 
     /// Number of paired replications [default: the baseline's `replications`]

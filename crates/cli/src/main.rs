@@ -88,17 +88,26 @@ fn warn(message: &str) {
 /// Reads and checks a scenario file, printing its warnings. Files the scenario names
 /// (recorded arrival traces) are read relative to the scenario file's directory.
 fn load(path: &Path) -> Result<Scenario, Failure> {
-    let text = std::fs::read_to_string(path)
+    let text = read_scenario(path)?;
+    load_text(&text, path, path.display().to_string())
+}
+
+fn read_scenario(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path)
         .with_context(|| format!("cannot read scenario file '{}'", path.display()))
-        .map_err(Failure::BadInput)?;
-    let file = path.display().to_string();
+        .map_err(Failure::BadInput)
+}
+
+/// Loads scenario `text`, read from (or derived from) the file at `path`, whose directory
+/// trace files are relative to; diagnostics name `file`.
+fn load_text(text: &str, path: &Path, file: String) -> Result<Scenario, Failure> {
     let base = output::directory_of(path);
     // The config crate words the message around the reason ("cannot read trace file
     // `counts.csv`: <reason>"), naming the file relative to the scenario's directory.
     let read = |name: &str| -> Result<String, String> {
         std::fs::read_to_string(base.join(name)).map_err(|e| e.to_string())
     };
-    let Loaded { scenario, warnings } = bordersim_config::parse_scenario_with(&text, &file, &read)
+    let Loaded { scenario, warnings } = bordersim_config::parse_scenario_with(text, &file, &read)
         .map_err(|error| Failure::Invalid { file, error })?;
     // The loader's warnings include unstable stations (offered load >= 1 per server).
     for w in &warnings {
@@ -224,8 +233,26 @@ fn compare(args: &CompareArgs) -> Result<(), Failure> {
             check_output_path("--output", path, v)?;
         }
     }
-    let base = load(&args.base)?;
-    let mut variants = Vec::with_capacity(args.variants.len());
+    let base_text = read_scenario(&args.base)?;
+    let base = load_text(&base_text, &args.base, args.base.display().to_string())?;
+    let mut variants = Vec::with_capacity(args.policies.len() + args.variants.len());
+    for path in &args.policies {
+        let policy = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read policy file '{}'", path.display()))
+            .map_err(Failure::BadInput)?;
+        let file = path.display().to_string();
+        let applied =
+            bordersim_config::apply_policy(&base_text, &policy, &file).map_err(|error| {
+                Failure::Invalid {
+                    file: file.clone(),
+                    error,
+                }
+            })?;
+        // The changed scenario is validated like a file; its diagnostics name both files.
+        let label = format!("{} with {}", args.base.display(), file);
+        let scenario = load_text(&applied.scenario_text, &args.base, label)?;
+        variants.push((applied.name, scenario));
+    }
     for path in &args.variants {
         let scenario = load(path)?;
         variants.push((scenario.name.clone(), scenario));

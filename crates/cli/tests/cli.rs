@@ -758,6 +758,10 @@ fn bundled_configs_validate() {
         };
         for entry in entries {
             let path = entry.expect("directory entry").path();
+            // Policies are changes to a scenario, not scenarios.
+            if path.ends_with("policies") {
+                continue;
+            }
             if path.is_dir() {
                 toml_files(&path, found);
             } else if path.extension().is_some_and(|e| e == "toml") {
@@ -1368,4 +1372,57 @@ fn compare_with_a_bad_variant_is_bad_input() {
     assert_eq!(out.code, 2, "{out:#?}");
     assert!(out.stderr.contains("bad.toml:"), "{out:#?}");
     assert!(!out_path.exists());
+}
+
+#[test]
+fn compare_applies_a_policy_to_the_baseline() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs");
+    let base = root.join("examples/commercial_truck_crossing.toml");
+    let policy = root.join("policies/extra_primary_booths.toml");
+    let json: Value = serde_json::from_str(&run_ok(&[
+        "compare".as_ref(),
+        base.as_os_str(),
+        "--policy".as_ref(),
+        policy.as_os_str(),
+        "--replications".as_ref(),
+        "3".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]))
+    .expect("one JSON document");
+    let variant = &json["variants"][0];
+    assert_eq!(variant["name"], "Two more general primary booths");
+    let diffs = variant["differences"].as_array().expect("differences");
+    let find = |metric: &str, entity: &str| {
+        diffs
+            .iter()
+            .find(|d| d["metric"] == metric && d["entity"] == entity)
+            .unwrap_or_else(|| panic!("{metric} {entity}"))
+    };
+    // More booths at northbound primary: its wait falls; southbound is untouched.
+    let nb = find("wait_mean_s", "station:nb-primary");
+    assert!(nb["delta"].as_f64().unwrap() < 0.0, "{nb}");
+    let sb = find("time_in_system_mean_s", "direction:southbound");
+    assert_eq!(sb["delta"].as_f64(), Some(0.0), "{sb}");
+}
+
+#[test]
+fn compare_with_a_bad_policy_is_located_and_runs_nothing() {
+    let dir = scratch("compare-policy");
+    let base = write(&dir, "base.toml", SCENARIO);
+    let policy = write(
+        &dir,
+        "p.toml",
+        "[policy]\nname = \"x\"\n\n[[staffing]]\nstation = \"nowhere\"\nadd = 1\n",
+    );
+    let out = bordersim([
+        "compare".as_ref(),
+        base.as_os_str(),
+        "--policy".as_ref(),
+        policy.as_os_str(),
+    ]);
+    assert_eq!(out.code, 2, "{out:#?}");
+    assert!(out.stderr.contains("p.toml:5:"), "{out:#?}");
+    assert!(out.stderr.contains("staffing[0].station"), "{out:#?}");
+    assert!(out.stdout.is_empty(), "{out:#?}");
 }

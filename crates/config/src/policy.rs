@@ -1,0 +1,460 @@
+//! Policies: named changes applied to a baseline scenario, to compare a reform with it.
+//!
+//! A policy file says what changes, never the whole scenario:
+//!
+//! ```toml
+//! [policy]
+//! name = "Two more general booths by day"
+//! measure = "staffing"           # the catalogue entry it represents (documentation)
+//!
+//! [[staffing]]                    # lanes added or hours extended
+//! station = "nb-primary"
+//! lanes = "general"               # a lane group; omit for the station's own servers
+//! add = 2                         # more servers in every hour that has any open
+//! all_day = false                 # true: open the day's busiest count at every hour
+//!
+//! [[risk_management]]             # TFA Art. 7.4: channel probabilities, random selection
+//! class = "loaded"
+//! channels = { green = 0.90, yellow = 0.03, red = 0.07 }
+//! random_inspection = 0.01
+//!
+//! [[override]]                    # any parameter by its path, for what the catalogue lacks
+//! path = "stations.nb-xray.service.mean"   # entries of [[...]] arrays are named by `id`
+//! value = "60s"
+//! ```
+//!
+//! Changes are applied to the baseline's TOML document, in the order written; the result is
+//! validated like any scenario file. A change naming something the baseline lacks is an
+//! error located in the policy file.
+
+use serde::Deserialize;
+use toml::de::DeTable;
+use toml::{Table, Value};
+
+use crate::diagnostic::{ConfigError, Diagnostic};
+use crate::spans::{LineIndex, SpanIndex, child, index};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    policy: RawPolicyMeta,
+    #[serde(default)]
+    staffing: Vec<RawStaffing>,
+    #[serde(default)]
+    risk_management: Vec<RawRisk>,
+    #[serde(default, rename = "override")]
+    overrides: Vec<RawOverride>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicyMeta {
+    name: String,
+    #[serde(default)]
+    measure: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStaffing {
+    station: String,
+    #[serde(default)]
+    lanes: Option<String>,
+    #[serde(default)]
+    add: Option<i64>,
+    #[serde(default)]
+    all_day: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRisk {
+    class: String,
+    #[serde(default)]
+    channels: Option<Table>,
+    #[serde(default)]
+    random_inspection: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverride {
+    path: String,
+    value: Value,
+}
+
+/// A baseline with a policy applied: the policy's name and the resulting scenario text.
+#[derive(Clone, Debug)]
+pub struct PolicyApplied {
+    pub name: String,
+    pub measure: Option<String>,
+    pub description: Option<String>,
+    /// The changed scenario, as TOML, to load with [`crate::parse_scenario_with`].
+    pub scenario_text: String,
+}
+
+struct Located<'a> {
+    file: &'a str,
+    lines: LineIndex<'a>,
+    spans: Option<SpanIndex>,
+    errors: Vec<Diagnostic>,
+}
+
+impl Located<'_> {
+    fn error(&mut self, path: &str, message: impl Into<String>) {
+        let offset = self.spans.as_ref().map_or(0, |s| s.value_start(path));
+        let (line, column) = self.lines.line_col(offset);
+        self.errors.push(Diagnostic {
+            file: self.file.to_owned(),
+            path: path.to_owned(),
+            line,
+            column,
+            message: message.into(),
+        });
+    }
+}
+
+/// Applies the policy in `policy` (file `policy_name`) to the baseline scenario text `base`.
+pub fn apply_policy(
+    base: &str,
+    policy: &str,
+    policy_name: &str,
+) -> Result<PolicyApplied, ConfigError> {
+    let mut cx = Located {
+        file: policy_name,
+        lines: LineIndex::new(policy),
+        spans: None,
+        errors: Vec::new(),
+    };
+    match DeTable::parse(policy) {
+        Ok(root) => cx.spans = Some(SpanIndex::build(&root)),
+        Err(e) => {
+            let offset = e.span().map_or(0, |s| s.start);
+            let (line, column) = cx.lines.line_col(offset);
+            return Err(ConfigError {
+                diagnostics: vec![Diagnostic {
+                    file: policy_name.to_owned(),
+                    path: String::new(),
+                    line,
+                    column,
+                    message: format!("TOML syntax error: {}", e.message()),
+                }],
+            });
+        }
+    }
+    let raw: RawPolicy = match toml::from_str(policy) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let offset = e.span().map_or(0, |s| s.start);
+            let (line, column) = cx.lines.line_col(offset);
+            let path = cx
+                .spans
+                .as_ref()
+                .and_then(|s| e.span().and_then(|span| s.path_at(&span)))
+                .unwrap_or_default();
+            return Err(ConfigError {
+                diagnostics: vec![Diagnostic {
+                    file: policy_name.to_owned(),
+                    path,
+                    line,
+                    column,
+                    message: e.message().to_owned(),
+                }],
+            });
+        }
+    };
+    // The baseline must at least be TOML; its own validation comes after the changes.
+    let mut doc: Table = toml::from_str(base).map_err(|e| ConfigError {
+        diagnostics: vec![Diagnostic {
+            file: "baseline".into(),
+            path: String::new(),
+            line: 1,
+            column: 1,
+            message: format!("the baseline is not valid TOML: {}", e.message()),
+        }],
+    })?;
+
+    for (i, s) in raw.staffing.iter().enumerate() {
+        staffing(&mut cx, &mut doc, &index("staffing", i), s);
+    }
+    for (i, r) in raw.risk_management.iter().enumerate() {
+        risk(&mut cx, &mut doc, &index("risk_management", i), r);
+    }
+    for (i, o) in raw.overrides.iter().enumerate() {
+        let path = index("override", i);
+        if let Err(message) = set_path(&mut doc, &o.path, o.value.clone()) {
+            cx.error(&child(&path, "path"), message);
+        }
+    }
+    if !cx.errors.is_empty() {
+        return Err(ConfigError {
+            diagnostics: cx.errors,
+        });
+    }
+    if let Some(Value::Table(scenario)) = doc.get_mut("scenario") {
+        scenario.insert("name".into(), Value::String(raw.policy.name.clone()));
+    }
+    let scenario_text = toml::to_string(&doc).map_err(|e| ConfigError {
+        diagnostics: vec![Diagnostic {
+            file: policy_name.to_owned(),
+            path: String::new(),
+            line: 1,
+            column: 1,
+            message: format!("cannot write the changed scenario: {e}"),
+        }],
+    })?;
+    Ok(PolicyApplied {
+        name: raw.policy.name,
+        measure: raw.policy.measure,
+        description: raw.policy.description,
+        scenario_text,
+    })
+}
+
+/// The entry of the array `array` of `doc` whose `id` is `id`.
+fn entry_mut<'a>(doc: &'a mut Table, array: &str, id: &str) -> Option<&'a mut Table> {
+    doc.get_mut(array)?
+        .as_array_mut()?
+        .iter_mut()
+        .filter_map(Value::as_table_mut)
+        .find(|t| t.get("id").and_then(Value::as_str) == Some(id))
+}
+
+fn ids(doc: &Table, array: &str) -> String {
+    doc.get(array)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|t| t.get("id").and_then(Value::as_str))
+                .map(|id| format!("`{id}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
+}
+
+fn staffing(cx: &mut Located<'_>, doc: &mut Table, path: &str, s: &RawStaffing) {
+    let known_stations = ids(doc, "stations");
+    let Some(station) = entry_mut(doc, "stations", &s.station) else {
+        cx.error(
+            &child(path, "station"),
+            format!(
+                "unknown station `{}`; known stations: {known_stations}",
+                s.station
+            ),
+        );
+        return;
+    };
+    let target = match &s.lanes {
+        Some(group) => {
+            let known = ids(station, "lanes");
+            match entry_mut(station, "lanes", group) {
+                Some(t) => t,
+                None => {
+                    cx.error(
+                        &child(path, "lanes"),
+                        format!(
+                            "station `{}` has no lane group `{group}`; its groups: {known}",
+                            s.station
+                        ),
+                    );
+                    return;
+                }
+            }
+        }
+        None => station,
+    };
+    let add = s.add.unwrap_or(0);
+    if add < 0 {
+        cx.error(
+            &child(path, "add"),
+            format!("add must not be negative, got {add}; to close lanes, use [[override]]"),
+        );
+        return;
+    }
+    let all_day = s.all_day.unwrap_or(false);
+    let bump = |n: i64| if n > 0 { n + add } else { n };
+    if let Some(Value::Integer(n)) = target.get("servers").cloned() {
+        target.insert("servers".into(), Value::Integer(n + add));
+    } else if let Some(Value::Array(hours)) = target.get("servers_by_hour").cloned() {
+        let hours: Vec<i64> = hours.iter().filter_map(Value::as_integer).collect();
+        let peak = hours.iter().copied().max().unwrap_or(0);
+        let changed: Vec<Value> = hours
+            .iter()
+            .map(|&n| Value::Integer(if all_day { peak + add } else { bump(n) }))
+            .collect();
+        target.insert("servers_by_hour".into(), Value::Array(changed));
+    } else {
+        cx.error(
+            path,
+            "the target has neither `servers` nor `servers_by_hour` to change (per-day \
+             schedules and lane groups: name the group with `lanes`, or use [[override]])",
+        );
+    }
+}
+
+fn risk(cx: &mut Located<'_>, doc: &mut Table, path: &str, r: &RawRisk) {
+    let known = ids(doc, "classes");
+    let Some(class) = entry_mut(doc, "classes", &r.class) else {
+        cx.error(
+            &child(path, "class"),
+            format!("unknown class `{}`; known classes: {known}", r.class),
+        );
+        return;
+    };
+    if let Some(channels) = &r.channels {
+        class.insert("channels".into(), Value::Table(channels.clone()));
+    }
+    if let Some(p) = r.random_inspection {
+        if !(0.0..=1.0).contains(&p) {
+            cx.error(
+                &child(path, "random_inspection"),
+                format!("a share must be in [0, 1], got {p}"),
+            );
+            return;
+        }
+        class.insert("random_inspection".into(), Value::Float(p));
+    }
+}
+
+/// Sets `value` at `path` (dot-separated; an entry of an array of tables is named by its
+/// `id`). The last key may be new; every step before it must exist.
+fn set_path(doc: &mut Table, path: &str, value: Value) -> Result<(), String> {
+    let parts: Vec<&str> = path.split('.').collect();
+    set_parts(doc, &parts, path, value)
+}
+
+fn set_parts(table: &mut Table, parts: &[&str], path: &str, value: Value) -> Result<(), String> {
+    match parts {
+        [] | [""] => Err("the path is empty".into()),
+        [last] => {
+            table.insert((*last).to_string(), value);
+            Ok(())
+        }
+        [first, rest @ ..] => {
+            if matches!(table.get(*first), Some(Value::Array(_))) {
+                let [id, rest @ ..] = rest else {
+                    return Err(format!(
+                        "`{first}` is a list: name an entry by its id (path `{path}`)"
+                    ));
+                };
+                if rest.is_empty() {
+                    return Err(format!(
+                        "path `{path}` ends at an entry: name a field of it"
+                    ));
+                }
+                let known = ids(table, first);
+                let entry = entry_mut(table, first, id).ok_or_else(|| {
+                    format!("`{first}` has no entry `{id}`; its entries: {known}")
+                })?;
+                set_parts(entry, rest, path, value)
+            } else {
+                match table.get_mut(*first) {
+                    Some(Value::Table(t)) => set_parts(t, rest, path, value),
+                    _ => Err(format!("`{first}` is not in the baseline (path `{path}`)")),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = r#"[scenario]
+name = "base"
+horizon = "1d"
+
+[[classes]]
+id = "truck"
+
+[[stations]]
+id = "primary"
+servers_by_hour = [1, 1, 1, 1, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0]
+service = { dist = "exponential", mean = "2min" }
+
+[[sources]]
+id = "trucks"
+class = "truck"
+rate = "40/h"
+entry = "primary"
+"#;
+
+    fn applied(policy: &str) -> crate::Loaded {
+        let p = apply_policy(BASE, policy, "p.toml").expect("policy applies");
+        crate::parse_scenario(&p.scenario_text, "base+p").expect("valid scenario")
+    }
+
+    #[test]
+    fn staffing_adds_lanes_in_open_hours_or_all_day() {
+        let add =
+            applied("[policy]\nname = \"more\"\n[[staffing]]\nstation = \"primary\"\nadd = 1\n");
+        let st = &add.scenario.crossing.stations()[0];
+        assert_eq!(st.max_servers(), 4);
+        assert_eq!(add.scenario.name, "more");
+        let all = applied(
+            "[policy]\nname = \"24h\"\n[[staffing]]\nstation = \"primary\"\nall_day = true\n",
+        );
+        let st = &all.scenario.crossing.stations()[0];
+        assert!((st.mean_servers() - 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn risk_management_and_overrides() {
+        let p = applied(
+            "[policy]\nname = \"r\"\n[[risk_management]]\nclass = \"truck\"\nchannels = { green = 0.9, red = 0.1 }\nrandom_inspection = 0.02\n[[override]]\npath = \"stations.primary.service.mean\"\nvalue = \"1min\"\n",
+        );
+        let class = &p.scenario.population().classes[0];
+        assert_eq!(class.channel_probabilities[0], [0.9, 0.0, 0.1]);
+        assert_eq!(class.random_inspection, 0.02);
+        let st = &p.scenario.crossing.stations()[0];
+        assert_eq!(
+            st.service[0],
+            Some(bordersim_model::ServiceDist::Exponential { mean_ms: 60_000.0 })
+        );
+    }
+
+    #[test]
+    fn an_empty_policy_changes_nothing_but_the_name() {
+        let p = applied("[policy]\nname = \"nothing\"\n");
+        let base = crate::parse_scenario(BASE, "base").unwrap().scenario;
+        assert_eq!(p.scenario.crossing.stations(), base.crossing.stations());
+        assert_eq!(p.scenario.crossing.sources(), base.crossing.sources());
+    }
+
+    #[test]
+    fn unknown_names_are_located_in_the_policy() {
+        let e = apply_policy(
+            BASE,
+            "[policy]\nname = \"x\"\n\n[[staffing]]\nstation = \"primray\"\nadd = 1\n",
+            "p.toml",
+        )
+        .unwrap_err();
+        let d = &e.diagnostics[0];
+        assert_eq!(
+            (d.file.as_str(), d.path.as_str(), d.line),
+            ("p.toml", "staffing[0].station", 5)
+        );
+        assert!(d.message.contains("unknown station `primray`"), "{d}");
+        let e = apply_policy(
+            BASE,
+            "[policy]\nname = \"x\"\n[[override]]\npath = \"stations.gate.servers\"\nvalue = 2\n",
+            "p.toml",
+        )
+        .unwrap_err();
+        assert!(e.diagnostics[0].message.contains("no entry `gate`"), "{e}");
+        assert_eq!(e.diagnostics[0].line, 4);
+        let e = apply_policy(BASE, "[policy]\nname = \"x\"\nbogus = 1\n", "p.toml").unwrap_err();
+        assert!(e.to_string().contains("bogus"), "{e}");
+        let e = apply_policy(
+            BASE,
+            "[policy]\nname = \"x\"\n[[risk_management]]\nclass = \"truck\"\nrandom_inspection = 1.5\n",
+            "p.toml",
+        )
+        .unwrap_err();
+        assert!(e.diagnostics[0].message.contains("[0, 1]"), "{e}");
+    }
+}
