@@ -249,7 +249,7 @@ fn json_has_every_contract_field() {
 }
 
 /// Every `entity_type` the CSV may hold.
-const ENTITY_TYPES: [&str; 10] = [
+const ENTITY_TYPES: [&str; 11] = [
     "system",
     "vehicles",
     "station",
@@ -259,6 +259,7 @@ const ENTITY_TYPES: [&str; 10] = [
     "trs_interval",
     "trs_hourly",
     "channel",
+    "economics",
     "performance",
 ];
 

@@ -102,6 +102,8 @@ pub struct RawClass {
     /// Probability of random selection for physical inspection, independent of targeting;
     /// default 0.
     pub random_inspection: Option<f64>,
+    /// Value of one vehicle-hour of delay, in the report's currency; default 0.
+    pub value_of_time_per_h: Option<f64>,
 }
 
 /// Risk-channel probabilities; a channel left out has probability 0, and the three must

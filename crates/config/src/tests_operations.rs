@@ -1803,3 +1803,26 @@ queue_length = "2.5km""#,
     );
     assert!(d.column > 1);
 }
+
+#[test]
+fn value_of_time_per_class() {
+    let input = ops_edit(
+        "random_inspection = 0.02\n",
+        "random_inspection = 0.02\nvalue_of_time_per_h = 35.82\n",
+    );
+    let loaded = ok_ops(&input);
+    assert_eq!(
+        loaded.scenario.population().classes[0].value_of_time_per_h,
+        35.82
+    );
+    let input = ops_edit(
+        "random_inspection = 0.02\n",
+        "random_inspection = 0.02\nvalue_of_time_per_h = -1.0\n",
+    );
+    ops_one(
+        &input,
+        "classes[0].value_of_time_per_h",
+        24,
+        &["zero or more"],
+    );
+}

@@ -10,6 +10,7 @@ use bordersim_model::{ClassId, ReplicationStats, Scenario};
 use bordersim_stats::{MeanCi, Tally};
 use serde::Serialize;
 
+use crate::report::delay_per_day;
 use crate::{ExperimentError, Outcome, Report, RunOptions, run};
 
 /// One headline statistic of one replication: what, of which entity, in what value.
@@ -116,6 +117,15 @@ pub fn headline_measures(scenario: &Scenario, rep: &ReplicationStats) -> Vec<Mea
         "system".into(),
         seconds(&t, Some(0.95)),
     );
+    for (c, class) in population.classes.iter().enumerate() {
+        let (hours, value) = delay_per_day(scenario, rep, Some(c));
+        let entity = format!("class:{}", class.id);
+        push("delay_vehicle_hours_per_day", entity.clone(), Some(hours));
+        push("delay_value_per_day", entity, Some(value));
+    }
+    let (hours, value) = delay_per_day(scenario, rep, None);
+    push("delay_vehicle_hours_per_day", "system".into(), Some(hours));
+    push("delay_value_per_day", "system".into(), Some(value));
     out
 }
 

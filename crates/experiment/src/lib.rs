@@ -18,9 +18,9 @@ pub use compare::{
     Comparison, Difference, Measure, VariantResult, compare, headline_measures, paired_differences,
 };
 pub use report::{
-    ChannelShare, ClassReport, DelayStats, DirectionReport, HourlyProfile, LaneGroupReport,
-    Performance, QueueLengthStats, Report, SpillbackReport, StationReport, SystemReport,
-    TrsInterval, TrsReport, VehicleReport, summarise,
+    ChannelShare, ClassReport, DelayCost, DelayStats, DirectionReport, HourlyProfile,
+    LaneGroupReport, Performance, QueueLengthStats, Report, SpillbackReport, StationReport,
+    SystemReport, TrsInterval, TrsReport, VehicleReport, summarise,
 };
 
 /// How to run a scenario.

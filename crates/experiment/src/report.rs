@@ -191,6 +191,23 @@ pub struct TrsReport {
     pub channels: Vec<ChannelShare>,
 }
 
+/// The cost of waiting for one class, or for every class together.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DelayCost {
+    /// A class id, or `all`.
+    pub id: String,
+    /// Value of one vehicle-hour (null for `all`).
+    pub value_of_time_per_h: Option<f64>,
+    /// Vehicle-hours spent waiting (queues and upstream of full ones) per day of the
+    /// observation window: mean over replications and its 95% half-width.
+    pub delay_vehicle_hours_per_day: f64,
+    pub delay_vehicle_hours_per_day_ci95: Option<f64>,
+    /// Delay valued at the class's value of time, per day and per year (365 days).
+    pub value_per_day: f64,
+    pub value_per_day_ci95: Option<f64>,
+    pub value_per_year: f64,
+}
+
 /// Wall-clock measurements, filled in by the program that timed the run.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Performance {
@@ -236,6 +253,8 @@ pub struct Report {
     pub directions: Vec<DirectionReport>,
     pub system: SystemReport,
     pub trs: TrsReport,
+    /// Vehicle-hours of delay and their value, per class and in all.
+    pub economics: Vec<DelayCost>,
     /// Events processed over all replications (warm-up included).
     pub events: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -476,6 +495,59 @@ fn trs_intervals(scenario: &Scenario, reps: &[ReplicationStats]) -> Vec<TrsInter
     out
 }
 
+/// Per replication, vehicle-hours of waiting per day of class `class` (all classes: `None`)
+/// and their value.
+pub fn delay_per_day(
+    scenario: &Scenario,
+    rep: &ReplicationStats,
+    class: Option<usize>,
+) -> (f64, f64) {
+    let days = rep.window_days();
+    if days <= 0.0 {
+        return (0.0, 0.0);
+    }
+    let classes = &scenario.population().classes;
+    let mut hours = 0.0;
+    let mut value = 0.0;
+    for (c, cls) in classes.iter().enumerate() {
+        if class.is_some_and(|k| k != c) {
+            continue;
+        }
+        let h = rep.class_wait_ms(ClassId(c as u16)) as f64 / 3_600_000.0 / days;
+        hours += h;
+        value += h * cls.value_of_time_per_h;
+    }
+    (hours, value)
+}
+
+fn economics(scenario: &Scenario, reps: &[ReplicationStats]) -> Vec<DelayCost> {
+    let classes = &scenario.population().classes;
+    let row = |id: String, vot: Option<f64>, class: Option<usize>| {
+        let (hours, values): (Vec<f64>, Vec<f64>) = reps
+            .iter()
+            .map(|r| delay_per_day(scenario, r, class))
+            .unzip();
+        let (h, h_ci) = mean_ci(&hours);
+        let (v, v_ci) = mean_ci(&values);
+        DelayCost {
+            id,
+            value_of_time_per_h: vot,
+            delay_vehicle_hours_per_day: h,
+            delay_vehicle_hours_per_day_ci95: h_ci,
+            value_per_day: v,
+            value_per_day_ci95: v_ci,
+            value_per_year: v * 365.0,
+        }
+    };
+    let mut out: Vec<DelayCost> = classes
+        .iter()
+        .enumerate()
+        .map(|(c, cls)| row(cls.id.clone(), Some(cls.value_of_time_per_h), Some(c)))
+        .collect();
+    out.push(row("all".into(), None, None));
+    out
+}
+
 /// Summarises replications (in the order given) into the report.
 pub fn summarise(scenario: &Scenario, seed: u64, reps: &[ReplicationStats]) -> Report {
     let crossing = &scenario.crossing;
@@ -592,6 +664,7 @@ pub fn summarise(scenario: &Scenario, seed: u64, reps: &[ReplicationStats]) -> R
             hourly,
             channels,
         },
+        economics: economics(scenario, reps),
         events: reps.iter().map(|r| r.events).sum(),
         performance: None,
     }

@@ -67,6 +67,9 @@ pub struct VehicleClass {
     /// Probability of being picked at random for physical inspection, whatever the risk
     /// assessment said (TFA Art. 7.4 allows random selection beside targeting).
     pub random_inspection: f64,
+    /// Value of one vehicle-hour of delay (currency of the user's choosing), for the
+    /// economic translation of waits; 0 leaves it out.
+    pub value_of_time_per_h: f64,
 }
 
 impl VehicleClass {
@@ -81,6 +84,7 @@ impl VehicleClass {
             programme_shares,
             channel_probabilities: vec![[1.0, 0.0, 0.0]; programmes.max(1)],
             random_inspection: 0.0,
+            value_of_time_per_h: 0.0,
         }
     }
 }

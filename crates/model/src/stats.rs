@@ -312,6 +312,23 @@ impl ReplicationStats {
         self.exit.merged(|_| true)
     }
 
+    /// Total waiting time (in queues and upstream of full ones, at every station) of the
+    /// vehicles of `class` whose service started in the window, ms.
+    pub fn class_wait_ms(&self, class: ClassId) -> u128 {
+        let shape = self.shape;
+        self.stations
+            .iter()
+            .flat_map(|s| s.waits.iter())
+            .filter(|(cell, _)| shape.decode_station_cell(*cell).0 == class)
+            .map(|(_, t)| t.sum_ms())
+            .sum()
+    }
+
+    /// Length of the observation window in days.
+    pub fn window_days(&self) -> f64 {
+        self.window_hours() / 24.0
+    }
+
     /// Arrival to exit of one class.
     pub fn class_time_in_system(&self, class: ClassId) -> Tally {
         let shape = self.shape;

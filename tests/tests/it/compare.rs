@@ -98,3 +98,56 @@ fn paired_intervals_are_narrower_than_unpaired_ones() {
         "paired {paired:.3} s vs unpaired {unpaired:.3} s"
     );
 }
+
+/// The economic translation: vehicle-hours of waiting per day equal the time-average number
+/// waiting × 24 h (Little's law on the sample path, up to the few vehicles waiting across the
+/// window's edges), and their value is exactly hours × value of time.
+#[test]
+fn delay_hours_follow_littles_law_and_are_valued_at_the_value_of_time() {
+    use bordersim_model::Crossing;
+    let base = bordersim_tests::single_station(
+        3.6,
+        4,
+        ServiceDist::Exponential { mean_ms: 60_000.0 },
+        SimTime::from_mins(200_000),
+        SimTime::from_mins(2_000),
+    );
+    let mut population = base.population().clone();
+    population.classes[0].value_of_time_per_h = 30.0;
+    let crossing = Crossing::new(
+        base.crossing.name.clone(),
+        &population,
+        base.crossing.stations().to_vec(),
+        base.crossing.sources().to_vec(),
+    )
+    .expect("valid");
+    let scenario = bordersim_model::Scenario { crossing, ..base };
+    let outcome = bordersim_experiment::run(&scenario, &options()).expect("runs");
+    let costs = &outcome.report.economics;
+    assert_eq!(costs.len(), 2, "one class and `all`");
+    let class = &costs[0];
+    assert_eq!(class.value_of_time_per_h, Some(30.0));
+    assert!(
+        (class.value_per_day - 30.0 * class.delay_vehicle_hours_per_day).abs() < 1e-9,
+        "{class:?}"
+    );
+    assert!((class.value_per_year - 365.0 * class.value_per_day).abs() < 1e-6);
+    let queue = outcome.report.stations[0].queue_length.mean;
+    let little = queue * 24.0;
+    assert!(
+        (class.delay_vehicle_hours_per_day - little).abs() / little < 0.005,
+        "{} veh-h/day vs L_q × 24 = {little}",
+        class.delay_vehicle_hours_per_day
+    );
+    // Erlang C: L_q = λ W_q = 3.6/min × 1.96938 min = 7.0898 waiting, i.e. 170.2 veh-h/day.
+    let exact = 3.6 * 1.969_383 * 24.0;
+    let hw = class
+        .delay_vehicle_hours_per_day_ci95
+        .expect("10 replications");
+    assert!(hw / exact < 0.03, "{hw}");
+    assert!(
+        (class.delay_vehicle_hours_per_day - exact).abs() <= 2.0 * hw,
+        "{} ± {hw} vs {exact}",
+        class.delay_vehicle_hours_per_day
+    );
+}

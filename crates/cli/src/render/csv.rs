@@ -182,6 +182,42 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
         );
     }
 
+    for e in &report.economics {
+        let id = e.id.as_str();
+        if let Some(vot) = e.value_of_time_per_h {
+            rows.push("economics", id, "value_of_time_per_h", Value::Float(vot));
+        }
+        rows.push(
+            "economics",
+            id,
+            "delay_vehicle_hours_per_day",
+            Value::Float(e.delay_vehicle_hours_per_day),
+        );
+        rows.push(
+            "economics",
+            id,
+            "delay_vehicle_hours_per_day_ci95",
+            Value::opt(e.delay_vehicle_hours_per_day_ci95),
+        );
+        rows.push(
+            "economics",
+            id,
+            "value_per_day",
+            Value::Float(e.value_per_day),
+        );
+        rows.push(
+            "economics",
+            id,
+            "value_per_day_ci95",
+            Value::opt(e.value_per_day_ci95),
+        );
+        rows.push(
+            "economics",
+            id,
+            "value_per_year",
+            Value::Float(e.value_per_year),
+        );
+    }
     rows.push(
         "performance",
         WHOLE_RUN,

@@ -80,6 +80,10 @@ pub fn render(report: &Report) -> String {
             table.render(),
         );
     }
+    section(
+        "Cost of delay: vehicle-hours waiting per day (queues and upstream), and their value",
+        economics_table(report).render(),
+    );
 
     out.push(String::new());
     out.extend(footnotes(report));
@@ -87,6 +91,40 @@ pub fn render(report: &Report) -> String {
     let mut text = out.join("\n");
     text.push('\n');
     text
+}
+
+fn economics_table(report: &Report) -> Table {
+    let mut table = Table::new(&[
+        "class",
+        "value/h",
+        "veh-h/day",
+        "±95%",
+        "value/day",
+        "±95%",
+        "value/year",
+    ]);
+    let money = |v: f64| thousands(v.round().max(0.0) as u64);
+    for e in &report.economics {
+        if e.id == "all" {
+            table.rule();
+        }
+        table.row(vec![
+            if e.id == "all" {
+                "all classes".to_owned()
+            } else {
+                e.id.clone()
+            },
+            e.value_of_time_per_h
+                .map_or_else(String::new, |v| format!("{v:.2}")),
+            format!("{:.1}", e.delay_vehicle_hours_per_day),
+            e.delay_vehicle_hours_per_day_ci95
+                .map_or_else(|| "-".to_owned(), |c| format!("{c:.1}")),
+            money(e.value_per_day),
+            e.value_per_day_ci95.map_or_else(|| "-".to_owned(), &money),
+            money(e.value_per_year),
+        ]);
+    }
+    table
 }
 
 fn header(report: &Report) -> Vec<String> {

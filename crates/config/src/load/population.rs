@@ -49,6 +49,19 @@ pub(super) fn class(
             ),
         }
     }
+    if let Some(v) = raw.value_of_time_per_h {
+        if v.is_finite() && v >= 0.0 {
+            class.value_of_time_per_h = v;
+        } else {
+            cx.error(
+                &child(&path, "value_of_time_per_h"),
+                format!(
+                    "value_of_time_per_h is money per vehicle-hour: use zero or more, got {}",
+                    format_number(v)
+                ),
+            );
+        }
+    }
     if let Some(p) = raw.random_inspection {
         if is_probability(p) {
             class.random_inspection = p;
