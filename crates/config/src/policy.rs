@@ -13,6 +13,11 @@
 //! add = 2                         # more servers in every hour that has any open
 //! all_day = false                 # true: open the day's busiest count at every hour
 //!
+//! [[equipment]]                   # more or faster scanners (e.g. drive-through NII)
+//! station = "nb-xray"
+//! add = 1                         # more servers, as `staffing` does
+//! service_factor = 0.14           # every service time of the station × this factor
+//!
 //! [[risk_management]]             # TFA Art. 7.4: channel probabilities, random selection
 //! class = "loaded"
 //! channels = { green = 0.90, yellow = 0.03, red = 0.07 }
@@ -33,6 +38,7 @@ use toml::{Table, Value};
 
 use crate::diagnostic::{ConfigError, Diagnostic};
 use crate::spans::{LineIndex, SpanIndex, child, index};
+use crate::units::{format_duration, parse_duration};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -40,6 +46,8 @@ struct RawPolicy {
     policy: RawPolicyMeta,
     #[serde(default)]
     staffing: Vec<RawStaffing>,
+    #[serde(default)]
+    equipment: Vec<RawEquipment>,
     #[serde(default)]
     risk_management: Vec<RawRisk>,
     #[serde(default, rename = "override")]
@@ -66,6 +74,16 @@ struct RawStaffing {
     add: Option<i64>,
     #[serde(default)]
     all_day: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEquipment {
+    station: String,
+    #[serde(default)]
+    add: Option<i64>,
+    #[serde(default)]
+    service_factor: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -178,6 +196,9 @@ pub fn apply_policy(
 
     for (i, s) in raw.staffing.iter().enumerate() {
         staffing(&mut cx, &mut doc, &index("staffing", i), s);
+    }
+    for (i, e) in raw.equipment.iter().enumerate() {
+        equipment(&mut cx, &mut doc, &index("equipment", i), e);
     }
     for (i, r) in raw.risk_management.iter().enumerate() {
         risk(&mut cx, &mut doc, &index("risk_management", i), r);
@@ -293,6 +314,84 @@ fn staffing(cx: &mut Located<'_>, doc: &mut Table, path: &str, s: &RawStaffing) 
              schedules and lane groups: name the group with `lanes`, or use [[override]])",
         );
     }
+}
+
+fn equipment(cx: &mut Located<'_>, doc: &mut Table, path: &str, e: &RawEquipment) {
+    if e.add.is_some() {
+        let as_staffing = RawStaffing {
+            station: e.station.clone(),
+            lanes: None,
+            add: e.add,
+            all_day: None,
+        };
+        staffing(cx, doc, path, &as_staffing);
+    }
+    let Some(factor) = e.service_factor else {
+        return;
+    };
+    if !(factor.is_finite() && factor > 0.0) {
+        cx.error(
+            &child(path, "service_factor"),
+            format!("service_factor multiplies service times: use a positive number, got {factor}"),
+        );
+        return;
+    }
+    let known = ids(doc, "stations");
+    let Some(station) = entry_mut(doc, "stations", &e.station) else {
+        if e.add.is_none() {
+            cx.error(
+                &child(path, "station"),
+                format!("unknown station `{}`; known stations: {known}", e.station),
+            );
+        }
+        return;
+    };
+    let mut scaled = 0;
+    for key in ["service", "service_by_class", "service_by_programme"] {
+        match station.get_mut(key) {
+            Some(Value::Table(t)) if key == "service" => scaled += scale_service(t, factor),
+            Some(Value::Table(by)) => {
+                for (_, spec) in by.iter_mut() {
+                    if let Value::Table(t) = spec {
+                        scaled += scale_service(t, factor);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if scaled == 0 {
+        cx.error(
+            &child(path, "service_factor"),
+            format!("station `{}` has no service time to scale", e.station),
+        );
+    }
+}
+
+/// Multiplies every duration parameter of a service-time table by `factor` (the cv, a
+/// ratio, stays); returns how many it changed.
+fn scale_service(service: &mut Table, factor: f64) -> usize {
+    let mut changed = 0;
+    for key in ["mean", "value", "min", "mode", "max"] {
+        if let Some(Value::String(s)) = service.get(key)
+            && let Ok(ms) = parse_duration(s)
+        {
+            service.insert(key.into(), Value::String(format_duration(ms * factor)));
+            changed += 1;
+        }
+    }
+    if let Some(Value::Array(values)) = service.get("values") {
+        let scaled: Vec<Value> = values
+            .iter()
+            .map(|v| match v.as_str().and_then(|s| parse_duration(s).ok()) {
+                Some(ms) => Value::String(format_duration(ms * factor)),
+                None => v.clone(),
+            })
+            .collect();
+        changed += scaled.len();
+        service.insert("values".into(), Value::Array(scaled));
+    }
+    changed
 }
 
 fn risk(cx: &mut Located<'_>, doc: &mut Table, path: &str, r: &RawRisk) {
@@ -415,6 +514,27 @@ entry = "primary"
             st.service[0],
             Some(bordersim_model::ServiceDist::Exponential { mean_ms: 60_000.0 })
         );
+    }
+
+    #[test]
+    fn equipment_adds_scanners_and_scales_service() {
+        let p = applied(
+            "[policy]\nname = \"nii\"\n[[equipment]]\nstation = \"primary\"\nadd = 1\nservice_factor = 0.5\n",
+        );
+        let st = &p.scenario.crossing.stations()[0];
+        assert_eq!(st.max_servers(), 4);
+        assert_eq!(
+            st.service[0],
+            Some(bordersim_model::ServiceDist::Exponential { mean_ms: 60_000.0 })
+        );
+        let e = apply_policy(
+            BASE,
+            "[policy]\nname = \"x\"\n[[equipment]]\nstation = \"primary\"\nservice_factor = 0\n",
+            "p.toml",
+        )
+        .unwrap_err();
+        assert!(e.diagnostics[0].message.contains("positive"), "{e}");
+        assert_eq!(e.diagnostics[0].line, 5);
     }
 
     #[test]
