@@ -67,30 +67,8 @@ pub struct CompareArgs {
     #[arg(long = "variant", value_name = "FILE")]
     pub variants: Vec<PathBuf>,
 
-    /// Number of paired replications [default: the baseline's `replications`]
-    #[arg(short = 'r', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    pub replications: Option<u32>,
-
-    /// Master random seed [default: the baseline's `seed`]
-    #[arg(short = 's', long, value_name = "S")]
-    pub seed: Option<u64>,
-
-    /// Worker threads; results do not depend on it [default: all cores]
-    #[arg(
-        short = 'j',
-        long,
-        value_name = "N",
-        value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_THREADS))
-    )]
-    pub threads: Option<u32>,
-
-    /// Output format [default: from the --output extension (.json, .csv), else table]
-    #[arg(short = 'f', long, value_enum, value_name = "FORMAT")]
-    pub format: Option<Format>,
-
-    /// Write the comparison to PATH (whole or not at all) instead of standard output
-    #[arg(short = 'o', long, value_name = "PATH")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub settings: RunSettings,
 }
 
 #[derive(Debug, clap::Args)]
@@ -104,31 +82,8 @@ pub struct RunArgs {
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 
-    /// Number of independent replications [default: the scenario's `replications`]
-    #[arg(short = 'r', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    pub replications: Option<u32>,
-
-    /// Master random seed [default: the scenario's `seed`]
-    #[arg(short = 's', long, value_name = "S")]
-    pub seed: Option<u64>,
-
-    /// Worker threads; results do not depend on it [default: all cores]
-    #[arg(
-        short = 'j',
-        long,
-        value_name = "N",
-        value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_THREADS))
-    )]
-    pub threads: Option<u32>,
-
-    /// Output format [default: from the --output extension (.json, .csv), else table]
-    #[arg(short = 'f', long, value_enum, value_name = "FORMAT")]
-    pub format: Option<Format>,
-
-    /// Write the report to PATH (whole or not at all) instead of standard output; `-` is
-    /// standard output
-    #[arg(short = 'o', long, value_name = "PATH")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub settings: RunSettings,
 
     /// Also write every vehicle's events (arrive, spillback, queue, start, end, release,
     /// exit, balk) to PATH as CSV, with the columns replication, vehicle, class, programme,
@@ -163,6 +118,37 @@ fn parse_fraction(s: &str) -> Result<f64, String> {
     }
 }
 
+/// Options shared by `run` and `compare`.
+#[derive(Debug, clap::Args)]
+pub struct RunSettings {
+    /// Number of independent (for `compare`: paired) replications [default: the
+    /// (baseline) scenario's `replications`]
+    #[arg(short = 'r', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub replications: Option<u32>,
+
+    /// Master random seed [default: the (baseline) scenario's `seed`]
+    #[arg(short = 's', long, value_name = "S")]
+    pub seed: Option<u64>,
+
+    /// Worker threads; results do not depend on it [default: all cores]
+    #[arg(
+        short = 'j',
+        long,
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_THREADS))
+    )]
+    pub threads: Option<u32>,
+
+    /// Output format [default: from the --output extension (.json, .csv), else table]
+    #[arg(short = 'f', long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+
+    /// Write the report to PATH (whole or not at all) instead of standard output; `-` is
+    /// standard output
+    #[arg(short = 'o', long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct ValidateArgs {
     /// Scenario file (TOML)
@@ -180,42 +166,28 @@ pub enum Format {
     Csv,
 }
 
-impl RunArgs {
+impl RunSettings {
     /// The format asked for, else the one the `--output` extension names, else a table.
     pub fn resolved_format(&self) -> Format {
-        format_for(self.format, self.output.as_deref())
+        if let Some(format) = self.format {
+            return format;
+        }
+        let extension = self
+            .output
+            .as_deref()
+            .and_then(|p| p.extension())
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match extension.as_deref() {
+            Some("json") => Format::Json,
+            Some("csv") => Format::Csv,
+            _ => Format::Table,
+        }
     }
 
-    /// The file to write the report to (`None`: standard output).
+    /// The file to write the output to (`None`: standard output).
     pub fn output_file(&self) -> Option<&std::path::Path> {
         self.output.as_deref().filter(|p| p.as_os_str() != "-")
-    }
-}
-
-impl CompareArgs {
-    /// As for `run`.
-    pub fn resolved_format(&self) -> Format {
-        format_for(self.format, self.output.as_deref())
-    }
-
-    /// As for `run`.
-    pub fn output_file(&self) -> Option<&std::path::Path> {
-        self.output.as_deref().filter(|p| p.as_os_str() != "-")
-    }
-}
-
-fn format_for(asked: Option<Format>, output: Option<&std::path::Path>) -> Format {
-    if let Some(format) = asked {
-        return format;
-    }
-    let extension = output
-        .and_then(|p| p.extension())
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    match extension.as_deref() {
-        Some("json") => Format::Json,
-        Some("csv") => Format::Csv,
-        _ => Format::Table,
     }
 }
 
@@ -240,15 +212,26 @@ mod tests {
 
     #[test]
     fn format_follows_extension_unless_given() {
-        assert_eq!(run_args(&[]).resolved_format(), Format::Table);
-        assert_eq!(run_args(&["-o", "r.JSON"]).resolved_format(), Format::Json);
-        assert_eq!(run_args(&["-o", "r.csv"]).resolved_format(), Format::Csv);
-        assert_eq!(run_args(&["-o", "r.txt"]).resolved_format(), Format::Table);
+        assert_eq!(run_args(&[]).settings.resolved_format(), Format::Table);
         assert_eq!(
-            run_args(&["-o", "r.csv", "--format", "json"]).resolved_format(),
+            run_args(&["-o", "r.JSON"]).settings.resolved_format(),
             Format::Json
         );
-        assert_eq!(run_args(&["-o", "-"]).output_file(), None);
+        assert_eq!(
+            run_args(&["-o", "r.csv"]).settings.resolved_format(),
+            Format::Csv
+        );
+        assert_eq!(
+            run_args(&["-o", "r.txt"]).settings.resolved_format(),
+            Format::Table
+        );
+        assert_eq!(
+            run_args(&["-o", "r.csv", "--format", "json"])
+                .settings
+                .resolved_format(),
+            Format::Json
+        );
+        assert_eq!(run_args(&["-o", "-"]).settings.output_file(), None);
     }
 
     #[test]

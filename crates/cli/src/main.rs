@@ -145,8 +145,8 @@ fn count(n: usize, noun: &str) -> String {
 }
 
 fn run(args: &RunArgs) -> Result<(), Failure> {
-    let format = args.resolved_format();
-    let destination = args.output_file();
+    let format = args.settings.resolved_format();
+    let destination = args.settings.output_file();
     if let Some(path) = destination {
         check_output_path("--output", path, &args.file)?;
     }
@@ -171,11 +171,11 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     }
 
     let scenario = load(&args.file)?;
-    let replications = args.replications.unwrap_or(scenario.replications);
-    let threads = resolve_threads(args.threads, replications);
+    let replications = args.settings.replications.unwrap_or(scenario.replications);
+    let threads = resolve_threads(args.settings.threads, replications);
     let options = RunOptions {
         replications,
-        seed: args.seed.unwrap_or(scenario.seed),
+        seed: args.settings.seed.unwrap_or(scenario.seed),
         threads: Some(threads),
     };
     let event_log = match &args.event_log {
@@ -189,18 +189,8 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         None => None,
     };
     let (outcome, wall_s) = timed_run(&scenario, &options, event_log.as_ref());
-    let (outcome, parts) = outcome.map_err(|e| {
-        let bad_input = matches!(
-            e,
-            ExperimentError::NoReplications | ExperimentError::Model(_)
-        );
-        let e = anyhow::Error::new(e).context(format!("cannot run '{}'", args.file.display()));
-        if bad_input {
-            Failure::BadInput(e)
-        } else {
-            Failure::Failed(e)
-        }
-    })?;
+    let (outcome, parts) = outcome
+        .map_err(|e| experiment_failure(e, format!("cannot run '{}'", args.file.display())))?;
     let mut report = outcome.report;
     let events = report.events;
     report.performance = Some(Performance {
@@ -225,8 +215,8 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
 }
 
 fn compare(args: &CompareArgs) -> Result<(), Failure> {
-    let format = args.resolved_format();
-    let destination = args.output_file();
+    let format = args.settings.resolved_format();
+    let destination = args.settings.output_file();
     if let Some(path) = destination {
         check_output_path("--output", path, &args.base)?;
         for v in &args.variants {
@@ -257,29 +247,33 @@ fn compare(args: &CompareArgs) -> Result<(), Failure> {
         let scenario = load(path)?;
         variants.push((scenario.name.clone(), scenario));
     }
-    let replications = args.replications.unwrap_or(base.replications);
+    let replications = args.settings.replications.unwrap_or(base.replications);
     let options = RunOptions {
         replications,
-        seed: args.seed.unwrap_or(base.seed),
-        threads: Some(resolve_threads(args.threads, replications)),
+        seed: args.settings.seed.unwrap_or(base.seed),
+        threads: Some(resolve_threads(args.settings.threads, replications)),
     };
-    let (comparison, _) =
-        bordersim_experiment::compare(&base, &variants, &options).map_err(|e| {
-            let bad_input = matches!(
-                e,
-                ExperimentError::NoReplications | ExperimentError::Model(_)
-            );
-            let e = anyhow::Error::new(e).context("cannot run the comparison");
-            if bad_input {
-                Failure::BadInput(e)
-            } else {
-                Failure::Failed(e)
-            }
-        })?;
+    let (comparison, _) = bordersim_experiment::compare(&base, &variants, &options)
+        .map_err(|e| experiment_failure(e, "cannot run the comparison".to_owned()))?;
     let bytes = render::compare::render(&comparison, format).map_err(Failure::Failed)?;
     match destination {
         Some(path) => output::write_atomically(path, &bytes).map_err(Failure::Failed),
         None => print_stdout(&bytes),
+    }
+}
+
+/// An experiment that could not run: bad input when the scenario cannot be prepared or no
+/// replication was asked for, a failure otherwise.
+fn experiment_failure(e: ExperimentError, context: String) -> Failure {
+    let bad_input = matches!(
+        e,
+        ExperimentError::NoReplications | ExperimentError::Model(_)
+    );
+    let e = anyhow::Error::new(e).context(context);
+    if bad_input {
+        Failure::BadInput(e)
+    } else {
+        Failure::Failed(e)
     }
 }
 

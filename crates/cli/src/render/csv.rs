@@ -187,36 +187,21 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
         if let Some(vot) = e.value_of_time_per_h {
             rows.push("economics", id, "value_of_time_per_h", Value::Float(vot));
         }
-        rows.push(
-            "economics",
-            id,
-            "delay_vehicle_hours_per_day",
-            Value::Float(e.delay_vehicle_hours_per_day),
-        );
-        rows.push(
-            "economics",
-            id,
-            "delay_vehicle_hours_per_day_ci95",
-            Value::opt(e.delay_vehicle_hours_per_day_ci95),
-        );
-        rows.push(
-            "economics",
-            id,
-            "value_per_day",
-            Value::Float(e.value_per_day),
-        );
-        rows.push(
-            "economics",
-            id,
-            "value_per_day_ci95",
-            Value::opt(e.value_per_day_ci95),
-        );
-        rows.push(
-            "economics",
-            id,
-            "value_per_year",
-            Value::Float(e.value_per_year),
-        );
+        for (statistic, value) in [
+            (
+                "delay_vehicle_hours_per_day",
+                Some(e.delay_vehicle_hours_per_day),
+            ),
+            (
+                "delay_vehicle_hours_per_day_ci95",
+                e.delay_vehicle_hours_per_day_ci95,
+            ),
+            ("value_per_day", Some(e.value_per_day)),
+            ("value_per_day_ci95", e.value_per_day_ci95),
+            ("value_per_year", Some(e.value_per_year)),
+        ] {
+            rows.push("economics", id, statistic, Value::opt(value));
+        }
     }
     rows.push(
         "performance",
