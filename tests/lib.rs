@@ -185,6 +185,7 @@ pub fn lanes(
         serves,
         share_when_idle,
         schedule,
+        rule: None,
     }
 }
 

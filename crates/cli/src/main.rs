@@ -68,7 +68,7 @@ impl Failure {
                 stderr_line(&error.to_string());
                 let n = error.diagnostics.len();
                 stderr_line(&format!(
-                    "error: '{file}' is not a valid scenario ({n} problem{})",
+                    "error: '{file}' is not valid ({n} problem{})",
                     if n == 1 { "" } else { "s" }
                 ));
             }

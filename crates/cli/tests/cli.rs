@@ -688,10 +688,7 @@ fn validate_not_ok_lists_every_error() {
     assert_eq!(out.stdout, "");
     assert!(out.stderr.contains("stations[0].servers"), "{out:#?}");
     assert!(out.stderr.contains("sources[1].rate"), "{out:#?}");
-    assert!(
-        out.stderr.contains("is not a valid scenario (2 problems)"),
-        "{out:#?}"
-    );
+    assert!(out.stderr.contains("is not valid (2 problems)"), "{out:#?}");
 }
 
 #[test]

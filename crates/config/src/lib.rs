@@ -100,7 +100,7 @@ mod tests_operations;
 
 pub use diagnostic::{ConfigError, Diagnostic};
 pub use load::{EXIT, FileReader, Loaded, parse_scenario, parse_scenario_with};
-pub use policy::{PolicyApplied, apply_policy};
+pub use policy::{PolicyApplied, apply_policy, policy_crossing};
 pub use units::{
     DURATION_UNITS, LENGTH_UNITS, RATE_UNITS, format_duration, parse_duration, parse_length_m,
     parse_rate_per_hour, parse_sim_time,

@@ -809,6 +809,10 @@ fn param_hint(name: &str) -> &'static str {
         "mode" => "e.g. mode = \"90s\"",
         "max" => "e.g. max = \"3min\"",
         "values" => "observed durations, e.g. values = [\"40s\", \"65s\", \"2min\"]",
+        "parts" => {
+            "the distributions added, e.g. parts = [{ dist = \"exponential\", mean = \"2min\" }, \
+             { dist = \"deterministic\", value = \"30s\" }]"
+        }
         _ => "",
     }
 }
@@ -820,13 +824,14 @@ fn service(cx: &mut Cx<'_>, path: &str, raw: &RawService) -> Option<ServiceDist>
     let takes = kind.parameters();
     let given = raw.given_parameters();
     let mut ok = true;
+    let optional = kind.optional_parameters();
     for p in &given {
-        if !takes.contains(p) {
+        if !takes.contains(p) && !optional.contains(p) {
             cx.error_at_key(
                 &child(path, p),
                 format!(
                     "`{p}` is not a parameter of {name}; {name} takes {}",
-                    list(takes.iter().copied())
+                    list(takes.iter().chain(optional).copied())
                 ),
             );
             ok = false;
@@ -945,6 +950,36 @@ fn service(cx: &mut Cx<'_>, path: &str, raw: &RawService) -> Option<ServiceDist>
                 return None; // a bad value, already reported
             }
             ServiceDist::Empirical { values_ms }
+        }
+        DistKind::Sum => {
+            let raw_parts = raw.parts.as_deref().unwrap_or_default();
+            if raw_parts.is_empty() {
+                cx.error(
+                    &child(path, "parts"),
+                    format!(
+                        "parts must hold at least one distribution ({})",
+                        param_hint("parts")
+                    ),
+                );
+                return None;
+            }
+            let parts: Vec<ServiceDist> = raw_parts
+                .iter()
+                .enumerate()
+                .filter_map(|(k, part)| service(cx, &index(&child(path, "parts"), k), part))
+                .collect();
+            let scale = raw.scale.unwrap_or(1.0);
+            if !(scale.is_finite() && scale > 0.0) {
+                cx.error(
+                    &child(path, "scale"),
+                    format!("scale multiplies the sum: use a positive number, got {scale}"),
+                );
+                return None;
+            }
+            if parts.len() < raw_parts.len() {
+                return None; // a bad part, already reported
+            }
+            ServiceDist::Sum { parts, scale }
         }
     };
     // The model's own check, should it ever be stricter than the ones above.

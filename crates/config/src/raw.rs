@@ -104,6 +104,11 @@ pub struct RawClass {
     pub random_inspection: Option<f64>,
     /// Value of one vehicle-hour of delay, in the report's currency; default 0.
     pub value_of_time_per_h: Option<f64>,
+    /// Share of this class's shipments lodged and processed before arrival (TFA Art. 7.1),
+    /// in [0, 1]; default 0. Stations say what such vehicles do there (`pre_lodged`).
+    pub pre_lodged_share: Option<f64>,
+    /// Pre-lodged shipments in the green channel are released on arrival; default true.
+    pub pre_lodged_release_on_arrival: Option<bool>,
 }
 
 /// Risk-channel probabilities; a channel left out has probability 0, and the three must
@@ -156,6 +161,54 @@ pub struct RawStation {
     pub queue_length: Option<String>,
     /// What an arrival does when the queue is full; default `spillback`.
     pub when_full: Option<WhenFullKind>,
+    /// What vehicles whose declaration was lodged before arrival do here: `"skip"` (pass
+    /// without stopping) or a factor on their service time; default the same as others.
+    pub pre_lodged: Option<RawPreLodged>,
+    /// Opens and closes the station's lanes by the wait (with `servers` only; lane groups
+    /// carry their own).
+    pub lane_rule: Option<RawLaneRule>,
+    /// This control's work is done at that station (single window, one-stop border post):
+    /// vehicles pass here without stopping.
+    pub merged_into: Option<String>,
+    /// At a station others are merged into: factor on the combined service time; default 1.
+    pub joint_service_factor: Option<f64>,
+    /// Factor on the service time of each programme's vehicles (by programme id); default 1.
+    #[serde(default)]
+    pub service_factor_by_programme: BTreeMap<String, f64>,
+}
+
+/// `lane_rule`: lanes opened and closed when the wait leaves a band.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLaneRule {
+    /// Below this median wait a lane closes.
+    pub min_wait: RawDuration,
+    /// Above this median wait a lane opens.
+    pub max_wait: RawDuration,
+    /// Default 1.
+    pub min_lanes: Option<i64>,
+    pub max_lanes: i64,
+    /// How often the wait is reviewed; default 15 min.
+    pub review: Option<RawDuration>,
+}
+
+/// `pre_lodged` as written: a word (`"skip"`) or a number (a factor); validated later.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RawPreLodged {
+    Word(String),
+    Factor(f64),
+}
+
+impl<'de> Deserialize<'de> for RawPreLodged {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let q = d.deserialize_any(QuantityVisitor(
+            "\"skip\" or a factor on the service time, like 0.5",
+        ))?;
+        Ok(match q {
+            Quantity::Text(s) => RawPreLodged::Word(s),
+            Quantity::Number(n) => RawPreLodged::Factor(n),
+        })
+    }
 }
 
 /// `[[stations.lanes]]`: servers sharing a schedule and serving the same vehicles.
@@ -175,6 +228,9 @@ pub struct RawLaneGroup {
     pub servers_by_hour: Option<Vec<i64>>,
     /// Per-day overrides (24 values per day).
     pub servers_by_day: Option<RawDays>,
+    /// Opens and closes this group's lanes by the wait; `servers` is then the count open at
+    /// the start.
+    pub lane_rule: Option<RawLaneRule>,
 }
 
 /// Which vehicles a lane group serves (lanes ignore the risk channel).
@@ -241,6 +297,10 @@ pub struct RawService {
     pub mode: Option<RawDuration>,
     pub max: Option<RawDuration>,
     pub values: Option<Vec<RawDuration>>,
+    /// `sum`: the distributions whose independent draws are added.
+    pub parts: Option<Vec<RawService>>,
+    /// `sum`: a positive factor on the total (default 1).
+    pub scale: Option<f64>,
 }
 
 impl RawService {
@@ -259,6 +319,8 @@ impl RawService {
         add("mode", self.mode.is_some());
         add("max", self.max.is_some());
         add("values", self.values.is_some());
+        add("parts", self.parts.is_some());
+        add("scale", self.scale.is_some());
         given
     }
 }
@@ -274,10 +336,11 @@ pub enum DistKind {
     Lognormal,
     Gamma,
     Empirical,
+    Sum,
 }
 
 impl DistKind {
-    pub const ALL: [DistKind; 7] = [
+    pub const ALL: [DistKind; 8] = [
         DistKind::Exponential,
         DistKind::Deterministic,
         DistKind::Uniform,
@@ -285,6 +348,7 @@ impl DistKind {
         DistKind::Lognormal,
         DistKind::Gamma,
         DistKind::Empirical,
+        DistKind::Sum,
     ];
 
     /// The name written in configs.
@@ -297,6 +361,7 @@ impl DistKind {
             DistKind::Lognormal => "lognormal",
             DistKind::Gamma => "gamma",
             DistKind::Empirical => "empirical",
+            DistKind::Sum => "sum",
         }
     }
 
@@ -309,6 +374,15 @@ impl DistKind {
             DistKind::Triangular => &["min", "mode", "max"],
             DistKind::Lognormal | DistKind::Gamma => &["mean", "cv"],
             DistKind::Empirical => &["values"],
+            DistKind::Sum => &["parts"],
+        }
+    }
+
+    /// Parameters this distribution accepts but does not require.
+    pub fn optional_parameters(self) -> &'static [&'static str] {
+        match self {
+            DistKind::Sum => &["scale"],
+            _ => &[],
         }
     }
 }

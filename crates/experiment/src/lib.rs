@@ -19,8 +19,8 @@ pub use compare::{
 };
 pub use report::{
     ChannelShare, ClassReport, DelayCost, DelayStats, DirectionReport, HourlyProfile,
-    LaneGroupReport, Performance, QueueLengthStats, Report, SpillbackReport, StationReport,
-    SystemReport, TrsInterval, TrsReport, VehicleReport, summarise,
+    LaneGroupReport, Performance, PreArrivalShare, QueueLengthStats, Report, SpillbackReport,
+    StationReport, SystemReport, TrsInterval, TrsReport, VehicleReport, summarise,
 };
 
 /// How to run a scenario.

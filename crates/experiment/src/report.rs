@@ -1,7 +1,9 @@
 //! The summary of an experiment: the JSON output contract (DESIGN.md §5). Field names are a
 //! contract other tools rely on: add fields freely, rename none. All times in seconds.
 
-use bordersim_model::{Cells, Channel, ClassId, ReplicationStats, Scenario, VehicleCounts};
+use bordersim_model::{
+    Cells, Channel, ClassId, Direction, ReplicationStats, Scenario, VehicleCounts,
+};
 use bordersim_stats::{MeanCi, Tally};
 use serde::Serialize;
 
@@ -82,6 +84,11 @@ pub struct LaneGroupReport {
     pub utilization: f64,
     /// Vehicles served per replication (mean).
     pub served: f64,
+    /// Under a lane rule: lanes it opened and closed per replication (mean).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_openings: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_closings: Option<f64>,
 }
 
 /// What happened upstream of a station whose queue was full.
@@ -124,6 +131,8 @@ pub struct StationReport {
     pub lane_hours: f64,
     pub lane_groups: Vec<LaneGroupReport>,
     pub spillback: SpillbackReport,
+    /// Pre-lodged vehicles that passed without stopping (all replications).
+    pub passed_pre_lodged: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -189,6 +198,22 @@ pub struct TrsReport {
     pub intervals: Vec<TrsInterval>,
     pub hourly: Vec<HourlyProfile>,
     pub channels: Vec<ChannelShare>,
+    /// Pre-arrival processing, per direction.
+    pub pre_arrival: Vec<PreArrivalShare>,
+}
+
+/// How many vehicles of a direction had their declaration lodged before arrival, and how
+/// many were released on arrival (the release decision taken before they reached the
+/// border: an arrival-to-release time of zero).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PreArrivalShare {
+    pub direction: String,
+    /// Vehicles that left during the observation windows (all replications).
+    pub departed: u64,
+    pub pre_lodged: u64,
+    pub released_on_arrival: u64,
+    /// `released_on_arrival / departed`.
+    pub share_released_on_arrival: f64,
 }
 
 /// The cost of waiting for one class, or for every class together.
@@ -332,7 +357,14 @@ fn station_report(
         .enumerate()
         .map(|(g, group)| LaneGroupReport {
             id: group.id.clone(),
-            servers_max: group.schedule.max(),
+            servers_max: match &group.rule {
+                Some(_) => reps
+                    .iter()
+                    .map(|r| r.stations[i].lanes[g].open.max() as u32)
+                    .max()
+                    .unwrap_or(0),
+                None => group.schedule.max(),
+            },
             servers_mean: mean(
                 reps.iter()
                     .map(|r| r.stations[i].lanes[g].open.mean_until(r.window_end_ms)),
@@ -350,6 +382,18 @@ fn station_report(
                 }
             })),
             served: mean(reps.iter().map(|r| r.stations[i].lanes[g].served as f64)),
+            rule_openings: group.rule.map(|_| {
+                mean(
+                    reps.iter()
+                        .map(|r| r.stations[i].lanes[g].rule_openings as f64),
+                )
+            }),
+            rule_closings: group.rule.map(|_| {
+                mean(
+                    reps.iter()
+                        .map(|r| r.stations[i].lanes[g].rule_closings as f64),
+                )
+            }),
         })
         .collect();
     let outside: Vec<Tally> = reps
@@ -387,6 +431,7 @@ fn station_report(
             queue_km_mean: mean_ci(&km_mean).0,
             queue_km_max: km_max as f64 / 100_000.0,
         },
+        passed_pre_lodged: reps.iter().map(|r| r.stations[i].passed).sum(),
     }
 }
 
@@ -636,6 +681,28 @@ pub fn summarise(scenario: &Scenario, seed: u64, reps: &[ReplicationStats]) -> R
             },
         })
         .collect();
+    let pre_arrival = population
+        .directions
+        .iter()
+        .zip(&directions)
+        .enumerate()
+        .map(
+            |(d, (direction, report)): (usize, (&Direction, &DirectionReport))| {
+                let released: u64 = reps.iter().map(|r| r.released_on_arrival[d]).sum();
+                PreArrivalShare {
+                    direction: direction.id.clone(),
+                    departed: report.departed,
+                    pre_lodged: reps.iter().map(|r| r.pre_lodged_exits[d]).sum(),
+                    released_on_arrival: released,
+                    share_released_on_arrival: if report.departed == 0 {
+                        0.0
+                    } else {
+                        released as f64 / report.departed as f64
+                    },
+                }
+            },
+        )
+        .collect();
     let system: Vec<Tally> = reps.iter().map(ReplicationStats::time_in_system).collect();
     let release: Vec<Tally> = reps
         .iter()
@@ -663,6 +730,7 @@ pub fn summarise(scenario: &Scenario, seed: u64, reps: &[ReplicationStats]) -> R
             intervals: trs_intervals(scenario, reps),
             hourly,
             channels,
+            pre_arrival,
         },
         economics: economics(scenario, reps),
         events: reps.iter().map(|r| r.events).sum(),

@@ -29,8 +29,8 @@ use crate::dist::Sampler;
 use crate::log::{LogKind, LogRecord, NoLog, VehicleLog};
 use crate::population::{Channel, VehicleKey};
 use crate::scenario::{
-    Arrivals, ClassId, DirectionId, ModelError, ProgrammeId, Scenario, StationId, StorageLimit,
-    Target, TraceArrival, WhenFull, branches_for, lane_filter_matches,
+    Arrivals, ClassId, DirectionId, LaneRule, ModelError, PreLodged, ProgrammeId, Scenario,
+    StationId, StorageLimit, Target, TraceArrival, WhenFull, branches_for, lane_filter_matches,
 };
 use crate::schedule::{LaneSchedule, RateProfile, hour_of_day};
 use crate::stats::{CellShape, ReplicationStats};
@@ -88,6 +88,10 @@ pub struct CompiledScenario {
     /// Cumulative [green, yellow] channel probabilities per class × programme.
     channel_cdf: Vec<[f64; 2]>,
     random_inspection: Vec<f64>,
+    /// Per class: share of vehicles whose declaration is lodged before arrival.
+    pre_lodged_share: Vec<f64>,
+    /// Per class: pre-lodged green vehicles are released on arrival.
+    pre_lodged_release: Vec<bool>,
     /// Per class: programme 0 for sure, green for sure, no random selection — the arrival
     /// draws can be skipped.
     degenerate_draws: Vec<bool>,
@@ -102,6 +106,7 @@ struct CompiledGroup {
     eligible: Vec<bool>,
     share_when_idle: bool,
     schedule: LaneSchedule,
+    rule: Option<LaneRule>,
 }
 
 #[derive(Clone, Debug)]
@@ -115,6 +120,11 @@ struct CompiledStation {
     limit: StorageLimit,
     when_full: WhenFull,
     releases: bool,
+    pre_lodged: PreLodged,
+    /// Merged into another station: every vehicle passes without stopping.
+    pass_all: bool,
+    /// Some lane group follows a lane rule (its waits are collected).
+    any_rule: bool,
     /// One lane group: its busy level is the station's.
     single_group: bool,
     /// Keys the vehicles' sub-streams at this station: a hash of the station's name, so that
@@ -182,14 +192,16 @@ impl CompiledScenario {
             for k in 0..keys {
                 let class = ClassId((k / shape.programmes) as u16);
                 let programme = ProgrammeId((k % shape.programmes) as u8);
-                samplers.push(match st.service_for(class, programme) {
-                    Some(d) => Some(d.sampler().map_err(|e| ModelError::BadServiceTime {
-                        station,
-                        class,
-                        reason: e.0,
-                    })?),
-                    None => None,
-                });
+                samplers.push(
+                    match crossing.effective_service(station, class, programme) {
+                        Some(d) => Some(d.sampler().map_err(|e| ModelError::BadServiceTime {
+                            station,
+                            class,
+                            reason: e.0,
+                        })?),
+                        None => None,
+                    },
+                );
             }
             let mut routing = Vec::with_capacity(shape.station_cells());
             for cell in 0..shape.station_cells() {
@@ -229,6 +241,7 @@ impl CompiledScenario {
                         .collect(),
                     share_when_idle: g.share_when_idle,
                     schedule: g.schedule.clone(),
+                    rule: g.rule,
                 })
                 .collect();
             stations.push(CompiledStation {
@@ -240,6 +253,9 @@ impl CompiledScenario {
                 limit: st.storage.limit,
                 when_full: st.storage.when_full,
                 releases: st.releases,
+                pre_lodged: st.pre_lodged,
+                pass_all: st.merged_into.is_some(),
+                any_rule: st.lanes.iter().any(|g| g.rule.is_some()),
             });
         }
         let sources = crossing
@@ -311,6 +327,16 @@ impl CompiledScenario {
                 .iter()
                 .map(|c| c.random_inspection)
                 .collect(),
+            pre_lodged_share: population
+                .classes
+                .iter()
+                .map(|c| c.pre_lodged_share)
+                .collect(),
+            pre_lodged_release: population
+                .classes
+                .iter()
+                .map(|c| c.pre_lodged_release_on_arrival)
+                .collect(),
             degenerate_draws: population
                 .classes
                 .iter()
@@ -318,6 +344,7 @@ impl CompiledScenario {
                     c.programme_shares.first() == Some(&1.0)
                         && c.channel_probabilities.first().is_some_and(|p| p[0] == 1.0)
                         && c.random_inspection == 0.0
+                        && c.pre_lodged_share == 0.0
                 })
                 .collect(),
             any_release_station: crossing.stations().iter().any(|s| s.releases),
@@ -343,6 +370,11 @@ enum Event {
     /// Some lane group of the station changes its number of open lanes.
     LaneChange {
         station: u32,
+    },
+    /// A lane rule looks at the wait of a lane group and may open or close a lane.
+    LaneReview {
+        station: u32,
+        group: u8,
     },
     WarmupEnd,
 }
@@ -373,12 +405,16 @@ struct Vehicle {
     direction: u8,
     group: u8,
     logged: bool,
+    /// Its declaration was lodged and processed before arrival.
+    pre_lodged: bool,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
 struct GroupState {
     open: u32,
     busy: u32,
+    /// Lanes a lane rule wants open (groups under a rule only).
+    ruled: u32,
 }
 
 #[derive(Debug)]
@@ -392,6 +428,9 @@ struct StationState {
     /// Vehicles waiting upstream of a full queue, in arrival order.
     outside: VecDeque<u32>,
     outside_mm: u64,
+    /// Per lane group under a lane rule: waits (ms) of the vehicles it started serving since
+    /// the last review. Cleared, never shrunk: no allocation once grown.
+    rule_waits: Vec<Vec<u64>>,
 }
 
 enum SourceState {
@@ -450,6 +489,7 @@ pub fn run_replication_logged<L: VehicleLog>(
                 queued_mm: 0,
                 outside: VecDeque::new(),
                 outside_mm: 0,
+                rule_waits: vec![Vec::new(); s.groups.len()],
             })
             .collect(),
         sources: model
@@ -476,8 +516,20 @@ impl<L: VehicleLog> Engine<'_, L> {
             self.events
                 .schedule(SimTime(self.model.warmup_ms), Event::WarmupEnd);
         }
-        for s in 0..self.model.stations.len() {
-            self.set_open_lanes(0, s);
+        for (s, station) in self.model.stations.iter().enumerate() {
+            for (g, group) in station.groups.iter().enumerate() {
+                if let Some(rule) = &group.rule {
+                    self.stations[s].groups[g].ruled = group.schedule.servers_at(SimTime::ZERO, 0);
+                    self.events.schedule(
+                        rule.review,
+                        Event::LaneReview {
+                            station: s as u32,
+                            group: g as u8,
+                        },
+                    );
+                }
+            }
+            self.on_lane_change(0, s);
         }
         for s in 0..self.sources.len() {
             self.schedule_next_arrival(s);
@@ -489,7 +541,10 @@ impl<L: VehicleLog> Engine<'_, L> {
             match ev.event {
                 Event::Arrival { source } => self.on_arrival(now, source as usize),
                 Event::Departure { station, vehicle } => self.on_departure(now, station, vehicle),
-                Event::LaneChange { station } => self.set_open_lanes(now, station as usize),
+                Event::LaneChange { station } => self.on_lane_change(now, station as usize),
+                Event::LaneReview { station, group } => {
+                    self.on_lane_review(now, station as usize, group as usize)
+                }
                 Event::WarmupEnd => self.stats.reset(now, self.live),
             }
         }
@@ -584,6 +639,7 @@ impl<L: VehicleLog> Engine<'_, L> {
 
         let c = class as usize;
         let shape = model.shape;
+        let mut pre_lodged = false;
         let (programme, channel) = if model.degenerate_draws[c] && programme.is_none() {
             (0, Channel::Green)
         } else {
@@ -591,6 +647,9 @@ impl<L: VehicleLog> Engine<'_, L> {
             let u_programme = unit_f64(own.next_u64());
             let u_channel = unit_f64(own.next_u64());
             let u_random = unit_f64(own.next_u64());
+            // Drawn last, so pre-arrival processing never changes programme or channel; the
+            // pre-lodged at a share are among those pre-lodged at any larger share.
+            pre_lodged = unit_f64(own.next_u64()) < model.pre_lodged_share[c];
             let programme = programme.unwrap_or_else(|| {
                 let cdf = &model.programme_cdf[c];
                 cdf.iter()
@@ -627,6 +686,7 @@ impl<L: VehicleLog> Engine<'_, L> {
             channel: channel as u8,
             direction: src.direction,
             logged: self.log.wants(serial),
+            pre_lodged,
             ..Vehicle::default()
         };
         let id = match self.free.pop() {
@@ -644,6 +704,10 @@ impl<L: VehicleLog> Engine<'_, L> {
         self.stats.classes[c].arrived += 1;
         self.stats.direction_arrivals[src.direction as usize] += 1;
         self.log_event(id, LogKind::Arrive, None, now);
+        if pre_lodged && channel == Channel::Green && model.pre_lodged_release[c] {
+            self.vehicles[id as usize].released_ms = now;
+            self.log_event(id, LogKind::Release, None, now);
+        }
         self.enter_station(now, id, src.entry);
     }
 
@@ -651,7 +715,20 @@ impl<L: VehicleLog> Engine<'_, L> {
 
     /// A vehicle reaches a station: it takes a free lane, joins the queue, waits upstream
     /// of a full queue, or balks.
-    fn enter_station(&mut self, now: u64, id: u32, station: u32) {
+    fn enter_station(&mut self, now: u64, id: u32, mut station: u32) {
+        // Vehicles pass merged controls, and pre-lodged vehicles the stations they skip,
+        // without stopping, taking the route they would have taken after service there.
+        while self.model.stations[station as usize].pass_all
+            || (self.vehicles[id as usize].pre_lodged
+                && self.model.stations[station as usize].pre_lodged == PreLodged::Skip)
+        {
+            let next = self.pass_through(now, id, station);
+            if next == EXIT {
+                self.exit(now, id);
+                return;
+            }
+            station = next;
+        }
         let s = station as usize;
         self.stats.stations[s].entered += 1;
         let v = &mut self.vehicles[id as usize];
@@ -683,6 +760,32 @@ impl<L: VehicleLog> Engine<'_, L> {
                 self.log_event(id, LogKind::Spillback, Some(station), now);
             }
         }
+    }
+
+    /// A vehicle passes `station` without stopping (pre-lodged, or a merged control): its routing draw is the one
+    /// service there would have used, it is released if the station releases; returns where
+    /// it goes next.
+    fn pass_through(&mut self, now: u64, id: u32, station: u32) -> u32 {
+        let s = station as usize;
+        let model_station = &self.model.stations[s];
+        let v = &mut self.vehicles[id as usize];
+        let visit = visit_number(&mut v.visits, station, v.stage);
+        let mut rng = stage_rng(v.seed, model_station.stream_key.wrapping_add(visit));
+        let u = unit_f64(rng.next_u64());
+        let next = model_station.routing[v.cell as usize]
+            .iter()
+            .find(|(bound, _)| u < *bound)
+            .map_or(EXIT, |&(_, to)| to);
+        v.stage += 1;
+        let release = model_station.releases && v.released_ms == NOT_RELEASED;
+        if release {
+            v.released_ms = now;
+        }
+        self.stats.stations[s].passed += 1;
+        if release {
+            self.log_event(id, LogKind::Release, Some(station), now);
+        }
+        next
     }
 
     #[inline]
@@ -832,14 +935,24 @@ impl<L: VehicleLog> Engine<'_, L> {
             .find(|(bound, _)| u < *bound)
             .map_or(EXIT, |&(_, to)| to);
         // Validation guarantees a sampler for every class that can reach this station.
-        let service_ms = model_station.samplers[v.key as usize]
+        let mut service_ms = model_station.samplers[v.key as usize]
             .as_ref()
             .map_or(0.0, |d| d.sample_ms(&mut rng));
+        if v.pre_lodged
+            && let PreLodged::Scale(factor) = model_station.pre_lodged
+        {
+            // The same draw, scaled: the vehicle keeps its service quantile.
+            service_ms *= factor;
+        }
         v.group = group as u8;
 
         let stats = &mut self.stats.stations[s];
-        stats.waits.record(v.cell as usize, now - v.queued_ms);
+        let wait = now - v.queued_ms;
+        stats.waits.record(v.cell as usize, wait);
         let st = &mut self.stations[s];
+        if model_station.any_rule && model_station.groups[group].rule.is_some() {
+            st.rule_waits[group].push(wait);
+        }
         let gs = &mut st.groups[group];
         gs.busy += 1;
         let lane = &mut stats.lanes[group];
@@ -903,17 +1016,90 @@ impl<L: VehicleLog> Engine<'_, L> {
         }
     }
 
-    /// Applies the schedules of every lane group of station `s` at `now`, as one step: all
-    /// groups change first, then each takes its own waiting vehicles, and only then do lanes
-    /// that share when idle take others — so a sharing lane never takes a vehicle whose own
-    /// lane opens at the same instant.
+    /// A schedule boundary of station `s`: applies every group's lanes and schedules the
+    /// next boundary.
+    fn on_lane_change(&mut self, now: u64, s: usize) {
+        let at = SimTime(now);
+        let weekday = self.model.start_weekday;
+        let next_change = self.model.stations[s]
+            .groups
+            .iter()
+            .filter(|g| g.rule.is_none())
+            .filter_map(|g| g.schedule.next_change_after(at, weekday))
+            .min();
+        if let Some(next) = next_change {
+            self.events
+                .schedule(next, Event::LaneChange { station: s as u32 });
+        }
+        self.set_open_lanes(now, s);
+    }
+
+    /// A lane rule's review of group `g` of station `s`: the median wait of the vehicles the
+    /// group began serving since the last review (or, if none, the wait so far of the
+    /// longest-waiting vehicle it may serve) against the rule's band.
+    fn on_lane_review(&mut self, now: u64, s: usize, g: usize) {
+        let Some(rule) = self.model.stations[s].groups[g].rule else {
+            return;
+        };
+        let wait = {
+            let waits = &mut self.stations[s].rule_waits[g];
+            if waits.is_empty() {
+                self.longest_wait_for(now, s, g)
+            } else {
+                let mid = waits.len() / 2;
+                let (_, median, _) = waits.select_nth_unstable(mid);
+                *median
+            }
+        };
+        self.stations[s].rule_waits[g].clear();
+        let gs = &mut self.stations[s].groups[g];
+        let lane = &mut self.stats.stations[s].lanes[g];
+        if wait > rule.max_wait.as_millis() && gs.ruled < rule.max_lanes {
+            gs.ruled += 1;
+            lane.rule_openings += 1;
+        } else if wait < rule.min_wait.as_millis() && gs.ruled > rule.min_lanes {
+            gs.ruled -= 1;
+            lane.rule_closings += 1;
+        }
+        self.events.schedule(
+            SimTime(now) + rule.review,
+            Event::LaneReview {
+                station: s as u32,
+                group: g as u8,
+            },
+        );
+        if self.stations[s].groups[g].ruled != self.stations[s].groups[g].open {
+            self.set_open_lanes(now, s);
+        }
+    }
+
+    /// How long the longest-waiting vehicle that group `g` of station `s` serves has waited.
+    fn longest_wait_for(&self, now: u64, s: usize, g: usize) -> u64 {
+        let eligible = &self.model.stations[s].groups[g].eligible;
+        self.stations[s]
+            .queues
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| eligible[*k])
+            .filter_map(|(_, q)| q.front())
+            .map(|&v| now - self.vehicles[v as usize].queued_ms)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Applies the lanes every group of station `s` should have open at `now` (by schedule
+    /// or by lane rule), as one step: all groups change first, then each takes its own
+    /// waiting vehicles, and only then do lanes that share when idle take others — so a
+    /// sharing lane never takes a vehicle whose own lane opens at the same instant.
     fn set_open_lanes(&mut self, now: u64, s: usize) {
         let at = SimTime(now);
         let weekday = self.model.start_weekday;
         let groups = &self.model.stations[s].groups;
-        let mut next_change: Option<SimTime> = None;
         for (g, group) in groups.iter().enumerate() {
-            let open = group.schedule.servers_at(at, weekday);
+            let open = match group.rule {
+                Some(_) => self.stations[s].groups[g].ruled,
+                None => group.schedule.servers_at(at, weekday),
+            };
             let gs = &mut self.stations[s].groups[g];
             let stats = &mut self.stats.stations[s];
             let total = stats.open_servers.level() + u64::from(open) - u64::from(gs.open);
@@ -922,13 +1108,6 @@ impl<L: VehicleLog> Engine<'_, L> {
             let lane = &mut stats.lanes[g];
             lane.open.set(now, u64::from(open));
             lane.staffed.set(now, u64::from(gs.busy.max(open)));
-            if let Some(next) = group.schedule.next_change_after(at, weekday) {
-                next_change = Some(next_change.map_or(next, |n| n.min(next)));
-            }
-        }
-        if let Some(next) = next_change {
-            self.events
-                .schedule(next, Event::LaneChange { station: s as u32 });
         }
         // Lanes that close finish their vehicle (busy may exceed open until they do); lanes
         // that open take waiting vehicles at once, their own first.
@@ -960,6 +1139,13 @@ impl<L: VehicleLog> Engine<'_, L> {
             v.released_ms
         };
         self.stats.exit.record(cell, now - v.arrived_ms);
+        if v.pre_lodged {
+            self.stats.pre_lodged_exits[v.direction as usize] += 1;
+            if v.channel == Channel::Green as u8 && self.model.pre_lodged_release[v.class as usize]
+            {
+                self.stats.released_on_arrival[v.direction as usize] += 1;
+            }
+        }
         if self.model.any_release_station {
             self.stats.release.record(cell, released - v.arrived_ms);
         }

@@ -20,9 +20,9 @@ pub use population::{
     Channel, Direction, Population, Programme, VehicleClass, VehicleFilter, VehicleKey,
 };
 pub use scenario::{
-    Arrivals, ClassId, Crossing, DirectionId, LaneGroup, Link, ModelError, Node,
-    PROBABILITY_SUM_TOLERANCE, ProgrammeId, Route, Scenario, Source, Station, StationId, Storage,
-    StorageLimit, Target, TraceArrival, WhenFull, branches_for, lane_filter_matches,
+    Arrivals, ClassId, Crossing, DirectionId, LaneGroup, LaneRule, Link, ModelError, Node,
+    PROBABILITY_SUM_TOLERANCE, PreLodged, ProgrammeId, Route, Scenario, Source, Station, StationId,
+    Storage, StorageLimit, Target, TraceArrival, WhenFull, branches_for, lane_filter_matches,
 };
 pub use schedule::{HOURS_PER_WEEK, LaneSchedule, RateProfile, hour_of_day, hour_of_week};
 pub use stats::{

@@ -70,6 +70,13 @@ pub struct VehicleClass {
     /// Value of one vehicle-hour of delay (currency of the user's choosing), for the
     /// economic translation of waits; 0 leaves it out.
     pub value_of_time_per_h: f64,
+    /// Share of this class's shipments whose declaration is lodged and processed before the
+    /// vehicle arrives (pre-arrival processing, WTO TFA Art. 7.1). Stations say what a
+    /// pre-lodged vehicle does there ([`crate::PreLodged`]); 0 leaves every vehicle as is.
+    pub pre_lodged_share: f64,
+    /// Pre-lodged shipments that risk assessment puts in the green channel are released on
+    /// arrival: the release decision was taken before the vehicle reached the border.
+    pub pre_lodged_release_on_arrival: bool,
 }
 
 impl VehicleClass {
@@ -85,6 +92,8 @@ impl VehicleClass {
             channel_probabilities: vec![[1.0, 0.0, 0.0]; programmes.max(1)],
             random_inspection: 0.0,
             value_of_time_per_h: 0.0,
+            pre_lodged_share: 0.0,
+            pre_lodged_release_on_arrival: false,
         }
     }
 }

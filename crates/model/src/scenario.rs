@@ -86,6 +86,66 @@ pub struct LaneGroup {
     /// (the "open the FAST lane to everyone" question).
     pub share_when_idle: bool,
     pub schedule: LaneSchedule,
+    /// Opens and closes lanes by the wait instead of by the clock; the schedule (then a
+    /// constant) gives the lanes open at the start.
+    pub rule: Option<LaneRule>,
+}
+
+/// Automatic lane opening and closing, as in the SANDAG Otay Mesa East model: at every
+/// review, one more lane opens if the median wait of the vehicles this group served since
+/// the last review exceeds `max_wait` (and fewer than `max_lanes` are open), one closes if it
+/// is below `min_wait` (and more than `min_lanes` are open). With no vehicle served since the
+/// last review, the wait of the longest-waiting vehicle the group serves stands in (zero if
+/// none waits).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LaneRule {
+    pub min_wait: SimTime,
+    pub max_wait: SimTime,
+    pub min_lanes: u32,
+    pub max_lanes: u32,
+    pub review: SimTime,
+}
+
+impl LaneRule {
+    /// Why the rule cannot work, if it cannot.
+    pub fn problem(&self, starting_lanes: u32) -> Option<String> {
+        if self.min_wait > self.max_wait {
+            return Some(format!(
+                "min_wait ({} s) must not exceed max_wait ({} s)",
+                self.min_wait.as_secs_f64(),
+                self.max_wait.as_secs_f64()
+            ));
+        }
+        if self.max_lanes == 0 || self.min_lanes > self.max_lanes {
+            return Some(format!(
+                "need 0 <= min_lanes <= max_lanes and max_lanes >= 1, got {} and {}",
+                self.min_lanes, self.max_lanes
+            ));
+        }
+        if self.review == SimTime::ZERO {
+            return Some("the review interval must be longer than 0".into());
+        }
+        if !(self.min_lanes..=self.max_lanes).contains(&starting_lanes) {
+            return Some(format!(
+                "the lanes open at the start ({starting_lanes}) must be within min_lanes ({}) \
+                 and max_lanes ({})",
+                self.min_lanes, self.max_lanes
+            ));
+        }
+        None
+    }
+}
+
+/// What a vehicle whose declaration was lodged before arrival does at a station.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum PreLodged {
+    /// The same as any other vehicle.
+    #[default]
+    Same,
+    /// Passes without stopping: its documents were processed before it arrived.
+    Skip,
+    /// Its service time here is multiplied by this factor (in (0, 1] to shorten it).
+    Scale(f64),
 }
 
 impl LaneGroup {
@@ -96,6 +156,7 @@ impl LaneGroup {
             serves: VehicleFilter::any(),
             share_when_idle: false,
             schedule: LaneSchedule::Constant(servers),
+            rule: None,
         }
     }
 }
@@ -152,6 +213,17 @@ pub struct Station {
     /// The end of service here releases the goods (TRS "release"); a vehicle's release is
     /// its exit if it passes no releasing station.
     pub releases: bool,
+    /// What vehicles whose declaration was lodged before arrival do here.
+    pub pre_lodged: PreLodged,
+    /// This control's work is done at another station (a single window, a one-stop border
+    /// post's joint control): vehicles pass here without stopping, on the same routes.
+    pub merged_into: Option<StationId>,
+    /// At a station other controls are merged into: the combined service time (its own plus
+    /// theirs) is multiplied by this factor, for the duplication the merger removes.
+    pub joint_service_factor: f64,
+    /// Service time factor per programme, indexed by [`ProgrammeId`] (e.g. authorised
+    /// operators' faster primary); empty or missing entries mean 1.
+    pub service_factor_by_programme: Vec<f64>,
 }
 
 impl Station {
@@ -171,6 +243,10 @@ impl Station {
             routes,
             storage: Storage::unlimited(),
             releases: false,
+            pre_lodged: PreLodged::Same,
+            merged_into: None,
+            joint_service_factor: 1.0,
+            service_factor_by_programme: Vec::new(),
         }
     }
 
@@ -183,29 +259,43 @@ impl Station {
             .or_else(|| self.service.get(class.index()).and_then(Option::as_ref))
     }
 
-    /// The most servers ever open at once.
+    /// The service-time factor of vehicles of `programme`.
+    pub fn programme_service_factor(&self, programme: ProgrammeId) -> f64 {
+        self.service_factor_by_programme
+            .get(programme.index())
+            .copied()
+            .unwrap_or(1.0)
+    }
+
+    /// The most servers ever open at once (for a group under a lane rule, its `max_lanes`).
     pub fn max_servers(&self) -> u32 {
+        let at = |g: &LaneGroup, hour: u64| match &g.rule {
+            Some(rule) => rule.max_lanes,
+            None => g.schedule.servers_at(SimTime::from_hours(hour), 0),
+        };
         if self
             .lanes
             .iter()
-            .all(|g| matches!(g.schedule, LaneSchedule::Constant(_)))
+            .all(|g| g.rule.is_some() || matches!(g.schedule, LaneSchedule::Constant(_)))
         {
-            return self.lanes.iter().map(|g| g.schedule.max()).sum();
+            return self.lanes.iter().map(|g| at(g, 0)).sum();
         }
         (0..HOURS_PER_WEEK as u64)
-            .map(|h| {
-                self.lanes
-                    .iter()
-                    .map(|g| g.schedule.servers_at(SimTime::from_hours(h), 0))
-                    .sum::<u32>()
-            })
+            .map(|h| self.lanes.iter().map(|g| at(g, h)).sum::<u32>())
             .max()
             .unwrap_or(0)
     }
 
-    /// Mean open servers over a week.
+    /// Mean open servers over a week (for a group under a lane rule, its `max_lanes`: the
+    /// capacity it can reach, as the load check needs).
     pub fn mean_servers(&self) -> f64 {
-        self.lanes.iter().map(|g| g.schedule.mean()).sum()
+        self.lanes
+            .iter()
+            .map(|g| match &g.rule {
+                Some(rule) => f64::from(rule.max_lanes),
+                None => g.schedule.mean(),
+            })
+            .sum()
     }
 }
 
@@ -378,6 +468,20 @@ pub enum ModelError {
         station: StationId,
         reason: String,
     },
+    BadLaneRule {
+        station: StationId,
+        group: usize,
+        reason: String,
+    },
+    BadPreLodged {
+        station: StationId,
+        reason: String,
+    },
+    /// A merged control (`merged_into`) or a joint service factor that cannot work.
+    BadMerge {
+        station: StationId,
+        reason: String,
+    },
     BadArrivalRate {
         source: usize,
         reason: String,
@@ -502,6 +606,25 @@ impl std::fmt::Display for ModelError {
             ),
             E::BadStorage { station, reason } => {
                 write!(f, "storage of station #{}: {reason}", station.0)
+            }
+            E::BadLaneRule {
+                station,
+                group,
+                reason,
+            } => write!(
+                f,
+                "lane rule of lane group {group} of station #{}: {reason}",
+                station.0
+            ),
+            E::BadMerge { station, reason } => {
+                write!(f, "merged control at station #{}: {reason}", station.0)
+            }
+            E::BadPreLodged { station, reason } => {
+                write!(
+                    f,
+                    "pre-lodged treatment at station #{}: {reason}",
+                    station.0
+                )
             }
             E::BadArrivalRate { source, reason } => write!(f, "source #{source}: {reason}"),
             E::SourceEntryOutOfRange { source } => {
@@ -750,6 +873,39 @@ impl Crossing {
         all
     }
 
+    /// The service time vehicles of (`class`, `programme`) get at `station`: its own, plus
+    /// that of every control merged into it (times the joint factor), times the programme's
+    /// factor. `None` where such vehicles have no service time at all.
+    pub fn effective_service(
+        &self,
+        station: StationId,
+        class: ClassId,
+        programme: ProgrammeId,
+    ) -> Option<ServiceDist> {
+        let st = &self.stations[station.index()];
+        let merged: Vec<ServiceDist> = self
+            .stations
+            .iter()
+            .filter(|other| other.merged_into == Some(station))
+            .filter_map(|other| other.service_for(class, programme).cloned())
+            .collect();
+        let mut scale = st.programme_service_factor(programme);
+        if !merged.is_empty() {
+            scale *= st.joint_service_factor;
+        }
+        let mut parts: Vec<ServiceDist> = st
+            .service_for(class, programme)
+            .cloned()
+            .into_iter()
+            .chain(merged)
+            .collect();
+        match parts.len() {
+            0 => None,
+            1 if scale == 1.0 => parts.pop(),
+            _ => Some(ServiceDist::Sum { parts, scale }),
+        }
+    }
+
     pub fn stations(&self) -> &[Station] {
         &self.stations
     }
@@ -884,14 +1040,19 @@ impl Crossing {
         self.stations
             .iter()
             .zip(&rates)
-            .map(|(st, per_kind)| {
+            .enumerate()
+            .map(|(i, (st, per_kind))| {
+                if st.merged_into.is_some() {
+                    return 0.0; // vehicles pass without stopping
+                }
                 let work_ms_per_hour: f64 = per_kind
                     .iter()
                     .enumerate()
                     .filter_map(|(k, &lam)| {
                         let class = ClassId((k / programmes) as u16);
                         let programme = ProgrammeId((k % programmes) as u8);
-                        st.service_for(class, programme).map(|d| lam * d.mean_ms())
+                        self.effective_service(StationId(i as u32), class, programme)
+                            .map(|d| lam * d.mean_ms())
                     })
                     .sum();
                 let servers = st.mean_servers();
@@ -959,6 +1120,15 @@ fn check_population(population: &Population) -> Vec<ModelError> {
             errors.push(ModelError::BadClassParameter {
                 class: cid,
                 reason: format!("length must be positive, got {} m", class.length_m),
+            });
+        }
+        if !is_probability(class.pre_lodged_share) {
+            errors.push(ModelError::BadClassParameter {
+                class: cid,
+                reason: format!(
+                    "the pre-lodged share must be in [0, 1], got {}",
+                    class.pre_lodged_share
+                ),
             });
         }
         if !is_probability(class.random_inspection) {
@@ -1038,6 +1208,80 @@ fn check_parts(
             errors.push(ModelError::NoLanes { station: sid });
         } else if st.max_servers() == 0 {
             errors.push(ModelError::NeverOpen { station: sid });
+        }
+        for (g, group) in st.lanes.iter().enumerate() {
+            let Some(rule) = &group.rule else { continue };
+            let reason = match group.schedule {
+                LaneSchedule::Constant(start) => rule.problem(start),
+                _ => Some(
+                    "a lane rule opens and closes lanes itself: give the lanes open at the \
+                     start as a constant, not an hourly schedule"
+                        .into(),
+                ),
+            };
+            if let Some(reason) = reason {
+                errors.push(ModelError::BadLaneRule {
+                    station: sid,
+                    group: g,
+                    reason,
+                });
+            }
+        }
+        if let Some(target) = st.merged_into {
+            let reason = if target.index() >= n {
+                Some("it names no station".to_owned())
+            } else if target.index() == i {
+                Some("a station cannot be merged into itself".to_owned())
+            } else if stations[target.index()].merged_into.is_some() {
+                Some(format!(
+                    "`{}` is itself merged into another station: merge into the joint stop",
+                    stations[target.index()].id
+                ))
+            } else if stations[target.index()].direction != st.direction {
+                Some(format!(
+                    "`{}` serves another direction",
+                    stations[target.index()].id
+                ))
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                errors.push(ModelError::BadMerge {
+                    station: sid,
+                    reason,
+                });
+            }
+        }
+        if !(st.joint_service_factor.is_finite() && st.joint_service_factor > 0.0) {
+            errors.push(ModelError::BadMerge {
+                station: sid,
+                reason: format!(
+                    "the joint service factor must be positive, got {}",
+                    st.joint_service_factor
+                ),
+            });
+        }
+        if st
+            .service_factor_by_programme
+            .iter()
+            .any(|f| !(f.is_finite() && *f > 0.0))
+        {
+            errors.push(ModelError::BadServiceTime {
+                station: sid,
+                class: ClassId(0),
+                reason: "every programme service-time factor must be positive".into(),
+            });
+        }
+        if let PreLodged::Scale(f) = st.pre_lodged
+            && !(f.is_finite() && f > 0.0)
+        {
+            errors.push(ModelError::BadPreLodged {
+                station: sid,
+                reason: format!(
+                    "the service factor for pre-lodged vehicles must be positive (to pass \
+                     without stopping, skip the station), got {f}"
+                ),
+            });
         }
         match st.storage.limit {
             StorageLimit::Unlimited => {}

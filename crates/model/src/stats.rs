@@ -142,6 +142,9 @@ pub struct LaneStats {
     /// Servers staffed: open by schedule, or still finishing a vehicle after closing.
     pub staffed: TimeWeighted,
     pub served: u64,
+    /// Lanes opened and closed by the group's lane rule.
+    pub rule_openings: u64,
+    pub rule_closings: u64,
 }
 
 /// One station over the observation window.
@@ -160,6 +163,8 @@ pub struct StationStats {
     pub lanes: Vec<LaneStats>,
     /// Vehicles that finished service here.
     pub served: u64,
+    /// Pre-lodged vehicles that passed without stopping (not counted in `entered`).
+    pub passed: u64,
     /// Vehicles that came to this station (including those that balked or spilled back).
     pub entered: u64,
     /// Vehicles that found the queue full and waited upstream.
@@ -184,6 +189,7 @@ impl StationStats {
             open_servers: TimeWeighted::new(),
             lanes: vec![LaneStats::default(); lane_groups],
             served: 0,
+            passed: 0,
             entered: 0,
             spilled: 0,
             balked: 0,
@@ -222,8 +228,11 @@ impl StationStats {
             l.open.reset(now_ms);
             l.staffed.reset(now_ms);
             l.served = 0;
+            l.rule_openings = 0;
+            l.rule_closings = 0;
         }
         self.served = 0;
+        self.passed = 0;
         self.entered = 0;
         self.spilled = 0;
         self.balked = 0;
@@ -253,6 +262,12 @@ pub struct ReplicationStats {
     pub classes: Vec<ClassCounts>,
     /// Arrivals per direction.
     pub direction_arrivals: Vec<u64>,
+    /// Vehicles that left in the window whose declaration was lodged before arrival, per
+    /// direction.
+    pub pre_lodged_exits: Vec<u64>,
+    /// Vehicles that left in the window whose goods were released on arrival (pre-lodged,
+    /// green), per direction.
+    pub released_on_arrival: Vec<u64>,
     /// Arrival to release, per system cell.
     pub release: Cells,
     /// Arrival to exit, per system cell.
@@ -277,6 +292,8 @@ impl ReplicationStats {
                 .collect(),
             classes: vec![ClassCounts::default(); shape.classes],
             direction_arrivals: vec![0; shape.directions],
+            pre_lodged_exits: vec![0; shape.directions],
+            released_on_arrival: vec![0; shape.directions],
             release: Cells::new(shape.system_cells()),
             exit: Cells::new(shape.system_cells()),
             release_by_hour: Cells::new(shape.directions * 24),
@@ -293,6 +310,8 @@ impl ReplicationStats {
             .iter_mut()
             .for_each(|c| *c = ClassCounts::default());
         self.direction_arrivals.iter_mut().for_each(|a| *a = 0);
+        self.pre_lodged_exits.iter_mut().for_each(|a| *a = 0);
+        self.released_on_arrival.iter_mut().for_each(|a| *a = 0);
         self.release.reset();
         self.exit.reset();
         self.release_by_hour.reset();

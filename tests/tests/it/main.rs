@@ -11,6 +11,7 @@ mod determinism;
 mod dispatch;
 mod lanes;
 mod operations;
+mod reforms;
 mod regressions;
 mod storage;
 mod support;

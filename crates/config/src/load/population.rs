@@ -75,6 +75,20 @@ pub(super) fn class(
             );
         }
     }
+    if let Some(p) = raw.pre_lodged_share {
+        if is_probability(p) {
+            class.pre_lodged_share = p;
+        } else {
+            cx.error(
+                &child(&path, "pre_lodged_share"),
+                format!(
+                    "pre_lodged_share is a share of shipments: use a value between 0 and 1, got {}",
+                    format_number(p)
+                ),
+            );
+        }
+    }
+    class.pre_lodged_release_on_arrival = raw.pre_lodged_release_on_arrival.unwrap_or(true);
     if let Some(shares) = &raw.programmes {
         let shares_path = child(&path, "programmes");
         let mut values = vec![0.0; programme_count];

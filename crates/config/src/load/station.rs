@@ -1,13 +1,17 @@
 //! `[[stations]]`: servers and their schedules (a count, an hourly schedule, or lane
 //! groups), queue storage, service times and routes.
 
+use bordersim_des::SimTime;
 use bordersim_model::{
-    Channel, ClassId, DirectionId, HOURS_PER_WEEK, LaneGroup, LaneSchedule, ProgrammeId, Route,
-    Station, StationId, Storage, StorageLimit, Target, VehicleFilter, WhenFull,
+    Channel, ClassId, DirectionId, HOURS_PER_WEEK, LaneGroup, LaneRule, LaneSchedule, PreLodged,
+    ProgrammeId, Route, Station, StationId, Storage, StorageLimit, Target, VehicleFilter, WhenFull,
 };
 
-use super::{Cx, EXIT, Names, PLACEHOLDER, Refs, service};
-use crate::raw::{ChannelName, RawDays, RawLaneGroup, RawRoute, RawStation, WhenFullKind};
+use super::{Cx, EXIT, Names, PLACEHOLDER, Refs, service, sim_time};
+use crate::raw::{
+    ChannelName, RawDays, RawLaneGroup, RawLaneRule, RawPreLodged, RawRoute, RawStation,
+    WhenFullKind,
+};
 use crate::spans::{child, index};
 use crate::suggest::list;
 use crate::units::parse_length_m;
@@ -81,6 +85,48 @@ pub(super) fn station(
         .filter_map(|(r, route)| self::route(cx, &index(&routes_path, r), route, refs))
         .collect();
     let (storage, storage_path) = storage(cx, &path, raw);
+    let merged_into =
+        raw.merged_into
+            .as_ref()
+            .and_then(|target| match refs.stations.resolve(target, &[EXIT]) {
+                Ok(s) => Some(StationId(s as u32)),
+                Err(message) => {
+                    cx.unresolved(&child(&path, "merged_into"), message);
+                    None
+                }
+            });
+    let joint_service_factor = match raw.joint_service_factor {
+        None => 1.0,
+        Some(f) if f.is_finite() && f > 0.0 => f,
+        Some(f) => {
+            cx.error(
+                &child(&path, "joint_service_factor"),
+                format!(
+                    "joint_service_factor multiplies service times: use a positive number, got {f}"
+                ),
+            );
+            1.0
+        }
+    };
+    let factors_path = child(&path, "service_factor_by_programme");
+    let mut service_factor_by_programme = Vec::new();
+    for (programme, &factor) in &raw.service_factor_by_programme {
+        let p = child(&factors_path, programme);
+        let Some(id) = resolve_programme(cx, &p, programme, &refs.programmes) else {
+            continue;
+        };
+        if !(factor.is_finite() && factor > 0.0) {
+            cx.error(
+                &p,
+                format!("a service-time factor must be positive, got {factor}"),
+            );
+            continue;
+        }
+        if service_factor_by_programme.len() <= id.index() {
+            service_factor_by_programme.resize(id.index() + 1, 1.0);
+        }
+        service_factor_by_programme[id.index()] = factor;
+    }
     let station = Station {
         id: raw.id.clone(),
         direction: resolved.unwrap_or(DirectionId(0)),
@@ -90,6 +136,10 @@ pub(super) fn station(
         routes,
         storage,
         releases: raw.releases.unwrap_or(false),
+        pre_lodged: pre_lodged(cx, &path, raw.pre_lodged.as_ref()),
+        merged_into,
+        joint_service_factor,
+        service_factor_by_programme,
     };
     let meta = StationMeta {
         direction: resolved,
@@ -184,13 +234,25 @@ fn lanes(
             return (vec![LaneGroup::general(1)], child(path, "servers"));
         }
         let schedule = schedule(cx, path, &own, "a station").unwrap_or(LaneSchedule::Constant(1));
+        let rule = raw
+            .lane_rule
+            .as_ref()
+            .and_then(|r| lane_rule(cx, &child(path, "lane_rule"), r));
         let group = LaneGroup {
             schedule,
+            rule,
             ..LaneGroup::general(1)
         };
         return (vec![group], child(path, own.field()));
     };
     let lanes_path = child(path, "lanes");
+    if raw.lane_rule.is_some() {
+        cx.error_at_key(
+            &child(path, "lane_rule"),
+            "this station has lane groups: put the lane rule in the [[stations.lanes]] group \
+             it opens and closes",
+        );
+    }
     if !own.is_empty() {
         cx.error(
             &child(path, own.field()),
@@ -281,6 +343,100 @@ fn lane_group(cx: &mut Cx<'_>, path: &str, raw: &RawLaneGroup, refs: &Refs<'_>) 
         serves: serves.unwrap_or_default(),
         share_when_idle: raw.share_when_idle.unwrap_or(false),
         schedule,
+        rule: raw
+            .lane_rule
+            .as_ref()
+            .and_then(|r| lane_rule(cx, &child(path, "lane_rule"), r)),
+    }
+}
+
+/// The default interval between two reviews of a lane rule.
+const DEFAULT_LANE_REVIEW: SimTime = SimTime::from_mins(15);
+
+/// Validates a `lane_rule` table (its fit with the starting lanes is the model's check).
+fn lane_rule(cx: &mut Cx<'_>, path: &str, raw: &RawLaneRule) -> Option<LaneRule> {
+    let min_wait = sim_time(cx, &child(path, "min_wait"), &raw.min_wait);
+    let max_wait = sim_time(cx, &child(path, "max_wait"), &raw.max_wait);
+    let review = match &raw.review {
+        Some(r) => sim_time(cx, &child(path, "review"), r),
+        None => Some(DEFAULT_LANE_REVIEW),
+    };
+    let mut lanes = |field: &str, v: i64| match u32::try_from(v) {
+        Ok(n) => Some(n),
+        Err(_) => {
+            cx.error(
+                &child(path, field),
+                format!("{field} must be a whole number of lanes, 0 or more, got {v}"),
+            );
+            None
+        }
+    };
+    let min_lanes = lanes("min_lanes", raw.min_lanes.unwrap_or(1));
+    let max_lanes = lanes("max_lanes", raw.max_lanes);
+    let rule = LaneRule {
+        min_wait: min_wait?,
+        max_wait: max_wait?,
+        min_lanes: min_lanes?,
+        max_lanes: max_lanes?,
+        review: review?,
+    };
+    if rule.min_wait > rule.max_wait {
+        cx.error(
+            &child(path, "min_wait"),
+            "min_wait must not exceed max_wait: lanes close below min_wait and open above \
+             max_wait",
+        );
+        return None;
+    }
+    if rule.max_lanes == 0 || rule.min_lanes > rule.max_lanes {
+        cx.error(
+            &child(path, "max_lanes"),
+            format!(
+                "need max_lanes >= 1 and min_lanes <= max_lanes, got min_lanes {} and \
+                 max_lanes {}",
+                rule.min_lanes, rule.max_lanes
+            ),
+        );
+        return None;
+    }
+    if rule.review == SimTime::ZERO {
+        cx.error(
+            &child(path, "review"),
+            "the review interval must be longer than 0",
+        );
+        return None;
+    }
+    Some(rule)
+}
+
+/// Validates a station's `pre_lodged` treatment.
+fn pre_lodged(cx: &mut Cx<'_>, path: &str, raw: Option<&RawPreLodged>) -> PreLodged {
+    let path = child(path, "pre_lodged");
+    match raw {
+        None => PreLodged::Same,
+        Some(RawPreLodged::Word(w)) if w == "skip" => PreLodged::Skip,
+        Some(RawPreLodged::Word(w)) if w == "same" => PreLodged::Same,
+        Some(RawPreLodged::Word(w)) => {
+            cx.error(
+                &path,
+                format!(
+                    "unknown treatment `{w}`: write \"skip\" (pass without stopping), \
+                     \"same\", or a factor on the service time like 0.5"
+                ),
+            );
+            PreLodged::Same
+        }
+        Some(RawPreLodged::Factor(f)) if f.is_finite() && *f > 0.0 => PreLodged::Scale(*f),
+        Some(RawPreLodged::Factor(f)) => {
+            cx.error(
+                &path,
+                format!(
+                    "a service-time factor must be positive, got {f}; to pass without \
+                     stopping write pre_lodged = \"skip\""
+                ),
+            );
+            PreLodged::Same
+        }
     }
 }
 

@@ -230,6 +230,43 @@ pub(super) fn report_model_errors(
                     ),
                 );
             }
+            ModelError::BadLaneRule {
+                station,
+                group,
+                reason,
+            } => {
+                let meta = &metas[station.index()];
+                let owner = if meta.servers_path.ends_with(".lanes") {
+                    index(&meta.servers_path, *group)
+                } else {
+                    station_path(*station)
+                };
+                cx.error(
+                    &child(&owner, "lane_rule"),
+                    format!(
+                        "lane rule at station `{}`: {reason}",
+                        stations[station.index()].id
+                    ),
+                );
+            }
+            ModelError::BadMerge { station, reason } => {
+                let st = &stations[station.index()];
+                let field = if st.merged_into.is_some() {
+                    "merged_into"
+                } else {
+                    "joint_service_factor"
+                };
+                cx.error(
+                    &child(&station_path(*station), field),
+                    format!("station `{}`: {reason}", st.id),
+                );
+            }
+            ModelError::BadPreLodged { station, reason } => {
+                cx.error(
+                    &child(&station_path(*station), "pre_lodged"),
+                    reason.clone(),
+                );
+            }
             ModelError::BadArrivalRate { source, reason } => {
                 let (path, kind) = source_path(*source);
                 cx.error(&child(&path, kind.field()), reason.clone());

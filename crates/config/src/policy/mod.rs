@@ -28,9 +28,18 @@
 //! value = "60s"
 //! ```
 //!
-//! Changes are applied to the baseline's TOML document, in the order written; the result is
-//! validated like any scenario file. A change naming something the baseline lacks is an
-//! error located in the policy file.
+//! and the process measures of [`reforms`]: `[[pre_arrival_processing]]`,
+//! `[[authorised_operators]]`, `[[single_window]]`, `[[one_stop_border_post]]`,
+//! `[[lane_rule]]`.
+//!
+//! Changes are applied to the baseline's TOML document, kind by kind in a fixed order
+//! (merges of stations, authorised operators, staffing, equipment, lane rules, risk
+//! management, pre-arrival processing, overrides); the result is validated like any scenario
+//! file. A change naming something the baseline lacks is an error located in the policy
+//! file, and so are two changes to the same thing (which one should win is the user's
+//! call, not the order of application's).
+
+mod reforms;
 
 use serde::Deserialize;
 use toml::de::DeTable;
@@ -52,6 +61,16 @@ struct RawPolicy {
     risk_management: Vec<RawRisk>,
     #[serde(default, rename = "override")]
     overrides: Vec<RawOverride>,
+    #[serde(default)]
+    pre_arrival_processing: Vec<reforms::RawPreArrival>,
+    #[serde(default)]
+    authorised_operators: Vec<reforms::RawAuthorisedOperators>,
+    #[serde(default)]
+    single_window: Vec<reforms::RawMerge>,
+    #[serde(default)]
+    one_stop_border_post: Vec<reforms::RawMerge>,
+    #[serde(default)]
+    lane_rule: Vec<reforms::RawLaneRulePolicy>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -62,6 +81,9 @@ struct RawPolicyMeta {
     measure: Option<String>,
     #[serde(default)]
     description: Option<String>,
+    /// In a region: the crossing the policy changes.
+    #[serde(default)]
+    crossing: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -109,11 +131,24 @@ pub struct PolicyApplied {
     pub name: String,
     pub measure: Option<String>,
     pub description: Option<String>,
+    /// In a region: the crossing the policy changes (`[policy] crossing`).
+    pub crossing: Option<String>,
     /// The changed scenario, as TOML, to load with [`crate::parse_scenario_with`].
     pub scenario_text: String,
 }
 
-struct Located<'a> {
+/// Reads only a policy file's `[policy] crossing`, to pick the crossing of a region the
+/// policy applies to before applying it. `None` if the file does not say (or is not a
+/// policy file: [`apply_policy`] reports that).
+pub fn policy_crossing(policy: &str) -> Option<String> {
+    let doc: Table = toml::from_str(policy).ok()?;
+    doc.get("policy")?
+        .get("crossing")?
+        .as_str()
+        .map(str::to_owned)
+}
+
+pub(crate) struct Located<'a> {
     file: &'a str,
     lines: LineIndex<'a>,
     spans: Option<SpanIndex>,
@@ -121,7 +156,7 @@ struct Located<'a> {
 }
 
 impl Located<'_> {
-    fn error(&mut self, path: &str, message: impl Into<String>) {
+    pub(crate) fn error(&mut self, path: &str, message: impl Into<String>) {
         let offset = self.spans.as_ref().map_or(0, |s| s.value_start(path));
         let (line, column) = self.lines.line_col(offset);
         self.errors.push(Diagnostic {
@@ -194,14 +229,35 @@ pub fn apply_policy(
         }],
     })?;
 
+    check_conflicts(&mut cx, &doc, &raw);
+    if !cx.errors.is_empty() {
+        return Err(ConfigError {
+            diagnostics: cx.errors,
+        });
+    }
+    for (i, m) in raw.single_window.iter().enumerate() {
+        reforms::merge(&mut cx, &mut doc, &index("single_window", i), m);
+    }
+    for (i, m) in raw.one_stop_border_post.iter().enumerate() {
+        reforms::merge(&mut cx, &mut doc, &index("one_stop_border_post", i), m);
+    }
+    for (i, a) in raw.authorised_operators.iter().enumerate() {
+        reforms::authorised_operators(&mut cx, &mut doc, &index("authorised_operators", i), a);
+    }
     for (i, s) in raw.staffing.iter().enumerate() {
         staffing(&mut cx, &mut doc, &index("staffing", i), s);
     }
     for (i, e) in raw.equipment.iter().enumerate() {
         equipment(&mut cx, &mut doc, &index("equipment", i), e);
     }
+    for (i, r) in raw.lane_rule.iter().enumerate() {
+        reforms::lane_rule(&mut cx, &mut doc, &index("lane_rule", i), r);
+    }
     for (i, r) in raw.risk_management.iter().enumerate() {
         risk(&mut cx, &mut doc, &index("risk_management", i), r);
+    }
+    for (i, p) in raw.pre_arrival_processing.iter().enumerate() {
+        reforms::pre_arrival(&mut cx, &mut doc, &index("pre_arrival_processing", i), p);
     }
     for (i, o) in raw.overrides.iter().enumerate() {
         let path = index("override", i);
@@ -230,12 +286,155 @@ pub fn apply_policy(
         name: raw.policy.name,
         measure: raw.policy.measure,
         description: raw.policy.description,
+        crossing: raw.policy.crossing,
         scenario_text,
     })
 }
 
+/// What each change of a policy writes, as dot paths into the scenario (`stations.X.servers`,
+/// `classes.C.channels`, `stations.X` for a whole station); two changes whose paths overlap
+/// conflict, and are reported at the later one with the line of the earlier.
+fn check_conflicts(cx: &mut Located<'_>, doc: &Table, raw: &RawPolicy) {
+    let mut claims: Vec<(String, String)> = Vec::new(); // (change path, target)
+    let all_classes: Vec<String> = doc
+        .get("classes")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|t| t.get("id").and_then(Value::as_str))
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    let classes = |named: &Option<Vec<String>>| named.clone().unwrap_or(all_classes.clone());
+    let station = |id: &str, field: &str| format!("stations.{id}.{field}");
+    let mut changes: Vec<(String, Vec<String>)> = Vec::new();
+    let merges = raw
+        .single_window
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (index("single_window", i), m))
+        .chain(
+            raw.one_stop_border_post
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (index("one_stop_border_post", i), m)),
+        );
+    for (path, m) in merges {
+        let mut targets = Vec::new();
+        if let Some((first, rest)) = m.stations.split_first() {
+            targets.push(station(first, "joint_service_factor"));
+            if m.servers.is_some() {
+                targets.push(station(first, "servers"));
+            }
+            targets.extend(rest.iter().map(|id| format!("stations.{id}")));
+        }
+        changes.push((path, targets));
+    }
+    for (i, a) in raw.authorised_operators.iter().enumerate() {
+        let p = &a.programme;
+        let mut targets = Vec::new();
+        for c in classes(&a.classes) {
+            targets.push(format!("classes.{c}.programmes"));
+            targets.push(format!("classes.{c}.channels_by_programme.{p}"));
+        }
+        for s in a.faster.keys() {
+            targets.push(station(s, &format!("service_factor_by_programme.{p}")));
+        }
+        for l in &a.dedicated_lanes {
+            targets.push(station(&l.station, "servers"));
+            targets.push(station(&l.station, &format!("lanes.{p}")));
+        }
+        changes.push((index("authorised_operators", i), targets));
+    }
+    for (i, s) in raw.staffing.iter().enumerate() {
+        let target = match &s.lanes {
+            Some(g) => station(&s.station, &format!("lanes.{g}.servers")),
+            None => station(&s.station, "servers"),
+        };
+        changes.push((index("staffing", i), vec![target]));
+    }
+    for (i, e) in raw.equipment.iter().enumerate() {
+        let mut targets = Vec::new();
+        if e.add.is_some() {
+            targets.push(station(&e.station, "servers"));
+        }
+        if e.service_factor.is_some() {
+            targets.push(station(&e.station, "service"));
+        }
+        changes.push((index("equipment", i), targets));
+    }
+    for (i, r) in raw.lane_rule.iter().enumerate() {
+        let owner = match &r.lanes {
+            Some(g) => format!("stations.{}.lanes.{g}", r.station),
+            None => format!("stations.{}", r.station),
+        };
+        changes.push((
+            index("lane_rule", i),
+            vec![format!("{owner}.servers"), format!("{owner}.lane_rule")],
+        ));
+    }
+    for (i, r) in raw.risk_management.iter().enumerate() {
+        let mut targets = Vec::new();
+        if r.channels.is_some() {
+            targets.push(format!("classes.{}.channels", r.class));
+        }
+        if r.random_inspection.is_some() {
+            targets.push(format!("classes.{}.random_inspection", r.class));
+        }
+        changes.push((index("risk_management", i), targets));
+    }
+    for (i, p) in raw.pre_arrival_processing.iter().enumerate() {
+        let mut targets: Vec<String> = classes(&p.classes)
+            .iter()
+            .map(|c| format!("classes.{c}.pre_lodged_share"))
+            .collect();
+        for s in p.skip.iter().chain(p.service_factor.keys()) {
+            targets.push(station(s, "pre_lodged"));
+        }
+        changes.push((index("pre_arrival_processing", i), targets));
+    }
+    for (i, o) in raw.overrides.iter().enumerate() {
+        changes.push((index("override", i), vec![o.path.clone()]));
+    }
+    let overlaps = |a: &str, b: &str| {
+        a == b || a.starts_with(&format!("{b}.")) || b.starts_with(&format!("{a}."))
+    };
+    for (path, targets) in changes {
+        let mut reported = false;
+        for target in &targets {
+            if reported {
+                break;
+            }
+            if let Some((earlier, theirs)) = claims
+                .iter()
+                .find(|(p, t)| *p != path && overlaps(t, target))
+            {
+                let line = cx
+                    .spans
+                    .as_ref()
+                    .map(|s| cx.lines.line_col(s.value_start(earlier)).0)
+                    .unwrap_or(0);
+                let what = if theirs.len() < target.len() {
+                    theirs
+                } else {
+                    target
+                };
+                cx.error(
+                    &path,
+                    format!(
+                        "conflicts with {earlier} (line {line}): both change `{what}`; say what you want in one change"
+                    ),
+                );
+                reported = true;
+            }
+        }
+        claims.extend(targets.into_iter().map(|t| (path.clone(), t)));
+    }
+}
+
 /// The entry of the array `array` of `doc` whose `id` is `id`.
-fn entry_mut<'a>(doc: &'a mut Table, array: &str, id: &str) -> Option<&'a mut Table> {
+pub(crate) fn entry_mut<'a>(doc: &'a mut Table, array: &str, id: &str) -> Option<&'a mut Table> {
     doc.get_mut(array)?
         .as_array_mut()?
         .iter_mut()
@@ -243,7 +442,7 @@ fn entry_mut<'a>(doc: &'a mut Table, array: &str, id: &str) -> Option<&'a mut Ta
         .find(|t| t.get("id").and_then(Value::as_str) == Some(id))
 }
 
-fn ids(doc: &Table, array: &str) -> String {
+pub(crate) fn ids(doc: &Table, array: &str) -> String {
     doc.get(array)
         .and_then(Value::as_array)
         .map(|a| {
@@ -371,6 +570,15 @@ fn equipment(cx: &mut Located<'_>, doc: &mut Table, path: &str, e: &RawEquipment
 /// Multiplies every duration parameter of a service-time table by `factor` (the cv, a
 /// ratio, stays); returns how many it changed.
 fn scale_service(service: &mut Table, factor: f64) -> usize {
+    if service.get("dist").and_then(Value::as_str) == Some("sum") {
+        let scale = match service.get("scale") {
+            Some(Value::Float(f)) => *f,
+            Some(Value::Integer(n)) => *n as f64,
+            _ => 1.0,
+        };
+        service.insert("scale".into(), Value::Float(scale * factor));
+        return 1;
+    }
     let mut changed = 0;
     for key in ["mean", "value", "min", "mode", "max"] {
         if let Some(Value::String(s)) = service.get(key)
@@ -576,5 +784,148 @@ entry = "primary"
         )
         .unwrap_err();
         assert!(e.diagnostics[0].message.contains("[0, 1]"), "{e}");
+    }
+
+    const TWO_STATIONS: &str = r#"[scenario]
+name = "base"
+horizon = "1d"
+
+[[classes]]
+id = "truck"
+programmes = { none = 1.0 }
+channels = { green = 0.8, yellow = 0.1, red = 0.1 }
+
+[[stations]]
+id = "primary"
+servers = 3
+service = { dist = "exponential", mean = "2min" }
+routes = [{ to = "docs", p = 1 }]
+
+[[stations]]
+id = "docs"
+servers = 1
+service = { dist = "exponential", mean = "3min" }
+
+[[sources]]
+id = "trucks"
+class = "truck"
+rate = "20/h"
+entry = "primary"
+"#;
+
+    fn error_of(policy: &str) -> Diagnostic {
+        let e = apply_policy(TWO_STATIONS, policy, "p.toml").unwrap_err();
+        assert_eq!(e.diagnostics.len(), 1, "{e}");
+        e.diagnostics[0].clone()
+    }
+
+    fn applied_two(policy: &str) -> crate::Loaded {
+        let p = apply_policy(TWO_STATIONS, policy, "p.toml").expect("policy applies");
+        crate::parse_scenario(&p.scenario_text, "base+p")
+            .unwrap_or_else(|e| panic!("{e}\n{}", p.scenario_text))
+    }
+
+    #[test]
+    fn pre_arrival_processing_marks_classes_and_stations() {
+        let p = applied_two(
+            "[policy]\nname = \"pre\"\n[[pre_arrival_processing]]\nshare = 0.7\nskip = [\"docs\"]\nservice_factor = { primary = 0.5 }\n",
+        );
+        let class = &p.scenario.population().classes[0];
+        assert_eq!(class.pre_lodged_share, 0.7);
+        assert!(class.pre_lodged_release_on_arrival);
+        let st = p.scenario.crossing.stations();
+        assert_eq!(st[0].pre_lodged, bordersim_model::PreLodged::Scale(0.5));
+        assert_eq!(st[1].pre_lodged, bordersim_model::PreLodged::Skip);
+        let d = error_of(
+            "[policy]\nname = \"x\"\n[[pre_arrival_processing]]\nshare = 1.5\nskip = [\"docs\"]\n",
+        );
+        assert_eq!(
+            (d.path.as_str(), d.line),
+            ("pre_arrival_processing[0].share", 4)
+        );
+        assert!(d.message.contains("[0, 1]"), "{d}");
+        let d = error_of(
+            "[policy]\nname = \"x\"\n[[pre_arrival_processing]]\nshare = 0.5\nskip = [\"dox\"]\n",
+        );
+        assert_eq!(d.path, "pre_arrival_processing[0].skip[0]");
+        assert!(d.message.contains("unknown station `dox`"), "{d}");
+        let d = error_of(
+            "[policy]\nname = \"x\"\n[[pre_arrival_processing]]\nshare = 0.5\nclasses = [\"car\"]\nskip = [\"docs\"]\n",
+        );
+        assert!(d.message.contains("unknown class `car`"), "{d}");
+    }
+
+    #[test]
+    fn authorised_operators_join_a_programme() {
+        let p = applied_two(
+            "[policy]\nname = \"aeo\"\n[[authorised_operators]]\nprogramme = \"aeo\"\nshare = 0.25\ninspection_factor = 0.5\nfaster = { primary = 0.6 }\ndedicated_lanes = [{ station = \"primary\", servers = 1 }]\n",
+        );
+        let population = p.scenario.population();
+        assert_eq!(population.programmes[1].id, "aeo");
+        let class = &population.classes[0];
+        assert_eq!(class.programme_shares, vec![0.75, 0.25]);
+        let aeo = class.channel_probabilities[1];
+        assert!((aeo[0] - 0.9).abs() < 1e-12 && (aeo[2] - 0.05).abs() < 1e-12);
+        let primary = &p.scenario.crossing.stations()[0];
+        assert_eq!(
+            primary.programme_service_factor(bordersim_model::ProgrammeId(1)),
+            0.6
+        );
+        assert_eq!(primary.lanes.len(), 2);
+        assert!(primary.lanes[1].share_when_idle);
+        let d = error_of(
+            "[policy]\nname = \"x\"\n[[authorised_operators]]\nprogramme = \"aeo\"\nshare = 0.2\nchannels = { green = 0.5, red = 0.2 }\n",
+        );
+        assert_eq!(d.path, "authorised_operators[0].channels");
+    }
+
+    #[test]
+    fn merges_and_lane_rules_write_model_fields() {
+        let p = applied_two(
+            "[policy]\nname = \"sw\"\n[[single_window]]\nstations = [\"primary\", \"docs\"]\nservice_factor = 0.5\nservers = 4\n",
+        );
+        let st = p.scenario.crossing.stations();
+        assert_eq!(st[1].merged_into, Some(bordersim_model::StationId(0)));
+        assert_eq!(st[0].joint_service_factor, 0.5);
+        assert_eq!(st[0].max_servers(), 4);
+        let d = error_of(
+            "[policy]\nname = \"x\"\n[[one_stop_border_post]]\nstations = [\"primary\"]\n",
+        );
+        assert!(d.message.contains("at least two"), "{d}");
+        let p = applied_two(
+            "[policy]\nname = \"rule\"\n[[lane_rule]]\nstation = \"primary\"\nmin_wait = \"2min\"\nmax_wait = \"10min\"\nmax_lanes = 6\n",
+        );
+        let rule = p.scenario.crossing.stations()[0].lanes[0]
+            .rule
+            .expect("a rule");
+        assert_eq!((rule.min_lanes, rule.max_lanes), (1, 6));
+        let d = error_of(
+            "[policy]\nname = \"x\"\n[[lane_rule]]\nstation = \"primary\"\nmin_wait = \"20min\"\nmax_wait = \"10min\"\nmax_lanes = 6\n",
+        );
+        assert_eq!(d.path, "lane_rule[0].min_wait");
+    }
+
+    #[test]
+    fn conflicting_changes_are_errors_naming_both() {
+        let d = error_of(
+            "[policy]\nname = \"x\"\n\n[[staffing]]\nstation = \"primary\"\nadd = 1\n\n[[lane_rule]]\nstation = \"primary\"\nmin_wait = \"2min\"\nmax_wait = \"10min\"\nmax_lanes = 6\n",
+        );
+        assert_eq!((d.path.as_str(), d.line), ("lane_rule[0]", 8));
+        assert!(
+            d.message.contains("conflicts with staffing[0] (line 4)")
+                && d.message.contains("stations.primary.servers"),
+            "{d}"
+        );
+        let d = error_of(
+            "[policy]\nname = \"x\"\n[[one_stop_border_post]]\nstations = [\"primary\", \"docs\"]\n[[equipment]]\nstation = \"docs\"\nservice_factor = 0.5\n",
+        );
+        assert!(
+            d.message.contains("conflicts with one_stop_border_post[0]"),
+            "{d}"
+        );
+        let d = error_of(
+            "[policy]\nname = \"x\"\n[[risk_management]]\nclass = \"truck\"\nchannels = { green = 1.0 }\n[[override]]\npath = \"classes.truck.channels.red\"\nvalue = 0.2\n",
+        );
+        assert!(d.message.contains("classes.truck.channels"), "{d}");
     }
 }
