@@ -249,7 +249,7 @@ fn json_has_every_contract_field() {
 }
 
 /// Every `entity_type` the CSV may hold.
-const ENTITY_TYPES: [&str; 11] = [
+const ENTITY_TYPES: [&str; 12] = [
     "system",
     "vehicles",
     "station",
@@ -258,6 +258,7 @@ const ENTITY_TYPES: [&str; 11] = [
     "direction",
     "trs_interval",
     "trs_hourly",
+    "pre_arrival",
     "channel",
     "economics",
     "performance",

@@ -10,7 +10,7 @@ use bordersim_model::{ClassId, ReplicationStats, Scenario};
 use bordersim_stats::{MeanCi, Tally};
 use serde::Serialize;
 
-use crate::report::delay_per_day;
+use crate::report::{DAYS_PER_YEAR, delay_per_day};
 use crate::{ExperimentError, Outcome, Report, RunOptions, run};
 
 /// One headline statistic of one replication: what, of which entity, in what value.
@@ -90,8 +90,15 @@ pub fn headline_measures(scenario: &Scenario, rep: &ReplicationStats) -> Vec<Mea
         let staffed = s.staffed_area(end);
         push(
             "utilization",
-            entity,
+            entity.clone(),
             (staffed > 0).then(|| s.busy_servers.area_until(end) as f64 / staffed as f64),
+        );
+        // What staffing costs: the lane-hours a reform adds or saves.
+        let days = rep.window_days();
+        push(
+            "lane_hours_per_day",
+            entity,
+            (days > 0.0).then(|| staffed as f64 / 3_600_000.0 / days),
         );
     }
     let population = scenario.population();
@@ -108,7 +115,18 @@ pub fn headline_measures(scenario: &Scenario, rep: &ReplicationStats) -> Vec<Mea
             .merged(|k| shape.decode_system_cell(k).0.index() == d);
         let entity = format!("direction:{}", direction.id);
         push("time_in_system_mean_s", entity.clone(), seconds(&t, None));
-        push("time_in_system_p95_s", entity, seconds(&t, Some(0.95)));
+        push(
+            "time_in_system_p95_s",
+            entity.clone(),
+            seconds(&t, Some(0.95)),
+        );
+        // The Time Release Study's measure: arrival to release.
+        if scenario.crossing.stations().iter().any(|s| s.releases) {
+            let r = rep
+                .release
+                .merged(|k| shape.decode_system_cell(k).0.index() == d);
+            push("release_mean_s", entity, seconds(&r, None));
+        }
     }
     let t = rep.time_in_system();
     push("time_in_system_mean_s", "system".into(), seconds(&t, None));
@@ -126,6 +144,16 @@ pub fn headline_measures(scenario: &Scenario, rep: &ReplicationStats) -> Vec<Mea
     let (hours, value) = delay_per_day(scenario, rep, None);
     push("delay_vehicle_hours_per_day", "system".into(), Some(hours));
     push("delay_value_per_day", "system".into(), Some(value));
+    push(
+        "delay_vehicle_hours_per_year",
+        "system".into(),
+        Some(hours * DAYS_PER_YEAR),
+    );
+    push(
+        "delay_value_per_year",
+        "system".into(),
+        Some(value * DAYS_PER_YEAR),
+    );
     out
 }
 

@@ -7,6 +7,9 @@ use bordersim_model::{
 use bordersim_stats::{MeanCi, Tally};
 use serde::Serialize;
 
+/// Days in the year of the per-year figures.
+pub(crate) const DAYS_PER_YEAR: f64 = 365.0;
+
 /// Delay statistics in seconds. The mean and its CI come from the replication means; the
 /// percentiles and maximum from every observation of every replication (merged histograms).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -581,7 +584,7 @@ fn economics(scenario: &Scenario, reps: &[ReplicationStats]) -> Vec<DelayCost> {
             delay_vehicle_hours_per_day_ci95: h_ci,
             value_per_day: v,
             value_per_day_ci95: v_ci,
-            value_per_year: v * 365.0,
+            value_per_year: v * DAYS_PER_YEAR,
         }
     };
     let mut out: Vec<DelayCost> = classes

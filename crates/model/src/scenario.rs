@@ -1051,8 +1051,15 @@ impl Crossing {
                     .filter_map(|(k, &lam)| {
                         let class = ClassId((k / programmes) as u16);
                         let programme = ProgrammeId((k % programmes) as u8);
+                        // Pre-lodged vehicles skip the station or are served faster.
+                        let share = self.population.classes[class.index()].pre_lodged_share;
+                        let work = match st.pre_lodged {
+                            PreLodged::Same => 1.0,
+                            PreLodged::Skip => 1.0 - share,
+                            PreLodged::Scale(f) => 1.0 - share + share * f,
+                        };
                         self.effective_service(StationId(i as u32), class, programme)
-                            .map(|d| lam * d.mean_ms())
+                            .map(|d| lam * work * d.mean_ms())
                     })
                     .sum();
                 let servers = st.mean_servers();

@@ -99,9 +99,9 @@ stations = ["a-customs", "b-customs"]
 service_factor = 0.75
 servers = 4
 
+# Servers default to both countries' officers together: 2 + 2.
 [[one_stop_border_post]]
 stations = ["a-immigration", "b-immigration"]
-servers = 4
 "#;
 
 /// A one-stop border post merging each pair of national controls halves the stops: the
@@ -159,8 +159,8 @@ fn a_one_stop_border_post_halves_the_stops() {
 }
 
 /// Two document desks in series (exponential 3 and 2 min) merged into a single window
-/// whose service is 0.6 × their sum: an M/G/1 queue whose mean wait Pollaczek–Khinchine
-/// gives exactly.
+/// whose service is 0.6 × their sum, staffed by one officer: an M/G/1 queue whose mean wait
+/// Pollaczek–Khinchine gives exactly.
 #[test]
 fn a_single_window_queue_matches_pollaczek_khinchine() {
     let base = r#"
@@ -195,6 +195,7 @@ name = "single window"
 [[single_window]]
 stations = ["customs-docs", "health-docs"]
 service_factor = 0.6
+servers = 1
 "#;
     let sw = with_policy(base, policy);
     let reps = replicate(&sw, 10, 21);

@@ -126,6 +126,12 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
             Value::Float(s.queue_km_mean),
         );
         rows.push("station", id, "queue_km_max", Value::Float(s.queue_km_max));
+        rows.push(
+            "station",
+            id,
+            "passed_pre_lodged",
+            Value::Int(st.passed_pre_lodged),
+        );
 
         for g in &st.lane_groups {
             let entity = format!("{}/{}", st.id, g.id);
@@ -137,6 +143,20 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
                 ("served", Value::Float(g.served)),
             ] {
                 rows.push("lane_group", entity.as_str(), statistic, value);
+            }
+            if let (Some(opened), Some(closed)) = (g.rule_openings, g.rule_closings) {
+                rows.push(
+                    "lane_group",
+                    entity.as_str(),
+                    "rule_openings",
+                    Value::Float(opened),
+                );
+                rows.push(
+                    "lane_group",
+                    entity.as_str(),
+                    "rule_closings",
+                    Value::Float(closed),
+                );
             }
         }
     }
@@ -179,6 +199,23 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
             c.channel.as_str(),
             "share",
             Value::Float(c.share),
+        );
+    }
+
+    for p in &report.trs.pre_arrival {
+        let id = p.direction.as_str();
+        rows.push("pre_arrival", id, "pre_lodged", Value::Int(p.pre_lodged));
+        rows.push(
+            "pre_arrival",
+            id,
+            "released_on_arrival",
+            Value::Int(p.released_on_arrival),
+        );
+        rows.push(
+            "pre_arrival",
+            id,
+            "share_released_on_arrival",
+            Value::Float(p.share_released_on_arrival),
         );
     }
 

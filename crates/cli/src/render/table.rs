@@ -42,9 +42,11 @@ pub fn render(report: &Report) -> String {
     let mut stations = station_table(report).render();
     stations.extend(unstable_note(report));
     section("Stations", stations);
+    let mut lanes = lane_table(report).render();
+    lanes.extend(lane_rule_lines(report));
     section(
         "Lanes: staffed lane-hours and use per lane group (per replication)",
-        lane_table(report).render(),
+        lanes,
     );
     if let Some(table) = spillback_table(report) {
         let mut lines = table.render();
@@ -69,6 +71,7 @@ pub fn render(report: &Report) -> String {
     );
     let mut trs = trs_table(report).render();
     trs.push(channel_line(report));
+    trs.extend(pre_arrival_lines(report));
     section("Time Release Study: arrival to release, min", trs);
     section(
         "Time Release Study: time per stage (end of queue to end of service), min",
@@ -573,6 +576,49 @@ fn hourly_table(report: &Report) -> Option<Table> {
         table.row(row);
     }
     Some(table)
+}
+
+/// What each lane rule did, one line per ruled lane group.
+fn lane_rule_lines(report: &Report) -> Vec<String> {
+    let mut lines = Vec::new();
+    for st in &report.stations {
+        for g in &st.lane_groups {
+            if let (Some(opened), Some(closed)) = (g.rule_openings, g.rule_closings) {
+                lines.push(format!(
+                    "  Lane rule at {}/{}: {} lanes opened and {} closed per replication; \
+                     {:.2} open on average, at most {}.",
+                    st.id,
+                    g.id,
+                    decimal(opened, 1),
+                    decimal(closed, 1),
+                    g.servers_mean,
+                    g.servers_max
+                ));
+            }
+        }
+    }
+    lines
+}
+
+/// Pre-arrival processing per direction, when any vehicle was pre-lodged.
+fn pre_arrival_lines(report: &Report) -> Vec<String> {
+    report
+        .trs
+        .pre_arrival
+        .iter()
+        .filter(|p| p.pre_lodged > 0)
+        .map(|p| {
+            format!(
+                "  Pre-arrival processing, {}: {} of {} vehicles lodged before arrival; {} ({}) \
+                 released on arrival.",
+                p.direction,
+                thousands(p.pre_lodged),
+                thousands(p.departed),
+                thousands(p.released_on_arrival),
+                percent(p.share_released_on_arrival)
+            )
+        })
+        .collect()
 }
 
 /// The share of each risk channel among the vehicles that left, on one line.

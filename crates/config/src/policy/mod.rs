@@ -84,6 +84,10 @@ struct RawPolicyMeta {
     /// In a region: the crossing the policy changes.
     #[serde(default)]
     crossing: Option<String>,
+    /// The scenario file the policy was written for, relative to the policy file
+    /// (documentation; the bundled-policy tests use it).
+    #[serde(default)]
+    baseline: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -133,6 +137,9 @@ pub struct PolicyApplied {
     pub description: Option<String>,
     /// In a region: the crossing the policy changes (`[policy] crossing`).
     pub crossing: Option<String>,
+    /// The scenario the policy was written for (`[policy] baseline`), relative to the
+    /// policy file.
+    pub baseline: Option<String>,
     /// The changed scenario, as TOML, to load with [`crate::parse_scenario_with`].
     pub scenario_text: String,
 }
@@ -287,6 +294,7 @@ pub fn apply_policy(
         measure: raw.policy.measure,
         description: raw.policy.description,
         crossing: raw.policy.crossing,
+        baseline: raw.policy.baseline,
         scenario_text,
     })
 }
@@ -888,6 +896,13 @@ entry = "primary"
         assert_eq!(st[1].merged_into, Some(bordersim_model::StationId(0)));
         assert_eq!(st[0].joint_service_factor, 0.5);
         assert_eq!(st[0].max_servers(), 4);
+        // Without `servers`, the joint stop pools the members' officers: 3 + 1.
+        let p = applied_two(
+            "[policy]\nname = \"sw\"\n[[single_window]]\nstations = [\"docs\", \"primary\"]\n",
+        );
+        let st = p.scenario.crossing.stations();
+        assert_eq!(st[0].merged_into, Some(bordersim_model::StationId(1)));
+        assert_eq!(st[1].max_servers(), 4);
         let d = error_of(
             "[policy]\nname = \"x\"\n[[one_stop_border_post]]\nstations = [\"primary\"]\n",
         );

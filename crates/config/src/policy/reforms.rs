@@ -78,7 +78,8 @@ pub(super) struct RawMerge {
     /// Factor on the combined service time; default 1.
     #[serde(default)]
     pub service_factor: Option<f64>,
-    /// The joint stop's servers; default those of the first station.
+    /// The joint stop's servers, always open; default the members' servers added hour by
+    /// hour (the first station's, if some member has lane groups or per-day schedules).
     #[serde(default)]
     pub servers: Option<i64>,
 }
@@ -565,7 +566,17 @@ pub(super) fn merge(cx: &mut Located<'_>, doc: &mut Table, path: &str, m: &RawMe
             t.remove("releases");
         }
     }
+    // The joint stop is staffed by every member's officers, hour by hour, unless told
+    // otherwise; with lane groups or per-day schedules it keeps the first's.
+    let pooled = pooled_servers(doc, &m.stations);
     let joint = entry_mut(doc, "stations", &first).expect("checked above");
+    if m.servers.is_none()
+        && let Some(pooled) = pooled
+    {
+        joint.remove("servers");
+        joint.remove("servers_by_hour");
+        joint.insert(pooled.0, pooled.1);
+    }
     joint.insert(
         "joint_service_factor".into(),
         Value::Float(m.service_factor.unwrap_or(1.0)),
@@ -579,6 +590,37 @@ pub(super) fn merge(cx: &mut Located<'_>, doc: &mut Table, path: &str, m: &RawMe
         }
         joint.insert("servers".into(), Value::Integer(n));
     }
+}
+
+/// The members' servers added hour by hour, as (`servers` or `servers_by_hour`, value);
+/// `None` when some member has lane groups or a per-day schedule.
+fn pooled_servers(doc: &mut Table, members: &[String]) -> Option<(String, Value)> {
+    let mut hours = [0i64; 24];
+    let mut constant = true;
+    for id in members {
+        let t = entry_mut(doc, "stations", id)?;
+        if t.contains_key("lanes") || t.contains_key("servers_by_day") {
+            return None;
+        }
+        match (t.get("servers"), t.get("servers_by_hour")) {
+            (Some(Value::Integer(n)), None) => hours.iter_mut().for_each(|h| *h += n),
+            (None, Some(Value::Array(by_hour))) if by_hour.len() == 24 => {
+                constant = false;
+                for (h, v) in hours.iter_mut().zip(by_hour) {
+                    *h += v.as_integer()?;
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(if constant {
+        ("servers".into(), Value::Integer(hours[0]))
+    } else {
+        (
+            "servers_by_hour".into(),
+            Value::Array(hours.iter().map(|&n| Value::Integer(n)).collect()),
+        )
+    })
 }
 
 /// `[[lane_rule]]`: lanes of a station or lane group opened and closed by the wait.
