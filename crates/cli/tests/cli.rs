@@ -1425,3 +1425,94 @@ fn compare_with_a_bad_policy_is_located_and_runs_nothing() {
     assert!(out.stderr.contains("staffing[0].station"), "{out:#?}");
     assert!(out.stdout.is_empty(), "{out:#?}");
 }
+
+/// Every kind of bad policy the reform catalogue can meet is located in the policy file
+/// (line, field), exits with 2, prints nothing on stdout and writes no output file.
+#[test]
+fn bad_reform_policies_are_located_and_run_nothing() {
+    let dir = scratch("compare-reforms");
+    let base = write(&dir, "base.toml", SCENARIO);
+    let cases: [(&str, &str, &str); 5] = [
+        (
+            "[policy]\nname = \"x\"\n[[pre_arrival_processing]]\nshare = 1.2\nskip = [\"secondary\"]\n",
+            "p.toml:4:",
+            "pre_arrival_processing[0].share",
+        ),
+        (
+            "[policy]\nname = \"x\"\n[[authorised_operators]]\nprogramme = \"aeo\"\nshare = 0.3\nclasses = [\"bus\"]\n",
+            "p.toml:6:",
+            "unknown class `bus`",
+        ),
+        (
+            "[policy]\nname = \"x\"\n[[override]]\npath = \"stations.primary.lanes.fast.servers\"\nvalue = 2\n",
+            "p.toml:4:",
+            "override[0].path",
+        ),
+        (
+            "[policy]\nname = \"x\"\n[[single_window]]\nstations = [\"primary\", \"tertiary\"]\n",
+            "p.toml:4:",
+            "unknown station `tertiary`",
+        ),
+        (
+            "[policy]\nname = \"x\"\n[[one_stop_border_post]]\nstations = [\"primary\", \"secondary\"]\n\n[[staffing]]\nstation = \"secondary\"\nadd = 1\n",
+            "p.toml:6:",
+            "conflicts with one_stop_border_post[0] (line 3)",
+        ),
+    ];
+    for (text, location, what) in cases {
+        let policy = write(&dir, "p.toml", text);
+        let output = dir.join("out.json");
+        let out = bordersim([
+            "compare".as_ref(),
+            base.as_os_str(),
+            "--policy".as_ref(),
+            policy.as_os_str(),
+            "--output".as_ref(),
+            output.as_os_str(),
+        ]);
+        assert_eq!(out.code, 2, "{text}\n{out:#?}");
+        assert!(out.stderr.contains(location), "{text}\n{out:#?}");
+        assert!(out.stderr.contains(what), "{text}\n{out:#?}");
+        assert!(out.stdout.is_empty(), "{out:#?}");
+        assert!(!output.exists(), "{text}: no output file");
+    }
+}
+
+/// A reform from the catalogue runs against the baseline on the same vehicles: with every
+/// truck's declaration lodged in advance no truck stops at secondary, and the cars, which
+/// still do, find it no busier than before.
+#[test]
+fn compare_runs_a_reform_from_the_catalogue() {
+    let dir = scratch("compare-reform");
+    let base = write(&dir, "base.toml", SCENARIO);
+    let policy = write(
+        &dir,
+        "sw.toml",
+        "[policy]\nname = \"pre-arrival\"\n[[pre_arrival_processing]]\nshare = 1.0\nclasses = [\"truck\"]\nskip = [\"secondary\"]\n",
+    );
+    let out = run_ok(&[
+        "compare".as_ref(),
+        base.as_os_str(),
+        "--policy".as_ref(),
+        policy.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let variant = &json["variants"][0];
+    assert_eq!(variant["name"], "pre-arrival");
+    let secondary = variant["result"]["stations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "secondary")
+        .unwrap();
+    assert!(secondary["passed_pre_lodged"].as_u64().unwrap() > 0);
+    let cars = variant["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["entity"] == "class:car" && d["metric"] == "time_in_system_mean_s")
+        .expect("a car metric");
+    assert!(cars["delta"].as_f64().unwrap() <= 0.0, "{cars}");
+}
