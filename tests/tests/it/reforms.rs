@@ -567,3 +567,80 @@ entry = "primary"
         assert_eq!(baseline, reformed, "{policy}");
     }
 }
+
+const ONE_BOOTH: &str = r#"
+[scenario]
+name = "one booth, then X-ray for red"
+horizon = "300d"
+warmup = "2d"
+
+[[classes]]
+id = "truck"
+channels = { green = 0.9, red = 0.1 }
+
+[[stations]]
+id = "booth"
+servers = 1
+service = { dist = "exponential", mean = "2min" }
+routes = [{ channel = "red", to = "xray", p = 1 }, { to = "exit", p = 1 }]
+
+[[stations]]
+id = "xray"
+servers = 1
+service = { dist = "exponential", mean = "5min" }
+
+[[sources]]
+id = "trucks"
+class = "truck"
+rate = "24/h"
+entry = "booth"
+"#;
+
+/// Staffing: a second booth turns the M/M/1 booth (ρ = 0.8) into M/M/2, whose wait
+/// Erlang-C gives.
+#[test]
+fn staffing_matches_erlang_c() {
+    let s = with_policy(
+        ONE_BOOTH,
+        "[policy]\nname = \"+1 booth\"\n[[staffing]]\nstation = \"booth\"\nadd = 1\n",
+    );
+    let reps = replicate(&s, 10, 31);
+    let waits = per_rep(&reps, |r| mean_wait_min(r, 0));
+    let exact = bordersim_tests::mmc_wq(0.4, 0.5, 2);
+    assert_near_exact("M/M/2 Wq after staffing (min)", &waits, exact, 0.03, 0.0);
+}
+
+/// Equipment: a scanner twice as fast halves every X-ray time: the X-ray queue (red trucks,
+/// 2.4/h, now exponential 2.5 min) is M/M/1 at ρ = 0.1.
+#[test]
+fn faster_equipment_matches_mm1() {
+    let s = with_policy(
+        ONE_BOOTH,
+        "[policy]\nname = \"scanner\"\n[[equipment]]\nstation = \"xray\"\nservice_factor = 0.5\n",
+    );
+    let reps = replicate(&s, 10, 32);
+    let xray = station(&s, "xray");
+    let busy = per_rep(&reps, |r| crate::support::utilization(r, xray));
+    assert_near_exact("X-ray utilization", &busy, 0.04 * 2.5, 0.03, 0.0);
+}
+
+/// Risk management: targeting 4% red plus 1% random selection sends
+/// 0.04 + 0.96 × 0.01 of the trucks to X-ray (binomial).
+#[test]
+fn risk_management_sets_the_inspection_rate() {
+    let s = with_policy(
+        ONE_BOOTH,
+        "[policy]\nname = \"risk\"\n[[risk_management]]\nclass = \"truck\"\nchannels = { green = 0.96, red = 0.04 }\nrandom_inspection = 0.01\n",
+    );
+    let reps = replicate(&s, 4, 33);
+    let xray = station(&s, "xray");
+    let red: u64 = reps.iter().map(|r| r.stations[xray].entered).sum();
+    let served: u64 = reps.iter().map(|r| r.stations[0].served).sum();
+    let p = 0.04 + 0.96 * 0.01;
+    assert_count(
+        "trucks sent to X-ray",
+        red,
+        p * served as f64,
+        served as f64 * p * (1.0 - p),
+    );
+}
