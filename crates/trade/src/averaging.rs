@@ -1,0 +1,62 @@
+//! The method of successive averages and the gap.
+//!
+//! Iteration `n` (from 1) simulates the current flows `x`, computes the best response `y`
+//! (the flows the measured border times would produce), and moves `x` to
+//! `x + (y − x) / n`: `x` is then the plain average of every best response so far. The first
+//! step therefore replaces the starting flows by the first best response.
+//!
+//! The gap is `Σ |y − x| / Σ x`: the share of all traffic that would move (between crossings,
+//! or in or out of existence) if travellers responded to the border times the current flows
+//! produce. It is zero exactly at an equilibrium, and — unlike the step `x_{n+1} − x_n`,
+//! which shrinks as `1/n` whatever happens — it does not fall unless the flows really settle.
+
+/// Moves `current` towards `auxiliary` by `1 / iteration` (iteration counts from 1).
+pub fn msa_step(current: &mut [f64], auxiliary: &[f64], iteration: u32) {
+    assert_eq!(current.len(), auxiliary.len());
+    let step = 1.0 / f64::from(iteration.max(1));
+    for (x, y) in current.iter_mut().zip(auxiliary) {
+        *x += step * (y - *x);
+    }
+}
+
+/// `Σ |y − x| / Σ x`; 0 when there is no traffic at all and none would appear.
+pub fn relative_gap(current: &[f64], auxiliary: &[f64]) -> f64 {
+    assert_eq!(current.len(), auxiliary.len());
+    let moved: f64 = current
+        .iter()
+        .zip(auxiliary)
+        .map(|(x, y)| (y - x).abs())
+        .sum();
+    let total: f64 = current.iter().sum();
+    if total > 0.0 {
+        moved / total
+    } else if moved > 0.0 {
+        f64::INFINITY
+    } else {
+        0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn msa_is_the_running_average_of_best_responses() {
+        let mut x = vec![100.0, 0.0];
+        let responses = [[20.0, 80.0], [60.0, 40.0], [40.0, 60.0]];
+        for (n, y) in responses.iter().enumerate() {
+            msa_step(&mut x, y, n as u32 + 1);
+        }
+        assert!((x[0] - 40.0).abs() < 1e-12 && (x[1] - 60.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn gap_by_hand() {
+        // 10 of 100 vehicles would move from one crossing to the other: 20 / 100.
+        assert!((relative_gap(&[60.0, 40.0], &[50.0, 50.0]) - 0.2).abs() < 1e-15);
+        assert_eq!(relative_gap(&[3.0, 4.0], &[3.0, 4.0]), 0.0);
+        assert_eq!(relative_gap(&[0.0], &[0.0]), 0.0);
+        assert_eq!(relative_gap(&[0.0], &[1.0]), f64::INFINITY);
+    }
+}
