@@ -8,6 +8,7 @@
 mod args;
 mod event_log;
 mod output;
+mod region;
 mod render;
 
 use std::io::{self, Write};
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run(&args),
         Command::Validate(args) => validate(&args),
         Command::Compare(args) => compare(&args),
+        Command::Region(args) => region::region(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -117,7 +119,12 @@ fn load_text(text: &str, path: &Path, file: String) -> Result<Scenario, Failure>
 }
 
 fn validate(args: &ValidateArgs) -> Result<(), Failure> {
-    let scenario = load(&args.file)?;
+    let text = read_scenario(&args.file)?;
+    if bordersim_config::is_region(&text) {
+        let line = region::validate(&args.file, &text)?;
+        return print_stdout(line.as_bytes());
+    }
+    let scenario = load_text(&text, &args.file, args.file.display().to_string())?;
     // The same check `run` makes before simulating, so `validate` accepts exactly what
     // `run` accepts.
     CompiledScenario::new(&scenario)
@@ -224,6 +231,9 @@ fn compare(args: &CompareArgs) -> Result<(), Failure> {
         }
     }
     let base_text = read_scenario(&args.base)?;
+    if bordersim_config::is_region(&base_text) {
+        return region::compare(args, &base_text);
+    }
     let base = load_text(&base_text, &args.base, args.base.display().to_string())?;
     let mut variants = Vec::with_capacity(args.policies.len() + args.variants.len());
     for path in &args.policies {

@@ -215,7 +215,11 @@ mod tests {
         let b = 600.0;
         let a = assign(&r, &border(Some(b), Some(b))).unwrap();
         let expected = 1000.0 * (-0.01f64 * b / 1440.0).exp();
-        assert!((a.od_volume(0) - expected).abs() < 1e-9, "{}", a.od_volume(0));
+        assert!(
+            (a.od_volume(0) - expected).abs() < 1e-9,
+            "{}",
+            a.od_volume(0)
+        );
         // No delay: the full volume.
         let a = assign(&r, &border(Some(0.0), Some(0.0))).unwrap();
         assert!((a.od_volume(0) - 1000.0).abs() < 1e-9);

@@ -2,18 +2,30 @@
 //!
 //! Iteration `n` (from 1) simulates the current flows `x`, computes the best response `y`
 //! (the flows the measured border times would produce), and moves `x` to
-//! `x + (y − x) / n`: `x` is then the plain average of every best response so far. The first
-//! step therefore replaces the starting flows by the first best response.
+//! `x + λ_n (y − x)`. With the classic step `λ_n = 1/n`, `x` is the plain average of every
+//! best response so far (the first step replaces the starting flows by the first best
+//! response). The *weighted* variant (Liu, He & He 2007, "Method of successive weighted
+//! averages") gives response `k` the weight `k^d`: `λ_n = n^d / Σ_{k≤n} k^d`, so `d = 0` is
+//! the classic MSA and `d = 1` (`λ_n = 2/(n+1)`) forgets the poor early responses faster
+//! while keeping the steps shrinking, which MSA's convergence needs.
 //!
 //! The gap is `Σ |y − x| / Σ x`: the share of all traffic that would move (between crossings,
 //! or in or out of existence) if travellers responded to the border times the current flows
 //! produce. It is zero exactly at an equilibrium, and — unlike the step `x_{n+1} − x_n`,
 //! which shrinks as `1/n` whatever happens — it does not fall unless the flows really settle.
 
-/// Moves `current` towards `auxiliary` by `1 / iteration` (iteration counts from 1).
-pub fn msa_step(current: &mut [f64], auxiliary: &[f64], iteration: u32) {
+/// The step `λ_n = n^d / Σ_{k≤n} k^d` of iteration `n` (from 1) with weight exponent `d`.
+pub fn msa_step_size(iteration: u32, weight_exponent: f64) -> f64 {
+    let n = iteration.max(1);
+    let weight = |k: u32| f64::from(k).powf(weight_exponent);
+    let total: f64 = (1..=n).map(weight).sum();
+    weight(n) / total
+}
+
+/// Moves `current` towards `auxiliary` by the step of iteration `iteration` (from 1).
+pub fn msa_step(current: &mut [f64], auxiliary: &[f64], iteration: u32, weight_exponent: f64) {
     assert_eq!(current.len(), auxiliary.len());
-    let step = 1.0 / f64::from(iteration.max(1));
+    let step = msa_step_size(iteration, weight_exponent);
     for (x, y) in current.iter_mut().zip(auxiliary) {
         *x += step * (y - *x);
     }
@@ -46,9 +58,26 @@ mod tests {
         let mut x = vec![100.0, 0.0];
         let responses = [[20.0, 80.0], [60.0, 40.0], [40.0, 60.0]];
         for (n, y) in responses.iter().enumerate() {
-            msa_step(&mut x, y, n as u32 + 1);
+            msa_step(&mut x, y, n as u32 + 1, 0.0);
         }
         assert!((x[0] - 40.0).abs() < 1e-12 && (x[1] - 60.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn weighted_steps_by_hand() {
+        assert_eq!(msa_step_size(1, 0.0), 1.0);
+        assert!((msa_step_size(4, 0.0) - 0.25).abs() < 1e-15);
+        // d = 1: 2 / (n + 1).
+        for n in 1..10 {
+            assert!((msa_step_size(n, 1.0) - 2.0 / f64::from(n + 1)).abs() < 1e-15);
+        }
+        // d = 1 weighs response k by k: after responses 10, 20, 40 the average is
+        // (1·10 + 2·20 + 3·40) / 6.
+        let mut x = vec![0.0];
+        for (n, y) in [10.0, 20.0, 40.0].iter().enumerate() {
+            msa_step(&mut x, &[*y], n as u32 + 1, 1.0);
+        }
+        assert!((x[0] - 170.0 / 6.0).abs() < 1e-12);
     }
 
     #[test]
