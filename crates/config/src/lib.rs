@@ -103,8 +103,8 @@ pub use diagnostic::{ConfigError, Diagnostic};
 pub use load::{EXIT, FileReader, Loaded, parse_scenario, parse_scenario_with};
 pub use policy::{PolicyApplied, apply_policy};
 pub use region::{
-    CrossingText, DEFAULT_AVERAGING_EXPONENT, DEFAULT_ELASTICITY_PER_DAY, DEFAULT_MAX_ITERATIONS,
-    DEFAULT_REGION_REPLICATIONS, DEFAULT_TOLERANCE, LoadedRegion, RegionPolicyApplied,
+    CrossingText, DEFAULT_ELASTICITY_PER_DAY, DEFAULT_MAX_ITERATIONS, DEFAULT_REGION_REPLICATIONS,
+    DEFAULT_SRA_BETTER, DEFAULT_SRA_WORSE, DEFAULT_TOLERANCE, LoadedRegion, RegionPolicyApplied,
     apply_region_policy, is_region, parse_region_with, policy_crossing,
 };
 pub use units::{

@@ -10,10 +10,15 @@
 //! seed = 1                      # optional, default 1
 //! horizon = "2d"                # optional: every crossing's run length (else its own)
 //! warmup = "1d"                 # optional: every crossing's warm-up (else its own)
-//! max_iterations = 50           # optional, default 50
-//! tolerance = 0.02              # optional, default 0.02: converged when the gap is below
-//! averaging_exponent = 0        # optional, default 0 (classic MSA): response k weighs k^d
 //! elasticity_per_day = -0.01    # optional, default −0.01 (Djankov, Freund & Pham 2010)
+//!
+//! [equilibrium]                 # optional
+//! max_iterations = 50           # default 50
+//! tolerance = 0.02              # default 0.02: converged when the gap is below it
+//! averaging = "self_regulated"  # default; or "msa" (steps 1/n, or k^d-weighted)
+//! worse = 1.5                   # self_regulated: β grows by this when the gap rose
+//! better = 0.3                  #                 and by this when it fell
+//! exponent = 0                  # msa: response k weighs k^exponent
 //!
 //! [choice]                      # optional; defaults from the SANDAG SR-11 OME model
 //! time_coefficient = -0.025     # utils per generalized minute (the logit scale)
@@ -72,7 +77,9 @@ use std::path::Path;
 use bordersim_des::SimTime;
 use bordersim_experiment::region::{RegionCrossing, RegionModel};
 use bordersim_model::{ClassId, DirectionId, Scenario, StationId};
-use bordersim_trade::{ChoiceParams, CrossingAlternative, Grid, OdDemand, Region, SIDES, Zone};
+use bordersim_trade::{
+    ChoiceParams, CrossingAlternative, Grid, OdDemand, Region, SIDES, StepRule, Zone,
+};
 use serde::Deserialize;
 use toml::de::{DeTable, DeValue};
 
@@ -86,10 +93,60 @@ use crate::units::{format_number, parse_duration, parse_sim_time};
 pub const DEFAULT_REGION_REPLICATIONS: u32 = 4;
 pub const DEFAULT_MAX_ITERATIONS: u32 = 50;
 pub const DEFAULT_TOLERANCE: f64 = 0.02;
-/// The classic method of successive averages (every best response weighs the same): on
-/// the bundled examples it settles faster than weighting later responses more, which
-/// amplifies the early swings of a steep logit.
-pub const DEFAULT_AVERAGING_EXPONENT: f64 = 0.0;
+/// Self-regulated averaging: the step shrinks by `β += WORSE` when the gap rose and by
+/// `β += BETTER` when it fell (Liu, He & He 2009 suggest 1.5-2 and 0.01-0.5).
+pub const DEFAULT_SRA_WORSE: f64 = 1.5;
+pub const DEFAULT_SRA_BETTER: f64 = 0.3;
+
+fn averaging_rule(cx: &mut Cx<'_>, eq: Option<&RawEquilibrium>) -> StepRule {
+    let positive = |cx: &mut Cx<'_>, field: &str, value: Option<f64>, default: f64| match value {
+        None => default,
+        Some(v) if v.is_finite() && v > 0.0 => v,
+        Some(v) => {
+            cx.error(
+                &child("equilibrium", field),
+                format!("must be positive, got {}", format_number(v)),
+            );
+            default
+        }
+    };
+    let kind = eq
+        .and_then(|e| e.averaging.as_deref())
+        .unwrap_or("self_regulated");
+    match kind {
+        "msa" => {
+            let exponent = match eq.and_then(|e| e.exponent) {
+                None => 0.0,
+                Some(d) if d.is_finite() && (0.0..=4.0).contains(&d) => d,
+                Some(d) => {
+                    cx.error(
+                        "equilibrium.exponent",
+                        format!(
+                            "response k weighs k^d: give d between 0 (the classic MSA) and 4, got {}",
+                            format_number(d)
+                        ),
+                    );
+                    0.0
+                }
+            };
+            StepRule::Weighted { exponent }
+        }
+        "self_regulated" => StepRule::SelfRegulated {
+            worse: positive(cx, "worse", eq.and_then(|e| e.worse), DEFAULT_SRA_WORSE),
+            better: positive(cx, "better", eq.and_then(|e| e.better), DEFAULT_SRA_BETTER),
+        },
+        other => {
+            cx.error(
+                "equilibrium.averaging",
+                format!(
+                    "unknown averaging `{other}`{}; expected one of `msa`, `self_regulated`",
+                    did_you_mean(other, ["msa", "self_regulated"])
+                ),
+            );
+            StepRule::Weighted { exponent: 0.0 }
+        }
+    }
+}
 /// Djankov, Freund & Pham (2010): each extra day of delay reduces trade by at least 1%.
 pub const DEFAULT_ELASTICITY_PER_DAY: f64 = -0.01;
 
@@ -99,6 +156,8 @@ struct RawRegionFile {
     region: RawRegionMeta,
     #[serde(default)]
     choice: Option<RawChoice>,
+    #[serde(default)]
+    equilibrium: Option<RawEquilibrium>,
     #[serde(default)]
     zones: Vec<RawZone>,
     #[serde(default)]
@@ -120,12 +179,20 @@ struct RawRegionMeta {
     seed: Option<u64>,
     horizon: Option<String>,
     warmup: Option<String>,
-    max_iterations: Option<i64>,
-    tolerance: Option<f64>,
-    averaging_exponent: Option<f64>,
     elasticity_per_day: Option<f64>,
     #[allow(dead_code, reason = "documentation only")]
     description: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEquilibrium {
+    max_iterations: Option<i64>,
+    tolerance: Option<f64>,
+    averaging: Option<String>,
+    exponent: Option<f64>,
+    worse: Option<f64>,
+    better: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -602,23 +669,24 @@ fn build(
             1
         }
     };
-    let max_iterations = match meta.max_iterations {
+    let eq = raw.equilibrium.as_ref();
+    let max_iterations = match eq.and_then(|e| e.max_iterations) {
         None => DEFAULT_MAX_ITERATIONS,
         Some(n) if (1..=100_000).contains(&n) => n as u32,
         Some(n) => {
             cx.error(
-                "region.max_iterations",
+                "equilibrium.max_iterations",
                 format!("give between 1 and 100000 iterations, got {n}"),
             );
             1
         }
     };
-    let tolerance = match meta.tolerance {
+    let tolerance = match eq.and_then(|e| e.tolerance) {
         None => DEFAULT_TOLERANCE,
         Some(t) if t.is_finite() && t > 0.0 => t,
         Some(t) => {
             cx.error(
-                "region.tolerance",
+                "equilibrium.tolerance",
                 format!(
                     "the tolerance is the largest gap (share of traffic that would still move) \
                      accepted as converged: it must be positive, got {}",
@@ -628,21 +696,7 @@ fn build(
             DEFAULT_TOLERANCE
         }
     };
-    let averaging_exponent = match meta.averaging_exponent {
-        None => DEFAULT_AVERAGING_EXPONENT,
-        Some(d) if d.is_finite() && (0.0..=4.0).contains(&d) => d,
-        Some(d) => {
-            cx.error(
-                "region.averaging_exponent",
-                format!(
-                    "the averaging exponent weighs response k by k^d: give d between 0 (classic \
-                     MSA) and 4, got {}",
-                    format_number(d)
-                ),
-            );
-            DEFAULT_AVERAGING_EXPONENT
-        }
-    };
+    let averaging = averaging_rule(cx, eq);
     let region_elasticity = meta
         .elasticity_per_day
         .map_or(DEFAULT_ELASTICITY_PER_DAY, |e| {
@@ -1119,7 +1173,7 @@ fn build(
             profiles,
             max_iterations,
             tolerance,
-            averaging_exponent,
+            averaging,
         },
         replications,
         seed: meta.seed.unwrap_or(1),

@@ -20,8 +20,8 @@ use bordersim_model::{
     Source, StationId, lane_filter_matches,
 };
 use bordersim_trade::{
-    AssignError, Assignment, Grid, Region, SIDES, TradeAccount, TradeShift, account, assign,
-    msa_step, relative_gap, shift,
+    AssignError, Assignment, Averaging, Grid, Region, SIDES, StepRule, TradeAccount, TradeShift,
+    account, assign, relative_gap, shift,
 };
 use serde::Serialize;
 
@@ -59,9 +59,8 @@ pub struct RegionModel {
     pub max_iterations: u32,
     /// The equilibrium is reached when the gap falls below this.
     pub tolerance: f64,
-    /// Weight exponent `d` of the successive averages: response `k` weighs `k^d` (0: the
-    /// classic MSA, plain average; 1: later responses weigh more).
-    pub averaging_exponent: f64,
+    /// How the successive averages step (see [`bordersim_trade::averaging`]).
+    pub averaging: StepRule,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -226,6 +225,7 @@ pub fn run_region(model: &RegionModel, options: &RunOptions) -> Result<RegionOut
     let mut events = 0;
     let mut converged = false;
     let mut last: Option<Measured> = None;
+    let mut averaging = Averaging::new(model.averaging);
     for n in 1..=model.max_iterations {
         let measured = simulate(model, &cells, &current, options)?;
         simulations += measured.simulations;
@@ -245,12 +245,7 @@ pub fn run_region(model: &RegionModel, options: &RunOptions) -> Result<RegionOut
         if n == model.max_iterations {
             break;
         }
-        msa_step(
-            current.as_mut_slice(),
-            response.as_slice(),
-            n,
-            model.averaging_exponent,
-        );
+        averaging.step(current.as_mut_slice(), response.as_slice(), gap);
     }
     let measured = last.ok_or(RegionError::NoIterations)?;
     let trade = account(region, &current);

@@ -9,6 +9,12 @@
 //! the classic MSA and `d = 1` (`λ_n = 2/(n+1)`) forgets the poor early responses faster
 //! while keeping the steps shrinking, which MSA's convergence needs.
 //!
+//! The *self-regulated* variant (same paper) keeps `λ_n = 1/β_n` with `β` growing by a
+//! large `Γ` when the gap rose since the last iteration (the flows overshoot: damp harder)
+//! and by a small `γ` when it fell (the flows settle: keep moving). It forgets the swings
+//! of the first iterations much faster than the plain average, whose gap can only shrink as
+//! fast as `1/n` once they are in it.
+//!
 //! The gap is `Σ |y − x| / Σ x`: the share of all traffic that would move (between crossings,
 //! or in or out of existence) if travellers responded to the border times the current flows
 //! produce. It is zero exactly at an equilibrium, and — unlike the step `x_{n+1} − x_n`,
@@ -28,6 +34,62 @@ pub fn msa_step(current: &mut [f64], auxiliary: &[f64], iteration: u32, weight_e
     let step = msa_step_size(iteration, weight_exponent);
     for (x, y) in current.iter_mut().zip(auxiliary) {
         *x += step * (y - *x);
+    }
+}
+
+/// How the step of each iteration is chosen.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum StepRule {
+    /// `λ_n = n^d / Σ_{k≤n} k^d` (`d = 0`: the classic MSA, `1/n`).
+    Weighted { exponent: f64 },
+    /// `λ_n = 1/β_n`, `β_1 = 1`, `β_n = β_{n−1} + (gap rose ? worse : better)`.
+    SelfRegulated { worse: f64, better: f64 },
+}
+
+/// The steps of one equilibrium run, in order.
+#[derive(Clone, Debug)]
+pub struct Averaging {
+    rule: StepRule,
+    iteration: u32,
+    beta: f64,
+    last_gap: Option<f64>,
+}
+
+impl Averaging {
+    pub fn new(rule: StepRule) -> Self {
+        Averaging {
+            rule,
+            iteration: 0,
+            beta: 0.0,
+            last_gap: None,
+        }
+    }
+
+    /// The step of the next iteration, whose gap (before the step) is `gap`.
+    pub fn next_step(&mut self, gap: f64) -> f64 {
+        self.iteration += 1;
+        let step = match self.rule {
+            StepRule::Weighted { exponent } => msa_step_size(self.iteration, exponent),
+            StepRule::SelfRegulated { worse, better } => {
+                self.beta += match self.last_gap {
+                    None => 1.0,
+                    Some(last) if gap >= last => worse,
+                    Some(_) => better,
+                };
+                1.0 / self.beta
+            }
+        };
+        self.last_gap = Some(gap);
+        step
+    }
+
+    /// Moves `current` towards `auxiliary` by the next step.
+    pub fn step(&mut self, current: &mut [f64], auxiliary: &[f64], gap: f64) {
+        assert_eq!(current.len(), auxiliary.len());
+        let step = self.next_step(gap);
+        for (x, y) in current.iter_mut().zip(auxiliary) {
+            *x += step * (y - *x);
+        }
     }
 }
 
@@ -78,6 +140,21 @@ mod tests {
             msa_step(&mut x, &[*y], n as u32 + 1, 1.0);
         }
         assert!((x[0] - 170.0 / 6.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn self_regulated_steps_by_hand() {
+        let mut a = Averaging::new(StepRule::SelfRegulated {
+            worse: 2.0,
+            better: 0.5,
+        });
+        assert_eq!(a.next_step(0.9), 1.0); // β = 1
+        assert_eq!(a.next_step(0.5), 1.0 / 1.5); // fell: β + 0.5
+        assert_eq!(a.next_step(0.7), 1.0 / 3.5); // rose: β + 2
+        let mut m = Averaging::new(StepRule::Weighted { exponent: 0.0 });
+        assert_eq!(m.next_step(1.0), 1.0);
+        assert_eq!(m.next_step(0.1), 0.5);
+        assert!((m.next_step(5.0) - 1.0 / 3.0).abs() < 1e-15);
     }
 
     #[test]

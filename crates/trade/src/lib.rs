@@ -30,7 +30,7 @@ mod region;
 
 pub use accounting::{SideTrade, TradeAccount, TradeShift, account, shift};
 pub use assign::{AssignError, Assignment, assign};
-pub use averaging::{msa_step, msa_step_size, relative_gap};
+pub use averaging::{Averaging, StepRule, msa_step, msa_step_size, relative_gap};
 pub use choice::{composite_cost, generalized_cost, logit_shares, logsum};
 pub use demand::demand_factor;
 pub use region::{
