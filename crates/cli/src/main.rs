@@ -49,6 +49,8 @@ enum Failure {
     BadInput(anyhow::Error),
     /// The scenario file is invalid: its diagnostics. Exit code 2.
     Invalid { file: String, error: ConfigError },
+    /// The region file (or a crossing file it names) is invalid: its diagnostics. Exit code 2.
+    InvalidRegion { file: String, error: ConfigError },
     /// Anything else: exit code 1.
     Failed(anyhow::Error),
 }
@@ -56,7 +58,7 @@ enum Failure {
 impl Failure {
     fn exit_code(&self) -> u8 {
         match self {
-            Failure::BadInput(_) | Failure::Invalid { .. } => 2,
+            Failure::BadInput(_) | Failure::Invalid { .. } | Failure::InvalidRegion { .. } => 2,
             Failure::Failed(_) => 1,
         }
     }
@@ -64,18 +66,21 @@ impl Failure {
     fn print(&self) {
         match self {
             Failure::BadInput(e) | Failure::Failed(e) => stderr_line(&format!("error: {e:#}")),
-            Failure::Invalid { file, error } => {
-                // One diagnostic per line, exactly as the config crate words them
-                // (`file:line:col: path: message`, which editors turn into links).
-                stderr_line(&error.to_string());
-                let n = error.diagnostics.len();
-                stderr_line(&format!(
-                    "error: '{file}' is not a valid scenario ({n} problem{})",
-                    if n == 1 { "" } else { "s" }
-                ));
-            }
+            Failure::Invalid { file, error } => invalid(file, error, "scenario"),
+            Failure::InvalidRegion { file, error } => invalid(file, error, "region"),
         }
     }
+}
+
+/// The diagnostics of an invalid file, one per line, exactly as the config crate words them
+/// (`file:line:col: path: message`, which editors turn into links), then the verdict.
+fn invalid(file: &str, error: &ConfigError, what: &str) {
+    stderr_line(&error.to_string());
+    let n = error.diagnostics.len();
+    stderr_line(&format!(
+        "error: '{file}' is not a valid {what} ({n} problem{})",
+        if n == 1 { "" } else { "s" }
+    ));
 }
 
 /// Writes one line to standard error. Nothing useful can be done if that fails.

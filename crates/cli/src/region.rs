@@ -21,7 +21,7 @@ fn reader(path: &Path) -> impl Fn(&str) -> Result<String, String> + '_ {
 }
 
 fn invalid(path: &Path, error: bordersim_config::ConfigError) -> Failure {
-    Failure::Invalid {
+    Failure::InvalidRegion {
         file: path.display().to_string(),
         error,
     }
@@ -145,7 +145,7 @@ pub fn compare(args: &CompareArgs, text: &str) -> Result<(), Failure> {
         &policy,
         &policy_file,
     )
-    .map_err(|error| Failure::Invalid {
+    .map_err(|error| Failure::InvalidRegion {
         file: policy_file.clone(),
         error,
     })?;

@@ -436,10 +436,16 @@ fn prepare_cells(model: &RegionModel) -> Grid<Cell> {
             }
         }
         let peak = hourly.iter().copied().fold(0.0, f64::max);
-        // A hair above, so rounding in the shares never lifts a rate over it.
-        cells.get_mut(c, d, k).peak_per_hour = peak * (1.0 + 1e-9);
+        cells.get_mut(c, d, k).peak_per_hour = candidate_peak(peak);
     }
     cells
+}
+
+/// The candidate rate of a regional source whose highest hourly rate with no delay is
+/// `highest_per_hour`: a hair above it, so that rounding in the shares never lifts a rate
+/// over the peak.
+pub fn candidate_peak(highest_per_hour: f64) -> f64 {
+    highest_per_hour * (1.0 + 1e-9)
 }
 
 /// What one iteration measured.

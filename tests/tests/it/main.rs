@@ -11,6 +11,7 @@ mod determinism;
 mod dispatch;
 mod lanes;
 mod operations;
+mod region;
 mod regressions;
 mod storage;
 mod support;
