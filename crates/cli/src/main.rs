@@ -96,6 +96,12 @@ fn warn(message: &str) {
 /// (recorded arrival traces) are read relative to the scenario file's directory.
 fn load(path: &Path) -> Result<Scenario, Failure> {
     let text = read_scenario(path)?;
+    if bordersim_config::is_region(&text) {
+        return Err(Failure::BadInput(anyhow!(
+            "'{}' is a region file (it has a [region] table): run it with `bordersim region`",
+            path.display()
+        )));
+    }
     load_text(&text, path, path.display().to_string())
 }
 

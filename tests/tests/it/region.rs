@@ -631,3 +631,21 @@ fn several_problems_are_reported_together() {
         );
     }
 }
+
+#[test]
+fn the_equilibrium_does_not_depend_on_the_thread_count() {
+    let model = region(
+        vec![crossing("x", 2, 3.0), crossing("y", 2, 3.0)],
+        1200.0,
+        -0.5,
+    );
+    let run_with = |threads| {
+        let options = RunOptions {
+            replications: 3,
+            seed: 9,
+            threads: Some(threads),
+        };
+        run_region(&model, &options).expect("runs").report
+    };
+    assert_eq!(run_with(1), run_with(3));
+}
