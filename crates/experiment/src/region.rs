@@ -420,8 +420,9 @@ fn prepare_cells(model: &RegionModel) -> Grid<Cell> {
     }
     // The peak: every vehicle of the direction and class at this crossing, with no delay
     // (demand only falls with delay, and a share is at most 1).
-    for ((c, d, k), _) in cells.clone().iter() {
-        let cell = cells.get(c, d, k).clone();
+    let keys: Vec<(usize, usize, usize)> = cells.iter().map(|(key, _)| key).collect();
+    for (c, d, k) in keys {
+        let cell = cells.get(c, d, k);
         if !cell.open {
             continue;
         }

@@ -649,3 +649,47 @@ fn the_equilibrium_does_not_depend_on_the_thread_count() {
     };
     assert_eq!(run_with(1), run_with(3));
 }
+
+#[test]
+fn a_closed_crossing_gets_no_traffic() {
+    let share_of_x = |model: &RegionModel| {
+        let outcome = run_region(model, &options(2)).expect("runs");
+        let x = outcome
+            .report
+            .flows
+            .iter()
+            .find(|f| f.crossing == "x")
+            .expect("x")
+            .clone();
+        (x.open, x.volume_per_day, outcome.report.converged)
+    };
+    // Closed by the region (e.g. not built).
+    let mut model = region(vec![crossing("x", 4, 1.0), crossing("y", 2, 3.0)], 600.0, 0.0);
+    assert!(share_of_x(&model).1 > 0.0);
+    model.crossings[0].closed = true;
+    assert_eq!(share_of_x(&model), (false, 0.0, true));
+
+    // Closed by its lanes: the only lanes that serve trucks at its entry never open.
+    let mut model = region(vec![crossing("x", 4, 1.0), crossing("y", 2, 3.0)], 600.0, 0.0);
+    let x = &mut model.crossings[0].scenario;
+    let population = Population::simple(&["truck", "car"]);
+    let mut station = x.crossing.stations()[0].clone();
+    station.service.push(Some(exponential(1.0)));
+    station.lanes = vec![
+        bordersim_model::LaneGroup {
+            id: "cars".into(),
+            serves: bordersim_model::VehicleFilter::classes(vec![ClassId(1)]),
+            share_when_idle: false,
+            schedule: bordersim_model::LaneSchedule::Constant(4),
+        },
+        bordersim_model::LaneGroup {
+            id: "trucks".into(),
+            serves: bordersim_model::VehicleFilter::classes(vec![ClassId(0)]),
+            share_when_idle: false,
+            schedule: bordersim_model::LaneSchedule::Constant(0),
+        },
+    ];
+    let cars = Source::poisson("cars", ClassId(1), 10.0, StationId(0));
+    x.crossing = Crossing::new("x", &population, vec![station], vec![cars]).expect("valid");
+    assert_eq!(share_of_x(&model), (false, 0.0, true));
+}
