@@ -54,7 +54,7 @@ pub enum Command {
     bordersim region configs/regions/san_diego_tijuana.toml\n  \
     bordersim region configs/regions/corridor_osbp.toml --format json --output eq.json\n  \
     bordersim compare configs/regions/corridor_osbp.toml \
-    --policy configs/regions/policies/corridor_joint_controls.toml"
+    --policy configs/regions/policies/chirundu_24h_joint_exit.toml"
 )]
 pub struct RegionArgs {
     /// Region file (TOML)
@@ -74,7 +74,10 @@ pub struct RegionArgs {
     after_help = "Every scenario runs with the same seed and replications, so each sees \
     the same vehicles (arrival times, classes, programmes, channels) and the same service \
     draws at the stations it shares with the baseline; differences and their 95% intervals \
-    come from the paired replications.\n\nExamples:\n  \
+    come from the paired replications.\n\nWith a region file as BASE, the one --policy applies \
+    to the crossing its [policy] table names (crossing = \"id\"); the output is the shift \
+    between the two equilibria: traffic per crossing, trade created and diverted, each side's \
+    balance.\n\nExamples:\n  \
     bordersim compare configs/examples/commercial_truck_crossing.toml \
     --policy configs/policies/extra_primary_booths.toml\n  \
     bordersim compare base.toml --variant reform.toml --format json"

@@ -146,7 +146,7 @@ pub fn compare(args: &CompareArgs, text: &str) -> Result<(), Failure> {
         &policy_file,
     )
     .map_err(|error| Failure::InvalidRegion {
-        file: policy_file.clone(),
+        file: format!("{}' with policy '{policy_file}", args.base.display()),
         error,
     })?;
     let options = options(&base, &args.settings);

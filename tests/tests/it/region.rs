@@ -664,13 +664,21 @@ fn a_closed_crossing_gets_no_traffic() {
         (x.open, x.volume_per_day, outcome.report.converged)
     };
     // Closed by the region (e.g. not built).
-    let mut model = region(vec![crossing("x", 4, 1.0), crossing("y", 2, 3.0)], 600.0, 0.0);
+    let mut model = region(
+        vec![crossing("x", 4, 1.0), crossing("y", 2, 3.0)],
+        600.0,
+        0.0,
+    );
     assert!(share_of_x(&model).1 > 0.0);
     model.crossings[0].closed = true;
     assert_eq!(share_of_x(&model), (false, 0.0, true));
 
     // Closed by its lanes: the only lanes that serve trucks at its entry never open.
-    let mut model = region(vec![crossing("x", 4, 1.0), crossing("y", 2, 3.0)], 600.0, 0.0);
+    let mut model = region(
+        vec![crossing("x", 4, 1.0), crossing("y", 2, 3.0)],
+        600.0,
+        0.0,
+    );
     let x = &mut model.crossings[0].scenario;
     let population = Population::simple(&["truck", "car"]);
     let mut station = x.crossing.stations()[0].clone();
