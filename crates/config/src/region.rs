@@ -922,6 +922,15 @@ fn build(
                 false,
             );
             if let (Some(s), Some(d)) = (s, d) {
+                if directions.contains(&Some(DirectionId(d as u8))) {
+                    cx.error(
+                        &p,
+                        format!(
+                            "both sides take direction `{dir}`: traffic leaving each side needs \
+                             its own direction of the crossing (its own stations and statistics)"
+                        ),
+                    );
+                }
                 directions[s] = Some(DirectionId(d as u8));
             }
         }

@@ -701,3 +701,18 @@ fn a_closed_crossing_gets_no_traffic() {
     x.crossing = Crossing::new("x", &population, vec![station], vec![cars]).expect("valid");
     assert_eq!(share_of_x(&model), (false, 0.0, true));
 }
+
+#[test]
+fn two_sides_cannot_share_a_crossing_direction() {
+    let text = REGION.replacen(
+        "directions = { mx = \"northbound\" }",
+        "directions = { mx = \"northbound\", us = \"northbound\" }",
+        1,
+    );
+    rejected(
+        &text,
+        "us = \"northbound\"",
+        "crossings[0].directions.us",
+        "both sides take direction `northbound`",
+    );
+}
