@@ -36,8 +36,37 @@ pub enum Command {
     Run(RunArgs),
     /// Check a scenario file without simulating it
     Validate(ValidateArgs),
-    /// Compare a baseline scenario with variants on the same vehicles (paired replications)
+    /// Compare a baseline scenario with variants on the same vehicles (paired replications);
+    /// a region file as BASE compares the region with a policy applied to one crossing
     Compare(CompareArgs),
+    /// Find the equilibrium of a border region: crossing choice, demand, trade per side
+    Region(RegionArgs),
+}
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "A region file (TOML) names the crossings (each a scenario file), the \
+    zones on both sides of the border, travel times, tolls and origin-destination demand. The \
+    crossings are simulated with the flows assigned to them, travellers respond to the border \
+    times (logit choice, demand response), and the flows are averaged (method of successive \
+    averages) until the gap is below the tolerance or the iterations run out. If it does not \
+    converge, the output says so and the exit status is still 0.\n\nExamples:\n  \
+    bordersim region configs/regions/san_diego_tijuana.toml\n  \
+    bordersim region configs/regions/corridor_osbp.toml --format json --output eq.json\n  \
+    bordersim compare configs/regions/corridor_osbp.toml \
+    --policy configs/regions/policies/chirundu_24h_joint_exit.toml"
+)]
+pub struct RegionArgs {
+    /// Region file (TOML)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Largest number of equilibrium iterations [default: the region's `max_iterations`]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_iterations: Option<u32>,
+
+    #[command(flatten)]
+    pub settings: RunSettings,
 }
 
 #[derive(Debug, clap::Args)]
@@ -45,7 +74,10 @@ pub enum Command {
     after_help = "Every scenario runs with the same seed and replications, so each sees \
     the same vehicles (arrival times, classes, programmes, channels) and the same service \
     draws at the stations it shares with the baseline; differences and their 95% intervals \
-    come from the paired replications.\n\nExamples:\n  \
+    come from the paired replications.\n\nWith a region file as BASE, the one --policy applies \
+    to the crossing its [policy] table names (crossing = \"id\"); the output is the shift \
+    between the two equilibria: traffic per crossing, trade created and diverted, each side's \
+    balance.\n\nExamples:\n  \
     bordersim compare configs/examples/commercial_truck_crossing.toml \
     --policy configs/policies/extra_primary_booths.toml\n  \
     bordersim compare base.toml --variant reform.toml --format json"

@@ -8,6 +8,7 @@
 mod args;
 mod event_log;
 mod output;
+mod region;
 mod render;
 
 use std::io::{self, Write};
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run(&args),
         Command::Validate(args) => validate(&args),
         Command::Compare(args) => compare(&args),
+        Command::Region(args) => region::region(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -47,6 +49,8 @@ enum Failure {
     BadInput(anyhow::Error),
     /// The scenario file is invalid: its diagnostics. Exit code 2.
     Invalid { file: String, error: ConfigError },
+    /// The region file (or a crossing file it names) is invalid: its diagnostics. Exit code 2.
+    InvalidRegion { file: String, error: ConfigError },
     /// Anything else: exit code 1.
     Failed(anyhow::Error),
 }
@@ -54,7 +58,7 @@ enum Failure {
 impl Failure {
     fn exit_code(&self) -> u8 {
         match self {
-            Failure::BadInput(_) | Failure::Invalid { .. } => 2,
+            Failure::BadInput(_) | Failure::Invalid { .. } | Failure::InvalidRegion { .. } => 2,
             Failure::Failed(_) => 1,
         }
     }
@@ -62,18 +66,27 @@ impl Failure {
     fn print(&self) {
         match self {
             Failure::BadInput(e) | Failure::Failed(e) => stderr_line(&format!("error: {e:#}")),
-            Failure::Invalid { file, error } => {
-                // One diagnostic per line, exactly as the config crate words them
-                // (`file:line:col: path: message`, which editors turn into links).
-                stderr_line(&error.to_string());
-                let n = error.diagnostics.len();
-                stderr_line(&format!(
-                    "error: '{file}' is not valid ({n} problem{})",
-                    if n == 1 { "" } else { "s" }
-                ));
-            }
+            Failure::Invalid { file, error } => invalid(file, error, None),
+            Failure::InvalidRegion { file, error } => invalid(file, error, Some("region")),
         }
     }
+}
+
+/// The diagnostics of an invalid file, one per line, exactly as the config crate words them
+/// (`file:line:col: path: message`, which editors turn into links), then the verdict.
+/// `what` names the kind of file when only one kind can be meant (a scenario or a policy
+/// file both end here, so neither is named).
+fn invalid(file: &str, error: &ConfigError, what: Option<&str>) {
+    stderr_line(&error.to_string());
+    let n = error.diagnostics.len();
+    let verdict = match what {
+        Some(what) => format!("is not a valid {what}"),
+        None => "is not valid".to_owned(),
+    };
+    stderr_line(&format!(
+        "error: '{file}' {verdict} ({n} problem{})",
+        if n == 1 { "" } else { "s" }
+    ));
 }
 
 /// Writes one line to standard error. Nothing useful can be done if that fails.
@@ -89,6 +102,12 @@ fn warn(message: &str) {
 /// (recorded arrival traces) are read relative to the scenario file's directory.
 fn load(path: &Path) -> Result<Scenario, Failure> {
     let text = read_scenario(path)?;
+    if bordersim_config::is_region(&text) {
+        return Err(Failure::BadInput(anyhow!(
+            "'{}' is a region file (it has a [region] table): run it with `bordersim region`",
+            path.display()
+        )));
+    }
     load_text(&text, path, path.display().to_string())
 }
 
@@ -117,7 +136,12 @@ fn load_text(text: &str, path: &Path, file: String) -> Result<Scenario, Failure>
 }
 
 fn validate(args: &ValidateArgs) -> Result<(), Failure> {
-    let scenario = load(&args.file)?;
+    let text = read_scenario(&args.file)?;
+    if bordersim_config::is_region(&text) {
+        let line = region::validate(&args.file, &text)?;
+        return print_stdout(line.as_bytes());
+    }
+    let scenario = load_text(&text, &args.file, args.file.display().to_string())?;
     // The same check `run` makes before simulating, so `validate` accepts exactly what
     // `run` accepts.
     CompiledScenario::new(&scenario)
@@ -224,6 +248,9 @@ fn compare(args: &CompareArgs) -> Result<(), Failure> {
         }
     }
     let base_text = read_scenario(&args.base)?;
+    if bordersim_config::is_region(&base_text) {
+        return region::compare(args, &base_text);
+    }
     let base = load_text(&base_text, &args.base, args.base.display().to_string())?;
     let mut variants = Vec::with_capacity(args.policies.len() + args.variants.len());
     for path in &args.policies {

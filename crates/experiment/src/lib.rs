@@ -6,6 +6,7 @@
 //! bit-identical whatever the number of threads.
 
 mod compare;
+pub mod region;
 mod report;
 
 use bordersim_model::{

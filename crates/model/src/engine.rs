@@ -149,6 +149,12 @@ enum CompiledArrivals {
         profile: RateProfile,
     },
     Trace(Vec<TraceArrival>),
+    Thinned {
+        class: u16,
+        candidate_ms: Exp<f64>,
+        peak_rate: f64,
+        profile: RateProfile,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -285,6 +291,17 @@ impl CompiledScenario {
                         }
                     }
                     Arrivals::Trace { arrivals } => CompiledArrivals::Trace(arrivals.clone()),
+                    Arrivals::Thinned {
+                        class,
+                        peak_per_hour,
+                        profile,
+                    } => CompiledArrivals::Thinned {
+                        class: class.0,
+                        candidate_ms: Exp::new(per_ms(*peak_per_hour))
+                            .map_err(|e| bad(e.to_string()))?,
+                        peak_rate: *peak_per_hour,
+                        profile: profile.clone(),
+                    },
                 };
                 Ok(CompiledSource {
                     stream_name: format!("source/{}", src.id),
@@ -598,6 +615,31 @@ impl<L: VehicleLog> Engine<'_, L> {
                     }
                 }
             }
+            (
+                CompiledArrivals::Thinned {
+                    candidate_ms,
+                    peak_rate,
+                    profile,
+                    ..
+                },
+                SourceState::Generated { rng, next_ms },
+            ) => {
+                // Each candidate takes the same draws whether kept or not — its time, its
+                // acceptance uniform, its vehicle seed (drawn in `on_arrival` when kept,
+                // skipped here otherwise) — so the stream stays aligned whatever the rates.
+                loop {
+                    *next_ms += candidate_ms.sample(rng);
+                    let t = SimTime::from_millis_f64(*next_ms);
+                    if t.as_millis() > horizon {
+                        break t;
+                    }
+                    let keep = profile.rate_per_hour_at(t, self.model.start_weekday) / peak_rate;
+                    if unit_f64(rng.next_u64()) < keep {
+                        break t;
+                    }
+                    rng.next_u64();
+                }
+            }
             (CompiledArrivals::Trace(rows), SourceState::Trace { next_row, .. }) => {
                 match rows.get(*next_row) {
                     Some(row) => row.time,
@@ -625,6 +667,9 @@ impl<L: VehicleLog> Engine<'_, L> {
         let (rng, class, programme) = match (&src.arrivals, &mut self.sources[source]) {
             (CompiledArrivals::Poisson { class, .. }, SourceState::Generated { rng, .. })
             | (CompiledArrivals::Profile { class, .. }, SourceState::Generated { rng, .. }) => {
+                (rng, *class, None)
+            }
+            (CompiledArrivals::Thinned { class, .. }, SourceState::Generated { rng, .. }) => {
                 (rng, *class, None)
             }
             (CompiledArrivals::Trace(rows), SourceState::Trace { rng, next_row }) => {

@@ -325,6 +325,19 @@ pub enum Arrivals {
     },
     /// Recorded arrivals, sorted by time, replayed as they are.
     Trace { arrivals: Vec<TraceArrival> },
+    /// A non-homogeneous Poisson process of one class, by thinning candidates drawn at a
+    /// fixed `peak_per_hour` (at least the profile's highest rate). Unlike `Profile`, every
+    /// candidate draws its acceptance uniform and its vehicle seed whether it is kept or not,
+    /// so two processes with the same peak and the same source id differ only in which
+    /// candidates they keep: raising a rate adds vehicles, lowering it removes some, and every
+    /// other vehicle keeps its arrival time and everything drawn from its seed. Demand that
+    /// changes between runs (a region's equilibrium iterations) is thereby compared on common
+    /// random numbers. The profile may be zero everywhere (no vehicles).
+    Thinned {
+        class: ClassId,
+        peak_per_hour: f64,
+        profile: RateProfile,
+    },
 }
 
 impl Arrivals {
@@ -335,6 +348,7 @@ impl Arrivals {
             Arrivals::Poisson { rate_per_hour, .. } => Some(*rate_per_hour),
             Arrivals::Profile { profile, .. } => Some(profile.mean_rate_per_hour()),
             Arrivals::Trace { .. } => None,
+            Arrivals::Thinned { profile, .. } => Some(profile.mean_rate_per_hour()),
         }
     }
 }
@@ -375,6 +389,9 @@ impl Source {
                 rate_per_hour,
             } => rates[class.index()] += rate_per_hour,
             Arrivals::Profile { class, profile } => {
+                rates[class.index()] += profile.mean_rate_per_hour()
+            }
+            Arrivals::Thinned { class, profile, .. } => {
                 rates[class.index()] += profile.mean_rate_per_hour()
             }
             Arrivals::Trace { arrivals } => {
@@ -724,6 +741,7 @@ impl Crossing {
                 Arrivals::Trace { arrivals } => {
                     arrivals.iter().map(|a| (a.class, a.programme)).collect()
                 }
+                Arrivals::Thinned { class, .. } => vec![(*class, None)],
             };
             kinds.sort();
             kinds.dedup();
@@ -1417,6 +1435,34 @@ fn check_parts(
                     errors.push(ModelError::BadArrivalRate {
                         source: i,
                         reason: "profile rates and day factors must be zero or positive, and not all zero".into(),
+                    });
+                }
+            }
+            Arrivals::Thinned {
+                class,
+                peak_per_hour,
+                profile,
+            } => {
+                if class.index() >= classes {
+                    errors.push(ModelError::SourceClassOutOfRange { source: i });
+                }
+                let bad = profile
+                    .hourly_per_hour
+                    .iter()
+                    .chain(&profile.day_factors)
+                    .any(|x| !(x.is_finite() && *x >= 0.0));
+                if bad
+                    || !(peak_per_hour.is_finite() && *peak_per_hour > 0.0)
+                    || profile.max_rate_per_hour() > *peak_per_hour
+                {
+                    errors.push(ModelError::BadArrivalRate {
+                        source: i,
+                        reason: format!(
+                            "thinned profile rates must be zero or positive and at most the \
+                             peak rate, which must be positive (peak {peak_per_hour}/h, highest \
+                             rate {}/h)",
+                            profile.max_rate_per_hour()
+                        ),
                     });
                 }
             }

@@ -12,6 +12,7 @@ mod dispatch;
 mod lanes;
 mod operations;
 mod reforms;
+mod region;
 mod regressions;
 mod storage;
 mod support;

@@ -4,6 +4,7 @@
 pub mod compare;
 mod csv;
 mod json;
+pub mod region;
 mod table;
 
 use anyhow::Result;

@@ -569,5 +569,6 @@ fn source_sends(source: &Source, class: ClassId) -> bool {
     match &source.arrivals {
         Arrivals::Poisson { class: c, .. } | Arrivals::Profile { class: c, .. } => *c == class,
         Arrivals::Trace { arrivals } => arrivals.iter().any(|a| a.class == class),
+        Arrivals::Thinned { class: c, .. } => *c == class,
     }
 }

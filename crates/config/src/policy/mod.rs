@@ -144,17 +144,6 @@ pub struct PolicyApplied {
     pub scenario_text: String,
 }
 
-/// Reads only a policy file's `[policy] crossing`, to pick the crossing of a region the
-/// policy applies to before applying it. `None` if the file does not say (or is not a
-/// policy file: [`apply_policy`] reports that).
-pub fn policy_crossing(policy: &str) -> Option<String> {
-    let doc: Table = toml::from_str(policy).ok()?;
-    doc.get("policy")?
-        .get("crossing")?
-        .as_str()
-        .map(str::to_owned)
-}
-
 pub(crate) struct Located<'a> {
     file: &'a str,
     lines: LineIndex<'a>,
