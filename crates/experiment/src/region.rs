@@ -15,13 +15,15 @@
 //! then only adds or removes a few vehicles; every other vehicle keeps its arrival time and
 //! its draws. The gap measures the model, not the noise.
 
+use bordersim_des::SimTime;
 use bordersim_model::{
     Arrivals, ClassId, Crossing, DirectionId, ModelError, RateProfile, ReplicationStats, Scenario,
     Source, StationId, lane_filter_matches,
 };
+use bordersim_stats::Tally;
 use bordersim_trade::{
-    AssignError, Assignment, Averaging, Grid, Region, SIDES, StepRule, TradeAccount, TradeShift,
-    account, assign, relative_gap, shift,
+    AssignError, Assignment, Averaging, Grid, HOURS, HourlyBorder, Region, SIDES, StepRule,
+    TradeAccount, TradeShift, account, assign, relative_gap, shift,
 };
 use serde::Serialize;
 
@@ -123,10 +125,31 @@ pub struct FlowReport {
     pub share: f64,
     /// Arrival to exit at the crossing, seconds (empty without observations).
     pub border_time: DelayStats,
-    /// The border time the choice used, seconds: the measured mean, or the time through
-    /// an empty crossing where nothing was observed.
+    /// The border time the choice used, seconds, averaged over the day's vehicles (over
+    /// the hours, if none came): see `hourly`.
+    pub border_time_used_s: Option<f64>,
+    /// Hour by hour of arrival: the vehicles assigned and the border time the choice used.
+    pub hourly: Vec<HourlyFlow>,
+}
+
+/// One hour of a flow at a crossing: the choice is made hour by hour.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HourlyFlow {
+    pub hour: u8,
+    /// Vehicles arriving in this hour, per day.
+    pub volume: f64,
+    /// Vehicles of this hour observed leaving the crossing (all replications).
+    pub observed: u64,
+    /// The border time the choice used for this hour, seconds: the mean of the vehicles
+    /// that arrived in this hour if at least [`MIN_HOURLY_OBSERVATIONS`] were observed,
+    /// else the day's mean (or the time through the empty crossing) plus the wait until the
+    /// entry opens if it is closed then.
     pub border_time_used_s: Option<f64>,
 }
+
+/// Observations an hour needs before its own mean border time is used; below this the
+/// day's mean stands in (an hour with a vehicle or two would make the choice chase noise).
+pub const MIN_HOURLY_OBSERVATIONS: u64 = 10;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SideReport {
@@ -207,6 +230,9 @@ struct Cell {
     empty_minutes: f64,
     /// Hour-of-day shape of the crossing's own source of this direction and class.
     own_shape: [f64; 24],
+    /// Minutes from the middle of each hour until a lane of the entry that may serve the
+    /// class is open (0 when one is), on the scenario's first day.
+    wait_until_open: [f64; HOURS],
     /// The fixed candidate rate of the regional source (vehicles/h).
     peak_per_hour: f64,
 }
@@ -218,8 +244,12 @@ pub fn run_region(model: &RegionModel, options: &RunOptions) -> Result<RegionOut
     }
     let region = &model.region;
     let cells = prepare_cells(model);
-    let empty = border_grid(&cells, region, |cell| Some(cell.empty_minutes));
-    let mut current = assign_checked(region, &empty)?;
+    let shapes = flow_shapes(model, &cells);
+    let empty = border_grid(&cells, region, |cell| {
+        cell.wait_until_open
+            .map(|wait| Some(cell.empty_minutes + wait))
+    });
+    let mut current = assign_checked(region, &empty, &shapes)?;
     let mut iterations = Vec::new();
     let mut simulations = 0;
     let mut events = 0;
@@ -230,7 +260,7 @@ pub fn run_region(model: &RegionModel, options: &RunOptions) -> Result<RegionOut
         let measured = simulate(model, &cells, &current, options)?;
         simulations += measured.simulations;
         events += measured.events;
-        let response = assign_checked(region, &measured.used)?;
+        let response = assign_checked(region, &measured.used, &shapes)?;
         let gap = relative_gap(current.as_slice(), response.as_slice());
         iterations.push(IterationRecord {
             iteration: n,
@@ -271,8 +301,12 @@ pub fn run_region(model: &RegionModel, options: &RunOptions) -> Result<RegionOut
     })
 }
 
-fn assign_checked(region: &Region, border: &Grid<Option<f64>>) -> Result<Assignment, RegionError> {
-    assign(region, border).map_err(|AssignError::NoOpenCrossing { od }| {
+fn assign_checked(
+    region: &Region,
+    border: &HourlyBorder,
+    shapes: &[[f64; HOURS]],
+) -> Result<Assignment, RegionError> {
+    assign(region, border, shapes).map_err(|AssignError::NoOpenCrossing { od }| {
         let d = &region.demand[od];
         RegionError::NoOpenCrossing {
             od,
@@ -286,9 +320,9 @@ fn assign_checked(region: &Region, border: &Grid<Option<f64>>) -> Result<Assignm
 fn border_grid(
     cells: &Grid<Cell>,
     region: &Region,
-    value: impl Fn(&Cell) -> Option<f64>,
-) -> Grid<Option<f64>> {
-    let mut grid = Grid::new(region.crossings.len(), region.classes.len(), None);
+    value: impl Fn(&Cell) -> [Option<f64>; HOURS],
+) -> HourlyBorder {
+    let mut grid = Grid::new(region.crossings.len(), region.classes.len(), [None; HOURS]);
     for ((c, d, k), cell) in cells.iter() {
         if cell.open {
             grid.set(c, d, k, value(cell));
@@ -299,6 +333,70 @@ fn border_grid(
 
 fn flat_shape() -> [f64; 24] {
     [1.0 / 24.0; 24]
+}
+
+/// Each flow's hour-of-day shape: its own profile, else the mean shape of the crossings'
+/// own sources of its direction and class (open crossings only), else flat. A flow has one
+/// shape whatever crossing it takes: the hour it travels comes before the choice.
+fn flow_shapes(model: &RegionModel, cells: &Grid<Cell>) -> Vec<[f64; HOURS]> {
+    let region = &model.region;
+    region
+        .demand
+        .iter()
+        .enumerate()
+        .map(|(i, od)| {
+            if let Some(shape) = model.profiles[i] {
+                return shape;
+            }
+            let d = region.direction(od);
+            let own: Vec<[f64; HOURS]> = (0..region.crossings.len())
+                .map(|c| cells.get(c, d, od.class))
+                .filter(|cell| cell.open)
+                .map(|cell| cell.own_shape)
+                .collect();
+            if own.is_empty() {
+                return flat_shape();
+            }
+            let mut mean = [0.0; HOURS];
+            for shape in &own {
+                for (m, w) in mean.iter_mut().zip(shape) {
+                    *m += w / own.len() as f64;
+                }
+            }
+            mean
+        })
+        .collect()
+}
+
+/// Minutes from the middle of each hour of the first day until some lane of the entry
+/// that may serve the class is open (0 where one is). Lanes under a lane rule count as
+/// open. Looks a week ahead; a lane never open gives 0 (the crossing is then closed).
+fn wait_until_open(scenario: &Scenario, entry: StationId, class: ClassId) -> [f64; HOURS] {
+    let crossing = &scenario.crossing;
+    let station = crossing.station(entry);
+    let keys = crossing.possible_keys(class, None);
+    let open_at = |hour: u64| {
+        station.lanes.iter().any(|g| {
+            let serves =
+                g.share_when_idle || keys.iter().any(|k| lane_filter_matches(&g.serves, *k));
+            let open = g.rule.is_some()
+                || g.schedule
+                    .servers_at(SimTime::from_hours(hour), scenario.start_weekday)
+                    > 0;
+            serves && open
+        })
+    };
+    let mut out = [0.0; HOURS];
+    for (h, wait) in out.iter_mut().enumerate() {
+        let h = h as u64;
+        if open_at(h) {
+            continue;
+        }
+        if let Some(next) = (h + 1..h + 24 * 7).find(|&t| open_at(t)) {
+            *wait = (next - h) as f64 * 60.0 - 30.0;
+        }
+    }
+    out
 }
 
 /// The normalised hour-of-day shape of a crossing's own sources of one direction and class.
@@ -387,6 +485,7 @@ fn prepare_cells(model: &RegionModel) -> Grid<Cell> {
         direction: None,
         empty_minutes: 0.0,
         own_shape: flat_shape(),
+        wait_until_open: [0.0; HOURS],
         peak_per_hour: 0.0,
     };
     let mut cells = Grid::new(region.crossings.len(), region.classes.len(), closed.clone());
@@ -412,6 +511,7 @@ fn prepare_cells(model: &RegionModel) -> Grid<Cell> {
                         direction: Some(direction),
                         empty_minutes: empty_minutes(&rc.scenario, entry, class),
                         own_shape: shape,
+                        wait_until_open: wait_until_open(&rc.scenario, entry, class),
                         peak_per_hour: 0.0,
                     },
                 );
@@ -420,6 +520,7 @@ fn prepare_cells(model: &RegionModel) -> Grid<Cell> {
     }
     // The peak: every vehicle of the direction and class at this crossing, with no delay
     // (demand only falls with delay, and a share is at most 1).
+    let shapes = flow_shapes(model, &cells);
     let keys: Vec<(usize, usize, usize)> = cells.iter().map(|(key, _)| key).collect();
     for (c, d, k) in keys {
         let cell = cells.get(c, d, k);
@@ -431,8 +532,7 @@ fn prepare_cells(model: &RegionModel) -> Grid<Cell> {
             if region.direction(od) != d || od.class != k {
                 continue;
             }
-            let shape = model.profiles[i].unwrap_or(cell.own_shape);
-            for (h, w) in hourly.iter_mut().zip(shape) {
+            for (h, w) in hourly.iter_mut().zip(shapes[i]) {
                 *h += od.vehicles_per_day * w;
             }
         }
@@ -453,35 +553,12 @@ pub fn candidate_peak(highest_per_hour: f64) -> f64 {
 struct Measured {
     /// Per crossing × direction × class: border time statistics (seconds).
     stats: Grid<DelayStats>,
-    /// The border minutes the choice uses (`None`: closed).
-    used: Grid<Option<f64>>,
+    /// The border minutes the choice uses, by hour (`None`: closed).
+    used: HourlyBorder,
+    /// Vehicles observed per hour of arrival.
+    observed: Grid<[u64; HOURS]>,
     simulations: u64,
     events: u64,
-}
-
-/// Hourly arrival rates of each crossing × direction × class for an assignment.
-fn hourly_rates(
-    model: &RegionModel,
-    cells: &Grid<Cell>,
-    assignment: &Assignment,
-) -> Grid<[f64; 24]> {
-    let region = &model.region;
-    let mut rates = Grid::new(region.crossings.len(), region.classes.len(), [0.0; 24]);
-    for (i, od) in region.demand.iter().enumerate() {
-        let d = region.direction(od);
-        for c in 0..region.crossings.len() {
-            let volume = assignment.volume(i, c);
-            if volume <= 0.0 {
-                continue;
-            }
-            let shape = model.profiles[i].unwrap_or(cells.get(c, d, od.class).own_shape);
-            let r = rates.get_mut(c, d, od.class);
-            for (h, w) in r.iter_mut().zip(shape) {
-                *h += volume * w;
-            }
-        }
-    }
-    rates
 }
 
 /// The scenario a crossing runs with the region's flows as its sources; `None` when no
@@ -538,13 +615,15 @@ fn simulate(
     options: &RunOptions,
 ) -> Result<Measured, RegionError> {
     let region = &model.region;
-    let rates = hourly_rates(model, cells, assignment);
+    // Vehicles in an hour of the day are that hour's rate per hour.
+    let rates = assignment.hourly_by_crossing(region);
     let mut stats = Grid::new(
         region.crossings.len(),
         region.classes.len(),
         DelayStats::default(),
     );
-    let mut used = Grid::new(region.crossings.len(), region.classes.len(), None);
+    let mut used = Grid::new(region.crossings.len(), region.classes.len(), [None; HOURS]);
+    let mut observed = Grid::new(region.crossings.len(), region.classes.len(), [0; HOURS]);
     let mut simulations = 0;
     let mut events = 0;
     for (c, rc) in model.crossings.iter().enumerate() {
@@ -591,12 +670,28 @@ fn simulate(
                 if !cell.open {
                     continue;
                 }
-                let delay = match (cell.direction, cell.class) {
-                    (Some(dir), Some(class)) => border_time(&replications, dir, class),
-                    _ => DelayStats::default(),
+                let (Some(dir), Some(class)) = (cell.direction, cell.class) else {
+                    continue;
                 };
-                let minutes = delay.mean_s.map_or(cell.empty_minutes, |s| s / 60.0);
-                used.set(c, d, k, Some(minutes));
+                let delay = border_time(&replications, dir, class);
+                let daily = delay.mean_s.map_or(cell.empty_minutes, |s| s / 60.0);
+                let mut hours = [None; HOURS];
+                let mut counts = [0; HOURS];
+                for (h, (used, count)) in hours.iter_mut().zip(&mut counts).enumerate() {
+                    let mut merged = Tally::new();
+                    for r in &replications {
+                        if let Some(t) = r.exit_in_hour(dir, class, h) {
+                            merged.merge(t);
+                        }
+                    }
+                    *count = merged.count();
+                    *used = Some(match merged.mean_ms() {
+                        Some(ms) if *count >= MIN_HOURLY_OBSERVATIONS => ms / 60_000.0,
+                        _ => daily + cell.wait_until_open[h],
+                    });
+                }
+                used.set(c, d, k, hours);
+                observed.set(c, d, k, counts);
                 stats.set(c, d, k, delay);
             }
         }
@@ -604,6 +699,7 @@ fn simulate(
     Ok(Measured {
         stats,
         used,
+        observed,
         simulations,
         events,
     })
@@ -636,6 +732,7 @@ fn flow_reports(
 ) -> Vec<FlowReport> {
     let region = &model.region;
     let volumes = assignment.by_crossing(region);
+    let hourly_volumes = assignment.hourly_by_crossing(region);
     let shares = assignment.shares(region);
     let mut out = Vec::new();
     for ((c, d, k), cell) in cells.iter() {
@@ -659,10 +756,41 @@ fn flow_reports(
             volume_per_day: *volumes.get(c, d, k),
             share: *shares.get(c, d, k),
             border_time: measured.stats.get(c, d, k).clone(),
-            border_time_used_s: measured.used.get(c, d, k).map(|m| m * 60.0),
+            border_time_used_s: day_mean_seconds(
+                measured.used.get(c, d, k),
+                hourly_volumes.get(c, d, k),
+            ),
+            hourly: (0..HOURS)
+                .map(|h| HourlyFlow {
+                    hour: h as u8,
+                    volume: hourly_volumes.get(c, d, k)[h],
+                    observed: measured.observed.get(c, d, k)[h],
+                    border_time_used_s: measured.used.get(c, d, k)[h].map(|m| m * 60.0),
+                })
+                .collect(),
         });
     }
     out
+}
+
+/// The hourly border minutes averaged over the day's vehicles (over the hours if there are
+/// none), in seconds; `None` when closed.
+fn day_mean_seconds(minutes: &[Option<f64>; HOURS], volumes: &[f64; HOURS]) -> Option<f64> {
+    let open: Vec<(f64, f64)> = minutes
+        .iter()
+        .zip(volumes)
+        .filter_map(|(m, v)| m.map(|m| (m, *v)))
+        .collect();
+    if open.is_empty() {
+        return None;
+    }
+    let total: f64 = open.iter().map(|(_, v)| v).sum();
+    let mean = if total > 0.0 {
+        open.iter().map(|(m, v)| m * v).sum::<f64>() / total
+    } else {
+        open.iter().map(|(m, _)| m).sum::<f64>() / open.len() as f64
+    };
+    Some(mean * 60.0)
 }
 
 fn trade_report(region: &Region, trade: &TradeAccount) -> TradeReport {

@@ -274,6 +274,9 @@ pub struct ReplicationStats {
     pub exit: Cells,
     /// Arrival to release by direction × hour of day of arrival (index `d * 24 + h`).
     pub release_by_hour: Cells,
+    /// Arrival to exit by direction × class × hour of day of arrival (index
+    /// `(d * classes + c) * 24 + h`): the border time a regional crossing choice sees.
+    pub exit_by_hour: Cells,
     pub vehicles: VehicleCounts,
     /// Events processed over the whole run (warm-up included).
     pub events: u64,
@@ -297,6 +300,7 @@ impl ReplicationStats {
             release: Cells::new(shape.system_cells()),
             exit: Cells::new(shape.system_cells()),
             release_by_hour: Cells::new(shape.directions * 24),
+            exit_by_hour: Cells::new(shape.directions * shape.classes * 24),
             vehicles: VehicleCounts::default(),
             events: 0,
         }
@@ -315,6 +319,7 @@ impl ReplicationStats {
         self.release.reset();
         self.exit.reset();
         self.release_by_hour.reset();
+        self.exit_by_hour.reset();
         self.vehicles = VehicleCounts {
             in_system_at_start: in_system,
             ..VehicleCounts::default()
@@ -346,6 +351,17 @@ impl ReplicationStats {
     /// Length of the observation window in days.
     pub fn window_days(&self) -> f64 {
         self.window_hours() / 24.0
+    }
+
+    /// Arrival to exit of the vehicles of `direction` and `class` that arrived in `hour`.
+    pub fn exit_in_hour(
+        &self,
+        direction: DirectionId,
+        class: ClassId,
+        hour: usize,
+    ) -> Option<&Tally> {
+        let cell = (direction.index() * self.shape.classes + class.index()) * 24 + hour;
+        self.exit_by_hour.get(cell)
     }
 
     /// Arrival to exit of one class.

@@ -198,10 +198,13 @@ mod tests {
             demand: vec![od(0, 1, 10.0, 50_000.0), od(1, 0, 4.0, 20_000.0)],
             choice: ChoiceParams::default(),
         };
-        let mut border = Grid::new(1, 1, None);
-        border.set(0, 0, 0, Some(10.0));
-        border.set(0, 1, 0, Some(10.0));
-        let a = crate::assign(&region, &border).unwrap();
+        let mut border = Grid::new(1, 1, [None; crate::HOURS]);
+        border.set(0, 0, 0, [Some(10.0); crate::HOURS]);
+        border.set(0, 1, 0, [Some(10.0); crate::HOURS]);
+        // Every vehicle in the first hour, so that the sums are exact.
+        let mut shape = [0.0; crate::HOURS];
+        shape[0] = 1.0;
+        let a = crate::assign(&region, &border, &[shape; 2]).unwrap();
         let t = account(&region, &a);
         assert_eq!(t.sides[0].exports, 500_000.0);
         assert_eq!(t.sides[0].imports, 80_000.0);

@@ -29,7 +29,7 @@ pub mod demand;
 mod region;
 
 pub use accounting::{SideTrade, TradeAccount, TradeShift, account, shift};
-pub use assign::{AssignError, Assignment, assign};
+pub use assign::{AssignError, Assignment, HOURS, HourlyBorder, assign};
 pub use averaging::{Averaging, StepRule, msa_step, msa_step_size, relative_gap};
 pub use choice::{composite_cost, generalized_cost, logit_shares, logsum};
 pub use demand::demand_factor;

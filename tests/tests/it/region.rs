@@ -250,7 +250,8 @@ fn making_a_crossing_faster_never_moves_traffic_away_from_it() {
 #[test]
 fn demand_responds_to_delay_as_the_formula_says() {
     // One crossing, so the composite cost rises by the border weight times the border time
-    // and V = V0 · exp(ε · B / 1440 min) exactly at an equilibrium.
+    // and each hour's volume is V0 · shape(h) · exp(ε · B(h) / 1440 min) at an equilibrium:
+    // undoing the response hour by hour gives back V0 (the shape sums to 1).
     let (v0, elasticity) = (600.0, -3.0);
     let model = region(vec![crossing("only", 2, 4.4)], v0, elasticity);
     let outcome = run_region(&model, &options(4)).expect("runs");
@@ -261,6 +262,18 @@ fn demand_responds_to_delay_as_the_formula_says() {
     assert!(border_min > 10.0, "the queue matters: {border_min} min");
     let expected = v0 * (elasticity * border_min / 1440.0).exp();
     assert!(flow.volume_per_day < v0);
+    let undone: f64 = flow
+        .hourly
+        .iter()
+        .map(|h| {
+            let minutes = h.border_time_used_s.expect("open") / 60.0;
+            h.volume * (-elasticity * minutes / 1440.0).exp()
+        })
+        .sum();
+    assert!(
+        (undone - v0).abs() <= model.tolerance * v0,
+        "{undone} vs {v0}"
+    );
     // Converged: the best response is within the tolerance of the flow it responds to.
     assert!(
         (flow.volume_per_day - expected).abs() <= model.tolerance * flow.volume_per_day,

@@ -416,6 +416,18 @@ fn csv(r: &RegionReport) -> Result<Vec<u8>> {
             "border_count",
             f.border_time.count.to_string(),
         )?;
+        row("flow", &entity, "border_used_s", opt(f.border_time_used_s))?;
+        for h in &f.hourly {
+            let entity = format!("{entity}|{:02}", h.hour);
+            row("flow_hour", &entity, "volume", h.volume.to_string())?;
+            row("flow_hour", &entity, "observed", h.observed.to_string())?;
+            row(
+                "flow_hour",
+                &entity,
+                "border_used_s",
+                opt(h.border_time_used_s),
+            )?;
+        }
     }
     for s in &r.trade.sides {
         row(
