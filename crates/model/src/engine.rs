@@ -685,7 +685,7 @@ impl<L: VehicleLog> Engine<'_, L> {
             programme,
             channel: channel as u8,
             direction: src.direction,
-            logged: self.log.wants(serial),
+            logged: L::ENABLED && self.log.wants(serial),
             pre_lodged,
             ..Vehicle::default()
         };
@@ -1172,6 +1172,9 @@ impl<L: VehicleLog> Engine<'_, L> {
 
     #[inline]
     fn log_event(&mut self, id: u32, kind: LogKind, station: Option<u32>, now: u64) {
+        if !L::ENABLED {
+            return;
+        }
         let v = &self.vehicles[id as usize];
         if v.logged {
             self.log.record(&LogRecord {
