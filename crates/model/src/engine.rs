@@ -21,7 +21,9 @@
 
 use std::collections::VecDeque;
 
-use bordersim_des::{EventQueue, RandomStreams, SimTime, StreamRng, stage_rng, stream_id};
+use bordersim_des::{
+    EventQueue, RandomStreams, SimTime, StageRng, StreamRng, stage_rng, stream_id,
+};
 use rand::Rng;
 use rand_distr::{Distribution, Exp};
 
@@ -64,6 +66,23 @@ fn visit_number(visits: &mut u128, station: u32, stage: u32) -> u64 {
         }
     }
     16 + u64::from(stage)
+}
+
+/// Where a vehicle goes after a station, from its routing table (cumulative probability,
+/// target), using exactly one draw of `rng` (the stage's first).
+#[inline]
+fn route(table: &[(f64, u32)], rng: &mut StageRng) -> u32 {
+    if let [(_, to)] = table {
+        // One way out: the draw is not needed, but it is consumed all the same, so the
+        // service time that follows is the same number whatever the routing.
+        rng.discard(1);
+        return *to;
+    }
+    let u = unit_f64(rng.next_u64());
+    table
+        .iter()
+        .find(|(bound, _)| u < *bound)
+        .map_or(EXIT, |&(_, to)| to)
 }
 
 #[inline]
@@ -771,11 +790,7 @@ impl<L: VehicleLog> Engine<'_, L> {
         let v = &mut self.vehicles[id as usize];
         let visit = visit_number(&mut v.visits, station, v.stage);
         let mut rng = stage_rng(v.seed, model_station.stream_key.wrapping_add(visit));
-        let u = unit_f64(rng.next_u64());
-        let next = model_station.routing[v.cell as usize]
-            .iter()
-            .find(|(bound, _)| u < *bound)
-            .map_or(EXIT, |&(_, to)| to);
+        let next = route(&model_station.routing[v.cell as usize], &mut rng);
         v.stage += 1;
         let release = model_station.releases && v.released_ms == NOT_RELEASED;
         if release {
@@ -929,11 +944,7 @@ impl<L: VehicleLog> Engine<'_, L> {
         let mut rng = stage_rng(v.seed, index);
         // The routing draw comes first and is always exactly one number, so a change of
         // service distribution here cannot change where the vehicle goes next.
-        let u = unit_f64(rng.next_u64());
-        v.next = model_station.routing[v.cell as usize]
-            .iter()
-            .find(|(bound, _)| u < *bound)
-            .map_or(EXIT, |&(_, to)| to);
+        v.next = route(&model_station.routing[v.cell as usize], &mut rng);
         // Validation guarantees a sampler for every class that can reach this station.
         let mut service_ms = model_station.samplers[v.key as usize]
             .as_ref()
