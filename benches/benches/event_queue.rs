@@ -2,6 +2,7 @@
 //! one a random time later) at several queue sizes, the classic benchmark for event sets.
 
 use std::hint::black_box;
+use std::time::Duration;
 
 use bordersim_des::{EventQueue, SimTime, stage_rng};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
@@ -11,6 +12,8 @@ const HOLDS: u64 = 100_000;
 
 fn hold(c: &mut Criterion) {
     let mut group = c.benchmark_group("event_queue/hold");
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(2));
     group.throughput(Throughput::Elements(HOLDS));
     for size in [4usize, 64, 1024, 16_384] {
         group.bench_with_input(BenchmarkId::from_parameter(size), &size, |b, &size| {
@@ -35,6 +38,8 @@ fn hold(c: &mut Criterion) {
 
 fn simultaneous_events(c: &mut Criterion) {
     let mut group = c.benchmark_group("event_queue/ties");
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(2));
     group.throughput(Throughput::Elements(HOLDS));
     group.bench_function("fifo_same_instant", |b| {
         let mut queue = EventQueue::with_capacity(HOLDS as usize);

@@ -106,6 +106,7 @@ impl<E: Copy> EventQueue<E> {
 
     /// Schedules `event` at absolute time `time`. Times in the past are clamped to now, so
     /// the clock never runs backwards.
+    #[inline]
     pub fn schedule(&mut self, time: SimTime, event: E) {
         let time = time.max(self.now);
         let seq = self.next_seq;
@@ -136,6 +137,7 @@ impl<E: Copy> EventQueue<E> {
     }
 
     /// Removes the next event and advances the clock to its time.
+    #[inline]
     pub fn pop(&mut self) -> Option<Scheduled<E>> {
         let last = self.heap.pop()?;
         let Some(&next) = self.heap.first() else {
@@ -151,12 +153,14 @@ impl<E: Copy> EventQueue<E> {
             if first >= n {
                 break;
             }
+            // The children as one slice: one bounds check for all of them.
+            let children = &self.heap[first..(first + ARITY).min(n)];
             let mut best = first;
-            let mut best_key = self.heap[first].key();
-            for child in first + 1..(first + ARITY).min(n) {
-                let k = self.heap[child].key();
+            let mut best_key = children[0].key();
+            for (i, child) in children.iter().enumerate().skip(1) {
+                let k = child.key();
                 if k < best_key {
-                    best = child;
+                    best = first + i;
                     best_key = k;
                 }
             }
@@ -172,6 +176,7 @@ impl<E: Copy> EventQueue<E> {
     }
 
     /// Removes the next event only if it fires at or before `limit`.
+    #[inline]
     pub fn pop_until(&mut self, limit: SimTime) -> Option<Scheduled<E>> {
         match self.heap.first() {
             Some(s) if s.time <= limit => self.pop(),

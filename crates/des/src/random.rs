@@ -39,6 +39,13 @@ impl SplitMix64 {
     pub fn new(seed: u64) -> Self {
         SplitMix64 { state: seed }
     }
+
+    /// Skips the next `n` outputs without computing them: output `i` depends only on
+    /// `seed + i·γ`, so a draw the caller does not need costs one addition.
+    #[inline]
+    pub fn discard(&mut self, n: u64) {
+        self.state = self.state.wrapping_add(n.wrapping_mul(GOLDEN_GAMMA));
+    }
 }
 
 impl TryRng for SplitMix64 {
@@ -166,6 +173,16 @@ mod tests {
         assert_eq!(r.next_u64(), 0xe220_a839_7b1d_cdaf);
         assert_eq!(r.next_u64(), 0x6e78_9e6a_a1b9_65f4);
         assert_eq!(r.next_u64(), 0x06c4_5d18_8009_454f);
+    }
+
+    #[test]
+    fn discard_skips_exactly_the_outputs_not_drawn() {
+        let mut drawn = SplitMix64::new(99);
+        drawn.next_u64();
+        drawn.next_u64();
+        let mut skipped = SplitMix64::new(99);
+        skipped.discard(2);
+        assert_eq!(drawn.next_u64(), skipped.next_u64());
     }
 
     #[test]

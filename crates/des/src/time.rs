@@ -37,15 +37,18 @@ impl SimTime {
     ///
     /// Negative and NaN inputs become zero, and values beyond the clock saturate: sampled
     /// durations come from distributions that may in principle return such values.
+    #[inline]
     pub fn from_millis_f64(ms: f64) -> Self {
-        if ms.is_nan() || ms <= 0.0 {
-            SimTime(0)
-        } else if ms >= u64::MAX as f64 {
-            SimTime::MAX
+        // `+ 0.5` then truncation rounds half up for non-negative values, without the libm
+        // call `f64::round` costs on the hot path. Below 2^63 ms (292 million years) the
+        // signed conversion is one instruction; Rust's `as` already maps NaN and negative
+        // values to 0 and saturates, so only the rare huge value takes the slow branch.
+        const SIGNED_LIMIT: f64 = 9_223_372_036_854_775_808.0; // 2^63
+        let rounded = ms + 0.5;
+        if rounded < SIGNED_LIMIT {
+            SimTime((rounded as i64).max(0) as u64)
         } else {
-            // `+ 0.5` then truncation rounds half up for non-negative values, without the
-            // libm call `f64::round` costs on the hot path.
-            SimTime((ms + 0.5) as u64)
+            SimTime(rounded as u64)
         }
     }
 

@@ -21,7 +21,9 @@
 
 use std::collections::VecDeque;
 
-use bordersim_des::{EventQueue, RandomStreams, SimTime, StreamRng, stage_rng, stream_id};
+use bordersim_des::{
+    EventQueue, RandomStreams, SimTime, StageRng, StreamRng, stage_rng, stream_id,
+};
 use rand::Rng;
 use rand_distr::{Distribution, Exp};
 
@@ -64,6 +66,23 @@ fn visit_number(visits: &mut u128, station: u32, stage: u32) -> u64 {
         }
     }
     16 + u64::from(stage)
+}
+
+/// Where a vehicle goes after a station, from its routing table (cumulative probability,
+/// target), using exactly one draw of `rng` (the stage's first).
+#[inline]
+fn route(table: &[(f64, u32)], rng: &mut StageRng) -> u32 {
+    if let [(_, to)] = table {
+        // One way out: the draw is not needed, but it is consumed all the same, so the
+        // service time that follows is the same number whatever the routing.
+        rng.discard(1);
+        return *to;
+    }
+    let u = unit_f64(rng.next_u64());
+    table
+        .iter()
+        .find(|(bound, _)| u < *bound)
+        .map_or(EXIT, |&(_, to)| to)
 }
 
 #[inline]
@@ -730,7 +749,7 @@ impl<L: VehicleLog> Engine<'_, L> {
             programme,
             channel: channel as u8,
             direction: src.direction,
-            logged: self.log.wants(serial),
+            logged: L::ENABLED && self.log.wants(serial),
             pre_lodged,
             ..Vehicle::default()
         };
@@ -816,11 +835,7 @@ impl<L: VehicleLog> Engine<'_, L> {
         let v = &mut self.vehicles[id as usize];
         let visit = visit_number(&mut v.visits, station, v.stage);
         let mut rng = stage_rng(v.seed, model_station.stream_key.wrapping_add(visit));
-        let u = unit_f64(rng.next_u64());
-        let next = model_station.routing[v.cell as usize]
-            .iter()
-            .find(|(bound, _)| u < *bound)
-            .map_or(EXIT, |&(_, to)| to);
+        let next = route(&model_station.routing[v.cell as usize], &mut rng);
         v.stage += 1;
         let release = model_station.releases && v.released_ms == NOT_RELEASED;
         if release {
@@ -974,11 +989,7 @@ impl<L: VehicleLog> Engine<'_, L> {
         let mut rng = stage_rng(v.seed, index);
         // The routing draw comes first and is always exactly one number, so a change of
         // service distribution here cannot change where the vehicle goes next.
-        let u = unit_f64(rng.next_u64());
-        v.next = model_station.routing[v.cell as usize]
-            .iter()
-            .find(|(bound, _)| u < *bound)
-            .map_or(EXIT, |&(_, to)| to);
+        v.next = route(&model_station.routing[v.cell as usize], &mut rng);
         // Validation guarantees a sampler for every class that can reach this station.
         let mut service_ms = model_station.samplers[v.key as usize]
             .as_ref()
@@ -1219,6 +1230,9 @@ impl<L: VehicleLog> Engine<'_, L> {
 
     #[inline]
     fn log_event(&mut self, id: u32, kind: LogKind, station: Option<u32>, now: u64) {
+        if !L::ENABLED {
+            return;
+        }
         let v = &self.vehicles[id as usize];
         if v.logged {
             self.log.record(&LogRecord {
