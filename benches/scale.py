@@ -9,8 +9,10 @@ median wall time of the whole process (parsing and report included), the nanosec
 event of the best run, and the peak resident memory (GNU time's maximum RSS, else Python's
 `resource`). Prints a Markdown table, ready for the README.
 
-Adding a dimension (e.g. crossings in a region, once `bordersim region` exists) is one more
-function returning rows of (dimension, value, argument list) in SWEEPS.
+Regions are measured too: 3 and 10 crossings for a day, and 10 crossings for a week and a
+month (10 equilibrium iterations each), to show that memory does not grow with the horizon.
+Adding a dimension is one more function returning rows of (dimension, value, argument list)
+in SWEEPS.
 """
 
 from __future__ import annotations
@@ -93,7 +95,61 @@ def thread_rows(quick: bool):
         ]
 
 
-SWEEPS = [horizon_rows, station_rows, replication_rows, thread_rows]
+CROSSING = ROOT / "configs/regions/crossings/otay_mesa.toml"
+
+
+def region(crossings: int, days: int) -> Path:
+    """A region of `crossings` copies of the Otay Mesa crossing model between three zones on
+    each side, each crossing nearest to some zones; about 2,600 trucks a day per crossing
+    northbound and 1,500 southbound; `days` observed after a day of warm-up."""
+    names = [f"x{i}" for i in range(crossings)]
+
+    def travel(zone: int) -> str:
+        # Zone z sits near crossings z, z + 3, ...: 10 min to them, more to the others.
+        minutes = [10 + 15 * ((i - zone) % 3) + i for i in range(crossings)]
+        return "{ " + ", ".join(f'{n} = "{m}min"' for n, m in zip(names, minutes)) + " }"
+
+    parts = [
+        "[region]",
+        f'name = "Scale: {crossings} crossings, {days} days"',
+        'sides = ["mx", "us"]',
+        "replications = 1",
+        "seed = 1",
+        f'horizon = "{days + 1}d"',
+        'warmup = "1d"',
+        "",
+        "[equilibrium]",
+        "max_iterations = 10",
+        "tolerance = 0.02",
+        "",
+        "[[classes]]",
+        'id = "truck"',
+        "value_of_time_per_h = 20.64",
+    ]
+    for side in ("mx", "us"):
+        for z in range(3):
+            parts += ["", "[[zones]]", f'id = "{side}{z}"', f'side = "{side}"',
+                      f"travel = {travel(z)}"]
+    for name in names:
+        parts += ["", "[[crossings]]", f'id = "{name}"', f'file = "{CROSSING}"',
+                  'directions = { mx = "northbound", us = "southbound" }']
+    for z in range(3):
+        for origin, destination, per_crossing in (("mx", "us", 2600), ("us", "mx", 1500)):
+            parts += ["", "[[demand]]", f'from = "{origin}{z}"', f'to = "{destination}{z}"',
+                      'class = "truck"', f"vehicles_per_day = {per_crossing * crossings / 3:.0f}",
+                      "cargo_value = 30000"]
+    return harness.write_temp_config("\n".join(parts) + "\n", f"region-{crossings}x{days}d")
+
+
+def region_rows(quick: bool):
+    sizes = [(3, 1), (10, 1)] if quick else [(3, 1), (10, 1), (10, 7), (10, 30)]
+    for crossings, days in sizes:
+        yield "region (crossings x days observed, at most 10 iterations)", f"{crossings} x {days} d", [
+            "region", str(region(crossings, days)), "--max-iterations", "10",
+        ]
+
+
+SWEEPS = [horizon_rows, station_rows, replication_rows, thread_rows, region_rows]
 
 
 def main() -> None:
@@ -114,9 +170,14 @@ def main() -> None:
                     walls.append(measured.wall_s)
                     rss.append(measured.peak_rss_mb)
                 best, median = harness.best_median(walls)
-                events = report["performance"]["events"]
+                if "performance" in report:
+                    events = report["performance"]["events"]
+                    vehicles = f"{report['vehicles']['arrived']:,}"
+                else:  # a region: every simulation of every iteration
+                    events = report["events"]
+                    vehicles = f"{report['simulations']} simulations"
                 rows.append([
-                    dimension, value, f"{report['vehicles']['arrived']:,}", f"{events:,}",
+                    dimension, value, vehicles, f"{events:,}",
                     f"{best:.2f}", f"{median:.2f}", f"{best * 1e9 / events:.0f}",
                     f"{max(rss):.1f}",
                 ])

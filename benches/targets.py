@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Every speed and memory target of issue 6, measured side by side in one run.
+"""Every speed and memory target of the README, measured side by side in one run.
 
     python3 benches/targets.py [--repeat 5] [--python PATH] [--no-build]
 
@@ -10,12 +10,14 @@ Runs, back to back on this machine:
      outputs compared byte for byte without their `performance` block;
   3. peak RSS of a 10-million-vehicle M/M/4 run (and of a 1-million one, for contrast);
   4. a week of configs/examples/commercial_truck_crossing.toml with 20 replications (whole
-     process: parsing, simulation, report).
+     process: parsing, simulation, report);
+  5. the San Diego - Tijuana region solved to its equilibrium with 10 replications per
+     crossing and iteration.
 Prints one table: target, threshold, best and median measured, pass or fail. The exit status
 is 1 if a target fails: timings on a shared machine are noisy, so rerun before concluding.
 
-Adding a target (e.g. the region equilibrium, once `bordersim region` exists) is one function
-returning a `Target` appended to the list in `main`: see `commercial_week`.
+Adding a target is one function returning a `Target` appended to the list in `main`: see
+`commercial_week`.
 """
 
 from __future__ import annotations
@@ -128,6 +130,32 @@ def commercial_week(repeat: int) -> list[Target]:
     ]
 
 
+SAN_DIEGO = ROOT / "configs/regions/san_diego_tijuana.toml"
+
+
+def region_equilibrium(repeat: int) -> list[Target]:
+    """The San Diego - Tijuana region (three crossings, both directions, a day observed)
+    solved to its equilibrium with 10 replications per crossing and iteration."""
+    walls, iterations = [], []
+    for _ in range(max(1, min(repeat, 3))):
+        report, measured = harness.bordersim_json(
+            ["region", str(SAN_DIEGO), "--replications", "10"]
+        )
+        if not report["converged"]:
+            sys.exit("the San Diego region did not converge: the timing would mean nothing")
+        walls.append(measured.wall_s)
+        iterations.append(len(report["iterations"]))
+    best, median = harness.best_median(walls)
+    return [
+        Target(
+            f"region equilibrium, 3 crossings x 2 directions, a day, 10 reps "
+            f"({iterations[0]} iterations)",
+            "< 60 s", f"{best:.1f} s", f"{median:.1f} s", best < 60,
+            "bordersim region configs/regions/san_diego_tijuana.toml -r 10",
+        )
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -141,6 +169,7 @@ def main() -> int:
         targets += thread_speedup(args.repeat)
         targets += memory()
         targets += commercial_week(args.repeat)
+        targets += region_equilibrium(args.repeat)
     finally:
         harness.cleanup_temp_configs()
     print()

@@ -6,11 +6,16 @@
 //! - `jackson`: configs/bench/jackson.toml, two stations with feedback-free routing;
 //! - `commercial_week`: one week of configs/examples/commercial_truck_crossing.toml, the
 //!   largest bundled example (both directions, FAST lanes, risk channels, schedules,
-//!   spillback), one replication.
+//!   spillback), one replication;
+//! - `region_equilibrium`: configs/regions/san_diego_tijuana.toml solved to its equilibrium
+//!   (three crossings, both directions, a day observed after a day of warm-up), two
+//!   replications per crossing and iteration, one thread.
 
 use std::hint::black_box;
 use std::time::Duration;
 
+use bordersim_experiment::RunOptions;
+use bordersim_experiment::region::run_region;
 use bordersim_model::{CompiledScenario, run_replication};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -47,5 +52,38 @@ fn runs(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, runs);
+fn region_equilibrium(c: &mut Criterion) {
+    let path = format!(
+        "{}/../configs/regions/san_diego_tijuana.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).expect("the bundled region");
+    let directory = std::path::Path::new(&path)
+        .parent()
+        .expect("a directory")
+        .to_owned();
+    let read =
+        move |name: &str| std::fs::read_to_string(directory.join(name)).map_err(|e| e.to_string());
+    let loaded = bordersim_config::parse_region_with(&text, &path, &read)
+        .expect("the bundled region is valid");
+    let options = RunOptions {
+        replications: 2,
+        seed: 1,
+        threads: Some(1),
+    };
+    let mut group = c.benchmark_group("region");
+    // One equilibrium takes about a second: the fewest samples criterion allows.
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(10));
+    group.bench_function("san_diego_tijuana", |b| {
+        b.iter(|| {
+            let outcome = run_region(black_box(&loaded.model), &options).expect("runs");
+            black_box(outcome.report.events)
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, runs, region_equilibrium);
 criterion_main!(benches);

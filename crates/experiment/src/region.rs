@@ -17,10 +17,9 @@
 
 use bordersim_des::SimTime;
 use bordersim_model::{
-    Arrivals, ClassId, Crossing, DirectionId, ModelError, RateProfile, ReplicationStats, Scenario,
-    Source, StationId, lane_filter_matches,
+    Arrivals, ClassId, CountSum, Crossing, DirectionId, ModelError, RateProfile, ReplicationStats,
+    Scenario, Source, StationId, lane_filter_matches,
 };
-use bordersim_stats::Tally;
 use bordersim_trade::{
     AssignError, Assignment, Averaging, Grid, HOURS, HourlyBorder, Region, SIDES, StepRule,
     TradeAccount, TradeShift, account, assign, relative_gap, shift,
@@ -678,13 +677,11 @@ fn simulate(
                 let mut hours = [None; HOURS];
                 let mut counts = [0; HOURS];
                 for (h, (used, count)) in hours.iter_mut().zip(&mut counts).enumerate() {
-                    let mut merged = Tally::new();
+                    let mut merged = CountSum::default();
                     for r in &replications {
-                        if let Some(t) = r.exit_in_hour(dir, class, h) {
-                            merged.merge(t);
-                        }
+                        merged.add(r.exit_in_hour(dir, class, h));
                     }
-                    *count = merged.count();
+                    *count = merged.count;
                     *used = Some(match merged.mean_ms() {
                         Some(ms) if *count >= MIN_HOURLY_OBSERVATIONS => ms / 60_000.0,
                         _ => daily + cell.wait_until_open[h],

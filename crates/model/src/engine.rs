@@ -1210,7 +1210,7 @@ impl<L: VehicleLog> Engine<'_, L> {
             .release_by_hour
             .record(v.direction as usize * 24 + hour, released - v.arrived_ms);
         let by_class = (v.direction as usize * shape.classes + v.class as usize) * 24 + hour;
-        self.stats.exit_by_hour.record(by_class, now - v.arrived_ms);
+        self.stats.exit_by_hour[by_class].record(now - v.arrived_ms);
         self.stats.classes[v.class as usize].departed += 1;
         self.stats.vehicles.departed += 1;
         self.log_event(id, LogKind::Exit, None, now);

@@ -26,5 +26,6 @@ pub use scenario::{
 };
 pub use schedule::{HOURS_PER_WEEK, LaneSchedule, RateProfile, hour_of_day, hour_of_week};
 pub use stats::{
-    CellShape, Cells, ClassCounts, LaneStats, ReplicationStats, StationStats, VehicleCounts,
+    CellShape, Cells, ClassCounts, CountSum, LaneStats, ReplicationStats, StationStats,
+    VehicleCounts,
 };

@@ -242,6 +242,30 @@ impl StationStats {
     }
 }
 
+/// How many durations were observed and their total, for a mean without a histogram.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CountSum {
+    pub count: u64,
+    pub sum_ms: u64,
+}
+
+impl CountSum {
+    #[inline]
+    pub fn record(&mut self, ms: u64) {
+        self.count += 1;
+        self.sum_ms += ms;
+    }
+
+    pub fn add(&mut self, other: CountSum) {
+        self.count += other.count;
+        self.sum_ms += other.sum_ms;
+    }
+
+    pub fn mean_ms(&self) -> Option<f64> {
+        (self.count > 0).then(|| self.sum_ms as f64 / self.count as f64)
+    }
+}
+
 /// Counts per vehicle class over the observation window.
 #[derive(Clone, Debug, Default)]
 pub struct ClassCounts {
@@ -275,8 +299,10 @@ pub struct ReplicationStats {
     /// Arrival to release by direction × hour of day of arrival (index `d * 24 + h`).
     pub release_by_hour: Cells,
     /// Arrival to exit by direction × class × hour of day of arrival (index
-    /// `(d * classes + c) * 24 + h`): the border time a regional crossing choice sees.
-    pub exit_by_hour: Cells,
+    /// `(d * classes + c) * 24 + h`): the border time a regional crossing choice sees. Only
+    /// counts and sums: a histogram per hour would cost cache space on every exit for
+    /// percentiles nobody reads.
+    pub exit_by_hour: Vec<CountSum>,
     pub vehicles: VehicleCounts,
     /// Events processed over the whole run (warm-up included).
     pub events: u64,
@@ -300,7 +326,7 @@ impl ReplicationStats {
             release: Cells::new(shape.system_cells()),
             exit: Cells::new(shape.system_cells()),
             release_by_hour: Cells::new(shape.directions * 24),
-            exit_by_hour: Cells::new(shape.directions * shape.classes * 24),
+            exit_by_hour: vec![CountSum::default(); shape.directions * shape.classes * 24],
             vehicles: VehicleCounts::default(),
             events: 0,
         }
@@ -319,7 +345,9 @@ impl ReplicationStats {
         self.release.reset();
         self.exit.reset();
         self.release_by_hour.reset();
-        self.exit_by_hour.reset();
+        self.exit_by_hour
+            .iter_mut()
+            .for_each(|c| *c = CountSum::default());
         self.vehicles = VehicleCounts {
             in_system_at_start: in_system,
             ..VehicleCounts::default()
@@ -354,14 +382,9 @@ impl ReplicationStats {
     }
 
     /// Arrival to exit of the vehicles of `direction` and `class` that arrived in `hour`.
-    pub fn exit_in_hour(
-        &self,
-        direction: DirectionId,
-        class: ClassId,
-        hour: usize,
-    ) -> Option<&Tally> {
+    pub fn exit_in_hour(&self, direction: DirectionId, class: ClassId, hour: usize) -> CountSum {
         let cell = (direction.index() * self.shape.classes + class.index()) * 24 + hour;
-        self.exit_by_hour.get(cell)
+        self.exit_by_hour[cell]
     }
 
     /// Arrival to exit of one class.
