@@ -244,10 +244,11 @@ pub fn run_region(model: &RegionModel, options: &RunOptions) -> Result<RegionOut
     let region = &model.region;
     let cells = prepare_cells(model);
     let shapes = flow_shapes(model, &cells);
-    let empty = border_grid(&cells, region, |cell| {
+    let mut empty = border_grid(&cells, region, |cell| {
         cell.wait_until_open
             .map(|wait| Some(cell.empty_minutes + wait))
     });
+    close_shut_hours(&mut empty, &cells, region);
     let mut current = assign_checked(region, &empty, &shapes)?;
     let mut iterations = Vec::new();
     let mut simulations = 0;
@@ -256,7 +257,8 @@ pub fn run_region(model: &RegionModel, options: &RunOptions) -> Result<RegionOut
     let mut last: Option<Measured> = None;
     let mut averaging = Averaging::new(model.averaging);
     for n in 1..=model.max_iterations {
-        let measured = simulate(model, &cells, &current, options)?;
+        let mut measured = simulate(model, &cells, &current, options)?;
+        close_shut_hours(&mut measured.used, &cells, region);
         simulations += measured.simulations;
         events += measured.events;
         let response = assign_checked(region, &measured.used, &shapes)?;
@@ -328,6 +330,31 @@ fn border_grid(
         }
     }
     grid
+}
+
+/// A crossing whose entry has no open lane for a class in an hour takes no share of that
+/// hour's traffic, as long as another crossing is open to it then; when every crossing is
+/// shut (a region closed at night), the hour's traffic waits for the first to open, as its
+/// border times (which include the wait) say.
+fn close_shut_hours(border: &mut HourlyBorder, cells: &Grid<Cell>, region: &Region) {
+    for d in 0..SIDES {
+        for k in 0..region.classes.len() {
+            for h in 0..HOURS {
+                let open_now = (0..region.crossings.len()).any(|c| {
+                    let cell = cells.get(c, d, k);
+                    cell.open && cell.wait_until_open[h] == 0.0
+                });
+                if !open_now {
+                    continue;
+                }
+                for c in 0..region.crossings.len() {
+                    if cells.get(c, d, k).wait_until_open[h] > 0.0 {
+                        border.get_mut(c, d, k)[h] = None;
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn flat_shape() -> [f64; 24] {

@@ -720,3 +720,60 @@ fn two_sides_cannot_share_a_crossing_direction() {
         "both sides take direction `northbound`",
     );
 }
+
+/// A crossing closed at night takes no night traffic while another is open, and its share
+/// of the day's traffic comes back when it opens; a region whose crossings all close at night
+/// still carries its night demand (it waits for the morning), and says so in its times.
+#[test]
+fn a_crossing_closed_at_night_gets_no_night_traffic() {
+    let night_closed = |name: &str| {
+        let mut s = crossing(name, 4, 1.0);
+        let mut station = s.crossing.stations()[0].clone();
+        let mut hours = [4u32; 24];
+        for h in hours.iter_mut().take(6) {
+            *h = 0;
+        }
+        hours[22] = 0;
+        hours[23] = 0;
+        station.lanes[0].schedule = bordersim_model::LaneSchedule::daily(hours);
+        let own = Source::poisson("own", ClassId(0), 10.0, StationId(0));
+        s.crossing =
+            Crossing::new(name, s.crossing.population(), vec![station], vec![own]).expect("valid");
+        s
+    };
+    let model = region(vec![night_closed("x"), crossing("y", 4, 1.0)], 600.0, 0.0);
+    let outcome = run_region(&model, &options(2)).expect("runs");
+    let flow = |id: &str| {
+        outcome
+            .report
+            .flows
+            .iter()
+            .find(|f| f.crossing == id)
+            .expect("a flow")
+            .clone()
+    };
+    let (x, y) = (flow("x"), flow("y"));
+    for h in [0, 1, 2, 3, 4, 5, 22, 23] {
+        assert_eq!(x.hourly[h].volume, 0.0, "hour {h}");
+        assert_eq!(x.hourly[h].border_time_used_s, None, "hour {h}");
+        assert!(y.hourly[h].volume > 0.0, "hour {h}");
+    }
+    for h in 8..20 {
+        assert!(x.hourly[h].volume > 0.0, "hour {h}");
+    }
+    // Both closed at night: the night's traffic still crosses, facing the wait.
+    let model = region(vec![night_closed("x"), night_closed("y")], 600.0, 0.0);
+    let outcome = run_region(&model, &options(2)).expect("runs");
+    let x = outcome
+        .report
+        .flows
+        .iter()
+        .find(|f| f.crossing == "x")
+        .expect("a flow");
+    let night = &x.hourly[2];
+    assert!(night.volume > 0.0);
+    assert!(
+        night.border_time_used_s.unwrap() > 3.0 * 3600.0,
+        "{night:?}"
+    );
+}
