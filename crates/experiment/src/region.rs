@@ -817,6 +817,24 @@ fn day_mean_seconds(minutes: &[Option<f64>; HOURS], volumes: &[f64; HOURS]) -> O
     Some(mean * 60.0)
 }
 
+/// One row per crossing × direction of a `[crossing][direction]` table of values per day.
+fn crossing_trade_rows(region: &Region, values: &[[f64; SIDES]]) -> Vec<CrossingTradeReport> {
+    values
+        .iter()
+        .enumerate()
+        .flat_map(|(c, per_direction)| {
+            per_direction
+                .iter()
+                .enumerate()
+                .map(move |(d, v)| CrossingTradeReport {
+                    crossing: region.crossings[c].id.clone(),
+                    direction: direction_label(region, d),
+                    value_per_day: *v,
+                })
+        })
+        .collect()
+}
+
 fn trade_report(region: &Region, trade: &TradeAccount) -> TradeReport {
     TradeReport {
         sides: trade
@@ -830,21 +848,7 @@ fn trade_report(region: &Region, trade: &TradeAccount) -> TradeReport {
                 exports_lost_to_delay_per_day: s.exports_lost_to_delay,
             })
             .collect(),
-        by_crossing: trade
-            .by_crossing
-            .iter()
-            .enumerate()
-            .flat_map(|(c, per_direction)| {
-                per_direction
-                    .iter()
-                    .enumerate()
-                    .map(move |(d, v)| CrossingTradeReport {
-                        crossing: region.crossings[c].id.clone(),
-                        direction: direction_label(region, d),
-                        value_per_day: *v,
-                    })
-            })
-            .collect(),
+        by_crossing: crossing_trade_rows(region, &trade.by_crossing),
         by_commodity: trade
             .by_commodity
             .iter()
@@ -959,21 +963,7 @@ fn region_shift(region: &Region, base: &RegionOutcome, reform: &RegionOutcome) -
     let trade = TradeShiftReport {
         created_per_day: s.created,
         diverted_per_day: s.diverted,
-        by_crossing: s
-            .by_crossing
-            .iter()
-            .enumerate()
-            .flat_map(|(c, per_direction)| {
-                per_direction
-                    .iter()
-                    .enumerate()
-                    .map(move |(d, v)| CrossingTradeReport {
-                        crossing: region.crossings[c].id.clone(),
-                        direction: direction_label(region, d),
-                        value_per_day: *v,
-                    })
-            })
-            .collect(),
+        by_crossing: crossing_trade_rows(region, &s.by_crossing),
         sides: (0..SIDES)
             .map(|i| SideShift {
                 side: region.sides[i].clone(),

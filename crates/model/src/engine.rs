@@ -161,19 +161,17 @@ enum CompiledArrivals {
         class: u16,
         interarrival_ms: Exp<f64>,
     },
-    Profile {
-        class: u16,
-        candidate_ms: Exp<f64>,
-        max_rate: f64,
-        profile: RateProfile,
-    },
-    Trace(Vec<TraceArrival>),
-    Thinned {
+    /// Thinning: candidates at `peak_rate`, each kept with probability rate(t) / peak.
+    Thinning {
         class: u16,
         candidate_ms: Exp<f64>,
         peak_rate: f64,
         profile: RateProfile,
+        /// A rejected candidate also consumes the draw of the vehicle seed it would have
+        /// had (regional sources), so that the stream stays aligned whatever the rates.
+        aligned: bool,
     },
+    Trace(Vec<TraceArrival>),
 }
 
 #[derive(Clone, Debug)]
@@ -300,13 +298,14 @@ impl CompiledScenario {
                             .map_err(|e| bad(e.to_string()))?,
                     },
                     Arrivals::Profile { class, profile } => {
-                        let max_rate = profile.max_rate_per_hour();
-                        CompiledArrivals::Profile {
+                        let peak_rate = profile.max_rate_per_hour();
+                        CompiledArrivals::Thinning {
                             class: class.0,
-                            candidate_ms: Exp::new(per_ms(max_rate))
+                            candidate_ms: Exp::new(per_ms(peak_rate))
                                 .map_err(|e| bad(e.to_string()))?,
-                            max_rate,
+                            peak_rate,
                             profile: profile.clone(),
+                            aligned: false,
                         }
                     }
                     Arrivals::Trace { arrivals } => CompiledArrivals::Trace(arrivals.clone()),
@@ -314,12 +313,13 @@ impl CompiledScenario {
                         class,
                         peak_per_hour,
                         profile,
-                    } => CompiledArrivals::Thinned {
+                    } => CompiledArrivals::Thinning {
                         class: class.0,
                         candidate_ms: Exp::new(per_ms(*peak_per_hour))
                             .map_err(|e| bad(e.to_string()))?,
                         peak_rate: *peak_per_hour,
                         profile: profile.clone(),
+                        aligned: true,
                     },
                 };
                 Ok(CompiledSource {
@@ -612,40 +612,20 @@ impl<L: VehicleLog> Engine<'_, L> {
                 SimTime::from_millis_f64(*next_ms)
             }
             (
-                CompiledArrivals::Profile {
+                CompiledArrivals::Thinning {
                     candidate_ms,
-                    max_rate,
+                    peak_rate,
                     profile,
+                    aligned,
                     ..
                 },
                 SourceState::Generated { rng, next_ms },
             ) => {
                 // Thinning (Lewis & Shedler): candidates at the peak rate, each kept with
-                // probability rate(t) / peak. Exact for any piecewise-constant profile.
-                loop {
-                    *next_ms += candidate_ms.sample(rng);
-                    let t = SimTime::from_millis_f64(*next_ms);
-                    if t.as_millis() > horizon {
-                        break t;
-                    }
-                    let keep = profile.rate_per_hour_at(t, self.model.start_weekday) / max_rate;
-                    if unit_f64(rng.next_u64()) < keep {
-                        break t;
-                    }
-                }
-            }
-            (
-                CompiledArrivals::Thinned {
-                    candidate_ms,
-                    peak_rate,
-                    profile,
-                    ..
-                },
-                SourceState::Generated { rng, next_ms },
-            ) => {
-                // Each candidate takes the same draws whether kept or not — its time, its
-                // acceptance uniform, its vehicle seed (drawn in `on_arrival` when kept,
-                // skipped here otherwise) — so the stream stays aligned whatever the rates.
+                // probability rate(t) / peak. Exact for any piecewise-constant profile. An
+                // aligned source gives every candidate the same draws whether kept or not —
+                // its time, its acceptance uniform, its vehicle seed (drawn in `on_arrival`
+                // when kept, skipped here otherwise).
                 loop {
                     *next_ms += candidate_ms.sample(rng);
                     let t = SimTime::from_millis_f64(*next_ms);
@@ -656,7 +636,9 @@ impl<L: VehicleLog> Engine<'_, L> {
                     if unit_f64(rng.next_u64()) < keep {
                         break t;
                     }
-                    rng.next_u64();
+                    if *aligned {
+                        rng.next_u64();
+                    }
                 }
             }
             (CompiledArrivals::Trace(rows), SourceState::Trace { next_row, .. }) => {
@@ -685,10 +667,7 @@ impl<L: VehicleLog> Engine<'_, L> {
         // programme, all green) never shifts the source's stream.
         let (rng, class, programme) = match (&src.arrivals, &mut self.sources[source]) {
             (CompiledArrivals::Poisson { class, .. }, SourceState::Generated { rng, .. })
-            | (CompiledArrivals::Profile { class, .. }, SourceState::Generated { rng, .. }) => {
-                (rng, *class, None)
-            }
-            (CompiledArrivals::Thinned { class, .. }, SourceState::Generated { rng, .. }) => {
+            | (CompiledArrivals::Thinning { class, .. }, SourceState::Generated { rng, .. }) => {
                 (rng, *class, None)
             }
             (CompiledArrivals::Trace(rows), SourceState::Trace { rng, next_row }) => {

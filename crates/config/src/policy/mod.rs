@@ -293,16 +293,7 @@ pub fn apply_policy(
 /// conflict, and are reported at the later one with the line of the earlier.
 fn check_conflicts(cx: &mut Located<'_>, doc: &Table, raw: &RawPolicy) {
     let mut claims: Vec<(String, String)> = Vec::new(); // (change path, target)
-    let all_classes: Vec<String> = doc
-        .get("classes")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|t| t.get("id").and_then(Value::as_str))
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
+    let all_classes = id_list(doc, "classes");
     let classes = |named: &Option<Vec<String>>| named.clone().unwrap_or(all_classes.clone());
     let station = |id: &str, field: &str| format!("stations.{id}.{field}");
     let mut changes: Vec<(String, Vec<String>)> = Vec::new();
@@ -439,17 +430,26 @@ pub(crate) fn entry_mut<'a>(doc: &'a mut Table, array: &str, id: &str) -> Option
         .find(|t| t.get("id").and_then(Value::as_str) == Some(id))
 }
 
-pub(crate) fn ids(doc: &Table, array: &str) -> String {
+/// The `id`s of the entries of the array `array` of `doc`, in order.
+pub(crate) fn id_list(doc: &Table, array: &str) -> Vec<String> {
     doc.get(array)
         .and_then(Value::as_array)
         .map(|a| {
             a.iter()
                 .filter_map(|t| t.get("id").and_then(Value::as_str))
-                .map(|id| format!("`{id}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+                .map(str::to_owned)
+                .collect()
         })
         .unwrap_or_default()
+}
+
+/// The `id`s of the entries of `array`, quoted, for messages.
+pub(crate) fn ids(doc: &Table, array: &str) -> String {
+    id_list(doc, array)
+        .iter()
+        .map(|id| format!("`{id}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn staffing(cx: &mut Located<'_>, doc: &mut Table, path: &str, s: &RawStaffing) {

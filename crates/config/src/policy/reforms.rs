@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::{Table, Value};
 
-use super::{Located, entry_mut, ids};
+use super::{Located, entry_mut, id_list, ids};
 use crate::spans::{child, index};
 use crate::units::parse_duration;
 
@@ -132,16 +132,7 @@ fn classes_named(
     path: &str,
     named: Option<&Vec<String>>,
 ) -> Option<Vec<String>> {
-    let known: Vec<String> = doc
-        .get("classes")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|t| t.get("id").and_then(Value::as_str))
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
+    let known = id_list(doc, "classes");
     let Some(named) = named else {
         return Some(known);
     };
