@@ -87,7 +87,9 @@ pub struct CompareArgs {
     #[arg(value_name = "BASE")]
     pub base: PathBuf,
 
-    /// A policy file (TOML): changes applied to the baseline; repeat for several variants
+    /// A policy file (TOML): changes applied to the baseline (pre_arrival_processing,
+    /// risk_management, authorised_operators, single_window, one_stop_border_post, staffing,
+    /// equipment, lane_rule, override; see docs/policies.md); repeat for several variants
     #[arg(
         long = "policy",
         value_name = "FILE",

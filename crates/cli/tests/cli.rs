@@ -1507,7 +1507,7 @@ fn compare_runs_a_reform_from_the_catalogue() {
         .iter()
         .find(|s| s["id"] == "secondary")
         .unwrap();
-    assert!(secondary["passed_pre_lodged"].as_u64().unwrap() > 0);
+    assert!(secondary["passed_without_stopping"].as_u64().unwrap() > 0);
     let cars = variant["differences"]
         .as_array()
         .unwrap()

@@ -134,8 +134,9 @@ pub struct StationReport {
     pub lane_hours: f64,
     pub lane_groups: Vec<LaneGroupReport>,
     pub spillback: SpillbackReport,
-    /// Pre-lodged vehicles that passed without stopping (all replications).
-    pub passed_pre_lodged: u64,
+    /// Vehicles that passed without stopping: pre-lodged ones at a station they skip, every
+    /// one at a control merged into a joint stop (all replications).
+    pub passed_without_stopping: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -434,7 +435,7 @@ fn station_report(
             queue_km_mean: mean_ci(&km_mean).0,
             queue_km_max: km_max as f64 / 100_000.0,
         },
-        passed_pre_lodged: reps.iter().map(|r| r.stations[i].passed).sum(),
+        passed_without_stopping: reps.iter().map(|r| r.stations[i].passed).sum(),
     }
 }
 

@@ -163,7 +163,8 @@ pub struct StationStats {
     pub lanes: Vec<LaneStats>,
     /// Vehicles that finished service here.
     pub served: u64,
-    /// Pre-lodged vehicles that passed without stopping (not counted in `entered`).
+    /// Vehicles that passed without stopping (pre-lodged ones skipping it, or all at a
+    /// merged control; not counted in `entered`).
     pub passed: u64,
     /// Vehicles that came to this station (including those that balked or spilled back).
     pub entered: u64,

@@ -129,8 +129,8 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
         rows.push(
             "station",
             id,
-            "passed_pre_lodged",
-            Value::Int(st.passed_pre_lodged),
+            "passed_without_stopping",
+            Value::Int(st.passed_without_stopping),
         );
 
         for g in &st.lane_groups {
