@@ -1194,13 +1194,12 @@ fn build(
 // Policies applied to one crossing of a region
 // ---------------------------------------------------------------------------------------
 
-/// The crossing a policy names in its `[policy]` table (`crossing = "id"`), and the policy
-/// text without that key (blanked in place, so every position in it stays where it was),
-/// ready for [`apply_policy`].
+/// The crossing a policy names in its `[policy]` table (`crossing = "id"`), with the offset
+/// of its value in the policy text (for messages); `None` when it names none.
 pub fn policy_crossing(
     policy: &str,
     policy_file: &str,
-) -> Result<(Option<(String, usize)>, String), ConfigError> {
+) -> Result<Option<(String, usize)>, ConfigError> {
     let root = DeTable::parse(policy).map_err(|e| {
         single(
             policy_file,
@@ -1215,10 +1214,10 @@ pub fn policy_crossing(
         .get("policy")
         .and_then(|v| v.get_ref().as_table())
     else {
-        return Ok((None, policy.to_owned()));
+        return Ok(None);
     };
-    let Some((key, value)) = table.iter().find(|(k, _)| k.get_ref() == "crossing") else {
-        return Ok((None, policy.to_owned()));
+    let Some((_, value)) = table.iter().find(|(k, _)| k.get_ref() == "crossing") else {
+        return Ok(None);
     };
     let DeValue::String(name) = value.get_ref() else {
         return Err(single(
@@ -1229,14 +1228,7 @@ pub fn policy_crossing(
             "wrong type: expected the id of one of the region's crossings, as a string".into(),
         ));
     };
-    let range = key.span().start..value.span().end;
-    let mut stripped = policy.to_owned();
-    let blank: String = policy[range.clone()]
-        .chars()
-        .map(|ch| if ch == '\n' { '\n' } else { ' ' })
-        .collect();
-    stripped.replace_range(range, &blank);
-    Ok((Some((name.to_string(), value.span().start)), stripped))
+    Ok(Some((name.to_string(), value.span().start)))
 }
 
 /// Applies a policy file to the crossing it names (`[policy] crossing = "id"`; optional when
@@ -1249,7 +1241,7 @@ pub fn apply_region_policy(
     policy_file: &str,
 ) -> Result<RegionPolicyApplied, ConfigError> {
     let base = parse_region_with(region, region_file, read)?;
-    let (named, stripped) = policy_crossing(policy, policy_file)?;
+    let named = policy_crossing(policy, policy_file)?;
     let ids: Vec<String> = base.model.crossings.iter().map(|c| c.id.clone()).collect();
     let target = match &named {
         Some((name, offset)) => ids.iter().position(|id| id == name).ok_or_else(|| {
@@ -1282,7 +1274,7 @@ pub fn apply_region_policy(
         }
     };
     let crossing_text = &base.crossing_texts[target];
-    let applied = apply_policy(&crossing_text.text, &stripped, policy_file)?;
+    let applied = apply_policy(&crossing_text.text, policy, policy_file)?;
     let replacement = Replacement {
         crossing: target,
         text: &applied.scenario_text,
