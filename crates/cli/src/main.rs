@@ -265,6 +265,12 @@ fn compare(args: &CompareArgs) -> Result<(), Failure> {
                     error,
                 }
             })?;
+        if let Some(crossing) = &applied.crossing {
+            warn(&format!(
+                "{file}: `crossing = \"{crossing}\"` names a crossing of a region, but the \
+                 baseline is one crossing's scenario: the policy applies to it"
+            ));
+        }
         // The changed scenario is validated like a file; its diagnostics name both files.
         let label = format!("{} with {}", args.base.display(), file);
         let scenario = load_text(&applied.scenario_text, &args.base, label)?;
