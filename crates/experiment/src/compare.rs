@@ -108,6 +108,7 @@ pub fn headline_measures(scenario: &Scenario, rep: &ReplicationStats) -> Vec<Mea
         push("time_in_system_mean_s", entity.clone(), seconds(&t, None));
         push("time_in_system_p95_s", entity, seconds(&t, Some(0.95)));
     }
+    let any_release_station = scenario.crossing.stations().iter().any(|s| s.releases);
     for (d, direction) in population.directions.iter().enumerate() {
         let shape = rep.shape;
         let t = rep
@@ -121,7 +122,7 @@ pub fn headline_measures(scenario: &Scenario, rep: &ReplicationStats) -> Vec<Mea
             seconds(&t, Some(0.95)),
         );
         // The Time Release Study's measure: arrival to release.
-        if scenario.crossing.stations().iter().any(|s| s.releases) {
+        if any_release_station {
             let r = rep
                 .release
                 .merged(|k| shape.decode_system_cell(k).0.index() == d);

@@ -17,8 +17,8 @@
 
 use bordersim_des::SimTime;
 use bordersim_model::{
-    Arrivals, ClassId, CountSum, Crossing, DirectionId, ModelError, RateProfile, ReplicationStats,
-    Scenario, Source, StationId, lane_filter_matches,
+    Arrivals, ClassId, CountSum, Crossing, DirectionId, LaneGroup, ModelError, RateProfile,
+    ReplicationStats, Scenario, Source, StationId, lane_filter_matches,
 };
 use bordersim_trade::{
     AssignError, Assignment, Averaging, Grid, HOURS, HourlyBorder, Region, SIDES, StepRule,
@@ -242,8 +242,7 @@ pub fn run_region(model: &RegionModel, options: &RunOptions) -> Result<RegionOut
         return Err(RegionError::NoIterations);
     }
     let region = &model.region;
-    let cells = prepare_cells(model);
-    let shapes = flow_shapes(model, &cells);
+    let (cells, shapes) = prepare_cells(model);
     let mut empty = border_grid(&cells, region, |cell| {
         cell.wait_until_open
             .map(|wait| Some(cell.empty_minutes + wait))
@@ -398,18 +397,13 @@ fn flow_shapes(model: &RegionModel, cells: &Grid<Cell>) -> Vec<[f64; HOURS]> {
 /// that may serve the class is open (0 where one is). Lanes under a lane rule count as
 /// open. Looks a week ahead; a lane never open gives 0 (the crossing is then closed).
 fn wait_until_open(scenario: &Scenario, entry: StationId, class: ClassId) -> [f64; HOURS] {
-    let crossing = &scenario.crossing;
-    let station = crossing.station(entry);
-    let keys = crossing.possible_keys(class, None);
+    let lanes = lanes_for_class(&scenario.crossing, entry, class);
     let open_at = |hour: u64| {
-        station.lanes.iter().any(|g| {
-            let serves =
-                g.share_when_idle || keys.iter().any(|k| lane_filter_matches(&g.serves, *k));
-            let open = g.rule.is_some()
+        lanes.iter().any(|g| {
+            g.rule.is_some()
                 || g.schedule
                     .servers_at(SimTime::from_hours(hour), scenario.start_weekday)
-                    > 0;
-            serves && open
+                    > 0
         })
     };
     let mut out = [0.0; HOURS];
@@ -494,15 +488,26 @@ fn empty_minutes(scenario: &Scenario, entry: StationId, class: ClassId) -> f64 {
 
 /// Whether some lane at the entry that may serve the class is ever open.
 fn entry_serves(crossing: &Crossing, entry: StationId, class: ClassId) -> bool {
-    let station = crossing.station(entry);
-    let keys = crossing.possible_keys(class, None);
-    station.lanes.iter().any(|g| {
-        g.schedule.max() > 0
-            && (g.share_when_idle || keys.iter().any(|k| lane_filter_matches(&g.serves, *k)))
-    })
+    lanes_for_class(crossing, entry, class)
+        .iter()
+        .any(|g| g.schedule.max() > 0)
 }
 
-fn prepare_cells(model: &RegionModel) -> Grid<Cell> {
+/// The lane groups at `entry` that may serve vehicles of `class` (their own, or any when
+/// idle).
+fn lanes_for_class(crossing: &Crossing, entry: StationId, class: ClassId) -> Vec<&LaneGroup> {
+    let keys = crossing.possible_keys(class, None);
+    crossing
+        .station(entry)
+        .lanes
+        .iter()
+        .filter(|g| g.share_when_idle || keys.iter().any(|k| lane_filter_matches(&g.serves, *k)))
+        .collect()
+}
+
+/// What is fixed across iterations: every crossing × direction × class, and each flow's
+/// hour-of-day shape.
+fn prepare_cells(model: &RegionModel) -> (Grid<Cell>, Vec<[f64; HOURS]>) {
     let region = &model.region;
     let closed = Cell {
         open: false,
@@ -565,7 +570,7 @@ fn prepare_cells(model: &RegionModel) -> Grid<Cell> {
         let peak = hourly.iter().copied().fold(0.0, f64::max);
         cells.get_mut(c, d, k).peak_per_hour = candidate_peak(peak);
     }
-    cells
+    (cells, shapes)
 }
 
 /// The candidate rate of a regional source whose highest hourly rate with no delay is

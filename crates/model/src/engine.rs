@@ -85,6 +85,16 @@ fn route(table: &[(f64, u32)], rng: &mut StageRng) -> u32 {
         .map_or(EXIT, |&(_, to)| to)
 }
 
+/// The generator of a vehicle's visit to `station` (whose name hashes to `stream_key`),
+/// counting the visit. Keyed by the station's name and the visit number, not by the position
+/// on the route: adding, removing or reordering stations leaves the draws at every other
+/// station unchanged.
+#[inline]
+fn stage_stream(v: &mut Vehicle, station: u32, stream_key: u64) -> StageRng {
+    let visit = visit_number(&mut v.visits, station, v.stage);
+    stage_rng(v.seed, stream_key.wrapping_add(visit))
+}
+
 #[inline]
 fn unit_f64(bits: u64) -> f64 {
     (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
@@ -115,6 +125,9 @@ pub struct CompiledScenario {
     /// draws can be skipped.
     degenerate_draws: Vec<bool>,
     any_release_station: bool,
+    /// A regional (aligned) source feeds the crossing: record the hourly border times the
+    /// region's crossing choice reads. Plain runs skip that work on every exit.
+    hourly_exit_times: bool,
     stations: Vec<CompiledStation>,
     sources: Vec<CompiledSource>,
 }
@@ -142,8 +155,6 @@ struct CompiledStation {
     pre_lodged: PreLodged,
     /// Merged into another station: every vehicle passes without stopping.
     pass_all: bool,
-    /// Some lane group follows a lane rule (its waits are collected).
-    any_rule: bool,
     /// One lane group: its busy level is the station's.
     single_group: bool,
     /// Keys the vehicles' sub-streams at this station: a hash of the station's name, so that
@@ -278,7 +289,6 @@ impl CompiledScenario {
                 releases: st.releases,
                 pre_lodged: st.pre_lodged,
                 pass_all: st.merged_into.is_some(),
-                any_rule: st.lanes.iter().any(|g| g.rule.is_some()),
             });
         }
         let sources = crossing
@@ -384,9 +394,19 @@ impl CompiledScenario {
                 })
                 .collect(),
             any_release_station: crossing.stations().iter().any(|s| s.releases),
+            hourly_exit_times: sources
+                .iter()
+                .any(|s| matches!(s.arrivals, CompiledArrivals::Thinning { aligned: true, .. })),
             stations,
             sources,
         })
+    }
+
+    /// Whether a vehicle's goods are released on its arrival: lodged in advance, found
+    /// green, of a class whose pre-lodged shipments are released on arrival.
+    #[inline]
+    fn released_on_arrival(&self, pre_lodged: bool, channel: u8, class: u16) -> bool {
+        pre_lodged && channel == Channel::Green as u8 && self.pre_lodged_release[usize::from(class)]
     }
 
     pub fn station_count(&self) -> usize {
@@ -747,7 +767,7 @@ impl<L: VehicleLog> Engine<'_, L> {
         self.stats.classes[c].arrived += 1;
         self.stats.direction_arrivals[src.direction as usize] += 1;
         self.log_event(id, LogKind::Arrive, None, now);
-        if pre_lodged && channel == Channel::Green && model.pre_lodged_release[c] {
+        if model.released_on_arrival(pre_lodged, channel as u8, class) {
             self.vehicles[id as usize].released_ms = now;
             self.log_event(id, LogKind::Release, None, now);
         }
@@ -812,8 +832,7 @@ impl<L: VehicleLog> Engine<'_, L> {
         let s = station as usize;
         let model_station = &self.model.stations[s];
         let v = &mut self.vehicles[id as usize];
-        let visit = visit_number(&mut v.visits, station, v.stage);
-        let mut rng = stage_rng(v.seed, model_station.stream_key.wrapping_add(visit));
+        let mut rng = stage_stream(v, station, model_station.stream_key);
         let next = route(&model_station.routing[v.cell as usize], &mut rng);
         v.stage += 1;
         let release = model_station.releases && v.released_ms == NOT_RELEASED;
@@ -960,12 +979,7 @@ impl<L: VehicleLog> Engine<'_, L> {
         let s = station as usize;
         let model_station = &self.model.stations[s];
         let v = &mut self.vehicles[id as usize];
-        // The stage's random numbers are keyed by the station's name and the visit number,
-        // not by the position on the route: adding, removing or reordering stations leaves
-        // the draws at every other station unchanged.
-        let visit = visit_number(&mut v.visits, station, v.stage);
-        let index = model_station.stream_key.wrapping_add(visit);
-        let mut rng = stage_rng(v.seed, index);
+        let mut rng = stage_stream(v, station, model_station.stream_key);
         // The routing draw comes first and is always exactly one number, so a change of
         // service distribution here cannot change where the vehicle goes next.
         v.next = route(&model_station.routing[v.cell as usize], &mut rng);
@@ -985,7 +999,7 @@ impl<L: VehicleLog> Engine<'_, L> {
         let wait = now - v.queued_ms;
         stats.waits.record(v.cell as usize, wait);
         let st = &mut self.stations[s];
-        if model_station.any_rule && model_station.groups[group].rule.is_some() {
+        if model_station.groups[group].rule.is_some() {
             st.rule_waits[group].push(wait);
         }
         let gs = &mut st.groups[group];
@@ -1176,7 +1190,9 @@ impl<L: VehicleLog> Engine<'_, L> {
         self.stats.exit.record(cell, now - v.arrived_ms);
         if v.pre_lodged {
             self.stats.pre_lodged_exits[v.direction as usize] += 1;
-            if v.channel == Channel::Green as u8 && self.model.pre_lodged_release[v.class as usize]
+            if self
+                .model
+                .released_on_arrival(v.pre_lodged, v.channel, v.class)
             {
                 self.stats.released_on_arrival[v.direction as usize] += 1;
             }
@@ -1188,8 +1204,10 @@ impl<L: VehicleLog> Engine<'_, L> {
         self.stats
             .release_by_hour
             .record(v.direction as usize * 24 + hour, released - v.arrived_ms);
-        let by_class = (v.direction as usize * shape.classes + v.class as usize) * 24 + hour;
-        self.stats.exit_by_hour[by_class].record(now - v.arrived_ms);
+        if self.model.hourly_exit_times {
+            let by_class = (v.direction as usize * shape.classes + v.class as usize) * 24 + hour;
+            self.stats.exit_by_hour[by_class].record(now - v.arrived_ms);
+        }
         self.stats.classes[v.class as usize].departed += 1;
         self.stats.vehicles.departed += 1;
         self.log_event(id, LogKind::Exit, None, now);

@@ -1286,16 +1286,14 @@ fn check_parts(
                 ),
             });
         }
-        if st
-            .service_factor_by_programme
-            .iter()
-            .any(|f| !(f.is_finite() && *f > 0.0))
-        {
-            errors.push(ModelError::BadServiceTime {
-                station: sid,
-                class: ClassId(0),
-                reason: "every programme service-time factor must be positive".into(),
-            });
+        for (p, f) in st.service_factor_by_programme.iter().enumerate() {
+            if !(f.is_finite() && *f > 0.0) {
+                errors.push(ModelError::BadProgrammeServiceTime {
+                    station: sid,
+                    programme: ProgrammeId(p as u8),
+                    reason: format!("the service-time factor must be positive, got {f}"),
+                });
+            }
         }
         if let PreLodged::Scale(f) = st.pre_lodged
             && !(f.is_finite() && f > 0.0)

@@ -300,7 +300,8 @@ pub struct ReplicationStats {
     /// Arrival to release by direction × hour of day of arrival (index `d * 24 + h`).
     pub release_by_hour: Cells,
     /// Arrival to exit by direction × class × hour of day of arrival (index
-    /// `(d * classes + c) * 24 + h`): the border time a regional crossing choice sees. Only
+    /// `(d * classes + c) * 24 + h`): the border time a regional crossing choice sees,
+    /// recorded only when a regional source feeds the crossing (all zero otherwise). Only
     /// counts and sums: a histogram per hour would cost cache space on every exit for
     /// percentiles nobody reads.
     pub exit_by_hour: Vec<CountSum>,

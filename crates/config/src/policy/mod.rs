@@ -452,36 +452,86 @@ pub(crate) fn ids(doc: &Table, array: &str) -> String {
         .join(", ")
 }
 
-fn staffing(cx: &mut Located<'_>, doc: &mut Table, path: &str, s: &RawStaffing) {
-    let known_stations = ids(doc, "stations");
-    let Some(station) = entry_mut(doc, "stations", &s.station) else {
+/// The entry `id` of the array `array` (whose entries are `kind`s), or an error at `path`
+/// naming the ones there are.
+pub(crate) fn known_entry<'d>(
+    cx: &mut Located<'_>,
+    doc: &'d mut Table,
+    (array, kind): (&str, &str),
+    id: &str,
+    path: &str,
+) -> Option<&'d mut Table> {
+    if entry_mut(doc, array, id).is_none() {
         cx.error(
-            &child(path, "station"),
+            path,
+            format!("unknown {kind} `{id}`; known {array}: {}", ids(doc, array)),
+        );
+        return None;
+    }
+    entry_mut(doc, array, id)
+}
+
+/// The lane group `lanes` of station `station_id` (its table `station`), or the station
+/// itself when `lanes` is `None`; an unknown group is an error at `path`.
+pub(crate) fn lanes_target<'d>(
+    cx: &mut Located<'_>,
+    station: &'d mut Table,
+    station_id: &str,
+    lanes: Option<&str>,
+    path: &str,
+) -> Option<&'d mut Table> {
+    let Some(group) = lanes else {
+        return Some(station);
+    };
+    if entry_mut(station, "lanes", group).is_none() {
+        cx.error(
+            path,
             format!(
-                "unknown station `{}`; known stations: {known_stations}",
-                s.station
+                "station `{station_id}` has no lane group `{group}`; its groups: {}",
+                ids(station, "lanes")
             ),
         );
+        return None;
+    }
+    entry_mut(station, "lanes", group)
+}
+
+/// A share in [0, 1]; an error at `path` otherwise.
+pub(crate) fn share_ok(cx: &mut Located<'_>, path: &str, share: f64) -> bool {
+    let ok = share.is_finite() && (0.0..=1.0).contains(&share);
+    if !ok {
+        cx.error(path, format!("a share must be in [0, 1], got {share}"));
+    }
+    ok
+}
+
+/// A positive factor on service times; an error at `path` otherwise.
+pub(crate) fn factor_ok(cx: &mut Located<'_>, path: &str, factor: f64) -> bool {
+    let ok = factor.is_finite() && factor > 0.0;
+    if !ok {
+        cx.error(
+            path,
+            format!("a service-time factor must be positive, got {factor}"),
+        );
+    }
+    ok
+}
+
+const STATIONS: (&str, &str) = ("stations", "station");
+const CLASSES: (&str, &str) = ("classes", "class");
+
+fn staffing(cx: &mut Located<'_>, doc: &mut Table, path: &str, s: &RawStaffing) {
+    let Some(station) = known_entry(cx, doc, STATIONS, &s.station, &child(path, "station")) else {
         return;
     };
-    let target = match &s.lanes {
-        Some(group) => {
-            let known = ids(station, "lanes");
-            match entry_mut(station, "lanes", group) {
-                Some(t) => t,
-                None => {
-                    cx.error(
-                        &child(path, "lanes"),
-                        format!(
-                            "station `{}` has no lane group `{group}`; its groups: {known}",
-                            s.station
-                        ),
-                    );
-                    return;
-                }
-            }
-        }
-        None => station,
+    let Some(target) = lanes_target(
+        cx,
+        station,
+        &s.station,
+        s.lanes.as_deref(),
+        &child(path, "lanes"),
+    ) else {
+        return;
     };
     let add = s.add.unwrap_or(0);
     if add < 0 {
@@ -525,21 +575,14 @@ fn equipment(cx: &mut Located<'_>, doc: &mut Table, path: &str, e: &RawEquipment
     let Some(factor) = e.service_factor else {
         return;
     };
-    if !(factor.is_finite() && factor > 0.0) {
-        cx.error(
-            &child(path, "service_factor"),
-            format!("service_factor multiplies service times: use a positive number, got {factor}"),
-        );
+    if !factor_ok(cx, &child(path, "service_factor"), factor) {
         return;
     }
-    let known = ids(doc, "stations");
-    let Some(station) = entry_mut(doc, "stations", &e.station) else {
-        if e.add.is_none() {
-            cx.error(
-                &child(path, "station"),
-                format!("unknown station `{}`; known stations: {known}", e.station),
-            );
-        }
+    // With `add`, staffing has already said if the station is unknown.
+    if e.add.is_some() && entry_mut(doc, "stations", &e.station).is_none() {
+        return;
+    }
+    let Some(station) = known_entry(cx, doc, STATIONS, &e.station, &child(path, "station")) else {
         return;
     };
     let mut scaled = 0;
@@ -600,23 +643,14 @@ fn scale_service(service: &mut Table, factor: f64) -> usize {
 }
 
 fn risk(cx: &mut Located<'_>, doc: &mut Table, path: &str, r: &RawRisk) {
-    let known = ids(doc, "classes");
-    let Some(class) = entry_mut(doc, "classes", &r.class) else {
-        cx.error(
-            &child(path, "class"),
-            format!("unknown class `{}`; known classes: {known}", r.class),
-        );
+    let Some(class) = known_entry(cx, doc, CLASSES, &r.class, &child(path, "class")) else {
         return;
     };
     if let Some(channels) = &r.channels {
         class.insert("channels".into(), Value::Table(channels.clone()));
     }
     if let Some(p) = r.random_inspection {
-        if !(0.0..=1.0).contains(&p) {
-            cx.error(
-                &child(path, "random_inspection"),
-                format!("a share must be in [0, 1], got {p}"),
-            );
+        if !share_ok(cx, &child(path, "random_inspection"), p) {
             return;
         }
         class.insert("random_inspection".into(), Value::Float(p));

@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::{Table, Value};
 
-use super::{Located, entry_mut, id_list, ids};
+use super::{
+    Located, STATIONS, entry_mut, factor_ok, id_list, ids, known_entry, lanes_target, share_ok,
+};
 use crate::spans::{child, index};
 use crate::units::parse_duration;
 
@@ -103,28 +105,6 @@ pub(super) struct RawLaneRulePolicy {
     pub start: Option<i64>,
 }
 
-/// Checks a share in [0, 1]; reports it at `path` otherwise.
-fn share_ok(cx: &mut Located<'_>, path: &str, share: f64) -> bool {
-    if share.is_finite() && (0.0..=1.0).contains(&share) {
-        true
-    } else {
-        cx.error(path, format!("a share must be in [0, 1], got {share}"));
-        false
-    }
-}
-
-fn factor_ok(cx: &mut Located<'_>, path: &str, factor: f64) -> bool {
-    if factor.is_finite() && factor > 0.0 {
-        true
-    } else {
-        cx.error(
-            path,
-            format!("a service-time factor must be positive, got {factor}"),
-        );
-        false
-    }
-}
-
 /// The classes named (all when `None`), each checked against the baseline.
 fn classes_named(
     cx: &mut Located<'_>,
@@ -153,17 +133,7 @@ fn classes_named(
 }
 
 fn station_exists(cx: &mut Located<'_>, doc: &mut Table, path: &str, id: &str) -> bool {
-    if entry_mut(doc, "stations", id).is_some() {
-        return true;
-    }
-    cx.error(
-        path,
-        format!(
-            "unknown station `{id}`; known stations: {}",
-            ids(doc, "stations")
-        ),
-    );
-    false
+    known_entry(cx, doc, STATIONS, id, path).is_some()
 }
 
 /// `[[pre_arrival_processing]]`: a share of shipments lodged in advance skip or shorten
@@ -653,35 +623,25 @@ pub(super) fn lane_rule(cx: &mut Located<'_>, doc: &mut Table, path: &str, r: &R
         return;
     }
     let station = entry_mut(doc, "stations", &r.station).expect("checked above");
-    let target = match &r.lanes {
-        Some(group) => {
-            let known = ids(station, "lanes");
-            match entry_mut(station, "lanes", group) {
-                Some(t) => t,
-                None => {
-                    cx.error(
-                        &child(path, "lanes"),
-                        format!(
-                            "station `{}` has no lane group `{group}`; its groups: {known}",
-                            r.station
-                        ),
-                    );
-                    return;
-                }
-            }
-        }
-        None if station.contains_key("lanes") => {
-            cx.error(
-                &child(path, "lanes"),
-                format!(
-                    "station `{}` has lane groups ({}): name the one the rule opens and closes",
-                    r.station,
-                    ids(station, "lanes")
-                ),
-            );
-            return;
-        }
-        None => station,
+    if r.lanes.is_none() && station.contains_key("lanes") {
+        cx.error(
+            &child(path, "lanes"),
+            format!(
+                "station `{}` has lane groups ({}): name the one the rule opens and closes",
+                r.station,
+                ids(station, "lanes")
+            ),
+        );
+        return;
+    }
+    let Some(target) = lanes_target(
+        cx,
+        station,
+        &r.station,
+        r.lanes.as_deref(),
+        &child(path, "lanes"),
+    ) else {
+        return;
     };
     // The baseline's most lanes open, as the default start.
     let baseline_peak = match (target.get("servers"), target.get("servers_by_hour")) {
