@@ -19,8 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BINARY = ROOT / "target" / "release" / "bordersim"
-PEERS = ROOT.parent / "shared" / "peers"
+# The release binary: $BORDERSIM_BIN if set, else where `cargo build --release` puts it
+# (under $CARGO_TARGET_DIR when that is set, relative to the repository root as for the
+# cargo commands run here).
+BINARY = Path(
+    os.environ.get("BORDERSIM_BIN")
+    or ROOT / os.environ.get("CARGO_TARGET_DIR", "target") / "release" / "bordersim"
+)
+# The peer models (SimPy) of the reference queues, run beside bordersim by peers.py.
+PEERS = ROOT / "benches" / "peers"
 DEFAULT_PYTHON = "/tmp/peers-venv/bin/python"
 SIMPY_INSTALL = (
     "python3 -m venv /tmp/peers-venv && /tmp/peers-venv/bin/pip install simpy==4.1.2"

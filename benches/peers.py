@@ -1,14 +1,21 @@
 #!/usr/bin/env python3
-"""bordersim against SimPy on the reference models of ../shared/peers/, in one go.
+"""bordersim against SimPy on the reference models of benches/peers/, in one go.
 
-    python3 benches/peers.py [--repeat 5] [--simpy-repeat 1] [--python PATH] [--no-build]
+    python3 benches/peers.py [--repeat 5] [--simpy-repeat 1] [--simpy-customers N]
+                             [--python PATH] [--no-build]
 
 Model 1 is M/M/4 at rho = 0.9 (configs/bench/mm4.toml), model 2 the two-station Jackson
 network (configs/bench/jackson.toml); both tools simulate about one million customers with
 statistics on. bordersim runs single-threaded (`--threads 1`), `--repeat` times back to back
-(best and median reported); SimPy runs `--simpy-repeat` times (it takes ~10 s per run).
-Prints customers and events per second, the speed ratio and each tool's mean against the
-exact queueing-theory answer. Exits 2 with the install command if SimPy is missing.
+(best and median reported); SimPy runs `--simpy-repeat` times (it takes ~10 s per run;
+`--simpy-customers 20000` for a quick check). Prints customers and events per second, the
+speed ratio and each tool's mean against the exact queueing-theory answer. Exits 2 with the
+install command if SimPy is missing:
+
+    python3 -m venv /tmp/peers-venv && /tmp/peers-venv/bin/pip install simpy==4.1.2
+
+The SimPy models are benches/peers/simpy_models.py; their parameters and exact answers
+(Erlang C, Jackson's product form) are benches/peers/reference_models.py.
 
 Adding a case (e.g. a region equilibrium once `bordersim region` exists) is one more entry in
 CASES: the bordersim arguments, how to read (customers, mean in minutes) from its JSON, and
@@ -26,6 +33,9 @@ from typing import Callable
 
 import harness
 from harness import ROOT, si
+
+sys.path.insert(0, str(harness.PEERS))
+import reference_models  # noqa: E402  (benches/peers/, standard library only)
 
 
 @dataclass
@@ -52,14 +62,14 @@ CASES = [
         "M/M/4 (model 1): mean wait",
         ["run", str(ROOT / "configs/bench/mm4.toml"), "--threads", "1"],
         mm4_read,
-        exact_min=1.969378,  # Erlang C, ../shared/peers/common.py
+        exact_min=reference_models.exact(reference_models.MODEL_1),  # Erlang C
         simpy_model=1,
     ),
     Case(
         "Jackson (model 2): mean time in system",
         ["run", str(ROOT / "configs/bench/jackson.toml"), "--threads", "1"],
         jackson_read,
-        exact_min=4.928571,  # product form, configs/bench/jackson.toml
+        exact_min=reference_models.exact(reference_models.MODEL_2),  # Jackson product form
         simpy_model=2,
     ),
 ]
@@ -104,34 +114,38 @@ def run_bordersim(case: Case, repeat: int) -> Result:
     )
 
 
-def run_simpy(case: Case, python: str, repeat: int) -> Result:
+def run_simpy(case: Case, python: str, repeat: int, customers: int | None) -> Result:
     walls, out = [], None
+    script = harness.PEERS / "simpy_models.py"
+    cmd = [python, str(script), "--model", str(case.simpy_model),
+           "--customers", str(customers or case.simpy_customers), "--seed", "1"]
     for _ in range(repeat):
-        proc = subprocess.run(
-            [python, "bench_simpy.py", "--model", str(case.simpy_model),
-             "--customers", str(case.simpy_customers), "--seed", "1"],
-            cwd=harness.PEERS, capture_output=True, text=True,
-        )
-        harness.check(proc, ["bench_simpy.py", "--model", str(case.simpy_model)])
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        harness.check(proc, cmd)
         out = json.loads(proc.stdout.strip().splitlines()[-1])
         walls.append(out["wall_s"])
     best, median = harness.best_median(walls)
-    events = round(out["events_per_s"] * out["wall_s"])
     return Result(
-        "simpy " + out["version"], case.name, out["customers"], events, best, median,
-        out["mean"], out["analytic"],
+        "simpy " + out["version"], case.name, out["customers"], out["events"], best, median,
+        out["mean_min"], out["exact_min"],
     )
 
 
-def compare(repeat: int, simpy_repeat: int, python: str | None, build: bool) -> list[dict]:
-    """Runs every case on both tools; prints the table; returns one summary per case."""
+def compare(
+    repeat: int, simpy_repeat: int, python: str | None, build: bool,
+    simpy_customers: int | None = None,
+) -> list[dict]:
+    """Runs every case on both tools; prints the table; returns one summary per case.
+    `simpy_customers` overrides each case's SimPy size (None: the case's own, 1 M)."""
     if build:
         harness.build()
     simpy = harness.simpy_python(python) if any(c.simpy_model for c in CASES) else None
     rows, summaries = [], []
     for case in CASES:
         ours = run_bordersim(case, repeat)
-        theirs = run_simpy(case, simpy, simpy_repeat) if case.simpy_model else None
+        theirs = (
+            run_simpy(case, simpy, simpy_repeat, simpy_customers) if case.simpy_model else None
+        )
         for r in [ours, theirs]:
             if r is None:
                 continue
@@ -168,10 +182,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="bordersim runs per model")
     parser.add_argument("--simpy-repeat", type=int, default=1, help="SimPy runs per model")
+    parser.add_argument("--simpy-customers", type=int,
+                        help="SimPy customers per model (default 1,000,000; fewer for a quick check)")
     parser.add_argument("--python", help="interpreter with simpy (default /tmp/peers-venv)")
     parser.add_argument("--no-build", action="store_true", help="use the existing binary")
     args = parser.parse_args()
-    compare(args.repeat, args.simpy_repeat, args.python, not args.no_build)
+    compare(args.repeat, args.simpy_repeat, args.python, not args.no_build, args.simpy_customers)
 
 
 if __name__ == "__main__":
