@@ -21,48 +21,13 @@ use bordersim_model::{
     ReplicationStats, Scenario, Source, StationId, lane_filter_matches,
 };
 use bordersim_trade::{
-    AssignError, Assignment, Averaging, Grid, HOURS, HourlyBorder, Region, SIDES, StepRule,
-    TradeAccount, TradeShift, account, assign, relative_gap, shift,
+    AssignError, Assignment, Averaging, Grid, HOURS, HourlyBorder, Region, SIDES, TradeAccount,
+    TradeShift, account, assign, relative_gap, shift,
 };
+pub use bordersim_trade::{RegionCrossing, RegionModel};
 use serde::Serialize;
 
 use crate::{DelayStats, ExperimentError, RunOptions, run};
-
-/// How one crossing of the region is simulated.
-#[derive(Clone, Debug)]
-pub struct RegionCrossing {
-    /// The crossing's id in the region.
-    pub id: String,
-    /// The crossing model with its run timing; its own sources are replaced by the
-    /// region's flows, but they still give the default hour-of-day shape of each flow.
-    pub scenario: Scenario,
-    /// The crossing's direction taken by traffic leaving each side (`None`: it does not
-    /// carry traffic that way).
-    pub directions: [Option<DirectionId>; SIDES],
-    /// Where the region's traffic leaving each side enters the crossing.
-    pub entries: [Option<StationId>; SIDES],
-    /// The crossing's class for each region class (`None`: it does not carry that class).
-    pub classes: Vec<Option<ClassId>>,
-    /// Closed by the region (e.g. not built): no share at all.
-    pub closed: bool,
-}
-
-/// A region ready to run: the trade model and a simulation model for each crossing (in the
-/// order of `region.crossings`).
-#[derive(Clone, Debug)]
-pub struct RegionModel {
-    pub region: Region,
-    pub crossings: Vec<RegionCrossing>,
-    /// Hour-of-day shape of each flow (`region.demand` order; 24 weights summing to 1);
-    /// `None`: the shape of the crossing's own source of that direction and class (flat if
-    /// it has none).
-    pub profiles: Vec<Option<[f64; 24]>>,
-    pub max_iterations: u32,
-    /// The equilibrium is reached when the gap falls below this.
-    pub tolerance: f64,
-    /// How the successive averages step (see [`bordersim_trade::averaging`]).
-    pub averaging: StepRule,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum RegionError {

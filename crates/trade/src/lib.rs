@@ -18,8 +18,10 @@
 //!   crossing and direction, and between two assignments the trade created and diverted
 //!   ([`accounting`]).
 //!
-//! It does not know how border times arise: the equilibrium driver that simulates the
-//! crossings lives in `bordersim-experiment`. No I/O, no threads, no file formats.
+//! It also holds the validated input of a region's equilibrium ([`RegionModel`]: the
+//! region with a simulation model of each crossing, [`RegionCrossing`]). It does not know
+//! how border times arise: the equilibrium driver that simulates the crossings lives in
+//! `bordersim-experiment`. No I/O, no threads, no file formats.
 
 pub mod accounting;
 pub mod assign;
@@ -27,6 +29,7 @@ pub mod averaging;
 pub mod choice;
 pub mod demand;
 mod region;
+mod region_model;
 
 pub use accounting::{SideTrade, TradeAccount, TradeShift, account, shift};
 pub use assign::{AssignError, Assignment, HOURS, HourlyBorder, assign};
@@ -36,3 +39,4 @@ pub use demand::demand_factor;
 pub use region::{
     ChoiceParams, CrossingAlternative, Grid, MINUTES_PER_DAY, OdDemand, Region, SIDES, Zone,
 };
+pub use region_model::{RegionCrossing, RegionModel};
