@@ -1,0 +1,120 @@
+//! A baseline against a reform: both run on the same candidate vehicles, and the shift of
+//! every flow and of trade between them.
+
+use bordersim_trade::{Region, SIDES, TradeShift, shift};
+use serde::Serialize;
+
+use super::driver::run_region;
+use super::report::{CrossingTradeReport, RegionOutcome, RegionReport, crossing_trade_rows};
+use super::{RegionError, RegionModel};
+use crate::RunOptions;
+
+/// The change of one crossing × direction × class from the baseline to the reform.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FlowShift {
+    pub crossing: String,
+    pub direction: String,
+    pub class: String,
+    pub volume_baseline: f64,
+    pub volume_reform: f64,
+    pub volume_change: f64,
+    pub share_baseline: f64,
+    pub share_reform: f64,
+    pub share_change: f64,
+    pub border_mean_baseline_s: Option<f64>,
+    pub border_mean_reform_s: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SideShift {
+    pub side: String,
+    pub exports_change_per_day: f64,
+    pub imports_change_per_day: f64,
+    pub balance_change_per_day: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TradeShiftReport {
+    /// Net change of all trade per day (negative: destroyed).
+    pub created_per_day: f64,
+    /// Trade per day moved from crossings that lose to crossings that gain.
+    pub diverted_per_day: f64,
+    pub by_crossing: Vec<CrossingTradeReport>,
+    pub sides: Vec<SideShift>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RegionShift {
+    pub flows: Vec<FlowShift>,
+    pub trade: TradeShiftReport,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RegionComparison {
+    pub baseline: RegionReport,
+    pub reform_name: String,
+    pub reform: RegionReport,
+    pub shift: RegionShift,
+}
+
+/// Runs the baseline and the reform (same region, same seed and replications, so the same
+/// candidate vehicles), and measures the shift.
+pub fn compare_regions(
+    baseline: &RegionModel,
+    reform_name: &str,
+    reform: &RegionModel,
+    options: &RunOptions,
+) -> Result<RegionComparison, RegionError> {
+    let base = run_region(baseline, options)?;
+    let new = run_region(reform, options)?;
+    let shift = region_shift(&baseline.region, &base, &new);
+    Ok(RegionComparison {
+        baseline: base.report,
+        reform_name: reform_name.to_owned(),
+        reform: new.report,
+        shift,
+    })
+}
+
+fn region_shift(region: &Region, base: &RegionOutcome, reform: &RegionOutcome) -> RegionShift {
+    let flows = base
+        .report
+        .flows
+        .iter()
+        .map(|b| {
+            let r = reform.report.flows.iter().find(|r| {
+                r.crossing == b.crossing && r.direction == b.direction && r.class == b.class
+            });
+            let volume_reform = r.map_or(0.0, |r| r.volume_per_day);
+            let share_reform = r.map_or(0.0, |r| r.share);
+            FlowShift {
+                crossing: b.crossing.clone(),
+                direction: b.direction.clone(),
+                class: b.class.clone(),
+                volume_baseline: b.volume_per_day,
+                volume_reform,
+                volume_change: volume_reform - b.volume_per_day,
+                share_baseline: b.share,
+                share_reform,
+                share_change: share_reform - b.share,
+                border_mean_baseline_s: b.border_time.mean_s,
+                border_mean_reform_s: r.and_then(|r| r.border_time.mean_s),
+            }
+        })
+        .collect();
+    let s: TradeShift = shift(&base.trade, &reform.trade);
+    let trade = TradeShiftReport {
+        created_per_day: s.created,
+        diverted_per_day: s.diverted,
+        by_crossing: crossing_trade_rows(region, &s.by_crossing),
+        sides: (0..SIDES)
+            .map(|i| SideShift {
+                side: region.sides[i].clone(),
+                exports_change_per_day: s.exports_change[i],
+                imports_change_per_day: s.imports_change[i],
+                balance_change_per_day: s.balance_change[i],
+            })
+            .collect(),
+    };
+    RegionShift { flows, trade }
+}
