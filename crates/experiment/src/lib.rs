@@ -8,6 +8,8 @@
 mod compare;
 pub mod region;
 mod report;
+#[cfg(test)]
+mod test_support;
 
 use bordersim_model::{
     CompiledScenario, ModelError, NoLog, ReplicationStats, Scenario, VehicleCounts, VehicleLog,
@@ -110,14 +112,7 @@ where
             .collect()
     });
     let (replications, logs): (Vec<ReplicationStats>, Vec<L>) = results.into_iter().unzip();
-    for rep in &replications {
-        if !rep.vehicles.is_conserved() {
-            return Err(ExperimentError::ConservationViolated {
-                replication: rep.replication,
-                counts: rep.vehicles,
-            });
-        }
-    }
+    check_conservation(&replications)?;
     let report = summarise(scenario, options.seed, &replications);
     Ok((
         Outcome {
@@ -126,4 +121,136 @@ where
         },
         logs,
     ))
+}
+
+/// Checks vehicle conservation in every replication, in replication order.
+///
+/// # Errors
+///
+/// [`ExperimentError::ConservationViolated`] for the first replication whose vehicles at the
+/// start plus arrivals differ from departures, balks and vehicles at the end.
+fn check_conservation(replications: &[ReplicationStats]) -> Result<(), ExperimentError> {
+    for rep in replications {
+        if !rep.vehicles.is_conserved() {
+            return Err(ExperimentError::ConservationViolated {
+                replication: rep.replication,
+                counts: rep.vehicles,
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{one_station, options};
+    use bordersim_model::LogRecord;
+
+    /// A log that wants no vehicle and only remembers which replication made it.
+    #[derive(Debug, PartialEq)]
+    struct Tag(u64);
+
+    impl VehicleLog for Tag {
+        const ENABLED: bool = false;
+
+        fn wants(&mut self, _vehicle: u64) -> bool {
+            false
+        }
+
+        fn record(&mut self, _record: &LogRecord) {}
+    }
+
+    #[test]
+    fn replication_r_is_seeded_by_the_seed_and_r_alone() {
+        // The first three replications of a five-replication run are those of a
+        // three-replication run: nothing about a replication depends on how many run.
+        let scenario = one_station("x", 2, 4.0, 25.0);
+        let three = run(&scenario, &options(3)).expect("runs");
+        let five = run(&scenario, &options(5)).expect("runs");
+        assert_eq!(
+            summarise(&scenario, 3, &five.replications[..3]),
+            three.report
+        );
+        let seeds: Vec<u64> = five.replications.iter().map(|r| r.replication).collect();
+        assert_eq!(seeds, [0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn another_seed_gives_other_vehicles() {
+        let scenario = one_station("x", 2, 4.0, 25.0);
+        let a = run(&scenario, &options(2)).expect("runs");
+        let b = run(
+            &scenario,
+            &RunOptions {
+                seed: 4,
+                ..options(2)
+            },
+        )
+        .expect("runs");
+        assert_ne!(a.report.system, b.report.system);
+    }
+
+    #[test]
+    fn the_report_does_not_depend_on_the_thread_count() {
+        let scenario = one_station("x", 2, 4.0, 25.0);
+        let with = |threads| {
+            run(
+                &scenario,
+                &RunOptions {
+                    threads: Some(threads),
+                    ..options(6)
+                },
+            )
+            .expect("runs")
+            .report
+        };
+        let one = with(1);
+        assert_eq!(with(2), one);
+        assert_eq!(with(4), one);
+    }
+
+    #[test]
+    fn logs_come_back_in_replication_order() {
+        let scenario = one_station("x", 2, 4.0, 25.0);
+        let (outcome, logs) = run_logged(
+            &scenario,
+            &RunOptions {
+                threads: Some(2),
+                ..options(5)
+            },
+            Tag,
+        )
+        .expect("runs");
+        assert_eq!(logs, [Tag(0), Tag(1), Tag(2), Tag(3), Tag(4)]);
+        assert_eq!(outcome.replications.len(), 5);
+    }
+
+    #[test]
+    fn zero_replications_is_an_error() {
+        let scenario = one_station("x", 2, 4.0, 25.0);
+        assert!(matches!(
+            run(&scenario, &options(0)),
+            Err(ExperimentError::NoReplications)
+        ));
+    }
+
+    #[test]
+    fn a_replication_that_loses_a_vehicle_is_reported() {
+        let scenario = one_station("x", 2, 4.0, 25.0);
+        let mut replications = run(&scenario, &options(3)).expect("runs").replications;
+        assert!(check_conservation(&replications).is_ok());
+        replications[1].vehicles.departed -= 1;
+        replications[2].vehicles.arrived += 1;
+        match check_conservation(&replications) {
+            Err(ExperimentError::ConservationViolated {
+                replication,
+                counts,
+            }) => {
+                assert_eq!(replication, 1, "the first broken replication is named");
+                assert_eq!(counts, replications[1].vehicles);
+            }
+            other => panic!("expected a conservation violation, got {other:?}"),
+        }
+    }
 }

@@ -118,3 +118,68 @@ fn region_shift(region: &Region, base: &RegionOutcome, reform: &RegionOutcome) -
     };
     RegionShift { flows, trade }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{one_station, one_way_region, options};
+
+    fn two_crossings() -> RegionModel {
+        one_way_region(
+            vec![
+                one_station("x", 2, 4.0, 10.0),
+                one_station("y", 2, 4.0, 10.0),
+            ],
+            600.0,
+            0.0,
+        )
+    }
+
+    #[test]
+    fn a_reform_equal_to_the_baseline_shifts_nothing() {
+        let model = two_crossings();
+        let comparison = compare_regions(&model, "same", &model, &options(2)).expect("runs");
+        assert_eq!(comparison.reform_name, "same");
+        assert_eq!(comparison.baseline, comparison.reform);
+        assert_eq!(comparison.shift.flows.len(), 2);
+        for f in &comparison.shift.flows {
+            assert_eq!((f.volume_change, f.share_change), (0.0, 0.0), "{f:?}");
+            assert_eq!(f.border_mean_baseline_s, f.border_mean_reform_s);
+        }
+        let trade = &comparison.shift.trade;
+        assert_eq!((trade.created_per_day, trade.diverted_per_day), (0.0, 0.0));
+        assert!(trade.by_crossing.iter().all(|c| c.value_per_day == 0.0));
+        assert!(trade.sides.iter().all(|s| s.balance_change_per_day == 0.0));
+    }
+
+    #[test]
+    fn closing_a_crossing_moves_its_traffic_to_the_other() {
+        let baseline = two_crossings();
+        let mut reform = baseline.clone();
+        reform.crossings[1].closed = true;
+        let comparison = compare_regions(&baseline, "close y", &reform, &options(2)).expect("runs");
+        let flow = |id: &str| {
+            comparison
+                .shift
+                .flows
+                .iter()
+                .find(|f| f.crossing == id)
+                .expect("a flow")
+                .clone()
+        };
+        let (x, y) = (flow("x"), flow("y"));
+        assert_eq!(y.volume_reform, 0.0);
+        assert_eq!(y.share_reform, 0.0);
+        assert!(y.volume_baseline > 0.0);
+        // Fixed demand: what y loses, x gains.
+        assert!(
+            (x.volume_change + y.volume_change).abs() < 1e-6,
+            "{x:?} {y:?}"
+        );
+        assert!((x.volume_reform - 600.0).abs() < 1e-6, "{x:?}");
+        // No trade is created or destroyed, only diverted.
+        let trade = &comparison.shift.trade;
+        assert!(trade.created_per_day.abs() < 1e-3, "{trade:?}");
+        assert!(trade.diverted_per_day > 0.0, "{trade:?}");
+    }
+}

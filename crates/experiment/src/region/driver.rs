@@ -130,3 +130,196 @@ fn close_shut_hours(border: &mut HourlyBorder, cells: &Grid<Cell>, region: &Regi
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use bordersim_model::{ClassId, Crossing, LaneSchedule, Scenario, StationId};
+
+    use super::*;
+    use crate::region::{candidate_peak, regional_source};
+    use crate::test_support::{one_station, one_way_region, options};
+
+    /// A crossing whose lanes are open from 06:00 to 22:00 only.
+    fn daytime(name: &str) -> Scenario {
+        let mut scenario = one_station(name, 2, 4.0, 10.0);
+        let mut stations = scenario.crossing.stations().to_vec();
+        let mut hours = [2; 24];
+        for h in (0..6).chain(22..24) {
+            hours[h] = 0;
+        }
+        stations[0].lanes[0].schedule = LaneSchedule::daily(hours);
+        scenario.crossing = Crossing::new(
+            name,
+            scenario.population(),
+            stations,
+            scenario.crossing.sources().to_vec(),
+        )
+        .expect("valid");
+        scenario
+    }
+
+    /// The border minutes the first assignment uses: through the empty crossing, plus the
+    /// wait until it opens, with the hours a crossing is shut closed where another is open.
+    fn first_border(model: &RegionModel) -> HourlyBorder {
+        let (cells, _) = prepare_cells(model);
+        let mut empty = border_grid(&cells, &model.region, |cell| {
+            cell.wait_until_open
+                .map(|wait| Some(cell.empty_minutes + wait))
+        });
+        close_shut_hours(&mut empty, &cells, &model.region);
+        empty
+    }
+
+    #[test]
+    fn one_crossing_with_fixed_demand_is_one_simulation() {
+        let model = one_way_region(vec![one_station("only", 2, 4.0, 10.0)], 600.0, 0.0);
+        let options = options(2);
+        let outcome = run_region(&model, &options).expect("runs");
+        let report = &outcome.report;
+        assert!(report.converged);
+        assert_eq!(report.iterations.len(), 1);
+        assert_eq!(report.iterations[0].gap, 0.0);
+        assert_eq!(report.iterations[0].vehicles_per_day, 600.0);
+        assert_eq!(report.simulations, 1);
+        let flow = &report.flows[0];
+        assert_eq!((flow.volume_per_day, flow.share), (600.0, 1.0));
+
+        // The same crossing simulated once, by hand, with the region's flow as its source.
+        let source = regional_source(
+            "only",
+            "a_to_b",
+            "truck",
+            ClassId(0),
+            StationId(0),
+            candidate_peak(600.0 / 24.0),
+            [600.0 / 24.0; 24],
+        );
+        let alone = one_station("only", 2, 4.0, 10.0);
+        let scenario = Scenario {
+            crossing: Crossing::new(
+                "only",
+                alone.population(),
+                alone.crossing.stations().to_vec(),
+                vec![source],
+            )
+            .expect("valid"),
+            ..alone
+        };
+        let single = crate::run(&scenario, &options).expect("runs");
+        assert_eq!(flow.border_time, single.report.classes[0].time_in_system);
+        assert_eq!(report.events, single.report.events);
+        assert!(flow.border_time.count > 500, "{:?}", flow.border_time);
+    }
+
+    #[test]
+    fn a_closed_crossing_takes_no_traffic() {
+        let mut model = one_way_region(
+            vec![
+                one_station("x", 2, 4.0, 10.0),
+                one_station("y", 2, 4.0, 10.0),
+            ],
+            600.0,
+            0.0,
+        );
+        model.crossings[1].closed = true;
+        let report = run_region(&model, &options(2)).expect("runs").report;
+        assert_eq!(report.iterations[0].gap, 0.0);
+        let y = report.flows.iter().find(|f| f.crossing == "y").expect("y");
+        assert!(!y.open);
+        assert_eq!((y.volume_per_day, y.share), (0.0, 0.0));
+        assert_eq!(y.border_time_used_s, None);
+        let x = report.flows.iter().find(|f| f.crossing == "x").expect("x");
+        assert_eq!((x.volume_per_day, x.share), (600.0, 1.0));
+    }
+
+    #[test]
+    fn zero_iterations_is_an_error() {
+        let mut model = one_way_region(vec![one_station("x", 2, 4.0, 10.0)], 600.0, 0.0);
+        model.max_iterations = 0;
+        assert!(matches!(
+            run_region(&model, &options(1)),
+            Err(RegionError::NoIterations)
+        ));
+    }
+
+    #[test]
+    fn a_crossing_shut_for_the_night_loses_the_night_to_an_open_one() {
+        let model = one_way_region(
+            vec![daytime("x"), one_station("y", 2, 4.0, 10.0)],
+            600.0,
+            0.0,
+        );
+        let border = first_border(&model);
+        let x = border.get(0, 0, 0);
+        let y = border.get(1, 0, 0);
+        assert_eq!(x[2], None, "x is shut at 02:00 and y is open");
+        assert_eq!(x[23], None);
+        assert!((x[6].expect("open") - 4.0).abs() < 1e-9, "{:?}", x[6]);
+        assert!(y.iter().all(Option::is_some));
+    }
+
+    #[test]
+    fn when_every_crossing_is_shut_the_traffic_waits_for_the_first_to_open() {
+        let model = one_way_region(vec![daytime("x")], 600.0, 0.0);
+        let border = first_border(&model);
+        let x = border.get(0, 0, 0);
+        // From the middle of 02:00 to 06:00: 3.5 hours, then 4 minutes of service.
+        assert!(
+            (x[2].expect("waits") - (210.0 + 4.0)).abs() < 1e-9,
+            "{:?}",
+            x[2]
+        );
+        assert!(
+            (x[22].expect("waits") - (450.0 + 4.0)).abs() < 1e-9,
+            "{:?}",
+            x[22]
+        );
+        assert!((x[12].expect("open") - 4.0).abs() < 1e-9, "{:?}", x[12]);
+    }
+
+    #[test]
+    fn a_flow_with_no_open_crossing_is_an_error() {
+        let mut model = one_way_region(vec![one_station("x", 2, 4.0, 10.0)], 600.0, 0.0);
+        model.crossings[0].closed = true;
+        match run_region(&model, &options(1)) {
+            Err(RegionError::NoOpenCrossing {
+                od,
+                origin,
+                destination,
+                class,
+            }) => assert_eq!(
+                (od, origin.as_str(), destination.as_str(), class.as_str()),
+                (0, "a1", "b1", "truck")
+            ),
+            other => panic!("expected no open crossing, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_assignment_far_from_its_response_has_a_gap_and_iterates() {
+        // The first assignment sees empty crossings; the slow one, at one lane of 9
+        // minutes, then queues far more than that, so the response moves traffic.
+        let model = one_way_region(
+            vec![
+                one_station("fast", 3, 2.0, 10.0),
+                one_station("slow", 1, 9.0, 10.0),
+            ],
+            400.0,
+            0.0,
+        );
+        let report = run_region(&model, &options(2)).expect("runs").report;
+        let gaps: Vec<f64> = report.iterations.iter().map(|i| i.gap).collect();
+        assert!(gaps[0] > model.tolerance, "{gaps:?}");
+        assert!(gaps.len() > 1, "{gaps:?}");
+        if report.converged {
+            assert!(
+                gaps.last().is_some_and(|g| *g < model.tolerance),
+                "{gaps:?}"
+            );
+        }
+        // Fixed demand: averaging moves vehicles between crossings, never in or out.
+        for i in &report.iterations {
+            assert!((i.vehicles_per_day - 400.0).abs() < 1e-6, "{i:?}");
+        }
+    }
+}

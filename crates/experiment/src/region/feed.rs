@@ -355,3 +355,191 @@ pub fn border_time(
         .collect();
     DelayStats::from_tallies(&tallies)
 }
+
+#[cfg(test)]
+mod tests {
+    use bordersim_model::{LogKind, LogRecord, VehicleLog};
+
+    use super::*;
+    use crate::run_logged;
+    use crate::test_support::{one_station, one_way_region, options};
+
+    /// Remembers the arrival time (ms) of every vehicle.
+    #[derive(Debug, Default)]
+    struct ArrivalTimes(Vec<u64>);
+
+    impl VehicleLog for ArrivalTimes {
+        fn wants(&mut self, _vehicle: u64) -> bool {
+            true
+        }
+
+        fn record(&mut self, record: &LogRecord) {
+            if record.kind == LogKind::Arrive {
+                self.0.push(record.time.as_millis());
+            }
+        }
+    }
+
+    /// The crossing `x` fed only by a regional flow of `rate_per_hour` all day, drawn at
+    /// `peak_per_hour`.
+    fn fed(rate_per_hour: f64, peak_per_hour: f64) -> Scenario {
+        let model = one_way_region(vec![one_station("x", 50, 4.0, 10.0)], 0.0, 0.0);
+        let source = regional_source(
+            "x",
+            "a_to_b",
+            "truck",
+            ClassId(0),
+            StationId(0),
+            peak_per_hour,
+            [rate_per_hour; 24],
+        );
+        crossing_with_flows(&model.crossings[0], vec![source])
+            .expect("valid")
+            .expect("fed")
+    }
+
+    fn arrivals(scenario: &Scenario) -> Vec<u64> {
+        let (_, mut logs) =
+            run_logged(scenario, &options(1), |_| ArrivalTimes::default()).expect("runs");
+        logs.remove(0).0
+    }
+
+    #[test]
+    fn thinned_sources_nest_as_the_rate_grows() {
+        let fewer = arrivals(&fed(20.0, 60.0));
+        let more = arrivals(&fed(30.0, 60.0));
+        assert!(
+            fewer.len() > 500 && more.len() > fewer.len() + 100,
+            "{} {}",
+            fewer.len(),
+            more.len()
+        );
+        // Every vehicle of the smaller flow arrives at the same time in the larger one.
+        let mut at = more.iter().peekable();
+        for t in &fewer {
+            while at.next_if(|m| **m < *t).is_some() {}
+            assert_eq!(at.next(), Some(t), "vehicle arriving at {t} ms");
+        }
+        assert_eq!(arrivals(&fed(20.0, 60.0)), fewer);
+    }
+
+    #[test]
+    fn the_candidate_peak_is_a_hair_above_the_highest_rate() {
+        let peak = candidate_peak(25.0);
+        assert!(peak > 25.0 && peak < 25.0 * (1.0 + 1e-8), "{peak}");
+        assert_eq!(candidate_peak(0.0), 0.0);
+    }
+
+    #[test]
+    fn a_regional_source_is_named_by_where_it_is() {
+        let source = regional_source(
+            "x",
+            "a_to_b",
+            "truck",
+            ClassId(0),
+            StationId(0),
+            12.0,
+            [5.0; 24],
+        );
+        assert_eq!(source.id, "region:x:a_to_b:truck");
+        assert_eq!(source.entry, StationId(0));
+        match source.arrivals {
+            Arrivals::Thinned {
+                class,
+                peak_per_hour,
+                profile,
+            } => {
+                assert_eq!(class, ClassId(0));
+                assert_eq!(peak_per_hour, 12.0);
+                assert_eq!(profile.hourly_per_hour, [5.0; 24]);
+                assert_eq!(profile.day_factors, [1.0; 7]);
+            }
+            other => panic!("expected thinned arrivals, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_regional_flows_replace_the_crossings_own_sources() {
+        let model = one_way_region(vec![one_station("x", 2, 4.0, 10.0)], 0.0, 0.0);
+        let rc = &model.crossings[0];
+        assert!(
+            crossing_with_flows(rc, Vec::new())
+                .expect("valid")
+                .is_none()
+        );
+        let scenario = fed(10.0, 20.0);
+        let ids: Vec<&str> = scenario
+            .crossing
+            .sources()
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect();
+        assert_eq!(ids, ["region:x:a_to_b:truck"]);
+        assert_eq!(scenario.horizon, rc.scenario.horizon);
+        assert_eq!(scenario.crossing.stations().len(), 1);
+    }
+
+    #[test]
+    fn a_flow_takes_the_shape_of_the_crossings_own_sources_unless_it_has_its_own() {
+        let mut own = one_station("x", 2, 4.0, 10.0);
+        let mut hourly = [0.0; 24];
+        hourly[8] = 30.0;
+        hourly[9] = 10.0;
+        own.crossing = Crossing::new(
+            "x",
+            own.population(),
+            own.crossing.stations().to_vec(),
+            vec![Source {
+                id: "own".into(),
+                entry: StationId(0),
+                arrivals: Arrivals::Profile {
+                    class: ClassId(0),
+                    profile: RateProfile {
+                        hourly_per_hour: hourly,
+                        day_factors: [1.0; 7],
+                    },
+                },
+            }],
+        )
+        .expect("valid");
+        let mut model = one_way_region(vec![own], 240.0, 0.0);
+        let (cells, shapes) = prepare_cells(&model);
+        let mut expected = [0.0; 24];
+        expected[8] = 0.75;
+        expected[9] = 0.25;
+        assert_eq!(shapes, [expected]);
+        // The peak is the busiest hour of the whole demand at this one crossing.
+        assert_eq!(cells.get(0, 0, 0).peak_per_hour, candidate_peak(180.0));
+        assert!(cells.get(0, 0, 0).open);
+        assert!(!cells.get(0, 1, 0).open, "nothing enters from side b");
+
+        let flat = [1.0 / 24.0; 24];
+        model.profiles = vec![Some(flat)];
+        let (cells, shapes) = prepare_cells(&model);
+        assert_eq!(shapes, [flat]);
+        assert_eq!(cells.get(0, 0, 0).peak_per_hour, candidate_peak(10.0));
+    }
+
+    #[test]
+    fn the_time_through_an_empty_crossing_is_the_mean_service_time() {
+        let model = one_way_region(vec![one_station("x", 2, 4.0, 10.0)], 240.0, 0.0);
+        let (cells, _) = prepare_cells(&model);
+        let cell = cells.get(0, 0, 0);
+        assert!(
+            (cell.empty_minutes - 4.0).abs() < 1e-9,
+            "{}",
+            cell.empty_minutes
+        );
+        assert_eq!(cell.wait_until_open, [0.0; HOURS]);
+    }
+
+    #[test]
+    fn the_border_time_of_one_direction_and_class_is_its_time_in_system() {
+        let scenario = fed(20.0, 30.0);
+        let outcome = crate::run(&scenario, &options(3)).expect("runs");
+        assert_eq!(
+            border_time(&outcome.replications, DirectionId(0), ClassId(0)),
+            outcome.report.classes[0].time_in_system
+        );
+    }
+}

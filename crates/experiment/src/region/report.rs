@@ -239,3 +239,39 @@ pub(super) fn trade_report(region: &Region, trade: &TradeAccount) -> TradeReport
         total_per_day: trade.total,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{one_station, one_way_region};
+
+    #[test]
+    fn a_direction_is_named_by_the_side_it_leaves_and_the_side_it_enters() {
+        let model = one_way_region(vec![one_station("x", 1, 1.0, 1.0)], 1.0, 0.0);
+        assert_eq!(direction_label(&model.region, 0), "a_to_b");
+        assert_eq!(direction_label(&model.region, 1), "b_to_a");
+    }
+
+    #[test]
+    fn the_day_mean_weighs_each_hour_by_its_vehicles() {
+        let mut minutes = [None; HOURS];
+        let mut volumes = [0.0; HOURS];
+        minutes[8] = Some(10.0);
+        minutes[9] = Some(20.0);
+        volumes[8] = 3.0;
+        volumes[9] = 1.0;
+        // Hour 10 is open but nobody comes; closed hours carry no weight.
+        minutes[10] = Some(100.0);
+        volumes[11] = 5.0;
+        assert_eq!(day_mean_seconds(&minutes, &volumes), Some(12.5 * 60.0));
+    }
+
+    #[test]
+    fn without_vehicles_the_day_mean_is_the_mean_of_the_open_hours() {
+        let mut minutes = [None; HOURS];
+        minutes[1] = Some(10.0);
+        minutes[2] = Some(30.0);
+        assert_eq!(day_mean_seconds(&minutes, &[0.0; HOURS]), Some(20.0 * 60.0));
+        assert_eq!(day_mean_seconds(&[None; HOURS], &[1.0; HOURS]), None);
+    }
+}
