@@ -16,19 +16,24 @@ use crate::{ExperimentError, Outcome, Report, RunOptions, run};
 /// One headline statistic of one replication: what, of which entity, in what value.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Measure {
+    /// The metric's name, with its unit as a suffix (`wait_mean_s`, `utilization`, …).
     pub metric: &'static str,
     /// `station:<id>`, `class:<id>`, `direction:<id>` or `system`.
     pub entity: String,
+    /// The value in the metric's unit.
     pub value: f64,
 }
 
 /// The difference of one metric between a variant and the baseline.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Difference {
+    /// The metric's name, as in [`Measure::metric`].
     pub metric: String,
+    /// The entity, as in [`Measure::entity`].
     pub entity: String,
-    /// Mean over replications.
+    /// The baseline's mean over replications, in the metric's unit.
     pub baseline: f64,
+    /// The variant's mean over replications.
     pub variant: f64,
     /// Mean of the paired differences (variant − baseline).
     pub delta: f64,
@@ -41,16 +46,23 @@ pub struct Difference {
     pub significant: bool,
 }
 
+/// One variant of a comparison: its report and its differences from the baseline.
 #[derive(Debug, Serialize)]
 pub struct VariantResult {
+    /// The variant's name.
     pub name: String,
+    /// The variant's own report.
     pub result: Report,
+    /// Paired differences from the baseline, in the baseline's order of metrics.
     pub differences: Vec<Difference>,
 }
 
+/// A baseline and its variants, each run on the same seed and replications.
 #[derive(Debug, Serialize)]
 pub struct Comparison {
+    /// The baseline's report.
     pub baseline: Report,
+    /// The variants, in the order given.
     pub variants: Vec<VariantResult>,
 }
 
@@ -227,7 +239,12 @@ fn differences(
 }
 
 /// Runs the baseline and every variant with the same seed and replications, and measures
-/// each variant's differences from the baseline.
+/// each variant's differences from the baseline. The outcomes come back too, baseline
+/// first, then the variants in order.
+///
+/// # Errors
+///
+/// The first [`ExperimentError`] of a run (see [`run`]), baseline first.
 pub fn compare(
     baseline: &Scenario,
     variants: &[(String, Scenario)],

@@ -5,6 +5,8 @@
 //! replication order and every float is summed sequentially in that order, so a report is
 //! bit-identical whatever the number of threads.
 
+#![warn(missing_docs)]
+
 mod compare;
 pub mod region;
 mod report;
@@ -29,7 +31,9 @@ pub use report::{
 /// How to run a scenario.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RunOptions {
+    /// Independent replications to run (≥ 1).
     pub replications: u32,
+    /// The master seed: replication `r` draws from streams seeded by (seed, `r`).
     pub seed: u64,
     /// Worker threads; `None` uses every core.
     pub threads: Option<usize>,
@@ -46,12 +50,21 @@ impl RunOptions {
     }
 }
 
+/// Why an experiment could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum ExperimentError {
+    /// [`RunOptions::replications`] is zero.
     #[error("at least one replication is needed")]
     NoReplications,
+    /// The thread pool could not be built.
     #[error("cannot start {threads} worker threads: {reason}")]
-    ThreadPool { threads: usize, reason: String },
+    ThreadPool {
+        /// The threads asked for (0: every core).
+        threads: usize,
+        /// What the thread pool said.
+        reason: String,
+    },
+    /// The scenario failed the compile step of the engine.
     #[error("the scenario cannot be prepared for simulation: {0}")]
     Model(ModelError),
     /// A vehicle was created or lost by the engine: a bug, never a property of the input.
@@ -59,7 +72,9 @@ pub enum ExperimentError {
         "replication {replication} broke vehicle conservation ({counts:?}); this is a bug in bordersim, please report it with the scenario file"
     )]
     ConservationViolated {
+        /// The first replication (from 0) whose vehicles do not add up.
         replication: u64,
+        /// Its vehicle counts over the observation window.
         counts: VehicleCounts,
     },
 }
@@ -67,11 +82,21 @@ pub enum ExperimentError {
 /// The raw replications and their summary.
 #[derive(Debug)]
 pub struct Outcome {
+    /// Every replication's statistics, in replication order.
     pub replications: Vec<ReplicationStats>,
+    /// Their summary.
     pub report: Report,
 }
 
 /// Runs `options.replications` replications of `scenario` and summarises them.
+///
+/// # Errors
+///
+/// [`ExperimentError::NoReplications`] for zero replications,
+/// [`ExperimentError::ThreadPool`] if the worker threads cannot start,
+/// [`ExperimentError::Model`] if the engine cannot compile the scenario, and
+/// [`ExperimentError::ConservationViolated`] if a replication created or lost a vehicle (a
+/// bug in the engine).
 pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Outcome, ExperimentError> {
     run_logged(scenario, options, |_| NoLog).map(|(outcome, _)| outcome)
 }
@@ -80,6 +105,10 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Outcome, Experim
 /// of replication `r`, which receives the events of the vehicles it asks for as they happen.
 /// The logs are returned in replication order, so the caller can assemble one file whatever
 /// the thread count.
+///
+/// # Errors
+///
+/// As [`run`].
 pub fn run_logged<L, F>(
     scenario: &Scenario,
     options: &RunOptions,

@@ -11,7 +11,7 @@
 //!   ([`choice`]);
 //! - the **demand response**: each flow's volume as a function of the generalized cost the
 //!   border adds ([`demand`]);
-//! - the **assignment** of every flow to the crossings ([`assign`]), its totals per crossing
+//! - the **assignment** of every flow to the crossings ([`mod@assign`]), its totals per crossing
 //!   × direction × class, the **method of successive averages** and the **gap** that says how
 //!   far an assignment is from its own best response ([`averaging`]);
 //! - the **trade accounting**: exports, imports and the balance of each side, trade value per
@@ -22,6 +22,8 @@
 //! region with a simulation model of each crossing, [`RegionCrossing`]). It does not know
 //! how border times arise: the equilibrium driver that simulates the crossings lives in
 //! `bordersim-experiment`. No I/O, no threads, no file formats.
+
+#![warn(missing_docs)]
 
 pub mod accounting;
 pub mod assign;

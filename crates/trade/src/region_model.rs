@@ -47,3 +47,89 @@ pub struct RegionModel {
     /// How the successive averages step (see [`crate::averaging`]).
     pub averaging: StepRule,
 }
+
+#[cfg(test)]
+mod tests {
+    use bordersim_des::SimTime;
+    use bordersim_model::{Crossing, Population, ServiceDist, Source, Station};
+
+    use super::*;
+    use crate::{ChoiceParams, CrossingAlternative, Grid, Zone};
+
+    fn scenario(name: &str) -> Scenario {
+        let population = Population::simple(&["truck"]);
+        let station = Station::simple(
+            "primary",
+            1,
+            vec![Some(ServiceDist::Exponential { mean_ms: 60_000.0 })],
+            vec![],
+        );
+        let own = Source::poisson("own", ClassId(0), 10.0, StationId(0));
+        Scenario {
+            name: name.into(),
+            crossing: Crossing::new(name, &population, vec![station], vec![own]).expect("valid"),
+            horizon: SimTime::from_hours(24),
+            warmup: SimTime::from_hours(0),
+            replications: 1,
+            seed: 1,
+            start_weekday: 0,
+        }
+    }
+
+    #[test]
+    fn a_region_model_pairs_each_crossing_of_the_region_with_its_simulation() {
+        let ids = ["east", "west"];
+        let region = Region {
+            name: "r".into(),
+            sides: ["a".into(), "b".into()],
+            zones: vec![
+                Zone {
+                    id: "a1".into(),
+                    side: 0,
+                },
+                Zone {
+                    id: "b1".into(),
+                    side: 1,
+                },
+            ],
+            crossings: ids
+                .iter()
+                .map(|id| CrossingAlternative {
+                    id: (*id).into(),
+                    constant: 0.0,
+                })
+                .collect(),
+            classes: vec!["truck".into()],
+            to_crossing: vec![vec![Some(5.0); 2]; 2],
+            from_crossing: vec![vec![Some(5.0); 2]; 2],
+            tolls: Grid::new(2, 1, 0.0),
+            demand: Vec::new(),
+            choice: ChoiceParams::default(),
+        };
+        let model = RegionModel {
+            crossings: ids
+                .iter()
+                .map(|id| RegionCrossing {
+                    id: (*id).into(),
+                    scenario: scenario(id),
+                    directions: [Some(DirectionId(0)), None],
+                    entries: [Some(StationId(0)), None],
+                    classes: vec![Some(ClassId(0))],
+                    closed: false,
+                })
+                .collect(),
+            region,
+            profiles: Vec::new(),
+            max_iterations: 10,
+            tolerance: 0.01,
+            averaging: StepRule::Weighted { exponent: 0.0 },
+        };
+        let copy = model.clone();
+        for (alternative, crossing) in copy.region.crossings.iter().zip(&copy.crossings) {
+            assert_eq!(alternative.id, crossing.id);
+            assert_eq!(crossing.scenario.name, crossing.id);
+            assert_eq!(crossing.classes.len(), copy.region.classes.len());
+        }
+        assert_eq!(copy.region, model.region);
+    }
+}

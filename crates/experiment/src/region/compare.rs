@@ -12,53 +12,84 @@ use crate::RunOptions;
 /// The change of one crossing × direction × class from the baseline to the reform.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FlowShift {
+    /// The crossing's id in the region.
     pub crossing: String,
+    /// `<side>_to_<side>`.
     pub direction: String,
+    /// The region's class id.
     pub class: String,
+    /// Vehicles per day in the baseline.
     pub volume_baseline: f64,
+    /// Vehicles per day in the reform (0 where the reform has no such flow).
     pub volume_reform: f64,
+    /// `volume_reform − volume_baseline`, vehicles per day.
     pub volume_change: f64,
+    /// Share of the direction and class's traffic in the baseline (0 to 1).
     pub share_baseline: f64,
+    /// Share in the reform.
     pub share_reform: f64,
+    /// `share_reform − share_baseline`.
     pub share_change: f64,
+    /// Mean arrival-to-exit time in the baseline, seconds (`None` without observations).
     pub border_mean_baseline_s: Option<f64>,
+    /// Mean arrival-to-exit time in the reform, seconds.
     pub border_mean_reform_s: Option<f64>,
 }
 
+/// The change of one side's trade from the baseline to the reform, per day (in the unit of the demand's cargo value).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SideShift {
+    /// The side's id.
     pub side: String,
+    /// Change of the side's exports per day.
     pub exports_change_per_day: f64,
+    /// Change of the side's imports per day.
     pub imports_change_per_day: f64,
+    /// Change of the side's balance (exports − imports) per day.
     pub balance_change_per_day: f64,
 }
 
+/// How the reform moves trade, per day (in the unit of the demand's cargo value).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TradeShiftReport {
     /// Net change of all trade per day (negative: destroyed).
     pub created_per_day: f64,
     /// Trade per day moved from crossings that lose to crossings that gain.
     pub diverted_per_day: f64,
+    /// Change of the value carried, per crossing × direction.
     pub by_crossing: Vec<CrossingTradeReport>,
+    /// Change of each side's trade, in the region's order of sides.
     pub sides: Vec<SideShift>,
 }
 
+/// Everything the reform moves: each flow and the trade.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RegionShift {
+    /// One row per crossing × direction × class of the baseline's flows, in its order.
     pub flows: Vec<FlowShift>,
+    /// The change of trade.
     pub trade: TradeShiftReport,
 }
 
+/// A baseline region against a reform, each at its equilibrium.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RegionComparison {
+    /// The baseline at its equilibrium.
     pub baseline: RegionReport,
+    /// The reform's name.
     pub reform_name: String,
+    /// The reform at its equilibrium.
     pub reform: RegionReport,
+    /// What moved from the baseline to the reform.
     pub shift: RegionShift,
 }
 
 /// Runs the baseline and the reform (same region, same seed and replications, so the same
 /// candidate vehicles), and measures the shift.
+///
+/// # Errors
+///
+/// The first [`RegionError`] of either run (see [`run_region`]), baseline first.
 pub fn compare_regions(
     baseline: &RegionModel,
     reform_name: &str,

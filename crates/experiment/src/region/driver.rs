@@ -11,7 +11,17 @@ use super::report::{IterationRecord, RegionOutcome, RegionReport, flow_reports, 
 use super::{RegionError, RegionModel};
 use crate::RunOptions;
 
-/// Runs the region to its equilibrium.
+/// Runs the region to its equilibrium: at most `model.max_iterations` iterations, each
+/// simulating every crossing with `options` (same seed and replications every time), until
+/// the gap falls below `model.tolerance`. The report holds the last iteration's
+/// measurements and the flows as they stood then.
+///
+/// # Errors
+///
+/// [`RegionError::NoIterations`] if `model.max_iterations` is zero,
+/// [`RegionError::NoOpenCrossing`] if a flow has no crossing open to it,
+/// [`RegionError::Model`] if a crossing cannot take the region's flows as sources, and
+/// [`RegionError::Run`] if a crossing's simulation fails.
 pub fn run_region(model: &RegionModel, options: &RunOptions) -> Result<RegionOutcome, RegionError> {
     if model.max_iterations == 0 {
         return Err(RegionError::NoIterations);

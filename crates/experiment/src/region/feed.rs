@@ -176,9 +176,9 @@ pub(super) fn prepare_cells(model: &RegionModel) -> (Grid<Cell>, Vec<[f64; HOURS
     (cells, shapes)
 }
 
-/// The candidate rate of a regional source whose highest hourly rate with no delay is
-/// `highest_per_hour`: a hair above it, so that rounding in the shares never lifts a rate
-/// over the peak.
+/// The candidate rate (vehicles/h) of a regional source whose highest hourly rate with no
+/// delay is `highest_per_hour` (vehicles/h): a hair above it, so that rounding in the
+/// shares never lifts a rate over the peak.
 pub fn candidate_peak(highest_per_hour: f64) -> f64 {
     highest_per_hour * (1.0 + 1e-9)
 }
@@ -196,7 +196,13 @@ pub(super) struct Measured {
 }
 
 /// The scenario a crossing runs with the region's flows as its sources; `None` when no
-/// regional traffic can reach it.
+/// regional traffic can reach it (no sources). Stations, population and run timing are the
+/// crossing's own.
+///
+/// # Errors
+///
+/// Every problem the model finds with the crossing rebuilt on these sources (e.g. a
+/// source entering at a station of another direction).
 pub fn crossing_with_flows(
     rc: &RegionCrossing,
     sources: Vec<Source>,
@@ -218,7 +224,9 @@ pub fn crossing_with_flows(
 }
 
 /// The regional source of one crossing × direction × class. Its id (and so its random
-/// stream) depends only on where it is, never on the iteration.
+/// stream) depends only on where it is, never on the iteration. It draws candidates at
+/// `peak_per_hour` (vehicles/h) and keeps each with probability rate / peak, the rate of
+/// hour `h` being `hourly_per_hour[h]` (vehicles/h) every day of the week.
 pub fn regional_source(
     crossing_id: &str,
     direction_label: &str,
@@ -337,7 +345,8 @@ pub(super) fn simulate(
     })
 }
 
-/// Arrival to exit of one direction and class, over the replications.
+/// Arrival to exit of one direction and class, over the replications (one tally per
+/// replication, merged as in [`DelayStats::from_tallies`]), in seconds.
 pub fn border_time(
     replications: &[ReplicationStats],
     direction: DirectionId,

@@ -44,28 +44,41 @@ pub use report::{
     RegionOutcome, RegionReport, SideReport, TradeReport, direction_label,
 };
 
+/// Why a region could not be run to its equilibrium.
 #[derive(Debug, thiserror::Error)]
 pub enum RegionError {
+    /// A crossing's simulation failed.
     #[error("crossing `{crossing}`: {source}")]
     Run {
+        /// The crossing's id in the region.
         crossing: String,
+        /// Why its simulation failed.
         #[source]
         source: ExperimentError,
     },
+    /// A crossing rebuilt with the region's flows as its sources is not a valid crossing.
     #[error("crossing `{crossing}` cannot take the region's flows: {}", list(.errors))]
     Model {
+        /// The crossing's id in the region.
         crossing: String,
+        /// Every problem the model found.
         errors: Vec<ModelError>,
     },
+    /// A flow with demand has no crossing open to its class in its direction.
     #[error(
         "demand #{od} ({origin} → {destination}, {class}) has no open crossing: every crossing is closed to its class in its direction"
     )]
     NoOpenCrossing {
+        /// Index of the flow into the region's demand.
         od: usize,
+        /// The flow's origin zone id.
         origin: String,
+        /// The flow's destination zone id.
         destination: String,
+        /// The flow's class id.
         class: String,
     },
+    /// [`RegionModel::max_iterations`] is zero.
     #[error("the equilibrium needs at least one iteration")]
     NoIterations,
 }

@@ -10,6 +10,7 @@ use crate::DelayStats;
 /// One iteration of the equilibrium.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct IterationRecord {
+    /// The iteration's number, from 1.
     pub iteration: u32,
     /// `Σ |best response − current| / Σ current` over every flow at every crossing.
     pub gap: f64,
@@ -20,14 +21,17 @@ pub struct IterationRecord {
 /// One crossing × direction × class at the equilibrium.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FlowReport {
+    /// The crossing's id in the region.
     pub crossing: String,
     /// `<side>_to_<side>`.
     pub direction: String,
     /// The crossing's own name for that direction (empty if it has none).
     pub crossing_direction: String,
+    /// The region's class id.
     pub class: String,
     /// False when the crossing is closed to this direction and class (share 0).
     pub open: bool,
+    /// Vehicles per day assigned to this crossing, direction and class.
     pub volume_per_day: f64,
     /// Share of this direction and class's traffic, all crossings.
     pub share: f64,
@@ -43,62 +47,96 @@ pub struct FlowReport {
 /// One hour of a flow at a crossing: the choice is made hour by hour.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct HourlyFlow {
+    /// Hour of the day of arrival, 0 to 23.
     pub hour: u8,
     /// Vehicles arriving in this hour, per day.
     pub volume: f64,
     /// Vehicles of this hour observed leaving the crossing (all replications).
     pub observed: u64,
     /// The border time the choice used for this hour, seconds: the mean of the vehicles
-    /// that arrived in this hour if at least [`MIN_HOURLY_OBSERVATIONS`] were observed,
+    /// that arrived in this hour if at least
+    /// [`MIN_HOURLY_OBSERVATIONS`](super::MIN_HOURLY_OBSERVATIONS) were observed,
     /// else the day's mean (or the time through the empty crossing) plus the wait until the
     /// entry opens if it is closed then.
     pub border_time_used_s: Option<f64>,
 }
 
+/// One side's trade at the equilibrium, per day (in the unit of the demand's cargo value).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SideReport {
+    /// The side's id.
     pub side: String,
+    /// Cargo value per day of the flows leaving this side.
     pub exports_per_day: f64,
+    /// Cargo value per day of the flows entering this side.
     pub imports_per_day: f64,
+    /// Exports minus imports, per day.
     pub balance_per_day: f64,
+    /// Exports the side would have if the border added no delay, minus its exports: what
+    /// delay costs it through the demand response.
     pub exports_lost_to_delay_per_day: f64,
 }
 
+/// Trade value through one crossing in one direction, per day (in the unit of the demand's cargo value) (or its change,
+/// in a comparison).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CrossingTradeReport {
+    /// The crossing's id in the region.
     pub crossing: String,
+    /// `<side>_to_<side>`.
     pub direction: String,
+    /// Cargo value per day.
     pub value_per_day: f64,
 }
 
+/// Trade value of one commodity group in one direction, per day (in the unit of the demand's cargo value).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CommodityTradeReport {
+    /// The commodity group (empty for flows without one).
     pub commodity: String,
+    /// `<side>_to_<side>`.
     pub direction: String,
+    /// Cargo value per day.
     pub value_per_day: f64,
 }
 
+/// The trade the equilibrium flows carry, per day (in the unit of the demand's cargo value).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TradeReport {
+    /// One row per side, in the region's order of sides.
     pub sides: Vec<SideReport>,
+    /// One row per crossing × direction, crossing-major.
     pub by_crossing: Vec<CrossingTradeReport>,
+    /// One row per commodity × direction, sorted by commodity then direction.
     pub by_commodity: Vec<CommodityTradeReport>,
+    /// All trade per day: the sum of every side's exports.
     pub total_per_day: f64,
 }
 
 /// The region at its equilibrium (or where the iterations stopped).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RegionReport {
+    /// The region's name.
     pub region: String,
+    /// The master seed every crossing simulation ran with.
     pub seed: u64,
+    /// Replications of every crossing simulation.
     pub replications: u32,
+    /// Whether the gap fell below the tolerance.
     pub converged: bool,
+    /// The gap the equilibrium had to fall below.
     pub tolerance: f64,
+    /// The most iterations allowed.
     pub max_iterations: u32,
+    /// Every iteration run, in order.
     pub iterations: Vec<IterationRecord>,
+    /// The two sides' ids.
     pub sides: Vec<String>,
+    /// The crossings' ids, in the region's order.
     pub crossings: Vec<String>,
+    /// One row per crossing × direction × class a crossing may carry, crossing-major.
     pub flows: Vec<FlowReport>,
+    /// The trade of the final flows.
     pub trade: TradeReport,
     /// Crossing simulations run (each with every replication).
     pub simulations: u64,
@@ -109,12 +147,19 @@ pub struct RegionReport {
 /// The region's state at the end: the report and what it was computed from.
 #[derive(Clone, Debug)]
 pub struct RegionOutcome {
+    /// The report.
     pub report: RegionReport,
+    /// The final flows, hour by hour, of every flow at every crossing.
     pub assignment: Assignment,
+    /// The trade those flows carry.
     pub trade: TradeAccount,
 }
 
-/// Direction label: `<from>_to_<to>`.
+/// Direction label: `<from>_to_<to>`, from the side `direction` (0 or 1) leaves.
+///
+/// # Panics
+///
+/// If `direction` is not 0 or 1.
 pub fn direction_label(region: &Region, direction: usize) -> String {
     format!(
         "{}_to_{}",
