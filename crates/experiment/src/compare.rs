@@ -16,19 +16,24 @@ use crate::{ExperimentError, Outcome, Report, RunOptions, run};
 /// One headline statistic of one replication: what, of which entity, in what value.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Measure {
+    /// The metric's name, with its unit as a suffix (`wait_mean_s`, `utilization`, …).
     pub metric: &'static str,
     /// `station:<id>`, `class:<id>`, `direction:<id>` or `system`.
     pub entity: String,
+    /// The value in the metric's unit.
     pub value: f64,
 }
 
 /// The difference of one metric between a variant and the baseline.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Difference {
+    /// The metric's name, as in [`Measure::metric`].
     pub metric: String,
+    /// The entity, as in [`Measure::entity`].
     pub entity: String,
-    /// Mean over replications.
+    /// The baseline's mean over replications, in the metric's unit.
     pub baseline: f64,
+    /// The variant's mean over replications.
     pub variant: f64,
     /// Mean of the paired differences (variant − baseline).
     pub delta: f64,
@@ -41,16 +46,23 @@ pub struct Difference {
     pub significant: bool,
 }
 
+/// One variant of a comparison: its report and its differences from the baseline.
 #[derive(Debug, Serialize)]
 pub struct VariantResult {
+    /// The variant's name.
     pub name: String,
+    /// The variant's own report.
     pub result: Report,
+    /// Paired differences from the baseline, in the baseline's order of metrics.
     pub differences: Vec<Difference>,
 }
 
+/// A baseline and its variants, each run on the same seed and replications.
 #[derive(Debug, Serialize)]
 pub struct Comparison {
+    /// The baseline's report.
     pub baseline: Report,
+    /// The variants, in the order given.
     pub variants: Vec<VariantResult>,
 }
 
@@ -174,6 +186,15 @@ pub fn paired_differences(
         .iter()
         .map(|r| headline_measures(variant_scenario, r))
         .collect();
+    differences(&base_measures, &variant_measures)
+}
+
+/// The paired differences of every metric of `base_measures[0]` that both runs measured in
+/// every replication; `base_measures[r]` and `variant_measures[r]` are replication `r`'s.
+fn differences(
+    base_measures: &[Vec<Measure>],
+    variant_measures: &[Vec<Measure>],
+) -> Vec<Difference> {
     let Some(first) = base_measures.first() else {
         return Vec::new();
     };
@@ -187,7 +208,7 @@ pub fn paired_differences(
         // A metric is compared only where both runs measured it in every replication.
         let pairs: Option<Vec<(f64, f64)>> = base_measures
             .iter()
-            .zip(&variant_measures)
+            .zip(variant_measures)
             .map(|(b, v)| Some((find(b, m)?, find(v, m)?)))
             .collect();
         let Some(pairs) = pairs.filter(|p| !p.is_empty()) else {
@@ -218,7 +239,12 @@ pub fn paired_differences(
 }
 
 /// Runs the baseline and every variant with the same seed and replications, and measures
-/// each variant's differences from the baseline.
+/// each variant's differences from the baseline. The outcomes come back too, baseline
+/// first, then the variants in order.
+///
+/// # Errors
+///
+/// The first [`ExperimentError`] of a run (see [`run`]), baseline first.
 pub fn compare(
     baseline: &Scenario,
     variants: &[(String, Scenario)],
@@ -248,4 +274,127 @@ pub fn compare(
     };
     outcomes.insert(0, base);
     Ok((comparison, outcomes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{one_station, options};
+
+    fn measure(metric: &'static str, entity: &str, value: f64) -> Measure {
+        Measure {
+            metric,
+            entity: entity.into(),
+            value,
+        }
+    }
+
+    #[test]
+    fn a_variant_equal_to_the_baseline_differs_by_nothing() {
+        let scenario = one_station("x", 2, 4.0, 25.0);
+        let base = run(&scenario, &options(4)).expect("runs").replications;
+        let differences = paired_differences(&scenario, &base, &scenario, &base);
+        assert!(differences.len() > 10, "{differences:?}");
+        for d in &differences {
+            assert_eq!(d.delta, 0.0, "{d:?}");
+            assert_eq!(d.ci95, Some(0.0), "{d:?}");
+            assert_eq!(d.baseline, d.variant, "{d:?}");
+            assert!(!d.significant, "{d:?}");
+        }
+    }
+
+    #[test]
+    fn a_constant_shift_is_that_shift_with_a_zero_interval() {
+        // Integers, so that every difference is exactly 5.
+        let base: Vec<Vec<Measure>> = [10.0, 20.0, 40.0, 70.0]
+            .iter()
+            .map(|&v| vec![measure("wait_mean_s", "system", v)])
+            .collect();
+        let variant: Vec<Vec<Measure>> = base
+            .iter()
+            .map(|r| vec![measure("wait_mean_s", "system", r[0].value + 5.0)])
+            .collect();
+        let d = differences(&base, &variant);
+        assert_eq!(d.len(), 1);
+        let d = &d[0];
+        assert_eq!(
+            (d.metric.as_str(), d.entity.as_str()),
+            ("wait_mean_s", "system")
+        );
+        assert_eq!(d.baseline, 35.0);
+        assert_eq!(d.variant, 40.0);
+        assert_eq!(d.delta, 5.0);
+        assert_eq!(d.ci95, Some(0.0));
+        assert_eq!(d.relative, Some(5.0 / 35.0));
+        assert!(d.significant);
+    }
+
+    #[test]
+    fn paired_differences_cancel_the_noise_both_runs_share() {
+        // Replication by replication the variant is the baseline plus 3 ± 1: the
+        // replications themselves vary far more, the paired interval sees only the ± 1.
+        let base_values = [100.0, 300.0, 200.0, 500.0];
+        let shifts = [2.0, 4.0, 3.0, 3.0];
+        let base: Vec<Vec<Measure>> = base_values
+            .iter()
+            .map(|&v| vec![measure("m", "system", v)])
+            .collect();
+        let variant: Vec<Vec<Measure>> = base_values
+            .iter()
+            .zip(shifts)
+            .map(|(&v, s)| vec![measure("m", "system", v + s)])
+            .collect();
+        let d = &differences(&base, &variant)[0];
+        assert_eq!(d.delta, 3.0);
+        let paired = MeanCi::from_samples(&shifts).expect("samples");
+        assert_eq!(d.ci95, paired.half_width_95);
+        assert!(d.significant, "{d:?}");
+    }
+
+    #[test]
+    fn a_metric_missing_from_a_replication_is_left_out() {
+        let base = vec![
+            vec![measure("a", "system", 1.0), measure("b", "system", 1.0)],
+            vec![measure("a", "system", 2.0), measure("b", "system", 2.0)],
+        ];
+        let variant = vec![
+            vec![measure("a", "system", 1.0), measure("b", "system", 1.0)],
+            vec![measure("a", "system", 2.0)],
+        ];
+        let d = differences(&base, &variant);
+        let names: Vec<&str> = d.iter().map(|d| d.metric.as_str()).collect();
+        assert_eq!(names, ["a"]);
+        assert!(differences(&[], &[]).is_empty());
+    }
+
+    #[test]
+    fn compare_returns_the_baseline_first_and_one_result_per_variant() {
+        let baseline = one_station("x", 2, 4.0, 25.0);
+        let faster = one_station("x", 2, 3.0, 25.0);
+        let variants = vec![
+            ("same".to_string(), baseline.clone()),
+            ("faster".to_string(), faster),
+        ];
+        let (comparison, outcomes) = compare(&baseline, &variants, &options(4)).expect("runs");
+        assert_eq!(outcomes.len(), 3);
+        assert_eq!(outcomes[0].report, comparison.baseline);
+        let names: Vec<&str> = comparison
+            .variants
+            .iter()
+            .map(|v| v.name.as_str())
+            .collect();
+        assert_eq!(names, ["same", "faster"]);
+        assert!(
+            comparison.variants[0]
+                .differences
+                .iter()
+                .all(|d| d.delta == 0.0)
+        );
+        let wait = comparison.variants[1]
+            .differences
+            .iter()
+            .find(|d| d.metric == "wait_mean_s" && d.entity == "station:primary")
+            .expect("the wait is compared");
+        assert!(wait.delta < 0.0, "{wait:?}");
+    }
 }

@@ -19,8 +19,12 @@ use crate::region::{Region, SIDES};
 /// Trade value per day of one side.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct SideTrade {
+    /// The side's id (e.g. `us`).
     pub side: String,
+    /// Cargo value per day of the flows leaving this side (the unit of
+    /// [`OdDemand::cargo_value`](crate::OdDemand::cargo_value)).
     pub exports: f64,
+    /// Cargo value per day of the flows entering this side.
     pub imports: f64,
     /// Exports minus imports.
     pub balance: f64,
@@ -32,11 +36,13 @@ pub struct SideTrade {
 /// Trade value per day, by side and by crossing × direction, and by commodity × direction.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct TradeAccount {
+    /// One entry per side, in the order of [`Region::sides`].
     pub sides: Vec<SideTrade>,
     /// `[crossing][direction]`: value carried through each crossing in each direction.
     pub by_crossing: Vec<[f64; SIDES]>,
     /// (commodity, direction, value); flows without a commodity are under `""`.
     pub by_commodity: Vec<(String, usize, f64)>,
+    /// All trade per day: the sum of every side's exports.
     pub total: f64,
 }
 
@@ -94,9 +100,11 @@ pub struct TradeShift {
     pub diverted: f64,
     /// `[crossing][direction]`: change of the value carried.
     pub by_crossing: Vec<[f64; SIDES]>,
-    /// Per side: change of exports, imports and balance.
+    /// Per side (index into [`Region::sides`]): change of exports per day.
     pub exports_change: [f64; SIDES],
+    /// Per side: change of imports per day.
     pub imports_change: [f64; SIDES],
+    /// Per side: change of the balance (exports − imports) per day.
     pub balance_change: [f64; SIDES],
 }
 

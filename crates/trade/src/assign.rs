@@ -19,6 +19,7 @@ pub struct Assignment {
     volumes: Vec<f64>,
 }
 
+/// Why flows cannot be assigned to crossings.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum AssignError {
     /// A flow with demand has no crossing it may use (all closed to its class and direction,
@@ -26,7 +27,10 @@ pub enum AssignError {
     #[error(
         "demand #{od} has no open crossing: every crossing is closed to its class in its direction or has no travel time from its origin or to its destination"
     )]
-    NoOpenCrossing { od: usize },
+    NoOpenCrossing {
+        /// Index of the flow into [`Region::demand`].
+        od: usize,
+    },
 }
 
 impl Assignment {
@@ -66,6 +70,8 @@ impl Assignment {
         &self.volumes
     }
 
+    /// Every flow at every crossing in every hour, flat and writable (the averaging step
+    /// moves it towards the best response); same layout as [`Assignment::as_slice`].
     pub fn as_mut_slice(&mut self) -> &mut [f64] {
         &mut self.volumes
     }
@@ -141,6 +147,15 @@ fn utilities(
 /// cost) split over its crossings by the logit on that hour's border times. `border` holds
 /// minutes per crossing × direction × class and hour; `None` marks a crossing closed to
 /// that direction and class. `shapes` gives each flow's hour-of-day shape (summing to 1).
+///
+/// # Errors
+///
+/// [`AssignError::NoOpenCrossing`] when a flow with demand has no crossing it may use in an
+/// hour it travels.
+///
+/// # Panics
+///
+/// If `shapes` does not hold one shape per flow of `region.demand`.
 pub fn assign(
     region: &Region,
     border: &HourlyBorder,

@@ -41,9 +41,17 @@ pub fn msa_step(current: &mut [f64], auxiliary: &[f64], iteration: u32, weight_e
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum StepRule {
     /// `λ_n = n^d / Σ_{k≤n} k^d` (`d = 0`: the classic MSA, `1/n`).
-    Weighted { exponent: f64 },
+    Weighted {
+        /// The weight exponent `d` (≥ 0).
+        exponent: f64,
+    },
     /// `λ_n = 1/β_n`, `β_1 = 1`, `β_n = β_{n−1} + (gap rose ? worse : better)`.
-    SelfRegulated { worse: f64, better: f64 },
+    SelfRegulated {
+        /// `Γ`: what `β` grows by when the gap rose (damp harder).
+        worse: f64,
+        /// `γ`: what `β` grows by when the gap fell (keep moving).
+        better: f64,
+    },
 }
 
 /// The steps of one equilibrium run, in order.
@@ -56,6 +64,7 @@ pub struct Averaging {
 }
 
 impl Averaging {
+    /// The averaging of a new run, before its first iteration.
     pub fn new(rule: StepRule) -> Self {
         Averaging {
             rule,

@@ -11,15 +11,19 @@
 //!   ([`choice`]);
 //! - the **demand response**: each flow's volume as a function of the generalized cost the
 //!   border adds ([`demand`]);
-//! - the **assignment** of every flow to the crossings ([`assign`]), its totals per crossing
+//! - the **assignment** of every flow to the crossings ([`mod@assign`]), its totals per crossing
 //!   × direction × class, the **method of successive averages** and the **gap** that says how
 //!   far an assignment is from its own best response ([`averaging`]);
 //! - the **trade accounting**: exports, imports and the balance of each side, trade value per
 //!   crossing and direction, and between two assignments the trade created and diverted
 //!   ([`accounting`]).
 //!
-//! It does not know how border times arise: the equilibrium driver that simulates the
-//! crossings lives in `bordersim-experiment`. No I/O, no threads, no file formats.
+//! It also holds the validated input of a region's equilibrium ([`RegionModel`]: the
+//! region with a simulation model of each crossing, [`RegionCrossing`]). It does not know
+//! how border times arise: the equilibrium driver that simulates the crossings lives in
+//! `bordersim-experiment`. No I/O, no threads, no file formats.
+
+#![warn(missing_docs)]
 
 pub mod accounting;
 pub mod assign;
@@ -27,6 +31,7 @@ pub mod averaging;
 pub mod choice;
 pub mod demand;
 mod region;
+mod region_model;
 
 pub use accounting::{SideTrade, TradeAccount, TradeShift, account, shift};
 pub use assign::{AssignError, Assignment, HOURS, HourlyBorder, assign};
@@ -36,3 +41,4 @@ pub use demand::demand_factor;
 pub use region::{
     ChoiceParams, CrossingAlternative, Grid, MINUTES_PER_DAY, OdDemand, Region, SIDES, Zone,
 };
+pub use region_model::{RegionCrossing, RegionModel};

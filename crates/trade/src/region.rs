@@ -5,11 +5,13 @@ use serde::Serialize;
 /// A border has two sides; a direction of travel is named by the side it leaves.
 pub const SIDES: usize = 2;
 
+/// Minutes in a day: the unit of the demand elasticity's delay (per day of delay).
 pub const MINUTES_PER_DAY: f64 = 1440.0;
 
 /// A place where trips start or end, on one side of the border.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Zone {
+    /// The zone's id (e.g. `tijuana`).
     pub id: String,
     /// Index into [`Region::sides`].
     pub side: usize,
@@ -19,6 +21,7 @@ pub struct Zone {
 /// its border time.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CrossingAlternative {
+    /// The crossing's id in the region.
     pub id: String,
     /// Alternative-specific constant (utils), e.g. the preference for a familiar crossing
     /// that travel time and tolls do not explain.
@@ -33,8 +36,8 @@ pub struct ChoiceParams {
     /// How many driving minutes one minute at the border weighs. SANDAG: 2.5.
     pub border_weight: f64,
     /// How many driving minutes one minute's worth of toll (toll / value of time) weighs.
-    /// 1 in the definition of generalized cost; SANDAG prices tolls at the border
-    /// weight (2.5).
+    /// 1 in the plain definition of generalized cost (time + toll / value of time); SANDAG
+    /// prices tolls at the border weight (2.5).
     pub toll_weight: f64,
 }
 
@@ -54,9 +57,11 @@ impl Default for ChoiceParams {
 pub struct OdDemand {
     /// Index into [`Region::zones`].
     pub origin: usize,
+    /// Index into [`Region::zones`], on the other side.
     pub destination: usize,
     /// Index into [`Region::classes`].
     pub class: usize,
+    /// The commodity group, for trade by commodity (`None`: not given).
     pub commodity: Option<String>,
     /// The volume the flow would have if the border added no delay.
     pub vehicles_per_day: f64,
@@ -77,6 +82,7 @@ pub struct Grid<T> {
 }
 
 impl<T: Clone> Grid<T> {
+    /// A grid of `crossings` × [`SIDES`] × `classes` cells, each `fill`.
     pub fn new(crossings: usize, classes: usize, fill: T) -> Self {
         Grid {
             crossings,
@@ -92,23 +98,40 @@ impl<T> Grid<T> {
         (crossing * SIDES + direction) * self.classes + class
     }
 
+    /// The cell of `crossing` × `direction` × `class`.
+    ///
+    /// # Panics
+    ///
+    /// If an index is out of range.
     pub fn get(&self, crossing: usize, direction: usize, class: usize) -> &T {
         &self.values[self.at(crossing, direction, class)]
     }
 
+    /// The cell of `crossing` × `direction` × `class`, writable.
+    ///
+    /// # Panics
+    ///
+    /// If an index is out of range.
     pub fn get_mut(&mut self, crossing: usize, direction: usize, class: usize) -> &mut T {
         let i = self.at(crossing, direction, class);
         &mut self.values[i]
     }
 
+    /// Replaces the cell of `crossing` × `direction` × `class`.
+    ///
+    /// # Panics
+    ///
+    /// If an index is out of range.
     pub fn set(&mut self, crossing: usize, direction: usize, class: usize, value: T) {
         *self.get_mut(crossing, direction, class) = value;
     }
 
+    /// Crossings in the grid.
     pub fn crossings(&self) -> usize {
         self.crossings
     }
 
+    /// Classes in the grid.
     pub fn classes(&self) -> usize {
         self.classes
     }
@@ -127,10 +150,13 @@ impl<T> Grid<T> {
 /// A border region: everything the choice and demand models need besides border times.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Region {
+    /// The region's name, as reports show it.
     pub name: String,
     /// The two sides' ids (e.g. `us`, `mx`).
     pub sides: [String; SIDES],
+    /// Every zone, on either side.
     pub zones: Vec<Zone>,
+    /// The crossings, as alternatives of the choice.
     pub crossings: Vec<CrossingAlternative>,
     /// Vehicle class ids (they match the crossing models' class ids).
     pub classes: Vec<String>,
@@ -141,7 +167,9 @@ pub struct Region {
     pub from_crossing: Vec<Vec<Option<f64>>>,
     /// Toll per vehicle, by crossing × direction × class.
     pub tolls: Grid<f64>,
+    /// The origin–destination flows.
     pub demand: Vec<OdDemand>,
+    /// The crossing-choice parameters.
     pub choice: ChoiceParams,
 }
 

@@ -1,0 +1,216 @@
+//! A baseline against a reform: both run on the same candidate vehicles, and the shift of
+//! every flow and of trade between them.
+
+use bordersim_trade::{Region, SIDES, TradeShift, shift};
+use serde::Serialize;
+
+use super::driver::run_region;
+use super::report::{CrossingTradeReport, RegionOutcome, RegionReport, crossing_trade_rows};
+use super::{RegionError, RegionModel};
+use crate::RunOptions;
+
+/// The change of one crossing × direction × class from the baseline to the reform.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FlowShift {
+    /// The crossing's id in the region.
+    pub crossing: String,
+    /// `<side>_to_<side>`.
+    pub direction: String,
+    /// The region's class id.
+    pub class: String,
+    /// Vehicles per day in the baseline.
+    pub volume_baseline: f64,
+    /// Vehicles per day in the reform (0 where the reform has no such flow).
+    pub volume_reform: f64,
+    /// `volume_reform − volume_baseline`, vehicles per day.
+    pub volume_change: f64,
+    /// Share of the direction and class's traffic in the baseline (0 to 1).
+    pub share_baseline: f64,
+    /// Share in the reform.
+    pub share_reform: f64,
+    /// `share_reform − share_baseline`.
+    pub share_change: f64,
+    /// Mean arrival-to-exit time in the baseline, seconds (`None` without observations).
+    pub border_mean_baseline_s: Option<f64>,
+    /// Mean arrival-to-exit time in the reform, seconds.
+    pub border_mean_reform_s: Option<f64>,
+}
+
+/// The change of one side's trade from the baseline to the reform, per day (in the unit of the demand's cargo value).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SideShift {
+    /// The side's id.
+    pub side: String,
+    /// Change of the side's exports per day.
+    pub exports_change_per_day: f64,
+    /// Change of the side's imports per day.
+    pub imports_change_per_day: f64,
+    /// Change of the side's balance (exports − imports) per day.
+    pub balance_change_per_day: f64,
+}
+
+/// How the reform moves trade, per day (in the unit of the demand's cargo value).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TradeShiftReport {
+    /// Net change of all trade per day (negative: destroyed).
+    pub created_per_day: f64,
+    /// Trade per day moved from crossings that lose to crossings that gain.
+    pub diverted_per_day: f64,
+    /// Change of the value carried, per crossing × direction.
+    pub by_crossing: Vec<CrossingTradeReport>,
+    /// Change of each side's trade, in the region's order of sides.
+    pub sides: Vec<SideShift>,
+}
+
+/// Everything the reform moves: each flow and the trade.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RegionShift {
+    /// One row per crossing × direction × class of the baseline's flows, in its order.
+    pub flows: Vec<FlowShift>,
+    /// The change of trade.
+    pub trade: TradeShiftReport,
+}
+
+/// A baseline region against a reform, each at its equilibrium.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RegionComparison {
+    /// The baseline at its equilibrium.
+    pub baseline: RegionReport,
+    /// The reform's name.
+    pub reform_name: String,
+    /// The reform at its equilibrium.
+    pub reform: RegionReport,
+    /// What moved from the baseline to the reform.
+    pub shift: RegionShift,
+}
+
+/// Runs the baseline and the reform (same region, same seed and replications, so the same
+/// candidate vehicles), and measures the shift.
+///
+/// # Errors
+///
+/// The first [`RegionError`] of either run (see [`run_region`]), baseline first.
+pub fn compare_regions(
+    baseline: &RegionModel,
+    reform_name: &str,
+    reform: &RegionModel,
+    options: &RunOptions,
+) -> Result<RegionComparison, RegionError> {
+    let base = run_region(baseline, options)?;
+    let new = run_region(reform, options)?;
+    let shift = region_shift(&baseline.region, &base, &new);
+    Ok(RegionComparison {
+        baseline: base.report,
+        reform_name: reform_name.to_owned(),
+        reform: new.report,
+        shift,
+    })
+}
+
+fn region_shift(region: &Region, base: &RegionOutcome, reform: &RegionOutcome) -> RegionShift {
+    let flows = base
+        .report
+        .flows
+        .iter()
+        .map(|b| {
+            let r = reform.report.flows.iter().find(|r| {
+                r.crossing == b.crossing && r.direction == b.direction && r.class == b.class
+            });
+            let volume_reform = r.map_or(0.0, |r| r.volume_per_day);
+            let share_reform = r.map_or(0.0, |r| r.share);
+            FlowShift {
+                crossing: b.crossing.clone(),
+                direction: b.direction.clone(),
+                class: b.class.clone(),
+                volume_baseline: b.volume_per_day,
+                volume_reform,
+                volume_change: volume_reform - b.volume_per_day,
+                share_baseline: b.share,
+                share_reform,
+                share_change: share_reform - b.share,
+                border_mean_baseline_s: b.border_time.mean_s,
+                border_mean_reform_s: r.and_then(|r| r.border_time.mean_s),
+            }
+        })
+        .collect();
+    let s: TradeShift = shift(&base.trade, &reform.trade);
+    let trade = TradeShiftReport {
+        created_per_day: s.created,
+        diverted_per_day: s.diverted,
+        by_crossing: crossing_trade_rows(region, &s.by_crossing),
+        sides: (0..SIDES)
+            .map(|i| SideShift {
+                side: region.sides[i].clone(),
+                exports_change_per_day: s.exports_change[i],
+                imports_change_per_day: s.imports_change[i],
+                balance_change_per_day: s.balance_change[i],
+            })
+            .collect(),
+    };
+    RegionShift { flows, trade }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{one_station, one_way_region, options};
+
+    fn two_crossings() -> RegionModel {
+        one_way_region(
+            vec![
+                one_station("x", 2, 4.0, 10.0),
+                one_station("y", 2, 4.0, 10.0),
+            ],
+            600.0,
+            0.0,
+        )
+    }
+
+    #[test]
+    fn a_reform_equal_to_the_baseline_shifts_nothing() {
+        let model = two_crossings();
+        let comparison = compare_regions(&model, "same", &model, &options(2)).expect("runs");
+        assert_eq!(comparison.reform_name, "same");
+        assert_eq!(comparison.baseline, comparison.reform);
+        assert_eq!(comparison.shift.flows.len(), 2);
+        for f in &comparison.shift.flows {
+            assert_eq!((f.volume_change, f.share_change), (0.0, 0.0), "{f:?}");
+            assert_eq!(f.border_mean_baseline_s, f.border_mean_reform_s);
+        }
+        let trade = &comparison.shift.trade;
+        assert_eq!((trade.created_per_day, trade.diverted_per_day), (0.0, 0.0));
+        assert!(trade.by_crossing.iter().all(|c| c.value_per_day == 0.0));
+        assert!(trade.sides.iter().all(|s| s.balance_change_per_day == 0.0));
+    }
+
+    #[test]
+    fn closing_a_crossing_moves_its_traffic_to_the_other() {
+        let baseline = two_crossings();
+        let mut reform = baseline.clone();
+        reform.crossings[1].closed = true;
+        let comparison = compare_regions(&baseline, "close y", &reform, &options(2)).expect("runs");
+        let flow = |id: &str| {
+            comparison
+                .shift
+                .flows
+                .iter()
+                .find(|f| f.crossing == id)
+                .expect("a flow")
+                .clone()
+        };
+        let (x, y) = (flow("x"), flow("y"));
+        assert_eq!(y.volume_reform, 0.0);
+        assert_eq!(y.share_reform, 0.0);
+        assert!(y.volume_baseline > 0.0);
+        // Fixed demand: what y loses, x gains.
+        assert!(
+            (x.volume_change + y.volume_change).abs() < 1e-6,
+            "{x:?} {y:?}"
+        );
+        assert!((x.volume_reform - 600.0).abs() < 1e-6, "{x:?}");
+        // No trade is created or destroyed, only diverted.
+        let trade = &comparison.shift.trade;
+        assert!(trade.created_per_day.abs() < 1e-3, "{trade:?}");
+        assert!(trade.diverted_per_day > 0.0, "{trade:?}");
+    }
+}

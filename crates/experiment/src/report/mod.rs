@@ -1,0 +1,374 @@
+//! The summary of an experiment: the JSON output contract (README.md, "Output contract").
+//! Field names are a contract other tools rely on: add fields freely, rename none. All times
+//! in seconds.
+//!
+//! The types are here; [`summarise()`] builds them from the replications (`summarise`), with
+//! the tables of a WCO Time Release Study (`trs`) and the cost of delay (`economics`).
+
+mod economics;
+mod summarise;
+mod trs;
+
+use bordersim_model::VehicleCounts;
+use bordersim_stats::{MeanCi, Tally};
+use serde::Serialize;
+
+pub(crate) use economics::{DAYS_PER_YEAR, delay_per_day};
+pub use summarise::summarise;
+
+/// Delay statistics in seconds. The mean and its CI come from the replication means; the
+/// percentiles and maximum from every observation of every replication (merged histograms).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct DelayStats {
+    /// Mean over replications of each replication's mean (`None` without observations).
+    pub mean_s: Option<f64>,
+    /// Median of every observation.
+    pub p50_s: Option<f64>,
+    /// 90th percentile of every observation.
+    pub p90_s: Option<f64>,
+    /// 95th percentile of every observation.
+    pub p95_s: Option<f64>,
+    /// 99th percentile of every observation.
+    pub p99_s: Option<f64>,
+    /// Largest observation.
+    pub max_s: Option<f64>,
+    /// Half-width of the 95% confidence interval of the mean across replications (null with
+    /// a single replication).
+    pub ci95_s: Option<f64>,
+    /// Smallest observation.
+    pub min_s: Option<f64>,
+    /// Observations behind these statistics, over all replications.
+    pub count: u64,
+    /// FHWA buffer time: p95 − mean, the extra time to allow to be on time 95% of the time.
+    pub buffer_time_s: Option<f64>,
+    /// FHWA buffer index: buffer time / mean.
+    pub buffer_index: Option<f64>,
+}
+
+impl DelayStats {
+    /// `per_replication` holds one tally per replication.
+    pub fn from_tallies(per_replication: &[Tally]) -> DelayStats {
+        let mut merged = Tally::new();
+        for t in per_replication {
+            merged.merge(t);
+        }
+        let means: Vec<f64> = per_replication.iter().filter_map(Tally::mean_ms).collect();
+        let ci = MeanCi::from_samples(&means);
+        let s = |ms: f64| ms / 1000.0;
+        let pct = merged.percentiles();
+        let mean_s = ci.map(|c| s(c.mean));
+        let buffer_time_s = mean_s.zip(pct).map(|(m, p)| s(p.p95_ms) - m);
+        DelayStats {
+            mean_s,
+            p50_s: pct.map(|p| s(p.p50_ms)),
+            p90_s: pct.map(|p| s(p.p90_ms)),
+            p95_s: pct.map(|p| s(p.p95_ms)),
+            p99_s: pct.map(|p| s(p.p99_ms)),
+            max_s: merged.max_ms().map(|v| s(v as f64)),
+            ci95_s: ci.and_then(|c| c.half_width_95).map(s),
+            min_s: merged.min_ms().map(|v| s(v as f64)),
+            count: merged.count(),
+            buffer_time_s,
+            buffer_index: buffer_time_s
+                .zip(mean_s)
+                .and_then(|(b, m)| (m > 0.0).then(|| b / m)),
+        }
+    }
+}
+
+/// Vehicles in a station's queue (not in service), time-weighted.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct QueueLengthStats {
+    /// Time-weighted mean number of vehicles in queue (mean over replications).
+    pub mean: f64,
+    /// Half-width of the 95% confidence interval of `mean` across replications (`None`
+    /// with a single replication).
+    pub ci95: Option<f64>,
+    /// Largest queue seen in any replication.
+    pub max: u64,
+}
+
+/// One lane group of a station.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LaneGroupReport {
+    /// The lane group's id.
+    pub id: String,
+    /// Most lanes ever open at once.
+    pub servers_max: u32,
+    /// Mean lanes open by schedule over the observation window.
+    pub servers_mean: f64,
+    /// Staffed lane-hours per replication (mean): open lanes, plus lanes finishing a vehicle
+    /// after closing.
+    pub lane_hours: f64,
+    /// Busy time / staffed time.
+    pub utilization: f64,
+    /// Vehicles served per replication (mean).
+    pub served: f64,
+    /// Under a lane rule: lanes it opened and closed per replication (mean).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_openings: Option<f64>,
+    /// Under a lane rule: lanes it closed per replication (mean).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_closings: Option<f64>,
+}
+
+/// What happened upstream of a station whose queue was full.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SpillbackReport {
+    /// Vehicles that waited upstream (all replications).
+    pub vehicles: u64,
+    /// Vehicles that left unserved (all replications).
+    pub balked: u64,
+    /// Time spent upstream, outside the facility, by the vehicles let in before the end.
+    pub time_outside: DelayStats,
+    /// Vehicles still waiting upstream at the end of the run (all replications): their
+    /// time outside is not in `time_outside`.
+    pub outside_at_end: u64,
+    /// Time-weighted mean and largest length of the upstream queue, km.
+    pub queue_km_mean: f64,
+    /// Largest length of the upstream queue in any replication, km.
+    pub queue_km_max: f64,
+}
+
+/// One station over the observation windows of every replication.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StationReport {
+    /// The station's id.
+    pub id: String,
+    /// The crossing's name.
+    pub crossing: String,
+    /// The id of the direction the station serves.
+    pub direction: String,
+    /// Most servers ever open at once.
+    pub servers: u32,
+    /// Time in queue: end of queue to start of service.
+    pub wait: DelayStats,
+    /// Time at this stage: end of queue to end of service.
+    pub stage: DelayStats,
+    /// Time-weighted busy servers / staffed servers (mean over replications).
+    pub utilization: f64,
+    /// Half-width of the 95% confidence interval of `utilization` across replications.
+    pub utilization_ci95: Option<f64>,
+    /// Vehicles served per hour of the observation window (mean over replications).
+    pub throughput_per_h: f64,
+    /// Vehicles in queue, time-weighted.
+    pub queue_length: QueueLengthStats,
+    /// Offered load per open server from the traffic equations, averaged over the week
+    /// (≥ 1: unstable).
+    pub offered_load: f64,
+    /// Staffed server-hours per replication (mean).
+    pub lane_hours: f64,
+    /// One entry per lane group, in the station's order.
+    pub lane_groups: Vec<LaneGroupReport>,
+    /// What happened upstream when the queue was full.
+    pub spillback: SpillbackReport,
+    /// Vehicles that passed without stopping: pre-lodged ones at a station they skip, every
+    /// one at a control merged into a joint stop (all replications).
+    pub passed_without_stopping: u64,
+}
+
+/// One vehicle class over the observation windows.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClassReport {
+    /// The class's id.
+    pub id: String,
+    /// Arrival to exit.
+    pub time_in_system: DelayStats,
+    /// Vehicles of this class that left during the observation windows (all replications).
+    pub count: u64,
+    /// Vehicles of this class that arrived during the observation windows (all
+    /// replications).
+    pub arrived: u64,
+    /// Vehicles of this class that left unserved at a full queue (all replications).
+    pub balked: u64,
+}
+
+/// One direction of travel over the observation windows.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DirectionReport {
+    /// The direction's id.
+    pub id: String,
+    /// Vehicles that arrived during the observation windows (all replications).
+    pub arrived: u64,
+    /// Vehicles that left during the observation windows (all replications).
+    pub departed: u64,
+    /// Arrival to exit.
+    pub time_in_system: DelayStats,
+    /// Arrival to release (TRS).
+    pub release: DelayStats,
+}
+
+/// The whole crossing, every vehicle.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SystemReport {
+    /// Arrival to exit, every vehicle.
+    pub time_in_system: DelayStats,
+    /// Arrival to release (TRS), every vehicle; arrival to exit when no station releases.
+    pub release: DelayStats,
+}
+
+/// One interval of the Time Release Study, for one segment of vehicles.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TrsInterval {
+    /// A station id (time at that stage), `arrival_to_release` or `arrival_to_exit`.
+    pub interval: String,
+    /// `all`, `class`, `direction`, `channel` or `programme`.
+    pub dimension: String,
+    /// The segment: a class, direction, channel or programme id (`all` for everyone).
+    pub segment: String,
+    /// The interval's duration.
+    pub stats: DelayStats,
+}
+
+/// Arrival-to-release time by hour of arrival.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HourlyProfile {
+    /// The direction's id.
+    pub direction: String,
+    /// Hour of the day of arrival, 0 to 23.
+    pub hour: u8,
+    /// Vehicles of this direction and hour released (all replications).
+    pub count: u64,
+    /// Mean arrival-to-release time, seconds.
+    pub mean_s: Option<f64>,
+    /// 95th percentile of the arrival-to-release time, seconds.
+    pub p95_s: Option<f64>,
+}
+
+/// The share of each risk channel among arrivals that left.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ChannelShare {
+    /// `green`, `yellow` or `red`.
+    pub channel: String,
+    /// Vehicles of this channel that left (all replications).
+    pub count: u64,
+    /// `count` over the vehicles of every channel that left (0 to 1).
+    pub share: f64,
+}
+
+/// The report in the shape of a WCO Time Release Study.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TrsReport {
+    /// The interval table, for every segment with observations.
+    pub intervals: Vec<TrsInterval>,
+    /// Arrival to release by hour of arrival: 24 rows per direction.
+    pub hourly: Vec<HourlyProfile>,
+    /// The share of each risk channel, green, yellow, red.
+    pub channels: Vec<ChannelShare>,
+    /// Pre-arrival processing, per direction.
+    pub pre_arrival: Vec<PreArrivalShare>,
+}
+
+/// How many vehicles of a direction had their declaration lodged before arrival, and how
+/// many were released on arrival (the release decision taken before they reached the
+/// border: an arrival-to-release time of zero).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PreArrivalShare {
+    /// The direction's id.
+    pub direction: String,
+    /// Vehicles that left during the observation windows (all replications).
+    pub departed: u64,
+    /// Of those, vehicles whose declaration was lodged before arrival.
+    pub pre_lodged: u64,
+    /// Of those, vehicles released on arrival.
+    pub released_on_arrival: u64,
+    /// `released_on_arrival / departed`.
+    pub share_released_on_arrival: f64,
+}
+
+/// The cost of waiting for one class, or for every class together.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DelayCost {
+    /// A class id, or `all`.
+    pub id: String,
+    /// Value of one vehicle-hour (null for `all`).
+    pub value_of_time_per_h: Option<f64>,
+    /// Vehicle-hours spent waiting (queues and upstream of full ones) per day of the
+    /// observation window: mean over replications and its 95% half-width.
+    pub delay_vehicle_hours_per_day: f64,
+    /// Half-width of the 95% confidence interval of `delay_vehicle_hours_per_day`.
+    pub delay_vehicle_hours_per_day_ci95: Option<f64>,
+    /// Delay valued at the class's value of time, per day and per year (365 days).
+    pub value_per_day: f64,
+    /// Half-width of the 95% confidence interval of `value_per_day`.
+    pub value_per_day_ci95: Option<f64>,
+    /// `value_per_day` × 365.
+    pub value_per_year: f64,
+}
+
+/// Wall-clock measurements, filled in by the program that timed the run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Performance {
+    /// Events processed, all replications.
+    pub events: u64,
+    /// Wall-clock seconds of the run.
+    pub wall_s: f64,
+    /// `events / wall_s`.
+    pub events_per_s: f64,
+    /// Worker threads used.
+    pub threads: usize,
+}
+
+/// Vehicle counts over the observation windows of every replication (totals). Arrived
+/// plus those in the system at the start equal departed, balked and those in the system at
+/// the end.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct VehicleReport {
+    /// Vehicles that arrived during the observation windows.
+    pub arrived: u64,
+    /// Vehicles that left during the observation windows.
+    pub departed: u64,
+    /// Vehicles that left unserved at a full queue.
+    pub balked: u64,
+    /// In the system when observation ended (end of the horizon).
+    pub in_system_at_end: u64,
+    /// In the system when observation started (end of warm-up).
+    pub in_system_at_start: u64,
+}
+
+impl From<VehicleCounts> for VehicleReport {
+    fn from(v: VehicleCounts) -> Self {
+        VehicleReport {
+            arrived: v.arrived,
+            departed: v.departed,
+            balked: v.balked,
+            in_system_at_end: v.in_system_at_end,
+            in_system_at_start: v.in_system_at_start,
+        }
+    }
+}
+
+/// The summary of an experiment: every replication of one scenario.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    /// The scenario's name.
+    pub scenario: String,
+    /// The master seed.
+    pub seed: u64,
+    /// Replications summarised.
+    pub replications: u32,
+    /// Length of each replication, seconds (warm-up included).
+    pub horizon_s: f64,
+    /// Warm-up discarded at the start of each replication, seconds.
+    pub warmup_s: f64,
+    /// Totals over all replications' observation windows.
+    pub vehicles: VehicleReport,
+    /// One entry per station, in the crossing's order.
+    pub stations: Vec<StationReport>,
+    /// One entry per vehicle class, in the population's order.
+    pub classes: Vec<ClassReport>,
+    /// One entry per direction, in the population's order.
+    pub directions: Vec<DirectionReport>,
+    /// The whole crossing.
+    pub system: SystemReport,
+    /// The Time Release Study tables.
+    pub trs: TrsReport,
+    /// Vehicle-hours of delay and their value, per class and in all.
+    pub economics: Vec<DelayCost>,
+    /// Events processed over all replications (warm-up included).
+    pub events: u64,
+    /// Wall-clock measurements, when the caller timed the run (left out of the JSON
+    /// otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub performance: Option<Performance>,
+}
