@@ -1,6 +1,7 @@
 //! The command line: raw arguments as clap parses them. Range checks live here (clap
-//! rejects them with a usage error and exit code 2); everything else is resolved in
-//! `main.rs` once the scenario file is loaded.
+//! rejects them with a usage error and exit code 2); everything else is resolved by the
+//! commands once the scenario file is loaded. The command line takes counts, seeds, a
+//! fraction and paths; no times or other quantities with units.
 
 use std::path::PathBuf;
 
@@ -69,6 +70,13 @@ pub struct RegionArgs {
     pub settings: RunSettings,
 }
 
+/// The `compare --policy` help, with the catalogue of reform measures a policy file may
+/// hold: the one place the command line lists them.
+pub const POLICY_HELP: &str = "A policy file (TOML): changes applied to the baseline \
+    (pre_arrival_processing, risk_management, authorised_operators, single_window, \
+    one_stop_border_post, staffing, equipment, lane_rule, override; see docs/policies.md); \
+    repeat for several variants";
+
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Every scenario runs with the same seed and replications, so each sees \
@@ -87,13 +95,12 @@ pub struct CompareArgs {
     #[arg(value_name = "BASE")]
     pub base: PathBuf,
 
-    /// A policy file (TOML): changes applied to the baseline (pre_arrival_processing,
-    /// risk_management, authorised_operators, single_window, one_stop_border_post, staffing,
-    /// equipment, lane_rule, override; see docs/policies.md); repeat for several variants
+    // The help text, with the catalogue of reform measures, is `POLICY_HELP`.
     #[arg(
         long = "policy",
         value_name = "FILE",
-        required_unless_present = "variants"
+        required_unless_present = "variants",
+        help = POLICY_HELP
     )]
     pub policies: Vec<PathBuf>,
 
