@@ -27,6 +27,7 @@ fn check_rejected(test: &str, text: &str, line: usize, field: &str) {
             out.stderr
         );
         assert!(!out.stderr.contains("panicked"), "{out:#?}");
+        insta::assert_snapshot!(format!("{test}_{command}"), redacted(&out.stderr, &dir));
     }
 }
 
@@ -44,6 +45,7 @@ fn missing_file() {
                 file.display()
             )
         );
+        insta::assert_snapshot!(format!("missing_{command}"), redacted(&out.stderr, &dir));
     }
 }
 
@@ -56,6 +58,7 @@ fn directory_instead_of_file() {
         out.stderr.starts_with("error: cannot read scenario file"),
         "{out:#?}"
     );
+    insta::assert_snapshot!("directory_run", redacted(&out.stderr, &dir));
 }
 
 #[test]
@@ -154,9 +157,17 @@ fn bad_arguments_exit_2() {
         let out = bordersim(&full);
         assert_eq!(out.code, 2, "{args:?}: {out:#?}");
         assert!(out.stderr.starts_with("error:"), "{args:?}: {out:#?}");
+        insta::assert_snapshot!(
+            format!("bad_arguments_{}", args.join("_").replace("--", "")),
+            redacted(&out.stderr, &dir)
+        );
     }
-    assert_eq!(bordersim(["frobnicate"]).code, 2);
-    assert_eq!(bordersim::<[&str; 0], &str>([]).code, 2);
+    let out = bordersim(["frobnicate"]);
+    assert_eq!(out.code, 2);
+    insta::assert_snapshot!("bad_arguments_unknown_command", out.stderr);
+    let out = bordersim::<[&str; 0], &str>([]);
+    assert_eq!(out.code, 2);
+    insta::assert_snapshot!("bad_arguments_none", out.stderr);
 }
 
 #[test]
@@ -176,6 +187,10 @@ fn missing_trace_file_is_bad_input() {
         assert!(
             out.stderr.contains("counts/cars.csv") && out.stderr.contains("os error"),
             "{command}: {out:#?}"
+        );
+        insta::assert_snapshot!(
+            format!("trace_missing_{command}"),
+            redacted(&out.stderr, &dir)
         );
     }
 }

@@ -86,6 +86,7 @@ fn compare_with_a_bad_variant_is_bad_input() {
     assert_eq!(out.code, 2, "{out:#?}");
     assert!(out.stderr.contains("bad.toml:"), "{out:#?}");
     assert!(!out_path.exists());
+    insta::assert_snapshot!("bad_variant", redacted(&out.stderr, &dir));
 }
 
 #[test]
@@ -139,6 +140,7 @@ fn compare_with_a_bad_policy_is_located_and_runs_nothing() {
     assert!(out.stderr.contains("p.toml:5:"), "{out:#?}");
     assert!(out.stderr.contains("staffing[0].station"), "{out:#?}");
     assert!(out.stdout.is_empty(), "{out:#?}");
+    insta::assert_snapshot!("bad_policy", redacted(&out.stderr, &dir));
 }
 
 /// Every kind of bad policy the reform catalogue can meet is located in the policy file
@@ -174,7 +176,7 @@ fn bad_reform_policies_are_located_and_run_nothing() {
             "conflicts with one_stop_border_post[0] (line 3)",
         ),
     ];
-    for (text, location, what) in cases {
+    for (k, (text, location, what)) in cases.into_iter().enumerate() {
         let policy = write(&dir, "p.toml", text);
         let output = dir.join("out.json");
         let out = bordersim([
@@ -190,6 +192,10 @@ fn bad_reform_policies_are_located_and_run_nothing() {
         assert!(out.stderr.contains(what), "{text}\n{out:#?}");
         assert!(out.stdout.is_empty(), "{out:#?}");
         assert!(!output.exists(), "{text}: no output file");
+        insta::assert_snapshot!(
+            format!("bad_reform_policy_{k}"),
+            redacted(&out.stderr, &dir)
+        );
     }
 }
 

@@ -208,10 +208,12 @@ fn check_region_rejected(test: &str, text: &str, line: usize, field: &str) {
     );
     assert!(out.stderr.contains(field), "expected {field} in {out:#?}");
     assert!(!output.exists());
+    insta::assert_snapshot!(format!("{test}_region"), redacted(&out.stderr, &dir));
     let out = bordersim(["validate".as_ref(), file.as_os_str()]);
     assert_eq!(out.code, 2, "{out:#?}");
     assert!(out.stderr.contains(&location), "{out:#?}");
     assert!(out.stderr.contains("is not a valid region"), "{out:#?}");
+    insta::assert_snapshot!(format!("{test}_validate"), redacted(&out.stderr, &dir));
 }
 
 #[test]

@@ -248,3 +248,9 @@ pub fn traced_scenario() -> String {
         "id = \"cars\"\ntrace = \"counts/cars.csv\"\n",
     )
 }
+
+/// `stderr` with the scratch directory `dir` written as `[dir]`, so that a snapshot of a
+/// message does not depend on the process id or the temporary directory.
+pub fn redacted(stderr: &str, dir: &Path) -> String {
+    stderr.replace(&dir.display().to_string(), "[dir]")
+}
