@@ -21,9 +21,19 @@ pub enum Failure {
     /// The user must fix the input (file or arguments): exit code 2.
     BadInput(anyhow::Error),
     /// The scenario file is invalid: its diagnostics. Exit code 2.
-    Invalid { file: String, error: ConfigError },
+    Invalid {
+        /// The file as named on the command line (for a policy: both files).
+        file: String,
+        /// Its located diagnostics.
+        error: ConfigError,
+    },
     /// The region file (or a crossing file it names) is invalid: its diagnostics. Exit code 2.
-    InvalidRegion { file: String, error: ConfigError },
+    InvalidRegion {
+        /// The region file as named on the command line (with the policy's, if any).
+        file: String,
+        /// Its located diagnostics.
+        error: ConfigError,
+    },
     /// Anything else: exit code 1.
     Failed(anyhow::Error),
 }
@@ -77,6 +87,7 @@ impl Failure {
         Failure::classified(anyhow::Error::new(e).context(context), bad_input)
     }
 
+    /// Bad input or another failure, as `bad_input` says.
     fn classified(e: anyhow::Error, bad_input: bool) -> Failure {
         if bad_input {
             Failure::BadInput(e)

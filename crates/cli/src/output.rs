@@ -187,6 +187,7 @@ impl Target {
     }
 }
 
+/// Writes all of `bytes` to `file` and flushes it.
 fn write_all(mut file: impl Write, bytes: &[u8]) -> io::Result<()> {
     file.write_all(bytes)?;
     file.flush()

@@ -12,9 +12,13 @@ const INDENT: &str = "  ";
 /// right-aligned.
 #[derive(Debug)]
 pub struct Table {
+    /// Column titles, one per column.
     titles: Vec<String>,
+    /// Whether each column is left-aligned (else right-aligned).
     left: Vec<bool>,
+    /// Group labels: first and last column (inclusive, 0-based) and the label.
     groups: Vec<(usize, usize, String)>,
+    /// Rows of cells; `None` is a rule.
     rows: Vec<Option<Vec<String>>>,
 }
 
@@ -126,6 +130,7 @@ impl Table {
         indent(line.trim_end())
     }
 
+    /// One line of cells, each padded to its column's width and aligned.
     fn line(&self, cells: &[String], widths: &[usize]) -> String {
         let mut line = String::new();
         for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
@@ -145,6 +150,7 @@ impl Table {
     }
 }
 
+/// `line` after the table's indent.
 fn indent(line: &str) -> String {
     format!("{INDENT}{line}")
 }

@@ -311,18 +311,26 @@ fn performance_rows(rows: &mut Rows, report: &Report) {
     }
 }
 
+/// One row of the CSV (the scenario column is the same for all).
 struct Row {
+    /// What kind of thing the row describes (the table in the module docs).
     entity_type: &'static str,
+    /// Which one (station id, class id, …).
     entity: String,
+    /// The statistic's name; `_s` ends names of times in seconds.
     statistic: String,
+    /// Its value.
     value: Value,
 }
 
+/// The rows of the CSV, in order.
 struct Rows {
+    /// Every row so far.
     rows: Vec<Row>,
 }
 
 impl Rows {
+    /// Appends one row.
     fn push(
         &mut self,
         entity_type: &'static str,
@@ -368,15 +376,18 @@ impl Rows {
 
 /// A cell of the `value` column.
 enum Value {
+    /// A count, a seed or another whole number.
     Int(u64),
     /// A name (a station's direction).
     Text(String),
     /// Written in Rust's shortest round-trip form; non-finite values become empty cells.
     Float(f64),
+    /// No value (an empty cell).
     Missing,
 }
 
 impl Value {
+    /// A float, or an empty cell when there is none.
     fn opt(v: Option<f64>) -> Value {
         v.map_or(Value::Missing, Value::Float)
     }
