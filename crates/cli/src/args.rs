@@ -1,6 +1,7 @@
 //! The command line: raw arguments as clap parses them. Range checks live here (clap
-//! rejects them with a usage error and exit code 2); everything else is resolved in
-//! `main.rs` once the scenario file is loaded.
+//! rejects them with a usage error and exit code 2); everything else is resolved by the
+//! commands once the scenario file is loaded. The command line takes counts, seeds, a
+//! fraction and paths; no times or other quantities with units.
 
 use std::path::PathBuf;
 
@@ -9,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 /// Largest `--threads` accepted: more threads than this only cost memory.
 pub const MAX_THREADS: u32 = 1024;
 
+/// The whole command line.
 #[derive(Debug, Parser)]
 #[command(
     name = "bordersim",
@@ -26,10 +28,12 @@ pub const MAX_THREADS: u32 = 1024;
     propagate_version = true
 )]
 pub struct Cli {
+    // The subcommand and its arguments.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The subcommands, one per file of `commands/`.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Simulate a scenario and report delays per station and per vehicle class
@@ -43,6 +47,7 @@ pub enum Command {
     Region(RegionArgs),
 }
 
+/// `bordersim region FILE`.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "A region file (TOML) names the crossings (each a scenario file), the \
@@ -65,10 +70,19 @@ pub struct RegionArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub max_iterations: Option<u32>,
 
+    // Replications, seed, threads, format and output, shared by the commands that run.
     #[command(flatten)]
     pub settings: RunSettings,
 }
 
+/// The `compare --policy` help, with the catalogue of reform measures a policy file may
+/// hold: the one place the command line lists them.
+pub const POLICY_HELP: &str = "A policy file (TOML): changes applied to the baseline \
+    (pre_arrival_processing, risk_management, authorised_operators, single_window, \
+    one_stop_border_post, staffing, equipment, lane_rule, override; see docs/policies.md); \
+    repeat for several variants";
+
+/// `bordersim compare BASE (--policy FILE | --variant FILE)...`.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Every scenario runs with the same seed and replications, so each sees \
@@ -87,13 +101,12 @@ pub struct CompareArgs {
     #[arg(value_name = "BASE")]
     pub base: PathBuf,
 
-    /// A policy file (TOML): changes applied to the baseline (pre_arrival_processing,
-    /// risk_management, authorised_operators, single_window, one_stop_border_post, staffing,
-    /// equipment, lane_rule, override; see docs/policies.md); repeat for several variants
+    // The help text, with the catalogue of reform measures, is `POLICY_HELP`.
     #[arg(
         long = "policy",
         value_name = "FILE",
-        required_unless_present = "variants"
+        required_unless_present = "variants",
+        help = POLICY_HELP
     )]
     pub policies: Vec<PathBuf>,
 
@@ -101,10 +114,12 @@ pub struct CompareArgs {
     #[arg(long = "variant", value_name = "FILE")]
     pub variants: Vec<PathBuf>,
 
+    // Replications, seed, threads, format and output, shared by the commands that run.
     #[command(flatten)]
     pub settings: RunSettings,
 }
 
+/// `bordersim run FILE`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
     bordersim run configs/examples/commercial_truck_crossing.toml\n  \
@@ -116,6 +131,7 @@ pub struct RunArgs {
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 
+    // Replications, seed, threads, format and output, shared by the commands that run.
     #[command(flatten)]
     pub settings: RunSettings,
 
@@ -183,6 +199,7 @@ pub struct RunSettings {
     pub output: Option<PathBuf>,
 }
 
+/// `bordersim validate FILE`.
 #[derive(Debug, clap::Args)]
 pub struct ValidateArgs {
     /// Scenario file (TOML)
@@ -190,6 +207,7 @@ pub struct ValidateArgs {
     pub file: PathBuf,
 }
 
+/// The output formats (`--format`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Aligned plain-text tables for people (times in minutes)

@@ -47,7 +47,9 @@ pub struct EventLog {
     target: Target,
     /// The file part files are named after (their directory is its directory).
     parts_beside: std::path::PathBuf,
+    /// The ids written in the rows.
     names: Names,
+    /// Which vehicles are logged.
     sample: Sample,
     /// Set by the first part that fails to write: the others stop logging.
     failed: AtomicBool,
@@ -144,11 +146,15 @@ impl EventLog {
 /// The log of one replication: rows go to a buffer, then to the replication's part file.
 #[derive(Debug)]
 pub struct PartLog<'a> {
+    /// The log this part belongs to (path, names, sampling, first error).
     log: &'a EventLog,
+    /// The replication logged, from 0.
     replication: u64,
+    /// Rows not yet appended to the part file (at most about [`CHUNK`] bytes).
     buffer: Vec<u8>,
     /// The part file, once created; removed when dropped unless renamed into place.
     file: Option<TempFile>,
+    /// The first write error of this part, reported by [`EventLog::finish`].
     error: Option<io::Error>,
 }
 
@@ -247,13 +253,18 @@ fn push_u64(buffer: &mut Vec<u8>, mut n: u64) {
 /// The names written in the log, CSV-quoted where needed.
 #[derive(Debug)]
 struct Names {
+    /// Class ids by class index.
     classes: Vec<String>,
+    /// Programme ids by programme index.
     programmes: Vec<String>,
+    /// Direction ids by direction index.
     directions: Vec<String>,
+    /// Station ids by station index.
     stations: Vec<String>,
 }
 
 impl Names {
+    /// The names of `scenario`'s classes, programmes, directions and stations.
     fn new(scenario: &Scenario) -> Names {
         let population = scenario.population();
         let quoted = |ids: &mut dyn Iterator<Item = &str>| ids.map(csv_field).collect();
@@ -265,22 +276,27 @@ impl Names {
         }
     }
 
+    /// The `i`-th name; empty when there is none (no programme, no station).
     fn get(names: &[String], i: usize) -> &str {
         names.get(i).map_or("", String::as_str)
     }
 
+    /// The id of class `i`.
     fn class(&self, i: usize) -> &str {
         Self::get(&self.classes, i)
     }
 
+    /// The id of programme `i`.
     fn programme(&self, i: usize) -> &str {
         Self::get(&self.programmes, i)
     }
 
+    /// The id of direction `i`.
     fn direction(&self, i: usize) -> &str {
         Self::get(&self.directions, i)
     }
 
+    /// The id of station `i`.
     fn station(&self, i: usize) -> &str {
         Self::get(&self.stations, i)
     }
@@ -298,12 +314,14 @@ fn csv_field(s: &str) -> String {
 /// Which vehicles are logged: a deterministic pseudo-random fraction.
 #[derive(Clone, Copy, Debug)]
 struct Sample {
+    /// The master seed of the run.
     seed: u64,
     /// Vehicles whose hash is below this are kept; `None` keeps all.
     threshold: Option<u64>,
 }
 
 impl Sample {
+    /// Keeps `fraction` (0 < F <= 1) of the vehicles of a run with master `seed`.
     fn new(seed: u64, fraction: f64) -> Sample {
         // 2^64 as a float; the conversion saturates just below 1.
         let threshold =
@@ -311,6 +329,8 @@ impl Sample {
         Sample { seed, threshold }
     }
 
+    /// Whether vehicle `vehicle` (numbered from 0 in order of arrival) of replication
+    /// `replication` is logged.
     fn keeps(&self, replication: u64, vehicle: u64) -> bool {
         match self.threshold {
             None => true,

@@ -1,18 +1,103 @@
-//! Writing a report to a file whole or not at all.
+//! Where a command's report goes: the one output path every command takes.
 //!
-//! The bytes go to a hidden temporary file in the destination's directory, which is then
-//! renamed over the destination (atomic on POSIX file systems). If anything fails the
-//! temporary file is removed and whatever was at the destination is left untouched.
+//! A command checks its destination before any long computation ([`check_output`]), then
+//! hands [`emit`] a function that renders its report in the format asked for; the bytes go
+//! to the `--output` file, whole or not at all, or to standard output.
+//!
+//! Writing a file whole or not at all: the bytes go to a hidden temporary file in the
+//! destination's directory, which is then renamed over the destination (atomic on POSIX
+//! file systems). If anything fails the temporary file is removed and whatever was at the
+//! destination is left untouched.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
+
+use crate::args::{Format, RunSettings};
+use crate::failure::Failure;
+
+/// Rejects, before any long computation, an `--output` that names one of the `inputs`
+/// (the files the command reads) or cannot be written: it is a bad argument. Standard
+/// output needs no check.
+///
+/// # Errors
+///
+/// [`Failure::BadInput`] naming the option and the path.
+pub fn check_output(settings: &RunSettings, inputs: &[&Path]) -> Result<(), Failure> {
+    if let Some(path) = settings.output_file() {
+        for input in inputs {
+            check_output_path("--output", path, input)?;
+        }
+    }
+    Ok(())
+}
+
+/// Rejects an output path (given with `option`) that is the scenario file itself or cannot
+/// be written.
+///
+/// # Errors
+///
+/// [`Failure::BadInput`] naming `option` and the path.
+pub fn check_output_path(option: &str, path: &Path, scenario: &Path) -> Result<(), Failure> {
+    if same_file(path, scenario) {
+        return Err(Failure::BadInput(anyhow!(
+            "{option} '{}' is the scenario file itself; choose another path",
+            path.display()
+        )));
+    }
+    check_destination(path).map_err(Failure::BadInput)
+}
+
+/// Renders a report with `render` in the format `settings` resolve to, then writes it to
+/// the `--output` file atomically, or to standard output.
+///
+/// # Errors
+///
+/// [`Failure::Failed`] when rendering or writing fails.
+pub fn emit(
+    settings: &RunSettings,
+    render: impl FnOnce(Format) -> Result<Vec<u8>>,
+) -> Result<(), Failure> {
+    let bytes = render(settings.resolved_format()).map_err(Failure::Failed)?;
+    match settings.output_file() {
+        Some(path) => write_atomically(path, &bytes).map_err(Failure::Failed),
+        None => print_stdout(&bytes),
+    }
+}
+
+/// Writes to standard output. A closed pipe (`bordersim run … | head`) is not an error.
+///
+/// # Errors
+///
+/// [`Failure::Failed`] when standard output cannot be written.
+pub fn print_stdout(bytes: &[u8]) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::Failed(
+            anyhow::Error::new(e).context("cannot write to standard output"),
+        )),
+    }
+}
+
+/// Whether two paths name the same existing file.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (fs::canonicalize(a), fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
 
 /// Checks, before any long computation, that a report could be written to `path`: its
 /// directory exists and `path` is not itself a directory.
+///
+/// # Errors
+///
+/// When the directory is missing or not a directory, or `path` is a directory.
 pub fn check_destination(path: &Path) -> Result<()> {
     let dir = directory_of(path);
     match fs::metadata(dir) {
@@ -44,6 +129,10 @@ pub fn check_destination(path: &Path) -> Result<()> {
 /// A symbolic link is followed, so the file it points to is replaced and the link kept. A
 /// destination that exists but is not a regular file (`/dev/stdout`, a named pipe) cannot
 /// be replaced by renaming; it is written to directly.
+///
+/// # Errors
+///
+/// Any I/O error of resolving, writing or renaming, with `path` named.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let what = || format!("cannot write '{}'", path.display());
     let target = match Target::resolve(path).with_context(what)? {
@@ -77,6 +166,11 @@ pub enum Target {
 }
 
 impl Target {
+    /// Where `path` leads: a regular file (symbolic links resolved) or a special file.
+    ///
+    /// # Errors
+    ///
+    /// When an existing regular file cannot be canonicalised.
     pub fn resolve(path: &Path) -> io::Result<Target> {
         match fs::metadata(path) {
             Ok(meta) if meta.is_file() => Ok(Target::File(fs::canonicalize(path)?)),
@@ -85,6 +179,7 @@ impl Target {
         }
     }
 
+    /// The path written to.
     pub fn path(&self) -> &Path {
         match self {
             Target::File(p) | Target::Special(p) => p,
@@ -92,11 +187,13 @@ impl Target {
     }
 }
 
+/// Writes all of `bytes` to `file` and flushes it.
 fn write_all(mut file: impl Write, bytes: &[u8]) -> io::Result<()> {
     file.write_all(bytes)?;
     file.flush()
 }
 
+/// The directory holding `path` (`.` for a bare file name).
 pub fn directory_of(path: &Path) -> &Path {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -107,6 +204,7 @@ pub fn directory_of(path: &Path) -> &Path {
 /// A temporary file that is deleted when dropped, unless it was renamed into place.
 #[derive(Debug)]
 pub struct TempFile {
+    /// Where the temporary file is.
     pub path: PathBuf,
     /// Set once the file has been renamed into place: it is then kept.
     pub persisted: bool,
@@ -115,6 +213,10 @@ pub struct TempFile {
 impl TempFile {
     /// Creates a new, uniquely named hidden file in `target`'s directory, named
     /// `.{target's name}.{process id}-{n}.{suffix}`.
+    ///
+    /// # Errors
+    ///
+    /// When `target` names no file, or no new file can be created beside it.
     pub fn create_beside(target: &Path, suffix: &str) -> io::Result<(TempFile, File)> {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let dir = directory_of(target);

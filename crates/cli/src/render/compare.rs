@@ -7,17 +7,18 @@ use std::fmt::Write as _;
 use anyhow::{Context, Result};
 use bordersim_experiment::{Comparison, Difference};
 
+use super::columns::Table;
 use crate::args::Format;
 
+/// Renders `comparison` in `format`.
+///
+/// # Errors
+///
+/// When the comparison cannot be serialised (JSON) or the CSV cannot be assembled.
 pub fn render(comparison: &Comparison, format: Format) -> Result<Vec<u8>> {
     match format {
         Format::Table => Ok(table(comparison).into_bytes()),
-        Format::Json => {
-            let mut bytes =
-                serde_json::to_vec_pretty(comparison).context("cannot serialise the comparison")?;
-            bytes.push(b'\n');
-            Ok(bytes)
-        }
+        Format::Json => super::json::render(comparison, "the comparison"),
         Format::Csv => csv(comparison),
     }
 }
@@ -31,12 +32,14 @@ fn scaled(metric: &str, value: f64) -> f64 {
     }
 }
 
+/// The metric's name for people: `wait_mean (min)` for `wait_mean_s`.
 fn label(metric: &str) -> String {
     metric
         .strip_suffix("_s")
         .map_or_else(|| metric.to_string(), |m| format!("{m} (min)"))
 }
 
+/// The cells of one difference: entity, metric, baseline, variant, change, ±95%, relative.
 fn row(d: &Difference) -> [String; 7] {
     let s = |v: f64| format!("{:.2}", scaled(&d.metric, v));
     [
@@ -57,6 +60,7 @@ fn row(d: &Difference) -> [String; 7] {
     ]
 }
 
+/// The comparison as text: one table per variant, times in minutes.
 fn table(comparison: &Comparison) -> String {
     let mut out = String::new();
     let base = &comparison.baseline;
@@ -67,40 +71,16 @@ fn table(comparison: &Comparison) -> String {
     );
     for variant in &comparison.variants {
         let _ = writeln!(out, "\nVariant: {}", variant.name);
-        let titles = [
-            "entity", "metric", "baseline", "variant", "change", "±95%", "relative",
-        ];
-        let rows: Vec<[String; 7]> = variant.differences.iter().map(row).collect();
-        let widths: Vec<usize> = (0..7)
-            .map(|i| {
-                rows.iter()
-                    .map(|r| r[i].chars().count())
-                    .chain([titles[i].chars().count()])
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        let line = |cells: &[String]| {
-            let mut l = String::from(" ");
-            for (i, cell) in cells.iter().enumerate() {
-                let pad = widths[i] - cell.chars().count();
-                if i < 2 {
-                    let _ = write!(l, " {cell}{}", " ".repeat(pad));
-                } else {
-                    let _ = write!(l, " {}{cell}", " ".repeat(pad));
-                }
-            }
-            l.trim_end().to_string()
-        };
-        let _ = writeln!(out, "{}", line(&titles.map(str::to_string)));
-        let _ = writeln!(
-            out,
-            "{}",
-            line(&widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>())
+        let mut table = Table::with_left(
+            &[
+                "entity", "metric", "baseline", "variant", "change", "±95%", "relative",
+            ],
+            2,
         );
-        for r in &rows {
-            let _ = writeln!(out, "{}", line(r));
+        for d in &variant.differences {
+            table.row(row(d).to_vec());
         }
+        out.push_str(&table.render_text());
     }
     out.push_str(
         "\n  change: variant − baseline, mean of the paired replications; ±95%: half-width of \
@@ -109,6 +89,7 @@ fn table(comparison: &Comparison) -> String {
     out
 }
 
+/// One CSV row per variant, metric and entity; values as computed (times in seconds).
 fn csv(comparison: &Comparison) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([

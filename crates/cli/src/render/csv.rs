@@ -24,9 +24,40 @@ use bordersim_experiment::{DelayStats, Report};
 /// The entity of rows that describe the whole run rather than one station or class.
 const WHOLE_RUN: &str = "all";
 
+/// The report as tidy CSV, rows in the order of the table above.
+///
+/// # Errors
+///
+/// When the CSV cannot be assembled.
 pub fn render(report: &Report) -> Result<Vec<u8>> {
     let mut rows = Rows { rows: Vec::new() };
+    system_rows(&mut rows, report);
+    station_rows(&mut rows, report);
+    class_and_direction_rows(&mut rows, report);
+    trs_rows(&mut rows, report);
+    economics_rows(&mut rows, report);
+    performance_rows(&mut rows, report);
 
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(["scenario", "entity_type", "entity", "statistic", "value"])
+        .context("cannot write CSV")?;
+    for row in &rows.rows {
+        writer
+            .write_record([
+                report.scenario.as_str(),
+                row.entity_type,
+                row.entity.as_str(),
+                row.statistic.as_str(),
+                row.value.to_string().as_str(),
+            ])
+            .context("cannot write CSV")?;
+    }
+    writer.into_inner().context("cannot write CSV")
+}
+
+/// The whole run (`system`) and the vehicle counts (`vehicles`).
+fn system_rows(rows: &mut Rows, report: &Report) {
     rows.push("system", WHOLE_RUN, "seed", Value::Int(report.seed));
     rows.push(
         "system",
@@ -64,7 +95,10 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
     ] {
         rows.push("vehicles", WHOLE_RUN, statistic, Value::Int(n));
     }
+}
 
+/// Stations and their lane groups.
+fn station_rows(rows: &mut Rows, report: &Report) {
     for st in &report.stations {
         let id = st.id.as_str();
         rows.push(
@@ -160,7 +194,10 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
             }
         }
     }
+}
 
+/// Vehicle classes and directions.
+fn class_and_direction_rows(rows: &mut Rows, report: &Report) {
     for class in &report.classes {
         let id = class.id.as_str();
         rows.push("class", id, "arrived", Value::Int(class.arrived));
@@ -176,7 +213,10 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
         rows.delay("direction", id, "time_in_system", &d.time_in_system);
         rows.delay("direction", id, "release", &d.release);
     }
+}
 
+/// The Time Release Study: intervals, hourly profile, channels, pre-arrival processing.
+fn trs_rows(rows: &mut Rows, report: &Report) {
     for i in &report.trs.intervals {
         let entity = format!("{}|{}|{}", i.interval, i.dimension, i.segment);
         rows.delay("trs_interval", entity.as_str(), "", &i.stats);
@@ -218,7 +258,10 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
             Value::Float(p.share_released_on_arrival),
         );
     }
+}
 
+/// The cost of delay per class (value of time per hour, vehicle-hours and value per day).
+fn economics_rows(rows: &mut Rows, report: &Report) {
     for e in &report.economics {
         let id = e.id.as_str();
         if let Some(vot) = e.value_of_time_per_h {
@@ -240,6 +283,11 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
             rows.push("economics", id, statistic, Value::opt(value));
         }
     }
+}
+
+/// The event count, then the speed of the run when it was measured (wall-clock seconds,
+/// events per second, threads).
+fn performance_rows(rows: &mut Rows, report: &Report) {
     rows.push(
         "performance",
         WHOLE_RUN,
@@ -261,37 +309,28 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
             Value::Int(p.threads as u64),
         );
     }
-
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record(["scenario", "entity_type", "entity", "statistic", "value"])
-        .context("cannot write CSV")?;
-    for row in &rows.rows {
-        writer
-            .write_record([
-                report.scenario.as_str(),
-                row.entity_type,
-                row.entity.as_str(),
-                row.statistic.as_str(),
-                row.value.to_string().as_str(),
-            ])
-            .context("cannot write CSV")?;
-    }
-    writer.into_inner().context("cannot write CSV")
 }
 
+/// One row of the CSV (the scenario column is the same for all).
 struct Row {
+    /// What kind of thing the row describes (the table in the module docs).
     entity_type: &'static str,
+    /// Which one (station id, class id, …).
     entity: String,
+    /// The statistic's name; `_s` ends names of times in seconds.
     statistic: String,
+    /// Its value.
     value: Value,
 }
 
+/// The rows of the CSV, in order.
 struct Rows {
+    /// Every row so far.
     rows: Vec<Row>,
 }
 
 impl Rows {
+    /// Appends one row.
     fn push(
         &mut self,
         entity_type: &'static str,
@@ -337,15 +376,18 @@ impl Rows {
 
 /// A cell of the `value` column.
 enum Value {
+    /// A count, a seed or another whole number.
     Int(u64),
     /// A name (a station's direction).
     Text(String),
     /// Written in Rust's shortest round-trip form; non-finite values become empty cells.
     Float(f64),
+    /// No value (an empty cell).
     Missing,
 }
 
 impl Value {
+    /// A float, or an empty cell when there is none.
     fn opt(v: Option<f64>) -> Value {
         v.map_or(Value::Missing, Value::Float)
     }

@@ -1,0 +1,105 @@
+//! `bordersim compare`: a baseline and its variants (policy files applied to it, or whole
+//! variant scenarios) on common random numbers, reported as paired differences; a region
+//! file as the baseline compares two equilibria, the policy applied to one crossing.
+
+use std::path::Path;
+
+use anyhow::anyhow;
+use bordersim_experiment::region::compare_regions;
+
+use crate::args::CompareArgs;
+use crate::failure::{Failure, warn};
+use crate::output::{self, check_output};
+use crate::render;
+use crate::render::region::{convergence_line, render_comparison};
+
+/// Runs `bordersim compare`.
+///
+/// # Errors
+///
+/// [`Failure::BadInput`] for bad paths or inputs that cannot be run, [`Failure::Invalid`] /
+/// [`Failure::InvalidRegion`] with the diagnostics of an invalid file (a policy's name both
+/// files), [`Failure::Failed`] when the runs or the writing fail.
+pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
+    let mut inputs: Vec<&Path> = vec![&args.base];
+    inputs.extend(args.variants.iter().map(|v| v.as_path()));
+    check_output(&args.settings, &inputs)?;
+    let base_text = super::read_scenario(&args.base)?;
+    if bordersim_config::is_region(&base_text) {
+        return compare_region(args, &base_text);
+    }
+    let base = super::load_text(&base_text, &args.base, args.base.display().to_string())?;
+    let mut variants = Vec::with_capacity(args.policies.len() + args.variants.len());
+    for path in &args.policies {
+        let policy = super::read_policy(path)?;
+        let file = path.display().to_string();
+        let applied =
+            bordersim_config::apply_policy(&base_text, &policy, &file).map_err(|error| {
+                Failure::Invalid {
+                    file: file.clone(),
+                    error,
+                }
+            })?;
+        if let Some(crossing) = &applied.crossing {
+            warn(&format!(
+                "{file}: `crossing = \"{crossing}\"` names a crossing of a region, but the \
+                 baseline is one crossing's scenario: the policy applies to it"
+            ));
+        }
+        // The changed scenario is validated like a file; its diagnostics name both files.
+        let label = format!("{} with {}", args.base.display(), file);
+        let scenario = super::load_text(&applied.scenario_text, &args.base, label)?;
+        variants.push((applied.name, scenario));
+    }
+    for path in &args.variants {
+        let scenario = super::load(path)?;
+        variants.push((scenario.name.clone(), scenario));
+    }
+    let options = super::run_options(&args.settings, base.replications, base.seed);
+    let (comparison, _) = bordersim_experiment::compare(&base, &variants, &options)
+        .map_err(|e| Failure::from_experiment(e, "cannot run the comparison".to_owned()))?;
+    output::emit(&args.settings, |format| {
+        render::compare::render(&comparison, format)
+    })
+}
+
+/// `bordersim compare REGION --policy FILE`: the policy applies to the crossing it names.
+fn compare_region(args: &CompareArgs, text: &str) -> Result<(), Failure> {
+    if !args.variants.is_empty() || args.policies.len() != 1 {
+        return Err(Failure::BadInput(anyhow!(
+            "a region is compared with exactly one --policy (naming its crossing with \
+             crossing = \"id\" in [policy]); --variant files are for single crossings"
+        )));
+    }
+    let base = super::region::load(&args.base, text)?;
+    let policy_path = &args.policies[0];
+    let policy = super::read_policy(policy_path)?;
+    let read = super::region::reader(&args.base);
+    let policy_file = policy_path.display().to_string();
+    let applied = bordersim_config::apply_region_policy(
+        text,
+        &args.base.display().to_string(),
+        &read,
+        &policy,
+        &policy_file,
+    )
+    .map_err(|error| Failure::InvalidRegion {
+        file: format!("{}' with policy '{policy_file}", args.base.display()),
+        error,
+    })?;
+    let options = super::region::options(&base, &args.settings);
+    let name = format!("{} (at {})", applied.name, applied.crossing);
+    let comparison = compare_regions(&base.model, &name, &applied.region.model, &options)
+        .map_err(|e| Failure::from_region(e, "cannot run the region comparison".to_owned()))?;
+    for (which, report) in [
+        ("baseline", &comparison.baseline),
+        ("reform", &comparison.reform),
+    ] {
+        if !report.converged {
+            warn(&format!("{which}: {}", convergence_line(report)));
+        }
+    }
+    output::emit(&args.settings, |format| {
+        render_comparison(&comparison, format)
+    })
+}

@@ -1,0 +1,111 @@
+//! `bordersim run`: simulate one scenario over independent replications, optionally
+//! writing every vehicle's events to a CSV log, and report the delays.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::anyhow;
+use bordersim_experiment::{ExperimentError, Outcome, Performance, RunOptions};
+use bordersim_model::Scenario;
+
+use crate::args::RunArgs;
+use crate::event_log::{EventLog, PartLog};
+use crate::failure::Failure;
+use crate::output::{self, check_output, check_output_path, same_file};
+use crate::render;
+
+/// Runs `bordersim run`.
+///
+/// # Errors
+///
+/// [`Failure::BadInput`] for bad paths or an unloadable scenario, [`Failure::Invalid`]
+/// for an invalid one, [`Failure::Failed`] when the run or the writing fails.
+pub fn run(args: &RunArgs) -> Result<(), Failure> {
+    check_output(&args.settings, &[&args.file])?;
+    if let Some(path) = &args.event_log {
+        check_event_log(path, args)?;
+    }
+
+    let scenario = super::load(&args.file)?;
+    let options = super::run_options(&args.settings, scenario.replications, scenario.seed);
+    let threads = options.threads.unwrap_or(1);
+    let event_log = match &args.event_log {
+        Some(path) => {
+            let fraction = args.event_log_sample.unwrap_or(1.0);
+            Some(
+                EventLog::new(path, &scenario, options.seed, fraction)
+                    .map_err(Failure::BadInput)?,
+            )
+        }
+        None => None,
+    };
+    let (outcome, wall_s) = timed_run(&scenario, &options, event_log.as_ref());
+    let (outcome, parts) = outcome.map_err(|e| {
+        Failure::from_experiment(e, format!("cannot run '{}'", args.file.display()))
+    })?;
+    let mut report = outcome.report;
+    let events = report.events;
+    report.performance = Some(Performance {
+        events,
+        wall_s,
+        events_per_s: if wall_s > 0.0 {
+            events as f64 / wall_s
+        } else {
+            0.0
+        },
+        threads,
+    });
+
+    output::emit(&args.settings, |format| {
+        let bytes = render::render(&report, format)?;
+        if let Some(log) = &event_log {
+            log.finish(parts)?;
+        }
+        Ok(bytes)
+    })
+}
+
+/// Rejects an `--event-log` path that is standard output, the scenario file, the
+/// `--output` file, or cannot be written.
+fn check_event_log(path: &Path, args: &RunArgs) -> Result<(), Failure> {
+    if path.as_os_str() == "-" {
+        return Err(Failure::BadInput(anyhow!(
+            "--event-log needs a file path (standard output carries the report)"
+        )));
+    }
+    check_output_path("--event-log", path, &args.file)?;
+    // Two writers may share a device (`/dev/null`), never a file.
+    let clash = |d: &Path| {
+        let special = std::fs::metadata(d).is_ok_and(|m| !m.is_file() && !m.is_dir());
+        !special && (d == path || same_file(d, path))
+    };
+    if args.settings.output_file().is_some_and(clash) {
+        return Err(Failure::BadInput(anyhow!(
+            "--event-log and --output both name '{}'; choose two paths",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// The outcome of a run and the event log's parts (empty without a log).
+type Logged<'a> = (Outcome, Vec<PartLog<'a>>);
+
+/// Runs the experiment (writing the event log's parts, if any) and measures its wall-clock
+/// time in seconds.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the CLI alone reads the clock, to report wall time and events per second"
+)]
+fn timed_run<'a>(
+    scenario: &Scenario,
+    options: &RunOptions,
+    event_log: Option<&'a EventLog>,
+) -> (Result<Logged<'a>, ExperimentError>, f64) {
+    let start = Instant::now();
+    let outcome = match event_log {
+        Some(log) => bordersim_experiment::run_logged(scenario, options, |r| log.part(r)),
+        None => bordersim_experiment::run(scenario, options).map(|o| (o, Vec::new())),
+    };
+    (outcome, start.elapsed().as_secs_f64())
+}

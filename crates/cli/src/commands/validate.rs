@@ -1,0 +1,62 @@
+//! `bordersim validate`: check a scenario or region file without simulating it, and say
+//! what it holds in one line.
+
+use anyhow::anyhow;
+use bordersim_model::CompiledScenario;
+
+use crate::args::ValidateArgs;
+use crate::failure::Failure;
+use crate::output::print_stdout;
+
+/// Runs `bordersim validate`.
+///
+/// # Errors
+///
+/// [`Failure::BadInput`] for an unreadable file or a scenario the engine cannot prepare,
+/// [`Failure::Invalid`] / [`Failure::InvalidRegion`] with the diagnostics of an invalid one.
+pub fn validate(args: &ValidateArgs) -> Result<(), Failure> {
+    let text = super::read_scenario(&args.file)?;
+    if bordersim_config::is_region(&text) {
+        let line = super::region::summary(&args.file, &text)?;
+        return print_stdout(line.as_bytes());
+    }
+    let scenario = super::load_text(&text, &args.file, args.file.display().to_string())?;
+    // The same check `run` makes before simulating, so `validate` accepts exactly what
+    // `run` accepts.
+    CompiledScenario::new(&scenario)
+        .map_err(|e| Failure::BadInput(anyhow!("{}: {e}", args.file.display())))?;
+    let crossing = &scenario.crossing;
+    let mut parts = vec![
+        count(crossing.stations().len(), "station"),
+        count(scenario.population().classes.len(), "class"),
+        count(crossing.sources().len(), "source"),
+    ];
+    let directions = scenario.population().directions.len();
+    if directions > 1 {
+        parts.push(count(directions, "direction"));
+    }
+    let line = format!("{}: ok ({})\n", args.file.display(), parts.join(", "));
+    print_stdout(line.as_bytes())
+}
+
+/// `n` and `noun`, plural unless `n` is 1.
+fn count(n: usize, noun: &str) -> String {
+    match (n, noun.ends_with('s')) {
+        (1, _) => format!("1 {noun}"),
+        (_, true) => format!("{n} {noun}es"),
+        (_, false) => format!("{n} {noun}s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_plural_when_needed() {
+        assert_eq!(count(1, "station"), "1 station");
+        assert_eq!(count(3, "station"), "3 stations");
+        assert_eq!(count(2, "class"), "2 classes");
+        assert_eq!(count(0, "source"), "0 sources");
+    }
+}

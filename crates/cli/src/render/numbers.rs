@@ -1,0 +1,167 @@
+//! Number formatting shared by every human-readable table (`run`, `compare`, `region`):
+//! times in minutes, shares as percentages, counts and money with thousands separators,
+//! durations and rates. Machine formats (JSON, CSV) never go through here: they carry the
+//! values exactly, times in seconds.
+
+/// Seconds as minutes with two decimals; `-` when there is no value.
+pub fn minutes(seconds: Option<f64>) -> String {
+    match seconds {
+        Some(s) if s.is_finite() => format!("{:.2}", s / 60.0),
+        _ => "-".to_owned(),
+    }
+}
+
+/// A share (0..=1) as a percentage with one decimal; `-` when it is not finite.
+pub fn percent(share: f64) -> String {
+    if share.is_finite() {
+        format!("{:.1}%", 100.0 * share)
+    } else {
+        "-".to_owned()
+    }
+}
+
+/// A ratio with two decimals; `-` when there is no value.
+pub fn ratio(value: Option<f64>) -> String {
+    match value {
+        Some(v) if v.is_finite() => format!("{v:.2}"),
+        _ => "-".to_owned(),
+    }
+}
+
+/// `1234.56` as `1,234.6` (with `decimals` 1).
+pub fn decimal(x: f64, decimals: usize) -> String {
+    if !x.is_finite() || x < 0.0 {
+        return format!("{x:.decimals$}");
+    }
+    let text = format!("{x:.decimals$}");
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    match whole.parse::<u64>() {
+        Ok(n) if fraction.is_empty() => thousands(n),
+        Ok(n) => format!("{}.{fraction}", thousands(n)),
+        Err(_) => text,
+    }
+}
+
+/// A mean count (per replication), rounded to a whole vehicle; `-` when not a count.
+pub fn count_f64(n: f64) -> String {
+    if n.is_finite() && n >= 0.0 {
+        thousands(n.round() as u64)
+    } else {
+        "-".to_owned()
+    }
+}
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Money (in the currency of the inputs) rounded to a whole unit, with thousands
+/// separators: `-45,000`.
+pub fn money(x: f64) -> String {
+    let sign = if x < 0.0 { "-" } else { "" };
+    format!("{sign}{}", thousands(x.abs().round() as u64))
+}
+
+/// A change of money, always signed: `+12`, `-45,000`.
+pub fn signed_money(x: f64) -> String {
+    if x >= 0.0 {
+        format!("+{}", money(x))
+    } else {
+        money(x)
+    }
+}
+
+/// A rate per second with an SI suffix: `12.3 M`, `456.0 k`, `78.9`.
+pub fn rate(per_s: f64) -> String {
+    if per_s >= 1e9 {
+        format!("{:.1} G", per_s / 1e9)
+    } else if per_s >= 1e6 {
+        format!("{:.1} M", per_s / 1e6)
+    } else if per_s >= 1e3 {
+        format!("{:.1} k", per_s / 1e3)
+    } else {
+        format!("{per_s:.1}")
+    }
+}
+
+/// Wall-clock seconds: `850 ms`, `3.42 s`.
+pub fn wall_time(seconds: f64) -> String {
+    if seconds < 1.0 {
+        format!("{:.0} ms", seconds * 1000.0)
+    } else {
+        format!("{seconds:.2} s")
+    }
+}
+
+/// A duration in seconds as `7d`, `1d 12h`, `2h 30min`, `1min 30s`, `0.5s`.
+pub fn duration(seconds: f64) -> String {
+    if !seconds.is_finite() || seconds <= 0.0 {
+        return "0s".to_owned();
+    }
+    let ms = (seconds * 1000.0).round() as u64;
+    let (days, rest) = (ms / 86_400_000, ms % 86_400_000);
+    let (hours, rest) = (rest / 3_600_000, rest % 3_600_000);
+    let (mins, rest) = (rest / 60_000, rest % 60_000);
+    let mut parts = Vec::new();
+    if days > 0 {
+        parts.push(format!("{days}d"));
+    }
+    if hours > 0 {
+        parts.push(format!("{hours}h"));
+    }
+    if mins > 0 {
+        parts.push(format!("{mins}min"));
+    }
+    if rest > 0 {
+        if rest.is_multiple_of(1000) {
+            parts.push(format!("{}s", rest / 1000));
+        } else {
+            parts.push(format!("{}s", rest as f64 / 1000.0));
+        }
+    }
+    parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(minutes(Some(90.0)), "1.50");
+        assert_eq!(decimal(1103.96, 1), "1,104.0");
+        assert_eq!(decimal(576.06, 1), "576.1");
+        assert_eq!(decimal(1234.0, 0), "1,234");
+        assert_eq!(minutes(None), "-");
+        assert_eq!(minutes(Some(f64::NAN)), "-");
+        assert_eq!(rate(26_123_456.0), "26.1 M");
+        assert_eq!(duration(7.0 * 86_400.0), "7d");
+        assert_eq!(duration(36.0 * 3600.0), "1d 12h");
+        assert_eq!(duration(9000.0), "2h 30min");
+        assert_eq!(duration(90.0), "1min 30s");
+        assert_eq!(duration(0.5), "0.5s");
+        assert_eq!(duration(0.0), "0s");
+    }
+
+    #[test]
+    fn money_has_thousands_separators() {
+        assert_eq!(money(0.0), "0");
+        assert_eq!(money(999.4), "999");
+        assert_eq!(money(1234567.0), "1,234,567");
+        assert_eq!(money(-45000.0), "-45,000");
+        assert_eq!(signed_money(12.0), "+12");
+    }
+}

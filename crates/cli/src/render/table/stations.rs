@@ -1,0 +1,178 @@
+//! Sections about the stations: the station table with its instability note, lane groups
+//! with what their lane rules did, and spillback (vehicles held upstream or lost).
+
+use bordersim_experiment::Report;
+
+use super::super::columns::Table;
+use super::super::numbers::{count_f64, decimal, minutes, percent, thousands};
+use super::{DELAY_COLUMNS, delay_cells, multi_direction};
+
+/// Offered load per server at or above which a station's queue grows without bound.
+const UNSTABLE_LOAD: f64 = 1.0;
+
+/// One row per station (and direction): servers, load, use, throughput, wait, queue.
+pub(super) fn station_table(report: &Report) -> Table {
+    let any_unstable = report
+        .stations
+        .iter()
+        .any(|s| s.offered_load >= UNSTABLE_LOAD);
+    let by_direction = multi_direction(report);
+    let mut titles = vec!["station"];
+    if by_direction {
+        titles.push("direction");
+    }
+    let first = titles.len();
+    titles.extend(["servers", "load", "util", "veh/h"]);
+    titles.extend(DELAY_COLUMNS);
+    titles.extend(["mean", "max"]);
+    if any_unstable {
+        titles.push("note");
+    }
+    let mut table = Table::new(&titles);
+    if by_direction {
+        table.left_aligned(1);
+    }
+    table.group(first + 4, first + 10, "wait in queue, min");
+    table.group(first + 11, first + 12, "queue");
+    if any_unstable {
+        table.left_aligned(first + 13);
+    }
+    for st in &report.stations {
+        let mut row = vec![st.id.clone()];
+        if by_direction {
+            row.push(st.direction.clone());
+        }
+        row.extend([
+            st.servers.to_string(),
+            format!("{:.2}", st.offered_load),
+            percent(st.utilization),
+            format!("{:.1}", st.throughput_per_h),
+        ]);
+        row.extend(delay_cells(&st.wait));
+        row.push(format!("{:.2}", st.queue_length.mean));
+        row.push(thousands(st.queue_length.max));
+        if any_unstable {
+            let unstable = st.offered_load >= UNSTABLE_LOAD;
+            row.push(if unstable { "UNSTABLE" } else { "" }.to_owned());
+        }
+        table.row(row);
+    }
+    table
+}
+
+/// One row per lane group; a station with several groups gets a total row first.
+pub(super) fn lane_table(report: &Report) -> Table {
+    let mut table = Table::new(&[
+        "station",
+        "lane group",
+        "lanes",
+        "open",
+        "lane-h",
+        "util",
+        "served",
+    ]);
+    table.left_aligned(1);
+    for st in &report.stations {
+        let mut station = Some(st.id.clone());
+        if st.lane_groups.len() > 1 {
+            let open: f64 = st.lane_groups.iter().map(|g| g.servers_mean).sum();
+            let served: f64 = st.lane_groups.iter().map(|g| g.served).sum();
+            table.row(vec![
+                station.take().unwrap_or_default(),
+                "(all)".to_owned(),
+                st.servers.to_string(),
+                format!("{open:.2}"),
+                decimal(st.lane_hours, 1),
+                percent(st.utilization),
+                count_f64(served),
+            ]);
+        }
+        for g in &st.lane_groups {
+            table.row(vec![
+                station.take().unwrap_or_default(),
+                g.id.clone(),
+                g.servers_max.to_string(),
+                format!("{:.2}", g.servers_mean),
+                decimal(g.lane_hours, 1),
+                percent(g.utilization),
+                count_f64(g.served),
+            ]);
+        }
+    }
+    table
+}
+
+/// Vehicles held upstream or lost per station; `None` when no queue ever filled.
+pub(super) fn spillback_table(report: &Report) -> Option<Table> {
+    let any = report
+        .stations
+        .iter()
+        .any(|s| s.spillback.vehicles > 0 || s.spillback.balked > 0);
+    if !any {
+        return None;
+    }
+    let mut table = Table::new(&[
+        "station", "spilled", "balked", "at end", "mean", "p95", "max", "mean", "max",
+    ]);
+    table.group(4, 6, "time outside, min");
+    table.group(7, 8, "queue, km");
+    for st in &report.stations {
+        let s = &st.spillback;
+        if s.vehicles == 0 && s.balked == 0 {
+            continue;
+        }
+        let t = &s.time_outside;
+        table.row(vec![
+            st.id.clone(),
+            thousands(s.vehicles),
+            thousands(s.balked),
+            thousands(s.outside_at_end),
+            minutes(t.mean_s),
+            minutes(t.p95_s),
+            minutes(t.max_s),
+            format!("{:.2}", s.queue_km_mean),
+            format!("{:.2}", s.queue_km_max),
+        ]);
+    }
+    Some(table)
+}
+
+/// What each lane rule did, one line per ruled lane group.
+pub(super) fn lane_rule_lines(report: &Report) -> Vec<String> {
+    let mut lines = Vec::new();
+    for st in &report.stations {
+        for g in &st.lane_groups {
+            if let (Some(opened), Some(closed)) = (g.rule_openings, g.rule_closings) {
+                lines.push(format!(
+                    "  Lane rule at {}/{}: {} lanes opened and {} closed per replication; \
+                     {:.2} open on average, at most {}.",
+                    st.id,
+                    g.id,
+                    decimal(opened, 1),
+                    decimal(closed, 1),
+                    g.servers_mean,
+                    g.servers_max
+                ));
+            }
+        }
+    }
+    lines
+}
+
+/// The note naming the stations whose queue grows without bound, if any.
+pub(super) fn unstable_note(report: &Report) -> Option<String> {
+    let unstable: Vec<&str> = report
+        .stations
+        .iter()
+        .filter(|s| s.offered_load >= UNSTABLE_LOAD)
+        .map(|s| s.id.as_str())
+        .collect();
+    if unstable.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "  UNSTABLE: offered load >= 1 per server at {}; the queue grows without bound, so its \
+         waits depend on the horizon. Add servers or shorten service.",
+        unstable.join(", ")
+    ))
+}

@@ -1,0 +1,266 @@
+//! `bordersim region`: several crossings, crossing choice, demand and trade; region files
+//! that are rejected with their location.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use common::*;
+
+fn bundled_region(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../configs/regions")
+        .join(name)
+}
+
+#[test]
+fn region_reports_the_equilibrium_flows_and_trade() {
+    let file = bundled_region("san_diego_tijuana.toml");
+    let json: Value = serde_json::from_str(&run_ok(&[
+        "region".as_ref(),
+        file.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]))
+    .expect("one JSON document");
+    assert_eq!(json["converged"], true, "{json}");
+    let iterations = json["iterations"].as_array().expect("iterations");
+    assert!(!iterations.is_empty());
+    assert!(iterations.iter().all(|i| i["gap"].is_number()));
+    let flows = json["flows"].as_array().expect("flows");
+    assert_eq!(flows.len(), 6, "3 crossings × 2 directions × 1 class");
+    for f in flows {
+        for field in ["crossing", "direction", "class", "volume_per_day", "share"] {
+            assert!(!f[field].is_null(), "{field} in {f}");
+        }
+        assert!(f["border_time"]["mean_s"].as_f64().is_some(), "{f}");
+        assert!(f["border_time"]["p95_s"].as_f64().is_some(), "{f}");
+    }
+    let sides = json["trade"]["sides"].as_array().expect("sides");
+    assert_eq!(sides.len(), 2);
+    let balance: f64 = sides
+        .iter()
+        .map(|s| s["balance_per_day"].as_f64().expect("balance"))
+        .sum();
+    assert!(balance.abs() < 1.0, "{sides:?}");
+
+    let table = run_ok(&["region".as_ref(), file.as_os_str()]);
+    assert!(table.contains("Equilibrium: converged after"), "{table}");
+    assert!(table.contains("otay_mesa_east"), "{table}");
+    let csv = run_ok(&[
+        "region".as_ref(),
+        file.as_os_str(),
+        "--format".as_ref(),
+        "csv".as_ref(),
+    ]);
+    assert!(
+        csv.starts_with("region,entity_type,entity,statistic,value\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(",flow,otay_mesa|mx_to_us|truck,share,"),
+        "{csv}"
+    );
+    assert!(csv.contains(",side,mx,balance_per_day,"), "{csv}");
+}
+
+#[test]
+fn region_that_does_not_converge_says_so_and_still_succeeds() {
+    let file = bundled_region("corridor_osbp.toml");
+    let out = bordersim([
+        "region".as_ref(),
+        file.as_os_str(),
+        "--max-iterations".as_ref(),
+        "2".as_ref(),
+    ]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert!(
+        out.stdout.contains("NOT CONVERGED after 2 iterations"),
+        "{out:#?}"
+    );
+    assert!(
+        out.stderr.contains("warning:") && out.stderr.contains("NOT CONVERGED"),
+        "{out:#?}"
+    );
+    let out = bordersim([
+        "region".as_ref(),
+        file.as_os_str(),
+        "--max-iterations".as_ref(),
+        "2".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    let json: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert_eq!(json["converged"], false);
+    assert_eq!(json["iterations"].as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn region_compare_applies_the_policy_to_its_crossing() {
+    let file = bundled_region("corridor_osbp.toml");
+    let policy = bundled_region("policies/chirundu_24h_joint_exit.toml");
+    let json: Value = serde_json::from_str(&run_ok(&[
+        "compare".as_ref(),
+        file.as_os_str(),
+        "--policy".as_ref(),
+        policy.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]))
+    .expect("one JSON document");
+    for part in ["baseline", "reform"] {
+        assert_eq!(json[part]["converged"], true, "{part}");
+    }
+    let shift = &json["shift"];
+    let chirundu = shift["flows"]
+        .as_array()
+        .expect("flows")
+        .iter()
+        .find(|f| f["crossing"] == "chirundu" && f["direction"] == "zw_to_zm")
+        .expect("chirundu northbound");
+    assert!(
+        chirundu["volume_change"].as_f64().unwrap() > 0.0,
+        "{chirundu}"
+    );
+    assert!(shift["trade"]["diverted_per_day"].as_f64().unwrap() > 0.0);
+    assert!(shift["trade"]["sides"][0]["balance_change_per_day"].is_number());
+    let table = run_ok(&[
+        "compare".as_ref(),
+        file.as_os_str(),
+        "--policy".as_ref(),
+        policy.as_os_str(),
+    ]);
+    assert!(table.contains("Traffic shift"), "{table}");
+    assert!(table.contains("diverted between crossings"), "{table}");
+}
+
+const REGION_CROSSING: &str = r#"[scenario]
+name = "x"
+horizon = "1d"
+
+[[directions]]
+id = "northbound"
+
+[[classes]]
+id = "truck"
+
+[[stations]]
+id = "primary"
+servers = 2
+service = { dist = "exponential", mean = "2min" }
+
+[[sources]]
+id = "trucks"
+class = "truck"
+rate = "20/h"
+entry = "primary"
+"#;
+
+const REGION: &str = r#"[region]
+name = "r"
+sides = ["mx", "us"]
+replications = 2
+
+[[zones]]
+id = "tijuana"
+side = "mx"
+travel = { x = "20min" }
+
+[[zones]]
+id = "san_diego"
+side = "us"
+travel = { x = "10min" }
+
+[[classes]]
+id = "truck"
+
+[[crossings]]
+id = "x"
+file = "crossing.toml"
+directions = { mx = "northbound" }
+
+[[demand]]
+from = "tijuana"
+to = "san_diego"
+class = "truck"
+vehicles_per_day = 100
+"#;
+
+/// `region` on a broken region file exits 2, names the file, line and field, writes nothing.
+fn check_region_rejected(test: &str, text: &str, line: usize, field: &str) {
+    let dir = scratch(test);
+    write(&dir, "crossing.toml", REGION_CROSSING);
+    let file = write(&dir, "region.toml", text);
+    let output = dir.join("out.json");
+    let location = format!("{}:{line}:", file.display());
+    let out = bordersim([
+        "region".as_ref(),
+        file.as_os_str(),
+        "-o".as_ref(),
+        output.as_os_str(),
+    ]);
+    assert_eq!(out.code, 2, "{out:#?}");
+    assert!(
+        out.stderr.contains(&location),
+        "expected {location} in {out:#?}"
+    );
+    assert!(out.stderr.contains(field), "expected {field} in {out:#?}");
+    assert!(!output.exists());
+    insta::assert_snapshot!(format!("{test}_region"), redacted(&out.stderr, &dir));
+    let out = bordersim(["validate".as_ref(), file.as_os_str()]);
+    assert_eq!(out.code, 2, "{out:#?}");
+    assert!(out.stderr.contains(&location), "{out:#?}");
+    assert!(out.stderr.contains("is not a valid region"), "{out:#?}");
+    insta::assert_snapshot!(format!("{test}_validate"), redacted(&out.stderr, &dir));
+}
+
+#[test]
+fn region_runs_and_validates() {
+    let dir = scratch("region-ok");
+    write(&dir, "crossing.toml", REGION_CROSSING);
+    let file = write(&dir, "region.toml", REGION);
+    let out = bordersim(["validate".as_ref(), file.as_os_str()]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert!(out.stdout.contains(": ok (region: 1 crossings"), "{out:#?}");
+    let table = run_ok(&["region".as_ref(), file.as_os_str()]);
+    assert!(table.contains("converged after 1 iteration"), "{table}");
+}
+
+#[test]
+fn region_with_an_unknown_zone() {
+    let text = REGION.replace("to = \"san_diego\"", "to = \"sandiego\"");
+    check_region_rejected(
+        "region-zone",
+        &text,
+        line_of(&text, "sandiego"),
+        "demand[0].to",
+    );
+}
+
+#[test]
+fn region_with_a_crossing_unreachable_from_a_zone_with_demand() {
+    let text = REGION.replace("travel = { x = \"10min\" }", "");
+    // A missing field is reported at its table: the second [[zones]] header.
+    let line = line_of(&text, "id = \"san_diego\"") - 1;
+    check_region_rejected("region-unreachable", &text, line, "zones[1].travel");
+}
+
+#[test]
+fn region_with_a_negative_travel_time() {
+    let text = REGION.replace("x = \"20min\"", "x = \"-20min\"");
+    check_region_rejected(
+        "region-negative",
+        &text,
+        line_of(&text, "-20min"),
+        "zones[0].travel.x",
+    );
+}
+
+#[test]
+fn region_with_a_logit_scale_of_zero() {
+    let text = format!("{REGION}\n[choice]\ntime_coefficient = 0\n");
+    let line = line_of(&text, "time_coefficient");
+    check_region_rejected("region-logit", &text, line, "choice.time_coefficient");
+}
