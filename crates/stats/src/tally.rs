@@ -248,6 +248,9 @@ impl Tally {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+    use proptest::test_runner::{RngAlgorithm, RngSeed};
+
     use super::*;
 
     #[test]
@@ -282,6 +285,67 @@ mod tests {
         assert_eq!(a.sum_ms(), all.sum_ms());
         assert_eq!(a.percentiles(), all.percentiles());
         assert_eq!(a.max_ms(), all.max_ms());
+    }
+
+    /// Durations over many orders of magnitude (0 ms to ~12 days), small ones frequent.
+    fn duration_ms() -> impl Strategy<Value = u64> {
+        (0u32..40, any::<u64>()).prop_map(|(bits, x)| x >> (24 + bits))
+    }
+
+    /// Everything a report reads from a tally.
+    fn summary(t: &Tally) -> impl PartialEq + std::fmt::Debug {
+        // `quantile_ms` builds the histogram at each call: read every quantile from one.
+        let h = t.histogram();
+        let quantiles: Vec<_> = (0..=100)
+            .map(|i| (t.count > 0).then(|| t.value_at(&h, f64::from(i) / 100.0)))
+            .collect();
+        let bins: Vec<_> = h
+            .iter_recorded()
+            .map(|v| (v.value_iterated_to(), v.count_at_value()))
+            .collect();
+        (
+            (t.count(), t.sum_ms(), t.min_ms(), t.max_ms(), t.mean_ms()),
+            t.percentiles(),
+            t.quantile_ms(0.5),
+            quantiles,
+            [0, 64, 1_000, 60_000].map(|v| t.fraction_at_or_below(v)),
+            bins,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 64,
+            rng_algorithm: RngAlgorithm::ChaCha,
+            rng_seed: RngSeed::Fixed(0x7a11_e5),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Merging the tallies of any split of a sample (some parts empty) gives the tally of
+        /// the whole sample: count, sum, min, max, mean, every quantile and every bin.
+        #[test]
+        fn merging_any_split_equals_the_whole(
+            sample in prop::collection::vec((duration_ms(), 0usize..4), 0..400),
+        ) {
+            let mut whole = Tally::new();
+            let mut parts = vec![Tally::new(); 4];
+            for &(value, part) in &sample {
+                whole.record(value);
+                parts[part].record(value);
+            }
+            let mut merged = Tally::new();
+            for part in &parts {
+                merged.merge(part);
+            }
+            prop_assert_eq!(summary(&merged), summary(&whole));
+            // Merging into a part that already holds observations, in another order.
+            let mut from_last = parts[3].clone();
+            for part in parts[..3].iter().rev() {
+                from_last.merge(part);
+            }
+            prop_assert_eq!(summary(&from_last), summary(&whole));
+        }
     }
 
     #[test]
