@@ -317,7 +317,7 @@ mod tests {
         #![proptest_config(ProptestConfig {
             cases: 64,
             rng_algorithm: RngAlgorithm::ChaCha,
-            rng_seed: RngSeed::Fixed(0x7a11_e5),
+            rng_seed: RngSeed::Fixed(0x007a_11e5),
             failure_persistence: None,
             ..ProptestConfig::default()
         })]
