@@ -11,6 +11,7 @@ mod determinism;
 mod dispatch;
 mod lanes;
 mod operations;
+mod properties;
 mod reforms;
 mod region;
 mod regressions;
