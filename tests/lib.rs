@@ -58,8 +58,9 @@ pub fn single_station(
     s
 }
 
-/// Model 2 of DESIGN.md §7: Poisson(1/min) → A (2 servers, Exp mean 1.5 min) → with
-/// p = 0.3 to B (1 server, Exp mean 2 min), else exit.
+/// Reference model 2 of `docs/sources.md` ("Queueing theory"), an open Jackson network:
+/// Poisson(1/min) → A (2 servers, Exp mean 1.5 min) → with p = 0.3 to B (1 server, Exp
+/// mean 2 min), else exit.
 pub fn jackson(horizon: SimTime, warmup: SimTime) -> Scenario {
     let exp = |mins: f64| {
         Some(ServiceDist::Exponential {

@@ -1,4 +1,4 @@
-//! Conservation of vehicles (DESIGN.md §4): in every replication, vehicles in the system at
+//! Conservation of vehicles (ARCHITECTURE.md, "Invariants"): in every replication, vehicles in the system at
 //! the start of the window + arrivals = departures + balked + vehicles in the system at the
 //! end; and the per-station and per-class counts add up to the same totals. These are exact
 //! identities, checked on a handful of models and seeds, loaded and overloaded, with and
