@@ -1,3 +1,6 @@
+//! The future event list: a 4-ary min-heap of events keyed by (time, insertion sequence),
+//! so that simultaneous events fire in the order they were scheduled.
+
 use std::cmp::Ordering;
 
 use crate::SimTime;
@@ -5,8 +8,12 @@ use crate::SimTime;
 /// An event with the instant it fires and its insertion sequence number.
 #[derive(Clone, Copy, Debug)]
 pub struct Scheduled<E> {
+    /// The instant the event fires (ms on the simulation clock).
     pub time: SimTime,
+    /// The event's insertion number in its queue (0 for the first event ever scheduled):
+    /// unique, so it breaks ties in `time` first-scheduled-first.
     pub seq: u64,
+    /// The event itself.
     pub event: E,
 }
 
@@ -87,10 +94,13 @@ impl<E: Copy> Default for EventQueue<E> {
 }
 
 impl<E: Copy> EventQueue<E> {
+    /// An empty queue at time zero, with room for 64 pending events before it grows.
     pub fn new() -> Self {
         Self::with_capacity(64)
     }
 
+    /// An empty queue at time zero, with room for `capacity` pending events before it grows
+    /// (size it to the model's peak number of pending events to avoid any reallocation).
     pub fn with_capacity(capacity: usize) -> Self {
         EventQueue {
             heap: Vec::with_capacity(capacity),
@@ -189,10 +199,12 @@ impl<E: Copy> EventQueue<E> {
         self.now = self.now.max(time);
     }
 
+    /// Number of pending events (scheduled and not yet popped).
     pub fn len(&self) -> usize {
         self.heap.len()
     }
 
+    /// Whether no event is pending.
     pub fn is_empty(&self) -> bool {
         self.heap.is_empty()
     }

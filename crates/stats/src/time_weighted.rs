@@ -1,3 +1,6 @@
+//! A piecewise-constant level observed over time (queue length, busy servers) and its
+//! exact time integral.
+
 /// A level that changes at discrete instants (queue length, busy servers) and its integral
 /// over time, from which the time-weighted mean follows.
 ///
@@ -43,11 +46,13 @@ impl TimeWeighted {
         self.max = self.max.max(level);
     }
 
+    /// Raises the level by one at `now_ms`.
     #[inline]
     pub fn increment(&mut self, now_ms: u64) {
         self.set(now_ms, self.level + 1);
     }
 
+    /// Lowers the level by one at `now_ms` (never below zero).
     #[inline]
     pub fn decrement(&mut self, now_ms: u64) {
         self.set(now_ms, self.level.saturating_sub(1));
@@ -68,7 +73,8 @@ impl TimeWeighted {
         self.area + u128::from(self.level) * u128::from(dt)
     }
 
-    /// The time-weighted mean level from the window start to `now_ms`.
+    /// The time-weighted mean level from the window start to `now_ms` (the current level if
+    /// the window is empty).
     pub fn mean_until(&self, now_ms: u64) -> f64 {
         let span = now_ms.saturating_sub(self.since_ms);
         if span == 0 {
