@@ -1,6 +1,8 @@
 //! Shared fixtures for the workspace tests: textbook queueing models built in code, and the
 //! exact answers queueing theory gives for them.
 
+#![warn(missing_docs)]
+
 use bordersim_des::SimTime;
 use bordersim_model::{
     Arrivals, Channel, ClassId, Crossing, LaneGroup, LaneSchedule, LogRecord, Population,
@@ -258,6 +260,7 @@ pub fn row(time: SimTime, class: u16, programme: Option<u8>) -> TraceArrival {
 /// them (non-decreasing time).
 #[derive(Clone, Debug, Default)]
 pub struct Recorder {
+    /// Every event logged so far, in the order the engine emitted them.
     pub records: Vec<LogRecord>,
 }
 
