@@ -1,6 +1,8 @@
 //! Shared fixtures for the workspace tests: textbook queueing models built in code, and the
 //! exact answers queueing theory gives for them.
 
+#![warn(missing_docs)]
+
 use bordersim_des::SimTime;
 use bordersim_model::{
     Arrivals, Channel, ClassId, Crossing, LaneGroup, LaneSchedule, LogRecord, Population,
@@ -58,8 +60,9 @@ pub fn single_station(
     s
 }
 
-/// Model 2 of DESIGN.md §7: Poisson(1/min) → A (2 servers, Exp mean 1.5 min) → with
-/// p = 0.3 to B (1 server, Exp mean 2 min), else exit.
+/// Reference model 2 of `docs/sources.md` ("Queueing theory"), an open Jackson network:
+/// Poisson(1/min) → A (2 servers, Exp mean 1.5 min) → with p = 0.3 to B (1 server, Exp
+/// mean 2 min), else exit.
 pub fn jackson(horizon: SimTime, warmup: SimTime) -> Scenario {
     let exp = |mins: f64| {
         Some(ServiceDist::Exponential {
@@ -257,6 +260,7 @@ pub fn row(time: SimTime, class: u16, programme: Option<u8>) -> TraceArrival {
 /// them (non-decreasing time).
 #[derive(Clone, Debug, Default)]
 pub struct Recorder {
+    /// Every event logged so far, in the order the engine emitted them.
     pub records: Vec<LogRecord>,
 }
 

@@ -3,6 +3,8 @@
 //! This crate knows nothing about borders. It does no I/O, reads no clock and spawns no
 //! thread, so everything built on it is a pure function of its inputs and its seed.
 
+#![warn(missing_docs)]
+
 mod queue;
 mod random;
 mod time;

@@ -1,3 +1,6 @@
+//! The future event list: a 4-ary min-heap of events keyed by (time, insertion sequence),
+//! so that simultaneous events fire in the order they were scheduled.
+
 use std::cmp::Ordering;
 
 use crate::SimTime;
@@ -5,8 +8,12 @@ use crate::SimTime;
 /// An event with the instant it fires and its insertion sequence number.
 #[derive(Clone, Copy, Debug)]
 pub struct Scheduled<E> {
+    /// The instant the event fires (ms on the simulation clock).
     pub time: SimTime,
+    /// The event's insertion number in its queue (0 for the first event ever scheduled):
+    /// unique, so it breaks ties in `time` first-scheduled-first.
     pub seq: u64,
+    /// The event itself.
     pub event: E,
 }
 
@@ -87,10 +94,13 @@ impl<E: Copy> Default for EventQueue<E> {
 }
 
 impl<E: Copy> EventQueue<E> {
+    /// An empty queue at time zero, with room for 64 pending events before it grows.
     pub fn new() -> Self {
         Self::with_capacity(64)
     }
 
+    /// An empty queue at time zero, with room for `capacity` pending events before it grows
+    /// (size it to the model's peak number of pending events to avoid any reallocation).
     pub fn with_capacity(capacity: usize) -> Self {
         EventQueue {
             heap: Vec::with_capacity(capacity),
@@ -189,10 +199,12 @@ impl<E: Copy> EventQueue<E> {
         self.now = self.now.max(time);
     }
 
+    /// Number of pending events (scheduled and not yet popped).
     pub fn len(&self) -> usize {
         self.heap.len()
     }
 
+    /// Whether no event is pending.
     pub fn is_empty(&self) -> bool {
         self.heap.is_empty()
     }
@@ -205,6 +217,9 @@ impl<E: Copy> EventQueue<E> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+    use proptest::test_runner::{RngAlgorithm, RngSeed};
+
     use super::*;
 
     #[test]
@@ -259,6 +274,116 @@ mod tests {
             assert_eq!((ev.time.0, ev.event), expected);
         }
         assert!(q.is_empty());
+    }
+
+    /// One step of a property test: what a simulation does to its event list.
+    #[derive(Clone, Debug)]
+    enum Op {
+        /// Schedule at `now + offset` (ms); small offsets make ties common.
+        ScheduleIn(u64),
+        /// Schedule at an absolute time, possibly in the past (then clamped to now).
+        ScheduleAt(u64),
+        Pop,
+        /// Pop only if the next event fires within `now + horizon`.
+        PopWithin(u64),
+        AdvanceBy(u64),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            3 => (0u64..8).prop_map(Op::ScheduleIn),
+            1 => (0u64..200).prop_map(Op::ScheduleAt),
+            3 => Just(Op::Pop),
+            1 => (0u64..8).prop_map(Op::PopWithin),
+            1 => (0u64..8).prop_map(Op::AdvanceBy),
+        ]
+    }
+
+    /// The reference model: a list of (time, insertion number), its minimum popped.
+    #[derive(Default)]
+    struct Reference {
+        pending: Vec<(u64, u64)>,
+        now: u64,
+        scheduled: u64,
+    }
+
+    impl Reference {
+        fn schedule(&mut self, time: u64) -> u64 {
+            let seq = self.scheduled;
+            self.pending.push((time.max(self.now), seq));
+            self.scheduled += 1;
+            seq
+        }
+
+        fn pop(&mut self) -> Option<(u64, u64)> {
+            let (i, _) = self.pending.iter().enumerate().min_by_key(|(_, k)| **k)?;
+            let next = self.pending.remove(i);
+            self.now = next.0;
+            Some(next)
+        }
+
+        fn peek_time(&self) -> Option<u64> {
+            self.pending.iter().min().map(|k| k.0)
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 256,
+            rng_algorithm: RngAlgorithm::ChaCha,
+            rng_seed: RngSeed::Fixed(0x0b0d_e5a1),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Any sequence of schedules and pops returns events in (time, insertion order):
+        /// the earliest first, and simultaneous events first-scheduled-first.
+        #[test]
+        fn pops_in_time_then_insertion_order(ops in prop::collection::vec(op(), 0..300)) {
+            let mut q = EventQueue::new();
+            let mut reference = Reference::default();
+            for op in ops {
+                match op {
+                    Op::ScheduleIn(offset) => {
+                        let seq = reference.schedule(reference.now + offset);
+                        q.schedule_in(SimTime(offset), seq);
+                    }
+                    Op::ScheduleAt(time) => {
+                        let seq = reference.schedule(time);
+                        q.schedule(SimTime(time), seq);
+                    }
+                    Op::Pop => {
+                        let got = q.pop().map(|s| (s.time.0, s.event));
+                        prop_assert_eq!(got, reference.pop());
+                    }
+                    Op::PopWithin(horizon) => {
+                        let limit = reference.now + horizon;
+                        let expected = match reference.peek_time() {
+                            Some(t) if t <= limit => reference.pop(),
+                            _ => None,
+                        };
+                        let got = q.pop_until(SimTime(limit)).map(|s| (s.time.0, s.event));
+                        prop_assert_eq!(got, expected);
+                    }
+                    Op::AdvanceBy(span) => {
+                        // Only up to the next event: the clock never passes a pending one.
+                        let target = reference.now + span;
+                        let target = reference.peek_time().map_or(target, |t| target.min(t));
+                        reference.now = reference.now.max(target);
+                        q.advance_to(SimTime(target));
+                    }
+                }
+                prop_assert_eq!(q.now(), SimTime(reference.now));
+                prop_assert_eq!(q.len(), reference.pending.len());
+                prop_assert_eq!(q.peek_time(), reference.peek_time().map(SimTime));
+                prop_assert_eq!(q.scheduled_count(), reference.scheduled);
+            }
+            while let Some(expected) = reference.pop() {
+                let got = q.pop().map(|s| (s.time.0, s.event));
+                prop_assert_eq!(got, Some(expected));
+            }
+            prop_assert!(q.is_empty());
+        }
     }
 
     #[test]

@@ -36,6 +36,8 @@ pub struct SplitMix64 {
 }
 
 impl SplitMix64 {
+    /// A generator whose first output is `mix64(seed + γ)`; the same seed gives the same
+    /// sequence on every platform.
     pub fn new(seed: u64) -> Self {
         SplitMix64 { state: seed }
     }

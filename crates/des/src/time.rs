@@ -1,3 +1,6 @@
+//! Simulation time: [`SimTime`], whole milliseconds in a `u64`, with saturating arithmetic
+//! and conversions from and to seconds, minutes and hours.
+
 use std::fmt;
 use std::ops::{Add, AddAssign, Sub};
 
@@ -9,26 +12,37 @@ use std::ops::{Add, AddAssign, Sub};
 pub struct SimTime(pub u64);
 
 impl SimTime {
+    /// The start of the simulation clock (and the empty span).
     pub const ZERO: SimTime = SimTime(0);
+    /// The latest representable instant (about 584 million years): sums saturate here.
     pub const MAX: SimTime = SimTime(u64::MAX);
 
+    /// Milliseconds in one second.
     pub const MS_PER_SECOND: u64 = 1_000;
+    /// Milliseconds in one minute.
     pub const MS_PER_MINUTE: u64 = 60_000;
+    /// Milliseconds in one hour.
     pub const MS_PER_HOUR: u64 = 3_600_000;
+    /// Milliseconds in one day.
     pub const MS_PER_DAY: u64 = 86_400_000;
 
+    /// `ms` milliseconds.
     pub const fn from_millis(ms: u64) -> Self {
         SimTime(ms)
     }
 
+    /// `s` whole seconds. The product must fit in `u64` ms (584 million years): it panics in
+    /// debug builds and wraps in release builds otherwise.
     pub const fn from_secs(s: u64) -> Self {
         SimTime(s * Self::MS_PER_SECOND)
     }
 
+    /// `m` whole minutes (the product must fit in `u64` ms, as for [`SimTime::from_secs`]).
     pub const fn from_mins(m: u64) -> Self {
         SimTime(m * Self::MS_PER_MINUTE)
     }
 
+    /// `h` whole hours (the product must fit in `u64` ms, as for [`SimTime::from_secs`]).
     pub const fn from_hours(h: u64) -> Self {
         SimTime(h * Self::MS_PER_HOUR)
     }
@@ -52,18 +66,22 @@ impl SimTime {
         }
     }
 
+    /// The time in whole milliseconds.
     pub const fn as_millis(self) -> u64 {
         self.0
     }
 
+    /// The time in seconds (exact below 2^53 ms, about 285,000 years).
     pub fn as_secs_f64(self) -> f64 {
         self.0 as f64 / Self::MS_PER_SECOND as f64
     }
 
+    /// The time in minutes.
     pub fn as_mins_f64(self) -> f64 {
         self.0 as f64 / Self::MS_PER_MINUTE as f64
     }
 
+    /// The time in hours.
     pub fn as_hours_f64(self) -> f64 {
         self.0 as f64 / Self::MS_PER_HOUR as f64
     }
@@ -74,6 +92,7 @@ impl SimTime {
     }
 }
 
+/// Saturating: a sum beyond [`SimTime::MAX`] is `MAX`.
 impl Add for SimTime {
     type Output = SimTime;
     fn add(self, rhs: SimTime) -> SimTime {
@@ -87,6 +106,7 @@ impl AddAssign for SimTime {
     }
 }
 
+/// Saturating, as [`SimTime::since`]: a negative span is zero.
 impl Sub for SimTime {
     type Output = SimTime;
     fn sub(self, rhs: SimTime) -> SimTime {
@@ -94,6 +114,7 @@ impl Sub for SimTime {
     }
 }
 
+/// Whole milliseconds with their unit, e.g. `90000ms`.
 impl fmt::Display for SimTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}ms", self.0)

@@ -6,6 +6,8 @@
 //!   time-weighted mean and maximum.
 //! - [`MeanCi`]: a mean across replications with its 95% Student-t half-width.
 
+#![warn(missing_docs)]
+
 mod summary;
 mod tally;
 mod time_weighted;

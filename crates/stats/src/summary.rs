@@ -1,3 +1,7 @@
+//! Summaries across replications: the mean of one value per replication and its 95%
+//! confidence interval (Student's t: the method of independent replications, A. M. Law,
+//! *Simulation Modeling and Analysis*, 5th ed., 2015, ch. 9).
+
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// The 0.975 quantile of Student's t with `df` degrees of freedom (the multiplier of a
@@ -14,14 +18,17 @@ pub fn student_t_quantile_975(df: u64) -> Option<f64> {
 /// interval (Student t with n − 1 degrees of freedom).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct MeanCi {
+    /// The sample mean, in the unit of the samples.
     pub mean: f64,
     /// `None` with fewer than two replications: one run says nothing about its own spread.
     pub half_width_95: Option<f64>,
+    /// Number of samples (replications) summarised, at least 1.
     pub n: u64,
 }
 
 impl MeanCi {
-    /// Summarises `samples` in the order given. Sums run sequentially over the slice, so the
+    /// Summarises `samples` (one value per replication) in the order given; `None` for an
+    /// empty slice. Sums run sequentially over the slice, so the
     /// result is bit-identical whatever produced the samples in parallel.
     pub fn from_samples(samples: &[f64]) -> Option<MeanCi> {
         let n = samples.len() as u64;
@@ -42,7 +49,8 @@ impl MeanCi {
         })
     }
 
-    /// Whether `value` lies within `k` half-widths of the mean.
+    /// Whether `value` lies within `k` half-widths of the mean (`false` without a half-width,
+    /// i.e. with fewer than two samples).
     pub fn covers(&self, value: f64, k: f64) -> bool {
         self.half_width_95
             .is_some_and(|hw| (self.mean - value).abs() <= k * hw)

@@ -1,3 +1,7 @@
+//! [`Tally`]: durations in milliseconds with exact count, sum, min and max and
+//! HdrHistogram bins for quantiles, in memory that does not grow with the number of
+//! observations, mergeable across replications.
+
 use hdrhistogram::Histogram;
 
 /// Significant decimal digits the bins resolve: values are exact to 0.1%...
@@ -73,13 +77,18 @@ pub struct Tally {
 /// Selected percentiles of a tally, in milliseconds.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Percentiles {
+    /// The median, ms.
     pub p50_ms: f64,
+    /// The 90th percentile, ms.
     pub p90_ms: f64,
+    /// The 95th percentile, ms.
     pub p95_ms: f64,
+    /// The 99th percentile, ms.
     pub p99_ms: f64,
 }
 
 impl Tally {
+    /// An empty tally; it allocates nothing until the first observation.
     pub fn new() -> Self {
         Tally {
             min_ms: u64::MAX,
@@ -87,6 +96,7 @@ impl Tally {
         }
     }
 
+    /// Records one observation of `value_ms` milliseconds.
     #[inline]
     pub fn record(&mut self, value_ms: u64) {
         self.count += 1;
@@ -186,10 +196,12 @@ impl Tally {
         h
     }
 
+    /// Number of observations.
     pub fn count(&self) -> u64 {
         self.count
     }
 
+    /// Exact sum of the observations, ms (`u128`, so it never overflows).
     pub fn sum_ms(&self) -> u128 {
         self.sum_ms
     }
@@ -199,19 +211,25 @@ impl Tally {
         (self.count > 0).then(|| self.sum_ms as f64 / self.count as f64)
     }
 
+    /// Exact smallest observation, ms, or `None` without observations.
     pub fn min_ms(&self) -> Option<u64> {
         (self.count > 0).then_some(self.min_ms)
     }
 
+    /// Exact largest observation, ms, or `None` without observations.
     pub fn max_ms(&self) -> Option<u64> {
         (self.count > 0).then_some(self.max_ms)
     }
 
-    /// The value at quantile `q` (0..=1), from the histogram.
+    /// The value at quantile `q` (0..=1, clamped), ms, from the histogram (see
+    /// [`Tally::percentiles`] for the resolution), or `None` without observations.
     pub fn quantile_ms(&self, q: f64) -> Option<f64> {
         (self.count > 0).then(|| self.value_at(&self.histogram(), q))
     }
 
+    /// The median and the 90th, 95th and 99th percentiles, ms, or `None` without
+    /// observations. Each is the highest value of its HdrHistogram bin (exact to 3
+    /// significant digits or 64 ms), at most the exact maximum; values below 64 ms read 0.
     pub fn percentiles(&self) -> Option<Percentiles> {
         if self.count == 0 {
             return None;
@@ -237,7 +255,8 @@ impl Tally {
         }
     }
 
-    /// Share of observations at or below `value_ms`.
+    /// Share (0..=1) of observations at or below `value_ms`, to the histogram's resolution,
+    /// or `None` without observations.
     pub fn fraction_at_or_below(&self, value_ms: u64) -> Option<f64> {
         (self.count > 0).then(|| {
             let h = self.histogram();
@@ -248,6 +267,9 @@ impl Tally {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+    use proptest::test_runner::{RngAlgorithm, RngSeed};
+
     use super::*;
 
     #[test]
@@ -282,6 +304,67 @@ mod tests {
         assert_eq!(a.sum_ms(), all.sum_ms());
         assert_eq!(a.percentiles(), all.percentiles());
         assert_eq!(a.max_ms(), all.max_ms());
+    }
+
+    /// Durations over many orders of magnitude (0 ms to ~12 days), small ones frequent.
+    fn duration_ms() -> impl Strategy<Value = u64> {
+        (0u32..40, any::<u64>()).prop_map(|(bits, x)| x >> (24 + bits))
+    }
+
+    /// Everything a report reads from a tally.
+    fn summary(t: &Tally) -> impl PartialEq + std::fmt::Debug {
+        // `quantile_ms` builds the histogram at each call: read every quantile from one.
+        let h = t.histogram();
+        let quantiles: Vec<_> = (0..=100)
+            .map(|i| (t.count > 0).then(|| t.value_at(&h, f64::from(i) / 100.0)))
+            .collect();
+        let bins: Vec<_> = h
+            .iter_recorded()
+            .map(|v| (v.value_iterated_to(), v.count_at_value()))
+            .collect();
+        (
+            (t.count(), t.sum_ms(), t.min_ms(), t.max_ms(), t.mean_ms()),
+            t.percentiles(),
+            t.quantile_ms(0.5),
+            quantiles,
+            [0, 64, 1_000, 60_000].map(|v| t.fraction_at_or_below(v)),
+            bins,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 64,
+            rng_algorithm: RngAlgorithm::ChaCha,
+            rng_seed: RngSeed::Fixed(0x007a_11e5),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Merging the tallies of any split of a sample (some parts empty) gives the tally of
+        /// the whole sample: count, sum, min, max, mean, every quantile and every bin.
+        #[test]
+        fn merging_any_split_equals_the_whole(
+            sample in prop::collection::vec((duration_ms(), 0usize..4), 0..400),
+        ) {
+            let mut whole = Tally::new();
+            let mut parts = vec![Tally::new(); 4];
+            for &(value, part) in &sample {
+                whole.record(value);
+                parts[part].record(value);
+            }
+            let mut merged = Tally::new();
+            for part in &parts {
+                merged.merge(part);
+            }
+            prop_assert_eq!(summary(&merged), summary(&whole));
+            // Merging into a part that already holds observations, in another order.
+            let mut from_last = parts[3].clone();
+            for part in parts[..3].iter().rev() {
+                from_last.merge(part);
+            }
+            prop_assert_eq!(summary(&from_last), summary(&whole));
+        }
     }
 
     #[test]

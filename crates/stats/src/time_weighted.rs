@@ -1,3 +1,6 @@
+//! A piecewise-constant level observed over time (queue length, busy servers) and its
+//! exact time integral.
+
 /// A level that changes at discrete instants (queue length, busy servers) and its integral
 /// over time, from which the time-weighted mean follows.
 ///
@@ -43,11 +46,13 @@ impl TimeWeighted {
         self.max = self.max.max(level);
     }
 
+    /// Raises the level by one at `now_ms`.
     #[inline]
     pub fn increment(&mut self, now_ms: u64) {
         self.set(now_ms, self.level + 1);
     }
 
+    /// Lowers the level by one at `now_ms` (never below zero).
     #[inline]
     pub fn decrement(&mut self, now_ms: u64) {
         self.set(now_ms, self.level.saturating_sub(1));
@@ -68,7 +73,8 @@ impl TimeWeighted {
         self.area + u128::from(self.level) * u128::from(dt)
     }
 
-    /// The time-weighted mean level from the window start to `now_ms`.
+    /// The time-weighted mean level from the window start to `now_ms` (the current level if
+    /// the window is empty).
     pub fn mean_until(&self, now_ms: u64) -> f64 {
         let span = now_ms.saturating_sub(self.since_ms);
         if span == 0 {
@@ -81,7 +87,54 @@ impl TimeWeighted {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+    use proptest::test_runner::{RngAlgorithm, RngSeed};
+
     use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 128,
+            rng_algorithm: RngAlgorithm::ChaCha,
+            rng_seed: RngSeed::Fixed(0x0071_3e00),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// For any path of levels (changes at non-decreasing times, a window reset
+        /// somewhere), the integral, mean and maximum equal those of the path written out
+        /// step by step.
+        #[test]
+        fn integral_and_maximum_match_the_path(
+            steps in prop::collection::vec((0u64..1_000, 0u64..20), 1..60),
+            reset_at in any::<prop::sample::Index>(),
+            tail_ms in 0u64..1_000,
+        ) {
+            let reset_at = reset_at.index(steps.len());
+            let mut q = TimeWeighted::new();
+            // The reference: the level held over each span since the window opened.
+            let (mut now, mut level, mut since) = (0u64, 0u64, 0u64);
+            let (mut area, mut max) = (0u128, 0u64);
+            for (i, &(dt, next)) in steps.iter().enumerate() {
+                area += u128::from(level) * u128::from(dt);
+                now += dt;
+                if i == reset_at {
+                    q.reset(now);
+                    (area, max, since) = (0, level, now);
+                }
+                q.set(now, next);
+                level = next;
+                max = max.max(level);
+                prop_assert_eq!(q.level(), level);
+            }
+            let end = now + tail_ms;
+            area += u128::from(level) * u128::from(tail_ms);
+            prop_assert_eq!(q.area_until(end), area);
+            prop_assert_eq!(q.max(), max);
+            let mean = if end == since { level as f64 } else { area as f64 / (end - since) as f64 };
+            prop_assert_eq!(q.mean_until(end), mean);
+        }
+    }
 
     #[test]
     fn mean_is_weighted_by_time() {

@@ -1,8 +1,8 @@
-//! Conservation of vehicles (DESIGN.md §4): in every replication, vehicles in the system at
-//! the start of the window + arrivals = departures + balked + vehicles in the system at the
-//! end; and the per-station and per-class counts add up to the same totals. These are exact
-//! identities, checked on a handful of models and seeds, loaded and overloaded, with and
-//! without warm-up.
+//! Conservation of vehicles (ARCHITECTURE.md, "Invariants"): in every replication,
+//! vehicles in the system at the start of the window + arrivals = departures + balked +
+//! vehicles in the system at the end; and the per-station and per-class counts add up to
+//! the same totals. These are exact identities, checked on a handful of models and seeds,
+//! loaded and overloaded, with and without warm-up.
 
 use bordersim_des::SimTime;
 use bordersim_experiment::RunOptions;

@@ -1,4 +1,4 @@
-//! The JSON output contract of DESIGN.md §5: field names other tools rely on. Fields may be
+//! The JSON output contract: field names other tools rely on. Fields may be
 //! added freely; these must stay, with these names, in seconds.
 
 use bordersim_des::SimTime;

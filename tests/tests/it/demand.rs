@@ -1,4 +1,4 @@
-//! Demand (issue 3, points 1 and 4): arrivals follow an hour-of-day profile and day-of-week
+//! Demand: arrivals follow an hour-of-day profile and day-of-week
 //! factors exactly; programmes and risk channels are drawn with their shares (random
 //! inspection on top of targeting); routing by channel; recorded arrivals replay exactly.
 //!

@@ -1,6 +1,7 @@
-//! Reproducibility (DESIGN.md §3–4): same scenario + same seed ⇒ byte-identical report,
-//! whatever the thread count; replication r depends only on (seed, r); and common random
-//! numbers — changing one station leaves the vehicles (and everything upstream) unchanged.
+//! Reproducibility (ARCHITECTURE.md, "Invariants"): same scenario + same seed ⇒
+//! byte-identical report, whatever the thread count; replication r depends only on
+//! (seed, r); and common random numbers — changing one station leaves the vehicles (and
+//! everything upstream) unchanged.
 
 use bordersim_des::SimTime;
 use bordersim_experiment::{Outcome, RunOptions};

@@ -1,8 +1,7 @@
-//! An audit of every dispatching decision (issue 3, points 2, 3 and 6 together): on a crossing
-//! that mixes lane schedules with closures, dedicated lanes that share and lanes that do not,
-//! priority classes, a queue limited in metres with spillback and a downstream station,
-//! the vehicle log is replayed and each Start is checked against the rules of DESIGN.md §4
-//! and issue 3:
+//! An audit of every dispatching decision: on a crossing that mixes lane schedules with
+//! closures, dedicated lanes that share and lanes that do not, priority classes, a queue
+//! limited in metres with spillback and a downstream station, the vehicle log is replayed
+//! and each Start is checked against the lane rules (ARCHITECTURE.md, "Invariants"):
 //!
 //! - a vehicle starts only on a lane that is open and free, of a group that serves it, or
 //!   that shares when idle; its own groups first, then sharing ones;

@@ -1,4 +1,4 @@
-//! Lanes (issue 3, points 2 and 3): schedules and closures (a closing lane finishes its
+//! Lanes: schedules and closures (a closing lane finishes its
 //! vehicle; queues carry over closed hours), dedicated lanes with and without sharing, and
 //! non-preemptive priorities.
 //!

@@ -1,5 +1,5 @@
 //! Workspace validation tests: the engine against queueing theory, the sample-path laws every
-//! run must obey, and the reproducibility guarantees of DESIGN.md §4.
+//! run must obey, and the reproducibility guarantees of ARCHITECTURE.md's "Invariants".
 //!
 //! One test binary (modules below) so the workspace links one executable, not one per file.
 
@@ -11,6 +11,7 @@ mod determinism;
 mod dispatch;
 mod lanes;
 mod operations;
+mod properties;
 mod reforms;
 mod region;
 mod regressions;

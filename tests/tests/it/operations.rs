@@ -1,4 +1,4 @@
-//! A crossing as a whole (issue 3, points 4, 5 and 7): statistics split by direction add up
+//! A crossing as a whole: statistics split by direction add up
 //! to the totals, and common random numbers — a policy change at one station leaves every
 //! vehicle's arrival time, class, programme, channel and route unchanged.
 

@@ -1,4 +1,4 @@
-//! Finite storage (issue 3, point 6): a full queue makes arrivals wait upstream (spillback)
+//! Finite storage: a full queue makes arrivals wait upstream (spillback)
 //! or leave (balk). Vehicles stay conserved, the queue never exceeds its limit in vehicles or
 //! metres, and the counts and times reported agree with the vehicle log to the vehicle and
 //! the millisecond. Two exact oracles: M/M/1/K blocking for balking, and M/M/1 for

@@ -1,5 +1,6 @@
-//! The engine against exact queueing theory (DESIGN.md §7): M/M/1, M/M/c (Erlang C), M/G/1
-//! (Pollaczek–Khinchine), a Jackson network, and Little's law on every station.
+//! The engine against exact queueing theory (`docs/sources.md`, "Queueing theory"): M/M/1,
+//! M/M/c (Erlang C), M/G/1 (Pollaczek–Khinchine), a Jackson network, and Little's law on
+//! every station.
 //!
 //! Every comparison is a mean over independent replications (each with its own warm-up, so
 //! the empty-and-idle start does not bias it) against the exact value, within
@@ -135,12 +136,12 @@ fn mm1_wait_and_time_in_system_match_exact() {
     }
 }
 
-/// Model 1 of DESIGN.md §7: M/M/4 at ρ = 0.9 (λ = 3.6/min, μ = 1/min per server),
-/// Erlang-C Wq = 1.96938 min. Checked through the experiment runner's report as well, so the
-/// JSON numbers (seconds) are tied to the theory.
+/// Reference model 1 of `docs/sources.md` ("Queueing theory"): M/M/4 at ρ = 0.9
+/// (λ = 3.6/min, μ = 1/min per server), Erlang-C Wq = 1.96938 min. Checked through the
+/// experiment runner's report as well, so the JSON numbers (seconds) are tied to the theory.
 ///
-/// Run length: §7 measures a 3% run-to-run spread of the mean wait at 1 M customers. We run
-/// 20 replications × 300,000 min (≈ 1.08 M customers each) after a 5,000 min warm-up
+/// Run length: the mean wait of one run of 1 M customers spreads by about 3% from run to
+/// run. We run 20 replications × 300,000 min (≈ 1.08 M customers each) after a 5,000 min warm-up
 /// (relaxation time 1/(μ(√c − √a)²) ≈ 95 min): standard error ≈ 3%/√20 ≈ 0.7%, half-width
 /// ≈ 1.4% (measured: 1.2%); we require < 3%.
 #[test]
@@ -386,9 +387,9 @@ fn mg1_uniform_triangular_empirical_match_pollaczek_khinchine() {
     );
 }
 
-/// Model 2 of DESIGN.md §7: Poisson(1/min) → A (M/M/2, mean service 1.5 min) → with
-/// probability 0.3 to B (M/M/1, mean 2 min), else exit. By Jackson's theorem each station is
-/// an independent M/M/c: A has λ = 1, ρ = 0.75, Wq = 1.92857 min; B has λ = 0.3, ρ = 0.6,
+/// Reference model 2 of `docs/sources.md` ("Queueing theory"): Poisson(1/min) → A (M/M/2,
+/// mean service 1.5 min) → with probability 0.3 to B (M/M/1, mean 2 min), else exit. By
+/// Jackson's theorem (Jackson, 1957) each station is an independent M/M/c: A has λ = 1, ρ = 0.75, Wq = 1.92857 min; B has λ = 0.3, ρ = 0.6,
 /// Wq = 3 min; mean time in system = (1.92857 + 1.5) + 0.3·(3 + 2) = 4.92857 min.
 ///
 /// Run length: 20 replications × 400,000 min (400,000 customers at A, 120,000 at B) after a
