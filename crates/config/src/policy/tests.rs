@@ -2,6 +2,7 @@
 //! in the policy file, conflicts, and the catalogue.
 
 use super::*;
+use crate::spans::LineIndex;
 
 const BASE: &str = r#"[scenario]
 name = "base"
@@ -263,4 +264,251 @@ fn conflicting_changes_are_errors_naming_both() {
         "[policy]\nname = \"x\"\n[[risk_management]]\nclass = \"truck\"\nchannels = { green = 1.0 }\n[[override]]\npath = \"classes.truck.channels.red\"\nvalue = 0.2\n",
     );
     assert!(d.message.contains("classes.truck.channels"), "{d}");
+}
+
+// ---------------------------------------------------------------------------------------
+// The catalogue
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn the_catalogue_lists_every_measure_once_in_application_order() {
+    let names: Vec<&str> = policy_catalogue().iter().map(|m| m.name).collect();
+    // The order of application is part of the behaviour (see `measures::catalogue`).
+    assert_eq!(
+        names,
+        [
+            "single_window",
+            "one_stop_border_post",
+            "authorised_operators",
+            "staffing",
+            "equipment",
+            "lane_rule",
+            "risk_management",
+            "pre_arrival_processing",
+            "override",
+        ]
+    );
+    let mut unique = names.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), names.len(), "a measure is listed twice");
+    for m in policy_catalogue() {
+        assert!(!m.help.is_empty() && !m.help.contains('\n'), "{m:?}");
+        if let Some(article) = m.article {
+            assert!(
+                article.split('.').all(|n| n.parse::<u32>().is_ok()),
+                "{m:?}"
+            );
+        }
+    }
+    let article = |name: &str| {
+        policy_catalogue()
+            .into_iter()
+            .find(|m| m.name == name)
+            .and_then(|m| m.article)
+    };
+    assert_eq!(article("pre_arrival_processing"), Some("7.1"));
+    assert_eq!(article("risk_management"), Some("7.4"));
+    assert_eq!(article("authorised_operators"), Some("7.7"));
+    assert_eq!(article("one_stop_border_post"), Some("8"));
+    assert_eq!(article("single_window"), Some("10.4"));
+    assert_eq!(article("staffing"), None);
+}
+
+#[test]
+fn every_measure_of_the_catalogue_is_a_section_of_the_schema_and_documented() {
+    let docs = include_str!("../../../../docs/policies.md");
+    for m in policy_catalogue() {
+        let policy = format!("{} = []\n[policy]\nname = \"x\"\n", m.name);
+        let raw: schema::RawPolicy = toml::from_str(&policy).expect(m.name);
+        let section = raw
+            .sections
+            .iter()
+            .find(|s| s.name == m.name)
+            .expect("a section per measure");
+        assert!(section.changes.is_empty());
+        assert!(
+            docs.contains(&format!("`[[{}]]`", m.name)),
+            "docs/policies.md does not document `[[{}]]`",
+            m.name
+        );
+    }
+    let raw: schema::RawPolicy = toml::from_str("[policy]\nname = \"x\"\n").unwrap();
+    let names: Vec<&str> = raw.sections.iter().map(|s| s.name).collect();
+    let catalogue: Vec<&str> = policy_catalogue().iter().map(|m| m.name).collect();
+    assert_eq!(names, catalogue);
+    // An unknown section names the known ones, from the catalogue.
+    let e = apply_policy(BASE, "[policy]\nname = \"x\"\n\n[[staffng]]\n", "p.toml").unwrap_err();
+    let d = &e.diagnostics[0];
+    assert_eq!((d.line, d.column), (4, 3), "{d}");
+    assert!(
+        d.message.starts_with(&format!(
+            "unknown field `staffng`, expected one of `policy`, `{}`",
+            catalogue.join("`, `")
+        )),
+        "{d}"
+    );
+}
+
+#[test]
+fn the_help_list_is_generated_from_the_catalogue() {
+    let names: Vec<&str> = policy_catalogue().iter().map(|m| m.name).collect();
+    assert_eq!(catalogue_help(), names.join(", "));
+    assert_eq!(
+        catalogue_help(),
+        "single_window, one_stop_border_post, authorised_operators, staffing, equipment, \
+         lane_rule, risk_management, pre_arrival_processing, override"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Conflicts follow the fields each measure declares it writes
+// ---------------------------------------------------------------------------------------
+
+/// A measure that writes the fields its entry lists, and changes nothing.
+struct Writes;
+
+impl measure::Measure for Writes {
+    const NAME: &'static str = "writes";
+    const ARTICLE: Option<&'static str> = None;
+    const HELP: &'static str = "writes the fields it lists";
+    type Raw = Vec<String>;
+
+    fn writes(raw: &Vec<String>, _baseline: &Table) -> Vec<String> {
+        raw.clone()
+    }
+
+    fn apply(_: &Vec<String>, _: &mut Located<'_>, _: &mut Table, _: &str) {}
+}
+
+/// The conflicts between sections `a` and `b`, each one entry writing the fields given.
+fn conflicts_between(a: &[&str], b: &[&str]) -> Vec<Diagnostic> {
+    let section = |name: &'static str, fields: &[&str]| measure::Section {
+        name,
+        changes: vec![measure::Entry::<Writes>::boxed(
+            fields.iter().map(|f| f.to_string()).collect(),
+        )],
+    };
+    let mut cx = Located {
+        file: "p.toml",
+        lines: LineIndex::new(""),
+        spans: None,
+        errors: Vec::new(),
+    };
+    let sections = [section("a", a), section("b", b)];
+    conflicts::check_conflicts(&mut cx, &Table::new(), &sections);
+    cx.errors
+}
+
+#[test]
+fn measures_writing_the_same_field_conflict_and_disjoint_ones_do_not() {
+    let same = conflicts_between(&["stations.x.servers"], &["stations.x.servers"]);
+    assert_eq!(same.len(), 1);
+    assert_eq!(same[0].path, "b[0]");
+    assert!(
+        same[0]
+            .message
+            .starts_with("conflicts with a[0] (line 0): both change `stations.x.servers`"),
+        "{}",
+        same[0]
+    );
+    // A whole station and one of its fields overlap; the shorter path is named.
+    let whole = conflicts_between(&["stations.x.servers"], &["stations.x"]);
+    assert!(whole[0].message.contains("`stations.x`"), "{}", whole[0]);
+    for (a, b) in [
+        (&["stations.x.servers"][..], &["stations.y.servers"][..]),
+        (&["stations.x"], &["stations.xy"]),
+        (&["classes.c.channels"], &["classes.c.random_inspection"]),
+        (&[], &["stations.x"]),
+    ] {
+        assert!(conflicts_between(a, b).is_empty(), "{a:?} {b:?}");
+    }
+}
+
+#[test]
+fn the_catalogue_measures_conflict_by_their_declared_fields() {
+    // Staffing and equipment both add servers to the station: conflict.
+    let d = error_of(
+        "[policy]\nname = \"x\"\n[[staffing]]\nstation = \"docs\"\nadd = 1\n[[equipment]]\nstation = \"docs\"\nadd = 1\n",
+    );
+    assert_eq!((d.path.as_str(), d.line), ("equipment[0]", 6));
+    assert!(d.message.contains("stations.docs.servers"), "{d}");
+    // Equipment that only scales service times writes `service`, not `servers`.
+    let p = applied_two(
+        "[policy]\nname = \"x\"\n[[staffing]]\nstation = \"docs\"\nadd = 1\n[[equipment]]\nstation = \"docs\"\nservice_factor = 0.5\n[[risk_management]]\nclass = \"truck\"\nrandom_inspection = 0.1\n",
+    );
+    assert_eq!(p.scenario.crossing.stations()[1].max_servers(), 2);
+    assert_eq!(p.scenario.population().classes[0].random_inspection, 0.1);
+}
+
+// ---------------------------------------------------------------------------------------
+// The pipeline ends in a validated scenario
+// ---------------------------------------------------------------------------------------
+
+fn no_files(name: &str) -> Result<String, String> {
+    Err(format!("no file `{name}` here"))
+}
+
+#[test]
+fn apply_policy_with_returns_the_validated_scenario_and_the_changed_text() {
+    let policy = "[policy]\nname = \"more\"\nmeasure = \"staffing\"\n[[staffing]]\nstation = \"primary\"\nadd = 1\n";
+    let s = apply_policy_with(BASE, "base.toml", policy, "p.toml", &no_files).expect("valid");
+    assert_eq!(s.label, "base.toml with p.toml");
+    assert_eq!(s.applied.name, "more");
+    assert_eq!(s.applied.measure.as_deref(), Some("staffing"));
+    let text = apply_policy(BASE, policy, "p.toml").unwrap().scenario_text;
+    assert_eq!(s.applied.scenario_text, text);
+    let reparsed = crate::parse_scenario(&text, "base.toml with p.toml").unwrap();
+    assert_eq!(
+        format!("{:?}", s.loaded.scenario),
+        format!("{:?}", reparsed.scenario)
+    );
+    assert_eq!(s.loaded.warnings, reparsed.warnings);
+    assert_eq!(s.loaded.scenario.crossing.stations()[0].max_servers(), 4);
+}
+
+#[test]
+fn apply_policy_with_tells_a_bad_policy_from_a_bad_changed_scenario() {
+    // The policy names a station the baseline lacks: located in the policy file.
+    let e = apply_policy_with(
+        BASE,
+        "base.toml",
+        "[policy]\nname = \"x\"\n[[staffing]]\nstation = \"gate\"\n",
+        "p.toml",
+        &no_files,
+    )
+    .unwrap_err();
+    let PolicyError::Policy(error) = &e else {
+        panic!("{e:?}");
+    };
+    assert_eq!(error.diagnostics[0].file, "p.toml");
+    assert_eq!(e.to_string(), error.to_string());
+    // The policy applies, but the changed scenario is invalid: named after both files.
+    let e = apply_policy_with(
+        BASE,
+        "base.toml",
+        "[policy]\nname = \"x\"\n[[override]]\npath = \"stations.primary.service.mean\"\nvalue = \"soon\"\n",
+        "p.toml",
+        &no_files,
+    )
+    .unwrap_err();
+    let PolicyError::Scenario {
+        applied,
+        label,
+        error,
+    } = &e
+    else {
+        panic!("{e:?}");
+    };
+    assert_eq!(label, "base.toml with p.toml");
+    assert_eq!(applied.name, "x");
+    assert!(
+        error
+            .diagnostics
+            .iter()
+            .all(|d| d.file == "base.toml with p.toml"),
+        "{error}"
+    );
+    let config: ConfigError = e.clone().into();
+    assert_eq!(&config, error);
 }

@@ -80,202 +80,237 @@ impl Measure for AuthorisedOperators {
         targets
     }
 
-    /// `[[authorised_operators]]`: a share of each class joins a programme with fewer
-    /// inspections, faster service at some stations and, optionally, lanes of its own.
     fn apply(a: &RawAuthorisedOperators, cx: &mut Located<'_>, doc: &mut Table, path: &str) {
-        if !share_ok(cx, &child(path, "share"), a.share) {
+        let Some((classes, channels)) = check(a, cx, doc, path) else {
+            return;
+        };
+        if !join_programme(a, cx, doc, path, &classes, channels) {
             return;
         }
-        let programme = a.programme.as_str();
-        if programme.trim().is_empty() || programme == "none" {
+        faster_service(a, doc);
+        dedicated_lanes(a, cx, doc, path);
+    }
+}
+
+/// Checks an entry against the baseline: the classes it concerns and the programme's
+/// channels when it gives them (`[green, yellow, red]`), or `None` after reporting.
+fn check(
+    a: &RawAuthorisedOperators,
+    cx: &mut Located<'_>,
+    doc: &mut Table,
+    path: &str,
+) -> Option<(Vec<String>, Option<[f64; 3]>)> {
+    if !share_ok(cx, &child(path, "share"), a.share) {
+        return None;
+    }
+    let programme = a.programme.as_str();
+    if programme.trim().is_empty() || programme == "none" {
+        cx.error(
+            &child(path, "programme"),
+            "name the authorised-operator programme (e.g. \"aeo\"); `none` is the programme of \
+             everyone else",
+        );
+        return None;
+    }
+    let classes = classes_named(cx, doc, &child(path, "classes"), a.classes.as_ref())?;
+    let channels = match (&a.channels, a.inspection_factor) {
+        (Some(_), Some(_)) => {
             cx.error(
-                &child(path, "programme"),
-                "name the authorised-operator programme (e.g. \"aeo\"); `none` is the programme of \
-                 everyone else",
+                &child(path, "inspection_factor"),
+                "give the programme's `channels` or an `inspection_factor`, not both",
             );
-            return;
+            return None;
         }
-        let Some(classes) = classes_named(cx, doc, &child(path, "classes"), a.classes.as_ref())
-        else {
-            return;
-        };
-        let channels = match (&a.channels, a.inspection_factor) {
-            (Some(_), Some(_)) => {
-                cx.error(
-                    &child(path, "inspection_factor"),
-                    "give the programme's `channels` or an `inspection_factor`, not both",
-                );
-                return;
-            }
-            (Some(t), None) => match channel_values(t) {
+        (Some(t), None) => match channel_values(t) {
+            Some(p)
+                if p.iter().all(|x| (0.0..=1.0).contains(x))
+                    && (p.iter().sum::<f64>() - 1.0).abs() < 1e-6 =>
+            {
                 Some(p)
-                    if p.iter().all(|x| (0.0..=1.0).contains(x))
-                        && (p.iter().sum::<f64>() - 1.0).abs() < 1e-6 =>
-                {
-                    Some(p)
-                }
-                _ => {
-                    cx.error(
-                        &child(path, "channels"),
-                        "channels are { green, yellow, red } probabilities in [0, 1] that sum to 1",
-                    );
-                    return;
-                }
-            },
-            (None, Some(f)) if !(f.is_finite() && (0.0..=1.0).contains(&f)) => {
+            }
+            _ => {
                 cx.error(
-                    &child(path, "inspection_factor"),
-                    format!(
-                        "inspection_factor scales the yellow and red probabilities: use a value in \
-                         [0, 1], got {f}"
-                    ),
+                    &child(path, "channels"),
+                    "channels are { green, yellow, red } probabilities in [0, 1] that sum to 1",
                 );
-                return;
+                return None;
             }
-            _ => None,
-        };
-        let mut ok = true;
-        for (station, &factor) in &a.faster {
-            let at = child(&child(path, "faster"), station);
-            ok &= station_exists(cx, doc, &at, station) && factor_ok(cx, &at, factor);
-        }
-        for (i, lanes) in a.dedicated_lanes.iter().enumerate() {
-            let at = index(&child(path, "dedicated_lanes"), i);
-            ok &= station_exists(cx, doc, &child(&at, "station"), &lanes.station);
-            match (lanes.servers, &lanes.servers_by_hour) {
-                (Some(n), None) if n >= 1 => {}
-                (None, Some(hours)) if hours.len() == 24 && hours.iter().all(|&n| n >= 0) => {}
-                _ => {
-                    cx.error(
-                        &at,
-                        "give the dedicated lanes `servers` (at least 1) or `servers_by_hour` (24 \
-                         counts, 0 or more)",
-                    );
-                    ok = false;
-                }
-            }
-        }
-        if !ok {
-            return;
-        }
-
-        // The programme exists once.
-        let programmes = doc
-            .entry("programmes")
-            .or_insert_with(|| Value::Array(Vec::new()));
-        if let Value::Array(list) = programmes
-            && !list
-                .iter()
-                .any(|t| t.get("id").and_then(Value::as_str) == Some(programme))
-        {
-            let mut t = Table::new();
-            t.insert("id".into(), Value::String(programme.into()));
-            t.insert(
-                "description".into(),
-                Value::String("authorised operators (policy)".into()),
-            );
-            list.push(Value::Table(t));
-        }
-        for class in &classes {
-            let Some(t) = entry_mut(doc, "classes", class) else {
-                continue;
-            };
-            // The programme takes `share`; the others keep their proportions of the rest.
-            let mut shares: BTreeMap<String, f64> = match t.get("programmes") {
-                Some(Value::Table(s)) => s
-                    .iter()
-                    .filter_map(|(k, v)| {
-                        let x = v.as_float().or_else(|| v.as_integer().map(|n| n as f64))?;
-                        Some((k.clone(), x))
-                    })
-                    .collect(),
-                _ => BTreeMap::from([("none".to_owned(), 1.0)]),
-            };
-            shares.remove(programme);
-            let rest: f64 = shares.values().sum();
-            if rest <= 0.0 && a.share < 1.0 {
-                cx.error(
-                    &child(path, "share"),
-                    format!(
-                        "every vehicle of class `{class}` is already in `{programme}`: its share \
-                         cannot fall to {}",
-                        a.share
-                    ),
-                );
-                return;
-            }
-            let scale = if rest > 0.0 {
-                (1.0 - a.share) / rest
-            } else {
-                0.0
-            };
-            let mut table = Table::new();
-            for (k, v) in shares {
-                table.insert(k, Value::Float(v * scale));
-            }
-            table.insert(programme.into(), Value::Float(a.share));
-            t.insert("programmes".into(), Value::Table(table));
-
-            let base = t
-                .get("channels")
-                .and_then(Value::as_table)
-                .and_then(channel_values)
-                .unwrap_or([1.0, 0.0, 0.0]);
-            let new = match (channels, a.inspection_factor) {
-                (Some(p), _) => Some(p),
-                (None, Some(f)) => {
-                    let (yellow, red) = (base[1] * f, base[2] * f);
-                    Some([1.0 - yellow - red, yellow, red])
-                }
-                (None, None) => None,
-            };
-            if let Some(p) = new {
-                let by = t
-                    .entry("channels_by_programme")
-                    .or_insert_with(|| Value::Table(Table::new()));
-                if let Value::Table(by) = by {
-                    by.insert(programme.into(), channel_table(p));
-                }
-            }
-        }
-        for (station, &factor) in &a.faster {
-            if let Some(t) = entry_mut(doc, "stations", station) {
-                let by = t
-                    .entry("service_factor_by_programme")
-                    .or_insert_with(|| Value::Table(Table::new()));
-                if let Value::Table(by) = by {
-                    by.insert(programme.into(), Value::Float(factor));
-                }
-            }
-        }
-        for (i, lanes) in a.dedicated_lanes.iter().enumerate() {
-            let at = index(&child(path, "dedicated_lanes"), i);
-            let Some(t) = entry_mut(doc, "stations", &lanes.station) else {
-                continue;
-            };
-            let mut group = Table::new();
-            group.insert("id".into(), Value::String(programme.into()));
-            let mut serves = Table::new();
-            serves.insert(
-                "programmes".into(),
-                Value::Array(vec![Value::String(programme.into())]),
-            );
-            group.insert("serves".into(), Value::Table(serves));
-            group.insert(
-                "share_when_idle".into(),
-                Value::Boolean(lanes.share_when_idle.unwrap_or(true)),
-            );
-            match (&lanes.servers, &lanes.servers_by_hour) {
-                (Some(n), _) => group.insert("servers".into(), Value::Integer(*n)),
-                (None, Some(h)) => group.insert(
-                    "servers_by_hour".into(),
-                    Value::Array(h.iter().map(|&n| Value::Integer(n)).collect()),
+        },
+        (None, Some(f)) if !(f.is_finite() && (0.0..=1.0).contains(&f)) => {
+            cx.error(
+                &child(path, "inspection_factor"),
+                format!(
+                    "inspection_factor scales the yellow and red probabilities: use a value in \
+                     [0, 1], got {f}"
                 ),
-                (None, None) => None,
-            };
-            if let Err(message) = add_lane_group(t, group, programme) {
-                cx.error(&child(&at, "station"), message);
+            );
+            return None;
+        }
+        _ => None,
+    };
+    let mut ok = true;
+    for (station, &factor) in &a.faster {
+        let at = child(&child(path, "faster"), station);
+        ok &= station_exists(cx, doc, &at, station) && factor_ok(cx, &at, factor);
+    }
+    for (i, lanes) in a.dedicated_lanes.iter().enumerate() {
+        let at = index(&child(path, "dedicated_lanes"), i);
+        ok &= station_exists(cx, doc, &child(&at, "station"), &lanes.station);
+        match (lanes.servers, &lanes.servers_by_hour) {
+            (Some(n), None) if n >= 1 => {}
+            (None, Some(hours)) if hours.len() == 24 && hours.iter().all(|&n| n >= 0) => {}
+            _ => {
+                cx.error(
+                    &at,
+                    "give the dedicated lanes `servers` (at least 1) or `servers_by_hour` (24 \
+                     counts, 0 or more)",
+                );
+                ok = false;
             }
+        }
+    }
+    ok.then_some((classes, channels))
+}
+
+/// Creates the programme (once) and gives it `share` of each class, the other programmes
+/// keeping their proportions of the rest, with its channels; `false` after reporting a
+/// class already wholly in the programme.
+fn join_programme(
+    a: &RawAuthorisedOperators,
+    cx: &mut Located<'_>,
+    doc: &mut Table,
+    path: &str,
+    classes: &[String],
+    channels: Option<[f64; 3]>,
+) -> bool {
+    let programme = a.programme.as_str();
+    // The programme exists once.
+    let programmes = doc
+        .entry("programmes")
+        .or_insert_with(|| Value::Array(Vec::new()));
+    if let Value::Array(list) = programmes
+        && !list
+            .iter()
+            .any(|t| t.get("id").and_then(Value::as_str) == Some(programme))
+    {
+        let mut t = Table::new();
+        t.insert("id".into(), Value::String(programme.into()));
+        t.insert(
+            "description".into(),
+            Value::String("authorised operators (policy)".into()),
+        );
+        list.push(Value::Table(t));
+    }
+    for class in classes {
+        let Some(t) = entry_mut(doc, "classes", class) else {
+            continue;
+        };
+        // The programme takes `share`; the others keep their proportions of the rest.
+        let mut shares: BTreeMap<String, f64> = match t.get("programmes") {
+            Some(Value::Table(s)) => s
+                .iter()
+                .filter_map(|(k, v)| {
+                    let x = v.as_float().or_else(|| v.as_integer().map(|n| n as f64))?;
+                    Some((k.clone(), x))
+                })
+                .collect(),
+            _ => BTreeMap::from([("none".to_owned(), 1.0)]),
+        };
+        shares.remove(programme);
+        let rest: f64 = shares.values().sum();
+        if rest <= 0.0 && a.share < 1.0 {
+            cx.error(
+                &child(path, "share"),
+                format!(
+                    "every vehicle of class `{class}` is already in `{programme}`: its share \
+                     cannot fall to {}",
+                    a.share
+                ),
+            );
+            return false;
+        }
+        let scale = if rest > 0.0 {
+            (1.0 - a.share) / rest
+        } else {
+            0.0
+        };
+        let mut table = Table::new();
+        for (k, v) in shares {
+            table.insert(k, Value::Float(v * scale));
+        }
+        table.insert(programme.into(), Value::Float(a.share));
+        t.insert("programmes".into(), Value::Table(table));
+
+        let base = t
+            .get("channels")
+            .and_then(Value::as_table)
+            .and_then(channel_values)
+            .unwrap_or([1.0, 0.0, 0.0]);
+        let new = match (channels, a.inspection_factor) {
+            (Some(p), _) => Some(p),
+            (None, Some(f)) => {
+                let (yellow, red) = (base[1] * f, base[2] * f);
+                Some([1.0 - yellow - red, yellow, red])
+            }
+            (None, None) => None,
+        };
+        if let Some(p) = new {
+            let by = t
+                .entry("channels_by_programme")
+                .or_insert_with(|| Value::Table(Table::new()));
+            if let Value::Table(by) = by {
+                by.insert(programme.into(), channel_table(p));
+            }
+        }
+    }
+    true
+}
+
+/// The programme's service-time factor at each station of `faster`.
+fn faster_service(a: &RawAuthorisedOperators, doc: &mut Table) {
+    let programme = a.programme.as_str();
+    for (station, &factor) in &a.faster {
+        if let Some(t) = entry_mut(doc, "stations", station) {
+            let by = t
+                .entry("service_factor_by_programme")
+                .or_insert_with(|| Value::Table(Table::new()));
+            if let Value::Table(by) = by {
+                by.insert(programme.into(), Value::Float(factor));
+            }
+        }
+    }
+}
+
+/// The programme's own lane group at each station of `dedicated_lanes`.
+fn dedicated_lanes(a: &RawAuthorisedOperators, cx: &mut Located<'_>, doc: &mut Table, path: &str) {
+    let programme = a.programme.as_str();
+    for (i, lanes) in a.dedicated_lanes.iter().enumerate() {
+        let at = index(&child(path, "dedicated_lanes"), i);
+        let Some(t) = entry_mut(doc, "stations", &lanes.station) else {
+            continue;
+        };
+        let mut group = Table::new();
+        group.insert("id".into(), Value::String(programme.into()));
+        let mut serves = Table::new();
+        serves.insert(
+            "programmes".into(),
+            Value::Array(vec![Value::String(programme.into())]),
+        );
+        group.insert("serves".into(), Value::Table(serves));
+        group.insert(
+            "share_when_idle".into(),
+            Value::Boolean(lanes.share_when_idle.unwrap_or(true)),
+        );
+        match (&lanes.servers, &lanes.servers_by_hour) {
+            (Some(n), _) => group.insert("servers".into(), Value::Integer(*n)),
+            (None, Some(h)) => group.insert(
+                "servers_by_hour".into(),
+                Value::Array(h.iter().map(|&n| Value::Integer(n)).collect()),
+            ),
+            (None, None) => None,
+        };
+        if let Err(message) = add_lane_group(t, group, programme) {
+            cx.error(&child(&at, "station"), message);
         }
     }
 }
