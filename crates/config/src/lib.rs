@@ -101,6 +101,9 @@ mod tests_operations;
 
 pub use diagnostic::{ConfigError, Diagnostic};
 pub use load::{EXIT, FileReader, Loaded, parse_scenario, parse_scenario_with};
+pub use policy::{
+    MeasureInfo, PolicyError, PolicyScenario, apply_policy_with, catalogue_help, policy_catalogue,
+};
 pub use policy::{PolicyApplied, apply_policy};
 pub use region::{
     CrossingText, DEFAULT_ELASTICITY_PER_DAY, DEFAULT_MAX_ITERATIONS, DEFAULT_REGION_REPLICATIONS,

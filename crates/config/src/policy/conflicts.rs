@@ -1,0 +1,62 @@
+//! Conflict detection: two changes of one policy that write the same scenario field.
+//!
+//! Each measure declares what an entry writes ([`Measure::writes`](super::measure::Measure::writes)),
+//! as dot paths into the scenario (`stations.X.servers`, `classes.C.channels`, `stations.X`
+//! for a whole station). Two changes whose paths overlap (one equals the other or lies
+//! under it) conflict: which one should win is the analyst's call, not the order of
+//! application's.
+
+use toml::Table;
+
+use super::lookup::Located;
+use super::measure::Section;
+use crate::spans::index;
+
+/// Reports every change of `sections` (in catalogue order, entries in file order) that
+/// writes a field an earlier change writes, at the later change with the line of the
+/// earlier one; at most one problem per change.
+pub(crate) fn check_conflicts(cx: &mut Located<'_>, baseline: &Table, sections: &[Section]) {
+    let changes = sections.iter().flat_map(|section| {
+        section
+            .changes
+            .iter()
+            .enumerate()
+            .map(|(i, change)| (index(section.name, i), change.writes(baseline)))
+    });
+    report_overlaps(cx, changes);
+}
+
+/// Whether two written paths overlap: equal, or one a field of the other.
+fn overlaps(a: &str, b: &str) -> bool {
+    a == b || a.starts_with(&format!("{b}.")) || b.starts_with(&format!("{a}."))
+}
+
+/// Reports each change (its path in the policy file, the fields it writes) that writes a
+/// field an earlier one writes.
+fn report_overlaps(cx: &mut Located<'_>, changes: impl IntoIterator<Item = (String, Vec<String>)>) {
+    let mut claims: Vec<(String, String)> = Vec::new(); // (change path, target)
+    for (path, targets) in changes {
+        let earlier = targets.iter().find_map(|target| {
+            claims
+                .iter()
+                .find(|(p, t)| *p != path && overlaps(t, target))
+                .map(|(earlier, theirs)| (earlier, theirs, target))
+        });
+        if let Some((earlier, theirs, target)) = earlier {
+            let line = cx.line_of(earlier);
+            let what = if theirs.len() < target.len() {
+                theirs
+            } else {
+                target
+            };
+            cx.error(
+                &path,
+                format!(
+                    "conflicts with {earlier} (line {line}): both change `{what}`; say what \
+                     you want in one change"
+                ),
+            );
+        }
+        claims.extend(targets.into_iter().map(|t| (path.clone(), t)));
+    }
+}
