@@ -76,11 +76,14 @@ pub struct RegionArgs {
 }
 
 /// The `compare --policy` help, with the catalogue of reform measures a policy file may
-/// hold: the one place the command line lists them.
-pub const POLICY_HELP: &str = "A policy file (TOML): changes applied to the baseline \
-    (pre_arrival_processing, risk_management, authorised_operators, single_window, \
-    one_stop_border_post, staffing, equipment, lane_rule, override; see docs/policies.md); \
-    repeat for several variants";
+/// hold, in the order they apply, generated from the catalogue itself.
+fn policy_help() -> String {
+    format!(
+        "A policy file (TOML): changes applied to the baseline ({}; see docs/policies.md); \
+         repeat for several variants",
+        bordersim_config::catalogue_help()
+    )
+}
 
 /// `bordersim compare BASE (--policy FILE | --variant FILE)...`.
 #[derive(Debug, clap::Args)]
@@ -101,12 +104,12 @@ pub struct CompareArgs {
     #[arg(value_name = "BASE")]
     pub base: PathBuf,
 
-    // The help text, with the catalogue of reform measures, is `POLICY_HELP`.
+    // The help text, with the catalogue of reform measures, is `policy_help()`.
     #[arg(
         long = "policy",
         value_name = "FILE",
         required_unless_present = "variants",
-        help = POLICY_HELP
+        help = policy_help()
     )]
     pub policies: Vec<PathBuf>,
 

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use anyhow::anyhow;
+use bordersim_config::{PolicyApplied, PolicyError};
 use bordersim_experiment::region::compare_regions;
 
 use crate::args::CompareArgs;
@@ -33,23 +34,32 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
     for path in &args.policies {
         let policy = super::read_policy(path)?;
         let file = path.display().to_string();
-        let applied =
-            bordersim_config::apply_policy(&base_text, &policy, &file).map_err(|error| {
-                Failure::Invalid {
-                    file: file.clone(),
-                    error,
-                }
-            })?;
-        if let Some(crossing) = &applied.crossing {
-            warn(&format!(
-                "{file}: `crossing = \"{crossing}\"` names a crossing of a region, but the \
-                 baseline is one crossing's scenario: the policy applies to it"
-            ));
+        // The policy pipeline ends in a validated scenario: nothing is parsed twice.
+        let applied = match bordersim_config::apply_policy_with(
+            &base_text,
+            &args.base.display().to_string(),
+            &policy,
+            &file,
+            &super::trace_reader(&args.base),
+        ) {
+            Ok(applied) => applied,
+            Err(PolicyError::Policy(error)) => return Err(Failure::Invalid { file, error }),
+            Err(PolicyError::Scenario {
+                applied,
+                label,
+                error,
+            }) => {
+                warn_region_crossing(&file, &applied);
+                // The changed scenario's diagnostics name both files.
+                return Err(Failure::Invalid { file: label, error });
+            }
+        };
+        warn_region_crossing(&file, &applied.applied);
+        // The loader's warnings include unstable stations (offered load >= 1 per server).
+        for w in &applied.loaded.warnings {
+            warn(&w.to_string());
         }
-        // The changed scenario is validated like a file; its diagnostics name both files.
-        let label = format!("{} with {}", args.base.display(), file);
-        let scenario = super::load_text(&applied.scenario_text, &args.base, label)?;
-        variants.push((applied.name, scenario));
+        variants.push((applied.applied.name, applied.loaded.scenario));
     }
     for path in &args.variants {
         let scenario = super::load(path)?;
@@ -61,6 +71,17 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
     output::emit(&args.settings, |format| {
         render::compare::render(&comparison, format)
     })
+}
+
+/// Warns that a policy written for a region's crossing (`[policy] crossing`) is applied to a
+/// single scenario.
+fn warn_region_crossing(file: &str, applied: &PolicyApplied) {
+    if let Some(crossing) = &applied.crossing {
+        warn(&format!(
+            "{file}: `crossing = \"{crossing}\"` names a crossing of a region, but the \
+             baseline is one crossing's scenario: the policy applies to it"
+        ));
+    }
 }
 
 /// `bordersim compare REGION --policy FILE`: the policy applies to the crossing it names.

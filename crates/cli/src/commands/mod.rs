@@ -65,12 +65,7 @@ fn read_policy(path: &Path) -> Result<String, Failure> {
 ///
 /// [`Failure::Invalid`] with the diagnostics of an invalid scenario.
 fn load_text(text: &str, path: &Path, file: String) -> Result<Scenario, Failure> {
-    let base = output::directory_of(path);
-    // The config crate words the message around the reason ("cannot read trace file
-    // `counts.csv`: <reason>"), naming the file relative to the scenario's directory.
-    let read = |name: &str| -> Result<String, String> {
-        std::fs::read_to_string(base.join(name)).map_err(|e| e.to_string())
-    };
+    let read = trace_reader(path);
     let Loaded { scenario, warnings } = bordersim_config::parse_scenario_with(text, &file, &read)
         .map_err(|error| Failure::Invalid { file, error })?;
     // The loader's warnings include unstable stations (offered load >= 1 per server).
@@ -78,6 +73,14 @@ fn load_text(text: &str, path: &Path, file: String) -> Result<Scenario, Failure>
         warn(&w.to_string());
     }
     Ok(scenario)
+}
+
+/// Reads the files a scenario names (traces), relative to the scenario's directory. The config
+/// crate words the message around the reason ("cannot read trace file `counts.csv`:
+/// <reason>").
+fn trace_reader(scenario: &Path) -> impl Fn(&str) -> Result<String, String> {
+    let base = output::directory_of(scenario);
+    move |name: &str| std::fs::read_to_string(base.join(name)).map_err(|e| e.to_string())
 }
 
 /// The run options: the command line's replications and seed, else the file's
