@@ -26,6 +26,7 @@ mod structure;
 mod trace;
 
 use std::collections::BTreeMap;
+use std::ops::{Deref, DerefMut};
 
 use bordersim_des::SimTime;
 use bordersim_model::{
@@ -38,12 +39,12 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use self::source::Kind;
 use self::station::StationMeta;
-use crate::diagnostic::{ConfigError, Diagnostic};
+use crate::diagnostic::{Collector, ConfigError, Diagnostic};
 use crate::raw::{
     DistKind, RawClass, RawConfig, RawDirection, RawDuration, RawProgramme, RawScenario,
     RawService, RawSource, RawStation,
 };
-use crate::spans::{LineIndex, SpanIndex, child, index};
+use crate::spans::{SpanIndex, child, index};
 use crate::suggest::{did_you_mean, list};
 use crate::units::{format_number, parse_duration, parse_sim_time};
 
@@ -97,11 +98,7 @@ fn parse(
 ) -> Result<Loaded, ConfigError> {
     let (root, syntax_errors) = DeTable::parse_recoverable(source);
     let mut cx = Cx {
-        file: file_name,
-        lines: LineIndex::new(source),
-        spans: SpanIndex::build(&root),
-        errors: Vec::new(),
-        warnings: Vec::new(),
+        diags: Collector::with_spans(file_name, source, SpanIndex::build(&root)),
         structure_ok: true,
         read,
     };
@@ -112,7 +109,7 @@ fn parse(
         .min_by_key(|e| e.span().map_or(usize::MAX, |s| s.start))
     {
         cx.syntax_error(source, first, syntax_errors.len() - 1);
-        return Err(cx.into_error());
+        return Err(cx.diags.into_error());
     }
     if root.get_ref().is_empty() {
         cx.error_at(
@@ -121,17 +118,16 @@ fn parse(
             "the file is empty (or holds only comments); a scenario needs a [scenario] table \
              (name, horizon) and at least one [[classes]], [[stations]] and [[sources]] entry",
         );
-        return Err(cx.into_error());
+        return Err(cx.diags.into_error());
     }
     let doc = read_document(&mut cx, root.into_inner());
     let scenario = build(&mut cx, &doc);
     match scenario {
-        Some(scenario) if cx.errors.is_empty() => {
-            let mut warnings = cx.warnings;
-            sort(&mut warnings, file_name);
-            Ok(Loaded { scenario, warnings })
-        }
-        _ => Err(cx.into_error()),
+        Some(scenario) if !cx.has_errors() => Ok(Loaded {
+            scenario,
+            warnings: cx.diags.into_warnings(),
+        }),
+        _ => Err(cx.diags.into_error()),
     }
 }
 
@@ -140,11 +136,7 @@ fn parse(
 // ---------------------------------------------------------------------------------------
 
 struct Cx<'a> {
-    file: &'a str,
-    lines: LineIndex<'a>,
-    spans: SpanIndex,
-    errors: Vec<Diagnostic>,
-    warnings: Vec<Diagnostic>,
+    diags: Collector<'a>,
     /// Cleared when a problem leaves the station graph unknown (a table that could not be
     /// read, an unknown or duplicate name, a bad route); the structural checks of phase 4
     /// are then skipped, as they would only report consequences.
@@ -153,33 +145,22 @@ struct Cx<'a> {
     read: Option<FileReader<'a>>,
 }
 
+/// The checks report through the collector directly: `cx.error(path, message)`.
+impl<'a> Deref for Cx<'a> {
+    type Target = Collector<'a>;
+
+    fn deref(&self) -> &Collector<'a> {
+        &self.diags
+    }
+}
+
+impl DerefMut for Cx<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.diags
+    }
+}
+
 impl Cx<'_> {
-    fn diagnostic(&self, offset: usize, path: &str, message: String) -> Diagnostic {
-        let (line, column) = self.lines.line_col(offset);
-        Diagnostic {
-            file: self.file.to_owned(),
-            path: path.to_owned(),
-            line,
-            column,
-            message,
-        }
-    }
-
-    fn error_at(&mut self, offset: usize, path: &str, message: impl Into<String>) {
-        let d = self.diagnostic(offset, path, message.into());
-        self.errors.push(d);
-    }
-
-    /// An error about the value of `path` (or, if it is missing, about its table).
-    fn error(&mut self, path: &str, message: impl Into<String>) {
-        self.error_at(self.spans.value_start(path), path, message);
-    }
-
-    /// An error about the name (key) of `path`, e.g. an unknown class in `service_by_class`.
-    fn error_at_key(&mut self, path: &str, message: impl Into<String>) {
-        self.error_at(self.spans.key_start(path), path, message);
-    }
-
     /// An error that makes the station graph unknown (see [`Cx::structure_ok`]).
     fn structural(&mut self, path: &str, message: impl Into<String>) {
         self.structure_ok = false;
@@ -194,24 +175,19 @@ impl Cx<'_> {
         }
     }
 
-    fn warn(&mut self, path: &str, message: String) {
-        let d = self.diagnostic(self.spans.value_start(path), path, message);
-        self.warnings.push(d);
-    }
-
     /// A syntax error has no field path (the tree around it is not reliable), but when the
     /// parser was still inside an array or inline table, the message says where it opened:
     /// a missing `]` or `}` is the usual cause of a cascade of errors further down.
     fn syntax_error(&mut self, text: &str, e: &toml::de::Error, more: usize) {
         let offset = e.span().map_or(0, |s| s.start);
         let message = e.message();
-        let (line, _) = self.lines.line_col(offset);
+        let (line, _) = self.line_col(offset);
         let opened = self
-            .spans
-            .unclosed_container_at(text, offset)
+            .spans()
+            .and_then(|spans| spans.unclosed_container_at(text, offset))
             .and_then(|(path, start, closer)| {
                 let what = if closer == ']' { "array" } else { "inline table" };
-                let (open_line, _) = self.lines.line_col(start);
+                let (open_line, _) = self.line_col(start);
                 (open_line < line).then(|| {
                     format!("; is the {what} `{path}` opened on line {open_line} missing its `{closer}`?")
                 })
@@ -239,10 +215,10 @@ impl Cx<'_> {
         let span = e.span();
         let mut path = span
             .as_ref()
-            .and_then(|s| self.spans.path_at(s))
+            .and_then(|s| self.spans().and_then(|spans| spans.path_at(s)))
             .filter(|p| p.starts_with(base))
             .unwrap_or_else(|| base.to_owned());
-        let offset = span.map_or_else(|| self.spans.value_start(base), |s| s.start);
+        let offset = span.map_or_else(|| self.value_start(base), |s| s.start);
         let message = if let Some(field) = backticked_after(raw, "missing field ") {
             path = child(&path, field);
             format!("missing required field `{field}`{}", missing_hint(field))
@@ -299,21 +275,6 @@ impl Cx<'_> {
         };
         self.error_at(offset, &path, message);
     }
-
-    fn into_error(self) -> ConfigError {
-        let mut diagnostics = self.errors;
-        sort(&mut diagnostics, self.file);
-        diagnostics.dedup();
-        ConfigError { diagnostics }
-    }
-}
-
-/// File order: the scenario file first, then each other file (traces) by name.
-fn sort(diagnostics: &mut [Diagnostic], main: &str) {
-    diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| (d.file != main, d.file.clone(), d.line, d.column);
-        key(a).cmp(&key(b))
-    });
 }
 
 /// The first backticked word after `prefix`: `missing field `x`` → `x`.
@@ -605,7 +566,7 @@ impl<'d> Names<'d> {
             if let Some(&first) = names.index.get(id) {
                 let first = first - offset;
                 let first_path = child(&index(section, first), "id");
-                let (line, _) = cx.lines.line_col(cx.spans.value_start(&first_path));
+                let line = cx.line_of(&first_path).unwrap_or(1);
                 cx.structural(
                     &path,
                     format!(
@@ -1235,7 +1196,7 @@ fn build(cx: &mut Cx<'_>, doc: &Document) -> Option<Scenario> {
             return None;
         }
     };
-    if !cx.errors.is_empty() {
+    if cx.has_errors() {
         return None;
     }
     structure::warn(

@@ -83,7 +83,7 @@ use bordersim_trade::{
 use serde::Deserialize;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::{ConfigError, Diagnostic};
+use crate::diagnostic::{Collector, ConfigError, Diagnostic, single};
 use crate::load::{FileReader, parse_scenario_with};
 use crate::policy::apply_policy;
 use crate::spans::{LineIndex, SpanIndex, child, index};
@@ -98,18 +98,19 @@ pub const DEFAULT_TOLERANCE: f64 = 0.02;
 pub const DEFAULT_SRA_WORSE: f64 = 1.5;
 pub const DEFAULT_SRA_BETTER: f64 = 0.3;
 
-fn averaging_rule(cx: &mut Cx<'_>, eq: Option<&RawEquilibrium>) -> StepRule {
-    let positive = |cx: &mut Cx<'_>, field: &str, value: Option<f64>, default: f64| match value {
-        None => default,
-        Some(v) if v.is_finite() && v > 0.0 => v,
-        Some(v) => {
-            cx.error(
-                &child("equilibrium", field),
-                format!("must be positive, got {}", format_number(v)),
-            );
-            default
-        }
-    };
+fn averaging_rule(cx: &mut Collector<'_>, eq: Option<&RawEquilibrium>) -> StepRule {
+    let positive =
+        |cx: &mut Collector<'_>, field: &str, value: Option<f64>, default: f64| match value {
+            None => default,
+            Some(v) if v.is_finite() && v > 0.0 => v,
+            Some(v) => {
+                cx.error(
+                    &child("equilibrium", field),
+                    format!("must be positive, got {}", format_number(v)),
+                );
+                default
+            }
+        };
     let kind = eq
         .and_then(|e| e.averaging.as_deref())
         .unwrap_or("self_regulated");
@@ -316,49 +317,6 @@ struct Replacement<'a> {
     label: String,
 }
 
-struct Cx<'a> {
-    file: &'a str,
-    lines: LineIndex<'a>,
-    spans: SpanIndex,
-    errors: Vec<Diagnostic>,
-}
-
-impl Cx<'_> {
-    fn error_at_offset(&mut self, offset: usize, path: &str, message: impl Into<String>) {
-        let (line, column) = self.lines.line_col(offset);
-        self.errors.push(Diagnostic {
-            file: self.file.to_owned(),
-            path: path.to_owned(),
-            line,
-            column,
-            message: message.into(),
-        });
-    }
-
-    fn error(&mut self, path: &str, message: impl Into<String>) {
-        let offset = self.spans.value_start(path);
-        self.error_at_offset(offset, path, message);
-    }
-
-    fn error_at_key(&mut self, path: &str, message: impl Into<String>) {
-        let offset = self.spans.key_start(path);
-        self.error_at_offset(offset, path, message);
-    }
-}
-
-fn single(file: &str, text: &str, offset: usize, path: String, message: String) -> ConfigError {
-    let (line, column) = LineIndex::new(text).line_col(offset);
-    ConfigError {
-        diagnostics: vec![Diagnostic {
-            file: file.to_owned(),
-            path,
-            line,
-            column,
-            message,
-        }],
-    }
-}
-
 fn parse(
     source: &str,
     file_name: &str,
@@ -380,29 +338,20 @@ fn parse(
         let path = e.span().and_then(|s| spans.path_at(&s)).unwrap_or_default();
         single(file_name, source, offset, path, e.message().to_owned())
     })?;
-    let mut cx = Cx {
-        file: file_name,
-        lines: LineIndex::new(source),
-        spans,
-        errors: Vec::new(),
-    };
+    let mut cx = Collector::with_spans(file_name, source, spans);
     let built = build(&mut cx, &raw, source, read, replacement);
-    let mut diagnostics = cx.errors;
     match built {
-        Some(loaded) if diagnostics.is_empty() => Ok(loaded),
-        _ => {
-            diagnostics.sort_by(|a, b| {
-                let key = |d: &Diagnostic| (d.file != file_name, d.file.clone(), d.line, d.column);
-                key(a).cmp(&key(b))
-            });
-            diagnostics.dedup();
-            Err(ConfigError { diagnostics })
-        }
+        Some(loaded) if !cx.has_errors() => Ok(loaded),
+        _ => Err(cx.into_error()),
     }
 }
 
 /// Unique ids of a section, reporting duplicates.
-fn ids<'a>(cx: &mut Cx<'_>, section: &str, ids: impl Iterator<Item = &'a str>) -> Vec<String> {
+fn ids<'a>(
+    cx: &mut Collector<'_>,
+    section: &str,
+    ids: impl Iterator<Item = &'a str>,
+) -> Vec<String> {
     let mut seen: Vec<String> = Vec::new();
     for (i, id) in ids.enumerate() {
         let path = child(&index(section, i), "id");
@@ -417,7 +366,7 @@ fn ids<'a>(cx: &mut Cx<'_>, section: &str, ids: impl Iterator<Item = &'a str>) -
 }
 
 fn lookup(
-    cx: &mut Cx<'_>,
+    cx: &mut Collector<'_>,
     path: &str,
     what: &str,
     name: &str,
@@ -440,7 +389,7 @@ fn lookup(
     found
 }
 
-fn profile(cx: &mut Cx<'_>, path: &str, weights: &[f64]) -> Option<[f64; 24]> {
+fn profile(cx: &mut Collector<'_>, path: &str, weights: &[f64]) -> Option<[f64; 24]> {
     if weights.len() != 24 {
         cx.error(
             path,
@@ -467,7 +416,7 @@ fn profile(cx: &mut Cx<'_>, path: &str, weights: &[f64]) -> Option<[f64; 24]> {
     Some(shape)
 }
 
-fn non_negative(cx: &mut Cx<'_>, path: &str, value: f64, what: &str) -> f64 {
+fn non_negative(cx: &mut Collector<'_>, path: &str, value: f64, what: &str) -> f64 {
     if !(value.is_finite() && value >= 0.0) {
         cx.error(
             path,
@@ -481,7 +430,7 @@ fn non_negative(cx: &mut Cx<'_>, path: &str, value: f64, what: &str) -> f64 {
     value
 }
 
-fn elasticity(cx: &mut Cx<'_>, path: &str, value: f64) -> f64 {
+fn elasticity(cx: &mut Collector<'_>, path: &str, value: f64) -> f64 {
     if !(value.is_finite() && value <= 0.0) {
         cx.error(
             path,
@@ -497,7 +446,7 @@ fn elasticity(cx: &mut Cx<'_>, path: &str, value: f64) -> f64 {
 }
 
 /// Minutes of a travel-time entry.
-fn minutes(cx: &mut Cx<'_>, path: &str, text: &str) -> Option<f64> {
+fn minutes(cx: &mut Collector<'_>, path: &str, text: &str) -> Option<f64> {
     match parse_duration(text) {
         Ok(ms) => Some(ms / 60_000.0),
         Err(message) => {
@@ -538,7 +487,7 @@ fn relative_to(file: &str, path: &str) -> String {
     reason = "one call site; the pieces are all distinct"
 )]
 fn load_crossing(
-    cx: &mut Cx<'_>,
+    cx: &mut Collector<'_>,
     i: usize,
     raw: &RawRegionCrossing,
     source: &str,
@@ -565,7 +514,7 @@ fn load_crossing(
             return None;
         }
         (Some(file), None) => {
-            let label = relative_to(cx.file, file);
+            let label = relative_to(cx.file(), file);
             let text = match read(file) {
                 Ok(text) => text,
                 Err(reason) => {
@@ -583,10 +532,10 @@ fn load_crossing(
             (text, label, base, None)
         }
         (None, Some(text)) => {
-            let start = cx.spans.value_start(&child(&path, "scenario"));
+            let start = cx.value_start(&child(&path, "scenario"));
             (
                 text.clone(),
-                cx.file.to_owned(),
+                cx.file().to_owned(),
                 String::new(),
                 Some(string_content_start(source, start)),
             )
@@ -642,7 +591,7 @@ fn load_crossing(
     reason = "one pass over the sections, in file order; splitting it would only pass the context around"
 )]
 fn build(
-    cx: &mut Cx<'_>,
+    cx: &mut Collector<'_>,
     raw: &RawRegionFile,
     source: &str,
     read: FileReader<'_>,
@@ -1159,8 +1108,8 @@ fn build(
         }
     }
 
-    cx.errors.append(&mut crossing_diagnostics);
-    if !cx.errors.is_empty() || !crossings_ok {
+    cx.extend(crossing_diagnostics);
+    if cx.has_errors() || !crossings_ok {
         return None;
     }
     let region = Region {

@@ -19,8 +19,7 @@ use bordersim_des::SimTime;
 use bordersim_model::{ClassId, DirectionId, ProgrammeId, StationId, TraceArrival};
 
 use super::{Cx, Names, Refs};
-use crate::diagnostic::Diagnostic;
-use crate::spans::LineIndex;
+use crate::diagnostic::{Collector, Diagnostic};
 use crate::suggest::{did_you_mean, list};
 use crate::units::parse_sim_time;
 
@@ -63,28 +62,20 @@ pub(super) fn display_name(scenario_file: &str, written: &str) -> String {
     }
 }
 
-/// Problems found in one trace file, located by line and column.
+/// Problems found in one trace file, located by line and column; past [`MAX_PROBLEMS`],
+/// only counted.
 struct Problems<'t> {
-    file: String,
-    lines: LineIndex<'t>,
-    found: Vec<Diagnostic>,
+    found: Collector<'t>,
     more: usize,
 }
 
 impl Problems<'_> {
     fn add(&mut self, offset: usize, path: String, message: String) {
-        if self.found.len() >= MAX_PROBLEMS {
+        if self.found.error_count() >= MAX_PROBLEMS {
             self.more += 1;
             return;
         }
-        let (line, column) = self.lines.line_col(offset);
-        self.found.push(Diagnostic {
-            file: self.file.clone(),
-            path,
-            line,
-            column,
-            message,
-        });
+        self.found.error_at(offset, &path, message);
     }
 }
 
@@ -161,7 +152,7 @@ pub(super) fn load(
         );
         return None;
     }
-    let file = display_name(cx.file, written);
+    let file = display_name(cx.file(), written);
     let Some(read) = cx.read else {
         cx.structural(
             path,
@@ -182,17 +173,16 @@ pub(super) fn load(
     // Spreadsheets often start a CSV export with a byte-order mark.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut problems = Problems {
-        file: file.clone(),
-        lines: LineIndex::new(text),
-        found: Vec::new(),
+        found: Collector::new(file.clone(), text),
         more: 0,
     };
     let rows = rows(text, &mut problems, source_id, refs, entry);
-    let failed = !problems.found.is_empty();
+    let mut found = problems.found.into_errors();
+    let failed = !found.is_empty();
     if problems.more > 0 {
-        let last = problems.found.last().map_or(1, |d| d.line);
+        let last = found.last().map_or(1, |d| d.line);
         let (line, column) = (last, 1);
-        problems.found.push(Diagnostic {
+        found.push(Diagnostic {
             file,
             path: String::new(),
             line,
@@ -204,7 +194,7 @@ pub(super) fn load(
             ),
         });
     }
-    cx.errors.extend(problems.found);
+    cx.extend(found);
     if failed {
         // The rows that could be read would give a partial crossing: the structural checks
         // would only report consequences.
