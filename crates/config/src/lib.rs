@@ -86,10 +86,10 @@
 //! them); validation turns them into model types.
 
 mod diagnostic;
-mod load;
 mod policy;
 pub mod raw;
 mod region;
+mod scenario;
 mod spans;
 mod suggest;
 mod units;
@@ -100,13 +100,13 @@ mod tests;
 mod tests_operations;
 
 pub use diagnostic::{ConfigError, Diagnostic};
-pub use load::{EXIT, FileReader, Loaded, parse_scenario, parse_scenario_with};
 pub use policy::{PolicyApplied, apply_policy};
 pub use region::{
     CrossingText, DEFAULT_ELASTICITY_PER_DAY, DEFAULT_MAX_ITERATIONS, DEFAULT_REGION_REPLICATIONS,
     DEFAULT_SRA_BETTER, DEFAULT_SRA_WORSE, DEFAULT_TOLERANCE, LoadedRegion, RegionPolicyApplied,
     apply_region_policy, is_region, parse_region_with, policy_crossing,
 };
+pub use scenario::{EXIT, FileReader, Loaded, parse_scenario, parse_scenario_with};
 pub use units::{
     DURATION_UNITS, LENGTH_UNITS, RATE_UNITS, format_duration, parse_duration, parse_length_m,
     parse_rate_per_hour, parse_sim_time,
