@@ -6,7 +6,7 @@ use bordersim_model::{
     VehicleClass,
 };
 
-use super::settings::settings;
+use super::settings::{Settings, settings};
 use super::shape::Document;
 use super::source::Kind;
 use super::station::StationMeta;
@@ -15,114 +15,14 @@ use super::{population, source, station, structure};
 use crate::raw::{RawClass, RawDirection, RawProgramme, RawSource, RawStation};
 use crate::spans::{child, index};
 
+/// Phases 3 and 4: `None` when something is wrong (every problem reported).
 pub(super) fn build(cx: &mut Cx<'_>, doc: &Document) -> Option<Scenario> {
     let settings = settings(cx, doc);
-    let malformed = &doc.malformed;
-    let no_directions = doc.directions.is_empty() && !malformed.contains(&"directions");
-    let directions = Names::collect_after(
-        cx,
-        "directions",
-        "direction",
-        if no_directions {
-            &[DEFAULT_DIRECTION]
-        } else {
-            &[]
-        },
-        &doc.directions,
-        malformed.contains(&"directions"),
-        |d: &RawDirection| &d.id,
-    );
-    let programmes = Names::collect_after(
-        cx,
-        "programmes",
-        "programme",
-        &[NO_PROGRAMME],
-        &doc.programmes,
-        malformed.contains(&"programmes"),
-        |p: &RawProgramme| &p.id,
-    );
-    let classes = Names::collect(
-        cx,
-        "classes",
-        "class",
-        &doc.classes,
-        malformed.contains(&"classes"),
-        |c: &RawClass| &c.id,
-    );
-    let stations = Names::collect(
-        cx,
-        "stations",
-        "station",
-        &doc.stations,
-        malformed.contains(&"stations"),
-        |s: &RawStation| &s.id,
-    );
-    let _sources = Names::collect(
-        cx,
-        "sources",
-        "source",
-        &doc.sources,
-        malformed.contains(&"sources"),
-        |s: &RawSource| &s.id,
-    );
-    let refs = Refs {
-        directions,
-        programmes,
-        classes,
-        stations,
-    };
-
-    for (i, item) in doc.stations.iter().enumerate() {
-        if let Some(raw) = &item.raw
-            && raw.id == EXIT
-        {
-            cx.structural(
-                &child(&index("stations", i), "id"),
-                "`exit` is reserved for leaving the crossing (routes use `to = \"exit\"`); \
-                 rename the station",
-            );
-        }
-    }
-    let sections = [
-        (
-            doc.classes.is_empty(),
-            "classes",
-            "no vehicle classes: add a [[classes]] table with an `id`",
-        ),
-        (
-            doc.stations.is_empty(),
-            "stations",
-            "no stations: add a [[stations]] table with an `id`, `servers`, `service` and `routes`",
-        ),
-        (
-            doc.sources.is_empty(),
-            "sources",
-            "no sources of vehicles: add a [[sources]] table with an `id`, `class`, `rate` and `entry`",
-        ),
-    ];
-    for (empty, path, message) in sections {
-        // A section written in the wrong form was reported when it was read.
-        if empty && !malformed.contains(&path) {
-            cx.structural(path, message);
-        }
-    }
-    let limits = [
-        ("classes", doc.classes.len(), usize::from(u16::MAX)),
-        ("programmes", doc.programmes.len(), usize::from(u8::MAX)),
-        ("directions", doc.directions.len(), usize::from(u8::MAX) + 1),
-    ];
-    let mut too_many = false;
-    for (section, count, max) in limits {
-        if count > max {
-            cx.structural(section, format!("at most {max} {section} are supported"));
-            too_many = true;
-        }
-    }
-    if too_many {
+    let refs = names(cx, doc);
+    if !sections_fit(cx, doc) {
         // Indices would not fit the model's ids.
         return None;
     }
-
     let programme_count = 1 + doc.programmes.len();
     let built_classes: Vec<Option<VehicleClass>> = doc
         .classes
@@ -165,6 +65,25 @@ pub(super) fn build(cx: &mut Cx<'_>, doc: &Document) -> Option<Scenario> {
         return None;
     }
     let settings = settings?;
+    assemble(
+        cx,
+        settings,
+        &refs,
+        built_classes,
+        built_stations,
+        built_sources,
+    )
+}
+
+/// Phase 4: the parts, all valid, put together; [`Crossing::new`] checks the station graph.
+fn assemble(
+    cx: &mut Cx<'_>,
+    settings: Settings,
+    refs: &Refs<'_>,
+    built_classes: Vec<Option<VehicleClass>>,
+    built_stations: Vec<Option<(Station, StationMeta)>>,
+    built_sources: Vec<Option<(Kind, Vec<Source>)>>,
+) -> Option<Scenario> {
     let classes: Vec<VehicleClass> = built_classes.into_iter().collect::<Option<_>>()?;
     let (stations, metas): (Vec<Station>, Vec<StationMeta>) = built_stations
         .into_iter()
@@ -257,4 +176,115 @@ pub(super) fn build(cx: &mut Cx<'_>, doc: &Document) -> Option<Scenario> {
         replications: settings.replications,
         seed: settings.seed,
     })
+}
+
+/// The ids of every section, checked and indexed.
+fn names<'d>(cx: &mut Cx<'_>, doc: &'d Document) -> Refs<'d> {
+    let malformed = &doc.malformed;
+    let no_directions = doc.directions.is_empty() && !malformed.contains(&"directions");
+    let directions = Names::collect_after(
+        cx,
+        "directions",
+        "direction",
+        if no_directions {
+            &[DEFAULT_DIRECTION]
+        } else {
+            &[]
+        },
+        &doc.directions,
+        malformed.contains(&"directions"),
+        |d: &RawDirection| &d.id,
+    );
+    let programmes = Names::collect_after(
+        cx,
+        "programmes",
+        "programme",
+        &[NO_PROGRAMME],
+        &doc.programmes,
+        malformed.contains(&"programmes"),
+        |p: &RawProgramme| &p.id,
+    );
+    let classes = Names::collect(
+        cx,
+        "classes",
+        "class",
+        &doc.classes,
+        malformed.contains(&"classes"),
+        |c: &RawClass| &c.id,
+    );
+    let stations = Names::collect(
+        cx,
+        "stations",
+        "station",
+        &doc.stations,
+        malformed.contains(&"stations"),
+        |s: &RawStation| &s.id,
+    );
+    let _sources = Names::collect(
+        cx,
+        "sources",
+        "source",
+        &doc.sources,
+        malformed.contains(&"sources"),
+        |s: &RawSource| &s.id,
+    );
+    Refs {
+        directions,
+        programmes,
+        classes,
+        stations,
+    }
+}
+
+/// Section-wide checks: the reserved station id, empty sections, and section sizes the
+/// model's ids can index. `false` when a section is too large to go on.
+fn sections_fit(cx: &mut Cx<'_>, doc: &Document) -> bool {
+    let malformed = &doc.malformed;
+    for (i, item) in doc.stations.iter().enumerate() {
+        if let Some(raw) = &item.raw
+            && raw.id == EXIT
+        {
+            cx.structural(
+                &child(&index("stations", i), "id"),
+                "`exit` is reserved for leaving the crossing (routes use `to = \"exit\"`); \
+                 rename the station",
+            );
+        }
+    }
+    let sections = [
+        (
+            doc.classes.is_empty(),
+            "classes",
+            "no vehicle classes: add a [[classes]] table with an `id`",
+        ),
+        (
+            doc.stations.is_empty(),
+            "stations",
+            "no stations: add a [[stations]] table with an `id`, `servers`, `service` and `routes`",
+        ),
+        (
+            doc.sources.is_empty(),
+            "sources",
+            "no sources of vehicles: add a [[sources]] table with an `id`, `class`, `rate` and `entry`",
+        ),
+    ];
+    for (empty, path, message) in sections {
+        // A section written in the wrong form was reported when it was read.
+        if empty && !malformed.contains(&path) {
+            cx.structural(path, message);
+        }
+    }
+    let limits = [
+        ("classes", doc.classes.len(), usize::from(u16::MAX)),
+        ("programmes", doc.programmes.len(), usize::from(u8::MAX)),
+        ("directions", doc.directions.len(), usize::from(u8::MAX) + 1),
+    ];
+    let mut too_many = false;
+    for (section, count, max) in limits {
+        if count > max {
+            cx.structural(section, format!("at most {max} {section} are supported"));
+            too_many = true;
+        }
+    }
+    !too_many
 }

@@ -20,6 +20,7 @@
 //! a missing field, its table) is written.
 
 mod build;
+mod lanes;
 mod messages;
 mod names;
 mod population;

@@ -28,33 +28,10 @@ pub(super) fn param_hint(name: &str) -> &'static str {
 
 /// Validates a service-time table. `None` when something is wrong (already reported).
 pub(super) fn service(cx: &mut Cx<'_>, path: &str, raw: &RawService) -> Option<ServiceDist> {
-    let kind = raw.dist;
-    let name = kind.name();
-    let takes = kind.parameters();
-    let given = raw.given_parameters();
-    let mut ok = true;
-    let optional = kind.optional_parameters();
-    for p in &given {
-        if !takes.contains(p) && !optional.contains(p) {
-            cx.error_at_key(
-                &child(path, p),
-                format!(
-                    "`{p}` is not a parameter of {name}; {name} takes {}",
-                    list(takes.iter().chain(optional).copied())
-                ),
-            );
-            ok = false;
-        }
-    }
-    for p in takes {
-        if !given.contains(p) {
-            cx.error(path, format!("{name} needs `{p}` ({})", param_hint(p)));
-            ok = false;
-        }
-    }
-    if !ok {
+    if !parameters_ok(cx, path, raw) {
         return None;
     }
+    let kind = raw.dist;
     let mut duration = |field: &str, v: &Option<RawDuration>| {
         v.as_ref()
             .and_then(|v| duration_ms(cx, &child(path, field), v))
@@ -160,36 +137,7 @@ pub(super) fn service(cx: &mut Cx<'_>, path: &str, raw: &RawService) -> Option<S
             }
             ServiceDist::Empirical { values_ms }
         }
-        DistKind::Sum => {
-            let raw_parts = raw.parts.as_deref().unwrap_or_default();
-            if raw_parts.is_empty() {
-                cx.error(
-                    &child(path, "parts"),
-                    format!(
-                        "parts must hold at least one distribution ({})",
-                        param_hint("parts")
-                    ),
-                );
-                return None;
-            }
-            let parts: Vec<ServiceDist> = raw_parts
-                .iter()
-                .enumerate()
-                .filter_map(|(k, part)| service(cx, &index(&child(path, "parts"), k), part))
-                .collect();
-            let scale = raw.scale.unwrap_or(1.0);
-            if !(scale.is_finite() && scale > 0.0) {
-                cx.error(
-                    &child(path, "scale"),
-                    format!("scale multiplies the sum: use a positive number, got {scale}"),
-                );
-                return None;
-            }
-            if parts.len() < raw_parts.len() {
-                return None; // a bad part, already reported
-            }
-            ServiceDist::Sum { parts, scale }
-        }
+        DistKind::Sum => sum(cx, path, raw)?,
     };
     // The model's own check, should it ever be stricter than the ones above.
     if let Err(e) = dist.validate() {
@@ -202,3 +150,65 @@ pub(super) fn service(cx: &mut Cx<'_>, path: &str, raw: &RawService) -> Option<S
 /// Stands in for a service time that was written but is invalid (already reported), so
 /// that the structural checks do not also call it missing.
 pub(super) const PLACEHOLDER: ServiceDist = ServiceDist::Deterministic { value_ms: 0.0 };
+
+/// Whether the table gives every parameter its distribution needs and no other (each
+/// problem reported).
+fn parameters_ok(cx: &mut Cx<'_>, path: &str, raw: &RawService) -> bool {
+    let kind = raw.dist;
+    let name = kind.name();
+    let takes = kind.parameters();
+    let given = raw.given_parameters();
+    let mut ok = true;
+    let optional = kind.optional_parameters();
+    for p in &given {
+        if !takes.contains(p) && !optional.contains(p) {
+            cx.error_at_key(
+                &child(path, p),
+                format!(
+                    "`{p}` is not a parameter of {name}; {name} takes {}",
+                    list(takes.iter().chain(optional).copied())
+                ),
+            );
+            ok = false;
+        }
+    }
+    for p in takes {
+        if !given.contains(p) {
+            cx.error(path, format!("{name} needs `{p}` ({})", param_hint(p)));
+            ok = false;
+        }
+    }
+    ok
+}
+
+/// A sum of distributions, scaled: every part validated on its own.
+fn sum(cx: &mut Cx<'_>, path: &str, raw: &RawService) -> Option<ServiceDist> {
+    let raw_parts = raw.parts.as_deref().unwrap_or_default();
+    if raw_parts.is_empty() {
+        cx.error(
+            &child(path, "parts"),
+            format!(
+                "parts must hold at least one distribution ({})",
+                param_hint("parts")
+            ),
+        );
+        return None;
+    }
+    let parts: Vec<ServiceDist> = raw_parts
+        .iter()
+        .enumerate()
+        .filter_map(|(k, part)| service(cx, &index(&child(path, "parts"), k), part))
+        .collect();
+    let scale = raw.scale.unwrap_or(1.0);
+    if !(scale.is_finite() && scale > 0.0) {
+        cx.error(
+            &child(path, "scale"),
+            format!("scale multiplies the sum: use a positive number, got {scale}"),
+        );
+        return None;
+    }
+    if parts.len() < raw_parts.len() {
+        return None; // a bad part, already reported
+    }
+    Some(ServiceDist::Sum { parts, scale })
+}

@@ -235,60 +235,7 @@ fn rows(
         }
         Some(Ok(h)) => h,
     };
-    let header_start = header.position().map_or(0, |p| p.byte() as usize);
-    // Column index of time, class, direction, programme.
-    let mut at: [Option<usize>; 4] = [None; 4];
-    let mut ok = true;
-    for (k, name) in header.iter().enumerate() {
-        let lower = name.to_ascii_lowercase();
-        let offset = field_offset(text, header_start, k);
-        match COLUMNS.iter().position(|c| *c == lower) {
-            Some(c) if at[c].is_some() => {
-                problems.add(
-                    offset,
-                    "header".to_owned(),
-                    format!("column `{name}` appears twice; name each column once"),
-                );
-                ok = false;
-            }
-            Some(c) => at[c] = Some(k),
-            None => {
-                problems.add(
-                    offset,
-                    "header".to_owned(),
-                    format!(
-                        "unknown column `{name}`{}; a trace has the columns `time`, `class` and \
-                         optionally `direction`, `programme` (a header row must come first)",
-                        did_you_mean(&lower, COLUMNS)
-                    ),
-                );
-                ok = false;
-            }
-        }
-    }
-    for (c, what) in [
-        (
-            0,
-            "the arrival time: seconds from time zero, or a duration like \"6.5h\"",
-        ),
-        (1, "the id of one of the [[classes]]"),
-    ] {
-        if at[c].is_none() {
-            problems.add(
-                header_start,
-                "header".to_owned(),
-                format!(
-                    "the header has no `{}` column ({what}); found {}",
-                    COLUMNS[c],
-                    list(header.iter())
-                ),
-            );
-            ok = false;
-        }
-    }
-    if !ok {
-        return None;
-    }
+    let at = columns(text, problems, &header)?;
     let width = header.len();
     let mut out = Vec::new();
     let mut previous: Option<(SimTime, usize, String)> = None;
@@ -424,6 +371,67 @@ fn rows(
         return None;
     }
     Some(out)
+}
+
+/// The column index of `time`, `class`, `direction` and `programme` (in [`COLUMNS`] order)
+/// from the header row; `None` when the header is wrong (reported).
+fn columns(
+    text: &str,
+    problems: &mut Problems<'_>,
+    header: &csv::StringRecord,
+) -> Option<[Option<usize>; 4]> {
+    let header_start = header.position().map_or(0, |p| p.byte() as usize);
+    // Column index of time, class, direction, programme.
+    let mut at: [Option<usize>; 4] = [None; 4];
+    let mut ok = true;
+    for (k, name) in header.iter().enumerate() {
+        let lower = name.to_ascii_lowercase();
+        let offset = field_offset(text, header_start, k);
+        match COLUMNS.iter().position(|c| *c == lower) {
+            Some(c) if at[c].is_some() => {
+                problems.add(
+                    offset,
+                    "header".to_owned(),
+                    format!("column `{name}` appears twice; name each column once"),
+                );
+                ok = false;
+            }
+            Some(c) => at[c] = Some(k),
+            None => {
+                problems.add(
+                    offset,
+                    "header".to_owned(),
+                    format!(
+                        "unknown column `{name}`{}; a trace has the columns `time`, `class` and \
+                         optionally `direction`, `programme` (a header row must come first)",
+                        did_you_mean(&lower, COLUMNS)
+                    ),
+                );
+                ok = false;
+            }
+        }
+    }
+    for (c, what) in [
+        (
+            0,
+            "the arrival time: seconds from time zero, or a duration like \"6.5h\"",
+        ),
+        (1, "the id of one of the [[classes]]"),
+    ] {
+        if at[c].is_none() {
+            problems.add(
+                header_start,
+                "header".to_owned(),
+                format!(
+                    "the header has no `{}` column ({what}); found {}",
+                    COLUMNS[c],
+                    list(header.iter())
+                ),
+            );
+            ok = false;
+        }
+    }
+    ok.then_some(at)
 }
 
 /// The direction and entry station of a row whose direction column says `direction`.
