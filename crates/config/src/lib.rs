@@ -96,8 +96,6 @@ mod units;
 
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod tests_operations;
 
 pub use diagnostic::{ConfigError, Diagnostic};
 pub use policy::{PolicyApplied, apply_policy};
