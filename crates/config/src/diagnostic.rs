@@ -37,6 +37,7 @@ impl fmt::Display for Diagnostic {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{}", Lines(&self.diagnostics))]
 pub struct ConfigError {
+    /// At least one; scenario and region files first, then the files they name.
     pub diagnostics: Vec<Diagnostic>,
 }
 

@@ -84,8 +84,27 @@
 //!
 //! [`raw`] holds the serde structs that mirror the file (a JSON Schema can be derived from
 //! them); validation turns them into model types.
+//!
+//! # Where things are
+//!
+//! - `diagnostic`: [`Diagnostic`], [`ConfigError`] and the collector every loader reports
+//!   through (file, `line:column` from byte offsets, field paths from spans);
+//! - `scenario/`: the scenario loader, one file per phase or section (`shape`, `messages`
+//!   for serde's messages in the config's words, `settings`, `names`, `population`,
+//!   `station`, `lanes`, `service`, `source`, `trace`, `structure`, `build`);
+//! - `region/`: the region loader, one file per section (`settings`, `choice`, `zones`,
+//!   `classes`, `crossings`, `tolls`, `demand`) and `policy` (a policy applied to one
+//!   crossing);
+//! - `policy/`: the reform catalogue, applied to a scenario;
+//! - `spans`, `units`, `suggest`: positions and field paths, units, "did you mean".
+
+#![warn(missing_docs)]
 
 mod diagnostic;
+#[allow(
+    missing_docs,
+    reason = "its items are documented with the reform catalogue"
+)]
 mod policy;
 pub mod raw;
 mod region;

@@ -93,40 +93,55 @@ use crate::diagnostic::{Collector, ConfigError, single};
 use crate::scenario::FileReader;
 use crate::spans::SpanIndex;
 
+/// Replications of each crossing per equilibrium iteration when `[region]` gives none.
 pub const DEFAULT_REGION_REPLICATIONS: u32 = 4;
+/// Equilibrium iterations at most, when `[equilibrium]` gives none.
 pub const DEFAULT_MAX_ITERATIONS: u32 = 50;
+/// The equilibrium has converged when the gap (share of traffic that would still change
+/// crossing) is below this; used when `[equilibrium]` gives none.
 pub const DEFAULT_TOLERANCE: f64 = 0.02;
 /// Self-regulated averaging: the step shrinks by `β += WORSE` when the gap rose and by
 /// `β += BETTER` when it fell (Liu, He & He 2009 suggest 1.5-2 and 0.01-0.5).
 pub const DEFAULT_SRA_WORSE: f64 = 1.5;
+/// See [`DEFAULT_SRA_WORSE`].
 pub const DEFAULT_SRA_BETTER: f64 = 0.3;
-/// Djankov, Freund & Pham (2010): each extra day of delay reduces trade by at least 1%.
+/// Relative change in traffic per day of border delay, when neither the demand nor its class
+/// nor `[region]` gives one. Djankov, Freund & Pham (2010), "Trading on time": each extra
+/// day of delay reduces trade by at least 1%.
 pub const DEFAULT_ELASTICITY_PER_DAY: f64 = -0.01;
 
 /// The text of one crossing's scenario, as loaded (policies are applied to it).
 #[derive(Clone, Debug)]
 pub struct CrossingText {
+    /// The crossing's id in the region file.
     pub id: String,
     /// The name its diagnostics use.
     pub file: String,
+    /// The whole scenario file, TOML.
     pub text: String,
 }
 
 /// A region that passed validation.
 #[derive(Clone, Debug)]
 pub struct LoadedRegion {
+    /// The region and its crossings' scenarios, ready to run.
     pub model: RegionModel,
+    /// Replications of each crossing per equilibrium iteration.
     pub replications: u32,
+    /// The seed of every crossing's random streams.
     pub seed: u64,
+    /// Each crossing's scenario text, in `model.crossings` order.
     pub crossing_texts: Vec<CrossingText>,
 }
 
 /// A region with a policy applied to one of its crossings.
 #[derive(Clone, Debug)]
 pub struct RegionPolicyApplied {
+    /// The policy's name, from its `[policy]` table.
     pub name: String,
     /// The crossing the policy changed.
     pub crossing: String,
+    /// The region with that crossing changed, validated.
     pub region: LoadedRegion,
 }
 
@@ -139,6 +154,12 @@ pub fn is_region(text: &str) -> bool {
 /// Parses and validates a region file. `read` returns the text of a file named in it (a
 /// crossing file, or a trace named by a crossing), given its path relative to the region
 /// file.
+///
+/// # Errors
+///
+/// A [`ConfigError`]: the first TOML syntax or shape error of the region file, or every
+/// problem of its values, names and references, and of each crossing's scenario (reported
+/// in the crossing's file, or at its place in the region file for an inline scenario).
 pub fn parse_region_with(
     source: &str,
     file_name: &str,

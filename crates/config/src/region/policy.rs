@@ -10,6 +10,10 @@ use crate::suggest::{did_you_mean, list};
 
 /// The crossing a policy names in its `[policy]` table (`crossing = "id"`), with the offset
 /// of its value in the policy text (for messages); `None` when it names none.
+///
+/// # Errors
+///
+/// A [`ConfigError`] when the policy is not TOML or its `crossing` is not a string.
 pub fn policy_crossing(
     policy: &str,
     policy_file: &str,
@@ -47,6 +51,12 @@ pub fn policy_crossing(
 
 /// Applies a policy file to the crossing it names (`[policy] crossing = "id"`; optional when
 /// the region has one crossing) and loads the region with that crossing changed.
+///
+/// # Errors
+///
+/// A [`ConfigError`] when the region does not load, the policy names no crossing (and the
+/// region has several) or an unknown one, the policy does not apply to that crossing's
+/// scenario, or the changed scenario does not load.
 pub fn apply_region_policy(
     region: &str,
     region_file: &str,

@@ -52,6 +52,7 @@ pub const EXIT: &str = "exit";
 /// A scenario that passed validation, with the concerns that do not stop it from running.
 #[derive(Clone, Debug)]
 pub struct Loaded {
+    /// The validated scenario, ready to compile and run.
     pub scenario: Scenario,
     /// E.g. a station whose offered load is 1 or more (its queue grows without bound).
     pub warnings: Vec<Diagnostic>,
@@ -69,6 +70,10 @@ pub type FileReader<'r> = &'r dyn Fn(&str) -> Result<String, String>;
 ///
 /// A scenario that replays a recorded `trace` needs [`parse_scenario_with`], which can read
 /// the trace file; here each `trace` is reported as an error.
+///
+/// # Errors
+///
+/// A [`ConfigError`] holding every problem found, each located in the file.
 pub fn parse_scenario(source: &str, file_name: &str) -> Result<Loaded, ConfigError> {
     parse(source, file_name, None)
 }
@@ -78,6 +83,11 @@ pub fn parse_scenario(source: &str, file_name: &str) -> Result<Loaded, ConfigErr
 /// message. This crate never touches the file system itself. Problems inside a trace file
 /// are reported against that file (its path joined to the scenario's directory), with the
 /// CSV line, column and row.
+///
+/// # Errors
+///
+/// A [`ConfigError`] holding every problem found, in the scenario file and in the trace
+/// files it names (also when one cannot be read).
 pub fn parse_scenario_with(
     source: &str,
     file_name: &str,
