@@ -1,6 +1,6 @@
 //! The region file format: several crossings, zones on both sides of the border, travel
-//! times, tolls and origin–destination demand. TOML in, a validated
-//! [`bordersim_experiment::region::RegionModel`] out.
+//! times, tolls and origin–destination demand. TOML in, a
+//! validated [`RegionModel`] out.
 //!
 //! ```toml
 //! [region]

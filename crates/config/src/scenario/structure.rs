@@ -300,8 +300,23 @@ pub(super) fn report_model_errors(
             _ => cx.error("", e.to_string()),
         }
     }
+    report_sums(cx, sums, labels);
+    report_trapped(cx, trapped, stations, labels);
+    report_unserved(cx, unserved, stations, metas, labels);
+}
+
+fn station_routes(station: StationId) -> String {
+    child(&index("stations", station.index()), "routes")
+}
+
+/// Route probabilities that do not sum to 1, one message per station and group of routes.
+fn report_sums(
+    cx: &mut Cx<'_>,
+    sums: BTreeMap<(StationId, Vec<usize>), SumGroup>,
+    labels: &Labels,
+) {
     for ((station, routes), group) in sums {
-        let routes_path = child(&station_path(station), "routes");
+        let routes_path = station_routes(station);
         let which = routes
             .iter()
             .map(|r| format!("routes[{r}]"))
@@ -342,6 +357,16 @@ pub(super) fn report_model_errors(
             ),
         );
     }
+}
+
+/// Vehicles that can never reach the exit, one message per set of stations they are
+/// trapped in.
+fn report_trapped(
+    cx: &mut Cx<'_>,
+    trapped: BTreeMap<ClassId, Vec<StationId>>,
+    stations: &[Station],
+    labels: &Labels,
+) {
     let mut by_trap: BTreeMap<Vec<StationId>, Vec<ClassId>> = BTreeMap::new();
     for (class, mut at) in trapped {
         at.sort();
@@ -350,7 +375,7 @@ pub(super) fn report_model_errors(
     for (at, classes) in by_trap {
         let first = at[0];
         cx.error(
-            &child(&station_path(first), "routes"),
+            &station_routes(first),
             format!(
                 "vehicles of {} that reach {} can never leave: no route from there leads, \
                  directly or through other stations, to \"exit\"; add a route {{ to = \"exit\", \
@@ -360,6 +385,16 @@ pub(super) fn report_model_errors(
             ),
         );
     }
+}
+
+/// Vehicles that reach a station where no lane group serves them, one message per station.
+fn report_unserved(
+    cx: &mut Cx<'_>,
+    unserved: BTreeMap<StationId, Vec<VehicleKey>>,
+    stations: &[Station],
+    metas: &[StationMeta],
+    labels: &Labels,
+) {
     for (station, keys) in unserved {
         let st = &stations[station.index()];
         let who = keys
