@@ -91,7 +91,7 @@
 //!   through (file, `line:column` from byte offsets, field paths from spans);
 //! - `scenario/`: the scenario loader, one file per phase or section (`shape`, `messages`
 //!   for serde's messages in the config's words, `settings`, `names`, `population`,
-//!   `station`, `lanes`, `service`, `source`, `trace`, `structure`, `build`);
+//!   `station`, `lanes`, `service`, `source`, `trace`, `structure`, `warnings`, `build`);
 //! - `region/`: the region loader, one file per section (`settings`, `choice`, `zones`,
 //!   `classes`, `crossings`, `tolls`, `demand`) and `policy` (a policy applied to one
 //!   crossing);

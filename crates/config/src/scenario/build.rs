@@ -11,7 +11,7 @@ use super::shape::Document;
 use super::source::Kind;
 use super::station::StationMeta;
 use super::{Cx, DEFAULT_DIRECTION, EXIT, Labels, NO_PROGRAMME, Names, Refs};
-use super::{population, source, station, structure};
+use super::{population, source, station, structure, warnings};
 use crate::raw::{RawClass, RawDirection, RawProgramme, RawSource, RawStation};
 use crate::spans::{child, index};
 
@@ -158,7 +158,7 @@ fn assemble(
     if cx.has_errors() {
         return None;
     }
-    structure::warn(
+    warnings::warn(
         cx,
         &crossing,
         &metas,

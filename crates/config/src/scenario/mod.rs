@@ -31,6 +31,7 @@ mod source;
 mod station;
 mod structure;
 mod trace;
+mod warnings;
 
 use std::ops::{Deref, DerefMut};
 
