@@ -17,6 +17,7 @@ use serde::de::{self, Deserializer, Visitor};
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawConfig {
+    /// `[scenario]`: name, run length, replications, seed.
     pub scenario: RawScenario,
     /// Default: one direction, `"inbound"`.
     #[serde(default)]
@@ -24,10 +25,13 @@ pub struct RawConfig {
     /// Programme `"none"` always exists; these are the others.
     #[serde(default)]
     pub programmes: Vec<RawProgramme>,
+    /// `[[classes]]`: the kinds of vehicle.
     #[serde(default)]
     pub classes: Vec<RawClass>,
+    /// `[[stations]]`: the queues and their servers.
     #[serde(default)]
     pub stations: Vec<RawStation>,
+    /// `[[sources]]`: where vehicles come from.
     #[serde(default)]
     pub sources: Vec<RawSource>,
 }
@@ -48,6 +52,7 @@ impl RawConfig {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
+    /// The scenario name reports show.
     pub name: String,
     /// Absolute end of the run, warm-up included.
     pub horizon: RawDuration,
@@ -67,7 +72,9 @@ pub struct RawScenario {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawDirection {
+    /// Unique among directions; stations and trace rows name it.
     pub id: String,
+    /// Free text, for readers of the file only.
     pub description: Option<String>,
 }
 
@@ -77,6 +84,7 @@ pub struct RawDirection {
 pub struct RawProgramme {
     /// Unique; `"none"` is built in.
     pub id: String,
+    /// Free text, for readers of the file only.
     pub description: Option<String>,
 }
 
@@ -84,7 +92,9 @@ pub struct RawProgramme {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawClass {
+    /// Unique among classes; sources, routes and lane groups name it.
     pub id: String,
+    /// Free text, for readers of the file only.
     pub description: Option<String>,
     /// Road space one vehicle takes in a queue, metres; default 10.
     pub length_m: Option<f64>,
@@ -116,8 +126,11 @@ pub struct RawClass {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawChannels {
+    /// Probability of the green channel (released without inspection), in [0, 1].
     pub green: Option<f64>,
+    /// Probability of the yellow channel (documentary check), in [0, 1].
     pub yellow: Option<f64>,
+    /// Probability of the red channel (physical inspection), in [0, 1].
     pub red: Option<f64>,
 }
 
@@ -139,6 +152,7 @@ pub struct RawStation {
     pub servers_by_day: Option<RawDays>,
     /// Lane groups, each serving some classes / programmes on its own schedule.
     pub lanes: Option<Vec<RawLaneGroup>>,
+    /// Free text, for readers of the file only.
     pub description: Option<String>,
     /// Service time for every class that has no entry in `service_by_class`.
     pub service: Option<RawService>,
@@ -187,6 +201,7 @@ pub struct RawLaneRule {
     pub max_wait: RawDuration,
     /// Default 1.
     pub min_lanes: Option<i64>,
+    /// The most lanes the rule may open.
     pub max_lanes: i64,
     /// How often the wait is reviewed; default 15 min.
     pub review: Option<RawDuration>,
@@ -195,7 +210,9 @@ pub struct RawLaneRule {
 /// `pre_lodged` as written: a word (`"skip"`) or a number (a factor); validated later.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RawPreLodged {
+    /// A treatment by name: `"skip"` (the station is passed without service).
     Word(String),
+    /// A factor on the service time, in [0, 1].
     Factor(f64),
 }
 
@@ -217,6 +234,7 @@ impl<'de> Deserialize<'de> for RawPreLodged {
 pub struct RawLaneGroup {
     /// Unique within the station.
     pub id: String,
+    /// Free text, for readers of the file only.
     pub description: Option<String>,
     /// The vehicles these lanes serve; omitted, everyone.
     pub serves: Option<RawLaneFilter>,
@@ -237,9 +255,13 @@ pub struct RawLaneGroup {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawLaneFilter {
+    /// One class id served …
     pub class: Option<String>,
+    /// … or several; neither: every class.
     pub classes: Option<Vec<String>>,
+    /// One programme id served …
     pub programme: Option<String>,
+    /// … or several; neither: every programme.
     pub programmes: Option<Vec<String>>,
 }
 
@@ -247,16 +269,24 @@ pub struct RawLaneFilter {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawDays {
+    /// Monday.
     pub mon: Option<Vec<i64>>,
+    /// Tuesday.
     pub tue: Option<Vec<i64>>,
+    /// Wednesday.
     pub wed: Option<Vec<i64>>,
+    /// Thursday.
     pub thu: Option<Vec<i64>>,
+    /// Friday.
     pub fri: Option<Vec<i64>>,
+    /// Saturday.
     pub sat: Option<Vec<i64>>,
+    /// Sunday.
     pub sun: Option<Vec<i64>>,
 }
 
 impl RawDays {
+    /// The field names, Monday first.
     pub const NAMES: [&'static str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
     /// Monday first.
@@ -288,14 +318,21 @@ pub enum WhenFullKind {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawService {
+    /// Which distribution.
     pub dist: DistKind,
+    /// Mean duration (`exponential`, `lognormal`, `gamma`).
     pub mean: Option<RawDuration>,
     /// Coefficient of variation (standard deviation / mean), a plain number.
     pub cv: Option<f64>,
+    /// The one duration (`deterministic`).
     pub value: Option<RawDuration>,
+    /// Shortest duration (`uniform`, `triangular`).
     pub min: Option<RawDuration>,
+    /// Most likely duration (`triangular`).
     pub mode: Option<RawDuration>,
+    /// Longest duration (`uniform`, `triangular`).
     pub max: Option<RawDuration>,
+    /// Observed durations, each drawn with equal probability (`empirical`).
     pub values: Option<Vec<RawDuration>>,
     /// `sum`: the distributions whose independent draws are added.
     pub parts: Option<Vec<RawService>>,
@@ -329,17 +366,26 @@ impl RawService {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DistKind {
+    /// Exponential: `mean`.
     Exponential,
+    /// Always the same: `value`.
     Deterministic,
+    /// Uniform between `min` and `max`.
     Uniform,
+    /// Triangular: `min`, `mode`, `max`.
     Triangular,
+    /// Lognormal: `mean` and `cv`.
     Lognormal,
+    /// Gamma: `mean` and `cv`.
     Gamma,
+    /// Resampled from observed `values`.
     Empirical,
+    /// The sum of independent `parts`, times `scale`.
     Sum,
 }
 
 impl DistKind {
+    /// Every distribution, in the order messages list them.
     pub const ALL: [DistKind; 8] = [
         DistKind::Exponential,
         DistKind::Deterministic,
@@ -413,8 +459,11 @@ pub struct RawRoute {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ChannelName {
+    /// Released without inspection.
     Green,
+    /// Documentary check.
     Yellow,
+    /// Physical inspection.
     Red,
 }
 
@@ -423,6 +472,7 @@ pub enum ChannelName {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSource {
+    /// Unique among sources; it also seeds the source's random stream.
     pub id: String,
     /// The class of every vehicle (not with `trace`, whose rows name theirs).
     pub class: Option<String>,
@@ -441,7 +491,9 @@ pub struct RawSource {
 /// Where a source's vehicles enter: one station, or one per direction (traces).
 #[derive(Clone, Debug, PartialEq)]
 pub enum RawEntry {
+    /// One station id, for every vehicle.
     Station(String),
+    /// Station id by direction id (traces whose rows name their direction).
     ByDirection(BTreeMap<String, String>),
 }
 
@@ -481,7 +533,9 @@ impl<'de> Deserialize<'de> for RawEntry {
 /// rejected by serde) so that validation can say which unit to add and where.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RawDuration {
+    /// A number and a unit, e.g. `"90s"`, `"2.5min"`.
     Text(String),
+    /// A bare number: an error (no unit), kept to say so precisely.
     Number(f64),
 }
 
@@ -489,7 +543,9 @@ pub enum RawDuration {
 /// validation can say which unit to add and where.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RawRate {
+    /// A count per unit of time, e.g. `"30/h"`.
     Text(String),
+    /// A bare number: an error (no unit), kept to say so precisely.
     Number(f64),
 }
 

@@ -31,6 +31,11 @@ const UNIT_LIST: &str = "ms, s, min, h or d";
 /// `"7d"`. A space between number and unit is allowed (`"1.5 min"`). Zero is accepted;
 /// negative values, bare numbers and unknown units are rejected with a message that says
 /// what to write instead.
+///
+/// # Errors
+///
+/// A message (no location: the caller adds it) when `s` is not a number with a unit, has
+/// an unknown unit, or is negative or too long.
 pub fn parse_duration(s: &str) -> Result<f64, String> {
     let (number, unit) = split_number(s, "duration", "\"90s\"")?;
     if unit.is_empty() {
@@ -58,6 +63,10 @@ pub fn parse_duration(s: &str) -> Result<f64, String> {
 
 /// Parses a duration (see [`parse_duration`]) into a point or span of simulation time,
 /// rounded to the clock's 1 ms.
+///
+/// # Errors
+///
+/// As [`parse_duration`], and when the time does not fit the clock.
 pub fn parse_sim_time(s: &str) -> Result<SimTime, String> {
     let ms = parse_duration(s)?;
     // u64::MAX as f64 rounds up to 2^64, so `>=` rejects everything that does not fit.
@@ -70,6 +79,11 @@ pub fn parse_sim_time(s: &str) -> Result<SimTime, String> {
 /// Parses a rate with a time unit into events per hour: `"30/h"`, `"0.5/min"`, `"1/s"`,
 /// `"720/d"`. Spaces around the slash are allowed. Zero is accepted here (a profile may be
 /// empty at night); callers that need a positive rate check for it.
+///
+/// # Errors
+///
+/// A message (no location) when `s` has no `/unit` or an unknown one, or its count is
+/// negative or not finite.
 pub fn parse_rate_per_hour(s: &str) -> Result<f64, String> {
     let Some((number, unit)) = s.split_once('/') else {
         let t = s.trim();
@@ -117,6 +131,11 @@ pub const LENGTH_UNITS: [(&str, f64); 2] = [("m", 1.0), ("km", 1000.0)];
 /// Parses a road length with a unit into metres: `"800m"`, `"2.5km"`, `"2.5 km"`. Negative
 /// values, bare numbers and unknown units are rejected with a message that says what to
 /// write instead.
+///
+/// # Errors
+///
+/// A message (no location) when `s` is not a number with a unit, has an unknown unit, or
+/// is negative or too long.
 pub fn parse_length_m(s: &str) -> Result<f64, String> {
     let (number, unit) = split_number(s, "length", "\"2.5km\"")?;
     if unit.is_empty() {

@@ -1,0 +1,178 @@
+//! Serde and TOML parser messages rephrased in the config's words: tables and arrays, not
+//! maps and sequences; the field that is missing or unknown, with "did you mean" and the
+//! values that are allowed.
+
+use super::Cx;
+use crate::raw::{DistKind, RawConfig};
+use crate::spans::child;
+use crate::suggest::{did_you_mean, list};
+
+impl Cx<'_> {
+    /// A syntax error has no field path (the tree around it is not reliable), but when the
+    /// parser was still inside an array or inline table, the message says where it opened:
+    /// a missing `]` or `}` is the usual cause of a cascade of errors further down.
+    pub(super) fn syntax_error(&mut self, text: &str, e: &toml::de::Error, more: usize) {
+        let offset = e.span().map_or(0, |s| s.start);
+        let message = e.message();
+        let (line, _) = self.line_col(offset);
+        let opened = self
+            .spans()
+            .and_then(|spans| spans.unclosed_container_at(text, offset))
+            .and_then(|(path, start, closer)| {
+                let what = if closer == ']' { "array" } else { "inline table" };
+                let (open_line, _) = self.line_col(start);
+                (open_line < line).then(|| {
+                    format!("; is the {what} `{path}` opened on line {open_line} missing its `{closer}`?")
+                })
+            });
+        let more = match more {
+            0 => String::new(),
+            1 => " (1 more syntax error may follow from this one)".to_owned(),
+            n => format!(" ({n} more syntax errors may follow from this one)"),
+        };
+        self.error_at(
+            offset,
+            "",
+            format!(
+                "TOML syntax error: {message}{}{more}",
+                opened.unwrap_or_default()
+            ),
+        );
+    }
+
+    /// Reports a serde error for the table at `base`, at the exact field where possible,
+    /// rephrased in the config's words (tables and arrays, not maps and sequences).
+    pub(super) fn serde_error(&mut self, base: &str, e: &toml::de::Error) {
+        self.structure_ok = false;
+        let raw = e.message();
+        let span = e.span();
+        let mut path = span
+            .as_ref()
+            .and_then(|s| self.spans().and_then(|spans| spans.path_at(s)))
+            .filter(|p| p.starts_with(base))
+            .unwrap_or_else(|| base.to_owned());
+        let offset = span.map_or_else(|| self.value_start(base), |s| s.start);
+        let message = if let Some(field) = backticked_after(raw, "missing field ") {
+            path = child(&path, field);
+            format!("missing required field `{field}`{}", missing_hint(field))
+        } else if let Some(field) = backticked_after(raw, "unknown field ") {
+            let expected = expected_names(raw);
+            let allowed = if expected.is_empty() {
+                "this table takes no fields".to_owned()
+            } else {
+                format!("expected one of {}", list(expected.iter().copied()))
+            };
+            if path == child("scenario", field) && RawConfig::SECTIONS.contains(&field) {
+                format!(
+                    "`{field}` is a section of its own, but here it is a key of the [scenario] \
+                     table (every key below a header belongs to it): write each entry under a \
+                     [[{field}]] header"
+                )
+            } else {
+                format!(
+                    "unknown field `{field}`{}; {allowed}",
+                    did_you_mean(field, expected.iter().copied())
+                )
+            }
+        } else if let Some(variant) = backticked_after(raw, "unknown variant ") {
+            let expected = expected_names(raw);
+            let what = if path.ends_with(".dist") {
+                "distribution"
+            } else {
+                "value"
+            };
+            format!(
+                "unknown {what} `{variant}`{}; expected one of {}",
+                did_you_mean(variant, expected.iter().copied()),
+                list(expected.iter().copied())
+            )
+        } else if raw == "wanted string or table" {
+            // A non-string where a named value (an enum) belongs.
+            match named_values(&path) {
+                Some(names) => format!("wrong type: expected one of {}", list(names)),
+                None => "wrong type: expected a string".to_owned(),
+            }
+        } else if let Some(rest) = raw.strip_prefix("invalid type: ") {
+            let mut message = friendly_mismatch("wrong type", rest);
+            if path.ends_with(".lanes") && rest.starts_with("map") {
+                message.push_str(
+                    "; write each lane group under its own [[stations.lanes]] header (two \
+                     brackets)",
+                );
+            }
+            message
+        } else if let Some(rest) = raw.strip_prefix("invalid value: ") {
+            friendly_mismatch("wrong value", rest)
+        } else {
+            raw.to_owned()
+        };
+        self.error_at(offset, &path, message);
+    }
+}
+
+/// The first backticked word after `prefix`: `missing field `x`` → `x`.
+fn backticked_after<'m>(message: &'m str, prefix: &str) -> Option<&'m str> {
+    let rest = message.strip_prefix(prefix)?.strip_prefix('`')?;
+    rest.split_once('`').map(|(word, _)| word)
+}
+
+/// The backticked names after "expected" in a serde message (`expected one of `a`, `b``).
+fn expected_names(message: &str) -> Vec<&str> {
+    let Some((_, expected)) = message.split_once("expected") else {
+        return Vec::new();
+    };
+    expected.split('`').skip(1).step_by(2).collect()
+}
+
+fn friendly_mismatch(kind: &str, rest: &str) -> String {
+    let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+    let found = match found {
+        "map" => "a table".to_owned(),
+        "sequence" => "an array".to_owned(),
+        f => f.replacen("floating point", "float", 1),
+    };
+    let expected = match expected {
+        "i8" | "i16" | "i32" | "i64" | "i128" => "an integer",
+        "u8" | "u16" | "u32" | "u64" | "u128" => "a non-negative integer",
+        "f32" | "f64" => "a number",
+        "a sequence" => "an array",
+        "a map" => "a table",
+        e if e.starts_with("struct ") => "a table",
+        e => e,
+    };
+    format!("{kind}: found {found}, expected {expected}")
+}
+
+/// The values a named-value field takes, by the field's name.
+fn named_values(path: &str) -> Option<Vec<&'static str>> {
+    let field = path.rsplit('.').next()?;
+    let field = field.split('[').next()?;
+    Some(match field {
+        "dist" => DistKind::ALL.iter().map(|d| d.name()).collect(),
+        "when_full" => vec!["spillback", "balk"],
+        "channel" | "channels" => vec!["green", "yellow", "red"],
+        _ => return None,
+    })
+}
+
+fn missing_hint(field: &str) -> String {
+    let hint = match field {
+        "horizon" => "when the run ends, warm-up included, e.g. horizon = \"7d\"",
+        "dist" => {
+            return format!(
+                " (the distribution: one of {})",
+                list(DistKind::ALL.iter().map(|d| d.name()))
+            );
+        }
+        "p" => "the probability of taking this route, e.g. p = 1",
+        "to" => "a station id or \"exit\"",
+        "rate" => "vehicles per unit of time, e.g. rate = \"30/h\"",
+        "entry" => {
+            "the id of the station where these vehicles arrive (for a trace, it may be a \
+             table of stations by direction)"
+        }
+        "class" => "the id of one of the [[classes]]",
+        _ => return String::new(),
+    };
+    format!(" ({hint})")
+}

@@ -1,0 +1,162 @@
+//! The `[scenario]` table: name, horizon, warm-up, replications, seed and the weekday at
+//! time zero; and the duration values every section writes.
+
+use bordersim_des::SimTime;
+
+use super::Cx;
+use super::shape::Document;
+use crate::raw::RawDuration;
+use crate::suggest::{did_you_mean, list};
+use crate::units::{format_number, parse_duration, parse_sim_time};
+
+pub(super) const DEFAULT_REPLICATIONS: u32 = 10;
+pub(super) const DEFAULT_SEED: u64 = 1;
+
+pub(super) struct Settings {
+    pub(super) name: String,
+    pub(super) horizon: SimTime,
+    pub(super) warmup: SimTime,
+    pub(super) replications: u32,
+    pub(super) seed: u64,
+    pub(super) start_weekday: u8,
+}
+
+/// Day names as `start_weekday` takes them, Monday first.
+pub(super) const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+pub(super) fn weekday(cx: &mut Cx<'_>, written: &str) -> Option<u8> {
+    let lower = written.trim().to_ascii_lowercase();
+    let found = WEEKDAYS
+        .iter()
+        .position(|d| *d == lower || (lower.len() == 3 && d.starts_with(&lower)));
+    match found {
+        Some(d) => Some(d as u8),
+        None => {
+            cx.error(
+                "scenario.start_weekday",
+                format!(
+                    "unknown day `{written}`{}; write one of {} (or their first three letters)",
+                    did_you_mean(&lower, WEEKDAYS),
+                    list(WEEKDAYS)
+                ),
+            );
+            None
+        }
+    }
+}
+
+pub(super) fn show_duration(raw: &RawDuration) -> String {
+    match raw {
+        RawDuration::Text(s) => format!("\"{s}\""),
+        RawDuration::Number(n) => format_number(*n),
+    }
+}
+
+pub(super) fn show_written(raw: &Option<RawDuration>) -> String {
+    raw.as_ref().map_or_else(String::new, show_duration)
+}
+
+pub(super) fn bare_number_duration(n: f64) -> String {
+    let n = format_number(n);
+    format!(
+        "`{n}` has no unit; write a duration as a string with a unit, e.g. \"{n}s\" or \
+         \"{n}min\" (units: ms, s, min, h, d)"
+    )
+}
+
+pub(super) fn duration_ms(cx: &mut Cx<'_>, path: &str, raw: &RawDuration) -> Option<f64> {
+    let parsed = match raw {
+        RawDuration::Text(s) => parse_duration(s),
+        RawDuration::Number(n) => Err(bare_number_duration(*n)),
+    };
+    parsed.map_err(|e| cx.error(path, e)).ok()
+}
+
+pub(super) fn sim_time(cx: &mut Cx<'_>, path: &str, raw: &RawDuration) -> Option<SimTime> {
+    let parsed = match raw {
+        RawDuration::Text(s) => parse_sim_time(s),
+        RawDuration::Number(n) => Err(bare_number_duration(*n)),
+    };
+    parsed.map_err(|e| cx.error(path, e)).ok()
+}
+
+pub(super) fn settings(cx: &mut Cx<'_>, doc: &Document) -> Option<Settings> {
+    let Some(raw) = &doc.scenario else {
+        if !doc.scenario_written {
+            cx.structural(
+                "scenario",
+                "missing the [scenario] table; start the file with [scenario] and its \
+                 `name` and `horizon` (e.g. horizon = \"7d\")",
+            );
+        }
+        return None;
+    };
+    if raw.name.trim().is_empty() {
+        cx.error("scenario.name", "the scenario name must not be empty");
+    }
+    let horizon = sim_time(cx, "scenario.horizon", &raw.horizon);
+    if horizon == Some(SimTime::ZERO) {
+        cx.error(
+            "scenario.horizon",
+            "the horizon must be longer than 0: it is when the run ends",
+        );
+    }
+    let warmup = match &raw.warmup {
+        Some(w) => sim_time(cx, "scenario.warmup", w),
+        None => Some(SimTime::ZERO),
+    };
+    if let (Some(h), Some(w), Some(raw_w)) = (horizon, warmup, &raw.warmup)
+        && h > SimTime::ZERO
+        && w >= h
+    {
+        cx.error(
+            "scenario.warmup",
+            format!(
+                "the warm-up ({}) must be shorter than the horizon ({}); the horizon is the \
+                 absolute end of the run and includes the warm-up",
+                show_duration(raw_w),
+                show_duration(&raw.horizon)
+            ),
+        );
+    }
+    let replications = match raw.replications {
+        None => Some(DEFAULT_REPLICATIONS),
+        Some(n) if n < 1 => {
+            cx.error(
+                "scenario.replications",
+                format!("replications must be at least 1, got {n}"),
+            );
+            None
+        }
+        Some(n) => match u32::try_from(n) {
+            Ok(n) => Some(n),
+            Err(_) => {
+                cx.error(
+                    "scenario.replications",
+                    format!("replications must be at most {}, got {n}", u32::MAX),
+                );
+                None
+            }
+        },
+    };
+    let start_weekday = match &raw.start_weekday {
+        None => Some(0),
+        Some(day) => weekday(cx, day),
+    };
+    Some(Settings {
+        start_weekday: start_weekday?,
+        name: raw.name.clone(),
+        horizon: horizon?,
+        warmup: warmup?,
+        replications: replications?,
+        seed: raw.seed.unwrap_or(DEFAULT_SEED),
+    })
+}

@@ -1,0 +1,545 @@
+//! Recorded arrivals: a CSV file with a header row naming its columns, `time` and `class`
+//! required, `direction` and `programme` optional, in any order.
+//!
+//! ```csv
+//! time,class,direction,programme
+//! 0,truck,northbound,fast
+//! 95.5,truck,southbound,
+//! 6.5h,car,northbound,none
+//! ```
+//!
+//! `time` is seconds from time zero, or a duration with a unit; rows are sorted by time.
+//! An empty `programme` is drawn from the class's shares. Lines starting with `#` are
+//! comments. Problems are reported against the CSV file, with its line and column and the
+//! row number (1-based, data rows only).
+
+use std::path::Path;
+
+use bordersim_des::SimTime;
+use bordersim_model::{ClassId, DirectionId, ProgrammeId, StationId, TraceArrival};
+
+use super::{Cx, Names, Refs};
+use crate::diagnostic::{Collector, Diagnostic};
+use crate::suggest::{did_you_mean, list};
+use crate::units::parse_sim_time;
+
+/// At most this many problems are listed per trace file; the rest are counted.
+const MAX_PROBLEMS: usize = 20;
+
+const COLUMNS: [&str; 4] = ["time", "class", "direction", "programme"];
+
+/// Where the rows of a trace enter the crossing.
+pub(super) enum EntryPlan {
+    /// One station (of one direction) for every row.
+    Single {
+        station: StationId,
+        name: String,
+        direction: DirectionId,
+    },
+    /// A station per direction.
+    ByDirection(Vec<(DirectionId, StationId)>),
+    /// The entry could not be resolved (already reported): rows are still checked.
+    Unknown,
+}
+
+/// One replayable row: its direction, entry station and arrival.
+pub(super) struct Row {
+    pub(super) direction: DirectionId,
+    pub(super) entry: Option<StationId>,
+    pub(super) arrival: TraceArrival,
+}
+
+/// The name diagnostics give a trace file: the path as written, joined to the scenario
+/// file's directory when relative (where the CLI reads it from).
+pub(super) fn display_name(scenario_file: &str, written: &str) -> String {
+    let p = Path::new(written);
+    if p.is_absolute() {
+        return written.to_owned();
+    }
+    match Path::new(scenario_file).parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.join(p).display().to_string(),
+        _ => written.to_owned(),
+    }
+}
+
+/// Problems found in one trace file, located by line and column; past [`MAX_PROBLEMS`],
+/// only counted.
+struct Problems<'t> {
+    found: Collector<'t>,
+    more: usize,
+}
+
+impl Problems<'_> {
+    fn add(&mut self, offset: usize, path: String, message: String) {
+        if self.found.error_count() >= MAX_PROBLEMS {
+            self.more += 1;
+            return;
+        }
+        self.found.error_at(offset, &path, message);
+    }
+}
+
+/// The byte offset of field `k` of the record starting at `start`: exact for unquoted
+/// lines, the record's start otherwise.
+fn field_offset(text: &str, start: usize, k: usize) -> usize {
+    let line = text[start..].split('\n').next().unwrap_or("");
+    if line.contains('"') {
+        return start;
+    }
+    let mut offset = start;
+    for (j, part) in line.split(',').enumerate() {
+        if j == k {
+            return offset + (part.len() - part.trim_start().len());
+        }
+        offset += part.len() + 1;
+    }
+    start
+}
+
+/// A time as written in a trace: seconds from time zero, or a duration with a unit.
+fn parse_time(s: &str) -> Result<SimTime, String> {
+    const FORMS: &str =
+        "write seconds from time zero (e.g. 23400) or a duration with a unit (e.g. \"6.5h\")";
+    if s.is_empty() {
+        return Err(format!("the time is empty; {FORMS}"));
+    }
+    if let Ok(secs) = s.parse::<f64>() {
+        if !secs.is_finite() {
+            return Err(format!("`{s}` is not a time; {FORMS}"));
+        }
+        if secs < 0.0 {
+            return Err(format!(
+                "`{s}` is negative; times count seconds from time zero, the start of the run"
+            ));
+        }
+        let ms = secs * 1000.0;
+        if ms.round() >= u64::MAX as f64 {
+            return Err(format!("`{s}` is too late for the simulation clock"));
+        }
+        return Ok(SimTime::from_millis_f64(ms));
+    }
+    if s.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || c == '.')
+    {
+        return parse_sim_time(s).map_err(|e| format!("{e}; {FORMS}"));
+    }
+    Err(format!("`{s}` is not a time; {FORMS}"))
+}
+
+fn resolve<T>(
+    names: &Names<'_>,
+    value: &str,
+    make: impl Fn(usize) -> T,
+) -> Result<T, Option<String>> {
+    names.resolve(value, &[]).map(make)
+}
+
+/// Reads the trace of source `i` (written as `written` at `path`) and checks every row.
+/// `None` when the file cannot be read or holds no usable row (already reported).
+pub(super) fn load(
+    cx: &mut Cx<'_>,
+    path: &str,
+    source_id: &str,
+    written: &str,
+    refs: &Refs<'_>,
+    entry: &EntryPlan,
+) -> Option<Vec<Row>> {
+    if written.trim().is_empty() {
+        cx.structural(
+            path,
+            "the trace file name is empty; write the path of a CSV file",
+        );
+        return None;
+    }
+    let file = display_name(cx.file(), written);
+    let Some(read) = cx.read else {
+        cx.structural(
+            path,
+            format!(
+                "trace files need a file reader: this scenario replays `{written}`; load it \
+                 with `parse_scenario_with` (the bordersim CLI does)"
+            ),
+        );
+        return None;
+    };
+    let text = match read(written) {
+        Ok(text) => text,
+        Err(e) => {
+            cx.structural(path, format!("cannot read trace file `{file}`: {e}"));
+            return None;
+        }
+    };
+    // Spreadsheets often start a CSV export with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut problems = Problems {
+        found: Collector::new(file.clone(), text),
+        more: 0,
+    };
+    let rows = rows(text, &mut problems, source_id, refs, entry);
+    let mut found = problems.found.into_errors();
+    let failed = !found.is_empty();
+    if problems.more > 0 {
+        let last = found.last().map_or(1, |d| d.line);
+        let (line, column) = (last, 1);
+        found.push(Diagnostic {
+            file,
+            path: String::new(),
+            line,
+            column,
+            message: format!(
+                "{} more problem{} in this file not shown",
+                problems.more,
+                if problems.more == 1 { "" } else { "s" }
+            ),
+        });
+    }
+    cx.extend(found);
+    if failed {
+        // The rows that could be read would give a partial crossing: the structural checks
+        // would only report consequences.
+        cx.structure_ok = false;
+        return None;
+    }
+    rows
+}
+
+fn rows(
+    text: &str,
+    problems: &mut Problems<'_>,
+    source_id: &str,
+    refs: &Refs<'_>,
+    entry: &EntryPlan,
+) -> Option<Vec<Row>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header = match records.next() {
+        None => {
+            problems.add(
+                0,
+                String::new(),
+                "the trace file is empty; it needs a header row naming its columns (`time`, \
+                 `class`, and optionally `direction`, `programme`) and one row per arrival"
+                    .to_owned(),
+            );
+            return None;
+        }
+        Some(Err(e)) => {
+            csv_error(problems, &e);
+            return None;
+        }
+        Some(Ok(h)) => h,
+    };
+    let at = columns(text, problems, &header)?;
+    let width = header.len();
+    let mut out = Vec::new();
+    let mut previous: Option<(SimTime, usize, String)> = None;
+    let mut row = 0;
+    for record in records {
+        row += 1;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                csv_error(problems, &e);
+                continue;
+            }
+        };
+        let start = record.position().map_or(0, |p| p.byte() as usize);
+        if record.len() != width {
+            problems.add(
+                start,
+                format!("row {row}"),
+                format!(
+                    "{} field{}, but the header has {width} ({}); quote a value that holds a \
+                     comma",
+                    record.len(),
+                    if record.len() == 1 { "" } else { "s" },
+                    list(header.iter())
+                ),
+            );
+            continue;
+        }
+        let field = |c: usize| at[c].map(|k| (k, record.get(k).unwrap_or("")));
+        let report = |problems: &mut Problems<'_>, c: usize, message: String| {
+            let k = at[c].unwrap_or(0);
+            problems.add(
+                field_offset(text, start, k),
+                format!("row {row}, column {}", COLUMNS[c]),
+                message,
+            );
+        };
+        let mut row_ok = true;
+        let time = field(0).and_then(|(_, s)| match parse_time(s) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                report(problems, 0, e);
+                None
+            }
+        });
+        if let (Some(t), Some((prev, prev_row, prev_text))) = (time, &previous)
+            && t < *prev
+        {
+            let written = field(0).map_or("", |(_, s)| s);
+            report(
+                problems,
+                0,
+                format!(
+                    "time `{written}` is earlier than row {prev_row}'s `{prev_text}`: the rows \
+                     must be sorted by time"
+                ),
+            );
+            row_ok = false;
+        }
+        if let Some(t) = time {
+            previous = Some((t, row, field(0).map_or("", |(_, s)| s).to_owned()));
+        }
+        let class =
+            field(1).and_then(
+                |(_, s)| match resolve(&refs.classes, s, |c| ClassId(c as u16)) {
+                    Ok(c) => Some(c),
+                    Err(message) => {
+                        // `None`: the names are incomplete after an error reported already.
+                        if let Some(message) = message {
+                            report(problems, 1, message);
+                        }
+                        None
+                    }
+                },
+            );
+        let direction = match field(2) {
+            Some((_, "")) | None => Ok(None),
+            Some((_, s)) => match resolve(&refs.directions, s, |d| DirectionId(d as u8)) {
+                Ok(d) => Ok(Some(d)),
+                Err(message) => {
+                    // `None`: the names are incomplete after an error reported already.
+                    if let Some(message) = message {
+                        report(problems, 2, message);
+                    }
+                    Err(())
+                }
+            },
+        };
+        let programme = match field(3) {
+            Some((_, "")) | None => Ok(None),
+            Some((_, s)) => match resolve(&refs.programmes, s, |p| ProgrammeId(p as u8)) {
+                Ok(p) => Ok(Some(p)),
+                Err(message) => {
+                    // `None`: the names are incomplete after an error reported already.
+                    if let Some(message) = message {
+                        report(problems, 3, message);
+                    }
+                    Err(())
+                }
+            },
+        };
+        let (Some(time), Some(class), Ok(direction), Ok(programme)) =
+            (time, class, direction, programme)
+        else {
+            continue;
+        };
+        let placed = place(refs, source_id, entry, direction);
+        let (direction, entry_station) = match placed {
+            Ok(p) => p,
+            Err(message) => {
+                report(problems, 2, message);
+                continue;
+            }
+        };
+        if row_ok {
+            out.push(Row {
+                direction,
+                entry: entry_station,
+                arrival: TraceArrival {
+                    time,
+                    class,
+                    programme,
+                },
+            });
+        }
+    }
+    if row == 0 {
+        problems.add(
+            text.len(),
+            String::new(),
+            "the trace has a header but no arrivals; add one row per vehicle".to_owned(),
+        );
+        return None;
+    }
+    Some(out)
+}
+
+/// The column index of `time`, `class`, `direction` and `programme` (in [`COLUMNS`] order)
+/// from the header row; `None` when the header is wrong (reported).
+fn columns(
+    text: &str,
+    problems: &mut Problems<'_>,
+    header: &csv::StringRecord,
+) -> Option<[Option<usize>; 4]> {
+    let header_start = header.position().map_or(0, |p| p.byte() as usize);
+    // Column index of time, class, direction, programme.
+    let mut at: [Option<usize>; 4] = [None; 4];
+    let mut ok = true;
+    for (k, name) in header.iter().enumerate() {
+        let lower = name.to_ascii_lowercase();
+        let offset = field_offset(text, header_start, k);
+        match COLUMNS.iter().position(|c| *c == lower) {
+            Some(c) if at[c].is_some() => {
+                problems.add(
+                    offset,
+                    "header".to_owned(),
+                    format!("column `{name}` appears twice; name each column once"),
+                );
+                ok = false;
+            }
+            Some(c) => at[c] = Some(k),
+            None => {
+                problems.add(
+                    offset,
+                    "header".to_owned(),
+                    format!(
+                        "unknown column `{name}`{}; a trace has the columns `time`, `class` and \
+                         optionally `direction`, `programme` (a header row must come first)",
+                        did_you_mean(&lower, COLUMNS)
+                    ),
+                );
+                ok = false;
+            }
+        }
+    }
+    for (c, what) in [
+        (
+            0,
+            "the arrival time: seconds from time zero, or a duration like \"6.5h\"",
+        ),
+        (1, "the id of one of the [[classes]]"),
+    ] {
+        if at[c].is_none() {
+            problems.add(
+                header_start,
+                "header".to_owned(),
+                format!(
+                    "the header has no `{}` column ({what}); found {}",
+                    COLUMNS[c],
+                    list(header.iter())
+                ),
+            );
+            ok = false;
+        }
+    }
+    ok.then_some(at)
+}
+
+/// The direction and entry station of a row whose direction column says `direction`.
+fn place(
+    refs: &Refs<'_>,
+    source_id: &str,
+    entry: &EntryPlan,
+    direction: Option<DirectionId>,
+) -> Result<(DirectionId, Option<StationId>), String> {
+    let dir_name = |d: DirectionId| refs.directions.known.get(d.index()).copied().unwrap_or("?");
+    match entry {
+        EntryPlan::Unknown => Ok((direction.unwrap_or(DirectionId(0)), None)),
+        EntryPlan::Single {
+            station,
+            name,
+            direction: d,
+        } => match direction {
+            Some(dir) if dir != *d => Err(format!(
+                "direction `{}`, but source `{source_id}` enters at station `{name}`, which \
+                 serves `{}`; give the source an entry per direction, e.g. entry = {{ {} = \
+                 \"...\", {} = \"...\" }}",
+                dir_name(dir),
+                dir_name(*d),
+                dir_name(*d),
+                dir_name(dir)
+            )),
+            _ => Ok((*d, Some(*station))),
+        },
+        EntryPlan::ByDirection(entries) => {
+            let dir = match direction {
+                Some(dir) => dir,
+                None if refs.directions.known.len() == 1 => DirectionId(0),
+                None => {
+                    return Err(format!(
+                        "no direction: source `{source_id}` enters at a station per direction, \
+                         so every row names its direction (one of {})",
+                        list(refs.directions.known.iter().copied())
+                    ));
+                }
+            };
+            match entries.iter().find(|(d, _)| *d == dir) {
+                Some((_, station)) => Ok((dir, Some(*station))),
+                None => Err(format!(
+                    "direction `{}` has no entry station: add {} = \"<station>\" to the \
+                     `entry` of source `{source_id}`",
+                    dir_name(dir),
+                    dir_name(dir)
+                )),
+            }
+        }
+    }
+}
+
+fn csv_error(problems: &mut Problems<'_>, e: &csv::Error) {
+    let offset = e.position().map_or(0, |p| p.byte() as usize);
+    let message = match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => {
+            "the file is not valid UTF-8 text; save it as UTF-8 CSV".to_owned()
+        }
+        _ => format!("cannot read this CSV row: {e}"),
+    };
+    problems.add(offset, String::new(), message);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_in_seconds_or_with_units() {
+        assert_eq!(parse_time("0"), Ok(SimTime::ZERO));
+        assert_eq!(parse_time("23400"), Ok(SimTime::from_secs(23_400)));
+        assert_eq!(parse_time("95.5"), Ok(SimTime::from_millis(95_500)));
+        assert_eq!(parse_time("23400s"), Ok(SimTime::from_secs(23_400)));
+        assert_eq!(parse_time("6.5h"), Ok(SimTime::from_secs(23_400)));
+        assert_eq!(parse_time("1d"), Ok(SimTime::from_hours(24)));
+        for (bad, expected) in [
+            ("", "the time is empty"),
+            ("-5", "is negative"),
+            ("6:30", "unknown unit"),
+            ("noon", "`noon` is not a time"),
+            ("NaN", "`NaN` is not a time"),
+            ("5 parsecs", "unknown unit `parsecs`"),
+        ] {
+            let e = parse_time(bad).unwrap_err();
+            assert!(e.contains(expected), "{bad:?}: {e}");
+            assert!(e.contains("seconds from time zero"), "{bad:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn fields_are_located_on_their_line() {
+        let text = "time,class\n10, truck\n\"20\",car\n";
+        assert_eq!(field_offset(text, 11, 0), 11);
+        assert_eq!(field_offset(text, 11, 1), 15);
+        // Quoted lines: the row's start.
+        assert_eq!(field_offset(text, 21, 1), 21);
+    }
+
+    #[test]
+    fn trace_names_are_relative_to_the_scenario() {
+        assert_eq!(
+            display_name("configs/examples/a.toml", "traces/t.csv"),
+            Path::new("configs/examples/traces/t.csv")
+                .display()
+                .to_string()
+        );
+        assert_eq!(display_name("a.toml", "t.csv"), "t.csv");
+        assert_eq!(display_name("x/a.toml", "/abs/t.csv"), "/abs/t.csv");
+    }
+}

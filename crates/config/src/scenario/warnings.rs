@@ -1,0 +1,206 @@
+//! Concerns that do not stop a run: unstable stations, stations nobody visits, classes
+//! nobody sends, vehicles whose lanes never open, trace rows outside the run.
+
+use std::collections::BTreeMap;
+
+use bordersim_des::SimTime;
+use bordersim_model::{
+    Arrivals, Channel, ClassId, Crossing, LaneSchedule, Source, StationId, VehicleKey,
+    lane_filter_matches,
+};
+
+use super::source::Kind;
+use super::station::StationMeta;
+use super::structure::{push_unique, vehicle_phrase};
+use super::{Cx, Labels};
+use crate::spans::{child, index};
+use crate::units::{format_duration, format_number};
+/// Concerns that do not stop a run: unstable stations, stations nobody visits, classes
+/// nobody sends, vehicles whose lanes never open, trace rows outside the run.
+pub(super) fn warn(
+    cx: &mut Cx<'_>,
+    crossing: &Crossing,
+    metas: &[StationMeta],
+    origins: &[(usize, Kind)],
+    labels: &Labels,
+    horizon: SimTime,
+    warmup: SimTime,
+) {
+    unstable(cx, crossing, metas, horizon);
+    let stations = crossing.stations();
+    let mut visited = vec![false; stations.len()];
+    for c in 0..crossing.class_count() {
+        for (v, r) in visited
+            .iter_mut()
+            .zip(crossing.stations_reached_by(ClassId(c as u16)))
+        {
+            *v |= r;
+        }
+    }
+    for (i, v) in visited.iter().enumerate() {
+        if !v {
+            cx.warn(
+                &child(&index("stations", i), "id"),
+                format!(
+                    "station `{}` is never visited: no source enters there and no route with \
+                     positive probability leads there",
+                    stations[i].id
+                ),
+            );
+        }
+    }
+    for (c, id) in labels.classes.iter().enumerate() {
+        if !crossing
+            .sources()
+            .iter()
+            .any(|s| source_sends(s, ClassId(c as u16)))
+        {
+            cx.warn(
+                &child(&index("classes", c), "id"),
+                format!(
+                    "no source sends vehicles of class `{id}`; add a [[sources]] entry or \
+                     remove the class"
+                ),
+            );
+        }
+    }
+    never_served(cx, crossing, metas, labels);
+    trace_outside_run(cx, crossing, origins, horizon, warmup);
+}
+
+fn unstable(cx: &mut Cx<'_>, crossing: &Crossing, metas: &[StationMeta], horizon: SimTime) {
+    let stations = crossing.stations();
+    let rates = crossing.arrival_rates_per_hour(horizon);
+    for (i, load) in crossing.offered_loads(horizon).into_iter().enumerate() {
+        if load.is_finite() && load < 1.0 {
+            continue;
+        }
+        let st = &stations[i];
+        let arrivals: f64 = rates[i].iter().sum();
+        let servers = st.mean_servers();
+        let mean_service_ms = load * servers * SimTime::MS_PER_HOUR as f64 / arrivals;
+        let needed = (load * servers).floor() + 1.0;
+        let plural = if needed == 1.0 { "server" } else { "servers" };
+        let constant = st
+            .lanes
+            .iter()
+            .all(|g| matches!(g.schedule, LaneSchedule::Constant(_)));
+        let (have, need) = if constant {
+            (
+                format!("{} servers", format_number(servers)),
+                format!("at least {needed} {plural}"),
+            )
+        } else {
+            (
+                format!(
+                    "{} servers open on average over the week",
+                    format_number((servers * 10.0).round() / 10.0)
+                ),
+                format!("at least {needed} {plural} open on average"),
+            )
+        };
+        cx.warn(
+            &metas[i].servers_path,
+            format!(
+                "unstable: offered load {load:.2} per server at station `{}` ({}/h arriving on \
+                 average, mean service {}, {have}); the queue grows until the horizon. \
+                 Stability needs {need}, faster service or fewer arrivals",
+                st.id,
+                format_number((arrivals * 10.0).round() / 10.0),
+                format_duration(mean_service_ms),
+            ),
+        );
+    }
+}
+
+/// Vehicles that reach a station whose lanes for them (their own groups and the groups
+/// that share when idle) are closed at every hour: they wait until the horizon.
+fn never_served(cx: &mut Cx<'_>, crossing: &Crossing, metas: &[StationMeta], labels: &Labels) {
+    let stations = crossing.stations();
+    let mut stranded: BTreeMap<StationId, Vec<VehicleKey>> = BTreeMap::new();
+    for (entry, key) in crossing.entering_keys() {
+        let reached = crossing.stations_reached(key, &[entry]);
+        for s in (0..stations.len()).filter(|&s| reached[s]) {
+            let mut serving = stations[s]
+                .lanes
+                .iter()
+                .filter(|g| g.share_when_idle || lane_filter_matches(&g.serves, key))
+                .peekable();
+            let closed = serving.peek().is_some() && serving.all(|g| g.schedule.max() == 0);
+            if closed {
+                let lane_key = VehicleKey {
+                    channel: Channel::Green,
+                    ..key
+                };
+                push_unique(stranded.entry(StationId(s as u32)).or_default(), lane_key);
+            }
+        }
+    }
+    for (station, keys) in stranded {
+        let who = keys
+            .iter()
+            .map(|k| vehicle_phrase(*k, labels))
+            .collect::<Vec<_>>()
+            .join(", ");
+        cx.warn(
+            &metas[station.index()].servers_path,
+            format!(
+                "vehicles of {who} reach station `{}`, but every lane group that serves them is \
+                 closed at every hour: they wait until the horizon",
+                stations[station.index()].id
+            ),
+        );
+    }
+}
+
+/// Trace rows the run never replays (at or after the horizon), and traces that end before
+/// the warm-up does (none of their vehicles would be observed).
+fn trace_outside_run(
+    cx: &mut Cx<'_>,
+    crossing: &Crossing,
+    origins: &[(usize, Kind)],
+    horizon: SimTime,
+    warmup: SimTime,
+) {
+    // (rows, rows at or after the horizon, last time) per `[[sources]]` entry.
+    let mut per_source: BTreeMap<usize, (usize, usize, SimTime)> = BTreeMap::new();
+    for (src, &(raw, _)) in crossing.sources().iter().zip(origins) {
+        if let Arrivals::Trace { arrivals } = &src.arrivals {
+            let e = per_source.entry(raw).or_insert((0, 0, SimTime::ZERO));
+            e.0 += arrivals.len();
+            e.1 += arrivals.iter().filter(|a| a.time >= horizon).count();
+            e.2 = e.2.max(arrivals.last().map_or(SimTime::ZERO, |a| a.time));
+        }
+    }
+    for (raw, (rows, late, last)) in per_source {
+        let path = child(&index("sources", raw), "trace");
+        if late > 0 {
+            cx.warn(
+                &path,
+                format!(
+                    "{late} of the trace's {rows} arrivals come at or after the horizon ({}) and \
+                     are not replayed; lengthen the horizon or trim the trace",
+                    format_duration(horizon.as_millis() as f64)
+                ),
+            );
+        } else if warmup > SimTime::ZERO && last < warmup {
+            cx.warn(
+                &path,
+                format!(
+                    "the trace ends at {}, before the warm-up ({}) does: none of its vehicles \
+                     are observed; shorten the warm-up",
+                    format_duration(last.as_millis() as f64),
+                    format_duration(warmup.as_millis() as f64)
+                ),
+            );
+        }
+    }
+}
+
+fn source_sends(source: &Source, class: ClassId) -> bool {
+    match &source.arrivals {
+        Arrivals::Poisson { class: c, .. } | Arrivals::Profile { class: c, .. } => *c == class,
+        Arrivals::Trace { arrivals } => arrivals.iter().any(|a| a.class == class),
+        Arrivals::Thinned { class: c, .. } => *c == class,
+    }
+}
