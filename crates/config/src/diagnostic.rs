@@ -92,10 +92,6 @@ impl<'a> Collector<'a> {
     }
 
     /// Makes field paths known, once the text has been parsed.
-    #[allow(
-        dead_code,
-        reason = "for the policy loader, which parses after it starts collecting"
-    )]
     pub(crate) fn set_spans(&mut self, spans: SpanIndex) {
         self.spans = Some(spans);
     }
@@ -192,10 +188,6 @@ impl<'a> Collector<'a> {
 
     /// The errors in the order they were found (for loaders whose checks run in the order a
     /// reader should fix them).
-    #[allow(
-        dead_code,
-        reason = "for the policy loader, which reports in the order it checks"
-    )]
     pub(crate) fn into_error_as_found(self) -> ConfigError {
         ConfigError {
             diagnostics: self.errors,

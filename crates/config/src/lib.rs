@@ -101,10 +101,6 @@
 #![warn(missing_docs)]
 
 mod diagnostic;
-#[allow(
-    missing_docs,
-    reason = "its items are documented with the reform catalogue"
-)]
 mod policy;
 pub mod raw;
 mod region;

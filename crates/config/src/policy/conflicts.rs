@@ -6,16 +6,16 @@
 //! under it) conflict: which one should win is the analyst's call, not the order of
 //! application's.
 
+use crate::diagnostic::Collector;
 use toml::Table;
 
-use super::lookup::Located;
 use super::measure::Section;
 use crate::spans::index;
 
 /// Reports every change of `sections` (in catalogue order, entries in file order) that
 /// writes a field an earlier change writes, at the later change with the line of the
 /// earlier one; at most one problem per change.
-pub(crate) fn check_conflicts(cx: &mut Located<'_>, baseline: &Table, sections: &[Section]) {
+pub(crate) fn check_conflicts(cx: &mut Collector<'_>, baseline: &Table, sections: &[Section]) {
     let changes = sections.iter().flat_map(|section| {
         section
             .changes
@@ -33,7 +33,10 @@ fn overlaps(a: &str, b: &str) -> bool {
 
 /// Reports each change (its path in the policy file, the fields it writes) that writes a
 /// field an earlier one writes.
-fn report_overlaps(cx: &mut Located<'_>, changes: impl IntoIterator<Item = (String, Vec<String>)>) {
+fn report_overlaps(
+    cx: &mut Collector<'_>,
+    changes: impl IntoIterator<Item = (String, Vec<String>)>,
+) {
     let mut claims: Vec<(String, String)> = Vec::new(); // (change path, target)
     for (path, targets) in changes {
         let earlier = targets.iter().find_map(|target| {
@@ -43,7 +46,7 @@ fn report_overlaps(cx: &mut Located<'_>, changes: impl IntoIterator<Item = (Stri
                 .map(|(earlier, theirs)| (earlier, theirs, target))
         });
         if let Some((earlier, theirs, target)) = earlier {
-            let line = cx.line_of(earlier);
+            let line = cx.line_of(earlier).unwrap_or(0);
             let what = if theirs.len() < target.len() {
                 theirs
             } else {

@@ -1,44 +1,10 @@
-//! What every measure needs to find its way in the baseline: the located-error collector
-//! of a policy file, lookups of entries by `id`, and the checks shared by measures (shares,
+//! What every measure needs to find its way in the baseline: lookups of entries by `id`, and the checks shared by measures (shares,
 //! factors, named classes and stations).
 
 use toml::{Table, Value};
 
-use crate::diagnostic::Diagnostic;
-use crate::spans::{LineIndex, SpanIndex, index};
-
-/// The problems found in one policy file, each located at a field path of the policy
-/// (`staffing[0].station`) and turned into its `line:column` there.
-pub(crate) struct Located<'a> {
-    pub(crate) file: &'a str,
-    pub(crate) lines: LineIndex<'a>,
-    pub(crate) spans: Option<SpanIndex>,
-    pub(crate) errors: Vec<Diagnostic>,
-}
-
-impl Located<'_> {
-    /// Records `message` at the value of `path` in the policy file (line 1, column 1 when the
-    /// policy could not be indexed).
-    pub(crate) fn error(&mut self, path: &str, message: impl Into<String>) {
-        let offset = self.spans.as_ref().map_or(0, |s| s.value_start(path));
-        let (line, column) = self.lines.line_col(offset);
-        self.errors.push(Diagnostic {
-            file: self.file.to_owned(),
-            path: path.to_owned(),
-            line,
-            column,
-            message: message.into(),
-        });
-    }
-
-    /// The 1-based line of the value at `path` in the policy file (0 when not indexed).
-    pub(crate) fn line_of(&self, path: &str) -> usize {
-        self.spans
-            .as_ref()
-            .map(|s| self.lines.line_col(s.value_start(path)).0)
-            .unwrap_or(0)
-    }
-}
+use crate::diagnostic::Collector;
+use crate::spans::index;
 
 /// The entry of the array `array` of `doc` whose `id` is `id`.
 pub(crate) fn entry_mut<'a>(doc: &'a mut Table, array: &str, id: &str) -> Option<&'a mut Table> {
@@ -74,7 +40,7 @@ pub(crate) fn ids(doc: &Table, array: &str) -> String {
 /// The entry `id` of the array `array` (whose entries are `kind`s), or an error at `path`
 /// naming the ones there are.
 pub(crate) fn known_entry<'d>(
-    cx: &mut Located<'_>,
+    cx: &mut Collector<'_>,
     doc: &'d mut Table,
     (array, kind): (&str, &str),
     id: &str,
@@ -93,7 +59,7 @@ pub(crate) fn known_entry<'d>(
 /// The lane group `lanes` of station `station_id` (its table `station`), or the station
 /// itself when `lanes` is `None`; an unknown group is an error at `path`.
 pub(crate) fn lanes_target<'d>(
-    cx: &mut Located<'_>,
+    cx: &mut Collector<'_>,
     station: &'d mut Table,
     station_id: &str,
     lanes: Option<&str>,
@@ -116,7 +82,7 @@ pub(crate) fn lanes_target<'d>(
 }
 
 /// A share in [0, 1]; an error at `path` otherwise.
-pub(crate) fn share_ok(cx: &mut Located<'_>, path: &str, share: f64) -> bool {
+pub(crate) fn share_ok(cx: &mut Collector<'_>, path: &str, share: f64) -> bool {
     let ok = share.is_finite() && (0.0..=1.0).contains(&share);
     if !ok {
         cx.error(path, format!("a share must be in [0, 1], got {share}"));
@@ -125,7 +91,7 @@ pub(crate) fn share_ok(cx: &mut Located<'_>, path: &str, share: f64) -> bool {
 }
 
 /// A positive factor on service times; an error at `path` otherwise.
-pub(crate) fn factor_ok(cx: &mut Located<'_>, path: &str, factor: f64) -> bool {
+pub(crate) fn factor_ok(cx: &mut Collector<'_>, path: &str, factor: f64) -> bool {
     let ok = factor.is_finite() && factor > 0.0;
     if !ok {
         cx.error(
@@ -144,7 +110,7 @@ pub(crate) const CLASSES: (&str, &str) = ("classes", "class");
 /// The classes named (all the baseline's when `None`), each checked against the baseline;
 /// `None` when some is unknown (each reported at its index under `path`).
 pub(crate) fn classes_named(
-    cx: &mut Located<'_>,
+    cx: &mut Collector<'_>,
     doc: &Table,
     path: &str,
     named: Option<&Vec<String>>,
@@ -170,6 +136,11 @@ pub(crate) fn classes_named(
 }
 
 /// Whether the baseline has station `id`; an error at `path` otherwise.
-pub(crate) fn station_exists(cx: &mut Located<'_>, doc: &mut Table, path: &str, id: &str) -> bool {
+pub(crate) fn station_exists(
+    cx: &mut Collector<'_>,
+    doc: &mut Table,
+    path: &str,
+    id: &str,
+) -> bool {
     known_entry(cx, doc, STATIONS, id, path).is_some()
 }

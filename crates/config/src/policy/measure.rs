@@ -6,12 +6,11 @@
 //! The measures themselves are in [`super::measures`], one file per measure (or small
 //! family); [`super::measures::catalogue`] lists them in the order policies apply them.
 
+use crate::diagnostic::Collector;
 use std::marker::PhantomData;
 
 use serde::de::DeserializeOwned;
 use toml::Table;
-
-use super::lookup::Located;
 
 /// One measure of the reform catalogue: a `[[NAME]]` section of a policy file.
 ///
@@ -38,7 +37,7 @@ pub(crate) trait Measure: 'static {
     /// (names it refers to, shares in [0, 1], positive factors), reporting each problem
     /// at a field path under `path` (`staffing[0]`); when the checks pass, writes the
     /// entry's fields into `doc`.
-    fn apply(raw: &Self::Raw, cx: &mut Located<'_>, doc: &mut Table, path: &str);
+    fn apply(raw: &Self::Raw, cx: &mut Collector<'_>, doc: &mut Table, path: &str);
 }
 
 /// What the catalogue is walked with: called once per measure type, in application order.
@@ -53,7 +52,7 @@ pub(crate) trait Change {
     /// [`Measure::writes`] of the entry.
     fn writes(&self, baseline: &Table) -> Vec<String>;
     /// [`Measure::apply`] of the entry.
-    fn apply(&self, cx: &mut Located<'_>, doc: &mut Table, path: &str);
+    fn apply(&self, cx: &mut Collector<'_>, doc: &mut Table, path: &str);
 }
 
 /// An entry of measure `M`.
@@ -77,7 +76,7 @@ impl<M: Measure> Change for Entry<M> {
         M::writes(&self.raw, baseline)
     }
 
-    fn apply(&self, cx: &mut Located<'_>, doc: &mut Table, path: &str) {
+    fn apply(&self, cx: &mut Collector<'_>, doc: &mut Table, path: &str) {
         M::apply(&self.raw, cx, doc, path);
     }
 }

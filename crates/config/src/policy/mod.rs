@@ -56,9 +56,9 @@ use std::fmt;
 use toml::de::DeTable;
 use toml::{Table, Value};
 
-use crate::spans::{LineIndex, SpanIndex, index};
+use crate::diagnostic::{Collector, single};
+use crate::spans::{SpanIndex, index};
 use crate::{ConfigError, Diagnostic, FileReader, Loaded};
-use lookup::Located;
 use schema::RawPolicy;
 
 pub use measure::{MeasureInfo, catalogue_help, policy_catalogue};
@@ -192,47 +192,33 @@ pub fn apply_policy(
     policy: &str,
     policy_name: &str,
 ) -> Result<PolicyApplied, ConfigError> {
-    let mut cx = Located {
-        file: policy_name,
-        lines: LineIndex::new(policy),
-        spans: None,
-        errors: Vec::new(),
-    };
+    let mut cx = Collector::new(policy_name, policy);
     match DeTable::parse(policy) {
-        Ok(root) => cx.spans = Some(SpanIndex::build(&root)),
+        Ok(root) => cx.set_spans(SpanIndex::build(&root)),
         Err(e) => {
-            let offset = e.span().map_or(0, |s| s.start);
-            let (line, column) = cx.lines.line_col(offset);
-            return Err(ConfigError {
-                diagnostics: vec![Diagnostic {
-                    file: policy_name.to_owned(),
-                    path: String::new(),
-                    line,
-                    column,
-                    message: format!("TOML syntax error: {}", e.message()),
-                }],
-            });
+            return Err(single(
+                policy_name,
+                policy,
+                e.span().map_or(0, |s| s.start),
+                String::new(),
+                format!("TOML syntax error: {}", e.message()),
+            ));
         }
     }
     let raw: RawPolicy = match toml::from_str(policy) {
         Ok(raw) => raw,
         Err(e) => {
-            let offset = e.span().map_or(0, |s| s.start);
-            let (line, column) = cx.lines.line_col(offset);
             let path = cx
-                .spans
-                .as_ref()
+                .spans()
                 .and_then(|s| e.span().and_then(|span| s.path_at(&span)))
                 .unwrap_or_default();
-            return Err(ConfigError {
-                diagnostics: vec![Diagnostic {
-                    file: policy_name.to_owned(),
-                    path,
-                    line,
-                    column,
-                    message: e.message().to_owned(),
-                }],
-            });
+            return Err(single(
+                policy_name,
+                policy,
+                e.span().map_or(0, |s| s.start),
+                path,
+                e.message().to_owned(),
+            ));
         }
     };
     // The baseline must at least be TOML; its own validation comes after the changes.
@@ -247,20 +233,16 @@ pub fn apply_policy(
     })?;
 
     conflicts::check_conflicts(&mut cx, &doc, &raw.sections);
-    if !cx.errors.is_empty() {
-        return Err(ConfigError {
-            diagnostics: cx.errors,
-        });
+    if cx.has_errors() {
+        return Err(cx.into_error_as_found());
     }
     for section in &raw.sections {
         for (i, change) in section.changes.iter().enumerate() {
             change.apply(&mut cx, &mut doc, &index(section.name, i));
         }
     }
-    if !cx.errors.is_empty() {
-        return Err(ConfigError {
-            diagnostics: cx.errors,
-        });
+    if cx.has_errors() {
+        return Err(cx.into_error_as_found());
     }
     if let Some(Value::Table(scenario)) = doc.get_mut("scenario") {
         scenario.insert("name".into(), Value::String(raw.policy.name.clone()));

@@ -2,7 +2,7 @@
 //! in the policy file, conflicts, and the catalogue.
 
 use super::*;
-use crate::spans::LineIndex;
+use crate::diagnostic::Collector;
 
 const BASE: &str = r#"[scenario]
 name = "base"
@@ -378,7 +378,7 @@ impl measure::Measure for Writes {
         raw.clone()
     }
 
-    fn apply(_: &Vec<String>, _: &mut Located<'_>, _: &mut Table, _: &str) {}
+    fn apply(_: &Vec<String>, _: &mut Collector<'_>, _: &mut Table, _: &str) {}
 }
 
 /// The conflicts between sections `a` and `b`, each one entry writing the fields given.
@@ -389,15 +389,10 @@ fn conflicts_between(a: &[&str], b: &[&str]) -> Vec<Diagnostic> {
             fields.iter().map(|f| f.to_string()).collect(),
         )],
     };
-    let mut cx = Located {
-        file: "p.toml",
-        lines: LineIndex::new(""),
-        spans: None,
-        errors: Vec::new(),
-    };
+    let mut cx = Collector::new("p.toml", "");
     let sections = [section("a", a), section("b", b)];
     conflicts::check_conflicts(&mut cx, &Table::new(), &sections);
-    cx.errors
+    cx.into_errors()
 }
 
 #[test]

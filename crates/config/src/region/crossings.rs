@@ -32,7 +32,7 @@ pub(super) fn crossings(
     raw: &RawRegionFile,
     source: &str,
     read: FileReader<'_>,
-    replacement: Option<&Replacement<'_>>,
+    replacement: Option<&Replacement>,
     settings: &Settings,
     class_ids: &[String],
 ) -> Crossings {
@@ -241,7 +241,7 @@ fn load_crossing(
     raw: &RawRegionCrossing,
     source: &str,
     read: FileReader<'_>,
-    replacement: Option<&Replacement<'_>>,
+    replacement: Option<&Replacement>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<(Scenario, CrossingText)> {
     let path = index("crossings", i);
@@ -290,10 +290,18 @@ fn load_crossing(
             )
         }
     };
-    let (text, label, inline_offset) = match replacement {
-        Some(r) => (r.text.to_owned(), r.label.clone(), None),
-        None => (text, label, inline_offset),
-    };
+    // A crossing changed by a policy was validated when the policy was applied.
+    if let Some(r) = replacement {
+        return Some((
+            r.scenario.clone(),
+            CrossingText {
+                id: raw.id.clone(),
+                file: r.label.clone(),
+                text: r.text.clone(),
+                dir: base,
+            },
+        ));
+    }
     let read_inside = |name: &str| {
         if base.is_empty() {
             read(name)
@@ -309,6 +317,7 @@ fn load_crossing(
                 id: raw.id.clone(),
                 file: label,
                 text,
+                dir: base.clone(),
             },
         )),
         Err(error) => {

@@ -82,8 +82,8 @@ mod tolls;
 mod values;
 mod zones;
 
-use bordersim_experiment::region::{RegionCrossing, RegionModel};
 use bordersim_trade::Region;
+use bordersim_trade::{RegionCrossing, RegionModel};
 use toml::de::DeTable;
 
 pub use self::policy::{apply_region_policy, policy_crossing};
@@ -119,6 +119,9 @@ pub struct CrossingText {
     pub file: String,
     /// The whole scenario file, TOML.
     pub text: String,
+    /// The directory the files it names (traces) are read from, relative to the region
+    /// file's directory (empty: the region file's own).
+    pub dir: String,
 }
 
 /// A region that passed validation.
@@ -169,9 +172,11 @@ pub fn parse_region_with(
 }
 
 /// A crossing whose scenario text replaces its file's (a policy applied to it).
-struct Replacement<'a> {
+struct Replacement {
     crossing: usize,
-    text: &'a str,
+    /// The changed scenario, validated when the policy was applied.
+    scenario: bordersim_model::Scenario,
+    text: String,
     label: String,
 }
 
@@ -179,7 +184,7 @@ fn parse(
     source: &str,
     file_name: &str,
     read: FileReader<'_>,
-    replacement: Option<Replacement<'_>>,
+    replacement: Option<Replacement>,
 ) -> Result<LoadedRegion, ConfigError> {
     let root = DeTable::parse(source).map_err(|e| {
         single(
@@ -218,7 +223,7 @@ fn build(
     raw: &RawRegionFile,
     source: &str,
     read: FileReader<'_>,
-    replacement: Option<Replacement<'_>>,
+    replacement: Option<Replacement>,
 ) -> Option<LoadedRegion> {
     let settings = settings::settings(cx, raw)?;
     let choice = choice::choice(cx, raw.choice.as_ref());

@@ -1,10 +1,12 @@
 //! Policies applied to one crossing of a region.
 
+use std::path::Path;
+
 use toml::de::{DeTable, DeValue};
 
 use super::{RegionPolicyApplied, Replacement, parse, parse_region_with};
 use crate::diagnostic::{ConfigError, single};
-use crate::policy::apply_policy;
+use crate::policy::apply_policy_with;
 use crate::scenario::FileReader;
 use crate::suggest::{did_you_mean, list};
 
@@ -98,15 +100,31 @@ pub fn apply_region_policy(
         }
     };
     let crossing_text = &base.crossing_texts[target];
-    let applied = apply_policy(&crossing_text.text, policy, policy_file)?;
+    // The files the crossing names (traces) are relative to its own directory.
+    let read_crossing = |name: &str| {
+        if crossing_text.dir.is_empty() {
+            read(name)
+        } else {
+            read(&Path::new(&crossing_text.dir).join(name).to_string_lossy())
+        }
+    };
+    // The same pipeline as a scenario's policy: it ends in the validated changed crossing.
+    let applied = apply_policy_with(
+        &crossing_text.text,
+        &crossing_text.file,
+        policy,
+        policy_file,
+        &read_crossing,
+    )?;
     let replacement = Replacement {
         crossing: target,
-        text: &applied.scenario_text,
-        label: format!("{} with {}", crossing_text.file, policy_file),
+        scenario: applied.loaded.scenario,
+        text: applied.applied.scenario_text,
+        label: applied.label,
     };
     let region = parse(region, region_file, read, Some(replacement))?;
     Ok(RegionPolicyApplied {
-        name: applied.name,
+        name: applied.applied.name,
         crossing: ids[target].clone(),
         region,
     })

@@ -2,13 +2,14 @@
 //! fewer inspections, faster service at some stations and, optionally, lanes of their own
 //! (AEO, FAST).
 
+use crate::diagnostic::Collector;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use toml::{Table, Value};
 
 use crate::policy::lookup::{
-    Located, classes_named, entry_mut, factor_ok, id_list, share_ok, station_exists,
+    classes_named, entry_mut, factor_ok, id_list, share_ok, station_exists,
 };
 use crate::policy::measure::Measure;
 use crate::spans::{child, index};
@@ -80,7 +81,7 @@ impl Measure for AuthorisedOperators {
         targets
     }
 
-    fn apply(a: &RawAuthorisedOperators, cx: &mut Located<'_>, doc: &mut Table, path: &str) {
+    fn apply(a: &RawAuthorisedOperators, cx: &mut Collector<'_>, doc: &mut Table, path: &str) {
         let Some((classes, channels)) = check(a, cx, doc, path) else {
             return;
         };
@@ -96,7 +97,7 @@ impl Measure for AuthorisedOperators {
 /// channels when it gives them (`[green, yellow, red]`), or `None` after reporting.
 fn check(
     a: &RawAuthorisedOperators,
-    cx: &mut Located<'_>,
+    cx: &mut Collector<'_>,
     doc: &mut Table,
     path: &str,
 ) -> Option<(Vec<String>, Option<[f64; 3]>)> {
@@ -177,7 +178,7 @@ fn check(
 /// class already wholly in the programme.
 fn join_programme(
     a: &RawAuthorisedOperators,
-    cx: &mut Located<'_>,
+    cx: &mut Collector<'_>,
     doc: &mut Table,
     path: &str,
     classes: &[String],
@@ -282,7 +283,12 @@ fn faster_service(a: &RawAuthorisedOperators, doc: &mut Table) {
 }
 
 /// The programme's own lane group at each station of `dedicated_lanes`.
-fn dedicated_lanes(a: &RawAuthorisedOperators, cx: &mut Located<'_>, doc: &mut Table, path: &str) {
+fn dedicated_lanes(
+    a: &RawAuthorisedOperators,
+    cx: &mut Collector<'_>,
+    doc: &mut Table,
+    path: &str,
+) {
     let programme = a.programme.as_str();
     for (i, lanes) in a.dedicated_lanes.iter().enumerate() {
         let at = index(&child(path, "dedicated_lanes"), i);

@@ -1,10 +1,11 @@
 //! `[[equipment]]`: more or faster scanners (e.g. drive-through non-intrusive inspection).
 
+use crate::diagnostic::Collector;
 use serde::Deserialize;
 use toml::{Table, Value};
 
 use super::staffing::{RawStaffing, add_servers};
-use crate::policy::lookup::{Located, STATIONS, entry_mut, factor_ok, known_entry};
+use crate::policy::lookup::{STATIONS, entry_mut, factor_ok, known_entry};
 use crate::policy::measure::Measure;
 use crate::spans::child;
 use crate::units::{format_duration, parse_duration};
@@ -44,7 +45,7 @@ impl Measure for Equipment {
         targets
     }
 
-    fn apply(e: &RawEquipment, cx: &mut Located<'_>, doc: &mut Table, path: &str) {
+    fn apply(e: &RawEquipment, cx: &mut Collector<'_>, doc: &mut Table, path: &str) {
         if e.add.is_some() {
             let as_staffing = RawStaffing {
                 station: e.station.clone(),

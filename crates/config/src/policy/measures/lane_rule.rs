@@ -1,10 +1,11 @@
 //! `[[lane_rule]]`: lanes of a station or lane group opened and closed when the wait leaves
 //! a band (as SANDAG plans for Otay Mesa East).
 
+use crate::diagnostic::Collector;
 use serde::Deserialize;
 use toml::{Table, Value};
 
-use crate::policy::lookup::{Located, entry_mut, ids, lanes_target, station_exists};
+use crate::policy::lookup::{entry_mut, ids, lanes_target, station_exists};
 use crate::policy::measure::Measure;
 use crate::spans::child;
 use crate::units::parse_duration;
@@ -48,7 +49,7 @@ impl Measure for LaneRule {
     }
 
     /// `[[lane_rule]]`: lanes of a station or lane group opened and closed by the wait.
-    fn apply(r: &RawLaneRulePolicy, cx: &mut Located<'_>, doc: &mut Table, path: &str) {
+    fn apply(r: &RawLaneRulePolicy, cx: &mut Collector<'_>, doc: &mut Table, path: &str) {
         let mut ok = true;
         for (field, value) in [
             ("min_wait", Some(&r.min_wait)),

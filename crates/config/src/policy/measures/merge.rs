@@ -4,10 +4,11 @@
 //! write the same fields and differ in what they represent: several agencies' document
 //! stations of one country, or two countries' sequential controls.
 
+use crate::diagnostic::Collector;
 use serde::Deserialize;
 use toml::{Table, Value};
 
-use crate::policy::lookup::{Located, entry_mut, factor_ok, station_exists};
+use crate::policy::lookup::{entry_mut, factor_ok, station_exists};
 use crate::policy::measure::Measure;
 use crate::spans::{child, index};
 
@@ -43,7 +44,7 @@ impl Measure for SingleWindow {
         merge_writes(m)
     }
 
-    fn apply(m: &RawMerge, cx: &mut Located<'_>, doc: &mut Table, path: &str) {
+    fn apply(m: &RawMerge, cx: &mut Collector<'_>, doc: &mut Table, path: &str) {
         merge(m, cx, doc, path);
     }
 }
@@ -58,7 +59,7 @@ impl Measure for OneStopBorderPost {
         merge_writes(m)
     }
 
-    fn apply(m: &RawMerge, cx: &mut Located<'_>, doc: &mut Table, path: &str) {
+    fn apply(m: &RawMerge, cx: &mut Collector<'_>, doc: &mut Table, path: &str) {
         merge(m, cx, doc, path);
     }
 }
@@ -79,7 +80,7 @@ fn merge_writes(m: &RawMerge) -> Vec<String> {
 /// `[[single_window]]` and `[[one_stop_border_post]]`: the first station becomes the joint
 /// stop doing every member's work; the others are merged into it (vehicles pass them
 /// without stopping, on their routes).
-fn merge(m: &RawMerge, cx: &mut Located<'_>, doc: &mut Table, path: &str) {
+fn merge(m: &RawMerge, cx: &mut Collector<'_>, doc: &mut Table, path: &str) {
     let stations_path = child(path, "stations");
     if m.stations.len() < 2 {
         cx.error(

@@ -1,10 +1,11 @@
 //! `[[override]]`: any parameter of the baseline set by its path, for what the catalogue
 //! lacks.
 
+use crate::diagnostic::Collector;
 use serde::Deserialize;
 use toml::{Table, Value};
 
-use crate::policy::lookup::{Located, entry_mut, ids};
+use crate::policy::lookup::{entry_mut, ids};
 use crate::policy::measure::Measure;
 use crate::spans::child;
 
@@ -32,7 +33,7 @@ impl Measure for Override {
         vec![o.path.clone()]
     }
 
-    fn apply(o: &RawOverride, cx: &mut Located<'_>, doc: &mut Table, path: &str) {
+    fn apply(o: &RawOverride, cx: &mut Collector<'_>, doc: &mut Table, path: &str) {
         if let Err(message) = set_path(doc, &o.path, o.value.clone()) {
             cx.error(&child(path, "path"), message);
         }

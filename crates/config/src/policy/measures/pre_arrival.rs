@@ -1,13 +1,14 @@
 //! `[[pre_arrival_processing]]` — WTO TFA Art. 7.1: shipments whose declaration is lodged
 //! before arrival, so that customs processes it before the vehicle reaches the border.
 
+use crate::diagnostic::Collector;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use toml::{Table, Value};
 
 use crate::policy::lookup::{
-    Located, classes_named, entry_mut, factor_ok, id_list, share_ok, station_exists,
+    classes_named, entry_mut, factor_ok, id_list, share_ok, station_exists,
 };
 use crate::policy::measure::Measure;
 use crate::spans::{child, index};
@@ -59,7 +60,7 @@ impl Measure for PreArrivalProcessing {
 
     /// `[[pre_arrival_processing]]`: a share of shipments lodged in advance skip or shorten
     /// the stations named.
-    fn apply(p: &RawPreArrival, cx: &mut Located<'_>, doc: &mut Table, path: &str) {
+    fn apply(p: &RawPreArrival, cx: &mut Collector<'_>, doc: &mut Table, path: &str) {
         if !share_ok(cx, &child(path, "share"), p.share) {
             return;
         }

@@ -1,10 +1,11 @@
 //! `[[risk_management]]` — WTO TFA Art. 7.4: a class's risk-channel probabilities and its
 //! share picked at random for physical inspection.
 
+use crate::diagnostic::Collector;
 use serde::Deserialize;
 use toml::{Table, Value};
 
-use crate::policy::lookup::{CLASSES, Located, known_entry, share_ok};
+use crate::policy::lookup::{CLASSES, known_entry, share_ok};
 use crate::policy::measure::Measure;
 use crate::spans::child;
 
@@ -43,7 +44,7 @@ impl Measure for RiskManagement {
         targets
     }
 
-    fn apply(r: &RawRisk, cx: &mut Located<'_>, doc: &mut Table, path: &str) {
+    fn apply(r: &RawRisk, cx: &mut Collector<'_>, doc: &mut Table, path: &str) {
         let Some(class) = known_entry(cx, doc, CLASSES, &r.class, &child(path, "class")) else {
             return;
         };

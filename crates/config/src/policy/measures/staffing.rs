@@ -1,9 +1,10 @@
 //! `[[staffing]]`: lanes added, hours extended, 24-hour operation.
 
+use crate::diagnostic::Collector;
 use serde::Deserialize;
 use toml::{Table, Value};
 
-use crate::policy::lookup::{Located, STATIONS, known_entry, lanes_target};
+use crate::policy::lookup::{STATIONS, known_entry, lanes_target};
 use crate::policy::measure::Measure;
 use crate::spans::child;
 
@@ -40,14 +41,14 @@ impl Measure for Staffing {
         }]
     }
 
-    fn apply(s: &RawStaffing, cx: &mut Located<'_>, doc: &mut Table, path: &str) {
+    fn apply(s: &RawStaffing, cx: &mut Collector<'_>, doc: &mut Table, path: &str) {
         add_servers(cx, doc, path, s);
     }
 }
 
 /// Adds `s.add` servers (or opens the busiest hour's count all day) at the station or lane
 /// group `s` names; [`Equipment`](super::Equipment) adds scanners the same way.
-pub(super) fn add_servers(cx: &mut Located<'_>, doc: &mut Table, path: &str, s: &RawStaffing) {
+pub(super) fn add_servers(cx: &mut Collector<'_>, doc: &mut Table, path: &str, s: &RawStaffing) {
     let Some(station) = known_entry(cx, doc, STATIONS, &s.station, &child(path, "station")) else {
         return;
     };
