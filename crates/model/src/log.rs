@@ -3,8 +3,8 @@
 
 use bordersim_des::SimTime;
 
+use crate::ids::{ClassId, DirectionId, ProgrammeId, StationId};
 use crate::population::Channel;
-use crate::scenario::{ClassId, DirectionId, ProgrammeId, StationId};
 
 /// What happened to a vehicle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

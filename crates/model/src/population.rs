@@ -1,7 +1,7 @@
 //! Who crosses: vehicle classes, trusted-trader / traveller programmes, directions, and the
 //! risk channels customs assigns.
 
-use crate::scenario::{ClassId, ProgrammeId};
+use crate::ids::{ClassId, ProgrammeId};
 
 /// The outcome of risk assessment for one vehicle (WCO terms).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

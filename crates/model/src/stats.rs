@@ -9,8 +9,8 @@
 
 use bordersim_stats::{Tally, TimeWeighted};
 
+use crate::ids::{ClassId, DirectionId, ProgrammeId};
 use crate::population::Channel;
-use crate::scenario::{ClassId, DirectionId, ProgrammeId};
 
 /// Vehicle counts over the observation window (after warm-up). Conservation:
 /// `in_system_at_start + arrived == departed + balked + in_system_at_end`.
