@@ -10,6 +10,8 @@
 //! the graph and the questions about it in `crossing`; structural errors and their checks in
 //! `validation`; the scenario in [`scenario`]; the simulation in `engine`.
 
+#![warn(missing_docs)]
+
 mod crossing;
 pub mod dist;
 mod engine;
@@ -21,6 +23,8 @@ pub mod schedule;
 mod source;
 mod station;
 pub mod stats;
+#[cfg(test)]
+mod testing;
 mod validation;
 
 pub use dist::{DistError, Sampler, ServiceDist};

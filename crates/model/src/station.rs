@@ -176,7 +176,8 @@ pub struct Station {
     /// At least one group.
     pub lanes: Vec<LaneGroup>,
     /// Service time for each class, indexed by [`ClassId`]; `None` for a class that never
-    /// visits (a visit by such a class is a structural error caught by [`Crossing::new`]).
+    /// visits (a visit by such a class is a structural error caught by
+    /// [`Crossing::new`](crate::Crossing::new)).
     pub service: Vec<Option<ServiceDist>>,
     /// Service time for the vehicles of a programme, whatever their class, indexed by
     /// [`ProgrammeId`]; overrides `service` (e.g. Ready lanes are faster because Ready

@@ -107,3 +107,139 @@ impl Crossing {
         ms / 60_000.0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use bordersim_des::SimTime;
+
+    use crate::ids::{ClassId, ProgrammeId, StationId};
+    use crate::scenario::{LaneRule, Station};
+    use crate::schedule::LaneSchedule;
+    use crate::testing::{dedicated, minutes, open_hours, scenario, to_station, trace};
+
+    /// Class 0: a lane open 06:00–22:00. Class 1: a lane never open. A third group, when
+    /// `sharing`, shares with everyone and is always open.
+    fn entry(sharing: bool) -> crate::scenario::Scenario {
+        let mut st = Station::simple("primary", 1, minutes(2.0, 2), to_station(1, 0.25));
+        st.lanes = vec![
+            dedicated("c0", &[0], open_hours(6..22, 1)),
+            dedicated("c1", &[1], LaneSchedule::Constant(0)),
+        ];
+        if sharing {
+            let mut shared = dedicated("shared", &[1], LaneSchedule::Constant(1));
+            shared.share_when_idle = true;
+            st.lanes.push(shared);
+        }
+        let second = Station::simple("secondary", 1, minutes(8.0, 2), Vec::new());
+        scenario(2, vec![st, second], vec![trace(&[(0, 0)])], 0, 60)
+    }
+
+    const PRIMARY: StationId = StationId(0);
+
+    #[test]
+    fn the_lanes_for_a_class_are_its_own_and_those_that_share() {
+        let s = entry(false);
+        let ids = |class| {
+            s.crossing
+                .lanes_for_class(PRIMARY, ClassId(class))
+                .iter()
+                .map(|g| g.id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(0), ["c0"]);
+        assert_eq!(ids(1), ["c1"]);
+        let s = entry(true);
+        let ids: Vec<_> = s
+            .crossing
+            .lanes_for_class(PRIMARY, ClassId(0))
+            .iter()
+            .map(|g| g.id.clone())
+            .collect();
+        assert_eq!(ids, ["c0", "shared"]);
+    }
+
+    #[test]
+    fn an_entry_serves_a_class_if_one_of_its_lanes_ever_opens() {
+        let s = entry(false);
+        assert!(s.crossing.entry_serves(PRIMARY, ClassId(0)));
+        assert!(!s.crossing.entry_serves(PRIMARY, ClassId(1)));
+        assert!(entry(true).crossing.entry_serves(PRIMARY, ClassId(1)));
+    }
+
+    #[test]
+    fn the_wait_until_open_counts_from_the_middle_of_each_closed_hour() {
+        let s = entry(false);
+        let wait = s.crossing.wait_until_open(PRIMARY, ClassId(0), 0);
+        // Open 06:00–22:00; from the middle of hour 0, 6 hours to go less half an hour.
+        assert_eq!(wait[0], 330.0);
+        assert_eq!(wait[5], 30.0);
+        assert!(wait[6..22].iter().all(|&w| w == 0.0));
+        assert_eq!(wait[22], 450.0);
+        assert_eq!(wait[23], 390.0);
+        assert_eq!(s.wait_until_open(PRIMARY, ClassId(0)), wait);
+        // A class whose lanes never open: 0 everywhere (closed, not waiting).
+        assert_eq!(
+            s.crossing.wait_until_open(PRIMARY, ClassId(1), 0),
+            [0.0; 24]
+        );
+    }
+
+    #[test]
+    fn a_lane_under_a_lane_rule_counts_as_open_at_every_hour() {
+        let mut s = entry(false);
+        let mut stations = s.crossing.stations().to_vec();
+        stations[0].lanes[0].schedule = LaneSchedule::Constant(1);
+        stations[0].lanes[0].rule = Some(LaneRule {
+            min_wait: SimTime::from_mins(5),
+            max_wait: SimTime::from_mins(20),
+            min_lanes: 0,
+            max_lanes: 2,
+            review: SimTime::from_mins(15),
+        });
+        s.crossing = crate::crossing::Crossing::new(
+            "rule",
+            s.population(),
+            stations,
+            s.crossing.sources().to_vec(),
+        )
+        .unwrap();
+        assert_eq!(
+            s.crossing.wait_until_open(PRIMARY, ClassId(0), 0),
+            [0.0; 24]
+        );
+    }
+
+    #[test]
+    fn the_empty_crossing_time_is_the_mean_service_times_weighted_by_visits() {
+        // 2 minutes at the primary, a quarter go on to 8 minutes at the secondary.
+        let s = entry(false);
+        assert_eq!(s.empty_minutes(PRIMARY, ClassId(0)), 4.0);
+        assert_eq!(
+            s.crossing
+                .empty_minutes(PRIMARY, ClassId(0), SimTime::from_hours(1)),
+            4.0
+        );
+    }
+
+    #[test]
+    fn the_empty_crossing_time_uses_each_station_s_own_service_time() {
+        // A programme factor halves the effective service time at the primary; the empty
+        // crossing time reads the station's own service time and stays the same.
+        let mut s = entry(false);
+        let mut stations = s.crossing.stations().to_vec();
+        stations[0].service_factor_by_programme = vec![0.5];
+        s.crossing = crate::crossing::Crossing::new(
+            "factor",
+            s.population(),
+            stations,
+            s.crossing.sources().to_vec(),
+        )
+        .unwrap();
+        let effective = s
+            .crossing
+            .effective_service(PRIMARY, ClassId(0), ProgrammeId(0))
+            .unwrap();
+        assert_eq!(effective.mean_ms(), 60_000.0);
+        assert_eq!(s.empty_minutes(PRIMARY, ClassId(0)), 4.0);
+    }
+}

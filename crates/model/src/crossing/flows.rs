@@ -96,7 +96,7 @@ impl Crossing {
     }
 
     /// Offered load per open server at each station, averaged over the week:
-    /// Σ λ E[S] over (class, programme) / mean open servers. A value ≥ 1 means the queue
+    /// Σ λ E\[S\] over (class, programme) / mean open servers. A value ≥ 1 means the queue
     /// grows without bound.
     pub fn offered_loads(&self, horizon: SimTime) -> Vec<f64> {
         let rates = self.arrival_rates_by_kind(horizon);

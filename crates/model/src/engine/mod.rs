@@ -48,7 +48,7 @@ use compile::CompiledArrivals;
 pub use compile::CompiledScenario;
 use visits::VisitOverflow;
 
-/// Encodes [`Target::Exit`] in the compact routing tables.
+/// Encodes [`Target::Exit`](crate::Target::Exit) in the compact routing tables.
 const EXIT: u32 = u32::MAX;
 /// "Not released yet".
 const NOT_RELEASED: u64 = u64::MAX;
