@@ -6,7 +6,7 @@ use rand_distr::Distribution;
 
 use super::{
     ARRIVAL_SUBSTREAM, CompiledArrivals, Engine, Event, NOT_RELEASED, SourceState, Vehicle,
-    VisitOverflow, unit_f64,
+    unit_f64,
 };
 use crate::log::{LogKind, VehicleLog};
 use crate::population::Channel;
@@ -150,12 +150,10 @@ impl<L: VehicleLog> Engine<'_, L> {
         let id = match self.free.pop() {
             Some(id) => {
                 self.vehicles[id as usize] = vehicle;
-                self.visit_overflow[id as usize].clear();
                 id
             }
             None => {
                 self.vehicles.push(vehicle);
-                self.visit_overflow.push(VisitOverflow::new());
                 (self.vehicles.len() - 1) as u32
             }
         };

@@ -79,21 +79,6 @@ fn route(table: &[(f64, u32)], rng: &mut StageRng) -> u32 {
         .map_or(EXIT, |&(_, to)| to)
 }
 
-/// The generator of a vehicle's visit to `station` (whose name hashes to `stream_key`),
-/// counting the visit. Keyed by the station's name and the visit number, not by the position
-/// on the route: adding, removing or reordering stations leaves the draws at every other
-/// station unchanged.
-#[inline]
-fn stage_stream(
-    v: &mut Vehicle,
-    overflow: &mut VisitOverflow,
-    station: u32,
-    stream_key: u64,
-) -> StageRng {
-    let visit = visits::visit_number(&mut v.visits, overflow, station);
-    stage_rng(v.seed, stream_key.wrapping_add(visit))
-}
-
 #[inline]
 fn unit_f64(bits: u64) -> f64 {
     (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
@@ -184,8 +169,9 @@ struct Engine<'a, L: VehicleLog> {
     log: &'a mut L,
     events: EventQueue<Event>,
     vehicles: Vec<Vehicle>,
-    /// Per vehicle slot: visit counts beyond the vehicle's nibbles. Cleared when the slot is
-    /// reused, never shrunk.
+    /// Per vehicle slot: visit counts beyond the vehicle's nibbles. Grown only when a vehicle
+    /// first needs it; a list is cleared when the next vehicle of its slot first uses it,
+    /// never shrunk.
     visit_overflow: Vec<VisitOverflow>,
     free: Vec<u32>,
     live: u64,
@@ -219,7 +205,7 @@ pub fn run_replication_logged<L: VehicleLog>(
         log,
         events: EventQueue::with_capacity(1024),
         vehicles: Vec::with_capacity(1024),
-        visit_overflow: Vec::with_capacity(1024),
+        visit_overflow: Vec::new(),
         free: Vec::with_capacity(1024),
         live: 0,
         serial: 0,
@@ -303,6 +289,32 @@ impl<L: VehicleLog> Engine<'_, L> {
         self.stats.window_end_ms = self.model.horizon_ms;
         self.stats.vehicles.in_system_at_end = self.live;
         self.stats.events = processed;
+    }
+
+    /// The generator of vehicle `id`'s visit to `station` (whose name hashes to
+    /// `stream_key`), counting the visit. Keyed by the station's name and the visit number,
+    /// not by the position on the route: adding, removing or reordering stations leaves the
+    /// draws at every other station unchanged.
+    #[inline]
+    fn stage_stream(&mut self, id: u32, station: u32, stream_key: u64) -> StageRng {
+        let v = &mut self.vehicles[id as usize];
+        let seed = v.seed;
+        let visit = match visits::nibble_visit(&mut v.visits, station) {
+            Some(visit) => visit,
+            None => self.overflow_visit(id, station),
+        };
+        stage_rng(seed, stream_key.wrapping_add(visit))
+    }
+
+    /// A visit the vehicle record's four-bit counts cannot hold: counted in the slot's list.
+    #[cold]
+    #[inline(never)]
+    fn overflow_visit(&mut self, id: u32, station: u32) -> u64 {
+        let serial = self.vehicles[id as usize].serial;
+        visits::overflow_visit(
+            visits::slot_list(&mut self.visit_overflow, id, serial),
+            station,
+        )
     }
 
     /// The vehicle leaves the crossing: its times are recorded and its slot freed.

@@ -4,7 +4,7 @@
 
 use bordersim_des::SimTime;
 
-use super::{EXIT, Engine, Event, NOT_RELEASED, metres_to_mm, route, stage_stream};
+use super::{EXIT, Engine, Event, NOT_RELEASED, metres_to_mm, route};
 use crate::log::{LogKind, VehicleLog};
 use crate::scenario::{PreLodged, StorageLimit, WhenFull};
 
@@ -64,9 +64,8 @@ impl<L: VehicleLog> Engine<'_, L> {
     pub(super) fn pass_through(&mut self, now: u64, id: u32, station: u32) -> u32 {
         let s = station as usize;
         let model_station = &self.model.stations[s];
+        let mut rng = self.stage_stream(id, station, model_station.stream_key);
         let v = &mut self.vehicles[id as usize];
-        let overflow = &mut self.visit_overflow[id as usize];
-        let mut rng = stage_stream(v, overflow, station, model_station.stream_key);
         let next = route(&model_station.routing[v.cell as usize], &mut rng);
         let release = model_station.releases && v.released_ms == NOT_RELEASED;
         if release {
@@ -94,9 +93,8 @@ impl<L: VehicleLog> Engine<'_, L> {
     pub(super) fn start_service(&mut self, now: u64, id: u32, station: u32, group: usize) {
         let s = station as usize;
         let model_station = &self.model.stations[s];
+        let mut rng = self.stage_stream(id, station, model_station.stream_key);
         let v = &mut self.vehicles[id as usize];
-        let overflow = &mut self.visit_overflow[id as usize];
-        let mut rng = stage_stream(v, overflow, station, model_station.stream_key);
         // The routing draw comes first and is always exactly one number, so a change of
         // service distribution here cannot change where the vehicle goes next.
         v.next = route(&model_station.routing[v.cell as usize], &mut rng);
