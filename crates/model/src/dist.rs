@@ -7,40 +7,58 @@ use rand_distr::{Distribution, Exp, Gamma, LogNormal, Triangular, Uniform};
 /// sub-millisecond means are representable; samples are rounded to the clock's 1 ms).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ServiceDist {
+    /// Exponential: memoryless (M/M/c queues).
     Exponential {
+        /// Mean, ms.
         mean_ms: f64,
     },
+    /// Always the same value.
     Deterministic {
+        /// The value, ms.
         value_ms: f64,
     },
+    /// Uniform between two values.
     Uniform {
+        /// Lowest value, ms.
         min_ms: f64,
+        /// Highest value, ms.
         max_ms: f64,
     },
+    /// Triangular: lowest, most likely and highest value, as field estimates often give.
     Triangular {
+        /// Lowest value, ms.
         min_ms: f64,
+        /// Most likely value, ms.
         mode_ms: f64,
+        /// Highest value, ms.
         max_ms: f64,
     },
     /// Parameterised by its mean and coefficient of variation, as field data usually are.
     LogNormal {
+        /// Mean, ms.
         mean_ms: f64,
+        /// Coefficient of variation (standard deviation / mean).
         cv: f64,
     },
     /// Parameterised by its mean and coefficient of variation (shape = 1/cv²).
     Gamma {
+        /// Mean, ms.
         mean_ms: f64,
+        /// Coefficient of variation (standard deviation / mean).
         cv: f64,
     },
     /// Resamples the observed values with equal probability.
     Empirical {
+        /// The observed values, ms.
         values_ms: Vec<f64>,
     },
     /// The sum of independent draws of `parts`, times `scale`: the work of several controls
     /// done at one stop (a single window, a one-stop border post's joint control), with
     /// `scale` < 1 for the duplication the merger removes.
     Sum {
+        /// The distributions added.
         parts: Vec<ServiceDist>,
+        /// Factor applied to the sum (positive).
         scale: f64,
     },
 }
@@ -93,6 +111,13 @@ impl ServiceDist {
     }
 
     /// Checks the parameters; the engine relies on this having passed.
+    ///
+    /// # Errors
+    ///
+    /// A [`DistError`] naming the first unusable parameter: an exponential, lognormal or
+    /// gamma mean that is not positive, a duration that is negative or not finite, bounds
+    /// out of order (min ≤ mode ≤ max), a negative coefficient of variation, no empirical
+    /// values, an empty sum, a scale that is not positive, or an unusable part of a sum.
     pub fn validate(&self) -> Result<(), DistError> {
         match self {
             ServiceDist::Exponential { mean_ms } => positive("mean", *mean_ms),
@@ -215,7 +240,11 @@ impl ServiceDist {
         self.variance_ms2() / (m * m)
     }
 
-    /// Builds the sampler. Fails only where [`ServiceDist::validate`] fails.
+    /// Builds the sampler.
+    ///
+    /// # Errors
+    ///
+    /// Where [`ServiceDist::validate`] fails, with its error.
     pub fn sampler(&self) -> Result<Sampler, DistError> {
         self.validate()?;
         let bad = |e: &dyn std::fmt::Display| DistError(format!("{}: {e}", self.kind()));
@@ -276,12 +305,19 @@ impl ServiceDist {
 /// A ready-to-draw distribution (parameters precomputed once, not per sample).
 #[derive(Clone, Debug)]
 pub enum Sampler {
+    /// Always this value, ms.
     Constant(f64),
+    /// Exponential, ms.
     Exponential(Exp<f64>),
+    /// Uniform, ms.
     Uniform(Uniform<f64>),
+    /// Triangular, ms.
     Triangular(Triangular<f64>),
+    /// Lognormal, ms.
     LogNormal(LogNormal<f64>),
+    /// Gamma, ms.
     Gamma(Gamma<f64>),
+    /// One of these values with equal probability, ms.
     Empirical(Vec<f64>),
     /// Independent draws of each part, in order, added, times the scale.
     Sum(Vec<Sampler>, f64),

@@ -4,14 +4,28 @@
 //! A crossing is a graph of queueing stations ([`Crossing`]). [`run_replication`] simulates
 //! one replication of a [`Scenario`] and returns its [`ReplicationStats`]; running several
 //! replications and summarising them is `bordersim-experiment`'s job.
+//!
+//! Where things live: typed indices in `ids`; who crosses in [`population`]; a station and
+//! its parts (lane groups, lane rule, storage, routes) in `station`; sources in `source`;
+//! the graph and the questions about it in `crossing`; structural errors and their checks in
+//! `validation`; the scenario in [`scenario`]; the simulation in `engine`.
 
+#![warn(missing_docs)]
+
+mod crossing;
 pub mod dist;
 mod engine;
+mod ids;
 pub mod log;
 pub mod population;
 pub mod scenario;
 pub mod schedule;
+mod source;
+mod station;
 pub mod stats;
+#[cfg(test)]
+mod testing;
+mod validation;
 
 pub use dist::{DistError, Sampler, ServiceDist};
 pub use engine::{CompiledScenario, run_replication, run_replication_logged};
@@ -21,8 +35,9 @@ pub use population::{
 };
 pub use scenario::{
     Arrivals, ClassId, Crossing, DirectionId, LaneGroup, LaneRule, Link, ModelError, Node,
-    PROBABILITY_SUM_TOLERANCE, PreLodged, ProgrammeId, Route, Scenario, Source, Station, StationId,
-    Storage, StorageLimit, Target, TraceArrival, WhenFull, branches_for, lane_filter_matches,
+    PROBABILITY_SUM_TOLERANCE, Place, PreLodged, ProgrammeId, Route, Scenario, Source, Station,
+    StationId, Storage, StorageLimit, Target, TraceArrival, WhenFull, branches_for,
+    decode_queue_key, lane_filter_matches,
 };
 pub use schedule::{HOURS_PER_WEEK, LaneSchedule, RateProfile, hour_of_day, hour_of_week};
 pub use stats::{

@@ -3,8 +3,8 @@
 
 use bordersim_des::SimTime;
 
+use crate::ids::{ClassId, DirectionId, ProgrammeId, StationId};
 use crate::population::Channel;
-use crate::scenario::{ClassId, DirectionId, ProgrammeId, StationId};
 
 /// What happened to a vehicle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,6 +28,7 @@ pub enum LogKind {
 }
 
 impl LogKind {
+    /// The name used in log files (`arrive`, `queue`, `start`, …).
     pub fn name(self) -> &'static str {
         match self {
             LogKind::Arrive => "arrive",
@@ -47,12 +48,19 @@ impl LogKind {
 pub struct LogRecord {
     /// The vehicle's number within its replication (order of arrival, from 0).
     pub vehicle: u64,
+    /// Its class.
     pub class: ClassId,
+    /// Its programme.
     pub programme: ProgrammeId,
+    /// Its risk channel.
     pub channel: Channel,
+    /// Its direction.
     pub direction: DirectionId,
+    /// What happened.
     pub kind: LogKind,
+    /// Where (`None` for arrival and exit, or a release on arrival).
     pub station: Option<StationId>,
+    /// When (absolute simulation time).
     pub time: SimTime,
 }
 
@@ -64,6 +72,7 @@ pub trait VehicleLog {
 
     /// Whether to log vehicle number `vehicle` (called once, at its arrival).
     fn wants(&mut self, vehicle: u64) -> bool;
+    /// Receives one event of a vehicle it wanted.
     fn record(&mut self, record: &LogRecord);
 }
 

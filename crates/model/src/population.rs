@@ -1,7 +1,7 @@
 //! Who crosses: vehicle classes, trusted-trader / traveller programmes, directions, and the
 //! risk channels customs assigns.
 
-use crate::scenario::{ClassId, ProgrammeId};
+use crate::ids::{ClassId, ProgrammeId};
 
 /// The outcome of risk assessment for one vehicle (WCO terms).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -15,8 +15,10 @@ pub enum Channel {
 }
 
 impl Channel {
+    /// Every channel, in index order.
     pub const ALL: [Channel; 3] = [Channel::Green, Channel::Yellow, Channel::Red];
 
+    /// The channel's name (`green`, `yellow`, `red`).
     pub fn name(self) -> &'static str {
         match self {
             Channel::Green => "green",
@@ -25,14 +27,17 @@ impl Channel {
         }
     }
 
+    /// The channel named `s`, if any.
     pub fn parse(s: &str) -> Option<Channel> {
         Channel::ALL.into_iter().find(|c| c.name() == s)
     }
 
+    /// Index of the channel in tables (green 0, yellow 1, red 2).
     pub fn index(self) -> usize {
         self as usize
     }
 
+    /// The channel of index `i` (red for any index above 2).
     pub fn from_index(i: usize) -> Channel {
         Channel::ALL[i.min(2)]
     }
@@ -42,6 +47,7 @@ impl Channel {
 /// has its own stations and its own demand.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Direction {
+    /// Name of the direction.
     pub id: String,
 }
 
@@ -49,12 +55,14 @@ pub struct Direction {
 /// conventionally "none".
 #[derive(Clone, Debug, PartialEq)]
 pub struct Programme {
+    /// Name of the programme.
     pub id: String,
 }
 
 /// A user-defined kind of vehicle (truck, car, bus, pedestrian, …).
 #[derive(Clone, Debug, PartialEq)]
 pub struct VehicleClass {
+    /// Name of the class.
     pub id: String,
     /// Road space one vehicle takes in a queue, metres (queue storage and queue length in km).
     pub length_m: f64,
@@ -101,8 +109,11 @@ impl VehicleClass {
 /// Everything about the vehicles that is not the crossing itself.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Population {
+    /// The vehicle classes, indexed by [`ClassId`].
     pub classes: Vec<VehicleClass>,
+    /// The programmes, indexed by [`ProgrammeId`] (at least "none").
     pub programmes: Vec<Programme>,
+    /// The directions, indexed by [`DirectionId`](crate::DirectionId).
     pub directions: Vec<Direction>,
 }
 
@@ -122,6 +133,7 @@ impl Population {
         }
     }
 
+    /// The class named `id`, if any.
     pub fn class_id(&self, id: &str) -> Option<ClassId> {
         self.classes
             .iter()
@@ -129,6 +141,7 @@ impl Population {
             .map(|i| ClassId(i as u16))
     }
 
+    /// The programme named `id`, if any.
     pub fn programme_id(&self, id: &str) -> Option<ProgrammeId> {
         self.programmes
             .iter()
@@ -145,16 +158,22 @@ impl Population {
 /// What a filter is matched against: the vehicle's class, programme and channel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct VehicleKey {
+    /// The class.
     pub class: ClassId,
+    /// The programme.
     pub programme: ProgrammeId,
+    /// The risk channel.
     pub channel: Channel,
 }
 
 /// Which vehicles a route or a lane group applies to. `None` in a dimension means "any".
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct VehicleFilter {
+    /// The classes matched (`None`: any).
     pub classes: Option<Vec<ClassId>>,
+    /// The programmes matched (`None`: any).
     pub programmes: Option<Vec<ProgrammeId>>,
+    /// The channels matched (`None`: any).
     pub channels: Option<Vec<Channel>>,
 }
 
@@ -164,6 +183,7 @@ impl VehicleFilter {
         Self::default()
     }
 
+    /// Matches the vehicles of these classes (any programme, any channel).
     pub fn classes(classes: Vec<ClassId>) -> Self {
         VehicleFilter {
             classes: Some(classes),
@@ -171,6 +191,7 @@ impl VehicleFilter {
         }
     }
 
+    /// Whether the filter matches vehicles of kind `key`.
     pub fn matches(&self, key: VehicleKey) -> bool {
         self.classes.as_ref().is_none_or(|c| c.contains(&key.class))
             && self
@@ -190,6 +211,7 @@ impl VehicleFilter {
             + u8::from(self.channels.is_some())
     }
 
+    /// Whether the filter matches every vehicle.
     pub fn is_any(&self) -> bool {
         self.specificity() == 0
     }

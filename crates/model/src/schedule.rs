@@ -2,6 +2,7 @@
 
 use bordersim_des::SimTime;
 
+/// Hours in a week: the length of weekly schedules and profiles.
 pub const HOURS_PER_WEEK: usize = 168;
 
 /// Hour-of-week index (0 = Monday 00:00–01:00 when the week starts on Monday) of time `t`,
@@ -35,6 +36,8 @@ impl LaneSchedule {
         LaneSchedule::Weekly(Box::new(week))
     }
 
+    /// Servers open at time `t` of a run whose time zero is midnight of `start_weekday`
+    /// (0 = Monday).
     pub fn servers_at(&self, t: SimTime, start_weekday: u8) -> u32 {
         match self {
             LaneSchedule::Constant(n) => *n,
@@ -84,17 +87,21 @@ pub struct RateProfile {
 }
 
 impl RateProfile {
+    /// Arrivals per hour at time `t` of a run whose time zero is midnight of `start_weekday`:
+    /// the hour's rate times the day's factor.
     pub fn rate_per_hour_at(&self, t: SimTime, start_weekday: u8) -> f64 {
         let how = hour_of_week(t, start_weekday);
         self.hourly_per_hour[how % 24] * self.day_factors[how / 24]
     }
 
+    /// The highest rate over the week, per hour (highest hourly rate × highest day factor).
     pub fn max_rate_per_hour(&self) -> f64 {
         let h = self.hourly_per_hour.iter().copied().fold(0.0, f64::max);
         let d = self.day_factors.iter().copied().fold(0.0, f64::max);
         h * d
     }
 
+    /// The mean rate over the week, per hour.
     pub fn mean_rate_per_hour(&self) -> f64 {
         let h = self.hourly_per_hour.iter().sum::<f64>() / 24.0;
         let d = self.day_factors.iter().sum::<f64>() / 7.0;

@@ -9,8 +9,8 @@
 
 use bordersim_stats::{Tally, TimeWeighted};
 
+use crate::ids::{ClassId, DirectionId, ProgrammeId};
 use crate::population::Channel;
-use crate::scenario::{ClassId, DirectionId, ProgrammeId};
 
 /// Vehicle counts over the observation window (after warm-up). Conservation:
 /// `in_system_at_start + arrived == departed + balked + in_system_at_end`.
@@ -18,18 +18,24 @@ use crate::scenario::{ClassId, DirectionId, ProgrammeId};
 pub struct VehicleCounts {
     /// In the system when the window opened (at the end of warm-up).
     pub in_system_at_start: u64,
+    /// Arrived in the window.
     pub arrived: u64,
+    /// Left the crossing in the window.
     pub departed: u64,
+    /// Left unserved (found a full queue) in the window.
     pub balked: u64,
+    /// In the system when the window closed (at the horizon).
     pub in_system_at_end: u64,
 }
 
 impl VehicleCounts {
+    /// Whether `in_system_at_start + arrived == departed + balked + in_system_at_end`.
     pub fn is_conserved(&self) -> bool {
         self.in_system_at_start + self.arrived
             == self.departed + self.balked + self.in_system_at_end
     }
 
+    /// Adds `other`'s counts to these (for totals over replications).
     pub fn add(&mut self, other: &VehicleCounts) {
         self.in_system_at_start += other.in_system_at_start;
         self.arrived += other.arrived;
@@ -42,8 +48,11 @@ impl VehicleCounts {
 /// The shape of the cell tables: how many classes, programmes and directions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CellShape {
+    /// Number of vehicle classes.
     pub classes: usize,
+    /// Number of programmes.
     pub programmes: usize,
+    /// Number of directions.
     pub directions: usize,
 }
 
@@ -58,11 +67,13 @@ impl CellShape {
         self.directions * self.station_cells()
     }
 
+    /// The station cell of (class, programme, channel) indices.
     #[inline]
     pub fn station_cell(&self, class: usize, programme: usize, channel: usize) -> usize {
         (class * self.programmes + programme) * 3 + channel
     }
 
+    /// The whole-crossing cell of (direction, class, programme, channel) indices.
     #[inline]
     pub fn system_cell(
         &self,
@@ -98,10 +109,12 @@ impl CellShape {
 pub struct Cells(Vec<Tally>);
 
 impl Cells {
+    /// `n` empty cells.
     pub fn new(n: usize) -> Self {
         Cells(vec![Tally::new(); n])
     }
 
+    /// Records a duration of `value_ms` ms in `cell`.
     #[inline]
     pub fn record(&mut self, cell: usize, value_ms: u64) {
         self.0[cell].record(value_ms);
@@ -136,14 +149,17 @@ impl Cells {
 /// One lane group over the observation window.
 #[derive(Clone, Debug, Default)]
 pub struct LaneStats {
+    /// Servers busy.
     pub busy: TimeWeighted,
     /// Servers open by schedule.
     pub open: TimeWeighted,
     /// Servers staffed: open by schedule, or still finishing a vehicle after closing.
     pub staffed: TimeWeighted,
+    /// Vehicles that finished service on this group's lanes.
     pub served: u64,
-    /// Lanes opened and closed by the group's lane rule.
+    /// Lanes opened by the group's lane rule.
     pub rule_openings: u64,
+    /// Lanes closed by the group's lane rule.
     pub rule_closings: u64,
 }
 
@@ -160,6 +176,7 @@ pub struct StationStats {
     pub busy_servers: TimeWeighted,
     /// Servers open by schedule, all lane groups together.
     pub open_servers: TimeWeighted,
+    /// Per lane group, in the station's order.
     pub lanes: Vec<LaneStats>,
     /// Vehicles that finished service here.
     pub served: u64,
@@ -181,6 +198,7 @@ pub struct StationStats {
 }
 
 impl StationStats {
+    /// Empty statistics for a station with `lane_groups` lane groups.
     pub fn new(shape: CellShape, lane_groups: usize) -> Self {
         StationStats {
             waits: Cells::new(shape.station_cells()),
@@ -246,22 +264,27 @@ impl StationStats {
 /// How many durations were observed and their total, for a mean without a histogram.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CountSum {
+    /// Number of durations.
     pub count: u64,
+    /// Their total, ms.
     pub sum_ms: u64,
 }
 
 impl CountSum {
+    /// Records a duration of `ms` ms.
     #[inline]
     pub fn record(&mut self, ms: u64) {
         self.count += 1;
         self.sum_ms += ms;
     }
 
+    /// Adds `other`'s observations.
     pub fn add(&mut self, other: CountSum) {
         self.count += other.count;
         self.sum_ms += other.sum_ms;
     }
 
+    /// The mean duration, ms; `None` without observations.
     pub fn mean_ms(&self) -> Option<f64> {
         (self.count > 0).then(|| self.sum_ms as f64 / self.count as f64)
     }
@@ -270,20 +293,28 @@ impl CountSum {
 /// Counts per vehicle class over the observation window.
 #[derive(Clone, Debug, Default)]
 pub struct ClassCounts {
+    /// Arrived in the window.
     pub arrived: u64,
+    /// Left the crossing in the window.
     pub departed: u64,
+    /// Left unserved in the window.
     pub balked: u64,
 }
 
 /// Everything one replication measured.
 #[derive(Clone, Debug)]
 pub struct ReplicationStats {
+    /// Index of the replication.
     pub replication: u64,
+    /// The shape of the cell tables.
     pub shape: CellShape,
     /// Start and end of the observation window, ms.
     pub window_start_ms: u64,
+    /// End of the observation window (the horizon), ms.
     pub window_end_ms: u64,
+    /// Per station, indexed by [`StationId`](crate::StationId).
     pub stations: Vec<StationStats>,
+    /// Per class, indexed by [`ClassId`].
     pub classes: Vec<ClassCounts>,
     /// Arrivals per direction.
     pub direction_arrivals: Vec<u64>,
@@ -305,6 +336,7 @@ pub struct ReplicationStats {
     /// counts and sums: a histogram per hour would cost cache space on every exit for
     /// percentiles nobody reads.
     pub exit_by_hour: Vec<CountSum>,
+    /// Vehicle counts (conservation holds, see [`VehicleCounts`]).
     pub vehicles: VehicleCounts,
     /// Events processed over the whole run (warm-up included).
     pub events: u64,

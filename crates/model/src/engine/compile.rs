@@ -1,0 +1,366 @@
+//! The compile step: a [`Scenario`] turned into flat tables the event loop reads —
+//! samplers per (station, queue key), routing tables per station cell, lane eligibility,
+//! cumulative draws per class. Built once, shared read-only by every replication.
+
+use bordersim_des::{SimTime, stream_id};
+use rand_distr::Exp;
+
+use super::EXIT;
+use crate::dist::Sampler;
+use crate::ids::{StationId, decode_queue_key};
+use crate::population::{Channel, VehicleKey};
+use crate::scenario::{
+    Arrivals, Crossing, LaneRule, ModelError, PreLodged, Scenario, Station, StorageLimit, Target,
+    TraceArrival, WhenFull, branches_for, lane_filter_matches,
+};
+use crate::schedule::{LaneSchedule, RateProfile};
+use crate::source::Source;
+use crate::stats::CellShape;
+
+/// A scenario prepared for fast simulation: distributions built, routing tables flattened.
+/// Built once and shared (read-only) by every replication.
+#[derive(Clone, Debug)]
+pub struct CompiledScenario {
+    pub(super) horizon_ms: u64,
+    pub(super) warmup_ms: u64,
+    pub(super) start_weekday: u8,
+    pub(super) shape: CellShape,
+    /// Priority of each queue key (class × programme).
+    pub(super) key_priority: Vec<u8>,
+    /// Length of each class, millimetres.
+    pub(super) class_length_mm: Vec<u64>,
+    /// Cumulative programme shares per class.
+    pub(super) programme_cdf: Vec<Vec<f64>>,
+    /// Cumulative [green, yellow] channel probabilities per class × programme.
+    pub(super) channel_cdf: Vec<[f64; 2]>,
+    pub(super) random_inspection: Vec<f64>,
+    /// Per class: share of vehicles whose declaration is lodged before arrival.
+    pub(super) pre_lodged_share: Vec<f64>,
+    /// Per class: pre-lodged green vehicles are released on arrival.
+    pub(super) pre_lodged_release: Vec<bool>,
+    /// Per class: programme 0 for sure, green for sure, no random selection — the arrival
+    /// draws can be skipped.
+    pub(super) degenerate_draws: Vec<bool>,
+    pub(super) any_release_station: bool,
+    /// A regional (aligned) source feeds the crossing: record the hourly border times the
+    /// region's crossing choice reads. Plain runs skip that work on every exit.
+    pub(super) hourly_exit_times: bool,
+    pub(super) stations: Vec<CompiledStation>,
+    pub(super) sources: Vec<CompiledSource>,
+}
+
+#[derive(Clone, Debug)]
+pub(super) struct CompiledGroup {
+    /// Indexed by queue key.
+    pub(super) eligible: Vec<bool>,
+    pub(super) share_when_idle: bool,
+    pub(super) schedule: LaneSchedule,
+    pub(super) rule: Option<LaneRule>,
+}
+
+#[derive(Clone, Debug)]
+pub(super) struct CompiledStation {
+    pub(super) groups: Vec<CompiledGroup>,
+    /// Indexed by queue key (class × programme); `None` where such vehicles never come.
+    pub(super) samplers: Vec<Option<Sampler>>,
+    /// Indexed by station cell (class × programme × channel): (cumulative probability,
+    /// target) with the last bound at +∞.
+    pub(super) routing: Vec<Vec<(f64, u32)>>,
+    pub(super) limit: StorageLimit,
+    pub(super) when_full: WhenFull,
+    pub(super) releases: bool,
+    pub(super) pre_lodged: PreLodged,
+    /// Merged into another station: every vehicle passes without stopping.
+    pub(super) pass_all: bool,
+    /// One lane group: its busy level is the station's.
+    pub(super) single_group: bool,
+    /// Keys the vehicles' sub-streams at this station: a hash of the station's name, so that
+    /// adding, removing or reordering other stations leaves these draws unchanged.
+    pub(super) stream_key: u64,
+}
+
+#[derive(Clone, Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a scenario has a handful of sources; boxing would only add an indirection"
+)]
+pub(super) enum CompiledArrivals {
+    Poisson {
+        class: u16,
+        interarrival_ms: Exp<f64>,
+    },
+    /// Thinning: candidates at `peak_rate`, each kept with probability rate(t) / peak.
+    Thinning {
+        class: u16,
+        candidate_ms: Exp<f64>,
+        peak_rate: f64,
+        profile: RateProfile,
+        /// A rejected candidate also consumes the draw of the vehicle seed it would have
+        /// had (regional sources), so that the stream stays aligned whatever the rates.
+        aligned: bool,
+    },
+    Trace(Vec<TraceArrival>),
+}
+
+#[derive(Clone, Debug)]
+pub(super) struct CompiledSource {
+    pub(super) stream_name: String,
+    pub(super) entry: u32,
+    pub(super) direction: u8,
+    pub(super) arrivals: CompiledArrivals,
+}
+
+fn cdf(values: impl IntoIterator<Item = f64>) -> Vec<f64> {
+    let mut acc = 0.0;
+    values
+        .into_iter()
+        .map(|v| {
+            acc += v;
+            acc
+        })
+        .collect()
+}
+
+impl CompiledScenario {
+    /// Compiles `scenario`: builds every service-time sampler and arrival process and
+    /// flattens the routing and lane tables.
+    ///
+    /// # Errors
+    ///
+    /// [`ModelError::BadServiceTime`] when a service-time distribution cannot be sampled,
+    /// [`ModelError::BadArrivalRate`] when an arrival process cannot (both are normally
+    /// caught earlier, by [`Crossing::new`]).
+    pub fn new(scenario: &Scenario) -> Result<Self, ModelError> {
+        let crossing = &scenario.crossing;
+        let population = crossing.population();
+        let shape = CellShape {
+            classes: population.classes.len(),
+            programmes: population.programmes.len(),
+            directions: population.directions.len(),
+        };
+        let stations = crossing
+            .stations()
+            .iter()
+            .enumerate()
+            .map(|(i, st)| compile_station(crossing, StationId(i as u32), st, shape))
+            .collect::<Result<Vec<_>, ModelError>>()?;
+        let sources = crossing
+            .sources()
+            .iter()
+            .enumerate()
+            .map(|(i, src)| compile_source(crossing, i, src))
+            .collect::<Result<Vec<_>, ModelError>>()?;
+        let keys = shape.classes * shape.programmes;
+        let mut key_priority = vec![0; keys];
+        for (k, p) in key_priority.iter_mut().enumerate() {
+            let (class, _) = decode_queue_key(k, shape.programmes);
+            *p = population.classes[class.index()].priority;
+        }
+        let per_class = |f: &dyn Fn(&crate::population::VehicleClass) -> f64| -> Vec<f64> {
+            population.classes.iter().map(f).collect()
+        };
+        Ok(CompiledScenario {
+            horizon_ms: scenario.horizon.as_millis(),
+            warmup_ms: scenario
+                .warmup
+                .as_millis()
+                .min(scenario.horizon.as_millis()),
+            start_weekday: scenario.start_weekday,
+            shape,
+            key_priority,
+            class_length_mm: population
+                .classes
+                .iter()
+                .map(|c| (c.length_m * 1000.0).round() as u64)
+                .collect(),
+            programme_cdf: population
+                .classes
+                .iter()
+                .map(|c| cdf(c.programme_shares.iter().copied()))
+                .collect(),
+            channel_cdf: population
+                .classes
+                .iter()
+                .flat_map(|c| c.channel_probabilities.iter().map(|p| [p[0], p[0] + p[1]]))
+                .collect(),
+            random_inspection: per_class(&|c| c.random_inspection),
+            pre_lodged_share: per_class(&|c| c.pre_lodged_share),
+            pre_lodged_release: population
+                .classes
+                .iter()
+                .map(|c| c.pre_lodged_release_on_arrival)
+                .collect(),
+            degenerate_draws: population
+                .classes
+                .iter()
+                .map(|c| {
+                    c.programme_shares.first() == Some(&1.0)
+                        && c.channel_probabilities.first().is_some_and(|p| p[0] == 1.0)
+                        && c.random_inspection == 0.0
+                        && c.pre_lodged_share == 0.0
+                })
+                .collect(),
+            any_release_station: crossing.stations().iter().any(|s| s.releases),
+            hourly_exit_times: sources
+                .iter()
+                .any(|s| matches!(s.arrivals, CompiledArrivals::Thinning { aligned: true, .. })),
+            stations,
+            sources,
+        })
+    }
+
+    /// Whether a vehicle's goods are released on its arrival: lodged in advance, found
+    /// green, of a class whose pre-lodged shipments are released on arrival.
+    #[inline]
+    pub(super) fn released_on_arrival(&self, pre_lodged: bool, channel: u8, class: u16) -> bool {
+        pre_lodged && channel == Channel::Green as u8 && self.pre_lodged_release[usize::from(class)]
+    }
+
+    /// The number of stations.
+    pub fn station_count(&self) -> usize {
+        self.stations.len()
+    }
+}
+
+/// One station's tables: a sampler per queue key (the effective service time), a routing
+/// table per station cell, and each lane group's eligible keys.
+fn compile_station(
+    crossing: &Crossing,
+    station: StationId,
+    st: &Station,
+    shape: CellShape,
+) -> Result<CompiledStation, ModelError> {
+    let keys = shape.classes * shape.programmes;
+    let mut samplers = Vec::with_capacity(keys);
+    for k in 0..keys {
+        let (class, programme) = decode_queue_key(k, shape.programmes);
+        samplers.push(
+            match crossing.effective_service(station, class, programme) {
+                Some(d) => Some(d.sampler().map_err(|e| ModelError::BadServiceTime {
+                    station,
+                    class,
+                    reason: e.0,
+                })?),
+                None => None,
+            },
+        );
+    }
+    let routing = (0..shape.station_cells())
+        .map(|cell| {
+            let (class, programme, channel) = shape.decode_station_cell(cell);
+            routing_table(
+                st,
+                VehicleKey {
+                    class,
+                    programme,
+                    channel,
+                },
+            )
+        })
+        .collect();
+    // Lanes ignore the channel: eligibility is by queue key, read with the green channel.
+    let key_of = |k: usize| {
+        let (class, programme) = decode_queue_key(k, shape.programmes);
+        VehicleKey {
+            class,
+            programme,
+            channel: Channel::Green,
+        }
+    };
+    let groups = st
+        .lanes
+        .iter()
+        .map(|g| CompiledGroup {
+            eligible: (0..keys)
+                .map(|k| lane_filter_matches(&g.serves, key_of(k)))
+                .collect(),
+            share_when_idle: g.share_when_idle,
+            schedule: g.schedule.clone(),
+            rule: g.rule,
+        })
+        .collect();
+    Ok(CompiledStation {
+        single_group: st.lanes.len() == 1,
+        stream_key: stream_id(&format!("station/{}", st.id)),
+        groups,
+        samplers,
+        routing,
+        limit: st.storage.limit,
+        when_full: st.storage.when_full,
+        releases: st.releases,
+        pre_lodged: st.pre_lodged,
+        pass_all: st.merged_into.is_some(),
+    })
+}
+
+/// The routing table of vehicles of kind `key` at `st`: (cumulative probability, target)
+/// over the branches with positive probability, the last bound at +∞.
+fn routing_table(st: &Station, key: VehicleKey) -> Vec<(f64, u32)> {
+    let mut table = Vec::new();
+    let mut cumulative = 0.0;
+    for r in branches_for(&st.routes, key) {
+        if r.probability <= 0.0 {
+            continue;
+        }
+        cumulative += r.probability;
+        let to = match r.to {
+            Target::Exit => EXIT,
+            Target::Station(s) => s.0,
+        };
+        table.push((cumulative, to));
+    }
+    match table.last_mut() {
+        // Probabilities sum to 1 within a tolerance; make the last bound infinite so every
+        // draw in [0, 1) finds a branch.
+        Some(last) => last.0 = f64::INFINITY,
+        None => table.push((f64::INFINITY, EXIT)),
+    }
+    table
+}
+
+/// Source `i`'s arrival process, with the name of its random stream.
+fn compile_source(
+    crossing: &Crossing,
+    i: usize,
+    src: &Source,
+) -> Result<CompiledSource, ModelError> {
+    let bad = |reason: String| ModelError::BadArrivalRate { source: i, reason };
+    let per_ms = |per_hour: f64| per_hour / SimTime::MS_PER_HOUR as f64;
+    let arrivals = match &src.arrivals {
+        Arrivals::Poisson {
+            class,
+            rate_per_hour,
+        } => CompiledArrivals::Poisson {
+            class: class.0,
+            interarrival_ms: Exp::new(per_ms(*rate_per_hour)).map_err(|e| bad(e.to_string()))?,
+        },
+        Arrivals::Profile { class, profile } => {
+            let peak_rate = profile.max_rate_per_hour();
+            CompiledArrivals::Thinning {
+                class: class.0,
+                candidate_ms: Exp::new(per_ms(peak_rate)).map_err(|e| bad(e.to_string()))?,
+                peak_rate,
+                profile: profile.clone(),
+                aligned: false,
+            }
+        }
+        Arrivals::Trace { arrivals } => CompiledArrivals::Trace(arrivals.clone()),
+        Arrivals::Thinned {
+            class,
+            peak_per_hour,
+            profile,
+        } => CompiledArrivals::Thinning {
+            class: class.0,
+            candidate_ms: Exp::new(per_ms(*peak_per_hour)).map_err(|e| bad(e.to_string()))?,
+            peak_rate: *peak_per_hour,
+            profile: profile.clone(),
+            aligned: true,
+        },
+    };
+    Ok(CompiledSource {
+        stream_name: format!("source/{}", src.id),
+        entry: src.entry.0,
+        direction: crossing.source_direction(i).0,
+        arrivals,
+    })
+}

@@ -1,0 +1,392 @@
+//! The event loop for one replication.
+//!
+//! Hot-path rules: events are a small `Copy` enum; vehicles live in a slab reused through a
+//! free list; queues are `VecDeque`s that keep their buffers; statistics are fixed-size. After
+//! the first moments of a run nothing allocates per event.
+//!
+//! Randomness (common random numbers): each source has its own named stream. For each
+//! vehicle it draws, at arrival and always in the same order, a 64-bit vehicle seed and the
+//! uniforms that fix its programme, risk channel and random selection; then the time to the
+//! next arrival. Everything later about the vehicle — at each station visited, its routing
+//! draw and its service time — comes from a generator seeded by (vehicle seed, station name,
+//! visit number); visit numbers count each station's visits exactly, with no limit on
+//! stations or visits (see `visits`).
+//! A policy change at one station therefore never shifts the random numbers of any other
+//! vehicle or any other stage.
+//!
+//! Lanes: a station's servers come in lane groups, each serving some vehicle kinds and
+//! following its own schedule. Invariant: a free lane never coexists with a waiting vehicle
+//! it may serve — every time a lane frees or opens it takes the best waiting vehicle
+//! (highest class priority, then first come), and an arriving vehicle takes a free lane if
+//! one may serve it.
+//!
+//! The event loop and the vehicle's way out are here; the rest by concern: `compile` (the
+//! scenario turned into tables), `arrivals` (sources), `service` (reaching a station,
+//! service, departure), `lanes` (which vehicle a lane takes, schedules and lane rules),
+//! `visits` (visit numbers).
+
+mod arrivals;
+mod compile;
+mod lanes;
+mod service;
+#[cfg(test)]
+mod tests;
+mod visits;
+
+use std::collections::VecDeque;
+
+use bordersim_des::{EventQueue, RandomStreams, SimTime, StageRng, StreamRng, stage_rng};
+use rand::Rng;
+
+use crate::log::{LogKind, LogRecord, NoLog, VehicleLog};
+use crate::population::Channel;
+use crate::scenario::{ClassId, DirectionId, ProgrammeId, StationId};
+use crate::schedule::hour_of_day;
+use crate::stats::ReplicationStats;
+
+use compile::CompiledArrivals;
+pub use compile::CompiledScenario;
+use visits::VisitOverflow;
+
+/// Encodes [`Target::Exit`](crate::Target::Exit) in the compact routing tables.
+const EXIT: u32 = u32::MAX;
+/// "Not released yet".
+const NOT_RELEASED: u64 = u64::MAX;
+/// The vehicle sub-stream for its draws at arrival (programme, channel, random selection);
+/// stage sub-streams are keyed by a hash of the station's name plus the visit number.
+const ARRIVAL_SUBSTREAM: u64 = u64::MAX;
+
+/// Millimetres in `m` metres, rounded as class lengths are.
+#[inline]
+fn metres_to_mm(m: f64) -> u64 {
+    (m * 1000.0).round() as u64
+}
+
+/// Where a vehicle goes after a station, from its routing table (cumulative probability,
+/// target), using exactly one draw of `rng` (the stage's first).
+#[inline]
+fn route(table: &[(f64, u32)], rng: &mut StageRng) -> u32 {
+    if let [(_, to)] = table {
+        // One way out: the draw is not needed, but it is consumed all the same, so the
+        // service time that follows is the same number whatever the routing.
+        rng.discard(1);
+        return *to;
+    }
+    let u = unit_f64(rng.next_u64());
+    table
+        .iter()
+        .find(|(bound, _)| u < *bound)
+        .map_or(EXIT, |&(_, to)| to)
+}
+
+#[inline]
+fn unit_f64(bits: u64) -> f64 {
+    (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Event {
+    Arrival {
+        source: u32,
+    },
+    Departure {
+        station: u32,
+        vehicle: u32,
+    },
+    /// Some lane group of the station changes its number of open lanes.
+    LaneChange {
+        station: u32,
+    },
+    /// A lane rule looks at the wait of a lane group and may open or close a lane.
+    LaneReview {
+        station: u32,
+        group: u8,
+    },
+    WarmupEnd,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Vehicle {
+    seed: u64,
+    serial: u64,
+    arrived_ms: u64,
+    /// When it reached the current station (end of queue, or upstream of a full one).
+    queued_ms: u64,
+    /// When its goods were released ([`NOT_RELEASED`] until then).
+    released_ms: u64,
+    /// Global order of joining a queue: FIFO across the per-key queues of a station.
+    queue_seq: u64,
+    /// Where the vehicle goes after its current service (station index or [`EXIT`]).
+    next: u32,
+    /// Visits so far to each station of index < 32, four bits each (saturating at 15; the
+    /// count goes on in the slot's [`VisitOverflow`]).
+    visits: u128,
+    class: u16,
+    /// Queue key: class × programme.
+    key: u16,
+    /// Station cell: class × programme × channel.
+    cell: u16,
+    programme: u8,
+    channel: u8,
+    direction: u8,
+    group: u8,
+    logged: bool,
+    /// Its declaration was lodged and processed before arrival.
+    pre_lodged: bool,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct GroupState {
+    open: u32,
+    busy: u32,
+    /// Lanes a lane rule wants open (groups under a rule only).
+    ruled: u32,
+}
+
+#[derive(Debug)]
+struct StationState {
+    groups: Vec<GroupState>,
+    /// One FIFO per queue key, so that dedicated lanes and priorities need no scan of a
+    /// mixed queue.
+    queues: Vec<VecDeque<u32>>,
+    queued: u64,
+    queued_mm: u64,
+    /// Vehicles waiting upstream of a full queue, in arrival order.
+    outside: VecDeque<u32>,
+    outside_mm: u64,
+    /// Per lane group under a lane rule: waits (ms) of the vehicles it started serving since
+    /// the last review. Cleared, never shrunk: no allocation once grown.
+    rule_waits: Vec<Vec<u64>>,
+}
+
+enum SourceState {
+    Generated { rng: StreamRng, next_ms: f64 },
+    Trace { rng: StreamRng, next_row: usize },
+}
+
+struct Engine<'a, L: VehicleLog> {
+    model: &'a CompiledScenario,
+    log: &'a mut L,
+    events: EventQueue<Event>,
+    vehicles: Vec<Vehicle>,
+    /// Per vehicle slot: visit counts beyond the vehicle's nibbles. Grown only when a vehicle
+    /// first needs it; a list is cleared when the next vehicle of its slot first uses it,
+    /// never shrunk.
+    visit_overflow: Vec<VisitOverflow>,
+    free: Vec<u32>,
+    live: u64,
+    serial: u64,
+    queue_seq: u64,
+    stations: Vec<StationState>,
+    sources: Vec<SourceState>,
+    stats: ReplicationStats,
+}
+
+/// Simulates replication `replication` of `model` with master seed `seed`.
+///
+/// The result depends only on (model, seed, replication): never on the thread that runs it
+/// or on other replications.
+pub fn run_replication(model: &CompiledScenario, seed: u64, replication: u64) -> ReplicationStats {
+    run_replication_logged(model, seed, replication, &mut NoLog)
+}
+
+/// As [`run_replication`], handing every event of the vehicles `log` wants to `log`.
+pub fn run_replication_logged<L: VehicleLog>(
+    model: &CompiledScenario,
+    seed: u64,
+    replication: u64,
+    log: &mut L,
+) -> ReplicationStats {
+    let streams = RandomStreams::new(seed, replication);
+    let keys = model.shape.classes * model.shape.programmes;
+    let groups: Vec<usize> = model.stations.iter().map(|s| s.groups.len()).collect();
+    let mut engine = Engine {
+        model,
+        log,
+        events: EventQueue::with_capacity(1024),
+        vehicles: Vec::with_capacity(1024),
+        visit_overflow: Vec::new(),
+        free: Vec::with_capacity(1024),
+        live: 0,
+        serial: 0,
+        queue_seq: 0,
+        stations: model
+            .stations
+            .iter()
+            .map(|s| StationState {
+                groups: vec![GroupState::default(); s.groups.len()],
+                queues: (0..keys).map(|_| VecDeque::with_capacity(16)).collect(),
+                queued: 0,
+                queued_mm: 0,
+                outside: VecDeque::new(),
+                outside_mm: 0,
+                rule_waits: vec![Vec::new(); s.groups.len()],
+            })
+            .collect(),
+        sources: model
+            .sources
+            .iter()
+            .map(|s| {
+                let rng = streams.stream(&s.stream_name);
+                match s.arrivals {
+                    CompiledArrivals::Trace(_) => SourceState::Trace { rng, next_row: 0 },
+                    _ => SourceState::Generated { rng, next_ms: 0.0 },
+                }
+            })
+            .collect(),
+        stats: ReplicationStats::new(replication, model.shape, &groups),
+    };
+    engine.run();
+    engine.stats
+}
+
+impl<L: VehicleLog> Engine<'_, L> {
+    fn run(&mut self) {
+        let horizon = SimTime(self.model.horizon_ms);
+        if self.model.warmup_ms > 0 {
+            self.events
+                .schedule(SimTime(self.model.warmup_ms), Event::WarmupEnd);
+        }
+        for (s, station) in self.model.stations.iter().enumerate() {
+            for (g, group) in station.groups.iter().enumerate() {
+                if let Some(rule) = &group.rule {
+                    self.stations[s].groups[g].ruled = group.schedule.servers_at(SimTime::ZERO, 0);
+                    self.events.schedule(
+                        rule.review,
+                        Event::LaneReview {
+                            station: s as u32,
+                            group: g as u8,
+                        },
+                    );
+                }
+            }
+            self.on_lane_change(0, s);
+        }
+        for s in 0..self.sources.len() {
+            self.schedule_next_arrival(s);
+        }
+        let mut processed: u64 = 0;
+        while let Some(ev) = self.events.pop_until(horizon) {
+            processed += 1;
+            let now = ev.time.as_millis();
+            match ev.event {
+                Event::Arrival { source } => self.on_arrival(now, source as usize),
+                Event::Departure { station, vehicle } => self.on_departure(now, station, vehicle),
+                Event::LaneChange { station } => self.on_lane_change(now, station as usize),
+                Event::LaneReview { station, group } => {
+                    self.on_lane_review(now, station as usize, group as usize)
+                }
+                Event::WarmupEnd => self.stats.reset(now, self.live),
+            }
+        }
+        // A station with one lane group leaves that group's busy level to the station's own
+        // (the same numbers, kept once on the hot path).
+        for (st, stats) in self.model.stations.iter().zip(&mut self.stats.stations) {
+            if st.single_group {
+                stats.lanes[0].busy = stats.busy_servers;
+            }
+        }
+        self.stats.window_end_ms = self.model.horizon_ms;
+        self.stats.vehicles.in_system_at_end = self.live;
+        self.stats.events = processed;
+    }
+
+    /// The generator of vehicle `id`'s visit to `station` (whose name hashes to
+    /// `stream_key`), counting the visit. Keyed by the station's name and the visit number,
+    /// not by the position on the route: adding, removing or reordering stations leaves the
+    /// draws at every other station unchanged.
+    #[inline]
+    fn stage_stream(&mut self, id: u32, station: u32, stream_key: u64) -> StageRng {
+        let v = &mut self.vehicles[id as usize];
+        let seed = v.seed;
+        let visit = match visits::nibble_visit(&mut v.visits, station) {
+            Some(visit) => visit,
+            None => self.overflow_visit(id, station),
+        };
+        stage_rng(seed, stream_key.wrapping_add(visit))
+    }
+
+    /// A visit the vehicle record's four-bit counts cannot hold: counted in the slot's list.
+    #[cold]
+    #[inline(never)]
+    fn overflow_visit(&mut self, id: u32, station: u32) -> u64 {
+        let serial = self.vehicles[id as usize].serial;
+        visits::overflow_visit(
+            visits::slot_list(&mut self.visit_overflow, id, serial),
+            station,
+        )
+    }
+
+    /// The vehicle leaves the crossing: its times are recorded and its slot freed.
+    fn exit(&mut self, now: u64, id: u32) {
+        let v = self.vehicles[id as usize];
+        let shape = self.model.shape;
+        let cell = shape.system_cell(
+            v.direction as usize,
+            v.class as usize,
+            v.programme as usize,
+            v.channel as usize,
+        );
+        let released = if v.released_ms == NOT_RELEASED {
+            now
+        } else {
+            v.released_ms
+        };
+        self.stats.exit.record(cell, now - v.arrived_ms);
+        if v.pre_lodged {
+            self.stats.pre_lodged_exits[v.direction as usize] += 1;
+            if self
+                .model
+                .released_on_arrival(v.pre_lodged, v.channel, v.class)
+            {
+                self.stats.released_on_arrival[v.direction as usize] += 1;
+            }
+        }
+        if self.model.any_release_station {
+            self.stats.release.record(cell, released - v.arrived_ms);
+        }
+        let hour = hour_of_day(SimTime(v.arrived_ms));
+        self.stats
+            .release_by_hour
+            .record(v.direction as usize * 24 + hour, released - v.arrived_ms);
+        if self.model.hourly_exit_times {
+            let by_class = (v.direction as usize * shape.classes + v.class as usize) * 24 + hour;
+            self.stats.exit_by_hour[by_class].record(now - v.arrived_ms);
+        }
+        self.stats.classes[v.class as usize].departed += 1;
+        self.stats.vehicles.departed += 1;
+        self.log_event(id, LogKind::Exit, None, now);
+        self.live -= 1;
+        self.free.push(id);
+    }
+
+    fn balk(&mut self, now: u64, id: u32, station: u32) {
+        let class = self.vehicles[id as usize].class as usize;
+        self.stats.stations[station as usize].balked += 1;
+        self.stats.classes[class].balked += 1;
+        self.stats.vehicles.balked += 1;
+        self.log_event(id, LogKind::Balk, Some(station), now);
+        self.live -= 1;
+        self.free.push(id);
+    }
+
+    #[inline]
+    fn log_event(&mut self, id: u32, kind: LogKind, station: Option<u32>, now: u64) {
+        if !L::ENABLED {
+            return;
+        }
+        let v = &self.vehicles[id as usize];
+        if v.logged {
+            self.log.record(&LogRecord {
+                vehicle: v.serial,
+                class: ClassId(v.class),
+                programme: ProgrammeId(v.programme),
+                channel: Channel::from_index(v.channel as usize),
+                direction: DirectionId(v.direction),
+                kind,
+                station: station.map(StationId),
+                time: SimTime(now),
+            });
+        }
+    }
+}

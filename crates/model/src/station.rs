@@ -1,0 +1,317 @@
+//! A station and its parts: lane groups (with their schedule or lane rule), storage (the
+//! queue's capacity and what happens when it is full), routes to the next station, and the
+//! treatment of pre-lodged vehicles and merged controls.
+
+use bordersim_des::SimTime;
+
+use crate::dist::ServiceDist;
+use crate::ids::{ClassId, DirectionId, ProgrammeId, StationId};
+use crate::population::{VehicleFilter, VehicleKey};
+use crate::schedule::{HOURS_PER_WEEK, LaneSchedule};
+
+/// Where a vehicle goes after a station.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// Goes on to this station.
+    Station(StationId),
+    /// Leaves the crossing.
+    Exit,
+}
+
+/// One branch out of a station: the vehicles matching `when` go to `to` with `probability`.
+///
+/// For a vehicle, the branches whose filter matches it and that are the most specific among
+/// those (constrain the most of class, programme, channel) apply; their probabilities must sum
+/// to 1. A station without any applicable branch sends the vehicle to the exit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Route {
+    /// The vehicles this branch applies to.
+    pub when: VehicleFilter,
+    /// Where they go.
+    pub to: Target,
+    /// Probability of this branch, in [0, 1].
+    pub probability: f64,
+}
+
+/// Servers of a station that share a schedule and serve the same vehicles: e.g. 8 general
+/// booths and 2 FAST booths.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LaneGroup {
+    /// Name of the group, unique within its station.
+    pub id: String,
+    /// The vehicles these lanes serve (the channel dimension is not used for lanes).
+    pub serves: VehicleFilter,
+    /// Whether an idle lane of this group takes other traffic when none of its own waits
+    /// (the "open the FAST lane to everyone" question).
+    pub share_when_idle: bool,
+    /// Lanes open by hour (under a lane rule: a constant, the lanes open at the start).
+    pub schedule: LaneSchedule,
+    /// Opens and closes lanes by the wait instead of by the clock; the schedule (then a
+    /// constant) gives the lanes open at the start.
+    pub rule: Option<LaneRule>,
+}
+
+/// Automatic lane opening and closing, as in the SANDAG Otay Mesa East model: at every
+/// review, one more lane opens if the median wait of the vehicles this group served since
+/// the last review exceeds `max_wait` (and fewer than `max_lanes` are open), one closes if it
+/// is below `min_wait` (and more than `min_lanes` are open). With no vehicle served since the
+/// last review, the wait of the longest-waiting vehicle the group serves stands in (zero if
+/// none waits).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LaneRule {
+    /// Below this median wait a lane closes.
+    pub min_wait: SimTime,
+    /// Above this median wait a lane opens.
+    pub max_wait: SimTime,
+    /// Fewest lanes the rule keeps open.
+    pub min_lanes: u32,
+    /// Most lanes the rule opens.
+    pub max_lanes: u32,
+    /// Time between reviews (the first at this time after the start).
+    pub review: SimTime,
+}
+
+impl LaneRule {
+    /// Why the rule cannot work with `starting_lanes` open at the start, if it cannot (a
+    /// sentence for an error message).
+    pub fn problem(&self, starting_lanes: u32) -> Option<String> {
+        if self.min_wait > self.max_wait {
+            return Some(format!(
+                "min_wait ({} s) must not exceed max_wait ({} s)",
+                self.min_wait.as_secs_f64(),
+                self.max_wait.as_secs_f64()
+            ));
+        }
+        if self.max_lanes == 0 || self.min_lanes > self.max_lanes {
+            return Some(format!(
+                "need 0 <= min_lanes <= max_lanes and max_lanes >= 1, got {} and {}",
+                self.min_lanes, self.max_lanes
+            ));
+        }
+        if self.review == SimTime::ZERO {
+            return Some("the review interval must be longer than 0".into());
+        }
+        if !(self.min_lanes..=self.max_lanes).contains(&starting_lanes) {
+            return Some(format!(
+                "the lanes open at the start ({starting_lanes}) must be within min_lanes ({}) \
+                 and max_lanes ({})",
+                self.min_lanes, self.max_lanes
+            ));
+        }
+        None
+    }
+}
+
+/// What a vehicle whose declaration was lodged before arrival does at a station.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum PreLodged {
+    /// The same as any other vehicle.
+    #[default]
+    Same,
+    /// Passes without stopping: its documents were processed before it arrived.
+    Skip,
+    /// Its service time here is multiplied by this factor (in (0, 1] to shorten it).
+    Scale(f64),
+}
+
+impl LaneGroup {
+    /// `servers` lanes serving everyone, always open.
+    pub fn general(servers: u32) -> Self {
+        LaneGroup {
+            id: "lanes".into(),
+            serves: VehicleFilter::any(),
+            share_when_idle: false,
+            schedule: LaneSchedule::Constant(servers),
+            rule: None,
+        }
+    }
+}
+
+/// How much queue a station can hold.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum StorageLimit {
+    /// The queue never fills.
+    Unlimited,
+    /// At most this many vehicles wait (vehicles in service not counted).
+    Vehicles(u32),
+    /// Road length; each vehicle takes its class's `length_m`.
+    Metres(f64),
+}
+
+/// What happens to a vehicle that finds the queue full.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WhenFull {
+    /// It waits upstream, outside the facility, and enters when there is room (FIFO).
+    Spillback,
+    /// It leaves without being served (lost, counted).
+    Balk,
+}
+
+/// A station's queue storage: its capacity and what a vehicle finding it full does.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Storage {
+    /// How much queue the station holds.
+    pub limit: StorageLimit,
+    /// What a vehicle finding it full does.
+    pub when_full: WhenFull,
+}
+
+impl Storage {
+    /// A queue that never fills.
+    pub fn unlimited() -> Self {
+        Storage {
+            limit: StorageLimit::Unlimited,
+            when_full: WhenFull::Spillback,
+        }
+    }
+}
+
+/// A queue plus servers (lanes, booths, scanners, officers, desks).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Station {
+    /// Name of the station, unique within its crossing (also keys its random streams).
+    pub id: String,
+    /// The direction of the vehicles it serves.
+    pub direction: DirectionId,
+    /// At least one group.
+    pub lanes: Vec<LaneGroup>,
+    /// Service time for each class, indexed by [`ClassId`]; `None` for a class that never
+    /// visits (a visit by such a class is a structural error caught by
+    /// [`Crossing::new`](crate::Crossing::new)).
+    pub service: Vec<Option<ServiceDist>>,
+    /// Service time for the vehicles of a programme, whatever their class, indexed by
+    /// [`ProgrammeId`]; overrides `service` (e.g. Ready lanes are faster because Ready
+    /// travellers' documents are read remotely). Empty or `None`: no override.
+    pub service_by_programme: Vec<Option<ServiceDist>>,
+    /// Where vehicles go after service here (see [`Route`]).
+    pub routes: Vec<Route>,
+    /// The queue's capacity.
+    pub storage: Storage,
+    /// The end of service here releases the goods (TRS "release"); a vehicle's release is
+    /// its exit if it passes no releasing station.
+    pub releases: bool,
+    /// What vehicles whose declaration was lodged before arrival do here.
+    pub pre_lodged: PreLodged,
+    /// This control's work is done at another station (a single window, a one-stop border
+    /// post's joint control): vehicles pass here without stopping, on the same routes.
+    pub merged_into: Option<StationId>,
+    /// At a station other controls are merged into: the combined service time (its own plus
+    /// theirs) is multiplied by this factor, for the duplication the merger removes.
+    pub joint_service_factor: f64,
+    /// Service time factor per programme, indexed by [`ProgrammeId`] (e.g. authorised
+    /// operators' faster primary); empty or missing entries mean 1.
+    pub service_factor_by_programme: Vec<f64>,
+}
+
+impl Station {
+    /// A plain FIFO multi-server station: `servers` lanes for everyone, unlimited queue.
+    pub fn simple(
+        id: impl Into<String>,
+        servers: u32,
+        service: Vec<Option<ServiceDist>>,
+        routes: Vec<Route>,
+    ) -> Self {
+        Station {
+            id: id.into(),
+            direction: DirectionId(0),
+            lanes: vec![LaneGroup::general(servers)],
+            service,
+            service_by_programme: Vec::new(),
+            routes,
+            storage: Storage::unlimited(),
+            releases: false,
+            pre_lodged: PreLodged::Same,
+            merged_into: None,
+            joint_service_factor: 1.0,
+            service_factor_by_programme: Vec::new(),
+        }
+    }
+
+    /// The service time of vehicles of `class` in `programme`: the programme's override,
+    /// else the class's.
+    pub fn service_for(&self, class: ClassId, programme: ProgrammeId) -> Option<&ServiceDist> {
+        self.service_by_programme
+            .get(programme.index())
+            .and_then(Option::as_ref)
+            .or_else(|| self.service.get(class.index()).and_then(Option::as_ref))
+    }
+
+    /// The service-time factor of vehicles of `programme`.
+    pub fn programme_service_factor(&self, programme: ProgrammeId) -> f64 {
+        self.service_factor_by_programme
+            .get(programme.index())
+            .copied()
+            .unwrap_or(1.0)
+    }
+
+    /// The most servers ever open at once (for a group under a lane rule, its `max_lanes`).
+    pub fn max_servers(&self) -> u32 {
+        let at = |g: &LaneGroup, hour: u64| match &g.rule {
+            Some(rule) => rule.max_lanes,
+            None => g.schedule.servers_at(SimTime::from_hours(hour), 0),
+        };
+        if self
+            .lanes
+            .iter()
+            .all(|g| g.rule.is_some() || matches!(g.schedule, LaneSchedule::Constant(_)))
+        {
+            return self.lanes.iter().map(|g| at(g, 0)).sum();
+        }
+        (0..HOURS_PER_WEEK as u64)
+            .map(|h| self.lanes.iter().map(|g| at(g, h)).sum::<u32>())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Mean open servers over a week (for a group under a lane rule, its `max_lanes`: the
+    /// capacity it can reach, as the load check needs).
+    pub fn mean_servers(&self) -> f64 {
+        self.lanes
+            .iter()
+            .map(|g| match &g.rule {
+                Some(rule) => f64::from(rule.max_lanes),
+                None => g.schedule.mean(),
+            })
+            .sum()
+    }
+}
+
+/// Whether a lane group with filter `filter` serves vehicles of kind `key`. Lanes ignore the
+/// channel dimension.
+pub fn lane_filter_matches(filter: &VehicleFilter, key: VehicleKey) -> bool {
+    filter
+        .classes
+        .as_ref()
+        .is_none_or(|c| c.contains(&key.class))
+        && filter
+            .programmes
+            .as_ref()
+            .is_none_or(|p| p.contains(&key.programme))
+}
+
+/// The targets a vehicle can move to from a station with these routes (positive probability).
+pub(crate) fn moves(routes: &[Route], key: VehicleKey) -> impl Iterator<Item = Target> + '_ {
+    let branches = branches_for(routes, key);
+    let exit_by_default = branches.is_empty();
+    branches
+        .into_iter()
+        .filter(|r| r.probability > 0.0)
+        .map(|r| r.to)
+        .chain(exit_by_default.then_some(Target::Exit))
+}
+
+/// The branches that apply to a vehicle: those matching it with the highest specificity.
+pub fn branches_for(routes: &[Route], key: VehicleKey) -> Vec<&Route> {
+    let best = routes
+        .iter()
+        .filter(|r| r.when.matches(key))
+        .map(|r| r.when.specificity())
+        .max();
+    match best {
+        None => Vec::new(),
+        Some(s) => routes
+            .iter()
+            .filter(|r| r.when.matches(key) && r.when.specificity() == s)
+            .collect(),
+    }
+}
