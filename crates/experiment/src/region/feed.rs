@@ -9,7 +9,6 @@ use bordersim_model::{
 };
 use bordersim_trade::{Assignment, Grid, HOURS, HourlyBorder, SIDES};
 
-use super::crossing_queries::{empty_minutes, entry_serves, wait_until_open};
 use super::report::direction_label;
 use super::{RegionCrossing, RegionError, RegionModel};
 use crate::{DelayStats, RunOptions, run};
@@ -132,7 +131,7 @@ pub(super) fn prepare_cells(model: &RegionModel) -> (Grid<Cell>, Vec<[f64; HOURS
                     continue;
                 };
                 let crossing = &rc.scenario.crossing;
-                let open = !rc.closed && entry_serves(crossing, entry, class);
+                let open = !rc.closed && crossing.entry_serves(entry, class);
                 let shape = own_shape(crossing, direction, class);
                 cells.set(
                     c,
@@ -143,9 +142,9 @@ pub(super) fn prepare_cells(model: &RegionModel) -> (Grid<Cell>, Vec<[f64; HOURS
                         class: Some(class),
                         entry: Some(entry),
                         direction: Some(direction),
-                        empty_minutes: empty_minutes(&rc.scenario, entry, class),
+                        empty_minutes: rc.scenario.empty_minutes(entry, class),
                         own_shape: shape,
-                        wait_until_open: wait_until_open(&rc.scenario, entry, class),
+                        wait_until_open: rc.scenario.wait_until_open(entry, class),
                         peak_per_hour: 0.0,
                     },
                 );

@@ -17,12 +17,11 @@
 //! The gap measures the model, not the noise.
 //!
 //! The pieces: [`run_region`] is the loop (`driver`); what each crossing is fed and what is
-//! measured there is `feed`; the questions asked of a crossing model are
-//! `crossing_queries`; the report types and their building are `report`; a baseline
+//! measured there is `feed` (asking the crossing model which lanes serve a class, when
+//! they open and how long an empty crossing takes: [`bordersim_model::Crossing`]); the report types and their building are `report`; a baseline
 //! against a reform is [`compare_regions`] (`compare`).
 
 mod compare;
-mod crossing_queries;
 mod driver;
 mod feed;
 mod report;
