@@ -77,7 +77,7 @@ fn load_text(text: &str, path: &Path, file: String) -> Result<Scenario, Failure>
 
 /// Reads the files a scenario names (traces), relative to the scenario's directory. The config
 /// crate words the message around the reason ("cannot read trace file `counts.csv`:
-/// <reason>").
+/// reason").
 fn trace_reader(scenario: &Path) -> impl Fn(&str) -> Result<String, String> {
     let base = output::directory_of(scenario);
     move |name: &str| std::fs::read_to_string(base.join(name)).map_err(|e| e.to_string())
