@@ -58,6 +58,11 @@ pub struct EventLog {
 impl EventLog {
     /// Prepares a log for `path` (checked beforehand with `output::check_destination`).
     /// `fraction` of the vehicles are logged (0 < fraction ≤ 1), chosen from `seed`.
+    ///
+    /// # Errors
+    ///
+    /// When `path` cannot be resolved to a file or device to write (a missing directory, a
+    /// directory).
     pub fn new(path: &Path, scenario: &Scenario, seed: u64, fraction: f64) -> Result<EventLog> {
         let target = Target::resolve(path)
             .with_context(|| format!("cannot write event log '{}'", path.display()))?;
@@ -92,6 +97,10 @@ impl EventLog {
 
     /// Assembles the parts (replication 0 first, in order) into the destination. On error
     /// the destination is left as it was (for a regular file) and every part is removed.
+    ///
+    /// # Errors
+    ///
+    /// When a part cannot be read or the destination cannot be written or renamed into place.
     pub fn finish(&self, parts: Vec<PartLog<'_>>) -> Result<()> {
         let what = || format!("cannot write event log '{}'", self.target.path().display());
         let mut parts = parts;
