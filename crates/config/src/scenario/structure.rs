@@ -272,8 +272,9 @@ pub(super) fn report_model_errors(
         if groups.add(e, stations) {
             continue;
         }
+        let at = built.locate.path(e.place());
         let (path, message) =
-            reworded(e, &built).unwrap_or_else(|| (built.locate.path(e.place()), e.to_string()));
+            reworded(e, &built, &at).unwrap_or_else(|| (at.clone(), e.to_string()));
         cx.error(&path, message);
     }
     report_sums(cx, groups.sums, labels);
@@ -282,15 +283,15 @@ pub(super) fn report_model_errors(
 }
 
 /// The path and message of `e` when the file's terms say it better than the model's
-/// message and place; `None` to report the model's.
-fn reworded(e: &ModelError, built: &Built<'_>) -> Option<(String, String)> {
+/// message and place (`at`, the field path of that place); `None` to report the model's.
+fn reworded(e: &ModelError, built: &Built<'_>, at: &str) -> Option<(String, String)> {
     let Built {
         stations,
         labels,
         locate,
     } = built;
     let station_id = |s: &StationId| stations[s.index()].id.as_str();
-    let at = locate.path(e.place());
+    let at = at.to_owned();
     let reported = match e {
         ModelError::NoServiceTimeForClass { station, class } => {
             let name = &labels.classes[class.index()];
