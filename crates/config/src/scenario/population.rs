@@ -1,5 +1,7 @@
 //! `[[classes]]`: vehicle length, priority, programme shares, risk channels.
 
+use std::collections::BTreeMap;
+
 use bordersim_model::{PROBABILITY_SUM_TOLERANCE, VehicleClass};
 
 use super::{Cx, Names};
@@ -23,12 +25,26 @@ pub(super) fn class(
     let path = index("classes", i);
     // Defaults: 10 m, priority 0, programme `none`, all green, no random inspection.
     let mut class = VehicleClass::simple(raw.id.clone(), programme_count);
+    scalars(cx, &path, raw, &mut class);
+    class.pre_lodged_release_on_arrival = raw.pre_lodged_release_on_arrival.unwrap_or(true);
+    if let Some(shares) = &raw.programmes
+        && let Some(values) = programme_shares(cx, &path, shares, programmes, programme_count)
+    {
+        class.programme_shares = values;
+    }
+    channels(cx, &path, raw, programmes, &mut class);
+    class
+}
+
+/// The class's single values (length, priority, value of time, random inspection,
+/// pre-lodged share) into `class`; a value found wrong is reported and the default kept.
+fn scalars(cx: &mut Cx<'_>, path: &str, raw: &RawClass, class: &mut VehicleClass) {
     if let Some(length) = raw.length_m {
         if length.is_finite() && length > 0.0 {
             class.length_m = length;
         } else {
             cx.error(
-                &child(&path, "length_m"),
+                &child(path, "length_m"),
                 format!(
                     "length_m must be positive: the metres of road one vehicle takes in a queue \
                      (e.g. 20 for a truck, 5 for a car), got {}",
@@ -41,7 +57,7 @@ pub(super) fn class(
         match u8::try_from(priority) {
             Ok(p) => class.priority = p,
             Err(_) => cx.error(
-                &child(&path, "priority"),
+                &child(path, "priority"),
                 format!(
                     "priority must be between 0 and 255 (higher is served first within a \
                      queue; 0 is ordinary), got {priority}"
@@ -54,7 +70,7 @@ pub(super) fn class(
             class.value_of_time_per_h = v;
         } else {
             cx.error(
-                &child(&path, "value_of_time_per_h"),
+                &child(path, "value_of_time_per_h"),
                 format!(
                     "value_of_time_per_h is money per vehicle-hour: use zero or more, got {}",
                     format_number(v)
@@ -67,7 +83,7 @@ pub(super) fn class(
             class.random_inspection = p;
         } else {
             cx.error(
-                &child(&path, "random_inspection"),
+                &child(path, "random_inspection"),
                 format!(
                     "random_inspection is a probability: use a value between 0 and 1, got {}",
                     format_number(p)
@@ -80,7 +96,7 @@ pub(super) fn class(
             class.pre_lodged_share = p;
         } else {
             cx.error(
-                &child(&path, "pre_lodged_share"),
+                &child(path, "pre_lodged_share"),
                 format!(
                     "pre_lodged_share is a share of shipments: use a value between 0 and 1, got {}",
                     format_number(p)
@@ -88,67 +104,89 @@ pub(super) fn class(
             );
         }
     }
-    class.pre_lodged_release_on_arrival = raw.pre_lodged_release_on_arrival.unwrap_or(true);
-    if let Some(shares) = &raw.programmes {
-        let shares_path = child(&path, "programmes");
-        let mut values = vec![0.0; programme_count];
-        let mut ok = true;
-        for (name, &share) in shares {
-            let p = child(&shares_path, name);
-            match programmes.resolve(name, &[]) {
-                Ok(k) => values[k] = share,
-                Err(message) => {
-                    cx.structure_ok = false;
-                    ok = false;
-                    if let Some(message) = message {
-                        cx.error_at_key(&p, message);
-                    }
+}
+
+/// The programme shares of class `path`, indexed by programme: as written when they are
+/// valid, normalised when only their sum is off, `None` when unusable (each problem
+/// reported).
+fn programme_shares(
+    cx: &mut Cx<'_>,
+    path: &str,
+    shares: &BTreeMap<String, f64>,
+    programmes: &Names<'_>,
+    programme_count: usize,
+) -> Option<Vec<f64>> {
+    let shares_path = child(path, "programmes");
+    let mut values = vec![0.0; programme_count];
+    let mut ok = true;
+    for (name, &share) in shares {
+        let p = child(&shares_path, name);
+        match programmes.resolve(name, &[]) {
+            Ok(k) => values[k] = share,
+            Err(message) => {
+                cx.structure_ok = false;
+                ok = false;
+                if let Some(message) = message {
+                    cx.error_at_key(&p, message);
                 }
             }
-            if !is_probability(share) {
-                cx.error(
-                    &p,
-                    format!(
-                        "the share of programme `{name}` must be between 0 and 1, got {}",
-                        format_number(share)
-                    ),
-                );
-                ok = false;
-            }
         }
-        let sum: f64 = values.iter().sum();
-        if ok && (sum - 1.0).abs() > PROBABILITY_SUM_TOLERANCE {
-            let hint = if sum < 1.0 && !shares.contains_key("none") {
-                format!(
-                    "; vehicles in no programme are not implied: add none = {}",
-                    format_number(1.0 - sum)
-                )
-            } else {
-                String::new()
-            };
+        if !is_probability(share) {
             cx.error(
-                &shares_path,
+                &p,
                 format!(
-                    "programme shares sum to {}, not 1{hint}",
-                    format_number(sum)
+                    "the share of programme `{name}` must be between 0 and 1, got {}",
+                    format_number(share)
                 ),
             );
             ok = false;
         }
-        if ok {
-            class.programme_shares = values;
-        } else if ok_to_normalise(&values) {
-            let sum: f64 = values.iter().sum();
-            class.programme_shares = values.iter().map(|v| v / sum).collect();
-        }
     }
+    let sum: f64 = values.iter().sum();
+    if ok && (sum - 1.0).abs() > PROBABILITY_SUM_TOLERANCE {
+        let hint = if sum < 1.0 && !shares.contains_key("none") {
+            format!(
+                "; vehicles in no programme are not implied: add none = {}",
+                format_number(1.0 - sum)
+            )
+        } else {
+            String::new()
+        };
+        cx.error(
+            &shares_path,
+            format!(
+                "programme shares sum to {}, not 1{hint}",
+                format_number(sum)
+            ),
+        );
+        ok = false;
+    }
+    if ok {
+        Some(values)
+    } else if ok_to_normalise(&values) {
+        let sum: f64 = values.iter().sum();
+        Some(values.iter().map(|v| v / sum).collect())
+    } else {
+        None
+    }
+}
+
+/// The channel probabilities of class `path` (`channels`, then `channels_by_programme`)
+/// into `class`.
+fn channels(
+    cx: &mut Cx<'_>,
+    path: &str,
+    raw: &RawClass,
+    programmes: &Names<'_>,
+    class: &mut VehicleClass,
+) {
     if let Some(channels) = &raw.channels {
-        let split = channel_split(cx, &child(&path, "channels"), channels);
+        let split = channel_split(cx, &child(path, "channels"), channels);
         for c in &mut class.channel_probabilities {
             *c = split;
         }
     }
-    let by_programme_path = child(&path, "channels_by_programme");
+    let by_programme_path = child(path, "channels_by_programme");
     for (name, channels) in &raw.channels_by_programme {
         let p = child(&by_programme_path, name);
         let split = channel_split(cx, &p, channels);
@@ -162,7 +200,6 @@ pub(super) fn class(
             }
         }
     }
-    class
 }
 
 fn ok_to_normalise(values: &[f64]) -> bool {

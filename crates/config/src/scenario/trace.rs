@@ -204,6 +204,7 @@ pub(super) fn load(
     rows
 }
 
+/// The rows of a trace, each checked; `None` when the file holds no row to check (reported).
 fn rows(
     text: &str,
     problems: &mut Problems<'_>,
@@ -218,25 +219,8 @@ fn rows(
         .comment(Some(b'#'))
         .from_reader(text.as_bytes());
     let mut records = reader.records();
-    let header = match records.next() {
-        None => {
-            problems.add(
-                0,
-                String::new(),
-                "the trace file is empty; it needs a header row naming its columns (`time`, \
-                 `class`, and optionally `direction`, `programme`) and one row per arrival"
-                    .to_owned(),
-            );
-            return None;
-        }
-        Some(Err(e)) => {
-            csv_error(problems, &e);
-            return None;
-        }
-        Some(Ok(h)) => h,
-    };
+    let header = header(problems, records.next())?;
     let at = columns(text, problems, &header)?;
-    let width = header.len();
     let mut out = Vec::new();
     let mut previous: Option<(SimTime, usize, String)> = None;
     let mut row = 0;
@@ -249,117 +233,24 @@ fn rows(
                 continue;
             }
         };
-        let start = record.position().map_or(0, |p| p.byte() as usize);
-        if record.len() != width {
-            problems.add(
-                start,
-                format!("row {row}"),
-                format!(
-                    "{} field{}, but the header has {width} ({}); quote a value that holds a \
-                     comma",
-                    record.len(),
-                    if record.len() == 1 { "" } else { "s" },
-                    list(header.iter())
-                ),
-            );
+        let fields = Fields {
+            text,
+            start: record.position().map_or(0, |p| p.byte() as usize),
+            row,
+            record: &record,
+            at: &at,
+        };
+        if record.len() != header.len() {
+            fields.width_problem(problems, &header);
             continue;
         }
-        let field = |c: usize| at[c].map(|k| (k, record.get(k).unwrap_or("")));
-        let report = |problems: &mut Problems<'_>, c: usize, message: String| {
-            let k = at[c].unwrap_or(0);
-            problems.add(
-                field_offset(text, start, k),
-                format!("row {row}, column {}", COLUMNS[c]),
-                message,
-            );
+        let placement = Placement {
+            source_id,
+            refs,
+            entry,
         };
-        let mut row_ok = true;
-        let time = field(0).and_then(|(_, s)| match parse_time(s) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                report(problems, 0, e);
-                None
-            }
-        });
-        if let (Some(t), Some((prev, prev_row, prev_text))) = (time, &previous)
-            && t < *prev
-        {
-            let written = field(0).map_or("", |(_, s)| s);
-            report(
-                problems,
-                0,
-                format!(
-                    "time `{written}` is earlier than row {prev_row}'s `{prev_text}`: the rows \
-                     must be sorted by time"
-                ),
-            );
-            row_ok = false;
-        }
-        if let Some(t) = time {
-            previous = Some((t, row, field(0).map_or("", |(_, s)| s).to_owned()));
-        }
-        let class =
-            field(1).and_then(
-                |(_, s)| match resolve(&refs.classes, s, |c| ClassId(c as u16)) {
-                    Ok(c) => Some(c),
-                    Err(message) => {
-                        // `None`: the names are incomplete after an error reported already.
-                        if let Some(message) = message {
-                            report(problems, 1, message);
-                        }
-                        None
-                    }
-                },
-            );
-        let direction = match field(2) {
-            Some((_, "")) | None => Ok(None),
-            Some((_, s)) => match resolve(&refs.directions, s, |d| DirectionId(d as u8)) {
-                Ok(d) => Ok(Some(d)),
-                Err(message) => {
-                    // `None`: the names are incomplete after an error reported already.
-                    if let Some(message) = message {
-                        report(problems, 2, message);
-                    }
-                    Err(())
-                }
-            },
-        };
-        let programme = match field(3) {
-            Some((_, "")) | None => Ok(None),
-            Some((_, s)) => match resolve(&refs.programmes, s, |p| ProgrammeId(p as u8)) {
-                Ok(p) => Ok(Some(p)),
-                Err(message) => {
-                    // `None`: the names are incomplete after an error reported already.
-                    if let Some(message) = message {
-                        report(problems, 3, message);
-                    }
-                    Err(())
-                }
-            },
-        };
-        let (Some(time), Some(class), Ok(direction), Ok(programme)) =
-            (time, class, direction, programme)
-        else {
-            continue;
-        };
-        let placed = place(refs, source_id, entry, direction);
-        let (direction, entry_station) = match placed {
-            Ok(p) => p,
-            Err(message) => {
-                report(problems, 2, message);
-                continue;
-            }
-        };
-        if row_ok {
-            out.push(Row {
-                direction,
-                entry: entry_station,
-                arrival: TraceArrival {
-                    time,
-                    class,
-                    programme,
-                },
-            });
+        if let Some(r) = fields.read(problems, &mut previous, &placement) {
+            out.push(r);
         }
     }
     if row == 0 {
@@ -371,6 +262,186 @@ fn rows(
         return None;
     }
     Some(out)
+}
+
+/// The header row, the first record of the file; `None` when there is none (reported).
+fn header(
+    problems: &mut Problems<'_>,
+    first: Option<csv::Result<csv::StringRecord>>,
+) -> Option<csv::StringRecord> {
+    match first {
+        None => {
+            problems.add(
+                0,
+                String::new(),
+                "the trace file is empty; it needs a header row naming its columns (`time`, \
+                 `class`, and optionally `direction`, `programme`) and one row per arrival"
+                    .to_owned(),
+            );
+            None
+        }
+        Some(Err(e)) => {
+            csv_error(problems, &e);
+            None
+        }
+        Some(Ok(h)) => Some(h),
+    }
+}
+
+/// What a row's names are resolved against and where its vehicle enters.
+struct Placement<'a, 'd> {
+    source_id: &'a str,
+    refs: &'a Refs<'d>,
+    entry: &'a EntryPlan,
+}
+
+/// One data row of a trace and where its fields are written.
+struct Fields<'a> {
+    text: &'a str,
+    /// Byte offset of the row in `text`.
+    start: usize,
+    /// 1-based number of the row among the data rows.
+    row: usize,
+    record: &'a csv::StringRecord,
+    /// Field index of each of [`COLUMNS`], if the header has it.
+    at: &'a [Option<usize>; 4],
+}
+
+impl Fields<'_> {
+    /// The value of column `c` (in [`COLUMNS`] order), if the header has it.
+    fn field(&self, c: usize) -> Option<&str> {
+        self.at[c].map(|k| self.record.get(k).unwrap_or(""))
+    }
+
+    /// A problem with the value of column `c`.
+    fn report(&self, problems: &mut Problems<'_>, c: usize, message: String) {
+        let k = self.at[c].unwrap_or(0);
+        problems.add(
+            field_offset(self.text, self.start, k),
+            format!("row {}, column {}", self.row, COLUMNS[c]),
+            message,
+        );
+    }
+
+    /// The row has not as many fields as the header.
+    fn width_problem(&self, problems: &mut Problems<'_>, header: &csv::StringRecord) {
+        let len = self.record.len();
+        problems.add(
+            self.start,
+            format!("row {}", self.row),
+            format!(
+                "{len} field{}, but the header has {} ({}); quote a value that holds a comma",
+                if len == 1 { "" } else { "s" },
+                header.len(),
+                list(header.iter())
+            ),
+        );
+    }
+
+    /// The row as an arrival, each problem reported; `None` when it has one. `previous` is
+    /// the time, row number and written time of the last row with a valid time.
+    fn read(
+        &self,
+        problems: &mut Problems<'_>,
+        previous: &mut Option<(SimTime, usize, String)>,
+        placement: &Placement<'_, '_>,
+    ) -> Option<Row> {
+        let refs = placement.refs;
+        let (time, in_order) = self.time(problems, previous);
+        let class = self.field(1).and_then(|s| {
+            self.named(problems, 1, &refs.classes, s, |c| ClassId(c as u16))
+                .ok()
+        });
+        let direction = self.optional(problems, 2, &refs.directions, |d| DirectionId(d as u8));
+        let programme = self.optional(problems, 3, &refs.programmes, |p| ProgrammeId(p as u8));
+        let (Some(time), Some(class), Ok(direction), Ok(programme)) =
+            (time, class, direction, programme)
+        else {
+            return None;
+        };
+        let placed = place(refs, placement.source_id, placement.entry, direction);
+        let (direction, entry_station) = match placed {
+            Ok(p) => p,
+            Err(message) => {
+                self.report(problems, 2, message);
+                return None;
+            }
+        };
+        in_order.then_some(Row {
+            direction,
+            entry: entry_station,
+            arrival: TraceArrival {
+                time,
+                class,
+                programme,
+            },
+        })
+    }
+
+    /// The row's time, and whether it is not earlier than the previous row's.
+    fn time(
+        &self,
+        problems: &mut Problems<'_>,
+        previous: &mut Option<(SimTime, usize, String)>,
+    ) -> (Option<SimTime>, bool) {
+        let time = self.field(0).and_then(|s| match parse_time(s) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.report(problems, 0, e);
+                None
+            }
+        });
+        let written = self.field(0).unwrap_or("");
+        let mut in_order = true;
+        if let (Some(t), Some((prev, prev_row, prev_text))) = (time, &*previous)
+            && t < *prev
+        {
+            self.report(
+                problems,
+                0,
+                format!(
+                    "time `{written}` is earlier than row {prev_row}'s `{prev_text}`: the rows \
+                     must be sorted by time"
+                ),
+            );
+            in_order = false;
+        }
+        if let Some(t) = time {
+            *previous = Some((t, self.row, written.to_owned()));
+        }
+        (time, in_order)
+    }
+
+    /// The name `s` of column `c`, resolved (a problem reported otherwise).
+    fn named<T>(
+        &self,
+        problems: &mut Problems<'_>,
+        c: usize,
+        names: &Names<'_>,
+        s: &str,
+        make: impl Fn(usize) -> T,
+    ) -> Result<T, ()> {
+        resolve(names, s, make).map_err(|message| {
+            // `None`: the names are incomplete after an error reported already.
+            if let Some(message) = message {
+                self.report(problems, c, message);
+            }
+        })
+    }
+
+    /// The name of optional column `c`: `Ok(None)` when absent or empty.
+    fn optional<T>(
+        &self,
+        problems: &mut Problems<'_>,
+        c: usize,
+        names: &Names<'_>,
+        make: impl Fn(usize) -> T,
+    ) -> Result<Option<T>, ()> {
+        match self.field(c) {
+            Some("") | None => Ok(None),
+            Some(s) => self.named(problems, c, names, s, make).map(Some),
+        }
+    }
 }
 
 /// The column index of `time`, `class`, `direction` and `programme` (in [`COLUMNS`] order)

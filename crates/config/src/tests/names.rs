@@ -7,7 +7,10 @@ fn duplicate_ids() {
     // The route to the renamed station is reported too: "xray" no longer exists.
     let err = check(
         &edit("id = \"xray\"", "id = \"primary\""),
-        &["duplicate station id `primary`: stations[0] (line 13) already uses it"],
+        &[
+            "duplicate station id `primary`: stations[0] (line ",
+            ") already uses it",
+        ],
     );
     at(&err.diagnostics, "stations[1].id");
     at(&err.diagnostics, "stations[0].routes[0].to");
@@ -18,7 +21,10 @@ fn duplicate_ids() {
             "id = \"car\"\n\n[[classes]]\nid = \"car\"\n",
         ),
         "classes[2].id",
-        &["duplicate class id `car`: classes[1] (line 10) already uses it"],
+        &[
+            "duplicate class id `car`: classes[1] (line ",
+            ") already uses it",
+        ],
     );
     check_one(
         &edit("id = \"cars\"", "id = \"trucks\""),

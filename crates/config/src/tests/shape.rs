@@ -26,15 +26,20 @@ fn toml_syntax_error() {
         ),
         &[
             "TOML syntax error",
-            "is the array `stations[0].routes` opened on line 17 missing its `]`?",
+            "is the array `stations[0].routes` opened on line ",
+            "missing its `]`?",
             "may follow from this one",
         ],
     );
     assert_eq!(err.diagnostics.len(), 1, "{err}");
+    snapshot_error(&err);
     check_one(
         &edit("max = \"2min\" }", "max = \"2min\""),
         "",
-        &["is the inline table `stations[1].service` opened on line 25 missing its `}`?"],
+        &[
+            "is the inline table `stations[1].service` opened on line ",
+            "missing its `}`?",
+        ],
     );
     // A typo inside a closed multi-line array gets no such hint.
     let err = check(

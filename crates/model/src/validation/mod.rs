@@ -2,8 +2,10 @@
 //! [`Place`] it concerns written side by side (in [`ModelError::describe`]), and the checks
 //! that find them ([`Crossing::new`](crate::Crossing::new) runs them).
 //!
-//! Adding a check: add the variant (with its fields' docs), its arm in `describe`, and the
-//! code that pushes it in `checks`.
+//! Adding a check: add the variant (with its fields' docs), its arm in `describe` (its
+//! message and its place), and the check that pushes it in `checks`. The config crate
+//! locates the new error from its place in the file it loads, and needs an arm for it only
+//! to reword it.
 
 mod checks;
 

@@ -18,7 +18,10 @@ fn programme_none_is_built_in() {
             "[[directions]]\nid = \"southbound\"\n\n[[directions]]\nid = \"northbound\"",
         ),
         "directions[2].id",
-        &["duplicate direction id `northbound`: directions[0] (line 8) already uses it"],
+        &[
+            "duplicate direction id `northbound`: directions[0] (line ",
+            ") already uses it",
+        ],
     );
 }
 
