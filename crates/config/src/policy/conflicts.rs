@@ -14,7 +14,7 @@ use crate::spans::index;
 
 /// Reports every change of `sections` (in catalogue order, entries in file order) that
 /// writes a field an earlier change writes, at the later change with the line of the
-/// earlier one; at most one problem per change.
+/// earlier one (when known); at most one problem per change.
 pub(crate) fn check_conflicts(cx: &mut Collector<'_>, baseline: &Table, sections: &[Section]) {
     let changes = sections.iter().flat_map(|section| {
         section
@@ -46,7 +46,11 @@ fn report_overlaps(
                 .map(|(earlier, theirs)| (earlier, theirs, target))
         });
         if let Some((earlier, theirs, target)) = earlier {
-            let line = cx.line_of(earlier).unwrap_or(0);
+            // The earlier change's line, when the policy file's spans know it.
+            let line = cx
+                .line_of(earlier)
+                .map(|line| format!(" (line {line})"))
+                .unwrap_or_default();
             let what = if theirs.len() < target.len() {
                 theirs
             } else {
@@ -55,8 +59,8 @@ fn report_overlaps(
             cx.error(
                 &path,
                 format!(
-                    "conflicts with {earlier} (line {line}): both change `{what}`; say what \
-                     you want in one change"
+                    "conflicts with {earlier}{line}: both change `{what}`; say what you want \
+                     in one change"
                 ),
             );
         }

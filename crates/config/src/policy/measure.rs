@@ -3,8 +3,8 @@
 //! scenario fields it writes and how it changes the baseline — the way each command-line flag
 //! of a well-kept tool carries its own name, docs and update.
 //!
-//! The measures themselves are in [`super::measures`], one file per measure (or small
-//! family); [`super::measures::catalogue`] lists them in the order policies apply them.
+//! The measures themselves are in [`super::measures`], one file per measure;
+//! [`super::measures::catalogue`] lists them in the order policies apply them.
 
 use crate::diagnostic::Collector;
 use std::marker::PhantomData;

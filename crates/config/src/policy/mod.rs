@@ -31,12 +31,11 @@
 //! and the process measures `[[pre_arrival_processing]]`, `[[authorised_operators]]`,
 //! `[[single_window]]`, `[[one_stop_border_post]]` and `[[lane_rule]]`.
 //!
-//! Each measure is one type in [`measures`] (one file per measure or small family) that
-//! declares its section name, its TFA article, its help line, the scenario fields it
-//! writes, and how it checks and applies an entry; [`measures::catalogue`] lists them once,
-//! in application order, and that list drives the schema ([`schema`]), the order of
-//! application, conflict detection ([`conflicts`]) and the help listing
-//! ([`catalogue_help`]).
+//! Each measure is one type in [`measures`] (one file per measure) that declares its
+//! section name, its TFA article, its help line, the scenario fields it writes, and how it
+//! checks and applies an entry; [`measures::catalogue`] lists them once, in application
+//! order, and that list drives the schema ([`schema`]), the order of application, conflict
+//! detection ([`conflicts`]) and the help listing ([`catalogue_help`]).
 //!
 //! The pipeline: the policy is parsed, its changes are checked for conflicts, then applied
 //! to the baseline's TOML document measure by measure in catalogue order, and the changed

@@ -403,7 +403,7 @@ fn measures_writing_the_same_field_conflict_and_disjoint_ones_do_not() {
     assert!(
         same[0]
             .message
-            .starts_with("conflicts with a[0] (line 0): both change `stations.x.servers`"),
+            .starts_with("conflicts with a[0]: both change `stations.x.servers`"),
         "{}",
         same[0]
     );

@@ -10,8 +10,8 @@ use crate::policy::measure::Measure;
 use crate::spans::child;
 use crate::units::{format_duration, parse_duration};
 
-/// Servers added at a station, as [`Staffing`](super::Staffing) adds them, and every
-/// service time of the station scaled.
+/// Servers added at a station, as [`Staffing`](super::staffing::Staffing) adds them, and
+/// every service time of the station scaled.
 pub(crate) struct Equipment;
 
 /// One `[[equipment]]` entry.

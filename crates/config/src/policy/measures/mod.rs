@@ -1,31 +1,27 @@
-//! The measures of the reform catalogue, one file per measure or small family, and the
-//! catalogue itself: [`catalogue`] lists every measure once, in the order a policy's
-//! changes are applied. That list drives the policy file's schema, the order of
-//! application, conflict detection and the help listing.
+//! The measures of the reform catalogue, one file per measure, and the catalogue itself:
+//! [`catalogue`] lists every measure once, in the order a policy's changes are applied.
+//! That list drives the policy file's schema, the order of application, conflict detection
+//! and the help listing. Code two measures share lives in a helper module that is not
+//! itself a measure (`joint_stop`, the merge behind `single_window` and
+//! `one_stop_border_post`).
 //!
 //! To add a measure: write its file here (a unit type implementing
-//! [`Measure`](super::measure::Measure), its raw entry type, its unit tests), list it in
-//! [`catalogue`], and document its section in `docs/policies.md`.
+//! [`Measure`](super::measure::Measure), its raw entry type, its unit tests), declare it
+//! with a `mod` line below, list it with one line in [`catalogue`], and document its
+//! section in `docs/policies.md`.
 
 mod authorised_operators;
 mod equipment;
+mod joint_stop;
 mod lane_rule;
-mod merge;
+mod one_stop_border_post;
 mod overrides;
 mod pre_arrival;
 mod risk_management;
+mod single_window;
 mod staffing;
 
 use super::measure::EachMeasure;
-
-pub(crate) use authorised_operators::AuthorisedOperators;
-pub(crate) use equipment::Equipment;
-pub(crate) use lane_rule::LaneRule;
-pub(crate) use merge::{OneStopBorderPost, SingleWindow};
-pub(crate) use overrides::Override;
-pub(crate) use pre_arrival::PreArrivalProcessing;
-pub(crate) use risk_management::RiskManagement;
-pub(crate) use staffing::Staffing;
 
 /// Walks the catalogue: `each` sees every measure once, in application order.
 ///
@@ -35,13 +31,13 @@ pub(crate) use staffing::Staffing;
 /// staffing and lane rules look for it), and overrides come last, so they see every other
 /// change.
 pub(crate) fn catalogue(each: &mut impl EachMeasure) {
-    each.measure::<SingleWindow>();
-    each.measure::<OneStopBorderPost>();
-    each.measure::<AuthorisedOperators>();
-    each.measure::<Staffing>();
-    each.measure::<Equipment>();
-    each.measure::<LaneRule>();
-    each.measure::<RiskManagement>();
-    each.measure::<PreArrivalProcessing>();
-    each.measure::<Override>();
+    each.measure::<single_window::SingleWindow>();
+    each.measure::<one_stop_border_post::OneStopBorderPost>();
+    each.measure::<authorised_operators::AuthorisedOperators>();
+    each.measure::<staffing::Staffing>();
+    each.measure::<equipment::Equipment>();
+    each.measure::<lane_rule::LaneRule>();
+    each.measure::<risk_management::RiskManagement>();
+    each.measure::<pre_arrival::PreArrivalProcessing>();
+    each.measure::<overrides::Override>();
 }

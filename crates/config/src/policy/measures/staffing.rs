@@ -47,7 +47,7 @@ impl Measure for Staffing {
 }
 
 /// Adds `s.add` servers (or opens the busiest hour's count all day) at the station or lane
-/// group `s` names; [`Equipment`](super::Equipment) adds scanners the same way.
+/// group `s` names; [`Equipment`](super::equipment::Equipment) adds scanners the same way.
 pub(super) fn add_servers(cx: &mut Collector<'_>, doc: &mut Table, path: &str, s: &RawStaffing) {
     let Some(station) = known_entry(cx, doc, STATIONS, &s.station, &child(path, "station")) else {
         return;

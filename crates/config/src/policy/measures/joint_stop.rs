@@ -1,22 +1,17 @@
-//! `[[single_window]]` (WTO TFA Art. 10.4) and `[[one_stop_border_post]]` (Art. 8): the
-//! first station named becomes the joint stop doing every member's work; the others are
-//! merged into it (vehicles pass them without stopping, on their routes). The two measures
-//! write the same fields and differ in what they represent: several agencies' document
-//! stations of one country, or two countries' sequential controls.
+//! What [`SingleWindow`](super::single_window::SingleWindow) (WTO TFA Art. 10.4) and
+//! [`OneStopBorderPost`](super::one_stop_border_post::OneStopBorderPost) (Art. 8) share,
+//! not itself a measure: the entry type and the merge of several stations into a joint
+//! stop. The first station named becomes the joint stop doing every member's work; the
+//! others are merged into it (vehicles pass them without stopping, on their routes). The
+//! two measures write the same fields and differ in what they represent: several agencies'
+//! document stations of one country, or two countries' sequential controls.
 
 use crate::diagnostic::Collector;
 use serde::Deserialize;
 use toml::{Table, Value};
 
 use crate::policy::lookup::{entry_mut, factor_ok, station_exists};
-use crate::policy::measure::Measure;
 use crate::spans::{child, index};
-
-/// Several document stations merged into one with a combined, shorter service.
-pub(crate) struct SingleWindow;
-
-/// Two countries' sequential controls merged into one joint stop.
-pub(crate) struct OneStopBorderPost;
 
 /// One `[[single_window]]` or `[[one_stop_border_post]]` entry.
 #[derive(Debug, Deserialize)]
@@ -33,39 +28,8 @@ pub(crate) struct RawMerge {
     pub(crate) servers: Option<i64>,
 }
 
-impl Measure for SingleWindow {
-    const NAME: &'static str = "single_window";
-    const ARTICLE: Option<&'static str> = Some("10.4");
-    const HELP: &'static str =
-        "several document stations merged into one with a combined, shorter service";
-    type Raw = RawMerge;
-
-    fn writes(m: &RawMerge, _baseline: &Table) -> Vec<String> {
-        merge_writes(m)
-    }
-
-    fn apply(m: &RawMerge, cx: &mut Collector<'_>, doc: &mut Table, path: &str) {
-        merge(m, cx, doc, path);
-    }
-}
-
-impl Measure for OneStopBorderPost {
-    const NAME: &'static str = "one_stop_border_post";
-    const ARTICLE: Option<&'static str> = Some("8");
-    const HELP: &'static str = "two countries' sequential controls merged into one joint stop";
-    type Raw = RawMerge;
-
-    fn writes(m: &RawMerge, _baseline: &Table) -> Vec<String> {
-        merge_writes(m)
-    }
-
-    fn apply(m: &RawMerge, cx: &mut Collector<'_>, doc: &mut Table, path: &str) {
-        merge(m, cx, doc, path);
-    }
-}
-
 /// The joint stop's service factor (and servers, when given); every other member whole.
-fn merge_writes(m: &RawMerge) -> Vec<String> {
+pub(super) fn merge_writes(m: &RawMerge) -> Vec<String> {
     let mut targets = Vec::new();
     if let Some((first, rest)) = m.stations.split_first() {
         targets.push(format!("stations.{first}.joint_service_factor"));
@@ -80,7 +44,7 @@ fn merge_writes(m: &RawMerge) -> Vec<String> {
 /// `[[single_window]]` and `[[one_stop_border_post]]`: the first station becomes the joint
 /// stop doing every member's work; the others are merged into it (vehicles pass them
 /// without stopping, on their routes).
-fn merge(m: &RawMerge, cx: &mut Collector<'_>, doc: &mut Table, path: &str) {
+pub(super) fn merge(m: &RawMerge, cx: &mut Collector<'_>, doc: &mut Table, path: &str) {
     let stations_path = child(path, "stations");
     if m.stations.len() < 2 {
         cx.error(
