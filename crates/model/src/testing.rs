@@ -89,8 +89,42 @@ pub(crate) fn scenario(
 ) -> Scenario {
     let names: Vec<String> = (0..classes).map(|c| format!("c{c}")).collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    let population = Population::simple(&names);
-    let crossing = crate::crossing::Crossing::new("test", &population, stations, sources)
+    scenario_of(
+        &Population::simple(&names),
+        stations,
+        sources,
+        warmup_min,
+        horizon_min,
+    )
+}
+
+/// As [`scenario`], with classes `c0`, `c1`, … of these lengths (metres) in a queue.
+pub(crate) fn scenario_with_lengths(
+    lengths_m: &[f64],
+    stations: Vec<Station>,
+    sources: Vec<Source>,
+    warmup_min: u64,
+    horizon_min: u64,
+) -> Scenario {
+    let names: Vec<String> = (0..lengths_m.len()).map(|c| format!("c{c}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut population = Population::simple(&names);
+    for (class, &length_m) in population.classes.iter_mut().zip(lengths_m) {
+        class.length_m = length_m;
+    }
+    scenario_of(&population, stations, sources, warmup_min, horizon_min)
+}
+
+/// A scenario of `population`, `stations` fed by `sources`, run for `horizon_min` minutes
+/// after `warmup_min` minutes of warm-up (included in the horizon).
+fn scenario_of(
+    population: &Population,
+    stations: Vec<Station>,
+    sources: Vec<Source>,
+    warmup_min: u64,
+    horizon_min: u64,
+) -> Scenario {
+    let crossing = crate::crossing::Crossing::new("test", population, stations, sources)
         .unwrap_or_else(|e| panic!("test crossing is invalid: {e:?}"));
     Scenario {
         name: "test".into(),

@@ -2,7 +2,7 @@
 //! samplers per (station, queue key), routing tables per station cell, lane eligibility,
 //! cumulative draws per class. Built once, shared read-only by every replication.
 
-use bordersim_des::{SimTime, stream_id};
+use bordersim_des::SimTime;
 use rand_distr::Exp;
 
 use super::EXIT;
@@ -281,7 +281,7 @@ fn compile_station(
         .collect();
     Ok(CompiledStation {
         single_group: st.lanes.len() == 1,
-        stream_key: stream_id(&format!("station/{}", st.id)),
+        stream_key: super::visits::station_stream_key(&st.id),
         groups,
         samplers,
         routing,

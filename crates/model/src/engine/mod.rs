@@ -303,7 +303,7 @@ impl<L: VehicleLog> Engine<'_, L> {
             Some(visit) => visit,
             None => self.overflow_visit(id, station),
         };
-        stage_rng(seed, stream_key.wrapping_add(visit))
+        stage_rng(seed, visits::stage_index(stream_key, visit))
     }
 
     /// A visit the vehicle record's four-bit counts cannot hold: counted in the slot's list.

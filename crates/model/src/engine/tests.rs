@@ -4,10 +4,11 @@
 use bordersim_des::SimTime;
 
 use crate::log::LogKind;
-use crate::scenario::{LaneGroup, Station, Storage, StorageLimit, WhenFull};
+use crate::scenario::{LaneGroup, LaneRule, Station, Storage, StorageLimit, WhenFull};
 use crate::schedule::LaneSchedule;
 use crate::testing::{
-    dedicated, minute_of, minutes, open_hours, run, run_logged, scenario, to_station, trace,
+    dedicated, minute_of, minutes, open_hours, run, run_logged, scenario, scenario_with_lengths,
+    to_station, trace,
 };
 
 const MIN: u64 = 60_000;
@@ -125,6 +126,89 @@ fn a_closing_lane_finishes_its_vehicle() {
     assert_eq!(stats.vehicles.in_system_at_end, 1);
 }
 
+// ----- lane rules -------------------------------------------------------------------------
+
+/// A group serving class 0 with `start` lanes open at the start, under a lane rule: a review
+/// every `review_min` minutes; a lane opens above a median wait of 5 minutes and closes
+/// below 1 minute, within `min_lanes..=max_lanes`.
+fn ruled(start: u32, min_lanes: u32, max_lanes: u32, review_min: u64) -> LaneGroup {
+    let mut group = dedicated("ruled", &[0], LaneSchedule::Constant(start));
+    group.rule = Some(LaneRule {
+        min_wait: SimTime::from_mins(1),
+        max_wait: SimTime::from_mins(5),
+        min_lanes,
+        max_lanes,
+        review: SimTime::from_mins(review_min),
+    });
+    group
+}
+
+#[test]
+fn under_overload_a_lane_rule_opens_one_lane_a_review_up_to_max_lanes_and_no_more() {
+    // 100 vehicles at minute 0, an hour of service each; one lane at the start, at most 3.
+    // Review at 10: the one vehicle served since the start waited 0, no change. At 20: none
+    // served since, the longest wait (20 minutes) stands in: a second lane opens and takes
+    // vehicle 1. At 30: vehicle 1 waited 20 minutes, a third opens and takes vehicle 2.
+    // From 40 on every median exceeds 5 minutes, but 3 lanes are the most.
+    let st = station(vec![ruled(1, 1, 3, 10)], 1, 60.0);
+    let arrivals = [(0, 0); 100];
+    let (stats, log) = run_logged(&scenario(1, vec![st], vec![trace(&arrivals)], 0, 290));
+    assert_eq!(minute_of(&log, 1, LogKind::Start), Some(20.0));
+    assert_eq!(minute_of(&log, 2, LogKind::Start), Some(30.0));
+    let s = &stats.stations[0];
+    let lane = &s.lanes[0];
+    assert_eq!(lane.rule_openings, 2);
+    assert_eq!(lane.rule_closings, 0);
+    assert_eq!(lane.open.max(), 3);
+    assert_eq!(lane.open.level(), 3);
+    assert_eq!(s.max_open_servers(), 3);
+    // Lanes open: 1 for 20 minutes, 2 for 10, 3 for the last 260.
+    assert_eq!(
+        lane.open.area_until(290 * MIN),
+        u128::from((20 + 2 * 10 + 3 * 260) * MIN)
+    );
+    // The lanes opened at minutes 0, 20 and 30 each finish a vehicle an hour: 4 each by 290.
+    assert_eq!(lane.served, 12);
+}
+
+#[test]
+fn with_no_load_a_lane_rule_closes_one_lane_a_review_down_to_min_lanes_and_no_fewer() {
+    // 4 lanes at the start, at least 2. One vehicle at minute 0, served at once (wait 0).
+    // Review at 10: its wait, 0, is below 1 minute: a lane closes (3 open). At 20: none
+    // served since and none waiting, the stand-in wait is 0: another closes (2). From 30 on
+    // the wait stays 0, but 2 lanes are the fewest.
+    let st = station(vec![ruled(4, 2, 5, 10)], 1, 5.0);
+    let stats = run(&scenario(1, vec![st], vec![trace(&[(0, 0)])], 0, 120));
+    let lane = &stats.stations[0].lanes[0];
+    assert_eq!(lane.rule_closings, 2);
+    assert_eq!(lane.rule_openings, 0);
+    assert_eq!(lane.open.max(), 4);
+    assert_eq!(lane.open.level(), 2);
+    assert_eq!(
+        lane.open.area_until(120 * MIN),
+        u128::from((4 * 10 + 3 * 10 + 2 * 100) * MIN)
+    );
+}
+
+#[test]
+fn a_lane_rule_reads_the_median_wait_the_upper_middle_one_of_an_even_count() {
+    // One lane at the start, at most 2, a review at minute 25 (then 50, …). Class 1 is not
+    // the group's (it shares when idle to serve it) and takes 20 minutes; class 0 takes 1.
+    let run_with = |arrivals: &[(u64, u16)]| {
+        let mut group = ruled(1, 1, 2, 25);
+        group.share_when_idle = true;
+        let mut st = station(vec![group], 2, 1.0);
+        st.service = vec![minutes(1.0, 1)[0].clone(), minutes(20.0, 1)[0].clone()];
+        let stats = run(&scenario(2, vec![st], vec![trace(arrivals)], 0, 40));
+        stats.stations[0].lanes[0].rule_openings
+    };
+    // Waits 0 (class 1 at 0), 20 minutes (class 0 at 0, served at 20) and 0 (class 0 at 22):
+    // the median is 0, no lane opens (the mean, 6.7 minutes, or the longest would open one).
+    assert_eq!(run_with(&[(0, 1), (0, 0), (22, 0)]), 0);
+    // Waits 0 and 20 minutes: the upper middle one, 20 minutes, opens a lane.
+    assert_eq!(run_with(&[(0, 1), (0, 0)]), 1);
+}
+
 // ----- storage ----------------------------------------------------------------------------
 
 /// One lane, 10-minute service, room for one waiting vehicle; three arrive at once.
@@ -162,6 +246,92 @@ fn a_vehicle_finding_the_queue_full_waits_upstream_and_enters_when_there_is_room
     assert_eq!(minute_of(&log, 2, LogKind::Queue), Some(10.0));
     assert_eq!(minute_of(&log, 2, LogKind::Start), Some(20.0));
     assert_eq!(stats.vehicles.departed, 3);
+}
+
+/// One lane serving `classes` classes, an hour of service, a queue `metres` long.
+fn road(metres: f64, when_full: WhenFull, classes: u16) -> Station {
+    let all: Vec<u16> = (0..classes).collect();
+    let mut st = station(
+        vec![dedicated("all", &all, LaneSchedule::Constant(1))],
+        usize::from(classes),
+        60.0,
+    );
+    st.storage = Storage {
+        limit: StorageLimit::Metres(metres),
+        when_full,
+    };
+    st
+}
+
+#[test]
+fn a_queue_of_n_metres_holds_n_over_the_length_rounded_down() {
+    // 10 vehicles of 16.5 m at once, balking: one takes the lane, the others queue while
+    // they fit. 49.5 m is exactly 3 vehicles; a centimetre less holds 2.
+    for (metres, held) in [(49.4, 2), (49.5, 3), (65.9, 3), (66.0, 4)] {
+        let st = road(metres, WhenFull::Balk, 1);
+        let stats = run(&scenario_with_lengths(
+            &[16.5],
+            vec![st],
+            vec![trace(&[(0, 0); 10])],
+            0,
+            30,
+        ));
+        let s = &stats.stations[0];
+        assert_eq!(s.queue_length.max(), held, "{metres} m");
+        assert_eq!(s.balked, 9 - held, "{metres} m");
+    }
+}
+
+#[test]
+fn a_vehicle_too_long_for_the_room_left_balks_and_a_shorter_one_behind_it_may_enter() {
+    // Trucks (class 0) of 20 m and cars (class 1) of 5 m, a 25 m queue, balking. At minute
+    // 0: a truck takes the lane, a truck queues (20 m), a truck balks (40 m), a car queues
+    // (25 m: exactly full), a car balks (30 m).
+    let st = road(25.0, WhenFull::Balk, 2);
+    let arrivals = [(0, 0), (0, 0), (0, 0), (0, 1), (0, 1)];
+    let (stats, log) = run_logged(&scenario_with_lengths(
+        &[20.0, 5.0],
+        vec![st],
+        vec![trace(&arrivals)],
+        0,
+        30,
+    ));
+    let balked: Vec<u64> = log
+        .iter()
+        .filter(|r| r.kind == LogKind::Balk)
+        .map(|r| r.vehicle)
+        .collect();
+    assert_eq!(balked, [2, 4]);
+    assert_eq!(stats.classes[0].balked, 1);
+    assert_eq!(stats.classes[1].balked, 1);
+    assert_eq!(stats.stations[0].queue_length.max(), 2);
+}
+
+#[test]
+fn vehicles_upstream_of_a_full_road_enter_first_come_as_their_lengths_fit() {
+    // The same road, spilling back. A truck takes the lane, a truck queues (20 m), a truck
+    // waits upstream (40 m would not fit), and a car waits upstream behind it though its 5 m
+    // would fit: upstream is first come, first in. At minute 60 the first truck leaves, the
+    // queued one starts, and both upstream vehicles enter (20 + 5 = 25 m).
+    let st = road(25.0, WhenFull::Spillback, 2);
+    let arrivals = [(0, 0), (0, 0), (0, 0), (0, 1)];
+    let (stats, log) = run_logged(&scenario_with_lengths(
+        &[20.0, 5.0],
+        vec![st],
+        vec![trace(&arrivals)],
+        0,
+        90,
+    ));
+    let s = &stats.stations[0];
+    assert_eq!(s.spilled, 2);
+    assert_eq!(s.balked, 0);
+    assert_eq!(minute_of(&log, 3, LogKind::Spillback), Some(0.0));
+    assert_eq!(minute_of(&log, 2, LogKind::Queue), Some(60.0));
+    assert_eq!(minute_of(&log, 3, LogKind::Queue), Some(60.0));
+    assert_eq!(s.outside_vehicles.max(), 2);
+    assert_eq!(s.outside_length_cm.max(), 2_500);
+    assert_eq!(s.time_outside.sum_ms(), u128::from(2 * 60 * MIN));
+    assert_eq!(s.queue_length.max(), 2);
 }
 
 // ----- warm-up ----------------------------------------------------------------------------

@@ -9,6 +9,33 @@
 //! slots through a free list), reached only then. A list records which vehicle it counts
 //! for, and is cleared when another vehicle of its slot first needs it: nothing is done when
 //! a vehicle arrives or leaves, and a list's buffer, once grown, is reused.
+//!
+//! What "exact" means here: the visit numbers are exact (a plain count, no limit on
+//! stations or visits). The streams are distinct up to 64-bit hash collisions of the
+//! stations' keys: visit `v` to a station draws from sub-stream `key + v` (mod 2^64), see
+//! [`stage_index`], `key` being [`station_stream_key`], a 64-bit hash of the station's
+//! name, and for a fixed vehicle seed distinct indices give generators of
+//! distinct starting states (`stage_rng` is injective in the index; two stages of `k` draws
+//! each then overlap with probability about `2k / 2^64`). So the visits of one station
+//! never share a stream; visit `i` to station `a` and visit `j` to station `b` share one
+//! only if `key_b - key_a = i - j` (mod 2^64), i.e. the two keys fall within the visits
+//! made of each other — probability about `(visits to a + visits to b) / 2^64` for a pair
+//! of stations, small but not excluded.
+
+use bordersim_des::stream_id;
+
+/// The key of the vehicles' sub-streams at the station named `station_id`: a hash of the
+/// name, so that adding, removing or reordering other stations leaves its draws unchanged.
+pub(super) fn station_stream_key(station_id: &str) -> u64 {
+    stream_id(&format!("station/{station_id}"))
+}
+
+/// The sub-stream index of visit `visit` (0 for the first) to the station of key
+/// `stream_key`.
+#[inline]
+pub(super) fn stage_index(stream_key: u64, visit: u64) -> u64 {
+    stream_key.wrapping_add(visit)
+}
 
 /// Stations counted in the vehicle record's four-bit fields.
 const NIBBLE_STATIONS: u32 = 32;
@@ -150,9 +177,10 @@ mod tests {
         for visit in 0..20u64 {
             for station in 0..40u32 {
                 assert_eq!(visit_number(&mut nibbles, station, &mut lists, 0, 7), visit);
-                // As the engine keys a stage: the station's key plus the visit number.
-                let key = u64::from(station) << 32;
-                let first = stage_rng(seed, key.wrapping_add(visit)).next_u64();
+                // As the engine keys a stage: the hash of the station's name plus the visit
+                // number.
+                let key = station_stream_key(&format!("s{station}"));
+                let first = stage_rng(seed, stage_index(key, visit)).next_u64();
                 assert!(
                     draws.insert(first),
                     "station {station} visit {visit} repeats"
