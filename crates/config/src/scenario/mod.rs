@@ -11,7 +11,7 @@
 //! 3. **values and names**: units, ranges, schedules, shares and probabilities,
 //!    distribution parameters, unique ids, references to directions, programmes, classes
 //!    and stations (with "did you mean"), and recorded traces (located in their CSV file);
-//! 4. **structure**: [`Crossing::new`] checks routing sums, exits, lane and service
+//! 4. **structure**: [`Crossing::new`](bordersim_model::Crossing::new) checks routing sums, exits, lane and service
 //!    coverage; its index-based errors are mapped back to field paths. This phase runs only
 //!    when phases 2 and 3 left the station graph fully known, so it never reports mere
 //!    consequences of an earlier error.
