@@ -15,6 +15,7 @@ mod properties;
 mod reforms;
 mod region;
 mod regressions;
+mod same_instant;
 mod storage;
 mod support;
 mod theory;

@@ -153,8 +153,9 @@ fn never_served(cx: &mut Cx<'_>, crossing: &Crossing, metas: &[StationMeta], lab
     }
 }
 
-/// Trace rows the run never replays (at or after the horizon), and traces that end before
-/// the warm-up does (none of their vehicles would be observed).
+/// Trace rows the run never replays (at or after the horizon: the run covers [0, horizon)),
+/// and traces that end before the warm-up does (none of their arrivals is observed; only what
+/// their vehicles still in the crossing do after the warm-up is recorded).
 fn trace_outside_run(
     cx: &mut Cx<'_>,
     crossing: &Crossing,
@@ -187,8 +188,9 @@ fn trace_outside_run(
             cx.warn(
                 &path,
                 format!(
-                    "the trace ends at {}, before the warm-up ({}) does: none of its vehicles \
-                     are observed; shorten the warm-up",
+                    "the trace ends at {}, before the warm-up ({}) does: none of its arrivals \
+                     is observed, only the waits, services and departures after the warm-up of \
+                     its vehicles still in the crossing then; shorten the warm-up",
                     format_duration(last.as_millis() as f64),
                     format_duration(warmup.as_millis() as f64)
                 ),

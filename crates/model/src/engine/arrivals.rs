@@ -44,7 +44,7 @@ impl<L: VehicleLog> Engine<'_, L> {
                 loop {
                     *next_ms += candidate_ms.sample(rng);
                     let t = SimTime::from_millis_f64(*next_ms);
-                    if t.as_millis() > horizon {
+                    if t.as_millis() >= horizon {
                         break t;
                     }
                     let keep = profile.rate_per_hour_at(t, self.model.start_weekday) / peak_rate;
@@ -64,7 +64,8 @@ impl<L: VehicleLog> Engine<'_, L> {
             }
             _ => return,
         };
-        if at.as_millis() <= horizon {
+        // The run window is [0, horizon): an arrival at the horizon is not replayed.
+        if at.as_millis() < horizon {
             self.events.schedule(
                 at,
                 Event::Arrival {

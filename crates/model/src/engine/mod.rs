@@ -14,6 +14,17 @@
 //! A policy change at one station therefore never shifts the random numbers of any other
 //! vehicle or any other stage.
 //!
+//! Same instant: at any instant, the end of the warm-up comes first, then schedule
+//! boundaries, then lane-rule reviews, then departures and arrivals (these two in the order
+//! they were scheduled) — whatever the order the events were scheduled in. A lane that a
+//! schedule closes at 02:00 is closed for a vehicle that arrives, or is freed to start, at
+//! 02:00; a vehicle arriving at a lane's opening instant finds it open. Each event's class in
+//! the queue key ([`Event::class`]) enforces this.
+//!
+//! Run window: the half-open [0, horizon). An event exactly at the horizon is not processed:
+//! a trace row or arrival at the horizon is not replayed, a lane opening at the horizon
+//! starts nothing, a service ending at the horizon leaves its vehicle in the system.
+//!
 //! Lanes: a station's servers come in lane groups, each serving some vehicle kinds and
 //! following its own schedule. Invariant: a free lane never coexists with a waiting vehicle
 //! it may serve — every time a lane frees or opens it takes the best waiting vehicle
@@ -35,7 +46,9 @@ mod visits;
 
 use std::collections::VecDeque;
 
-use bordersim_des::{EventQueue, RandomStreams, SimTime, StageRng, StreamRng, stage_rng};
+use bordersim_des::{
+    EventQueue, RandomStreams, Scheduled, SimTime, StageRng, StreamRng, stage_rng,
+};
 use rand::Rng;
 
 use crate::log::{LogKind, LogRecord, NoLog, VehicleLog};
@@ -105,6 +118,41 @@ enum Event {
     WarmupEnd,
 }
 
+impl Event {
+    /// The event's class in the queue key: at one instant, lower classes fire first. The
+    /// warm-up's end opens the observed window before anything else of its instant happens;
+    /// lanes change (schedule boundaries, then lane-rule reviews, which see the lanes the
+    /// schedule gives) before any vehicle of that instant arrives or starts service.
+    #[inline(always)]
+    fn class(&self) -> u8 {
+        match self {
+            Event::WarmupEnd => 0,
+            Event::LaneChange { .. } => 1,
+            Event::LaneReview { .. } => 2,
+            Event::Arrival { .. } | Event::Departure { .. } => 3,
+        }
+    }
+}
+
+/// The future event list: each event goes in at the class its kind gives it, so the
+/// same-instant rule cannot depend on where in the engine an event is scheduled.
+#[derive(Debug)]
+struct Events(EventQueue<Event>);
+
+impl Events {
+    /// Schedules `event` at `time` (clamped to now) in its class.
+    #[inline(always)]
+    fn schedule(&mut self, time: SimTime, event: Event) {
+        self.0.schedule_in_class(time, event.class(), event);
+    }
+
+    /// The next event strictly before `end`.
+    #[inline(always)]
+    fn pop_before(&mut self, end: SimTime) -> Option<Scheduled<Event>> {
+        self.0.pop_before(end)
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default)]
 struct Vehicle {
     seed: u64,
@@ -167,7 +215,7 @@ enum SourceState {
 struct Engine<'a, L: VehicleLog> {
     model: &'a CompiledScenario,
     log: &'a mut L,
-    events: EventQueue<Event>,
+    events: Events,
     vehicles: Vec<Vehicle>,
     /// Per vehicle slot: visit counts beyond the vehicle's nibbles. Grown only when a vehicle
     /// first needs it; a list is cleared when the next vehicle of its slot first uses it,
@@ -203,7 +251,7 @@ pub fn run_replication_logged<L: VehicleLog>(
     let mut engine = Engine {
         model,
         log,
-        events: EventQueue::with_capacity(1024),
+        events: Events(EventQueue::with_capacity(1024)),
         vehicles: Vec::with_capacity(1024),
         visit_overflow: Vec::new(),
         free: Vec::with_capacity(1024),
@@ -266,7 +314,8 @@ impl<L: VehicleLog> Engine<'_, L> {
             self.schedule_next_arrival(s);
         }
         let mut processed: u64 = 0;
-        while let Some(ev) = self.events.pop_until(horizon) {
+        // The half-open window [0, horizon): nothing at the horizon itself is processed.
+        while let Some(ev) = self.events.pop_before(horizon) {
             processed += 1;
             let now = ev.time.as_millis();
             match ev.event {
