@@ -106,7 +106,8 @@ impl Source {
     }
 
     /// Long-run mean arrivals per hour of each class (indexed by class, `classes` long); a
-    /// trace's arrivals are spread over `horizon`.
+    /// trace's arrivals in the run window [0, `horizon`) are spread over `horizon` (rows at
+    /// or after it are never replayed).
     pub fn mean_rates_per_hour(&self, classes: usize, horizon: SimTime) -> Vec<f64> {
         let mut rates = vec![0.0; classes];
         match &self.arrivals {
@@ -122,7 +123,7 @@ impl Source {
             }
             Arrivals::Trace { arrivals } => {
                 let hours = horizon.as_hours_f64().max(1e-9);
-                for a in arrivals {
+                for a in arrivals.iter().filter(|a| a.time < horizon) {
                     if a.class.index() < classes {
                         rates[a.class.index()] += 1.0 / hours;
                     }
@@ -130,5 +131,36 @@ impl Source {
             }
         }
         rates
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_trace_rate_counts_only_the_rows_the_run_replays() {
+        // Rows at 0, 30 min and 1 h, a 1 h horizon: the row at the horizon is not replayed,
+        // so two arrivals in one hour.
+        let row = |mins: u64, class: u16| TraceArrival {
+            time: SimTime::from_mins(mins),
+            class: ClassId(class),
+            programme: None,
+        };
+        let source = Source {
+            id: "trace".into(),
+            entry: StationId(0),
+            arrivals: Arrivals::Trace {
+                arrivals: vec![row(0, 0), row(30, 1), row(60, 0)],
+            },
+        };
+        assert_eq!(
+            source.mean_rates_per_hour(2, SimTime::from_hours(1)),
+            vec![1.0, 1.0]
+        );
+        assert_eq!(
+            source.mean_rates_per_hour(2, SimTime::from_hours(2)),
+            vec![1.0, 0.5]
+        );
     }
 }
