@@ -200,3 +200,62 @@ fn csv(comparison: &Comparison) -> Result<Vec<u8>> {
     }
     w.into_inner().context("cannot assemble the CSV")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn difference(metric: &str, delta: f64, ci95: f64) -> Difference {
+        Difference {
+            metric: metric.into(),
+            entity: "system".into(),
+            status: Status::Compared,
+            baseline: Some(600.0),
+            variant: Some(600.0 + delta),
+            delta: Some(delta),
+            ci95: Some(ci95),
+            relative: Some(delta / 600.0),
+            replications: 10,
+            p_value: Some(0.0),
+            significant_unadjusted: true,
+            significant: true,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn a_change_that_prints_as_zero_is_never_starred() {
+        // -0.1 s is -0.00 min with a 0.00 interval: not starred though significant.
+        assert!(!starred(&difference("wait_mean_s", -0.1, 0.0)));
+        assert!(!starred(&difference("utilization", -0.001, 0.0)));
+        // -0.6 s prints -0.01 against a 0.00 interval: starred.
+        assert!(starred(&difference("wait_mean_s", -0.6, 0.0)));
+        // -0.3 min against ±0.3 min as printed: the interval reaches zero.
+        assert!(!starred(&difference("wait_mean_s", -18.0, 18.0)));
+        let mut d = difference("wait_mean_s", -120.0, 6.0);
+        assert!(starred(&d));
+        d.significant = false;
+        assert!(!starred(&d));
+    }
+
+    #[test]
+    fn a_side_not_present_is_said_so() {
+        let mut d = difference("wait_mean_s", -60.0, 6.0);
+        d.status = Status::NotInVariant;
+        d.variant = None;
+        d.delta = None;
+        d.ci95 = None;
+        d.relative = None;
+        d.replications = 0;
+        d.significant = false;
+        d.note = Some("not present in the variant".into());
+        let mut notes = Vec::new();
+        let cells = row(&d, 10, &mut notes);
+        assert_eq!(cells[2], "10.00");
+        assert_eq!(cells[3], "not present");
+        assert_eq!(cells[4], "-");
+        assert_eq!(cells[7], "0");
+        assert_eq!(cells[8], "[1]");
+        assert_eq!(notes, ["not present in the variant"]);
+    }
+}

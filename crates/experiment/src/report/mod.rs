@@ -392,3 +392,38 @@ pub struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub performance: Option<Performance>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pooled_p95_and_the_mean_of_replication_p95s_are_two_estimators() {
+        // Replication 1: 1..=100 s; replication 2: 1..=100 s × 3. Each replication's p95
+        // is its 95th value (95 s and 285 s), their mean 190 s; pooled over both, the 95th
+        // percentile of the 200 values is 285 s · (the 190th value) = 270 s.
+        let mut a = Tally::new();
+        let mut b = Tally::new();
+        for s in 1..=100u64 {
+            a.record(s * 1000);
+            b.record(s * 3000);
+        }
+        let d = DelayStats::from_tallies(&[a, b]);
+        let close = |x: Option<f64>, v: f64| x.is_some_and(|x| (x - v).abs() <= v * 1e-3);
+        assert!(close(d.p95_rep_mean_s, 190.0), "{d:?}");
+        assert!(close(d.p95_s, 270.0), "{d:?}");
+        // Student t on 1 df: 12.706 × |285 − 95| / 2.
+        assert!(close(d.p95_rep_mean_ci95_s, 12.706_2 * 95.0), "{d:?}");
+        let one = DelayStats::from_tallies(&[Tally::new(), d_tally()]);
+        assert!(close(one.p95_rep_mean_s, 95.0), "{one:?}");
+        assert_eq!(one.p95_rep_mean_ci95_s, None);
+    }
+
+    fn d_tally() -> Tally {
+        let mut t = Tally::new();
+        for s in 1..=100u64 {
+            t.record(s * 1000);
+        }
+        t
+    }
+}

@@ -392,6 +392,24 @@ mod tests {
     }
 
     #[test]
+    fn compare_measures_release_without_a_releasing_station() {
+        let scenario = pre_lodged(1.0, false);
+        let reps = run(&scenario, &options(2)).expect("runs").replications;
+        let nobody = pre_lodged(0.0, false);
+        let nobody_reps = run(&nobody, &options(2)).expect("runs").replications;
+        let d = crate::paired_differences(&nobody, &nobody_reps, &scenario, &reps);
+        for entity in ["direction:inbound", "system"] {
+            let release = d
+                .iter()
+                .find(|d| d.metric == "release_mean_s" && d.entity == entity)
+                .unwrap_or_else(|| panic!("release of {entity}: {d:#?}"));
+            assert_eq!(release.baseline, Some(60.0));
+            assert_eq!(release.variant, Some(0.0));
+            assert_eq!(release.delta, Some(-60.0));
+        }
+    }
+
+    #[test]
     fn with_a_releasing_station_release_is_its_end_of_service_or_arrival() {
         let r = report(0.5, true);
         let released = r.trs.pre_arrival[0].released_on_arrival;
