@@ -64,7 +64,8 @@ fn compare_reports_paired_differences_in_every_format() {
         "csv".as_ref(),
     ]);
     assert!(csv.starts_with(
-        "variant,metric,entity,baseline,variant_value,delta,ci95,relative,significant\n"
+        "variant,metric,entity,baseline,variant_value,delta,ci95,relative,significant,\
+         significant_unadjusted,p_value,replications,status,note\n"
     ));
     assert_eq!(csv.lines().count(), diffs.len() + 1);
 }

@@ -20,7 +20,8 @@ use bordersim_model::{
 use rayon::prelude::*;
 
 pub use compare::{
-    Comparison, Difference, Measure, VariantResult, compare, headline_measures, paired_differences,
+    Comparison, Difference, FALSE_DISCOVERY_RATE, Measure, Status, VariantResult, compare,
+    headline_measures, paired_differences,
 };
 pub use report::{
     ChannelShare, ClassReport, DelayCost, DelayStats, DirectionReport, HourlyProfile,

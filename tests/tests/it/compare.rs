@@ -24,7 +24,7 @@ fn an_unchanged_variant_differs_by_exactly_zero() {
     let diffs = &comparison.variants[0].differences;
     assert!(diffs.len() >= 10, "{} metrics", diffs.len());
     for d in diffs {
-        assert_eq!(d.delta, 0.0, "{d:?}");
+        assert_eq!(d.delta, Some(0.0), "{d:?}");
         assert_eq!(d.ci95, Some(0.0), "{d:?}");
         assert_eq!(d.baseline, d.variant, "{d:?}");
         assert!(!d.significant, "{d:?}");
@@ -53,20 +53,21 @@ fn paired_intervals_are_narrower_than_unpaired_ones() {
             .unwrap_or_else(|| panic!("{metric} {entity}"))
     };
     let b_wait = get("wait_mean_s", "station:B");
-    assert!(b_wait.significant && b_wait.delta < 0.0, "{b_wait:?}");
+    let b_delta = b_wait.delta.expect("compared");
+    assert!(b_wait.significant && b_delta < 0.0, "{b_wait:?}");
     // M/M/1 at B: Wq = ρ/(μ−λ): 2·0.6/(1−0.6) = 3 min before, 1.5·0.45/(1−0.45) = 1.227 after.
     assert!(
-        (b_wait.delta / 60.0 - (1.227_27 - 3.0)).abs() < 3.0 * b_wait.ci95.unwrap() / 60.0 + 0.05,
+        (b_delta / 60.0 - (1.227_27 - 3.0)).abs() < 3.0 * b_wait.ci95.unwrap() / 60.0 + 0.05,
         "{b_wait:?}"
     );
     for metric in [
         "wait_mean_s",
-        "wait_p95_s",
+        "wait_p95_rep_s",
         "queue_length_mean",
         "utilization",
     ] {
         let a = get(metric, "station:A");
-        assert_eq!(a.delta, 0.0, "{a:?}");
+        assert_eq!(a.delta, Some(0.0), "{a:?}");
     }
     // Unpaired (Welch) half-width of the same difference, from the same replications.
     let system = |i: usize| -> Vec<f64> {
@@ -80,6 +81,7 @@ fn paired_intervals_are_narrower_than_unpaired_ones() {
                     .find(|m| m.metric == "time_in_system_mean_s" && m.entity == "system")
                     .expect("system time")
                     .value
+                    .expect("measured")
             })
             .collect()
     };

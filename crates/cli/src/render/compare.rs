@@ -1,11 +1,13 @@
 //! `bordersim compare`: the differences of each variant from the baseline, as a table (times
 //! in minutes), JSON (`{"baseline", "variants": [{"name", "result", "differences"}]}`, times
-//! in seconds) or tidy CSV (one row per variant, metric and entity).
+//! in seconds) or tidy CSV (one row per variant, metric and entity). Every entity of either
+//! run has its rows: a side the run lacks is "not present" (null in JSON, empty in CSV, with
+//! `status` and `note` saying why).
 
 use std::fmt::Write as _;
 
 use anyhow::{Context, Result};
-use bordersim_experiment::{Comparison, Difference};
+use bordersim_experiment::{Comparison, Difference, Status};
 
 use super::columns::Table;
 use crate::args::Format;
@@ -39,24 +41,70 @@ fn label(metric: &str) -> String {
         .map_or_else(|| metric.to_string(), |m| format!("{m} (min)"))
 }
 
-/// The cells of one difference: entity, metric, baseline, variant, change, ±95%, relative.
-fn row(d: &Difference) -> [String; 7] {
-    let s = |v: f64| format!("{:.2}", scaled(&d.metric, v));
+/// The printed value of `v` in the table: two decimals in the table's unit.
+fn printed(metric: &str, v: f64) -> f64 {
+    (scaled(metric, v) * 100.0).round() / 100.0
+}
+
+/// Whether the table stars a difference: a discovery at false-discovery rate 5%, and its
+/// interval excludes zero as printed (a change that prints as 0.00 is never starred).
+fn starred(d: &Difference) -> bool {
+    d.significant
+        && d.delta.is_some_and(|delta| {
+            let hw = d.ci95.map_or(0.0, |c| printed(&d.metric, c));
+            printed(&d.metric, delta).abs() > hw
+        })
+}
+
+/// The cells of one difference: entity, metric, baseline, variant, change, ±95%, relative,
+/// replications, and the number of its note in `notes` (added there if new).
+fn row(d: &Difference, replications: u32, notes: &mut Vec<String>) -> [String; 9] {
+    let s = |v: Option<f64>| {
+        v.map_or_else(
+            || "not present".to_string(),
+            |v| format!("{:.2}", scaled(&d.metric, v)),
+        )
+    };
+    let missing = |present: bool| if present { "-" } else { "not present" };
+    let baseline = match d.baseline {
+        Some(_) => s(d.baseline),
+        None => missing(d.status != Status::NotInBaseline).to_string(),
+    };
+    let variant = match d.variant {
+        Some(_) => s(d.variant),
+        None => missing(d.status != Status::NotInVariant).to_string(),
+    };
     [
         d.entity.clone(),
         label(&d.metric),
-        s(d.baseline),
-        s(d.variant),
-        format!("{:+.2}", scaled(&d.metric, d.delta)),
+        baseline,
+        variant,
+        d.delta.map_or_else(
+            || "-".to_string(),
+            |delta| format!("{:+.2}", scaled(&d.metric, delta)),
+        ),
         d.ci95.map_or_else(
             || "-".to_string(),
             |c| format!("{:.2}", scaled(&d.metric, c)),
         ),
-        match (d.relative, d.significant) {
+        match (d.relative, starred(d)) {
             (Some(r), true) => format!("{:+.1}% *", 100.0 * r),
             (Some(r), false) => format!("{:+.1}%", 100.0 * r),
-            (None, _) => "-".to_string(),
+            (None, true) => "* ".to_string(),
+            (None, false) => "-".to_string(),
         },
+        if d.replications == replications {
+            String::new()
+        } else {
+            d.replications.to_string()
+        },
+        d.note.as_ref().map_or_else(String::new, |n| {
+            let k = notes.iter().position(|x| x == n).unwrap_or_else(|| {
+                notes.push(n.clone());
+                notes.len() - 1
+            });
+            format!("[{}]", k + 1)
+        }),
     ]
 }
 
@@ -70,28 +118,45 @@ fn table(comparison: &Comparison) -> String {
         base.scenario, base.replications, base.seed
     );
     for variant in &comparison.variants {
-        let _ = writeln!(out, "\nVariant: {}", variant.name);
+        let starred_count = variant.differences.iter().filter(|d| starred(d)).count();
+        let _ = writeln!(
+            out,
+            "\nVariant: {} | {} differences tested, {} significant (Benjamini-Hochberg, false \
+             discovery rate 5%)",
+            variant.name, variant.comparisons, starred_count
+        );
         let mut table = Table::with_left(
             &[
-                "entity", "metric", "baseline", "variant", "change", "±95%", "relative",
+                "entity", "metric", "baseline", "variant", "change", "±95%", "relative", "reps",
+                "note",
             ],
             2,
         );
+        let mut notes = Vec::new();
         for d in &variant.differences {
-            table.row(row(d).to_vec());
+            table.row(row(d, base.replications, &mut notes).to_vec());
         }
         out.push_str(&table.render_text());
+        for (k, n) in notes.iter().enumerate() {
+            let _ = writeln!(out, "  [{}] {n}", k + 1);
+        }
     }
-    out.push_str(
-        "\n  change: variant − baseline, mean of the paired replications; ±95%: half-width of \
-         its Student-t\n  interval; * the interval excludes zero. Times in minutes.\n",
-    );
+    out.push_str(concat!(
+        "\n  change: variant − baseline, mean of the paired replications; ±95%: half-width of\n",
+        "  its Student-t interval. *: a discovery at false-discovery rate 5% (Benjamini-Hochberg)\n",
+        "  over the differences tested for the variant (all but those identically zero), and\n",
+        "  non-zero as printed. reps: replications behind the change when fewer than all (a\n",
+        "  station nobody visited in a replication has no wait there). not present: the entity\n",
+        "  is not in that run. p95_rep: mean over replications of each one's 95th percentile\n",
+        "  (run's p95 pools every observation). Times in minutes.\n",
+    ));
     out
 }
 
 /// One CSV row per variant, metric and entity; values as computed (times in seconds).
 fn csv(comparison: &Comparison) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
+    // The first nine columns are those of earlier versions, in their order.
     w.write_record([
         "variant",
         "metric",
@@ -102,22 +167,95 @@ fn csv(comparison: &Comparison) -> Result<Vec<u8>> {
         "ci95",
         "relative",
         "significant",
+        "significant_unadjusted",
+        "p_value",
+        "replications",
+        "status",
+        "note",
     ])?;
     let opt = |v: Option<f64>| v.map_or_else(String::new, |x| x.to_string());
     for variant in &comparison.variants {
         for d in &variant.differences {
+            let status = serde_json::to_value(d.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
             w.write_record([
                 variant.name.clone(),
                 d.metric.clone(),
                 d.entity.clone(),
-                d.baseline.to_string(),
-                d.variant.to_string(),
-                d.delta.to_string(),
+                opt(d.baseline),
+                opt(d.variant),
+                opt(d.delta),
                 opt(d.ci95),
                 opt(d.relative),
                 d.significant.to_string(),
+                d.significant_unadjusted.to_string(),
+                opt(d.p_value),
+                d.replications.to_string(),
+                status,
+                d.note.clone().unwrap_or_default(),
             ])?;
         }
     }
     w.into_inner().context("cannot assemble the CSV")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn difference(metric: &str, delta: f64, ci95: f64) -> Difference {
+        Difference {
+            metric: metric.into(),
+            entity: "system".into(),
+            status: Status::Compared,
+            baseline: Some(600.0),
+            variant: Some(600.0 + delta),
+            delta: Some(delta),
+            ci95: Some(ci95),
+            relative: Some(delta / 600.0),
+            replications: 10,
+            p_value: Some(0.0),
+            significant_unadjusted: true,
+            significant: true,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn a_change_that_prints_as_zero_is_never_starred() {
+        // -0.1 s is -0.00 min with a 0.00 interval: not starred though significant.
+        assert!(!starred(&difference("wait_mean_s", -0.1, 0.0)));
+        assert!(!starred(&difference("utilization", -0.001, 0.0)));
+        // -0.6 s prints -0.01 against a 0.00 interval: starred.
+        assert!(starred(&difference("wait_mean_s", -0.6, 0.0)));
+        // -0.3 min against ±0.3 min as printed: the interval reaches zero.
+        assert!(!starred(&difference("wait_mean_s", -18.0, 18.0)));
+        let mut d = difference("wait_mean_s", -120.0, 6.0);
+        assert!(starred(&d));
+        d.significant = false;
+        assert!(!starred(&d));
+    }
+
+    #[test]
+    fn a_side_not_present_is_said_so() {
+        let mut d = difference("wait_mean_s", -60.0, 6.0);
+        d.status = Status::NotInVariant;
+        d.variant = None;
+        d.delta = None;
+        d.ci95 = None;
+        d.relative = None;
+        d.replications = 0;
+        d.significant = false;
+        d.note = Some("not present in the variant".into());
+        let mut notes = Vec::new();
+        let cells = row(&d, 10, &mut notes);
+        assert_eq!(cells[2], "10.00");
+        assert_eq!(cells[3], "not present");
+        assert_eq!(cells[4], "-");
+        assert_eq!(cells[7], "0");
+        assert_eq!(cells[8], "[1]");
+        assert_eq!(notes, ["not present in the variant"]);
+    }
 }

@@ -362,6 +362,8 @@ impl Rows {
             ("p50_s", d.p50_s),
             ("p90_s", d.p90_s),
             ("p95_s", d.p95_s),
+            ("p95_rep_mean_s", d.p95_rep_mean_s),
+            ("p95_rep_mean_ci95_s", d.p95_rep_mean_ci95_s),
             ("p99_s", d.p99_s),
             ("min_s", d.min_s),
             ("max_s", d.max_s),

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 pub(crate) use economics::{DAYS_PER_YEAR, delay_per_day};
 pub use summarise::summarise;
+pub(crate) use trs::release_tally;
 
 /// Delay statistics in seconds. The mean and its CI come from the replication means; the
 /// percentiles and maximum from every observation of every replication (merged histograms).
@@ -26,8 +27,15 @@ pub struct DelayStats {
     pub p50_s: Option<f64>,
     /// 90th percentile of every observation.
     pub p90_s: Option<f64>,
-    /// 95th percentile of every observation.
+    /// 95th percentile of every observation, pooled over replications (one histogram of
+    /// every observation).
     pub p95_s: Option<f64>,
+    /// Mean over replications of each replication's own 95th percentile: the estimator
+    /// `compare` differences (`*_p95_rep_s`). Close to `p95_s` but not equal to it.
+    pub p95_rep_mean_s: Option<f64>,
+    /// Half-width of the 95% Student-t interval of `p95_rep_mean_s` across replications
+    /// (null with fewer than two replications with observations).
+    pub p95_rep_mean_ci95_s: Option<f64>,
     /// 99th percentile of every observation.
     pub p99_s: Option<f64>,
     /// Largest observation.
@@ -54,6 +62,11 @@ impl DelayStats {
         }
         let means: Vec<f64> = per_replication.iter().filter_map(Tally::mean_ms).collect();
         let ci = MeanCi::from_samples(&means);
+        let p95s: Vec<f64> = per_replication
+            .iter()
+            .filter_map(|t| t.quantile_ms(0.95))
+            .collect();
+        let p95_ci = MeanCi::from_samples(&p95s);
         let s = |ms: f64| ms / 1000.0;
         let pct = merged.percentiles();
         let mean_s = ci.map(|c| s(c.mean));
@@ -63,6 +76,8 @@ impl DelayStats {
             p50_s: pct.map(|p| s(p.p50_ms)),
             p90_s: pct.map(|p| s(p.p90_ms)),
             p95_s: pct.map(|p| s(p.p95_ms)),
+            p95_rep_mean_s: p95_ci.map(|c| s(c.mean)),
+            p95_rep_mean_ci95_s: p95_ci.and_then(|c| c.half_width_95).map(s),
             p99_s: pct.map(|p| s(p.p99_ms)),
             max_s: merged.max_ms().map(|v| s(v as f64)),
             ci95_s: ci.and_then(|c| c.half_width_95).map(s),
@@ -141,6 +156,10 @@ pub struct StationReport {
     pub direction: String,
     /// Most servers ever open at once.
     pub servers: u32,
+    /// The joint stop this control is merged into (null if it is not): vehicles pass it
+    /// without stopping, and its staffed lane-hours are 0 because its officers are counted
+    /// at the joint stop.
+    pub merged_into: Option<String>,
     /// Time in queue: end of queue to start of service.
     pub wait: DelayStats,
     /// Time at this stage: end of queue to end of service.
@@ -156,7 +175,8 @@ pub struct StationReport {
     /// Offered load per open server from the traffic equations, averaged over the week
     /// (≥ 1: unstable).
     pub offered_load: f64,
-    /// Staffed server-hours per replication (mean).
+    /// Staffed server-hours per replication (mean); 0 for a control merged into a joint
+    /// stop.
     pub lane_hours: f64,
     /// One entry per lane group, in the station's order.
     pub lane_groups: Vec<LaneGroupReport>,
@@ -371,4 +391,39 @@ pub struct Report {
     /// otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub performance: Option<Performance>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pooled_p95_and_the_mean_of_replication_p95s_are_two_estimators() {
+        // Replication 1: 1..=100 s; replication 2: 1..=100 s × 3. Each replication's p95
+        // is its 95th value (95 s and 285 s), their mean 190 s; pooled over both, the 95th
+        // percentile of the 200 values is 285 s · (the 190th value) = 270 s.
+        let mut a = Tally::new();
+        let mut b = Tally::new();
+        for s in 1..=100u64 {
+            a.record(s * 1000);
+            b.record(s * 3000);
+        }
+        let d = DelayStats::from_tallies(&[a, b]);
+        let close = |x: Option<f64>, v: f64| x.is_some_and(|x| (x - v).abs() <= v * 1e-3);
+        assert!(close(d.p95_rep_mean_s, 190.0), "{d:?}");
+        assert!(close(d.p95_s, 270.0), "{d:?}");
+        // Student t on 1 df: 12.706 × |285 − 95| / 2.
+        assert!(close(d.p95_rep_mean_ci95_s, 12.706_2 * 95.0), "{d:?}");
+        let one = DelayStats::from_tallies(&[Tally::new(), d_tally()]);
+        assert!(close(one.p95_rep_mean_s, 95.0), "{one:?}");
+        assert_eq!(one.p95_rep_mean_ci95_s, None);
+    }
+
+    fn d_tally() -> Tally {
+        let mut t = Tally::new();
+        for s in 1..=100u64 {
+            t.record(s * 1000);
+        }
+        t
+    }
 }

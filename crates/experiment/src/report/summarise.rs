@@ -6,7 +6,7 @@ use bordersim_stats::{MeanCi, Tally};
 
 use super::economics::economics;
 use super::trs::{
-    channel_shares, hourly_profiles, pre_arrival_shares, release_cells, trs_intervals,
+    channel_shares, hourly_profiles, pre_arrival_shares, release_tally, trs_intervals,
 };
 use super::{
     ClassReport, DelayStats, DirectionReport, LaneGroupReport, QueueLengthStats, Report,
@@ -54,10 +54,13 @@ fn station_report(
     let mut queue_max = 0;
     let mut km_mean = Vec::with_capacity(reps.len());
     let mut km_max: u64 = 0;
+    let merged = st.merged_into.is_some();
     for r in reps {
         let s = &r.stations[i];
         let end = r.window_end_ms;
-        let staffed = s.staffed_area(end);
+        // A control merged into a joint stop has its officers counted there: counting its
+        // own lanes too would count them twice.
+        let staffed = if merged { 0 } else { s.staffed_area(end) };
         let busy = s.busy_servers.area_until(end);
         utilization.push(if staffed == 0 {
             0.0
@@ -97,11 +100,18 @@ fn station_report(
                     .map(|r| r.stations[i].lanes[g].open.mean_until(r.window_end_ms)),
             ),
             lane_hours: mean(reps.iter().map(|r| {
+                if merged {
+                    return 0.0;
+                }
                 r.stations[i].lanes[g].staffed.area_until(r.window_end_ms) as f64 / 3_600_000.0
             })),
             utilization: mean(reps.iter().map(|r| {
                 let l = &r.stations[i].lanes[g];
-                let staffed = l.staffed.area_until(r.window_end_ms);
+                let staffed = if merged {
+                    0
+                } else {
+                    l.staffed.area_until(r.window_end_ms)
+                };
                 if staffed == 0 {
                     0.0
                 } else {
@@ -134,6 +144,9 @@ fn station_report(
             .id
             .clone(),
         servers: st.max_servers(),
+        merged_into: st
+            .merged_into
+            .map(|j| crossing.stations()[j.index()].id.clone()),
         wait: delay(reps, |r| &r.stations[i].waits, |_| true),
         stage: delay(reps, |r| &r.stations[i].stages, |_| true),
         utilization,
@@ -170,7 +183,6 @@ pub fn summarise(scenario: &Scenario, seed: u64, reps: &[ReplicationStats]) -> R
     let stations = (0..crossing.stations().len())
         .map(|i| station_report(scenario, reps, i, loads[i]))
         .collect();
-    let release_cells = release_cells(scenario);
     let classes = population
         .classes
         .iter()
@@ -200,10 +212,7 @@ pub fn summarise(scenario: &Scenario, seed: u64, reps: &[ReplicationStats]) -> R
                 .iter()
                 .map(|r| r.exit.merged(|k| in_direction(r, k)))
                 .collect();
-            let release: Vec<Tally> = reps
-                .iter()
-                .map(|r| release_cells(r).merged(|k| in_direction(r, k)))
-                .collect();
+            let release: Vec<Tally> = reps.iter().map(|r| release_tally(r, Some(d))).collect();
             DirectionReport {
                 id: direction.id.clone(),
                 arrived: reps.iter().map(|r| r.direction_arrivals[d]).sum(),
@@ -217,10 +226,7 @@ pub fn summarise(scenario: &Scenario, seed: u64, reps: &[ReplicationStats]) -> R
     let channels = channel_shares(reps);
     let pre_arrival = pre_arrival_shares(population, &directions, reps);
     let system: Vec<Tally> = reps.iter().map(ReplicationStats::time_in_system).collect();
-    let release: Vec<Tally> = reps
-        .iter()
-        .map(|r| release_cells(r).merged(|_| true))
-        .collect();
+    let release: Vec<Tally> = reps.iter().map(|r| release_tally(r, None)).collect();
     let mut vehicles = VehicleCounts::default();
     for r in reps {
         vehicles.add(&r.vehicles);

@@ -14,13 +14,27 @@ use super::{
 /// Picks a table of cells out of a replication.
 pub(super) type CellsOf = fn(&ReplicationStats) -> &Cells;
 
-/// Arrival-to-release cells; without a releasing station, release is exit.
-pub(super) fn release_cells(scenario: &Scenario) -> CellsOf {
-    if scenario.crossing.stations().iter().any(|s| s.releases) {
-        |r| &r.release
-    } else {
-        |r| &r.exit
-    }
+/// Arrival to release of one replication's vehicles of direction `direction` (every
+/// direction with `None`). A vehicle released on arrival has release time = arrival time
+/// (0 s); one never released by a station is released when it leaves. The by-hour cells
+/// hold exactly this measure whether or not a station releases, so direction and system
+/// totals come from them.
+pub(crate) fn release_tally(r: &ReplicationStats, direction: Option<usize>) -> Tally {
+    r.release_by_hour
+        .merged(|k| direction.is_none_or(|d| k / 24 == d))
+}
+
+/// The arrival-to-release cells of a replication, when they hold every vehicle that left:
+/// always with a releasing station; without one only if the engine recorded them anyway.
+fn release_cells_complete(r: &ReplicationStats) -> bool {
+    r.release.merged(|_| true).count() == r.exit.merged(|_| true).count()
+}
+
+/// Whether a class can hold a vehicle released on arrival: pre-lodged, green, of a class
+/// whose pre-lodged shipments are released on arrival.
+fn class_releases_on_arrival(population: &Population, class: usize) -> bool {
+    let c = &population.classes[class];
+    c.pre_lodged_release_on_arrival && c.pre_lodged_share > 0.0
 }
 
 fn stage_cells(station: usize) -> impl Fn(&ReplicationStats) -> &Cells {
@@ -74,46 +88,116 @@ pub(super) fn trs_intervals(scenario: &Scenario, reps: &[ReplicationStats]) -> V
             );
         }
     }
-    let system: [(&str, CellsOf); 2] = [
-        ("arrival_to_release", release_cells(scenario)),
-        ("arrival_to_exit", |r| &r.exit),
-    ];
-    for (name, cells) in system {
-        push(name, "all", "all", delay(reps, cells, |_| true));
-        for (c, class) in population.classes.iter().enumerate() {
+    let any_release = scenario.crossing.stations().iter().any(|s| s.releases);
+    if any_release || reps.iter().all(release_cells_complete) {
+        push_system(&mut push, scenario, reps, "arrival_to_release", |r| {
+            &r.release
+        });
+    } else {
+        release_without_releasing_station(&mut push, scenario, reps);
+    }
+    push_system(&mut push, scenario, reps, "arrival_to_exit", |r| &r.exit);
+    out
+}
+
+/// Pushes the rows of one whole-crossing interval for everyone and every segment.
+fn push_system(
+    push: &mut impl FnMut(&str, &str, &str, DelayStats),
+    scenario: &Scenario,
+    reps: &[ReplicationStats],
+    name: &str,
+    cells: CellsOf,
+) {
+    let population = scenario.population();
+    let shape = reps[0].shape;
+    push(name, "all", "all", delay(reps, cells, |_| true));
+    for (c, class) in population.classes.iter().enumerate() {
+        push(
+            name,
+            "class",
+            &class.id,
+            delay(reps, cells, |k| shape.decode_system_cell(k).1.index() == c),
+        );
+    }
+    for (d, direction) in population.directions.iter().enumerate() {
+        push(
+            name,
+            "direction",
+            &direction.id,
+            delay(reps, cells, |k| shape.decode_system_cell(k).0.index() == d),
+        );
+    }
+    for ch in Channel::ALL {
+        push(
+            name,
+            "channel",
+            ch.name(),
+            delay(reps, cells, |k| shape.decode_system_cell(k).3 == ch),
+        );
+    }
+    for (p, programme) in population.programmes.iter().enumerate() {
+        push(
+            name,
+            "programme",
+            &programme.id,
+            delay(reps, cells, |k| shape.decode_system_cell(k).2.index() == p),
+        );
+    }
+}
+
+/// Arrival to release where no station releases: the vehicles released on arrival at 0 s,
+/// every other one at its exit. Everyone and each direction come from the by-hour cells;
+/// a class, channel or programme segment that cannot hold a vehicle released on arrival is
+/// its exit time. A segment that can hold one is split only by the engine's release cells,
+/// which it keeps only with a releasing station, so that segment is left out.
+fn release_without_releasing_station(
+    push: &mut impl FnMut(&str, &str, &str, DelayStats),
+    scenario: &Scenario,
+    reps: &[ReplicationStats],
+) {
+    const NAME: &str = "arrival_to_release";
+    let population = scenario.population();
+    let shape = reps[0].shape;
+    let exit: CellsOf = |r| &r.exit;
+    let by_direction = |d: Option<usize>| {
+        let t: Vec<Tally> = reps.iter().map(|r| release_tally(r, d)).collect();
+        DelayStats::from_tallies(&t)
+    };
+    push(NAME, "all", "all", by_direction(None));
+    let any_class = (0..population.classes.len()).any(|c| class_releases_on_arrival(population, c));
+    for (c, class) in population.classes.iter().enumerate() {
+        if !class_releases_on_arrival(population, c) {
             push(
-                name,
+                NAME,
                 "class",
                 &class.id,
-                delay(reps, cells, |k| shape.decode_system_cell(k).1.index() == c),
-            );
-        }
-        for (d, direction) in population.directions.iter().enumerate() {
-            push(
-                name,
-                "direction",
-                &direction.id,
-                delay(reps, cells, |k| shape.decode_system_cell(k).0.index() == d),
-            );
-        }
-        for ch in Channel::ALL {
-            push(
-                name,
-                "channel",
-                ch.name(),
-                delay(reps, cells, |k| shape.decode_system_cell(k).3 == ch),
-            );
-        }
-        for (p, programme) in population.programmes.iter().enumerate() {
-            push(
-                name,
-                "programme",
-                &programme.id,
-                delay(reps, cells, |k| shape.decode_system_cell(k).2.index() == p),
+                delay(reps, exit, |k| shape.decode_system_cell(k).1.index() == c),
             );
         }
     }
-    out
+    for (d, direction) in population.directions.iter().enumerate() {
+        push(NAME, "direction", &direction.id, by_direction(Some(d)));
+    }
+    for ch in Channel::ALL {
+        if ch != Channel::Green || !any_class {
+            push(
+                NAME,
+                "channel",
+                ch.name(),
+                delay(reps, exit, |k| shape.decode_system_cell(k).3 == ch),
+            );
+        }
+    }
+    if !any_class {
+        for (p, programme) in population.programmes.iter().enumerate() {
+            push(
+                NAME,
+                "programme",
+                &programme.id,
+                delay(reps, exit, |k| shape.decode_system_cell(k).2.index() == p),
+            );
+        }
+    }
 }
 
 /// Arrival-to-release time by hour of arrival: 24 rows per direction, in direction order.
@@ -194,4 +278,145 @@ pub(super) fn pre_arrival_shares(
             },
         )
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use bordersim_des::SimTime;
+    use bordersim_model::{
+        ClassId, Crossing, Population, Scenario, ServiceDist, Source, Station, StationId,
+    };
+
+    use crate::test_support::options;
+    use crate::{Report, run};
+
+    /// Trucks at 60/h through one station of 1,000 lanes with a deterministic 60 s service:
+    /// nobody waits, every time in system is exactly 60 s. A share `pre_lodged` of them is
+    /// lodged in advance and, all being green, released on arrival.
+    fn pre_lodged(share: f64, releasing_station: bool) -> Scenario {
+        let mut population = Population::simple(&["truck"]);
+        population.classes[0].pre_lodged_share = share;
+        population.classes[0].pre_lodged_release_on_arrival = true;
+        let mut station = Station::simple(
+            "primary",
+            1000,
+            vec![Some(ServiceDist::Deterministic { value_ms: 60_000.0 })],
+            vec![],
+        );
+        station.releases = releasing_station;
+        let own = Source::poisson("own", ClassId(0), 60.0, StationId(0));
+        Scenario {
+            name: "pre-lodged".into(),
+            crossing: Crossing::new("x", &population, vec![station], vec![own]).expect("valid"),
+            horizon: SimTime::from_hours(24),
+            warmup: SimTime::from_hours(1),
+            replications: 3,
+            seed: 1,
+            start_weekday: 0,
+        }
+    }
+
+    fn report(share: f64, releasing_station: bool) -> Report {
+        run(&pre_lodged(share, releasing_station), &options(3))
+            .expect("runs")
+            .report
+    }
+
+    fn release_row<'a>(r: &'a Report, dimension: &str) -> &'a super::DelayStats {
+        &r.trs
+            .intervals
+            .iter()
+            .find(|i| i.interval == "arrival_to_release" && i.dimension == dimension)
+            .unwrap_or_else(|| panic!("an arrival-to-release row by {dimension}"))
+            .stats
+    }
+
+    #[test]
+    fn everyone_released_on_arrival_is_released_at_zero_wherever_releases_are() {
+        for releasing_station in [false, true] {
+            let r = report(1.0, releasing_station);
+            let departed = r.vehicles.departed;
+            assert!(departed > 3 * 1300, "{departed}");
+            assert_eq!(r.trs.pre_arrival[0].released_on_arrival, departed);
+            assert_eq!(r.system.time_in_system.mean_s, Some(60.0));
+            for release in [
+                &r.system.release,
+                &r.directions[0].release,
+                release_row(&r, "all"),
+            ] {
+                assert_eq!(release.count, departed);
+                assert_eq!((release.mean_s, release.max_s), (Some(0.0), Some(0.0)));
+            }
+        }
+    }
+
+    #[test]
+    fn without_a_releasing_station_release_is_exit_except_for_those_released_on_arrival() {
+        let r = report(0.5, false);
+        let departed = r.vehicles.departed;
+        let released = r.trs.pre_arrival[0].released_on_arrival;
+        assert!(
+            released > departed / 3 && released < 2 * departed / 3,
+            "{released}"
+        );
+        let release = &r.system.release;
+        assert_eq!(release.count, departed);
+        assert_eq!((release.min_s, release.max_s), (Some(0.0), Some(60.0)));
+        // The pooled fraction of vehicles at 0 s is exactly the share released on arrival.
+        let (zero, at_exit) = (released as f64, (departed - released) as f64);
+        let pooled_mean = 60.0 * at_exit / (zero + at_exit);
+        let per_rep_mean = release.mean_s.expect("mean");
+        assert!(
+            (per_rep_mean - pooled_mean).abs() < 0.5,
+            "{per_rep_mean} vs {pooled_mean}"
+        );
+        assert_eq!(r.directions[0].release.count, departed);
+        assert_eq!(r.directions[0].release.mean_s, release.mean_s);
+        // The segments that hold no vehicle released on arrival are their exit times.
+        for ch in ["yellow", "red"] {
+            assert!(
+                !r.trs
+                    .intervals
+                    .iter()
+                    .any(|i| i.interval == "arrival_to_release"
+                        && i.segment == ch
+                        && i.stats.count > 0)
+            );
+        }
+        assert_eq!(release_row(&r, "direction").count, departed);
+        // Nobody pre-lodged: release is exit, 60 s each.
+        let r = report(0.0, false);
+        assert_eq!(r.system.release.mean_s, Some(60.0));
+        assert_eq!(release_row(&r, "class").mean_s, Some(60.0));
+        assert_eq!(release_row(&r, "channel").mean_s, Some(60.0));
+    }
+
+    #[test]
+    fn compare_measures_release_without_a_releasing_station() {
+        let scenario = pre_lodged(1.0, false);
+        let reps = run(&scenario, &options(2)).expect("runs").replications;
+        let nobody = pre_lodged(0.0, false);
+        let nobody_reps = run(&nobody, &options(2)).expect("runs").replications;
+        let d = crate::paired_differences(&nobody, &nobody_reps, &scenario, &reps);
+        for entity in ["direction:inbound", "system"] {
+            let release = d
+                .iter()
+                .find(|d| d.metric == "release_mean_s" && d.entity == entity)
+                .unwrap_or_else(|| panic!("release of {entity}: {d:#?}"));
+            assert_eq!(release.baseline, Some(60.0));
+            assert_eq!(release.variant, Some(0.0));
+            assert_eq!(release.delta, Some(-60.0));
+        }
+    }
+
+    #[test]
+    fn with_a_releasing_station_release_is_its_end_of_service_or_arrival() {
+        let r = report(0.5, true);
+        let released = r.trs.pre_arrival[0].released_on_arrival;
+        let departed = r.vehicles.departed;
+        let pooled_mean = 60.0 * (departed - released) as f64 / departed as f64;
+        let mean = r.system.release.mean_s.expect("mean");
+        assert!((mean - pooled_mean).abs() < 0.5, "{mean} vs {pooled_mean}");
+        assert_eq!(release_row(&r, "class").count, departed);
+    }
 }

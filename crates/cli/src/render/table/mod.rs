@@ -202,9 +202,14 @@ fn footnotes(report: &Report) -> Vec<String> {
         );
     }
     notes.extend([
-        "  p50..max: over every vehicle of every replication. exited: vehicles that left."
+        "  p50..max: pooled over every vehicle of every replication (compare's p95_rep is the"
             .to_owned(),
-        "  release: end of service at a releasing station (exit if none releases);".to_owned(),
+        "  mean of each replication's p95: p95_rep_mean_s and its ±95% in JSON and CSV)."
+            .to_owned(),
+        "  exited: vehicles that left. release: arrival to release of the goods, 0 for those"
+            .to_owned(),
+        "  released on arrival, else end of service at a releasing station (exit if none);"
+            .to_owned(),
         "  buffer: p95 - mean; index: buffer / mean (FHWA travel-time reliability).".to_owned(),
     ]);
     notes
