@@ -122,7 +122,7 @@ pub use region::{
     DEFAULT_SRA_BETTER, DEFAULT_SRA_WORSE, DEFAULT_TOLERANCE, LoadedRegion, RegionPolicyApplied,
     apply_region_policy, is_region, parse_region_with, policy_crossing,
 };
-pub use scenario::{EXIT, FileReader, Loaded, parse_scenario, parse_scenario_with};
+pub use scenario::{EXIT, FileReader, Loaded, parse_scenario, parse_scenario_with, source_count};
 pub use units::{
     DURATION_UNITS, LENGTH_UNITS, RATE_UNITS, format_duration, parse_duration, parse_length_m,
     parse_rate_per_hour, parse_sim_time,
