@@ -25,6 +25,7 @@
 //! channels = { green = 0.80, yellow = 0.05, red = 0.15 }   # sum 1; default all green
 //! channels_by_programme = { fast = { green = 0.97, yellow = 0.02, red = 0.01 } }
 //! random_inspection = 0.02   # probability, independent of the channel; default 0
+//!                            # (selected vehicles take the routes filtered on "red")
 //!
 //! [[stations]]
 //! id = "nb-primary"
@@ -71,6 +72,8 @@
 //! [[sources]]
 //! id = "recorded"
 //! trace = "traces/day.csv"   # CSV: time,class[,direction][,programme]; rows sorted by time
+//! start = "2024-03-01"       # optional: the date whose midnight is time zero (on the
+//!                            # start_weekday); rows may then give 2024-03-01T06:15:00
 //! entry = { northbound = "nb-primary", southbound = "sb-primary" }
 //! ```
 //!
