@@ -72,8 +72,8 @@
 //! [[sources]]
 //! id = "recorded"
 //! trace = "traces/day.csv"   # CSV: time,class[,direction][,programme]; rows sorted by time
-//! start = "2024-03-01"       # optional: the date whose midnight is time zero (on the
-//!                            # start_weekday); rows may then give 2024-03-01T06:15:00
+//! start = "2024-03-04"       # optional: the date whose midnight is time zero (on the
+//!                            # start_weekday); rows may then give 2024-03-04T06:15:00
 //! entry = { northbound = "nb-primary", southbound = "sb-primary" }
 //! ```
 //!
