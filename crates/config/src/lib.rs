@@ -25,6 +25,7 @@
 //! channels = { green = 0.80, yellow = 0.05, red = 0.15 }   # sum 1; default all green
 //! channels_by_programme = { fast = { green = 0.97, yellow = 0.02, red = 0.01 } }
 //! random_inspection = 0.02   # probability, independent of the channel; default 0
+//!                            # (selected vehicles take the routes filtered on "red")
 //!
 //! [[stations]]
 //! id = "nb-primary"
@@ -71,6 +72,8 @@
 //! [[sources]]
 //! id = "recorded"
 //! trace = "traces/day.csv"   # CSV: time,class[,direction][,programme]; rows sorted by time
+//! start = "2024-03-04"       # optional: the date whose midnight is time zero (on the
+//!                            # start_weekday); rows may then give 2024-03-04T06:15:00
 //! entry = { northbound = "nb-primary", southbound = "sb-primary" }
 //! ```
 //!
@@ -122,7 +125,7 @@ pub use region::{
     DEFAULT_SRA_BETTER, DEFAULT_SRA_WORSE, DEFAULT_TOLERANCE, LoadedRegion, RegionPolicyApplied,
     apply_region_policy, is_region, parse_region_with, policy_crossing,
 };
-pub use scenario::{EXIT, FileReader, Loaded, parse_scenario, parse_scenario_with};
+pub use scenario::{EXIT, FileReader, Loaded, parse_scenario, parse_scenario_with, source_count};
 pub use units::{
     DURATION_UNITS, LENGTH_UNITS, RATE_UNITS, format_duration, parse_duration, parse_length_m,
     parse_rate_per_hour, parse_sim_time,

@@ -484,6 +484,10 @@ pub struct RawSource {
     pub day_factors: Option<Vec<f64>>,
     /// A CSV file of recorded arrivals, relative to the scenario file.
     pub trace: Option<String>,
+    /// With `trace` only: the date whose midnight is time zero (`"2024-03-01"`), so that
+    /// the trace's rows may give dates and times (`2024-03-01T06:15:00`); it must fall on
+    /// the scenario's `start_weekday`.
+    pub start: Option<String>,
     /// A station id, or (for a trace) a table of station ids by direction.
     pub entry: RawEntry,
 }

@@ -201,8 +201,9 @@ pub(crate) fn format_number(x: f64) -> String {
     }
 }
 
-/// Splits `"  2.5 min "` into `("2.5", "min")`. The number is an optional sign, digits and
-/// at most one dot (no exponent: durations are written by people).
+/// Splits `"  2.5 min "` into `("2.5", "min")`. The number is an optional sign, digits with
+/// at most one dot, and an optional exponent (`"1e3s"`, `"2.5E-1h"`), the same numbers a
+/// rate's count takes; no unit starts with `e`, so an exponent is never mistaken for one.
 fn split_number<'a>(s: &'a str, what: &str, example: &str) -> Result<(&'a str, &'a str), String> {
     let t = s.trim();
     if t.is_empty() {
@@ -210,10 +211,23 @@ fn split_number<'a>(s: &'a str, what: &str, example: &str) -> Result<(&'a str, &
             "empty {what}; write a number and a unit, e.g. {example}"
         ));
     }
-    let end = t
+    let bytes = t.as_bytes();
+    let mantissa = t
         .char_indices()
         .find(|&(i, c)| !(c.is_ascii_digit() || c == '.' || (i == 0 && (c == '-' || c == '+'))))
         .map_or(t.len(), |(i, _)| i);
+    // An exponent: `e` or `E`, an optional sign, then at least one digit.
+    let mut end = mantissa;
+    if mantissa > 0 && matches!(bytes.get(mantissa), Some(b'e' | b'E')) {
+        let mut k = mantissa + 1;
+        if matches!(bytes.get(k), Some(b'-' | b'+')) {
+            k += 1;
+        }
+        let digits = bytes[k..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits > 0 {
+            end = k + digits;
+        }
+    }
     let (number, unit) = t.split_at(end);
     if number.is_empty() || number == "-" || number == "+" {
         return Err(format!(
@@ -280,6 +294,23 @@ mod tests {
         assert_eq!(parse_sim_time("0.4ms"), Ok(SimTime(0)));
     }
 
+    /// Durations and lengths take the exponents rates take, with the same value.
+    #[test]
+    fn exponents_are_accepted_like_in_rates() {
+        assert_eq!(parse_duration("1e3s"), Ok(1_000_000.0));
+        assert_eq!(parse_duration("1E3 s"), Ok(1_000_000.0));
+        assert_eq!(parse_duration("2.5e-1h"), Ok(900_000.0));
+        assert_eq!(parse_duration("1e+2min"), Ok(6_000_000.0));
+        assert_eq!(parse_length_m("1.5e3m"), Ok(1500.0));
+        assert_eq!(parse_rate_per_hour("1e3/h"), Ok(1000.0));
+        assert_eq!(parse_rate_per_hour("2.5e-1/min"), Ok(15.0));
+        assert!(
+            parse_duration("1e400s")
+                .unwrap_err()
+                .contains("is not a number")
+        );
+    }
+
     #[test]
     fn bad_durations_say_what_to_write() {
         let cases = [
@@ -297,7 +328,9 @@ mod tests {
             ("5MIN", "units are lower case; write `min`"),
             ("5parsecs", "unknown unit `parsecs`"),
             ("1.2.3s", "`1.2.3` is not a number"),
-            ("1e3s", "unknown unit `e3s`"),
+            ("1e3", "has no unit; write e.g. \"1e3s\""),
+            ("1e", "unknown unit `e`"),
+            ("1e+s", "unknown unit `e+s`"),
         ];
         for (input, expected) in cases {
             let err = parse_duration(input).unwrap_err();

@@ -95,6 +95,88 @@ fn non_negative(name: &str, v: f64) -> Result<(), DistError> {
     }
 }
 
+/// The rate 1/mean (per ms) an exponential is drawn with: positive and finite.
+fn exponential_rate(mean_ms: f64) -> Result<f64, DistError> {
+    positive("mean", mean_ms)?;
+    let rate = 1.0 / mean_ms;
+    if rate.is_finite() && rate > 0.0 {
+        Ok(rate)
+    } else {
+        Err(DistError(format!(
+            "mean = {mean_ms} ms is too short: its rate 1/mean is not a finite number"
+        )))
+    }
+}
+
+/// A number as a user would write it: plainly in everyday ranges, in exponent form
+/// (`1e-160`) otherwise, so that messages never print hundreds of digits.
+fn num(v: f64) -> String {
+    let a = v.abs();
+    if v == 0.0 || !v.is_finite() || (1e-4..1e15).contains(&a) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
+/// A coefficient of variation must be a finite number, zero (a constant) or more.
+fn cv_ok(cv: f64) -> Result<(), DistError> {
+    if cv.is_finite() && cv >= 0.0 {
+        Ok(())
+    } else {
+        Err(DistError(format!("cv must be zero or positive, got {cv}")))
+    }
+}
+
+/// The lognormal's `(mu, sigma)` from its mean (ms) and cv, exactly as the sampler takes
+/// them: sigma² = ln(1 + cv²), mu = ln(mean) − sigma²/2; both must be finite. A cv whose
+/// square overflows (above about 1e154) leaves no usable sigma.
+fn lognormal_params(mean_ms: f64, cv: f64) -> Result<(f64, f64), DistError> {
+    positive("mean", mean_ms)?;
+    cv_ok(cv)?;
+    let sigma2 = (1.0 + cv * cv).ln();
+    let mu = mean_ms.ln() - sigma2 / 2.0;
+    let sigma = sigma2.sqrt();
+    if mu.is_finite() && sigma.is_finite() && sigma >= 0.0 {
+        Ok((mu, sigma))
+    } else {
+        Err(DistError(format!(
+            "cv = {} is too large for a lognormal: ln(1 + cv²) is not a finite number \
+             (use a cv below 1e150)",
+            num(cv)
+        )))
+    }
+}
+
+/// The gamma's `(shape, scale)` (scale in ms) from its mean and a positive cv, exactly as
+/// the sampler takes them: shape = 1/cv², scale = mean/shape; both must be positive and
+/// finite, which a cv far from 1 (below about 1e-154 or above about 1e154) or an extreme
+/// mean breaks.
+fn gamma_params(mean_ms: f64, cv: f64) -> Result<(f64, f64), DistError> {
+    positive("mean", mean_ms)?;
+    cv_ok(cv)?;
+    if cv == 0.0 {
+        // Drawn as the constant mean.
+        return Ok((f64::INFINITY, 0.0));
+    }
+    let shape = 1.0 / (cv * cv);
+    let scale = mean_ms / shape;
+    let usable = |v: f64| v.is_finite() && v > 0.0;
+    if usable(shape) && usable(scale) {
+        Ok((shape, scale))
+    } else {
+        Err(DistError(format!(
+            "cv = {} with mean = {} ms gives a gamma with shape 1/cv² = {} and scale \
+             mean·cv² = {} ms; both must be positive finite numbers (use a cv between 1e-150 \
+             and 1e150, or 0 for a constant time)",
+            num(cv),
+            num(mean_ms),
+            num(shape),
+            num(scale)
+        )))
+    }
+}
+
 impl ServiceDist {
     /// The distribution's name as written in configs.
     pub fn kind(&self) -> &'static str {
@@ -110,7 +192,10 @@ impl ServiceDist {
         }
     }
 
-    /// Checks the parameters; the engine relies on this having passed.
+    /// Checks the parameters; the engine relies on this having passed. It derives the
+    /// parameters the sampler is built from (rate, lognormal mu and sigma, gamma shape and
+    /// scale) the same way [`ServiceDist::sampler`] does and checks each is finite and in
+    /// range, so every distribution that passes builds a sampler.
     ///
     /// # Errors
     ///
@@ -120,7 +205,7 @@ impl ServiceDist {
     /// values, an empty sum, a scale that is not positive, or an unusable part of a sum.
     pub fn validate(&self) -> Result<(), DistError> {
         match self {
-            ServiceDist::Exponential { mean_ms } => positive("mean", *mean_ms),
+            ServiceDist::Exponential { mean_ms } => exponential_rate(*mean_ms).map(drop),
             ServiceDist::Deterministic { value_ms } => non_negative("value", *value_ms),
             ServiceDist::Uniform { min_ms, max_ms } => {
                 non_negative("min", *min_ms)?;
@@ -128,6 +213,12 @@ impl ServiceDist {
                 if min_ms > max_ms {
                     return Err(DistError(format!(
                         "min ({min_ms} ms) must not exceed max ({max_ms} ms)"
+                    )));
+                }
+                // The sampler draws min + u·(max − min): the width must be finite.
+                if !(max_ms - min_ms).is_finite() {
+                    return Err(DistError(format!(
+                        "max − min must be a finite duration, got {min_ms} to {max_ms} ms"
                     )));
                 }
                 Ok(())
@@ -145,15 +236,23 @@ impl ServiceDist {
                         "need min <= mode <= max, got {min_ms} <= {mode_ms} <= {max_ms} ms"
                     )));
                 }
-                Ok(())
-            }
-            ServiceDist::LogNormal { mean_ms, cv } | ServiceDist::Gamma { mean_ms, cv } => {
-                positive("mean", *mean_ms)?;
-                if !(cv.is_finite() && *cv >= 0.0) {
-                    return Err(DistError(format!("cv must be zero or positive, got {cv}")));
+                // The sampler inverts the CDF through (max − min)·(mode − min) and
+                // (max − min)·(max − mode): both must be finite.
+                let width = max_ms - min_ms;
+                if !(width * (mode_ms - min_ms)).is_finite()
+                    || !(width * (max_ms - mode_ms)).is_finite()
+                {
+                    return Err(DistError(format!(
+                        "the range {} to {} ms is too wide to draw from (keep max − min \
+                         below 1e150 ms)",
+                        num(*min_ms),
+                        num(*max_ms)
+                    )));
                 }
                 Ok(())
             }
+            ServiceDist::LogNormal { mean_ms, cv } => lognormal_params(*mean_ms, *cv).map(drop),
+            ServiceDist::Gamma { mean_ms, cv } => gamma_params(*mean_ms, *cv).map(drop),
             ServiceDist::Empirical { values_ms } => {
                 if values_ms.is_empty() {
                     return Err(DistError(
@@ -250,7 +349,7 @@ impl ServiceDist {
         let bad = |e: &dyn std::fmt::Display| DistError(format!("{}: {e}", self.kind()));
         Ok(match self {
             ServiceDist::Exponential { mean_ms } => {
-                Sampler::Exponential(Exp::new(1.0 / mean_ms).map_err(|e| bad(&e))?)
+                Sampler::Exponential(Exp::new(exponential_rate(*mean_ms)?).map_err(|e| bad(&e))?)
             }
             ServiceDist::Deterministic { value_ms } => Sampler::Constant(*value_ms),
             ServiceDist::Uniform { min_ms, max_ms } => {
@@ -277,17 +376,16 @@ impl ServiceDist {
                 if *cv == 0.0 {
                     Sampler::Constant(*mean_ms)
                 } else {
-                    let sigma2 = (1.0 + cv * cv).ln();
-                    let mu = mean_ms.ln() - sigma2 / 2.0;
-                    Sampler::LogNormal(LogNormal::new(mu, sigma2.sqrt()).map_err(|e| bad(&e))?)
+                    let (mu, sigma) = lognormal_params(*mean_ms, *cv)?;
+                    Sampler::LogNormal(LogNormal::new(mu, sigma).map_err(|e| bad(&e))?)
                 }
             }
             ServiceDist::Gamma { mean_ms, cv } => {
                 if *cv == 0.0 {
                     Sampler::Constant(*mean_ms)
                 } else {
-                    let shape = 1.0 / (cv * cv);
-                    Sampler::Gamma(Gamma::new(shape, mean_ms / shape).map_err(|e| bad(&e))?)
+                    let (shape, scale) = gamma_params(*mean_ms, *cv)?;
+                    Sampler::Gamma(Gamma::new(shape, scale).map_err(|e| bad(&e))?)
                 }
             }
             ServiceDist::Empirical { values_ms } => Sampler::Empirical(values_ms.clone()),
@@ -469,5 +567,98 @@ mod tests {
                 .validate()
                 .is_err()
         );
+    }
+
+    /// `validate` is exactly what the sampler needs: over a grid of extreme parameters,
+    /// a distribution validates if and only if its sampler builds, and those that validate
+    /// draw finite, non-negative times.
+    #[test]
+    fn validate_accepts_exactly_what_the_sampler_builds() {
+        let values = [
+            0.0,
+            5e-324,
+            1e-310,
+            1e-160,
+            1e-150,
+            1e-5,
+            0.5,
+            1.0,
+            60_000.0,
+            1e150,
+            1e300,
+            1e308,
+            f64::MAX,
+        ];
+        let mut rng = stage_rng(11, 0);
+        let mut checked = 0;
+        for &a in &values {
+            for &b in &values {
+                let dists = [
+                    ServiceDist::Exponential { mean_ms: a },
+                    ServiceDist::Uniform {
+                        min_ms: a,
+                        max_ms: b,
+                    },
+                    ServiceDist::Triangular {
+                        min_ms: a.min(b),
+                        mode_ms: a.min(b),
+                        max_ms: a.max(b),
+                    },
+                    ServiceDist::LogNormal { mean_ms: a, cv: b },
+                    ServiceDist::Gamma { mean_ms: a, cv: b },
+                ];
+                for d in dists {
+                    let valid = d.validate();
+                    let sampler = d.sampler();
+                    assert_eq!(valid.is_ok(), sampler.is_ok(), "{d:?}");
+                    if let Ok(s) = sampler {
+                        let x = s.sample_ms(&mut rng);
+                        assert!(!x.is_nan() && x >= 0.0, "{d:?}: {x}");
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 13 * 13 * 5);
+    }
+
+    #[test]
+    fn extreme_cvs_are_rejected_by_validate_with_the_parameter() {
+        for (d, expected) in [
+            (
+                ServiceDist::Gamma {
+                    mean_ms: 60_000.0,
+                    cv: 1e-160,
+                },
+                "cv = 1e-160 with mean = 60000 ms gives a gamma with shape 1/cv² = inf and scale \
+                 mean·cv² = 0 ms; both must be positive finite numbers (use a cv between \
+                 1e-150 and 1e150, or 0 for a constant time)",
+            ),
+            (
+                ServiceDist::Gamma {
+                    mean_ms: 60_000.0,
+                    cv: 1e300,
+                },
+                "cv = 1e300 with mean = 60000 ms gives a gamma with shape 1/cv² = 0 and scale \
+                 mean·cv² = inf ms; both must be positive finite numbers (use a cv between \
+                 1e-150 and 1e150, or 0 for a constant time)",
+            ),
+            (
+                ServiceDist::LogNormal {
+                    mean_ms: 60_000.0,
+                    cv: 1e308,
+                },
+                "cv = 1e308 is too large for a lognormal: ln(1 + cv²) is not a finite number \
+                 (use a cv below 1e150)",
+            ),
+        ] {
+            assert_eq!(d.validate().unwrap_err().0, expected);
+        }
+        // cv = 1e-160 is a usable lognormal (sigma rounds to 0: the mean every time).
+        let d = ServiceDist::LogNormal {
+            mean_ms: 60_000.0,
+            cv: 1e-160,
+        };
+        assert!(d.validate().is_ok());
     }
 }

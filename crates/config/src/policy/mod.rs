@@ -211,12 +211,13 @@ pub fn apply_policy(
                 .spans()
                 .and_then(|s| e.span().and_then(|span| s.path_at(&span)))
                 .unwrap_or_default();
+            let (path, message) = crate::scenario::messages::rephrase(e.message(), path);
             return Err(single(
                 policy_name,
                 policy,
                 e.span().map_or(0, |s| s.start),
                 path,
-                e.message().to_owned(),
+                message,
             ));
         }
     };

@@ -343,7 +343,7 @@ fn every_measure_of_the_catalogue_is_a_section_of_the_schema_and_documented() {
     assert_eq!((d.line, d.column), (4, 3), "{d}");
     assert!(
         d.message.starts_with(&format!(
-            "unknown field `staffng`, expected one of `policy`, `{}`",
+            "unknown field `staffng` (did you mean `staffing`?); expected one of `policy`, `{}`",
             catalogue.join("`, `")
         )),
         "{d}"

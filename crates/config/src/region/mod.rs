@@ -199,7 +199,8 @@ fn parse(
     let raw: RawRegionFile = toml::from_str(source).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
         let path = e.span().and_then(|s| spans.path_at(&s)).unwrap_or_default();
-        single(file_name, source, offset, path, e.message().to_owned())
+        let (path, message) = crate::scenario::messages::rephrase(e.message(), path);
+        single(file_name, source, offset, path, message)
     })?;
     let mut cx = Collector::with_spans(file_name, source, spans);
     let built = build(&mut cx, &raw, source, read, replacement);

@@ -11,7 +11,7 @@ use super::shape::Document;
 use super::source::Kind;
 use super::station::StationMeta;
 use super::{Cx, DEFAULT_DIRECTION, EXIT, Labels, NO_PROGRAMME, Names, Refs};
-use super::{population, source, station, structure, warnings};
+use super::{inspection, population, source, station, structure, warnings};
 use crate::raw::{RawClass, RawDirection, RawProgramme, RawSource, RawStation};
 use crate::spans::{child, index};
 
@@ -54,9 +54,10 @@ pub(super) fn build(cx: &mut Cx<'_>, doc: &Document) -> Option<Scenario> {
         .iter()
         .enumerate()
         .map(|(i, item)| {
-            item.raw
-                .as_ref()
-                .and_then(|raw| source::source(cx, i, raw, &refs, &station_directions))
+            item.raw.as_ref().and_then(|raw| {
+                let weekday = settings.as_ref().map(|s| s.start_weekday);
+                source::source(cx, i, raw, &refs, &station_directions, weekday)
+            })
         })
         .collect();
 
@@ -167,6 +168,7 @@ fn assemble(
         settings.horizon,
         settings.warmup,
     );
+    inspection::uninspected(cx, &crossing, &labels);
     Some(Scenario {
         name: settings.name,
         start_weekday: settings.start_weekday,

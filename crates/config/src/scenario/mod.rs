@@ -20,8 +20,9 @@
 //! a missing field, its table) is written.
 
 mod build;
+mod inspection;
 mod lanes;
-mod messages;
+pub(crate) mod messages;
 mod names;
 mod population;
 mod service;
@@ -63,6 +64,21 @@ pub struct Loaded {
 /// its text, or a message saying why it cannot be read. The caller resolves the path
 /// (the CLI: relative to the scenario file).
 pub type FileReader<'r> = &'r dyn Fn(&str) -> Result<String, String>;
+
+/// The number of `[[sources]]` entries a scenario file declares, as its author counts them:
+/// a trace with an entry per direction is one source, though the model splits it into one
+/// per direction (`Crossing::sources` then holds more). `None` when `text` is not TOML or
+/// its `sources` is not an array of tables; `Some(0)` when it has none.
+pub fn source_count(text: &str) -> Option<usize> {
+    let doc: toml::Table = toml::from_str(text).ok()?;
+    match doc.get("sources") {
+        None => Some(0),
+        Some(toml::Value::Array(items)) if items.iter().all(toml::Value::is_table) => {
+            Some(items.len())
+        }
+        Some(_) => None,
+    }
+}
 
 /// Parses and validates a scenario file. `file_name` is only used in diagnostics.
 ///

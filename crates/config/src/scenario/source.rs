@@ -46,6 +46,7 @@ pub(super) fn source(
     raw: &RawSource,
     refs: &Refs<'_>,
     station_directions: &[Option<DirectionId>],
+    start_weekday: Option<u8>,
 ) -> Option<(Kind, Vec<Source>)> {
     let path = index("sources", i);
     let given: Vec<Kind> = [
@@ -113,11 +114,13 @@ pub(super) fn source(
             return None;
         }
     };
+    let start = start_date(cx, &path, raw, kind, start_weekday);
     let entry_path = child(&path, "entry");
     if kind == Kind::Trace {
         let plan = trace_entry(cx, &entry_path, raw, refs, station_directions);
         let written = raw.trace.as_deref().unwrap_or("");
-        let rows = trace::load(cx, &child(&path, "trace"), &raw.id, written, refs, &plan)?;
+        let trace_path = child(&path, "trace");
+        let rows = trace::load(cx, &trace_path, &raw.id, written, refs, &plan, start)?;
         if matches!(plan, EntryPlan::Unknown) {
             return None;
         }
@@ -248,6 +251,61 @@ fn trace_entry(
             }
         }
     }
+}
+
+/// The trace's `start` date (a day number, see [`trace::Date`]), checked: only with a
+/// trace, a real date, on the scenario's `start_weekday`. `None` when absent or wrong
+/// (reported).
+fn start_date(
+    cx: &mut Cx<'_>,
+    path: &str,
+    raw: &RawSource,
+    kind: Kind,
+    start_weekday: Option<u8>,
+) -> Option<trace::Date> {
+    let written = raw.start.as_deref()?;
+    let start_path = child(path, "start");
+    if kind != Kind::Trace {
+        cx.error(
+            &start_path,
+            format!(
+                "`start` dates the rows of a recorded `trace`, but this source has a `{}`; \
+                 remove `start`",
+                kind.field()
+            ),
+        );
+        return None;
+    }
+    let date = match trace::Date::parse(written.trim()) {
+        Ok(d) => d,
+        Err(e) => {
+            cx.error(
+                &start_path,
+                format!(
+                    "{e}; write the date whose midnight is time zero as YYYY-MM-DD, e.g. \
+                     start = \"2024-03-01\""
+                ),
+            );
+            return None;
+        }
+    };
+    if let Some(expected) = start_weekday
+        && date.weekday() != expected
+    {
+        let day = WEEKDAY_NAMES[usize::from(date.weekday())];
+        cx.error(
+            &start_path,
+            format!(
+                "{written} is a {day}, but the scenario starts on a {} (`start_weekday` in \
+                 [scenario]); set start_weekday = \"{}\" so that schedules and profiles line \
+                 up with the trace's dates",
+                WEEKDAY_NAMES[usize::from(expected)],
+                day.to_ascii_lowercase()
+            ),
+        );
+        return None;
+    }
+    Some(date)
 }
 
 /// One model source per direction present in the trace (named `{id}/{direction}` when

@@ -188,6 +188,17 @@ fn storage(cx: &mut Cx<'_>, path: &str, raw: &RawStation) -> (Storage, String) {
     let length_path = child(path, "queue_length");
     let capacity = raw.queue_capacity.map(|n| match u32::try_from(n) {
         Ok(n) if n >= 1 => StorageLimit::Vehicles(n),
+        Err(_) if n > 0 => {
+            cx.error(
+                &capacity_path,
+                format!(
+                    "queue_capacity must be at most {} vehicles, got {n}; omit it for an \
+                     unlimited queue",
+                    u32::MAX
+                ),
+            );
+            StorageLimit::Unlimited
+        }
         _ => {
             cx.error(
                 &capacity_path,

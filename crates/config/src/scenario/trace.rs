@@ -8,7 +8,11 @@
 //! 6.5h,car,northbound,none
 //! ```
 //!
-//! `time` is seconds from time zero, or a duration with a unit; rows are sorted by time.
+//! `time` is seconds from time zero, a duration with a unit (`6.5h`), a clock time from
+//! midnight of time zero (`06:30:00`; hours may pass 24), or, when the source gives a
+//! `start` date (`start = "2024-03-01"`, whose midnight is time zero), an ISO 8601 date and
+//! time (`2024-03-01T06:30:00` or `2024-03-01 06:30:00`); rows are sorted by time. Lines
+//! may end in LF, CRLF or a lone CR.
 //! An empty `programme` is drawn from the class's shares. Lines starting with `#` are
 //! comments. Problems are reported against the CSV file, with its line and column and the
 //! row number (1-based, data rows only).
@@ -96,12 +100,104 @@ fn field_offset(text: &str, start: usize, k: usize) -> usize {
     start
 }
 
-/// A time as written in a trace: seconds from time zero, or a duration with a unit.
-fn parse_time(s: &str) -> Result<SimTime, String> {
-    const FORMS: &str =
-        "write seconds from time zero (e.g. 23400) or a duration with a unit (e.g. \"6.5h\")";
+/// A calendar date, as a day number (days since 1970-01-01, proleptic Gregorian).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Date(i64);
+
+impl Date {
+    /// Reads `YYYY-MM-DD` (ISO 8601), checking that the day exists.
+    pub(super) fn parse(s: &str) -> Result<Date, String> {
+        let bytes = s.as_bytes();
+        let shape_ok = bytes.len() == 10
+            && bytes[4] == b'-'
+            && bytes[7] == b'-'
+            && bytes
+                .iter()
+                .enumerate()
+                .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+        if !shape_ok {
+            return Err(format!("`{s}` is not a date"));
+        }
+        let num = |r: std::ops::Range<usize>| s[r].parse::<i64>().unwrap_or(0);
+        let (y, m, d) = (num(0..4), num(5..7), num(8..10));
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        let days_in_month = match m {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return Err(format!("`{s}` is not a date: there is no month {m}")),
+        };
+        if !(1..=days_in_month).contains(&d) {
+            return Err(format!(
+                "`{s}` is not a date: month {m} of {y} has {days_in_month} days"
+            ));
+        }
+        // Days from civil (H. Hinnant's algorithm): exact for every Gregorian date.
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        Ok(Date(era * 146_097 + doe - 719_468))
+    }
+
+    /// 0 = Monday … 6 = Sunday (1970-01-01 was a Thursday).
+    pub(super) fn weekday(self) -> u8 {
+        (self.0 + 3).rem_euclid(7) as u8
+    }
+}
+
+/// `H:MM`, `HH:MM:SS` or `HH:MM:SS.fff` as milliseconds (hours may pass 24: `30:00:00` is
+/// 06:00 the next day); `None` when `s` is not of that form.
+fn clock_ms(s: &str) -> Option<Result<f64, String>> {
+    let parts: Vec<&str> = s.split(':').collect();
+    if !(2..=3).contains(&parts.len())
+        || !parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let last = parts[parts.len() - 1];
+    if last.is_empty() || !last.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    let hours: f64 = parts[0].parse().ok()?;
+    let minutes: f64 = parts[1].parse().ok()?;
+    let seconds: f64 = if parts.len() == 3 {
+        last.parse().ok()?
+    } else {
+        0.0
+    };
+    if parts.len() == 2 && last.contains('.') {
+        return None;
+    }
+    if minutes >= 60.0 || seconds >= 60.0 || parts[1].len() != 2 {
+        return Some(Err(format!(
+            "`{s}` is not a time of day: minutes and seconds are two digits below 60"
+        )));
+    }
+    Some(Ok(((hours * 60.0 + minutes) * 60.0 + seconds) * 1000.0))
+}
+
+/// A time as written in a trace: seconds from time zero, a duration with a unit, a clock
+/// time (`06:15:00`, from midnight of time zero) or, when the trace has a `start` date, an
+/// ISO 8601 date and time (`2024-03-01T06:15:00` or `2024-03-01 06:15:00`).
+fn parse_time(s: &str, start: Option<Date>) -> Result<SimTime, String> {
+    const FORMS: &str = "write seconds from time zero (e.g. 23400), a duration with a unit \
+                         (e.g. \"6.5h\"), a clock time from midnight of time zero (e.g. \
+                         06:30:00), or a date and time (e.g. 2024-03-01T06:30:00) with the \
+                         source's `start` date";
     if s.is_empty() {
         return Err(format!("the time is empty; {FORMS}"));
+    }
+    if s.len() >= 10 && s.as_bytes().get(4) == Some(&b'-') && s.as_bytes().get(7) == Some(&b'-') {
+        return date_time(s, start);
+    }
+    if let Some(ms) = clock_ms(s) {
+        return to_clock(s, ms.map_err(|e| format!("{e}; {FORMS}"))?);
     }
     if let Ok(secs) = s.parse::<f64>() {
         if !secs.is_finite() {
@@ -112,11 +208,7 @@ fn parse_time(s: &str) -> Result<SimTime, String> {
                 "`{s}` is negative; times count seconds from time zero, the start of the run"
             ));
         }
-        let ms = secs * 1000.0;
-        if ms.round() >= u64::MAX as f64 {
-            return Err(format!("`{s}` is too late for the simulation clock"));
-        }
-        return Ok(SimTime::from_millis_f64(ms));
+        return to_clock(s, secs * 1000.0);
     }
     if s.chars()
         .next()
@@ -125,6 +217,62 @@ fn parse_time(s: &str) -> Result<SimTime, String> {
         return parse_sim_time(s).map_err(|e| format!("{e}; {FORMS}"));
     }
     Err(format!("`{s}` is not a time; {FORMS}"))
+}
+
+/// Milliseconds from time zero as a clock time, if the clock holds them.
+fn to_clock(s: &str, ms: f64) -> Result<SimTime, String> {
+    if ms.round() >= u64::MAX as f64 {
+        return Err(format!("`{s}` is too late for the simulation clock"));
+    }
+    Ok(SimTime::from_millis_f64(ms))
+}
+
+/// `YYYY-MM-DD`, then optionally `T` or a space and a clock time, counted from midnight of
+/// the `start` date.
+fn date_time(s: &str, start: Option<Date>) -> Result<SimTime, String> {
+    let (date, clock) = (&s[..10], s[10..].trim_start_matches(['T', ' ']));
+    if s.len() > 10 && !matches!(s.as_bytes()[10], b'T' | b' ') {
+        return Err(format!(
+            "`{s}` is not a date and time; write e.g. 2024-03-01T06:15:00 or \
+             2024-03-01 06:15:00"
+        ));
+    }
+    if clock.ends_with('Z') || clock.contains('+') || clock[clock.len().min(1)..].contains('-') {
+        return Err(format!(
+            "`{s}` has a time zone; write local times without one (e.g. 2024-03-01T06:15:00)"
+        ));
+    }
+    let day = Date::parse(date)?;
+    let Some(start) = start else {
+        return Err(format!(
+            "`{s}` is a date and time, but the source gives no `start` date to count it from; \
+             add start = \"{date}\" (the date whose midnight is time zero) to the trace's \
+             [[sources]] entry"
+        ));
+    };
+    let of_day = if clock.is_empty() {
+        0.0
+    } else {
+        match clock_ms(clock) {
+            Some(Ok(ms)) if ms < 86_400_000.0 => ms,
+            Some(Ok(_)) => {
+                return Err(format!("`{s}`: the time of day must be before 24:00:00"));
+            }
+            Some(Err(e)) => return Err(e),
+            None => {
+                return Err(format!(
+                    "`{s}` is not a date and time; write e.g. 2024-03-01T06:15:00"
+                ));
+            }
+        }
+    };
+    if day < start {
+        return Err(format!(
+            "`{s}` is before the source's start date; time zero is midnight of the `start` \
+             date"
+        ));
+    }
+    to_clock(s, (day.0 - start.0) as f64 * 86_400_000.0 + of_day)
 }
 
 fn resolve<T>(
@@ -144,6 +292,7 @@ pub(super) fn load(
     written: &str,
     refs: &Refs<'_>,
     entry: &EntryPlan,
+    start: Option<Date>,
 ) -> Option<Vec<Row>> {
     if written.trim().is_empty() {
         cx.structural(
@@ -172,11 +321,14 @@ pub(super) fn load(
     };
     // Spreadsheets often start a CSV export with a byte-order mark.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    // Old Mac tools end lines with a lone CR; the CSV reader ends comments only at LF.
+    // Replaced byte for byte, so every offset (line and column) stays that of the file.
+    let text = &lone_cr_to_lf(text);
     let mut problems = Problems {
         found: Collector::new(file.clone(), text),
         more: 0,
     };
-    let rows = rows(text, &mut problems, source_id, refs, entry);
+    let rows = rows(text, &mut problems, source_id, refs, entry, start);
     let mut found = problems.found.into_errors();
     let failed = !found.is_empty();
     if problems.more > 0 {
@@ -211,6 +363,7 @@ fn rows(
     source_id: &str,
     refs: &Refs<'_>,
     entry: &EntryPlan,
+    start: Option<Date>,
 ) -> Option<Vec<Row>> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -239,6 +392,7 @@ fn rows(
             row,
             record: &record,
             at: &at,
+            start_date: start,
         };
         if record.len() != header.len() {
             fields.width_problem(problems, &header);
@@ -305,6 +459,8 @@ struct Fields<'a> {
     record: &'a csv::StringRecord,
     /// Field index of each of [`COLUMNS`], if the header has it.
     at: &'a [Option<usize>; 4],
+    /// The source's `start` date, if given: rows may then give dates and times.
+    start_date: Option<Date>,
 }
 
 impl Fields<'_> {
@@ -384,13 +540,15 @@ impl Fields<'_> {
         problems: &mut Problems<'_>,
         previous: &mut Option<(SimTime, usize, String)>,
     ) -> (Option<SimTime>, bool) {
-        let time = self.field(0).and_then(|s| match parse_time(s) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                self.report(problems, 0, e);
-                None
-            }
-        });
+        let time = self
+            .field(0)
+            .and_then(|s| match parse_time(s, self.start_date) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    self.report(problems, 0, e);
+                    None
+                }
+            });
         let written = self.field(0).unwrap_or("");
         let mut in_order = true;
         if let (Some(t), Some((prev, prev_row, prev_text))) = (time, &*previous)
@@ -485,7 +643,8 @@ fn columns(
     for (c, what) in [
         (
             0,
-            "the arrival time: seconds from time zero, or a duration like \"6.5h\"",
+            "the arrival time: seconds from time zero, a duration like \"6.5h\", a clock \
+             time like 06:30:00, or a date and time with the source's `start` date",
         ),
         (1, "the id of one of the [[classes]]"),
     ] {
@@ -556,6 +715,27 @@ fn place(
     }
 }
 
+/// `text` with each CR that does not start a CRLF replaced by LF (same length).
+fn lone_cr_to_lf(text: &str) -> String {
+    if !text.contains('\r') {
+        return text.to_owned();
+    }
+    let bytes = text.as_bytes();
+    let out: Vec<u8> = bytes
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| {
+            if b == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+                b'\n'
+            } else {
+                b
+            }
+        })
+        .collect();
+    // Only ASCII CR bytes were replaced, by ASCII LF: still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
+}
+
 fn csv_error(problems: &mut Problems<'_>, e: &csv::Error) {
     let offset = e.position().map_or(0, |p| p.byte() as usize);
     let message = match e.kind() {
@@ -573,6 +753,7 @@ mod tests {
 
     #[test]
     fn times_in_seconds_or_with_units() {
+        let parse_time = |s| parse_time(s, None);
         assert_eq!(parse_time("0"), Ok(SimTime::ZERO));
         assert_eq!(parse_time("23400"), Ok(SimTime::from_secs(23_400)));
         assert_eq!(parse_time("95.5"), Ok(SimTime::from_millis(95_500)));
@@ -582,7 +763,7 @@ mod tests {
         for (bad, expected) in [
             ("", "the time is empty"),
             ("-5", "is negative"),
-            ("6:30", "unknown unit"),
+            ("6:75", "is not a time of day"),
             ("noon", "`noon` is not a time"),
             ("NaN", "`NaN` is not a time"),
             ("5 parsecs", "unknown unit `parsecs`"),

@@ -3,6 +3,7 @@
 
 mod bundled;
 mod format;
+mod messages;
 mod names;
 mod operations;
 mod shape;

@@ -5,7 +5,7 @@ use crate::tests::at;
 
 #[test]
 fn trace_with_a_malformed_time() {
-    let trace = TRACE.replace("90.5,", "1:30,");
+    let trace = TRACE.replace("90.5,", "1:75,");
     let d = trace_one(
         &trace,
         "row 2, column time",
