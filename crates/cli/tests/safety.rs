@@ -641,6 +641,24 @@ fn help_states_the_real_defaults() {
         )),
         "{text}"
     );
+    // The user docs state the same numbers.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let readme = fs::read_to_string(root.join("README.md")).expect("README");
+    for stated in [
+        format!("else 10 for a scenario\n  and {region} per equilibrium iteration for a region"),
+        format!("`max_iterations`, else {iterations}."),
+        format!("At most {MAX_REPLICATIONS} replications"),
+        "read up to 64 MiB".to_owned(),
+    ] {
+        assert!(readme.contains(&stated), "README does not say {stated:?}");
+    }
+    let region_doc = fs::read_to_string(root.join("docs/region.md")).expect("docs/region.md");
+    assert!(region_doc.contains(&format!("(default {region}; -r overrides)")));
+    assert!(region_doc.contains(&format!(
+        "default {iterations} (--max-iterations overrides)"
+    )));
+    assert!(region_doc.contains("averaging = \"self_regulated\"  # default"));
+
     let text = help("validate");
     assert!(text.contains("Scenario or region file"), "{text}");
     assert!(text.contains("--policy"), "{text}");
