@@ -170,8 +170,8 @@ impl Drop for EventLog {
 const PARTS_SUFFIX: &str = ".parts";
 
 /// Creates this process's hidden parts directory beside `beside`,
-/// `.{beside's name}.{pid}.parts`, after removing those that processes which no longer
-/// exist left there (killed with SIGKILL). It is registered for removal on interruption.
+/// `.{beside's name}.{pid}.parts`, after removing what processes which no longer exist left
+/// there (killed with SIGKILL; see `output::remove_stale_temporaries`). It is registered for removal on interruption.
 ///
 /// # Errors
 ///
@@ -183,9 +183,8 @@ fn parts_directory(beside: &Path) -> io::Result<PathBuf> {
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"))?
         .to_string_lossy()
         .into_owned();
-    let prefix = format!(".{name}.");
-    remove_stale_parts(dir, &prefix);
-    let parts = dir.join(format!("{prefix}{}{PARTS_SUFFIX}", std::process::id()));
+    crate::output::remove_stale_temporaries(beside);
+    let parts = dir.join(format!(".{name}.{}{PARTS_SUFFIX}", std::process::id()));
     crate::cleanup::register(&parts);
     // A directory of this process's id can only be stale (a process id reused after a kill).
     let _ = std::fs::remove_dir_all(&parts);
@@ -194,33 +193,6 @@ fn parts_directory(beside: &Path) -> io::Result<PathBuf> {
         return Err(e);
     }
     Ok(parts)
-}
-
-/// Removes the parts directories `{prefix}{pid}.parts` in `dir` whose process no longer
-/// runs. Where running processes cannot be listed (no `/proc`), nothing is removed.
-fn remove_stale_parts(dir: &Path, prefix: &str) {
-    let proc = Path::new("/proc");
-    if !proc.join("self").exists() {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let Some(pid) = file_name
-            .to_str()
-            .and_then(|n| n.strip_prefix(prefix))
-            .and_then(|n| n.strip_suffix(PARTS_SUFFIX))
-            .filter(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
-        else {
-            continue;
-        };
-        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if is_dir && !proc.join(pid).exists() {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
-    }
 }
 
 /// The log of one replication: rows go to a buffer, then to the replication's part file.

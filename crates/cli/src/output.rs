@@ -195,6 +195,7 @@ pub fn check_destination(path: &Path) -> Result<()> {
     if target.is_dir() {
         bail!("cannot write '{}': it is a directory", path.display());
     }
+    remove_stale_temporaries(&target);
     // The report is written to a temporary file beside the target, then renamed: try it.
     TempFile::create_beside(&target, "probe").with_context(|| {
         format!(
@@ -267,6 +268,49 @@ impl Target {
     pub fn path(&self) -> &Path {
         match self {
             Target::File(p) | Target::Special(p) => p,
+        }
+    }
+}
+
+/// Removes what earlier runs killed with SIGKILL (which cannot be caught) left beside
+/// `target`: the hidden temporary files `.{name}.{pid}-{n}.{suffix}` and event-log parts
+/// directories `.{name}.{pid}.parts` of processes that no longer run. Where running
+/// processes cannot be listed (no `/proc`), nothing is removed.
+pub fn remove_stale_temporaries(target: &Path) {
+    let proc = Path::new("/proc");
+    let Some(name) = target.file_name().and_then(|n| n.to_str()) else {
+        return;
+    };
+    if !proc.join("self").exists() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(directory_of(target)) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let (pid, tail) = rest.split_at(digits);
+        let ours = match tail.strip_prefix('-') {
+            Some(t) => t.split_once('.').is_some_and(|(n, suffix)| {
+                !n.is_empty()
+                    && n.bytes().all(|b| b.is_ascii_digit())
+                    && matches!(suffix, "tmp" | "probe")
+            }),
+            None => tail == ".parts",
+        };
+        if pid.is_empty() || !ours || proc.join(pid).exists() {
+            continue;
+        }
+        let path = entry.path();
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = fs::remove_dir_all(&path);
+        } else {
+            let _ = fs::remove_file(&path);
         }
     }
 }
@@ -437,6 +481,66 @@ mod tests {
         assert!(check_destination(&missing).is_err());
         assert!(write_atomically(&missing, b"x").is_err());
         assert!(check_destination(&dir.join("fine.csv")).is_ok());
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn dangling_links_lead_to_the_file_they_name() {
+        let dir = scratch("dangling");
+        let link = dir.join("a.json");
+        std::os::unix::fs::symlink("b.json", &link).expect("symlink");
+        std::os::unix::fs::symlink("sub/c.json", dir.join("b.json")).expect("symlink");
+        assert_eq!(
+            follow_dangling(&link).expect("chain"),
+            dir.join("sub/c.json")
+        );
+        // The directory the chain ends in is missing: refused before anything runs.
+        assert!(check_destination(&link).is_err());
+        fs::create_dir(dir.join("sub")).expect("mkdir");
+        check_destination(&link).expect("writable");
+        write_atomically(&link, b"x").expect("write through");
+        assert_eq!(fs::read(dir.join("sub/c.json")).expect("read"), b"x");
+        assert!(fs::symlink_metadata(&link).expect("link").is_symlink());
+        // A loop of links is an error, not a hang.
+        let loop_a = dir.join("loop-a");
+        std::os::unix::fs::symlink("loop-b", &loop_a).expect("symlink");
+        std::os::unix::fs::symlink("loop-a", dir.join("loop-b")).expect("symlink");
+        assert!(follow_dangling(&loop_a).is_err());
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn temporaries_of_dead_processes_are_removed() {
+        let dir = scratch("stale");
+        let target = dir.join("r.csv");
+        // No process has this id (above any pid_max Linux allows).
+        let dead = 999_999_999u32;
+        let live = std::process::id();
+        for name in [
+            format!(".r.csv.{dead}-0.tmp"),
+            format!(".r.csv.{dead}-3.probe"),
+            format!(".r.csv.{live}-0.tmp"),
+            ".r.csv.notes".to_owned(),
+            format!(".other.csv.{dead}-0.tmp"),
+            "r.csv".to_owned(),
+        ] {
+            fs::write(dir.join(name), "x").expect("write");
+        }
+        fs::create_dir(dir.join(format!(".r.csv.{dead}.parts"))).expect("mkdir");
+        fs::write(dir.join(format!(".r.csv.{dead}.parts/0.part")), "x").expect("write");
+        fs::create_dir(dir.join(format!(".r.csv.{live}.parts"))).expect("mkdir");
+        remove_stale_temporaries(&target);
+        let mut kept = vec![
+            format!(".other.csv.{dead}-0.tmp"),
+            ".r.csv.notes".to_owned(),
+            format!(".r.csv.{live}-0.tmp"),
+            format!(".r.csv.{live}.parts"),
+            "r.csv".to_owned(),
+        ];
+        kept.sort();
+        assert_eq!(entries(&dir), kept);
         let _ = fs::remove_dir_all(&dir);
     }
 }
