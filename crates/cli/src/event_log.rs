@@ -12,20 +12,25 @@
 //!
 //! Design:
 //! - Each replication's log ([`PartLog`]) gathers rows in a small buffer and appends it to its
-//!   own hidden part file beside PATH whenever it fills ([`CHUNK`] bytes), opening the file
-//!   for that write only. So memory stays at one buffer per replication and open files at one
-//!   per worker thread, however many replications run.
+//!   own part file whenever it fills ([`CHUNK`] bytes), opening the file for that write only.
+//!   So memory stays at one buffer per replication and open files at one per worker thread,
+//!   however many replications run.
+//! - The part files live in one hidden directory beside PATH, `.{name}.{pid}.parts` (for a
+//!   device or pipe such as `/dev/null`, in the temporary directory), so that whatever a run
+//!   leaves is one entry: the directory is removed on success, on error, on panic, and on
+//!   SIGINT, SIGTERM or SIGHUP (see `cleanup`). Only SIGKILL can leave it; the next run
+//!   logging beside the same PATH removes such directories of processes that no longer
+//!   exist.
 //! - Replication 0's part starts with the header. At the end the other parts are appended to
 //!   it in replication order and it is renamed over PATH: the file appears whole or not at
-//!   all. Part files are removed on success, on error and on panic (they delete themselves
-//!   when dropped). The first write error stops every replication's logging.
+//!   all. The first write error stops every replication's logging.
 //! - Sampling (`--event-log-sample F`) keeps a vehicle when a hash of (master seed,
 //!   replication, vehicle number) falls below F: the same vehicles for a given seed,
 //!   whatever the thread count, and the same whichever other options are set.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result};
@@ -45,8 +50,8 @@ const CHUNK: usize = 64 * 1024;
 pub struct EventLog {
     /// Where the finished log goes.
     target: Target,
-    /// The file part files are named after (their directory is its directory).
-    parts_beside: std::path::PathBuf,
+    /// The hidden directory holding the part files (removed when the log is dropped).
+    parts_dir: PathBuf,
     /// The ids written in the rows.
     names: Names,
     /// Which vehicles are logged.
@@ -69,11 +74,13 @@ impl EventLog {
         let parts_beside = match &target {
             Target::File(file) => file.clone(),
             // A device or pipe has no directory to hold part files: use the temporary one.
-            Target::Special(_) => std::env::temp_dir().join("bordersim-event-log.csv"),
+            Target::Special(_) => std::env::temp_dir().join("bordersim-event-log"),
         };
+        let parts_dir = parts_directory(&parts_beside)
+            .with_context(|| format!("cannot write event log '{}'", path.display()))?;
         Ok(EventLog {
             target,
-            parts_beside,
+            parts_dir,
             names: Names::new(scenario),
             sample: Sample::new(seed, fraction),
             failed: AtomicBool::new(false),
@@ -152,6 +159,42 @@ impl EventLog {
     }
 }
 
+impl Drop for EventLog {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.parts_dir);
+        crate::cleanup::unregister(&self.parts_dir);
+    }
+}
+
+/// The suffix of a parts directory's name.
+const PARTS_SUFFIX: &str = ".parts";
+
+/// Creates this process's hidden parts directory beside `beside`,
+/// `.{beside's name}.{pid}.parts`, after removing what processes which no longer exist left
+/// there (killed with SIGKILL; see `output::remove_stale_temporaries`). It is registered for removal on interruption.
+///
+/// # Errors
+///
+/// When `beside` names no file or the directory cannot be created.
+fn parts_directory(beside: &Path) -> io::Result<PathBuf> {
+    let dir = crate::output::directory_of(beside);
+    let name = beside
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"))?
+        .to_string_lossy()
+        .into_owned();
+    crate::output::remove_stale_temporaries(beside);
+    let parts = dir.join(format!(".{name}.{}{PARTS_SUFFIX}", std::process::id()));
+    crate::cleanup::register(&parts);
+    // A directory of this process's id can only be stale (a process id reused after a kill).
+    let _ = std::fs::remove_dir_all(&parts);
+    if let Err(e) = std::fs::create_dir(&parts) {
+        crate::cleanup::unregister(&parts);
+        return Err(e);
+    }
+    Ok(parts)
+}
+
 /// The log of one replication: rows go to a buffer, then to the replication's part file.
 #[derive(Debug)]
 pub struct PartLog<'a> {
@@ -173,8 +216,18 @@ impl PartLog<'_> {
         match &self.file {
             Some(temp) => OpenOptions::new().append(true).open(&temp.path),
             None => {
-                let (temp, file) = TempFile::create_beside(&self.log.parts_beside, "part")?;
-                self.file = Some(temp);
+                let path = self
+                    .log
+                    .parts_dir
+                    .join(format!("{}.part", self.replication));
+                let file = OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&path)?;
+                self.file = Some(TempFile {
+                    path,
+                    persisted: false,
+                });
                 Ok(file)
             }
         }

@@ -10,9 +10,11 @@
 //! clap exits with 2 by itself); 1 any other failure.
 
 mod args;
+mod cleanup;
 mod commands;
 mod event_log;
 mod failure;
+mod input;
 mod output;
 mod render;
 
@@ -24,6 +26,7 @@ use crate::args::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    cleanup::install();
     let result = match cli.command {
         Command::Run(args) => commands::run::run(&args),
         Command::Validate(args) => commands::validate::validate(&args),

@@ -20,37 +20,80 @@ use crate::args::{Format, RunSettings};
 use crate::failure::Failure;
 
 /// Rejects, before any long computation, an `--output` that names one of the `inputs`
-/// (the files the command reads) or cannot be written: it is a bad argument. Standard
-/// output needs no check.
+/// (the files the command names on its command line) or cannot be written: it is a bad
+/// argument. Standard output needs no check.
 ///
 /// # Errors
 ///
 /// [`Failure::BadInput`] naming the option and the path.
 pub fn check_output(settings: &RunSettings, inputs: &[&Path]) -> Result<(), Failure> {
     if let Some(path) = settings.output_file() {
-        for input in inputs {
-            check_output_path("--output", path, input)?;
-        }
+        check_output_path("--output", path, inputs)?;
     }
     Ok(())
 }
 
-/// Rejects an output path (given with `option`) that is the scenario file itself or cannot
-/// be written.
+/// Rejects an output path (given with `option`) that is one of `inputs` or cannot be
+/// written.
 ///
 /// # Errors
 ///
 /// [`Failure::BadInput`] naming `option` and the path.
-pub fn check_output_path(option: &str, path: &Path, scenario: &Path) -> Result<(), Failure> {
-    if same_file(path, scenario) {
+pub fn check_output_path(option: &str, path: &Path, inputs: &[&Path]) -> Result<(), Failure> {
+    for input in inputs {
+        check_clash(option, path, input)?;
+    }
+    check_destination(path).map_err(|e| Failure::BadInput(e.context(option.to_owned())))
+}
+
+/// Rejects, once the command has read its inputs and before it simulates anything, an
+/// output (given with `option`) that is any file the command read: the files named on the
+/// command line and those they name (crossing files, trace files).
+///
+/// # Errors
+///
+/// [`Failure::BadInput`] naming the option, the output and the input.
+pub fn check_not_input(option: &str, path: &Path) -> Result<(), Failure> {
+    for input in crate::input::files_read() {
+        check_clash(option, path, &input)?;
+    }
+    Ok(())
+}
+
+/// [`check_not_input`] for the `--output` of `settings` and an `--event-log`, if any.
+///
+/// # Errors
+///
+/// [`Failure::BadInput`] naming the option, the output and the input.
+pub fn check_outputs_not_inputs(
+    settings: &RunSettings,
+    event_log: Option<&Path>,
+) -> Result<(), Failure> {
+    if let Some(path) = settings.output_file() {
+        check_not_input("--output", path)?;
+    }
+    if let Some(path) = event_log {
+        check_not_input("--event-log", path)?;
+    }
+    Ok(())
+}
+
+/// Rejects output `path` when it is the same file as `input`.
+fn check_clash(option: &str, path: &Path, input: &Path) -> Result<(), Failure> {
+    if same_file(path, input) {
+        let also = if path == input {
+            String::new()
+        } else {
+            format!(" ('{}')", input.display())
+        };
         return Err(Failure::BadInput(anyhow!(
-            "{option} '{}' is the scenario file itself; choose another path",
+            "{option} '{}' is an input of this command{also}; writing it would destroy the \
+             input: choose another path",
             path.display()
         )));
     }
-    check_destination(path).map_err(Failure::BadInput)
+    Ok(())
 }
-
 /// Renders a report with `render` in the format `settings` resolve to, then writes it to
 /// the `--output` file atomically, or to standard output.
 ///
@@ -84,22 +127,54 @@ pub fn print_stdout(bytes: &[u8]) -> Result<(), Failure> {
     }
 }
 
-/// Whether two paths name the same existing file.
+/// Whether two paths name the same existing regular file (the same canonical path, or on
+/// Unix the same device and inode: a hard link). Devices and pipes (`/dev/null`) may be
+/// named by several inputs and outputs: they are never "the same file". A path that does not
+/// exist yet is no existing file.
 pub fn same_file(a: &Path, b: &Path) -> bool {
+    let (Ok(ma), Ok(mb)) = (fs::metadata(a), fs::metadata(b)) else {
+        return false;
+    };
+    if !ma.is_file() || !mb.is_file() {
+        return false;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if ma.dev() == mb.dev() && ma.ino() == mb.ino() {
+            return true;
+        }
+    }
     match (fs::canonicalize(a), fs::canonicalize(b)) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     }
 }
 
-/// Checks, before any long computation, that a report could be written to `path`: its
-/// directory exists and `path` is not itself a directory.
+/// Checks, before any long computation, that a report could be written to `path`: it does
+/// not end in `/`, it is not a directory, and a new file can be created in the directory
+/// that will hold it (tried: a hidden probe file is created and removed). A symbolic link,
+/// dangling or not, is checked where it leads.
 ///
 /// # Errors
 ///
-/// When the directory is missing or not a directory, or `path` is a directory.
+/// When `path` ends in `/`, its directory is missing, not a directory or not writable, or
+/// `path` is a directory.
 pub fn check_destination(path: &Path) -> Result<()> {
-    let dir = directory_of(path);
+    let raw = path.as_os_str().as_encoded_bytes();
+    if raw.ends_with(b"/") || (cfg!(windows) && raw.ends_with(b"\\")) {
+        bail!(
+            "cannot write '{}': a path ending in '/' names a directory; give a file name",
+            path.display()
+        );
+    }
+    let target = match Target::resolve(path)
+        .with_context(|| format!("cannot write '{}'", path.display()))?
+    {
+        Target::Special(_) => return Ok(()),
+        Target::File(target) => target,
+    };
+    let dir = directory_of(&target);
     match fs::metadata(dir) {
         Ok(meta) if meta.is_dir() => {}
         Ok(_) => bail!(
@@ -117,9 +192,18 @@ pub fn check_destination(path: &Path) -> Result<()> {
             });
         }
     }
-    if path.is_dir() {
+    if target.is_dir() {
         bail!("cannot write '{}': it is a directory", path.display());
     }
+    remove_stale_temporaries(&target);
+    // The report is written to a temporary file beside the target, then renamed: try it.
+    TempFile::create_beside(&target, "probe").with_context(|| {
+        format!(
+            "cannot write '{}': cannot create a file in directory '{}'",
+            path.display(),
+            dir.display()
+        )
+    })?;
     Ok(())
 }
 
@@ -166,16 +250,17 @@ pub enum Target {
 }
 
 impl Target {
-    /// Where `path` leads: a regular file (symbolic links resolved) or a special file.
+    /// Where `path` leads: a regular file (symbolic links resolved, a dangling link to the
+    /// file it names, which writing creates) or a special file.
     ///
     /// # Errors
     ///
-    /// When an existing regular file cannot be canonicalised.
+    /// When an existing regular file cannot be canonicalised or a link cannot be read.
     pub fn resolve(path: &Path) -> io::Result<Target> {
         match fs::metadata(path) {
             Ok(meta) if meta.is_file() => Ok(Target::File(fs::canonicalize(path)?)),
             Ok(meta) if !meta.is_dir() => Ok(Target::Special(path.to_path_buf())),
-            _ => Ok(Target::File(path.to_path_buf())),
+            _ => Ok(Target::File(follow_dangling(path)?)),
         }
     }
 
@@ -185,6 +270,70 @@ impl Target {
             Target::File(p) | Target::Special(p) => p,
         }
     }
+}
+
+/// Removes what earlier runs killed with SIGKILL (which cannot be caught) left beside
+/// `target`: the hidden temporary files `.{name}.{pid}-{n}.{suffix}` and event-log parts
+/// directories `.{name}.{pid}.parts` of processes that no longer run. Where running
+/// processes cannot be listed (no `/proc`), nothing is removed.
+pub fn remove_stale_temporaries(target: &Path) {
+    let proc = Path::new("/proc");
+    let Some(name) = target.file_name().and_then(|n| n.to_str()) else {
+        return;
+    };
+    if !proc.join("self").exists() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(directory_of(target)) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let (pid, tail) = rest.split_at(digits);
+        let ours = match tail.strip_prefix('-') {
+            Some(t) => t.split_once('.').is_some_and(|(n, suffix)| {
+                !n.is_empty()
+                    && n.bytes().all(|b| b.is_ascii_digit())
+                    && matches!(suffix, "tmp" | "probe")
+            }),
+            None => tail == ".parts",
+        };
+        if pid.is_empty() || !ours || proc.join(pid).exists() {
+            continue;
+        }
+        let path = entry.path();
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = fs::remove_dir_all(&path);
+        } else {
+            let _ = fs::remove_file(&path);
+        }
+    }
+}
+
+/// Where a path that leads to no existing file will be created: itself, or, for a dangling
+/// symbolic link, the path the chain of links ends at (relative links are relative to the
+/// link's directory), so that writing creates the link's target and keeps the link.
+///
+/// # Errors
+///
+/// When a link cannot be read or the chain is longer than 40 links (a loop).
+fn follow_dangling(path: &Path) -> io::Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let link = fs::read_link(&current)?;
+                current = directory_of(&current).join(link);
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(io::Error::other("too many levels of symbolic links"))
 }
 
 /// Writes all of `bytes` to `file` and flushes it.
@@ -230,6 +379,9 @@ impl TempFile {
             temp_name.push(name);
             temp_name.push(format!(".{}-{n}.{suffix}", std::process::id()));
             let path = dir.join(temp_name);
+            // Registered before it exists, so that an interruption between the two cannot
+            // leave it behind.
+            crate::cleanup::register(&path);
             match OpenOptions::new().write(true).create_new(true).open(&path) {
                 Ok(file) => {
                     return Ok((
@@ -240,8 +392,14 @@ impl TempFile {
                         file,
                     ));
                 }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last_error = Some(e),
-                Err(e) => return Err(e),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    crate::cleanup::unregister(&path);
+                    last_error = Some(e);
+                }
+                Err(e) => {
+                    crate::cleanup::unregister(&path);
+                    return Err(e);
+                }
             }
         }
         Err(last_error.unwrap_or_else(|| io::Error::other("no free temporary file name")))
@@ -253,6 +411,7 @@ impl Drop for TempFile {
         if !self.persisted {
             let _ = fs::remove_file(&self.path);
         }
+        crate::cleanup::unregister(&self.path);
     }
 }
 
@@ -322,6 +481,66 @@ mod tests {
         assert!(check_destination(&missing).is_err());
         assert!(write_atomically(&missing, b"x").is_err());
         assert!(check_destination(&dir.join("fine.csv")).is_ok());
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn dangling_links_lead_to_the_file_they_name() {
+        let dir = scratch("dangling");
+        let link = dir.join("a.json");
+        std::os::unix::fs::symlink("b.json", &link).expect("symlink");
+        std::os::unix::fs::symlink("sub/c.json", dir.join("b.json")).expect("symlink");
+        assert_eq!(
+            follow_dangling(&link).expect("chain"),
+            dir.join("sub/c.json")
+        );
+        // The directory the chain ends in is missing: refused before anything runs.
+        assert!(check_destination(&link).is_err());
+        fs::create_dir(dir.join("sub")).expect("mkdir");
+        check_destination(&link).expect("writable");
+        write_atomically(&link, b"x").expect("write through");
+        assert_eq!(fs::read(dir.join("sub/c.json")).expect("read"), b"x");
+        assert!(fs::symlink_metadata(&link).expect("link").is_symlink());
+        // A loop of links is an error, not a hang.
+        let loop_a = dir.join("loop-a");
+        std::os::unix::fs::symlink("loop-b", &loop_a).expect("symlink");
+        std::os::unix::fs::symlink("loop-a", dir.join("loop-b")).expect("symlink");
+        assert!(follow_dangling(&loop_a).is_err());
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn temporaries_of_dead_processes_are_removed() {
+        let dir = scratch("stale");
+        let target = dir.join("r.csv");
+        // No process has this id (above any pid_max Linux allows).
+        let dead = 999_999_999u32;
+        let live = std::process::id();
+        for name in [
+            format!(".r.csv.{dead}-0.tmp"),
+            format!(".r.csv.{dead}-3.probe"),
+            format!(".r.csv.{live}-0.tmp"),
+            ".r.csv.notes".to_owned(),
+            format!(".other.csv.{dead}-0.tmp"),
+            "r.csv".to_owned(),
+        ] {
+            fs::write(dir.join(name), "x").expect("write");
+        }
+        fs::create_dir(dir.join(format!(".r.csv.{dead}.parts"))).expect("mkdir");
+        fs::write(dir.join(format!(".r.csv.{dead}.parts/0.part")), "x").expect("write");
+        fs::create_dir(dir.join(format!(".r.csv.{live}.parts"))).expect("mkdir");
+        remove_stale_temporaries(&target);
+        let mut kept = vec![
+            format!(".other.csv.{dead}-0.tmp"),
+            ".r.csv.notes".to_owned(),
+            format!(".r.csv.{live}-0.tmp"),
+            format!(".r.csv.{live}.parts"),
+            "r.csv".to_owned(),
+        ];
+        kept.sort();
+        assert_eq!(entries(&dir), kept);
         let _ = fs::remove_dir_all(&dir);
     }
 }

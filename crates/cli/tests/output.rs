@@ -108,7 +108,10 @@ fn unwritable_output_fails_before_simulating() {
         target.as_os_str(),
     ]);
     assert_eq!(out.code, 2, "{out:#?}");
-    assert!(out.stderr.starts_with("error: cannot write"), "{out:#?}");
+    assert!(
+        out.stderr.starts_with("error: --output: cannot write"),
+        "{out:#?}"
+    );
     assert!(!target.exists());
     let out = bordersim([
         "run".as_ref(),
@@ -118,7 +121,7 @@ fn unwritable_output_fails_before_simulating() {
     ]);
     assert_eq!(out.code, 2, "{out:#?}");
     assert!(
-        out.stderr.contains("is the scenario file itself"),
+        out.stderr.contains("is an input of this command"),
         "{out:#?}"
     );
     assert_eq!(fs::read_to_string(&file).expect("scenario"), SCENARIO);
@@ -263,7 +266,7 @@ fn event_log_is_not_written_on_bad_input() {
     let good = write(&dir, "good.toml", SCENARIO);
     for (target, message) in [
         (dir.join("no-such-dir").join("e.csv"), "cannot write"),
-        (good.clone(), "is the scenario file itself"),
+        (good.clone(), "is an input of this command"),
         (dir.join("same.csv"), "both name"),
     ] {
         let out = bordersim([

@@ -10,7 +10,7 @@ use bordersim_experiment::region::compare_regions;
 
 use crate::args::CompareArgs;
 use crate::failure::{Failure, warn};
-use crate::output::{self, check_output};
+use crate::output::{self, check_output, check_outputs_not_inputs};
 use crate::render;
 use crate::render::region::{convergence_line, render_comparison};
 
@@ -24,6 +24,7 @@ use crate::render::region::{convergence_line, render_comparison};
 pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
     let mut inputs: Vec<&Path> = vec![&args.base];
     inputs.extend(args.variants.iter().map(|v| v.as_path()));
+    inputs.extend(args.policies.iter().map(|p| p.as_path()));
     check_output(&args.settings, &inputs)?;
     let base_text = super::read_scenario(&args.base)?;
     if bordersim_config::is_region(&base_text) {
@@ -65,7 +66,9 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
         let scenario = super::load(path)?;
         variants.push((scenario.name.clone(), scenario));
     }
-    let options = super::run_options(&args.settings, base.replications, base.seed);
+    // Every file read (traces of the baseline and variants) is an input too.
+    check_outputs_not_inputs(&args.settings, None)?;
+    let options = super::run_options(&args.settings, base.replications, base.seed, &args.base)?;
     let (comparison, _) = bordersim_experiment::compare(&base, &variants, &options)
         .map_err(|e| Failure::from_experiment(e, "cannot run the comparison".to_owned()))?;
     output::emit(&args.settings, |format| {
@@ -108,7 +111,9 @@ fn compare_region(args: &CompareArgs, text: &str) -> Result<(), Failure> {
         file: format!("{}' with policy '{policy_file}", args.base.display()),
         error,
     })?;
-    let options = super::region::options(&base, &args.settings);
+    // The crossing files and their traces are inputs too.
+    check_outputs_not_inputs(&args.settings, None)?;
+    let options = super::region::options(&base, &args.settings, &args.base)?;
     let name = format!("{} (at {})", applied.name, applied.crossing);
     let comparison = compare_regions(&base.model, &name, &applied.region.model, &options)
         .map_err(|e| Failure::from_region(e, "cannot run the region comparison".to_owned()))?;

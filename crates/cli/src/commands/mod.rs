@@ -9,13 +9,14 @@ pub mod validate;
 
 use std::path::Path;
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 use bordersim_config::Loaded;
 use bordersim_experiment::RunOptions;
 use bordersim_model::Scenario;
 
-use crate::args::RunSettings;
+use crate::args::{MAX_REPLICATIONS, MAX_REPLICATIONS_WHY, RunSettings};
 use crate::failure::{Failure, warn};
+use crate::input;
 use crate::output;
 
 /// Reads and checks a scenario file, printing its warnings. Files the scenario names
@@ -42,9 +43,32 @@ fn load(path: &Path) -> Result<Scenario, Failure> {
 ///
 /// [`Failure::BadInput`] when it cannot be read.
 fn read_scenario(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read scenario file '{}'", path.display()))
-        .map_err(Failure::BadInput)
+    read_input(path, "scenario")
+}
+
+/// The text of the input file at `path` (a `what` file: scenario, policy, region), read with
+/// the size limit and checked to be UTF-8.
+///
+/// # Errors
+///
+/// [`Failure::BadInput`] naming the file when it cannot be read, is too large or is not
+/// UTF-8 (located).
+fn read_input(path: &Path, what: &str) -> Result<String, Failure> {
+    input::read_text(path).map_err(|e| {
+        Failure::BadInput(anyhow!(
+            "cannot read {what} file '{}': {}",
+            path.display(),
+            e.describe(path)
+        ))
+    })
+}
+
+/// Reads a file named in another (a trace named by a scenario, a crossing named by a
+/// region), with `name` relative to the directory `base`; the error names the file (and,
+/// for text that is not UTF-8, its line and column) for the config crate to wrap.
+fn read_named(base: &Path, name: &str) -> Result<String, String> {
+    let path = base.join(name);
+    input::read_text(&path).map_err(|e| e.describe(&path))
 }
 
 /// The text of the policy file at `path`.
@@ -53,9 +77,7 @@ fn read_scenario(path: &Path) -> Result<String, Failure> {
 ///
 /// [`Failure::BadInput`] when it cannot be read.
 fn read_policy(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read policy file '{}'", path.display()))
-        .map_err(Failure::BadInput)
+    read_input(path, "policy")
 }
 
 /// Loads scenario `text`, read from (or derived from) the file at `path`, whose directory
@@ -80,18 +102,49 @@ fn load_text(text: &str, path: &Path, file: String) -> Result<Scenario, Failure>
 /// reason").
 fn trace_reader(scenario: &Path) -> impl Fn(&str) -> Result<String, String> {
     let base = output::directory_of(scenario);
-    move |name: &str| std::fs::read_to_string(base.join(name)).map_err(|e| e.to_string())
+    move |name: &str| read_named(base, name)
 }
 
 /// The run options: the command line's replications and seed, else the file's
-/// (`replications`, `seed`); threads as resolved by [`resolve_threads`].
-fn run_options(settings: &RunSettings, replications: u32, seed: u64) -> RunOptions {
+/// (`replications`, `seed`, of the file at `file`); threads as resolved by
+/// [`resolve_threads`].
+///
+/// # Errors
+///
+/// [`Failure::BadInput`] when the file asks for more than [`MAX_REPLICATIONS`] (the
+/// command line's count is checked when it is parsed).
+fn run_options(
+    settings: &RunSettings,
+    replications: u32,
+    seed: u64,
+    file: &Path,
+) -> Result<RunOptions, Failure> {
+    if settings.replications.is_none() {
+        check_file_replications(replications, file)?;
+    }
     let replications = settings.replications.unwrap_or(replications);
-    RunOptions {
+    Ok(RunOptions {
         replications,
         seed: settings.seed.unwrap_or(seed),
         threads: Some(resolve_threads(settings.threads, replications)),
+    })
+}
+
+/// Rejects a file's `replications` above [`MAX_REPLICATIONS`], so that `validate` refuses
+/// what `run`, `compare` and `region` would.
+///
+/// # Errors
+///
+/// [`Failure::BadInput`] naming the file, the field and the limit.
+fn check_file_replications(replications: u32, file: &Path) -> Result<(), Failure> {
+    if replications > MAX_REPLICATIONS {
+        return Err(Failure::BadInput(anyhow!(
+            "{}: `replications = {replications}` is above the limit of {MAX_REPLICATIONS}: \
+             {MAX_REPLICATIONS_WHY}; lower it (or give --replications)",
+            file.display()
+        )));
     }
+    Ok(())
 }
 
 /// The worker threads to use: as asked, else one per core; never more than there are

@@ -5,14 +5,14 @@
 
 use std::path::Path;
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 use bordersim_config::{ConfigError, LoadedRegion};
 use bordersim_experiment::RunOptions;
 use bordersim_experiment::region::run_region;
 
 use crate::args::{RegionArgs, RunSettings};
 use crate::failure::{Failure, warn};
-use crate::output::{self, check_output};
+use crate::output::{self, check_output, check_outputs_not_inputs};
 use crate::render::region::{convergence_line, render};
 
 /// Runs `bordersim region`.
@@ -26,6 +26,10 @@ pub fn region(args: &RegionArgs) -> Result<(), Failure> {
     check_output(&args.settings, &[&args.file])?;
     let text = read_region(&args.file)?;
     if !bordersim_config::is_region(&text) {
+        if toml::de::DeTable::parse(&text).is_err() {
+            // Not TOML at all: the syntax error, located, exactly as every command words it.
+            super::load_text(&text, &args.file, args.file.display().to_string())?;
+        }
         return Err(Failure::BadInput(anyhow!(
             "'{}' is not a region file (it has no [region] table); use `bordersim run` for a \
              single crossing",
@@ -36,7 +40,9 @@ pub fn region(args: &RegionArgs) -> Result<(), Failure> {
     if let Some(n) = args.max_iterations {
         loaded.model.max_iterations = n;
     }
-    let options = options(&loaded, &args.settings);
+    // The crossing files and their traces are inputs too.
+    check_outputs_not_inputs(&args.settings, None)?;
+    let options = options(&loaded, &args.settings, &args.file)?;
     let outcome = run_region(&loaded.model, &options).map_err(|e| {
         Failure::from_region(e, format!("cannot run region '{}'", args.file.display()))
     })?;
@@ -57,6 +63,7 @@ pub fn region(args: &RegionArgs) -> Result<(), Failure> {
 /// [`Failure::InvalidRegion`] with the diagnostics of an invalid one.
 pub fn summary(path: &Path, text: &str) -> Result<String, Failure> {
     let loaded = load(path, text)?;
+    super::check_file_replications(loaded.replications, path)?;
     let model = &loaded.model;
     Ok(format!(
         "{}: ok (region: {} crossings, {} zones, {} flows)\n",
@@ -71,7 +78,7 @@ pub fn summary(path: &Path, text: &str) -> Result<String, Failure> {
 /// the path relative to the region file's directory.
 pub fn reader(path: &Path) -> impl Fn(&str) -> Result<String, String> + '_ {
     let base = output::directory_of(path);
-    move |name: &str| std::fs::read_to_string(base.join(name)).map_err(|e| e.to_string())
+    move |name: &str| super::read_named(base, name)
 }
 
 /// Loads region `text`, read from the file at `path`, with the crossing files it names.
@@ -90,13 +97,19 @@ pub fn load(path: &Path, text: &str) -> Result<LoadedRegion, Failure> {
 }
 
 /// The run options of a region: the command line's, else the region file's.
-pub fn options(loaded: &LoadedRegion, settings: &RunSettings) -> RunOptions {
-    super::run_options(settings, loaded.replications, loaded.seed)
+///
+/// # Errors
+///
+/// [`Failure::BadInput`] when the region file asks for too many replications.
+pub fn options(
+    loaded: &LoadedRegion,
+    settings: &RunSettings,
+    file: &Path,
+) -> Result<RunOptions, Failure> {
+    super::run_options(settings, loaded.replications, loaded.seed, file)
 }
 
 /// The text of the region file at `path`.
 fn read_region(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read region file '{}'", path.display()))
-        .map_err(Failure::BadInput)
+    super::read_input(path, "region")
 }

@@ -11,7 +11,7 @@ use bordersim_model::Scenario;
 use crate::args::RunArgs;
 use crate::event_log::{EventLog, PartLog};
 use crate::failure::Failure;
-use crate::output::{self, check_output, check_output_path, same_file};
+use crate::output::{self, check_output, check_output_path, check_outputs_not_inputs, same_file};
 use crate::render;
 
 /// Runs `bordersim run`.
@@ -27,7 +27,14 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     }
 
     let scenario = super::load(&args.file)?;
-    let options = super::run_options(&args.settings, scenario.replications, scenario.seed);
+    // The trace files the scenario names are inputs too.
+    check_outputs_not_inputs(&args.settings, args.event_log.as_deref())?;
+    let options = super::run_options(
+        &args.settings,
+        scenario.replications,
+        scenario.seed,
+        &args.file,
+    )?;
     let threads = options.threads.unwrap_or(1);
     let event_log = match &args.event_log {
         Some(path) => {
@@ -73,7 +80,7 @@ fn check_event_log(path: &Path, args: &RunArgs) -> Result<(), Failure> {
             "--event-log needs a file path (standard output carries the report)"
         )));
     }
-    check_output_path("--event-log", path, &args.file)?;
+    check_output_path("--event-log", path, &[&args.file])?;
     // Two writers may share a device (`/dev/null`), never a file.
     let clash = |d: &Path| {
         let special = std::fs::metadata(d).is_ok_and(|m| !m.is_file() && !m.is_dir());

@@ -21,6 +21,7 @@ pub fn validate(args: &ValidateArgs) -> Result<(), Failure> {
         return print_stdout(line.as_bytes());
     }
     let scenario = super::load_text(&text, &args.file, args.file.display().to_string())?;
+    super::check_file_replications(scenario.replications, &args.file)?;
     // The same check `run` makes before simulating, so `validate` accepts exactly what
     // `run` accepts.
     CompiledScenario::new(&scenario)
