@@ -85,3 +85,19 @@ fn validate_counts_directions() {
         )
     );
 }
+
+/// A trace with rows for both directions is one source as written, though the model runs it
+/// as one source per direction.
+#[test]
+fn validate_counts_sources_as_written() {
+    let file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs/examples/trace_replay.toml");
+    let out = bordersim(["validate".as_ref(), file.as_os_str()]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert!(
+        out.stdout
+            .ends_with(": ok (3 stations, 2 classes, 1 source, 2 directions)\n"),
+        "{}",
+        out.stdout
+    );
+}

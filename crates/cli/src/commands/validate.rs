@@ -30,7 +30,10 @@ pub fn validate(args: &ValidateArgs) -> Result<(), Failure> {
     let mut parts = vec![
         count(crossing.stations().len(), "station"),
         count(scenario.population().classes.len(), "class"),
-        count(crossing.sources().len(), "source"),
+        count(
+            bordersim_config::source_count(&text).unwrap_or(crossing.sources().len()),
+            "source",
+        ),
     ];
     let directions = scenario.population().directions.len();
     if directions > 1 {
