@@ -1,6 +1,9 @@
-//! Lane dispatch: which waiting vehicle a lane takes (its own first, by class priority,
-//! then first come; others only if the group shares when idle), vehicles let in from
-//! upstream as room frees, and lanes opened and closed by schedule or by lane rule.
+//! Lane dispatch: which free lane a vehicle takes (its own before a borrowed one, the most
+//! dedicated group first, then the least busy for its size — never by the groups' order in
+//! the file; see [`LaneGroup`](crate::LaneGroup)), which waiting vehicle a lane takes (its
+//! own first, by class priority, then first come; others only if the group shares when
+//! idle), vehicles let in from upstream as room frees, and lanes opened and closed by
+//! schedule or by lane rule.
 
 use bordersim_des::SimTime;
 
@@ -11,10 +14,10 @@ use super::{Engine, Event};
 use crate::log::{LogKind, VehicleLog};
 use crate::schedule::LaneSchedule;
 
-/// How strongly a vehicle prefers a free lane of a group, lower first: its own lanes before
-/// lanes that only share when idle, then the group serving the fewest kinds of vehicle (the
-/// one most dedicated to it), then the group least busy for its size. What remains is the
-/// group's content, never its place in the file.
+/// The first two keys of a vehicle's preference among free lanes, lower first: its own lanes
+/// before lanes that only share when idle, then the group serving the fewest kinds of
+/// vehicle (the one most dedicated to it). Ties go on in [`Engine::prefer`], never to the
+/// group's place in the file.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Preference {
     /// 0: the group serves the vehicle as its own; 1: it only takes it when idle.
@@ -25,12 +28,14 @@ struct Preference {
 
 impl<L: VehicleLog> Engine<'_, L> {
     /// The lane group with a free lane that a vehicle of queue key `key` takes, if any (see
-    /// [`Self::prefer`]); with `own_only`, only groups serving it as their own.
+    /// [`Self::prefer`]).
     #[inline]
     pub(super) fn free_lane_for(&self, s: usize, key: usize) -> Option<usize> {
         self.free_lane_among(s, key, false)
     }
 
+    /// As [`Self::free_lane_for`]; with `own_only`, only among groups serving the vehicle as
+    /// their own.
     fn free_lane_among(&self, s: usize, key: usize, own_only: bool) -> Option<usize> {
         let groups = &self.model.stations[s].groups;
         let state = &self.stations[s].groups;
