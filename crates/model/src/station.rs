@@ -35,6 +35,28 @@ pub struct Route {
 
 /// Servers of a station that share a schedule and serve the same vehicles: e.g. 8 general
 /// booths and 2 FAST booths.
+///
+/// # Which lane a vehicle takes
+///
+/// The order of a station's lane groups (of its `[[stations.lanes]]` blocks) never matters.
+/// A vehicle finding several lanes free takes, in this order of preference:
+///
+/// 1. a lane of a group that serves it as its own (`serves` matches it) before a lane of a
+///    group that only takes it because it shares when idle;
+/// 2. among those, the group serving the fewest kinds of vehicle (class × programme): a
+///    group dedicated to it — a FAST booth for a FAST truck — before a general one;
+/// 3. then the group with the lowest utilisation, busy lanes / open lanes, so that
+///    equivalent groups share the work; then the group with more lanes open;
+/// 4. then a fixed comparison of what the groups are (the kinds they serve, sharing,
+///    schedule, lane rule). Groups equal in all of these differ only by name and are
+///    interchangeable: every vehicle's times are the same whichever takes it.
+///
+/// A lane that frees takes the waiting vehicle it serves with the highest class priority,
+/// then the one that came first; a group that shares when idle takes another group's
+/// vehicle only when none of its own waits. When lanes of several groups free at once (a
+/// schedule boundary, a lane rule's review), the waiting vehicles take them in that same
+/// order of service, each the free lane it prefers by the rule above, and a vehicle borrows
+/// a lane that shares when idle only once no waiting vehicle has a free lane of its own.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LaneGroup {
     /// Name of the group, unique within its station.
@@ -42,7 +64,8 @@ pub struct LaneGroup {
     /// The vehicles these lanes serve (the channel dimension is not used for lanes).
     pub serves: VehicleFilter,
     /// Whether an idle lane of this group takes other traffic when none of its own waits
-    /// (the "open the FAST lane to everyone" question).
+    /// (the "open the FAST lane to everyone" question). Other traffic takes such a lane
+    /// only when no lane of its own is free.
     pub share_when_idle: bool,
     /// Lanes open by hour (under a lane rule: a constant, the lanes open at the start).
     pub schedule: LaneSchedule,
@@ -173,7 +196,8 @@ pub struct Station {
     pub id: String,
     /// The direction of the vehicles it serves.
     pub direction: DirectionId,
-    /// At least one group.
+    /// At least one group, in any order: which lane a vehicle takes does not depend on it
+    /// (see [`LaneGroup`]); reports list the groups in this order.
     pub lanes: Vec<LaneGroup>,
     /// Service time for each class, indexed by [`ClassId`]; `None` for a class that never
     /// visits (a visit by such a class is a structural error caught by

@@ -12,8 +12,8 @@
 //!   head of the road queue can neither start nor fit in the queue;
 //! - the road queue upstream is FIFO and nobody overtakes it.
 //!
-//! The lane group of each service is inferred from the rules (when several of a vehicle's
-//! own groups have a free lane, the first listed takes it, as the engine does); the number of
+//! The lane group of each service is inferred from the rules (when several groups have a
+//! free lane, the one the vehicle prefers takes it, as the engine does); the number of
 //! services per group must equal the engine's own `lanes[g].served` exactly, and the
 //! vehicles queued, busy and upstream at the horizon must equal the engine's levels.
 
@@ -115,11 +115,28 @@ impl<'a> Audit<'a> {
         class: ClassId,
         programme: ProgrammeId,
     ) -> Option<usize> {
+        // The engine's preference (`LaneGroup` docs): own lanes before borrowed ones, the
+        // group serving the fewest kinds of vehicle, the lowest busy / open, more lanes open.
         let groups = &self.scenario.crossing.stations()[s].lanes;
-        let free = |g: usize| self.stations[s].busy[g] < self.open(s, g, t);
+        let population = self.scenario.crossing.population();
+        let kinds = |g: usize| {
+            (0..population.classes.len())
+                .flat_map(|c| (0..population.programmes.len()).map(move |p| (c, p)))
+                .filter(|&(c, p)| eligible(&groups[g], ClassId(c as u16), ProgrammeId(p as u8)))
+                .count()
+        };
+        let busy = |g: usize| self.stations[s].busy[g];
+        let open = |g: usize| self.open(s, g, t);
         (0..groups.len())
-            .find(|&g| eligible(&groups[g], class, programme) && free(g))
-            .or_else(|| (0..groups.len()).find(|&g| groups[g].share_when_idle && free(g)))
+            .filter(|&g| busy(g) < open(g))
+            .filter(|&g| eligible(&groups[g], class, programme) || groups[g].share_when_idle)
+            .min_by(|&a, &b| {
+                let key = |g: usize| (!eligible(&groups[g], class, programme), kinds(g));
+                key(a)
+                    .cmp(&key(b))
+                    .then((busy(a) * open(b)).cmp(&(busy(b) * open(a))))
+                    .then(open(b).cmp(&open(a)))
+            })
     }
 
     fn fits(&self, s: usize, class: ClassId) -> bool {

@@ -9,6 +9,7 @@ mod contract;
 mod demand;
 mod determinism;
 mod dispatch;
+mod lane_order;
 mod lanes;
 mod operations;
 mod properties;

@@ -1,23 +1,92 @@
-//! Lane dispatch: which waiting vehicle a lane takes (its own first, by class priority,
-//! then first come; others only if the group shares when idle), vehicles let in from
-//! upstream as room frees, and lanes opened and closed by schedule or by lane rule.
+//! Lane dispatch: which free lane a vehicle takes (its own before a borrowed one, the most
+//! dedicated group first, then the least busy for its size — never by the groups' order in
+//! the file; see [`LaneGroup`](crate::LaneGroup)), which waiting vehicle a lane takes (its
+//! own first, by class priority, then first come; others only if the group shares when
+//! idle), vehicles let in from upstream as room frees, and lanes opened and closed by
+//! schedule or by lane rule.
 
 use bordersim_des::SimTime;
 
+use std::cmp::Ordering;
+
+use super::compile::CompiledGroup;
 use super::{Engine, Event};
 use crate::log::{LogKind, VehicleLog};
+use crate::schedule::LaneSchedule;
+
+/// The first two keys of a vehicle's preference among free lanes, lower first: its own lanes
+/// before lanes that only share when idle, then the group serving the fewest kinds of
+/// vehicle (the one most dedicated to it). Ties go on in [`Engine::prefer`], never to the
+/// group's place in the file.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Preference {
+    /// 0: the group serves the vehicle as its own; 1: it only takes it when idle.
+    borrowed: bool,
+    /// Kinds of vehicle (class × programme) the group serves as its own.
+    kinds: usize,
+}
 
 impl<L: VehicleLog> Engine<'_, L> {
-    /// A lane group with a free lane that may serve a vehicle of queue key `key`: its own
-    /// lanes first, then lanes that share when idle.
+    /// The lane group with a free lane that a vehicle of queue key `key` takes, if any (see
+    /// [`Self::prefer`]).
     #[inline]
     pub(super) fn free_lane_for(&self, s: usize, key: usize) -> Option<usize> {
+        self.free_lane_among(s, key, false)
+    }
+
+    /// As [`Self::free_lane_for`]; with `own_only`, only among groups serving the vehicle as
+    /// their own.
+    fn free_lane_among(&self, s: usize, key: usize, own_only: bool) -> Option<usize> {
         let groups = &self.model.stations[s].groups;
         let state = &self.stations[s].groups;
-        let free = |g: usize| state[g].busy < state[g].open;
-        (0..groups.len())
-            .find(|&g| groups[g].eligible[key] && free(g))
-            .or_else(|| (0..groups.len()).find(|&g| groups[g].share_when_idle && free(g)))
+        let may = |g: usize| {
+            state[g].busy < state[g].open
+                && (groups[g].eligible[key] || (!own_only && groups[g].share_when_idle))
+        };
+        let mut best: Option<usize> = None;
+        for g in 0..groups.len() {
+            if !may(g) {
+                continue;
+            }
+            best = match best {
+                Some(b) if !self.prefer(s, key, g, b) => Some(b),
+                _ => Some(g),
+            };
+        }
+        best
+    }
+
+    /// Whether a vehicle of queue key `key` prefers a free lane of group `a` to one of group
+    /// `b` (both of station `s`, both able to take it). The rule never reads the groups'
+    /// order in the file: a group serving it as its own before one that only shares when
+    /// idle; then the group serving the fewest kinds of vehicle (dedicated lanes before
+    /// general ones); then the lower utilisation, busy / open (load spread over equivalent
+    /// groups); then more open lanes; then the groups' contents (filter, sharing, schedule,
+    /// lane rule) compared. Groups equal in all of these are interchangeable for every
+    /// vehicle; only which of them is credited with the service follows the file.
+    fn prefer(&self, s: usize, key: usize, a: usize, b: usize) -> bool {
+        let groups = &self.model.stations[s].groups;
+        let state = &self.stations[s].groups;
+        let pref = |g: usize| Preference {
+            borrowed: !groups[g].eligible[key],
+            kinds: groups[g].eligible.iter().filter(|&&e| e).count(),
+        };
+        let (pa, pb) = (pref(a), pref(b));
+        if pa != pb {
+            return pa < pb;
+        }
+        // busy_a / open_a < busy_b / open_b, exactly (open > 0: both have a free lane).
+        let (ua, ub) = (
+            u64::from(state[a].busy) * u64::from(state[b].open),
+            u64::from(state[b].busy) * u64::from(state[a].open),
+        );
+        if ua != ub {
+            return ua < ub;
+        }
+        if state[a].open != state[b].open {
+            return state[a].open > state[b].open;
+        }
+        content_order(&groups[a], &groups[b]) == Ordering::Less
     }
 
     pub(super) fn push_queue(&mut self, now: u64, id: u32, s: usize) {
@@ -65,29 +134,71 @@ impl<L: VehicleLog> Engine<'_, L> {
     /// Lets group `g` take waiting vehicles while it has free lanes, then lets vehicles
     /// waiting upstream in.
     pub(super) fn fill_lanes(&mut self, now: u64, s: usize, g: usize) {
-        self.take_waiting(now, s, g, false);
+        self.take_waiting(now, s, g);
         self.admit_from_outside(now, s);
     }
 
-    /// Lets group `g` take waiting vehicles (only its own with `own_only`) while it has free
-    /// lanes.
-    pub(super) fn take_waiting(&mut self, now: u64, s: usize, g: usize, own_only: bool) {
+    /// Lets group `g` take waiting vehicles while it has free lanes.
+    pub(super) fn take_waiting(&mut self, now: u64, s: usize, g: usize) {
         while self.stations[s].queued > 0
             && self.stations[s].groups[g].busy < self.stations[s].groups[g].open
         {
-            let Some(key) = self.next_key_for(s, g, own_only) else {
+            let Some(key) = self.next_key_for(s, g, false) else {
                 break;
             };
-            let st = &mut self.stations[s];
-            let Some(id) = st.queues[key].pop_front() else {
-                break;
-            };
-            st.queued -= 1;
-            let class = self.vehicles[id as usize].class as usize;
-            st.queued_mm -= self.model.class_length_mm[class];
-            self.stats.stations[s].queue_length.set(now, st.queued);
-            self.start_service(now, id, s as u32, g);
+            self.start_waiting(now, s, key, g);
         }
+    }
+
+    /// Lanes of several groups free at once (a schedule boundary, a lane rule's review): the
+    /// waiting vehicles take them in their order of service — highest priority, then first
+    /// come — each the free lane it prefers ([`Self::prefer`]), so that no group's place in
+    /// the file decides who goes where. Lanes serve their own vehicles first: a vehicle
+    /// borrows a lane that shares when idle only once no waiting vehicle has a free lane of
+    /// its own.
+    fn assign_waiting(&mut self, now: u64, s: usize) {
+        for own_only in [true, false] {
+            while self.stations[s].queued > 0 {
+                let Some((key, g)) = self.next_assignment(s, own_only) else {
+                    break;
+                };
+                self.start_waiting(now, s, key, g);
+            }
+        }
+    }
+
+    /// The queue key served next among those with a free lane (of their own with
+    /// `own_only`), with the lane group it takes.
+    fn next_assignment(&self, s: usize, own_only: bool) -> Option<(usize, usize)> {
+        let st = &self.stations[s];
+        let mut best: Option<(u8, u64, usize, usize)> = None;
+        for (k, q) in st.queues.iter().enumerate() {
+            let Some(&v) = q.front() else {
+                continue;
+            };
+            let prio = self.model.key_priority[k];
+            let seq = self.vehicles[v as usize].queue_seq;
+            if best.is_some_and(|(bp, bs, _, _)| prio < bp || (prio == bp && seq > bs)) {
+                continue;
+            }
+            if let Some(g) = self.free_lane_among(s, k, own_only) {
+                best = Some((prio, seq, k, g));
+            }
+        }
+        best.map(|(_, _, k, g)| (k, g))
+    }
+
+    /// The first vehicle waiting with queue key `key` starts service in group `g`.
+    fn start_waiting(&mut self, now: u64, s: usize, key: usize, g: usize) {
+        let st = &mut self.stations[s];
+        let Some(id) = st.queues[key].pop_front() else {
+            return;
+        };
+        st.queued -= 1;
+        let class = self.vehicles[id as usize].class as usize;
+        st.queued_mm -= self.model.class_length_mm[class];
+        self.stats.stations[s].queue_length.set(now, st.queued);
+        self.start_service(now, id, s as u32, g);
     }
 
     /// Moves vehicles waiting upstream into the facility while there is room.
@@ -197,37 +308,58 @@ impl<L: VehicleLog> Engine<'_, L> {
     }
 
     /// Applies the lanes every group of station `s` should have open at `now` (by schedule
-    /// or by lane rule), as one step: all groups change first, then each takes its own
-    /// waiting vehicles, and only then do lanes that share when idle take others — so a
-    /// sharing lane never takes a vehicle whose own lane opens at the same instant.
+    /// or by lane rule), as one step: all groups change first, then the waiting vehicles
+    /// take the free lanes (see [`Self::assign_waiting`]) — so a sharing lane never takes a
+    /// vehicle whose own lane opens at the same instant.
     pub(super) fn set_open_lanes(&mut self, now: u64, s: usize) {
         let at = SimTime(now);
         let weekday = self.model.start_weekday;
         let groups = &self.model.stations[s].groups;
+        let stats = &mut self.stats.stations[s];
+        let mut total = 0;
         for (g, group) in groups.iter().enumerate() {
             let open = match group.rule {
                 Some(_) => self.stations[s].groups[g].ruled,
                 None => group.schedule.servers_at(at, weekday),
             };
             let gs = &mut self.stations[s].groups[g];
-            let stats = &mut self.stats.stations[s];
-            let total = stats.open_servers.level() + u64::from(open) - u64::from(gs.open);
             gs.open = open;
-            stats.open_servers.set(now, total);
+            total += u64::from(open);
             let lane = &mut stats.lanes[g];
             lane.open.set(now, u64::from(open));
             lane.staffed.set(now, u64::from(gs.busy.max(open)));
         }
+        // Set once, with every group changed: a level passed through group by group (one
+        // opening before another closes) would leave a maximum that depends on their order.
+        stats.open_servers.set(now, total);
         // Lanes that close finish their vehicle (busy may exceed open until they do); lanes
-        // that open take waiting vehicles at once, their own first.
-        for g in 0..groups.len() {
-            self.take_waiting(now, s, g, true);
-        }
-        for (g, group) in groups.iter().enumerate() {
-            if group.share_when_idle {
-                self.take_waiting(now, s, g, false);
-            }
-        }
+        // that open take waiting vehicles at once.
+        self.assign_waiting(now, s);
         self.admit_from_outside(now, s);
     }
 }
+
+/// A fixed order of two lane groups by what they are — the kinds they serve, whether they
+/// share when idle, their schedule, their lane rule — for the last tie of
+/// [`Engine::prefer`]: equal only for groups that behave alike in every respect.
+fn content_order(a: &CompiledGroup, b: &CompiledGroup) -> Ordering {
+    fn schedule(g: &CompiledGroup) -> (u32, Option<&[u32]>) {
+        match &g.schedule {
+            LaneSchedule::Constant(n) => (*n, None),
+            LaneSchedule::Weekly(week) => (0, Some(&week[..])),
+        }
+    }
+    let rule = |g: &CompiledGroup| {
+        g.rule
+            .map(|r| (r.min_wait, r.max_wait, r.min_lanes, r.max_lanes, r.review))
+    };
+    a.eligible
+        .cmp(&b.eligible)
+        .then(a.share_when_idle.cmp(&b.share_when_idle))
+        .then_with(|| schedule(a).cmp(&schedule(b)))
+        .then_with(|| rule(a).cmp(&rule(b)))
+}
+
+#[cfg(test)]
+#[path = "lane_order_tests.rs"]
+mod lane_order_tests;

@@ -349,7 +349,9 @@ fn channel_table(p: [f64; 3]) -> Value {
 }
 
 /// Adds a lane group to a station table, first turning the station's own servers into a
-/// group `general` if it has none.
+/// group `general` if it has none. It goes last: the order of lane groups changes no result
+/// (a vehicle prefers the free lane of the group most dedicated to it wherever the group
+/// stands), so appending evaluates the reform as listing it first would.
 fn add_lane_group(station: &mut Table, group: Table, id: &str) -> Result<(), String> {
     if !station.contains_key("lanes") {
         let mut general = Table::new();
