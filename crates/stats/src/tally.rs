@@ -38,6 +38,13 @@ fn lowest_value_of(bin: usize) -> u64 {
     units << UNIT_MAGNITUDE
 }
 
+/// The number of values (ms) bin `bin` holds: 64 ms up to bin 2047, then doubling with
+/// each power of two (HdrHistogram's `equivalent_range`).
+fn bin_width(bin: usize) -> u64 {
+    let bucket = (bin >> HALF_MAGNITUDE).saturating_sub(1) as u32;
+    1u64 << (UNIT_MAGNITUDE + bucket)
+}
+
 /// An empty HdrHistogram with the bins' layout.
 fn empty_histogram() -> Histogram<u64> {
     // Valid bounds (low ≥ 1, high ≥ 2·low, 3 digits) never fail.
@@ -224,7 +231,7 @@ impl Tally {
     /// The value at quantile `q` (0..=1, clamped), ms, from the histogram (see
     /// [`Tally::percentiles`] for the resolution), or `None` without observations.
     pub fn quantile_ms(&self, q: f64) -> Option<f64> {
-        (self.count > 0).then(|| self.value_at(&self.histogram(), q))
+        (self.count > 0).then(|| self.value_at(q))
     }
 
     /// The median and the 90th, 95th and 99th percentiles, ms, or `None` without
@@ -234,25 +241,43 @@ impl Tally {
         if self.count == 0 {
             return None;
         }
-        let h = self.histogram();
-        let at = |q: f64| self.value_at(&h, q);
         Some(Percentiles {
-            p50_ms: at(0.50),
-            p90_ms: at(0.90),
-            p95_ms: at(0.95),
-            p99_ms: at(0.99),
+            p50_ms: self.value_at(0.50),
+            p90_ms: self.value_at(0.90),
+            p95_ms: self.value_at(0.95),
+            p99_ms: self.value_at(0.99),
         })
     }
 
     /// HdrHistogram's value at quantile `q` (the highest value of its bin), bounded by the
     /// exact maximum; the lowest bin (below 64 ms) reads as zero, so "no wait" reads 0.
-    fn value_at(&self, h: &Histogram<u64>, q: f64) -> f64 {
-        let v = h.value_at_quantile(q.clamp(0.0, 1.0));
-        if h.lowest_equivalent(v) == 0 {
-            0.0
-        } else {
-            v.min(self.max_ms) as f64
+    ///
+    /// Read straight from the bins, with HdrHistogram's own rule (`value_at_quantile`: the
+    /// bin holding the observation of rank ⌈q·count⌉, at least the first; its lowest value
+    /// for q = 0, else its highest), so that a report's many quantiles cost no histogram
+    /// each; a test checks it against the histogram.
+    fn value_at(&self, q: f64) -> f64 {
+        let q = q.clamp(0.0, 1.0);
+        let target = ((q * self.count as f64).ceil() as u64).max(1);
+        let mut seen = 0u64;
+        let mut found = 0usize;
+        for (bin, n) in self.bin_counts() {
+            seen += n;
+            found = bin;
+            if seen >= target {
+                break;
+            }
         }
+        if found == 0 {
+            return 0.0;
+        }
+        let lowest = lowest_value_of(found);
+        let v = if q == 0.0 {
+            lowest
+        } else {
+            lowest + bin_width(found) - 1
+        };
+        v.min(self.max_ms) as f64
     }
 
     /// Share (0..=1) of observations at or below `value_ms`, to the histogram's resolution,
@@ -313,10 +338,9 @@ mod tests {
 
     /// Everything a report reads from a tally.
     fn summary(t: &Tally) -> impl PartialEq + std::fmt::Debug {
-        // `quantile_ms` builds the histogram at each call: read every quantile from one.
         let h = t.histogram();
         let quantiles: Vec<_> = (0..=100)
-            .map(|i| (t.count > 0).then(|| t.value_at(&h, f64::from(i) / 100.0)))
+            .map(|i| t.quantile_ms(f64::from(i) / 100.0))
             .collect();
         let bins: Vec<_> = h
             .iter_recorded()
@@ -372,6 +396,34 @@ mod tests {
         let t = Tally::new();
         assert_eq!(t.mean_ms(), None);
         assert_eq!(t.percentiles(), None);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 128,
+            rng_algorithm: RngAlgorithm::ChaCha,
+            rng_seed: RngSeed::Fixed(0x9_5EED),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Quantiles read from the bins are HdrHistogram's, for any sample and quantile.
+        #[test]
+        fn quantiles_from_the_bins_are_the_histograms(
+            values in proptest::collection::vec(duration_ms(), 1..400),
+            qs in proptest::collection::vec(0.0f64..=1.0, 1..8),
+        ) {
+            let mut t = Tally::new();
+            for &v in &values {
+                t.record(v);
+            }
+            let h = t.histogram();
+            for q in qs.into_iter().chain([0.0, 0.5, 0.95, 0.99, 1.0]) {
+                let v = h.value_at_quantile(q);
+                let expected = if h.lowest_equivalent(v) == 0 { 0.0 } else { v.min(t.max_ms) as f64 };
+                prop_assert_eq!(t.value_at(q), expected, "q = {}", q);
+            }
+        }
     }
 
     #[test]
