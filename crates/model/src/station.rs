@@ -269,10 +269,13 @@ impl Station {
     }
 
     /// The most servers ever open at once (for a group under a lane rule, its `max_lanes`).
-    pub fn max_servers(&self) -> u32 {
-        let at = |g: &LaneGroup, hour: u64| match &g.rule {
-            Some(rule) => rule.max_lanes,
-            None => g.schedule.servers_at(SimTime::from_hours(hour), 0),
+    /// Summed in `u64`: the groups' `u32` counts add up past `u32::MAX` without wrapping.
+    pub fn max_servers(&self) -> u64 {
+        let at = |g: &LaneGroup, hour: u64| -> u64 {
+            u64::from(match &g.rule {
+                Some(rule) => rule.max_lanes,
+                None => g.schedule.servers_at(SimTime::from_hours(hour), 0),
+            })
         };
         if self
             .lanes
@@ -282,7 +285,7 @@ impl Station {
             return self.lanes.iter().map(|g| at(g, 0)).sum();
         }
         (0..HOURS_PER_WEEK as u64)
-            .map(|h| self.lanes.iter().map(|g| at(g, h)).sum::<u32>())
+            .map(|h| self.lanes.iter().map(|g| at(g, h)).sum::<u64>())
             .max()
             .unwrap_or(0)
     }

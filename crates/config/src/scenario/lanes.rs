@@ -282,6 +282,19 @@ fn schedule(cx: &mut Cx<'_>, path: &str, s: &Servers<'_>, what: &str) -> Option<
         None => None,
         Some(n) => match u32::try_from(n) {
             Ok(n) if n >= 1 => Some(n),
+            // Above the largest count a lane group holds: say so, not "at least 1".
+            Err(_) if n > 0 => {
+                cx.error(
+                    &child(path, "servers"),
+                    format!(
+                        "{what} has at most {} servers (lanes, booths, scanners or officers), \
+                         got {n}",
+                        u32::MAX
+                    ),
+                );
+                ok = false;
+                None
+            }
             _ => {
                 let closing = if what == "a station" {
                     ""

@@ -220,3 +220,47 @@ fn probability_out_of_range() {
         &["between 0 and 1, got 1.85"],
     );
 }
+
+/// A server count above what a lane group holds (`u32::MAX`) states that limit, not "at least
+/// 1"; lane groups whose counts add up past it are summed without wrapping to 0.
+#[test]
+fn server_counts_state_their_real_limit_and_never_wrap() {
+    check_one(
+        &edit("servers = 4\n", "servers = 4294967296\n"),
+        "stations[0].servers",
+        &["a station has at most 4294967295 servers", "got 4294967296"],
+    );
+    check_one(
+        &edit("servers = 4\n", "servers = 0\n"),
+        "stations[0].servers",
+        &["needs at least 1 server"],
+    );
+    let two_groups = r#"
+[scenario]
+name = "wide"
+horizon = "1h"
+
+[[classes]]
+id = "car"
+
+[[stations]]
+id = "primary"
+service = { dist = "exponential", mean = "1min" }
+routes = [{ to = "exit", p = 1 }]
+[[stations.lanes]]
+id = "a"
+servers = 2147483648
+[[stations.lanes]]
+id = "b"
+servers = 2147483648
+
+[[sources]]
+id = "cars"
+class = "car"
+rate = "30/h"
+entry = "primary"
+"#;
+    let loaded = ok(two_groups);
+    let station = &loaded.scenario.crossing.stations()[0];
+    assert_eq!(station.max_servers(), 1u64 << 32);
+}

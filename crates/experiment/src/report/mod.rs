@@ -155,7 +155,7 @@ pub struct StationReport {
     /// The id of the direction the station serves.
     pub direction: String,
     /// Most servers ever open at once.
-    pub servers: u32,
+    pub servers: u64,
     /// The joint stop this control is merged into (null if it is not): vehicles pass it
     /// without stopping, and its staffed lane-hours are 0 because its officers are counted
     /// at the joint stop.
