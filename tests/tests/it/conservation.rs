@@ -81,7 +81,7 @@ fn check_counts(scenario: &Scenario, rep: &ReplicationStats) {
     );
 
     for (i, s) in rep.stations.iter().enumerate() {
-        let servers = u64::from(scenario.crossing.stations()[i].max_servers());
+        let servers = scenario.crossing.stations()[i].max_servers();
         assert!(
             s.busy_servers.max() <= servers,
             "{what}, station {i}: more busy than servers"

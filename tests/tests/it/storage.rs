@@ -226,7 +226,7 @@ fn replay(scenario: &Scenario, stats: &ReplicationStats, records: &[LogRecord]) 
             continue;
         };
         let st = &stations[s];
-        let servers = u64::from(st.max_servers());
+        let servers = st.max_servers();
         let rp = &mut replays[s];
         let length = lengths[r.class.index()];
         let queued_mm: u64 = rp.queue.iter().map(|q| q.1).sum();

@@ -522,7 +522,7 @@ fn littles_law_holds_on_every_station() {
             assert_eq!(rep.window_start_ms, scenario.warmup.as_millis());
             for (i, station) in scenario.crossing.stations().iter().enumerate() {
                 let st = &rep.stations[i];
-                let servers = f64::from(station.max_servers());
+                let servers = station.max_servers() as f64;
                 // The service means and cvs were checked against independent formulas in
                 // the M/G/1 tests.
                 let service = station.service[0].as_ref().expect("a service time");

@@ -107,7 +107,7 @@ fn station_rows(rows: &mut Rows, report: &Report) {
             "direction",
             Value::Text(st.direction.clone()),
         );
-        rows.push("station", id, "servers", Value::Int(st.servers.into()));
+        rows.push("station", id, "servers", Value::Int(st.servers));
         rows.delay("station", id, "wait", &st.wait);
         rows.delay("station", id, "stage", &st.stage);
         rows.push("station", id, "utilization", Value::Float(st.utilization));
