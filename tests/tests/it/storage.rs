@@ -381,6 +381,44 @@ fn balking_matches_the_mm1k_loss_probability() {
     );
 }
 
+/// No waiting room with balking is the Erlang loss system M/M/c/c: three booths, Poisson
+/// 120/h, exponential 1 min (a = 2 Erlangs); an arrival finding all three busy leaves, with
+/// probability Erlang B(3, 2) = (a³/3!) / Σₖ₌₀³ aᵏ/k! = 4/19 = 0.2105 (PASTA), whatever the
+/// service distribution (insensitivity). 10 replications × 20,000 min after 200 min: within 2
+/// half-widths, half-width < 3%; no vehicle ever waits.
+#[test]
+fn no_waiting_room_matches_erlang_b() {
+    let (a, c) = (2.0_f64, 3);
+    let term = |k: i32| a.powi(k) / (1..=k).map(f64::from).product::<f64>();
+    let exact = term(c) / (0..=c).map(term).sum::<f64>();
+    assert!((exact - 4.0 / 19.0).abs() < 1e-12);
+    let scenario = scenario_with(
+        "loss",
+        &Population::simple(&["car"]),
+        vec![Station {
+            storage: storage(StorageLimit::Vehicles(0), WhenFull::Balk),
+            ..Station::simple("booths", 3, vec![Some(exponential(1.0))], vec![])
+        }],
+        vec![Source::poisson("cars", ClassId(0), 120.0, StationId(0))],
+        SimTime::from_mins(20_200),
+        SimTime::from_mins(200),
+    );
+    let reps = replicate(&scenario, 10, 31);
+    assert_near_exact(
+        "share lost",
+        &per_rep(&reps, |r| {
+            r.vehicles.balked as f64 / r.vehicles.arrived as f64
+        }),
+        exact,
+        0.03,
+        0.0,
+    );
+    for r in &reps {
+        assert_eq!(r.stations[0].queue_length.max(), 0, "nobody queues");
+        assert!(r.stations[0].served > 0);
+    }
+}
+
 /// Spillback at an M/M/1 booth (ρ = 0.8, room for 3 queued): spilling back keeps the single
 /// server's FIFO order, so the number in system L is geometric, P(L = n) = (1 − ρ)ρⁿ. An
 /// arrival spills iff L ≥ 4: share ρ⁴ = 0.4096. Upstream vehicles: E[(L − 4)⁺] = ρ⁵/(1 − ρ)

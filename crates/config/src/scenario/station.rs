@@ -186,8 +186,21 @@ fn direction(
 fn storage(cx: &mut Cx<'_>, path: &str, raw: &RawStation) -> (Storage, String) {
     let capacity_path = child(path, "queue_capacity");
     let length_path = child(path, "queue_length");
+    let balk = matches!(raw.when_full, Some(WhenFullKind::Balk));
     let capacity = raw.queue_capacity.map(|n| match u32::try_from(n) {
         Ok(n) if n >= 1 => StorageLimit::Vehicles(n),
+        // No waiting room: a loss system (Erlang B), only when arrivals that find every
+        // server busy leave.
+        Ok(0) if balk => StorageLimit::Vehicles(0),
+        Ok(0) => {
+            cx.error(
+                &capacity_path,
+                "queue_capacity = 0 (no waiting room) needs when_full = \"balk\": vehicles \
+                 that find every server busy leave (a loss system); omit it for an unlimited \
+                 queue",
+            );
+            StorageLimit::Unlimited
+        }
         Err(_) if n > 0 => {
             cx.error(
                 &capacity_path,

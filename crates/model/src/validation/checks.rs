@@ -8,7 +8,7 @@ use crate::ids::{ClassId, ProgrammeId, StationId};
 use crate::population::{Channel, Population, VehicleClass, VehicleKey};
 use crate::schedule::LaneSchedule;
 use crate::source::{Arrivals, Source};
-use crate::station::{PreLodged, Station, StorageLimit, Target, branches_for};
+use crate::station::{PreLodged, Station, StorageLimit, Target, WhenFull, branches_for};
 
 fn is_probability(p: f64) -> bool {
     p.is_finite() && (0.0..=1.0).contains(&p)
@@ -259,10 +259,16 @@ fn check_storage(
 ) {
     match st.storage.limit {
         StorageLimit::Unlimited => {}
-        StorageLimit::Vehicles(0) => errors.push(ModelError::BadStorage {
-            station: sid,
-            reason: "a queue must hold at least one vehicle".into(),
-        }),
+        // No waiting room is a loss system (M/M/c/c) when arrivals that find every server
+        // busy leave; with spillback they would wait on the road for a queue that can never
+        // hold them.
+        StorageLimit::Vehicles(0) if !matches!(st.storage.when_full, WhenFull::Balk) => errors
+            .push(ModelError::BadStorage {
+                station: sid,
+                reason: "a queue of 0 vehicles (no waiting room) needs arrivals that find every \
+                         server busy to leave: when_full = \"balk\""
+                    .into(),
+            }),
         StorageLimit::Vehicles(_) => {}
         StorageLimit::Metres(m) => {
             let longest = population

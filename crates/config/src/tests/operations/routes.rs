@@ -107,11 +107,20 @@ fn queue_storage() {
         "stations[0].queue_length",
         &["has no unit; write e.g. \"2500m\""],
     );
+    // No waiting room is a loss system: only with balking.
     ops_one(
-        &ops_edit("queue_capacity = 40", "queue_capacity = 0"),
+        &ops_edit(
+            "queue_capacity = 40\nwhen_full = \"balk\"",
+            "queue_capacity = 0\nwhen_full = \"spillback\"",
+        ),
         "stations[2].queue_capacity",
-        &["queue_capacity must be at least 1 vehicle, got 0"],
+        &["queue_capacity = 0 (no waiting room) needs when_full = \"balk\""],
     );
+    let loss = ok_ops(&ops_edit("queue_capacity = 40", "queue_capacity = 0"));
+    assert!(matches!(
+        loss.scenario.crossing.stations()[2].storage.limit,
+        bordersim_model::StorageLimit::Vehicles(0)
+    ));
     ops_one(
         &ops_edit("servers = 3\n", "servers = 3\nwhen_full = \"balk\"\n"),
         "stations[3].when_full",
