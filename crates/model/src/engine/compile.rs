@@ -53,6 +53,9 @@ pub struct CompiledScenario {
 pub(super) struct CompiledGroup {
     /// Indexed by queue key.
     pub(super) eligible: Vec<bool>,
+    /// How many queue keys it serves as its own (the `true`s of `eligible`): the lane
+    /// preference's measure of how dedicated it is, counted once here, not at each dispatch.
+    pub(super) kinds: usize,
     pub(super) share_when_idle: bool,
     pub(super) schedule: LaneSchedule,
     pub(super) rule: Option<LaneRule>,
@@ -270,13 +273,17 @@ fn compile_station(
     let groups = st
         .lanes
         .iter()
-        .map(|g| CompiledGroup {
-            eligible: (0..keys)
+        .map(|g| {
+            let eligible: Vec<bool> = (0..keys)
                 .map(|k| lane_filter_matches(&g.serves, key_of(k)))
-                .collect(),
-            share_when_idle: g.share_when_idle,
-            schedule: g.schedule.clone(),
-            rule: g.rule,
+                .collect();
+            CompiledGroup {
+                kinds: eligible.iter().filter(|&&e| e).count(),
+                eligible,
+                share_when_idle: g.share_when_idle,
+                schedule: g.schedule.clone(),
+                rule: g.rule,
+            }
         })
         .collect();
     Ok(CompiledStation {

@@ -69,7 +69,7 @@ impl<L: VehicleLog> Engine<'_, L> {
         let state = &self.stations[s].groups;
         let pref = |g: usize| Preference {
             borrowed: !groups[g].eligible[key],
-            kinds: groups[g].eligible.iter().filter(|&&e| e).count(),
+            kinds: groups[g].kinds,
         };
         let (pa, pb) = (pref(a), pref(b));
         if pa != pb {
