@@ -256,14 +256,24 @@ pub struct RunSettings {
     )]
     pub threads: Option<u32>,
 
-    /// Output format [default: from the --output extension (.json, .csv), else table]
+    /// Output format [default: from the --output extension (.json, .csv, .html), else table]
     #[arg(short = 'f', long, value_enum, value_name = "FORMAT")]
     pub format: Option<Format>,
 
     /// Write the report to PATH (whole or not at all) instead of standard output; `-` is
-    /// standard output
+    /// standard output. The extension names the format (.json, .csv, .html; .txt or none: a
+    /// table); any other extension is refused
     #[arg(short = 'o', long, value_name = "PATH")]
     pub output: Option<PathBuf>,
+
+    /// Also write the report as one self-contained HTML page with plots (no script, nothing
+    /// fetched: it reads offline and prints) to PATH.html
+    #[arg(long, value_name = "PATH.html")]
+    pub report: Option<PathBuf>,
+
+    /// Show no progress bar (it is shown on standard error only when that is a terminal)
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
 }
 
 /// `bordersim validate FILE`.

@@ -16,6 +16,7 @@ mod event_log;
 mod failure;
 mod input;
 mod output;
+mod progress;
 mod render;
 
 use std::process::ExitCode;

@@ -30,7 +30,81 @@ pub fn check_output(settings: &RunSettings, inputs: &[&Path]) -> Result<(), Fail
     if let Some(path) = settings.output_file() {
         check_output_path("--output", path, inputs)?;
     }
+    if let Some(path) = &settings.report {
+        check_output_path("--report", path, inputs)?;
+        if settings
+            .output_file()
+            .is_some_and(|o| o == path.as_path() || same_file(o, path))
+        {
+            return Err(Failure::BadInput(anyhow!(
+                "--report and --output both name '{}'; choose two paths (or only --output \
+                 with an .html name)",
+                path.display()
+            )));
+        }
+    }
     Ok(())
+}
+
+/// What `--output` (or standard output) receives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Written {
+    /// The report in a text format.
+    Text(Format),
+    /// The HTML page.
+    Html,
+}
+
+/// The extensions an HTML page is written to.
+const HTML_EXTENSIONS: [&str; 2] = ["html", "htm"];
+
+/// What the output gets: the `--format` asked for, else the one the `--output` extension
+/// names (`.json`, `.csv`, `.html`; `.txt` or none: a table). An extension no format is
+/// written in (`-o results.xlsx`) is refused, whatever `--format` says; so is a `--report`
+/// whose name does not end in `.html`.
+///
+/// # Errors
+///
+/// [`Failure::BadInput`] naming the option, the path and the formats it may end in.
+pub fn written(settings: &RunSettings) -> Result<Written, Failure> {
+    if let Some(path) = &settings.report {
+        let ext = extension(path);
+        if !ext.as_deref().is_some_and(|e| HTML_EXTENSIONS.contains(&e)) {
+            return Err(Failure::BadInput(anyhow!(
+                "--report '{}': the report is an HTML page; give a name ending in .html",
+                path.display()
+            )));
+        }
+    }
+    let Some(path) = settings.output_file() else {
+        return Ok(Written::Text(settings.resolved_format()));
+    };
+    let ext = extension(path);
+    let named = match ext.as_deref() {
+        None | Some("txt" | "text") => None,
+        Some("json") => Some(Written::Text(Format::Json)),
+        Some("csv") => Some(Written::Text(Format::Csv)),
+        Some(e) if HTML_EXTENSIONS.contains(&e) => Some(Written::Html),
+        Some(e) => {
+            return Err(Failure::BadInput(anyhow!(
+                "--output '{}': cannot write a .{e} file; the output is a table (.txt or no \
+                 extension), JSON (.json), CSV (.csv) or an HTML page (.html)",
+                path.display()
+            )));
+        }
+    };
+    // An explicit --format wins over a known extension.
+    match (settings.format, named) {
+        (None, Some(named)) => Ok(named),
+        _ => Ok(Written::Text(settings.resolved_format())),
+    }
+}
+
+/// The lower-case extension of `path`, if any.
+fn extension(path: &Path) -> Option<String> {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
 }
 
 /// Rejects an output path (given with `option`) that is one of `inputs` or cannot be
@@ -72,9 +146,14 @@ pub fn check_outputs_not_inputs(
     if let Some(path) = settings.output_file() {
         check_not_input("--output", path)?;
     }
+    if let Some(path) = &settings.report {
+        check_not_input("--report", path)?;
+    }
     if let Some(path) = event_log {
         check_not_input("--event-log", path)?;
     }
+    // Every path is someone's input no more: now its name must say a format we write.
+    written(settings)?;
     Ok(())
 }
 
@@ -94,8 +173,9 @@ fn check_clash(option: &str, path: &Path, input: &Path) -> Result<(), Failure> {
     }
     Ok(())
 }
-/// Renders a report with `render` in the format `settings` resolve to, then writes it to
-/// the `--output` file atomically, or to standard output.
+/// Renders a report with `render` in the format `settings` resolve to (or as the HTML page
+/// `html` makes, for an `--output` ending in `.html`), then writes it to the `--output` file
+/// atomically, or to standard output; the page also goes to the `--report` file, if any.
 ///
 /// # Errors
 ///
@@ -103,8 +183,20 @@ fn check_clash(option: &str, path: &Path, input: &Path) -> Result<(), Failure> {
 pub fn emit(
     settings: &RunSettings,
     render: impl FnOnce(Format) -> Result<Vec<u8>>,
+    html: impl FnOnce() -> String,
 ) -> Result<(), Failure> {
-    let bytes = render(settings.resolved_format()).map_err(Failure::Failed)?;
+    let written = written(settings)?;
+    // The page is made once, for the output and the --report file alike.
+    let page = (written == Written::Html || settings.report.is_some())
+        .then(html)
+        .unwrap_or_default();
+    let bytes = match written {
+        Written::Html => page.as_bytes().to_vec(),
+        Written::Text(format) => render(format).map_err(Failure::Failed)?,
+    };
+    if let Some(path) = &settings.report {
+        write_atomically(path, page.as_bytes()).map_err(Failure::Failed)?;
+    }
     match settings.output_file() {
         Some(path) => write_atomically(path, &bytes).map_err(Failure::Failed),
         None => print_stdout(&bytes),

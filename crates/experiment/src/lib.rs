@@ -29,6 +29,28 @@ pub use report::{
     StationReport, SystemReport, TrsInterval, TrsReport, VehicleReport, summarise,
 };
 
+/// Told how an experiment advances, for a progress bar: called from the worker threads as
+/// each replication ends, in no particular order. The experiment knows no terminal; the
+/// caller decides what to show.
+pub trait Progress: Sync {
+    /// One more of the run's `total` replications has finished.
+    fn replication_done(&self, total: u32);
+
+    /// Iteration `iteration` (from 1) of at most `max` of a region's equilibrium has ended
+    /// with relative gap `gap`.
+    fn iteration_done(&self, iteration: u32, max: u32, gap: f64) {
+        let _ = (iteration, max, gap);
+    }
+}
+
+/// Reports no progress.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn replication_done(&self, _total: u32) {}
+}
+
 /// How to run a scenario.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RunOptions {
@@ -119,6 +141,24 @@ where
     L: VehicleLog + Send,
     F: Fn(u64) -> L + Sync,
 {
+    run_with_progress(scenario, options, make_log, &NoProgress)
+}
+
+/// As [`run_logged`], telling `progress` as each replication ends.
+///
+/// # Errors
+///
+/// As [`run`].
+pub fn run_with_progress<L, F>(
+    scenario: &Scenario,
+    options: &RunOptions,
+    make_log: F,
+    progress: &dyn Progress,
+) -> Result<(Outcome, Vec<L>), ExperimentError>
+where
+    L: VehicleLog + Send,
+    F: Fn(u64) -> L + Sync,
+{
     if options.replications == 0 {
         return Err(ExperimentError::NoReplications);
     }
@@ -137,6 +177,7 @@ where
             .map(|r| {
                 let mut log = make_log(r);
                 let stats = run_replication_logged(&model, options.seed, r, &mut log);
+                progress.replication_done(options.replications);
                 (stats, log)
             })
             .collect()
@@ -254,6 +295,32 @@ mod tests {
         .expect("runs");
         assert_eq!(logs, [Tag(0), Tag(1), Tag(2), Tag(3), Tag(4)]);
         assert_eq!(outcome.replications.len(), 5);
+    }
+
+    #[test]
+    fn progress_hears_of_every_replication() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        #[derive(Default)]
+        struct Count(AtomicU32);
+        impl Progress for Count {
+            fn replication_done(&self, total: u32) {
+                assert_eq!(total, 7);
+                self.0.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        let scenario = one_station("x", 2, 4.0, 25.0);
+        let count = Count::default();
+        let options = RunOptions {
+            threads: Some(2),
+            ..options(7)
+        };
+        let (outcome, _) = run_with_progress(&scenario, &options, |_| NoLog, &count).expect("runs");
+        assert_eq!(count.0.load(Ordering::Relaxed), 7);
+        // Watching changes nothing.
+        assert_eq!(
+            outcome.report,
+            run(&scenario, &options).expect("runs").report
+        );
     }
 
     #[test]

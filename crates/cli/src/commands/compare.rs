@@ -11,6 +11,7 @@ use bordersim_experiment::region::compare_regions;
 use crate::args::CompareArgs;
 use crate::failure::{Failure, warn};
 use crate::output::{self, check_output, check_outputs_not_inputs};
+use crate::progress::Display;
 use crate::render;
 use crate::render::region::{convergence_line, render_comparison};
 
@@ -69,11 +70,23 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
     // Every file read (traces of the baseline and variants) is an input too.
     check_outputs_not_inputs(&args.settings, None)?;
     let options = super::run_options(&args.settings, base.replications, base.seed, &args.base)?;
+    let progress = Display::spinner(
+        &args.settings,
+        &format!(
+            "comparing {} with {} variant(s), {} paired replications",
+            base.name,
+            variants.len(),
+            options.replications
+        ),
+    );
     let (comparison, _) = bordersim_experiment::compare(&base, &variants, &options)
         .map_err(|e| Failure::from_experiment(e, "cannot run the comparison".to_owned()))?;
-    output::emit(&args.settings, |format| {
-        render::compare::render(&comparison, format)
-    })
+    drop(progress);
+    output::emit(
+        &args.settings,
+        |format| render::compare::render(&comparison, format),
+        || bordersim_report::compare(&comparison),
+    )
 }
 
 /// Warns that a policy written for a region's crossing (`[policy] crossing`) is applied to a
@@ -115,8 +128,10 @@ fn compare_region(args: &CompareArgs, text: &str) -> Result<(), Failure> {
     check_outputs_not_inputs(&args.settings, None)?;
     let options = super::region::options(&base, &args.settings, &args.base)?;
     let name = format!("{} (at {})", applied.name, applied.crossing);
+    let progress = Display::spinner(&args.settings, &format!("region: baseline and {name}"));
     let comparison = compare_regions(&base.model, &name, &applied.region.model, &options)
         .map_err(|e| Failure::from_region(e, "cannot run the region comparison".to_owned()))?;
+    drop(progress);
     for (which, report) in [
         ("baseline", &comparison.baseline),
         ("reform", &comparison.reform),
@@ -125,7 +140,9 @@ fn compare_region(args: &CompareArgs, text: &str) -> Result<(), Failure> {
             warn(&format!("{which}: {}", convergence_line(report)));
         }
     }
-    output::emit(&args.settings, |format| {
-        render_comparison(&comparison, format)
-    })
+    output::emit(
+        &args.settings,
+        |format| render_comparison(&comparison, format),
+        || bordersim_report::region_comparison(&comparison),
+    )
 }

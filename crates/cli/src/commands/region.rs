@@ -13,6 +13,7 @@ use bordersim_experiment::region::run_region;
 use crate::args::{RegionArgs, RunSettings};
 use crate::failure::{Failure, warn};
 use crate::output::{self, check_output, check_outputs_not_inputs};
+use crate::progress::Display;
 use crate::render::region::{convergence_line, render};
 
 /// Runs `bordersim region`.
@@ -43,9 +44,14 @@ pub fn region(args: &RegionArgs) -> Result<(), Failure> {
     // The crossing files and their traces are inputs too.
     check_outputs_not_inputs(&args.settings, None)?;
     let options = options(&loaded, &args.settings, &args.file)?;
+    let progress = Display::spinner(
+        &args.settings,
+        &format!("region {}", loaded.model.region.name),
+    );
     let outcome = run_region(&loaded.model, &options).map_err(|e| {
         Failure::from_region(e, format!("cannot run region '{}'", args.file.display()))
     })?;
+    drop(progress);
     if !outcome.report.converged {
         warn(&format!(
             "{}: {}",
@@ -53,7 +59,11 @@ pub fn region(args: &RegionArgs) -> Result<(), Failure> {
             convergence_line(&outcome.report)
         ));
     }
-    output::emit(&args.settings, |format| render(&outcome.report, format))
+    output::emit(
+        &args.settings,
+        |format| render(&outcome.report, format),
+        || bordersim_report::region(&outcome.report),
+    )
 }
 
 /// The one-line summary `bordersim validate` prints for a valid region file.

@@ -5,13 +5,14 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::anyhow;
-use bordersim_experiment::{ExperimentError, Outcome, Performance, RunOptions};
-use bordersim_model::Scenario;
+use bordersim_experiment::{ExperimentError, Outcome, Performance, RunOptions, run_with_progress};
+use bordersim_model::{NoLog, Scenario};
 
 use crate::args::RunArgs;
 use crate::event_log::{EventLog, PartLog};
 use crate::failure::Failure;
 use crate::output::{self, check_output, check_output_path, check_outputs_not_inputs, same_file};
+use crate::progress::Display;
 use crate::render;
 
 /// Runs `bordersim run`.
@@ -46,7 +47,9 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         }
         None => None,
     };
-    let (outcome, wall_s) = timed_run(&scenario, &options, event_log.as_ref());
+    let progress = Display::replications(&args.settings, options.replications, &scenario.name);
+    let (outcome, wall_s) = timed_run(&scenario, &options, event_log.as_ref(), &progress);
+    drop(progress);
     let (outcome, parts) = outcome.map_err(|e| {
         Failure::from_experiment(e, format!("cannot run '{}'", args.file.display()))
     })?;
@@ -63,13 +66,17 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         threads,
     });
 
-    output::emit(&args.settings, |format| {
-        let bytes = render::render(&report, format)?;
-        if let Some(log) = &event_log {
-            log.finish(parts)?;
-        }
-        Ok(bytes)
-    })
+    output::emit(
+        &args.settings,
+        |format| {
+            let bytes = render::render(&report, format)?;
+            if let Some(log) = &event_log {
+                log.finish(parts)?;
+            }
+            Ok(bytes)
+        },
+        || bordersim_report::run(&report),
+    )
 }
 
 /// Rejects an `--event-log` path that is standard output, the scenario file, the
@@ -108,11 +115,14 @@ fn timed_run<'a>(
     scenario: &Scenario,
     options: &RunOptions,
     event_log: Option<&'a EventLog>,
+    progress: &Display,
 ) -> (Result<Logged<'a>, ExperimentError>, f64) {
     let start = Instant::now();
     let outcome = match event_log {
-        Some(log) => bordersim_experiment::run_logged(scenario, options, |r| log.part(r)),
-        None => bordersim_experiment::run(scenario, options).map(|o| (o, Vec::new())),
+        Some(log) => run_with_progress(scenario, options, |r| log.part(r), progress),
+        None => {
+            run_with_progress(scenario, options, |_| NoLog, progress).map(|(o, _)| (o, Vec::new()))
+        }
     };
     (outcome, start.elapsed().as_secs_f64())
 }

@@ -400,6 +400,8 @@ impl std::fmt::Display for Value {
         match self {
             Value::Int(n) => write!(f, "{n}"),
             Value::Text(s) => f.write_str(s),
+            // -0.0 (a mean of differences that cancel) is written 0, never -0.
+            Value::Float(x) if *x == 0.0 => f.write_str("0"),
             Value::Float(x) if x.is_finite() => write!(f, "{x}"),
             Value::Float(_) | Value::Missing => Ok(()),
         }
@@ -416,6 +418,7 @@ mod tests {
         assert_eq!(Value::Float(0.25).to_string(), "0.25");
         assert_eq!(Value::Float(3.0).to_string(), "3");
         assert_eq!(Value::Float(f64::NAN).to_string(), "");
+        assert_eq!(Value::Float(-0.0).to_string(), "0");
         assert_eq!(Value::opt(None).to_string(), "");
     }
 }

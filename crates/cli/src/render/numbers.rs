@@ -3,10 +3,20 @@
 //! durations and rates. Machine formats (JSON, CSV) never go through here: they carry the
 //! values exactly, times in seconds.
 
+/// `x` with `decimals` decimals, never a negative zero: a value that rounds to zero prints
+/// without a sign (`-0.001` is `0.00`, not `-0.00`).
+pub fn fixed(x: f64, decimals: usize) -> String {
+    let text = format!("{x:.decimals$}");
+    match text.strip_prefix('-') {
+        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_owned(),
+        _ => text,
+    }
+}
+
 /// Seconds as minutes with two decimals; `-` when there is no value.
 pub fn minutes(seconds: Option<f64>) -> String {
     match seconds {
-        Some(s) if s.is_finite() => format!("{:.2}", s / 60.0),
+        Some(s) if s.is_finite() => fixed(s / 60.0, 2),
         _ => "-".to_owned(),
     }
 }
@@ -14,7 +24,7 @@ pub fn minutes(seconds: Option<f64>) -> String {
 /// A share (0..=1) as a percentage with one decimal; `-` when it is not finite.
 pub fn percent(share: f64) -> String {
     if share.is_finite() {
-        format!("{:.1}%", 100.0 * share)
+        format!("{}%", fixed(100.0 * share, 1))
     } else {
         "-".to_owned()
     }
@@ -23,22 +33,26 @@ pub fn percent(share: f64) -> String {
 /// A ratio with two decimals; `-` when there is no value.
 pub fn ratio(value: Option<f64>) -> String {
     match value {
-        Some(v) if v.is_finite() => format!("{v:.2}"),
+        Some(v) if v.is_finite() => fixed(v, 2),
         _ => "-".to_owned(),
     }
 }
 
-/// `1234.56` as `1,234.6` (with `decimals` 1).
+/// `1234.56` as `1,234.6` (with `decimals` 1), `-1234.56` as `-1,234.6`; never `-0.0`.
 pub fn decimal(x: f64, decimals: usize) -> String {
-    if !x.is_finite() || x < 0.0 {
+    if !x.is_finite() {
         return format!("{x:.decimals$}");
     }
-    let text = format!("{x:.decimals$}");
-    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let text = fixed(x, decimals);
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
     match whole.parse::<u64>() {
-        Ok(n) if fraction.is_empty() => thousands(n),
-        Ok(n) => format!("{}.{fraction}", thousands(n)),
-        Err(_) => text,
+        Ok(n) if fraction.is_empty() => format!("{sign}{}", thousands(n)),
+        Ok(n) => format!("{sign}{}.{fraction}", thousands(n)),
+        Err(_) => text.clone(),
     }
 }
 
@@ -67,16 +81,18 @@ pub fn thousands(n: u64) -> String {
 /// Money (in the currency of the inputs) rounded to a whole unit, with thousands
 /// separators: `-45,000`.
 pub fn money(x: f64) -> String {
-    let sign = if x < 0.0 { "-" } else { "" };
-    format!("{sign}{}", thousands(x.abs().round() as u64))
+    let whole = x.abs().round() as u64;
+    let sign = if x < 0.0 && whole > 0 { "-" } else { "" };
+    format!("{sign}{}", thousands(whole))
 }
 
-/// A change of money, always signed: `+12`, `-45,000`.
+/// A change of money, signed unless it rounds to zero: `+12`, `-45,000`, `0`.
 pub fn signed_money(x: f64) -> String {
-    if x >= 0.0 {
-        format!("+{}", money(x))
+    let text = money(x);
+    if text == "0" || text.starts_with('-') {
+        text
     } else {
-        money(x)
+        format!("+{text}")
     }
 }
 
@@ -163,5 +179,23 @@ mod tests {
         assert_eq!(money(1234567.0), "1,234,567");
         assert_eq!(money(-45000.0), "-45,000");
         assert_eq!(signed_money(12.0), "+12");
+    }
+
+    #[test]
+    fn no_negative_zero() {
+        // Every value that rounds to zero prints without a sign, in every format.
+        assert_eq!(fixed(-0.001, 2), "0.00");
+        assert_eq!(fixed(-0.0, 0), "0");
+        assert_eq!(fixed(-0.006, 2), "-0.01");
+        assert_eq!(minutes(Some(-0.1)), "0.00");
+        assert_eq!(minutes(Some(-0.6)), "-0.01");
+        assert_eq!(percent(-0.000_01), "0.0%");
+        assert_eq!(ratio(Some(-0.004)), "0.00");
+        assert_eq!(money(-0.3), "0");
+        assert_eq!(signed_money(-0.3), "0");
+        assert_eq!(signed_money(0.3), "0");
+        assert_eq!(signed_money(-0.6), "-1");
+        assert_eq!(decimal(-0.04, 1), "0.0");
+        assert_eq!(decimal(-1234.56, 1), "-1,234.6");
     }
 }

@@ -1,0 +1,133 @@
+//! Progress on standard error while a command simulates: a bar of replications for `run`, a
+//! spinner with the elapsed time for `compare` and `region` (with the current iteration and
+//! gap when the equilibrium reports them). Shown only when standard error is a terminal and
+//! `--quiet` is not given, so that logs, pipes and tests see nothing; the experiment crate
+//! only calls the [`Progress`] trait, and knows nothing of terminals.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use bordersim_experiment::Progress;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::args::RunSettings;
+
+/// A progress display, hidden or on standard error; cleared when dropped.
+#[derive(Debug)]
+pub struct Display {
+    /// The bar (hidden ones count too, drawing nothing).
+    bar: ProgressBar,
+}
+
+/// Whether progress is drawn: standard error is a terminal and `--quiet` is not given.
+fn visible(settings: &RunSettings) -> bool {
+    !settings.quiet && std::io::stderr().is_terminal()
+}
+
+impl Display {
+    /// A bar of `total` replications, labelled `what`.
+    pub fn replications(settings: &RunSettings, total: u32, what: &str) -> Display {
+        let bar = ProgressBar::with_draw_target(Some(total.into()), target(settings));
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{msg} [{bar:30}] {pos}/{len} replications, {elapsed} elapsed, about {eta} left",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar.set_message(what.to_owned());
+        Display { bar }
+    }
+
+    /// A spinner with the elapsed time, labelled `what`.
+    pub fn spinner(settings: &RunSettings, what: &str) -> Display {
+        let bar = ProgressBar::with_draw_target(None, target(settings));
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.set_message(what.to_owned());
+        if !bar.is_hidden() {
+            bar.enable_steady_tick(Duration::from_millis(120));
+        }
+        Display { bar }
+    }
+
+    /// Replications finished so far.
+    #[cfg(test)]
+    pub fn position(&self) -> u64 {
+        self.bar.position()
+    }
+
+    /// The current message.
+    #[cfg(test)]
+    pub fn message(&self) -> String {
+        self.bar.message()
+    }
+}
+
+/// Standard error when progress is shown, else nowhere.
+fn target(settings: &RunSettings) -> ProgressDrawTarget {
+    if visible(settings) {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    }
+}
+
+impl Progress for Display {
+    fn replication_done(&self, _total: u32) {
+        self.bar.inc(1);
+    }
+
+    fn iteration_done(&self, iteration: u32, max: u32, gap: f64) {
+        let base = self.bar.message();
+        let base = base.split(" | ").next().unwrap_or_default().to_owned();
+        self.bar.set_message(format!(
+            "{base} | iteration {iteration}/{max}, gap {gap:.4}"
+        ));
+    }
+}
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::args::{Cli, Command};
+    use clap::Parser;
+
+    fn settings(extra: &[&str]) -> RunSettings {
+        let mut argv = vec!["bordersim", "run", "s.toml"];
+        argv.extend_from_slice(extra);
+        match Cli::try_parse_from(argv).map(|c| c.command) {
+            Ok(Command::Run(r)) => r.settings,
+            other => panic!("unexpected parse: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn quiet_hides_and_counting_goes_on() {
+        let quiet = settings(&["--quiet"]);
+        assert!(!visible(&quiet));
+        let bar = Display::replications(&quiet, 3, "s");
+        assert!(bar.bar.is_hidden());
+        for _ in 0..3 {
+            bar.replication_done(3);
+        }
+        assert_eq!(bar.position(), 3);
+    }
+
+    #[test]
+    fn a_region_iteration_names_its_gap() {
+        let bar = Display::spinner(&settings(&["-q"]), "region r");
+        bar.iteration_done(2, 50, 0.123_45);
+        assert_eq!(bar.message(), "region r | iteration 2/50, gap 0.1235");
+        bar.iteration_done(3, 50, 0.05);
+        assert_eq!(bar.message(), "region r | iteration 3/50, gap 0.0500");
+    }
+}

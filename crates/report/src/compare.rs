@@ -1,0 +1,407 @@
+//! The page of `compare`: a forest plot of every headline difference with its paired 95%
+//! interval per variant (one panel per metric, significant ones filled), the hourly
+//! arrival→release profile of the baseline and each variant on one axis, and the tables of
+//! differences.
+
+use bordersim_experiment::{Comparison, Difference, Report, Status};
+
+use crate::format::{count, minutes, number, signed};
+use crate::html::{Page, Table, slug};
+use crate::run::{empty_hours, hour_ticks, hourly_steps};
+use crate::svg::{CategoryChart, Series, Style, Value, XyChart};
+
+/// How a metric is shown: its label, unit, the factor from its stored unit and decimals.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unit {
+    /// The metric for people.
+    pub label: String,
+    /// The unit shown.
+    pub unit: &'static str,
+    /// Shown value = stored value × `factor`.
+    pub factor: f64,
+    /// Decimals shown.
+    pub decimals: usize,
+}
+
+/// The display of `metric`: times in minutes, utilisation in percent, lane-hours and
+/// vehicle-hours per day, money as it is.
+pub fn unit(metric: &str) -> Unit {
+    let (label, unit, factor, decimals) = if let Some(m) = metric.strip_suffix("_s") {
+        (m.replace('_', " "), "min", 1.0 / 60.0, 2)
+    } else {
+        match metric {
+            "utilization" => ("utilisation".into(), "%", 100.0, 1),
+            "queue_length_mean" => ("queue length mean".into(), "vehicles", 1.0, 2),
+            "lane_hours_per_day" => ("lane-hours per day".into(), "lane-h/day", 1.0, 1),
+            "delay_vehicle_hours_per_day" => ("delay per day".into(), "vehicle-h/day", 1.0, 1),
+            "delay_vehicle_hours_per_year" => ("delay per year".into(), "vehicle-h/year", 1.0, 0),
+            "delay_value_per_day" => ("delay value per day".into(), "money/day", 1.0, 0),
+            "delay_value_per_year" => ("delay value per year".into(), "money/year", 1.0, 0),
+            other => (other.replace('_', " "), "", 1.0, 2),
+        }
+    };
+    Unit {
+        label,
+        unit,
+        factor,
+        decimals,
+    }
+}
+
+/// Whether a difference is marked significant: a discovery at false-discovery rate 5% whose
+/// change is non-zero as printed and whose interval, as printed, excludes zero.
+pub fn marked(d: &Difference) -> bool {
+    let u = unit(&d.metric);
+    let printed = |v: f64| {
+        let p = 10f64.powi(u.decimals as i32);
+        (v * u.factor * p).round() / p
+    };
+    d.significant
+        && d.delta.is_some_and(|delta| {
+            let hw = d.ci95.map_or(0.0, printed);
+            printed(delta).abs() > hw
+        })
+}
+
+/// The page of a comparison.
+pub fn page(comparison: &Comparison) -> String {
+    let base = &comparison.baseline;
+    let names: Vec<&str> = comparison
+        .variants
+        .iter()
+        .map(|v| v.name.as_str())
+        .collect();
+    let mut page = Page::new(
+        &format!("{} — comparison", base.scenario),
+        &format!(
+            "Baseline against {}: {} paired replications (common random numbers), seed {}.",
+            names.join(", "),
+            base.replications,
+            base.seed
+        ),
+    );
+    summary(&mut page, comparison);
+    for (i, variant) in comparison.variants.iter().enumerate() {
+        let id = format!("variant-{}", i + 1);
+        page.section(&id, &format!("Variant: {}", variant.name));
+        let starred = variant.differences.iter().filter(|d| marked(d)).count();
+        page.note(&format!(
+            "{} differences tested, {} significant (Benjamini–Hochberg, false discovery rate \
+             5%). Change: variant − baseline, the mean of the paired replications, with the \
+             half-width of its Student-t 95% interval.",
+            count(variant.comparisons.into()),
+            count(starred as u64)
+        ));
+        forest(&mut page, &id, &variant.differences, base.replications);
+        differences_table(&mut page, &variant.differences);
+    }
+    hourly(&mut page, comparison);
+    page.finish()
+}
+
+fn summary(page: &mut Page, comparison: &Comparison) {
+    page.section("summary", "Summary");
+    let base = &comparison.baseline;
+    let mut items = vec![
+        ("baseline", base.scenario.clone()),
+        ("paired replications", count(base.replications.into())),
+        (
+            "baseline time in system, mean",
+            format!("{} min", minutes(base.system.time_in_system.mean_s)),
+        ),
+    ];
+    let mut labels = Vec::new();
+    for v in &comparison.variants {
+        let d = v
+            .differences
+            .iter()
+            .find(|d| d.entity == "system" && d.metric == "time_in_system_mean_s");
+        let text = d.and_then(|d| d.delta.map(|delta| (delta, d))).map_or_else(
+            || "–".to_owned(),
+            |(delta, d)| {
+                format!(
+                    "{} ± {} min{}",
+                    signed(delta / 60.0, 2),
+                    number(d.ci95.unwrap_or(0.0) / 60.0, 2),
+                    if marked(d) { " *" } else { "" }
+                )
+            },
+        );
+        labels.push((format!("{}: change of time in system", v.name), text));
+    }
+    for (l, t) in &labels {
+        items.push((l.as_str(), t.clone()));
+    }
+    page.card("summary-card", &items);
+}
+
+fn forest(page: &mut Page, id: &str, differences: &[Difference], replications: u32) {
+    let mut metrics: Vec<&str> = Vec::new();
+    for d in differences {
+        if !metrics.contains(&d.metric.as_str()) {
+            metrics.push(&d.metric);
+        }
+    }
+    for metric in metrics {
+        let u = unit(metric);
+        let members: Vec<&Difference> = differences
+            .iter()
+            .filter(|d| d.metric == metric && d.delta.is_some())
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        let rows = members
+            .iter()
+            .map(|d| {
+                let delta = d.delta.unwrap_or(0.0) * u.factor;
+                let hw = d.ci95.map(|c| c * u.factor);
+                (
+                    d.entity.clone(),
+                    vec![Some(Value {
+                        value: delta,
+                        interval: hw.map(|h| (delta - h, delta + h)),
+                        marked: marked(d),
+                    })],
+                )
+            })
+            .collect();
+        let chart = CategoryChart {
+            title: format!("Change of {}", u.label),
+            x_title: format!("change of {}, variant − baseline ({})", u.label, u.unit),
+            rows,
+            style: Style::Dots,
+            from_zero: true,
+            significance: true,
+            ..CategoryChart::default()
+        };
+        let mut data = Table::new(
+            &[
+                "entity",
+                &format!("baseline ({})", u.unit),
+                &format!("variant ({})", u.unit),
+                &format!("change ({})", u.unit),
+                "±95%",
+                "paired replications",
+                "significant",
+            ],
+            1,
+        );
+        for d in &members {
+            let cells = vec![
+                d.entity.clone(),
+                show(d.baseline, &u),
+                show(d.variant, &u),
+                d.delta
+                    .map_or_else(|| "–".into(), |v| signed(v * u.factor, u.decimals)),
+                show(d.ci95, &u),
+                count(d.replications.into()),
+                if marked(d) { "yes".into() } else { "no".into() },
+            ];
+            if marked(d) {
+                data.strong_row(cells);
+            } else {
+                data.row(cells);
+            }
+        }
+        page.figure(
+            &format!("{id}-{}", slug(metric)),
+            &chart.render(),
+            &format!(
+                "Change of {} ({}) per entity, variant − baseline: the mean of the paired \
+                 differences over {replications} replications (fewer where a replication did \
+                 not measure it) with its 95% interval; filled dots are significant at \
+                 false-discovery rate 5% and non-zero as printed.",
+                u.label, u.unit
+            ),
+            &data,
+        );
+    }
+}
+
+/// A stored value in its display unit.
+fn show(v: Option<f64>, u: &Unit) -> String {
+    v.map_or_else(|| "–".into(), |v| number(v * u.factor, u.decimals))
+}
+
+fn differences_table(page: &mut Page, differences: &[Difference]) {
+    page.heading("Every difference");
+    let mut t = Table::new(
+        &[
+            "entity",
+            "metric",
+            "unit",
+            "baseline",
+            "variant",
+            "change",
+            "±95%",
+            "relative",
+            "significant",
+            "note",
+        ],
+        3,
+    );
+    for d in differences {
+        let u = unit(&d.metric);
+        let missing = |present: bool| if present { "–" } else { "not present" };
+        let cells = vec![
+            d.entity.clone(),
+            u.label.clone(),
+            u.unit.to_owned(),
+            d.baseline.map_or_else(
+                || missing(d.status != Status::NotInBaseline).into(),
+                |v| number(v * u.factor, u.decimals),
+            ),
+            d.variant.map_or_else(
+                || missing(d.status != Status::NotInVariant).into(),
+                |v| number(v * u.factor, u.decimals),
+            ),
+            d.delta
+                .map_or_else(|| "–".into(), |v| signed(v * u.factor, u.decimals)),
+            show(d.ci95, &u),
+            d.relative
+                .map_or_else(|| "–".into(), |r| format!("{}%", signed(100.0 * r, 1))),
+            if marked(d) { "*".into() } else { String::new() },
+            d.note.clone().unwrap_or_default(),
+        ];
+        if marked(d) {
+            t.strong_row(cells);
+        } else {
+            t.row(cells);
+        }
+    }
+    page.table(&t);
+}
+
+fn hourly(page: &mut Page, comparison: &Comparison) {
+    page.section("hourly", "Arrival to release by hour of arrival");
+    let base = &comparison.baseline;
+    let mut runs: Vec<(&str, &Report)> = vec![("baseline", base)];
+    for v in &comparison.variants {
+        runs.push((v.name.as_str(), &v.result));
+    }
+    let mut directions: Vec<String> = Vec::new();
+    for (_, r) in &runs {
+        for h in &r.trs.hourly {
+            if !directions.contains(&h.direction) {
+                directions.push(h.direction.clone());
+            }
+        }
+    }
+    for direction in directions {
+        let profile = |r: &Report| -> Vec<(Option<f64>, u64)> {
+            r.trs
+                .hourly
+                .iter()
+                .filter(|h| h.direction == direction)
+                .map(|h| (h.mean_s, h.count))
+                .collect()
+        };
+        let series: Vec<Series> = runs
+            .iter()
+            .enumerate()
+            .map(|(i, (name, r))| Series {
+                name: (*name).to_owned(),
+                points: hourly_steps(&profile(r).iter().map(|p| p.0).collect::<Vec<_>>()),
+                step: true,
+                dashed: i > 0,
+                colour: if i == 0 { 7 } else { i - 1 },
+                ..Series::default()
+            })
+            .collect();
+        if series
+            .iter()
+            .all(|s| s.points.iter().all(|p| !p.1.is_finite()))
+        {
+            continue;
+        }
+        let counts: Vec<u64> = profile(base).iter().map(|p| p.1).collect();
+        let chart = XyChart {
+            title: format!("Arrival to release by hour, {direction}"),
+            x_title: "hour of arrival (h, 0–24)".into(),
+            y_title: "mean arrival to release (min)".into(),
+            series,
+            x_range: Some((0.0, 24.0)),
+            x_ticks: Some(hour_ticks()),
+            shaded: empty_hours(&counts),
+            shaded_label: "no baseline vehicle arrived".into(),
+            ..XyChart::default()
+        };
+        let mut titles = vec!["hour".to_owned()];
+        for (name, _) in &runs {
+            titles.push(format!("{name}: vehicles"));
+            titles.push(format!("{name}: mean (min)"));
+        }
+        let refs: Vec<&str> = titles.iter().map(String::as_str).collect();
+        let mut data = Table::new(&refs, 1);
+        let profiles: Vec<Vec<(Option<f64>, u64)>> = runs.iter().map(|(_, r)| profile(r)).collect();
+        for h in 0..24 {
+            let mut row = vec![format!("{h:02}:00")];
+            for p in &profiles {
+                let (mean, n) = p.get(h).copied().unwrap_or((None, 0));
+                row.push(count(n));
+                row.push(minutes(mean));
+            }
+            data.row(row);
+        }
+        page.figure(
+            &format!("hourly-{}", slug(&direction)),
+            &chart.render(),
+            &format!(
+                "Mean time from arrival to the release of the goods of direction {direction} \
+                 by hour of arrival, baseline (solid) and each variant (dashed), every vehicle \
+                 of all {} replications pooled (the report holds no per-hour interval).",
+                base.replications
+            ),
+            &data,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn difference(metric: &str, delta: f64, ci95: f64) -> Difference {
+        Difference {
+            metric: metric.into(),
+            entity: "system".into(),
+            status: Status::Compared,
+            baseline: Some(600.0),
+            variant: Some(600.0 + delta),
+            delta: Some(delta),
+            ci95: Some(ci95),
+            relative: Some(delta / 600.0),
+            replications: 10,
+            p_value: Some(0.0),
+            significant_unadjusted: true,
+            significant: true,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn a_change_that_rounds_to_zero_is_never_marked() {
+        // -0.1 s is -0.00 min: not marked though significant.
+        assert!(!marked(&difference("wait_mean_s", -0.1, 0.0)));
+        // -0.6 s is -0.01 min against an interval of 0.00: marked.
+        assert!(marked(&difference("wait_mean_s", -0.6, 0.0)));
+        // Utilisation in percentage points with one decimal: 0.0004 is 0.0 points.
+        assert!(!marked(&difference("utilization", 0.0004, 0.0)));
+        assert!(marked(&difference("utilization", 0.002, 0.0)));
+        // An interval reaching zero as printed: not marked.
+        assert!(!marked(&difference("wait_mean_s", -18.0, 18.0)));
+        let mut d = difference("wait_mean_s", -120.0, 6.0);
+        assert!(marked(&d));
+        d.significant = false;
+        assert!(!marked(&d));
+    }
+
+    #[test]
+    fn one_unit_per_quantity() {
+        assert_eq!(unit("wait_mean_s").unit, "min");
+        assert_eq!(unit("utilization").unit, "%");
+        assert_eq!(unit("lane_hours_per_day").unit, "lane-h/day");
+        assert_eq!(unit("delay_vehicle_hours_per_day").unit, "vehicle-h/day");
+    }
+}

@@ -1,0 +1,232 @@
+//! The page: one HTML document with its style sheet inline, built from sections, cards,
+//! tables and figures. No script, no external resource: the file reads offline and prints.
+
+use std::fmt::Write as _;
+
+/// Text made safe for HTML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A name usable as an element id: letters, digits and `-`, everything else `-`.
+pub fn slug(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// The style sheet: readable on screen, compact on paper, no web fonts.
+const STYLE: &str = "\
+:root{--ink:#1b1b1b;--muted:#5a5a5a;--rule:#d0d0d0;--band:#f3f5f8}
+*{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',Arial,sans-serif;color:var(--ink);margin:0 auto;max-width:62rem;padding:1.5rem;line-height:1.45;font-size:15px}
+h1{font-size:1.6rem;margin:.2rem 0 .3rem}
+h2{font-size:1.25rem;border-bottom:2px solid var(--rule);padding-bottom:.2rem;margin-top:2.2rem}
+h3{font-size:1.05rem;margin:1.4rem 0 .4rem}
+p.lead{color:var(--muted);margin-top:0}
+.card{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.6rem;margin:1rem 0}
+.card div{background:var(--band);border-radius:6px;padding:.55rem .75rem}
+.card dt{font-size:.78rem;color:var(--muted);text-transform:uppercase;letter-spacing:.03em}
+.card dd{margin:0;font-size:1rem;font-weight:600;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}
+figure{margin:1.2rem 0 1.6rem;page-break-inside:avoid;break-inside:avoid}
+figure svg{display:block;max-width:100%;height:auto}
+figcaption{font-size:.88rem;color:var(--muted);margin:.3rem 0}
+details{font-size:.85rem;margin-top:.3rem}
+summary{cursor:pointer;color:var(--muted)}
+table{border-collapse:collapse;font-size:.85rem;margin:.4rem 0;font-variant-numeric:tabular-nums}
+th,td{padding:.18rem .55rem;border-bottom:1px solid var(--rule);text-align:left;vertical-align:top}
+th{background:var(--band);font-weight:600}
+td.n,th.n{text-align:right}
+tr.sig td{font-weight:600}
+.note{font-size:.85rem;color:var(--muted)}
+.warn{background:#fff4e0;border-left:4px solid #e69f00;padding:.4rem .7rem}
+footer{margin-top:3rem;font-size:.8rem;color:var(--muted)}
+@media print{body{max-width:none;padding:0;font-size:11pt}details>summary{display:none}details{display:block}h2{page-break-after:avoid}}
+";
+
+/// An HTML page under construction.
+#[derive(Debug)]
+pub struct Page {
+    /// The document's title.
+    title: String,
+    /// The body so far.
+    body: String,
+}
+
+impl Page {
+    /// A page titled `title`, with `title` as its heading and `lead` below it.
+    pub fn new(title: &str, lead: &str) -> Page {
+        let mut body = String::new();
+        let _ = writeln!(body, "<h1>{}</h1>", escape(title));
+        let _ = writeln!(body, "<p class=\"lead\">{}</p>", escape(lead));
+        Page {
+            title: title.to_owned(),
+            body,
+        }
+    }
+
+    /// A section heading with an id.
+    pub fn section(&mut self, id: &str, title: &str) {
+        let _ = writeln!(
+            self.body,
+            "<h2 id=\"{}\">{}</h2>",
+            escape(id),
+            escape(title)
+        );
+    }
+
+    /// A sub-heading.
+    pub fn heading(&mut self, title: &str) {
+        let _ = writeln!(self.body, "<h3>{}</h3>", escape(title));
+    }
+
+    /// A paragraph of plain text, in the muted style.
+    pub fn note(&mut self, text: &str) {
+        let _ = writeln!(self.body, "<p class=\"note\">{}</p>", escape(text));
+    }
+
+    /// A highlighted warning.
+    pub fn warning(&mut self, text: &str) {
+        let _ = writeln!(self.body, "<p class=\"warn\">{}</p>", escape(text));
+    }
+
+    /// A summary card: labelled values side by side.
+    pub fn card(&mut self, id: &str, items: &[(&str, String)]) {
+        let _ = writeln!(self.body, "<dl class=\"card\" id=\"{}\">", escape(id));
+        for (label, value) in items {
+            let _ = writeln!(
+                self.body,
+                "<div><dt>{}</dt><dd>{}</dd></div>",
+                escape(label),
+                escape(value)
+            );
+        }
+        self.body.push_str("</dl>\n");
+    }
+
+    /// A table shown on the page.
+    pub fn table(&mut self, table: &Table) {
+        self.body.push_str(&table.html());
+    }
+
+    /// A figure: the chart, its caption, and the numbers behind it in a `<details>` table.
+    pub fn figure(&mut self, id: &str, svg: &str, caption: &str, data: &Table) {
+        let _ = writeln!(self.body, "<figure class=\"plot\" id=\"{}\">", escape(id));
+        self.body.push_str(svg);
+        let _ = writeln!(self.body, "<figcaption>{}</figcaption>", escape(caption));
+        self.body
+            .push_str("<details><summary>The numbers behind this plot</summary>\n");
+        self.body.push_str(&data.html());
+        self.body.push_str("</details>\n</figure>\n");
+    }
+
+    /// The whole document.
+    pub fn finish(self) -> String {
+        let mut out = String::with_capacity(self.body.len() + STYLE.len() + 512);
+        out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+        out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        let _ = writeln!(out, "<title>{}</title>", escape(&self.title));
+        let _ = writeln!(out, "<style>\n{STYLE}</style>\n</head>\n<body>");
+        out.push_str(&self.body);
+        out.push_str(
+            "<footer>Made by bordersim. Intervals are 95% Student-t intervals across \
+             replications. This page is self-contained: it needs no network and no script.\
+             </footer>\n</body>\n</html>\n",
+        );
+        out
+    }
+}
+
+/// A table: titles, rows of cells, and which columns hold numbers (right-aligned).
+#[derive(Debug, Default)]
+pub struct Table {
+    /// Column titles.
+    titles: Vec<String>,
+    /// Whether each column is numeric.
+    numeric: Vec<bool>,
+    /// Rows: the cells and whether the row is emphasised.
+    rows: Vec<(Vec<String>, bool)>,
+}
+
+impl Table {
+    /// A table with these titles; every column but the first `text` ones is numeric.
+    pub fn new(titles: &[&str], text: usize) -> Table {
+        Table {
+            titles: titles.iter().map(|t| (*t).to_owned()).collect(),
+            numeric: (0..titles.len()).map(|i| i >= text).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Appends a row.
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push((cells, false));
+    }
+
+    /// Appends an emphasised row (a significant difference).
+    pub fn strong_row(&mut self, cells: Vec<String>) {
+        self.rows.push((cells, true));
+    }
+
+    /// The table as HTML.
+    pub fn html(&self) -> String {
+        let class = |i: usize| if self.numeric[i] { " class=\"n\"" } else { "" };
+        let mut out = String::from("<table>\n<thead><tr>");
+        for (i, t) in self.titles.iter().enumerate() {
+            let _ = write!(out, "<th{}>{}</th>", class(i), escape(t));
+        }
+        out.push_str("</tr></thead>\n<tbody>\n");
+        for (cells, strong) in &self.rows {
+            out.push_str(if *strong {
+                "<tr class=\"sig\">"
+            } else {
+                "<tr>"
+            });
+            for (i, c) in cells.iter().enumerate() {
+                let _ = write!(
+                    out,
+                    "<td{}>{}</td>",
+                    class(i.min(self.numeric.len() - 1)),
+                    escape(c)
+                );
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</tbody>\n</table>\n");
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(escape("a<b & \"c\"'"), "a&lt;b &amp; &quot;c&quot;&#39;");
+        assert_eq!(slug("NB primary/FAST"), "nb-primary-fast");
+        let mut t = Table::new(&["name", "value"], 1);
+        t.row(vec!["<x>".into(), "1".into()]);
+        assert!(
+            t.html()
+                .contains("<td>&lt;x&gt;</td><td class=\"n\">1</td>")
+        );
+    }
+}

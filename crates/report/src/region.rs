@@ -1,0 +1,579 @@
+//! The pages of `region` (volumes and shares per crossing × direction × class, border times
+//! with intervals, the convergence of the equilibrium, trade by side) and of a region
+//! compared with a reform (the same before and after, and the shift of trade).
+
+use bordersim_experiment::region::{FlowReport, RegionComparison, RegionReport};
+
+use crate::format::{count, minutes, number, percent, signed};
+use crate::html::{Page, Table};
+use crate::svg::{CategoryChart, Series, Style, Value, XyChart};
+
+/// The label of a flow: crossing, direction, class.
+fn flow_label(f: &FlowReport) -> String {
+    format!("{} · {} · {}", f.crossing, f.direction, f.class)
+}
+
+/// The verdict on an equilibrium.
+fn verdict(r: &RegionReport) -> String {
+    let n = r.iterations.len();
+    let gap = r.iterations.last().map_or(f64::NAN, |i| i.gap);
+    format!(
+        "{} after {} iteration{} (gap {} against tolerance {})",
+        if r.converged {
+            "converged"
+        } else {
+            "NOT converged"
+        },
+        n,
+        if n == 1 { "" } else { "s" },
+        number(gap, 4),
+        number(r.tolerance, 4)
+    )
+}
+
+/// The page of a region's equilibrium.
+pub fn page(r: &RegionReport) -> String {
+    let mut page = Page::new(
+        &format!("{} — region equilibrium", r.region),
+        &format!(
+            "{} crossings, {} replications per crossing and iteration, seed {}.",
+            r.crossings.len(),
+            r.replications,
+            r.seed
+        ),
+    );
+    page.section("summary", "Summary");
+    if !r.converged {
+        page.warning(&format!(
+            "{}: the flows are the last averaged iterate, not an equilibrium.",
+            verdict(r)
+        ));
+    }
+    page.card(
+        "summary-card",
+        &[
+            ("region", r.region.clone()),
+            ("equilibrium", verdict(r)),
+            ("crossings", count(r.crossings.len() as u64)),
+            (
+                "vehicles per day",
+                number(r.flows.iter().map(|f| f.volume_per_day).sum(), 0),
+            ),
+            ("trade per day", number(r.trade.total_per_day, 0)),
+            ("crossing simulations", count(r.simulations)),
+        ],
+    );
+    convergence(&mut page, &[("equilibrium", r)]);
+    flows(&mut page, r);
+    trade(&mut page, r);
+    page.finish()
+}
+
+fn convergence(page: &mut Page, runs: &[(&str, &RegionReport)]) {
+    page.section("convergence", "Convergence");
+    let series = runs
+        .iter()
+        .enumerate()
+        .map(|(i, (name, r))| Series {
+            name: (*name).to_owned(),
+            points: r
+                .iterations
+                .iter()
+                .map(|it| (f64::from(it.iteration), it.gap))
+                .collect(),
+            markers: true,
+            colour: i,
+            ..Series::default()
+        })
+        .collect();
+    let tolerance = runs[0].1.tolerance;
+    let max_n = runs
+        .iter()
+        .map(|(_, r)| r.iterations.len())
+        .max()
+        .unwrap_or(1)
+        .max(2);
+    let chart = XyChart {
+        title: "Gap per iteration".into(),
+        x_title: "equilibrium iteration (number)".into(),
+        y_title: "relative gap (ratio, log scale)".into(),
+        series,
+        x_range: Some((1.0, max_n as f64)),
+        x_ticks: Some(iteration_ticks(max_n)),
+        y_log: true,
+        reference: Some((tolerance, format!("tolerance {}", number(tolerance, 4)))),
+        ..XyChart::default()
+    };
+    let mut titles = vec!["iteration".to_owned()];
+    for (name, _) in runs {
+        titles.push(format!("{name}: gap"));
+        titles.push(format!("{name}: vehicles per day"));
+    }
+    let refs: Vec<&str> = titles.iter().map(String::as_str).collect();
+    let mut data = Table::new(&refs, 0);
+    for n in 0..max_n {
+        let mut row = vec![(n + 1).to_string()];
+        for (_, r) in runs {
+            match r.iterations.get(n) {
+                Some(it) => {
+                    row.push(number(it.gap, 4));
+                    row.push(number(it.vehicles_per_day, 0));
+                }
+                None => {
+                    row.push("–".into());
+                    row.push("–".into());
+                }
+            }
+        }
+        data.row(row);
+    }
+    page.figure(
+        "convergence-gap",
+        &chart.render(),
+        &format!(
+            "Relative gap of each iteration (Σ|best response − current flows| / Σ current \
+             flows, every flow at every crossing), with the tolerance it must fall below; each \
+             iteration simulates every crossing over {} replications.",
+            runs[0].1.replications
+        ),
+        &data,
+    );
+}
+
+/// About eight whole-number ticks from 1 to `n`.
+fn iteration_ticks(n: usize) -> Vec<f64> {
+    let step = n.div_ceil(8).max(1);
+    let mut t: Vec<f64> = (1..=n).step_by(step).map(|k| k as f64).collect();
+    if t.last() != Some(&(n as f64)) {
+        t.push(n as f64);
+    }
+    t
+}
+
+fn flows(page: &mut Page, r: &RegionReport) {
+    page.section("flows", "Flows at the crossings");
+    let open: Vec<&FlowReport> = r.flows.iter().filter(|f| f.open).collect();
+    let chart = CategoryChart {
+        title: "Vehicles per day per crossing".into(),
+        x_title: "vehicles per day assigned (vehicles/day)".into(),
+        rows: open
+            .iter()
+            .map(|f| {
+                (
+                    flow_label(f),
+                    vec![Some(Value {
+                        value: f.volume_per_day,
+                        ..Value::default()
+                    })],
+                )
+            })
+            .collect(),
+        ..CategoryChart::default()
+    };
+    let mut data = Table::new(
+        &[
+            "crossing",
+            "direction",
+            "class",
+            "vehicles per day",
+            "share",
+        ],
+        3,
+    );
+    for f in &r.flows {
+        data.row(vec![
+            f.crossing.clone(),
+            f.direction.clone(),
+            f.class.clone(),
+            if f.open {
+                number(f.volume_per_day, 0)
+            } else {
+                "closed".into()
+            },
+            percent(f.share),
+        ]);
+    }
+    page.figure(
+        "volumes",
+        &chart.render(),
+        &format!(
+            "Vehicles per day assigned to each crossing, direction and class at the \
+             equilibrium (border times measured over {} replications per crossing), with each \
+             one's share of its direction and class's traffic in the table.",
+            r.replications
+        ),
+        &data,
+    );
+
+    let chart = CategoryChart {
+        title: "Border time per crossing".into(),
+        x_title: "border time: arrival to exit, mean (min)".into(),
+        rows: open
+            .iter()
+            .filter(|f| f.border_time.mean_s.is_some())
+            .map(|f| {
+                (
+                    flow_label(f),
+                    vec![Some(Value::with_ci(
+                        f.border_time.mean_s.unwrap_or(0.0) / 60.0,
+                        f.border_time.ci95_s.map(|c| c / 60.0),
+                    ))],
+                )
+            })
+            .collect(),
+        style: Style::Dots,
+        from_zero: true,
+        ..CategoryChart::default()
+    };
+    let mut data = Table::new(
+        &[
+            "crossing",
+            "direction",
+            "class",
+            "vehicles observed",
+            "mean (min)",
+            "±95%",
+            "p95 (min)",
+            "used by the choice (min)",
+        ],
+        3,
+    );
+    for f in &open {
+        data.row(vec![
+            f.crossing.clone(),
+            f.direction.clone(),
+            f.class.clone(),
+            count(f.border_time.count),
+            minutes(f.border_time.mean_s),
+            minutes(f.border_time.ci95_s),
+            minutes(f.border_time.p95_s),
+            minutes(f.border_time_used_s),
+        ]);
+    }
+    page.figure(
+        "border-times",
+        &chart.render(),
+        &format!(
+            "Mean time from arrival to exit at each crossing, direction and class in the last \
+             iteration, with its 95% interval over {} replications.",
+            r.replications
+        ),
+        &data,
+    );
+}
+
+fn trade(page: &mut Page, r: &RegionReport) {
+    page.section("trade", "Trade by side");
+    let series = vec![
+        "exports".to_owned(),
+        "imports".to_owned(),
+        "exports lost to delay".to_owned(),
+    ];
+    let rows = r
+        .trade
+        .sides
+        .iter()
+        .map(|s| {
+            let v = |x: f64| {
+                Some(Value {
+                    value: x,
+                    ..Value::default()
+                })
+            };
+            (
+                s.side.clone(),
+                vec![
+                    v(s.exports_per_day),
+                    v(s.imports_per_day),
+                    v(s.exports_lost_to_delay_per_day),
+                ],
+            )
+        })
+        .collect();
+    let chart = CategoryChart {
+        title: "Trade per side".into(),
+        x_title: "cargo value per day (money/day)".into(),
+        series,
+        rows,
+        ..CategoryChart::default()
+    };
+    let mut data = Table::new(
+        &[
+            "side",
+            "exports",
+            "imports",
+            "balance",
+            "exports lost to delay",
+        ],
+        1,
+    );
+    for s in &r.trade.sides {
+        data.row(vec![
+            s.side.clone(),
+            number(s.exports_per_day, 0),
+            number(s.imports_per_day, 0),
+            signed(s.balance_per_day, 0),
+            number(s.exports_lost_to_delay_per_day, 0),
+        ]);
+    }
+    page.figure(
+        "trade-sides",
+        &chart.render(),
+        &format!(
+            "Cargo value per day leaving and entering each side with the equilibrium flows \
+             (border times measured over {} replications per crossing), and the exports delay \
+             costs a side through the demand response (in the unit of the region's cargo \
+             values).",
+            r.replications
+        ),
+        &data,
+    );
+    let mut t = Table::new(&["crossing", "direction", "value per day"], 2);
+    for c in r
+        .trade
+        .by_crossing
+        .iter()
+        .filter(|c| c.value_per_day != 0.0)
+    {
+        t.row(vec![
+            c.crossing.clone(),
+            c.direction.clone(),
+            number(c.value_per_day, 0),
+        ]);
+    }
+    page.heading("Trade per crossing");
+    page.table(&t);
+}
+
+/// The page of a region compared with a reform of one of its crossings.
+pub fn comparison_page(c: &RegionComparison) -> String {
+    let (b, r) = (&c.baseline, &c.reform);
+    let mut page = Page::new(
+        &format!("{} — {}", b.region, c.reform_name),
+        &format!(
+            "The region's equilibrium before and after the reform, both on the same candidate \
+             vehicles: {} replications per crossing and iteration, seed {}.",
+            b.replications, b.seed
+        ),
+    );
+    page.section("summary", "Summary");
+    for (name, rep) in [("baseline", b), ("reform", r)] {
+        if !rep.converged {
+            page.warning(&format!("{name}: {}", verdict(rep)));
+        }
+    }
+    page.card(
+        "summary-card",
+        &[
+            ("baseline equilibrium", verdict(b)),
+            ("reform equilibrium", verdict(r)),
+            (
+                "trade created per day",
+                signed(c.shift.trade.created_per_day, 0),
+            ),
+            (
+                "trade diverted per day",
+                number(c.shift.trade.diverted_per_day, 0),
+            ),
+        ],
+    );
+    convergence(&mut page, &[("baseline", b), ("reform", r)]);
+
+    page.section("flows", "Flows before and after");
+    let label = |crossing: &str, direction: &str, class: &str| {
+        format!("{crossing} · {direction} · {class}")
+    };
+    let chart = CategoryChart {
+        title: "Vehicles per day, baseline and reform".into(),
+        x_title: "vehicles per day assigned (vehicles/day)".into(),
+        series: vec!["baseline".into(), "reform".into()],
+        rows: c
+            .shift
+            .flows
+            .iter()
+            .map(|f| {
+                let v = |x: f64| {
+                    Some(Value {
+                        value: x,
+                        ..Value::default()
+                    })
+                };
+                (
+                    label(&f.crossing, &f.direction, &f.class),
+                    vec![v(f.volume_baseline), v(f.volume_reform)],
+                )
+            })
+            .collect(),
+        ..CategoryChart::default()
+    };
+    let mut data = Table::new(
+        &[
+            "crossing",
+            "direction",
+            "class",
+            "baseline (vehicles/day)",
+            "reform",
+            "change",
+            "share baseline",
+            "share reform",
+            "change (points)",
+        ],
+        3,
+    );
+    for f in &c.shift.flows {
+        data.row(vec![
+            f.crossing.clone(),
+            f.direction.clone(),
+            f.class.clone(),
+            number(f.volume_baseline, 0),
+            number(f.volume_reform, 0),
+            signed(f.volume_change, 0),
+            percent(f.share_baseline),
+            percent(f.share_reform),
+            signed(100.0 * f.share_change, 1),
+        ]);
+    }
+    page.figure(
+        "volumes",
+        &chart.render(),
+        &format!(
+            "Vehicles per day assigned to each crossing, direction and class at the baseline's \
+             and at the reform's equilibrium (each with border times over {} replications per \
+             crossing); the table adds the shares of each direction and class's traffic.",
+            b.replications
+        ),
+        &data,
+    );
+
+    let find = |rep: &RegionReport, f: &bordersim_experiment::region::FlowShift| {
+        rep.flows
+            .iter()
+            .find(|x| x.crossing == f.crossing && x.direction == f.direction && x.class == f.class)
+            .map(|x| &x.border_time)
+            .filter(|d| d.mean_s.is_some())
+            .map(|d| Value::with_ci(d.mean_s.unwrap_or(0.0) / 60.0, d.ci95_s.map(|c| c / 60.0)))
+    };
+    let chart = CategoryChart {
+        title: "Border time, baseline and reform".into(),
+        x_title: "border time: arrival to exit, mean (min)".into(),
+        series: vec!["baseline".into(), "reform".into()],
+        rows: c
+            .shift
+            .flows
+            .iter()
+            .map(|f| {
+                (
+                    label(&f.crossing, &f.direction, &f.class),
+                    vec![find(b, f), find(r, f)],
+                )
+            })
+            .collect(),
+        ..CategoryChart::default()
+    };
+    let mut data = Table::new(
+        &[
+            "crossing",
+            "direction",
+            "class",
+            "baseline mean (min)",
+            "±95%",
+            "reform mean (min)",
+            "±95%",
+        ],
+        3,
+    );
+    for f in &c.shift.flows {
+        let bt = find(b, f);
+        let rt = find(r, f);
+        let show = |v: &Option<Value>| {
+            v.as_ref().map_or(("–".to_owned(), "–".to_owned()), |v| {
+                (
+                    number(v.value, 2),
+                    v.interval
+                        .map_or("–".to_owned(), |(lo, hi)| number((hi - lo) / 2.0, 2)),
+                )
+            })
+        };
+        let (bm, bc) = show(&bt);
+        let (rm, rc) = show(&rt);
+        data.row(vec![
+            f.crossing.clone(),
+            f.direction.clone(),
+            f.class.clone(),
+            bm,
+            bc,
+            rm,
+            rc,
+        ]);
+    }
+    page.figure(
+        "border-times",
+        &chart.render(),
+        &format!(
+            "Mean time from arrival to exit at each crossing, direction and class, baseline and \
+             reform, each with its 95% interval over {} replications of its last iteration.",
+            b.replications
+        ),
+        &data,
+    );
+
+    page.section("trade", "Trade shift by side");
+    let series = vec![
+        "exports".to_owned(),
+        "imports".to_owned(),
+        "balance".to_owned(),
+    ];
+    let rows = c
+        .shift
+        .trade
+        .sides
+        .iter()
+        .map(|s| {
+            let v = |x: f64| {
+                Some(Value {
+                    value: x,
+                    ..Value::default()
+                })
+            };
+            (
+                s.side.clone(),
+                vec![
+                    v(s.exports_change_per_day),
+                    v(s.imports_change_per_day),
+                    v(s.balance_change_per_day),
+                ],
+            )
+        })
+        .collect();
+    let chart = CategoryChart {
+        title: "Change of trade per side".into(),
+        x_title: "change of cargo value per day, reform − baseline (money/day)".into(),
+        series,
+        rows,
+        ..CategoryChart::default()
+    };
+    let mut data = Table::new(
+        &["side", "exports change", "imports change", "balance change"],
+        1,
+    );
+    for s in &c.shift.trade.sides {
+        data.row(vec![
+            s.side.clone(),
+            signed(s.exports_change_per_day, 0),
+            signed(s.imports_change_per_day, 0),
+            signed(s.balance_change_per_day, 0),
+        ]);
+    }
+    page.figure(
+        "trade-sides",
+        &chart.render(),
+        &format!(
+            "Change of each side's exports, imports and balance per day from the baseline's \
+             equilibrium to the reform's, both on the same candidate vehicles over {} \
+             replications per crossing (in the unit of the region's cargo values).",
+            b.replications
+        ),
+        &data,
+    );
+    page.finish()
+}
