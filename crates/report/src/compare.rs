@@ -187,6 +187,7 @@ fn forest(page: &mut Page, id: &str, differences: &[Difference], replications: u
             ],
             1,
         );
+        data.text_column(6);
         for d in &members {
             let cells = vec![
                 d.entity.clone(),
@@ -241,6 +242,8 @@ fn differences_table(page: &mut Page, differences: &[Difference]) {
         ],
         3,
     );
+    t.text_column(8);
+    t.text_column(9);
     for d in differences {
         let u = unit(&d.metric);
         let missing = |present: bool| if present { "–" } else { "not present" };

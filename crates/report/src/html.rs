@@ -175,6 +175,11 @@ impl Table {
         }
     }
 
+    /// Makes column `i` a text column (left-aligned).
+    pub fn text_column(&mut self, i: usize) {
+        self.numeric[i] = false;
+    }
+
     /// Appends a row.
     pub fn row(&mut self, cells: Vec<String>) {
         self.rows.push((cells, false));
