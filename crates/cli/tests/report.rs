@@ -393,69 +393,18 @@ fn bundled_reports_render_in_chromium() {
     let dir = scratch("report-chromium");
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-screenshots");
     fs::create_dir_all(&shots).expect("screenshot directory");
-    for (name, page, sections) in bundled_reports(&dir) {
-        let html = fs::read_to_string(&page).expect("page");
-        check_page(&html, sections);
-        let url = format!("file://{}", page.display());
-        let out = chromium_command(&chromium, &dir.join(format!("profile-{name}")))
-            .arg("--dump-dom")
-            .arg(&url)
-            .output()
-            .expect("run chromium");
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "{name}: chromium failed: {stderr}");
-        // The page has no script: any console message is an error of the page.
-        let console: Vec<&str> = stderr.lines().filter(|l| l.contains(":CONSOLE")).collect();
-        assert!(console.is_empty(), "{name}: console messages: {console:#?}");
-        // The DOM Chromium built holds every element of the file.
-        let dom = String::from_utf8_lossy(&out.stdout);
-        for element in [
-            "<figure",
-            "<svg",
-            "<figcaption>",
-            "<details>",
-            "<table>",
-            "<h2",
-        ] {
-            assert_eq!(
-                dom.matches(element).count(),
-                html.matches(element).count(),
-                "{name}: {element} lost by the browser"
-            );
+    let reports = bundled_reports(&dir);
+    // Two browsers at a time: each spends most of its time starting up.
+    std::thread::scope(|scope| {
+        for half in [0, 1] {
+            let (reports, chromium, dir, shots) = (&reports, &chromium, &dir, &shots);
+            scope.spawn(move || {
+                for (name, page, sections) in reports.iter().skip(half).step_by(2) {
+                    check_in_chromium(chromium, dir, shots, name, page, sections);
+                }
+            });
         }
-        for id in sections {
-            assert!(
-                dom.contains(&format!("id=\"{id}\"")),
-                "{name}: {id} missing"
-            );
-        }
-        let figure_ids: Vec<&str> = html
-            .split("<figure class=\"plot\" id=\"")
-            .skip(1)
-            .map(|s| &s[..s.find('"').expect("id")])
-            .collect();
-        for id in figure_ids {
-            assert!(
-                dom.contains(&format!("id=\"{id}\"")),
-                "{name}: figure {id} missing"
-            );
-        }
-        let shot = shots.join(format!("{name}.png"));
-        let _ = fs::remove_file(&shot);
-        let out = chromium_command(&chromium, &dir.join(format!("shot-{name}")))
-            .arg("--window-size=1100,1800")
-            .arg("--hide-scrollbars")
-            .arg(format!("--screenshot={}", shot.display()))
-            .arg(&url)
-            .output()
-            .expect("run chromium");
-        assert!(out.status.success(), "{name}: screenshot failed");
-        let png = fs::read(&shot).expect("screenshot written");
-        assert!(
-            png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000,
-            "{name}"
-        );
-    }
+    });
     eprintln!("screenshots in {}", shots.display());
 }
 
@@ -498,4 +447,77 @@ fn the_compare_csv_header_is_the_one_the_readme_gives() {
         assert!(line.contains(",false,false,"), "{line}");
         assert!(!line.split(',').any(|c| c == "-0"), "{line}");
     }
+}
+
+/// Loads `page` in Chromium: no console message, every element kept, a screenshot saved
+/// in `shots`.
+fn check_in_chromium(
+    chromium: &Path,
+    dir: &Path,
+    shots: &Path,
+    name: &str,
+    page: &Path,
+    sections: &[&str],
+) {
+    let html = fs::read_to_string(page).expect("page");
+    check_page(&html, sections);
+    let url = format!("file://{}", page.display());
+    let out = chromium_command(chromium, &dir.join(format!("profile-{name}")))
+        .arg("--dump-dom")
+        .arg(&url)
+        .output()
+        .expect("run chromium");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{name}: chromium failed: {stderr}");
+    // The page has no script: any console message is an error of the page.
+    let console: Vec<&str> = stderr.lines().filter(|l| l.contains(":CONSOLE")).collect();
+    assert!(console.is_empty(), "{name}: console messages: {console:#?}");
+    // The DOM Chromium built holds every element of the file.
+    let dom = String::from_utf8_lossy(&out.stdout);
+    for element in [
+        "<figure",
+        "<svg",
+        "<figcaption>",
+        "<details>",
+        "<table>",
+        "<h2",
+    ] {
+        assert_eq!(
+            dom.matches(element).count(),
+            html.matches(element).count(),
+            "{name}: {element} lost by the browser"
+        );
+    }
+    for id in sections {
+        assert!(
+            dom.contains(&format!("id=\"{id}\"")),
+            "{name}: {id} missing"
+        );
+    }
+    let figure_ids: Vec<&str> = html
+        .split("<figure class=\"plot\" id=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').expect("id")])
+        .collect();
+    for id in figure_ids {
+        assert!(
+            dom.contains(&format!("id=\"{id}\"")),
+            "{name}: figure {id} missing"
+        );
+    }
+    let shot = shots.join(format!("{name}.png"));
+    let _ = fs::remove_file(&shot);
+    let out = chromium_command(chromium, &dir.join(format!("shot-{name}")))
+        .arg("--window-size=1100,1800")
+        .arg("--hide-scrollbars")
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(&url)
+        .output()
+        .expect("run chromium");
+    assert!(out.status.success(), "{name}: screenshot failed");
+    let png = fs::read(&shot).expect("screenshot written");
+    assert!(
+        png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000,
+        "{name}"
+    );
 }
