@@ -245,6 +245,33 @@ pub fn apply_policy(
     }
 }
 
+/// The scenario document as TOML, its sections in the order of a scenario file (`[scenario]`,
+/// directions, programmes, classes, stations, sources, then any other), for a reader.
+fn scenario_toml(doc: &Table) -> Result<String, toml::ser::Error> {
+    const ORDER: [&str; 6] = [
+        "scenario",
+        "directions",
+        "programmes",
+        "classes",
+        "stations",
+        "sources",
+    ];
+    let rank = |key: &str| ORDER.iter().position(|k| *k == key).unwrap_or(ORDER.len());
+    let mut keys: Vec<&String> = doc.keys().collect();
+    keys.sort_by_key(|k| rank(k));
+    let mut out = String::new();
+    for key in keys {
+        let mut one = Table::new();
+        one.insert(key.clone(), doc[key.as_str()].clone());
+        let text = toml::to_string(&one)?;
+        if !out.is_empty() && !text.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&text);
+    }
+    Ok(out)
+}
+
 /// A policy applied to a baseline, checks done, before the changed scenario is validated.
 struct Draft {
     applied: PolicyApplied,
@@ -307,7 +334,7 @@ fn draft(
     if let Some(Value::Table(scenario)) = doc.get_mut("scenario") {
         scenario.insert("name".into(), Value::String(raw.policy.name.clone()));
     }
-    let scenario_text = match toml::to_string(&doc) {
+    let scenario_text = match scenario_toml(&doc) {
         Ok(text) => text,
         Err(e) => {
             cx.error_at(0, "", format!("cannot write the changed scenario: {e}"));
