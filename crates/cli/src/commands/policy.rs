@@ -12,18 +12,15 @@ use crate::args::ApplyArgs;
 use crate::failure::{Failure, warn};
 use crate::output::{self, check_not_input, check_output_path, print_stdout, write_atomically};
 
-/// Whether `text` is a policy file: TOML with a `[policy]` table and neither a
-/// `[scenario]` nor a `[region]` table.
+/// Whether `text` is a policy file: TOML with a `policy` key (a `[policy]` table, or one of
+/// the wrong type, which the policy's own checks then report) and neither a `[scenario]` nor
+/// a `[region]` table.
 pub fn is_policy(text: &str) -> bool {
     let Ok(root) = DeTable::parse(text) else {
         return false;
     };
     let root = root.get_ref();
-    matches!(
-        root.get("policy").map(|v| v.get_ref()),
-        Some(DeValue::Table(_))
-    ) && root.get("scenario").is_none()
-        && root.get("region").is_none()
+    root.get("policy").is_some() && root.get("scenario").is_none() && root.get("region").is_none()
 }
 
 /// The error for a policy file given where a scenario (`what`) is expected.
@@ -393,7 +390,8 @@ mod tests {
         assert!(is_policy("[policy]\nname = \"x\"\n"));
         assert!(!is_policy("[scenario]\nname = \"x\"\n"));
         assert!(!is_policy("[region]\nname = \"x\"\n"));
-        assert!(!is_policy("policy = 1\n"));
+        assert!(is_policy("policy = 1\n"));
+        assert!(!is_policy("policy = 1\n[scenario]\nname = \"x\"\n"));
         assert!(!is_policy("[policy\n"));
         let text = "[policy]\nname = \"x\"\nbaseline = \"../examples/b.toml\"\n";
         assert_eq!(
