@@ -69,7 +69,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
 }
 
 /// The baseline: BASE as given (each policy naming another is warned about), else the one
-/// the policies name (`baseline =` in [policy]), which must be the same for all.
+/// the policies name (`baseline =` in `[policy]`), which must be the same for all.
 fn baseline(args: &CompareArgs, policies: &[(&Path, String)]) -> Result<PathBuf, Failure> {
     if let Some(base) = &args.base {
         for (path, text) in policies {
