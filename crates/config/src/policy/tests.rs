@@ -779,3 +779,18 @@ fn pre_arrival_processing_can_be_limited_to_a_direction() {
         "{e}"
     );
 }
+
+#[test]
+fn warnings_of_the_changed_scenario_are_located_at_the_change() {
+    let policy = "[policy]\nname = \"slow\"\n[[override]]\npath = \"stations.primary.service.mean\"\nvalue = \"30min\"\n";
+    let s = apply_policy_with(BASE, "base.toml", policy, "p.toml", &no_files).expect("valid");
+    assert!(!s.loaded.warnings.is_empty());
+    for w in &s.loaded.warnings {
+        assert_eq!(
+            (w.file.as_str(), w.path.as_str(), w.line),
+            ("p.toml", "override[0].value", 5),
+            "{w}"
+        );
+        assert!(w.message.contains("unstable"), "{w}");
+    }
+}
