@@ -25,6 +25,77 @@ pub const MAX_REPLICATIONS_WHY: &str = "every replication's results are kept in 
 /// Replications of a scenario file that gives none (its `replications` field).
 pub const DEFAULT_SCENARIO_REPLICATIONS: u32 = 10;
 
+/// The seed of a scenario or region file that gives none (its `seed` field).
+pub const DEFAULT_SEED: u64 = 1;
+
+/// The `--format` help of `run`: the formats, the CSV columns, the default.
+const RUN_FORMAT_HELP: &str = "Output format: table (times in minutes), json (times in \
+    seconds), or csv (tidy, times in seconds) with the columns \
+    scenario,entity_type,entity,statistic,value [default: from the --output extension (.json, \
+    .csv), else table]";
+
+/// The `--format` help of `compare`: the formats, the CSV columns, the default.
+const COMPARE_FORMAT_HELP: &str = "Output format: table (times in minutes), json (times in \
+    seconds), or csv (times in seconds) with the columns \
+    variant,metric,entity,baseline,variant_value,delta,ci95,relative,significant,\
+    significant_unadjusted,p_value,replications,status,note (for a region: \
+    region,entity_type,entity,statistic,baseline,reform,change) [default: from the --output \
+    extension (.json, .csv), else table]";
+
+/// The `--format` help of `region`: the formats, the CSV columns, the default.
+const REGION_FORMAT_HELP: &str = "Output format: table (border times in minutes), json \
+    (times in seconds), or csv (tidy, times in seconds) with the columns \
+    region,entity_type,entity,statistic,value [default: from the --output extension (.json, \
+    .csv), else table]";
+
+/// The `-r` help of `run`.
+fn run_replications_help() -> String {
+    format!(
+        "Number of independent replications, at most {MAX_REPLICATIONS} [default: the \
+         scenario's `replications`, else {DEFAULT_SCENARIO_REPLICATIONS}]"
+    )
+}
+
+/// The `-r` help of `compare`.
+fn compare_replications_help() -> String {
+    format!(
+        "Number of paired replications, at most {MAX_REPLICATIONS} [default: the baseline's \
+         `replications`, else {DEFAULT_SCENARIO_REPLICATIONS}; for a region, its \
+         `replications` per iteration, else {}]",
+        bordersim_config::DEFAULT_REGION_REPLICATIONS
+    )
+}
+
+/// The `-r` help of `region`.
+fn region_replications_help() -> String {
+    format!(
+        "Replications of each crossing per equilibrium iteration, at most {MAX_REPLICATIONS} \
+         [default: the region's `replications` ([region] table), else {}]",
+        bordersim_config::DEFAULT_REGION_REPLICATIONS
+    )
+}
+
+/// The `-s` help of `run`.
+fn run_seed_help() -> String {
+    format!("Master random seed [default: the scenario's `seed`, else {DEFAULT_SEED}]")
+}
+
+/// The `-s` help of `compare`.
+fn compare_seed_help() -> String {
+    format!(
+        "Master random seed, the same for the baseline and every variant [default: the \
+         baseline's `seed`, else {DEFAULT_SEED}]"
+    )
+}
+
+/// The `-s` help of `region`.
+fn region_seed_help() -> String {
+    format!(
+        "Master random seed of every crossing's streams [default: the region's `seed` \
+         ([region] table), else {DEFAULT_SEED}]"
+    )
+}
+
 /// The whole command line.
 #[derive(Debug, Parser)]
 #[command(
@@ -53,19 +124,52 @@ pub struct Cli {
 pub enum Command {
     /// Simulate a scenario and report delays per station and per vehicle class
     Run(RunArgs),
-    /// Check a scenario or region file without simulating it
+    /// Check a scenario, region or policy file without simulating it
     Validate(ValidateArgs),
     /// Compare a baseline scenario with variants on the same vehicles (paired replications);
     /// a region file as BASE compares the region with a policy applied to one crossing
     Compare(CompareArgs),
     /// Find the equilibrium of a border region: crossing choice, demand, trade per side
     Region(RegionArgs),
+    /// Write the scenario a policy produces from its baseline, for review (it runs as the
+    /// policy's variant in `compare`)
+    Apply(ApplyArgs),
+}
+
+/// `bordersim apply POLICY [--baseline BASE] [--output PATH]`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "The scenario is written as TOML: the baseline with the policy's \
+    changes, named after the policy. `bordersim run` of it gives the policy's variant of \
+    `bordersim compare` (same seed and replications); the trace files it names are written \
+    relative to where it is written. With a region as the baseline, the changed crossing's \
+    scenario is written.\n\nExamples:\n  \
+    bordersim apply configs/policies/lane_rule.toml --output lane_rule_scenario.toml\n  \
+    bordersim apply my_policy.toml --baseline base.toml"
+)]
+pub struct ApplyArgs {
+    /// Policy file (TOML)
+    #[arg(value_name = "POLICY")]
+    pub policy: PathBuf,
+
+    /// The baseline scenario (or region) file [default: the policy's `baseline`, relative to
+    /// the policy file]
+    #[arg(long, value_name = "BASE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Write the scenario to PATH (whole or not at all) instead of standard output; `-` is
+    /// standard output
+    #[arg(short = 'o', long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
 }
 
 /// `bordersim region FILE`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = region_help()
+    after_help = region_help(),
+    mut_arg("format", |a| a.help(REGION_FORMAT_HELP)),
+    mut_arg("replications", |a| a.help(region_replications_help())),
+    mut_arg("seed", |a| a.help(region_seed_help())),
 )]
 pub struct RegionArgs {
     /// Region file (TOML)
@@ -150,30 +254,36 @@ fn policy_help() -> String {
     )
 }
 
-/// `bordersim compare BASE (--policy FILE | --variant FILE)...`.
+/// `bordersim compare [BASE] (--policy FILE | --variant FILE)...`.
 #[derive(Debug, clap::Args)]
 #[command(
+    group(clap::ArgGroup::new("changes").args(["policies", "variants"]).required(true).multiple(true)),
+    mut_arg("format", |a| a.help(COMPARE_FORMAT_HELP)),
+    mut_arg("replications", |a| a.help(compare_replications_help())),
+    mut_arg("seed", |a| a.help(compare_seed_help())),
     after_help = "Every scenario runs with the same seed and replications, so each sees \
     the same vehicles (arrival times, classes, programmes, channels) and the same service \
     draws at the stations it shares with the baseline; differences and their 95% intervals \
     come from the paired replications.\n\nWith a region file as BASE, the one --policy applies \
     to the crossing its [policy] table names (crossing = \"id\"); the output is the shift \
     between the two equilibria: traffic per crossing, trade created and diverted, each side's \
-    balance.\n\nExamples:\n  \
+    balance.\n\nWithout BASE, the baseline is the one the policies name (`baseline = ` in \
+    [policy], relative to the policy file); a BASE other than the one a policy names is \
+    warned about.\n\nExamples:\n  \
     bordersim compare configs/examples/commercial_truck_crossing.toml \
     --policy configs/policies/extra_primary_booths.toml\n  \
+    bordersim compare --policy configs/policies/lane_rule.toml\n  \
     bordersim compare base.toml --variant reform.toml --format json"
 )]
 pub struct CompareArgs {
-    /// Baseline scenario file (TOML)
+    /// Baseline scenario or region file (TOML) [default: the `baseline` the policies name]
     #[arg(value_name = "BASE")]
-    pub base: PathBuf,
+    pub base: Option<PathBuf>,
 
     // The help text, with the catalogue of reform measures, is `policy_help()`.
     #[arg(
         long = "policy",
         value_name = "FILE",
-        required_unless_present = "variants",
         help = policy_help()
     )]
     pub policies: Vec<PathBuf>,
@@ -189,11 +299,16 @@ pub struct CompareArgs {
 
 /// `bordersim run FILE`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  \
+#[command(
+    mut_arg("format", |a| a.help(RUN_FORMAT_HELP)),
+    mut_arg("replications", |a| a.help(run_replications_help())),
+    mut_arg("seed", |a| a.help(run_seed_help())),
+    after_help = "Examples:\n  \
     bordersim run configs/examples/commercial_truck_crossing.toml\n  \
     bordersim run scenario.toml --replications 20 --seed 7 --format json --output results.json\n  \
     bordersim run scenario.toml --format csv > results.csv\n  \
-    bordersim run scenario.toml --event-log events.csv --event-log-sample 0.1")]
+    bordersim run scenario.toml --event-log events.csv --event-log-sample 0.1"
+)]
 pub struct RunArgs {
     /// Scenario file (TOML)
     #[arg(value_name = "FILE")]
@@ -276,27 +391,36 @@ pub struct RunSettings {
     pub quiet: bool,
 }
 
-/// `bordersim validate FILE`.
+/// `bordersim validate FILE [--baseline BASE]`.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "A scenario file is checked as `run` would load it (with the trace files it \
     names); a region file (one with a [region] table) as `region` would, with its crossing \
-    files. A policy file is checked when applied: `bordersim compare BASE --policy FILE`."
+    files; a policy file (one with a [policy] table) applied to its baseline, as `compare` \
+    would apply it: every problem at once, located in the policy file.\n\nExamples:\n  \
+    bordersim validate configs/examples/commercial_truck_crossing.toml\n  \
+    bordersim validate configs/policies/lane_rule.toml\n  \
+    bordersim validate my_policy.toml --baseline base.toml"
 )]
 pub struct ValidateArgs {
-    /// Scenario or region file (TOML)
+    /// Scenario, region or policy file (TOML)
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+
+    /// For a policy file: the baseline scenario (or region) it applies to [default: the
+    /// policy's `baseline`, relative to the policy file]
+    #[arg(long, value_name = "BASE")]
+    pub baseline: Option<PathBuf>,
 }
 
 /// The output formats (`--format`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// Aligned plain-text tables for people (times in minutes)
+    /// Aligned plain-text tables for people
     Table,
-    /// One JSON object: the machine-readable contract (times in seconds)
+    /// One JSON object: the machine-readable contract
     Json,
-    /// Tidy CSV: scenario,entity_type,entity,statistic,value (times in seconds)
+    /// CSV, one value per row (columns: see --format)
     Csv,
 }
 

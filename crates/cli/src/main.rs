@@ -33,6 +33,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => commands::validate::validate(&args),
         Command::Compare(args) => commands::compare::compare(&args),
         Command::Region(args) => commands::region::region(&args),
+        Command::Apply(args) => commands::policy::apply(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -55,6 +55,11 @@ fn compare_reports_paired_differences_in_every_format() {
         table.contains("Variant:") && table.contains("±95%"),
         "{table}"
     );
+    // Staffed lane-hours above the schedule are explained where they are shown.
+    assert!(
+        table.contains("overtime of closing lanes included (a lane the schedule closes finishes"),
+        "{table}"
+    );
     let csv = run_ok(&[
         "compare".as_ref(),
         base.as_os_str(),

@@ -49,6 +49,29 @@ fn region_reports_the_equilibrium_flows_and_trade() {
     let table = run_ok(&["region".as_ref(), file.as_os_str()]);
     assert!(table.contains("Equilibrium: converged after"), "{table}");
     assert!(table.contains("otay_mesa_east"), "{table}");
+    // The closing line counts with thousands separators, as every count in a table.
+    let grouped = |n: u64| {
+        let digits = n.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    };
+    let events = json["events"].as_u64().expect("events");
+    assert!(events >= 1000, "{events}");
+    let simulations = json["simulations"].as_u64().expect("simulations");
+    assert!(
+        table.contains(&format!(
+            "  {} crossing simulations, {} events.",
+            grouped(simulations),
+            grouped(events)
+        )),
+        "{table}"
+    );
     let csv = run_ok(&[
         "region".as_ref(),
         file.as_os_str(),

@@ -614,15 +614,28 @@ fn help_states_the_real_defaults() {
     let region = bordersim_config::DEFAULT_REGION_REPLICATIONS;
     let iterations = bordersim_config::DEFAULT_MAX_ITERATIONS;
     let tolerance = bordersim_config::DEFAULT_TOLERANCE;
-    for command in ["run", "compare", "region"] {
+    for (command, stated) in [
+        (
+            "run",
+            format!("at most {MAX_REPLICATIONS} [default: the scenario's `replications`, else 10]"),
+        ),
+        (
+            "compare",
+            format!(
+                "at most {MAX_REPLICATIONS} [default: the baseline's `replications`, else 10; \
+                 for a region, its `replications` per iteration, else {region}]"
+            ),
+        ),
+        (
+            "region",
+            format!(
+                "at most {MAX_REPLICATIONS} [default: the region's `replications` ([region] \
+                 table), else {region}]"
+            ),
+        ),
+    ] {
         let text = help(command);
-        assert!(
-            text.contains(&format!(
-                "at most {MAX_REPLICATIONS} [default: the (baseline) file's `replications`, \
-                 else 10 for a scenario and {region} per iteration for a region]"
-            )),
-            "{command}: {text}"
-        );
+        assert!(text.contains(&stated), "{command}: {text}");
     }
     let text = help("region");
     assert!(text.contains("self-regulated by default"), "{text}");
@@ -660,8 +673,8 @@ fn help_states_the_real_defaults() {
     assert!(region_doc.contains("averaging = \"self_regulated\"  # default"));
 
     let text = help("validate");
-    assert!(text.contains("Scenario or region file"), "{text}");
-    assert!(text.contains("--policy"), "{text}");
+    assert!(text.contains("Scenario, region or policy file"), "{text}");
+    assert!(text.contains("--baseline <BASE>"), "{text}");
 
     // The defaults the help states are the ones applied: a scenario and a region that give
     // no `replications`.

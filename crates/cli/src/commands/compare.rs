@@ -2,10 +2,9 @@
 //! variant scenarios) on common random numbers, reported as paired differences; a region
 //! file as the baseline compares two equilibria, the policy applied to one crossing.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
-use bordersim_config::{PolicyApplied, PolicyError};
 use bordersim_experiment::region::compare_regions;
 
 use crate::args::CompareArgs;
@@ -23,44 +22,37 @@ use crate::render::region::{convergence_line, render_comparison};
 /// [`Failure::InvalidRegion`] with the diagnostics of an invalid file (a policy's name both
 /// files), [`Failure::Failed`] when the runs or the writing fail.
 pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
-    let mut inputs: Vec<&Path> = vec![&args.base];
+    let policies = args
+        .policies
+        .iter()
+        .map(|path| super::read_policy(path).map(|text| (path.as_path(), text)))
+        .collect::<Result<Vec<_>, _>>()?;
+    for (path, text) in &policies {
+        if !super::policy::is_policy(text) && toml::de::DeTable::parse(text).is_ok() {
+            return Err(Failure::BadInput(anyhow!(
+                "--policy '{}' is not a policy file (it has no [policy] table); a whole \
+                 scenario is compared with --variant",
+                path.display()
+            )));
+        }
+    }
+    let base_path = baseline(args, &policies)?;
+    let mut inputs: Vec<&Path> = vec![&base_path];
     inputs.extend(args.variants.iter().map(|v| v.as_path()));
     inputs.extend(args.policies.iter().map(|p| p.as_path()));
     check_output(&args.settings, &inputs)?;
-    let base_text = super::read_scenario(&args.base)?;
-    if bordersim_config::is_region(&base_text) {
-        return compare_region(args, &base_text);
+    let base_text = super::read_scenario(&base_path)?;
+    if super::policy::is_policy(&base_text) {
+        return Err(super::policy::not_a_scenario(&base_path, "a baseline"));
     }
-    let base = super::load_text(&base_text, &args.base, args.base.display().to_string())?;
-    let mut variants = Vec::with_capacity(args.policies.len() + args.variants.len());
-    for path in &args.policies {
-        let policy = super::read_policy(path)?;
-        let file = path.display().to_string();
+    if bordersim_config::is_region(&base_text) {
+        return compare_region(args, &base_path, &base_text, &policies);
+    }
+    let base = super::load_text(&base_text, &base_path, base_path.display().to_string())?;
+    let mut variants = Vec::with_capacity(policies.len() + args.variants.len());
+    for (path, policy) in &policies {
         // The policy pipeline ends in a validated scenario: nothing is parsed twice.
-        let applied = match bordersim_config::apply_policy_with(
-            &base_text,
-            &args.base.display().to_string(),
-            &policy,
-            &file,
-            &super::trace_reader(&args.base),
-        ) {
-            Ok(applied) => applied,
-            Err(PolicyError::Policy(error)) => return Err(Failure::Invalid { file, error }),
-            Err(PolicyError::Scenario {
-                applied,
-                label,
-                error,
-            }) => {
-                warn_region_crossing(&file, &applied);
-                // The changed scenario's diagnostics name both files.
-                return Err(Failure::Invalid { file: label, error });
-            }
-        };
-        warn_region_crossing(&file, &applied.applied);
-        // The loader's warnings include unstable stations (offered load >= 1 per server).
-        for w in &applied.loaded.warnings {
-            warn(&w.to_string());
-        }
+        let applied = super::policy::apply_to_scenario(&base_path, &base_text, path, policy)?;
         variants.push((applied.applied.name, applied.loaded.scenario));
     }
     for path in &args.variants {
@@ -69,7 +61,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
     }
     // Every file read (traces of the baseline and variants) is an input too.
     check_outputs_not_inputs(&args.settings, None)?;
-    let options = super::run_options(&args.settings, base.replications, base.seed, &args.base)?;
+    let options = super::run_options(&args.settings, base.replications, base.seed, &base_path)?;
     let progress = Display::spinner(
         &args.settings,
         &format!(
@@ -89,44 +81,72 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
     )
 }
 
-/// Warns that a policy written for a region's crossing (`[policy] crossing`) is applied to a
-/// single scenario.
-fn warn_region_crossing(file: &str, applied: &PolicyApplied) {
-    if let Some(crossing) = &applied.crossing {
-        warn(&format!(
-            "{file}: `crossing = \"{crossing}\"` names a crossing of a region, but the \
-             baseline is one crossing's scenario: the policy applies to it"
-        ));
+/// The baseline: BASE as given (each policy naming another is warned about), else the one
+/// the policies name (`baseline =` in `[policy]`), which must be the same for all.
+fn baseline(args: &CompareArgs, policies: &[(&Path, String)]) -> Result<PathBuf, Failure> {
+    if let Some(base) = &args.base {
+        for (path, text) in policies {
+            super::policy::baseline_for(path, text, Some(base))?;
+        }
+        return Ok(base.clone());
     }
+    let mut chosen: Option<(PathBuf, &Path)> = None;
+    for (path, text) in policies {
+        let named = super::policy::baseline_for(path, text, None)?;
+        match &chosen {
+            None => chosen = Some((named, path)),
+            Some((first, first_policy)) => {
+                if !super::policy::same_path(first, &named) {
+                    return Err(Failure::BadInput(anyhow!(
+                        "the policies name different baselines ('{}' in '{}', '{}' in '{}'): \
+                         give BASE",
+                        first.display(),
+                        first_policy.display(),
+                        named.display(),
+                        path.display()
+                    )));
+                }
+            }
+        }
+    }
+    chosen.map(|(path, _)| path).ok_or_else(|| {
+        Failure::BadInput(anyhow!(
+            "give the baseline BASE: only a --policy can name its own baseline"
+        ))
+    })
 }
 
 /// `bordersim compare REGION --policy FILE`: the policy applies to the crossing it names.
-fn compare_region(args: &CompareArgs, text: &str) -> Result<(), Failure> {
-    if !args.variants.is_empty() || args.policies.len() != 1 {
+fn compare_region(
+    args: &CompareArgs,
+    base_path: &Path,
+    text: &str,
+    policies: &[(&Path, String)],
+) -> Result<(), Failure> {
+    if !args.variants.is_empty() || policies.len() != 1 {
         return Err(Failure::BadInput(anyhow!(
             "a region is compared with exactly one --policy (naming its crossing with \
              crossing = \"id\" in [policy]); --variant files are for single crossings"
         )));
     }
-    let base = super::region::load(&args.base, text)?;
-    let policy_path = &args.policies[0];
-    let policy = super::read_policy(policy_path)?;
-    let read = super::region::reader(&args.base);
+    let base = super::region::load(base_path, text)?;
+    let (policy_path, policy) = &policies[0];
+    let read = super::region::reader(base_path);
     let policy_file = policy_path.display().to_string();
     let applied = bordersim_config::apply_region_policy(
         text,
-        &args.base.display().to_string(),
+        &base_path.display().to_string(),
         &read,
-        &policy,
+        policy,
         &policy_file,
     )
     .map_err(|error| Failure::InvalidRegion {
-        file: format!("{}' with policy '{policy_file}", args.base.display()),
+        file: format!("{}' with policy '{policy_file}", base_path.display()),
         error,
     })?;
     // The crossing files and their traces are inputs too.
     check_outputs_not_inputs(&args.settings, None)?;
-    let options = super::region::options(&base, &args.settings, &args.base)?;
+    let options = super::region::options(&base, &args.settings, base_path)?;
     let name = format!("{} (at {})", applied.name, applied.crossing);
     let progress = Display::spinner(&args.settings, &format!("region: baseline and {name}"));
     let comparison = compare_regions(&base.model, &name, &applied.region.model, &options)

@@ -3,6 +3,7 @@
 //! threads) after the command line's overrides.
 
 pub mod compare;
+pub mod policy;
 pub mod region;
 pub mod run;
 pub mod validate;
@@ -28,6 +29,9 @@ use crate::output;
 /// [`Failure::Invalid`] with the diagnostics of an invalid one.
 fn load(path: &Path) -> Result<Scenario, Failure> {
     let text = read_scenario(path)?;
+    if policy::is_policy(&text) {
+        return Err(policy::not_a_scenario(path, "a scenario"));
+    }
     if bordersim_config::is_region(&text) {
         return Err(Failure::BadInput(anyhow!(
             "'{}' is a region file (it has a [region] table): run it with `bordersim region`",

@@ -27,6 +27,9 @@ pub fn region(args: &RegionArgs) -> Result<(), Failure> {
     check_output(&args.settings, &[&args.file])?;
     let text = read_region(&args.file)?;
     if !bordersim_config::is_region(&text) {
+        if super::policy::is_policy(&text) {
+            return Err(super::policy::not_a_scenario(&args.file, "a region file"));
+        }
         if toml::de::DeTable::parse(&text).is_err() {
             // Not TOML at all: the syntax error, located, exactly as every command words it.
             super::load_text(&text, &args.file, args.file.display().to_string())?;

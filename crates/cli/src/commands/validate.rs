@@ -1,5 +1,5 @@
-//! `bordersim validate`: check a scenario or region file without simulating it, and say
-//! what it holds in one line.
+//! `bordersim validate`: check a scenario, region or policy file without simulating it, and
+//! say what it holds in one line.
 
 use anyhow::anyhow;
 use bordersim_model::CompiledScenario;
@@ -16,6 +16,18 @@ use crate::output::print_stdout;
 /// [`Failure::Invalid`] / [`Failure::InvalidRegion`] with the diagnostics of an invalid one.
 pub fn validate(args: &ValidateArgs) -> Result<(), Failure> {
     let text = super::read_scenario(&args.file)?;
+    if super::policy::is_policy(&text) {
+        let line = super::policy::validate(&args.file, &text, args.baseline.as_deref())?;
+        return print_stdout(line.as_bytes());
+    }
+    if let Some(baseline) = &args.baseline {
+        return Err(Failure::BadInput(anyhow!(
+            "--baseline '{}' is for a policy file, and '{}' is not one (it has no [policy] \
+             table)",
+            baseline.display(),
+            args.file.display()
+        )));
+    }
     if bordersim_config::is_region(&text) {
         let line = super::region::summary(&args.file, &text)?;
         return print_stdout(line.as_bytes());

@@ -148,7 +148,9 @@ fn table(comparison: &Comparison) -> String {
         "  non-zero as printed. reps: replications behind the change when fewer than all (a\n",
         "  station nobody visited in a replication has no wait there). not present: the entity\n",
         "  is not in that run. p95_rep: mean over replications of each one's 95th percentile\n",
-        "  (run's p95 pools every observation). Times in minutes.\n",
+        "  (run's p95 pools every observation). lane_hours_per_day: staffed lane-hours, the\n",
+        "  overtime of closing lanes included (a lane the schedule closes finishes its vehicle\n",
+        "  first), so it can exceed the scheduled lane-hours. Times in minutes.\n",
     ));
     out
 }

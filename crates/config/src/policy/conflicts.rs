@@ -10,7 +10,6 @@ use crate::diagnostic::Collector;
 use toml::Table;
 
 use super::measure::Section;
-use crate::spans::index;
 
 /// Reports every change of `sections` (in catalogue order, entries in file order) that
 /// writes a field an earlier change writes, at the later change with the line of the
@@ -18,10 +17,8 @@ use crate::spans::index;
 pub(crate) fn check_conflicts(cx: &mut Collector<'_>, baseline: &Table, sections: &[Section]) {
     let changes = sections.iter().flat_map(|section| {
         section
-            .changes
-            .iter()
-            .enumerate()
-            .map(|(i, change)| (index(section.name, i), change.writes(baseline)))
+            .entries()
+            .map(|(path, change)| (path, change.writes(baseline)))
     });
     report_overlaps(cx, changes);
 }

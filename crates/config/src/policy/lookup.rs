@@ -5,6 +5,7 @@ use toml::{Table, Value};
 
 use crate::diagnostic::Collector;
 use crate::spans::index;
+use crate::suggest::did_you_mean;
 
 /// The entry of the array `array` of `doc` whose `id` is `id`.
 pub(crate) fn entry_mut<'a>(doc: &'a mut Table, array: &str, id: &str) -> Option<&'a mut Table> {
@@ -37,6 +38,12 @@ pub(crate) fn ids(doc: &Table, array: &str) -> String {
         .join(", ")
 }
 
+/// `" (did you mean `x`?)"` when an entry of `array` is close to the unknown `id`.
+pub(crate) fn suggestion(doc: &Table, array: &str, id: &str) -> String {
+    let known = id_list(doc, array);
+    did_you_mean(id, known.iter().map(String::as_str))
+}
+
 /// The entry `id` of the array `array` (whose entries are `kind`s), or an error at `path`
 /// naming the ones there are.
 pub(crate) fn known_entry<'d>(
@@ -49,7 +56,11 @@ pub(crate) fn known_entry<'d>(
     if entry_mut(doc, array, id).is_none() {
         cx.error(
             path,
-            format!("unknown {kind} `{id}`; known {array}: {}", ids(doc, array)),
+            format!(
+                "unknown {kind} `{id}`{}; known {array}: {}",
+                suggestion(doc, array, id),
+                ids(doc, array)
+            ),
         );
         return None;
     }
@@ -72,7 +83,8 @@ pub(crate) fn lanes_target<'d>(
         cx.error(
             path,
             format!(
-                "station `{station_id}` has no lane group `{group}`; its groups: {}",
+                "station `{station_id}` has no lane group `{group}`{}; its groups: {}",
+                suggestion(station, "lanes", group),
                 ids(station, "lanes")
             ),
         );
@@ -125,7 +137,8 @@ pub(crate) fn classes_named(
             cx.error(
                 &index(path, i),
                 format!(
-                    "unknown class `{class}`; known classes: {}",
+                    "unknown class `{class}`{}; known classes: {}",
+                    suggestion(doc, "classes", class),
                     ids(doc, "classes")
                 ),
             );

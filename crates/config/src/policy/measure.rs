@@ -24,6 +24,10 @@ pub(crate) trait Measure: 'static {
     const ARTICLE: Option<&'static str>;
     /// One line for help listings: what the measure changes.
     const HELP: &'static str;
+    /// The field of an entry that holds the value it writes, where one does (`value` of an
+    /// `[[override]]`): a problem of the changed scenario with that value is reported there;
+    /// `None` reports it at the entry.
+    const VALUE_FIELD: Option<&'static str> = None;
     /// One entry of the section, as written in the policy file.
     type Raw: DeserializeOwned + 'static;
 
@@ -53,6 +57,8 @@ pub(crate) trait Change {
     fn writes(&self, baseline: &Table) -> Vec<String>;
     /// [`Measure::apply`] of the entry.
     fn apply(&self, cx: &mut Collector<'_>, doc: &mut Table, path: &str);
+    /// [`Measure::VALUE_FIELD`] of the entry's measure.
+    fn value_field(&self) -> Option<&'static str>;
 }
 
 /// An entry of measure `M`.
@@ -79,14 +85,41 @@ impl<M: Measure> Change for Entry<M> {
     fn apply(&self, cx: &mut Collector<'_>, doc: &mut Table, path: &str) {
         M::apply(&self.raw, cx, doc, path);
     }
+
+    fn value_field(&self) -> Option<&'static str> {
+        M::VALUE_FIELD
+    }
 }
 
 /// The entries a policy gives for one measure, in file order.
 pub(crate) struct Section {
     /// The measure's [`Measure::NAME`]; entry `i` is at path `NAME[i]` of the policy file.
     pub(crate) name: &'static str,
-    /// The entries.
+    /// The entries that could be read.
     pub(crate) changes: Vec<Box<dyn Change>>,
+    /// The position in the file's section of each of `changes` (an entry that could not be
+    /// read leaves a gap, so the others keep their paths).
+    pub(crate) positions: Vec<usize>,
+}
+
+impl Section {
+    /// A section whose entries are all read, in file order.
+    pub(crate) fn whole(name: &'static str, changes: Vec<Box<dyn Change>>) -> Section {
+        let positions = (0..changes.len()).collect();
+        Section {
+            name,
+            changes,
+            positions,
+        }
+    }
+
+    /// Each entry with its path in the policy file (`staffing[1]`).
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (String, &dyn Change)> {
+        self.positions
+            .iter()
+            .zip(&self.changes)
+            .map(|(&i, change)| (crate::spans::index(self.name, i), change.as_ref()))
+    }
 }
 
 /// One measure of the reform catalogue, as listed for users (help, documentation).

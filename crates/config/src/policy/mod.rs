@@ -45,6 +45,7 @@
 //! application's).
 
 mod conflicts;
+mod locate;
 mod lookup;
 mod measure;
 mod measures;
@@ -56,9 +57,8 @@ use toml::de::DeTable;
 use toml::{Table, Value};
 
 use crate::diagnostic::{Collector, single};
-use crate::spans::{SpanIndex, index};
+use crate::spans::SpanIndex;
 use crate::{ConfigError, Diagnostic, FileReader, Loaded};
-use schema::RawPolicy;
 
 pub use measure::{MeasureInfo, catalogue_help, policy_catalogue};
 
@@ -99,18 +99,20 @@ pub struct PolicyScenario {
 /// Why a policy could not give a valid scenario.
 #[derive(Clone, Debug)]
 pub enum PolicyError {
-    /// The policy cannot be applied: its diagnostics are located in the policy file (a
-    /// syntax error, an unknown field or name, a share outside [0, 1], two conflicting
-    /// changes), or the baseline is not TOML (file `baseline`).
+    /// The policy cannot be applied, or the scenario it gives is not valid: every problem
+    /// found, in one pass, each located where it can be fixed — in the policy file (a syntax
+    /// error, an unknown field or name, a share outside [0, 1], two conflicting changes, a
+    /// value the changed scenario rejects, at the change that wrote it), in the baseline
+    /// file (a field no change wrote), or in a file the scenario names (a trace).
     Policy(ConfigError),
-    /// The policy applied, but the changed scenario is not valid; its diagnostics name
-    /// `label`.
+    /// The policy applied, but the changed scenario is not valid; its diagnostics are
+    /// located as [`PolicyError::Policy`]'s are, never in the generated text.
     Scenario {
         /// The policy's `[policy]` table and the changed scenario's text.
         applied: Box<PolicyApplied>,
-        /// The name the diagnostics use: `"{baseline file} with {policy file}"`.
+        /// The name of the changed scenario: `"{baseline file} with {policy file}"`.
         label: String,
-        /// The changed scenario's problems.
+        /// The changed scenario's problems, located.
         error: ConfigError,
     },
 }
@@ -146,11 +148,16 @@ impl From<PolicyError> for ConfigError {
 /// relative to the baseline's directory). The one path from a policy to a scenario that can
 /// run: callers never parse the changed text again.
 ///
+/// Every problem is found in one pass and located where it can be fixed: the policy's own
+/// (schema, names, ranges, conflicts) and the changed scenario's, each at the change that
+/// wrote the field concerned (an `[[override]]`'s `value`), or at the field in the baseline
+/// file when no change wrote it. The loader's warnings are located the same way.
+///
 /// # Errors
 ///
-/// [`PolicyError::Policy`] when the policy cannot be applied (every problem located in the
-/// policy file, as [`apply_policy`] reports them); [`PolicyError::Scenario`] when the changed
-/// scenario is not valid (every problem, naming `"{baseline_file} with {policy_file}"`).
+/// [`PolicyError::Policy`] with every problem when the policy cannot be applied (and the
+/// changed scenario's problems, if it could be built); [`PolicyError::Scenario`] when only
+/// the changed scenario is not valid.
 pub fn apply_policy_with(
     baseline: &str,
     baseline_file: &str,
@@ -158,19 +165,58 @@ pub fn apply_policy_with(
     policy_file: &str,
     read: FileReader<'_>,
 ) -> Result<PolicyScenario, PolicyError> {
-    let applied = apply_policy(baseline, policy, policy_file).map_err(PolicyError::Policy)?;
+    let mut cx = Collector::new(policy_file, policy);
+    let draft = draft(&mut cx, baseline, baseline_file, policy).map_err(PolicyError::Policy)?;
+    let Some(draft) = draft else {
+        return Err(PolicyError::Policy(cx.into_error()));
+    };
+    if draft.applied.scenario_text.is_empty() {
+        return Err(PolicyError::Policy(cx.into_error()));
+    }
     let label = format!("{baseline_file} with {policy_file}");
-    match crate::parse_scenario_with(&applied.scenario_text, &label, read) {
-        Ok(loaded) => Ok(PolicyScenario {
-            applied,
-            label,
-            loaded,
-        }),
-        Err(error) => Err(PolicyError::Scenario {
-            applied: Box::new(applied),
-            label,
-            error,
-        }),
+    let policy_ok = !cx.has_errors();
+    let locator = locate::Locator {
+        sections: &draft.sections,
+        baseline: &draft.baseline,
+        baseline_file,
+        baseline_text: baseline,
+        changed: &draft.doc,
+        label: &label,
+    };
+    let located = |cx: &Collector<'_>, diagnostics: Vec<Diagnostic>| {
+        let mut out: Vec<Diagnostic> = diagnostics
+            .into_iter()
+            .flat_map(|d| locator.locate(cx, d))
+            .collect();
+        crate::diagnostic::sort(&mut out, policy_file);
+        out.dedup();
+        out
+    };
+    match crate::parse_scenario_with(&draft.applied.scenario_text, &label, read) {
+        Ok(mut loaded) if policy_ok => {
+            loaded.warnings = located(&cx, std::mem::take(&mut loaded.warnings));
+            Ok(PolicyScenario {
+                applied: draft.applied,
+                label,
+                loaded,
+            })
+        }
+        Ok(_) => Err(PolicyError::Policy(cx.into_error())),
+        Err(error) => {
+            let mut diagnostics = located(&cx, error.diagnostics);
+            if policy_ok {
+                return Err(PolicyError::Scenario {
+                    applied: Box::new(draft.applied),
+                    label,
+                    error: ConfigError { diagnostics },
+                });
+            }
+            let mut all = cx.into_errors();
+            all.append(&mut diagnostics);
+            crate::diagnostic::sort(&mut all, policy_file);
+            all.dedup();
+            Err(PolicyError::Policy(ConfigError { diagnostics: all }))
+        }
     }
 }
 
@@ -181,10 +227,10 @@ pub fn apply_policy_with(
 ///
 /// # Errors
 ///
-/// Every problem found, located in the policy file: a TOML syntax error (only that one), a
-/// field the schema lacks or of the wrong type (only that one), otherwise every change
-/// that conflicts with an earlier one, or, when none does, every change naming something the
-/// baseline lacks or with a value out of range. A baseline that is not TOML is one
+/// Every problem found, in one pass, located in the policy file: a TOML syntax error (only
+/// that one), every field the schema lacks or of the wrong type (each entry read on its
+/// own), every change that conflicts with an earlier one, and every change naming something
+/// the baseline lacks or with a value out of range. A baseline that is not TOML is one
 /// diagnostic of file `baseline`.
 pub fn apply_policy(
     base: &str,
@@ -192,78 +238,122 @@ pub fn apply_policy(
     policy_name: &str,
 ) -> Result<PolicyApplied, ConfigError> {
     let mut cx = Collector::new(policy_name, policy);
-    match DeTable::parse(policy) {
-        Ok(root) => cx.set_spans(SpanIndex::build(&root)),
+    match draft(&mut cx, base, "baseline", policy)? {
+        Some(draft) if !cx.has_errors() => Ok(draft.applied),
+        // In the order found: the schema, conflicts, then each change in catalogue order.
+        _ => Err(cx.into_error_as_found()),
+    }
+}
+
+/// The scenario document as TOML, its sections in the order of a scenario file (`[scenario]`,
+/// directions, programmes, classes, stations, sources, then any other), for a reader.
+fn scenario_toml(doc: &Table) -> Result<String, toml::ser::Error> {
+    const ORDER: [&str; 6] = [
+        "scenario",
+        "directions",
+        "programmes",
+        "classes",
+        "stations",
+        "sources",
+    ];
+    let rank = |key: &str| ORDER.iter().position(|k| *k == key).unwrap_or(ORDER.len());
+    let mut keys: Vec<&String> = doc.keys().collect();
+    keys.sort_by_key(|k| rank(k));
+    let mut out = String::new();
+    for key in keys {
+        let mut one = Table::new();
+        one.insert(key.clone(), doc[key.as_str()].clone());
+        let text = toml::to_string(&one)?;
+        if !out.is_empty() && !text.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&text);
+    }
+    Ok(out)
+}
+
+/// A policy applied to a baseline, checks done, before the changed scenario is validated.
+struct Draft {
+    applied: PolicyApplied,
+    /// The policy's changes, by section.
+    sections: Vec<measure::Section>,
+    /// The baseline document.
+    baseline: Table,
+    /// The changed document.
+    doc: Table,
+}
+
+/// Reads the policy, checks its changes for conflicts and applies them to the baseline
+/// `base` (file `base_file`), every problem reported to `cx`; `None` when the policy's
+/// `[policy]` table cannot be read.
+///
+/// # Errors
+///
+/// A TOML syntax error in the policy (nothing else can be read), or a baseline that is not
+/// TOML.
+fn draft(
+    cx: &mut Collector<'_>,
+    base: &str,
+    base_file: &str,
+    policy: &str,
+) -> Result<Option<Draft>, ConfigError> {
+    let root = match DeTable::parse(policy) {
+        Ok(root) => root,
         Err(e) => {
             return Err(single(
-                policy_name,
+                cx.file(),
                 policy,
                 e.span().map_or(0, |s| s.start),
                 String::new(),
                 format!("TOML syntax error: {}", e.message()),
             ));
         }
-    }
-    let raw: RawPolicy = match toml::from_str(policy) {
-        Ok(raw) => raw,
-        Err(e) => {
-            let path = cx
-                .spans()
-                .and_then(|s| e.span().and_then(|span| s.path_at(&span)))
-                .unwrap_or_default();
-            let (path, message) = crate::scenario::messages::rephrase(e.message(), path);
-            return Err(single(
-                policy_name,
-                policy,
-                e.span().map_or(0, |s| s.start),
-                path,
-                message,
-            ));
-        }
     };
+    cx.set_spans(SpanIndex::build(&root));
     // The baseline must at least be TOML; its own validation comes after the changes.
-    let mut doc: Table = toml::from_str(base).map_err(|e| ConfigError {
-        diagnostics: vec![Diagnostic {
-            file: "baseline".into(),
-            path: String::new(),
-            line: 1,
-            column: 1,
-            message: format!("the baseline is not valid TOML: {}", e.message()),
-        }],
+    let baseline: Table = toml::from_str(base).map_err(|e| {
+        single(
+            base_file,
+            base,
+            e.span().map_or(0, |s| s.start),
+            String::new(),
+            format!("the baseline is not valid TOML: {}", e.message()),
+        )
     })?;
-
-    conflicts::check_conflicts(&mut cx, &doc, &raw.sections);
-    if cx.has_errors() {
-        return Err(cx.into_error_as_found());
-    }
+    let raw = schema::read_policy(cx, &root);
+    let Some(raw) = raw else {
+        return Ok(None);
+    };
+    let mut doc = baseline.clone();
+    conflicts::check_conflicts(cx, &doc, &raw.sections);
     for section in &raw.sections {
-        for (i, change) in section.changes.iter().enumerate() {
-            change.apply(&mut cx, &mut doc, &index(section.name, i));
+        for (path, change) in section.entries() {
+            change.apply(cx, &mut doc, &path);
         }
-    }
-    if cx.has_errors() {
-        return Err(cx.into_error_as_found());
     }
     if let Some(Value::Table(scenario)) = doc.get_mut("scenario") {
         scenario.insert("name".into(), Value::String(raw.policy.name.clone()));
     }
-    let scenario_text = toml::to_string(&doc).map_err(|e| ConfigError {
-        diagnostics: vec![Diagnostic {
-            file: policy_name.to_owned(),
-            path: String::new(),
-            line: 1,
-            column: 1,
-            message: format!("cannot write the changed scenario: {e}"),
-        }],
-    })?;
-    Ok(PolicyApplied {
-        name: raw.policy.name,
-        measure: raw.policy.measure,
-        description: raw.policy.description,
-        crossing: raw.policy.crossing,
-        baseline: raw.policy.baseline,
-        scenario_text,
-    })
+    let scenario_text = match scenario_toml(&doc) {
+        Ok(text) => text,
+        Err(e) => {
+            cx.error_at(0, "", format!("cannot write the changed scenario: {e}"));
+            String::new()
+        }
+    };
+    Ok(Some(Draft {
+        applied: PolicyApplied {
+            name: raw.policy.name,
+            measure: raw.policy.measure,
+            description: raw.policy.description,
+            crossing: raw.policy.crossing,
+            baseline: raw.policy.baseline,
+            scenario_text,
+        },
+        sections: raw.sections,
+        baseline,
+        doc,
+    }))
 }
 
 #[cfg(test)]

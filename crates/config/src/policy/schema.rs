@@ -11,7 +11,11 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, Visitor};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::Collector;
 
 use super::measure::{Change, EachMeasure, Entry, Measure, Section};
 use super::measures::catalogue;
@@ -110,10 +114,10 @@ impl<'de, A: MapAccess<'de>> EachMeasure for ReadSection<'_, A, A::Error> {
         if self.at == self.wanted {
             match self.map.next_value::<Vec<M::Raw>>() {
                 Ok(raws) => {
-                    self.read = Some(Section {
-                        name: M::NAME,
-                        changes: raws.into_iter().map(Entry::<M>::boxed).collect(),
-                    });
+                    self.read = Some(Section::whole(
+                        M::NAME,
+                        raws.into_iter().map(Entry::<M>::boxed).collect(),
+                    ));
                 }
                 Err(e) => self.error = Some(e),
             }
@@ -168,12 +172,7 @@ impl<'de> Visitor<'de> for PolicyVisitor {
         let sections = sections
             .into_iter()
             .zip(&fields()[1..])
-            .map(|(section, name)| {
-                section.unwrap_or(Section {
-                    name,
-                    changes: Vec::<Box<dyn Change>>::new(),
-                })
-            })
+            .map(|(section, name)| section.unwrap_or_else(|| Section::whole(name, Vec::new())))
             .collect();
         Ok(RawPolicy { policy, sections })
     }
@@ -183,4 +182,118 @@ impl<'de> Deserialize<'de> for RawPolicy {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_struct("RawPolicy", fields(), PolicyVisitor)
     }
+}
+
+/// Reads the entries of the section named `wanted` (one of the catalogue's) from its value,
+/// each entry on its own, so that one bad entry does not hide the problems of the others.
+struct ReadEntries<'v, 'de> {
+    wanted: &'v str,
+    value: &'v Spanned<DeValue<'de>>,
+    read: Option<Section>,
+    errors: Vec<toml::de::Error>,
+}
+
+impl EachMeasure for ReadEntries<'_, '_> {
+    fn measure<M: Measure>(&mut self) {
+        if M::NAME != self.wanted {
+            return;
+        }
+        let mut changes: Vec<Box<dyn Change>> = Vec::new();
+        let mut positions = Vec::new();
+        match self.value.get_ref() {
+            DeValue::Array(entries) => {
+                for (i, entry) in entries.iter().enumerate() {
+                    match M::Raw::deserialize(entry.clone().into_deserializer()) {
+                        Ok(raw) => {
+                            changes.push(Entry::<M>::boxed(raw));
+                            positions.push(i);
+                        }
+                        Err(e) => self.errors.push(e),
+                    }
+                }
+            }
+            // Not a list of entries: serde's own message says what was found.
+            _ => {
+                if let Err(e) = Vec::<M::Raw>::deserialize(self.value.clone().into_deserializer()) {
+                    self.errors.push(e);
+                }
+            }
+        }
+        self.read = Some(Section {
+            name: M::NAME,
+            changes,
+            positions,
+        });
+    }
+}
+
+/// Reads a parsed policy file, reporting every problem of its schema to `cx` (an unknown
+/// section, a missing or mistyped field, an unknown field, in each entry on its own); the
+/// entries that read well are kept, so that their own problems can be reported in the same
+/// pass. `None` when the `[policy]` table cannot be read.
+pub(crate) fn read_policy(
+    cx: &mut Collector<'_>,
+    root: &Spanned<DeTable<'_>>,
+) -> Option<RawPolicy> {
+    let report = |cx: &mut Collector<'_>, e: &toml::de::Error, base: &str| {
+        let path = cx
+            .spans()
+            .and_then(|s| e.span().and_then(|span| s.path_at(&span)))
+            .unwrap_or_else(|| base.to_owned());
+        let offset = e.span().map_or_else(|| cx.value_start(base), |s| s.start);
+        let (path, message) = crate::scenario::messages::rephrase(e.message(), path);
+        cx.error_at(offset, &path, message);
+    };
+    let mut policy: Option<RawPolicyMeta> = None;
+    let mut policy_seen = false;
+    let mut sections: Vec<Section> = Vec::new();
+    for (key, value) in root.get_ref().iter() {
+        let name = key.get_ref().as_ref();
+        if name == "policy" {
+            policy_seen = true;
+            match RawPolicyMeta::deserialize(value.clone().into_deserializer()) {
+                Ok(meta) => policy = Some(meta),
+                Err(e) => report(cx, &e, "policy"),
+            }
+            continue;
+        }
+        if !fields().contains(&name) {
+            let e = <toml::de::Error as de::Error>::unknown_field(name, fields());
+            let (path, message) = crate::scenario::messages::rephrase(e.message(), String::new());
+            let offset = key.span().start;
+            cx.error_at(offset, &path, message);
+            continue;
+        }
+        let mut read = ReadEntries {
+            wanted: name,
+            value,
+            read: None,
+            errors: Vec::new(),
+        };
+        catalogue(&mut read);
+        for e in &read.errors {
+            report(cx, e, name);
+        }
+        sections.extend(read.read);
+    }
+    if !policy_seen {
+        cx.error_at(
+            0,
+            "policy",
+            "missing the [policy] table; start the file with [policy] and its `name`",
+        );
+    }
+    let policy = policy?;
+    // Every measure has a section, in catalogue order (empty when the policy does not use it).
+    let sections = fields()[1..]
+        .iter()
+        .map(|name| {
+            let at = sections.iter().position(|s| s.name == *name);
+            match at {
+                Some(i) => sections.swap_remove(i),
+                None => Section::whole(name, Vec::new()),
+            }
+        })
+        .collect();
+    Some(RawPolicy { policy, sections })
 }

@@ -383,11 +383,13 @@ impl measure::Measure for Writes {
 
 /// The conflicts between sections `a` and `b`, each one entry writing the fields given.
 fn conflicts_between(a: &[&str], b: &[&str]) -> Vec<Diagnostic> {
-    let section = |name: &'static str, fields: &[&str]| measure::Section {
-        name,
-        changes: vec![measure::Entry::<Writes>::boxed(
-            fields.iter().map(|f| f.to_string()).collect(),
-        )],
+    let section = |name: &'static str, fields: &[&str]| {
+        measure::Section::whole(
+            name,
+            vec![measure::Entry::<Writes>::boxed(
+                fields.iter().map(|f| f.to_string()).collect(),
+            )],
+        )
     };
     let mut cx = Collector::new("p.toml", "");
     let sections = [section("a", a), section("b", b)];
@@ -478,7 +480,8 @@ fn apply_policy_with_tells_a_bad_policy_from_a_bad_changed_scenario() {
     };
     assert_eq!(error.diagnostics[0].file, "p.toml");
     assert_eq!(e.to_string(), error.to_string());
-    // The policy applies, but the changed scenario is invalid: named after both files.
+    // The policy applies, but the changed scenario is invalid: located at the change that
+    // wrote the value, in the policy file, never in the generated text.
     let e = apply_policy_with(
         BASE,
         "base.toml",
@@ -497,13 +500,297 @@ fn apply_policy_with_tells_a_bad_policy_from_a_bad_changed_scenario() {
     };
     assert_eq!(label, "base.toml with p.toml");
     assert_eq!(applied.name, "x");
+    assert_eq!(error.diagnostics.len(), 1, "{error}");
+    let d = &error.diagnostics[0];
+    assert_eq!(
+        (d.file.as_str(), d.path.as_str(), d.line, d.column),
+        ("p.toml", "override[0].value", 5, 9),
+        "{d}"
+    );
     assert!(
-        error
-            .diagnostics
-            .iter()
-            .all(|d| d.file == "base.toml with p.toml"),
-        "{error}"
+        d.message
+            .starts_with("the changed scenario's `stations.primary.service.mean`: \"soon\""),
+        "{d}"
     );
     let config: ConfigError = e.clone().into();
     assert_eq!(&config, error);
+}
+
+// ---------------------------------------------------------------------------------------
+// Every problem of a policy in one pass, located in the policy file
+// ---------------------------------------------------------------------------------------
+
+/// Each diagnostic as `(file, path, line, column)`.
+fn places(e: &ConfigError) -> Vec<(String, String, usize, usize)> {
+    e.diagnostics
+        .iter()
+        .map(|d| (d.file.clone(), d.path.clone(), d.line, d.column))
+        .collect()
+}
+
+#[test]
+fn every_problem_of_a_policy_comes_in_one_pass() {
+    // A misspelt field, an unknown station, a share out of range, a conflict, and an
+    // override the changed scenario rejects: all five at once, each at its line.
+    let policy = "[policy]\nname = \"x\"\n\n\
+        [[staffing]]\nstation = \"primary\"\nad = 1\n\n\
+        [[staffing]]\nstation = \"primray\"\nadd = 1\n\n\
+        [[risk_management]]\nclass = \"truck\"\nrandom_inspection = 1.5\n\n\
+        [[lane_rule]]\nstation = \"docs\"\nmin_wait = \"2min\"\nmax_wait = \"10min\"\nmax_lanes = 3\n\n\
+        [[override]]\npath = \"stations.docs.servers\"\nvalue = 2\n\n\
+        [[override]]\npath = \"stations.primary.service.mean\"\nvalue = \"soon\"\n";
+    let e = apply_policy_with(TWO_STATIONS, "base.toml", policy, "p.toml", &no_files).unwrap_err();
+    let PolicyError::Policy(error) = &e else {
+        panic!("{e:?}");
+    };
+    let p = |path: &str, line: usize, column: usize| {
+        ("p.toml".to_owned(), path.to_owned(), line, column)
+    };
+    assert_eq!(
+        places(error),
+        [
+            p("staffing[0].ad", 6, 1),
+            p("staffing[1].station", 9, 11),
+            p("risk_management[0].random_inspection", 14, 21),
+            p("override[0]", 22, 1),
+            p("override[1].value", 28, 9),
+        ],
+        "{error}"
+    );
+    assert!(
+        error.diagnostics[0]
+            .message
+            .contains("unknown field `ad` (did you mean `add`?)")
+    );
+    assert!(
+        error.diagnostics[1]
+            .message
+            .contains("unknown station `primray` (did you mean `primary`?)")
+    );
+    assert!(
+        error.diagnostics[3]
+            .message
+            .contains("conflicts with lane_rule[0] (line 16)")
+    );
+    // Without the bad entries, the rest applies.
+    let e = apply_policy(TWO_STATIONS, policy, "p.toml").unwrap_err();
+    assert_eq!(e.diagnostics.len(), 4, "{e}");
+}
+
+#[test]
+fn a_misspelt_override_path_is_located_at_the_path_and_a_bad_value_at_the_value() {
+    // The last key of a path may be new, so a misspelt one is only found by the changed
+    // scenario's validation; it is reported at the override's `path`, not a generated line.
+    let policy =
+        "[policy]\nname = \"x\"\n[[override]]\npath = \"stations.primary.servrs\"\nvalue = 2\n";
+    let e = apply_policy_with(BASE, "base.toml", policy, "p.toml", &no_files).unwrap_err();
+    let d = &e.config_error().diagnostics;
+    assert_eq!(
+        places(e.config_error()),
+        [("p.toml".to_owned(), "override[0].path".to_owned(), 4, 8)],
+        "{e}"
+    );
+    assert!(
+        d[0].message.starts_with(
+            "the changed scenario's `stations.primary.servrs`: unknown field `servrs` (did you \
+             mean `servers`?)"
+        ),
+        "{e}"
+    );
+    // A value of the wrong type: at the value.
+    let policy = "[policy]\nname = \"x\"\n[[override]]\npath = \"stations.primary.servers_by_hour\"\nvalue = \"many\"\n";
+    let e = apply_policy_with(BASE, "base.toml", policy, "p.toml", &no_files).unwrap_err();
+    assert_eq!(
+        places(e.config_error()),
+        [("p.toml".to_owned(), "override[0].value".to_owned(), 5, 9)],
+        "{e}"
+    );
+    // A field no change wrote is located in the baseline file, at its own line.
+    let policy =
+        "[policy]\nname = \"x\"\n[[override]]\npath = \"sources.trucks.rate\"\nvalue = \"0/h\"\n";
+    let e = apply_policy_with(BASE, "base.toml", policy, "p.toml", &no_files).unwrap_err();
+    assert!(
+        e.config_error()
+            .diagnostics
+            .iter()
+            .all(|d| d.file == "p.toml" || d.file == "base.toml"),
+        "{e}"
+    );
+    assert!(!e.to_string().contains(" with "), "{e}");
+}
+
+#[test]
+fn unknown_names_suggest_the_closest() {
+    for (policy, expected) in [
+        (
+            "[[risk_management]]\nclass = \"truk\"\nrandom_inspection = 0.1\n",
+            "unknown class `truk` (did you mean `truck`?); known classes: `truck`",
+        ),
+        (
+            "[[staffing]]\nstation = \"dosc\"\nadd = 1\n",
+            "unknown station `dosc` (did you mean `docs`?)",
+        ),
+        (
+            "[[pre_arrival_processing]]\nshare = 0.5\nclasses = [\"trucks\"]\nskip = [\"docs\"]\n",
+            "unknown class `trucks` (did you mean `truck`?)",
+        ),
+        (
+            "[[override]]\npath = \"stations.primery.servers\"\nvalue = 2\n",
+            "`stations` has no entry `primery` (did you mean `primary`?)",
+        ),
+        (
+            "[[staffng]]\nstation = \"docs\"\n",
+            "unknown field `staffng` (did you mean `staffing`?)",
+        ),
+    ] {
+        let e = apply_policy(
+            TWO_STATIONS,
+            &format!("[policy]\nname = \"x\"\n{policy}"),
+            "p.toml",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains(expected),
+            "{e}\nexpected: {expected}"
+        );
+    }
+}
+
+const TWO_WAYS: &str = r#"[scenario]
+name = "base"
+horizon = "1d"
+
+[[directions]]
+id = "northbound"
+
+[[directions]]
+id = "southbound"
+
+[[classes]]
+id = "truck"
+channels = { green = 0.8, yellow = 0.1, red = 0.1 }
+
+[[stations]]
+id = "nb-documents"
+direction = "northbound"
+servers = 2
+service = { dist = "exponential", mean = "3min" }
+
+[[stations]]
+id = "sb-aduana"
+direction = "southbound"
+servers = 2
+service = { dist = "exponential", mean = "3min" }
+
+[[sources]]
+id = "nb"
+class = "truck"
+rate = "20/h"
+entry = "nb-documents"
+
+[[sources]]
+id = "sb"
+class = "truck"
+rate = "20/h"
+entry = "sb-aduana"
+"#;
+
+#[test]
+fn pre_arrival_processing_can_be_limited_to_a_direction() {
+    let policy = "[policy]\nname = \"nb\"\n[[pre_arrival_processing]]\nshare = 0.8\ndirections = [\"northbound\"]\nskip = [\"nb-documents\"]\n";
+    let applied = apply_policy(TWO_WAYS, policy, "p.toml").expect("applies");
+    let doc: Table = toml::from_str(&applied.scenario_text).unwrap();
+    let class = &doc["classes"].as_array().unwrap()[0];
+    assert_eq!(
+        class.get("pre_lodged_directions"),
+        Some(&Value::Array(vec![Value::String("northbound".into())]))
+    );
+    assert_eq!(class.get("pre_lodged_share"), Some(&Value::Float(0.8)));
+    // Without `directions`, every direction (the field is not written).
+    let policy = "[policy]\nname = \"all\"\n[[pre_arrival_processing]]\nshare = 0.8\nskip = [\"nb-documents\"]\n";
+    let applied = apply_policy(TWO_WAYS, policy, "p.toml").expect("applies");
+    assert!(!applied.scenario_text.contains("pre_lodged_directions"));
+    // A station of the other direction, an unknown direction, an empty list: errors, all at
+    // once.
+    let e = apply_policy(
+        TWO_WAYS,
+        "[policy]\nname = \"x\"\n[[pre_arrival_processing]]\nshare = 0.8\ndirections = [\"northbound\", \"nortbound\"]\nskip = [\"sb-aduana\"]\n",
+        "p.toml",
+    )
+    .unwrap_err();
+    assert_eq!(
+        places(&e),
+        [
+            (
+                "p.toml".to_owned(),
+                "pre_arrival_processing[0].directions[1]".to_owned(),
+                5,
+                29
+            ),
+            (
+                "p.toml".to_owned(),
+                "pre_arrival_processing[0].skip[0]".to_owned(),
+                6,
+                9
+            ),
+        ],
+        "{e}"
+    );
+    assert!(
+        e.diagnostics[0]
+            .message
+            .starts_with("unknown direction `nortbound` (did you mean `northbound`?)"),
+        "{e}"
+    );
+    let e = apply_policy(
+        TWO_WAYS,
+        "[policy]\nname = \"x\"\n[[pre_arrival_processing]]\nshare = 0.8\ndirections = [\"northbound\"]\nskip = [\"sb-aduana\"]\n",
+        "p.toml",
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.diagnostics[0].message,
+        "station `sb-aduana` serves direction `southbound`, but this change is limited to \
+         `northbound`"
+    );
+    let e = apply_policy(
+        TWO_WAYS,
+        "[policy]\nname = \"x\"\n[[pre_arrival_processing]]\nshare = 0.8\ndirections = []\nskip = [\"nb-documents\"]\n",
+        "p.toml",
+    )
+    .unwrap_err();
+    assert!(
+        e.diagnostics[0]
+            .message
+            .starts_with("name at least one direction"),
+        "{e}"
+    );
+    // Two entries for one class conflict whatever their directions: one share per class.
+    let e = apply_policy(
+        TWO_WAYS,
+        "[policy]\nname = \"x\"\n[[pre_arrival_processing]]\nshare = 0.8\ndirections = [\"northbound\"]\nskip = [\"nb-documents\"]\n[[pre_arrival_processing]]\nshare = 0.5\ndirections = [\"southbound\"]\nskip = [\"sb-aduana\"]\n",
+        "p.toml",
+    )
+    .unwrap_err();
+    assert!(
+        e.diagnostics[0]
+            .message
+            .contains("conflicts with pre_arrival_processing[0]"),
+        "{e}"
+    );
+}
+
+#[test]
+fn warnings_of_the_changed_scenario_are_located_at_the_change() {
+    let policy = "[policy]\nname = \"slow\"\n[[override]]\npath = \"stations.primary.service.mean\"\nvalue = \"30min\"\n";
+    let s = apply_policy_with(BASE, "base.toml", policy, "p.toml", &no_files).expect("valid");
+    assert!(!s.loaded.warnings.is_empty());
+    for w in &s.loaded.warnings {
+        assert_eq!(
+            (w.file.as_str(), w.path.as_str(), w.line),
+            ("p.toml", "override[0].value", 5),
+            "{w}"
+        );
+        assert!(w.message.contains("unstable"), "{w}");
+    }
 }

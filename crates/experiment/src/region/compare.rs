@@ -18,7 +18,7 @@ pub struct FlowShift {
     pub direction: String,
     /// The region's class id.
     pub class: String,
-    /// Vehicles per day in the baseline.
+    /// Vehicles per day in the baseline (0 where the baseline has no such flow).
     pub volume_baseline: f64,
     /// Vehicles per day in the reform (0 where the reform has no such flow).
     pub volume_reform: f64,
@@ -65,7 +65,8 @@ pub struct TradeShiftReport {
 /// Everything the reform moves: each flow and the trade.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RegionShift {
-    /// One row per crossing × direction × class of the baseline's flows, in its order.
+    /// One row per crossing × direction × class of either run: the baseline's flows in its
+    /// order, then those only the reform has.
     pub flows: Vec<FlowShift>,
     /// The change of trade.
     pub trade: TradeShiftReport,
@@ -108,7 +109,7 @@ pub fn compare_regions(
 }
 
 fn region_shift(region: &Region, base: &RegionOutcome, reform: &RegionOutcome) -> RegionShift {
-    let flows = base
+    let mut flows: Vec<FlowShift> = base
         .report
         .flows
         .iter()
@@ -133,6 +134,29 @@ fn region_shift(region: &Region, base: &RegionOutcome, reform: &RegionOutcome) -
             }
         })
         .collect();
+    // Flows only the reform has (a crossing it opens to a class or direction) are listed
+    // too, after the baseline's: what a reform creates is never left out.
+    for r in &reform.report.flows {
+        let in_baseline =
+            base.report.flows.iter().any(|b| {
+                b.crossing == r.crossing && b.direction == r.direction && b.class == r.class
+            });
+        if !in_baseline {
+            flows.push(FlowShift {
+                crossing: r.crossing.clone(),
+                direction: r.direction.clone(),
+                class: r.class.clone(),
+                volume_baseline: 0.0,
+                volume_reform: r.volume_per_day,
+                volume_change: r.volume_per_day,
+                share_baseline: 0.0,
+                share_reform: r.share,
+                share_change: r.share,
+                border_mean_baseline_s: None,
+                border_mean_reform_s: r.border_time.mean_s,
+            });
+        }
+    }
     let s: TradeShift = shift(&base.trade, &reform.trade);
     let trade = TradeShiftReport {
         created_per_day: s.created,
@@ -181,6 +205,36 @@ mod tests {
         assert_eq!((trade.created_per_day, trade.diverted_per_day), (0.0, 0.0));
         assert!(trade.by_crossing.iter().all(|c| c.value_per_day == 0.0));
         assert!(trade.sides.iter().all(|s| s.balance_change_per_day == 0.0));
+    }
+
+    #[test]
+    fn flows_only_the_reform_has_are_listed() {
+        let model = two_crossings();
+        let full = run_region(&model, &options(2)).expect("runs");
+        let mut without_y = full.clone();
+        without_y.report.flows.retain(|f| f.crossing != "y");
+        let shift = region_shift(&model.region, &without_y, &full);
+        assert_eq!(shift.flows.len(), 2);
+        let y = &shift.flows[1];
+        assert_eq!(y.crossing, "y");
+        let reform_y = full
+            .report
+            .flows
+            .iter()
+            .find(|f| f.crossing == "y")
+            .expect("a flow at y");
+        assert_eq!(
+            (y.volume_baseline, y.volume_reform, y.volume_change),
+            (0.0, reform_y.volume_per_day, reform_y.volume_per_day)
+        );
+        assert!(y.volume_reform > 0.0, "{y:?}");
+        assert_eq!((y.share_baseline, y.share_change), (0.0, reform_y.share));
+        assert_eq!(y.border_mean_baseline_s, None);
+        assert_eq!(y.border_mean_reform_s, reform_y.border_time.mean_s);
+        // And the other way: a flow only the baseline has keeps its row, at 0 in the reform.
+        let shift = region_shift(&model.region, &full, &without_y);
+        assert_eq!(shift.flows.len(), 2);
+        assert_eq!(shift.flows[1].volume_reform, 0.0);
     }
 
     #[test]

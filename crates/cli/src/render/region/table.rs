@@ -8,7 +8,7 @@ use bordersim_experiment::region::{RegionComparison, RegionReport};
 
 use super::convergence_line;
 use crate::render::columns::Table;
-use crate::render::numbers::{minutes, money, signed_money};
+use crate::render::numbers::{minutes, money, signed_money, thousands};
 
 /// A table whose first `left` columns are left-aligned, as text.
 fn columns(titles: &[&str], rows: &[Vec<String>], left: usize) -> String {
@@ -140,7 +140,8 @@ pub(super) fn table(r: &RegionReport) -> String {
     let _ = writeln!(
         out,
         "\n  {} crossing simulations, {} events.",
-        r.simulations, r.events
+        thousands(r.simulations),
+        thousands(r.events)
     );
     out
 }

@@ -101,9 +101,8 @@ fn check(
     doc: &mut Table,
     path: &str,
 ) -> Option<(Vec<String>, Option<[f64; 3]>)> {
-    if !share_ok(cx, &child(path, "share"), a.share) {
-        return None;
-    }
+    // Every field is checked before giving up, so every problem is reported at once.
+    let mut ok = share_ok(cx, &child(path, "share"), a.share);
     let programme = a.programme.as_str();
     if programme.trim().is_empty() || programme == "none" {
         cx.error(
@@ -111,16 +110,18 @@ fn check(
             "name the authorised-operator programme (e.g. \"aeo\"); `none` is the programme of \
              everyone else",
         );
-        return None;
+        ok = false;
     }
-    let classes = classes_named(cx, doc, &child(path, "classes"), a.classes.as_ref())?;
+    let classes = classes_named(cx, doc, &child(path, "classes"), a.classes.as_ref());
+    ok &= classes.is_some();
     let channels = match (&a.channels, a.inspection_factor) {
         (Some(_), Some(_)) => {
             cx.error(
                 &child(path, "inspection_factor"),
                 "give the programme's `channels` or an `inspection_factor`, not both",
             );
-            return None;
+            ok = false;
+            None
         }
         (Some(t), None) => match channel_values(t) {
             Some(p)
@@ -134,7 +135,8 @@ fn check(
                     &child(path, "channels"),
                     "channels are { green, yellow, red } probabilities in [0, 1] that sum to 1",
                 );
-                return None;
+                ok = false;
+                None
             }
         },
         (None, Some(f)) if !(f.is_finite() && (0.0..=1.0).contains(&f)) => {
@@ -145,11 +147,11 @@ fn check(
                      [0, 1], got {f}"
                 ),
             );
-            return None;
+            ok = false;
+            None
         }
         _ => None,
     };
-    let mut ok = true;
     for (station, &factor) in &a.faster {
         let at = child(&child(path, "faster"), station);
         ok &= station_exists(cx, doc, &at, station) && factor_ok(cx, &at, factor);
@@ -170,7 +172,7 @@ fn check(
             }
         }
     }
-    ok.then_some((classes, channels))
+    classes.filter(|_| ok).map(|classes| (classes, channels))
 }
 
 /// Creates the programme (once) and gives it `share` of each class, the other programmes

@@ -83,7 +83,8 @@ impl Measure for LaneRule {
             );
             ok = false;
         }
-        if !ok || !station_exists(cx, doc, &child(path, "station"), &r.station) {
+        // The station is checked even when a field is wrong, so every problem is reported.
+        if !station_exists(cx, doc, &child(path, "station"), &r.station) || !ok {
             return;
         }
         let station = entry_mut(doc, "stations", &r.station).expect("checked above");

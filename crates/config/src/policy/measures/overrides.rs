@@ -5,9 +5,10 @@ use crate::diagnostic::Collector;
 use serde::Deserialize;
 use toml::{Table, Value};
 
-use crate::policy::lookup::{entry_mut, ids};
+use crate::policy::lookup::{entry_mut, ids, suggestion};
 use crate::policy::measure::Measure;
 use crate::spans::child;
+use crate::suggest::did_you_mean;
 
 /// One parameter of the baseline set to a value.
 pub(crate) struct Override;
@@ -27,6 +28,7 @@ impl Measure for Override {
     const NAME: &'static str = "override";
     const ARTICLE: Option<&'static str> = None;
     const HELP: &'static str = "any parameter by its path, for what the catalogue lacks";
+    const VALUE_FIELD: Option<&'static str> = Some("value");
     type Raw = RawOverride;
 
     fn writes(o: &RawOverride, _baseline: &Table) -> Vec<String> {
@@ -67,14 +69,18 @@ fn set_parts(table: &mut Table, parts: &[&str], path: &str, value: Value) -> Res
                     ));
                 }
                 let known = ids(table, first);
+                let hint = suggestion(table, first, id);
                 let entry = entry_mut(table, first, id).ok_or_else(|| {
-                    format!("`{first}` has no entry `{id}`; its entries: {known}")
+                    format!("`{first}` has no entry `{id}`{hint}; its entries: {known}")
                 })?;
                 set_parts(entry, rest, path, value)
             } else {
                 match table.get_mut(*first) {
                     Some(Value::Table(t)) => set_parts(t, rest, path, value),
-                    _ => Err(format!("`{first}` is not in the baseline (path `{path}`)")),
+                    _ => Err(format!(
+                        "`{first}` is not in the baseline (path `{path}`){}",
+                        did_you_mean(first, table.keys().map(String::as_str))
+                    )),
                 }
             }
         }

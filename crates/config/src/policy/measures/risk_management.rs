@@ -45,16 +45,20 @@ impl Measure for RiskManagement {
     }
 
     fn apply(r: &RawRisk, cx: &mut Collector<'_>, doc: &mut Table, path: &str) {
+        // Both fields are checked before either is written, so every problem is reported.
+        let share = r
+            .random_inspection
+            .map(|p| share_ok(cx, &child(path, "random_inspection"), p));
         let Some(class) = known_entry(cx, doc, CLASSES, &r.class, &child(path, "class")) else {
             return;
         };
+        if share == Some(false) {
+            return;
+        }
         if let Some(channels) = &r.channels {
             class.insert("channels".into(), Value::Table(channels.clone()));
         }
         if let Some(p) = r.random_inspection {
-            if !share_ok(cx, &child(path, "random_inspection"), p) {
-                return;
-            }
             class.insert("random_inspection".into(), Value::Float(p));
         }
     }

@@ -49,6 +49,14 @@ impl Measure for Staffing {
 /// Adds `s.add` servers (or opens the busiest hour's count all day) at the station or lane
 /// group `s` names; [`Equipment`](super::equipment::Equipment) adds scanners the same way.
 pub(super) fn add_servers(cx: &mut Collector<'_>, doc: &mut Table, path: &str, s: &RawStaffing) {
+    // Checked before the names, so that both problems are reported at once.
+    let add = s.add.unwrap_or(0);
+    if add < 0 {
+        cx.error(
+            &child(path, "add"),
+            format!("add must not be negative, got {add}; to close lanes, use [[override]]"),
+        );
+    }
     let Some(station) = known_entry(cx, doc, STATIONS, &s.station, &child(path, "station")) else {
         return;
     };
@@ -61,12 +69,7 @@ pub(super) fn add_servers(cx: &mut Collector<'_>, doc: &mut Table, path: &str, s
     ) else {
         return;
     };
-    let add = s.add.unwrap_or(0);
     if add < 0 {
-        cx.error(
-            &child(path, "add"),
-            format!("add must not be negative, got {add}; to close lanes, use [[override]]"),
-        );
         return;
     }
     let all_day = s.all_day.unwrap_or(false);
