@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 pub use compare::{
     Comparison, Difference, FALSE_DISCOVERY_RATE, Measure, Status, VariantResult, compare,
-    headline_measures, paired_differences,
+    compare_with_progress, headline_measures, paired_differences,
 };
 pub use report::{
     ChannelShare, ClassReport, DelayCost, DelayStats, DirectionReport, HourlyProfile,

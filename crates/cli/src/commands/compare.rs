@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
+use bordersim_experiment::compare_with_progress;
 use bordersim_experiment::region::compare_regions;
 
 use crate::args::CompareArgs;
@@ -62,16 +63,13 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
     // Every file read (traces of the baseline and variants) is an input too.
     check_outputs_not_inputs(&args.settings, None)?;
     let options = super::run_options(&args.settings, base.replications, base.seed, &base_path)?;
-    let progress = Display::spinner(
+    let runs = 1 + variants.len() as u32;
+    let progress = Display::replications(
         &args.settings,
-        &format!(
-            "comparing {} with {} variant(s), {} paired replications",
-            base.name,
-            variants.len(),
-            options.replications
-        ),
+        options.replications.saturating_mul(runs),
+        &format!("{} and {} variant(s)", base.name, variants.len()),
     );
-    let (comparison, _) = bordersim_experiment::compare(&base, &variants, &options)
+    let (comparison, _) = compare_with_progress(&base, &variants, &options, &progress)
         .map_err(|e| Failure::from_experiment(e, "cannot run the comparison".to_owned()))?;
     drop(progress);
     output::emit(

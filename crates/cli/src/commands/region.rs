@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::anyhow;
 use bordersim_config::{ConfigError, LoadedRegion};
 use bordersim_experiment::RunOptions;
-use bordersim_experiment::region::run_region;
+use bordersim_experiment::region::run_region_with_progress;
 
 use crate::args::{RegionArgs, RunSettings};
 use crate::failure::{Failure, warn};
@@ -51,7 +51,7 @@ pub fn region(args: &RegionArgs) -> Result<(), Failure> {
         &args.settings,
         &format!("region {}", loaded.model.region.name),
     );
-    let outcome = run_region(&loaded.model, &options).map_err(|e| {
+    let outcome = run_region_with_progress(&loaded.model, &options, &progress).map_err(|e| {
         Failure::from_region(e, format!("cannot run region '{}'", args.file.display()))
     })?;
     drop(progress);

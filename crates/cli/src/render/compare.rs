@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 use bordersim_experiment::{Comparison, Difference, Status};
 
 use super::columns::Table;
+use super::numbers::{fixed, signed};
 use crate::args::Format;
 
 /// Renders `comparison` in `format`.
@@ -25,17 +26,23 @@ pub fn render(comparison: &Comparison, format: Format) -> Result<Vec<u8>> {
     }
 }
 
-/// Seconds become minutes in the table; other metrics stay as they are.
+/// Seconds become minutes and utilisation a percentage in the table, as in `run`'s; other
+/// metrics stay as they are.
 fn scaled(metric: &str, value: f64) -> f64 {
     if metric.ends_with("_s") {
         value / 60.0
+    } else if metric == "utilization" {
+        100.0 * value
     } else {
         value
     }
 }
 
-/// The metric's name for people: `wait_mean (min)` for `wait_mean_s`.
+/// The metric's name for people: `wait_mean (min)` for `wait_mean_s`, `utilization (%)`.
 fn label(metric: &str) -> String {
+    if metric == "utilization" {
+        return "utilization (%)".to_owned();
+    }
     metric
         .strip_suffix("_s")
         .map_or_else(|| metric.to_string(), |m| format!("{m} (min)"))
@@ -62,7 +69,7 @@ fn row(d: &Difference, replications: u32, notes: &mut Vec<String>) -> [String; 9
     let s = |v: Option<f64>| {
         v.map_or_else(
             || "not present".to_string(),
-            |v| format!("{:.2}", scaled(&d.metric, v)),
+            |v| fixed(scaled(&d.metric, v), 2),
         )
     };
     let missing = |present: bool| if present { "-" } else { "not present" };
@@ -81,15 +88,13 @@ fn row(d: &Difference, replications: u32, notes: &mut Vec<String>) -> [String; 9
         variant,
         d.delta.map_or_else(
             || "-".to_string(),
-            |delta| format!("{:+.2}", scaled(&d.metric, delta)),
+            |delta| signed(scaled(&d.metric, delta), 2),
         ),
-        d.ci95.map_or_else(
-            || "-".to_string(),
-            |c| format!("{:.2}", scaled(&d.metric, c)),
-        ),
+        d.ci95
+            .map_or_else(|| "-".to_string(), |c| fixed(scaled(&d.metric, c), 2)),
         match (d.relative, starred(d)) {
-            (Some(r), true) => format!("{:+.1}% *", 100.0 * r),
-            (Some(r), false) => format!("{:+.1}%", 100.0 * r),
+            (Some(r), true) => format!("{}% *", signed(100.0 * r, 1)),
+            (Some(r), false) => format!("{}%", signed(100.0 * r, 1)),
             (None, true) => "* ".to_string(),
             (None, false) => "-".to_string(),
         },
@@ -150,7 +155,8 @@ fn table(comparison: &Comparison) -> String {
         "  is not in that run. p95_rep: mean over replications of each one's 95th percentile\n",
         "  (run's p95 pools every observation). lane_hours_per_day: staffed lane-hours, the\n",
         "  overtime of closing lanes included (a lane the schedule closes finishes its vehicle\n",
-        "  first), so it can exceed the scheduled lane-hours. Times in minutes.\n",
+        "  first), so it can exceed the scheduled lane-hours. Times in minutes, utilization in\n",
+        "  percent.\n",
     ));
     out
 }
@@ -229,7 +235,9 @@ mod tests {
     fn a_change_that_prints_as_zero_is_never_starred() {
         // -0.1 s is -0.00 min with a 0.00 interval: not starred though significant.
         assert!(!starred(&difference("wait_mean_s", -0.1, 0.0)));
-        assert!(!starred(&difference("utilization", -0.001, 0.0)));
+        // Utilization prints in percent: -0.00001 is -0.001% (0.00), -0.001 is -0.10%.
+        assert!(!starred(&difference("utilization", -0.000_01, 0.0)));
+        assert!(starred(&difference("utilization", -0.001, 0.0)));
         // -0.6 s prints -0.01 against a 0.00 interval: starred.
         assert!(starred(&difference("wait_mean_s", -0.6, 0.0)));
         // -0.3 min against ±0.3 min as printed: the interval reaches zero.

@@ -13,6 +13,17 @@ pub fn fixed(x: f64, decimals: usize) -> String {
     }
 }
 
+/// As [`fixed`], with a `+` before a positive value that does not round to zero: `+1.50`,
+/// `-0.20`, `0.00`.
+pub fn signed(x: f64, decimals: usize) -> String {
+    let text = fixed(x, decimals);
+    if x > 0.0 && text.bytes().any(|b| matches!(b, b'1'..=b'9')) {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
 /// Seconds as minutes with two decimals; `-` when there is no value.
 pub fn minutes(seconds: Option<f64>) -> String {
     match seconds {

@@ -10,10 +10,12 @@
 //! metric by metric and entity by entity, is `differences`; the paired t-test and the
 //! Benjamini–Hochberg control over a variant's differences are `significance`.
 
-use bordersim_model::{ReplicationStats, Scenario};
+use bordersim_model::{NoLog, ReplicationStats, Scenario};
 use serde::Serialize;
 
-use crate::{ExperimentError, Outcome, Report, RunOptions, run};
+use crate::{
+    ExperimentError, NoProgress, Outcome, Progress, Report, RunOptions, run_with_progress,
+};
 
 mod differences;
 mod measures;
@@ -152,11 +154,29 @@ pub fn compare(
     variants: &[(String, Scenario)],
     options: &RunOptions,
 ) -> Result<(Comparison, Vec<Outcome>), ExperimentError> {
-    let base = run(baseline, options)?;
+    compare_with_progress(baseline, variants, options, &NoProgress)
+}
+
+/// As [`compare`], telling `progress` as each replication of each run ends (the baseline's,
+/// then each variant's).
+///
+/// # Errors
+///
+/// As [`compare`].
+pub fn compare_with_progress(
+    baseline: &Scenario,
+    variants: &[(String, Scenario)],
+    options: &RunOptions,
+    progress: &dyn Progress,
+) -> Result<(Comparison, Vec<Outcome>), ExperimentError> {
+    let run = |scenario: &Scenario| {
+        run_with_progress(scenario, options, |_| NoLog, progress).map(|(outcome, _)| outcome)
+    };
+    let base = run(baseline)?;
     let mut results = Vec::with_capacity(variants.len());
     let mut outcomes = Vec::with_capacity(variants.len());
     for (name, scenario) in variants {
-        let outcome = run(scenario, options)?;
+        let outcome = run(scenario)?;
         let differences = paired_differences(
             baseline,
             &base.replications,

@@ -2,6 +2,7 @@
 
 use super::significance::{benjamini_hochberg, p_value};
 use super::*;
+use crate::run;
 use crate::test_support::{one_station, options};
 use bordersim_des::SimTime;
 use bordersim_model::{

@@ -9,7 +9,7 @@ use bordersim_trade::{
 use super::feed::{Cell, Measured, prepare_cells, simulate};
 use super::report::{IterationRecord, RegionOutcome, RegionReport, flow_reports, trade_report};
 use super::{RegionError, RegionModel};
-use crate::RunOptions;
+use crate::{NoProgress, Progress, RunOptions};
 
 /// Runs the region to its equilibrium: at most `model.max_iterations` iterations, each
 /// simulating every crossing with `options` (same seed and replications every time), until
@@ -23,6 +23,19 @@ use crate::RunOptions;
 /// [`RegionError::Model`] if a crossing cannot take the region's flows as sources, and
 /// [`RegionError::Run`] if a crossing's simulation fails.
 pub fn run_region(model: &RegionModel, options: &RunOptions) -> Result<RegionOutcome, RegionError> {
+    run_region_with_progress(model, options, &NoProgress)
+}
+
+/// As [`run_region`], telling `progress` the gap of each iteration as it ends.
+///
+/// # Errors
+///
+/// As [`run_region`].
+pub fn run_region_with_progress(
+    model: &RegionModel,
+    options: &RunOptions,
+    progress: &dyn Progress,
+) -> Result<RegionOutcome, RegionError> {
     if model.max_iterations == 0 {
         return Err(RegionError::NoIterations);
     }
@@ -47,6 +60,7 @@ pub fn run_region(model: &RegionModel, options: &RunOptions) -> Result<RegionOut
         events += measured.events;
         let response = assign_checked(region, &measured.used, &shapes)?;
         let gap = relative_gap(current.as_slice(), response.as_slice());
+        progress.iteration_done(n, model.max_iterations, gap);
         iterations.push(IterationRecord {
             iteration: n,
             gap,

@@ -34,7 +34,7 @@ pub use bordersim_trade::{RegionCrossing, RegionModel};
 pub use compare::{
     FlowShift, RegionComparison, RegionShift, SideShift, TradeShiftReport, compare_regions,
 };
-pub use driver::run_region;
+pub use driver::{run_region, run_region_with_progress};
 pub use feed::{
     MIN_HOURLY_OBSERVATIONS, border_time, candidate_peak, crossing_with_flows, regional_source,
 };

@@ -8,7 +8,7 @@ use bordersim_experiment::region::{RegionComparison, RegionReport};
 
 use super::convergence_line;
 use crate::render::columns::Table;
-use crate::render::numbers::{minutes, money, signed_money, thousands};
+use crate::render::numbers::{decimal, minutes, money, signed_money, thousands};
 
 /// A table whose first `left` columns are left-aligned, as text.
 fn columns(titles: &[&str], rows: &[Vec<String>], left: usize) -> String {
@@ -35,7 +35,7 @@ pub(super) fn table(r: &RegionReport) -> String {
             vec![
                 i.iteration.to_string(),
                 format!("{:.4}", i.gap),
-                format!("{:.0}", i.vehicles_per_day),
+                decimal(i.vehicles_per_day, 0),
             ]
         })
         .collect();
@@ -54,7 +54,7 @@ pub(super) fn table(r: &RegionReport) -> String {
                 f.direction.clone(),
                 f.class.clone(),
                 if f.open {
-                    format!("{:.0}", f.volume_per_day)
+                    decimal(f.volume_per_day, 0)
                 } else {
                     "closed".into()
                 },
@@ -173,8 +173,8 @@ pub(super) fn comparison_table(c: &RegionComparison) -> String {
                 f.crossing.clone(),
                 f.direction.clone(),
                 f.class.clone(),
-                format!("{:.0}", f.volume_baseline),
-                format!("{:.0}", f.volume_reform),
+                decimal(f.volume_baseline, 0),
+                decimal(f.volume_reform, 0),
                 format!("{:+.0}", f.volume_change),
                 format!("{:+.1} pts", 100.0 * f.share_change),
                 minutes(f.border_mean_baseline_s),

@@ -40,7 +40,7 @@ pub fn render(report: &Report) -> String {
     let mut lanes = lane_table(report).render();
     lanes.extend(lane_rule_lines(report));
     section(
-        "Lanes: staffed lane-hours and use per lane group (per replication)",
+        "Lanes: staffed lane-hours per day and use per lane group (per replication)",
         lanes,
     );
     if let Some(table) = spillback_table(report) {
@@ -186,7 +186,7 @@ fn footnotes(report: &Report) -> Vec<String> {
             .to_owned(),
         "  veh/h: vehicles served per hour observed; queue: vehicles waiting (time-weighted mean, max)."
             .to_owned(),
-        "  lanes: most open at once; open: mean open; lane-h: staffed lane-hours; served: vehicles."
+        "  lanes: most open at once; open: mean open; lane-h/day: staffed lane-hours per day; served: vehicles."
             .to_owned(),
     ];
     if report.replications >= 2 {

@@ -67,11 +67,13 @@ pub(super) fn lane_table(report: &Report) -> Table {
         "lane group",
         "lanes",
         "open",
-        "lane-h",
+        "lane-h/day",
         "util",
         "served",
     ]);
     table.left_aligned(1);
+    // Lane-hours per day of the observation window, the unit `compare` differences.
+    let days = (report.horizon_s - report.warmup_s) / 86_400.0;
     for st in &report.stations {
         let mut station = Some(st.id.clone());
         if st.lane_groups.len() > 1 {
@@ -82,7 +84,7 @@ pub(super) fn lane_table(report: &Report) -> Table {
                 "(all)".to_owned(),
                 st.servers.to_string(),
                 format!("{open:.2}"),
-                decimal(st.lane_hours, 1),
+                decimal(st.lane_hours / days, 1),
                 percent(st.utilization),
                 count_f64(served),
             ]);
@@ -93,7 +95,7 @@ pub(super) fn lane_table(report: &Report) -> Table {
                 g.id.clone(),
                 g.servers_max.to_string(),
                 format!("{:.2}", g.servers_mean),
-                decimal(g.lane_hours, 1),
+                decimal(g.lane_hours / days, 1),
                 percent(g.utilization),
                 count_f64(g.served),
             ]);
