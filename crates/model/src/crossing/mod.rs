@@ -41,6 +41,9 @@ pub struct Crossing {
     sources: Vec<Source>,
     population: Population,
     graph: DiGraph<Node, Link>,
+    /// For each station, the stations merged into it (so that a station's service is found
+    /// without a scan of every station).
+    merged_into_each: Vec<Vec<StationId>>,
 }
 
 impl Crossing {
@@ -63,7 +66,14 @@ impl Crossing {
             return Err(errors);
         }
         let graph = build_graph(population, &stations);
+        let mut merged_into_each = vec![Vec::new(); stations.len()];
+        for (i, st) in stations.iter().enumerate() {
+            if let Some(target) = st.merged_into {
+                merged_into_each[target.index()].push(StationId(i as u32));
+            }
+        }
         let crossing = Crossing {
+            merged_into_each,
             name: name.into(),
             stations,
             sources,
@@ -188,25 +198,7 @@ impl Crossing {
     }
 
     fn stations_leading_to_exit(&self, key: VehicleKey) -> Vec<bool> {
-        let mut can_exit = vec![false; self.stations.len()];
-        let mut changed = true;
-        while changed {
-            changed = false;
-            for (i, st) in self.stations.iter().enumerate() {
-                if can_exit[i] {
-                    continue;
-                }
-                let ok = moves(&st.routes, key).any(|t| match t {
-                    Target::Exit => true,
-                    Target::Station(s) => can_exit[s.index()],
-                });
-                if ok {
-                    can_exit[i] = true;
-                    changed = true;
-                }
-            }
-        }
-        can_exit
+        crate::validation::stations_leading_to_exit(&self.stations, key)
     }
 
     /// Which stations vehicles of kind `key` entering at `entries` can visit.
@@ -251,11 +243,13 @@ impl Crossing {
         programme: ProgrammeId,
     ) -> Option<ServiceDist> {
         let st = &self.stations[station.index()];
-        let merged: Vec<ServiceDist> = self
-            .stations
+        let merged: Vec<ServiceDist> = self.merged_into_each[station.index()]
             .iter()
-            .filter(|other| other.merged_into == Some(station))
-            .filter_map(|other| other.service_for(class, programme).cloned())
+            .filter_map(|other| {
+                self.stations[other.index()]
+                    .service_for(class, programme)
+                    .cloned()
+            })
             .collect();
         let mut scale = st.programme_service_factor(programme);
         if !merged.is_empty() {

@@ -218,7 +218,10 @@ mod tests {
         let st = Station::simple("booth", 1, minutes(1.0, 1), Vec::new());
         let stats = run(&scenario(1, vec![st], vec![spiked(1.0, 1e12)], 0, 60));
         assert!(stats.vehicles.arrived <= 10, "{:?}", stats.vehicles);
-        assert_eq!(stats.events, 2 * stats.vehicles.arrived - stats.vehicles.in_system_at_end);
+        assert_eq!(
+            stats.events,
+            2 * stats.vehicles.arrived - stats.vehicles.in_system_at_end
+        );
     }
 
     #[test]
@@ -229,14 +232,25 @@ mod tests {
         let sc = scenario(1, vec![st], vec![spiked(30.0, 600.0)], 0, 6 * 60);
         let model = crate::engine::CompiledScenario::new(&sc).unwrap();
         let counts: Vec<u64> = (0..40)
-            .map(|r| crate::engine::run_replication(&model, 5, r).vehicles.arrived)
+            .map(|r| {
+                crate::engine::run_replication(&model, 5, r)
+                    .vehicles
+                    .arrived
+            })
             .collect();
         let again: Vec<u64> = (0..40)
-            .map(|r| crate::engine::run_replication(&model, 5, r).vehicles.arrived)
+            .map(|r| {
+                crate::engine::run_replication(&model, 5, r)
+                    .vehicles
+                    .arrived
+            })
             .collect();
         assert_eq!(counts, again);
         // Expected 5 x 30 + 600 = 750 per run; Poisson sd 27.4, of a mean of 40: 4.3.
         let mean = counts.iter().sum::<u64>() as f64 / counts.len() as f64;
-        assert!((mean - 750.0).abs() < 3.3 * (750.0f64 / 40.0).sqrt(), "{mean}");
+        assert!(
+            (mean - 750.0).abs() < 3.3 * (750.0f64 / 40.0).sqrt(),
+            "{mean}"
+        );
     }
 }
