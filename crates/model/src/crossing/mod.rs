@@ -32,6 +32,11 @@ pub enum Node {
     Exit,
 }
 
+/// The most vehicles a crossing holds at once, by default, before a run is stopped as
+/// unstable: far above any real crossing's queues, and about 100 MB of vehicle records per
+/// replication running at once.
+pub const DEFAULT_MAX_IN_SYSTEM: u64 = 1_000_000;
+
 /// One border crossing: its stations as a directed graph, and its sources of vehicles.
 #[derive(Clone, Debug)]
 pub struct Crossing {
@@ -44,6 +49,8 @@ pub struct Crossing {
     /// For each station, the stations merged into it (so that a station's service is found
     /// without a scan of every station).
     merged_into_each: Vec<Vec<StationId>>,
+    /// A run stops, as unstable, once more vehicles than this are in the crossing.
+    max_in_system: u64,
 }
 
 impl Crossing {
@@ -74,6 +81,7 @@ impl Crossing {
         }
         let crossing = Crossing {
             merged_into_each,
+            max_in_system: DEFAULT_MAX_IN_SYSTEM,
             name: name.into(),
             stations,
             sources,
@@ -266,6 +274,18 @@ impl Crossing {
             1 if scale == 1.0 => parts.pop(),
             _ => Some(ServiceDist::Sum { parts, scale }),
         }
+    }
+
+    /// The crossing with a run stopped, as unstable, once more than `vehicles` are in it at
+    /// once (at least 1; see [`DEFAULT_MAX_IN_SYSTEM`]).
+    pub fn with_max_in_system(mut self, vehicles: u64) -> Self {
+        self.max_in_system = vehicles.max(1);
+        self
+    }
+
+    /// The most vehicles the crossing may hold at once before a run is stopped as unstable.
+    pub fn max_in_system(&self) -> u64 {
+        self.max_in_system
     }
 
     /// The stations, indexed by [`StationId`].

@@ -185,6 +185,18 @@ impl<L: VehicleLog> Engine<'_, L> {
             self.log_event(id, LogKind::Release, None, now);
         }
         self.enter_station(now, id, src.entry);
+        if self.live > self.model.max_in_system {
+            self.stop_at_cap(now);
+        }
+    }
+
+    /// More vehicles are in the crossing than it may hold: the run ends here, every pending
+    /// event dropped, before the vehicle records exhaust memory.
+    #[cold]
+    #[inline(never)]
+    fn stop_at_cap(&mut self, now: u64) {
+        self.stopped_ms = Some(now);
+        while self.events.0.pop().is_some() {}
     }
 }
 

@@ -228,12 +228,15 @@ struct Engine<'a, L: VehicleLog> {
     stations: Vec<StationState>,
     sources: Vec<SourceState>,
     stats: ReplicationStats,
+    /// When the run stopped with more vehicles in the crossing than it may hold.
+    stopped_ms: Option<u64>,
 }
 
 /// Simulates replication `replication` of `model` with master seed `seed`.
 ///
 /// The result depends only on (model, seed, replication): never on the thread that runs it
-/// or on other replications.
+/// or on other replications. A run that comes to hold more vehicles than the crossing's
+/// [`max_in_system`](crate::Crossing::max_in_system) stops there: see [`stopped_at_cap`].
 pub fn run_replication(model: &CompiledScenario, seed: u64, replication: u64) -> ReplicationStats {
     run_replication_logged(model, seed, replication, &mut NoLog)
 }
@@ -283,9 +286,17 @@ pub fn run_replication_logged<L: VehicleLog>(
             })
             .collect(),
         stats: ReplicationStats::new(replication, model.shape, &groups),
+        stopped_ms: None,
     };
     engine.run();
     engine.stats
+}
+
+/// When a replication was stopped because more vehicles than the crossing may hold were in
+/// it at once (an unstable model: arrivals faster than the crossing can serve), `None` when
+/// it ran to its horizon. Its statistics then cover only the window up to that time.
+pub fn stopped_at_cap(model: &CompiledScenario, stats: &ReplicationStats) -> Option<SimTime> {
+    (stats.window_end_ms < model.horizon_ms).then_some(SimTime(stats.window_end_ms))
 }
 
 impl<L: VehicleLog> Engine<'_, L> {
@@ -335,7 +346,8 @@ impl<L: VehicleLog> Engine<'_, L> {
                 stats.lanes[0].busy = stats.busy_servers;
             }
         }
-        self.stats.window_end_ms = self.model.horizon_ms;
+        // A run stopped at the vehicle cap ends its window there (see `stopped_at_cap`).
+        self.stats.window_end_ms = self.stopped_ms.unwrap_or(self.model.horizon_ms);
         self.stats.vehicles.in_system_at_end = self.live;
         self.stats.events = processed;
     }

@@ -149,7 +149,9 @@ pub(crate) fn check_parts(
         check_source(i, src, stations.len(), population, &mut errors);
     }
     if errors.is_empty() {
-        errors.extend(super::cycles::check_zero_time_cycles(population, stations));
+        errors.extend(super::cycles::check_zero_time_cycles(
+            population, stations, sources,
+        ));
     }
     errors
 }

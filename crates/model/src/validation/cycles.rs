@@ -5,6 +5,7 @@
 use super::ModelError;
 use crate::ids::{ClassId, ProgrammeId, StationId};
 use crate::population::{Channel, Population, VehicleKey};
+use crate::source::{Arrivals, Source};
 use crate::station::{PreLodged, Station, Target, branches_for, moves};
 
 /// Which stations vehicles of kind `key` can leave the crossing from, by their routes: a
@@ -62,10 +63,20 @@ const ROUNDS_TO_ZERO_MS: f64 = 0.5;
 pub(crate) fn check_zero_time_cycles(
     population: &Population,
     stations: &[Station],
+    sources: &[Source],
 ) -> Vec<ModelError> {
     let mut errors = Vec::new();
     for (c, class) in population.classes.iter().enumerate() {
         let cid = ClassId(c as u16);
+        let entries: Vec<usize> = sources
+            .iter()
+            .filter(|src| source_brings(src, cid))
+            .map(|src| src.entry.index())
+            .filter(|&e| e < stations.len())
+            .collect();
+        if entries.is_empty() {
+            continue;
+        }
         let pre_lodged = class.pre_lodged_share > 0.0;
         'programmes: for p in 0..population.programmes.len() {
             let pid = ProgrammeId(p as u8);
@@ -79,6 +90,10 @@ pub(crate) fn check_zero_time_cycles(
                     programme: pid,
                     channel,
                 };
+                // Only where these vehicles go: a station they never reach has no service
+                // time for them, which is no loop of theirs.
+                let reached = reached_from(stations, &entries, key);
+                let zero: Vec<bool> = zero.iter().zip(&reached).map(|(z, r)| *z && *r).collect();
                 if let Some(cycle) = find_cycle(stations, &zero, key) {
                     let names: Vec<&str> = cycle
                         .iter()
@@ -107,6 +122,36 @@ pub(crate) fn check_zero_time_cycles(
         }
     }
     errors
+}
+
+/// Whether `source` brings vehicles of `class`.
+fn source_brings(source: &Source, class: ClassId) -> bool {
+    match &source.arrivals {
+        Arrivals::Poisson { class: c, .. }
+        | Arrivals::Profile { class: c, .. }
+        | Arrivals::Thinned { class: c, .. } => *c == class,
+        Arrivals::Trace { arrivals } => arrivals.iter().any(|a| a.class == class),
+    }
+}
+
+/// The stations vehicles of kind `key` entering at `entries` can reach.
+fn reached_from(stations: &[Station], entries: &[usize], key: VehicleKey) -> Vec<bool> {
+    let mut reached = vec![false; stations.len()];
+    let mut stack = entries.to_vec();
+    while let Some(s) = stack.pop() {
+        if std::mem::replace(&mut reached[s], true) {
+            continue;
+        }
+        for t in moves(&stations[s].routes, key) {
+            if let Target::Station(t) = t
+                && t.index() < stations.len()
+                && !reached[t.index()]
+            {
+                stack.push(t.index());
+            }
+        }
+    }
+    reached
 }
 
 /// The stations vehicles of (`class`, `programme`) can pass taking no time.
@@ -561,5 +606,24 @@ mod tests {
         )
         .unwrap_err();
         assert!(zero_time_loops(errors)[0].contains("`s1` → `s1`"));
+    }
+
+    #[test]
+    fn a_zero_time_loop_only_counts_for_vehicles_that_reach_it() {
+        // Class `truck` enters at s0 and leaves; the loop at s1 (no service time for anyone)
+        // is never reached by anyone, so there is nothing to refuse.
+        let stations = vec![
+            Station::simple("s0", 1, service(1000.0), Vec::new()),
+            Station::simple("s1", 1, vec![None], to_station(1, 0.5)),
+        ];
+        assert!(
+            Crossing::new(
+                "test",
+                &Population::simple(&["truck"]),
+                stations,
+                vec![Source::poisson("a", ClassId(0), 10.0, StationId(0))],
+            )
+            .is_ok()
+        );
     }
 }
