@@ -15,6 +15,11 @@ use super::station::StationMeta;
 use crate::spans::index;
 use crate::units::format_number;
 
+/// Per vehicle kind (class × programme), per hour of the week: ms of service arriving.
+type KindWork = Vec<[f64; HOURS_PER_WEEK]>;
+/// Mean visits per station and vehicle kind of vehicles entering at (station, class), 1/h.
+type Probe = ((StationId, ClassId), Vec<Vec<f64>>);
+
 const MS_PER_HOUR: f64 = SimTime::MS_PER_HOUR as f64;
 const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
@@ -122,12 +127,12 @@ fn lanes_open(group: &LaneGroup, h: usize) -> f64 {
 
 /// Per station (`None` for one with a single lane group), per vehicle kind (class ×
 /// programme), per hour of the week: the work arriving, in ms of service per hour.
-fn hourly_work(crossing: &Crossing, horizon: SimTime) -> Vec<Option<Vec<[f64; HOURS_PER_WEEK]>>> {
+fn hourly_work(crossing: &Crossing, horizon: SimTime) -> Vec<Option<KindWork>> {
     let stations = crossing.stations();
     let population = crossing.population();
     let programmes = population.programmes.len();
     let kinds = population.classes.len() * programmes;
-    let mut work: Vec<Option<Vec<[f64; HOURS_PER_WEEK]>>> = stations
+    let mut work: Vec<Option<KindWork>> = stations
         .iter()
         .map(|s| (s.lanes.len() > 1).then(|| vec![[0.0; HOURS_PER_WEEK]; kinds]))
         .collect();
@@ -157,7 +162,7 @@ fn hourly_work(crossing: &Crossing, horizon: SimTime) -> Vec<Option<Vec<[f64; HO
         .collect();
     // Visits per vehicle entering at (entry, class): the traffic equations of the crossing
     // fed by 1 vehicle/h there alone.
-    let mut probes: Vec<((StationId, ClassId), Vec<Vec<f64>>)> = Vec::new();
+    let mut probes: Vec<Probe> = Vec::new();
     for source in crossing.sources() {
         for class in 0..population.classes.len() {
             let class = ClassId(class as u16);
