@@ -28,7 +28,9 @@ mod testing;
 mod validation;
 
 pub use dist::{DistError, Sampler, ServiceDist};
-pub use engine::{CompiledScenario, run_replication, run_replication_logged, stopped_at_cap};
+pub use engine::{
+    CompiledScenario, growth_sample_times, run_replication, run_replication_logged, stopped_at_cap,
+};
 pub use log::{LogKind, LogRecord, NoLog, VehicleLog};
 pub use population::{
     Channel, Direction, Population, Programme, VehicleClass, VehicleFilter, VehicleKey,
