@@ -26,9 +26,30 @@ pub(super) fn param_hint(name: &str) -> &'static str {
     }
 }
 
+/// The most values an empirical distribution may hold: far more than a field survey
+/// records, and each value is kept (8 bytes) once per vehicle kind at its station. A larger
+/// sample says no more about a service time than 100,000 of its values drawn at random.
+pub const MAX_EMPIRICAL_VALUES: usize = 100_000;
+
 /// Validates a service-time table. `None` when something is wrong (already reported).
 pub(super) fn service(cx: &mut Cx<'_>, path: &str, raw: &RawService) -> Option<ServiceDist> {
     if !parameters_ok(cx, path, raw) {
+        return None;
+    }
+    if let Some(values) = &raw.values
+        && values.len() > MAX_EMPIRICAL_VALUES
+    {
+        // Before each value is read: one message, not one per value.
+        cx.error(
+            &child(path, "values"),
+            format!(
+                "an empirical distribution holds at most {MAX_EMPIRICAL_VALUES} values, got \
+                 {}; give a random sample of {MAX_EMPIRICAL_VALUES} of them (it describes \
+                 the service time as well), or fit a distribution (e.g. lognormal with the \
+                 sample's mean and cv)",
+                values.len()
+            ),
+        );
         return None;
     }
     let kind = raw.dist;
@@ -162,7 +183,9 @@ fn clock_ms(cx: &mut Cx<'_>, path: &str, raw: &RawDuration) -> Option<f64> {
     cx.error(
         path,
         format!(
-            "{} is {} ms, finer than the simulation clock, which counts whole milliseconds              (every service time is rounded to it, so this one would not run as written);              write a whole number of milliseconds, e.g. \"{}ms\" or \"{}ms\"",
+            "{} is {} ms, finer than the simulation clock, which counts whole milliseconds \
+             (every service time is rounded to it, so this one would not run as written); \
+             write a whole number of milliseconds, e.g. \"{}ms\" or \"{}ms\"",
             show_duration(raw),
             crate::units::format_number(ms),
             below,
@@ -329,5 +352,27 @@ mod tests {
         );
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found.iter().all(|(path, _)| path == "stations[1].routes"));
+    }
+
+    #[test]
+    fn an_empirical_distribution_holds_a_bounded_number_of_values() {
+        let values = |n: usize| {
+            edit(
+                "service = { dist = \"uniform\", min = \"1min\", max = \"2min\" }",
+                &format!(
+                    "service = {{ dist = \"empirical\", values = [{}] }}",
+                    vec!["\"1.5ms\""; n].join(", ")
+                ),
+            )
+        };
+        // One message for the whole list (none per value finer than the clock).
+        let found = problems(
+            &values(super::MAX_EMPIRICAL_VALUES + 1),
+            &["at most 100000 values, got 100001"],
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "stations[1].service.values");
+        let ok_list = values(super::MAX_EMPIRICAL_VALUES).replace("1.5ms", "90s");
+        ok(&ok_list);
     }
 }

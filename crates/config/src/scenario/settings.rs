@@ -158,7 +158,10 @@ pub(super) fn settings(cx: &mut Cx<'_>, doc: &Document) -> Option<Settings> {
             cx.error(
                 "scenario.max_in_system",
                 format!(
-                    "max_in_system is the most vehicles the crossing may hold before a run                      is stopped as unstable: between 1 and {MAX_IN_SYSTEM_LIMIT} (each                      vehicle takes about 100 bytes in every replication running at once),                      got {n}"
+                    "max_in_system is the most vehicles the crossing may hold before a run \
+                     is stopped as unstable: between 1 and {MAX_IN_SYSTEM_LIMIT} (each \
+                     vehicle takes about 100 bytes in every replication running at once), \
+                     got {n}"
                 ),
             );
             None
