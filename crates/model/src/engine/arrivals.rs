@@ -179,15 +179,18 @@ impl<L: VehicleLog> Engine<'_, L> {
         self.stats.vehicles.arrived += 1;
         self.stats.classes[c].arrived += 1;
         self.stats.direction_arrivals[src.direction as usize] += 1;
+        if self.live > self.model.max_in_system {
+            // The vehicle is counted as arrived and in the crossing (conservation holds);
+            // the run ends before it enters a station.
+            self.stop_at_cap(now);
+            return;
+        }
         self.log_event(id, LogKind::Arrive, None, now);
         if model.released_on_arrival(pre_lodged, channel as u8, class) {
             self.vehicles[id as usize].released_ms = now;
             self.log_event(id, LogKind::Release, None, now);
         }
         self.enter_station(now, id, src.entry);
-        if self.live > self.model.max_in_system {
-            self.stop_at_cap(now);
-        }
     }
 
     /// More vehicles are in the crossing than it may hold: the run ends here, every pending
