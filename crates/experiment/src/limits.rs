@@ -127,4 +127,19 @@ mod tests {
         assert_eq!(stopped_at_cap(&model, &stats), None);
         assert!(run(&stable, &RunOptions::from_scenario(&stable)).is_ok());
     }
+
+    #[test]
+    fn arrivals_too_fast_for_the_clock_are_stopped_not_run_forever() {
+        // 1e300 vehicles/h: every gap is far below a millisecond, so the clock stays at 0
+        // while vehicles pile up; the cap ends the run at time 0.
+        let scenario = one_server(1e300, 1, Some(10_000));
+        match run(&scenario, &RunOptions::from_scenario(&scenario)) {
+            Err(ExperimentError::Unstable {
+                at, cap: 10_000, ..
+            }) => {
+                assert_eq!(at, "day 1, 00:00:00");
+            }
+            other => panic!("expected an unstable run, got {other:?}"),
+        }
+    }
 }
