@@ -304,23 +304,6 @@ impl ServiceDist {
         }
     }
 
-    /// The longest a draw can be, in milliseconds (infinite for an unbounded
-    /// distribution): what decides whether every draw rounds to 0 ms on the clock.
-    pub fn max_ms(&self) -> f64 {
-        match self {
-            ServiceDist::Exponential { .. } => f64::INFINITY,
-            ServiceDist::LogNormal { mean_ms, cv } | ServiceDist::Gamma { mean_ms, cv } => {
-                if *cv == 0.0 { *mean_ms } else { f64::INFINITY }
-            }
-            ServiceDist::Deterministic { value_ms } => *value_ms,
-            ServiceDist::Uniform { max_ms, .. } | ServiceDist::Triangular { max_ms, .. } => *max_ms,
-            ServiceDist::Empirical { values_ms } => values_ms.iter().copied().fold(0.0, f64::max),
-            ServiceDist::Sum { parts, scale } => {
-                scale * parts.iter().map(ServiceDist::max_ms).sum::<f64>()
-            }
-        }
-    }
-
     /// The variance, in ms².
     pub fn variance_ms2(&self) -> f64 {
         let m = self.mean_ms();

@@ -51,14 +51,15 @@ pub(crate) fn stations_leading_to_exit(stations: &[Station], key: VehicleKey) ->
     can_exit
 }
 
-/// Half a millisecond: a service whose every draw is shorter rounds to 0 ms on the clock.
+/// Half a millisecond: a draw shorter than this rounds to 0 ms on the clock.
 const ROUNDS_TO_ZERO_MS: f64 = 0.5;
 
 /// Routes a vehicle can go round taking no time at all — every station on the loop passed
 /// without stopping (merged into another, skipped when pre-lodged) or served in less than
-/// half a millisecond — are refused: the clock would never advance past the instant such a
-/// vehicle enters them (a 0 s service with a self-loop at p = 1 − 1e-16 runs about 1e16
-/// rounds at one instant). One error per vehicle class, at the first station of the first
+/// half a millisecond on average, so that its draws round to 0 ms (always, for a fixed
+/// time; almost always, for an exponential of mean 0.01 ms) — are refused: the clock would
+/// never advance past the instant such a vehicle enters them (a 0 s service with a
+/// self-loop at p = 1 − 1e-16 runs about 1e16 rounds at one instant). One error per vehicle class, at the first station of the first
 /// such loop found; linear in stations and routes per vehicle kind.
 pub(crate) fn check_zero_time_cycles(
     population: &Population,
@@ -106,7 +107,8 @@ pub(crate) fn check_zero_time_cycles(
                         reason: format!(
                             "vehicles of class `{}` can go round {} without the clock \
                              advancing (every station on the loop is passed without stopping \
-                             or serves in less than 1 ms, which the clock counts as 0): give \
+                             or serves in under half a millisecond on average, which the clock \
+                             counts as 0): give \
                              one of them a service time of at least 1 ms, or break the loop",
                             class.id,
                             names
@@ -161,18 +163,19 @@ fn zero_time_stations(
     programme: ProgrammeId,
     pre_lodged: bool,
 ) -> Vec<bool> {
-    // Upper bound of a station's service for these vehicles, before merged controls.
-    let own_max = |st: &Station| -> f64 {
-        st.service_for(class, programme)
-            .map_or(0.0, |d| d.max_ms() * st.programme_service_factor(programme))
+    // Mean of a station's service for these vehicles, before merged controls.
+    let own_mean = |st: &Station| -> f64 {
+        st.service_for(class, programme).map_or(0.0, |d| {
+            d.mean_ms() * st.programme_service_factor(programme)
+        })
     };
     // A joint stop also does the work of the controls merged into it.
-    let mut merged_max = vec![0.0f64; stations.len()];
+    let mut merged_mean = vec![0.0f64; stations.len()];
     for st in stations {
         if let Some(target) = st.merged_into
             && target.index() < stations.len()
         {
-            merged_max[target.index()] += own_max(st);
+            merged_mean[target.index()] += own_mean(st);
         }
     }
     stations
@@ -182,19 +185,19 @@ fn zero_time_stations(
             if st.merged_into.is_some() {
                 return true;
             }
-            let mut max = if merged_max[i] > 0.0 {
-                (own_max(st) + merged_max[i]) * st.joint_service_factor
+            let mut mean = if merged_mean[i] > 0.0 {
+                (own_mean(st) + merged_mean[i]) * st.joint_service_factor
             } else {
-                own_max(st)
+                own_mean(st)
             };
             if pre_lodged {
                 match st.pre_lodged {
                     PreLodged::Skip => return true,
-                    PreLodged::Scale(f) => max *= f.min(1.0),
+                    PreLodged::Scale(f) => mean *= f.min(1.0),
                     PreLodged::Same => {}
                 }
             }
-            max < ROUNDS_TO_ZERO_MS
+            mean < ROUNDS_TO_ZERO_MS
         })
         .collect()
 }
@@ -576,9 +579,9 @@ mod tests {
             .is_ok()
         );
         assert!(crossing(vec![(0.0, to_station(1, 1.0)), (0.0, Vec::new())]).is_ok());
-        // An exponential service can last any time.
-        let mut st = Station::simple("s0", 1, service(0.0), to_station(0, 0.9));
-        st.service = vec![Some(ServiceDist::Exponential { mean_ms: 0.01 })];
+        // An exponential service of 1 ms on average: the clock advances at most passes.
+        let mut st = Station::simple("s0", 1, service(0.0), to_station(0, 1.0 - 1e-16));
+        st.service = vec![Some(ServiceDist::Exponential { mean_ms: 1.0 })];
         assert!(
             Crossing::new(
                 "test",
@@ -588,6 +591,21 @@ mod tests {
             )
             .is_ok()
         );
+    }
+
+    #[test]
+    fn a_service_that_almost_always_rounds_to_zero_takes_no_time() {
+        // Exponential of mean 0.01 ms: a draw reaches half a millisecond once in e^50.
+        let mut st = Station::simple("s0", 1, service(0.0), to_station(0, 1.0 - 1e-16));
+        st.service = vec![Some(ServiceDist::Exponential { mean_ms: 0.01 })];
+        let errors = Crossing::new(
+            "test",
+            &Population::simple(&["car"]),
+            vec![st],
+            vec![Source::poisson("a", ClassId(0), 10.0, StationId(0))],
+        )
+        .unwrap_err();
+        assert!(zero_time_loops(errors)[0].contains("`s0` → `s0`"));
     }
 
     #[test]
