@@ -65,6 +65,9 @@ pub struct RawScenario {
     /// The day of the week at time zero (midnight): `"monday"` … `"sunday"` (or `"mon"` …
     /// `"sun"`); default `"monday"`.
     pub start_weekday: Option<String>,
+    /// A run stops as unstable once more vehicles than this are in the crossing at once;
+    /// default 1,000,000. Signed so that a negative value gets a clear message.
+    pub max_in_system: Option<i64>,
 }
 
 /// `[[directions]]`: a traffic direction (e.g. `northbound`), with its own stations and

@@ -69,12 +69,27 @@ pub fn parse_duration(s: &str) -> Result<f64, String> {
 /// As [`parse_duration`], and when the time does not fit the clock.
 pub fn parse_sim_time(s: &str) -> Result<SimTime, String> {
     let ms = parse_duration(s)?;
-    // u64::MAX as f64 rounds up to 2^64, so `>=` rejects everything that does not fit.
-    if ms.round() >= u64::MAX as f64 {
-        return Err(format!("\"{s}\" is too long for the simulation clock"));
+    if ms.round() > MAX_SIM_TIME_MS as f64 {
+        return Err(format!(
+            "\"{s}\" is too long for the simulation clock: at most {MAX_SIM_TIME_TEXT} \
+             (2^53 ms), beyond which arrival times, kept in floating-point milliseconds, \
+             are no longer exact to the millisecond"
+        ));
     }
     Ok(SimTime::from_millis_f64(ms))
 }
+
+/// The latest simulation time a file may give (a horizon, a trace row): 2^53 ms, the
+/// largest count of milliseconds an `f64` holds exactly (arrival streams accumulate their
+/// times in `f64`).
+pub const MAX_SIM_TIME_MS: u64 = 1 << 53;
+/// [`MAX_SIM_TIME_MS`] in words.
+pub const MAX_SIM_TIME_TEXT: &str = "104249991 days (about 285,000 years)";
+
+/// The longest road length (queue storage) a file may give, in metres: 1,000,000 km. Queues
+/// are measured in whole millimetres in 64 bits, so lengths this long, summed over every
+/// vehicle a run may hold, never overflow.
+pub const MAX_LENGTH_M: f64 = 1e9;
 
 /// Parses a rate with a time unit into events per hour: `"30/h"`, `"0.5/min"`, `"1/s"`,
 /// `"720/d"`. Spaces around the slash are allowed. Zero is accepted here (a profile may be
@@ -163,8 +178,10 @@ pub fn parse_length_m(s: &str) -> Result<f64, String> {
         return Err(format!("\"{s}\" is negative; a length cannot be negative"));
     }
     let m = value * factor;
-    if !m.is_finite() {
-        return Err(format!("\"{s}\" is too long"));
+    if !m.is_finite() || m > MAX_LENGTH_M {
+        return Err(format!(
+            "\"{s}\" is too long: a road length is at most 1000000 km"
+        ));
     }
     Ok(m)
 }
@@ -341,6 +358,16 @@ mod tests {
                 .unwrap_err()
                 .contains("too long")
         );
+        // The real limit, 2^53 ms, stated; the largest time under it kept exactly.
+        assert_eq!(
+            parse_sim_time(&format!("{}ms", 1u64 << 53)),
+            Ok(SimTime(1 << 53))
+        );
+        let err = parse_sim_time("104249992d").unwrap_err();
+        assert!(
+            err.contains("at most 104249991 days (about 285,000 years) (2^53 ms)"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -382,6 +409,8 @@ mod tests {
             ("2KM", "write `km`"),
             ("2 metres", "write `m`"),
             ("-1km", "cannot be negative"),
+            ("1000001km", "at most 1000000 km"),
+            ("1e300km", "at most 1000000 km"),
             ("", "empty length"),
         ];
         for (input, expected) in cases {

@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 mod compare;
+mod limits;
 pub mod region;
 mod report;
 #[cfg(test)]
@@ -100,6 +101,19 @@ pub enum ExperimentError {
         /// Its vehicle counts over the observation window.
         counts: VehicleCounts,
     },
+    /// A replication came to hold more vehicles than the crossing may (arrivals faster than
+    /// it can serve them) and was stopped.
+    #[error(
+        "replication {replication} was stopped at {at}: more than {cap} vehicles were in the crossing at once, so its queues grow without bound (arrivals faster than the lanes can serve them; the warnings of `bordersim validate` name the overloaded stations). Add lanes or lower the demand, or raise `max_in_system` in [scenario] if such a queue is real"
+    )]
+    Unstable {
+        /// The first replication (from 0) that was stopped.
+        replication: u64,
+        /// When it was stopped, as day and clock time from time zero (`"day 1, 02:03:04"`).
+        at: String,
+        /// The crossing's limit on vehicles in it at once.
+        cap: u64,
+    },
 }
 
 /// The raw replications and their summary.
@@ -184,6 +198,7 @@ where
     });
     let (replications, logs): (Vec<ReplicationStats>, Vec<L>) = results.into_iter().unzip();
     check_conservation(&replications)?;
+    limits::check_stopped(&model, scenario, &replications)?;
     let report = summarise(scenario, options.seed, &replications);
     Ok((
         Outcome {

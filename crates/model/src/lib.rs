@@ -28,16 +28,18 @@ mod testing;
 mod validation;
 
 pub use dist::{DistError, Sampler, ServiceDist};
-pub use engine::{CompiledScenario, run_replication, run_replication_logged};
+pub use engine::{
+    CompiledScenario, growth_sample_times, run_replication, run_replication_logged, stopped_at_cap,
+};
 pub use log::{LogKind, LogRecord, NoLog, VehicleLog};
 pub use population::{
     Channel, Direction, Population, Programme, VehicleClass, VehicleFilter, VehicleKey,
 };
 pub use scenario::{
-    Arrivals, ClassId, Crossing, DirectionId, LaneGroup, LaneRule, Link, ModelError, Node,
-    PROBABILITY_SUM_TOLERANCE, Place, PreLodged, ProgrammeId, Route, Scenario, Source, Station,
-    StationId, Storage, StorageLimit, Target, TraceArrival, WhenFull, branches_for,
-    decode_queue_key, lane_filter_matches,
+    Arrivals, ClassId, Crossing, DEFAULT_MAX_IN_SYSTEM, DirectionId, LaneGroup, LaneRule, Link,
+    ModelError, Node, PROBABILITY_SUM_TOLERANCE, Place, PreLodged, ProgrammeId, Route, Scenario,
+    Source, Station, StationId, Storage, StorageLimit, Target, TraceArrival, WhenFull,
+    branches_for, decode_queue_key, lane_filter_matches,
 };
 pub use schedule::{HOURS_PER_WEEK, LaneSchedule, RateProfile, hour_of_day, hour_of_week};
 pub use stats::{

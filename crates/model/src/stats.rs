@@ -340,6 +340,10 @@ pub struct ReplicationStats {
     pub vehicles: VehicleCounts,
     /// Events processed over the whole run (warm-up included).
     pub events: u64,
+    /// Vehicles in the crossing at the three times of
+    /// [`growth_sample_times`](crate::growth_sample_times): a count that keeps growing
+    /// across them is a crossing that cannot keep up.
+    pub in_system_samples: [u64; 3],
 }
 
 impl ReplicationStats {
@@ -363,6 +367,7 @@ impl ReplicationStats {
             exit_by_hour: vec![CountSum::default(); shape.directions * shape.classes * 24],
             vehicles: VehicleCounts::default(),
             events: 0,
+            in_system_samples: [0; 3],
         }
     }
 

@@ -172,7 +172,7 @@ fn assemble(
     Some(Scenario {
         name: settings.name,
         start_weekday: settings.start_weekday,
-        crossing,
+        crossing: crossing.with_max_in_system(settings.max_in_system),
         horizon: settings.horizon,
         warmup: settings.warmup,
         replications: settings.replications,

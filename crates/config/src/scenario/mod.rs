@@ -24,6 +24,7 @@ mod inspection;
 mod lanes;
 pub(crate) mod messages;
 mod names;
+mod overload;
 mod population;
 mod service;
 mod settings;

@@ -4,7 +4,7 @@
 use bordersim_model::ServiceDist;
 
 use super::Cx;
-use super::settings::{duration_ms, show_written};
+use super::settings::{duration_ms, show_duration, show_written};
 use crate::raw::{DistKind, RawDuration, RawService};
 use crate::spans::{child, index};
 use crate::suggest::list;
@@ -26,15 +26,36 @@ pub(super) fn param_hint(name: &str) -> &'static str {
     }
 }
 
+/// The most values an empirical distribution may hold: far more than a field survey
+/// records, and each value is kept (8 bytes) once per vehicle kind at its station. A larger
+/// sample says no more about a service time than 100,000 of its values drawn at random.
+pub const MAX_EMPIRICAL_VALUES: usize = 100_000;
+
 /// Validates a service-time table. `None` when something is wrong (already reported).
 pub(super) fn service(cx: &mut Cx<'_>, path: &str, raw: &RawService) -> Option<ServiceDist> {
     if !parameters_ok(cx, path, raw) {
         return None;
     }
+    if let Some(values) = &raw.values
+        && values.len() > MAX_EMPIRICAL_VALUES
+    {
+        // Before each value is read: one message, not one per value.
+        cx.error(
+            &child(path, "values"),
+            format!(
+                "an empirical distribution holds at most {MAX_EMPIRICAL_VALUES} values, got \
+                 {}; give a random sample of {MAX_EMPIRICAL_VALUES} of them (it describes \
+                 the service time as well), or fit a distribution (e.g. lognormal with the \
+                 sample's mean and cv)",
+                values.len()
+            ),
+        );
+        return None;
+    }
     let kind = raw.dist;
     let mut duration = |field: &str, v: &Option<RawDuration>| {
         v.as_ref()
-            .and_then(|v| duration_ms(cx, &child(path, field), v))
+            .and_then(|v| clock_ms(cx, &child(path, field), v))
     };
     let mean = duration("mean", &raw.mean);
     let value = duration("value", &raw.value);
@@ -44,7 +65,7 @@ pub(super) fn service(cx: &mut Cx<'_>, path: &str, raw: &RawService) -> Option<S
     let values: Option<Vec<f64>> = raw.values.as_ref().map(|vs| {
         vs.iter()
             .enumerate()
-            .filter_map(|(k, v)| duration_ms(cx, &index(&child(path, "values"), k), v))
+            .filter_map(|(k, v)| clock_ms(cx, &index(&child(path, "values"), k), v))
             .collect()
     });
     let cv = raw.cv;
@@ -147,6 +168,33 @@ pub(super) fn service(cx: &mut Cx<'_>, path: &str, raw: &RawService) -> Option<S
     Some(dist)
 }
 
+/// A service duration in whole milliseconds, the clock's resolution. Every draw is rounded
+/// to the clock, so a time finer than it would run biased: a deterministic 1.5 ms service
+/// would run as 2 ms (a third longer, and its station's utilisation 0.80 for 0.60). Such a
+/// value is refused, with what to write instead; a value a decimal unit makes a hair off a
+/// whole millisecond (`"1.1s"` is 1100.0000000000002 ms) is the whole millisecond.
+fn clock_ms(cx: &mut Cx<'_>, path: &str, raw: &RawDuration) -> Option<f64> {
+    let ms = duration_ms(cx, path, raw)?;
+    let whole = ms.round();
+    if (ms - whole).abs() <= 1e-9 * whole.max(1.0) {
+        return Some(whole);
+    }
+    let (below, above) = (ms.floor(), ms.ceil());
+    cx.error(
+        path,
+        format!(
+            "{} is {} ms, finer than the simulation clock, which counts whole milliseconds \
+             (every service time is rounded to it, so this one would not run as written); \
+             write a whole number of milliseconds, e.g. \"{}ms\" or \"{}ms\"",
+            show_duration(raw),
+            crate::units::format_number(ms),
+            below,
+            above
+        ),
+    );
+    None
+}
+
 /// Stands in for a service time that was written but is invalid (already reported), so
 /// that the structural checks do not also call it missing.
 pub(super) const PLACEHOLDER: ServiceDist = ServiceDist::Deterministic { value_ms: 0.0 };
@@ -211,4 +259,120 @@ fn sum(cx: &mut Cx<'_>, path: &str, raw: &RawService) -> Option<ServiceDist> {
         return None; // a bad part, already reported
     }
     Some(ServiceDist::Sum { parts, scale })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::tests::{check, edit, ok};
+    use bordersim_model::{ClassId, ServiceDist, StationId};
+
+    /// The diagnostic paths and messages of a scenario that fails.
+    fn problems(input: &str, expected: &[&str]) -> Vec<(String, String)> {
+        check(input, expected)
+            .diagnostics
+            .iter()
+            .map(|d| (d.path.clone(), d.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_service_time_finer_than_the_clock_is_refused_where_it_is_written() {
+        // A deterministic 1.5 ms service would run as 2 ms (utilisation 0.80, not 0.60).
+        let found = problems(
+            &edit("value = \"1min\"", "value = \"1.5ms\""),
+            &[
+                "\"1.5ms\" is 1.5 ms, finer than the simulation clock",
+                "\"1ms\" or \"2ms\"",
+            ],
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "stations[0].service_by_class.car.value");
+        // Every duration of every distribution, parts of sums and empirical values included.
+        for (from, to, path) in [
+            (
+                "mean = \"2min\"",
+                "mean = \"0.0025s\"",
+                "stations[0].service.mean",
+            ),
+            (
+                "min = \"1min\"",
+                "min = \"0.4ms\"",
+                "stations[1].service.min",
+            ),
+            (
+                "max = \"2min\"",
+                "max = \"120000.5ms\"",
+                "stations[1].service.max",
+            ),
+            (
+                "service = { dist = \"uniform\", min = \"1min\", max = \"2min\" }",
+                "service = { dist = \"empirical\", values = [\"1s\", \"2.0004s\"] }",
+                "stations[1].service.values[1]",
+            ),
+            (
+                "service = { dist = \"uniform\", min = \"1min\", max = \"2min\" }",
+                "service = { dist = \"sum\", parts = [{ dist = \"deterministic\", value = \"1.5ms\" }] }",
+                "stations[1].service.parts[0].value",
+            ),
+        ] {
+            let found = problems(&edit(from, to), &["finer than the simulation clock"]);
+            assert_eq!(found.len(), 1, "{found:?}");
+            assert_eq!(found[0].0, path);
+        }
+    }
+
+    #[test]
+    fn whole_milliseconds_in_any_unit_are_kept_exactly() {
+        // 1.1 s is 1100.0000000000002 ms in floating point: 1100 ms.
+        let loaded = ok(&edit("value = \"1min\"", "value = \"1.1s\""));
+        let station = &loaded.scenario.crossing.stations()[StationId(0).index()];
+        assert_eq!(
+            station.service[ClassId(1).index()],
+            Some(ServiceDist::Deterministic { value_ms: 1100.0 })
+        );
+        ok(&edit("value = \"1min\"", "value = \"0.001s\""));
+        ok(&edit("value = \"1min\"", "value = \"0ms\""));
+    }
+
+    #[test]
+    fn a_loop_through_a_zero_time_service_is_refused_at_its_routes() {
+        // A 0 s service with a self-loop at p = 1 - 1e-16 never lets the clock advance.
+        let input = edit(
+            "service = { dist = \"uniform\", min = \"1min\", max = \"2min\" }",
+            "service = { dist = \"deterministic\", value = \"0s\" }\n\
+             routes = [{ to = \"xray\", p = 0.9999999999999999 }, { to = \"exit\", p = 1e-16 }]",
+        );
+        // Both classes reach the X-ray: one error each, at the loop's routes.
+        let found = problems(
+            &input,
+            &[
+                "class `truck` can go round `xray` → `xray` without the clock advancing",
+                "class `car` can go round",
+            ],
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.iter().all(|(path, _)| path == "stations[1].routes"));
+    }
+
+    #[test]
+    fn an_empirical_distribution_holds_a_bounded_number_of_values() {
+        let values = |n: usize| {
+            edit(
+                "service = { dist = \"uniform\", min = \"1min\", max = \"2min\" }",
+                &format!(
+                    "service = {{ dist = \"empirical\", values = [{}] }}",
+                    vec!["\"1.5ms\""; n].join(", ")
+                ),
+            )
+        };
+        // One message for the whole list (none per value finer than the clock).
+        let found = problems(
+            &values(super::MAX_EMPIRICAL_VALUES + 1),
+            &["at most 100000 values, got 100001"],
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "stations[1].service.values");
+        let ok_list = values(super::MAX_EMPIRICAL_VALUES).replace("1.5ms", "90s");
+        ok(&ok_list);
+    }
 }

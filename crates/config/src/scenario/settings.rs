@@ -11,6 +11,9 @@ use crate::units::{format_number, parse_duration, parse_sim_time};
 
 pub(super) const DEFAULT_REPLICATIONS: u32 = 10;
 pub(super) const DEFAULT_SEED: u64 = 1;
+/// The largest `max_in_system`: each vehicle in the crossing holds about 100 bytes in
+/// every replication running at once, so 100 million is about 10 GB per replication.
+pub(super) const MAX_IN_SYSTEM_LIMIT: u64 = 100_000_000;
 
 pub(super) struct Settings {
     pub(super) name: String,
@@ -19,6 +22,7 @@ pub(super) struct Settings {
     pub(super) replications: u32,
     pub(super) seed: u64,
     pub(super) start_weekday: u8,
+    pub(super) max_in_system: u64,
 }
 
 /// Day names as `start_weekday` takes them, Monday first.
@@ -147,6 +151,22 @@ pub(super) fn settings(cx: &mut Cx<'_>, doc: &Document) -> Option<Settings> {
             }
         },
     };
+    let max_in_system = match raw.max_in_system {
+        None => Some(bordersim_model::DEFAULT_MAX_IN_SYSTEM),
+        Some(n) if n >= 1 && n.unsigned_abs() <= MAX_IN_SYSTEM_LIMIT => Some(n.unsigned_abs()),
+        Some(n) => {
+            cx.error(
+                "scenario.max_in_system",
+                format!(
+                    "max_in_system is the most vehicles the crossing may hold before a run \
+                     is stopped as unstable: between 1 and {MAX_IN_SYSTEM_LIMIT} (each \
+                     vehicle takes about 100 bytes in every replication running at once), \
+                     got {n}"
+                ),
+            );
+            None
+        }
+    };
     let start_weekday = match &raw.start_weekday {
         None => Some(0),
         Some(day) => weekday(cx, day),
@@ -158,5 +178,36 @@ pub(super) fn settings(cx: &mut Cx<'_>, doc: &Document) -> Option<Settings> {
         warmup: warmup?,
         replications: replications?,
         seed: raw.seed.unwrap_or(DEFAULT_SEED),
+        max_in_system: max_in_system?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::tests::{check, edit, ok};
+    use bordersim_model::DEFAULT_MAX_IN_SYSTEM;
+
+    #[test]
+    fn the_vehicle_cap_has_a_default_can_be_set_and_states_its_limits() {
+        assert_eq!(
+            ok(crate::tests::BASE).scenario.crossing.max_in_system(),
+            DEFAULT_MAX_IN_SYSTEM
+        );
+        let set = ok(&edit(
+            "warmup = \"1h\"",
+            "warmup = \"1h\"\nmax_in_system = 5000",
+        ));
+        assert_eq!(set.scenario.crossing.max_in_system(), 5000);
+        for bad in ["0", "-3", "100000001"] {
+            let err = check(
+                &edit(
+                    "warmup = \"1h\"",
+                    &format!("warmup = \"1h\"\nmax_in_system = {bad}"),
+                ),
+                &["between 1 and 100000000", &format!("got {bad}")],
+            );
+            assert_eq!(err.diagnostics.len(), 1, "{err}");
+            assert_eq!(err.diagnostics[0].path, "scenario.max_in_system");
+        }
+    }
 }

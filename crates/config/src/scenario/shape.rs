@@ -72,13 +72,14 @@ pub(super) fn read_document(cx: &mut Cx<'_>, root: DeTable<'_>) -> Document {
                 None => doc.malformed.push("sources"),
             },
             other => {
-                const SCENARIO_FIELDS: [&str; 6] = [
+                const SCENARIO_FIELDS: [&str; 7] = [
                     "name",
                     "horizon",
                     "warmup",
                     "replications",
                     "seed",
                     "start_weekday",
+                    "max_in_system",
                 ];
                 let path = child("", other);
                 let message = if SCENARIO_FIELDS.contains(&other) {

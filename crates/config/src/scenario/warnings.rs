@@ -27,6 +27,7 @@ pub(super) fn warn(
     warmup: SimTime,
 ) {
     unstable(cx, crossing, metas, horizon);
+    super::overload::lane_groups(cx, crossing, metas, horizon);
     let stations = crossing.stations();
     let mut visited = vec![false; stations.len()];
     for c in 0..crossing.class_count() {

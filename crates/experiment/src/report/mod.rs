@@ -6,6 +6,7 @@
 //! the tables of a WCO Time Release Study (`trs`) and the cost of delay (`economics`).
 
 mod economics;
+mod growth;
 mod summarise;
 mod trs;
 
@@ -391,6 +392,11 @@ pub struct Report {
     /// otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub performance: Option<Performance>,
+    /// What the runs showed that a reader must know before trusting the means: e.g. the
+    /// vehicles in the crossing growing steadily across the run (left out of the JSON when
+    /// there is none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 #[cfg(test)]

@@ -254,5 +254,6 @@ pub fn summarise(scenario: &Scenario, seed: u64, reps: &[ReplicationStats]) -> R
         economics: economics(scenario, reps),
         events: reps.iter().map(|r| r.events).sum(),
         performance: None,
+        warnings: super::growth::warnings(scenario, reps),
     }
 }

@@ -6,7 +6,7 @@ use bordersim_des::SimTime;
 use super::Crossing;
 use crate::ids::{ClassId, ProgrammeId, StationId, decode_queue_key};
 use crate::population::{Channel, VehicleKey};
-use crate::station::{PreLodged, Target, branches_for};
+use crate::station::PreLodged;
 
 impl Crossing {
     /// Mean arrival rate at each station per class (vehicles per hour), from the traffic
@@ -69,30 +69,7 @@ impl Crossing {
     }
 
     fn flow_of(&self, key: VehicleKey, entry: StationId, lam0: f64) -> Vec<f64> {
-        let n = self.stations.len();
-        let mut lambda = vec![0.0; n];
-        lambda[entry.index()] = lam0;
-        for _ in 0..100_000 {
-            let mut next = vec![0.0; n];
-            next[entry.index()] = lam0;
-            for (i, st) in self.stations.iter().enumerate() {
-                for r in branches_for(&st.routes, key) {
-                    if let Target::Station(t) = r.to {
-                        next[t.index()] += lambda[i] * r.probability;
-                    }
-                }
-            }
-            let delta = next
-                .iter()
-                .zip(&lambda)
-                .map(|(a, b)| (a - b).abs())
-                .fold(0.0, f64::max);
-            lambda = next;
-            if delta < 1e-12 * lam0.max(1.0) {
-                break;
-            }
-        }
-        lambda
+        crate::validation::station_flows(&self.stations, key, entry, lam0)
     }
 
     /// Offered load per open server at each station, averaged over the week:

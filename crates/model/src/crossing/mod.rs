@@ -32,6 +32,11 @@ pub enum Node {
     Exit,
 }
 
+/// The most vehicles a crossing holds at once, by default, before a run is stopped as
+/// unstable: far above any real crossing's queues, and about 100 MB of vehicle records per
+/// replication running at once.
+pub const DEFAULT_MAX_IN_SYSTEM: u64 = 1_000_000;
+
 /// One border crossing: its stations as a directed graph, and its sources of vehicles.
 #[derive(Clone, Debug)]
 pub struct Crossing {
@@ -41,6 +46,11 @@ pub struct Crossing {
     sources: Vec<Source>,
     population: Population,
     graph: DiGraph<Node, Link>,
+    /// For each station, the stations merged into it (so that a station's service is found
+    /// without a scan of every station).
+    merged_into_each: Vec<Vec<StationId>>,
+    /// A run stops, as unstable, once more vehicles than this are in the crossing.
+    max_in_system: u64,
 }
 
 impl Crossing {
@@ -63,7 +73,15 @@ impl Crossing {
             return Err(errors);
         }
         let graph = build_graph(population, &stations);
+        let mut merged_into_each = vec![Vec::new(); stations.len()];
+        for (i, st) in stations.iter().enumerate() {
+            if let Some(target) = st.merged_into {
+                merged_into_each[target.index()].push(StationId(i as u32));
+            }
+        }
         let crossing = Crossing {
+            merged_into_each,
+            max_in_system: DEFAULT_MAX_IN_SYSTEM,
             name: name.into(),
             stations,
             sources,
@@ -188,25 +206,7 @@ impl Crossing {
     }
 
     fn stations_leading_to_exit(&self, key: VehicleKey) -> Vec<bool> {
-        let mut can_exit = vec![false; self.stations.len()];
-        let mut changed = true;
-        while changed {
-            changed = false;
-            for (i, st) in self.stations.iter().enumerate() {
-                if can_exit[i] {
-                    continue;
-                }
-                let ok = moves(&st.routes, key).any(|t| match t {
-                    Target::Exit => true,
-                    Target::Station(s) => can_exit[s.index()],
-                });
-                if ok {
-                    can_exit[i] = true;
-                    changed = true;
-                }
-            }
-        }
-        can_exit
+        crate::validation::stations_leading_to_exit(&self.stations, key)
     }
 
     /// Which stations vehicles of kind `key` entering at `entries` can visit.
@@ -251,11 +251,13 @@ impl Crossing {
         programme: ProgrammeId,
     ) -> Option<ServiceDist> {
         let st = &self.stations[station.index()];
-        let merged: Vec<ServiceDist> = self
-            .stations
+        let merged: Vec<ServiceDist> = self.merged_into_each[station.index()]
             .iter()
-            .filter(|other| other.merged_into == Some(station))
-            .filter_map(|other| other.service_for(class, programme).cloned())
+            .filter_map(|other| {
+                self.stations[other.index()]
+                    .service_for(class, programme)
+                    .cloned()
+            })
             .collect();
         let mut scale = st.programme_service_factor(programme);
         if !merged.is_empty() {
@@ -272,6 +274,18 @@ impl Crossing {
             1 if scale == 1.0 => parts.pop(),
             _ => Some(ServiceDist::Sum { parts, scale }),
         }
+    }
+
+    /// The crossing with a run stopped, as unstable, once more than `vehicles` are in it at
+    /// once (at least 1; see [`DEFAULT_MAX_IN_SYSTEM`]).
+    pub fn with_max_in_system(mut self, vehicles: u64) -> Self {
+        self.max_in_system = vehicles.max(1);
+        self
+    }
+
+    /// The most vehicles the crossing may hold at once before a run is stopped as unstable.
+    pub fn max_in_system(&self) -> u64 {
+        self.max_in_system
     }
 
     /// The stations, indexed by [`StationId`].

@@ -23,6 +23,8 @@ use crate::stats::CellShape;
 pub struct CompiledScenario {
     pub(super) horizon_ms: u64,
     pub(super) warmup_ms: u64,
+    /// The run stops, as unstable, once more vehicles than this are in the crossing.
+    pub(super) max_in_system: u64,
     pub(super) start_weekday: u8,
     pub(super) shape: CellShape,
     /// Priority of each queue key (class × programme).
@@ -164,6 +166,7 @@ impl CompiledScenario {
         };
         Ok(CompiledScenario {
             horizon_ms: scenario.horizon.as_millis(),
+            max_in_system: crossing.max_in_system(),
             warmup_ms: scenario
                 .warmup
                 .as_millis()

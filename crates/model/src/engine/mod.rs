@@ -228,12 +228,19 @@ struct Engine<'a, L: VehicleLog> {
     stations: Vec<StationState>,
     sources: Vec<SourceState>,
     stats: ReplicationStats,
+    /// When the run stopped with more vehicles in the crossing than it may hold.
+    stopped_ms: Option<u64>,
+    /// When vehicles in the crossing are counted ([`growth_sample_times`]), and how many
+    /// counts are taken.
+    sample_ms: [u64; 3],
+    samples_taken: usize,
 }
 
 /// Simulates replication `replication` of `model` with master seed `seed`.
 ///
 /// The result depends only on (model, seed, replication): never on the thread that runs it
-/// or on other replications.
+/// or on other replications. A run that comes to hold more vehicles than the crossing's
+/// [`max_in_system`](crate::Crossing::max_in_system) stops there: see [`stopped_at_cap`].
 pub fn run_replication(model: &CompiledScenario, seed: u64, replication: u64) -> ReplicationStats {
     run_replication_logged(model, seed, replication, &mut NoLog)
 }
@@ -283,12 +290,58 @@ pub fn run_replication_logged<L: VehicleLog>(
             })
             .collect(),
         stats: ReplicationStats::new(replication, model.shape, &groups),
+        stopped_ms: None,
+        sample_ms: growth_sample_times(SimTime(model.warmup_ms), SimTime(model.horizon_ms))
+            .map(SimTime::as_millis),
+        samples_taken: 0,
     };
     engine.run();
     engine.stats
 }
 
+/// When a replication was stopped because more vehicles than the crossing may hold were in
+/// it at once (an unstable model: arrivals faster than the crossing can serve), `None` when
+/// it ran to its horizon. Its statistics then cover only the window up to that time.
+pub fn stopped_at_cap(model: &CompiledScenario, stats: &ReplicationStats) -> Option<SimTime> {
+    (stats.window_end_ms < model.horizon_ms).then_some(SimTime(stats.window_end_ms))
+}
+
+/// The three times in-system counts are taken
+/// ([`ReplicationStats::in_system_samples`]): after one, two and three equal steps from the
+/// end of the warm-up, each step a whole number of weeks when the window holds three weeks
+/// or more, of days when it holds three days or more (so that every count falls at the same
+/// time of the week, or of the day, as the warm-up's end: profiles and schedules repeat),
+/// and a third of the window otherwise. The last is at most the horizon.
+pub fn growth_sample_times(warmup: SimTime, horizon: SimTime) -> [SimTime; 3] {
+    const MS_PER_WEEK: u64 = 7 * SimTime::MS_PER_DAY;
+    let window = horizon.as_millis().saturating_sub(warmup.as_millis());
+    let third = window / 3;
+    let step = if third >= MS_PER_WEEK {
+        third / MS_PER_WEEK * MS_PER_WEEK
+    } else if third >= SimTime::MS_PER_DAY {
+        third / SimTime::MS_PER_DAY * SimTime::MS_PER_DAY
+    } else {
+        third
+    };
+    [1, 2, 3].map(|k| SimTime(warmup.as_millis() + k * step))
+}
+
 impl<L: VehicleLog> Engine<'_, L> {
+    /// Counts the vehicles in the crossing for every sample time up to `now` (before the
+    /// events of `now`: the count at those times) and returns the next sample time.
+    #[cold]
+    #[inline(never)]
+    fn sample_in_system(&mut self, now: u64) -> u64 {
+        while self.samples_taken < 3 && self.sample_ms[self.samples_taken] <= now {
+            self.stats.in_system_samples[self.samples_taken] = self.live;
+            self.samples_taken += 1;
+        }
+        self.sample_ms
+            .get(self.samples_taken)
+            .copied()
+            .unwrap_or(u64::MAX)
+    }
+
     fn run(&mut self) {
         let horizon = SimTime(self.model.horizon_ms);
         if self.model.warmup_ms > 0 {
@@ -314,10 +367,14 @@ impl<L: VehicleLog> Engine<'_, L> {
             self.schedule_next_arrival(s);
         }
         let mut processed: u64 = 0;
+        let mut next_sample_ms = self.sample_ms[0];
         // The half-open window [0, horizon): nothing at the horizon itself is processed.
         while let Some(ev) = self.events.pop_before(horizon) {
             processed += 1;
             let now = ev.time.as_millis();
+            if now >= next_sample_ms {
+                next_sample_ms = self.sample_in_system(now);
+            }
             match ev.event {
                 Event::Arrival { source } => self.on_arrival(now, source as usize),
                 Event::Departure { station, vehicle } => self.on_departure(now, station, vehicle),
@@ -335,8 +392,10 @@ impl<L: VehicleLog> Engine<'_, L> {
                 stats.lanes[0].busy = stats.busy_servers;
             }
         }
-        self.stats.window_end_ms = self.model.horizon_ms;
+        // A run stopped at the vehicle cap ends its window there (see `stopped_at_cap`).
+        self.stats.window_end_ms = self.stopped_ms.unwrap_or(self.model.horizon_ms);
         self.stats.vehicles.in_system_at_end = self.live;
+        self.sample_in_system(u64::MAX);
         self.stats.events = processed;
     }
 

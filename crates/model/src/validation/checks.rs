@@ -148,6 +148,11 @@ pub(crate) fn check_parts(
     for (i, src) in sources.iter().enumerate() {
         check_source(i, src, stations.len(), population, &mut errors);
     }
+    if errors.is_empty() {
+        errors.extend(super::cycles::check_zero_time_cycles(
+            population, stations, sources,
+        ));
+    }
     errors
 }
 

@@ -8,8 +8,10 @@
 //! to reword it.
 
 mod checks;
+mod cycles;
 
 pub(crate) use checks::{check_parts, check_population};
+pub(crate) use cycles::{station_flows, stations_leading_to_exit};
 
 use crate::ids::{ClassId, ProgrammeId, StationId};
 use crate::population::VehicleKey;
@@ -255,6 +257,16 @@ pub enum ModelError {
         /// The vehicle kind.
         key: VehicleKey,
     },
+    /// Vehicles of `class` can go round a loop of routes through `station` taking no time
+    /// (the clock would never advance).
+    ZeroTimeCycle {
+        /// The first station of the loop.
+        station: StationId,
+        /// The class.
+        class: ClassId,
+        /// The loop, by station names, and what to do.
+        reason: String,
+    },
 }
 
 fn key_text(key: &VehicleKey) -> String {
@@ -462,6 +474,9 @@ impl ModelError {
                     station.0
                 ),
             ),
+            E::ZeroTimeCycle {
+                station, reason, ..
+            } => (station_field(station, Some("routes")), reason.clone()),
         }
     }
 
