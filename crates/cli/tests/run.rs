@@ -461,3 +461,51 @@ fn trace_is_read_relative_to_the_scenario_file() {
     let out = bordersim(["validate".as_ref(), file.as_os_str()]);
     assert_eq!(out.code, 0, "{out:#?}");
 }
+
+#[test]
+fn a_queue_growing_across_the_horizon_is_a_warning_in_every_format() {
+    // One booth at load 1.25: the queue grows by about 12 vehicles an hour, whatever the
+    // run length. The station's own check says "unstable"; the run says the count grows.
+    let dir = scratch("growing");
+    let file = write(
+        &dir,
+        "s.toml",
+        r#"
+[scenario]
+name = "overloaded"
+horizon = "7d"
+warmup = "1d"
+replications = 3
+seed = 5
+
+[[classes]]
+id = "car"
+
+[[stations]]
+id = "booth"
+servers = 1
+service = { dist = "exponential", mean = "48s" }
+
+[[sources]]
+id = "cars"
+class = "car"
+rate = "93.75/h"
+entry = "booth"
+"#,
+    );
+    for format in ["table", "json", "csv"] {
+        let out = bordersim([
+            "run".as_ref(),
+            file.as_os_str(),
+            "--format".as_ref(),
+            format.as_ref(),
+        ]);
+        assert_eq!(out.code, 0, "{out:#?}");
+        assert!(
+            out.stderr
+                .contains("warning: vehicles in the crossing grow steadily"),
+            "{format}: {}",
+            out.stderr
+        );
+    }
+}

@@ -10,7 +10,7 @@ use bordersim_model::{NoLog, Scenario};
 
 use crate::args::RunArgs;
 use crate::event_log::{EventLog, PartLog};
-use crate::failure::Failure;
+use crate::failure::{Failure, warn};
 use crate::output::{self, check_output, check_output_path, check_outputs_not_inputs, same_file};
 use crate::progress::Display;
 use crate::render;
@@ -54,6 +54,11 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         Failure::from_experiment(e, format!("cannot run '{}'", args.file.display()))
     })?;
     let mut report = outcome.report;
+    // What the run itself found (a queue growing across the horizon) is said whatever the
+    // output format; JSON also carries it in `warnings`.
+    for warning in &report.warnings {
+        warn(warning);
+    }
     let events = report.events;
     report.performance = Some(Performance {
         events,
