@@ -87,6 +87,9 @@ pub(super) struct CompiledStation {
     pub(super) area_of_key: Vec<u8>,
     /// Some storage blocks when full.
     pub(super) blocks: bool,
+    /// Some storage has a limit: only then are its vehicles counted per storage (an
+    /// unlimited storage never reads its counts).
+    pub(super) limited: bool,
     pub(super) releases: bool,
     pub(super) pre_lodged: PreLodged,
     /// Merged into another station: every vehicle passes without stopping.
@@ -341,6 +344,7 @@ fn compile_station(
         })
         .collect();
     Ok(CompiledStation {
+        limited: areas.iter().any(|a| a.limit != StorageLimit::Unlimited),
         blocks: st.blocks(),
         areas,
         area_of_key,

@@ -96,14 +96,17 @@ impl<L: VehicleLog> Engine<'_, L> {
         let st = &mut self.stations[s];
         st.queues[v.key as usize].push_back(id);
         st.queued += 1;
-        let area = &mut st.areas[self.model.area_of(s, v.key as usize)];
-        area.queued += 1;
-        area.queued_mm += self.model.class_length_mm[v.class as usize];
+        if self.model.stations[s].limited {
+            let area = &mut st.areas[self.model.area_of(s, v.key as usize)];
+            area.queued += 1;
+            area.queued_mm += self.model.class_length_mm[v.class as usize];
+        }
         self.stats.stations[s].queue_length.set(now, st.queued);
     }
 
     /// The queue key lane group `g` serves next: highest priority, then first come; its own
     /// vehicles first, others only if it shares when idle (and `own_only` is false).
+    #[inline(always)]
     pub(super) fn next_key_for(&self, s: usize, g: usize, own_only: bool) -> Option<usize> {
         let group = &self.model.stations[s].groups[g];
         let st = &self.stations[s];
@@ -135,12 +138,14 @@ impl<L: VehicleLog> Engine<'_, L> {
 
     /// Lets group `g` take waiting vehicles while it has free lanes, then lets vehicles
     /// waiting upstream in.
+    #[inline(always)]
     pub(super) fn fill_lanes(&mut self, now: u64, s: usize, g: usize) {
         self.take_waiting(now, s, g);
         self.admit_from_outside(now, s);
     }
 
     /// Lets group `g` take waiting vehicles while it has free lanes.
+    #[inline(always)]
     pub(super) fn take_waiting(&mut self, now: u64, s: usize, g: usize) {
         while self.stations[s].queued > 0
             && self.stations[s].groups[g].busy < self.stations[s].groups[g].open
@@ -191,16 +196,19 @@ impl<L: VehicleLog> Engine<'_, L> {
     }
 
     /// The first vehicle waiting with queue key `key` starts service in group `g`.
+    #[inline(always)]
     fn start_waiting(&mut self, now: u64, s: usize, key: usize, g: usize) {
         let st = &mut self.stations[s];
         let Some(id) = st.queues[key].pop_front() else {
             return;
         };
         st.queued -= 1;
-        let class = self.vehicles[id as usize].class as usize;
-        let area = &mut st.areas[self.model.area_of(s, key)];
-        area.queued -= 1;
-        area.queued_mm -= self.model.class_length_mm[class];
+        if self.model.stations[s].limited {
+            let class = self.vehicles[id as usize].class as usize;
+            let area = &mut st.areas[self.model.area_of(s, key)];
+            area.queued -= 1;
+            area.queued_mm -= self.model.class_length_mm[class];
+        }
         self.stats.stations[s].queue_length.set(now, st.queued);
         self.start_service(now, id, s as u32, g);
     }

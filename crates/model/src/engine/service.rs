@@ -44,24 +44,21 @@ impl<L: VehicleLog> Engine<'_, L> {
         let v = &mut self.vehicles[id as usize];
         v.queued_ms = now;
         let (key, length) = (v.key as usize, self.model.class_length_mm[v.class as usize]);
-        let model_station = &self.model.stations[s];
-        let area = if model_station.areas.len() == 1 {
-            0
-        } else {
-            usize::from(model_station.area_of_key[key])
-        };
-        if self.stations[s].areas[area].outside.is_empty() {
+        let st = &self.stations[s];
+        // Nobody waits upstream of the station (the usual case), or not of this storage.
+        if st.upstream == 0 || st.areas[self.model.area_of(s, key)].outside.is_empty() {
             if let Some(g) = self.free_lane_for(s, key) {
                 self.log_event(id, LogKind::Queue, Some(station), now);
                 self.start_service(now, id, station, g);
                 return false;
             }
-            if self.fits(s, area, length) {
+            if self.fits(s, self.model.area_of(s, key), length) {
                 self.log_event(id, LogKind::Queue, Some(station), now);
                 self.push_queue(now, id, s);
                 return false;
             }
         }
+        let area = self.model.area_of(s, key);
         match self.model.stations[s].areas[area].when_full {
             WhenFull::Balk => {
                 self.balk(now, id, station);
@@ -133,6 +130,9 @@ impl<L: VehicleLog> Engine<'_, L> {
     /// Whether a vehicle `length_mm` long fits in storage `area` of station `s`.
     #[inline]
     pub(super) fn fits(&self, s: usize, area: usize, length_mm: u64) -> bool {
+        if !self.model.stations[s].limited {
+            return true;
+        }
         let st = &self.stations[s].areas[area];
         match self.model.stations[s].areas[area].limit {
             StorageLimit::Unlimited => true,
@@ -203,7 +203,8 @@ impl<L: VehicleLog> Engine<'_, L> {
             stats.served += 1;
             stats.lanes[group].served += 1;
         }
-        if !self.model.any_block {
+        let any_block = self.model.any_block;
+        if !any_block {
             self.free_lane(now, s, group);
         }
         self.log_event(id, LogKind::End, Some(station), now);
@@ -212,7 +213,7 @@ impl<L: VehicleLog> Engine<'_, L> {
             self.vehicles[id as usize].released_ms = now;
             self.log_event(id, LogKind::Release, Some(station), now);
         }
-        if self.model.any_block {
+        if any_block {
             self.move_on_or_block(now, s, group, id);
             return;
         }
@@ -229,7 +230,7 @@ impl<L: VehicleLog> Engine<'_, L> {
     }
 
     /// A lane of group `group` of station `s` frees (its vehicle moved on).
-    #[inline]
+    #[inline(always)]
     pub(super) fn free_lane(&mut self, now: u64, s: usize, group: usize) {
         let stats = &mut self.stats.stations[s];
         stats.busy_servers.decrement(now);
