@@ -397,7 +397,7 @@ fn reworded(e: &ModelError, built: &Built<'_>, at: &str) -> Option<(String, Stri
                     "when_full",
                 )
             };
-            let mut names: Vec<&str> = cycle.iter().map(|s| station_id(s)).collect();
+            let mut names: Vec<&str> = cycle.iter().map(&station_id).collect();
             names.push(station_id(station));
             let message = format!(
                 "station `{}` blocks when full (when_full = \"block\") and lies on a route \
