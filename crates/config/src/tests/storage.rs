@@ -133,3 +133,23 @@ fn a_route_cycle_of_blocking_stations_is_refused_at_when_full() {
     ));
     let _ = BASE;
 }
+
+#[test]
+fn blocking_at_a_station_no_station_feeds_is_a_warning() {
+    // The primary is entered from the road only: nobody can hold a lane for it.
+    let loaded = ok(&edit(
+        "servers = 4\n",
+        "servers = 4\nqueue_capacity = 20\nwhen_full = \"block\"\n",
+    ));
+    let w = at(&loaded.warnings, "stations[0].when_full");
+    assert!(
+        w.message.contains("no station routes vehicles to it"),
+        "{w}"
+    );
+    // Blocking at the X-ray, which the primary feeds: no warning.
+    let loaded = ok(&edit(
+        "servers = 1\nservice = { dist = \"uniform\"",
+        "servers = 1\nqueue_capacity = 2\nwhen_full = \"block\"\nservice = { dist = \"uniform\"",
+    ));
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+}

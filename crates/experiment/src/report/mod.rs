@@ -255,7 +255,9 @@ pub struct SystemReport {
 /// One interval of the Time Release Study, for one segment of vehicles.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TrsInterval {
-    /// A station id (time at that stage), `arrival_to_release` or `arrival_to_exit`.
+    /// A station id (time at that stage), `<station id>:held` (time a vehicle kept its lane
+    /// there after service, the next station being full: blocking), `arrival_to_release` or
+    /// `arrival_to_exit`.
     pub interval: String,
     /// `all`, `class`, `direction`, `channel` or `programme`.
     pub dimension: String,

@@ -140,5 +140,16 @@ fn the_report_gives_the_lanes_held_by_vehicles_blocked_after_service() {
     );
     assert_eq!(held.held_at_end, 0);
     assert_eq!(r.stations[1].blocking.time_held.count, 0);
+    // The same time, by segment, in the Time Release Study's table.
+    let rows: Vec<_> = r
+        .trs
+        .intervals
+        .iter()
+        .filter(|i| i.interval == "primary:held")
+        .map(|i| (i.dimension.as_str(), i.stats.count, i.stats.mean_s))
+        .collect();
+    assert!(rows.contains(&("all", 2, Some(540.0))), "{rows:?}");
+    assert!(rows.contains(&("class", 2, Some(540.0))), "{rows:?}");
+    assert!(!r.trs.intervals.iter().any(|i| i.interval == "xray:held"));
     assert_eq!(r.stations[1].spillback.vehicles, 0);
 }

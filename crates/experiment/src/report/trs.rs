@@ -31,6 +31,10 @@ fn release_cells_complete(r: &ReplicationStats) -> bool {
     r.release.merged(|_| true).count() == r.exit.merged(|_| true).count()
 }
 
+fn held_cells(station: usize) -> impl Fn(&ReplicationStats) -> &Cells {
+    move |r| &r.stations[station].blocked
+}
+
 fn stage_cells(station: usize) -> impl Fn(&ReplicationStats) -> &Cells {
     move |r| &r.stations[station].stages
 }
@@ -54,32 +58,39 @@ pub(super) fn trs_intervals(scenario: &Scenario, reps: &[ReplicationStats]) -> V
         }
     };
     for (i, st) in scenario.crossing.stations().iter().enumerate() {
-        let cells = stage_cells(i);
-        let cells = &cells;
-        push(&st.id, "all", "all", delay(reps, cells, |_| true));
-        for (c, class) in population.classes.iter().enumerate() {
-            push(
-                &st.id,
-                "class",
-                &class.id,
-                delay(reps, cells, |k| shape.decode_station_cell(k).0.index() == c),
-            );
-        }
-        for ch in Channel::ALL {
-            push(
-                &st.id,
-                "channel",
-                ch.name(),
-                delay(reps, cells, |k| shape.decode_station_cell(k).2 == ch),
-            );
-        }
-        for (p, programme) in population.programmes.iter().enumerate() {
-            push(
-                &st.id,
-                "programme",
-                &programme.id,
-                delay(reps, cells, |k| shape.decode_station_cell(k).1.index() == p),
-            );
+        let stage = stage_cells(i);
+        // Lanes held after service here (blocking at the next station): its own rows,
+        // `<station>:held`, only where some vehicle was held.
+        let held = held_cells(i);
+        let held_name = format!("{}:held", st.id);
+        let tables: [(&str, &dyn Fn(&ReplicationStats) -> &Cells); 2] =
+            [(&st.id, &stage), (&held_name, &held)];
+        for (name, cells) in tables {
+            push(name, "all", "all", delay(reps, cells, |_| true));
+            for (c, class) in population.classes.iter().enumerate() {
+                push(
+                    name,
+                    "class",
+                    &class.id,
+                    delay(reps, cells, |k| shape.decode_station_cell(k).0.index() == c),
+                );
+            }
+            for ch in Channel::ALL {
+                push(
+                    name,
+                    "channel",
+                    ch.name(),
+                    delay(reps, cells, |k| shape.decode_station_cell(k).2 == ch),
+                );
+            }
+            for (p, programme) in population.programmes.iter().enumerate() {
+                push(
+                    name,
+                    "programme",
+                    &programme.id,
+                    delay(reps, cells, |k| shape.decode_station_cell(k).1.index() == p),
+                );
+            }
         }
     }
     // The engine keeps arrival-to-release cells whenever release can differ from exit (a
