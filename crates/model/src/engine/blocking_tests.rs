@@ -459,3 +459,43 @@ fn two_groups_with_their_own_storage_may_not_serve_the_same_vehicles() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn lines_upstream_of_several_approaches_enter_first_come_whatever_the_order_of_the_groups() {
+    // Trucks and cars each have an approach of their own with no waiting room (their own
+    // lane groups are closed), and share one booth (10 minutes). Truck 0 takes the booth at
+    // 0; a car at minute 1 and a truck at minute 2 wait on their own roads. When the booth
+    // frees at 10 the car, which came first, takes it; the truck starts at 20 — in either
+    // order of the lane groups.
+    let own = |id: &str, class: u16| LaneGroup {
+        id: id.into(),
+        serves: VehicleFilter::classes(vec![ClassId(class)]),
+        schedule: crate::schedule::LaneSchedule::Constant(0),
+        ..LaneGroup::general(1)
+    };
+    let road = storage(StorageLimit::Vehicles(0), WhenFull::Block);
+    let groups = vec![
+        (own("trucks", TRUCK), Some(road)),
+        (own("cars", CAR), Some(road)),
+        (LaneGroup::general(1), None),
+    ];
+    let rows = [(0, TRUCK, 0), (MIN, CAR, 0), (2 * MIN, TRUCK, 0)];
+    for order in [[0, 1, 2], [1, 0, 2], [2, 1, 0]] {
+        let mut st = Station::simple("booth", 1, minutes(10.0, 2), Vec::new());
+        st.lanes = order.iter().map(|&g| groups[g].0.clone()).collect();
+        st.group_storage = order.iter().map(|&g| groups[g].1).collect();
+        let (stats, log) = run_logged(&scenario_of(vec![st], trace_ms(&rows), 60));
+        let start = |vehicle: u64| {
+            log.iter()
+                .find(|r| r.vehicle == vehicle && r.kind == LogKind::Start)
+                .map(|r| r.time.as_millis() / MIN)
+        };
+        assert_eq!((start(1), start(2)), (Some(10), Some(20)), "{order:?}");
+        assert_eq!(stats.stations[0].spilled, 2, "{order:?}");
+        assert_eq!(
+            stats.stations[0].time_outside.sum_ms(),
+            u128::from((9 + 18) * MIN),
+            "{order:?}"
+        );
+    }
+}

@@ -222,44 +222,61 @@ impl<L: VehicleLog> Engine<'_, L> {
         self.admit_from_outside_slow(now, s);
     }
 
-    /// Each storage's line upstream, first come first in, while its head finds a free lane
-    /// or room: a vehicle on the road enters; a vehicle holding a lane at another station
-    /// (blocking) enters and frees that lane, which takes its next vehicle.
+    /// The lines upstream of the station's storages, first come first in: while the head of
+    /// some line finds a free lane or room in its storage, the one that came first of those
+    /// heads enters (whatever the order of the storages). A vehicle on the road enters; a
+    /// vehicle holding a lane at another station (blocking) enters and frees that lane,
+    /// which takes its next vehicle.
     fn admit_from_outside_slow(&mut self, now: u64, s: usize) {
-        for area in 0..self.stations[s].areas.len() {
-            while let Some(&Upstream { vehicle: id, held }) =
-                self.stations[s].areas[area].outside.front()
-            {
-                let (key, length, held_group) = {
-                    let v = &self.vehicles[id as usize];
-                    (
-                        v.key as usize,
-                        self.model.class_length_mm[v.class as usize],
-                        v.group as usize,
-                    )
+        loop {
+            let mut best: Option<(u64, usize, Option<usize>)> = None;
+            for area in 0..self.stations[s].areas.len() {
+                let Some(&Upstream { vehicle: id, .. }) =
+                    self.stations[s].areas[area].outside.front()
+                else {
+                    continue;
                 };
+                let v = &self.vehicles[id as usize];
+                let seq = v.queue_seq;
+                if best.is_some_and(|(b, _, _)| b < seq) {
+                    continue;
+                }
+                let (key, length) = (v.key as usize, self.model.class_length_mm[v.class as usize]);
                 let lane = self.free_lane_for(s, key);
                 if lane.is_none() && !self.fits(s, area, length) {
-                    break;
+                    continue;
                 }
-                let st = &mut self.stations[s];
-                st.areas[area].outside.pop_front();
-                st.upstream -= 1;
-                let waited = now - self.vehicles[id as usize].queued_ms;
-                if held == NO_LANE {
-                    st.areas[area].road -= 1;
-                    st.areas[area].road_mm -= length;
-                    self.stats.stations[s].time_outside.record(waited);
-                    self.record_road(now, s);
-                }
-                self.log_event(id, LogKind::Queue, Some(s as u32), now);
-                match lane {
-                    Some(g) => self.start_service(now, id, s as u32, g),
-                    None => self.push_queue(now, id, s),
-                }
-                if held != NO_LANE {
-                    self.unblock(now, held as usize, held_group, id, waited);
-                }
+                best = Some((seq, area, lane));
+            }
+            let Some((_, area, lane)) = best else {
+                return;
+            };
+            let st = &mut self.stations[s];
+            let Some(Upstream { vehicle: id, held }) = st.areas[area].outside.pop_front() else {
+                return;
+            };
+            st.upstream -= 1;
+            let (length, held_group, waited) = {
+                let v = &self.vehicles[id as usize];
+                (
+                    self.model.class_length_mm[v.class as usize],
+                    v.group as usize,
+                    now - v.queued_ms,
+                )
+            };
+            if held == NO_LANE {
+                st.areas[area].road -= 1;
+                st.areas[area].road_mm -= length;
+                self.stats.stations[s].time_outside.record(waited);
+                self.record_road(now, s);
+            }
+            self.log_event(id, LogKind::Queue, Some(s as u32), now);
+            match lane {
+                Some(g) => self.start_service(now, id, s as u32, g),
+                None => self.push_queue(now, id, s),
+            }
+            if held != NO_LANE {
+                self.unblock(now, held as usize, held_group, id, waited);
             }
         }
     }

@@ -80,7 +80,12 @@ impl<L: VehicleLog> Engine<'_, L> {
     /// The vehicle joins the first-come line upstream of storage `area` of station `s`: on
     /// the road, or holding its lane at station `held`.
     fn wait_upstream(&mut self, now: u64, id: u32, s: usize, area: usize, held: u32) {
-        let length = self.model.class_length_mm[self.vehicles[id as usize].class as usize];
+        let v = &mut self.vehicles[id as usize];
+        // Its place among everyone waiting upstream of any storage of the station (the
+        // queue sequence is free while the vehicle is not queued).
+        v.queue_seq = self.queue_seq;
+        self.queue_seq += 1;
+        let length = self.model.class_length_mm[v.class as usize];
         let st = &mut self.stations[s];
         st.areas[area]
             .outside
