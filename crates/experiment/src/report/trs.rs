@@ -14,6 +14,9 @@ use super::{
 /// Picks a table of cells out of a replication.
 pub(super) type CellsOf = fn(&ReplicationStats) -> &Cells;
 
+/// Picks a table of cells out of a replication (a closure).
+type CellsFn = dyn Fn(&ReplicationStats) -> &Cells;
+
 /// Arrival to release of one replication's vehicles of direction `direction` (every
 /// direction with `None`). A vehicle released on arrival has release time = arrival time
 /// (0 s); one never released by a station is released when it leaves. The by-hour cells
@@ -63,8 +66,7 @@ pub(super) fn trs_intervals(scenario: &Scenario, reps: &[ReplicationStats]) -> V
         // `<station>:held`, only where some vehicle was held.
         let held = held_cells(i);
         let held_name = format!("{}:held", st.id);
-        let tables: [(&str, &dyn Fn(&ReplicationStats) -> &Cells); 2] =
-            [(&st.id, &stage), (&held_name, &held)];
+        let tables: [(&str, &CellsFn); 2] = [(&st.id, &stage), (&held_name, &held)];
         for (name, cells) in tables {
             push(name, "all", "all", delay(reps, cells, |_| true));
             for (c, class) in population.classes.iter().enumerate() {

@@ -474,7 +474,7 @@ fn lines_upstream_of_several_approaches_enter_first_come_whatever_the_order_of_t
         ..LaneGroup::general(1)
     };
     let road = storage(StorageLimit::Vehicles(0), WhenFull::Block);
-    let groups = vec![
+    let groups = [
         (own("trucks", TRUCK), Some(road)),
         (own("cars", CAR), Some(road)),
         (LaneGroup::general(1), None),
