@@ -67,7 +67,10 @@ pub(super) fn trs_intervals(scenario: &Scenario, reps: &[ReplicationStats]) -> V
         let held = held_cells(i);
         let held_name = format!("{}:held", st.id);
         let tables: [(&str, &CellsFn); 2] = [(&st.id, &stage), (&held_name, &held)];
-        for (name, cells) in tables {
+        let anyone_held = reps
+            .iter()
+            .any(|r| r.stations[i].blocked.iter().next().is_some());
+        for (name, cells) in tables.into_iter().take(if anyone_held { 2 } else { 1 }) {
             push(name, "all", "all", delay(reps, cells, |_| true));
             for (c, class) in population.classes.iter().enumerate() {
                 push(

@@ -228,16 +228,18 @@ impl<L: VehicleLog> Engine<'_, L> {
     /// vehicle holding a lane at another station (blocking) enters and frees that lane,
     /// which takes its next vehicle.
     fn admit_from_outside_slow(&mut self, now: u64, s: usize) {
+        let areas = self.stations[s].areas.len();
         loop {
             let mut best: Option<(u64, usize, Option<usize>)> = None;
-            for area in 0..self.stations[s].areas.len() {
+            for area in 0..areas {
                 let Some(&Upstream { vehicle: id, .. }) =
                     self.stations[s].areas[area].outside.front()
                 else {
                     continue;
                 };
                 let v = &self.vehicles[id as usize];
-                let seq = v.queue_seq;
+                // One storage: its line alone, no order to compare.
+                let seq = if areas == 1 { 0 } else { v.queue_seq };
                 if best.is_some_and(|(b, _, _)| b < seq) {
                     continue;
                 }

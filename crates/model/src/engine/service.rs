@@ -82,9 +82,11 @@ impl<L: VehicleLog> Engine<'_, L> {
     fn wait_upstream(&mut self, now: u64, id: u32, s: usize, area: usize, held: u32) {
         let v = &mut self.vehicles[id as usize];
         // Its place among everyone waiting upstream of any storage of the station (the
-        // queue sequence is free while the vehicle is not queued).
-        v.queue_seq = self.queue_seq;
-        self.queue_seq += 1;
+        // queue sequence is free while the vehicle is not queued); one storage, one line.
+        if self.model.stations[s].areas.len() > 1 {
+            v.queue_seq = self.queue_seq;
+            self.queue_seq += 1;
+        }
         let length = self.model.class_length_mm[v.class as usize];
         let st = &mut self.stations[s];
         st.areas[area]
