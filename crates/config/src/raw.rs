@@ -252,6 +252,14 @@ pub struct RawLaneGroup {
     /// Opens and closes this group's lanes by the wait; `servers` is then the count open at
     /// the start.
     pub lane_rule: Option<RawLaneRule>,
+    /// The group's own approach (a dedicated lane to its booths) holds at most this many
+    /// waiting vehicles (give this or `queue_length`); omitted, its vehicles queue in the
+    /// station's storage.
+    pub queue_capacity: Option<i64>,
+    /// The group's own approach is this much road (`"500m"`).
+    pub queue_length: Option<String>,
+    /// What a vehicle finding the group's own approach full does; default `spillback`.
+    pub when_full: Option<WhenFullKind>,
 }
 
 /// Which vehicles a lane group serves (lanes ignore the risk channel).
@@ -314,6 +322,9 @@ pub enum WhenFullKind {
     Spillback,
     /// Leave unserved (lost, counted).
     Balk,
+    /// Stay in the lane of the station it comes from until there is room (blocking after
+    /// service); from the road, wait there.
+    Block,
 }
 
 /// A service-time distribution: `dist` names it, the other fields are its parameters.

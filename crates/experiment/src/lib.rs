@@ -25,9 +25,9 @@ pub use compare::{
     compare_with_progress, headline_measures, paired_differences,
 };
 pub use report::{
-    ChannelShare, ClassReport, DelayCost, DelayStats, DirectionReport, HourlyProfile,
-    LaneGroupReport, Performance, PreArrivalShare, QueueLengthStats, Report, SpillbackReport,
-    StationReport, SystemReport, TrsInterval, TrsReport, VehicleReport, summarise,
+    BlockingReport, ChannelShare, ClassReport, DelayCost, DelayStats, DirectionReport,
+    HourlyProfile, LaneGroupReport, Performance, PreArrivalShare, QueueLengthStats, Report,
+    SpillbackReport, StationReport, SystemReport, TrsInterval, TrsReport, VehicleReport, summarise,
 };
 
 /// Told how an experiment advances, for a progress bar: called from the worker threads as

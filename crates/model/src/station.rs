@@ -168,6 +168,13 @@ pub enum WhenFull {
     Spillback,
     /// It leaves without being served (lost, counted).
     Balk,
+    /// Blocking after service: a vehicle coming from another station's lane stays in that
+    /// lane (the lane stays occupied, its next vehicle waits) until this queue has room, in
+    /// one first-come line with the vehicles waiting on the road; a vehicle arriving from
+    /// outside the crossing waits on the road, as with [`WhenFull::Spillback`]. Stations
+    /// that block must not form a route cycle in which every station blocks (they could all
+    /// wait for each other for ever); [`Crossing::new`](crate::Crossing::new) rejects one.
+    Block,
 }
 
 /// A station's queue storage: its capacity and what a vehicle finding it full does.
@@ -209,8 +216,16 @@ pub struct Station {
     pub service_by_programme: Vec<Option<ServiceDist>>,
     /// Where vehicles go after service here (see [`Route`]).
     pub routes: Vec<Route>,
-    /// The queue's capacity.
+    /// The queue's capacity: the storage of every vehicle whose lane group has no storage
+    /// of its own in `group_storage`.
     pub storage: Storage,
+    /// Per lane group, indexed like `lanes`: the group's own approach storage (a dedicated
+    /// approach lane, as for FAST or SENTRI). The vehicles a group with its own storage
+    /// serves as its own queue there, in their own first-come line upstream, never behind a
+    /// full general road; all other vehicles use `storage`. A vehicle kind belongs to at
+    /// most one group's storage. Empty, shorter than `lanes`, or `None`: the station's
+    /// storage.
+    pub group_storage: Vec<Option<Storage>>,
     /// The end of service here releases the goods (TRS "release"); a vehicle's release is
     /// its exit if it passes no releasing station.
     pub releases: bool,
@@ -243,6 +258,7 @@ impl Station {
             service_by_programme: Vec::new(),
             routes,
             storage: Storage::unlimited(),
+            group_storage: Vec::new(),
             releases: false,
             pre_lodged: PreLodged::Same,
             merged_into: None,
@@ -258,6 +274,31 @@ impl Station {
             .get(programme.index())
             .and_then(Option::as_ref)
             .or_else(|| self.service.get(class.index()).and_then(Option::as_ref))
+    }
+
+    /// The own storage of lane group `group`, if it has one.
+    pub fn storage_of_group(&self, group: usize) -> Option<&Storage> {
+        self.group_storage.get(group).and_then(Option::as_ref)
+    }
+
+    /// Every storage of the station: its own, then each lane group's own.
+    pub fn storages(&self) -> impl Iterator<Item = &Storage> {
+        std::iter::once(&self.storage).chain(self.group_storage.iter().flatten())
+    }
+
+    /// The lane groups with their own storage that serve vehicles of kind `key` as their own
+    /// (validation allows at most one): the approach such a vehicle queues on. None: the
+    /// station's storage.
+    pub fn groups_storing(&self, key: VehicleKey) -> impl Iterator<Item = usize> + '_ {
+        self.lanes.iter().enumerate().filter_map(move |(g, group)| {
+            (self.storage_of_group(g).is_some() && lane_filter_matches(&group.serves, key))
+                .then_some(g)
+        })
+    }
+
+    /// Whether some storage of the station blocks when full ([`WhenFull::Block`]).
+    pub fn blocks(&self) -> bool {
+        self.storages().any(|s| s.when_full == WhenFull::Block)
     }
 
     /// The service-time factor of vehicles of `programme`.

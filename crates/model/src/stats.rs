@@ -195,6 +195,13 @@ pub struct StationStats {
     pub outside_vehicles: TimeWeighted,
     /// Length of the queue upstream of the facility, centimetres.
     pub outside_length_cm: TimeWeighted,
+    /// Blocking after service: how long each vehicle served here stayed in its lane after
+    /// its service because the next station's storage was full, per station cell (only
+    /// vehicles that were held; recorded when the lane frees).
+    pub blocked: Cells,
+    /// Lanes held by vehicles blocked after their service (counted in `busy_servers` too:
+    /// a held lane cannot serve).
+    pub blocked_servers: TimeWeighted,
 }
 
 impl StationStats {
@@ -215,6 +222,8 @@ impl StationStats {
             time_outside: Tally::new(),
             outside_vehicles: TimeWeighted::new(),
             outside_length_cm: TimeWeighted::new(),
+            blocked: Cells::new(shape.station_cells()),
+            blocked_servers: TimeWeighted::new(),
         }
     }
 
@@ -258,6 +267,8 @@ impl StationStats {
         self.time_outside.reset();
         self.outside_vehicles.reset(now_ms);
         self.outside_length_cm.reset(now_ms);
+        self.blocked.reset();
+        self.blocked_servers.reset(now_ms);
     }
 }
 

@@ -110,7 +110,7 @@ fn stations(page: &mut Page, report: &Report) {
             minutes(s.wait.mean_s),
             minutes(s.wait.ci95_s),
             minutes(s.wait.p95_s),
-            percent(s.utilization),
+            s.utilization.map_or_else(|| "–".into(), percent),
             s.utilization_ci95.map_or_else(|| "–".into(), percent),
             number(s.queue_length.mean, 2),
             count(s.queue_length.max),
@@ -182,19 +182,21 @@ fn stations(page: &mut Page, report: &Report) {
         );
     }
 
-    let rows = |value: &dyn Fn(&StationReport) -> Value| {
+    // A station with no scheduled lane in the window has no utilisation: no bar.
+    let rows = |value: &dyn Fn(&StationReport) -> Option<Value>| {
         report
             .stations
             .iter()
             .filter(|s| s.merged_into.is_none())
-            .map(|s| (s.id.clone(), vec![Some(value(s))]))
+            .map(|s| (s.id.clone(), vec![value(s)]))
             .collect::<Vec<_>>()
     };
     let chart = CategoryChart {
         title: "Utilisation per station".into(),
         x_title: "utilisation: busy lanes / staffed lanes (%)".into(),
         rows: rows(&|s| {
-            Value::with_ci(100.0 * s.utilization, s.utilization_ci95.map(|c| 100.0 * c))
+            s.utilization
+                .map(|u| Value::with_ci(100.0 * u, s.utilization_ci95.map(|c| 100.0 * c)))
         }),
         style: Style::Grouped,
         ..CategoryChart::default()
@@ -211,7 +213,7 @@ fn stations(page: &mut Page, report: &Report) {
     for s in report.stations.iter().filter(|s| s.merged_into.is_none()) {
         data.row(vec![
             s.id.clone(),
-            number(100.0 * s.utilization, 1),
+            opt(s.utilization.map(|u| 100.0 * u), 1),
             opt(s.utilization_ci95.map(|c| 100.0 * c), 1),
             number(s.offered_load, 2),
         ]);
@@ -230,7 +232,7 @@ fn stations(page: &mut Page, report: &Report) {
     let chart = CategoryChart {
         title: "Mean queue per station".into(),
         x_title: "vehicles in queue, time-weighted mean (vehicles)".into(),
-        rows: rows(&|s| Value::with_ci(s.queue_length.mean, s.queue_length.ci95)),
+        rows: rows(&|s| Some(Value::with_ci(s.queue_length.mean, s.queue_length.ci95))),
         style: Style::Grouped,
         ..CategoryChart::default()
     };

@@ -128,7 +128,7 @@ fn check_counts(scenario: &Scenario, rep: &ReplicationStats) {
         }
         match st.storage.when_full {
             WhenFull::Balk => assert_eq!(s.spilled + s.outside_vehicles.max(), 0, "{what}"),
-            WhenFull::Spillback => assert_eq!(s.balked, 0, "{what}"),
+            WhenFull::Spillback | WhenFull::Block => assert_eq!(s.balked, 0, "{what}"),
         }
         if st.storage.limit != StorageLimit::Unlimited {
             assert!(s.spilled + s.balked > 0, "{what}: station {i} never full");

@@ -211,7 +211,9 @@ fn mm4_model1_matches_erlang_c() {
         (ci95_s - hw * 60.0).abs() <= 1e-9 * ci95_s,
         "report ci95 {ci95_s} s"
     );
-    let util = outcome.report.stations[0].utilization;
+    let util = outcome.report.stations[0]
+        .utilization
+        .expect("a lane is scheduled");
     assert!((util - rho).abs() < 0.01, "report utilization {util}");
     let throughput = outcome.report.stations[0].throughput_per_h;
     assert!(

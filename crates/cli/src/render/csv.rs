@@ -110,7 +110,7 @@ fn station_rows(rows: &mut Rows, report: &Report) {
         rows.push("station", id, "servers", Value::Int(st.servers));
         rows.delay("station", id, "wait", &st.wait);
         rows.delay("station", id, "stage", &st.stage);
-        rows.push("station", id, "utilization", Value::Float(st.utilization));
+        rows.push("station", id, "utilization", Value::opt(st.utilization));
         rows.push(
             "station",
             id,
@@ -166,6 +166,23 @@ fn station_rows(rows: &mut Rows, report: &Report) {
             "passed_without_stopping",
             Value::Int(st.passed_without_stopping),
         );
+        let b = &st.blocking;
+        let held = &b.time_held;
+        rows.push("station", id, "blocked_vehicles", Value::Int(held.count));
+        for (statistic, value) in [
+            ("time_held_mean_s", held.mean_s),
+            ("time_held_p95_s", held.p95_s),
+            ("time_held_max_s", held.max_s),
+        ] {
+            rows.push("station", id, statistic, Value::opt(value));
+        }
+        rows.push(
+            "station",
+            id,
+            "blocked_lane_hours",
+            Value::Float(b.lane_hours),
+        );
+        rows.push("station", id, "held_at_end", Value::Int(b.held_at_end));
 
         for g in &st.lane_groups {
             let entity = format!("{}/{}", st.id, g.id);
@@ -173,7 +190,7 @@ fn station_rows(rows: &mut Rows, report: &Report) {
                 ("servers_max", Value::Int(g.servers_max.into())),
                 ("servers_mean", Value::Float(g.servers_mean)),
                 ("lane_hours", Value::Float(g.lane_hours)),
-                ("utilization", Value::Float(g.utilization)),
+                ("utilization", Value::opt(g.utilization)),
                 ("served", Value::Float(g.served)),
             ] {
                 rows.push("lane_group", entity.as_str(), statistic, value);

@@ -4,10 +4,10 @@
 
 use bordersim_des::SimTime;
 use bordersim_model::{
-    HOURS_PER_WEEK, LaneGroup, LaneRule, LaneSchedule, PreLodged, VehicleFilter,
+    HOURS_PER_WEEK, LaneGroup, LaneRule, LaneSchedule, PreLodged, Storage, VehicleFilter,
 };
 
-use super::station::{filter_dim, resolve_class, resolve_programme};
+use super::station::{RawStorage, filter_dim, resolve_class, resolve_programme, storage_fields};
 use super::{Cx, Refs, sim_time};
 use crate::raw::{RawDays, RawLaneGroup, RawLaneRule, RawPreLodged, RawStation};
 use crate::spans::{child, index};
@@ -40,12 +40,14 @@ const MISSING_SERVERS: &str = "missing required field `servers` (the number of l
      officers, e.g. servers = 4; or servers_by_hour = [24 values], open servers for each hour \
      of the day from midnight";
 
+/// A station's lane groups, the field that holds them, and each group's own storage (empty
+/// when none has one).
 pub(super) fn lanes(
     cx: &mut Cx<'_>,
     path: &str,
     raw: &RawStation,
     refs: &Refs<'_>,
-) -> (Vec<LaneGroup>, String) {
+) -> (Vec<LaneGroup>, String, Vec<Option<Storage>>) {
     let own = Servers {
         servers: raw.servers,
         by_hour: raw.servers_by_hour.as_ref(),
@@ -57,7 +59,11 @@ pub(super) fn lanes(
                 &child(path, "servers"),
                 format!("{MISSING_SERVERS}; or [[stations.lanes]] for lane groups)"),
             );
-            return (vec![LaneGroup::general(1)], child(path, "servers"));
+            return (
+                vec![LaneGroup::general(1)],
+                child(path, "servers"),
+                Vec::new(),
+            );
         }
         let schedule = schedule(cx, path, &own, "a station").unwrap_or(LaneSchedule::Constant(1));
         let rule = raw
@@ -69,7 +75,7 @@ pub(super) fn lanes(
             rule,
             ..LaneGroup::general(1)
         };
-        return (vec![group], child(path, own.field()));
+        return (vec![group], child(path, own.field()), Vec::new());
     };
     let lanes_path = child(path, "lanes");
     if raw.lane_rule.is_some() {
@@ -95,12 +101,14 @@ pub(super) fn lanes(
             "`lanes` is empty; a station needs at least one lane group (or write `servers` \
              instead)",
         );
-        return (vec![LaneGroup::general(1)], lanes_path);
+        return (vec![LaneGroup::general(1)], lanes_path, Vec::new());
     }
     let mut built: Vec<LaneGroup> = Vec::with_capacity(groups.len());
+    let mut storages: Vec<Option<Storage>> = Vec::with_capacity(groups.len());
     for (k, raw_group) in groups.iter().enumerate() {
         let group_path = index(&lanes_path, k);
         built.push(lane_group(cx, &group_path, raw_group, refs));
+        storages.push(group_storage(cx, &group_path, raw_group));
         let id = &raw_group.id;
         if id.trim().is_empty() {
             cx.error(
@@ -117,7 +125,28 @@ pub(super) fn lanes(
             );
         }
     }
-    (built, lanes_path)
+    if storages.iter().all(Option::is_none) {
+        storages.clear();
+    }
+    (built, lanes_path, storages)
+}
+
+/// A lane group's own approach storage, if it has one (`when_full` alone is reported: it
+/// needs a capacity).
+fn group_storage(cx: &mut Cx<'_>, path: &str, raw: &RawLaneGroup) -> Option<Storage> {
+    if raw.queue_capacity.is_none() && raw.queue_length.is_none() && raw.when_full.is_none() {
+        return None;
+    }
+    let (storage, _) = storage_fields(
+        cx,
+        path,
+        RawStorage {
+            queue_capacity: raw.queue_capacity,
+            queue_length: raw.queue_length.as_deref(),
+            when_full: raw.when_full,
+        },
+    );
+    Some(storage)
 }
 
 fn lane_group(cx: &mut Cx<'_>, path: &str, raw: &RawLaneGroup, refs: &Refs<'_>) -> LaneGroup {

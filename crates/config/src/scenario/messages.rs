@@ -271,7 +271,7 @@ fn friendly_mismatch(kind: &str, rest: &str, path: &str) -> String {
 fn named_values(path: &str) -> Option<Vec<&'static str>> {
     Some(match last_field(path) {
         "dist" => DistKind::ALL.iter().map(|d| d.name()).collect(),
-        "when_full" => vec!["spillback", "balk"],
+        "when_full" => vec!["spillback", "balk", "block"],
         "channel" | "channels" => vec!["green", "yellow", "red"],
         _ => return None,
     })

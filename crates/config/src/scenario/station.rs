@@ -34,7 +34,7 @@ pub(super) fn station(
 ) -> (Station, StationMeta) {
     let path = index("stations", i);
     let resolved = direction(cx, &path, raw, &refs.directions);
-    let (lanes, servers_path) = lanes(cx, &path, raw, refs);
+    let (lanes, servers_path, group_storage) = lanes(cx, &path, raw, refs);
     let default = raw
         .service
         .as_ref()
@@ -132,6 +132,7 @@ pub(super) fn station(
         service_by_programme: by_programme,
         routes,
         storage,
+        group_storage,
         releases: raw.releases.unwrap_or(false),
         pre_lodged: pre_lodged(cx, &path, raw.pre_lodged.as_ref()),
         merged_into,
@@ -184,20 +185,47 @@ fn direction(
 // ---------------------------------------------------------------------------------------
 
 fn storage(cx: &mut Cx<'_>, path: &str, raw: &RawStation) -> (Storage, String) {
+    storage_fields(
+        cx,
+        path,
+        RawStorage {
+            queue_capacity: raw.queue_capacity,
+            queue_length: raw.queue_length.as_deref(),
+            when_full: raw.when_full,
+        },
+    )
+}
+
+/// The storage fields of a station or of a lane group, as written.
+#[derive(Clone, Copy)]
+pub(super) struct RawStorage<'r> {
+    pub(super) queue_capacity: Option<i64>,
+    pub(super) queue_length: Option<&'r str>,
+    pub(super) when_full: Option<WhenFullKind>,
+}
+
+/// Validates storage fields (at `path`): the storage and the field that holds its size.
+pub(super) fn storage_fields(
+    cx: &mut Cx<'_>,
+    path: &str,
+    raw: RawStorage<'_>,
+) -> (Storage, String) {
     let capacity_path = child(path, "queue_capacity");
     let length_path = child(path, "queue_length");
     let balk = matches!(raw.when_full, Some(WhenFullKind::Balk));
+    let block = matches!(raw.when_full, Some(WhenFullKind::Block));
     let capacity = raw.queue_capacity.map(|n| match u32::try_from(n) {
         Ok(n) if n >= 1 => StorageLimit::Vehicles(n),
-        // No waiting room: a loss system (Erlang B), only when arrivals that find every
-        // server busy leave.
-        Ok(0) if balk => StorageLimit::Vehicles(0),
+        // No waiting room: a loss system (Erlang B) when arrivals that find every server
+        // busy leave; with blocking, no buffer between this station and the one before.
+        Ok(0) if balk || block => StorageLimit::Vehicles(0),
         Ok(0) => {
             cx.error(
                 &capacity_path,
-                "queue_capacity = 0 (no waiting room) needs when_full = \"balk\": vehicles \
-                 that find every server busy leave (a loss system); omit it for an unlimited \
-                 queue",
+                "queue_capacity = 0 (no waiting room) needs when_full = \"balk\" (vehicles \
+                 that find every server busy leave: a loss system) or \"block\" (a vehicle \
+                 stays in the lane it comes from until a server is free); omit it for an \
+                 unlimited queue",
             );
             StorageLimit::Unlimited
         }
@@ -223,7 +251,7 @@ fn storage(cx: &mut Cx<'_>, path: &str, raw: &RawStation) -> (Storage, String) {
             StorageLimit::Unlimited
         }
     });
-    let length = raw.queue_length.as_ref().map(|s| match parse_length_m(s) {
+    let length = raw.queue_length.map(|s| match parse_length_m(s) {
         Ok(m) if m > 0.0 => StorageLimit::Metres(m),
         Ok(_) => {
             cx.error(
@@ -256,6 +284,7 @@ fn storage(cx: &mut Cx<'_>, path: &str, raw: &RawStation) -> (Storage, String) {
     let when_full = match raw.when_full {
         None | Some(WhenFullKind::Spillback) => WhenFull::Spillback,
         Some(WhenFullKind::Balk) => WhenFull::Balk,
+        Some(WhenFullKind::Block) => WhenFull::Block,
     };
     if raw.when_full.is_some() && raw.queue_capacity.is_none() && raw.queue_length.is_none() {
         cx.error(

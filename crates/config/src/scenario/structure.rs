@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use bordersim_model::{
-    Channel, ClassId, ModelError, Place, ProgrammeId, Station, StationId, Target, VehicleKey,
-    branches_for,
+    Channel, ClassId, ModelError, Place, ProgrammeId, Station, StationId, StorageLimit, Target,
+    VehicleKey, WhenFull, branches_for,
 };
 
 use super::source::Kind;
@@ -340,6 +340,75 @@ fn reworded(e: &ModelError, built: &Built<'_>, at: &str) -> Option<(String, Stri
                 station_id(station)
             ),
         ),
+        ModelError::BadGroupStorage {
+            station,
+            group,
+            reason,
+        } => {
+            let st = &stations[station.index()];
+            let field = match st.storage_of_group(*group).map(|s| s.limit) {
+                Some(StorageLimit::Metres(_)) => "queue_length",
+                _ => "queue_capacity",
+            };
+            let name = st.lanes.get(*group).map_or("", |g| g.id.as_str());
+            (
+                child(&at, field),
+                format!(
+                    "queue storage of lane group `{name}` of station `{}`: {reason}",
+                    st.id
+                ),
+            )
+        }
+        ModelError::TwoApproaches {
+            station,
+            groups,
+            key,
+        } => {
+            let st = &stations[station.index()];
+            let message = format!(
+                "lane groups `{}` and `{}` of station `{}` both have their own queue storage \
+                 and both serve {} vehicles of programme `{}`: a vehicle queues on one \
+                 approach; narrow one group's `serves` or drop one group's storage",
+                st.lanes[groups.0].id,
+                st.lanes[groups.1].id,
+                st.id,
+                labels.classes[key.class.index()],
+                labels.programmes[key.programme.index()]
+            );
+            (at, message)
+        }
+        ModelError::BlockingCycle { station, cycle } => {
+            let st = &stations[station.index()];
+            // The station's own `when_full`, or the lane group whose storage blocks.
+            let at = if st.storage.when_full == WhenFull::Block {
+                at
+            } else {
+                let group = (0..st.lanes.len())
+                    .find(|&g| {
+                        st.storage_of_group(g)
+                            .is_some_and(|s| s.when_full == WhenFull::Block)
+                    })
+                    .unwrap_or(0);
+                child(
+                    &locate.path(Place::LaneGroup {
+                        station: *station,
+                        group,
+                    }),
+                    "when_full",
+                )
+            };
+            let mut names: Vec<&str> = cycle.iter().map(&station_id).collect();
+            names.push(station_id(station));
+            let message = format!(
+                "station `{}` blocks when full (when_full = \"block\") and lies on a route \
+                 cycle on which every station blocks ({}): vehicles could hold every lane \
+                 of the cycle waiting for each other for ever; let one station of the cycle \
+                 spill back (when_full = \"spillback\")",
+                st.id,
+                names.join(" -> ")
+            );
+            (at, message)
+        }
         ModelError::BadLaneRule {
             station, reason, ..
         } => (

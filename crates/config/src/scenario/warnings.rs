@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use bordersim_des::SimTime;
 use bordersim_model::{
-    Arrivals, Channel, ClassId, Crossing, LaneSchedule, Source, StationId, VehicleKey,
-    lane_filter_matches,
+    Arrivals, Channel, ClassId, Crossing, LaneSchedule, PreLodged, Source, Station, StationId,
+    Target, VehicleKey, WhenFull, lane_filter_matches,
 };
 
 use super::source::Kind;
@@ -67,6 +67,67 @@ pub(super) fn warn(
     }
     never_served(cx, crossing, metas, labels);
     trace_outside_run(cx, crossing, origins, horizon, warmup);
+    blocking_without_upstream(cx, crossing, metas);
+}
+
+/// A storage that blocks when full at a station no served vehicle is routed to: nobody can
+/// hold a lane for it, so it works as spillback — probably not what was meant.
+fn blocking_without_upstream(cx: &mut Cx<'_>, crossing: &Crossing, metas: &[StationMeta]) {
+    let stations = crossing.stations();
+    if !stations.iter().any(Station::blocks) {
+        return;
+    }
+    // Stations a vehicle can reach straight from a service, looking through the stations
+    // it may pass without stopping.
+    let mut fed = vec![false; stations.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    let targets = |st: &Station, stack: &mut Vec<usize>| {
+        for r in &st.routes {
+            if let Target::Station(t) = r.to
+                && r.probability > 0.0
+            {
+                stack.push(t.index());
+            }
+        }
+    };
+    for st in stations.iter().filter(|st| st.merged_into.is_none()) {
+        targets(st, &mut stack);
+    }
+    while let Some(t) = stack.pop() {
+        if fed[t] {
+            continue;
+        }
+        fed[t] = true;
+        let st = &stations[t];
+        if st.merged_into.is_some() || st.pre_lodged == PreLodged::Skip {
+            targets(st, &mut stack);
+        }
+    }
+    for (i, st) in stations.iter().enumerate() {
+        if fed[i] || !st.blocks() {
+            continue;
+        }
+        let path = if st.storage.when_full == WhenFull::Block {
+            child(&index("stations", i), "when_full")
+        } else {
+            let g = (0..st.lanes.len())
+                .find(|&g| {
+                    st.storage_of_group(g)
+                        .is_some_and(|s| s.when_full == WhenFull::Block)
+                })
+                .unwrap_or(0);
+            child(&index(&metas[i].servers_path, g), "when_full")
+        };
+        cx.warn(
+            &path,
+            format!(
+                "station `{}` blocks when full, but no station routes vehicles to it: no lane \
+                 is ever held for it, and vehicles from the road wait there as with \
+                 \"spillback\"",
+                st.id
+            ),
+        );
+    }
 }
 
 fn unstable(cx: &mut Cx<'_>, crossing: &Crossing, metas: &[StationMeta], horizon: SimTime) {

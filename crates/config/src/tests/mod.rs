@@ -7,6 +7,7 @@ mod messages;
 mod names;
 mod operations;
 mod shape;
+mod storage;
 mod structure;
 mod valid;
 mod values;

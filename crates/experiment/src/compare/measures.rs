@@ -75,7 +75,8 @@ pub fn headline_measures(scenario: &Scenario, rep: &ReplicationStats) -> Vec<Mea
         push(
             "utilization",
             &entity,
-            (staffed > 0).then(|| s.busy_servers.area_until(end) as f64 / staffed as f64),
+            (staffed > 0 && s.open_servers.area_until(end) > 0)
+                .then(|| s.busy_servers.area_until(end) as f64 / staffed as f64),
             merged,
         );
         // What staffing costs: the lane-hours a reform adds or saves.

@@ -7,6 +7,8 @@
 
 mod economics;
 mod growth;
+#[cfg(test)]
+mod storage_tests;
 mod summarise;
 mod trs;
 
@@ -116,8 +118,10 @@ pub struct LaneGroupReport {
     /// Staffed lane-hours per replication (mean): open lanes, plus lanes finishing a vehicle
     /// after closing.
     pub lane_hours: f64,
-    /// Busy time / staffed time.
-    pub utilization: f64,
+    /// Busy time / staffed time (staffed: scheduled lanes plus a closing lane's overtime,
+    /// as in `lane_hours`), mean over the replications in which the group had a lane
+    /// scheduled; null when it had none (overtime alone defines no utilisation).
+    pub utilization: Option<f64>,
     /// Vehicles served per replication (mean).
     pub served: f64,
     /// Under a lane rule: lanes it opened and closed per replication (mean).
@@ -146,6 +150,20 @@ pub struct SpillbackReport {
     pub queue_km_max: f64,
 }
 
+/// Lanes held after service because the next station was full (`when_full = "block"`
+/// there).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BlockingReport {
+    /// How long each vehicle held its lane after its service here, among those held and let
+    /// go before the end (`count`: how many).
+    pub time_held: DelayStats,
+    /// Lane-hours held by blocked vehicles per replication (mean): part of the staffed and
+    /// busy lane-hours, time in which the lane could not serve.
+    pub lane_hours: f64,
+    /// Vehicles still holding a lane here at the end of the run (all replications).
+    pub held_at_end: u64,
+}
+
 /// One station over the observation windows of every replication.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StationReport {
@@ -165,8 +183,12 @@ pub struct StationReport {
     pub wait: DelayStats,
     /// Time at this stage: end of queue to end of service.
     pub stage: DelayStats,
-    /// Time-weighted busy servers / staffed servers (mean over replications).
-    pub utilization: f64,
+    /// Busy server-time / staffed server-time (staffed: scheduled lanes plus the overtime of
+    /// lanes finishing a vehicle after closing, as in `lane_hours`; busy includes lanes held
+    /// by vehicles blocked after service), mean over the replications in which a lane was
+    /// scheduled; null when none was (a merged control, or a window with no scheduled lane:
+    /// overtime alone defines no utilisation).
+    pub utilization: Option<f64>,
     /// Half-width of the 95% confidence interval of `utilization` across replications.
     pub utilization_ci95: Option<f64>,
     /// Vehicles served per hour of the observation window (mean over replications).
@@ -183,6 +205,9 @@ pub struct StationReport {
     pub lane_groups: Vec<LaneGroupReport>,
     /// What happened upstream when the queue was full.
     pub spillback: SpillbackReport,
+    /// Blocking after service: vehicles served here that kept their lane because the next
+    /// station's storage was full.
+    pub blocking: BlockingReport,
     /// Vehicles that passed without stopping: pre-lodged ones at a station they skip, every
     /// one at a control merged into a joint stop (all replications).
     pub passed_without_stopping: u64,
@@ -231,7 +256,9 @@ pub struct SystemReport {
 /// One interval of the Time Release Study, for one segment of vehicles.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TrsInterval {
-    /// A station id (time at that stage), `arrival_to_release` or `arrival_to_exit`.
+    /// A station id (time at that stage), `<station id>:held` (time a vehicle kept its lane
+    /// there after service, the next station being full: blocking), `arrival_to_release` or
+    /// `arrival_to_exit`.
     pub interval: String,
     /// `all`, `class`, `direction`, `channel` or `programme`.
     pub dimension: String,

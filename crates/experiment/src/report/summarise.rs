@@ -9,8 +9,8 @@ use super::trs::{
     channel_shares, hourly_profiles, pre_arrival_shares, release_tally, trs_intervals,
 };
 use super::{
-    ClassReport, DelayStats, DirectionReport, LaneGroupReport, QueueLengthStats, Report,
-    SpillbackReport, StationReport, SystemReport, TrsReport,
+    BlockingReport, ClassReport, DelayStats, DirectionReport, LaneGroupReport, QueueLengthStats,
+    Report, SpillbackReport, StationReport, SystemReport, TrsReport,
 };
 
 pub(super) fn mean_ci(samples: &[f64]) -> (f64, Option<f64>) {
@@ -62,11 +62,9 @@ fn station_report(
         // own lanes too would count them twice.
         let staffed = if merged { 0 } else { s.staffed_area(end) };
         let busy = s.busy_servers.area_until(end);
-        utilization.push(if staffed == 0 {
-            0.0
-        } else {
-            busy as f64 / staffed as f64
-        });
+        if let Some(u) = utilisation(busy, staffed, s.open_servers.area_until(end)) {
+            utilization.push(u);
+        }
         let hours = r.window_hours();
         throughput.push(if hours > 0.0 {
             s.served as f64 / hours
@@ -79,7 +77,13 @@ fn station_report(
         km_mean.push(s.outside_length_cm.mean_until(end) / 100_000.0);
         km_max = km_max.max(s.outside_length_cm.max());
     }
-    let (utilization, utilization_ci95) = mean_ci(&utilization);
+    let (utilization, utilization_ci95) = match utilization.is_empty() {
+        true => (None, None),
+        false => {
+            let (mean, ci) = mean_ci(&utilization);
+            (Some(mean), ci)
+        }
+    };
     let (queue_mean, queue_ci95) = mean_ci(&queue_mean);
     let lane_groups = st
         .lanes
@@ -105,19 +109,22 @@ fn station_report(
                 }
                 r.stations[i].lanes[g].staffed.area_until(r.window_end_ms) as f64 / 3_600_000.0
             })),
-            utilization: mean(reps.iter().map(|r| {
-                let l = &r.stations[i].lanes[g];
-                let staffed = if merged {
-                    0
-                } else {
-                    l.staffed.area_until(r.window_end_ms)
-                };
-                if staffed == 0 {
-                    0.0
-                } else {
-                    l.busy.area_until(r.window_end_ms) as f64 / staffed as f64
-                }
-            })),
+            utilization: {
+                let per_rep: Vec<f64> = reps
+                    .iter()
+                    .filter(|_| !merged)
+                    .filter_map(|r| {
+                        let l = &r.stations[i].lanes[g];
+                        let end = r.window_end_ms;
+                        utilisation(
+                            l.busy.area_until(end),
+                            l.staffed.area_until(end),
+                            l.open.area_until(end),
+                        )
+                    })
+                    .collect();
+                (!per_rep.is_empty()).then(|| mean(per_rep))
+            },
             served: mean(reps.iter().map(|r| r.stations[i].lanes[g].served as f64)),
             rule_openings: group.rule.map(|_| {
                 mean(
@@ -172,7 +179,24 @@ fn station_report(
             queue_km_max: km_max as f64 / 100_000.0,
         },
         passed_without_stopping: reps.iter().map(|r| r.stations[i].passed).sum(),
+        blocking: BlockingReport {
+            time_held: delay(reps, |r| &r.stations[i].blocked, |_| true),
+            lane_hours: mean(reps.iter().map(|r| {
+                r.stations[i].blocked_servers.area_until(r.window_end_ms) as f64 / 3_600_000.0
+            })),
+            held_at_end: reps
+                .iter()
+                .map(|r| r.stations[i].blocked_servers.level())
+                .sum(),
+        },
     }
+}
+
+/// Busy server-time over staffed server-time (overtime included, as in lane-hours), when
+/// some lane was scheduled (`scheduled`, server·ms, > 0): overtime alone, all busy by
+/// definition, would read 100%.
+fn utilisation(busy: u128, staffed: u128, scheduled: u128) -> Option<f64> {
+    (scheduled > 0 && staffed > 0).then(|| busy as f64 / staffed as f64)
 }
 
 /// Summarises replications (in the order given) into the report.

@@ -14,6 +14,9 @@ use super::{
 /// Picks a table of cells out of a replication.
 pub(super) type CellsOf = fn(&ReplicationStats) -> &Cells;
 
+/// Picks a table of cells out of a replication (a closure).
+type CellsFn = dyn Fn(&ReplicationStats) -> &Cells;
+
 /// Arrival to release of one replication's vehicles of direction `direction` (every
 /// direction with `None`). A vehicle released on arrival has release time = arrival time
 /// (0 s); one never released by a station is released when it leaves. The by-hour cells
@@ -25,16 +28,16 @@ pub(crate) fn release_tally(r: &ReplicationStats, direction: Option<usize>) -> T
 }
 
 /// The arrival-to-release cells of a replication, when they hold every vehicle that left:
-/// always with a releasing station; without one only if the engine recorded them anyway.
+/// the engine records them whenever a station releases or a vehicle can be released on
+/// arrival (in a replication where nobody left, both are empty).
 fn release_cells_complete(r: &ReplicationStats) -> bool {
-    r.release.merged(|_| true).count() == r.exit.merged(|_| true).count()
+    // Counts only: merging every cell's histogram would cost more than the check is worth.
+    let count = |cells: &Cells| cells.iter().map(|(_, t)| t.count()).sum::<u64>();
+    count(&r.release) == count(&r.exit)
 }
 
-/// Whether a class can hold a vehicle released on arrival: pre-lodged, green, of a class
-/// whose pre-lodged shipments are released on arrival.
-fn class_releases_on_arrival(population: &Population, class: usize) -> bool {
-    let c = &population.classes[class];
-    c.pre_lodged_release_on_arrival && c.pre_lodged_share > 0.0
+fn held_cells(station: usize) -> impl Fn(&ReplicationStats) -> &Cells {
+    move |r| &r.stations[station].blocked
 }
 
 fn stage_cells(station: usize) -> impl Fn(&ReplicationStats) -> &Cells {
@@ -60,42 +63,51 @@ pub(super) fn trs_intervals(scenario: &Scenario, reps: &[ReplicationStats]) -> V
         }
     };
     for (i, st) in scenario.crossing.stations().iter().enumerate() {
-        let cells = stage_cells(i);
-        let cells = &cells;
-        push(&st.id, "all", "all", delay(reps, cells, |_| true));
-        for (c, class) in population.classes.iter().enumerate() {
-            push(
-                &st.id,
-                "class",
-                &class.id,
-                delay(reps, cells, |k| shape.decode_station_cell(k).0.index() == c),
-            );
-        }
-        for ch in Channel::ALL {
-            push(
-                &st.id,
-                "channel",
-                ch.name(),
-                delay(reps, cells, |k| shape.decode_station_cell(k).2 == ch),
-            );
-        }
-        for (p, programme) in population.programmes.iter().enumerate() {
-            push(
-                &st.id,
-                "programme",
-                &programme.id,
-                delay(reps, cells, |k| shape.decode_station_cell(k).1.index() == p),
-            );
+        let stage = stage_cells(i);
+        // Lanes held after service here (blocking at the next station): its own rows,
+        // `<station>:held`, only where some vehicle was held.
+        let held = held_cells(i);
+        let held_name = format!("{}:held", st.id);
+        let tables: [(&str, &CellsFn); 2] = [(&st.id, &stage), (&held_name, &held)];
+        let anyone_held = reps
+            .iter()
+            .any(|r| r.stations[i].blocked.iter().next().is_some());
+        for (name, cells) in tables.into_iter().take(if anyone_held { 2 } else { 1 }) {
+            push(name, "all", "all", delay(reps, cells, |_| true));
+            for (c, class) in population.classes.iter().enumerate() {
+                push(
+                    name,
+                    "class",
+                    &class.id,
+                    delay(reps, cells, |k| shape.decode_station_cell(k).0.index() == c),
+                );
+            }
+            for ch in Channel::ALL {
+                push(
+                    name,
+                    "channel",
+                    ch.name(),
+                    delay(reps, cells, |k| shape.decode_station_cell(k).2 == ch),
+                );
+            }
+            for (p, programme) in population.programmes.iter().enumerate() {
+                push(
+                    name,
+                    "programme",
+                    &programme.id,
+                    delay(reps, cells, |k| shape.decode_station_cell(k).1.index() == p),
+                );
+            }
         }
     }
-    let any_release = scenario.crossing.stations().iter().any(|s| s.releases);
-    if any_release || reps.iter().all(release_cells_complete) {
-        push_system(&mut push, scenario, reps, "arrival_to_release", |r| {
-            &r.release
-        });
+    // The engine keeps arrival-to-release cells whenever release can differ from exit (a
+    // releasing station, or release on arrival); otherwise release is exit, exactly.
+    let release: CellsOf = if reps.iter().all(release_cells_complete) {
+        |r| &r.release
     } else {
-        release_without_releasing_station(&mut push, scenario, reps);
-    }
+        |r| &r.exit
+    };
+    push_system(&mut push, scenario, reps, "arrival_to_release", release);
     push_system(&mut push, scenario, reps, "arrival_to_exit", |r| &r.exit);
     out
 }
@@ -142,61 +154,6 @@ fn push_system(
             &programme.id,
             delay(reps, cells, |k| shape.decode_system_cell(k).2.index() == p),
         );
-    }
-}
-
-/// Arrival to release where no station releases: the vehicles released on arrival at 0 s,
-/// every other one at its exit. Everyone and each direction come from the by-hour cells;
-/// a class, channel or programme segment that cannot hold a vehicle released on arrival is
-/// its exit time. A segment that can hold one is split only by the engine's release cells,
-/// which it keeps only with a releasing station, so that segment is left out.
-fn release_without_releasing_station(
-    push: &mut impl FnMut(&str, &str, &str, DelayStats),
-    scenario: &Scenario,
-    reps: &[ReplicationStats],
-) {
-    const NAME: &str = "arrival_to_release";
-    let population = scenario.population();
-    let shape = reps[0].shape;
-    let exit: CellsOf = |r| &r.exit;
-    let by_direction = |d: Option<usize>| {
-        let t: Vec<Tally> = reps.iter().map(|r| release_tally(r, d)).collect();
-        DelayStats::from_tallies(&t)
-    };
-    push(NAME, "all", "all", by_direction(None));
-    let any_class = (0..population.classes.len()).any(|c| class_releases_on_arrival(population, c));
-    for (c, class) in population.classes.iter().enumerate() {
-        if !class_releases_on_arrival(population, c) {
-            push(
-                NAME,
-                "class",
-                &class.id,
-                delay(reps, exit, |k| shape.decode_system_cell(k).1.index() == c),
-            );
-        }
-    }
-    for (d, direction) in population.directions.iter().enumerate() {
-        push(NAME, "direction", &direction.id, by_direction(Some(d)));
-    }
-    for ch in Channel::ALL {
-        if ch != Channel::Green || !any_class {
-            push(
-                NAME,
-                "channel",
-                ch.name(),
-                delay(reps, exit, |k| shape.decode_system_cell(k).3 == ch),
-            );
-        }
-    }
-    if !any_class {
-        for (p, programme) in population.programmes.iter().enumerate() {
-            push(
-                NAME,
-                "programme",
-                &programme.id,
-                delay(reps, exit, |k| shape.decode_system_cell(k).2.index() == p),
-            );
-        }
     }
 }
 
@@ -407,6 +364,43 @@ mod tests {
             assert_eq!(release.variant, Some(0.0));
             assert_eq!(release.delta, Some(-60.0));
         }
+    }
+
+    #[test]
+    fn without_a_releasing_station_every_segment_has_its_release_row() {
+        // Half released on arrival, no station releasing: the class, channel and programme
+        // rows hold every vehicle, each at 0 s or its 60 s exit, as the all row does.
+        let r = report(0.5, false);
+        let departed = r.vehicles.departed;
+        let all = release_row(&r, "all").clone();
+        assert_eq!(all.count, departed);
+        for (dimension, segment) in [
+            ("class", "truck"),
+            ("channel", "green"),
+            ("programme", "none"),
+            ("direction", "inbound"),
+        ] {
+            let row = r
+                .trs
+                .intervals
+                .iter()
+                .find(|i| {
+                    i.interval == "arrival_to_release"
+                        && i.dimension == dimension
+                        && i.segment == segment
+                })
+                .unwrap_or_else(|| panic!("a release row for {dimension} {segment}"));
+            assert_eq!(row.stats.count, departed, "{dimension}");
+            assert_eq!(row.stats.mean_s, all.mean_s, "{dimension}");
+            assert_eq!((row.stats.min_s, row.stats.max_s), (Some(0.0), Some(60.0)));
+        }
+        let exit = r
+            .trs
+            .intervals
+            .iter()
+            .find(|i| i.interval == "arrival_to_exit" && i.dimension == "class")
+            .expect("exit row");
+        assert_eq!(exit.stats.mean_s, Some(60.0));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::ids::{ClassId, DirectionId, ProgrammeId, StationId};
 use crate::population::{Channel, Population, VehicleKey};
 use crate::source::{Arrivals, Source};
 use crate::station::{Station, Target, branches_for, lane_filter_matches, moves};
-use crate::validation::{ModelError, check_parts, check_population};
+use crate::validation::{ModelError, check_blocking, check_parts, check_population};
 
 /// An edge of the station graph: some vehicle can go from one station to the other.
 #[derive(Clone, Debug, PartialEq)]
@@ -69,6 +69,9 @@ impl Crossing {
     ) -> Result<Crossing, Vec<ModelError>> {
         let mut errors = check_population(population);
         errors.extend(check_parts(population, &stations, &sources));
+        if errors.is_empty() {
+            errors.extend(check_blocking(population, &stations));
+        }
         if !errors.is_empty() {
             return Err(errors);
         }

@@ -43,7 +43,12 @@ pub struct CompiledScenario {
     /// Per class: programme 0 for sure, green for sure, no random selection — the arrival
     /// draws can be skipped.
     pub(super) degenerate_draws: Vec<bool>,
-    pub(super) any_release_station: bool,
+    /// Arrival to release is recorded per cell: some station releases, or some vehicle can
+    /// be released on arrival (else it is exactly arrival to exit).
+    pub(super) record_release: bool,
+    /// Some station's storage blocks when full: departures check, before freeing their
+    /// lane, whether the vehicle can move on.
+    pub(super) any_block: bool,
     /// A regional (aligned) source feeds the crossing: record the hourly border times the
     /// region's crossing choice reads. Plain runs skip that work on every exit.
     pub(super) hourly_exit_times: bool,
@@ -63,6 +68,13 @@ pub(super) struct CompiledGroup {
     pub(super) rule: Option<LaneRule>,
 }
 
+/// One storage of a station — its own, or a lane group's own approach.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct CompiledArea {
+    pub(super) limit: StorageLimit,
+    pub(super) when_full: WhenFull,
+}
+
 #[derive(Clone, Debug)]
 pub(super) struct CompiledStation {
     pub(super) groups: Vec<CompiledGroup>,
@@ -71,8 +83,15 @@ pub(super) struct CompiledStation {
     /// Indexed by station cell (class × programme × channel): (cumulative probability,
     /// target) with the last bound at +∞.
     pub(super) routing: Vec<Vec<(f64, u32)>>,
-    pub(super) limit: StorageLimit,
-    pub(super) when_full: WhenFull,
+    /// The station's storage first, then each lane group's own storage.
+    pub(super) areas: Vec<CompiledArea>,
+    /// Per queue key: the index in `areas` of the storage its vehicles queue in.
+    pub(super) area_of_key: Vec<u8>,
+    /// Some storage blocks when full.
+    pub(super) blocks: bool,
+    /// Some storage has a limit: only then are its vehicles counted per storage (an
+    /// unlimited storage never reads its counts).
+    pub(super) limited: bool,
     pub(super) releases: bool,
     pub(super) pre_lodged: PreLodged,
     /// Merged into another station: every vehicle passes without stopping.
@@ -206,7 +225,12 @@ impl CompiledScenario {
                         && c.pre_lodged_share == 0.0
                 })
                 .collect(),
-            any_release_station: crossing.stations().iter().any(|s| s.releases),
+            record_release: crossing.stations().iter().any(|s| s.releases)
+                || population
+                    .classes
+                    .iter()
+                    .any(|c| c.pre_lodged_release_on_arrival && c.pre_lodged_share > 0.0),
+            any_block: crossing.stations().iter().any(Station::blocks),
             hourly_exit_times: sources
                 .iter()
                 .any(|s| matches!(s.arrivals, CompiledArrivals::Thinning { aligned: true, .. })),
@@ -220,6 +244,17 @@ impl CompiledScenario {
     #[inline]
     pub(super) fn released_on_arrival(&self, pre_lodged: bool, channel: u8, class: u16) -> bool {
         pre_lodged && channel == Channel::Green as u8 && self.pre_lodged_release[usize::from(class)]
+    }
+
+    /// The storage (index in its `areas`) vehicles of queue key `key` use at station `s`.
+    #[inline(always)]
+    pub(super) fn area_of(&self, s: usize, key: usize) -> usize {
+        let st = &self.stations[s];
+        if st.areas.len() == 1 {
+            0
+        } else {
+            usize::from(st.area_of_key[key])
+        }
     }
 
     /// The number of stations.
@@ -289,14 +324,38 @@ fn compile_station(
             }
         })
         .collect();
+    let mut areas = vec![CompiledArea {
+        limit: st.storage.limit,
+        when_full: st.storage.when_full,
+    }];
+    let mut area_of_group = vec![0u8; st.lanes.len()];
+    for (g, storage) in st.group_storage.iter().enumerate() {
+        if let Some(storage) = storage {
+            area_of_group[g] = areas.len() as u8;
+            areas.push(CompiledArea {
+                limit: storage.limit,
+                when_full: storage.when_full,
+            });
+        }
+    }
+    // Validation leaves each key at most one group with its own storage.
+    let area_of_key = (0..keys)
+        .map(|k| {
+            st.groups_storing(key_of(k))
+                .next()
+                .map_or(0, |g| area_of_group[g])
+        })
+        .collect();
     Ok(CompiledStation {
+        limited: areas.iter().any(|a| a.limit != StorageLimit::Unlimited),
+        blocks: st.blocks(),
+        areas,
+        area_of_key,
         single_group: st.lanes.len() == 1,
         stream_key: super::visits::station_stream_key(&st.id),
         groups,
         samplers,
         routing,
-        limit: st.storage.limit,
-        when_full: st.storage.when_full,
         releases: st.releases,
         pre_lodged: st.pre_lodged,
         pass_all: st.merged_into.is_some(),

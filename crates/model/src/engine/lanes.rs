@@ -10,7 +10,7 @@ use bordersim_des::SimTime;
 use std::cmp::Ordering;
 
 use super::compile::CompiledGroup;
-use super::{Engine, Event};
+use super::{Engine, Event, NO_LANE, Upstream};
 use crate::log::{LogKind, VehicleLog};
 use crate::schedule::LaneSchedule;
 
@@ -96,12 +96,17 @@ impl<L: VehicleLog> Engine<'_, L> {
         let st = &mut self.stations[s];
         st.queues[v.key as usize].push_back(id);
         st.queued += 1;
-        st.queued_mm += self.model.class_length_mm[v.class as usize];
+        if self.model.stations[s].limited {
+            let area = &mut st.areas[self.model.area_of(s, v.key as usize)];
+            area.queued += 1;
+            area.queued_mm += self.model.class_length_mm[v.class as usize];
+        }
         self.stats.stations[s].queue_length.set(now, st.queued);
     }
 
     /// The queue key lane group `g` serves next: highest priority, then first come; its own
     /// vehicles first, others only if it shares when idle (and `own_only` is false).
+    #[inline(always)]
     pub(super) fn next_key_for(&self, s: usize, g: usize, own_only: bool) -> Option<usize> {
         let group = &self.model.stations[s].groups[g];
         let st = &self.stations[s];
@@ -133,12 +138,14 @@ impl<L: VehicleLog> Engine<'_, L> {
 
     /// Lets group `g` take waiting vehicles while it has free lanes, then lets vehicles
     /// waiting upstream in.
+    #[inline(always)]
     pub(super) fn fill_lanes(&mut self, now: u64, s: usize, g: usize) {
         self.take_waiting(now, s, g);
         self.admit_from_outside(now, s);
     }
 
     /// Lets group `g` take waiting vehicles while it has free lanes.
+    #[inline(always)]
     pub(super) fn take_waiting(&mut self, now: u64, s: usize, g: usize) {
         while self.stations[s].queued > 0
             && self.stations[s].groups[g].busy < self.stations[s].groups[g].open
@@ -189,14 +196,19 @@ impl<L: VehicleLog> Engine<'_, L> {
     }
 
     /// The first vehicle waiting with queue key `key` starts service in group `g`.
+    #[inline(always)]
     fn start_waiting(&mut self, now: u64, s: usize, key: usize, g: usize) {
         let st = &mut self.stations[s];
         let Some(id) = st.queues[key].pop_front() else {
             return;
         };
         st.queued -= 1;
-        let class = self.vehicles[id as usize].class as usize;
-        st.queued_mm -= self.model.class_length_mm[class];
+        if self.model.stations[s].limited {
+            let class = self.vehicles[id as usize].class as usize;
+            let area = &mut st.areas[self.model.area_of(s, key)];
+            area.queued -= 1;
+            area.queued_mm -= self.model.class_length_mm[class];
+        }
         self.stats.stations[s].queue_length.set(now, st.queued);
         self.start_service(now, id, s as u32, g);
     }
@@ -204,36 +216,82 @@ impl<L: VehicleLog> Engine<'_, L> {
     /// Moves vehicles waiting upstream into the facility while there is room.
     #[inline]
     pub(super) fn admit_from_outside(&mut self, now: u64, s: usize) {
-        if self.stations[s].outside.is_empty() {
+        if self.stations[s].upstream == 0 {
             return;
         }
         self.admit_from_outside_slow(now, s);
     }
 
+    /// The lines upstream of the station's storages, first come first in: while the head of
+    /// some line finds a free lane or room in its storage, the one that came first of those
+    /// heads enters (whatever the order of the storages). A vehicle on the road enters; a
+    /// vehicle holding a lane at another station (blocking) enters and frees that lane,
+    /// which takes its next vehicle.
     fn admit_from_outside_slow(&mut self, now: u64, s: usize) {
-        while let Some(&id) = self.stations[s].outside.front() {
-            let (key, length) = {
+        let areas = self.stations[s].areas.len();
+        loop {
+            let mut best: Option<(u64, usize, Option<usize>)> = None;
+            for area in 0..areas {
+                let Some(&Upstream { vehicle: id, .. }) =
+                    self.stations[s].areas[area].outside.front()
+                else {
+                    continue;
+                };
                 let v = &self.vehicles[id as usize];
-                (v.key as usize, self.model.class_length_mm[v.class as usize])
-            };
-            let lane = self.free_lane_for(s, key);
-            if lane.is_none() && !self.fits(s, length) {
-                break;
+                // One storage: its line alone, no order to compare.
+                let seq = if areas == 1 { 0 } else { v.queue_seq };
+                if best.is_some_and(|(b, _, _)| b < seq) {
+                    continue;
+                }
+                let (key, length) = (v.key as usize, self.model.class_length_mm[v.class as usize]);
+                let lane = self.free_lane_for(s, key);
+                if lane.is_none() && !self.fits(s, area, length) {
+                    continue;
+                }
+                best = Some((seq, area, lane));
             }
+            let Some((_, area, lane)) = best else {
+                return;
+            };
             let st = &mut self.stations[s];
-            st.outside.pop_front();
-            st.outside_mm -= length;
-            let stats = &mut self.stats.stations[s];
-            stats.outside_vehicles.set(now, st.outside.len() as u64);
-            stats.outside_length_cm.set(now, st.outside_mm / 10);
-            let v = &self.vehicles[id as usize];
-            stats.time_outside.record(now - v.queued_ms);
+            let Some(Upstream { vehicle: id, held }) = st.areas[area].outside.pop_front() else {
+                return;
+            };
+            st.upstream -= 1;
+            let (length, held_group, waited) = {
+                let v = &self.vehicles[id as usize];
+                (
+                    self.model.class_length_mm[v.class as usize],
+                    v.group as usize,
+                    now - v.queued_ms,
+                )
+            };
+            if held == NO_LANE {
+                st.areas[area].road -= 1;
+                st.areas[area].road_mm -= length;
+                self.stats.stations[s].time_outside.record(waited);
+                self.record_road(now, s);
+            }
             self.log_event(id, LogKind::Queue, Some(s as u32), now);
             match lane {
                 Some(g) => self.start_service(now, id, s as u32, g),
                 None => self.push_queue(now, id, s),
             }
+            if held != NO_LANE {
+                self.unblock(now, held as usize, held_group, id, waited);
+            }
         }
+    }
+
+    /// Vehicle `id`, held `waited` ms in a lane of group `group` of station `h` after its
+    /// service there, has moved on: the lane frees and takes its next vehicle.
+    fn unblock(&mut self, now: u64, h: usize, group: usize, id: u32, waited: u64) {
+        let cell = self.vehicles[id as usize].cell as usize;
+        let stats = &mut self.stats.stations[h];
+        stats.blocked.record(cell, waited);
+        stats.blocked_servers.decrement(now);
+        self.free_lane(now, h, group);
+        self.fill_lanes(now, h, group);
     }
 
     /// A schedule boundary of station `s`: applies every group's lanes and schedules the

@@ -37,6 +37,8 @@
 //! `visits` (visit numbers).
 
 mod arrivals;
+#[cfg(test)]
+mod blocking_tests;
 mod compile;
 mod lanes;
 mod service;
@@ -191,17 +193,43 @@ struct GroupState {
     ruled: u32,
 }
 
+/// "Holds no lane": a vehicle waiting on the road, not in another station's lane.
+const NO_LANE: u32 = u32::MAX;
+
+/// A vehicle waiting upstream of a full storage: on the road, or (blocking after service)
+/// still in the lane of station `held` where it was served.
+#[derive(Clone, Copy, Debug)]
+struct Upstream {
+    vehicle: u32,
+    /// The station whose lane it holds, or [`NO_LANE`].
+    held: u32,
+}
+
+/// One storage of a station (its own, or a lane group's own approach): the vehicles queued
+/// in it and the first-come line upstream of it.
+#[derive(Debug, Default)]
+struct AreaState {
+    queued: u64,
+    queued_mm: u64,
+    /// Vehicles waiting upstream of it when full, in the order they came.
+    outside: VecDeque<Upstream>,
+    /// Of those, the ones on the road (not holding a lane elsewhere), and their length.
+    road: u64,
+    road_mm: u64,
+}
+
 #[derive(Debug)]
 struct StationState {
     groups: Vec<GroupState>,
     /// One FIFO per queue key, so that dedicated lanes and priorities need no scan of a
     /// mixed queue.
     queues: Vec<VecDeque<u32>>,
+    /// Vehicles queued, every storage together.
     queued: u64,
-    queued_mm: u64,
-    /// Vehicles waiting upstream of a full queue, in arrival order.
-    outside: VecDeque<u32>,
-    outside_mm: u64,
+    /// The station's storage, then each lane group's own (as compiled).
+    areas: Vec<AreaState>,
+    /// Vehicles waiting upstream of any of its storages.
+    upstream: u64,
     /// Per lane group under a lane rule: waits (ms) of the vehicles it started serving since
     /// the last review. Cleared, never shrunk: no allocation once grown.
     rule_waits: Vec<Vec<u64>>,
@@ -272,9 +300,8 @@ pub fn run_replication_logged<L: VehicleLog>(
                 groups: vec![GroupState::default(); s.groups.len()],
                 queues: (0..keys).map(|_| VecDeque::with_capacity(16)).collect(),
                 queued: 0,
-                queued_mm: 0,
-                outside: VecDeque::new(),
-                outside_mm: 0,
+                areas: s.areas.iter().map(|_| AreaState::default()).collect(),
+                upstream: 0,
                 rule_waits: vec![Vec::new(); s.groups.len()],
             })
             .collect(),
@@ -450,7 +477,7 @@ impl<L: VehicleLog> Engine<'_, L> {
                 self.stats.released_on_arrival[v.direction as usize] += 1;
             }
         }
-        if self.model.any_release_station {
+        if self.model.record_release {
             self.stats.release.record(cell, released - v.arrived_ms);
         }
         let hour = hour_of_day(SimTime(v.arrived_ms));

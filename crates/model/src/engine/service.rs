@@ -4,58 +4,114 @@
 
 use bordersim_des::SimTime;
 
-use super::{EXIT, Engine, Event, NOT_RELEASED, metres_to_mm, route};
+use super::{EXIT, Engine, Event, NO_LANE, NOT_RELEASED, Upstream, metres_to_mm, route};
 use crate::log::{LogKind, VehicleLog};
 use crate::scenario::{PreLodged, StorageLimit, WhenFull};
 
 impl<L: VehicleLog> Engine<'_, L> {
     /// A vehicle reaches a station: it takes a free lane, joins the queue, waits upstream
     /// of a full queue, or balks.
-    pub(super) fn enter_station(&mut self, now: u64, id: u32, mut station: u32) {
-        // Vehicles pass merged controls, and pre-lodged vehicles the stations they skip,
-        // without stopping, taking the route they would have taken after service there.
-        while self.model.stations[station as usize].pass_all
-            || (self.vehicles[id as usize].pre_lodged
-                && self.model.stations[station as usize].pre_lodged == PreLodged::Skip)
-        {
-            let next = self.pass_through(now, id, station);
-            if next == EXIT {
-                self.exit(now, id);
-                return;
-            }
-            station = next;
+    pub(super) fn enter_station(&mut self, now: u64, id: u32, station: u32) {
+        let station = self.pass_stations(now, id, station);
+        if station == EXIT {
+            self.exit(now, id);
+            return;
         }
+        self.arrive(now, id, station, NO_LANE);
+    }
+
+    /// Vehicles pass merged controls, and pre-lodged vehicles the stations they skip,
+    /// without stopping, taking the route they would have taken after service there:
+    /// returns the station where the vehicle stops (or [`EXIT`]).
+    #[inline]
+    pub(super) fn pass_stations(&mut self, now: u64, id: u32, mut station: u32) -> u32 {
+        while station != EXIT
+            && (self.model.stations[station as usize].pass_all
+                || (self.vehicles[id as usize].pre_lodged
+                    && self.model.stations[station as usize].pre_lodged == PreLodged::Skip))
+        {
+            station = self.pass_through(now, id, station);
+        }
+        station
+    }
+
+    /// A vehicle stops at `station`: it takes a free lane, joins its storage's queue, or,
+    /// finding the storage full, balks, waits on the road, or (blocking, coming from a lane
+    /// of station `held`) stays in that lane. Returns whether it stays in the lane.
+    pub(super) fn arrive(&mut self, now: u64, id: u32, station: u32, held: u32) -> bool {
         let s = station as usize;
         self.stats.stations[s].entered += 1;
         let v = &mut self.vehicles[id as usize];
         v.queued_ms = now;
         let (key, length) = (v.key as usize, self.model.class_length_mm[v.class as usize]);
         let st = &self.stations[s];
-        if st.outside.is_empty() {
+        // Nobody waits upstream of the station (the usual case), or not of this storage.
+        if st.upstream == 0 || st.areas[self.model.area_of(s, key)].outside.is_empty() {
             if let Some(g) = self.free_lane_for(s, key) {
                 self.log_event(id, LogKind::Queue, Some(station), now);
                 self.start_service(now, id, station, g);
-                return;
+                return false;
             }
-            if self.fits(s, length) {
+            if self.fits(s, self.model.area_of(s, key), length) {
                 self.log_event(id, LogKind::Queue, Some(station), now);
                 self.push_queue(now, id, s);
-                return;
+                return false;
             }
         }
-        match self.model.stations[s].when_full {
-            WhenFull::Balk => self.balk(now, id, station),
-            WhenFull::Spillback => {
-                let st = &mut self.stations[s];
-                st.outside.push_back(id);
-                st.outside_mm += length;
-                let stats = &mut self.stats.stations[s];
-                stats.spilled += 1;
-                stats.outside_vehicles.set(now, st.outside.len() as u64);
-                stats.outside_length_cm.set(now, st.outside_mm / 10);
-                self.log_event(id, LogKind::Spillback, Some(station), now);
+        let area = self.model.area_of(s, key);
+        match self.model.stations[s].areas[area].when_full {
+            WhenFull::Balk => {
+                self.balk(now, id, station);
+                false
+            }
+            WhenFull::Block if held != NO_LANE => {
+                self.wait_upstream(now, id, s, area, held);
+                let blocked = &mut self.stats.stations[held as usize].blocked_servers;
+                blocked.increment(now);
+                true
+            }
+            WhenFull::Spillback | WhenFull::Block => {
+                self.wait_upstream(now, id, s, area, NO_LANE);
+                false
             }
         }
+    }
+
+    /// The vehicle joins the first-come line upstream of storage `area` of station `s`: on
+    /// the road, or holding its lane at station `held`.
+    fn wait_upstream(&mut self, now: u64, id: u32, s: usize, area: usize, held: u32) {
+        let v = &mut self.vehicles[id as usize];
+        // Its place among everyone waiting upstream of any storage of the station (the
+        // queue sequence is free while the vehicle is not queued); one storage, one line.
+        if self.model.stations[s].areas.len() > 1 {
+            v.queue_seq = self.queue_seq;
+            self.queue_seq += 1;
+        }
+        let length = self.model.class_length_mm[v.class as usize];
+        let st = &mut self.stations[s];
+        st.areas[area]
+            .outside
+            .push_back(Upstream { vehicle: id, held });
+        st.upstream += 1;
+        if held == NO_LANE {
+            st.areas[area].road += 1;
+            st.areas[area].road_mm += length;
+            self.stats.stations[s].spilled += 1;
+            self.record_road(now, s);
+        }
+        self.log_event(id, LogKind::Spillback, Some(s as u32), now);
+    }
+
+    /// The vehicles on the road upstream of station `s`, every storage together.
+    pub(super) fn record_road(&mut self, now: u64, s: usize) {
+        let st = &self.stations[s];
+        let (road, road_mm) = st
+            .areas
+            .iter()
+            .fold((0, 0), |(n, mm), a| (n + a.road, mm + a.road_mm));
+        let stats = &mut self.stats.stations[s];
+        stats.outside_vehicles.set(now, road);
+        stats.outside_length_cm.set(now, road_mm / 10);
     }
 
     /// A vehicle passes `station` without stopping (pre-lodged, or a merged control): its
@@ -78,10 +134,14 @@ impl<L: VehicleLog> Engine<'_, L> {
         next
     }
 
+    /// Whether a vehicle `length_mm` long fits in storage `area` of station `s`.
     #[inline]
-    pub(super) fn fits(&self, s: usize, length_mm: u64) -> bool {
-        let st = &self.stations[s];
-        match self.model.stations[s].limit {
+    pub(super) fn fits(&self, s: usize, area: usize, length_mm: u64) -> bool {
+        if !self.model.stations[s].limited {
+            return true;
+        }
+        let st = &self.stations[s].areas[area];
+        match self.model.stations[s].areas[area].limit {
             StorageLimit::Unlimited => true,
             StorageLimit::Vehicles(n) => st.queued < u64::from(n),
             // Whole millimetres on both sides, rounded alike, so a road exactly N vehicles
@@ -148,23 +208,21 @@ impl<L: VehicleLog> Engine<'_, L> {
             let stats = &mut self.stats.stations[s];
             stats.stages.record(cell, now - queued_ms);
             stats.served += 1;
-            stats.busy_servers.decrement(now);
-            let gs = &mut self.stations[s].groups[group];
-            let lane = &mut stats.lanes[group];
-            if gs.busy > gs.open {
-                lane.staffed.set(now, u64::from((gs.busy - 1).max(gs.open)));
-            }
-            gs.busy -= 1;
-            lane.served += 1;
-            if !self.model.stations[s].single_group {
-                lane.busy.set(now, u64::from(gs.busy));
-            }
+            stats.lanes[group].served += 1;
+        }
+        let any_block = self.model.any_block;
+        if !any_block {
+            self.free_lane(now, s, group);
         }
         self.log_event(id, LogKind::End, Some(station), now);
         if self.model.stations[s].releases && self.vehicles[id as usize].released_ms == NOT_RELEASED
         {
             self.vehicles[id as usize].released_ms = now;
             self.log_event(id, LogKind::Release, Some(station), now);
+        }
+        if any_block {
+            self.move_on_or_block(now, s, group, id);
+            return;
         }
         // The freed lane takes the next vehicle before the departing one moves on, so a
         // vehicle routed back to this station queues behind those already waiting.
@@ -175,6 +233,53 @@ impl<L: VehicleLog> Engine<'_, L> {
             self.exit(now, id);
         } else {
             self.enter_station(now, id, next);
+        }
+    }
+
+    /// A lane of group `group` of station `s` frees (its vehicle moved on).
+    #[inline(always)]
+    pub(super) fn free_lane(&mut self, now: u64, s: usize, group: usize) {
+        let stats = &mut self.stats.stations[s];
+        stats.busy_servers.decrement(now);
+        let gs = &mut self.stations[s].groups[group];
+        let lane = &mut stats.lanes[group];
+        if gs.busy > gs.open {
+            lane.staffed.set(now, u64::from((gs.busy - 1).max(gs.open)));
+        }
+        gs.busy -= 1;
+        if !self.model.stations[s].single_group {
+            lane.busy.set(now, u64::from(gs.busy));
+        }
+    }
+
+    /// After service at station `s` (lane group `group`) in a crossing where some storage
+    /// blocks: a vehicle whose next stop blocks when full moves in if there is room, else
+    /// keeps its lane until there is; the lane then frees and takes its next vehicle. Any
+    /// other vehicle frees its lane at once, as without blocking. (Validation rejects a
+    /// cycle of blocking stations, so freeing this lane never frees room at the next stop:
+    /// the two orders give the same state.)
+    #[inline(never)]
+    fn move_on_or_block(&mut self, now: u64, s: usize, group: usize, id: u32) {
+        let next = self.vehicles[id as usize].next;
+        let stop = if next == EXIT {
+            EXIT
+        } else {
+            self.pass_stations(now, id, next)
+        };
+        if stop != EXIT && self.model.stations[stop as usize].blocks {
+            if self.arrive(now, id, stop, s as u32) {
+                return;
+            }
+            self.free_lane(now, s, group);
+            self.fill_lanes(now, s, group);
+            return;
+        }
+        self.free_lane(now, s, group);
+        self.fill_lanes(now, s, group);
+        if stop == EXIT {
+            self.exit(now, id);
+        } else {
+            self.arrive(now, id, stop, NO_LANE);
         }
     }
 }

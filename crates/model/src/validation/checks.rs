@@ -267,13 +267,18 @@ fn check_storage(
         // No waiting room is a loss system (M/M/c/c) when arrivals that find every server
         // busy leave; with spillback they would wait on the road for a queue that can never
         // hold them.
-        StorageLimit::Vehicles(0) if !matches!(st.storage.when_full, WhenFull::Balk) => errors
-            .push(ModelError::BadStorage {
+        // With blocking, a vehicle coming from another lane stays there until a lane here
+        // is free (no buffer between the two stations).
+        StorageLimit::Vehicles(0)
+            if !matches!(st.storage.when_full, WhenFull::Balk | WhenFull::Block) =>
+        {
+            errors.push(ModelError::BadStorage {
                 station: sid,
                 reason: "a queue of 0 vehicles (no waiting room) needs arrivals that find every \
                          server busy to leave: when_full = \"balk\""
                     .into(),
-            }),
+            })
+        }
         StorageLimit::Vehicles(_) => {}
         StorageLimit::Metres(m) => {
             let longest = population

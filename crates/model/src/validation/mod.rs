@@ -7,9 +7,11 @@
 //! locates the new error from its place in the file it loads, and needs an arm for it only
 //! to reword it.
 
+mod blocking;
 mod checks;
 mod cycles;
 
+pub(crate) use blocking::check_blocking;
 pub(crate) use checks::{check_parts, check_population};
 pub(crate) use cycles::{station_flows, stations_leading_to_exit};
 
@@ -174,6 +176,34 @@ pub enum ModelError {
         station: StationId,
         /// Why.
         reason: String,
+    },
+    /// A lane group's own queue storage that cannot hold a vehicle (or a group that does not
+    /// exist).
+    BadGroupStorage {
+        /// The station.
+        station: StationId,
+        /// Index of the lane group.
+        group: usize,
+        /// Why.
+        reason: String,
+    },
+    /// Two lane groups with their own storage both serve a vehicle kind as their own: it
+    /// would have two approaches.
+    TwoApproaches {
+        /// The station.
+        station: StationId,
+        /// Indices of the two lane groups.
+        groups: (usize, usize),
+        /// The vehicle kind (channel green: lanes ignore the channel).
+        key: VehicleKey,
+    },
+    /// A route cycle on which every station's storage blocks when full: the vehicles could
+    /// all hold their lanes waiting for each other for ever (a deadlock).
+    BlockingCycle {
+        /// The first station of the cycle, whose storage blocks.
+        station: StationId,
+        /// The stations on the cycle, in route order from `station`.
+        cycle: Vec<StationId>,
     },
     /// A lane rule that cannot work.
     BadLaneRule {
@@ -394,6 +424,52 @@ impl ModelError {
             E::BadStorage { station, reason } => (
                 station_field(station, Some("storage")),
                 format!("storage of station #{}: {reason}", station.0),
+            ),
+            E::BadGroupStorage {
+                station,
+                group,
+                reason,
+            } => (
+                Place::LaneGroup {
+                    station: *station,
+                    group: *group,
+                },
+                format!(
+                    "storage of lane group {group} of station #{}: {reason}",
+                    station.0
+                ),
+            ),
+            E::TwoApproaches {
+                station,
+                groups,
+                key,
+            } => (
+                Place::LaneGroup {
+                    station: *station,
+                    group: groups.1,
+                },
+                format!(
+                    "lane groups {} and {} of station #{} both have their own storage and both \
+                     serve {}: a vehicle queues in one storage",
+                    groups.0,
+                    groups.1,
+                    station.0,
+                    key_text(key)
+                ),
+            ),
+            E::BlockingCycle { station, cycle } => (
+                station_field(station, Some("when_full")),
+                format!(
+                    "station #{} blocks when full and lies on a route cycle on which every \
+                     station blocks ({}): vehicles could hold every lane waiting for each \
+                     other for ever",
+                    station.0,
+                    cycle
+                        .iter()
+                        .map(|s| format!("#{}", s.0))
+                        .collect::<Vec<_>>()
+                        .join(" -> ")
+                ),
             ),
             E::BadLaneRule {
                 station,

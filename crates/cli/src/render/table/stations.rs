@@ -45,7 +45,7 @@ pub(super) fn station_table(report: &Report) -> Table {
         row.extend([
             st.servers.to_string(),
             format!("{:.2}", st.offered_load),
-            percent(st.utilization),
+            utilisation(st.utilization),
             format!("{:.1}", st.throughput_per_h),
         ]);
         row.extend(delay_cells(&st.wait));
@@ -85,7 +85,7 @@ pub(super) fn lane_table(report: &Report) -> Table {
                 st.servers.to_string(),
                 format!("{open:.2}"),
                 decimal(st.lane_hours / days, 1),
-                percent(st.utilization),
+                utilisation(st.utilization),
                 count_f64(served),
             ]);
         }
@@ -96,7 +96,7 @@ pub(super) fn lane_table(report: &Report) -> Table {
                 g.servers_max.to_string(),
                 format!("{:.2}", g.servers_mean),
                 decimal(g.lane_hours / days, 1),
-                percent(g.utilization),
+                utilisation(g.utilization),
                 count_f64(g.served),
             ]);
         }
@@ -139,9 +139,17 @@ pub(super) fn spillback_table(report: &Report) -> Option<Table> {
     Some(table)
 }
 
-/// What each lane rule did, one line per ruled lane group.
+/// A utilisation, `-` where none is defined (no lane scheduled in the window).
+fn utilisation(share: Option<f64>) -> String {
+    share.map_or_else(|| "-".to_owned(), percent)
+}
+
+/// What each lane rule did, one line per ruled lane group; then, per station where
+/// vehicles kept their lane after service because the next station was full, how many,
+/// for how long and the lane-hours held.
 pub(super) fn lane_rule_lines(report: &Report) -> Vec<String> {
     let mut lines = Vec::new();
+    lines.extend(blocking_lines(report));
     for st in &report.stations {
         for g in &st.lane_groups {
             if let (Some(opened), Some(closed)) = (g.rule_openings, g.rule_closings) {
@@ -159,6 +167,30 @@ pub(super) fn lane_rule_lines(report: &Report) -> Vec<String> {
         }
     }
     lines
+}
+
+/// One line per station whose lanes were held by vehicles blocked after service.
+fn blocking_lines(report: &Report) -> Vec<String> {
+    let replications = f64::from(report.replications.max(1));
+    report
+        .stations
+        .iter()
+        .filter(|st| st.blocking.time_held.count > 0 || st.blocking.held_at_end > 0)
+        .map(|st| {
+            let b = &st.blocking;
+            format!(
+                "  Blocked at {}: {} vehicles per replication kept their lane after service, \
+                 the next station being full, {} min on average (p95 {}); {} lane-hours held \
+                 per replication; {} still held at the end.",
+                st.id,
+                decimal(b.time_held.count as f64 / replications, 1),
+                minutes(b.time_held.mean_s),
+                minutes(b.time_held.p95_s),
+                decimal(b.lane_hours, 2),
+                thousands(b.held_at_end)
+            )
+        })
+        .collect()
 }
 
 /// The note naming the stations whose queue grows without bound, if any.
