@@ -122,6 +122,8 @@ pub struct RawClass {
     pub pre_lodged_share: Option<f64>,
     /// Pre-lodged shipments in the green channel are released on arrival; default true.
     pub pre_lodged_release_on_arrival: Option<bool>,
+    /// The directions whose vehicles may be pre-lodged; default every direction.
+    pub pre_lodged_directions: Option<Vec<String>>,
 }
 
 /// Risk-channel probabilities; a channel left out has probability 0, and the three must

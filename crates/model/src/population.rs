@@ -1,7 +1,7 @@
 //! Who crosses: vehicle classes, trusted-trader / traveller programmes, directions, and the
 //! risk channels customs assigns.
 
-use crate::ids::{ClassId, ProgrammeId};
+use crate::ids::{ClassId, DirectionId, ProgrammeId};
 
 /// The outcome of risk assessment for one vehicle (WCO terms).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -85,9 +85,21 @@ pub struct VehicleClass {
     /// Pre-lodged shipments that risk assessment puts in the green channel are released on
     /// arrival: the release decision was taken before the vehicle reached the border.
     pub pre_lodged_release_on_arrival: bool,
+    /// The directions whose vehicles may be pre-lodged (a rule of one country's customs,
+    /// such as the U.S. e-manifest for northbound trucks); `None`: every direction.
+    pub pre_lodged_directions: Option<Vec<DirectionId>>,
 }
 
 impl VehicleClass {
+    /// The share of this class's vehicles travelling `direction` that are pre-lodged: the
+    /// class's share, or 0 in a direction its pre-arrival processing leaves out.
+    pub fn pre_lodged_share_in(&self, direction: DirectionId) -> f64 {
+        match &self.pre_lodged_directions {
+            Some(directions) if !directions.contains(&direction) => 0.0,
+            _ => self.pre_lodged_share,
+        }
+    }
+
     /// A class with no programme but "none", everything green, ordinary priority.
     pub fn simple(id: impl Into<String>, programmes: usize) -> Self {
         let mut programme_shares = vec![0.0; programmes.max(1)];
@@ -102,6 +114,7 @@ impl VehicleClass {
             value_of_time_per_h: 0.0,
             pre_lodged_share: 0.0,
             pre_lodged_release_on_arrival: false,
+            pre_lodged_directions: None,
         }
     }
 }

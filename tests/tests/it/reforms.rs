@@ -644,3 +644,72 @@ fn risk_management_sets_the_inspection_rate() {
         served as f64 * p * (1.0 - p),
     );
 }
+
+/// Pre-arrival processing limited to one direction: the other direction's vehicles are never
+/// pre-lodged, so none of them is released on arrival, whatever the share; without the
+/// limit, both directions' are.
+#[test]
+fn pre_arrival_processing_limited_to_a_direction_leaves_the_other_alone() {
+    const TWO_WAYS: &str = r#"
+[scenario]
+name = "two ways"
+horizon = "2d"
+replications = 3
+seed = 3
+
+[[directions]]
+id = "northbound"
+
+[[directions]]
+id = "southbound"
+
+[[classes]]
+id = "truck"
+
+[[stations]]
+id = "nb-documents"
+direction = "northbound"
+servers = 4
+service = { dist = "exponential", mean = "3min" }
+
+[[stations]]
+id = "sb-aduana"
+direction = "southbound"
+servers = 4
+service = { dist = "exponential", mean = "3min" }
+
+[[sources]]
+id = "nb"
+class = "truck"
+rate = "30/h"
+entry = "nb-documents"
+
+[[sources]]
+id = "sb"
+class = "truck"
+rate = "30/h"
+entry = "sb-aduana"
+"#;
+    let limited = with_policy(
+        TWO_WAYS,
+        "[policy]\nname = \"nb\"\n[[pre_arrival_processing]]\nshare = 0.8\ndirections = [\"northbound\"]\nskip = [\"nb-documents\"]\n",
+    );
+    let everywhere = with_policy(
+        TWO_WAYS,
+        "[policy]\nname = \"all\"\n[[pre_arrival_processing]]\nshare = 0.8\nskip = [\"nb-documents\"]\n",
+    );
+    for rep in replicate(&limited, 3, 3) {
+        assert_eq!(rep.pre_lodged_exits[1], 0);
+        assert_eq!(rep.released_on_arrival[1], 0);
+        assert!(rep.released_on_arrival[0] > 0);
+    }
+    for rep in replicate(&everywhere, 3, 3) {
+        assert!(rep.released_on_arrival[1] > 0);
+    }
+    // The northbound vehicles are the same ones, pre-lodged alike.
+    let (a, b) = (replicate(&limited, 3, 3), replicate(&everywhere, 3, 3));
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.pre_lodged_exits[0], y.pre_lodged_exits[0]);
+        assert_eq!(x.released_on_arrival[0], y.released_on_arrival[0]);
+    }
+}

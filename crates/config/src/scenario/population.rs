@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use bordersim_model::{PROBABILITY_SUM_TOLERANCE, VehicleClass};
+use bordersim_model::{DirectionId, PROBABILITY_SUM_TOLERANCE, VehicleClass};
 
 use super::{Cx, Names};
 use crate::raw::{RawChannels, RawClass};
@@ -20,6 +20,7 @@ pub(super) fn class(
     i: usize,
     raw: &RawClass,
     programmes: &Names<'_>,
+    directions: &Names<'_>,
     programme_count: usize,
 ) -> VehicleClass {
     let path = index("classes", i);
@@ -27,6 +28,25 @@ pub(super) fn class(
     let mut class = VehicleClass::simple(raw.id.clone(), programme_count);
     scalars(cx, &path, raw, &mut class);
     class.pre_lodged_release_on_arrival = raw.pre_lodged_release_on_arrival.unwrap_or(true);
+    if let Some(names) = &raw.pre_lodged_directions {
+        let field = child(&path, "pre_lodged_directions");
+        if names.is_empty() {
+            cx.error(
+                &field,
+                "name at least one direction, or leave pre_lodged_directions out for every \
+                 direction",
+            );
+        }
+        let mut ids = Vec::with_capacity(names.len());
+        for (k, name) in names.iter().enumerate() {
+            match directions.resolve(name, &[]) {
+                Ok(d) => ids.push(DirectionId(d as u8)),
+                Err(Some(message)) => cx.error(&index(&field, k), message),
+                Err(None) => {}
+            }
+        }
+        class.pre_lodged_directions = Some(ids);
+    }
     if let Some(shares) = &raw.programmes
         && let Some(values) = programme_shares(cx, &path, shares, programmes, programme_count)
     {

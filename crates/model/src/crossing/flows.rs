@@ -92,7 +92,8 @@ impl Crossing {
                     .filter_map(|(k, &lam)| {
                         let (class, programme) = decode_queue_key(k, programmes);
                         // Pre-lodged vehicles skip the station or are served faster.
-                        let share = self.population.classes[class.index()].pre_lodged_share;
+                        let share = self.population.classes[class.index()]
+                            .pre_lodged_share_in(st.direction);
                         let work = match st.pre_lodged {
                             PreLodged::Same => 1.0,
                             PreLodged::Skip => 1.0 - share,

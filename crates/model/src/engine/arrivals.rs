@@ -125,7 +125,8 @@ impl<L: VehicleLog> Engine<'_, L> {
             let u_random = unit_f64(own.next_u64());
             // Drawn last, so pre-arrival processing never changes programme or channel; the
             // pre-lodged at a share are among those pre-lodged at any larger share.
-            pre_lodged = unit_f64(own.next_u64()) < model.pre_lodged_share[c];
+            pre_lodged = unit_f64(own.next_u64())
+                < model.pre_lodged_share[c * shape.directions + src.direction as usize];
             let programme = programme.unwrap_or_else(|| {
                 let cdf = &model.programme_cdf[c];
                 cdf.iter()

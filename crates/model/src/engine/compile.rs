@@ -36,7 +36,7 @@ pub struct CompiledScenario {
     /// Cumulative [green, yellow] channel probabilities per class × programme.
     pub(super) channel_cdf: Vec<[f64; 2]>,
     pub(super) random_inspection: Vec<f64>,
-    /// Per class: share of vehicles whose declaration is lodged before arrival.
+    /// Per class × direction: share of vehicles whose declaration is lodged before arrival.
     pub(super) pre_lodged_share: Vec<f64>,
     /// Per class: pre-lodged green vehicles are released on arrival.
     pub(super) pre_lodged_release: Vec<bool>,
@@ -209,7 +209,14 @@ impl CompiledScenario {
                 .flat_map(|c| c.channel_probabilities.iter().map(|p| [p[0], p[0] + p[1]]))
                 .collect(),
             random_inspection: per_class(&|c| c.random_inspection),
-            pre_lodged_share: per_class(&|c| c.pre_lodged_share),
+            pre_lodged_share: population
+                .classes
+                .iter()
+                .flat_map(|c| {
+                    (0..shape.directions)
+                        .map(|d| c.pre_lodged_share_in(crate::DirectionId(d as u8)))
+                })
+                .collect(),
             pre_lodged_release: population
                 .classes
                 .iter()
