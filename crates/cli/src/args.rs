@@ -60,6 +60,10 @@ pub enum Command {
     Compare(CompareArgs),
     /// Find the equilibrium of a border region: crossing choice, demand, trade per side
     Region(RegionArgs),
+    /// Print the JSON Schema of a scenario, policy or region file (for editor completion)
+    Schema(crate::commands::schema::SchemaArgs),
+    /// Print a shell completion script (bash, zsh or fish)
+    Completions(crate::commands::completions::CompletionsArgs),
 }
 
 /// `bordersim region FILE`.

@@ -32,6 +32,8 @@ fn main() -> ExitCode {
         Command::Validate(args) => commands::validate::validate(&args),
         Command::Compare(args) => commands::compare::compare(&args),
         Command::Region(args) => commands::region::region(&args),
+        Command::Schema(args) => commands::schema::schema(&args),
+        Command::Completions(args) => commands::completions::completions(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

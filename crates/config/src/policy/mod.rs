@@ -48,7 +48,7 @@ mod conflicts;
 mod lookup;
 mod measure;
 mod measures;
-mod schema;
+pub(crate) mod schema;
 
 use std::fmt;
 
