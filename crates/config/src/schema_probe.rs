@@ -252,7 +252,16 @@ fn schema_of<T: DeserializeOwned>(layers: &[Layer], path: &mut Vec<&'static str>
         Layer::Number => json!({ "type": "number" }),
         Layer::Text => json!({ "type": "string" }),
         Layer::Any(expected) if expected == "a table" => json!({ "type": "object" }),
-        Layer::Any(expected) => json!({ "description": format!("Any TOML value: {expected}.") }),
+        Layer::Any(expected) => {
+            // What the type's visitor expects, as a sentence: "Any valid TOML value."
+            let mut sentence: String = expected
+                .chars()
+                .take(1)
+                .flat_map(char::to_uppercase)
+                .collect();
+            sentence.extend(expected.chars().skip(1));
+            json!({ "description": format!("{sentence}.") })
+        }
     }
 }
 
