@@ -34,6 +34,8 @@ fn main() -> ExitCode {
         Command::Compare(args) => commands::compare::compare(&args),
         Command::Region(args) => commands::region::region(&args),
         Command::Apply(args) => commands::policy::apply(&args),
+        Command::Schema(args) => commands::schema::schema(&args),
+        Command::Completions(args) => commands::completions::completions(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

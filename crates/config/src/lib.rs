@@ -108,6 +108,10 @@ mod policy;
 pub mod raw;
 mod region;
 mod scenario;
+#[cfg(feature = "schema")]
+mod schema_export;
+#[cfg(feature = "schema")]
+mod schema_probe;
 mod spans;
 mod suggest;
 mod units;
@@ -126,6 +130,10 @@ pub use region::{
     apply_region_policy, is_region, parse_region_with, policy_crossing,
 };
 pub use scenario::{EXIT, FileReader, Loaded, parse_scenario, parse_scenario_with, source_count};
+#[cfg(feature = "schema")]
+pub use schema_export::{
+    SchemaKind, duration_pattern, length_pattern, rate_pattern, schema_json, schema_value,
+};
 pub use units::{
     DURATION_UNITS, LENGTH_UNITS, RATE_UNITS, format_duration, parse_duration, parse_length_m,
     parse_rate_per_hour, parse_sim_time,

@@ -15,6 +15,7 @@ use serde::de::{self, Deserializer, Visitor};
 
 /// A whole scenario file.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawConfig {
     /// `[scenario]`: name, run length, replications, seed.
@@ -50,6 +51,7 @@ impl RawConfig {
 
 /// `[scenario]`: what the run is called and how long it lasts.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
     /// The scenario name reports show.
@@ -57,13 +59,24 @@ pub struct RawScenario {
     /// Absolute end of the run, warm-up included.
     pub horizon: RawDuration,
     /// Statistics are reset at this time; default `"0s"`.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = "0s")))]
     pub warmup: Option<RawDuration>,
-    /// Default 10; at least 1. Signed so that a negative value gets a clear message.
+    /// Independent replications of the run; at least 1.
+    // Signed so that a negative value gets a clear message.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 10)))]
     pub replications: Option<i64>,
     /// Default 1.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 1)))]
     pub seed: Option<u64>,
     /// The day of the week at time zero (midnight): `"monday"` … `"sunday"` (or `"mon"` …
     /// `"sun"`); default `"monday"`.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(extend("default" = "monday", "examples" = [
+            "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+            "mon", "tue", "wed", "thu", "fri", "sat", "sun"
+        ]))
+    )]
     pub start_weekday: Option<String>,
     /// A run stops as unstable once more vehicles than this are in the crossing at once;
     /// default 1,000,000. Signed so that a negative value gets a clear message.
@@ -73,6 +86,7 @@ pub struct RawScenario {
 /// `[[directions]]`: a traffic direction (e.g. `northbound`), with its own stations and
 /// demand.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawDirection {
     /// Unique among directions; stations and trace rows name it.
@@ -83,6 +97,7 @@ pub struct RawDirection {
 
 /// `[[programmes]]`: a trusted-trader or traveller programme (FAST, AEO, SENTRI, Ready).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawProgramme {
     /// Unique; `"none"` is built in.
@@ -93,6 +108,7 @@ pub struct RawProgramme {
 
 /// `[[classes]]`: a kind of vehicle.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawClass {
     /// Unique among classes; sources, routes and lane groups name it.
@@ -100,27 +116,35 @@ pub struct RawClass {
     /// Free text, for readers of the file only.
     pub description: Option<String>,
     /// Road space one vehicle takes in a queue, metres; default 10.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 10.0)))]
     pub length_m: Option<f64>,
     /// Served first within a queue (non-preemptive), 0–255; default 0.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 0)))]
     pub priority: Option<i64>,
     /// Share of each programme (by id) among this class's vehicles; must sum to 1. Default
     /// `{ none = 1 }`; a programme left out has share 0.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = { "none": 1.0 })))]
     pub programmes: Option<BTreeMap<String, f64>>,
     /// Risk-channel probabilities of every programme without its own entry in
     /// `channels_by_programme`; default all green.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = { "green": 1.0 })))]
     pub channels: Option<RawChannels>,
     /// Risk-channel probabilities per programme id, overriding `channels`.
     #[serde(default)]
     pub channels_by_programme: BTreeMap<String, RawChannels>,
     /// Probability of random selection for physical inspection, independent of targeting;
     /// default 0.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 0.0)))]
     pub random_inspection: Option<f64>,
     /// Value of one vehicle-hour of delay, in the report's currency; default 0.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 0.0)))]
     pub value_of_time_per_h: Option<f64>,
     /// Share of this class's shipments lodged and processed before arrival (TFA Art. 7.1),
     /// in [0, 1]; default 0. Stations say what such vehicles do there (`pre_lodged`).
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 0.0)))]
     pub pre_lodged_share: Option<f64>,
     /// Pre-lodged shipments in the green channel are released on arrival; default true.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = true)))]
     pub pre_lodged_release_on_arrival: Option<bool>,
     /// The directions whose vehicles may be pre-lodged; default every direction.
     pub pre_lodged_directions: Option<Vec<String>>,
@@ -129,27 +153,32 @@ pub struct RawClass {
 /// Risk-channel probabilities; a channel left out has probability 0, and the three must
 /// sum to 1.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawChannels {
     /// Probability of the green channel (released without inspection), in [0, 1].
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 0.0)))]
     pub green: Option<f64>,
     /// Probability of the yellow channel (documentary check), in [0, 1].
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 0.0)))]
     pub yellow: Option<f64>,
     /// Probability of the red channel (physical inspection), in [0, 1].
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 0.0)))]
     pub red: Option<f64>,
 }
 
 /// `[[stations]]`: a queue with servers, given as `servers`, `servers_by_hour` or lane
 /// groups (exactly one of the three).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawStation {
     /// Unique among stations; `"exit"` is reserved.
     pub id: String,
     /// The direction of the vehicles it serves; required when more than one is declared.
     pub direction: Option<String>,
-    /// One lane group serving everyone, always this many open (at least 1). Signed so that
-    /// a negative value gets a clear message.
+    /// One lane group serving everyone, always this many open (at least 1).
+    // Signed so that a negative value gets a clear message.
     pub servers: Option<i64>,
     /// One lane group serving everyone, open servers for each hour of the day (24 values).
     pub servers_by_hour: Option<Vec<i64>>,
@@ -172,13 +201,19 @@ pub struct RawStation {
     #[serde(default)]
     pub routes: Vec<RawRoute>,
     /// The end of service here releases the goods (Time Release Study "release").
+    #[cfg_attr(feature = "schema", schemars(extend("default" = false)))]
     pub releases: Option<bool>,
     /// The queue holds at most this many vehicles (give this or `queue_length`).
     pub queue_capacity: Option<i64>,
     /// The queue holds this much road (`"2.5km"`, `"800m"`), each vehicle taking its
     /// class's `length_m`.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema_export::Length>")
+    )]
     pub queue_length: Option<String>,
     /// What an arrival does when the queue is full; default `spillback`.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = "spillback")))]
     pub when_full: Option<WhenFullKind>,
     /// What vehicles whose declaration was lodged before arrival do here: `"skip"` (pass
     /// without stopping) or a factor on their service time; default the same as others.
@@ -190,6 +225,7 @@ pub struct RawStation {
     /// vehicles pass here without stopping.
     pub merged_into: Option<String>,
     /// At a station others are merged into: factor on the combined service time; default 1.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 1.0)))]
     pub joint_service_factor: Option<f64>,
     /// Factor on the service time of each programme's vehicles (by programme id); default 1.
     #[serde(default)]
@@ -198,6 +234,7 @@ pub struct RawStation {
 
 /// `lane_rule`: lanes opened and closed when the wait leaves a band.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawLaneRule {
     /// Below this median wait a lane closes.
@@ -205,10 +242,12 @@ pub struct RawLaneRule {
     /// Above this median wait a lane opens.
     pub max_wait: RawDuration,
     /// Default 1.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 1)))]
     pub min_lanes: Option<i64>,
     /// The most lanes the rule may open.
     pub max_lanes: i64,
     /// How often the wait is reviewed; default 15 min.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = "15min")))]
     pub review: Option<RawDuration>,
 }
 
@@ -235,6 +274,7 @@ impl<'de> Deserialize<'de> for RawPreLodged {
 
 /// `[[stations.lanes]]`: servers sharing a schedule and serving the same vehicles.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawLaneGroup {
     /// Unique within the station.
@@ -244,6 +284,7 @@ pub struct RawLaneGroup {
     /// The vehicles these lanes serve; omitted, everyone.
     pub serves: Option<RawLaneFilter>,
     /// Whether an idle lane takes other traffic when none of its own waits; default false.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = false)))]
     pub share_when_idle: Option<bool>,
     /// Always this many open (give this or `servers_by_hour`).
     pub servers: Option<i64>,
@@ -266,6 +307,7 @@ pub struct RawLaneGroup {
 
 /// Which vehicles a lane group serves (lanes ignore the risk channel).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawLaneFilter {
     /// One class id served …
@@ -280,6 +322,7 @@ pub struct RawLaneFilter {
 
 /// 24 hourly values for some days of the week.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawDays {
     /// Monday.
@@ -318,6 +361,7 @@ impl RawDays {
 
 /// What an arrival does when a station's queue is full.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum WhenFullKind {
     /// Wait upstream, outside the facility (counted).
@@ -329,9 +373,12 @@ pub enum WhenFullKind {
     Block,
 }
 
-/// A service-time distribution: `dist` names it, the other fields are its parameters.
-/// Which parameters each distribution takes is [`DistKind::parameters`].
+/// A service-time distribution: `dist` names it, the other fields are its parameters
+/// (exponential: `mean`; deterministic: `value`; uniform: `min`, `max`; triangular: `min`,
+/// `mode`, `max`; lognormal and gamma: `mean`, `cv`; empirical: `values`; sum: `parts` and
+/// optionally `scale`).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawService {
     /// Which distribution.
@@ -353,6 +400,7 @@ pub struct RawService {
     /// `sum`: the distributions whose independent draws are added.
     pub parts: Option<Vec<RawService>>,
     /// `sum`: a positive factor on the total (default 1).
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 1.0)))]
     pub scale: Option<f64>,
 }
 
@@ -378,8 +426,9 @@ impl RawService {
     }
 }
 
-/// The `dist` tag of a [`RawService`].
+/// Which service-time distribution (`dist`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum DistKind {
     /// Exponential: `mean`.
@@ -451,6 +500,7 @@ impl DistKind {
 
 /// One branch out of a station.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawRoute {
     /// A station id, or `"exit"`.
@@ -473,6 +523,7 @@ pub struct RawRoute {
 
 /// A risk channel as written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ChannelName {
     /// Released without inspection.
@@ -486,6 +537,7 @@ pub enum ChannelName {
 /// `[[sources]]`: vehicles entering at one station, from a Poisson `rate`, an hourly
 /// `profile` or a recorded `trace` (exactly one of the three).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawSource {
     /// Unique among sources; it also seeds the source's random stream.
@@ -497,12 +549,17 @@ pub struct RawSource {
     /// Vehicles per hour in each hour of the day (24 values).
     pub profile: Option<Vec<f64>>,
     /// Monday … Sunday multipliers of `profile`; default all 1.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0])))]
     pub day_factors: Option<Vec<f64>>,
     /// A CSV file of recorded arrivals, relative to the scenario file.
     pub trace: Option<String>,
     /// With `trace` only: the date whose midnight is time zero (`"2024-03-01"`), so that
     /// the trace's rows may give dates and times (`2024-03-01T06:15:00`); it must fall on
     /// the scenario's `start_weekday`.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema_export::Date>")
+    )]
     pub start: Option<String>,
     /// A station id, or (for a trace) a table of station ids by direction.
     pub entry: RawEntry,

@@ -3,9 +3,11 @@
 //! threads) after the command line's overrides.
 
 pub mod compare;
+pub mod completions;
 pub mod policy;
 pub mod region;
 pub mod run;
+pub mod schema;
 pub mod validate;
 
 use std::path::Path;

@@ -49,7 +49,7 @@ mod locate;
 mod lookup;
 mod measure;
 mod measures;
-mod schema;
+pub(crate) mod schema;
 
 use std::fmt;
 

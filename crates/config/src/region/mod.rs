@@ -76,7 +76,7 @@ mod classes;
 mod crossings;
 mod demand;
 mod policy;
-mod raw;
+pub(crate) mod raw;
 mod settings;
 mod tolls;
 mod values;

@@ -29,18 +29,16 @@ pub(super) fn build(cx: &mut Cx<'_>, doc: &Document) -> Option<Scenario> {
         .iter()
         .enumerate()
         .map(|(i, item)| {
-            item.raw
-                .as_ref()
-                .map(|raw| {
-                    population::class(
-                        cx,
-                        i,
-                        raw,
-                        &refs.programmes,
-                        &refs.directions,
-                        programme_count,
-                    )
-                })
+            item.raw.as_ref().map(|raw| {
+                population::class(
+                    cx,
+                    i,
+                    raw,
+                    &refs.programmes,
+                    &refs.directions,
+                    programme_count,
+                )
+            })
         })
         .collect();
     let class_count = doc.classes.len();

@@ -95,8 +95,8 @@ pub(crate) fn rephrase(raw: &str, mut path: String) -> (String, String) {
             did_you_mean(variant, expected.iter().copied()),
             list(expected.iter().copied())
         )
-    } else if raw == "wanted string or table" {
-        // A non-string where a named value (an enum) belongs.
+    } else if raw == "wanted string or table" || raw.starts_with("wanted exactly 1 element") {
+        // A non-string (or a table not of one key) where a named value (an enum) belongs.
         match named_values(&path) {
             Some(names) => format!("wrong type: expected one of {}", list(names)),
             None => "wrong type: expected a string".to_owned(),
@@ -114,6 +114,14 @@ pub(crate) fn rephrase(raw: &str, mut path: String) -> (String, String) {
         friendly_mismatch("wrong value", rest, &path)
     } else if let Some(rest) = raw.strip_prefix("invalid length ") {
         invalid_length(rest, &path)
+    } else if raw == "u64 value was too large" {
+        // A value kept as written (a policy's `channels`, an override's `value`) holds
+        // TOML's own integers, which stop at i64::MAX.
+        format!(
+            "wrong value: the integer is too large; the largest integer a value here takes \
+             is {}",
+            i64::MAX
+        )
     } else {
         // Any other message of serde's, with the names of this crate's types removed.
         scrub(raw)

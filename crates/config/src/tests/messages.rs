@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 
 use super::{BASE, at, check_one, edit, edit_in, ok};
 
+pub(crate) use super::every_field::{EVERY_FIELD_POLICY, EVERY_FIELD_REGION};
+
 use crate::{apply_policy, parse_region_with, parse_scenario_with};
 
 /// Words that must never reach a user: this crate's type names and serde's vocabulary.
-const JARGON: [&str; 12] = [
+pub(super) const JARGON: [&str; 13] = [
     "Raw",
     "struct ",
     "enum ",
@@ -22,15 +24,16 @@ const JARGON: [&str; 12] = [
     "f64",
     "found integer `18446744073709551615`, expected an integer",
     "with 4 elements",
+    "elements",
 ];
 
-fn jargon_in(text: &str) -> Option<&'static str> {
+pub(super) fn jargon_in(text: &str) -> Option<&'static str> {
     JARGON.iter().copied().find(|j| text.contains(j))
 }
 
 /// Values of every TOML type, put in place of each value of a file in turn. `BIG` is
 /// written as an integer above `i64::MAX` (TOML's own integers stop there).
-const WRONG: [&str; 11] = [
+pub(super) const WRONG: [&str; 11] = [
     "1",
     "2.5",
     "\"x\"",
@@ -46,7 +49,7 @@ const WRONG: [&str; 11] = [
 
 /// Every value of a TOML document, as (path of keys and array indices, replaced text):
 /// the document re-written with that one value swapped for `wrong`.
-fn mutants(doc: &toml::Table, wrong: &str) -> Vec<String> {
+pub(super) fn mutants(doc: &toml::Table, wrong: &str) -> Vec<String> {
     fn walk(v: &toml::Value, at: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
         out.push(at.clone());
         match v {
@@ -114,7 +117,11 @@ fn reader(dir: PathBuf) -> impl Fn(&str) -> Result<String, String> {
 }
 
 /// Every message a file's mutants produce, each checked for jargon.
-fn scan(name: &str, text: &str, load: &dyn Fn(&str) -> Result<(), crate::ConfigError>) -> usize {
+pub(super) fn scan(
+    name: &str,
+    text: &str,
+    load: &dyn Fn(&str) -> Result<(), crate::ConfigError>,
+) -> usize {
     let doc: toml::Table = toml::from_str(text).unwrap();
     let mut messages = 0;
     for wrong in WRONG {
@@ -233,7 +240,7 @@ service = { dist = "sum", scale = 0.9, parts = [
 id = "out-booth"
 direction = "out"
 servers_by_hour = [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1]
-servers_by_day = { sat = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1] }
+servers_by_day = { sat = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], mon = [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1], tue = [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1], wed = [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1], thu = [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1], fri = [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1] }
 service = { dist = "exponential", mean = "1min" }
 
 [[sources]]
@@ -252,10 +259,12 @@ entry = "primary"
 [[sources]]
 id = "recorded"
 trace = "t.csv"
+start = "2024-03-05"
 entry = { in = "primary", out = "out-booth" }
 "#;
 
-const EVERY_FIELD_TRACE: &str = "time,class,direction,programme\n0,truck,in,fast\n60,car,out,\n";
+pub(super) const EVERY_FIELD_TRACE: &str =
+    "time,class,direction,programme\n0,truck,in,fast\n60,car,out,\n";
 
 /// Each value of a scenario with every field, of the bundled scenarios that hold tables the
 /// first lacks, of bundled policies and of a region, replaced by a value of each wrong type:
@@ -495,7 +504,7 @@ fn service_parameters_in_a_region_crossing_are_found_in_validation() {
     assert!(d.file.ends_with("chirundu.toml"), "{d}");
     assert_eq!(
         (d.path.as_str(), d.line),
-        ("stations[0].service", 41),
+        ("stations[0].service", 42),
         "{d}"
     );
     assert!(

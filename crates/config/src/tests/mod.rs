@@ -2,10 +2,12 @@
 //! words of the message, and a snapshot of the whole error as the user sees it).
 
 mod bundled;
+mod every_field;
 mod format;
 mod messages;
 mod names;
 mod operations;
+mod schema;
 mod shape;
 mod storage;
 mod structure;
