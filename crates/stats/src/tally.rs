@@ -7,7 +7,7 @@ use hdrhistogram::Histogram;
 /// Significant decimal digits the bins resolve: every value is exact to 0.1% (values up to
 /// 2047 ms exactly), from a millisecond to days. The unit is the clock's (1 ms): a coarser
 /// unit would save a few doublings of bins but read a 6.73 s quantile as 6.78 s.
-const SIGNIFICANT_DIGITS: u8 = 3;
+pub(crate) const SIGNIFICANT_DIGITS: u8 = 3;
 /// The smallest value told apart from zero, ms (HdrHistogram's lowest discernible value).
 const LOWEST_DISCERNIBLE_MS: u64 = 1;
 /// log2 of half the sub-buckets per bucket: 2048 sub-buckets resolve 3 significant digits.
@@ -146,6 +146,30 @@ impl Tally {
             Some((_, w)) => *w += wraps,
             None => self.carries.push((bin, wraps)),
         }
+    }
+
+    /// Adds `n` observations to the bin holding `value_ms`, leaving count, sum, min and max
+    /// to [`Tally::set_exact`] (reading a tally written out).
+    pub(crate) fn add_to_bin_of(&mut self, value_ms: u64, n: u64) {
+        let bin = bin_of(value_ms);
+        if self.bins.len() <= bin {
+            let len = (bin | ((1 << HALF_MAGNITUDE) - 1)) + 1;
+            self.bins.resize(len.max(2 << HALF_MAGNITUDE), 0);
+        }
+        let (sum, wrapped) = self.bins[bin].overflowing_add(n as u32);
+        self.bins[bin] = sum;
+        let wraps = (n >> 32) + u64::from(wrapped);
+        if wraps > 0 {
+            self.carry(bin, wraps);
+        }
+    }
+
+    /// Sets the exact count, sum, min and max (reading a tally written out).
+    pub(crate) fn set_exact(&mut self, count: u64, sum_ms: u128, min_ms: u64, max_ms: u64) {
+        self.count = count;
+        self.sum_ms = sum_ms;
+        self.min_ms = min_ms;
+        self.max_ms = max_ms;
     }
 
     /// The full count of each bin that has observations, in bin order.
