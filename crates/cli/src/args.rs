@@ -60,6 +60,10 @@ pub enum Command {
     Compare(CompareArgs),
     /// Find the equilibrium of a border region: crossing choice, demand, trade per side
     Region(RegionArgs),
+    /// Run a study from a plan file: every point of its axes, here or as shards
+    Sweep(crate::commands::sweep::SweepArgs),
+    /// Merge the units a sharded sweep wrote into a directory
+    Merge(crate::commands::merge::MergeArgs),
 }
 
 /// `bordersim region FILE`.

@@ -32,6 +32,8 @@ fn main() -> ExitCode {
         Command::Validate(args) => commands::validate::validate(&args),
         Command::Compare(args) => commands::compare::compare(&args),
         Command::Region(args) => commands::region::region(&args),
+        Command::Sweep(args) => commands::sweep::sweep(&args),
+        Command::Merge(args) => commands::merge::merge(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -110,6 +110,7 @@ mod region;
 mod scenario;
 mod spans;
 mod suggest;
+pub mod sweep;
 mod units;
 
 #[cfg(test)]

@@ -3,8 +3,10 @@
 //! threads) after the command line's overrides.
 
 pub mod compare;
+pub mod merge;
 pub mod region;
 pub mod run;
+pub mod sweep;
 pub mod validate;
 
 use std::path::Path;
