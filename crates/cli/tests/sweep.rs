@@ -302,3 +302,95 @@ fn bad_plans_shards_and_directories_are_refused() {
     ]);
     refused(&["merge", o], "mixes two sweeps");
 }
+
+#[test]
+fn a_shard_killed_mid_unit_resumes_and_merges_as_if_never_killed() {
+    let dir = scratch("sweep-kill");
+    // Units long enough to be killed in: a month of the tiny crossing each.
+    write(
+        &dir,
+        "tiny.toml",
+        &SCENARIO.replace("horizon = \"10h\"", "horizon = \"720h\""),
+    );
+    write(&dir, "slow.toml", POLICY);
+    let plan = write(&dir, "plan.toml", &PLAN.replace("block = 2", "block = 1"));
+    let plan = plan.to_str().unwrap();
+    let out = dir.join("out");
+    let o = out.to_str().unwrap();
+    let units = out.join("units");
+    let finished = || -> Vec<String> {
+        fs::read_dir(&units)
+            .map(|d| {
+                d.filter_map(|e| e.ok()?.file_name().into_string().ok())
+                    .filter(|n| !n.starts_with('.'))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bordersim"))
+        .args([
+            "sweep",
+            plan,
+            "--out-dir",
+            o,
+            "--shard-index",
+            "0",
+            "--shard-count",
+            "1",
+        ])
+        .args(["-j", "1"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts");
+    // Killed (SIGKILL) once two units are written, while it runs the third.
+    while finished().len() < 2 {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let running = child.try_wait().expect("waits").is_none();
+    child.kill().expect("killed");
+    child.wait().expect("reaped");
+    let done = finished();
+    assert!(
+        running && done.len() < 18,
+        "killed after {} of 18 units",
+        done.len()
+    );
+    // What is there is whole: merge reads it and says only what is missing.
+    let missing = bordersim(["merge", o]);
+    assert_eq!(missing.code, 2, "{missing:#?}");
+    assert!(
+        missing
+            .stderr
+            .contains(&format!("{} of 18 units are missing", 18 - done.len())),
+        "{}",
+        missing.stderr
+    );
+    // The rerun runs only the missing units, and the merge is the uninterrupted sweep's.
+    let before: Vec<_> = done
+        .iter()
+        .map(|n| fs::metadata(units.join(n)).unwrap().modified().unwrap())
+        .collect();
+    ok(&[
+        "sweep",
+        plan,
+        "--out-dir",
+        o,
+        "--shard-index",
+        "0",
+        "--shard-count",
+        "1",
+    ]);
+    for (n, t) in done.iter().zip(before) {
+        assert_eq!(
+            fs::metadata(units.join(n)).unwrap().modified().unwrap(),
+            t,
+            "{n}"
+        );
+    }
+    assert_eq!(finished().len(), 18);
+    assert_eq!(
+        ok(&["merge", o, "--format", "json"]),
+        ok(&["sweep", plan, "--format", "json"])
+    );
+}
