@@ -394,3 +394,37 @@ fn a_shard_killed_mid_unit_resumes_and_merges_as_if_never_killed() {
         ok(&["sweep", plan, "--format", "json"])
     );
 }
+
+#[test]
+fn emit_writes_an_array_job_and_its_merge() {
+    let dir = scratch("sweep-emit");
+    let plan = study(&dir);
+    let plan = plan.to_str().unwrap();
+    let out = dir.join("out");
+    let slurm = ok(&[
+        "sweep",
+        plan,
+        "--emit",
+        "slurm",
+        "--out-dir",
+        out.to_str().unwrap(),
+    ]);
+    assert!(slurm.starts_with("#!/usr/bin/env bash\n"), "{slurm}");
+    assert!(slurm.contains("sbatch --parsable --array=0-11 "), "{slurm}");
+    assert!(slurm.contains("--dependency=afterok:"), "{slurm}");
+    assert!(slurm.contains(" merge "), "{slurm}");
+    let check = Command::new("bash")
+        .args(["-n", "-c", &slurm])
+        .status()
+        .expect("bash");
+    assert!(check.success(), "the script is valid bash:\n{slurm}");
+    let k8s = ok(&["sweep", plan, "--emit", "k8s", "--shard-count", "4"]);
+    for needle in [
+        "kind: Job",
+        "completionMode: Indexed",
+        "completions: 4",
+        "\"--shard-count\", \"4\"",
+    ] {
+        assert!(k8s.contains(needle), "{needle}:\n{k8s}");
+    }
+}

@@ -50,9 +50,25 @@ pub struct SweepArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub shard_count: Option<u64>,
 
+    /// Print a ready script for a cluster and stop: `slurm`, a script that submits the
+    /// shards as an `sbatch --array` job and the merge as a job that depends on it; `k8s`, a
+    /// Kubernetes Indexed Job manifest. One shard per unit (at most 1000) unless
+    /// --shard-count says; units go into --out-dir [default: sweep-out]
+    #[arg(long, value_enum, value_name = "ENGINE", conflicts_with_all = ["list", "shard_index"])]
+    pub emit: Option<Engine>,
+
     // Replications, seed, threads, format and output, as for `run`.
     #[command(flatten)]
     pub settings: RunSettings,
+}
+
+/// The cluster engines `--emit` writes for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Engine {
+    /// A bash script submitting an `sbatch --array` job and a dependent merge job
+    Slurm,
+    /// A Kubernetes Indexed Job manifest (YAML)
+    K8s,
 }
 
 /// A loaded plan: its points as scenarios, its units, and its fingerprint.
@@ -105,6 +121,9 @@ pub(crate) struct ManifestUnit {
 /// directory (nothing runs); [`Failure::Failed`] when a run or a write fails.
 pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     let study = load_study(&args.plan, &args.settings)?;
+    if let Some(engine) = args.emit {
+        return output::print_stdout(emit_script(args, &study, engine).as_bytes());
+    }
     let shard = shard(args)?;
     if args.list {
         return output::print_stdout(list(&study, shard).as_bytes());
@@ -516,4 +535,112 @@ fn render(out: &SweepReport, format: Format) -> anyhow::Result<Vec<u8>> {
         }
     }
     w.into_inner().map_err(|e| anyhow!("{e}"))
+}
+
+/// A string quoted for a POSIX shell.
+fn sh(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// The `--emit` script: the shards as an array job (one per unit, at most 1000, unless
+/// `--shard-count` says), then the merge.
+fn emit_script(args: &SweepArgs, study: &Study, engine: Engine) -> String {
+    let shards = args
+        .shard_count
+        .unwrap_or_else(|| (study.units.len() as u64).clamp(1, 1000));
+    let plan = std::fs::canonicalize(&args.plan).unwrap_or_else(|_| args.plan.clone());
+    let plan = plan.display().to_string();
+    let out = args
+        .out_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("sweep-out"));
+    let out = std::path::absolute(&out)
+        .unwrap_or(out)
+        .display()
+        .to_string();
+    let exe = std::env::current_exe()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| "bordersim".into());
+    let threads = args
+        .settings
+        .threads
+        .map(|t| format!(" -j {t}"))
+        .unwrap_or_default();
+    let mut seeds = String::new();
+    if let Some(r) = args.settings.replications {
+        seeds.push_str(&format!(" -r {r}"));
+    }
+    if let Some(s) = args.settings.seed {
+        seeds.push_str(&format!(" -s {s}"));
+    }
+    let name = &study.plan.name;
+    let units = study.units.len();
+    match engine {
+        Engine::Slurm => {
+            let shard = format!("{} sweep {} --out-dir {}{seeds}{threads}", sh(&exe), sh(&plan), sh(&out));
+            let merge = format!(
+                "{} merge {} --format csv --output {}",
+                sh(&exe),
+                sh(&out),
+                sh(&format!("{out}/result.csv"))
+            );
+            format!(
+                "#!/usr/bin/env bash
+# bordersim sweep {name:?}: {units} units in {shards} array tasks, then a merge job.
+# Run this script on a Slurm login node (it submits both jobs and prints their ids). Each
+# task reads its shard from SLURM_ARRAY_TASK_ID; a re-queued task skips finished units.
+set -euo pipefail
+mkdir -p {out_q}/logs
+array=$(sbatch --parsable --array=0-{last} --job-name=bordersim-sweep \\
+    --output={logs} --wrap={shard_q})
+merge=$(sbatch --parsable --dependency=afterok:\"${{array%%;*}}\" --job-name=bordersim-merge \\
+    --output={merge_log} --wrap={merge_q})
+echo \"shards: job $array; merge: job $merge -> {out}/result.csv\"
+",
+                out_q = sh(&out),
+                last = shards - 1,
+                logs = sh(&format!("{out}/logs/shard-%a.log")),
+                shard_q = sh(&shard),
+                merge_log = sh(&format!("{out}/logs/merge.log")),
+                merge_q = sh(&merge),
+            )
+        }
+        Engine::K8s => format!(
+            "# bordersim sweep {name:?}: {units} units in {shards} indexed pods.
+# Needs an image with bordersim and the plan's files (IMAGE below; the plan's path is
+# taken from its working directory) and a volume shared by the pods (the claim bordersim-sweep, mounted at /sweep). When the Job completes, merge:
+#   bordersim merge /sweep/out --format csv --output /sweep/out/result.csv
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: bordersim-sweep
+spec:
+  completionMode: Indexed
+  completions: {shards}
+  parallelism: {shards}
+  backoffLimitPerIndex: 3
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: shard
+          image: IMAGE
+          command: [\"bordersim\", \"sweep\", {plan_j}, \"--out-dir\", \"/sweep/out\", \"--shard-count\", \"{shards}\"{extra}]
+          volumeMounts:
+            - name: sweep
+              mountPath: /sweep
+      volumes:
+        - name: sweep
+          persistentVolumeClaim:
+            claimName: bordersim-sweep
+",
+            // As given: a path in the image's working directory.
+            plan_j = serde_json::Value::String(args.plan.display().to_string()),
+            extra = seeds
+                .split_whitespace()
+                .chain(threads.split_whitespace())
+                .map(|a| format!(", {}", serde_json::Value::String(a.to_owned())))
+                .collect::<String>(),
+        ),
+    }
 }
