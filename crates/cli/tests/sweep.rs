@@ -428,3 +428,18 @@ fn emit_writes_an_array_job_and_its_merge() {
         assert!(k8s.contains(needle), "{needle}:\n{k8s}");
     }
 }
+
+#[test]
+fn bundled_plans_expand() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs/sweeps");
+    let mut plans: Vec<_> = fs::read_dir(&dir)
+        .expect("configs/sweeps")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    plans.sort();
+    assert!(!plans.is_empty());
+    for plan in plans {
+        let list = ok(&["sweep", plan.to_str().unwrap(), "--list"]);
+        assert!(list.lines().count() > 1, "{}: {list}", plan.display());
+    }
+}
