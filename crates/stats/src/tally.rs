@@ -18,7 +18,7 @@ const SUB_BUCKET_MASK: u64 = (1 << (HALF_MAGNITUDE + 1)) - 1;
 /// 1 ms): bins `0..2048` hold 0..2047 ms exactly; above, each power of two holds 1024
 /// bins.
 #[inline(always)]
-fn bin_of(value: u64) -> usize {
+pub(crate) fn bin_of(value: u64) -> usize {
     let bucket = 63 - (value | SUB_BUCKET_MASK).leading_zeros() - HALF_MAGNITUDE;
     ((bucket as usize) << HALF_MAGNITUDE) + (value >> bucket) as usize
 }
@@ -148,10 +148,9 @@ impl Tally {
         }
     }
 
-    /// Adds `n` observations to the bin holding `value_ms`, leaving count, sum, min and max
-    /// to [`Tally::set_exact`] (reading a tally written out).
-    pub(crate) fn add_to_bin_of(&mut self, value_ms: u64, n: u64) {
-        let bin = bin_of(value_ms);
+    /// Adds `n` observations to bin `bin`, leaving count, sum, min and max to
+    /// [`Tally::set_exact`] (reading a tally written out).
+    pub(crate) fn add_to_bin(&mut self, bin: usize, n: u64) {
         if self.bins.len() <= bin {
             let len = (bin | ((1 << HALF_MAGNITUDE) - 1)) + 1;
             self.bins.resize(len.max(2 << HALF_MAGNITUDE), 0);

@@ -124,9 +124,15 @@ pub(crate) fn merge_dir(dir: &Path, settings: &RunSettings) -> Result<(), Failur
             missing[..missing.len().min(SHOWN)].join(", ")
         )));
     }
+    // The first unit of each point is checked against the point's scenario; the others
+    // are checked by merging into it (the same aggregates, in the same order).
+    let mut checked = vec![false; study.plan.points.len()];
     super::sweep::emit(
         &study,
-        |unit| read_unit(&unit_path(dir, &unit.id), &study).map(|f| f.summary),
+        |unit| {
+            let first = !std::mem::replace(&mut checked[unit.point], true);
+            read_unit(&unit_path(dir, &unit.id), &study, first).map(|f| f.summary)
+        },
         &as_swept,
     )
 }

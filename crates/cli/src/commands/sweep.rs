@@ -160,7 +160,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         let wall_s = if path.exists() {
             // A unit file only ever appears whole (written beside, then renamed): one that
             // is there is finished; it is checked as `merge` will read it.
-            read_unit(&path, &study)?;
+            read_unit(&path, &study, true)?;
             None
         } else {
             let start = clock();
@@ -203,13 +203,18 @@ pub(crate) fn unit_path(dir: &Path, id: &str) -> PathBuf {
     dir.join("units").join(format!("{id}.json"))
 }
 
-/// Reads and checks a unit file of `study`.
+/// Reads and checks a unit file of `study`; `against_scenario` also checks its aggregates
+/// against the point's scenario (otherwise the merge with the point's other units does).
 ///
 /// # Errors
 ///
 /// [`Failure::BadInput`] naming the file: unreadable, not a unit summary (corrupt or
 /// truncated), of another plan, or not of this plan's scenario.
-pub(crate) fn read_unit(path: &Path, study: &Study) -> Result<UnitFile, Failure> {
+pub(crate) fn read_unit(
+    path: &Path,
+    study: &Study,
+    against_scenario: bool,
+) -> Result<UnitFile, Failure> {
     let bad = |m: String| Failure::BadInput(anyhow!("{}: {m}", path.display()));
     let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
     let file: UnitFile = serde_json::from_str(&text)
@@ -233,8 +238,10 @@ pub(crate) fn read_unit(path: &Path, study: &Study) -> Result<UnitFile, Failure>
             unit.id
         )));
     }
-    bordersim_experiment::check_summary(&study.scenarios[unit.point], summary)
-        .map_err(|e| bad(e.to_string()))?;
+    if against_scenario {
+        bordersim_experiment::check_summary(&study.scenarios[unit.point], summary)
+            .map_err(|e| bad(e.to_string()))?;
+    }
     Ok(file)
 }
 
@@ -438,7 +445,7 @@ pub(crate) fn emit(
         match &mut merged[unit.point] {
             Some(m) => m
                 .merge(summary)
-                .map_err(|e| Failure::Failed(anyhow!("unit {}: {e}", unit.id)))?,
+                .map_err(|e| Failure::BadInput(anyhow!("unit {}: {e}", unit.id)))?,
             slot @ None => *slot = Some(summary),
         }
     }
