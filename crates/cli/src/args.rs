@@ -138,6 +138,10 @@ pub enum Command {
     Schema(crate::commands::schema::SchemaArgs),
     /// Print a shell completion script (bash, zsh or fish)
     Completions(crate::commands::completions::CompletionsArgs),
+    /// Run a study from a plan file: every point of its axes, here or as shards
+    Sweep(crate::commands::sweep::SweepArgs),
+    /// Merge the units a sharded sweep wrote into a directory
+    Merge(crate::commands::merge::MergeArgs),
 }
 
 /// `bordersim apply POLICY [--baseline BASE] [--output PATH]`.

@@ -36,6 +36,8 @@ fn main() -> ExitCode {
         Command::Apply(args) => commands::policy::apply(&args),
         Command::Schema(args) => commands::schema::schema(&args),
         Command::Completions(args) => commands::completions::completions(&args),
+        Command::Sweep(args) => commands::sweep::sweep(&args),
+        Command::Merge(args) => commands::merge::merge(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -203,6 +203,36 @@ pub fn emit(
     }
 }
 
+/// As [`emit`], for outputs that have no HTML page (a sweep, a merge): an `--output`
+/// ending in `.html` or a `--report` is refused, naming `what`, before anything is written.
+///
+/// # Errors
+///
+/// [`Failure::BadInput`] for an HTML output or a `--report`; [`Failure::Failed`] when
+/// rendering or writing fails.
+pub fn emit_text(
+    settings: &RunSettings,
+    what: &str,
+    render: impl FnOnce(Format) -> Result<Vec<u8>>,
+) -> Result<(), Failure> {
+    check_text_only(settings, what)?;
+    emit(settings, render, String::new)
+}
+
+/// Refuses an HTML output or a `--report` for `what`, which has no HTML page.
+///
+/// # Errors
+///
+/// [`Failure::BadInput`] naming the option.
+pub fn check_text_only(settings: &RunSettings, what: &str) -> Result<(), Failure> {
+    if settings.report.is_some() || written(settings)? == Written::Html {
+        return Err(Failure::BadInput(anyhow!(
+            "{what} has no HTML page: write its table, JSON (.json) or CSV (.csv)"
+        )));
+    }
+    Ok(())
+}
+
 /// Writes to standard output. A closed pipe (`bordersim run … | head`) is not an error.
 ///
 /// # Errors

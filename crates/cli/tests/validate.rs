@@ -46,8 +46,8 @@ fn bundled_configs_validate() {
         };
         for entry in entries {
             let path = entry.expect("directory entry").path();
-            // Policies are changes to a scenario, not scenarios.
-            if path.ends_with("policies") {
+            // Policies are changes to a scenario, not scenarios; sweep plans neither.
+            if path.ends_with("policies") || path.ends_with("sweeps") {
                 continue;
             }
             if path.is_dir() {

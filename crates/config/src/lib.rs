@@ -114,6 +114,7 @@ mod schema_export;
 mod schema_probe;
 mod spans;
 mod suggest;
+pub mod sweep;
 mod units;
 
 #[cfg(test)]

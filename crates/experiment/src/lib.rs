@@ -4,6 +4,11 @@
 //! Replication `r` is seeded from (master seed, r) alone, results are collected in
 //! replication order and every float is summed sequentially in that order, so a report is
 //! bit-identical whatever the number of threads.
+//!
+//! [`run_summary`] folds each replication, as it finishes, into a [`Summary`] (the
+//! aggregates the report needs, merged in replication order), so its memory does not grow
+//! with the number of replications; [`run`] keeps every replication's statistics, for the
+//! paired comparisons that need them. Both give the same report, bit for bit.
 
 #![warn(missing_docs)]
 
@@ -11,8 +16,11 @@ mod compare;
 mod limits;
 pub mod region;
 mod report;
+pub mod sweep;
 #[cfg(test)]
 mod test_support;
+
+use std::ops::Range;
 
 use bordersim_model::{
     CompiledScenario, ModelError, NoLog, ReplicationStats, Scenario, VehicleCounts, VehicleLog,
@@ -27,8 +35,10 @@ pub use compare::{
 pub use report::{
     BlockingReport, ChannelShare, ClassReport, DelayCost, DelayStats, DirectionReport,
     HourlyProfile, LaneGroupReport, Performance, PreArrivalShare, QueueLengthStats, Report,
-    SpillbackReport, StationReport, SystemReport, TrsInterval, TrsReport, VehicleReport, summarise,
+    SpillbackReport, StationReport, SystemReport, TrsInterval, TrsReport, VehicleReport,
+    check_summary, report_of, summarise,
 };
+pub use sweep::{MergeError, Summary};
 
 /// Told how an experiment advances, for a progress bar: called from the worker threads as
 /// each replication ends, in no particular order. The experiment knows no terminal; the
@@ -91,6 +101,11 @@ pub enum ExperimentError {
     /// The scenario failed the compile step of the engine.
     #[error("the scenario cannot be prepared for simulation: {0}")]
     Model(ModelError),
+    /// Two summaries of one scenario did not merge: a bug, never a property of the input.
+    #[error(
+        "the summaries of the replications do not merge ({0}); this is a bug in bordersim, please report it with the scenario file"
+    )]
+    Merge(MergeError),
     /// A vehicle was created or lost by the engine: a bug, never a property of the input.
     #[error(
         "replication {replication} broke vehicle conservation ({counts:?}); this is a bug in bordersim, please report it with the scenario file"
@@ -177,14 +192,7 @@ where
         return Err(ExperimentError::NoReplications);
     }
     let model = CompiledScenario::new(scenario).map_err(ExperimentError::Model)?;
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = options.threads {
-        builder = builder.num_threads(n.max(1));
-    }
-    let pool = builder.build().map_err(|e| ExperimentError::ThreadPool {
-        threads: options.threads.unwrap_or(0),
-        reason: e.to_string(),
-    })?;
+    let pool = thread_pool(options)?;
     let results: Vec<(ReplicationStats, L)> = pool.install(|| {
         (0..u64::from(options.replications))
             .into_par_iter()
@@ -209,6 +217,165 @@ where
     ))
 }
 
+/// Runs `options.replications` replications of `scenario` and summarises them, folding each
+/// replication into the summary as it finishes (in replication order): memory holds the
+/// summary and the replications in flight, however many replications run. The report is
+/// [`run`]'s, bit for bit.
+///
+/// # Errors
+///
+/// As [`run`].
+pub fn run_summary(scenario: &Scenario, options: &RunOptions) -> Result<Report, ExperimentError> {
+    run_summary_logged(scenario, options, |_| NoLog).map(|(report, _)| report)
+}
+
+/// As [`run_summary`], with a per-vehicle event log for each replication (see
+/// [`run_logged`]), the logs returned in replication order.
+///
+/// # Errors
+///
+/// As [`run`].
+pub fn run_summary_logged<L, F>(
+    scenario: &Scenario,
+    options: &RunOptions,
+    make_log: F,
+) -> Result<(Report, Vec<L>), ExperimentError>
+where
+    L: VehicleLog + Send,
+    F: Fn(u64) -> L + Sync,
+{
+    run_summary_with_progress(scenario, options, make_log, &NoProgress)
+}
+
+/// As [`run_summary_logged`], telling `progress` of each replication as it finishes.
+///
+/// # Errors
+///
+/// As [`run`].
+pub fn run_summary_with_progress<L, F>(
+    scenario: &Scenario,
+    options: &RunOptions,
+    make_log: F,
+    progress: &dyn Progress,
+) -> Result<(Report, Vec<L>), ExperimentError>
+where
+    L: VehicleLog + Send,
+    F: Fn(u64) -> L + Sync,
+{
+    if options.replications == 0 {
+        return Err(ExperimentError::NoReplications);
+    }
+    let (summary, logs) = summarise_replications_with_progress(
+        scenario,
+        options,
+        0..u64::from(options.replications),
+        make_log,
+        progress,
+    )?;
+    Ok((report_of(scenario, options.seed, summary), logs))
+}
+
+/// Runs the replications `replications` (a range of replication numbers, each seeded from
+/// (`options.seed`, its number) alone) of `scenario` and folds them, in order, into their
+/// [`Summary`]; summaries of consecutive ranges merge into the summary of their union.
+/// `options.replications` is not read.
+///
+/// # Errors
+///
+/// As [`run`]; [`ExperimentError::NoReplications`] for an empty range.
+pub fn summarise_replications<L, F>(
+    scenario: &Scenario,
+    options: &RunOptions,
+    replications: Range<u64>,
+    make_log: F,
+) -> Result<(Summary, Vec<L>), ExperimentError>
+where
+    L: VehicleLog + Send,
+    F: Fn(u64) -> L + Sync,
+{
+    summarise_replications_with_progress(scenario, options, replications, make_log, &NoProgress)
+}
+
+/// As [`summarise_replications`], telling `progress` of each replication as it finishes.
+///
+/// # Errors
+///
+/// As [`summarise_replications`].
+pub fn summarise_replications_with_progress<L, F>(
+    scenario: &Scenario,
+    options: &RunOptions,
+    replications: Range<u64>,
+    make_log: F,
+    progress: &dyn Progress,
+) -> Result<(Summary, Vec<L>), ExperimentError>
+where
+    L: VehicleLog + Send,
+    F: Fn(u64) -> L + Sync,
+{
+    if replications.is_empty() {
+        return Err(ExperimentError::NoReplications);
+    }
+    let model = CompiledScenario::new(scenario).map_err(ExperimentError::Model)?;
+    let pool = thread_pool(options)?;
+    // Replications run in batches of one per thread: a batch's summaries are merged in
+    // replication order before the next starts, so memory holds one replication per thread
+    // and the summary, and the threads stay busy but for the end of each batch (replications
+    // of one scenario take about as long as each other).
+    let batch = pool.current_num_threads().max(1) as u64;
+    let mut summary: Option<Summary> = None;
+    let mut logs = Vec::new();
+    let mut start = replications.start;
+    while start < replications.end {
+        let end = replications.end.min(start + batch);
+        let total = u32::try_from(replications.end - replications.start).unwrap_or(u32::MAX);
+        let done: Vec<Folded<L>> = pool.install(|| {
+            (start..end)
+                .into_par_iter()
+                .map(|r| {
+                    let mut log = make_log(r);
+                    let stats = run_replication_logged(&model, options.seed, r, &mut log);
+                    // Conservation and the vehicle cap are checked before the statistics
+                    // are folded away; only their verdicts are kept.
+                    let counts = stats.vehicles;
+                    let stopped =
+                        limits::check_stopped(&model, scenario, std::slice::from_ref(&stats));
+                    let summary = report::record(scenario, stats);
+                    progress.replication_done(total);
+                    (counts, stopped, summary, log)
+                })
+                .collect()
+        });
+        for (counts, stopped, next, log) in done {
+            check_conserved(next.first_replication(), counts)?;
+            stopped?;
+            match &mut summary {
+                None => summary = Some(next),
+                Some(s) => s.merge(next).map_err(ExperimentError::Merge)?,
+            }
+            logs.push(log);
+        }
+        start = end;
+    }
+    let summary = summary.ok_or(ExperimentError::NoReplications)?;
+    Ok((summary, logs))
+}
+
+/// A finished replication on its way into the summary: its vehicle counts, whether it
+/// stopped at the vehicle cap, its summary and its event log.
+type Folded<L> = (VehicleCounts, Result<(), ExperimentError>, Summary, L);
+
+/// The worker threads `options` asks for.
+fn thread_pool(options: &RunOptions) -> Result<rayon::ThreadPool, ExperimentError> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = options.threads {
+        builder = builder.num_threads(n.max(1));
+    }
+    builder.build().map_err(|e| ExperimentError::ThreadPool {
+        threads: options.threads.unwrap_or(0),
+        reason: e.to_string(),
+    })
+}
+
 /// Checks vehicle conservation in every replication, in replication order.
 ///
 /// # Errors
@@ -217,14 +384,25 @@ where
 /// start plus arrivals differ from departures, balks and vehicles at the end.
 fn check_conservation(replications: &[ReplicationStats]) -> Result<(), ExperimentError> {
     for rep in replications {
-        if !rep.vehicles.is_conserved() {
-            return Err(ExperimentError::ConservationViolated {
-                replication: rep.replication,
-                counts: rep.vehicles,
-            });
-        }
+        check_conserved(rep.replication, rep.vehicles)?;
     }
     Ok(())
+}
+
+/// Checks the vehicle conservation of replication `replication`.
+///
+/// # Errors
+///
+/// [`ExperimentError::ConservationViolated`] if its vehicles do not add up.
+fn check_conserved(replication: u64, counts: VehicleCounts) -> Result<(), ExperimentError> {
+    if counts.is_conserved() {
+        Ok(())
+    } else {
+        Err(ExperimentError::ConservationViolated {
+            replication,
+            counts,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -310,6 +488,138 @@ mod tests {
         .expect("runs");
         assert_eq!(logs, [Tag(0), Tag(1), Tag(2), Tag(3), Tag(4)]);
         assert_eq!(outcome.replications.len(), 5);
+    }
+
+    /// The report as text: equal text is equal bits in every float (`{:?}` prints the
+    /// shortest string that reads back to the same bits).
+    fn bits(report: &Report) -> String {
+        format!("{report:?}")
+    }
+
+    fn summary_of(scenario: &Scenario, range: Range<u64>, threads: usize) -> Summary {
+        let options = RunOptions {
+            threads: Some(threads),
+            ..options(1)
+        };
+        summarise_replications(scenario, &options, range, |_| NoLog)
+            .expect("runs")
+            .0
+    }
+
+    /// Trucks at `rate_per_hour` through one station with a deterministic 1 min service,
+    /// observed for `hours`; half are lodged in advance and, when green, released on
+    /// arrival; no station releases.
+    fn pre_lodged(rate_per_hour: f64, hours: u64) -> Scenario {
+        use bordersim_des::SimTime;
+        use bordersim_model::{ClassId, Crossing, Population, ServiceDist, Source, Station};
+        let mut population = Population::simple(&["truck"]);
+        population.classes[0].pre_lodged_share = 0.5;
+        population.classes[0].pre_lodged_release_on_arrival = true;
+        let station = Station::simple(
+            "primary",
+            2,
+            vec![Some(ServiceDist::Deterministic { value_ms: 60_000.0 })],
+            vec![],
+        );
+        let own = Source::poisson(
+            "own",
+            ClassId(0),
+            rate_per_hour,
+            bordersim_model::StationId(0),
+        );
+        Scenario {
+            name: "pre-lodged".into(),
+            crossing: Crossing::new("x", &population, vec![station], vec![own]).expect("valid"),
+            horizon: SimTime::from_hours(hours),
+            warmup: SimTime::ZERO,
+            replications: 1,
+            seed: 1,
+            start_weekday: 0,
+        }
+    }
+
+    #[test]
+    fn the_folded_report_is_the_report_of_every_replication_at_once() {
+        for scenario in [one_station("x", 2, 4.0, 25.0), pre_lodged(30.0, 30)] {
+            let all = run(&scenario, &options(7)).expect("runs");
+            for threads in [1, 2, 3] {
+                let folded = run_summary(
+                    &scenario,
+                    &RunOptions {
+                        threads: Some(threads),
+                        ..options(7)
+                    },
+                )
+                .expect("runs");
+                assert_eq!(bits(&folded), bits(&all.report), "{threads} threads");
+            }
+        }
+    }
+
+    #[test]
+    fn summaries_of_consecutive_replications_merge_into_the_summary_of_all() {
+        // 0–9 merged with 10–19 is 0–19, whatever the threads that ran each part; so is any
+        // other split into consecutive parts.
+        let scenario = one_station("x", 2, 4.0, 25.0);
+        let whole = summary_of(&scenario, 0..20, 2);
+        let mut merged = summary_of(&scenario, 0..10, 1);
+        merged
+            .merge(summary_of(&scenario, 10..20, 3))
+            .expect("merges");
+        assert_eq!(merged, whole);
+        assert_eq!((merged.first_replication(), merged.replications()), (0, 20));
+        let mut parts = summary_of(&scenario, 0..1, 1);
+        for range in [1..7, 7..8, 8..20] {
+            parts
+                .merge(summary_of(&scenario, range, 2))
+                .expect("merges");
+        }
+        assert_eq!(parts, whole);
+        let all = run(&scenario, &options(20)).expect("runs").report;
+        assert_eq!(bits(&report_of(&scenario, 3, merged)), bits(&all));
+    }
+
+    #[test]
+    fn only_consecutive_summaries_of_one_scenario_merge() {
+        let scenario = one_station("x", 2, 4.0, 25.0);
+        let mut first = summary_of(&scenario, 0..3, 1);
+        let before = first.clone();
+        assert_eq!(
+            first.merge(summary_of(&scenario, 4..5, 1)),
+            Err(MergeError::NotConsecutive { end: 3, start: 4 })
+        );
+        let other = pre_lodged(30.0, 30);
+        assert!(matches!(
+            first.merge(summary_of(&other, 3..4, 1)),
+            Err(MergeError::Shape(_))
+        ));
+        assert_eq!(first, before, "nothing is merged on an error");
+    }
+
+    #[test]
+    fn replications_in_which_nobody_left_fold_like_the_others() {
+        // At 1 truck an hour for one hour, most replications see nobody leave: without a
+        // releasing station the arrival-to-release rows still follow the scenario, and the
+        // folded report is the report of all replications at once.
+        let scenario = pre_lodged(1.0, 1);
+        let all = run(&scenario, &options(12)).expect("runs");
+        let nobody = all
+            .replications
+            .iter()
+            .filter(|r| r.vehicles.departed == 0)
+            .count();
+        assert!(
+            nobody > 0 && nobody < 12,
+            "{nobody} replications without exits"
+        );
+        let folded = run_summary(&scenario, &options(12)).expect("runs");
+        assert_eq!(bits(&folded), bits(&all.report));
+        // Nobody leaves in any replication: the table is empty either way.
+        let empty = pre_lodged(0.001, 1);
+        let all = run(&empty, &options(3)).expect("runs");
+        assert_eq!(all.report.vehicles.departed, 0);
+        let folded = run_summary(&empty, &options(3)).expect("runs");
+        assert_eq!(bits(&folded), bits(&all.report));
     }
 
     #[test]

@@ -4,23 +4,21 @@
 
 use hdrhistogram::Histogram;
 
-/// Significant decimal digits the bins resolve: values are exact to 0.1%...
-const SIGNIFICANT_DIGITS: u8 = 3;
-/// ...or to 64 ms, whichever is coarser (HdrHistogram's lowest discernible value, a power of
-/// two). Delays at a border are seconds to days; 64 ms is far below what any report shows,
-/// and it saves six doublings of bins in every histogram.
-const UNIT_MAGNITUDE: u32 = 6;
-const LOWEST_DISCERNIBLE_MS: u64 = 1 << UNIT_MAGNITUDE;
+/// Significant decimal digits the bins resolve: every value is exact to 0.1% (values up to
+/// 2047 ms exactly), from a millisecond to days. The unit is the clock's (1 ms): a coarser
+/// unit would save a few doublings of bins but read a 6.73 s quantile as 6.78 s.
+pub(crate) const SIGNIFICANT_DIGITS: u8 = 3;
+/// The smallest value told apart from zero, ms (HdrHistogram's lowest discernible value).
+const LOWEST_DISCERNIBLE_MS: u64 = 1;
 /// log2 of half the sub-buckets per bucket: 2048 sub-buckets resolve 3 significant digits.
 const HALF_MAGNITUDE: u32 = 10;
 const SUB_BUCKET_MASK: u64 = (1 << (HALF_MAGNITUDE + 1)) - 1;
 
 /// The bin of `value` in HdrHistogram's log-linear layout (3 significant digits, unit
-/// 64 ms): bins `0..2048` hold 0..2047 units exactly; above, each power of two holds 1024
+/// 1 ms): bins `0..2048` hold 0..2047 ms exactly; above, each power of two holds 1024
 /// bins.
 #[inline(always)]
-fn bin_of(value: u64) -> usize {
-    let value = value >> UNIT_MAGNITUDE;
+pub(crate) fn bin_of(value: u64) -> usize {
     let bucket = 63 - (value | SUB_BUCKET_MASK).leading_zeros() - HALF_MAGNITUDE;
     ((bucket as usize) << HALF_MAGNITUDE) + (value >> bucket) as usize
 }
@@ -28,21 +26,20 @@ fn bin_of(value: u64) -> usize {
 /// The smallest value of bin `bin` (the inverse of [`bin_of`]).
 fn lowest_value_of(bin: usize) -> u64 {
     let half = 1usize << HALF_MAGNITUDE;
-    let units = if bin < 2 * half {
+    if bin < 2 * half {
         bin as u64
     } else {
         let bucket = (bin >> HALF_MAGNITUDE) - 1;
         let sub = bin - (bucket << HALF_MAGNITUDE);
         (sub as u64) << bucket
-    };
-    units << UNIT_MAGNITUDE
+    }
 }
 
-/// The number of values (ms) bin `bin` holds: 64 ms up to bin 2047, then doubling with
+/// The number of values (ms) bin `bin` holds: 1 ms up to bin 2047, then doubling with
 /// each power of two (HdrHistogram's `equivalent_range`).
 fn bin_width(bin: usize) -> u64 {
     let bucket = (bin >> HALF_MAGNITUDE).saturating_sub(1) as u32;
-    1u64 << (UNIT_MAGNITUDE + bucket)
+    1u64 << bucket
 }
 
 /// An empty HdrHistogram with the bins' layout.
@@ -61,7 +58,7 @@ fn empty_histogram() -> Histogram<u64> {
 /// A record of duration observations in milliseconds.
 ///
 /// Count, sum, min and max are exact; percentiles come from HdrHistogram, exact to three
-/// significant digits (or 64 ms, if coarser). Recording only counts the value into a bin of HdrHistogram's own
+/// significant digits at every scale (below 2,048 ms, to the millisecond). Recording only counts the value into a bin of HdrHistogram's own
 /// layout (a few instructions on the simulation's hot path); the `hdrhistogram` crate does
 /// the analysis (quantiles, merging into reports) on a histogram built from the bins. Memory
 /// depends on the largest value seen (logarithmically), never on how many were recorded, and
@@ -79,6 +76,16 @@ pub struct Tally {
     /// (bin, wraps): bins whose count passed `u32::MAX`, and how many times 2^32 they hold
     /// besides `bins[bin]`. Empty in any run short of four billion observations in one bin.
     carries: Vec<(usize, u64)>,
+}
+
+/// Two tallies are equal when they hold the same observations: the same count, sum, min,
+/// max and count in every bin (however far each has grown its bins).
+impl PartialEq for Tally {
+    fn eq(&self, other: &Tally) -> bool {
+        (self.count, self.sum_ms, self.min_ms, self.max_ms)
+            == (other.count, other.sum_ms, other.min_ms, other.max_ms)
+            && self.bin_counts().eq(other.bin_counts())
+    }
 }
 
 /// Selected percentiles of a tally, in milliseconds.
@@ -141,14 +148,41 @@ impl Tally {
         }
     }
 
+    /// Adds `n` observations to bin `bin`, leaving count, sum, min and max to
+    /// [`Tally::set_exact`] (reading a tally written out).
+    pub(crate) fn add_to_bin(&mut self, bin: usize, n: u64) {
+        if self.bins.len() <= bin {
+            let len = (bin | ((1 << HALF_MAGNITUDE) - 1)) + 1;
+            self.bins.resize(len.max(2 << HALF_MAGNITUDE), 0);
+        }
+        let (sum, wrapped) = self.bins[bin].overflowing_add(n as u32);
+        self.bins[bin] = sum;
+        let wraps = (n >> 32) + u64::from(wrapped);
+        if wraps > 0 {
+            self.carry(bin, wraps);
+        }
+    }
+
+    /// Sets the exact count, sum, min and max (reading a tally written out).
+    pub(crate) fn set_exact(&mut self, count: u64, sum_ms: u128, min_ms: u64, max_ms: u64) {
+        self.count = count;
+        self.sum_ms = sum_ms;
+        self.min_ms = min_ms;
+        self.max_ms = max_ms;
+    }
+
     /// The full count of each bin that has observations, in bin order.
     fn bin_counts(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
-        self.bins.iter().enumerate().filter_map(|(bin, &low)| {
-            let high = self
-                .carries
-                .iter()
-                .find(|(b, _)| *b == bin)
-                .map_or(0, |(_, w)| *w);
+        let carries = !self.carries.is_empty();
+        self.bins.iter().enumerate().filter_map(move |(bin, &low)| {
+            let high = if carries {
+                self.carries
+                    .iter()
+                    .find(|(b, _)| *b == bin)
+                    .map_or(0, |(_, w)| *w)
+            } else {
+                0
+            };
             let n = (high << 32) | u64::from(low);
             (n > 0).then_some((bin, n))
         })
@@ -173,11 +207,24 @@ impl Tally {
         if self.bins.len() < other.bins.len() {
             self.bins.resize(other.bins.len(), 0);
         }
-        for (bin, (a, &b)) in self.bins.iter_mut().zip(&other.bins).enumerate() {
-            let (sum, wrapped) = a.overflowing_add(b);
-            *a = sum;
-            if wrapped {
-                self.carries.push((bin, 1));
+        // Two passes the compiler vectorises (does any bin wrap? then add) beat one that
+        // branches on every bin; a bin wrapping is a run of four billion observations.
+        let wraps = self
+            .bins
+            .iter()
+            .zip(&other.bins)
+            .fold(false, |any, (a, &b)| any | a.overflowing_add(b).1);
+        if wraps {
+            for (bin, (a, &b)) in self.bins.iter_mut().zip(&other.bins).enumerate() {
+                let (sum, wrapped) = a.overflowing_add(b);
+                *a = sum;
+                if wrapped {
+                    self.carries.push((bin, 1));
+                }
+            }
+        } else {
+            for (a, &b) in self.bins.iter_mut().zip(&other.bins) {
+                *a = a.wrapping_add(b);
             }
         }
         for &(bin, wraps) in &other.carries {
@@ -236,48 +283,64 @@ impl Tally {
 
     /// The median and the 90th, 95th and 99th percentiles, ms, or `None` without
     /// observations. Each is the highest value of its HdrHistogram bin (exact to 3
-    /// significant digits or 64 ms), at most the exact maximum; values below 64 ms read 0.
+    /// significant digits; to the millisecond below 2,048 ms), at most the exact maximum.
     pub fn percentiles(&self) -> Option<Percentiles> {
         if self.count == 0 {
             return None;
         }
+        let [p50_ms, p90_ms, p95_ms, p99_ms] = self.values_at([0.50, 0.90, 0.95, 0.99]);
         Some(Percentiles {
-            p50_ms: self.value_at(0.50),
-            p90_ms: self.value_at(0.90),
-            p95_ms: self.value_at(0.95),
-            p99_ms: self.value_at(0.99),
+            p50_ms,
+            p90_ms,
+            p95_ms,
+            p99_ms,
         })
     }
 
     /// HdrHistogram's value at quantile `q` (the highest value of its bin), bounded by the
-    /// exact maximum; the lowest bin (below 64 ms) reads as zero, so "no wait" reads 0.
+    /// exact maximum.
     ///
     /// Read straight from the bins, with HdrHistogram's own rule (`value_at_quantile`: the
     /// bin holding the observation of rank ⌈q·count⌉, at least the first; its lowest value
     /// for q = 0, else its highest), so that a report's many quantiles cost no histogram
     /// each; a test checks it against the histogram.
     fn value_at(&self, q: f64) -> f64 {
-        let q = q.clamp(0.0, 1.0);
-        let target = ((q * self.count as f64).ceil() as u64).max(1);
+        self.values_at([q])[0]
+    }
+
+    /// [`Tally::value_at`] of each of `qs` (ascending), in one pass over the bins.
+    fn values_at<const N: usize>(&self, qs: [f64; N]) -> [f64; N] {
+        let qs = qs.map(|q| q.clamp(0.0, 1.0));
+        debug_assert!(qs.is_sorted(), "quantiles in ascending order");
+        let targets = qs.map(|q| ((q * self.count as f64).ceil() as u64).max(1));
+        let mut found = [0usize; N];
+        let mut next = 0;
         let mut seen = 0u64;
-        let mut found = 0usize;
+        let mut last = 0usize;
         for (bin, n) in self.bin_counts() {
             seen += n;
-            found = bin;
-            if seen >= target {
+            last = bin;
+            while next < N && seen >= targets[next] {
+                found[next] = bin;
+                next += 1;
+            }
+            if next == N {
                 break;
             }
         }
-        if found == 0 {
-            return 0.0;
+        // Quantiles past the last observation (rounding of q·count) read its bin.
+        found[next..].iter_mut().for_each(|f| *f = last);
+        let mut out = [0.0; N];
+        for i in 0..N {
+            let lowest = lowest_value_of(found[i]);
+            let v = if qs[i] == 0.0 {
+                lowest
+            } else {
+                lowest + bin_width(found[i]) - 1
+            };
+            out[i] = v.min(self.max_ms) as f64;
         }
-        let lowest = lowest_value_of(found);
-        let v = if q == 0.0 {
-            lowest
-        } else {
-            lowest + bin_width(found) - 1
-        };
-        v.min(self.max_ms) as f64
+        out
     }
 
     /// Share (0..=1) of observations at or below `value_ms`, to the histogram's resolution,
@@ -310,6 +373,73 @@ mod tests {
         let p = t.percentiles().unwrap();
         assert!((p.p50_ms - 500_000.0).abs() / 500_000.0 < 0.002, "{p:?}");
         assert!((p.p99_ms - 990_000.0).abs() / 990_000.0 < 0.002, "{p:?}");
+    }
+
+    #[test]
+    fn short_waits_read_to_the_millisecond() {
+        // 95 waits of 6.73 s and 5 of 9 s: the 95th percentile is 6.73 s. Its bin (values
+        // 4,096 to 8,191 ms hold 4 ms each) is 6,728..=6,731 ms, so it reads 6,731 ms: 3
+        // significant digits (a 64 ms bin would read 6,783 ms).
+        let mut t = Tally::new();
+        for _ in 0..95 {
+            t.record(6_730);
+        }
+        for _ in 0..5 {
+            t.record(9_000);
+        }
+        assert_eq!(t.quantile_ms(0.95), Some(6_731.0));
+        assert_eq!(t.quantile_ms(0.96), Some(9_000.0));
+        // Below 2,048 ms every value is its own bin: 1..=1000 ms reads exactly.
+        let mut t = Tally::new();
+        for v in 1..=1000u64 {
+            t.record(v);
+        }
+        let p = t.percentiles().unwrap();
+        assert_eq!(
+            (p.p50_ms, p.p90_ms, p.p95_ms, p.p99_ms),
+            (500.0, 900.0, 950.0, 990.0)
+        );
+        assert_eq!(t.quantile_ms(0.0), Some(1.0));
+        assert_eq!(t.quantile_ms(0.001), Some(1.0));
+        assert_eq!(t.quantile_ms(0.002), Some(2.0));
+        // A wait of 1 ms is not "no wait".
+        let mut t = Tally::new();
+        t.record(0);
+        t.record(1);
+        assert_eq!(
+            (t.quantile_ms(0.5), t.quantile_ms(1.0)),
+            (Some(0.0), Some(1.0))
+        );
+        assert_eq!(t.fraction_at_or_below(0), Some(0.5));
+    }
+
+    #[test]
+    fn every_scale_has_three_significant_digits() {
+        // From 1 ms to 30 days, the value a quantile reads is the highest of its bin: at
+        // most 0.1% above the value recorded (below 2,048 ms, the value itself).
+        let mut v = 1u64;
+        while v <= 30 * 86_400_000 {
+            for x in [v, v + v / 3, v + v / 2] {
+                let mut t = Tally::new();
+                t.record(x);
+                t.record(u64::MAX >> 20);
+                let read = t.quantile_ms(0.5).unwrap();
+                assert!(read >= x as f64, "{x} reads {read}");
+                if x < 2048 {
+                    assert_eq!(read, x as f64);
+                } else {
+                    assert!((read - x as f64) / (x as f64) < 1e-3, "{x} reads {read}");
+                }
+            }
+            v *= 2;
+        }
+        // An exact case at a scale of days: 3 days is 259,200,000 ms, in the bucket of
+        // 2^27..2^28 ms whose bins are 2^17 ms wide: bin 1977 of it, 259,129,344 to
+        // 259,260,415 ms.
+        let mut t = Tally::new();
+        t.record(259_200_000);
+        t.record(300_000_000);
+        assert_eq!(t.quantile_ms(0.5), Some(259_260_415.0));
     }
 
     #[test]
@@ -423,6 +553,12 @@ mod tests {
                 let expected = if h.lowest_equivalent(v) == 0 { 0.0 } else { v.min(t.max_ms) as f64 };
                 prop_assert_eq!(t.value_at(q), expected, "q = {}", q);
             }
+            // The four percentiles, read in one pass, are the four quantiles.
+            let p = t.percentiles().unwrap();
+            prop_assert_eq!(
+                [p.p50_ms, p.p90_ms, p.p95_ms, p.p99_ms],
+                [0.5, 0.9, 0.95, 0.99].map(|q| t.value_at(q))
+            );
         }
     }
 

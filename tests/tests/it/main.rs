@@ -18,5 +18,6 @@ mod region;
 mod regressions;
 mod same_instant;
 mod storage;
+mod summaries;
 mod support;
 mod theory;

@@ -4,10 +4,12 @@
 
 pub mod compare;
 pub mod completions;
+pub mod merge;
 pub mod policy;
 pub mod region;
 pub mod run;
 pub mod schema;
+pub mod sweep;
 pub mod validate;
 
 use std::path::Path;

@@ -5,7 +5,9 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::anyhow;
-use bordersim_experiment::{ExperimentError, Outcome, Performance, RunOptions, run_with_progress};
+use bordersim_experiment::{
+    ExperimentError, Performance, Report, RunOptions, run_summary_with_progress,
+};
 use bordersim_model::{NoLog, Scenario};
 
 use crate::args::RunArgs;
@@ -50,10 +52,9 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let progress = Display::replications(&args.settings, options.replications, &scenario.name);
     let (outcome, wall_s) = timed_run(&scenario, &options, event_log.as_ref(), &progress);
     drop(progress);
-    let (outcome, parts) = outcome.map_err(|e| {
+    let (mut report, parts) = outcome.map_err(|e| {
         Failure::from_experiment(e, format!("cannot run '{}'", args.file.display()))
     })?;
-    let mut report = outcome.report;
     // What the run itself found (a queue growing across the horizon) is said whatever the
     // output format; JSON also carries it in `warnings`.
     for warning in &report.warnings {
@@ -107,8 +108,8 @@ fn check_event_log(path: &Path, args: &RunArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The outcome of a run and the event log's parts (empty without a log).
-type Logged<'a> = (Outcome, Vec<PartLog<'a>>);
+/// The report of a run and the event log's parts (empty without a log).
+type Logged<'a> = (Report, Vec<PartLog<'a>>);
 
 /// Runs the experiment (writing the event log's parts, if any) and measures its wall-clock
 /// time in seconds.
@@ -124,10 +125,9 @@ fn timed_run<'a>(
 ) -> (Result<Logged<'a>, ExperimentError>, f64) {
     let start = Instant::now();
     let outcome = match event_log {
-        Some(log) => run_with_progress(scenario, options, |r| log.part(r), progress),
-        None => {
-            run_with_progress(scenario, options, |_| NoLog, progress).map(|(o, _)| (o, Vec::new()))
-        }
+        Some(log) => run_summary_with_progress(scenario, options, |r| log.part(r), progress),
+        None => run_summary_with_progress(scenario, options, |_| NoLog, progress)
+            .map(|(report, _)| (report, Vec::new())),
     };
     (outcome, start.elapsed().as_secs_f64())
 }

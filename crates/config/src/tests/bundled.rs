@@ -16,8 +16,13 @@ fn toml_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
         .collect();
     entries.sort();
     for path in entries {
-        // Policies are changes to a scenario, not scenarios: tested on their own.
-        if path.is_dir() && path.file_name().is_some_and(|n| n == "policies") {
+        // Policies are changes to a scenario, not scenarios: tested on their own; so are
+        // sweep plans.
+        if path.is_dir()
+            && path
+                .file_name()
+                .is_some_and(|n| n == "policies" || n == "sweeps")
+        {
             continue;
         }
         if path.is_dir() {

@@ -6,6 +6,8 @@ use bordersim_des::SimTime;
 use bordersim_model::{ReplicationStats, Scenario, growth_sample_times};
 use bordersim_stats::MeanCi;
 
+use crate::sweep::summary::samples;
+
 /// Fewest vehicles the count must grow by between the first and the last sample before it
 /// is called growth (a handful of vehicles more is noise at any crossing).
 const MIN_GROWTH: f64 = 20.0;
@@ -22,17 +24,28 @@ const MIN_GROWTH: f64 = 20.0;
 /// count is significant (its 95% interval above 0).
 pub(crate) fn warnings(scenario: &Scenario, reps: &[ReplicationStats]) -> Vec<String> {
     let mut out = Vec::new();
-    if reps.is_empty() {
+    // Every per-replication count goes through `summary::samples`, in replication order,
+    // so a mergeable summary of the replications gives the same warning.
+    let count = |k: usize| -> Vec<f64> {
+        samples(
+            &reps
+                .iter()
+                .map(|r| r.in_system_samples[k] as f64)
+                .collect::<Vec<_>>(),
+        )
+    };
+    let start: Vec<f64> = samples(
+        &reps
+            .iter()
+            .map(|r| r.vehicles.in_system_at_start as f64)
+            .collect::<Vec<_>>(),
+    );
+    let (n1, n2, n3) = (count(0), count(1), count(2));
+    let replications = n1.len();
+    if replications == 0 {
         return out;
     }
-    let count =
-        |k: usize| -> Vec<f64> { reps.iter().map(|r| r.in_system_samples[k] as f64).collect() };
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
-    let start: Vec<f64> = reps
-        .iter()
-        .map(|r| r.vehicles.in_system_at_start as f64)
-        .collect();
-    let (n1, n2, n3) = (count(0), count(1), count(2));
     let (m1, m2, m3) = (mean(&n1), mean(&n2), mean(&n3));
     // Both later steps rise, by comparable amounts (a one-off jump is not steady growth).
     let (d2, d3) = (m2 - m1, m3 - m2);
@@ -61,8 +74,8 @@ pub(crate) fn warnings(scenario: &Scenario, reps: &[ReplicationStats]) -> Vec<St
             at(times[1]),
             m3,
             at(times[2]),
-            reps.len(),
-            if reps.len() == 1 { "" } else { "s" }
+            replications,
+            if replications == 1 { "" } else { "s" }
         ));
     }
     out

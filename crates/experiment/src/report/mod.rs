@@ -17,7 +17,8 @@ use bordersim_stats::{MeanCi, Tally};
 use serde::Serialize;
 
 pub(crate) use economics::{DAYS_PER_YEAR, delay_per_day};
-pub use summarise::summarise;
+pub(crate) use summarise::record;
+pub use summarise::{check_summary, report_of, summarise};
 pub(crate) use trs::release_tally;
 
 /// Delay statistics in seconds. The mean and its CI come from the replication means; the
@@ -59,16 +60,9 @@ pub struct DelayStats {
 impl DelayStats {
     /// `per_replication` holds one tally per replication.
     pub fn from_tallies(per_replication: &[Tally]) -> DelayStats {
-        let mut merged = Tally::new();
-        for t in per_replication {
-            merged.merge(t);
-        }
-        let means: Vec<f64> = per_replication.iter().filter_map(Tally::mean_ms).collect();
+        // Pooled observations and each replication's mean and p95, kept by a summary.
+        let (merged, means, p95s) = crate::sweep::summary::delay(per_replication);
         let ci = MeanCi::from_samples(&means);
-        let p95s: Vec<f64> = per_replication
-            .iter()
-            .filter_map(|t| t.quantile_ms(0.95))
-            .collect();
         let p95_ci = MeanCi::from_samples(&p95s);
         let s = |ms: f64| ms / 1000.0;
         let pct = merged.percentiles();

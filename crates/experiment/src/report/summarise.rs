@@ -1,20 +1,28 @@
 //! Building the report from the replications: stations and their lane groups, classes,
 //! directions and the whole crossing. Every mean is over replications in replication order.
+//!
+//! Every aggregate over replications goes through `crate::sweep::summary` (`samples`,
+//! `delay`, `total`, `largest`, `pooled`), so that the same code builds the report from all
+//! replications at once or from a mergeable [`Summary`] of them, bit for bit alike.
 
-use bordersim_model::{Cells, ClassId, ReplicationStats, Scenario, VehicleCounts};
+use bordersim_model::{Cells, Channel, ClassId, ReplicationStats, Scenario, VehicleCounts};
 use bordersim_stats::{MeanCi, Tally};
+
+use crate::sweep::summary::{self, MergeError, Summary, largest, pooled, total};
 
 use super::economics::economics;
 use super::trs::{
     channel_shares, hourly_profiles, pre_arrival_shares, release_tally, trs_intervals,
 };
 use super::{
-    BlockingReport, ClassReport, DelayStats, DirectionReport, LaneGroupReport, QueueLengthStats,
-    Report, SpillbackReport, StationReport, SystemReport, TrsReport,
+    BlockingReport, ChannelShare, ClassReport, DelayStats, DirectionReport, HourlyProfile,
+    LaneGroupReport, PreArrivalShare, QueueLengthStats, Report, SpillbackReport, StationReport,
+    SystemReport, TrsReport,
 };
 
 pub(super) fn mean_ci(samples: &[f64]) -> (f64, Option<f64>) {
-    MeanCi::from_samples(samples).map_or((0.0, None), |c| (c.mean, c.half_width_95))
+    let samples = summary::samples(samples);
+    MeanCi::from_samples(&samples).map_or((0.0, None), |c| (c.mean, c.half_width_95))
 }
 
 pub(super) fn mean(samples: impl IntoIterator<Item = f64>) -> f64 {
@@ -51,9 +59,7 @@ fn station_report(
     let mut throughput = Vec::with_capacity(reps.len());
     let mut queue_mean = Vec::with_capacity(reps.len());
     let mut lane_hours = Vec::with_capacity(reps.len());
-    let mut queue_max = 0;
     let mut km_mean = Vec::with_capacity(reps.len());
-    let mut km_max: u64 = 0;
     let merged = st.merged_into.is_some();
     for r in reps {
         let s = &r.stations[i];
@@ -62,9 +68,8 @@ fn station_report(
         // own lanes too would count them twice.
         let staffed = if merged { 0 } else { s.staffed_area(end) };
         let busy = s.busy_servers.area_until(end);
-        if let Some(u) = utilisation(busy, staffed, s.open_servers.area_until(end)) {
-            utilization.push(u);
-        }
+        utilization
+            .push(utilisation(busy, staffed, s.open_servers.area_until(end)).unwrap_or(f64::NAN));
         let hours = r.window_hours();
         throughput.push(if hours > 0.0 {
             s.served as f64 / hours
@@ -73,17 +78,11 @@ fn station_report(
         });
         queue_mean.push(s.queue_length.mean_until(end));
         lane_hours.push(staffed as f64 / 3_600_000.0);
-        queue_max = queue_max.max(s.queue_length.max());
         km_mean.push(s.outside_length_cm.mean_until(end) / 100_000.0);
-        km_max = km_max.max(s.outside_length_cm.max());
     }
-    let (utilization, utilization_ci95) = match utilization.is_empty() {
-        true => (None, None),
-        false => {
-            let (mean, ci) = mean_ci(&utilization);
-            (Some(mean), ci)
-        }
-    };
+    let queue_max = largest(reps.iter().map(|r| r.stations[i].queue_length.max()));
+    let km_max = largest(reps.iter().map(|r| r.stations[i].outside_length_cm.max()));
+    let (utilization, utilization_ci95) = defined_mean_ci(&utilization);
     let (queue_mean, queue_ci95) = mean_ci(&queue_mean);
     let lane_groups = st
         .lanes
@@ -92,11 +91,7 @@ fn station_report(
         .map(|(g, group)| LaneGroupReport {
             id: group.id.clone(),
             servers_max: match &group.rule {
-                Some(_) => reps
-                    .iter()
-                    .map(|r| r.stations[i].lanes[g].open.max() as u32)
-                    .max()
-                    .unwrap_or(0),
+                Some(_) => largest(reps.iter().map(|r| r.stations[i].lanes[g].open.max())) as u32,
                 None => group.schedule.max(),
             },
             servers_mean: mean(
@@ -112,18 +107,18 @@ fn station_report(
             utilization: {
                 let per_rep: Vec<f64> = reps
                     .iter()
-                    .filter(|_| !merged)
-                    .filter_map(|r| {
+                    .map(|r| {
                         let l = &r.stations[i].lanes[g];
                         let end = r.window_end_ms;
-                        utilisation(
+                        let u = utilisation(
                             l.busy.area_until(end),
                             l.staffed.area_until(end),
                             l.open.area_until(end),
-                        )
+                        );
+                        if merged { None } else { u }.unwrap_or(f64::NAN)
                     })
                     .collect();
-                (!per_rep.is_empty()).then(|| mean(per_rep))
+                defined_mean_ci(&per_rep).0
             },
             served: mean(reps.iter().map(|r| r.stations[i].lanes[g].served as f64)),
             rule_openings: group.rule.map(|_| {
@@ -168,26 +163,20 @@ fn station_report(
         lane_hours: mean_ci(&lane_hours).0,
         lane_groups,
         spillback: SpillbackReport {
-            vehicles: reps.iter().map(|r| r.stations[i].spilled).sum(),
-            balked: reps.iter().map(|r| r.stations[i].balked).sum(),
-            outside_at_end: reps
-                .iter()
-                .map(|r| r.stations[i].outside_vehicles.level())
-                .sum(),
+            vehicles: total(reps.iter().map(|r| r.stations[i].spilled)),
+            balked: total(reps.iter().map(|r| r.stations[i].balked)),
+            outside_at_end: total(reps.iter().map(|r| r.stations[i].outside_vehicles.level())),
             time_outside: DelayStats::from_tallies(&outside),
             queue_km_mean: mean_ci(&km_mean).0,
             queue_km_max: km_max as f64 / 100_000.0,
         },
-        passed_without_stopping: reps.iter().map(|r| r.stations[i].passed).sum(),
+        passed_without_stopping: total(reps.iter().map(|r| r.stations[i].passed)),
         blocking: BlockingReport {
             time_held: delay(reps, |r| &r.stations[i].blocked, |_| true),
             lane_hours: mean(reps.iter().map(|r| {
                 r.stations[i].blocked_servers.area_until(r.window_end_ms) as f64 / 3_600_000.0
             })),
-            held_at_end: reps
-                .iter()
-                .map(|r| r.stations[i].blocked_servers.level())
-                .sum(),
+            held_at_end: total(reps.iter().map(|r| r.stations[i].blocked_servers.level())),
         },
     }
 }
@@ -195,12 +184,98 @@ fn station_report(
 /// Busy server-time over staffed server-time (overtime included, as in lane-hours), when
 /// some lane was scheduled (`scheduled`, server·ms, > 0): overtime alone, all busy by
 /// definition, would read 100%.
+/// The mean and 95% half-width of the replications' values that are defined (not NaN: a
+/// replication with no staffed lane has no utilisation). Every value, NaN or not, goes
+/// through `summary::samples` in replication order, so a summary replays it alike.
+fn defined_mean_ci(values: &[f64]) -> (Option<f64>, Option<f64>) {
+    let values = summary::samples(values);
+    let defined: Vec<f64> = values.iter().copied().filter(|u| !u.is_nan()).collect();
+    match MeanCi::from_samples(&defined) {
+        Some(c) => (Some(c.mean), c.half_width_95),
+        None => (None, None),
+    }
+}
+
 fn utilisation(busy: u128, staffed: u128, scheduled: u128) -> Option<f64> {
     (scheduled > 0 && staffed > 0).then(|| busy as f64 / staffed as f64)
 }
 
 /// Summarises replications (in the order given) into the report.
 pub fn summarise(scenario: &Scenario, seed: u64, reps: &[ReplicationStats]) -> Report {
+    build(scenario, seed, reps, reps.len() as u64)
+}
+
+/// The summary of one replication (replication `rep.replication`), to merge with others.
+pub(crate) fn record(scenario: &Scenario, mut rep: ReplicationStats) -> Summary {
+    steer_release_rows(scenario, &mut rep);
+    Summary::record(&rep, |r| {
+        build(scenario, 0, std::slice::from_ref(r), 1);
+    })
+}
+
+/// The report of the replications `summary` holds: the report of all of them at once,
+/// bit for bit.
+pub fn report_of(scenario: &Scenario, seed: u64, summary: Summary) -> Report {
+    summary.replay(|mut stand_in, replications| {
+        steer_release_rows(scenario, &mut stand_in);
+        build(
+            scenario,
+            seed,
+            std::slice::from_ref(&stand_in),
+            replications,
+        )
+    })
+}
+
+/// Checks that `summary` (read back from a file, say) summarises `scenario`: the same
+/// stations, lane groups and vehicle kinds, and the aggregates its report asks for, in order.
+///
+/// # Errors
+///
+/// [`MergeError::Shape`] saying what differs.
+pub fn check_summary(scenario: &Scenario, summary: &Summary) -> Result<(), MergeError> {
+    let population = scenario.population();
+    let lane_groups: Vec<usize> = scenario
+        .crossing
+        .stations()
+        .iter()
+        .map(|s| s.lanes.len())
+        .collect();
+    let (classes, programmes, directions) = summary.kinds();
+    if (classes, programmes, directions)
+        != (
+            population.classes.len(),
+            population.programmes.len(),
+            population.directions.len(),
+        )
+        || summary.lane_groups() != lane_groups.as_slice()
+    {
+        return Err(MergeError::Shape(
+            "its stations, lane groups or vehicle kinds are not the scenario's".into(),
+        ));
+    }
+    // What the scenario's report asks for, from a replication that observed nothing.
+    let probe = record(scenario, summary.stand_in());
+    summary.check_shape(&probe)
+}
+
+/// Without a releasing station, the TRS table's arrival-to-release rows are chosen by
+/// whether every replication's release cells hold every exit, which (release cells being
+/// empty then) is whether no vehicle left: a property of the data. A summary needs the
+/// rows the scenario alone decides, so a replication in which nobody left is given one
+/// release observation, which only that choice reads: it then takes the rows of the other
+/// replications. When nobody left in any replication every row is empty and left out of the
+/// table either way, so the report does not change.
+fn steer_release_rows(scenario: &Scenario, rep: &mut ReplicationStats) {
+    let releases = scenario.crossing.stations().iter().any(|s| s.releases);
+    if !releases && rep.exit.iter().next().is_none() && rep.release.iter().next().is_none() {
+        rep.release.record(0, 0);
+    }
+}
+
+/// The report of `reps`, which stand for `replications` replications (more than `reps`
+/// when the aggregates are replayed from a summary).
+fn build(scenario: &Scenario, seed: u64, reps: &[ReplicationStats], replications: u64) -> Report {
     let crossing = &scenario.crossing;
     let population = scenario.population();
     let loads = scenario.offered_loads();
@@ -219,9 +294,9 @@ pub fn summarise(scenario: &Scenario, seed: u64, reps: &[ReplicationStats]) -> R
             ClassReport {
                 id: class.id.clone(),
                 time_in_system: DelayStats::from_tallies(&tallies),
-                count: reps.iter().map(|r| r.classes[c].departed).sum(),
-                arrived: reps.iter().map(|r| r.classes[c].arrived).sum(),
-                balked: reps.iter().map(|r| r.classes[c].balked).sum(),
+                count: total(reps.iter().map(|r| r.classes[c].departed)),
+                arrived: total(reps.iter().map(|r| r.classes[c].arrived)),
+                balked: total(reps.iter().map(|r| r.classes[c].balked)),
             }
         })
         .collect();
@@ -237,28 +312,38 @@ pub fn summarise(scenario: &Scenario, seed: u64, reps: &[ReplicationStats]) -> R
                 .map(|r| r.exit.merged(|k| in_direction(r, k)))
                 .collect();
             let release: Vec<Tally> = reps.iter().map(|r| release_tally(r, Some(d))).collect();
+            let time_in_system = DelayStats::from_tallies(&exit);
             DirectionReport {
                 id: direction.id.clone(),
-                arrived: reps.iter().map(|r| r.direction_arrivals[d]).sum(),
-                departed: exit.iter().map(Tally::count).sum(),
-                time_in_system: DelayStats::from_tallies(&exit),
+                arrived: total(reps.iter().map(|r| r.direction_arrivals[d])),
+                departed: time_in_system.count,
+                time_in_system,
                 release: DelayStats::from_tallies(&release),
             }
         })
         .collect();
-    let hourly = hourly_profiles(population, reps);
-    let channels = channel_shares(reps);
-    let pre_arrival = pre_arrival_shares(population, &directions, reps);
+    let (hourly, channels, pre_arrival) = if summary::direct() {
+        (
+            hourly_profiles(population, reps),
+            channel_shares(reps),
+            pre_arrival_shares(population, &directions, reps),
+        )
+    } else {
+        aggregated_tables(scenario, &directions, reps)
+    };
     let system: Vec<Tally> = reps.iter().map(ReplicationStats::time_in_system).collect();
     let release: Vec<Tally> = reps.iter().map(|r| release_tally(r, None)).collect();
-    let mut vehicles = VehicleCounts::default();
-    for r in reps {
-        vehicles.add(&r.vehicles);
-    }
+    let vehicles = VehicleCounts {
+        in_system_at_start: total(reps.iter().map(|r| r.vehicles.in_system_at_start)),
+        arrived: total(reps.iter().map(|r| r.vehicles.arrived)),
+        departed: total(reps.iter().map(|r| r.vehicles.departed)),
+        balked: total(reps.iter().map(|r| r.vehicles.balked)),
+        in_system_at_end: total(reps.iter().map(|r| r.vehicles.in_system_at_end)),
+    };
     Report {
         scenario: scenario.name.clone(),
         seed,
-        replications: reps.len() as u32,
+        replications: replications as u32,
         horizon_s: scenario.horizon.as_secs_f64(),
         warmup_s: scenario.warmup.as_secs_f64(),
         vehicles: vehicles.into(),
@@ -276,8 +361,79 @@ pub fn summarise(scenario: &Scenario, seed: u64, reps: &[ReplicationStats]) -> R
             pre_arrival,
         },
         economics: economics(scenario, reps),
-        events: reps.iter().map(|r| r.events).sum(),
+        events: total(reps.iter().map(|r| r.events)),
         performance: None,
         warnings: super::growth::warnings(scenario, reps),
     }
+}
+
+/// The hourly profiles, channel shares and pre-arrival shares of the TRS tables, from
+/// aggregates a summary keeps (the same figures `hourly_profiles`, `channel_shares` and
+/// `pre_arrival_shares` compute from the replications; a test holds them equal).
+fn aggregated_tables(
+    scenario: &Scenario,
+    directions: &[DirectionReport],
+    reps: &[ReplicationStats],
+) -> (Vec<HourlyProfile>, Vec<ChannelShare>, Vec<PreArrivalShare>) {
+    let population = scenario.population();
+    let mut hourly = Vec::new();
+    for (d, direction) in population.directions.iter().enumerate() {
+        for h in 0..24 {
+            let merged = pooled(
+                reps.iter()
+                    .filter_map(|r| r.release_by_hour.get(d * 24 + h)),
+            );
+            hourly.push(HourlyProfile {
+                direction: direction.id.clone(),
+                hour: h as u8,
+                count: merged.count(),
+                mean_s: merged.mean_ms().map(|m| m / 1000.0),
+                p95_s: merged.quantile_ms(0.95).map(|m| m / 1000.0),
+            });
+        }
+    }
+    let counts = Channel::ALL.map(|ch| {
+        total(reps.iter().map(|r| {
+            r.exit
+                .iter()
+                .filter(|(k, _)| r.shape.decode_system_cell(*k).3 == ch)
+                .map(|(_, t)| t.count())
+                .sum::<u64>()
+        }))
+    });
+    let all: u64 = counts.iter().sum();
+    let channels = Channel::ALL
+        .iter()
+        .zip(counts)
+        .map(|(ch, count)| ChannelShare {
+            channel: ch.name().to_string(),
+            count,
+            share: if all == 0 {
+                0.0
+            } else {
+                count as f64 / all as f64
+            },
+        })
+        .collect();
+    let pre_arrival = population
+        .directions
+        .iter()
+        .zip(directions)
+        .enumerate()
+        .map(|(d, (direction, report))| {
+            let released = total(reps.iter().map(|r| r.released_on_arrival[d]));
+            PreArrivalShare {
+                direction: direction.id.clone(),
+                departed: report.departed,
+                pre_lodged: total(reps.iter().map(|r| r.pre_lodged_exits[d])),
+                released_on_arrival: released,
+                share_released_on_arrival: if report.departed == 0 {
+                    0.0
+                } else {
+                    released as f64 / report.departed as f64
+                },
+            }
+        })
+        .collect();
+    (hourly, channels, pre_arrival)
 }

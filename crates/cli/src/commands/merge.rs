@@ -1,0 +1,141 @@
+//! `bordersim merge DIR`: the result of a sweep whose units were written by shards into DIR
+//! (`bordersim sweep PLAN --out-dir DIR`), equal byte for byte to the sweep run at once.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::anyhow;
+
+use super::sweep::{Manifest, load_study, read_unit, unit_path};
+use crate::args::RunSettings;
+use crate::failure::Failure;
+use crate::output;
+
+/// `bordersim merge DIR`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Checks the shards' manifests (one plan, whose files have not \
+    changed since), that no unit is missing (naming those that are) and that every unit file \
+    is whole and of this plan, then merges. Nothing is written on an error (exit 2)."
+)]
+pub struct MergeArgs {
+    /// The directory the shards wrote (`bordersim sweep PLAN --out-dir DIR`)
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+
+    // Format and output as for `run` (replications, seed and threads come from the shards).
+    #[command(flatten)]
+    pub settings: RunSettings,
+}
+
+/// Runs `bordersim merge`.
+///
+/// # Errors
+///
+/// [`Failure::BadInput`] for a directory without manifests, manifests of two plans, a plan
+/// changed since, a missing, corrupt or foreign unit; [`Failure::Failed`] when the output
+/// cannot be written.
+pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
+    output::check_text_only(&args.settings, "a merge of sweep units")?;
+    output::check_output(&args.settings, &[])?;
+    merge_dir(&args.dir, &args.settings)
+}
+
+/// Merges the units in `dir` and writes the output `settings` ask for.
+///
+/// # Errors
+///
+/// As [`merge`].
+pub(crate) fn merge_dir(dir: &Path, settings: &RunSettings) -> Result<(), Failure> {
+    let bad = |m: String| Failure::BadInput(anyhow!(m));
+    let mut manifests = Vec::new();
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| bad(format!("cannot read '{}': {e}", dir.display())))?;
+    let mut names: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("manifest-") && n.ends_with(".json"))
+        })
+        .collect();
+    names.sort();
+    for path in names {
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| bad(format!("{}: {e}", path.display())))?;
+        let m: Manifest = serde_json::from_str(&text)
+            .map_err(|e| bad(format!("{}: not a sweep manifest: {e}", path.display())))?;
+        manifests.push((path, m));
+    }
+    let Some((first_path, first)) = manifests.first() else {
+        return Err(bad(format!(
+            "'{}' holds no sweep manifest (manifest-*.json): is it a `bordersim sweep --out-dir`?",
+            dir.display()
+        )));
+    };
+    for (path, m) in &manifests[1..] {
+        if m.plan_hash != first.plan_hash || m.seed != first.seed {
+            return Err(bad(format!(
+                "'{}' mixes two sweeps: {} is of plan {} (hash {}, seed {}), {} of plan {} (hash {}, seed {})",
+                dir.display(),
+                first_path.display(),
+                first.plan.display(),
+                first.plan_hash,
+                first.seed,
+                path.display(),
+                m.plan.display(),
+                m.plan_hash,
+                m.seed
+            )));
+        }
+    }
+    let as_swept = RunSettings {
+        replications: Some(first.replications),
+        seed: Some(first.seed),
+        threads: settings.threads,
+        format: settings.format,
+        output: settings.output.clone(),
+        report: None,
+        quiet: settings.quiet,
+    };
+    let study = load_study(&first.plan, &as_swept)?;
+    if study.hash != first.plan_hash {
+        return Err(bad(format!(
+            "the plan {} or a file it names changed since the sweep (hash {}, now {}): merge its units with the files they were run from",
+            first.plan.display(),
+            first.plan_hash,
+            study.hash
+        )));
+    }
+    let missing: Vec<&str> = study
+        .units
+        .iter()
+        .filter(|u| !unit_path(dir, &u.id).exists())
+        .map(|u| u.id.as_str())
+        .collect();
+    if !missing.is_empty() {
+        const SHOWN: usize = 20;
+        let more = if missing.len() > SHOWN {
+            format!(" and {} more", missing.len() - SHOWN)
+        } else {
+            String::new()
+        };
+        return Err(bad(format!(
+            "{} of {} units are missing from '{}': {}{more}; run the shards that hold them again (they skip the units already there)",
+            missing.len(),
+            study.units.len(),
+            dir.display(),
+            missing[..missing.len().min(SHOWN)].join(", ")
+        )));
+    }
+    // The first unit of each point is checked against the point's scenario; the others
+    // are checked by merging into it (the same aggregates, in the same order).
+    let mut checked = vec![false; study.plan.points.len()];
+    super::sweep::emit(
+        &study,
+        |unit| {
+            let first = !std::mem::replace(&mut checked[unit.point], true);
+            read_unit(&unit_path(dir, &unit.id), &study, first).map(|f| f.summary)
+        },
+        &as_swept,
+    )
+}

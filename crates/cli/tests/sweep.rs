@@ -1,0 +1,445 @@
+//! `bordersim sweep` and `bordersim merge` (docs/sweeps.md): the canonical list of units,
+//! sharded runs merged equal to the unsharded sweep byte for byte, resuming a shard, and
+//! the bad inputs refused with a located message and exit 2, nothing merged.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use common::*;
+
+/// Primary booths 1 to 3 × a policy with a slower secondary on or off: 6 points of 3
+/// replications in blocks of 2 (12 units).
+const PLAN: &str = r#"
+[sweep]
+name = "booths"
+scenario = "tiny.toml"
+replications = 3
+block = 2
+seed = 11
+
+[[axis]]
+name = "booths"
+path = "stations.primary.servers"
+range = [1, 3]
+
+[[axis]]
+name = "slow secondary"
+policy = ["none", "slow.toml"]
+"#;
+
+const POLICY: &str = r#"[policy]
+name = "slow secondary"
+
+[[override]]
+path = "stations.secondary.service"
+value = { dist = "exponential", mean = "4min" }
+"#;
+
+fn study(dir: &Path) -> std::path::PathBuf {
+    write(dir, "tiny.toml", SCENARIO);
+    write(dir, "slow.toml", POLICY);
+    write(dir, "plan.toml", PLAN)
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = bordersim(args);
+    assert_eq!(out.code, 0, "{out:#?}");
+    out.stdout
+}
+
+#[test]
+fn list_prints_the_canonical_units() {
+    let dir = scratch("sweep-list");
+    let plan = study(&dir);
+    let plan = plan.to_str().unwrap();
+    let all = ok(&["sweep", plan, "--list"]);
+    let lines: Vec<&str> = all.lines().collect();
+    assert_eq!(lines.len(), 1 + 12, "{all}");
+    assert_eq!(
+        lines[0],
+        "unit\tpoint\treplications\tseed\tbooths\tslow secondary"
+    );
+    assert_eq!(lines[1], "p0000-r00000-00001\tp0000\t0..2\t11\t1\tnone");
+    assert_eq!(
+        lines[12],
+        "p0005-r00002-00002\tp0005\t2..3\t11\t3\tslow.toml"
+    );
+    // A shard lists every second unit; the shards together list every unit once.
+    let first = ok(&[
+        "sweep",
+        plan,
+        "--list",
+        "--shard-index",
+        "0",
+        "--shard-count",
+        "2",
+    ]);
+    let second = ok(&[
+        "sweep",
+        plan,
+        "--list",
+        "--shard-index",
+        "1",
+        "--shard-count",
+        "2",
+    ]);
+    assert_eq!(first.lines().count() + second.lines().count(), 2 + 12);
+    assert!(first.contains("p0000-r00000-00001") && second.contains("p0000-r00002-00002"));
+}
+
+#[test]
+fn shards_merge_into_the_unsharded_sweep_byte_for_byte() {
+    let dir = scratch("sweep-shards");
+    let plan = study(&dir);
+    let plan = plan.to_str().unwrap();
+    let whole = ok(&["sweep", plan, "--format", "json"]);
+    let out = dir.join("out");
+    let out = out.to_str().unwrap();
+    for i in ["1", "0", "2"] {
+        ok(&[
+            "sweep",
+            plan,
+            "--out-dir",
+            out,
+            "--shard-index",
+            i,
+            "--shard-count",
+            "3",
+            "-j",
+            "1",
+        ]);
+    }
+    let merged = ok(&["merge", out, "--format", "json"]);
+    assert!(
+        merged == whole,
+        "the merged sweep differs from the unsharded one"
+    );
+    let csv = ok(&["merge", out, "--format", "csv"]);
+    assert!(
+        csv.starts_with("point,booths,slow secondary,entity,metric,count,mean_s"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 1 + 6 * 3, "{csv}");
+    // The sweep's points differ: more booths, shorter waits (common random numbers).
+    let v: serde_json::Value = serde_json::from_str(&whole).unwrap();
+    let wait = |p: usize| {
+        v["points"][p]["report"]["stations"][0]["wait"]["mean_s"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(
+        wait(0) > wait(2) && wait(2) > wait(4),
+        "{} {} {}",
+        wait(0),
+        wait(2),
+        wait(4)
+    );
+    // The same shards through Slurm's environment give the same files.
+    let env_out = dir.join("env");
+    for task in 5..8 {
+        let status = Command::new(env!("CARGO_BIN_EXE_bordersim"))
+            .args(["sweep", plan, "--out-dir", env_out.to_str().unwrap()])
+            .env("SLURM_ARRAY_TASK_ID", task.to_string())
+            .env("SLURM_ARRAY_TASK_MIN", "5")
+            .env("SLURM_ARRAY_TASK_COUNT", "3")
+            .stdout(Stdio::null())
+            .status()
+            .expect("runs");
+        assert!(status.success());
+    }
+    assert_eq!(
+        ok(&["merge", env_out.to_str().unwrap(), "--format", "json"]),
+        whole
+    );
+}
+
+#[test]
+fn a_shard_resumes_and_merge_names_what_is_missing() {
+    let dir = scratch("sweep-resume");
+    let plan = study(&dir);
+    let plan = plan.to_str().unwrap();
+    let out = dir.join("out");
+    let o = out.to_str().unwrap();
+    ok(&[
+        "sweep",
+        plan,
+        "--out-dir",
+        o,
+        "--shard-index",
+        "0",
+        "--shard-count",
+        "2",
+    ]);
+    let missing = bordersim(["merge", o]);
+    assert_eq!(missing.code, 2, "{missing:#?}");
+    assert!(
+        missing.stderr.contains("6 of 12 units are missing")
+            && missing.stderr.contains("p0000-r00002-00002"),
+        "{}",
+        missing.stderr
+    );
+    // A finished unit is not run again: its file is left as it was.
+    let unit = out.join("units/p0000-r00000-00001.json");
+    let before = fs::metadata(&unit).unwrap().modified().unwrap();
+    ok(&[
+        "sweep",
+        plan,
+        "--out-dir",
+        o,
+        "--shard-index",
+        "0",
+        "--shard-count",
+        "2",
+    ]);
+    assert_eq!(fs::metadata(&unit).unwrap().modified().unwrap(), before);
+    ok(&[
+        "sweep",
+        plan,
+        "--out-dir",
+        o,
+        "--shard-index",
+        "1",
+        "--shard-count",
+        "2",
+    ]);
+    assert_eq!(
+        ok(&["merge", o, "--format", "json"]),
+        ok(&["sweep", plan, "--format", "json"])
+    );
+    // A truncated unit file is refused by name, nothing merged.
+    let text = fs::read_to_string(&unit).unwrap();
+    fs::write(&unit, &text[..text.len() / 2]).unwrap();
+    let bad = bordersim(["merge", o, "--output", dir.join("r.json").to_str().unwrap()]);
+    assert_eq!(bad.code, 2, "{bad:#?}");
+    assert!(
+        bad.stderr
+            .contains("p0000-r00000-00001.json: not a unit summary"),
+        "{}",
+        bad.stderr
+    );
+    assert!(!dir.join("r.json").exists());
+}
+
+#[test]
+fn bad_plans_shards_and_directories_are_refused() {
+    let dir = scratch("sweep-bad");
+    let plan = study(&dir);
+    let p = plan.to_str().unwrap();
+    let refused = |args: &[&str], needle: &str| {
+        let out = bordersim(args);
+        assert_eq!(out.code, 2, "{args:?}: {out:#?}");
+        assert!(out.stderr.contains(needle), "{args:?}: {}", out.stderr);
+    };
+    refused(
+        &[
+            "sweep",
+            p,
+            "--shard-index",
+            "2",
+            "--shard-count",
+            "2",
+            "--out-dir",
+            "x",
+        ],
+        "shard index 2 is not below the shard count 2",
+    );
+    refused(
+        &["sweep", p, "--shard-index", "0", "--out-dir", "x"],
+        "shard 0 of how many?",
+    );
+    refused(
+        &["sweep", p, "--shard-index", "0", "--shard-count", "2"],
+        "give --out-dir DIR",
+    );
+    let typo = write(
+        &dir,
+        "typo.toml",
+        &PLAN.replace("stations.primary.servers", "stations.primery.servers"),
+    );
+    refused(&["sweep", typo.to_str().unwrap(), "--list"], "primery");
+    let empty = write(
+        &dir,
+        "empty.toml",
+        &PLAN.replace("range = [1, 3]", "values = []"),
+    );
+    refused(
+        &["sweep", empty.to_str().unwrap(), "--list"],
+        "empty.toml:12:10: axis[0].values: an axis needs at least one value",
+    );
+    let wrong = write(
+        &dir,
+        "wrong.toml",
+        &PLAN.replace("range = [1, 3]", "values = [\"many\"]"),
+    );
+    refused(&["sweep", wrong.to_str().unwrap(), "--list"], "servers");
+    refused(&["merge", dir.to_str().unwrap()], "holds no sweep manifest");
+    // Two plans' shards in one directory.
+    let out = dir.join("out");
+    let o = out.to_str().unwrap();
+    ok(&[
+        "sweep",
+        p,
+        "--out-dir",
+        o,
+        "--shard-index",
+        "0",
+        "--shard-count",
+        "2",
+    ]);
+    let other = write(&dir, "other.toml", &PLAN.replace("seed = 11", "seed = 12"));
+    ok(&[
+        "sweep",
+        other.to_str().unwrap(),
+        "--out-dir",
+        o,
+        "--shard-index",
+        "1",
+        "--shard-count",
+        "2",
+    ]);
+    refused(&["merge", o], "mixes two sweeps");
+}
+
+#[test]
+fn a_shard_killed_mid_unit_resumes_and_merges_as_if_never_killed() {
+    let dir = scratch("sweep-kill");
+    // Units long enough to be killed in: a month of the tiny crossing each.
+    write(
+        &dir,
+        "tiny.toml",
+        &SCENARIO.replace("horizon = \"10h\"", "horizon = \"720h\""),
+    );
+    write(&dir, "slow.toml", POLICY);
+    let plan = write(&dir, "plan.toml", &PLAN.replace("block = 2", "block = 1"));
+    let plan = plan.to_str().unwrap();
+    let out = dir.join("out");
+    let o = out.to_str().unwrap();
+    let units = out.join("units");
+    let finished = || -> Vec<String> {
+        fs::read_dir(&units)
+            .map(|d| {
+                d.filter_map(|e| e.ok()?.file_name().into_string().ok())
+                    .filter(|n| !n.starts_with('.'))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bordersim"))
+        .args([
+            "sweep",
+            plan,
+            "--out-dir",
+            o,
+            "--shard-index",
+            "0",
+            "--shard-count",
+            "1",
+        ])
+        .args(["-j", "1"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts");
+    // Killed (SIGKILL) once two units are written, while it runs the third.
+    while finished().len() < 2 {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let running = child.try_wait().expect("waits").is_none();
+    child.kill().expect("killed");
+    child.wait().expect("reaped");
+    let done = finished();
+    assert!(
+        running && done.len() < 18,
+        "killed after {} of 18 units",
+        done.len()
+    );
+    // What is there is whole: merge reads it and says only what is missing.
+    let missing = bordersim(["merge", o]);
+    assert_eq!(missing.code, 2, "{missing:#?}");
+    assert!(
+        missing
+            .stderr
+            .contains(&format!("{} of 18 units are missing", 18 - done.len())),
+        "{}",
+        missing.stderr
+    );
+    // The rerun runs only the missing units, and the merge is the uninterrupted sweep's.
+    let before: Vec<_> = done
+        .iter()
+        .map(|n| fs::metadata(units.join(n)).unwrap().modified().unwrap())
+        .collect();
+    ok(&[
+        "sweep",
+        plan,
+        "--out-dir",
+        o,
+        "--shard-index",
+        "0",
+        "--shard-count",
+        "1",
+    ]);
+    for (n, t) in done.iter().zip(before) {
+        assert_eq!(
+            fs::metadata(units.join(n)).unwrap().modified().unwrap(),
+            t,
+            "{n}"
+        );
+    }
+    assert_eq!(finished().len(), 18);
+    assert_eq!(
+        ok(&["merge", o, "--format", "json"]),
+        ok(&["sweep", plan, "--format", "json"])
+    );
+}
+
+#[test]
+fn emit_writes_an_array_job_and_its_merge() {
+    let dir = scratch("sweep-emit");
+    let plan = study(&dir);
+    let plan = plan.to_str().unwrap();
+    let out = dir.join("out");
+    let slurm = ok(&[
+        "sweep",
+        plan,
+        "--emit",
+        "slurm",
+        "--out-dir",
+        out.to_str().unwrap(),
+    ]);
+    assert!(slurm.starts_with("#!/usr/bin/env bash\n"), "{slurm}");
+    assert!(slurm.contains("sbatch --parsable --array=0-11 "), "{slurm}");
+    assert!(slurm.contains("--dependency=afterok:"), "{slurm}");
+    assert!(slurm.contains(" merge "), "{slurm}");
+    let check = Command::new("bash")
+        .args(["-n", "-c", &slurm])
+        .status()
+        .expect("bash");
+    assert!(check.success(), "the script is valid bash:\n{slurm}");
+    let k8s = ok(&["sweep", plan, "--emit", "k8s", "--shard-count", "4"]);
+    for needle in [
+        "kind: Job",
+        "completionMode: Indexed",
+        "completions: 4",
+        "\"--shard-count\", \"4\"",
+    ] {
+        assert!(k8s.contains(needle), "{needle}:\n{k8s}");
+    }
+}
+
+#[test]
+fn bundled_plans_expand() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs/sweeps");
+    let mut plans: Vec<_> = fs::read_dir(&dir)
+        .expect("configs/sweeps")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    plans.sort();
+    assert!(!plans.is_empty());
+    for plan in plans {
+        let list = ok(&["sweep", plan.to_str().unwrap(), "--list"]);
+        assert!(list.lines().count() > 1, "{}: {list}", plan.display());
+    }
+}

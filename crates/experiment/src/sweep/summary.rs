@@ -1,0 +1,564 @@
+//! A mergeable summary of consecutive replications.
+//!
+//! The report is a function of every replication's statistics, but it reads them only
+//! through a few kinds of aggregate: a mean over replications and its Student-t interval
+//! (one value per replication, summed in replication order), a delay (every observation
+//! pooled in one histogram, plus each replication's mean and 95th percentile), a total, a
+//! largest value, and observations pooled in a histogram. A [`Summary`] keeps exactly those
+//! aggregates and nothing else, so it merges exactly: histograms add bin by bin (integers),
+//! totals add, and the per-replication values are concatenated in replication order, so the
+//! floating-point sums behind every mean are the sums the report of all replications at once
+//! computes, bit for bit.
+//!
+//! How the aggregates are found: the report is built once per replication in *record* mode,
+//! where each aggregate the report code asks for is appended, in the order asked, to the
+//! replication's summary; summaries merge entry by entry; and the report is built once more
+//! in *replay* mode, where each aggregate the code asks for is taken, in the same order, from
+//! the merged summary. The report code asks for the same aggregates in the same order
+//! whatever the data (a check at every merge): what it asks depends on the scenario alone.
+//! The mode is per thread, because the report code that asks lives in several modules
+//! whose functions take replications, not a context.
+
+use std::cell::RefCell;
+
+use bordersim_model::{
+    CellShape, Cells, ClassCounts, CountSum, ReplicationStats, StationStats, VehicleCounts,
+};
+use bordersim_stats::Tally;
+use serde::{Deserialize, Serialize};
+
+/// One aggregate over consecutive replications.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Entry {
+    /// One value per replication, in replication order (a mean and its interval).
+    Samples(Vec<f64>),
+    /// A delay: every observation pooled, and the mean and the 95th percentile (ms) of
+    /// each replication that has observations, in replication order.
+    Delay {
+        /// Every observation of every replication.
+        pooled: Tally,
+        /// Each replication's mean, ms.
+        means: Vec<f64>,
+        /// Each replication's 95th percentile, ms.
+        p95s: Vec<f64>,
+    },
+    /// A count over replications.
+    Total(u64),
+    /// The largest value over replications.
+    Largest(u64),
+    /// Observations pooled over replications.
+    Pooled(Tally),
+}
+
+impl Entry {
+    fn kind(&self) -> &'static str {
+        match self {
+            Entry::Samples(_) => "samples",
+            Entry::Delay { .. } => "delay",
+            Entry::Total(_) => "total",
+            Entry::Largest(_) => "largest",
+            Entry::Pooled(_) => "pooled",
+        }
+    }
+
+    /// Adds `later`'s replications (which follow this entry's) to this entry.
+    fn absorb(&mut self, later: Entry) -> Result<(), MergeError> {
+        match (self, later) {
+            (Entry::Samples(a), Entry::Samples(b)) => a.extend(b),
+            (
+                Entry::Delay {
+                    pooled,
+                    means,
+                    p95s,
+                },
+                Entry::Delay {
+                    pooled: p,
+                    means: m,
+                    p95s: q,
+                },
+            ) => {
+                pooled.merge(&p);
+                means.extend(m);
+                p95s.extend(q);
+            }
+            (Entry::Total(a), Entry::Total(b)) => *a += b,
+            (Entry::Largest(a), Entry::Largest(b)) => *a = (*a).max(b),
+            (Entry::Pooled(a), Entry::Pooled(b)) => a.merge(&b),
+            (a, b) => {
+                return Err(MergeError::Shape(format!(
+                    "a {} where the other summary has a {}",
+                    a.kind(),
+                    b.kind()
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why two summaries cannot be merged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MergeError {
+    /// The replications are not consecutive: the second summary does not start where the
+    /// first ends.
+    #[error(
+        "the summaries are not of consecutive replications: one ends before replication {end}, the other starts at {start}"
+    )]
+    NotConsecutive {
+        /// The first replication after the first summary.
+        end: u64,
+        /// The first replication of the second summary.
+        start: u64,
+    },
+    /// The summaries hold different aggregates: they are of different scenarios (or
+    /// versions of bordersim).
+    #[error("the summaries are of different scenarios: {0}")]
+    Shape(String),
+}
+
+/// The aggregates of the replications `first..first + replications` of one scenario, from
+/// which its report follows exactly (see the module documentation).
+///
+/// It is written and read with serde (see [`Summary`]'s data format in `docs/sweeps.md`):
+/// histograms in HdrHistogram's V2 + DEFLATE format, floating-point values as their IEEE 754
+/// bits, so that a summary read back is the summary written, bit for bit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(into = "SummaryData", try_from = "SummaryData")]
+pub struct Summary {
+    first: u64,
+    replications: u64,
+    shape: CellShape,
+    lane_groups: Vec<usize>,
+    window_ms: (u64, u64),
+    entries: Vec<Entry>,
+}
+
+/// What the report code does with the aggregates it asks for.
+enum Mode {
+    /// Computes them from the replications it is given.
+    Direct,
+    /// Computes them and appends them to a summary.
+    Record(Vec<Entry>),
+    /// Takes them, in order, from a summary (the replications it is given are a stand-in).
+    Replay(std::vec::IntoIter<Entry>),
+}
+
+thread_local! {
+    static MODE: RefCell<Mode> = const { RefCell::new(Mode::Direct) };
+}
+
+/// Sets the thread's mode for the life of the guard, and restores direct mode after (even
+/// if the report code panics).
+struct ModeGuard;
+
+impl ModeGuard {
+    fn set(mode: Mode) -> ModeGuard {
+        MODE.with(|m| *m.borrow_mut() = mode);
+        ModeGuard
+    }
+
+    fn take(self) -> Mode {
+        MODE.with(|m| std::mem::replace(&mut *m.borrow_mut(), Mode::Direct))
+    }
+}
+
+impl Drop for ModeGuard {
+    fn drop(&mut self) {
+        MODE.with(|m| *m.borrow_mut() = Mode::Direct);
+    }
+}
+
+/// Whether the report is being built directly from the replications it is given (not
+/// recorded into a summary, nor rebuilt from one).
+pub(crate) fn direct() -> bool {
+    MODE.with(|m| matches!(*m.borrow(), Mode::Direct))
+}
+
+/// The aggregate `compute` gives directly, recorded or replayed. `unwrap` takes the
+/// replayed entry apart; a replayed entry of another kind means the report code asked for
+/// aggregates in an order that depends on the data, a bug.
+fn aggregate<T>(
+    compute: impl FnOnce() -> T,
+    wrap: impl FnOnce(&T) -> Entry,
+    unwrap: impl FnOnce(Entry) -> Option<T>,
+) -> T {
+    // The mode is not borrowed while `compute` runs, so the code it runs may ask for
+    // aggregates of its own.
+    let replayed = MODE.with(|m| match &mut *m.borrow_mut() {
+        Mode::Replay(entries) => Some(entries.next()),
+        _ => None,
+    });
+    if let Some(entry) = replayed {
+        return entry
+            .and_then(unwrap)
+            .expect("the report asks for the aggregates it recorded, in the same order");
+    }
+    let value = compute();
+    MODE.with(|m| {
+        if let Mode::Record(entries) = &mut *m.borrow_mut() {
+            entries.push(wrap(&value));
+        }
+    });
+    value
+}
+
+/// One value per replication, in replication order.
+pub(crate) fn samples(values: &[f64]) -> Vec<f64> {
+    aggregate(
+        || values.to_vec(),
+        |v| Entry::Samples(v.clone()),
+        |e| match e {
+            Entry::Samples(v) => Some(v),
+            _ => None,
+        },
+    )
+}
+
+/// The pooled observations, and the means and 95th percentiles (ms) of the replications
+/// with observations, of one tally per replication.
+pub(crate) fn delay(per_replication: &[Tally]) -> (Tally, Vec<f64>, Vec<f64>) {
+    aggregate(
+        || {
+            let mut pooled = Tally::new();
+            for t in per_replication {
+                pooled.merge(t);
+            }
+            let means: Vec<f64> = per_replication.iter().filter_map(Tally::mean_ms).collect();
+            let p95s: Vec<f64> = per_replication
+                .iter()
+                .filter_map(|t| t.quantile_ms(0.95))
+                .collect();
+            (pooled, means, p95s)
+        },
+        |(pooled, means, p95s)| Entry::Delay {
+            pooled: pooled.clone(),
+            means: means.clone(),
+            p95s: p95s.clone(),
+        },
+        |e| match e {
+            Entry::Delay {
+                pooled,
+                means,
+                p95s,
+            } => Some((pooled, means, p95s)),
+            _ => None,
+        },
+    )
+}
+
+/// The sum over replications.
+pub(crate) fn total(values: impl IntoIterator<Item = u64>) -> u64 {
+    aggregate(
+        || values.into_iter().sum(),
+        |&v| Entry::Total(v),
+        |e| match e {
+            Entry::Total(v) => Some(v),
+            _ => None,
+        },
+    )
+}
+
+/// The largest value over replications (0 without replications).
+pub(crate) fn largest(values: impl IntoIterator<Item = u64>) -> u64 {
+    aggregate(
+        || values.into_iter().max().unwrap_or(0),
+        |&v| Entry::Largest(v),
+        |e| match e {
+            Entry::Largest(v) => Some(v),
+            _ => None,
+        },
+    )
+}
+
+/// Observations pooled over replications.
+pub(crate) fn pooled<'a>(tallies: impl IntoIterator<Item = &'a Tally>) -> Tally {
+    aggregate(
+        || {
+            let mut all = Tally::new();
+            for t in tallies {
+                all.merge(t);
+            }
+            all
+        },
+        |t| Entry::Pooled(t.clone()),
+        |e| match e {
+            Entry::Pooled(t) => Some(t),
+            _ => None,
+        },
+    )
+}
+
+impl Summary {
+    /// The summary of one replication: `report(rep)` builds the report of `[rep]`, and
+    /// every aggregate it asks for is kept.
+    pub(crate) fn record(rep: &ReplicationStats, report: impl FnOnce(&ReplicationStats)) -> Self {
+        let guard = ModeGuard::set(Mode::Record(Vec::new()));
+        report(rep);
+        let Mode::Record(entries) = guard.take() else {
+            unreachable!("the mode set above")
+        };
+        Summary {
+            first: rep.replication,
+            replications: 1,
+            shape: rep.shape,
+            lane_groups: rep.stations.iter().map(|s| s.lanes.len()).collect(),
+            window_ms: (rep.window_start_ms, rep.window_end_ms),
+            entries,
+        }
+    }
+
+    /// Builds the report again (consuming the summary), `report(stand_in, replications)`
+    /// taking every aggregate it asks for from this summary; `stand_in` is a replication of the same shape with no
+    /// observations. Returns what `report` returns.
+    pub(crate) fn replay<T>(self, report: impl FnOnce(ReplicationStats, u64) -> T) -> T {
+        let stand_in = self.stand_in();
+        // The entries are handed over one by one, so no second copy of the histograms is
+        // ever held.
+        let _guard = ModeGuard::set(Mode::Replay(self.entries.into_iter()));
+        report(stand_in, self.replications)
+    }
+
+    /// A replication of this summary's shape that observed nothing.
+    pub(crate) fn stand_in(&self) -> ReplicationStats {
+        let shape = self.shape;
+        ReplicationStats {
+            replication: self.first,
+            shape,
+            window_start_ms: self.window_ms.0,
+            window_end_ms: self.window_ms.1,
+            stations: self
+                .lane_groups
+                .iter()
+                .map(|&g| StationStats::new(shape, g))
+                .collect(),
+            classes: vec![ClassCounts::default(); shape.classes],
+            direction_arrivals: vec![0; shape.directions],
+            pre_lodged_exits: vec![0; shape.directions],
+            released_on_arrival: vec![0; shape.directions],
+            release: Cells::new(shape.system_cells()),
+            exit: Cells::new(shape.system_cells()),
+            release_by_hour: Cells::new(shape.directions * 24),
+            exit_by_hour: vec![CountSum::default(); shape.directions * shape.classes * 24],
+            vehicles: VehicleCounts::default(),
+            in_system_samples: [0; 3],
+            events: 0,
+        }
+    }
+
+    /// The first replication summarised.
+    pub fn first_replication(&self) -> u64 {
+        self.first
+    }
+
+    /// The number of replications summarised.
+    pub fn replications(&self) -> u64 {
+        self.replications
+    }
+
+    /// Adds the replications of `later`, which must start where these end.
+    ///
+    /// # Errors
+    ///
+    /// [`MergeError::NotConsecutive`] if `later` does not start at the replication after
+    /// this summary's last, [`MergeError::Shape`] if it summarises another scenario. Nothing
+    /// is merged on an error.
+    pub fn merge(&mut self, later: Summary) -> Result<(), MergeError> {
+        let end = self.first + self.replications;
+        if later.first != end {
+            return Err(MergeError::NotConsecutive {
+                end,
+                start: later.first,
+            });
+        }
+        self.check_shape(&later)?;
+        for (a, b) in self.entries.iter_mut().zip(later.entries) {
+            a.absorb(b)?;
+        }
+        self.replications += later.replications;
+        Ok(())
+    }
+
+    /// (classes, programmes, directions) of the replications summarised.
+    pub(crate) fn kinds(&self) -> (usize, usize, usize) {
+        (
+            self.shape.classes,
+            self.shape.programmes,
+            self.shape.directions,
+        )
+    }
+
+    /// Lane groups of each station.
+    pub(crate) fn lane_groups(&self) -> &[usize] {
+        &self.lane_groups
+    }
+
+    /// Checks that `other` holds the same aggregates in the same order.
+    pub(crate) fn check_shape(&self, other: &Summary) -> Result<(), MergeError> {
+        if (self.shape, &self.lane_groups, self.window_ms)
+            != (other.shape, &other.lane_groups, other.window_ms)
+        {
+            return Err(MergeError::Shape(
+                "their stations, lane groups, vehicle kinds or run windows differ".into(),
+            ));
+        }
+        if self.entries.len() != other.entries.len() {
+            return Err(MergeError::Shape(format!(
+                "{} aggregates against {}",
+                self.entries.len(),
+                other.entries.len()
+            )));
+        }
+        match self
+            .entries
+            .iter()
+            .zip(&other.entries)
+            .position(|(a, b)| a.kind() != b.kind())
+        {
+            Some(i) => Err(MergeError::Shape(format!(
+                "aggregate #{i} is a {} in one and a {} in the other",
+                self.entries[i].kind(),
+                other.entries[i].kind()
+            ))),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The version of the summary format written; others are refused.
+const FORMAT: u32 = 1;
+
+/// A [`Summary`] as written.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SummaryData {
+    format: u32,
+    first_replication: u64,
+    replications: u64,
+    classes: usize,
+    programmes: usize,
+    directions: usize,
+    lane_groups: Vec<usize>,
+    window_ms: [u64; 2],
+    entries: Vec<EntryData>,
+}
+
+/// An [`Entry`] as written; `f64` values as their bits.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum EntryData {
+    Samples(Vec<u64>),
+    Delay {
+        pooled: Tally,
+        means: Vec<u64>,
+        p95s: Vec<u64>,
+    },
+    Total(u64),
+    Largest(u64),
+    Pooled(Tally),
+}
+
+fn to_bits(v: Vec<f64>) -> Vec<u64> {
+    v.into_iter().map(f64::to_bits).collect()
+}
+
+fn from_bits(v: Vec<u64>) -> Vec<f64> {
+    v.into_iter().map(f64::from_bits).collect()
+}
+
+impl From<Summary> for SummaryData {
+    fn from(s: Summary) -> Self {
+        SummaryData {
+            format: FORMAT,
+            first_replication: s.first,
+            replications: s.replications,
+            classes: s.shape.classes,
+            programmes: s.shape.programmes,
+            directions: s.shape.directions,
+            lane_groups: s.lane_groups,
+            window_ms: [s.window_ms.0, s.window_ms.1],
+            entries: s
+                .entries
+                .into_iter()
+                .map(|e| match e {
+                    Entry::Samples(v) => EntryData::Samples(to_bits(v)),
+                    Entry::Delay {
+                        pooled,
+                        means,
+                        p95s,
+                    } => EntryData::Delay {
+                        pooled,
+                        means: to_bits(means),
+                        p95s: to_bits(p95s),
+                    },
+                    Entry::Total(v) => EntryData::Total(v),
+                    Entry::Largest(v) => EntryData::Largest(v),
+                    Entry::Pooled(t) => EntryData::Pooled(t),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl TryFrom<SummaryData> for Summary {
+    type Error = String;
+
+    /// Checks what a summary read back must satisfy: this format, at least one
+    /// replication, one value per replication in every list of samples, at most one mean
+    /// and 95th percentile per replication in a delay (and as many of each).
+    fn try_from(d: SummaryData) -> Result<Self, String> {
+        if d.format != FORMAT {
+            return Err(format!(
+                "summary format {} is not the format {FORMAT} this bordersim reads",
+                d.format
+            ));
+        }
+        if d.replications == 0 {
+            return Err("a summary holds at least one replication".into());
+        }
+        if d.first_replication.checked_add(d.replications).is_none() {
+            return Err("the replications run past the largest replication number".into());
+        }
+        let n = d.replications as usize;
+        let entries = d
+            .entries
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| match e {
+                EntryData::Samples(v) if v.len() == n => Ok(Entry::Samples(from_bits(v))),
+                EntryData::Samples(v) => Err(format!(
+                    "aggregate #{i} has {} values for {n} replications",
+                    v.len()
+                )),
+                EntryData::Delay {
+                    pooled,
+                    means,
+                    p95s,
+                } if means.len() == p95s.len() && means.len() <= n => Ok(Entry::Delay {
+                    pooled,
+                    means: from_bits(means),
+                    p95s: from_bits(p95s),
+                }),
+                EntryData::Delay { means, p95s, .. } => Err(format!(
+                    "aggregate #{i} has {} means and {} 95th percentiles for {n} replications",
+                    means.len(),
+                    p95s.len()
+                )),
+                EntryData::Total(v) => Ok(Entry::Total(v)),
+                EntryData::Largest(v) => Ok(Entry::Largest(v)),
+                EntryData::Pooled(t) => Ok(Entry::Pooled(t)),
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(Summary {
+            first: d.first_replication,
+            replications: d.replications,
+            shape: CellShape {
+                classes: d.classes,
+                programmes: d.programmes,
+                directions: d.directions,
+            },
+            lane_groups: d.lane_groups,
+            window_ms: (d.window_ms[0], d.window_ms[1]),
+            entries,
+        })
+    }
+}

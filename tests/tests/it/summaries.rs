@@ -1,0 +1,129 @@
+//! Mergeable summaries (README, "Memory and sweeps"): for every bundled crossing and every
+//! bundled reform, the report folded replication by replication, and the report of summaries
+//! of consecutive parts merged, are the report of all replications at once, byte for byte in
+//! the JSON.
+
+use std::path::Path;
+
+use bordersim_des::SimTime;
+use bordersim_experiment::{
+    Report, RunOptions, Summary, check_summary, report_of, run, run_summary, summarise_replications,
+};
+use bordersim_model::{NoLog, Scenario};
+
+const CONFIGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../configs");
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A scenario file of `configs/`, its trace files read beside it, cut to at most two days
+/// (a quarter of them warm-up) so that the test stays quick.
+fn scenario_from(text: &str, dir: &Path) -> Scenario {
+    let reader = |p: &str| std::fs::read_to_string(dir.join(p)).map_err(|e| e.to_string());
+    let mut scenario = bordersim_config::parse_scenario_with(text, "scenario.toml", &reader)
+        .unwrap_or_else(|e| panic!("valid: {e}"))
+        .scenario;
+    if scenario.horizon > SimTime::from_hours(48) {
+        scenario.horizon = SimTime::from_hours(48);
+        scenario.warmup = scenario.warmup.min(SimTime::from_hours(12));
+    }
+    scenario
+}
+
+fn json(report: &Report) -> String {
+    serde_json::to_string(report).expect("the report serialises")
+}
+
+fn check(name: &str, scenario: &Scenario) {
+    let options = |threads| RunOptions {
+        replications: 3,
+        seed: scenario.seed,
+        threads: Some(threads),
+    };
+    let all = json(&run(scenario, &options(2)).expect("runs").report);
+    let folded = json(&run_summary(scenario, &options(1)).expect("runs"));
+    assert!(folded == all, "{name}: the folded report differs");
+    let (mut first, _) =
+        summarise_replications(scenario, &options(1), 0..1, |_| NoLog).expect("runs");
+    let (rest, _) = summarise_replications(scenario, &options(2), 1..3, |_| NoLog).expect("runs");
+    first
+        .merge(rest)
+        .expect("consecutive summaries of one scenario merge");
+    let merged = json(&report_of(scenario, scenario.seed, first));
+    assert!(merged == all, "{name}: the merged report differs");
+}
+
+#[test]
+fn bundled_crossings_fold_and_merge_into_the_report_of_all_replications() {
+    for dir in ["examples", "bench"] {
+        let dir = Path::new(CONFIGS).join(dir);
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("configs")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        for file in files {
+            check(
+                &file.display().to_string(),
+                &scenario_from(&read(&file), &dir),
+            );
+        }
+    }
+}
+
+#[test]
+fn bundled_reforms_fold_and_merge_into_the_report_of_all_replications() {
+    let dir = Path::new(CONFIGS).join("policies");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("policies")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    for file in files {
+        let policy = read(&file);
+        let baseline = policy
+            .lines()
+            .find_map(|l| l.strip_prefix("baseline = \""))
+            .and_then(|l| l.split('"').next())
+            .expect("every bundled policy names its baseline");
+        let base_path = dir.join(baseline);
+        let applied = bordersim_config::apply_policy(&read(&base_path), &policy, "policy.toml")
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let base_dir = base_path.parent().expect("a directory");
+        check(
+            &file.display().to_string(),
+            &scenario_from(&applied.scenario_text, base_dir),
+        );
+    }
+}
+
+#[test]
+fn a_summary_of_another_scenario_or_a_corrupt_one_is_refused() {
+    let dir = Path::new(CONFIGS).join("bench");
+    let mm4 = scenario_from(&read(&dir.join("mm4.toml")), &dir);
+    let jackson = scenario_from(&read(&dir.join("jackson.toml")), &dir);
+    let options = RunOptions {
+        replications: 1,
+        seed: 1,
+        threads: Some(1),
+    };
+    let (summary, _) = summarise_replications(&mm4, &options, 0..2, |_| NoLog).expect("runs");
+    assert!(check_summary(&jackson, &summary).is_err());
+    let mut text: serde_json::Value = serde_json::to_value(&summary).expect("writes");
+    // One replication's value of a mean taken away.
+    let samples = text["entries"]
+        .as_array_mut()
+        .expect("entries")
+        .iter_mut()
+        .find_map(|e| e.get_mut("samples"))
+        .expect("a list of samples");
+    samples.as_array_mut().expect("values").pop();
+    let e = serde_json::from_value::<Summary>(text).expect_err("refused");
+    assert!(
+        e.to_string().contains("has 1 values for 2 replications"),
+        "{e}"
+    );
+}
