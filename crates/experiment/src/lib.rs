@@ -20,9 +20,10 @@ use bordersim_model::{
 use rayon::prelude::*;
 
 pub use compare::{
-    Comparison, Difference, FALSE_DISCOVERY_RATE, Measure, Status, VariantResult, compare,
-    headline_measures, paired_differences,
+    Comparison, Difference, FALSE_DISCOVERY_RATE, Measure, NetBenefit, Status, VariantResult,
+    compare, headline_measures, net_benefit, paired_differences,
 };
+pub use report::costs;
 pub use report::{
     ChannelShare, ClassReport, DelayCost, DelayStats, DirectionReport, HourlyProfile,
     LaneGroupReport, Performance, PreArrivalShare, QueueLengthStats, Report, SpillbackReport,

@@ -31,7 +31,8 @@ pub use dist::{DistError, Sampler, ServiceDist};
 pub use engine::{CompiledScenario, run_replication, run_replication_logged};
 pub use log::{LogKind, LogRecord, NoLog, VehicleLog};
 pub use population::{
-    Channel, Direction, Population, Programme, VehicleClass, VehicleFilter, VehicleKey,
+    Channel, Direction, IdleEmissions, Population, Programme, StaffCostRate, VehicleClass,
+    VehicleFilter, VehicleKey,
 };
 pub use scenario::{
     Arrivals, ClassId, Crossing, DirectionId, LaneGroup, LaneRule, Link, ModelError, Node,

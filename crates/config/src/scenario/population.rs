@@ -2,8 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use bordersim_model::{PROBABILITY_SUM_TOLERANCE, VehicleClass};
+use bordersim_model::{IdleEmissions, PROBABILITY_SUM_TOLERANCE, StaffCostRate, VehicleClass};
 
+use super::shape::Document;
 use super::{Cx, Names};
 use crate::raw::{RawChannels, RawClass};
 use crate::spans::{child, index};
@@ -33,7 +34,128 @@ pub(super) fn class(
         class.programme_shares = values;
     }
     channels(cx, &path, raw, programmes, &mut class);
+    costs(cx, &path, raw, &mut class);
     class
+}
+
+/// A money amount or rate that must be finite and not negative; `None` (reported) if not.
+fn non_negative(cx: &mut Cx<'_>, path: &str, key: &str, v: f64, what: &str) -> Option<f64> {
+    if v.is_finite() && v >= 0.0 {
+        Some(v)
+    } else {
+        cx.error(
+            &child(path, key),
+            format!(
+                "{key} is {what}: use zero or more, got {}",
+                format_number(v)
+            ),
+        );
+        None
+    }
+}
+
+/// The class's appraisal costs and idle emissions into `class`; a value found wrong is
+/// reported and the default kept.
+fn costs(cx: &mut Cx<'_>, path: &str, raw: &RawClass, class: &mut VehicleClass) {
+    let money = [
+        (
+            raw.resource_cost_per_h,
+            "resource_cost_per_h",
+            "money per vehicle-hour",
+            &mut class.resource_cost_per_h,
+        ),
+        (
+            raw.cargo_value_per_vehicle,
+            "cargo_value_per_vehicle",
+            "money per vehicle",
+            &mut class.cargo_value_per_vehicle,
+        ),
+    ];
+    for (v, key, what, slot) in money {
+        if let Some(v) = v.and_then(|v| non_negative(cx, path, key, v, what)) {
+            *slot = v;
+        }
+    }
+    if let Some(p) = raw.cargo_time_cost_share_per_day {
+        if is_probability(p) {
+            class.cargo_time_cost_share_per_day = p;
+        } else {
+            cx.error(
+                &child(path, "cargo_time_cost_share_per_day"),
+                format!(
+                    "cargo_time_cost_share_per_day is a share of the goods' value per day \
+                     (e.g. 0.006 for 0.6%): use a value between 0 and 1, got {}",
+                    format_number(p)
+                ),
+            );
+        }
+    }
+    if let Some(name) = &raw.idle_emissions {
+        match IdleEmissions::named(name) {
+            Some(e) => class.idle_emissions = e,
+            None => {
+                let known: Vec<&str> = IdleEmissions::NAMED.iter().map(|(n, _)| *n).collect();
+                cx.error(
+                    &child(path, "idle_emissions"),
+                    format!(
+                        "idle_emissions `{name}` is not a profile: use one of {}",
+                        known.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+    let e = &mut class.idle_emissions;
+    let rates = [
+        (raw.idle_co2_g_per_h, "idle_co2_g_per_h", &mut e.co2_g_per_h),
+        (raw.idle_nox_g_per_h, "idle_nox_g_per_h", &mut e.nox_g_per_h),
+        (
+            raw.idle_pm25_g_per_h,
+            "idle_pm25_g_per_h",
+            &mut e.pm25_g_per_h,
+        ),
+    ];
+    for (v, key, slot) in rates {
+        if let Some(v) = v.and_then(|v| non_negative(cx, path, key, v, "grams per vehicle-hour")) {
+            *slot = v;
+        }
+    }
+}
+
+/// The staff cost per lane-hour of every station and lane group that states one; a value
+/// found wrong is reported and left out.
+pub(super) fn staff_costs(cx: &mut Cx<'_>, doc: &Document) -> Vec<StaffCostRate> {
+    let mut out = Vec::new();
+    for (i, item) in doc.stations.iter().enumerate() {
+        let Some(raw) = &item.raw else { continue };
+        let path = index("stations", i);
+        const WHAT: &str = "money per staffed lane-hour";
+        const KEY: &str = "staff_cost_per_lane_h";
+        if let Some(v) = raw
+            .staff_cost_per_lane_h
+            .and_then(|v| non_negative(cx, &path, KEY, v, WHAT))
+        {
+            out.push(StaffCostRate {
+                station: raw.id.clone(),
+                lane_group: None,
+                per_lane_h: v,
+            });
+        }
+        for (g, group) in raw.lanes.iter().flatten().enumerate() {
+            let gpath = index(&child(&path, "lanes"), g);
+            if let Some(v) = group
+                .staff_cost_per_lane_h
+                .and_then(|v| non_negative(cx, &gpath, KEY, v, WHAT))
+            {
+                out.push(StaffCostRate {
+                    station: raw.id.clone(),
+                    lane_group: Some(group.id.clone()),
+                    per_lane_h: v,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// The class's single values (length, priority, value of time, random inspection,

@@ -252,6 +252,7 @@ pub fn summarise(scenario: &Scenario, seed: u64, reps: &[ReplicationStats]) -> R
             pre_arrival,
         },
         economics: economics(scenario, reps),
+        costs: super::costs::costs(scenario, reps),
         events: reps.iter().map(|r| r.events).sum(),
         performance: None,
     }

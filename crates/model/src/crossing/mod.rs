@@ -41,6 +41,7 @@ pub struct Crossing {
     sources: Vec<Source>,
     population: Population,
     graph: DiGraph<Node, Link>,
+    staff_costs: Vec<crate::StaffCostRate>,
 }
 
 impl Crossing {
@@ -69,6 +70,7 @@ impl Crossing {
             sources,
             population: population.clone(),
             graph,
+            staff_costs: Vec::new(),
         };
         let errors = crossing.check_reachability();
         if errors.is_empty() {
@@ -291,6 +293,20 @@ impl Crossing {
     /// The sources of vehicles.
     pub fn sources(&self) -> &[Source] {
         &self.sources
+    }
+
+    /// Staff cost per lane-hour by station and lane group (see
+    /// [`StaffCostRate::lookup`](crate::StaffCostRate::lookup)); empty unless set.
+    pub fn staff_costs(&self) -> &[crate::StaffCostRate] {
+        &self.staff_costs
+    }
+
+    /// The crossing with these staff costs per lane-hour (an appraisal input: the
+    /// simulation does not read them).
+    #[must_use]
+    pub fn with_staff_costs(mut self, rates: Vec<crate::StaffCostRate>) -> Self {
+        self.staff_costs = rates;
+        self
     }
 
     /// Who crosses: classes, programmes, directions.
