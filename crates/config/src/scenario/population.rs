@@ -384,3 +384,88 @@ fn channel_split(cx: &mut Cx<'_>, path: &str, raw: &RawChannels) -> [f64; 3] {
         [1.0, 0.0, 0.0]
     }
 }
+
+#[cfg(test)]
+mod cost_tests {
+    use bordersim_model::{IdleEmissions, StaffCostRate};
+
+    use crate::tests::{check, edit, ok};
+
+    #[test]
+    fn class_costs_and_emission_profile_with_an_override() {
+        let input = edit(
+            "id = \"truck\"\n",
+            "id = \"truck\"\nresource_cost_per_h = 91.27\ncargo_value_per_vehicle = \
+             50000\ncargo_time_cost_share_per_day = 0.006\nidle_emissions = \
+             \"heavy_duty_diesel_truck\"\nidle_nox_g_per_h = 20.0\n",
+        );
+        let loaded = ok(&input);
+        let truck = &loaded.scenario.population().classes[0];
+        assert_eq!(truck.resource_cost_per_h, 91.27);
+        assert_eq!(truck.cargo_value_per_vehicle, 50_000.0);
+        assert_eq!(truck.cargo_time_cost_share_per_day, 0.006);
+        let e = truck.idle_emissions;
+        assert_eq!(
+            e.co2_g_per_h,
+            IdleEmissions::HEAVY_DUTY_DIESEL_TRUCK.co2_g_per_h
+        );
+        assert_eq!(e.nox_g_per_h, 20.0);
+        assert_eq!(
+            e.pm25_g_per_h,
+            IdleEmissions::HEAVY_DUTY_DIESEL_TRUCK.pm25_g_per_h
+        );
+        // Left out: no cost, no emissions.
+        let car = &loaded.scenario.population().classes[1];
+        assert_eq!(car.resource_cost_per_h, 0.0);
+        assert_eq!(car.idle_emissions, IdleEmissions::NONE);
+    }
+
+    #[test]
+    fn wrong_costs_are_reported() {
+        let input = edit(
+            "id = \"truck\"\n",
+            "id = \"truck\"\nresource_cost_per_h = -1\n",
+        );
+        check(&input, &["classes[0].resource_cost_per_h", "zero or more"]);
+        let input = edit(
+            "id = \"truck\"\n",
+            "id = \"truck\"\ncargo_time_cost_share_per_day = 1.5\n",
+        );
+        check(
+            &input,
+            &["cargo_time_cost_share_per_day", "between 0 and 1"],
+        );
+        let input = edit(
+            "id = \"truck\"\n",
+            "id = \"truck\"\nidle_emissions = \"lorry\"\n",
+        );
+        check(
+            &input,
+            &["`lorry` is not a profile", "heavy_duty_diesel_truck"],
+        );
+        let input = edit(
+            "id = \"truck\"\n",
+            "id = \"truck\"\nidle_pm25_g_per_h = -0.1\n",
+        );
+        check(&input, &["idle_pm25_g_per_h", "zero or more"]);
+        let input = edit("servers = 1\n", "servers = 1\nstaff_cost_per_lane_h = -5\n");
+        check(
+            &input,
+            &["stations[1].staff_cost_per_lane_h", "zero or more"],
+        );
+    }
+
+    #[test]
+    fn staff_costs_by_station_and_lane_group() {
+        let input = edit(
+            "servers = 1\n",
+            "staff_cost_per_lane_h = 55.0\nlanes = [\n  { id = \"a\", servers = 1 },\n  { id \
+             = \"b\", servers = 1, staff_cost_per_lane_h = 80.0 },\n]\n",
+        );
+        let loaded = ok(&input);
+        let rates = loaded.scenario.crossing.staff_costs();
+        assert_eq!(StaffCostRate::lookup(rates, "xray", "a"), 55.0);
+        assert_eq!(StaffCostRate::lookup(rates, "xray", "b"), 80.0);
+        assert_eq!(StaffCostRate::lookup(rates, "primary", "general"), 0.0);
+    }
+}
