@@ -84,7 +84,7 @@ pub struct ReplicationCosts {
     pub classes: Vec<Amounts>,
     /// Per station, in the crossing's order.
     pub stations: Vec<Amounts>,
-    /// Per station, per lane group in the station's order.
+    /// Per station, per lane group in the station's order (`lane_groups[s][g]`).
     pub lane_groups: Vec<Vec<Amounts>>,
 }
 
@@ -197,7 +197,12 @@ pub fn replication_costs(scenario: &Scenario, rep: &ReplicationStats) -> Replica
         if st.merged_into.is_some() {
             continue;
         }
-        for (g, (group, lane)) in st.lanes.iter().zip(&stats.lanes).enumerate() {
+        // In the order of the groups' ids, so that the sums do not depend on the order the
+        // groups are listed in.
+        let mut groups: Vec<usize> = (0..st.lanes.len().min(stats.lanes.len())).collect();
+        groups.sort_by(|&a, &b| st.lanes[a].id.cmp(&st.lanes[b].id));
+        for g in groups {
+            let (group, lane) = (&st.lanes[g], &stats.lanes[g]);
             let lane_hours = lane.staffed.area_until(end) as f64 / MS_PER_HOUR / days;
             let rate = StaffCostRate::lookup(rates, &st.id, &group.id);
             let a = Amounts {
@@ -315,7 +320,8 @@ pub struct Costs {
     pub window_days_by_weekday: [f64; 7],
     /// The rates used, per class.
     pub rates: Vec<ClassRates>,
-    /// Per class, per direction, per station, per lane group, then `system`.
+    /// Per class, per direction, per station, per lane group (stations with several, by
+    /// group id), then `system`.
     pub costs: Vec<CostLine>,
     /// Per class, per direction, per station, then `system`.
     pub emissions: Vec<EmissionLine>,
@@ -340,7 +346,11 @@ pub fn entity_amounts(scenario: &Scenario, costs: &ReplicationCosts) -> Vec<(Str
     }
     for (s, st) in stations.iter().enumerate() {
         if st.lanes.len() > 1 {
-            for (g, group) in st.lanes.iter().enumerate() {
+            // By group id: the report does not depend on the order groups are listed in.
+            let mut groups: Vec<(usize, &bordersim_model::LaneGroup)> =
+                st.lanes.iter().enumerate().collect();
+            groups.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+            for (g, group) in groups {
                 out.push((
                     format!("lane_group:{}/{}", st.id, group.id),
                     costs.lane_groups[s][g],
