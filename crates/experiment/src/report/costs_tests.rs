@@ -276,3 +276,59 @@ fn net_benefit_of_a_second_lane_by_hand() {
         -((0.5 - 1.0 / 6.0) * 33.8 + 3.5 / 6.0),
     );
 }
+
+#[test]
+fn staff_cost_per_lane_group_by_hand() {
+    let mut s = traced(1, 10.0);
+    let mut station = s.crossing.stations()[0].clone();
+    let general = station.lanes[0].clone();
+    station.lanes = vec![
+        bordersim_model::LaneGroup {
+            id: "b".into(),
+            schedule: bordersim_model::LaneSchedule::Constant(2),
+            ..general.clone()
+        },
+        bordersim_model::LaneGroup {
+            id: "a".into(),
+            ..general
+        },
+    ];
+    s.crossing = Crossing::new(
+        "groups",
+        s.crossing.population(),
+        vec![station],
+        s.crossing.sources().to_vec(),
+    )
+    .expect("valid")
+    .with_staff_costs(vec![
+        StaffCostRate {
+            station: "primary".into(),
+            lane_group: None,
+            per_lane_h: 50.0,
+        },
+        StaffCostRate {
+            station: "primary".into(),
+            lane_group: Some("b".into()),
+            per_lane_h: 80.0,
+        },
+    ]);
+    let c = run(&s, &options(1)).expect("runs").report.costs;
+    close(
+        line(&c, "lane_group:primary/a").staff_cost.per_day,
+        24.0 * 50.0,
+    );
+    close(
+        line(&c, "lane_group:primary/b").staff_cost.per_day,
+        48.0 * 80.0,
+    );
+    close(line(&c, "station:primary").lane_hours.per_day, 72.0);
+    close(line(&c, "system").staff_cost.per_day, 1200.0 + 3840.0);
+    // Listed by group id, whatever the order they are written in.
+    let groups: Vec<&str> = c
+        .costs
+        .iter()
+        .filter(|l| l.entity.starts_with("lane_group:"))
+        .map(|l| l.entity.as_str())
+        .collect();
+    assert_eq!(groups, ["lane_group:primary/a", "lane_group:primary/b"]);
+}
