@@ -148,6 +148,22 @@ pub struct RawClass {
     pub pre_lodged_release_on_arrival: Option<bool>,
     /// The directions whose vehicles may be pre-lodged; default every direction.
     pub pre_lodged_directions: Option<Vec<String>>,
+    /// Resource cost of one vehicle-hour of delay (driver and vehicle operating cost), money
+    /// per vehicle-hour, for appraisal; default 0.
+    pub resource_cost_per_h: Option<f64>,
+    /// Value of the goods one vehicle carries, money; default 0.
+    pub cargo_value_per_vehicle: Option<f64>,
+    /// Time cost of the goods, share of their value per day of delay; default 0.
+    pub cargo_time_cost_share_per_day: Option<f64>,
+    /// Idle emission profile: `heavy_duty_diesel_truck`, `bus`, `passenger_car` or `none`
+    /// (default).
+    pub idle_emissions: Option<String>,
+    /// Overrides the profile's CO2 at idle, grams per vehicle-hour.
+    pub idle_co2_g_per_h: Option<f64>,
+    /// Overrides the profile's NOx at idle, grams per vehicle-hour.
+    pub idle_nox_g_per_h: Option<f64>,
+    /// Overrides the profile's PM2.5 at idle, grams per vehicle-hour.
+    pub idle_pm25_g_per_h: Option<f64>,
 }
 
 /// Risk-channel probabilities; a channel left out has probability 0, and the three must
@@ -224,6 +240,8 @@ pub struct RawStation {
     /// This control's work is done at that station (single window, one-stop border post):
     /// vehicles pass here without stopping.
     pub merged_into: Option<String>,
+    /// Cost of one staffed lane-hour (officers' pay and overheads), money; default 0.
+    pub staff_cost_per_lane_h: Option<f64>,
     /// At a station others are merged into: factor on the combined service time; default 1.
     #[cfg_attr(feature = "schema", schemars(extend("default" = 1.0)))]
     pub joint_service_factor: Option<f64>,
@@ -303,6 +321,8 @@ pub struct RawLaneGroup {
     pub queue_length: Option<String>,
     /// What a vehicle finding the group's own approach full does; default `spillback`.
     pub when_full: Option<WhenFullKind>,
+    /// Cost of one staffed lane-hour of this group, money; default the station's.
+    pub staff_cost_per_lane_h: Option<f64>,
 }
 
 /// Which vehicles a lane group serves (lanes ignore the risk channel).

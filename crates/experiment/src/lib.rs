@@ -29,9 +29,10 @@ use bordersim_model::{
 use rayon::prelude::*;
 
 pub use compare::{
-    Comparison, Difference, FALSE_DISCOVERY_RATE, Measure, Status, VariantResult, compare,
-    compare_with_progress, headline_measures, paired_differences,
+    Comparison, Difference, FALSE_DISCOVERY_RATE, Measure, NetBenefit, Status, VariantResult,
+    compare, compare_with_progress, headline_measures, net_benefit, paired_differences,
 };
+pub use report::costs;
 pub use report::{
     BlockingReport, ChannelShare, ClassReport, DelayCost, DelayStats, DirectionReport,
     HourlyProfile, LaneGroupReport, Performance, PreArrivalShare, QueueLengthStats, Report,

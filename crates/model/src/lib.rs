@@ -33,7 +33,8 @@ pub use engine::{
 };
 pub use log::{LogKind, LogRecord, NoLog, VehicleLog};
 pub use population::{
-    Channel, Direction, Population, Programme, VehicleClass, VehicleFilter, VehicleKey,
+    Channel, Direction, IdleEmissions, Population, Programme, StaffCostRate, VehicleClass,
+    VehicleFilter, VehicleKey,
 };
 pub use scenario::{
     Arrivals, ClassId, Crossing, DEFAULT_MAX_IN_SYSTEM, DirectionId, LaneGroup, LaneRule, Link,

@@ -88,6 +88,101 @@ pub struct VehicleClass {
     /// The directions whose vehicles may be pre-lodged (a rule of one country's customs,
     /// such as the U.S. e-manifest for northbound trucks); `None`: every direction.
     pub pre_lodged_directions: Option<Vec<DirectionId>>,
+    /// Resource cost of one vehicle-hour of delay for appraisal: driver and vehicle operating
+    /// cost per hour (money per vehicle-hour); 0 leaves it out. Distinct from
+    /// `value_of_time_per_h`, the behavioural value that choice models use.
+    pub resource_cost_per_h: f64,
+    /// Value of the goods one vehicle carries (money per vehicle); 0 leaves cargo out.
+    pub cargo_value_per_vehicle: f64,
+    /// Time cost of the goods as a share of their value per day of delay (e.g. 0.006 for
+    /// 0.6% a day); 0 leaves cargo out.
+    pub cargo_time_cost_share_per_day: f64,
+    /// What one vehicle of the class emits per hour idling and creeping in a queue.
+    pub idle_emissions: IdleEmissions,
+}
+
+/// Exhaust emissions of one vehicle per hour idling (and creeping) in a queue.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct IdleEmissions {
+    /// Carbon dioxide, grams per vehicle-hour.
+    pub co2_g_per_h: f64,
+    /// Nitrogen oxides, grams per vehicle-hour.
+    pub nox_g_per_h: f64,
+    /// Fine particulate matter (PM2.5), grams per vehicle-hour.
+    pub pm25_g_per_h: f64,
+}
+
+impl IdleEmissions {
+    /// No emissions (a pedestrian, an electric vehicle, or emissions left out).
+    pub const NONE: IdleEmissions = IdleEmissions {
+        co2_g_per_h: 0.0,
+        nox_g_per_h: 0.0,
+        pm25_g_per_h: 0.0,
+    };
+    /// Heavy-duty diesel truck (tractor-trailer) at idle: CO2 from 0.8 US gal/h of diesel
+    /// at 10,180 g CO2/gal; NOx 33.8 g/h and PM2.5 1.12 g/h, EPA idle emission factors of
+    /// heavy-duty diesel vehicles (MOBILE6.2, in-use fleet of 2008). See `docs/economics.md`.
+    pub const HEAVY_DUTY_DIESEL_TRUCK: IdleEmissions = IdleEmissions {
+        co2_g_per_h: 8_144.0,
+        nox_g_per_h: 33.8,
+        pm25_g_per_h: 1.12,
+    };
+    /// Diesel bus at idle: the heavy-duty diesel NOx and PM2.5 rates, CO2 from 0.6 US gal/h.
+    pub const BUS: IdleEmissions = IdleEmissions {
+        co2_g_per_h: 6_108.0,
+        nox_g_per_h: 33.8,
+        pm25_g_per_h: 1.12,
+    };
+    /// Gasoline passenger car at idle: CO2 from 0.2 US gal/h at 8,887 g CO2/gal; NOx 3.5
+    /// g/h and PM2.5 0.03 g/h (order of magnitude of EPA light-duty idle factors, 2008).
+    pub const PASSENGER_CAR: IdleEmissions = IdleEmissions {
+        co2_g_per_h: 1_777.4,
+        nox_g_per_h: 3.5,
+        pm25_g_per_h: 0.03,
+    };
+    /// The names a configuration may give a profile, with the profile.
+    pub const NAMED: [(&'static str, IdleEmissions); 4] = [
+        ("none", IdleEmissions::NONE),
+        (
+            "heavy_duty_diesel_truck",
+            IdleEmissions::HEAVY_DUTY_DIESEL_TRUCK,
+        ),
+        ("bus", IdleEmissions::BUS),
+        ("passenger_car", IdleEmissions::PASSENGER_CAR),
+    ];
+
+    /// The profile named `name` (one of [`IdleEmissions::NAMED`]), if any.
+    pub fn named(name: &str) -> Option<IdleEmissions> {
+        IdleEmissions::NAMED
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, e)| *e)
+    }
+}
+
+/// What one staffed lane-hour costs at a station, or at one of its lane groups.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StaffCostRate {
+    /// The station's id.
+    pub station: String,
+    /// A lane group of the station; `None`: every group without its own rate.
+    pub lane_group: Option<String>,
+    /// Money per staffed lane-hour (officers' pay and overheads of one open lane).
+    pub per_lane_h: f64,
+}
+
+impl StaffCostRate {
+    /// Money per staffed lane-hour of lane group `group` of station `station` among `rates`:
+    /// the group's own rate, else the station's, else 0.
+    pub fn lookup(rates: &[StaffCostRate], station: &str, group: &str) -> f64 {
+        let find = |g: Option<&str>| {
+            rates
+                .iter()
+                .find(|r| r.station == station && r.lane_group.as_deref() == g)
+                .map(|r| r.per_lane_h)
+        };
+        find(Some(group)).or_else(|| find(None)).unwrap_or(0.0)
+    }
 }
 
 impl VehicleClass {
@@ -115,6 +210,10 @@ impl VehicleClass {
             pre_lodged_share: 0.0,
             pre_lodged_release_on_arrival: false,
             pre_lodged_directions: None,
+            resource_cost_per_h: 0.0,
+            cargo_value_per_vehicle: 0.0,
+            cargo_time_cost_share_per_day: 0.0,
+            idle_emissions: IdleEmissions::NONE,
         }
     }
 }

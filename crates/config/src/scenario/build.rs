@@ -73,12 +73,13 @@ pub(super) fn build(cx: &mut Cx<'_>, doc: &Document) -> Option<Scenario> {
         return None;
     }
     let settings = settings?;
+    let staff_costs = population::staff_costs(cx, doc);
     assemble(
         cx,
         settings,
         &refs,
         built_classes,
-        built_stations,
+        (built_stations, staff_costs),
         built_sources,
     )
 }
@@ -89,7 +90,10 @@ fn assemble(
     settings: Settings,
     refs: &Refs<'_>,
     built_classes: Vec<Option<VehicleClass>>,
-    built_stations: Vec<Option<(Station, StationMeta)>>,
+    (built_stations, staff_costs): (
+        Vec<Option<(Station, StationMeta)>>,
+        Vec<bordersim_model::StaffCostRate>,
+    ),
     built_sources: Vec<Option<(Kind, Vec<Source>)>>,
 ) -> Option<Scenario> {
     let classes: Vec<VehicleClass> = built_classes.into_iter().collect::<Option<_>>()?;
@@ -157,7 +161,7 @@ fn assemble(
         stations.clone(),
         sources,
     ) {
-        Ok(c) => c,
+        Ok(c) => c.with_staff_costs(staff_costs),
         Err(errors) => {
             structure::report_model_errors(cx, &errors, &stations, &metas, &origins, &labels);
             return None;

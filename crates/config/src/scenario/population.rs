@@ -2,8 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use bordersim_model::{DirectionId, PROBABILITY_SUM_TOLERANCE, VehicleClass};
+use bordersim_model::{
+    DirectionId, IdleEmissions, PROBABILITY_SUM_TOLERANCE, StaffCostRate, VehicleClass,
+};
 
+use super::shape::Document;
 use super::{Cx, Names};
 use crate::raw::{RawChannels, RawClass};
 use crate::spans::{child, index};
@@ -53,7 +56,128 @@ pub(super) fn class(
         class.programme_shares = values;
     }
     channels(cx, &path, raw, programmes, &mut class);
+    costs(cx, &path, raw, &mut class);
     class
+}
+
+/// A money amount or rate that must be finite and not negative; `None` (reported) if not.
+fn non_negative(cx: &mut Cx<'_>, path: &str, key: &str, v: f64, what: &str) -> Option<f64> {
+    if v.is_finite() && v >= 0.0 {
+        Some(v)
+    } else {
+        cx.error(
+            &child(path, key),
+            format!(
+                "{key} is {what}: use zero or more, got {}",
+                format_number(v)
+            ),
+        );
+        None
+    }
+}
+
+/// The class's appraisal costs and idle emissions into `class`; a value found wrong is
+/// reported and the default kept.
+fn costs(cx: &mut Cx<'_>, path: &str, raw: &RawClass, class: &mut VehicleClass) {
+    let money = [
+        (
+            raw.resource_cost_per_h,
+            "resource_cost_per_h",
+            "money per vehicle-hour",
+            &mut class.resource_cost_per_h,
+        ),
+        (
+            raw.cargo_value_per_vehicle,
+            "cargo_value_per_vehicle",
+            "money per vehicle",
+            &mut class.cargo_value_per_vehicle,
+        ),
+    ];
+    for (v, key, what, slot) in money {
+        if let Some(v) = v.and_then(|v| non_negative(cx, path, key, v, what)) {
+            *slot = v;
+        }
+    }
+    if let Some(p) = raw.cargo_time_cost_share_per_day {
+        if is_probability(p) {
+            class.cargo_time_cost_share_per_day = p;
+        } else {
+            cx.error(
+                &child(path, "cargo_time_cost_share_per_day"),
+                format!(
+                    "cargo_time_cost_share_per_day is a share of the goods' value per day \
+                     (e.g. 0.006 for 0.6%): use a value between 0 and 1, got {}",
+                    format_number(p)
+                ),
+            );
+        }
+    }
+    if let Some(name) = &raw.idle_emissions {
+        match IdleEmissions::named(name) {
+            Some(e) => class.idle_emissions = e,
+            None => {
+                let known: Vec<&str> = IdleEmissions::NAMED.iter().map(|(n, _)| *n).collect();
+                cx.error(
+                    &child(path, "idle_emissions"),
+                    format!(
+                        "idle_emissions `{name}` is not a profile: use one of {}",
+                        known.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+    let e = &mut class.idle_emissions;
+    let rates = [
+        (raw.idle_co2_g_per_h, "idle_co2_g_per_h", &mut e.co2_g_per_h),
+        (raw.idle_nox_g_per_h, "idle_nox_g_per_h", &mut e.nox_g_per_h),
+        (
+            raw.idle_pm25_g_per_h,
+            "idle_pm25_g_per_h",
+            &mut e.pm25_g_per_h,
+        ),
+    ];
+    for (v, key, slot) in rates {
+        if let Some(v) = v.and_then(|v| non_negative(cx, path, key, v, "grams per vehicle-hour")) {
+            *slot = v;
+        }
+    }
+}
+
+/// The staff cost per lane-hour of every station and lane group that states one; a value
+/// found wrong is reported and left out.
+pub(super) fn staff_costs(cx: &mut Cx<'_>, doc: &Document) -> Vec<StaffCostRate> {
+    let mut out = Vec::new();
+    for (i, item) in doc.stations.iter().enumerate() {
+        let Some(raw) = &item.raw else { continue };
+        let path = index("stations", i);
+        const WHAT: &str = "money per staffed lane-hour";
+        const KEY: &str = "staff_cost_per_lane_h";
+        if let Some(v) = raw
+            .staff_cost_per_lane_h
+            .and_then(|v| non_negative(cx, &path, KEY, v, WHAT))
+        {
+            out.push(StaffCostRate {
+                station: raw.id.clone(),
+                lane_group: None,
+                per_lane_h: v,
+            });
+        }
+        for (g, group) in raw.lanes.iter().flatten().enumerate() {
+            let gpath = index(&child(&path, "lanes"), g);
+            if let Some(v) = group
+                .staff_cost_per_lane_h
+                .and_then(|v| non_negative(cx, &gpath, KEY, v, WHAT))
+            {
+                out.push(StaffCostRate {
+                    station: raw.id.clone(),
+                    lane_group: Some(group.id.clone()),
+                    per_lane_h: v,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// The class's single values (length, priority, value of time, random inspection,
@@ -280,5 +404,90 @@ fn channel_split(cx: &mut Cx<'_>, path: &str, raw: &RawChannels) -> [f64; 3] {
         split.map(|v| v / sum)
     } else {
         [1.0, 0.0, 0.0]
+    }
+}
+
+#[cfg(test)]
+mod cost_tests {
+    use bordersim_model::{IdleEmissions, StaffCostRate};
+
+    use crate::tests::{check, edit, ok};
+
+    #[test]
+    fn class_costs_and_emission_profile_with_an_override() {
+        let input = edit(
+            "id = \"truck\"\n",
+            "id = \"truck\"\nresource_cost_per_h = 91.27\ncargo_value_per_vehicle = \
+             50000\ncargo_time_cost_share_per_day = 0.006\nidle_emissions = \
+             \"heavy_duty_diesel_truck\"\nidle_nox_g_per_h = 20.0\n",
+        );
+        let loaded = ok(&input);
+        let truck = &loaded.scenario.population().classes[0];
+        assert_eq!(truck.resource_cost_per_h, 91.27);
+        assert_eq!(truck.cargo_value_per_vehicle, 50_000.0);
+        assert_eq!(truck.cargo_time_cost_share_per_day, 0.006);
+        let e = truck.idle_emissions;
+        assert_eq!(
+            e.co2_g_per_h,
+            IdleEmissions::HEAVY_DUTY_DIESEL_TRUCK.co2_g_per_h
+        );
+        assert_eq!(e.nox_g_per_h, 20.0);
+        assert_eq!(
+            e.pm25_g_per_h,
+            IdleEmissions::HEAVY_DUTY_DIESEL_TRUCK.pm25_g_per_h
+        );
+        // Left out: no cost, no emissions.
+        let car = &loaded.scenario.population().classes[1];
+        assert_eq!(car.resource_cost_per_h, 0.0);
+        assert_eq!(car.idle_emissions, IdleEmissions::NONE);
+    }
+
+    #[test]
+    fn wrong_costs_are_reported() {
+        let input = edit(
+            "id = \"truck\"\n",
+            "id = \"truck\"\nresource_cost_per_h = -1\n",
+        );
+        check(&input, &["classes[0].resource_cost_per_h", "zero or more"]);
+        let input = edit(
+            "id = \"truck\"\n",
+            "id = \"truck\"\ncargo_time_cost_share_per_day = 1.5\n",
+        );
+        check(
+            &input,
+            &["cargo_time_cost_share_per_day", "between 0 and 1"],
+        );
+        let input = edit(
+            "id = \"truck\"\n",
+            "id = \"truck\"\nidle_emissions = \"lorry\"\n",
+        );
+        check(
+            &input,
+            &["`lorry` is not a profile", "heavy_duty_diesel_truck"],
+        );
+        let input = edit(
+            "id = \"truck\"\n",
+            "id = \"truck\"\nidle_pm25_g_per_h = -0.1\n",
+        );
+        check(&input, &["idle_pm25_g_per_h", "zero or more"]);
+        let input = edit("servers = 1\n", "servers = 1\nstaff_cost_per_lane_h = -5\n");
+        check(
+            &input,
+            &["stations[1].staff_cost_per_lane_h", "zero or more"],
+        );
+    }
+
+    #[test]
+    fn staff_costs_by_station_and_lane_group() {
+        let input = edit(
+            "servers = 1\n",
+            "staff_cost_per_lane_h = 55.0\nlanes = [\n  { id = \"a\", servers = 1 },\n  { id \
+             = \"b\", servers = 1, staff_cost_per_lane_h = 80.0 },\n]\n",
+        );
+        let loaded = ok(&input);
+        let rates = loaded.scenario.crossing.staff_costs();
+        assert_eq!(StaffCostRate::lookup(rates, "xray", "a"), 55.0);
+        assert_eq!(StaffCostRate::lookup(rates, "xray", "b"), 80.0);
+        assert_eq!(StaffCostRate::lookup(rates, "primary", "general"), 0.0);
     }
 }

@@ -4,7 +4,8 @@ use bordersim_model::{ClassId, ReplicationStats, Scenario};
 use bordersim_stats::Tally;
 
 use super::Measure;
-use crate::report::{DAYS_PER_YEAR, delay_per_day, release_tally};
+use crate::report::costs::{annualisation_days, entity_amounts, replication_costs};
+use crate::report::{delay_per_day, release_tally};
 
 pub(super) fn seconds(t: &Tally, q: Option<f64>) -> Option<f64> {
     match q {
@@ -138,20 +139,54 @@ pub fn headline_measures(scenario: &Scenario, rep: &ReplicationStats) -> Vec<Mea
         push("delay_vehicle_hours_per_day", &entity, Some(hours), None);
         push("delay_value_per_day", &entity, Some(value), None);
     }
+    let year = annualisation_days(scenario);
     let (hours, value) = delay_per_day(scenario, rep, None);
     push("delay_vehicle_hours_per_day", "system", Some(hours), None);
     push("delay_value_per_day", "system", Some(value), None);
     push(
         "delay_vehicle_hours_per_year",
         "system",
-        Some(hours * DAYS_PER_YEAR),
+        Some(hours * year),
         None,
     );
-    push(
-        "delay_value_per_year",
-        "system",
-        Some(value * DAYS_PER_YEAR),
-        None,
-    );
+    push("delay_value_per_year", "system", Some(value * year), None);
+    // Costs and emissions, each separately, per day of the window; lane groups only where
+    // a station has several.
+    for (entity, a) in entity_amounts(scenario, &replication_costs(scenario, rep)) {
+        let emits = !entity.starts_with("lane_group:");
+        let pays = entity.starts_with("station:") || entity.starts_with("lane_group:");
+        let travels = entity.starts_with("class:") || entity == "system";
+        if travels {
+            push(
+                "resource_cost_per_day",
+                &entity,
+                Some(a.resource_cost),
+                None,
+            );
+            push(
+                "cargo_time_cost_per_day",
+                &entity,
+                Some(a.cargo_time_cost),
+                None,
+            );
+        }
+        if pays || entity == "system" {
+            push("staff_cost_per_day", &entity, Some(a.staff_cost), None);
+        }
+        if emits {
+            push("co2_kg_per_day", &entity, Some(a.co2_kg), None);
+            push("nox_g_per_day", &entity, Some(a.nox_g), None);
+            push("pm25_g_per_day", &entity, Some(a.pm25_g), None);
+        }
+        if entity == "system" {
+            push(
+                "time_and_cargo_cost_per_day",
+                &entity,
+                Some(a.resource_cost + a.cargo_time_cost),
+                None,
+            );
+            push("total_cost_per_day", &entity, Some(a.total_cost()), None);
+        }
+    }
     out
 }

@@ -1,13 +1,11 @@
 //! The cost of delay: vehicle-hours spent waiting per day, valued at each class's value of
-//! time.
+//! time (the behavioural value; the resource cost used for appraisal is in `costs`).
 
 use bordersim_model::{ClassId, ReplicationStats, Scenario};
 
 use super::DelayCost;
+use super::costs::annualisation_days;
 use super::summarise::mean_ci;
-
-/// Days in the year of the per-year figures.
-pub(crate) const DAYS_PER_YEAR: f64 = 365.0;
 
 /// Per replication, vehicle-hours of waiting per day of class `class` (all classes: `None`)
 /// and their value.
@@ -36,6 +34,7 @@ pub fn delay_per_day(
 
 pub(super) fn economics(scenario: &Scenario, reps: &[ReplicationStats]) -> Vec<DelayCost> {
     let classes = &scenario.population().classes;
+    let year = annualisation_days(scenario);
     let row = |id: String, vot: Option<f64>, class: Option<usize>| {
         let (hours, values): (Vec<f64>, Vec<f64>) = reps
             .iter()
@@ -50,7 +49,7 @@ pub(super) fn economics(scenario: &Scenario, reps: &[ReplicationStats]) -> Vec<D
             delay_vehicle_hours_per_day_ci95: h_ci,
             value_per_day: v,
             value_per_day_ci95: v_ci,
-            value_per_year: v * DAYS_PER_YEAR,
+            value_per_year: v * year,
         }
     };
     let mut out: Vec<DelayCost> = classes

@@ -5,6 +5,7 @@
 //! The types are here; [`summarise()`] builds them from the replications (`summarise`), with
 //! the tables of a WCO Time Release Study (`trs`) and the cost of delay (`economics`).
 
+pub mod costs;
 mod economics;
 mod growth;
 #[cfg(test)]
@@ -16,7 +17,7 @@ use bordersim_model::VehicleCounts;
 use bordersim_stats::{MeanCi, Tally};
 use serde::Serialize;
 
-pub(crate) use economics::{DAYS_PER_YEAR, delay_per_day};
+pub(crate) use economics::delay_per_day;
 pub(crate) use summarise::record;
 pub use summarise::{check_summary, report_of, summarise};
 pub(crate) use trs::release_tally;
@@ -330,11 +331,12 @@ pub struct DelayCost {
     pub delay_vehicle_hours_per_day: f64,
     /// Half-width of the 95% confidence interval of `delay_vehicle_hours_per_day`.
     pub delay_vehicle_hours_per_day_ci95: Option<f64>,
-    /// Delay valued at the class's value of time, per day and per year (365 days).
+    /// Delay valued at the class's value of time, per day and per year (see
+    /// [`costs::annualisation_days`]).
     pub value_per_day: f64,
     /// Half-width of the 95% confidence interval of `value_per_day`.
     pub value_per_day_ci95: Option<f64>,
-    /// `value_per_day` × 365.
+    /// `value_per_day` × [`costs::annualisation_days`].
     pub value_per_year: f64,
 }
 
@@ -407,6 +409,9 @@ pub struct Report {
     pub trs: TrsReport,
     /// Vehicle-hours of delay and their value, per class and in all.
     pub economics: Vec<DelayCost>,
+    /// Resource, cargo and staff costs and the emissions of queueing, each separately, per
+    /// day and per year.
+    pub costs: costs::Costs,
     /// Events processed over all replications (warm-up included).
     pub events: u64,
     /// Wall-clock measurements, when the caller timed the run (left out of the JSON

@@ -361,6 +361,7 @@ fn build(scenario: &Scenario, seed: u64, reps: &[ReplicationStats], replications
             pre_arrival,
         },
         economics: economics(scenario, reps),
+        costs: super::costs::costs(scenario, reps),
         events: total(reps.iter().map(|r| r.events)),
         performance: None,
         warnings: super::growth::warnings(scenario, reps),

@@ -51,6 +51,7 @@ pub struct Crossing {
     merged_into_each: Vec<Vec<StationId>>,
     /// A run stops, as unstable, once more vehicles than this are in the crossing.
     max_in_system: u64,
+    staff_costs: Vec<crate::StaffCostRate>,
 }
 
 impl Crossing {
@@ -90,6 +91,7 @@ impl Crossing {
             sources,
             population: population.clone(),
             graph,
+            staff_costs: Vec::new(),
         };
         let errors = crossing.check_reachability();
         if errors.is_empty() {
@@ -308,6 +310,20 @@ impl Crossing {
     /// The sources of vehicles.
     pub fn sources(&self) -> &[Source] {
         &self.sources
+    }
+
+    /// Staff cost per lane-hour by station and lane group (see
+    /// [`StaffCostRate::lookup`](crate::StaffCostRate::lookup)); empty unless set.
+    pub fn staff_costs(&self) -> &[crate::StaffCostRate] {
+        &self.staff_costs
+    }
+
+    /// The crossing with these staff costs per lane-hour (an appraisal input: the
+    /// simulation does not read them).
+    #[must_use]
+    pub fn with_staff_costs(mut self, rates: Vec<crate::StaffCostRate>) -> Self {
+        self.staff_costs = rates;
+        self
     }
 
     /// Who crosses: classes, programmes, directions.

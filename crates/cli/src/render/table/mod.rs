@@ -15,6 +15,8 @@ use bordersim_experiment::{DelayStats, Report};
 use self::stations::{lane_rule_lines, lane_table, spillback_table, station_table, unstable_note};
 use self::trs::{channel_line, hourly_table, pre_arrival_lines, stage_table, trs_table};
 use self::vehicles::{class_table, direction_table, economics_table};
+
+mod costs;
 use super::numbers::{duration, minutes, rate, thousands, wall_time};
 
 /// The whole report as text, ending with a newline.
@@ -82,6 +84,16 @@ pub fn render(report: &Report) -> String {
         "Cost of delay: vehicle-hours waiting per day (queues and upstream), and their value",
         economics_table(report).render(),
     );
+    if let Some((costs, emissions)) = costs::costs_tables(report) {
+        section(
+            &format!(
+                "Costs of delay and staff per day (year: × {:.1} days, by day of the week)",
+                report.costs.annualisation_days
+            ),
+            costs.render(),
+        );
+        section("Emissions of vehicles idling in queue", emissions.render());
+    }
 
     out.push(String::new());
     out.extend(footnotes(report));

@@ -1,0 +1,334 @@
+//! Costs and emissions by hand on a recorded trace with known waits, annualisation by hand
+//! over a week profile, emissions linear in queue time, and comparisons.
+
+use super::*;
+use crate::test_support::options;
+use crate::{compare, run};
+use bordersim_des::SimTime;
+use bordersim_model::{
+    Crossing, IdleEmissions, Population, RateProfile, ServiceDist, Source, StaffCostRate, Station,
+    StationId, TraceArrival,
+};
+
+const TRUCK_RESOURCE: f64 = 91.0;
+/// 100,000 of goods at 1.2% a day: 50 per vehicle-hour.
+const CARGO_VALUE: f64 = 100_000.0;
+const CARGO_SHARE: f64 = 0.012;
+const CAR_RESOURCE: f64 = 20.0;
+const STAFF_PER_LANE_H: f64 = 60.0;
+
+/// One station of `lanes` lanes, 10-minute service for everyone, one day observed from
+/// Monday midnight; three trucks arrive together at 00:00 and two cars together at 01:00.
+/// With one lane the trucks wait 0, 10 and 20 minutes and the cars 0 and 10; with two the
+/// trucks wait 0, 0 and 10 and the cars nothing.
+fn traced(lanes: u32, service_min: f64) -> Scenario {
+    let mut population = Population::simple(&["truck", "car"]);
+    let truck = &mut population.classes[0];
+    truck.resource_cost_per_h = TRUCK_RESOURCE;
+    truck.cargo_value_per_vehicle = CARGO_VALUE;
+    truck.cargo_time_cost_share_per_day = CARGO_SHARE;
+    truck.idle_emissions = IdleEmissions::HEAVY_DUTY_DIESEL_TRUCK;
+    let car = &mut population.classes[1];
+    car.resource_cost_per_h = CAR_RESOURCE;
+    car.idle_emissions = IdleEmissions::PASSENGER_CAR;
+    let service = Some(ServiceDist::Deterministic {
+        value_ms: service_min * 60_000.0,
+    });
+    let station = Station::simple("primary", lanes, vec![service.clone(), service], vec![]);
+    let at = |min: u64, class: u16| TraceArrival {
+        time: SimTime::from_mins(min),
+        class: ClassId(class),
+        programme: None,
+    };
+    let source = Source {
+        id: "trace".into(),
+        entry: StationId(0),
+        arrivals: Arrivals::Trace {
+            arrivals: vec![at(0, 0), at(0, 0), at(0, 0), at(60, 1), at(60, 1)],
+        },
+    };
+    let crossing = Crossing::new("traced", &population, vec![station], vec![source])
+        .expect("valid")
+        .with_staff_costs(vec![StaffCostRate {
+            station: "primary".into(),
+            lane_group: None,
+            per_lane_h: STAFF_PER_LANE_H,
+        }]);
+    Scenario {
+        name: "traced".into(),
+        crossing,
+        horizon: SimTime::from_hours(24),
+        warmup: SimTime::ZERO,
+        replications: 2,
+        seed: 1,
+        start_weekday: 0,
+    }
+}
+
+fn line<'a>(costs: &'a Costs, entity: &str) -> &'a CostLine {
+    costs
+        .costs
+        .iter()
+        .find(|l| l.entity == entity)
+        .unwrap_or_else(|| panic!("no cost line {entity}"))
+}
+
+fn emission<'a>(costs: &'a Costs, entity: &str) -> &'a EmissionLine {
+    costs
+        .emissions
+        .iter()
+        .find(|l| l.entity == entity)
+        .unwrap_or_else(|| panic!("no emission line {entity}"))
+}
+
+fn close(a: f64, b: f64) {
+    assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} != {b}");
+}
+
+#[test]
+fn each_cost_by_hand_on_a_trace_with_known_waits() {
+    let out = run(&traced(1, 10.0), &options(2)).expect("runs");
+    let c = &out.report.costs;
+    // A trace has no weekly pattern: a day is a 365th of the year.
+    close(c.annualisation_days, 365.0);
+    // Trucks wait 0 + 10 + 20 min = 0.5 h; cars 0 + 10 min = 1/6 h, on one observed day.
+    let truck = line(c, "class:truck");
+    close(truck.queue_vehicle_hours.per_day, 0.5);
+    close(truck.resource_cost.per_day, 0.5 * 91.0);
+    close(
+        truck.cargo_time_cost.per_day,
+        0.5 * 100_000.0 * 0.012 / 24.0,
+    );
+    assert_eq!(truck.resource_cost.per_day_ci95, Some(0.0));
+    close(truck.resource_cost.per_year, 0.5 * 91.0 * 365.0);
+    assert_eq!(truck.staff_cost.per_day, 0.0);
+    let car = line(c, "class:car");
+    close(car.queue_vehicle_hours.per_day, 1.0 / 6.0);
+    close(car.resource_cost.per_day, 20.0 / 6.0);
+    assert_eq!(car.cargo_time_cost.per_day, 0.0);
+    // One lane open all day at 60 an hour.
+    let station = line(c, "station:primary");
+    close(station.lane_hours.per_day, 24.0);
+    close(station.staff_cost.per_day, 24.0 * 60.0);
+    let system = line(c, "system");
+    close(system.staff_cost.per_day, 1440.0);
+    close(system.total_cost.per_day, 45.5 + 25.0 + 20.0 / 6.0 + 1440.0);
+    close(
+        line(c, "direction:inbound").queue_vehicle_hours.per_day,
+        0.5 + 1.0 / 6.0,
+    );
+    // Emissions: hours in queue × the class's idle rate.
+    let e = emission(c, "class:truck");
+    close(e.co2_kg.per_day, 0.5 * 8_144.0 / 1000.0);
+    close(e.nox_g.per_day, 0.5 * 33.8);
+    close(e.pm25_g.per_day, 0.5 * 1.12);
+    let e = emission(c, "system");
+    close(e.co2_kg.per_day, (0.5 * 8_144.0 + 1_777.4 / 6.0) / 1000.0);
+    close(e.nox_g.per_day, 0.5 * 33.8 + 3.5 / 6.0);
+    close(e.pm25_g.per_day, 0.5 * 1.12 + 0.03 / 6.0);
+    close(
+        emission(c, "station:primary").nox_g.per_day,
+        e.nox_g.per_day,
+    );
+}
+
+#[test]
+fn emissions_are_linear_in_queue_time() {
+    // Doubling the service doubles every wait (0, 20, 40 and 0, 20 minutes).
+    let one = run(&traced(1, 10.0), &options(1))
+        .expect("runs")
+        .report
+        .costs;
+    let two = run(&traced(1, 20.0), &options(1))
+        .expect("runs")
+        .report
+        .costs;
+    for entity in ["class:truck", "class:car", "system"] {
+        let (a, b) = (emission(&one, entity), emission(&two, entity));
+        close(b.co2_kg.per_day, 2.0 * a.co2_kg.per_day);
+        close(b.nox_g.per_day, 2.0 * a.nox_g.per_day);
+        close(b.pm25_g.per_day, 2.0 * a.pm25_g.per_day);
+    }
+    let truck = IdleEmissions::HEAVY_DUTY_DIESEL_TRUCK;
+    let class = bordersim_model::VehicleClass {
+        idle_emissions: truck,
+        ..bordersim_model::VehicleClass::simple("t", 1)
+    };
+    for h in [0.0, 0.25, 1.0, 7.5] {
+        let a = queue_amounts(&class, h);
+        close(a.co2_kg, h * truck.co2_g_per_h / 1000.0);
+        close(a.nox_g, h * truck.nox_g_per_h);
+        close(a.pm25_g, h * truck.pm25_g_per_h);
+    }
+}
+
+#[test]
+fn annualisation_by_hand_over_a_week_profile() {
+    // Weekdays at full demand, weekends at half: the week's mean day is 6/7 of a weekday.
+    let factors = [1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.5];
+    let demand = factors.map(|f| 240.0 * f);
+    let monday = [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0];
+    close(annualisation_from(&demand, &monday), 365.0 * 6.0 / 7.0);
+    close(annualisation_from(&demand, &[1.0; 7]), 365.0);
+    let friday_noon_to_saturday_noon = [0.0, 0.0, 0.0, 0.0, 0.5, 0.5, 0.0];
+    close(
+        annualisation_from(&demand, &friday_noon_to_saturday_noon),
+        365.0 * (6.0 / 7.0) / 0.75,
+    );
+    close(annualisation_from(&[0.0; 7], &monday), 365.0);
+
+    // The same from a scenario: a profile source observed over Monday 02:00 – Tuesday 02:00.
+    let population = Population::simple(&["truck"]);
+    let station = Station::simple(
+        "primary",
+        1,
+        vec![Some(ServiceDist::Deterministic { value_ms: 1.0 })],
+        vec![],
+    );
+    let source = Source {
+        id: "profile".into(),
+        entry: StationId(0),
+        arrivals: Arrivals::Profile {
+            class: ClassId(0),
+            profile: RateProfile {
+                hourly_per_hour: [10.0; 24],
+                day_factors: factors,
+            },
+        },
+    };
+    let scenario = Scenario {
+        name: "week".into(),
+        crossing: Crossing::new("week", &population, vec![station], vec![source]).expect("valid"),
+        horizon: SimTime::from_hours(26),
+        warmup: SimTime::from_hours(2),
+        replications: 1,
+        seed: 1,
+        start_weekday: 0,
+    };
+    let covered = window_days_by_weekday(&scenario);
+    close(covered[0], 22.0 / 24.0);
+    close(covered[1], 2.0 / 24.0);
+    close(annualisation_days(&scenario), 365.0 * 6.0 / 7.0);
+    // Starting on a Saturday, the window is a weekend day: more days of its kind a year.
+    let saturday = Scenario {
+        start_weekday: 5,
+        ..scenario.clone()
+    };
+    close(annualisation_days(&saturday), 365.0 * (6.0 / 7.0) / 0.5);
+    // Seven whole days: 365.
+    let week = Scenario {
+        horizon: SimTime::from_hours(2 + 7 * 24),
+        ..scenario
+    };
+    close(annualisation_days(&week), 365.0);
+}
+
+#[test]
+fn a_reform_that_changes_nothing_changes_no_cost() {
+    let base = traced(1, 10.0);
+    let (cmp, _) = compare(&base, &[("same".into(), base.clone())], &options(3)).expect("runs");
+    let v = &cmp.variants[0];
+    let cost_metrics = [
+        "resource_cost_per_day",
+        "cargo_time_cost_per_day",
+        "staff_cost_per_day",
+        "co2_kg_per_day",
+        "nox_g_per_day",
+        "pm25_g_per_day",
+        "total_cost_per_day",
+    ];
+    let mut seen = 0;
+    for d in v
+        .differences
+        .iter()
+        .filter(|d| cost_metrics.contains(&d.metric.as_str()))
+    {
+        assert_eq!(d.delta, Some(0.0), "{} {}", d.metric, d.entity);
+        assert_eq!(d.ci95, Some(0.0), "{} {}", d.metric, d.entity);
+        seen += 1;
+    }
+    assert!(seen >= 14, "only {seen} cost differences");
+    let n = v.net_benefit.as_ref().expect("net benefit");
+    assert_eq!(n.net_benefit_per_day, 0.0);
+    assert_eq!(n.net_benefit_per_day_ci95, Some(0.0));
+    assert_eq!(n.net_benefit_per_year, 0.0);
+}
+
+#[test]
+fn net_benefit_of_a_second_lane_by_hand() {
+    let base = traced(1, 10.0);
+    let (cmp, _) = compare(&base, &[("two".into(), traced(2, 10.0))], &options(2)).expect("runs");
+    let n = cmp.variants[0].net_benefit.as_ref().expect("net benefit");
+    // Trucks' waits fall from 0.5 h to 1/6 h, cars' from 1/6 h to 0.
+    let saved = (0.5 - 1.0 / 6.0) * (91.0 + 50.0) + 20.0 / 6.0;
+    close(n.time_and_cargo_cost_saved_per_day, saved);
+    close(n.staff_cost_added_per_day, 24.0 * 60.0);
+    close(n.net_benefit_per_day, saved - 1440.0);
+    close(n.net_benefit_per_year, (saved - 1440.0) * 365.0);
+    assert_eq!(n.net_benefit_per_day_ci95, Some(0.0));
+    let nox = cmp.variants[0]
+        .differences
+        .iter()
+        .find(|d| d.metric == "nox_g_per_day" && d.entity == "system")
+        .expect("nox");
+    close(
+        nox.delta.expect("delta"),
+        -((0.5 - 1.0 / 6.0) * 33.8 + 3.5 / 6.0),
+    );
+}
+
+#[test]
+fn staff_cost_per_lane_group_by_hand() {
+    let mut s = traced(1, 10.0);
+    let mut station = s.crossing.stations()[0].clone();
+    let general = station.lanes[0].clone();
+    station.lanes = vec![
+        bordersim_model::LaneGroup {
+            id: "b".into(),
+            schedule: bordersim_model::LaneSchedule::Constant(2),
+            ..general.clone()
+        },
+        bordersim_model::LaneGroup {
+            id: "a".into(),
+            ..general
+        },
+    ];
+    s.crossing = Crossing::new(
+        "groups",
+        s.crossing.population(),
+        vec![station],
+        s.crossing.sources().to_vec(),
+    )
+    .expect("valid")
+    .with_staff_costs(vec![
+        StaffCostRate {
+            station: "primary".into(),
+            lane_group: None,
+            per_lane_h: 50.0,
+        },
+        StaffCostRate {
+            station: "primary".into(),
+            lane_group: Some("b".into()),
+            per_lane_h: 80.0,
+        },
+    ]);
+    let c = run(&s, &options(1)).expect("runs").report.costs;
+    close(
+        line(&c, "lane_group:primary/a").staff_cost.per_day,
+        24.0 * 50.0,
+    );
+    close(
+        line(&c, "lane_group:primary/b").staff_cost.per_day,
+        48.0 * 80.0,
+    );
+    close(line(&c, "station:primary").lane_hours.per_day, 72.0);
+    close(line(&c, "system").staff_cost.per_day, 1200.0 + 3840.0);
+    // Listed by group id, whatever the order they are written in.
+    let groups: Vec<&str> = c
+        .costs
+        .iter()
+        .filter(|l| l.entity.starts_with("lane_group:"))
+        .map(|l| l.entity.as_str())
+        .collect();
+    assert_eq!(groups, ["lane_group:primary/a", "lane_group:primary/b"]);
+}
