@@ -72,6 +72,7 @@ classes = ["car"]
 skip = ["xray"]
 service_factor = { primary = 0.5 }
 release_on_arrival = false
+directions = ["in"]
 
 [[override]]
 path = "scenario.seed"
@@ -195,7 +196,10 @@ fn the_every_field_policy_and_region_are_valid() {
     )
     .unwrap_err();
     for d in &err.config_error().diagnostics {
-        assert!(d.message.contains("conflicts with"), "{d}");
+        assert!(
+            d.message.contains("conflicts with") || d.message.contains("already merged into"),
+            "{d}"
+        );
     }
     if let Err(e) = parse_region_with(EVERY_FIELD_REGION, "r.toml", &read) {
         panic!("{e}");

@@ -151,6 +151,7 @@ warmup = "1h"
 replications = 2
 seed = 3
 start_weekday = "tue"
+max_in_system = 500000
 
 [[directions]]
 id = "in"
@@ -175,6 +176,14 @@ random_inspection = 0.01
 value_of_time_per_h = 20.0
 pre_lodged_share = 0.5
 pre_lodged_release_on_arrival = false
+pre_lodged_directions = ["in"]
+resource_cost_per_h = 91.27
+cargo_value_per_vehicle = 50000.0
+cargo_time_cost_share_per_day = 0.006
+idle_emissions = "heavy_duty_diesel_truck"
+idle_co2_g_per_h = 8000.0
+idle_nox_g_per_h = 30.0
+idle_pm25_g_per_h = 1.0
 
 [[classes]]
 id = "car"
@@ -190,6 +199,7 @@ queue_capacity = 50
 when_full = "spillback"
 pre_lodged = 0.5
 service_factor_by_programme = { fast = 0.8 }
+staff_cost_per_lane_h = 60.0
 routes = [
   { to = "docs", p = 1, class = "truck", programme = "fast", channel = "yellow" },
   { to = "xray", p = 1, classes = ["truck"], programmes = ["none", "fast"], channels = ["red"] },
@@ -207,11 +217,15 @@ id = "fast"
 serves = { class = "truck", programme = "fast" }
 share_when_idle = true
 servers = 1
+queue_capacity = 10
+when_full = "balk"
+staff_cost_per_lane_h = 80.0
 
 [[stations.lanes]]
 id = "flex"
 serves = { classes = ["truck", "car"], programmes = ["none"] }
 servers = 1
+queue_length = "200m"
 lane_rule = { min_wait = "5min", max_wait = "20min", min_lanes = 1, max_lanes = 3, review = "15min" }
 
 [[stations]]

@@ -168,7 +168,8 @@ fn the_every_field_files_reach_every_field_of_the_schemas() {
 }
 
 /// Each bundled config begins with a `#:schema` line naming its kind's committed schema by
-/// a path relative to the file, which editors resolve.
+/// a path relative to the file, which editors resolve. Sweep plans (`configs/sweeps/`) have
+/// no JSON Schema yet (`docs/sweeps.md` is their reference).
 #[test]
 fn bundled_configs_name_their_schema() {
     let configs = root().join("configs");
@@ -178,6 +179,9 @@ fn bundled_configs_name_their_schema() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
+                if path.file_name().is_some_and(|n| n == "sweeps") {
+                    continue;
+                }
                 dirs.push(path);
             } else if path.extension().is_some_and(|e| e == "toml") {
                 files.push(path);
