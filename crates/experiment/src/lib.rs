@@ -30,7 +30,8 @@ use rayon::prelude::*;
 
 pub use compare::{
     Comparison, Difference, FALSE_DISCOVERY_RATE, Measure, NetBenefit, Status, VariantResult,
-    compare, compare_with_progress, headline_measures, net_benefit, paired_differences,
+    compare, compare_folded, compare_with_progress, headline_measures, net_benefit,
+    paired_differences,
 };
 pub use report::costs;
 pub use report::{
@@ -313,6 +314,33 @@ where
     L: VehicleLog + Send,
     F: Fn(u64) -> L + Sync,
 {
+    fold_replications(scenario, options, replications, make_log, |_| (), progress)
+        .map(|(summary, logs, _)| (summary, logs))
+}
+
+/// The replications `replications` of `scenario` folded, in order, into their [`Summary`]
+/// as they finish, each first handed to `inspect` (what a caller keeps of a replication
+/// before its statistics are folded away: the headline measures of a comparison), and
+/// `progress` told. Returns the summary, the event logs and what `inspect` returned, in
+/// replication order.
+///
+/// # Errors
+///
+/// As [`summarise_replications`].
+pub fn fold_replications<L, F, T, I>(
+    scenario: &Scenario,
+    options: &RunOptions,
+    replications: Range<u64>,
+    make_log: F,
+    inspect: I,
+    progress: &dyn Progress,
+) -> Result<(Summary, Vec<L>, Vec<T>), ExperimentError>
+where
+    L: VehicleLog + Send,
+    F: Fn(u64) -> L + Sync,
+    T: Send,
+    I: Fn(&ReplicationStats) -> T + Sync,
+{
     if replications.is_empty() {
         return Err(ExperimentError::NoReplications);
     }
@@ -325,11 +353,12 @@ where
     let batch = pool.current_num_threads().max(1) as u64;
     let mut summary: Option<Summary> = None;
     let mut logs = Vec::new();
+    let mut inspected = Vec::new();
     let mut start = replications.start;
     while start < replications.end {
         let end = replications.end.min(start + batch);
         let total = u32::try_from(replications.end - replications.start).unwrap_or(u32::MAX);
-        let done: Vec<Folded<L>> = pool.install(|| {
+        let done: Vec<Folded<L, T>> = pool.install(|| {
             (start..end)
                 .into_par_iter()
                 .map(|r| {
@@ -340,13 +369,14 @@ where
                     let counts = stats.vehicles;
                     let stopped =
                         limits::check_stopped(&model, scenario, std::slice::from_ref(&stats));
+                    let kept = inspect(&stats);
                     let summary = report::record(scenario, stats);
                     progress.replication_done(total);
-                    (counts, stopped, summary, log)
+                    (counts, stopped, summary, log, kept)
                 })
                 .collect()
         });
-        for (counts, stopped, next, log) in done {
+        for (counts, stopped, next, log, kept) in done {
             check_conserved(next.first_replication(), counts)?;
             stopped?;
             match &mut summary {
@@ -354,16 +384,17 @@ where
                 Some(s) => s.merge(next).map_err(ExperimentError::Merge)?,
             }
             logs.push(log);
+            inspected.push(kept);
         }
         start = end;
     }
     let summary = summary.ok_or(ExperimentError::NoReplications)?;
-    Ok((summary, logs))
+    Ok((summary, logs, inspected))
 }
 
 /// A finished replication on its way into the summary: its vehicle counts, whether it
-/// stopped at the vehicle cap, its summary and its event log.
-type Folded<L> = (VehicleCounts, Result<(), ExperimentError>, Summary, L);
+/// stopped at the vehicle cap, its summary, its event log and what the caller kept of it.
+type Folded<L, T> = (VehicleCounts, Result<(), ExperimentError>, Summary, L, T);
 
 /// The worker threads `options` asks for.
 fn thread_pool(options: &RunOptions) -> Result<rayon::ThreadPool, ExperimentError> {

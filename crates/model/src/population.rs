@@ -225,7 +225,7 @@ pub struct Population {
     pub classes: Vec<VehicleClass>,
     /// The programmes, indexed by [`ProgrammeId`] (at least "none").
     pub programmes: Vec<Programme>,
-    /// The directions, indexed by [`DirectionId`](crate::DirectionId).
+    /// The directions, indexed by [`DirectionId`].
     pub directions: Vec<Direction>,
 }
 

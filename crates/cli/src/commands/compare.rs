@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
-use bordersim_experiment::compare_with_progress;
+use bordersim_experiment::compare_folded;
 use bordersim_experiment::region::compare_regions;
 
 use crate::args::CompareArgs;
@@ -69,7 +69,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
         options.replications.saturating_mul(runs),
         &format!("{} and {} variant(s)", base.name, variants.len()),
     );
-    let (comparison, _) = compare_with_progress(&base, &variants, &options, &progress)
+    let comparison = compare_folded(&base, &variants, &options, &progress)
         .map_err(|e| Failure::from_experiment(e, "cannot run the comparison".to_owned()))?;
     drop(progress);
     output::emit(

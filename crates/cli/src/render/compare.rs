@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use bordersim_experiment::{Comparison, Difference, Status};
 
 use super::columns::Table;
-use super::numbers::{fixed, signed};
+use super::numbers::{decimal, fixed, money, signed, signed_money};
 use crate::args::Format;
 
 /// Renders `comparison` in `format`.
@@ -144,6 +144,26 @@ fn table(comparison: &Comparison) -> String {
         out.push_str(&table.render_text());
         for (k, n) in notes.iter().enumerate() {
             let _ = writeln!(out, "  [{}] {n}", k + 1);
+        }
+        // Only where some cost rate is set: with none, every cost is 0 and the line says nothing.
+        if let Some(nb) = variant.net_benefit.as_ref().filter(|nb| {
+            nb.time_and_cargo_cost_saved_per_day != 0.0 || nb.staff_cost_added_per_day != 0.0
+        }) {
+            let ci = |c: Option<f64>| c.map_or_else(String::new, |c| format!(" ±{}", money(c)));
+            let _ = writeln!(
+                out,
+                "  net benefit: {}{} a day, {}{} a year ({} days) = time and cargo cost saved \
+                 {}{} − staff cost added {}{} a day",
+                signed_money(nb.net_benefit_per_day),
+                ci(nb.net_benefit_per_day_ci95),
+                signed_money(nb.net_benefit_per_year),
+                ci(nb.net_benefit_per_year_ci95),
+                decimal(nb.annualisation_days, 1),
+                signed_money(nb.time_and_cargo_cost_saved_per_day),
+                ci(nb.time_and_cargo_cost_saved_per_day_ci95),
+                signed_money(nb.staff_cost_added_per_day),
+                ci(nb.staff_cost_added_per_day_ci95),
+            );
         }
     }
     out.push_str(concat!(

@@ -196,13 +196,61 @@ pub fn paired_differences(
         .collect();
     differences(&base_measures, &variant_measures)
 }
+/// As [`compare_with_progress`], with memory flat in the number of replications: each
+/// replication's headline measures are kept (a few numbers per entity, for the paired
+/// differences) and its statistics folded into its run's summary as it finishes. The
+/// comparison is [`compare`]'s, bit for bit; only the replications themselves are not
+/// returned.
+///
+/// # Errors
+///
+/// As [`compare`].
+pub fn compare_folded(
+    baseline: &Scenario,
+    variants: &[(String, Scenario)],
+    options: &RunOptions,
+    progress: &dyn Progress,
+) -> Result<Comparison, ExperimentError> {
+    if options.replications == 0 {
+        return Err(ExperimentError::NoReplications);
+    }
+    let run = |scenario: &Scenario| {
+        let (summary, _, measures) = crate::fold_replications(
+            scenario,
+            options,
+            0..u64::from(options.replications),
+            |_| NoLog,
+            |r| headline_measures(scenario, r),
+            progress,
+        )?;
+        Ok::<_, ExperimentError>((crate::report_of(scenario, options.seed, summary), measures))
+    };
+    let (base_report, base_measures) = run(baseline)?;
+    let mut results = Vec::with_capacity(variants.len());
+    for (name, scenario) in variants {
+        let (report, measures) = run(scenario)?;
+        let differences = differences(&base_measures, &measures);
+        results.push(VariantResult {
+            name: name.clone(),
+            result: report,
+            comparisons: differences.iter().filter(|d| tested(d).is_some()).count() as u32,
+            net_benefit: net_benefit(&differences, crate::costs::annualisation_days(baseline)),
+            differences,
+        });
+    }
+    Ok(Comparison {
+        baseline: base_report,
+        variants: results,
+    })
+}
+
 /// Runs the baseline and every variant with the same seed and replications, and measures
 /// each variant's differences from the baseline. The outcomes come back too, baseline
 /// first, then the variants in order.
 ///
 /// # Errors
 ///
-/// The first [`ExperimentError`] of a run (see [`run`]), baseline first.
+/// The first [`ExperimentError`] of a run (see [`crate::run`]), baseline first.
 pub fn compare(
     baseline: &Scenario,
     variants: &[(String, Scenario)],

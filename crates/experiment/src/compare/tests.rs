@@ -405,3 +405,27 @@ fn compare_returns_the_baseline_first_and_one_result_per_variant() {
     let system = find(&v.differences, "time_in_system_mean_s", "system");
     assert_eq!(release.baseline, system.baseline);
 }
+
+#[test]
+fn the_folded_comparison_is_the_comparison_of_every_replication_at_once() {
+    // Folding replications away as they finish keeps only each one's headline measures:
+    // the differences, intervals and reports are the same numbers, at any thread count.
+    let baseline = one_station("x", 2, 4.0, 25.0);
+    let variants = vec![
+        ("same".to_string(), baseline.clone()),
+        ("faster".to_string(), one_station("x", 2, 3.0, 25.0)),
+        ("one lane".to_string(), one_station("x", 1, 2.0, 25.0)),
+    ];
+    for threads in [1, 2, 3] {
+        let mut opts = options(5);
+        opts.threads = Some(threads);
+        let (all, _) = compare(&baseline, &variants, &opts).expect("runs");
+        let folded = compare_folded(&baseline, &variants, &opts, &crate::NoProgress).expect("runs");
+        // Debug prints every f64 exactly (shortest round-trip form).
+        assert_eq!(
+            format!("{folded:?}"),
+            format!("{all:?}"),
+            "{threads} threads"
+        );
+    }
+}
