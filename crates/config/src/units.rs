@@ -91,6 +91,11 @@ pub const MAX_SIM_TIME_TEXT: &str = "104249991 days (about 285,000 years)";
 /// vehicle a run may hold, never overflow.
 pub const MAX_LENGTH_M: f64 = 1e9;
 
+/// The longest vehicle a class may be, in metres (a road train is about 55 m). With at most
+/// 100,000,000 vehicles in a crossing, the millimetres queued at a station stay far inside
+/// 64 bits.
+pub const MAX_VEHICLE_LENGTH_M: f64 = 1_000.0;
+
 /// Parses a rate with a time unit into events per hour: `"30/h"`, `"0.5/min"`, `"1/s"`,
 /// `"720/d"`. Spaces around the slash are allowed. Zero is accepted here (a profile may be
 /// empty at night); callers that need a positive rate check for it.

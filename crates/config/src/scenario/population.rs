@@ -184,7 +184,17 @@ pub(super) fn staff_costs(cx: &mut Cx<'_>, doc: &Document) -> Vec<StaffCostRate>
 /// pre-lodged share) into `class`; a value found wrong is reported and the default kept.
 fn scalars(cx: &mut Cx<'_>, path: &str, raw: &RawClass, class: &mut VehicleClass) {
     if let Some(length) = raw.length_m {
-        if length.is_finite() && length > 0.0 {
+        if length.is_finite() && length > crate::units::MAX_VEHICLE_LENGTH_M {
+            cx.error(
+                &child(path, "length_m"),
+                format!(
+                    "length_m is {} m; a vehicle is at most {} m long (the metres of road one \
+                     vehicle takes in a queue: e.g. 20 for a truck, 5 for a car)",
+                    format_number(length),
+                    format_number(crate::units::MAX_VEHICLE_LENGTH_M)
+                ),
+            );
+        } else if length.is_finite() && length > 0.0 {
             class.length_m = length;
         } else {
             cx.error(
@@ -440,6 +450,20 @@ mod cost_tests {
         let car = &loaded.scenario.population().classes[1];
         assert_eq!(car.resource_cost_per_h, 0.0);
         assert_eq!(car.idle_emissions, IdleEmissions::NONE);
+    }
+
+    #[test]
+    fn a_vehicle_longer_than_any_road_vehicle_is_refused_with_the_limit() {
+        // Queued millimetres are summed in 64 bits: 1e300 m would overflow them.
+        for length in ["1e300", "1000.5"] {
+            let input = edit(
+                "id = \"truck\"\n",
+                &format!("id = \"truck\"\nlength_m = {length}\n"),
+            );
+            check(&input, &["classes[0].length_m", "at most 1000 m long"]);
+        }
+        let input = edit("id = \"truck\"\n", "id = \"truck\"\nlength_m = 1000\n");
+        assert_eq!(ok(&input).scenario.population().classes[0].length_m, 1000.0);
     }
 
     #[test]
