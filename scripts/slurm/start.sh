@@ -13,6 +13,8 @@ chmod 700 "$dir"/munge
 
 if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null ||
     ! command -v sbatch >/dev/null || ! command -v munged >/dev/null; then
+    # A fresh machine may have no package lists yet.
+    apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q slurmctld slurmd slurm-client munge >/dev/null
 fi
 
