@@ -127,3 +127,94 @@ fn a_summary_of_another_scenario_or_a_corrupt_one_is_refused() {
         "{e}"
     );
 }
+
+/// Features whose rows exist only in some scenarios — lanes held after service, a lane
+/// group's own approach, a loss system, a window without a staffed lane, a crossing that
+/// keeps growing (a warning), cost and emission rates — fold and merge like the others:
+/// what the report asks for depends on the scenario, never on what the replications saw.
+#[test]
+fn scenario_dependent_rows_fold_and_merge_into_the_report_of_all_replications() {
+    let dir = Path::new(CONFIGS);
+    let cases = [
+        (
+            "blocking after service",
+            r#"
+[scenario]
+name = "blocking"
+horizon = "6h"
+seed = 4
+[[classes]]
+id = "truck"
+idle_emissions = "heavy_duty_diesel_truck"
+resource_cost_per_h = 80.0
+[[classes]]
+id = "car"
+[[stations]]
+id = "primary"
+servers = 2
+staff_cost_per_lane_h = 50.0
+service = { dist = "exponential", mean = "1min" }
+routes = [{ to = "xray", class = "truck", p = 1.0 }, { to = "exit", class = "car", p = 1.0 }]
+[[stations]]
+id = "xray"
+servers = 1
+service = { dist = "exponential", mean = "6min" }
+queue_capacity = 1
+when_full = "block"
+[[sources]]
+id = "trucks"
+class = "truck"
+rate = "9/h"
+entry = "primary"
+[[sources]]
+id = "cars"
+class = "car"
+rate = "60/h"
+entry = "primary"
+"#,
+        ),
+        (
+            "dedicated approach, loss system, closed hours, growth",
+            r#"
+[scenario]
+name = "approaches"
+horizon = "3d"
+warmup = "6h"
+seed = 9
+[[programmes]]
+id = "fast"
+[[classes]]
+id = "truck"
+programmes = { fast = 0.3, none = 0.7 }
+[[stations]]
+id = "primary"
+service = { dist = "exponential", mean = "2min" }
+routes = [{ to = "desk", p = 1.0 }]
+[[stations.lanes]]
+id = "general"
+serves = { class = "truck", programme = "none" }
+servers = 1
+[[stations.lanes]]
+id = "fast"
+serves = { class = "truck", programme = "fast" }
+servers = 1
+queue_capacity = 3
+when_full = "balk"
+[[stations]]
+id = "desk"
+queue_capacity = 0
+when_full = "balk"
+service = { dist = "exponential", mean = "1min" }
+servers_by_hour = [0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0]
+[[sources]]
+id = "trucks"
+class = "truck"
+rate = "40/h"
+entry = "primary"
+"#,
+        ),
+    ];
+    for (name, text) in cases {
+        check(name, &scenario_from(text, dir));
+    }
+}

@@ -3,7 +3,9 @@
 //! crossing by segment, arrival to release by hour of arrival, the risk channels and
 //! pre-arrival processing.
 
-use bordersim_model::{Cells, Channel, Direction, Population, ReplicationStats, Scenario};
+use bordersim_model::{
+    Cells, Channel, Direction, Population, ReplicationStats, Scenario, WhenFull,
+};
 use bordersim_stats::Tally;
 
 use super::summarise::delay;
@@ -62,17 +64,24 @@ pub(super) fn trs_intervals(scenario: &Scenario, reps: &[ReplicationStats]) -> V
             });
         }
     };
+    let can_block = scenario.crossing.stations().iter().any(|st| {
+        st.storage.when_full == WhenFull::Block
+            || st
+                .group_storage
+                .iter()
+                .flatten()
+                .any(|g| g.when_full == WhenFull::Block)
+    });
     for (i, st) in scenario.crossing.stations().iter().enumerate() {
         let stage = stage_cells(i);
         // Lanes held after service here (blocking at the next station): its own rows,
-        // `<station>:held`, only where some vehicle was held.
+        // `<station>:held`, where some vehicle was held (an empty row is not pushed). Whether
+        // they are computed depends on the scenario alone — some storage blocks — never on
+        // the data, so a summary replays the same aggregates in the same order.
         let held = held_cells(i);
         let held_name = format!("{}:held", st.id);
         let tables: [(&str, &CellsFn); 2] = [(&st.id, &stage), (&held_name, &held)];
-        let anyone_held = reps
-            .iter()
-            .any(|r| r.stations[i].blocked.iter().next().is_some());
-        for (name, cells) in tables.into_iter().take(if anyone_held { 2 } else { 1 }) {
+        for (name, cells) in tables.into_iter().take(if can_block { 2 } else { 1 }) {
             push(name, "all", "all", delay(reps, cells, |_| true));
             for (c, class) in population.classes.iter().enumerate() {
                 push(
