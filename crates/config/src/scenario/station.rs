@@ -244,7 +244,8 @@ pub(super) fn storage_fields(
             cx.error(
                 &capacity_path,
                 format!(
-                    "queue_capacity must be at least 1 vehicle, got {n}; omit it for an \
+                    "queue_capacity is a number of vehicles, 0 or more, got {n} (0, no \
+                     waiting room, with when_full = \"balk\" or \"block\"); omit it for an \
                      unlimited queue"
                 ),
             );

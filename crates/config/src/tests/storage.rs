@@ -69,7 +69,7 @@ fn a_lane_group_reads_its_own_approach_storage() {
 fn a_lane_group_storage_error_is_located_in_the_group() {
     let err = check(
         &with_car_lanes("queue_capacity = -1\n"),
-        &["queue_capacity must be at least 1 vehicle, got -1"],
+        &["queue_capacity is a number of vehicles, 0 or more, got -1"],
     );
     at(&err.diagnostics, "stations[0].lanes[1].queue_capacity");
     let err = check(
