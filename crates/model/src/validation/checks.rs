@@ -153,6 +153,11 @@ pub(crate) fn check_parts(
             population, stations, sources,
         ));
     }
+    if errors.is_empty() {
+        errors.extend(super::cycles::check_endless_loops(
+            population, stations, sources,
+        ));
+    }
     errors
 }
 

@@ -126,6 +126,68 @@ pub(crate) fn check_zero_time_cycles(
     errors
 }
 
+/// Most visits one vehicle may make to one station on average. A loop whose routes keep
+/// vehicles almost surely (a self-loop at p = 1 − 1e-16: about 1e16 visits each) takes
+/// time, but more of it than any run can give: a cheap file would run for hours.
+pub const MAX_MEAN_VISITS: f64 = 1e6;
+
+/// Loops that take time but that a vehicle leaves so rarely that it would visit a station
+/// more than [`MAX_MEAN_VISITS`] times on average (the traffic equations per arriving
+/// vehicle) are refused, one error per class at the station with the most visits. Exact for
+/// a station routing back to itself; a loop through several stations is solved by bounded
+/// Gauss–Seidel sweeps (`station_flows`), which under-count visits to a loop left almost
+/// never, so such a loop can still pass.
+pub(crate) fn check_endless_loops(
+    population: &Population,
+    stations: &[Station],
+    sources: &[Source],
+) -> Vec<ModelError> {
+    let mut errors = Vec::new();
+    for (c, class) in population.classes.iter().enumerate() {
+        let cid = ClassId(c as u16);
+        let mut entries: Vec<usize> = sources
+            .iter()
+            .filter(|src| source_brings(src, cid))
+            .map(|src| src.entry.index())
+            .filter(|&e| e < stations.len())
+            .collect();
+        entries.sort_unstable();
+        entries.dedup();
+        'class: for p in 0..population.programmes.len() {
+            for channel in Channel::ALL {
+                let key = VehicleKey {
+                    class: cid,
+                    programme: ProgrammeId(p as u8),
+                    channel,
+                };
+                for &entry in &entries {
+                    let flows = station_flows(stations, key, StationId(entry as u32), 1.0);
+                    let worst = flows
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, v)| !(**v <= MAX_MEAN_VISITS))
+                        .max_by(|a, b| a.1.total_cmp(b.1));
+                    if let Some((s, visits)) = worst {
+                        errors.push(ModelError::EndlessLoop {
+                            station: StationId(s as u32),
+                            class: cid,
+                            reason: format!(
+                                "vehicles of class `{}` would visit station `{}` about {:.1e} \
+                                 times each on average: its routes lead back to it almost \
+                                 surely (at most {:.0e} visits are allowed, or a run never \
+                                 ends); give the routes out of the loop more probability",
+                                class.id, stations[s].id, visits, MAX_MEAN_VISITS
+                            ),
+                        });
+                        break 'class;
+                    }
+                }
+            }
+        }
+    }
+    errors
+}
+
 /// Whether `source` brings vehicles of `class`.
 fn source_brings(source: &Source, class: ClassId) -> bool {
     match &source.arrivals {
@@ -534,6 +596,21 @@ mod tests {
         // Without the last station's way out (back to the first), nobody leads to it.
         stations[n - 1].routes = to_station(0, 1.0);
         assert!(stations_leading_to_exit(&stations, key).iter().all(|&b| !b));
+    }
+
+    #[test]
+    fn a_loop_almost_never_left_is_refused_with_its_mean_visits() {
+        // 1 ms of service and a self-loop at p = 1 − 1e-16: time passes, but each vehicle
+        // would come round about 9e15 times.
+        let reason = |errors: Vec<ModelError>| match &errors[0] {
+            ModelError::EndlessLoop { reason, .. } => reason.clone(),
+            other => panic!("expected an endless loop, got {other:?}"),
+        };
+        let r = reason(crossing(vec![(1.0, to_station(0, 1.0 - 1e-16))]).unwrap_err());
+        assert!(r.contains("visit station `s0` about 9.0e15 times"), "{r}");
+        // A million visits on average is the limit, not past it; ordinary loops pass.
+        assert!(crossing(vec![(1.0, to_station(0, 1.0 - 1e-6))]).is_ok());
+        assert!(crossing(vec![(1.0, to_station(0, 0.9))]).is_ok());
     }
 
     #[test]

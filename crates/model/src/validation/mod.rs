@@ -297,6 +297,16 @@ pub enum ModelError {
         /// The loop, by station names, and what to do.
         reason: String,
     },
+    /// Vehicles of `class` would visit `station` more than a million times each on average:
+    /// a loop they almost never leave.
+    EndlessLoop {
+        /// The station visited most.
+        station: StationId,
+        /// The class.
+        class: ClassId,
+        /// The mean visits and what to do.
+        reason: String,
+    },
 }
 
 fn key_text(key: &VehicleKey) -> String {
@@ -551,6 +561,9 @@ impl ModelError {
                 ),
             ),
             E::ZeroTimeCycle {
+                station, reason, ..
+            }
+            | E::EndlessLoop {
                 station, reason, ..
             } => (station_field(station, Some("routes")), reason.clone()),
         }
