@@ -165,7 +165,7 @@ pub(crate) fn check_endless_loops(
                     let worst = flows
                         .iter()
                         .enumerate()
-                        .filter(|(_, v)| !(**v <= MAX_MEAN_VISITS))
+                        .filter(|(_, v)| v.is_nan() || **v > MAX_MEAN_VISITS)
                         .max_by(|a, b| a.1.total_cmp(b.1));
                     if let Some((s, visits)) = worst {
                         errors.push(ModelError::EndlessLoop {
