@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use bordersim_des::SimTime;
 use bordersim_model::{
     Arrivals, Channel, ClassId, Crossing, LaneSchedule, PreLodged, Source, Station, StationId,
-    Target, VehicleKey, WhenFull, lane_filter_matches,
+    StorageLimit, Target, VehicleKey, WhenFull, lane_filter_matches,
 };
 
 use super::source::Kind;
@@ -161,6 +161,23 @@ fn unstable(cx: &mut Cx<'_>, crossing: &Crossing, metas: &[StationMeta], horizon
                 format!("at least {needed} {plural} open on average"),
             )
         };
+        // A limited storage whose overflow balks cannot grow: the excess is lost (a loss
+        // system at capacity 0, Erlang B), which is the result to read, not instability.
+        if st.storage.limit != StorageLimit::Unlimited && st.storage.when_full == WhenFull::Balk {
+            cx.warn(
+                &metas[i].servers_path,
+                format!(
+                    "overloaded: offered load {load:.2} per server at station `{}` ({}/h \
+                     arriving on average, mean service {}, {have}); its storage is limited \
+                     and when_full = \"balk\", so the queue stays bounded and the excess \
+                     leaves: expect a large share of balked vehicles; {need} would carry it",
+                    st.id,
+                    format_number((arrivals * 10.0).round() / 10.0),
+                    format_duration(mean_service_ms),
+                ),
+            );
+            continue;
+        }
         cx.warn(
             &metas[i].servers_path,
             format!(
