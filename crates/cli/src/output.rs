@@ -203,22 +203,6 @@ pub fn emit(
     }
 }
 
-/// As [`emit`], for outputs that have no HTML page (a sweep, a merge): an `--output`
-/// ending in `.html` or a `--report` is refused, naming `what`, before anything is written.
-///
-/// # Errors
-///
-/// [`Failure::BadInput`] for an HTML output or a `--report`; [`Failure::Failed`] when
-/// rendering or writing fails.
-pub fn emit_text(
-    settings: &RunSettings,
-    what: &str,
-    render: impl FnOnce(Format) -> Result<Vec<u8>>,
-) -> Result<(), Failure> {
-    check_text_only(settings, what)?;
-    emit(settings, render, String::new)
-}
-
 /// Refuses an HTML output or a `--report` for `what`, which has no HTML page.
 ///
 /// # Errors

@@ -264,14 +264,13 @@ where
     L: VehicleLog + Send,
     F: Fn(u64) -> L + Sync,
 {
-    if options.replications == 0 {
-        return Err(ExperimentError::NoReplications);
-    }
-    let (summary, logs) = summarise_replications_with_progress(
+    // No replications is an empty range: `fold_replications` refuses it.
+    let (summary, logs, _) = fold_replications(
         scenario,
         options,
         0..u64::from(options.replications),
         make_log,
+        |_| (),
         progress,
     )?;
     Ok((report_of(scenario, options.seed, summary), logs))
@@ -295,27 +294,15 @@ where
     L: VehicleLog + Send,
     F: Fn(u64) -> L + Sync,
 {
-    summarise_replications_with_progress(scenario, options, replications, make_log, &NoProgress)
-}
-
-/// As [`summarise_replications`], telling `progress` of each replication as it finishes.
-///
-/// # Errors
-///
-/// As [`summarise_replications`].
-pub fn summarise_replications_with_progress<L, F>(
-    scenario: &Scenario,
-    options: &RunOptions,
-    replications: Range<u64>,
-    make_log: F,
-    progress: &dyn Progress,
-) -> Result<(Summary, Vec<L>), ExperimentError>
-where
-    L: VehicleLog + Send,
-    F: Fn(u64) -> L + Sync,
-{
-    fold_replications(scenario, options, replications, make_log, |_| (), progress)
-        .map(|(summary, logs, _)| (summary, logs))
+    fold_replications(
+        scenario,
+        options,
+        replications,
+        make_log,
+        |_| (),
+        &NoProgress,
+    )
+    .map(|(summary, logs, _)| (summary, logs))
 }
 
 /// The replications `replications` of `scenario` folded, in order, into their [`Summary`]

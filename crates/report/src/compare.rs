@@ -56,11 +56,7 @@ pub fn marked(d: &Difference) -> bool {
         let p = 10f64.powi(u.decimals as i32);
         (v * u.factor * p).round() / p
     };
-    d.significant
-        && d.delta.is_some_and(|delta| {
-            let hw = d.ci95.map_or(0.0, printed);
-            printed(delta).abs() > hw
-        })
+    d.significant_as_printed(printed)
 }
 
 /// The page of a comparison.

@@ -473,7 +473,8 @@ pub(crate) fn emit(
         replications: study.options.replications,
         points,
     };
-    output::emit_text(settings, "a sweep", |format| render(&out, format))
+    // `sweep` and `merge` refused an HTML output before anything ran: no page is made.
+    output::emit(settings, |format| render(&out, format), String::new)
 }
 
 /// The output of a sweep.

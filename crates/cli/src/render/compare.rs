@@ -56,11 +56,7 @@ fn printed(metric: &str, v: f64) -> f64 {
 /// Whether the table stars a difference: a discovery at false-discovery rate 5%, and its
 /// interval excludes zero as printed (a change that prints as 0.00 is never starred).
 fn starred(d: &Difference) -> bool {
-    d.significant
-        && d.delta.is_some_and(|delta| {
-            let hw = d.ci95.map_or(0.0, |c| printed(&d.metric, c));
-            printed(&d.metric, delta).abs() > hw
-        })
+    d.significant_as_printed(|v| printed(&d.metric, v))
 }
 
 /// The cells of one difference: entity, metric, baseline, variant, change, ±95%, relative,

@@ -98,6 +98,20 @@ pub struct Difference {
     pub note: Option<String>,
 }
 
+impl Difference {
+    /// Whether a table or page should mark this difference significant when it prints
+    /// values rounded by `printed` (value in the metric's unit → value as printed): a
+    /// discovery (`significant`) whose printed change is larger than its printed interval.
+    /// A change that prints as zero is never marked.
+    pub fn significant_as_printed(&self, printed: impl Fn(f64) -> f64) -> bool {
+        self.significant
+            && self.delta.is_some_and(|delta| {
+                let half_width = self.ci95.map_or(0.0, &printed);
+                printed(delta).abs() > half_width
+            })
+    }
+}
+
 /// One variant of a comparison: its report and its differences from the baseline.
 #[derive(Debug, Serialize)]
 pub struct VariantResult {
@@ -211,9 +225,7 @@ pub fn compare_folded(
     options: &RunOptions,
     progress: &dyn Progress,
 ) -> Result<Comparison, ExperimentError> {
-    if options.replications == 0 {
-        return Err(ExperimentError::NoReplications);
-    }
+    // No replications is an empty range: `fold_replications` refuses it.
     let run = |scenario: &Scenario| {
         let (summary, _, measures) = crate::fold_replications(
             scenario,
