@@ -203,12 +203,12 @@ impl EachMeasure for ReadEntries<'_, '_> {
         match self.value.get_ref() {
             DeValue::Array(entries) => {
                 for (i, entry) in entries.iter().enumerate() {
-                    match M::Raw::deserialize(entry.clone().into_deserializer()) {
+                    match crate::scenario::shape::read_every::<M::Raw>(entry) {
                         Ok(raw) => {
                             changes.push(Entry::<M>::boxed(raw));
                             positions.push(i);
                         }
-                        Err(e) => self.errors.push(e),
+                        Err(errors) => self.errors.extend(errors),
                     }
                 }
             }
@@ -251,9 +251,13 @@ pub(crate) fn read_policy(
         let name = key.get_ref().as_ref();
         if name == "policy" {
             policy_seen = true;
-            match RawPolicyMeta::deserialize(value.clone().into_deserializer()) {
+            match crate::scenario::shape::read_every::<RawPolicyMeta>(value) {
                 Ok(meta) => policy = Some(meta),
-                Err(e) => report(cx, &e, "policy"),
+                Err(errors) => {
+                    for e in &errors {
+                        report(cx, e, "policy");
+                    }
+                }
             }
             continue;
         }

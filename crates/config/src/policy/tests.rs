@@ -794,3 +794,57 @@ fn warnings_of_the_changed_scenario_are_located_at_the_change() {
         assert!(w.message.contains("unstable"), "{w}");
     }
 }
+
+#[test]
+fn a_wrong_override_value_does_not_hide_a_misspelt_override_beside_it() {
+    // Two overrides on one station: a value of the wrong type and a misspelt key. Both in
+    // one pass, each at its own line of the policy file.
+    let policy = "[policy]\nname = \"x\"\n\n\
+        [[override]]\npath = \"stations.primary.servers\"\nvalue = \"two\"\n\n\
+        [[override]]\npath = \"stations.primary.service.meen\"\nvalue = \"3min\"\n";
+    let e = apply_policy_with(TWO_STATIONS, "base.toml", policy, "p.toml", &no_files).unwrap_err();
+    let error = e.config_error();
+    assert_eq!(
+        places(error),
+        [
+            ("p.toml".to_owned(), "override[0].value".to_owned(), 6, 9),
+            ("p.toml".to_owned(), "override[1].path".to_owned(), 9, 8),
+        ],
+        "{error}"
+    );
+    assert!(
+        error.diagnostics[0].message.contains("wrong type"),
+        "{error}"
+    );
+    assert!(
+        error.diagnostics[1]
+            .message
+            .contains("unknown field `meen` (did you mean `mean`?)"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_wrong_type_and_an_unknown_key_in_one_policy_entry_come_together() {
+    // In the [policy] table and in one entry of a measure: a wrong type and a misspelt key
+    // each, all four at once.
+    let policy = "[policy]\nname = 1\nmesure = \"staffing\"\n\n\
+        [[staffing]]\nstation = \"primary\"\nadd = \"one\"\nad = 1\n";
+    let e = apply_policy_with(TWO_STATIONS, "base.toml", policy, "p.toml", &no_files).unwrap_err();
+    let error = e.config_error();
+    let paths: Vec<&str> = error.diagnostics.iter().map(|d| d.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "policy.name",
+            "policy.mesure",
+            "staffing[0].add",
+            "staffing[0].ad"
+        ],
+        "{error}"
+    );
+    assert!(
+        error.diagnostics.iter().all(|d| d.file == "p.toml"),
+        "{error}"
+    );
+}

@@ -28,7 +28,7 @@ mod overload;
 mod population;
 mod service;
 mod settings;
-mod shape;
+pub(crate) mod shape;
 mod source;
 mod station;
 mod structure;

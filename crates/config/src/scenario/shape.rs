@@ -108,13 +108,265 @@ pub(super) fn read<'i, T: Deserialize<'i>>(
     path: &str,
     value: Spanned<DeValue<'i>>,
 ) -> Option<T> {
-    match T::deserialize(ValueDeserializer::from(value)) {
+    match read_every(&value) {
         Ok(t) => Some(t),
-        Err(e) => {
-            cx.serde_error(path, &e);
+        Err(errors) => {
+            for e in &errors {
+                cx.serde_error(path, e);
+            }
             None
         }
     }
+}
+
+/// The most problems reported for one table (each costs a few readings of it).
+const MOST_PROBLEMS: usize = 64;
+
+/// Values tried in place of a wrong or missing one, so that the reading can go on past
+/// it: one of each kind a field of the config takes (the words of its named values, a
+/// duration, a rate…).
+const STAND_INS: [&str; 12] = [
+    "1",
+    "1.0",
+    "true",
+    "\"1h\"",
+    "\"1/h\"",
+    "\"exponential\"",
+    "\"balk\"",
+    "\"green\"",
+    "\"mon\"",
+    "[]",
+    "{}",
+    "\"x\"",
+];
+
+/// One step down a TOML tree: a key of a table or a position in an array.
+#[derive(Clone, Debug)]
+enum Step {
+    Key(String),
+    At(usize),
+}
+
+/// Reads `value` as a `T`, reporting every problem serde finds in it, not only the first
+/// (serde stops a table at its first error, so a wrong type would hide a misspelt key
+/// beside it until the first was fixed). After each error the reading goes on with the
+/// fault set aside: an unknown key is dropped; a value of the wrong type, or a missing
+/// one, is replaced by a stand-in of a type the field takes (found by trying
+/// [`STAND_INS`]). The stand-ins never reach the caller: any error makes this `Err`. Where
+/// no stand-in fits, the reading stops there, so no error is a consequence of another.
+///
+/// # Errors
+///
+/// Every problem found, in the order found.
+pub(crate) fn read_every<'i, T: Deserialize<'i>>(
+    value: &Spanned<DeValue<'i>>,
+) -> Result<T, Vec<toml::de::Error>> {
+    let mut value = value.clone();
+    let mut errors = Vec::new();
+    // Tables an unknown key was dropped from: a field missing there is most likely that
+    // key misspelt, so it is not reported again as missing.
+    let mut misspelt_in: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut attempts = 0;
+    while errors.len() < MOST_PROBLEMS && attempts < 2 * MOST_PROBLEMS {
+        attempts += 1;
+        let e = match T::deserialize(ValueDeserializer::from(value.clone())) {
+            Ok(t) if errors.is_empty() => return Ok(t),
+            Ok(_) => break,
+            Err(e) => e,
+        };
+        let Some(span) = e.span() else {
+            errors.push(e);
+            break;
+        };
+        let message = e.message().to_owned();
+        let set_aside = if let Some(field) = backticked(&message, "missing field ") {
+            let field = field.to_owned();
+            if !misspelt_in.contains(&span) {
+                errors.push(e);
+            }
+            fill_missing::<T>(&mut value, &span, &field)
+        } else {
+            errors.push(e);
+            let steps = steps_to(&value, &span);
+            if message.starts_with("unknown field ") {
+                let table = steps
+                    .split_last()
+                    .and_then(|(_, parent)| at_mut(&mut value, parent))
+                    .map(|t| t.span());
+                misspelt_in.extend(table);
+                remove(&mut value, &steps)
+            } else {
+                replace::<T>(&mut value, &steps)
+            }
+        };
+        if !set_aside {
+            break;
+        }
+    }
+    if errors.is_empty() {
+        // Only consequences were found (cannot happen: a misspelt key is reported first).
+        errors.push(serde::de::Error::custom("this table cannot be read"));
+    }
+    Err(errors)
+}
+
+/// The first backticked word after `prefix` in `message`.
+fn backticked<'m>(message: &'m str, prefix: &str) -> Option<&'m str> {
+    let rest = message.strip_prefix(prefix)?.strip_prefix('`')?;
+    rest.split_once('`').map(|(word, _)| word)
+}
+
+fn covers(outer: &std::ops::Range<usize>, inner: &std::ops::Range<usize>) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
+}
+
+/// The steps from `value` to the innermost entry (table key or array element) whose key
+/// or value covers `span`.
+fn steps_to(value: &Spanned<DeValue<'_>>, span: &std::ops::Range<usize>) -> Vec<Step> {
+    let mut steps = Vec::new();
+    let mut at = value;
+    loop {
+        let next = match at.get_ref() {
+            DeValue::Table(table) => table
+                .iter()
+                .find(|(k, v)| covers(&k.span(), span) || covers(&v.span(), span))
+                .map(|(k, v)| (Step::Key(k.get_ref().to_string()), v)),
+            DeValue::Array(items) => items
+                .iter()
+                .enumerate()
+                .find(|(_, v)| covers(&v.span(), span))
+                .map(|(i, v)| (Step::At(i), v)),
+            _ => None,
+        };
+        match next {
+            Some((step, v)) => {
+                steps.push(step);
+                at = v;
+            }
+            None => return steps,
+        }
+    }
+}
+
+/// The value reached by `steps`.
+fn at_mut<'v, 'i>(
+    value: &'v mut Spanned<DeValue<'i>>,
+    steps: &[Step],
+) -> Option<&'v mut Spanned<DeValue<'i>>> {
+    let mut at = value;
+    for step in steps {
+        at = match (step, at.get_mut()) {
+            (Step::Key(k), DeValue::Table(t)) => t.get_mut(k.as_str())?,
+            (Step::At(i), DeValue::Array(a)) => a.get_mut(*i)?,
+            _ => return None,
+        };
+    }
+    Some(at)
+}
+
+/// Drops the table entry reached by `steps` (an unknown key); `false` if it is not one.
+fn remove(value: &mut Spanned<DeValue<'_>>, steps: &[Step]) -> bool {
+    let Some((Step::Key(key), parent)) = steps.split_last() else {
+        return false;
+    };
+    match at_mut(value, parent).map(Spanned::get_mut) {
+        Some(DeValue::Table(t)) => t.remove(key.as_str()).is_some(),
+        _ => false,
+    }
+}
+
+/// Whether reading `value` as a `T` still stops at the place set aside: an error within
+/// `span`, or `missing` (a field) reported missing.
+fn still_stuck<'i, T: Deserialize<'i>>(
+    value: &Spanned<DeValue<'i>>,
+    span: &std::ops::Range<usize>,
+    missing: Option<&str>,
+) -> bool {
+    match T::deserialize(ValueDeserializer::from(value.clone())) {
+        Ok(_) => false,
+        Err(e) => {
+            let field = backticked(e.message(), "missing field ");
+            (field.is_some() && field == missing) || e.span().is_none_or(|s| covers(span, &s))
+        }
+    }
+}
+
+/// A stand-in value (one of [`STAND_INS`]) at `span`.
+fn stand_in<'i>(
+    literal: &'static str,
+    span: &std::ops::Range<usize>,
+) -> Option<Spanned<DeValue<'i>>> {
+    let parsed = DeValue::parse(literal).ok()?;
+    Some(Spanned::new(span.clone(), parsed.into_inner()))
+}
+
+/// Replaces the value reached by `steps` with the first stand-in under which the reading
+/// of a `T` gets past it, else drops it if it is an optional entry of a table; `false`
+/// (the value left as it was) if neither does.
+fn replace<'i, T: Deserialize<'i>>(value: &mut Spanned<DeValue<'i>>, steps: &[Step]) -> bool {
+    let Some((last, parent)) = steps.split_last() else {
+        return false;
+    };
+    let Some(original) = at_mut(value, steps).map(|v| v.clone()) else {
+        return false;
+    };
+    let span = original.span();
+    for literal in STAND_INS {
+        let (Some(new), Some(slot)) = (stand_in(literal, &span), at_mut(value, steps)) else {
+            continue;
+        };
+        *slot = new;
+        if !still_stuck::<T>(value, &span, None) {
+            return true;
+        }
+    }
+    if let Some(slot) = at_mut(value, steps) {
+        *slot = original.clone();
+    }
+    if let Step::Key(key) = last
+        && remove(value, steps)
+    {
+        if !still_stuck::<T>(value, &span, Some(key)) {
+            return true;
+        }
+        if let Some(DeValue::Table(t)) = at_mut(value, parent).map(Spanned::get_mut) {
+            t.insert(Spanned::new(span.clone(), key.clone().into()), original);
+        }
+    }
+    false
+}
+
+/// Inserts the missing `field` into the table whose span is `span` (where serde reports
+/// it missing), with the first stand-in under which the reading of a `T` gets past it;
+/// `false` if none does.
+fn fill_missing<'i, T: Deserialize<'i>>(
+    value: &mut Spanned<DeValue<'i>>,
+    span: &std::ops::Range<usize>,
+    field: &str,
+) -> bool {
+    let steps = steps_to(value, span);
+    let is_table = |v: &mut Spanned<DeValue<'i>>| v.span() == *span && v.get_ref().is_table();
+    if !at_mut(value, &steps).is_some_and(is_table) {
+        return false;
+    }
+    // The stand-in gets a span of its own (empty, at the table's end), so that an error
+    // inside it is told from the table's other missing fields (reported at the table).
+    let own = span.end..span.end;
+    for literal in STAND_INS {
+        let Some(new) = stand_in(literal, &own) else {
+            continue;
+        };
+        if let Some(DeValue::Table(t)) = at_mut(value, &steps).map(Spanned::get_mut) {
+            t.insert(Spanned::new(own.clone(), field.to_owned().into()), new);
+        }
+        if !still_stuck::<T>(value, &own, Some(field)) {
+            return true;
+        }
+    }
+    if let Some(DeValue::Table(t)) = at_mut(value, &steps).map(Spanned::get_mut) {
+        t.remove(field);
+    }
+    false
 }
 
 /// Reads every entry of a `[[section]]`; `None` if the section is not a list of tables.

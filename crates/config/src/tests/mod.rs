@@ -6,6 +6,7 @@ mod every_field;
 mod format;
 mod messages;
 mod names;
+mod one_pass;
 mod operations;
 mod schema;
 mod shape;
