@@ -133,10 +133,10 @@ pub const MAX_MEAN_VISITS: f64 = 1e6;
 
 /// Loops that take time but that a vehicle leaves so rarely that it would visit a station
 /// more than [`MAX_MEAN_VISITS`] times on average (the traffic equations per arriving
-/// vehicle) are refused, one error per class at the station with the most visits. Exact for
-/// a station routing back to itself; a loop through several stations is solved by bounded
-/// Gauss–Seidel sweeps (`station_flows`), which under-count visits to a loop left almost
-/// never, so such a loop can still pass.
+/// vehicle) are refused, one error per class at the station with the most visits. The
+/// visits are those of `station_flows`: exact for a loop of up to [`DENSE_LOOP`] stations,
+/// extrapolated past the sweeps allowed for a larger one, never under-counted by stopping
+/// early.
 pub(crate) fn check_endless_loops(
     population: &Population,
     stations: &[Station],
@@ -316,9 +316,9 @@ fn find_cycle(stations: &[Station], zero: &[bool], key: VehicleKey) -> Option<Ve
 /// Mean flow (vehicles per hour) of vehicles of kind `key` through each station when `lam0`
 /// per hour enter at `entry`: the traffic equations λ = λ₀ + λP, solved component by
 /// component of the route graph in route order. A station on no loop gets its flow in one
-/// step; a station looping only to itself gets λ = inflow / (1 − p); a larger loop is
-/// solved by Gauss–Seidel sweeps in the order it was walked, which converge at the rate
-/// vehicles leave the loop whatever its length. Linear in stations and routes outside
+/// step; a station looping only to itself gets λ = inflow / (1 − p); a loop of up to
+/// [`DENSE_LOOP`] stations is solved exactly ([`solve_loop`]), a larger one by sweeps with
+/// the rest extrapolated ([`sweep_loop`]). Linear in stations and routes outside
 /// loops (a chain of 200,000 stations takes one pass), where repeating λ ← λ₀ + λP over
 /// the whole graph took one pass per station of the chain.
 pub(crate) fn station_flows(
@@ -374,23 +374,12 @@ pub(crate) fn station_flows(
                     }
                 }
             }
-            let mut flow: Vec<f64> = vec![0.0; members.len()];
-            let tolerance = 1e-12 * lam0.max(1.0);
-            for _ in 0..100_000 {
-                let mut delta: f64 = 0.0;
-                for (k, &s) in members.iter().enumerate() {
-                    let next = inflow[s]
-                        + incoming[k]
-                            .iter()
-                            .map(|&(from, p)| flow[from] * p)
-                            .sum::<f64>();
-                    delta = delta.max((next - flow[k]).abs());
-                    flow[k] = next;
-                }
-                if delta < tolerance {
-                    break;
-                }
-            }
+            let inflows: Vec<f64> = members.iter().map(|&s| inflow[s]).collect();
+            let flow = if members.len() <= DENSE_LOOP {
+                solve_loop(&inflows, &incoming)
+            } else {
+                sweep_loop(&inflows, &incoming, lam0)
+            };
             for (&s, f) in members.iter().zip(flow) {
                 lambda[s] = f;
             }
@@ -404,6 +393,114 @@ pub(crate) fn station_flows(
         }
     }
     lambda
+}
+
+/// Loops of up to this many stations are solved exactly (Gaussian elimination, at most
+/// about 5.6 million operations); larger ones by sweeps.
+const DENSE_LOOP: usize = 256;
+
+/// The flows through the stations of one loop (a strongly connected component): `x = b +
+/// A x`, `b` the inflow from outside, `A[k][from]` the probability of the route `from → k`
+/// (`incoming[k]`), solved exactly by Gaussian elimination with partial pivoting. A loop
+/// left so rarely that the system is singular to working precision (or whose solution
+/// comes out negative or not finite for that reason) has infinite flows.
+fn solve_loop(inflows: &[f64], incoming: &[Vec<(usize, f64)>]) -> Vec<f64> {
+    let m = inflows.len();
+    // Row k: x_k − Σ p x_from = b_k, augmented with b_k.
+    let mut a = vec![0.0f64; m * (m + 1)];
+    for k in 0..m {
+        a[k * (m + 1) + k] = 1.0;
+        for &(from, p) in &incoming[k] {
+            a[k * (m + 1) + from] -= p;
+        }
+        a[k * (m + 1) + m] = inflows[k];
+    }
+    let infinite = || vec![f64::INFINITY; m];
+    for col in 0..m {
+        let pivot = (col..m)
+            .max_by(|&i, &j| {
+                a[i * (m + 1) + col]
+                    .abs()
+                    .total_cmp(&a[j * (m + 1) + col].abs())
+            })
+            .unwrap_or(col);
+        // Every coefficient is at most 1 in size; a pivot this small means vehicles leave
+        // the loop with probability below the precision of the routes.
+        if a[pivot * (m + 1) + col].abs() < 1e-300 {
+            return infinite();
+        }
+        if pivot != col {
+            for j in 0..=m {
+                a.swap(pivot * (m + 1) + j, col * (m + 1) + j);
+            }
+        }
+        let d = a[col * (m + 1) + col];
+        for i in col + 1..m {
+            let f = a[i * (m + 1) + col] / d;
+            if f != 0.0 {
+                for j in col..=m {
+                    a[i * (m + 1) + j] -= f * a[col * (m + 1) + j];
+                }
+            }
+        }
+    }
+    let mut x = vec![0.0f64; m];
+    for k in (0..m).rev() {
+        let mut sum = a[k * (m + 1) + m];
+        for j in k + 1..m {
+            sum -= a[k * (m + 1) + j] * x[j];
+        }
+        x[k] = sum / a[k * (m + 1) + k];
+    }
+    // Flows are sums of non-negative terms: a negative or non-finite one is the loop's
+    // near-singularity, i.e. flows beyond any bound.
+    if x.iter()
+        .any(|v| !v.is_finite() || *v < -1e-9 * inflows.iter().sum::<f64>().max(1.0))
+    {
+        return infinite();
+    }
+    x.iter().map(|v| v.max(0.0)).collect()
+}
+
+/// [`solve_loop`] for a loop too large to solve exactly: Gauss–Seidel sweeps in the order
+/// the loop was walked (they rise to the solution from below, at the rate vehicles leave
+/// the loop). When they have not settled after the sweeps allowed, the rest is
+/// extrapolated from the last two sweeps' gains as a geometric series (a ratio of 1 or
+/// more: infinite), so a loop left almost never is not under-counted.
+fn sweep_loop(inflows: &[f64], incoming: &[Vec<(usize, f64)>], lam0: f64) -> Vec<f64> {
+    const SWEEPS: usize = 100_000;
+    let m = inflows.len();
+    let mut flow = vec![0.0f64; m];
+    let mut gain = vec![0.0f64; m];
+    let mut previous_total = f64::NAN;
+    let mut total = f64::NAN;
+    let tolerance = 1e-12 * lam0.max(1.0);
+    for _ in 0..SWEEPS {
+        let mut delta: f64 = 0.0;
+        let mut sum = 0.0;
+        for k in 0..m {
+            let next = inflows[k]
+                + incoming[k]
+                    .iter()
+                    .map(|&(from, p)| flow[from] * p)
+                    .sum::<f64>();
+            gain[k] = next - flow[k];
+            delta = delta.max(gain[k].abs());
+            sum += gain[k];
+            flow[k] = next;
+        }
+        if delta < tolerance {
+            return flow;
+        }
+        previous_total = total;
+        total = sum;
+    }
+    let ratio = total / previous_total;
+    if !(ratio < 1.0) {
+        return vec![f64::INFINITY; m];
+    }
+    let rest = ratio / (1.0 - ratio);
+    flow.iter().zip(&gain).map(|(f, g)| f + g * rest).collect()
 }
 
 /// The strongly connected components of the route graph reachable from `root` (Tarjan's
@@ -611,6 +708,88 @@ mod tests {
         // A million visits on average is the limit, not past it; ordinary loops pass.
         assert!(crossing(vec![(1.0, to_station(0, 1.0 - 1e-6))]).is_ok());
         assert!(crossing(vec![(1.0, to_station(0, 0.9))]).is_ok());
+    }
+
+    /// A ring `s0 → s1 → … → s(n−1)`, the last going back to `s0` with probability `back`
+    /// and out otherwise; 1 ms of service everywhere.
+    fn ring(n: u32, back: f64) -> Result<Crossing, Vec<ModelError>> {
+        crossing(
+            (0..n)
+                .map(|i| {
+                    let routes = if i + 1 < n {
+                        to_station(i + 1, 1.0)
+                    } else {
+                        to_station(0, back)
+                    };
+                    (1.0, routes)
+                })
+                .collect(),
+        )
+    }
+
+    fn endless(errors: Vec<ModelError>) -> String {
+        match &errors[0] {
+            ModelError::EndlessLoop { reason, .. } => reason.clone(),
+            other => panic!("expected an endless loop, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_loop_through_several_stations_almost_never_left_is_refused_with_its_mean_visits() {
+        // Three stations in a ring left with p = 1e-7 per round: each station is visited
+        // 1 / 1e-7 = 1e7 times on average (the sweeps used to stop at 1e5 and pass it).
+        let r = endless(ring(3, 1.0 - 1e-7).unwrap_err());
+        assert!(r.contains("about 1.0e7 times"), "{r}");
+        // Left with p = 1e-5: 1e5 visits, within the limit, and the flows are exact.
+        let c = ring(3, 1.0 - 1e-5).unwrap();
+        let rates = c.arrival_rates_per_hour(SimTime::from_hours(1));
+        for r in &rates {
+            assert!((r[0] / 10.0 - 1e5).abs() < 1e-3, "{rates:?}");
+        }
+        // Past the exact solver's size, the sweeps' rest is extrapolated: a ring of 300
+        // left with p = 1e-9 (1e9 visits) is refused too, and one left with p = 0.5 is
+        // solved (2 visits each).
+        let r = endless(ring(300, 1.0 - 1e-9).unwrap_err());
+        assert!(r.contains("about 1.0e9 times"), "{r}");
+        let c = ring(300, 0.5).unwrap();
+        let rates = c.arrival_rates_per_hour(SimTime::from_hours(1));
+        assert!(
+            rates.iter().all(|r| (r[0] - 20.0).abs() < 1e-9),
+            "{:?}",
+            &rates[..3]
+        );
+    }
+
+    #[test]
+    fn exact_and_swept_loop_flows_agree() {
+        // A two-way loop: s0 → s1 (0.7) or s2 (0.3); s1 → s0 (0.4) or s2; s2 → s0 (0.2) or
+        // out. Solved by elimination and by sweeps, the same flows.
+        let incoming = vec![
+            vec![(1, 0.4), (2, 0.2)],
+            vec![(0, 0.7)],
+            vec![(0, 0.3), (1, 0.6)],
+        ];
+        let inflows = [10.0, 0.0, 0.0];
+        let exact = solve_loop(&inflows, &incoming);
+        let swept = sweep_loop(&inflows, &incoming, 10.0);
+        for (a, b) in exact.iter().zip(&swept) {
+            assert!((a - b).abs() < 1e-9, "{exact:?} {swept:?}");
+        }
+        // x0 = 10 + 0.4 x1 + 0.2 x2, x1 = 0.7 x0, x2 = 0.3 x0 + 0.6 x1 = 0.72 x0
+        // ⇒ x0 (1 − 0.28 − 0.144) = 10 ⇒ x0 = 10 / 0.576.
+        assert!((exact[0] - 10.0 / 0.576).abs() < 1e-9, "{exact:?}");
+        // Never left: infinite.
+        let closed = vec![vec![(1, 1.0)], vec![(0, 1.0)]];
+        assert!(
+            solve_loop(&[1.0, 0.0], &closed)
+                .iter()
+                .all(|v| v.is_infinite())
+        );
+        assert!(
+            sweep_loop(&[1.0, 0.0], &closed, 1.0)
+                .iter()
+                .all(|v| v.is_infinite())
+        );
     }
 
     #[test]
