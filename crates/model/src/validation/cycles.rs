@@ -496,7 +496,7 @@ fn sweep_loop(inflows: &[f64], incoming: &[Vec<(usize, f64)>], lam0: f64) -> Vec
         total = sum;
     }
     let ratio = total / previous_total;
-    if !(ratio < 1.0) {
+    if ratio.is_nan() || ratio >= 1.0 {
         return vec![f64::INFINITY; m];
     }
     let rest = ratio / (1.0 - ratio);
