@@ -124,6 +124,7 @@ fn parse(
         diags: Collector::with_spans(file_name, source, SpanIndex::build(&root)),
         structure_ok: true,
         read,
+        start_weekday: 0,
     };
     // Only the first syntax error (in file order) is reported: after one, the parser's
     // recovery mostly finds consequences (one unclosed bracket can yield dozens).
@@ -166,6 +167,9 @@ struct Cx<'a> {
     structure_ok: bool,
     /// Reads trace files; `None` for [`parse_scenario`].
     read: Option<FileReader<'a>>,
+    /// The scenario's `start_weekday` (0 = Monday), noted when the sources are read: the
+    /// warnings count only the hours of the week the run covers.
+    start_weekday: u8,
 }
 
 /// The checks report through the collector directly: `cx.error(path, message)`.

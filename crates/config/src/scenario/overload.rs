@@ -12,8 +12,8 @@ use bordersim_model::{
 
 use super::Cx;
 use super::station::StationMeta;
+use super::warnings::{hours_in_run, mean_in_run, readable};
 use crate::spans::index;
-use crate::units::format_number;
 
 /// Per vehicle kind (class × programme), per hour of the week: ms of service arriving.
 type KindWork = Vec<[f64; HOURS_PER_WEEK]>;
@@ -39,6 +39,7 @@ pub(super) fn lane_groups(
         return;
     }
     let work = hourly_work(crossing, horizon);
+    let weights = hours_in_run(horizon, cx.start_weekday);
     let programmes = crossing.population().programmes.len();
     for (i, st) in stations.iter().enumerate() {
         if st.lanes.len() < 2 || st.merged_into.is_some() {
@@ -69,8 +70,12 @@ pub(super) fn lane_groups(
             }
             let capacity: [f64; HOURS_PER_WEEK] =
                 std::array::from_fn(|h| lanes_open(group, h) * MS_PER_HOUR);
-            let (total_work, total_capacity) =
-                (own.iter().sum::<f64>(), capacity.iter().sum::<f64>());
+            // Only the hours the run covers count: a peak in hours it never reaches
+            // overloads nothing.
+            let (total_work, total_capacity) = (
+                mean_in_run(&weights, |h| own[h]),
+                mean_in_run(&weights, |h| capacity[h]),
+            );
             // A group never open is the warning about vehicles whose lanes never open.
             if total_work < total_capacity || total_capacity == 0.0 {
                 continue;
@@ -78,11 +83,17 @@ pub(super) fn lane_groups(
             let over: Vec<bool> = own
                 .iter()
                 .zip(&capacity)
-                .map(|(w, c)| *w > 0.0 && w > c)
+                .zip(&weights)
+                .map(|((w, c), in_run)| *in_run > 0.0 && *w > 0.0 && w > c)
                 .collect();
             let load = format!(
-                "offered load {} per open lane over the week",
-                format_number((total_work / total_capacity * 100.0).round() / 100.0)
+                "offered load {} per open lane over {}",
+                readable(total_work / total_capacity, 2),
+                if weights.iter().all(|w| *w == weights[0]) {
+                    "the week"
+                } else {
+                    "the run"
+                }
             );
             let path = &metas[i].servers_path;
             let path = if path.ends_with("lanes") {
@@ -349,6 +360,15 @@ mod tests {
             &format!("id = \"general\", {text},"),
             1,
         );
+        // A one-day run covers Monday only: the hours named are Monday's.
+        let one_day = warnings(&input);
+        assert!(
+            one_day.iter().any(|(_, m)| m.contains("over the run")
+                && m.contains("offered load 1.2 per open lane")
+                && m.contains("on Mon 00:00–04:00.")),
+            "{one_day:?}"
+        );
+        let input = input.replacen("horizon = \"1d\"", "horizon = \"7d\"", 1);
         let found = warnings(&input);
         let general: Vec<_> = found
             .iter()

@@ -49,6 +49,9 @@ pub(super) fn source(
     start_weekday: Option<u8>,
 ) -> Option<(Kind, Vec<Source>)> {
     let path = index("sources", i);
+    if let Some(day) = start_weekday {
+        cx.start_weekday = day;
+    }
     let given: Vec<Kind> = [
         (Kind::Rate, raw.rate.is_some()),
         (Kind::Profile, raw.profile.is_some()),

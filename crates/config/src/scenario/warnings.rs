@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use bordersim_des::SimTime;
 use bordersim_model::{
-    Arrivals, Channel, ClassId, Crossing, LaneSchedule, PreLodged, Source, Station, StationId,
-    StorageLimit, Target, VehicleKey, WhenFull, lane_filter_matches,
+    Arrivals, Channel, ClassId, Crossing, HOURS_PER_WEEK, LaneSchedule, PreLodged, Source, Station,
+    StationId, StorageLimit, Target, VehicleKey, WhenFull, lane_filter_matches,
 };
 
 use super::source::Kind;
@@ -130,50 +130,207 @@ fn blocking_without_upstream(cx: &mut Cx<'_>, crossing: &Crossing, metas: &[Stat
     }
 }
 
+/// How many hours of the run fall in each hour of the week (Monday 00:00 first) when the
+/// run covers [0, `horizon`) and starts on `start_weekday` (0 = Monday): a profile's rate or
+/// a schedule's lanes in hours the run never reaches count for nothing.
+pub(super) fn hours_in_run(horizon: SimTime, start_weekday: u8) -> [f64; HOURS_PER_WEEK] {
+    let week = HOURS_PER_WEEK as f64;
+    let hours = horizon.as_millis() as f64 / SimTime::MS_PER_HOUR as f64;
+    let whole_weeks = (hours / week).floor();
+    let mut weights = [whole_weeks; HOURS_PER_WEEK];
+    let mut rest = hours - whole_weeks * week;
+    let mut h = usize::from(start_weekday % 7) * 24;
+    while rest > 0.0 {
+        weights[h % HOURS_PER_WEEK] += rest.min(1.0);
+        rest -= 1.0;
+        h += 1;
+    }
+    weights
+}
+
+/// The mean of `per_hour` (by hour of the week) over the hours of the run (`weights`, as
+/// [`hours_in_run`] gives them).
+pub(super) fn mean_in_run(weights: &[f64; HOURS_PER_WEEK], per_hour: impl Fn(usize) -> f64) -> f64 {
+    let total: f64 = weights.iter().sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    weights
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| **w > 0.0)
+        .map(|(h, w)| w * per_hour(h))
+        .sum::<f64>()
+        / total
+}
+
+/// A number for a message: rounded to `decimals` decimals, or in scientific notation with
+/// three significant digits when that would print more than a dozen digits or hide it
+/// (`1e300`/h is "1e300", not a 301-digit number; 2e-7 is "2e-7", not "0").
+pub(super) fn readable(x: f64, decimals: i32) -> String {
+    if x.is_infinite() {
+        return if x > 0.0 { "infinite" } else { "-infinite" }.to_owned();
+    }
+    if x.is_nan() {
+        return "undefined".to_owned();
+    }
+    let a = x.abs();
+    if a >= 1e9 || (a > 0.0 && a < 10f64.powi(-decimals) / 2.0) {
+        let s = format!("{x:.2e}");
+        let (mantissa, exponent) = s.split_once('e').unwrap_or((&s, "0"));
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        return format!("{mantissa}e{exponent}");
+    }
+    let scale = 10f64.powi(decimals);
+    format_number((x * scale).round() / scale)
+}
+
+/// A duration for a message, as [`format_duration`] writes it, in scientific notation
+/// when enormous.
+fn readable_duration(ms: f64) -> String {
+    if ms.is_finite() && ms.abs() >= 1e9 * SimTime::MS_PER_HOUR as f64 * 24.0 {
+        format!(
+            "{}d",
+            readable(ms / (SimTime::MS_PER_HOUR as f64 * 24.0), 2)
+        )
+    } else if ms.is_finite() {
+        format_duration(ms)
+    } else {
+        readable(ms, 0)
+    }
+}
+
+/// `crossing` with each profile's sources at their mean rate over the hours the run covers
+/// (`weights`), not over the whole week; `None` when that changes nothing. A source that
+/// sends nobody in the run is left out.
+fn over_the_run(crossing: &Crossing, weights: &[f64; HOURS_PER_WEEK]) -> Option<Crossing> {
+    let mut changed = false;
+    let sources: Vec<Source> = crossing
+        .sources()
+        .iter()
+        .filter_map(|src| match &src.arrivals {
+            Arrivals::Profile { class, profile } | Arrivals::Thinned { class, profile, .. } => {
+                let rate = mean_in_run(weights, |h| {
+                    profile.rate_per_hour_at(SimTime::from_hours(h as u64), 0)
+                });
+                let whole_week = profile.mean_rate_per_hour();
+                if rate == whole_week {
+                    return Some(src.clone());
+                }
+                changed = true;
+                (rate > 0.0).then(|| Source::poisson(src.id.clone(), *class, rate, src.entry))
+            }
+            _ => Some(src.clone()),
+        })
+        .collect();
+    if !changed || sources.is_empty() {
+        return None;
+    }
+    Crossing::new(
+        crossing.name.clone(),
+        crossing.population(),
+        crossing.stations().to_vec(),
+        sources,
+    )
+    .ok()
+}
+
+/// Open servers of `st` on average over the hours of the run (`weights`); a group under a
+/// lane rule counts its most.
+fn servers_in_run(st: &Station, weights: &[f64; HOURS_PER_WEEK]) -> f64 {
+    st.lanes
+        .iter()
+        .map(|g| match &g.rule {
+            Some(rule) => f64::from(rule.max_lanes),
+            None => mean_in_run(weights, |h| {
+                f64::from(g.schedule.servers_at(SimTime::from_hours(h as u64), 0))
+            }),
+        })
+        .sum()
+}
+
 fn unstable(cx: &mut Cx<'_>, crossing: &Crossing, metas: &[StationMeta], horizon: SimTime) {
-    let stations = crossing.stations();
-    let rates = crossing.arrival_rates_per_hour(horizon);
-    for (i, load) in crossing.offered_loads(horizon).into_iter().enumerate() {
+    let weights = hours_in_run(horizon, cx.start_weekday);
+    let whole_weeks = weights.iter().all(|w| *w == weights[0]);
+    if weights.iter().all(|w| *w == 0.0) {
+        return;
+    }
+    let in_run = over_the_run(crossing, &weights);
+    let in_run = in_run.as_ref().unwrap_or(crossing);
+    if in_run.sources().is_empty() {
+        return;
+    }
+    let stations = in_run.stations();
+    let rates = in_run.arrival_rates_per_hour(horizon);
+    for (i, week_load) in in_run.offered_loads(horizon).into_iter().enumerate() {
+        let st = &stations[i];
+        let arrivals: f64 = rates[i].iter().sum();
+        // `offered_loads` spreads the work over the week's mean servers; the run has its own.
+        let servers = if whole_weeks {
+            st.mean_servers()
+        } else {
+            servers_in_run(st, &weights)
+        };
+        let load = if st.merged_into.is_some() || arrivals <= 0.0 {
+            0.0
+        } else if servers > 0.0 {
+            week_load * st.mean_servers() / servers
+        } else {
+            f64::INFINITY
+        };
         if load.is_finite() && load < 1.0 {
             continue;
         }
-        let st = &stations[i];
-        let arrivals: f64 = rates[i].iter().sum();
-        let servers = st.mean_servers();
-        let mean_service_ms = load * servers * SimTime::MS_PER_HOUR as f64 / arrivals;
+        let mean_service_ms = if week_load.is_finite() {
+            week_load * st.mean_servers() * SimTime::MS_PER_HOUR as f64 / arrivals
+        } else {
+            f64::NAN
+        };
+        let service = if mean_service_ms.is_finite() {
+            format!(", mean service {}", readable_duration(mean_service_ms))
+        } else {
+            String::new()
+        };
         let needed = (load * servers).floor() + 1.0;
         let plural = if needed == 1.0 { "server" } else { "servers" };
         let constant = st
             .lanes
             .iter()
             .all(|g| matches!(g.schedule, LaneSchedule::Constant(_)));
+        let over = if whole_weeks { "the week" } else { "the run" };
+        let needed_text = readable(needed, 0);
         let (have, need) = if constant {
             (
-                format!("{} servers", format_number(servers)),
-                format!("at least {needed} {plural}"),
+                format!(
+                    "{} {}",
+                    readable(servers, 6),
+                    if servers == 1.0 { "server" } else { "servers" }
+                ),
+                format!("at least {needed_text} {plural}"),
             )
         } else {
             (
                 format!(
-                    "{} servers open on average over the week",
-                    format_number((servers * 10.0).round() / 10.0)
+                    "{} servers open on average over {over}",
+                    readable(servers, 1)
                 ),
-                format!("at least {needed} {plural} open on average"),
+                format!("at least {needed_text} {plural} open on average"),
             )
         };
+        let load_text = readable(load, 2);
+        let arrivals_text = readable(arrivals, 1);
         // A limited storage whose overflow balks cannot grow: the excess is lost (a loss
         // system at capacity 0, Erlang B), which is the result to read, not instability.
         if st.storage.limit != StorageLimit::Unlimited && st.storage.when_full == WhenFull::Balk {
             cx.warn(
                 &metas[i].servers_path,
                 format!(
-                    "overloaded: offered load {load:.2} per server at station `{}` ({}/h \
-                     arriving on average, mean service {}, {have}); its storage is limited \
-                     and when_full = \"balk\", so the queue stays bounded and the excess \
-                     leaves: expect a large share of balked vehicles; {need} would carry it",
+                    "overloaded: offered load {load_text} per server at station `{}` \
+                     ({arrivals_text}/h arriving on average{service}, {have}); its storage is \
+                     limited and when_full = \"balk\", so the queue stays bounded and the \
+                     excess leaves: expect a large share of balked vehicles; {need} would \
+                     carry it",
                     st.id,
-                    format_number((arrivals * 10.0).round() / 10.0),
-                    format_duration(mean_service_ms),
                 ),
             );
             continue;
@@ -181,12 +338,10 @@ fn unstable(cx: &mut Cx<'_>, crossing: &Crossing, metas: &[StationMeta], horizon
         cx.warn(
             &metas[i].servers_path,
             format!(
-                "unstable: offered load {load:.2} per server at station `{}` ({}/h arriving on \
-                 average, mean service {}, {have}); the queue grows until the horizon. \
-                 Stability needs {need}, faster service or fewer arrivals",
+                "unstable: offered load {load_text} per server at station `{}` \
+                 ({arrivals_text}/h arriving on average{service}, {have}); the queue grows \
+                 until the horizon. Stability needs {need}, faster service or fewer arrivals",
                 st.id,
-                format_number((arrivals * 10.0).round() / 10.0),
-                format_duration(mean_service_ms),
             ),
         );
     }

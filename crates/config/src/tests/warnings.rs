@@ -64,3 +64,75 @@ fn unvisited_station_and_idle_class_are_warnings() {
     let w = at(&loaded.warnings, "stations[1].id");
     assert!(w.message.contains("station `xray` is never visited"), "{w}");
 }
+
+/// `BASE` with a one-hour run (no warm-up) and trucks following `profile` (24 values).
+fn truck_profile(horizon: &str, profile: &str) -> String {
+    let input = edit(
+        "horizon = \"1d\"\nwarmup = \"1h\"",
+        &format!("horizon = \"{horizon}\""),
+    );
+    edit_in(&input, "rate = \"30/h\"", &format!("profile = [{profile}]"))
+}
+
+/// A run of more than 15 digits in `text` (a number printed in full at 1e300).
+fn long_number(text: &str) -> bool {
+    let mut run = 0;
+    text.chars().any(|c| {
+        run = if c.is_ascii_digit() { run + 1 } else { 0 };
+        run > 15
+    })
+}
+
+#[test]
+fn a_profile_peak_in_hours_the_run_never_reaches_overloads_nothing() {
+    // 1 truck/h in the first hour, 1e12/h in the 23 others, a one-hour run: the station
+    // sees 1 truck/h (load (1 × 2 + 20 × 1) / 60 / 4 = 0.09), no warning.
+    let mut hours = vec!["1e12"; 24];
+    hours[0] = "1";
+    let loaded = ok(&truck_profile("1h", &hours.join(", ")));
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    // Over a whole day the peak counts: the mean is (1 + 23e12) / 24 = 9.58e11 trucks/h,
+    // 2 min each on 4 servers: load 9.58e11 × 2 / 60 / 4 = 7.99e9.
+    let loaded = ok(&truck_profile("1d", &hours.join(", ")));
+    let w = at(&loaded.warnings, "stations[0].servers");
+    assert!(
+        w.message
+            .starts_with("unstable: offered load 7.99e9 per server"),
+        "{w}"
+    );
+    assert!(w.message.contains("(9.58e11/h arriving on average"), "{w}");
+    assert!(!long_number(&w.message), "{w}");
+    // The run's hours follow `start_weekday`: a peak on Tuesdays only (day factor) is
+    // outside a one-day run starting on Monday, inside one starting on Tuesday.
+    let tuesday = |day: &str| {
+        let input = truck_profile("1d", &["1"; 24].join(", "));
+        let input = edit_in(
+            &input,
+            "profile = [",
+            "day_factors = [1, 1e12, 1, 1, 1, 1, 1]\nprofile = [",
+        );
+        edit_in(
+            &input,
+            "name = \"test\"",
+            &format!("name = \"test\"\nstart_weekday = \"{day}\""),
+        )
+    };
+    assert!(ok(&tuesday("mon")).warnings.is_empty());
+    let loaded = ok(&tuesday("tue"));
+    let w = at(&loaded.warnings, "stations[0].servers");
+    assert!(w.message.contains("(1e12/h arriving on average"), "{w}");
+}
+
+#[test]
+fn enormous_rates_and_loads_are_printed_readably() {
+    // 1e300 vehicles/h inside the run: the load and rate in scientific notation.
+    let loaded = ok(&edit("rate = \"20/h\"", "rate = \"1e300/h\""));
+    let w = at(&loaded.warnings, "stations[0].servers");
+    assert!(
+        w.message
+            .starts_with("unstable: offered load 4.17e297 per server"),
+        "{w}"
+    );
+    assert!(w.message.contains("(1e300/h arriving"), "{w}");
+    assert!(!long_number(&w.message), "{w}");
+}

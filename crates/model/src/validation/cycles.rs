@@ -160,11 +160,15 @@ pub(crate) fn check_endless_loops(
                     programme: ProgrammeId(p as u8),
                     channel,
                 };
+                // A loop with no way out at all is the error about vehicles that can never
+                // leave, reported with the crossing's structure, not here.
+                let can_exit = stations_leading_to_exit(stations, key);
                 for &entry in &entries {
                     let flows = station_flows(stations, key, StationId(entry as u32), 1.0);
                     let worst = flows
                         .iter()
                         .enumerate()
+                        .filter(|(s, _)| can_exit[*s])
                         .filter(|(_, v)| v.is_nan() || **v > MAX_MEAN_VISITS)
                         .max_by(|a, b| a.1.total_cmp(b.1));
                     if let Some((s, visits)) = worst {

@@ -20,7 +20,7 @@ fn unstable_station_with_a_schedule() {
     assert!(w.message.starts_with("unstable: offered load"), "{w}");
     assert!(
         w.message
-            .contains("0.3 servers open on average over the week"),
+            .contains("0.3 servers open on average over the run"),
         "{w}"
     );
     assert!(
