@@ -10,12 +10,34 @@ use super::{DELAY_COLUMNS, delay_cells, multi_direction};
 /// Offered load per server at or above which a station's queue grows without bound.
 const UNSTABLE_LOAD: f64 = 1.0;
 
+/// How a station loaded past its servers fared.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Overload {
+    /// Load below 1 per server.
+    No,
+    /// Its queue grows without bound: waits depend on the horizon.
+    Unstable,
+    /// Its storage is limited and the excess left unserved (when_full = "balk"): bounded,
+    /// the balked share is the result to read (a loss system, Erlang B, at capacity 0).
+    Balks,
+}
+
+/// Whether `st` is overloaded, and how. A station whose vehicles balked while none waited
+/// upstream has a limited storage that balks when full (only that makes vehicles leave
+/// unserved without spilling): its queue cannot grow.
+fn overload(st: &bordersim_experiment::StationReport) -> Overload {
+    if st.offered_load.is_nan() || st.offered_load < UNSTABLE_LOAD {
+        Overload::No
+    } else if st.spillback.balked > 0 && st.spillback.vehicles == 0 {
+        Overload::Balks
+    } else {
+        Overload::Unstable
+    }
+}
+
 /// One row per station (and direction): servers, load, use, throughput, wait, queue.
 pub(super) fn station_table(report: &Report) -> Table {
-    let any_unstable = report
-        .stations
-        .iter()
-        .any(|s| s.offered_load >= UNSTABLE_LOAD);
+    let any_unstable = report.stations.iter().any(|s| overload(s) != Overload::No);
     let by_direction = multi_direction(report);
     let mut titles = vec!["station"];
     if by_direction {
@@ -52,8 +74,14 @@ pub(super) fn station_table(report: &Report) -> Table {
         row.push(format!("{:.2}", st.queue_length.mean));
         row.push(thousands(st.queue_length.max));
         if any_unstable {
-            let unstable = st.offered_load >= UNSTABLE_LOAD;
-            row.push(if unstable { "UNSTABLE" } else { "" }.to_owned());
+            row.push(
+                match overload(st) {
+                    Overload::No => "",
+                    Overload::Unstable => "UNSTABLE",
+                    Overload::Balks => "OVERLOADED, BALKS",
+                }
+                .to_owned(),
+            );
         }
         table.row(row);
     }
@@ -193,20 +221,33 @@ fn blocking_lines(report: &Report) -> Vec<String> {
         .collect()
 }
 
-/// The note naming the stations whose queue grows without bound, if any.
+/// The notes naming the stations whose queue grows without bound, and those loaded past
+/// their servers whose limited storage balks (bounded: the excess leaves), if any.
 pub(super) fn unstable_note(report: &Report) -> Option<String> {
-    let unstable: Vec<&str> = report
-        .stations
-        .iter()
-        .filter(|s| s.offered_load >= UNSTABLE_LOAD)
-        .map(|s| s.id.as_str())
-        .collect();
-    if unstable.is_empty() {
-        return None;
+    let named = |kind: Overload| -> Vec<&str> {
+        report
+            .stations
+            .iter()
+            .filter(|s| overload(s) == kind)
+            .map(|s| s.id.as_str())
+            .collect()
+    };
+    let (unstable, balks) = (named(Overload::Unstable), named(Overload::Balks));
+    let mut lines = Vec::new();
+    if !unstable.is_empty() {
+        lines.push(format!(
+            "  UNSTABLE: offered load >= 1 per server at {}; the queue grows without bound, so \
+             its waits depend on the horizon. Add servers or shorten service.",
+            unstable.join(", ")
+        ));
     }
-    Some(format!(
-        "  UNSTABLE: offered load >= 1 per server at {}; the queue grows without bound, so its \
-         waits depend on the horizon. Add servers or shorten service.",
-        unstable.join(", ")
-    ))
+    if !balks.is_empty() {
+        lines.push(format!(
+            "  OVERLOADED, BALKS: offered load >= 1 per server at {}; its storage is limited \
+             and balks when full, so the queue stays bounded and the excess leaves unserved \
+             (see balked). Add servers or shorten service to carry it.",
+            balks.join(", ")
+        ));
+    }
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }
