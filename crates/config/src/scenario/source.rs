@@ -118,6 +118,11 @@ pub(super) fn source(
         }
     };
     let start = start_date(cx, &path, raw, kind, start_weekday);
+    if start == trace::Start::Unusable {
+        // Its dated rows cannot be placed: what the crossing's structure would say of a
+        // trace without them (no source, say) follows from the error at `start`.
+        cx.structure_ok = false;
+    }
     let entry_path = child(&path, "entry");
     if kind == Kind::Trace {
         let plan = trace_entry(cx, &entry_path, raw, refs, station_directions);
@@ -257,16 +262,20 @@ fn trace_entry(
 }
 
 /// The trace's `start` date (a day number, see [`trace::Date`]), checked: only with a
-/// trace, a real date, on the scenario's `start_weekday`. `None` when absent or wrong
-/// (reported).
+/// trace, a real date, on the scenario's `start_weekday`. One that is not a date, or on
+/// the wrong weekday (the date or the weekday is wrong: which, only the user knows), is
+/// reported and [`trace::Start::Unusable`], so that the rows written as dates are not each
+/// reported again (as lacking a start, or before it).
 fn start_date(
     cx: &mut Cx<'_>,
     path: &str,
     raw: &RawSource,
     kind: Kind,
     start_weekday: Option<u8>,
-) -> Option<trace::Date> {
-    let written = raw.start.as_deref()?;
+) -> trace::Start {
+    let Some(written) = raw.start.as_deref() else {
+        return trace::Start::None;
+    };
     let start_path = child(path, "start");
     if kind != Kind::Trace {
         cx.error(
@@ -277,7 +286,7 @@ fn start_date(
                 kind.field()
             ),
         );
-        return None;
+        return trace::Start::Unusable;
     }
     let date = match trace::Date::parse(written.trim()) {
         Ok(d) => d,
@@ -289,7 +298,7 @@ fn start_date(
                      start = \"2024-03-01\""
                 ),
             );
-            return None;
+            return trace::Start::Unusable;
         }
     };
     if let Some(expected) = start_weekday
@@ -306,9 +315,9 @@ fn start_date(
                 day.to_ascii_lowercase()
             ),
         );
-        return None;
+        return trace::Start::Unusable;
     }
-    Some(date)
+    trace::Start::At(date)
 }
 
 /// One model source per direction present in the trace (named `{id}/{direction}` when

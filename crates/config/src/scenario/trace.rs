@@ -104,6 +104,27 @@ fn field_offset(text: &str, start: usize, k: usize) -> usize {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct Date(i64);
 
+/// A trace's `start` date as its rows may use it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum Start {
+    /// No `start` written: rows give seconds or clock times only.
+    None,
+    /// Midnight of this date is time zero.
+    At(Date),
+    /// A `start` written but unusable (not a date), already reported there: its dated rows
+    /// are not reported again, each as lacking a start (one root error, not a cascade).
+    Unusable,
+}
+
+impl Start {
+    fn date(self) -> Option<Date> {
+        match self {
+            Start::At(d) => Some(d),
+            Start::None | Start::Unusable => None,
+        }
+    }
+}
+
 impl Date {
     /// Reads `YYYY-MM-DD` (ISO 8601), checking that the day exists.
     pub(super) fn parse(s: &str) -> Result<Date, String> {
@@ -227,6 +248,9 @@ fn to_clock(s: &str, ms: f64) -> Result<SimTime, String> {
     Ok(SimTime::from_millis_f64(ms))
 }
 
+/// What a dated row without a usable `start` date is told.
+const NO_START: &str = "but the source gives no `start` date";
+
 /// `YYYY-MM-DD`, then optionally `T` or a space and a clock time, counted from midnight of
 /// the `start` date.
 fn date_time(s: &str, start: Option<Date>) -> Result<SimTime, String> {
@@ -245,7 +269,7 @@ fn date_time(s: &str, start: Option<Date>) -> Result<SimTime, String> {
     let day = Date::parse(date)?;
     let Some(start) = start else {
         return Err(format!(
-            "`{s}` is a date and time, but the source gives no `start` date to count it from; \
+            "`{s}` is a date and time, {NO_START} to count it from; \
              add start = \"{date}\" (the date whose midnight is time zero) to the trace's \
              [[sources]] entry"
         ));
@@ -292,7 +316,7 @@ pub(super) fn load(
     written: &str,
     refs: &Refs<'_>,
     entry: &EntryPlan,
-    start: Option<Date>,
+    start: Start,
 ) -> Option<Vec<Row>> {
     if written.trim().is_empty() {
         cx.structural(
@@ -363,7 +387,7 @@ fn rows(
     source_id: &str,
     refs: &Refs<'_>,
     entry: &EntryPlan,
-    start: Option<Date>,
+    start: Start,
 ) -> Option<Vec<Row>> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -460,7 +484,7 @@ struct Fields<'a> {
     /// Field index of each of [`COLUMNS`], if the header has it.
     at: &'a [Option<usize>; 4],
     /// The source's `start` date, if given: rows may then give dates and times.
-    start_date: Option<Date>,
+    start_date: Start,
 }
 
 impl Fields<'_> {
@@ -542,10 +566,12 @@ impl Fields<'_> {
     ) -> (Option<SimTime>, bool) {
         let time = self
             .field(0)
-            .and_then(|s| match parse_time(s, self.start_date) {
+            .and_then(|s| match parse_time(s, self.start_date.date()) {
                 Ok(t) => Some(t),
                 Err(e) => {
-                    self.report(problems, 0, e);
+                    if !(self.start_date == Start::Unusable && e.contains(NO_START)) {
+                        self.report(problems, 0, e);
+                    }
                     None
                 }
             });

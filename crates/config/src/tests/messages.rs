@@ -793,3 +793,30 @@ fn sources_are_counted_as_written() {
     assert_eq!(crate::source_count("[scenario]\nname = \"x\"\n"), Some(0));
     assert_eq!(crate::source_count("sources = 3\n"), None);
 }
+
+#[test]
+fn a_wrong_start_date_is_one_error_not_one_per_dated_row() {
+    // Three dated rows; a start on the wrong weekday, or not a date at all: the one root
+    // error at `start`, no row reported as lacking a start.
+    let trace = "time,class,direction\n2024-03-01 06:15:00,truck,in\n\
+                 2024-03-01 07:00:00,truck,out\n2024-03-02T08:00:00,truck,in\n";
+    for (start, weekday) in [
+        ("2024-03-01", "monday"),
+        ("2024-03-04", "friday"),
+        ("1 March 2024", "friday"),
+        ("2023-02-29", "friday"),
+    ] {
+        let input = edit_in(
+            &edit_in(
+                DATED,
+                "start = \"2024-03-01\"",
+                &format!("start = \"{start}\""),
+            ),
+            "start_weekday = \"friday\"",
+            &format!("start_weekday = \"{weekday}\""),
+        );
+        let err = with_trace(&input, trace).unwrap_err();
+        assert_eq!(err.diagnostics.len(), 1, "{start}, {weekday}:\n{err}");
+        assert_eq!(err.diagnostics[0].path, "sources[0].start", "{err}");
+    }
+}
