@@ -194,7 +194,12 @@ pub fn apply_policy_with(
     };
     match crate::parse_scenario_with(&draft.applied.scenario_text, &label, read) {
         Ok(mut loaded) if policy_ok => {
-            loaded.warnings = located(&cx, std::mem::take(&mut loaded.warnings));
+            let mut warnings = located(&cx, std::mem::take(&mut loaded.warnings));
+            // The policy's own concerns (e.g. a merge that cannot pool every member's
+            // officers), at their lines of the policy file.
+            warnings.extend(cx.into_warnings());
+            crate::diagnostic::sort(&mut warnings, policy_file);
+            loaded.warnings = warnings;
             Ok(PolicyScenario {
                 applied: draft.applied,
                 label,

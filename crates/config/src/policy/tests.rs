@@ -848,3 +848,93 @@ fn a_wrong_type_and_an_unknown_key_in_one_policy_entry_come_together() {
         "{error}"
     );
 }
+
+#[test]
+fn a_joint_stop_pools_members_with_per_day_schedules_day_by_day() {
+    // primary: 3 servers always; docs: 1, closed on Saturdays. The joint stop: 4, and 3 on
+    // Saturdays: 6 × 24 × 4 + 24 × 3 = 648 lane-hours a week, 648 / 168 on average.
+    let base = TWO_STATIONS.replacen(
+        "servers = 1\n",
+        &format!(
+            "servers = 1\nservers_by_day = {{ sat = [{}] }}\n",
+            ["0"; 24].join(", ")
+        ),
+        1,
+    );
+    let policy =
+        "[policy]\nname = \"x\"\n[[one_stop_border_post]]\nstations = [\"primary\", \"docs\"]\n";
+    let s = apply_policy_with(&base, "base.toml", policy, "p.toml", &no_files).expect("valid");
+    let joint = &s.loaded.scenario.crossing.stations()[0];
+    assert!(
+        (joint.mean_servers() - 648.0 / 168.0).abs() < 1e-12,
+        "{}",
+        s.applied.scenario_text
+    );
+    assert!(s.loaded.warnings.is_empty(), "{:?}", s.loaded.warnings);
+    // Both per hour and per day: primary 2 by day (06–22) and 1 at night, docs closed on
+    // Sundays: Sunday's pooled hours are primary's alone.
+    let mut hours = vec!["1"; 24];
+    hours[6..22].fill("2");
+    let base = TWO_STATIONS
+        .replacen(
+            "servers = 3\n",
+            &format!("servers_by_hour = [{}]\n", hours.join(", ")),
+            1,
+        )
+        .replacen(
+            "servers = 1\n",
+            &format!(
+                "servers = 1\nservers_by_day = {{ sun = [{}] }}\n",
+                ["0"; 24].join(", ")
+            ),
+            1,
+        );
+    let s = apply_policy_with(&base, "base.toml", policy, "p.toml", &no_files).expect("valid");
+    let joint = &s.loaded.scenario.crossing.stations()[0];
+    // A weekday: 16 × 3 + 8 × 2 = 64 lane-hours; Sunday: 16 × 2 + 8 × 1 = 40.
+    assert!(
+        (joint.mean_servers() - (6.0 * 64.0 + 40.0) / 168.0).abs() < 1e-12,
+        "{}",
+        s.applied.scenario_text
+    );
+}
+
+#[test]
+fn a_joint_stop_that_cannot_pool_a_member_with_lane_groups_says_so_where_it_is_written() {
+    // docs has lane groups: the joint stop keeps primary's 3 servers, and the warning says
+    // the merged controls' officers are not added (at the member in the policy file).
+    let base = TWO_STATIONS.replacen(
+        "servers = 1\n",
+        "lanes = [{ id = \"a\", servers = 1 }, { id = \"b\", servers = 1 }]\n",
+        1,
+    );
+    let policy =
+        "[policy]\nname = \"x\"\n[[one_stop_border_post]]\nstations = [\"primary\", \"docs\"]\n";
+    let s = apply_policy_with(&base, "base.toml", policy, "p.toml", &no_files).expect("valid");
+    assert_eq!(s.loaded.scenario.crossing.stations()[0].mean_servers(), 3.0);
+    let w: Vec<_> = s
+        .loaded
+        .warnings
+        .iter()
+        .filter(|d| d.message.contains("keeps only its own lanes"))
+        .collect();
+    assert_eq!(w.len(), 1, "{:?}", s.loaded.warnings);
+    assert_eq!(
+        (w[0].file.as_str(), w[0].path.as_str(), w[0].line),
+        ("p.toml", "one_stop_border_post[0].stations[1]", 4),
+        "{}",
+        w[0]
+    );
+    // With the joint stop's servers given, nothing to warn about.
+    let policy = format!("{policy}servers = 5\n");
+    let s = apply_policy_with(&base, "base.toml", &policy, "p.toml", &no_files).expect("valid");
+    assert!(
+        s.loaded
+            .warnings
+            .iter()
+            .all(|d| !d.message.contains("keeps only")),
+        "{:?}",
+        s.loaded.warnings
+    );
+    assert_eq!(s.loaded.scenario.crossing.stations()[0].mean_servers(), 5.0);
+}

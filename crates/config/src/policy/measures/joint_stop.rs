@@ -120,16 +120,41 @@ pub(super) fn merge(m: &RawMerge, cx: &mut Collector<'_>, doc: &mut Table, path:
             t.remove("releases");
         }
     }
-    // The joint stop is staffed by every member's officers, hour by hour, unless told
-    // otherwise; with lane groups or per-day schedules it keeps the first's.
-    let pooled = pooled_servers(doc, &m.stations);
+    // The joint stop is staffed by every member's officers, hour by hour and day by day,
+    // unless told otherwise; when a member has lane groups it keeps the first's, said in a
+    // warning (the merged controls' officers are then not at the joint stop).
+    let pooled = if m.servers.is_none() {
+        pooled_servers(doc, &m.stations)
+    } else {
+        Ok(Vec::new())
+    };
     let joint = entry_mut(doc, "stations", &first).expect("checked above");
-    if m.servers.is_none()
-        && let Some(pooled) = pooled
-    {
-        joint.remove("servers");
-        joint.remove("servers_by_hour");
-        joint.insert(pooled.0, pooled.1);
+    match pooled {
+        Ok(fields) if !fields.is_empty() => {
+            for key in ["servers", "servers_by_hour", "servers_by_day"] {
+                joint.remove(key);
+            }
+            for (key, value) in fields {
+                joint.insert(key, value);
+            }
+        }
+        Ok(_) => {}
+        Err(member) => {
+            let at = m
+                .stations
+                .iter()
+                .position(|id| *id == member)
+                .map_or_else(|| stations_path.clone(), |i| index(&stations_path, i));
+            cx.warn(
+                &at,
+                format!(
+                    "station `{member}` has lane groups (or servers this merge cannot add), so \
+                     the joint stop `{first}` keeps only its own lanes: the officers of the \
+                     other controls are not added to it, and the merged controls' staffed \
+                     lane-hours become 0; give the joint stop's `servers` here to staff it"
+                ),
+            );
+        }
     }
     joint.insert(
         "joint_service_factor".into(),
@@ -146,33 +171,73 @@ pub(super) fn merge(m: &RawMerge, cx: &mut Collector<'_>, doc: &mut Table, path:
     }
 }
 
-/// The members' servers added hour by hour, as (`servers` or `servers_by_hour`, value);
-/// `None` when some member has lane groups or a per-day schedule.
-fn pooled_servers(doc: &mut Table, members: &[String]) -> Option<(String, Value)> {
-    let mut hours = [0i64; 24];
-    let mut constant = true;
-    for id in members {
-        let t = entry_mut(doc, "stations", id)?;
-        if t.contains_key("lanes") || t.contains_key("servers_by_day") {
-            return None;
+/// A station's open servers by day of the week (Monday first) and hour, from `servers` or
+/// `servers_by_hour` with the days `servers_by_day` overrides; `None` when it has lane
+/// groups or a schedule not written as whole numbers.
+fn week_of(t: &Table) -> Option<([i64; 24], [[i64; 24]; 7])> {
+    if t.contains_key("lanes") {
+        return None;
+    }
+    let hours_of = |v: &Value| -> Option<[i64; 24]> {
+        let a = v.as_array().filter(|a| a.len() == 24)?;
+        let mut out = [0i64; 24];
+        for (o, v) in out.iter_mut().zip(a) {
+            *o = v.as_integer()?;
         }
-        match (t.get("servers"), t.get("servers_by_hour")) {
-            (Some(Value::Integer(n)), None) => hours.iter_mut().for_each(|h| *h += n),
-            (None, Some(Value::Array(by_hour))) if by_hour.len() == 24 => {
-                constant = false;
-                for (h, v) in hours.iter_mut().zip(by_hour) {
-                    *h += v.as_integer()?;
-                }
+        Some(out)
+    };
+    let base = match (t.get("servers"), t.get("servers_by_hour")) {
+        (Some(Value::Integer(n)), None) => [*n; 24],
+        (None, Some(by_hour)) => hours_of(by_hour)?,
+        _ => return None,
+    };
+    let mut week = [base; 7];
+    if let Some(by_day) = t.get("servers_by_day") {
+        let by_day = by_day.as_table()?;
+        for (d, name) in crate::raw::RawDays::NAMES.iter().enumerate() {
+            if let Some(v) = by_day.get(*name) {
+                week[d] = hours_of(v)?;
             }
-            _ => return None,
         }
     }
-    Some(if constant {
-        ("servers".into(), Value::Integer(hours[0]))
+    Some((base, week))
+}
+
+/// The members' servers added hour by hour and day by day, as the fields to write at the
+/// joint stop (`servers`, or `servers_by_hour` and the days that differ from it in
+/// `servers_by_day`). `Err` with the first member whose servers cannot be added (lane
+/// groups).
+fn pooled_servers(doc: &mut Table, members: &[String]) -> Result<Vec<(String, Value)>, String> {
+    let mut base = [0i64; 24];
+    let mut week = [[0i64; 24]; 7];
+    for id in members {
+        let Some((b, w)) = entry_mut(doc, "stations", id).and_then(|t| week_of(t)) else {
+            return Err(id.clone());
+        };
+        for (sum, n) in base.iter_mut().zip(b) {
+            *sum = sum.saturating_add(n);
+        }
+        for (day, member_day) in week.iter_mut().zip(w) {
+            for (sum, n) in day.iter_mut().zip(member_day) {
+                *sum = sum.saturating_add(n);
+            }
+        }
+    }
+    let hours = |h: &[i64; 24]| Value::Array(h.iter().map(|&n| Value::Integer(n)).collect());
+    let mut fields = Vec::new();
+    if base.iter().all(|&n| n == base[0]) {
+        fields.push(("servers".to_owned(), Value::Integer(base[0])));
     } else {
-        (
-            "servers_by_hour".into(),
-            Value::Array(hours.iter().map(|&n| Value::Integer(n)).collect()),
-        )
-    })
+        fields.push(("servers_by_hour".to_owned(), hours(&base)));
+    }
+    let days: Table = crate::raw::RawDays::NAMES
+        .iter()
+        .zip(&week)
+        .filter(|(_, day)| **day != base)
+        .map(|(name, day)| ((*name).to_owned(), hours(day)))
+        .collect();
+    if !days.is_empty() {
+        fields.push(("servers_by_day".to_owned(), Value::Table(days)));
+    }
+    Ok(fields)
 }
