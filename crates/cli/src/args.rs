@@ -300,6 +300,17 @@ pub struct CompareArgs {
     #[arg(long = "variant", value_name = "FILE")]
     pub variants: Vec<PathBuf>,
 
+    /// With a region BASE: largest number of equilibrium iterations, for the baseline and
+    /// the reform alike [default: the region's `max_iterations`]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_iterations: Option<u32>,
+
+    /// Most vehicles the crossing may hold before a run is stopped as unstable, for the
+    /// baseline and every variant, 1 to 100000000 [default: each scenario's
+    /// `max_in_system`]
+    #[arg(long, value_name = "N", value_parser = parse_max_in_system)]
+    pub max_in_system: Option<u64>,
+
     // Replications, seed, threads, format and output, shared by the commands that run.
     #[command(flatten)]
     pub settings: RunSettings,
@@ -342,6 +353,27 @@ pub struct RunArgs {
         value_parser = parse_fraction
     )]
     pub event_log_sample: Option<f64>,
+
+    /// Most vehicles the crossing may hold before a run is stopped as unstable, 1 to
+    /// 100000000 [default: the scenario's `max_in_system`]
+    #[arg(long, value_name = "N", value_parser = parse_max_in_system)]
+    pub max_in_system: Option<u64>,
+}
+
+/// The largest `--max-in-system`: the limit of `max_in_system` in [scenario] (each
+/// vehicle in the crossing holds about 100 bytes in every replication running at once).
+pub const MAX_IN_SYSTEM_LIMIT: u64 = 100_000_000;
+
+/// A `--max-in-system` value: 1 to [`MAX_IN_SYSTEM_LIMIT`].
+fn parse_max_in_system(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if (1..=MAX_IN_SYSTEM_LIMIT).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "'{s}' is not a number of vehicles from 1 to {MAX_IN_SYSTEM_LIMIT} (each \
+             vehicle in the crossing takes about 100 bytes in every replication running at \
+             once)"
+        )),
+    }
 }
 
 /// A fraction in (0, 1].

@@ -50,3 +50,90 @@ fn an_unlimited_queue_past_its_servers_is_unstable() {
     assert!(t.contains("UNSTABLE"), "{t}");
     assert!(!t.contains("OVERLOADED, BALKS"), "{t}");
 }
+
+#[test]
+fn max_in_system_on_the_command_line_overrides_the_scenario() {
+    // Unlimited queue at load 1.92: about 100 vehicles/h pile up, so a cap of 50 stops the
+    // first replication; the scenario's own cap (the default) lets it run.
+    let dir = scratch("max-in-system");
+    let file = write(&dir, "s.toml", &overloaded(""));
+    let out = bordersim([
+        "run".as_ref(),
+        file.as_os_str(),
+        "--max-in-system".as_ref(),
+        "50".as_ref(),
+    ]);
+    assert_ne!(out.code, 0, "{out:#?}");
+    assert!(
+        out.stderr.contains("more than 50 vehicles"),
+        "{}",
+        out.stderr
+    );
+    let out = bordersim([
+        "compare".as_ref(),
+        file.as_os_str(),
+        "--variant".as_ref(),
+        file.as_os_str(),
+        "--max-in-system".as_ref(),
+        "50".as_ref(),
+    ]);
+    assert_ne!(out.code, 0, "{out:#?}");
+    assert!(
+        out.stderr.contains("more than 50 vehicles"),
+        "{}",
+        out.stderr
+    );
+    // Out of range: refused before anything runs.
+    for bad in ["0", "100000001", "many"] {
+        let out = bordersim([
+            "run".as_ref(),
+            file.as_os_str(),
+            "--max-in-system".as_ref(),
+            bad.as_ref(),
+        ]);
+        assert_eq!(out.code, 2, "{out:#?}");
+        assert!(out.stderr.contains("from 1 to 100000000"), "{}", out.stderr);
+    }
+}
+
+#[test]
+fn compare_takes_max_iterations_for_a_region_and_says_why_not_for_a_scenario() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let region = root.join("configs/regions/corridor_osbp.toml");
+    let policy = root.join("configs/regions/policies/chirundu_24h_joint_exit.toml");
+    let out = bordersim([
+        "compare".as_ref(),
+        region.as_os_str(),
+        "--policy".as_ref(),
+        policy.as_os_str(),
+        "--max-iterations".as_ref(),
+        "1".as_ref(),
+        "-r".as_ref(),
+        "1".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(v["baseline"]["max_iterations"], 1, "{}", out.stdout);
+    assert_eq!(
+        v["baseline"]["iterations"].as_array().map(Vec::len),
+        Some(1)
+    );
+    let dir = scratch("max-iterations");
+    let file = write(&dir, "s.toml", SCENARIO);
+    let out = bordersim([
+        "compare".as_ref(),
+        file.as_os_str(),
+        "--variant".as_ref(),
+        file.as_os_str(),
+        "--max-iterations".as_ref(),
+        "3".as_ref(),
+    ]);
+    assert_eq!(out.code, 2, "{out:#?}");
+    assert!(
+        out.stderr.contains("is a scenario, not a region"),
+        "{}",
+        out.stderr
+    );
+}

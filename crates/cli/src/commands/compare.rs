@@ -49,7 +49,20 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
     if bordersim_config::is_region(&base_text) {
         return compare_region(args, &base_path, &base_text, &policies);
     }
-    let base = super::load_text(&base_text, &base_path, base_path.display().to_string())?;
+    if args.max_iterations.is_some() {
+        return Err(Failure::BadInput(anyhow!(
+            "--max-iterations limits a region's equilibrium iterations, but '{}' is a \
+             scenario, not a region",
+            base_path.display()
+        )));
+    }
+    let mut base = super::load_text(&base_text, &base_path, base_path.display().to_string())?;
+    let cap = |scenario: &mut bordersim_model::Scenario| {
+        if let Some(cap) = args.max_in_system {
+            scenario.crossing = scenario.crossing.clone().with_max_in_system(cap);
+        }
+    };
+    cap(&mut base);
     let mut variants = Vec::with_capacity(policies.len() + args.variants.len());
     for (path, policy) in &policies {
         // The policy pipeline ends in a validated scenario: nothing is parsed twice.
@@ -59,6 +72,9 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
     for path in &args.variants {
         let scenario = super::load(path)?;
         variants.push((scenario.name.clone(), scenario));
+    }
+    for (_, scenario) in &mut variants {
+        cap(scenario);
     }
     // Every file read (traces of the baseline and variants) is an input too.
     check_outputs_not_inputs(&args.settings, None)?;
@@ -127,7 +143,13 @@ fn compare_region(
              crossing = \"id\" in [policy]); --variant files are for single crossings"
         )));
     }
-    let base = super::region::load(base_path, text)?;
+    if args.max_in_system.is_some() {
+        return Err(Failure::BadInput(anyhow!(
+            "--max-in-system applies to a scenario comparison; a region's crossings take \
+             their `max_in_system` from their own files"
+        )));
+    }
+    let mut base = super::region::load(base_path, text)?;
     let (policy_path, policy) = &policies[0];
     let read = super::region::reader(base_path);
     let policy_file = policy_path.display().to_string();
@@ -142,6 +164,11 @@ fn compare_region(
         file: format!("{}' with policy '{policy_file}", base_path.display()),
         error,
     })?;
+    let mut applied = applied;
+    if let Some(n) = args.max_iterations {
+        base.model.max_iterations = n;
+        applied.region.model.max_iterations = n;
+    }
     // The crossing files and their traces are inputs too.
     check_outputs_not_inputs(&args.settings, None)?;
     let options = super::region::options(&base, &args.settings, base_path)?;

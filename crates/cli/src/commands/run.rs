@@ -29,7 +29,10 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         check_event_log(path, args)?;
     }
 
-    let scenario = super::load(&args.file)?;
+    let mut scenario = super::load(&args.file)?;
+    if let Some(cap) = args.max_in_system {
+        scenario.crossing = scenario.crossing.clone().with_max_in_system(cap);
+    }
     // The trace files the scenario names are inputs too.
     check_outputs_not_inputs(&args.settings, args.event_log.as_deref())?;
     let options = super::run_options(
