@@ -415,7 +415,10 @@ pub struct RawService {
     pub mode: Option<RawDuration>,
     /// Longest duration (`uniform`, `triangular`).
     pub max: Option<RawDuration>,
-    /// Observed durations, each drawn with equal probability (`empirical`).
+    /// Observed durations, each drawn with equal probability (`empirical`); at most
+    /// 100,000, refused at the first value past it, before the rest is read.
+    #[serde(default, deserialize_with = "empirical_values")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Vec<RawDuration>>"))]
     pub values: Option<Vec<RawDuration>>,
     /// `sum`: the distributions whose independent draws are added.
     pub parts: Option<Vec<RawService>>,
@@ -703,4 +706,39 @@ impl<'de> Deserialize<'de> for RawRate {
             Quantity::Number(n) => RawRate::Number(n),
         })
     }
+}
+
+/// An empirical distribution's `values`, counted as they are read: the first value past
+/// the most it may hold (100,000) stops the reading with one error
+/// (a list of millions is not read whole, nor each value checked, to be refused).
+fn empirical_values<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<RawDuration>>, D::Error> {
+    struct Counted;
+
+    impl<'de> Visitor<'de> for Counted {
+        type Value = Vec<RawDuration>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an array of durations, like [\"90s\", \"2.5min\"]")
+        }
+
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let most = crate::scenario::MAX_EMPIRICAL_VALUES;
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(most));
+            while let Some(v) = seq.next_element::<RawDuration>()? {
+                if out.len() == most {
+                    return Err(de::Error::custom(format!(
+                        "an empirical distribution holds at most {most} values, got {} or \
+                         more; give a random sample of {most} of them (it describes the \
+                         service time as well), or fit a distribution (e.g. lognormal with \
+                         the sample's mean and cv)",
+                        most + 1
+                    )));
+                }
+                out.push(v);
+            }
+            Ok(out)
+        }
+    }
+
+    d.deserialize_seq(Counted).map(Some)
 }

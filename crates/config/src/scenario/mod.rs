@@ -43,6 +43,7 @@ use toml::de::DeTable;
 
 use self::build::build;
 use self::names::{DEFAULT_DIRECTION, Labels, NO_PROGRAMME, Names, Refs};
+pub(crate) use self::service::MAX_EMPIRICAL_VALUES;
 use self::service::{PLACEHOLDER, service};
 use self::settings::sim_time;
 use self::shape::read_document;

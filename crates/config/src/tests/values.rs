@@ -264,3 +264,21 @@ entry = "primary"
     let station = &loaded.scenario.crossing.stations()[0];
     assert_eq!(station.max_servers(), 1u64 << 32);
 }
+
+#[test]
+fn an_empirical_list_past_its_limit_is_refused_at_the_first_value_too_many() {
+    // 100,001 values, then values of the wrong type: the reading stops at the 100,001st
+    // (one error at `values`), never reaching the later ones.
+    let mut values = vec!["\"90s\""; crate::scenario::MAX_EMPIRICAL_VALUES + 1];
+    values.extend(["true"; 5]);
+    let input = edit(
+        "service = { dist = \"uniform\", min = \"1min\", max = \"2min\" }",
+        &format!(
+            "service = {{ dist = \"empirical\", values = [{}] }}",
+            values.join(", ")
+        ),
+    );
+    let e = check(&input, &["at most 100000 values, got 100001 or more"]);
+    assert_eq!(e.diagnostics.len(), 1, "{e}");
+    assert_eq!(e.diagnostics[0].path, "stations[1].service.values", "{e}");
+}
