@@ -938,3 +938,35 @@ fn a_joint_stop_that_cannot_pool_a_member_with_lane_groups_says_so_where_it_is_w
     );
     assert_eq!(s.loaded.scenario.crossing.stations()[0].mean_servers(), 5.0);
 }
+
+#[test]
+fn a_service_time_a_factor_makes_finer_than_the_clock_is_refused_at_the_factor() {
+    // 1 ms × 0.5 = 0.5 ms: not silently rounded to the clock, refused at the measure's
+    // entry in the policy file.
+    let base = BASE.replacen("mean = \"2min\"", "mean = \"1ms\"", 1);
+    let policy =
+        "[policy]\nname = \"x\"\n[[equipment]]\nstation = \"primary\"\nservice_factor = 0.5\n";
+    let e = apply_policy_with(&base, "base.toml", policy, "p.toml", &no_files).unwrap_err();
+    let error = e.config_error();
+    assert_eq!(
+        places(error),
+        [("p.toml".to_owned(), "equipment[0]".to_owned(), 3, 1)],
+        "{error}"
+    );
+    assert!(
+        error.diagnostics[0]
+            .message
+            .contains("0.5 ms, finer than the simulation clock"),
+        "{error}"
+    );
+    // A factor that leaves whole milliseconds is kept exactly: 2 min × 0.7777 = 93,324 ms
+    // (written with two decimals of seconds it would have been 93.32 s, 4 ms short).
+    let policy = policy.replace("0.5", "0.7777");
+    let s = apply_policy_with(BASE, "base.toml", &policy, "p.toml", &no_files).expect("valid");
+    assert_eq!(
+        s.loaded.scenario.crossing.stations()[0].service[0],
+        Some(bordersim_model::ServiceDist::Exponential { mean_ms: 93_324.0 }),
+        "{}",
+        s.applied.scenario_text
+    );
+}

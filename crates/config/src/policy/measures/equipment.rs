@@ -92,6 +92,20 @@ impl Measure for Equipment {
     }
 }
 
+/// `ms` written as a duration that reads back as exactly `ms`: in a readable unit when
+/// that is exact (`"30s"`), else in milliseconds with every decimal kept (`"93324ms"`,
+/// `"0.5ms"`), never rounded on the way. A time finer than the clock's whole milliseconds is
+/// then refused by the changed scenario's validation, at this measure's `service_factor`,
+/// not silently rounded.
+fn exact_duration(ms: f64) -> String {
+    let readable = format_duration(ms);
+    if parse_duration(&readable).is_ok_and(|back| (back - ms).abs() <= 1e-9 * ms.abs().max(1.0)) {
+        return readable;
+    }
+    let text = format!("{ms}");
+    format!("{text}ms")
+}
+
 /// Multiplies every duration parameter of a service-time table by `factor` (the cv, a
 /// ratio, stays); returns how many it changed.
 fn scale_service(service: &mut Table, factor: f64) -> usize {
@@ -109,7 +123,7 @@ fn scale_service(service: &mut Table, factor: f64) -> usize {
         if let Some(Value::String(s)) = service.get(key)
             && let Ok(ms) = parse_duration(s)
         {
-            service.insert(key.into(), Value::String(format_duration(ms * factor)));
+            service.insert(key.into(), Value::String(exact_duration(ms * factor)));
             changed += 1;
         }
     }
@@ -117,7 +131,7 @@ fn scale_service(service: &mut Table, factor: f64) -> usize {
         let scaled: Vec<Value> = values
             .iter()
             .map(|v| match v.as_str().and_then(|s| parse_duration(s).ok()) {
-                Some(ms) => Value::String(format_duration(ms * factor)),
+                Some(ms) => Value::String(exact_duration(ms * factor)),
                 None => v.clone(),
             })
             .collect();
