@@ -282,3 +282,29 @@ fn an_empirical_list_past_its_limit_is_refused_at_the_first_value_too_many() {
     assert_eq!(e.diagnostics.len(), 1, "{e}");
     assert_eq!(e.diagnostics[0].path, "stations[1].service.values", "{e}");
 }
+
+#[test]
+fn a_station_has_one_limit_on_servers_however_they_are_written() {
+    // One constant count: at most u32::MAX. Summed over lane groups: the same limit.
+    let groups = |a: u64, b: u64| {
+        edit(
+            "servers = 4\n",
+            &format!(
+                "lanes = [{{ id = \"a\", servers = {a} }}, {{ id = \"b\", servers = {b} }}]\n"
+            ),
+        )
+    };
+    let half = 1u64 << 31;
+    let e = check(
+        &groups(half, half),
+        &[
+            "4294967296 servers open at once at one station (summed over its lane groups); at most 4294967295 are supported",
+        ],
+    );
+    assert_eq!(e.diagnostics.len(), 1, "{e}");
+    ok(&groups(half, half - 1));
+    check(
+        &edit("servers = 4\n", "servers = 4294967296\n"),
+        &["at most 4294967295 servers"],
+    );
+}

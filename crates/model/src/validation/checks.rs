@@ -14,6 +14,11 @@ fn is_probability(p: f64) -> bool {
     p.is_finite() && (0.0..=1.0).contains(&p)
 }
 
+/// The most servers a station may have open at once, summed over its lane groups: the
+/// largest count one group holds (`u32::MAX`), so that a count is the same limit whether
+/// written as one number or as several groups.
+pub const MAX_STATION_SERVERS: u64 = u32::MAX as u64;
+
 /// The population: something of each kind, within the engine's limits, and every class's
 /// parameters in range.
 pub(crate) fn check_population(population: &Population) -> Vec<ModelError> {
@@ -163,6 +168,9 @@ pub(crate) fn check_parts(
 
 /// Lane groups: some, within the limit, some lane open at some hour, and workable lane
 /// rules.
+///
+/// A station has at most [`MAX_STATION_SERVERS`] servers open at once, summed over its lane
+/// groups, as one constant `servers` has.
 fn check_lanes(sid: StationId, st: &Station, errors: &mut Vec<ModelError>) {
     if st.lanes.len() > usize::from(u8::MAX) {
         errors.push(ModelError::TooMany {
@@ -175,6 +183,13 @@ fn check_lanes(sid: StationId, st: &Station, errors: &mut Vec<ModelError>) {
         errors.push(ModelError::NoLanes { station: sid });
     } else if st.max_servers() == 0 {
         errors.push(ModelError::NeverOpen { station: sid });
+    } else if st.max_servers() > MAX_STATION_SERVERS {
+        // The one limit on servers, whether written as one count or summed over groups.
+        errors.push(ModelError::TooMany {
+            what: "servers open at once at one station (summed over its lane groups)",
+            count: usize::try_from(st.max_servers()).unwrap_or(usize::MAX),
+            limit: MAX_STATION_SERVERS as usize,
+        });
     }
     for (g, group) in st.lanes.iter().enumerate() {
         let Some(rule) = &group.rule else { continue };
