@@ -415,8 +415,8 @@ pub struct RawService {
     pub mode: Option<RawDuration>,
     /// Longest duration (`uniform`, `triangular`).
     pub max: Option<RawDuration>,
-    /// Observed durations, each drawn with equal probability (`empirical`); at most
-    /// 100,000, refused at the first value past it, before the rest is read.
+    /// Observed durations, each drawn with equal probability (`empirical`).
+    // At most 100,000: refused at the first value past it, before the rest is read.
     #[serde(default, deserialize_with = "empirical_values")]
     #[cfg_attr(feature = "schema", schemars(with = "Option<Vec<RawDuration>>"))]
     pub values: Option<Vec<RawDuration>>,

@@ -260,9 +260,18 @@ class = "car"
 rate = "30/h"
 entry = "primary"
 "#;
-    let loaded = ok(two_groups);
+    // Summed without wrapping, and held to the same limit as one count: refused with it,
+    // never wrapped to 0 ("never has an open server").
+    check(
+        two_groups,
+        &[
+            "4294967296 servers open at once at one station",
+            "at most 4294967295",
+        ],
+    );
+    let loaded = ok(&two_groups.replacen("servers = 2147483648", "servers = 2147483647", 1));
     let station = &loaded.scenario.crossing.stations()[0];
-    assert_eq!(station.max_servers(), 1u64 << 32);
+    assert_eq!(station.max_servers(), (1u64 << 32) - 1);
 }
 
 #[test]
