@@ -360,7 +360,7 @@ pub struct RunArgs {
     pub max_in_system: Option<u64>,
 }
 
-/// The largest `--max-in-system`: the limit of `max_in_system` in [scenario] (each
+/// The largest `--max-in-system`: the limit of `max_in_system` in `[scenario]` (each
 /// vehicle in the crossing holds about 100 bytes in every replication running at once).
 pub const MAX_IN_SYSTEM_LIMIT: u64 = 100_000_000;
 
