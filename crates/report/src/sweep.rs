@@ -59,7 +59,7 @@ pub fn page(result: &SweepResult) -> String {
                 true,
             ),
         ] {
-            curve(&mut page, result, a, axis, &values, metric, label, delta);
+            curve(&mut page, result, a, &values, metric, label, delta);
         }
     }
     page.section("points", "Every point");
@@ -142,12 +142,16 @@ fn curve(
     page: &mut Page,
     result: &SweepResult,
     a: usize,
-    axis: &str,
     values: &[String],
     metric: &str,
     label: &str,
     delta: bool,
 ) {
+    let axis = result.points[0].axes[a].0.as_str();
+    let x_title = result
+        .axes
+        .get(a)
+        .map_or_else(|| axis.to_owned(), |x| x.title());
     // Lines: the other axes' values, in the order the points first show them.
     let others = |p: &SweepPoint| {
         p.axes
@@ -236,7 +240,7 @@ fn curve(
             }
             XyChart {
                 title: format!("{label} against {axis}"),
-                x_title: axis.to_owned(),
+                x_title,
                 y_title: unit_title.clone(),
                 series,
                 reference: delta.then(|| (0.0, "baseline".to_owned())),

@@ -7,9 +7,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
-use bordersim_config::sweep::{Plan, Point, Unit, parse_plan};
+use bordersim_config::sweep::{AxisKind, Plan, Point, Unit, parse_plan};
 use bordersim_config::{ConfigError, Diagnostic, PolicyError};
-use bordersim_experiment::sweep::{Measures, SweepPoint, SweepResult};
+use bordersim_experiment::sweep::{Measures, SweepAxis, SweepPoint, SweepResult};
 use bordersim_experiment::{RunOptions, Summary, report_of};
 use bordersim_model::Scenario;
 use serde::{Deserialize, Serialize};
@@ -33,6 +33,10 @@ pub struct SweepArgs {
     /// Sweep plan (TOML)
     #[arg(value_name = "PLAN")]
     pub plan: PathBuf,
+
+    /// Further plan files: refused with a usage message (one plan per sweep)
+    #[arg(value_name = "PLAN", hide = true)]
+    pub more_plans: Vec<PathBuf>,
 
     /// Print the work units (id, point, replications, seed, axis values) and stop
     #[arg(long)]
@@ -123,6 +127,15 @@ pub(crate) struct ManifestUnit {
 /// [`Failure::BadInput`] or [`Failure::Invalid`] for a bad plan, point, shard or
 /// directory (nothing runs); [`Failure::Failed`] when a run or a write fails.
 pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
+    if let Some(second) = args.more_plans.first() {
+        return Err(Failure::BadInput(anyhow!(
+            "one plan per sweep: '{}' and '{}' given. Several base scenarios go in one plan \
+             as an axis (`scenario = [\"a.toml\", \"b.toml\"]`, docs/sweeps.md); or run each \
+             plan on its own, with its own --out-dir",
+            args.plan.display(),
+            second.display()
+        )));
+    }
     // Refuses an output or report name of no format written, before anything runs.
     output::written(&args.settings)?;
     let study = load_study(&args.plan, &args.settings)?;
@@ -863,6 +876,25 @@ pub(crate) fn emit(
         seed: study.options.seed,
         replications: study.options.replications,
         baseline: study.plan.points[study.plan.baseline].id.clone(),
+        axes: study
+            .plan
+            .axes
+            .iter()
+            .zip(&study.plan.kinds)
+            .map(|(name, kind)| {
+                let (kind, of) = match kind {
+                    AxisKind::Override(path) => ("override", Some(path.clone())),
+                    AxisKind::Policy => ("policy", None),
+                    AxisKind::Demand(class) => ("demand", class.clone()),
+                    AxisKind::Scenario => ("scenario", None),
+                };
+                SweepAxis {
+                    name: name.clone(),
+                    kind: kind.to_owned(),
+                    of,
+                }
+            })
+            .collect(),
         points,
     };
     output::emit(

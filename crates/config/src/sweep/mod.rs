@@ -670,5 +670,7 @@ impl Plan {
     }
 }
 
+#[cfg(feature = "schema")]
+pub(crate) mod schema;
 #[cfg(test)]
 mod tests;

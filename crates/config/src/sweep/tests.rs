@@ -254,3 +254,109 @@ fn override_lines_of_the_generated_policy_are_known() {
         Some("axis[1].policy[1]")
     );
 }
+
+/// Every bundled plan names the sweep schema on its first line (a path editors resolve from
+/// the file) and is a valid plan.
+#[test]
+fn bundled_plans_name_the_sweep_schema() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs/sweeps");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("configs/sweeps") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let first = text.lines().next().unwrap_or_default();
+        assert_eq!(
+            first,
+            "#:schema ../../schemas/sweep.schema.json",
+            "{}",
+            path.display()
+        );
+        assert!(dir.join("../../schemas/sweep.schema.json").is_file());
+        parse_plan(&text, &path.display().to_string()).expect("a valid plan");
+        n += 1;
+    }
+    assert!(n >= 2, "{n} plans");
+}
+
+/// Every field the plan's reader takes is a property of the schema (a plan writing them all
+/// is read), and the schema has no property the reader refuses.
+#[cfg(feature = "schema")]
+#[test]
+fn the_sweep_schema_has_every_field_of_the_plan() {
+    let every = r#"
+[sweep]
+name = "all"
+scenario = "s.toml"
+replications = 2
+block = 1
+seed = 3
+combine = "grid"
+baseline = { a = 1 }
+
+[[axis]]
+name = "a"
+path = "stations.s.servers"
+values = [1, 2]
+
+[[axis]]
+name = "b"
+path = "stations.s.servers"
+range = [1, 2]
+
+[[axis]]
+name = "c"
+policy = ["none"]
+
+[[axis]]
+name = "d"
+demand = [1.0]
+class = "k"
+"#;
+    let scenario_axis = "[sweep]\nname = \"s\"\nreplications = 1\n\n[[axis]]\nname = \"e\"\nscenario = [\"s.toml\"]\n";
+    parse_plan(every, "every.toml").expect("every field is read");
+    parse_plan(scenario_axis, "every.toml").expect("a scenario axis is read");
+    let schema = crate::schema_value(crate::SchemaKind::Sweep);
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        let mut k: Vec<String> = v["properties"]
+            .as_object()
+            .expect("properties")
+            .keys()
+            .cloned()
+            .collect();
+        k.sort();
+        k
+    };
+    let written = |table: &str| -> Vec<String> {
+        let doc: toml::Table = toml::from_str(&format!("{every}{}", "")).expect("toml");
+        let mut k: Vec<String> = match table {
+            "sweep" => doc["sweep"]
+                .as_table()
+                .expect("sweep")
+                .keys()
+                .cloned()
+                .collect(),
+            _ => {
+                let mut all: Vec<String> = doc["axis"]
+                    .as_array()
+                    .expect("axes")
+                    .iter()
+                    .flat_map(|a| a.as_table().expect("axis").keys().cloned())
+                    .collect();
+                all.push("scenario".into());
+                all
+            }
+        };
+        k.sort();
+        k.dedup();
+        k
+    };
+    assert_eq!(keys(&schema["properties"]["sweep"]), written("sweep"));
+    assert_eq!(
+        keys(&schema["properties"]["axis"]["items"]),
+        written("axis")
+    );
+    assert_eq!(schema["title"], "bordersim sweep");
+}

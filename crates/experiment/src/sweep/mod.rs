@@ -6,5 +6,5 @@ pub mod result;
 pub mod summary;
 
 pub use paired::{Measures, PairedDifference};
-pub use result::{SweepPoint, SweepResult};
+pub use result::{SweepAxis, SweepPoint, SweepResult};
 pub use summary::{MergeError, Summary};

@@ -20,6 +20,8 @@ pub struct SweepResult {
     pub replications: u32,
     /// The id of the point every point's differences are from.
     pub baseline: String,
+    /// The axes, in the plan's order.
+    pub axes: Vec<SweepAxis>,
     /// The points, in canonical order.
     pub points: Vec<SweepPoint>,
 }
@@ -35,4 +37,29 @@ pub struct SweepPoint {
     pub report: Report,
     /// Each headline measure against the baseline point's, paired by replication.
     pub differences: Vec<PairedDifference>,
+}
+
+/// One axis of a sweep.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SweepAxis {
+    /// The axis's name.
+    pub name: String,
+    /// What it varies: `override`, `policy`, `demand` or `scenario`.
+    pub kind: String,
+    /// An override axis's parameter path; a demand axis's class, if it names one.
+    pub of: Option<String>,
+}
+
+impl SweepAxis {
+    /// The axis title of a chart against this axis, with its unit in parentheses.
+    pub fn title(&self) -> String {
+        match (self.kind.as_str(), &self.of) {
+            ("override", Some(path)) => format!("{} ({path})", self.name),
+            ("demand", None) => format!("{} (× the scenario's demand)", self.name),
+            ("demand", Some(class)) => format!("{} (× the demand of class {class})", self.name),
+            ("policy", _) => format!("{} (policy file)", self.name),
+            ("scenario", _) => format!("{} (base scenario file)", self.name),
+            _ => self.name.clone(),
+        }
+    }
 }
