@@ -219,7 +219,7 @@ fn curve(
         }
     }
     let unit_title = if delta {
-        format!("{label} (min, point − baseline)")
+        "Change from the baseline (min)".to_owned()
     } else {
         format!("{label} (min)")
     };
@@ -242,6 +242,15 @@ fn curve(
                 title: format!("{label} against {axis}"),
                 x_title,
                 y_title: unit_title.clone(),
+                // Whole-number axes (booths, lanes) are ticked at their values.
+                x_ticks: numeric
+                    .as_ref()
+                    .filter(|xs| xs.len() <= 12 && xs.iter().all(|x| x.fract() == 0.0))
+                    .map(|xs| {
+                        let mut t = xs.clone();
+                        t.sort_by(f64::total_cmp);
+                        t
+                    }),
                 series,
                 reference: delta.then(|| (0.0, "baseline".to_owned())),
                 ..XyChart::default()
@@ -264,7 +273,7 @@ fn curve(
         .render(),
     };
     let caption = format!(
-        "{unit_title} against {axis}, one line per combination of the other axes; {} \
+        "{label} (min) against {axis}, one line per combination of the other axes; {} \
          replications a point, {} (bands and whiskers: 95% {}).",
         result.replications,
         if delta {

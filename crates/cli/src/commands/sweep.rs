@@ -351,8 +351,7 @@ impl Journal {
 
     /// Whether a checkpoint is due.
     fn due(&self) -> bool {
-        self.written >= CHECKPOINT_UNITS
-            || self.since.elapsed().as_secs_f64() >= CHECKPOINT_SECONDS
+        self.written >= CHECKPOINT_UNITS || self.since.elapsed().as_secs_f64() >= CHECKPOINT_SECONDS
     }
 
     /// Rewrites the manifest.
