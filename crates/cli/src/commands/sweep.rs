@@ -1078,3 +1078,16 @@ spec:
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::scale_rate;
+
+    #[test]
+    fn a_rate_keeps_its_unit_and_scales_its_number() {
+        assert_eq!(scale_rate("40/h", 1.5).as_deref(), Some("60/h"));
+        assert_eq!(scale_rate(" 2.5 / min", 2.0).as_deref(), Some("5 / min"));
+        assert_eq!(scale_rate("1e2/h", 0.5).as_deref(), Some("50/h"));
+        assert_eq!(scale_rate("fast", 2.0), None);
+    }
+}
