@@ -443,3 +443,311 @@ fn bundled_plans_expand() {
         assert!(list.lines().count() > 1, "{}: {list}", plan.display());
     }
 }
+
+/// Two base scenarios × all demand × the trucks' demand: 2 × 2 × 2 points of 3
+/// replications in blocks of 2, the baseline named by its axis values.
+const GROWTH: &str = r#"
+[sweep]
+name = "growth"
+replications = 3
+block = 2
+seed = 5
+baseline = { crossing = "tiny.toml", demand = 1.0, trucks = 1 }
+
+[[axis]]
+name = "crossing"
+scenario = ["tiny.toml", "faster.toml"]
+
+[[axis]]
+name = "demand"
+demand = [1.0, 1.25]
+
+[[axis]]
+name = "trucks"
+demand = [1, 1.5]
+class = "truck"
+"#;
+
+fn growth(dir: &Path) -> std::path::PathBuf {
+    write(dir, "tiny.toml", SCENARIO);
+    write(
+        dir,
+        "faster.toml",
+        &SCENARIO.replace("mean = \"1min\"", "mean = \"50s\""),
+    );
+    write(dir, "plan.toml", GROWTH)
+}
+
+/// A plan of the tiny crossing alone (one point), with the trucks at `rate`.
+fn single(dir: &Path, name: &str, rate: &str) -> String {
+    let scenario = format!("{name}.toml");
+    write(
+        dir,
+        &scenario,
+        &SCENARIO.replace("rate = \"40/h\"", &format!("rate = \"{rate}\"")),
+    );
+    let plan = write(
+        dir,
+        &format!("{name}-plan.toml"),
+        &format!(
+            "[sweep]\nname = \"growth\"\nscenario = \"{scenario}\"\nreplications = 3\nseed = 5\n"
+        ),
+    );
+    ok(&["sweep", plan.to_str().unwrap(), "--format", "json"])
+}
+
+#[test]
+fn demand_and_scenario_axes_shard_merge_and_pair_exactly() {
+    let dir = scratch("sweep-growth");
+    let plan = growth(&dir);
+    let plan = plan.to_str().unwrap();
+    let list = ok(&["sweep", plan, "--list"]);
+    assert_eq!(list.lines().count(), 1 + 8 * 2, "{list}");
+    assert!(
+        list.contains("p0007-r00002-00002\tp0007\t2..3\t5\tfaster.toml\t1.25\t1.5"),
+        "{list}"
+    );
+    let whole = ok(&["sweep", plan, "--format", "json"]);
+    let out = dir.join("out");
+    let o = out.to_str().unwrap();
+    for i in ["2", "0", "1"] {
+        ok(&[
+            "sweep",
+            plan,
+            "--out-dir",
+            o,
+            "--shard-index",
+            i,
+            "--shard-count",
+            "3",
+            "-j",
+            "1",
+        ]);
+    }
+    assert!(
+        ok(&["merge", o, "--format", "json"]) == whole,
+        "merged differs from the whole"
+    );
+    assert_eq!(
+        ok(&["merge", o, "--format", "csv"]),
+        ok(&["sweep", plan, "--format", "csv"])
+    );
+    let v: serde_json::Value = serde_json::from_str(&whole).unwrap();
+    assert_eq!(v["baseline"], "p0000");
+    // A demand factor is exact: trucks × 1.5 is the scenario with the trucks at 60/h, and
+    // × 1.25 for all is trucks at 50/h and cars at 37.5/h — report for report.
+    let report = |json: &str, p: usize| {
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        let mut r = v["points"][p]["report"].clone();
+        r["scenario"] = serde_json::Value::Null;
+        r
+    };
+    let trucks60 = single(&dir, "t60", "60/h");
+    assert_eq!(report(&whole, 1), report(&trucks60, 0));
+    assert_eq!(report(&whole, 0), report(&single(&dir, "t40", "40/h"), 0));
+    // The baseline against itself: zero, exactly; the others paired on the same arrivals.
+    let diff = |p: usize, metric: &str| {
+        v["points"][p]["differences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["metric"] == metric && d["entity"] == "system")
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(diff(0, "time_in_system_mean_s")["delta"], 0.0);
+    assert_eq!(diff(0, "time_in_system_mean_s")["delta_ci95"], 0.0);
+    let more = diff(3, "time_in_system_mean_s");
+    assert_eq!(more["replications"], 3);
+    assert!(more["delta"].as_f64().unwrap() > 0.0, "{more}");
+    // The paired difference is the mean of the per-replication differences: the point's
+    // mean minus the baseline's when every replication measured both.
+    let (mean, base) = (
+        more["mean"].as_f64().unwrap(),
+        more["baseline"].as_f64().unwrap(),
+    );
+    assert!((more["delta"].as_f64().unwrap() - (mean - base)).abs() < 1e-9);
+}
+
+#[test]
+fn plan_errors_are_located_in_the_plan_or_the_policy_file() {
+    let dir = scratch("sweep-located");
+    let plan = study(&dir);
+    let refused = |args: &[&str], needles: &[&str]| {
+        let out = bordersim(args);
+        assert_eq!(out.code, 2, "{args:?}: {out:#?}");
+        for n in needles {
+            assert!(
+                out.stderr.contains(n),
+                "{args:?}: {n} not in {}",
+                out.stderr
+            );
+        }
+    };
+    // A value of the wrong type: at the value in the plan (line 13, the second value).
+    let wrong = write(
+        &dir,
+        "wrong.toml",
+        &PLAN.replace("range = [1, 3]", "values = [1, \"many\"]"),
+    );
+    refused(
+        &["sweep", wrong.to_str().unwrap(), "--list"],
+        &[
+            "wrong.toml:12:14: axis[0].values[1]:",
+            "expected an integer",
+            "point p0002",
+        ],
+    );
+    // An unknown path: at the range in the plan.
+    let typo = write(
+        &dir,
+        "typo.toml",
+        &PLAN.replace("stations.primary.servers", "stations.primery.servers"),
+    );
+    refused(
+        &["sweep", typo.to_str().unwrap(), "--list"],
+        &["typo.toml:12:9: axis[0].range:", "primery"],
+    );
+    // A mistake in a policy file of a policy axis: in that file, at its line.
+    write(
+        &dir,
+        "slow.toml",
+        &POLICY.replace("stations.secondary.service", "stations.secundary.service"),
+    );
+    refused(
+        &["sweep", plan.to_str().unwrap(), "--list"],
+        &["slow.toml:5:8:", "secundary"],
+    );
+    write(&dir, "slow.toml", POLICY);
+    // A demand class no source has: at the class.
+    let growth_plan = growth(&dir);
+    let lorry = write(
+        &dir,
+        "lorry.toml",
+        &fs::read_to_string(&growth_plan)
+            .unwrap()
+            .replace("class = \"truck\"", "class = \"lorry\""),
+    );
+    refused(
+        &["sweep", lorry.to_str().unwrap(), "--list"],
+        &[
+            "lorry.toml:20:9: axis[2].class: no source is of class `lorry` (the sources' classes: car, truck)",
+        ],
+    );
+    // Several plans: one plan per sweep.
+    refused(
+        &[
+            "sweep",
+            plan.to_str().unwrap(),
+            growth_plan.to_str().unwrap(),
+        ],
+        &["one plan per sweep", "scenario = [\"a.toml\", \"b.toml\"]"],
+    );
+    // An output of no format written, for a sweep and a merge: the formats they write.
+    for args in [
+        vec!["sweep", plan.to_str().unwrap(), "-o", "x.xlsx"],
+        vec!["merge", dir.to_str().unwrap(), "-o", "x.xlsx"],
+    ] {
+        refused(
+            &args,
+            &[
+                "cannot write a .xlsx file",
+                "JSON (.json), CSV (.csv) or an HTML page (.html)",
+            ],
+        );
+    }
+    // A shard writes units only: no page.
+    refused(
+        &[
+            "sweep",
+            plan.to_str().unwrap(),
+            "--out-dir",
+            "o",
+            "--shard-index",
+            "0",
+            "--shard-count",
+            "2",
+            "--report",
+            "r.html",
+        ],
+        &["a shard (it writes units"],
+    );
+}
+
+#[test]
+fn the_sweep_page_draws_response_curves_and_merge_draws_the_same() {
+    let dir = scratch("sweep-page");
+    let plan = study(&dir);
+    let plan = plan.to_str().unwrap();
+    let page = dir.join("sweep.html");
+    let json = dir.join("sweep.json");
+    ok(&[
+        "sweep",
+        plan,
+        "-r",
+        "2",
+        "-o",
+        json.to_str().unwrap(),
+        "--report",
+        page.to_str().unwrap(),
+    ]);
+    let html = fs::read_to_string(&page).unwrap();
+    let out = dir.join("out");
+    let o = out.to_str().unwrap();
+    for i in ["0", "1"] {
+        ok(&[
+            "sweep",
+            plan,
+            "-r",
+            "2",
+            "--out-dir",
+            o,
+            "--shard-index",
+            i,
+            "--shard-count",
+            "2",
+        ]);
+    }
+    let merged = dir.join("merged.html");
+    ok(&["merge", o, "-o", merged.to_str().unwrap()]);
+    assert!(
+        fs::read_to_string(&merged).unwrap() == html,
+        "the merged page differs"
+    );
+    assert!(html.starts_with("<!DOCTYPE html>\n") && html.ends_with("</html>\n"));
+    for banned in ["<script", "<link", "url(", "https:"] {
+        assert!(!html.contains(banned), "{banned}");
+    }
+    for id in [
+        "sweep-summary",
+        "response-curves",
+        "points",
+        "curve-booths-mean",
+        "curve-booths-change",
+        "curve-slow-secondary-mean",
+    ] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id} missing");
+    }
+    let figures: Vec<&str> = html.split("<figure class=\"plot\"").skip(1).collect();
+    assert_eq!(figures.len(), 4, "two axes × (mean, change)");
+    for f in &figures {
+        let f = &f[..f.find("</figure>").unwrap()];
+        assert_eq!(f.matches("<svg").count(), 1);
+        for title in f.split("class=\"axis-title\"").skip(1) {
+            let text = &title[title.find('>').unwrap() + 1..title.find("</text>").unwrap()];
+            assert!(
+                text.contains('(') && text.ends_with(')'),
+                "unit in '{text}'"
+            );
+        }
+        assert!(f.contains("<figcaption>") && f.contains("replications"));
+        assert!(f.contains("<details>") && f.contains("<table>"));
+    }
+    // The numeric axis is drawn with interval bands, one line per policy.
+    assert!(
+        html.contains("booths (stations.primary.servers)"),
+        "x axis title"
+    );
+    assert!(html.contains("slow secondary = none") && html.contains("slow secondary = slow.toml"));
+    insta::assert_snapshot!("report_sweep_tiny", html);
+}

@@ -27,11 +27,18 @@ pub enum SchemaKind {
     Policy,
     /// A region file (several crossings and the demand between zones).
     Region,
+    /// A sweep plan (a study of many points: `bordersim sweep`).
+    Sweep,
 }
 
 impl SchemaKind {
     /// Every kind, in the order the documentation lists them.
-    pub const ALL: [SchemaKind; 3] = [SchemaKind::Scenario, SchemaKind::Policy, SchemaKind::Region];
+    pub const ALL: [SchemaKind; 4] = [
+        SchemaKind::Scenario,
+        SchemaKind::Policy,
+        SchemaKind::Region,
+        SchemaKind::Sweep,
+    ];
 
     /// The kind's name: `scenario`, `policy`, `region` (also the stem of its committed
     /// schema file, `schemas/NAME.schema.json`).
@@ -40,6 +47,7 @@ impl SchemaKind {
             SchemaKind::Scenario => "scenario",
             SchemaKind::Policy => "policy",
             SchemaKind::Region => "region",
+            SchemaKind::Sweep => "sweep",
         }
     }
 }
@@ -70,6 +78,13 @@ pub fn schema_value(kind: SchemaKind) -> Value {
             "bordersim region",
         ),
         SchemaKind::Policy => (crate::schema_probe::policy_schema(), "bordersim policy"),
+        SchemaKind::Sweep => {
+            let mut value = crate::sweep::schema::sweep_schema();
+            if let Value::Object(root) = &mut value {
+                root.insert("title".into(), Value::String("bordersim sweep".into()));
+            }
+            return value;
+        }
     };
     let mut value = schema.to_value();
     tidy(&mut value);

@@ -17,8 +17,10 @@ mod html;
 mod region;
 mod run;
 mod svg;
+mod sweep;
 
 use bordersim_experiment::region::{RegionComparison, RegionReport};
+use bordersim_experiment::sweep::SweepResult;
 use bordersim_experiment::{Comparison, Difference, Report};
 
 /// The report of one run (`bordersim run`) as an HTML document.
@@ -46,4 +48,10 @@ pub fn region_comparison(comparison: &RegionComparison) -> String {
 /// 5% that is non-zero as printed (a change that rounds to zero is never marked).
 pub fn marked_significant(difference: &Difference) -> bool {
     compare::marked(difference)
+}
+
+/// The report of a sweep (`bordersim sweep --report`, `bordersim merge --report`) as an
+/// HTML document: response curves of every axis with interval bands, and every point.
+pub fn sweep(result: &SweepResult) -> String {
+    sweep::page(result)
 }

@@ -5,7 +5,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
 
-use super::sweep::{Manifest, load_study, read_unit, unit_path};
+use bordersim_config::sweep::Unit;
+use bordersim_experiment::Summary;
+use bordersim_experiment::sweep::Measures;
+
+use super::sweep::{Manifest, Study, load_study, read_unit, unit_path};
 use crate::args::RunSettings;
 use crate::failure::Failure;
 use crate::output;
@@ -35,7 +39,8 @@ pub struct MergeArgs {
 /// changed since, a missing, corrupt or foreign unit; [`Failure::Failed`] when the output
 /// cannot be written.
 pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
-    output::check_text_only(&args.settings, "a merge of sweep units")?;
+    // Refuses an output or report name of no format written, before anything runs.
+    output::written(&args.settings)?;
     output::check_output(&args.settings, &[])?;
     merge_dir(&args.dir, &args.settings)
 }
@@ -128,14 +133,72 @@ pub(crate) fn merge_dir(dir: &Path, settings: &RunSettings) -> Result<(), Failur
         )));
     }
     // The first unit of each point is checked against the point's scenario; the others
-    // are checked by merging into it (the same aggregates, in the same order).
+    // are checked by merging into it (the same aggregates, in the same order). Units are
+    // read and decoded on several threads, a chunk at a time, and merged in order.
     let mut checked = vec![false; study.plan.points.len()];
+    let threads = settings
+        .threads
+        .map(|t| t as usize)
+        .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
+        .unwrap_or(1)
+        .max(1);
     super::sweep::emit(
         &study,
-        |unit| {
-            let first = !std::mem::replace(&mut checked[unit.point], true);
-            read_unit(&unit_path(dir, &unit.id), &study, first).map(|f| f.summary)
+        |units| {
+            let firsts: Vec<bool> = units
+                .iter()
+                .map(|u| !std::mem::replace(&mut checked[u.point], true))
+                .collect();
+            read_units(dir, &study, units, &firsts, threads)
         },
         &as_swept,
     )
+}
+
+/// Reads `units` (those marked in `firsts` checked against their point's scenario) on up to
+/// `threads` threads; the summaries in the units' order, or the first unit's error.
+fn read_units(
+    dir: &Path,
+    study: &Study,
+    units: &[Unit],
+    firsts: &[bool],
+    threads: usize,
+) -> Result<Vec<(Summary, Measures)>, Failure> {
+    let read = |k: usize| {
+        read_unit(&unit_path(dir, &units[k].id), study, firsts[k]).map(|f| (f.summary, f.measures))
+    };
+    let threads = threads.min(units.len()).max(1);
+    if threads == 1 {
+        return (0..units.len()).map(read).collect();
+    }
+    let mut slots: Vec<Option<Result<(Summary, Measures), Failure>>> =
+        (0..units.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let read = &read;
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                scope.spawn(move || {
+                    (t..units.len())
+                        .step_by(threads)
+                        .map(|k| (k, read(k)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for w in workers {
+            // A worker that panicked leaves its slots empty: reported below.
+            if let Ok(done) = w.join() {
+                for (k, r) in done {
+                    slots[k] = Some(r);
+                }
+            }
+        }
+    });
+    slots
+        .into_iter()
+        .zip(units)
+        .map(|(r, u)| {
+            r.unwrap_or_else(|| Err(Failure::Failed(anyhow!("cannot read unit {}", u.id))))
+        })
+        .collect()
 }

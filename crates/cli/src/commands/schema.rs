@@ -32,6 +32,8 @@ pub enum Kind {
     Policy,
     /// A region file (several crossings and the demand between zones)
     Region,
+    /// A sweep plan (a study of many points)
+    Sweep,
 }
 
 /// Prints the schema of `args.kind` to standard output.
@@ -44,6 +46,7 @@ pub fn schema(args: &SchemaArgs) -> Result<(), Failure> {
         Kind::Scenario => SchemaKind::Scenario,
         Kind::Policy => SchemaKind::Policy,
         Kind::Region => SchemaKind::Region,
+        Kind::Sweep => SchemaKind::Sweep,
     };
     print_stdout(schema_json(kind).as_bytes())
 }

@@ -7,8 +7,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
-use bordersim_config::PolicyError;
-use bordersim_config::sweep::{Plan, Unit, parse_plan};
+use bordersim_config::sweep::{AxisKind, Plan, Point, Unit, parse_plan};
+use bordersim_config::{ConfigError, Diagnostic, PolicyError};
+use bordersim_experiment::sweep::{Measures, SweepAxis, SweepPoint, SweepResult};
 use bordersim_experiment::{RunOptions, Summary, report_of};
 use bordersim_model::Scenario;
 use serde::{Deserialize, Serialize};
@@ -32,6 +33,10 @@ pub struct SweepArgs {
     /// Sweep plan (TOML)
     #[arg(value_name = "PLAN")]
     pub plan: PathBuf,
+
+    /// Further plan files: refused with a usage message (one plan per sweep)
+    #[arg(value_name = "PLAN", hide = true)]
+    pub more_plans: Vec<PathBuf>,
 
     /// Print the work units (id, point, replications, seed, axis values) and stop
     #[arg(long)]
@@ -88,6 +93,8 @@ pub(crate) struct UnitFile {
     pub unit: String,
     pub seed: u64,
     pub summary: Summary,
+    /// Each replication's headline measures, for the paired differences.
+    pub measures: Measures,
 }
 
 /// A shard's manifest.
@@ -120,7 +127,17 @@ pub(crate) struct ManifestUnit {
 /// [`Failure::BadInput`] or [`Failure::Invalid`] for a bad plan, point, shard or
 /// directory (nothing runs); [`Failure::Failed`] when a run or a write fails.
 pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
-    output::check_text_only(&args.settings, "a sweep")?;
+    if let Some(second) = args.more_plans.first() {
+        return Err(Failure::BadInput(anyhow!(
+            "one plan per sweep: '{}' and '{}' given. Several base scenarios go in one plan \
+             as an axis (`scenario = [\"a.toml\", \"b.toml\"]`, docs/sweeps.md); or run each \
+             plan on its own, with its own --out-dir",
+            args.plan.display(),
+            second.display()
+        )));
+    }
+    // Refuses an output or report name of no format written, before anything runs.
+    output::written(&args.settings)?;
     let study = load_study(&args.plan, &args.settings)?;
     if let Some(engine) = args.emit {
         return output::print_stdout(emit_script(args, &study, engine).as_bytes());
@@ -136,8 +153,19 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
             )));
         }
         output::check_output(&args.settings, &[&args.plan])?;
-        return emit(&study, |u| run_unit(&study, u), &args.settings);
+        return emit(
+            &study,
+            |units| units.iter().map(|u| run_unit(&study, u)).collect(),
+            &args.settings,
+        );
     };
+    if shard.is_some() {
+        // A shard writes units; the result (and its page) is the merge's.
+        output::check_text_only(
+            &args.settings,
+            "a shard (it writes units into --out-dir; `bordersim merge DIR` writes the result)",
+        )?;
+    }
     let (index, count) = shard.unwrap_or((0, 1));
     std::fs::create_dir_all(dir.join("units"))
         .with_context(|| format!("cannot create '{}'", dir.join("units").display()))
@@ -153,40 +181,107 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         units: Vec::new(),
     };
     let manifest_path = dir.join(format!("manifest-{index:05}-of-{count:05}.json"));
+    // The manifest names the plan before any unit runs, so that a directory a shard was
+    // killed in is still known as this plan's; the unit files are what counts as finished.
+    let mut journal = Journal::new(manifest_path, dir.join("units"));
+    journal.checkpoint(&manifest)?;
+    // Units run here while a second thread encodes, writes and records the previous ones
+    // (encoding a summary costs about as much as running a small unit).
+    let (send, receive) = std::sync::mpsc::sync_channel::<Done>(2);
+    let ran = std::thread::scope(|scope| {
+        let writer = scope.spawn(move || -> Result<(), Failure> {
+            for done in receive {
+                let wall_s = match done.file {
+                    Some((file, wall_s)) => {
+                        let bytes =
+                            serde_json::to_vec(&file).map_err(|e| Failure::Failed(e.into()))?;
+                        journal.write_unit(&done.path, &bytes)?;
+                        Some(wall_s)
+                    }
+                    None => None,
+                };
+                manifest.units.push(ManifestUnit {
+                    id: done.unit.id.clone(),
+                    replications: [done.unit.replications.start, done.unit.replications.end],
+                    wall_s,
+                });
+                if journal.due() {
+                    journal.checkpoint(&manifest)?;
+                }
+            }
+            journal.checkpoint(&manifest)
+        });
+        let ran = run_shard(&study, dir, index, count, &send);
+        drop(send);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(Failure::Failed(anyhow!("the unit writer stopped"))));
+        // An error of the writer (which stops the run) comes first.
+        written.and(ran)
+    });
+    ran?;
+    if shard.is_none() {
+        // Everything ran here: merge and report, as `bordersim merge DIR` would.
+        return super::merge::merge_dir(dir, &args.settings);
+    }
+    Ok(())
+}
+
+/// A unit of a shard, finished: run here (its file and wall time) or found already written.
+struct Done<'a> {
+    unit: &'a Unit,
+    path: PathBuf,
+    file: Option<(UnitFile, f64)>,
+}
+
+/// Runs the units of shard `index` of `count` that `dir` lacks, in canonical order, and
+/// sends each (and each already there) to the writer.
+fn run_shard<'a>(
+    study: &'a Study,
+    dir: &Path,
+    index: u64,
+    count: u64,
+    send: &std::sync::mpsc::SyncSender<Done<'a>>,
+) -> Result<(), Failure> {
     for (k, unit) in study.units.iter().enumerate() {
         if k as u64 % count != index {
             continue;
         }
         let path = unit_path(dir, &unit.id);
-        let wall_s = if path.exists() {
-            // A unit file only ever appears whole (written beside, then renamed): one that
-            // is there is finished; it is checked as `merge` will read it.
-            read_unit(&path, &study, true)?;
+        let finished = path.exists()
+            && match parse_unit(&path) {
+                Ok(file) => {
+                    // A unit file only ever appears whole (written beside, then renamed): one
+                    // that parses is finished; it is checked as `merge` will read it.
+                    check_unit(&path, file, study, true)?;
+                    true
+                }
+                Err(e) => {
+                    // Only a machine crash (not a killed process) can leave a unit file
+                    // that does not parse: one renamed into place but not yet flushed to
+                    // disk. Its replications are run again; they give the same summary.
+                    crate::failure::warn(&format!("{e}; running unit {} again", unit.id));
+                    false
+                }
+            };
+        let file = if finished {
             None
         } else {
             let start = clock();
-            let summary = run_unit(&study, unit)?;
+            let (summary, measures) = run_unit(study, unit)?;
             let file = UnitFile {
                 plan_hash: study.hash.clone(),
                 unit: unit.id.clone(),
                 seed: study.options.seed,
                 summary,
+                measures,
             };
-            let bytes = serde_json::to_vec(&file).map_err(|e| Failure::Failed(e.into()))?;
-            write_atomically(&path, &bytes).map_err(Failure::Failed)?;
-            Some(start.elapsed().as_secs_f64())
+            Some((file, start.elapsed().as_secs_f64()))
         };
-        manifest.units.push(ManifestUnit {
-            id: unit.id.clone(),
-            replications: [unit.replications.start, unit.replications.end],
-            wall_s,
-        });
-        let bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| Failure::Failed(e.into()))?;
-        write_atomically(&manifest_path, &bytes).map_err(Failure::Failed)?;
-    }
-    if shard.is_none() {
-        // Everything ran here: merge and report, as `bordersim merge DIR` would.
-        return super::merge::merge_dir(dir, &args.settings);
+        if send.send(Done { unit, path, file }).is_err() {
+            // The writer stopped on an error, which it reports.
+            return Ok(());
+        }
     }
     Ok(())
 }
@@ -197,6 +292,81 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
 )]
 fn clock() -> std::time::Instant {
     std::time::Instant::now()
+}
+
+/// Units written since the manifest was last rewritten after which it is rewritten again.
+const CHECKPOINT_UNITS: usize = 256;
+
+/// Seconds after which the manifest is rewritten whatever the count.
+const CHECKPOINT_SECONDS: f64 = 30.0;
+
+/// How a shard writes its units and manifest cheaply but safely. Each unit file is written
+/// beside and renamed into place, so no process, killed at any instant, leaves a partial
+/// unit under a unit's name; what a killed process wrote stays in the kernel's page cache,
+/// so it loses no finished unit. Unit files are not flushed to disk one by one: a flush
+/// costs a disk round trip per unit (6.5 ms each on the test machine, more than a small
+/// unit takes to run), and it only matters if the machine itself crashes, after which a
+/// recent unit file may be missing or unreadable: the shard's rerun runs a missing unit,
+/// and an unreadable one, again (with a warning), and `merge` names any it cannot read. The
+/// manifest, a record of the shard (plan, hash, units, wall times) that `merge` checks
+/// the plan against, is rewritten whole (flushed, then renamed) before the first unit and
+/// then every [`CHECKPOINT_UNITS`] units or [`CHECKPOINT_SECONDS`] seconds and at the end,
+/// not after every unit (a rewrite per unit made a shard's writes grow with the square of
+/// its units).
+struct Journal {
+    manifest: PathBuf,
+    units_dir: PathBuf,
+    written: usize,
+    since: std::time::Instant,
+}
+
+impl Journal {
+    fn new(manifest: PathBuf, units_dir: PathBuf) -> Self {
+        Journal {
+            manifest,
+            units_dir,
+            written: 0,
+            since: clock(),
+        }
+    }
+
+    /// Writes a unit's file whole or not at all.
+    fn write_unit(&mut self, path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+        use std::io::Write as _;
+        let what = || format!("cannot write '{}'", path.display());
+        let (mut temp, mut file) = output::TempFile::create_beside(path, "tmp")
+            .with_context(what)
+            .map_err(Failure::Failed)?;
+        file.write_all(bytes)
+            .with_context(what)
+            .map_err(Failure::Failed)?;
+        drop(file);
+        std::fs::rename(&temp.path, path)
+            .with_context(what)
+            .map_err(Failure::Failed)?;
+        temp.persisted = true;
+        self.written += 1;
+        Ok(())
+    }
+
+    /// Whether a checkpoint is due.
+    fn due(&self) -> bool {
+        self.written >= CHECKPOINT_UNITS || self.since.elapsed().as_secs_f64() >= CHECKPOINT_SECONDS
+    }
+
+    /// Rewrites the manifest.
+    fn checkpoint(&mut self, manifest: &Manifest) -> Result<(), Failure> {
+        // The units directory's entries (the renames) are flushed with it, where a
+        // directory can be opened to flush it.
+        if let Ok(d) = std::fs::File::open(&self.units_dir) {
+            let _ = d.sync_all();
+        }
+        let bytes = serde_json::to_vec_pretty(manifest).map_err(|e| Failure::Failed(e.into()))?;
+        write_atomically(&self.manifest, &bytes).map_err(Failure::Failed)?;
+        self.written = 0;
+        self.since = clock();
+        Ok(())
+    }
 }
 
 /// The file of unit `id` in `dir`.
@@ -216,10 +386,26 @@ pub(crate) fn read_unit(
     study: &Study,
     against_scenario: bool,
 ) -> Result<UnitFile, Failure> {
+    let file = parse_unit(path).map_err(|m| Failure::BadInput(anyhow!(m)))?;
+    check_unit(path, file, study, against_scenario)
+}
+
+/// Reads a unit file; the error, naming the file, when it is unreadable or not a unit
+/// summary (corrupt or truncated).
+pub(crate) fn parse_unit(path: &Path) -> Result<UnitFile, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| format!("{}: not a unit summary of bordersim: {e}", path.display()))
+}
+
+/// Checks a unit file read from `path` against `study` (see [`read_unit`]).
+fn check_unit(
+    path: &Path,
+    file: UnitFile,
+    study: &Study,
+    against_scenario: bool,
+) -> Result<UnitFile, Failure> {
     let bad = |m: String| Failure::BadInput(anyhow!("{}: {m}", path.display()));
-    let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
-    let file: UnitFile = serde_json::from_str(&text)
-        .map_err(|e| bad(format!("not a unit summary of bordersim: {e}")))?;
     if file.plan_hash != study.hash {
         return Err(bad(format!(
             "written for another plan (or another version of its files): plan hash {}, this plan's {}",
@@ -230,9 +416,13 @@ pub(crate) fn read_unit(
         return Err(bad(format!("unit `{}` is not in the plan", file.unit)));
     };
     let summary = &file.summary;
+    let measures = &file.measures;
     if file.seed != study.options.seed
         || summary.first_replication() != unit.replications.start
         || summary.first_replication() + summary.replications() != unit.replications.end
+        || measures.first_replication() != unit.replications.start
+        || measures.replications() != summary.replications()
+        || measures.check().is_err()
     {
         return Err(bad(format!(
             "its seed or replications are not those of unit `{}`",
@@ -246,16 +436,22 @@ pub(crate) fn read_unit(
     Ok(file)
 }
 
-/// Runs one unit.
-fn run_unit(study: &Study, unit: &Unit) -> Result<Summary, Failure> {
-    bordersim_experiment::summarise_replications(
-        &study.scenarios[unit.point],
+/// Runs one unit: its summary and each replication's headline measures.
+fn run_unit(study: &Study, unit: &Unit) -> Result<(Summary, Measures), Failure> {
+    let scenario = &study.scenarios[unit.point];
+    let context = || format!("cannot run unit {}", unit.id);
+    let (summary, _, measures) = bordersim_experiment::fold_replications(
+        scenario,
         &study.options,
         unit.replications.clone(),
         |_| bordersim_model::NoLog,
+        |r| bordersim_experiment::headline_measures(scenario, r),
+        &bordersim_experiment::NoProgress,
     )
-    .map(|(s, _)| s)
-    .map_err(|e| Failure::from_experiment(e, format!("cannot run unit {}", unit.id)))
+    .map_err(|e| Failure::from_experiment(e, context()))?;
+    let measures = Measures::new(unit.replications.start, &measures)
+        .map_err(|e| Failure::Failed(anyhow!("{}: {e}", context())))?;
+    Ok((summary, measures))
 }
 
 /// Loads the plan at `path` and every point's scenario (all checked before anything runs).
@@ -272,47 +468,105 @@ pub(crate) fn load_study(path: &Path, settings: &RunSettings) -> Result<Study, F
         error,
     })?;
     let dir = output::directory_of(path);
-    let base_path = dir.join(&plan.scenario);
-    let base_text = super::read_scenario(&base_path)?;
-    let base_file = base_path.display().to_string();
-    let base = super::load_text(&base_text, &base_path, base_file.clone())?;
     let mut hasher = Fnv::default();
     hasher.add(text.as_bytes());
-    hasher.add(base_text.as_bytes());
+    // Each base scenario file, read and loaded once: (text, path, file name, scenario).
+    let mut bases: Vec<(String, String, PathBuf, Scenario)> = Vec::new();
     let mut scenarios = Vec::with_capacity(plan.points.len());
     for point in &plan.points {
-        let policy_file = match &point.policy {
+        let b = match bases.iter().position(|(name, ..)| *name == point.scenario) {
+            Some(b) => b,
+            None => {
+                let base_path = dir.join(&point.scenario);
+                let base_text = super::read_scenario(&base_path)?;
+                let base =
+                    super::load_text(&base_text, &base_path, base_path.display().to_string())?;
+                hasher.add(base_text.as_bytes());
+                bases.push((point.scenario.clone(), base_text, base_path, base));
+                bases.len() - 1
+            }
+        };
+        let (_, base_text, base_path, base) = &bases[b];
+        let base_file = base_path.display().to_string();
+        let policy_path = point.policy.as_ref().map(|p| dir.join(p));
+        let policy_file = match &policy_path {
             Some(p) => {
-                let t = super::read_policy(&dir.join(p))?;
+                let t = super::read_policy(p)?;
                 hasher.add(t.as_bytes());
                 Some(t)
             }
             None => None,
         };
-        let Some(policy) = plan.policy_text(point, policy_file.as_deref()) else {
-            scenarios.push(base.clone());
-            continue;
-        };
         let label = format!("{file} point {}", point.id);
-        let applied = match bordersim_config::apply_policy_with(
-            &base_text,
-            &base_file,
-            &policy,
-            &label,
-            &super::trace_reader(&base_path),
-        ) {
-            Ok(applied) => applied,
-            Err(PolicyError::Policy(error)) => {
-                return Err(Failure::Invalid { file: label, error });
-            }
-            Err(PolicyError::Scenario { label, error, .. }) => {
-                return Err(Failure::Invalid { file: label, error });
+        let (scenario, scenario_text) = match plan.policy_text_lines(point, policy_file.as_deref())
+        {
+            None => (base.clone(), None),
+            Some((policy, starts)) => {
+                let relocate =
+                    |error| relocate(error, &label, &file, policy_path.as_deref(), &starts, point);
+                match bordersim_config::apply_policy_with(
+                    base_text,
+                    &base_file,
+                    &policy,
+                    &label,
+                    &super::trace_reader(base_path),
+                ) {
+                    Ok(applied) => (applied.loaded.scenario, Some(applied.applied.scenario_text)),
+                    Err(PolicyError::Policy(error) | PolicyError::Scenario { error, .. }) => {
+                        return Err(Failure::Invalid {
+                            file: file.clone(),
+                            error: relocate(error),
+                        });
+                    }
+                }
             }
         };
-        scenarios.push(applied.loaded.scenario);
+        if point.demand.is_empty() {
+            scenarios.push(scenario);
+            continue;
+        }
+        let scaled =
+            scale_demand(scenario_text.as_deref().unwrap_or(base_text), point).map_err(|d| {
+                Failure::Invalid {
+                    file: file.clone(),
+                    error: ConfigError {
+                        diagnostics: vec![Diagnostic {
+                            file: file.clone(),
+                            ..d
+                        }],
+                    },
+                }
+            })?;
+        // The scaled text is generated: its problems (a station the extra demand
+        // overloads) are reported at the point's demand axis in the plan.
+        let at = |mut d: Diagnostic| {
+            let origin = &point.demand[0].origin;
+            d.message = format!("{} (point {}, demand scaled)", d.message, point.id);
+            d.file.clone_from(&file);
+            d.line = origin.line;
+            d.column = origin.column;
+            d.path.clone_from(&origin.field);
+            d
+        };
+        let loaded =
+            bordersim_config::parse_scenario_with(&scaled, &label, &super::trace_reader(base_path))
+                .map_err(|e| Failure::Invalid {
+                    file: file.clone(),
+                    error: ConfigError {
+                        diagnostics: e.diagnostics.into_iter().map(at).collect(),
+                    },
+                })?;
+        for w in loaded.warnings {
+            crate::failure::warn(&at(w).to_string());
+        }
+        scenarios.push(loaded.scenario);
     }
     let replications = settings.replications.unwrap_or(plan.replications);
-    let seed = settings.seed.or(plan.seed).unwrap_or(base.seed);
+    // Without a seed in the plan, the first base scenario's.
+    let seed = settings
+        .seed
+        .or(plan.seed)
+        .unwrap_or_else(|| bases.first().map_or(0, |b| b.3.seed));
     let mut plan = plan;
     if replications != plan.replications {
         plan.replications = replications;
@@ -331,6 +585,141 @@ pub(crate) fn load_study(path: &Path, settings: &RunSettings) -> Result<Study, F
         scenarios,
         units,
     })
+}
+
+/// Diagnostics of point `point`'s generated policy (named `label`) located where they can
+/// be fixed: a problem with one of the point's overrides at the axis value in the plan file
+/// `plan`, one in the policy file's own lines in that file (`policy`). Others (in the base
+/// scenario, a trace) are left as they are.
+fn relocate(
+    mut error: ConfigError,
+    label: &str,
+    plan: &str,
+    policy: Option<&Path>,
+    starts: &[usize],
+    point: &Point,
+) -> ConfigError {
+    for d in &mut error.diagnostics {
+        if d.file != label {
+            continue;
+        }
+        if let Some(k) = starts.iter().rposition(|&s| d.line >= s) {
+            let origin = &point.origins[k];
+            d.message = format!(
+                "{} (override `{}` = {} of point {})",
+                d.message, point.overrides[k].0, point.overrides[k].1, point.id
+            );
+            d.file = plan.to_owned();
+            d.line = origin.line;
+            d.column = origin.column;
+            d.path.clone_from(&origin.field);
+        } else if let Some(policy) = policy {
+            d.file = policy.display().to_string();
+        } else if let Some(origin) = point.origins.first() {
+            d.file = plan.to_owned();
+            d.line = origin.line;
+            d.column = origin.column;
+            d.path.clone_from(&origin.field);
+        }
+    }
+    error
+}
+
+/// Scenario `text` with its sources' arrival rates multiplied by point `point`'s demand
+/// factors (a class's sources only, where the axis names one): `rate` (`"40/h"`) and every
+/// hour of `profile`.
+///
+/// # Errors
+///
+/// A diagnostic at the demand axis (file left for the caller) when a source replays a
+/// trace (recorded arrivals have no rate to scale), no source is of the named class, or
+/// the text is not a scenario with sources.
+fn scale_demand(text: &str, point: &Point) -> Result<String, Diagnostic> {
+    let mut doc: toml::Table = toml::from_str(text).map_err(|e| Diagnostic {
+        file: String::new(),
+        path: String::new(),
+        line: 1,
+        column: 1,
+        message: format!("cannot scale the demand of point {}: {e}", point.id),
+    })?;
+    for scale in &point.demand {
+        let fail = |message: String| Diagnostic {
+            file: String::new(),
+            path: scale.origin.field.clone(),
+            line: scale.origin.line,
+            column: scale.origin.column,
+            message,
+        };
+        let Some(toml::Value::Array(sources)) = doc.get_mut("sources") else {
+            return Err(fail(
+                "the scenario has no [[sources]] whose demand to scale".into(),
+            ));
+        };
+        let mut scaled = 0;
+        let mut classes = Vec::new();
+        for source in sources.iter_mut() {
+            let Some(source) = source.as_table_mut() else {
+                continue;
+            };
+            let id = source
+                .get("id")
+                .and_then(|v| v.as_str())
+                .unwrap_or("?")
+                .to_owned();
+            let class = source
+                .get("class")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned);
+            if let Some(c) = &class {
+                classes.push(c.clone());
+            }
+            if scale.class.is_some() && class != scale.class {
+                continue;
+            }
+            if source.contains_key("trace") {
+                return Err(fail(format!(
+                    "source `{id}` replays a trace: recorded arrivals have no rate to scale (scale the other classes, or sources, by `class`)"
+                )));
+            }
+            if let Some(toml::Value::String(rate)) = source.get_mut("rate") {
+                *rate = scale_rate(rate, scale.factor)
+                    .ok_or_else(|| fail(format!("source `{id}`: cannot read the rate `{rate}`")))?;
+            }
+            if let Some(toml::Value::Array(profile)) = source.get_mut("profile") {
+                for v in profile.iter_mut() {
+                    let scaled = match &*v {
+                        toml::Value::Integer(n) => toml::Value::Float(*n as f64 * scale.factor),
+                        toml::Value::Float(x) => toml::Value::Float(*x * scale.factor),
+                        other => other.clone(),
+                    };
+                    *v = scaled;
+                }
+            }
+            scaled += 1;
+        }
+        if scaled == 0 {
+            classes.sort();
+            classes.dedup();
+            return Err(fail(format!(
+                "no source is of class `{}` (the sources' classes: {})",
+                scale.class.as_deref().unwrap_or(""),
+                classes.join(", ")
+            )));
+        }
+    }
+    Ok(toml::to_string(&doc).unwrap_or_default())
+}
+
+/// A rate written `NUMBER UNIT` (`"40/h"`, `"1.5 / min"`) with its number multiplied.
+fn scale_rate(rate: &str, factor: f64) -> Option<String> {
+    let t = rate.trim();
+    let end = t
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-')))
+        .unwrap_or(t.len());
+    // An exponent's `e` cannot start the unit: units here begin with `/`.
+    let (number, unit) = t.split_at(end);
+    let value: f64 = number.parse().ok()?;
+    Some(format!("{}{unit}", value * factor))
 }
 
 /// FNV-1a, 64 bits: a fingerprint of the plan and the files it names, stable across
@@ -427,34 +816,47 @@ fn list(study: &Study, shard: Option<(u64, u64)>) -> String {
     out
 }
 
-/// Merges the units' summaries (`summary_of` runs or reads one) point by point, units in
-/// canonical order, and writes the sweep's output.
+/// Units read or run at a time before they are merged: memory holds this many summaries.
+const CHUNK: usize = 64;
+
+/// Merges the units' summaries (`summaries_of` runs or reads those of a run of consecutive
+/// units, at most [`CHUNK`], in their order) point by point, units in canonical order, and
+/// writes the sweep's output.
 ///
 /// # Errors
 ///
 /// [`Failure::Failed`] when summaries do not merge or the output cannot be written.
 pub(crate) fn emit(
     study: &Study,
-    mut summary_of: impl FnMut(&Unit) -> Result<Summary, Failure>,
+    mut summaries_of: impl FnMut(&[Unit]) -> Result<Vec<(Summary, Measures)>, Failure>,
     settings: &RunSettings,
 ) -> Result<(), Failure> {
     // Each unit's summary is folded into its point's as soon as it is read or run, so
-    // memory holds one summary per point.
-    let mut merged: Vec<Option<Summary>> = vec![None; study.plan.points.len()];
-    for unit in &study.units {
-        let summary = summary_of(unit)?;
-        match &mut merged[unit.point] {
-            Some(m) => m
-                .merge(summary)
-                .map_err(|e| Failure::BadInput(anyhow!("unit {}: {e}", unit.id)))?,
-            slot @ None => *slot = Some(summary),
+    // memory holds one summary per point (and one chunk's).
+    let mut merged: Vec<Option<(Summary, Measures)>> = vec![None; study.plan.points.len()];
+    for chunk in study.units.chunks(CHUNK) {
+        for (unit, (summary, measures)) in chunk.iter().zip(summaries_of(chunk)?) {
+            match &mut merged[unit.point] {
+                Some((s, m)) => s
+                    .merge(summary)
+                    .and_then(|()| m.merge(measures))
+                    .map_err(|e| Failure::BadInput(anyhow!("unit {}: {e}", unit.id)))?,
+                slot @ None => *slot = Some((summary, measures)),
+            }
         }
     }
+    let baseline = merged
+        .get(study.plan.baseline)
+        .and_then(|m| m.as_ref().map(|(_, m)| m.clone()));
     let mut points = Vec::with_capacity(merged.len());
     for ((point, scenario), summary) in study.plan.points.iter().zip(&study.scenarios).zip(merged) {
-        let summary = summary
+        let (summary, measures) = summary
             .ok_or_else(|| Failure::Failed(anyhow!("point {} has no replications", point.id)))?;
-        points.push(PointReport {
+        let differences = baseline
+            .as_ref()
+            .map(|b| measures.differences(b))
+            .unwrap_or_default();
+        points.push(SweepPoint {
             id: point.id.clone(),
             axes: study
                 .plan
@@ -464,40 +866,46 @@ pub(crate) fn emit(
                 .zip(point.values.iter().cloned())
                 .collect(),
             report: report_of(scenario, study.options.seed, summary),
+            differences,
         });
     }
-    let out = SweepReport {
+    let out = SweepResult {
         sweep: study.plan.name.clone(),
         plan_hash: study.hash.clone(),
         seed: study.options.seed,
         replications: study.options.replications,
+        baseline: study.plan.points[study.plan.baseline].id.clone(),
+        axes: study
+            .plan
+            .axes
+            .iter()
+            .zip(&study.plan.kinds)
+            .map(|(name, kind)| {
+                let (kind, of) = match kind {
+                    AxisKind::Override(path) => ("override", Some(path.clone())),
+                    AxisKind::Policy => ("policy", None),
+                    AxisKind::Demand(class) => ("demand", class.clone()),
+                    AxisKind::Scenario => ("scenario", None),
+                };
+                SweepAxis {
+                    name: name.clone(),
+                    kind: kind.to_owned(),
+                    of,
+                }
+            })
+            .collect(),
         points,
     };
-    // `sweep` and `merge` refused an HTML output before anything ran: no page is made.
-    output::emit(settings, |format| render(&out, format), String::new)
-}
-
-/// The output of a sweep.
-#[derive(Serialize)]
-struct SweepReport {
-    sweep: String,
-    plan_hash: String,
-    seed: u64,
-    replications: u32,
-    points: Vec<PointReport>,
-}
-
-/// One point of a sweep and its report.
-#[derive(Serialize)]
-struct PointReport {
-    id: String,
-    axes: Vec<(String, String)>,
-    report: bordersim_experiment::Report,
+    output::emit(
+        settings,
+        |format| render(&out, format),
+        || bordersim_report::sweep(&out),
+    )
 }
 
 /// The sweep's output in `format`: JSON (every point's full report), or tidy CSV / a table
 /// (one row per point × entity: the whole crossing and each station's wait).
-fn render(out: &SweepReport, format: Format) -> anyhow::Result<Vec<u8>> {
+fn render(out: &SweepResult, format: Format) -> anyhow::Result<Vec<u8>> {
     if format == Format::Json {
         let mut bytes = serde_json::to_vec_pretty(out)?;
         bytes.push(b'\n');
@@ -514,7 +922,16 @@ fn render(out: &SweepReport, format: Format) -> anyhow::Result<Vec<u8>> {
     let mut header = vec!["point"];
     header.extend(axes.iter().copied());
     header.extend([
-        "entity", "metric", "count", "mean_s", "ci95_s", "p50_s", "p95_s", "p99_s",
+        "entity",
+        "metric",
+        "count",
+        "mean_s",
+        "ci95_s",
+        "p50_s",
+        "p95_s",
+        "p99_s",
+        "delta_mean_s",
+        "delta_ci95_s",
     ]);
     w.write_record(&header)?;
     let num = |v: Option<f64>| v.map_or(String::new(), |v| v.to_string());
@@ -522,12 +939,18 @@ fn render(out: &SweepReport, format: Format) -> anyhow::Result<Vec<u8>> {
         let mut rows = vec![(
             "system".to_owned(),
             "time_in_system",
+            "time_in_system_mean_s",
             &p.report.system.time_in_system,
         )];
         for s in &p.report.stations {
-            rows.push((format!("station:{}", s.id), "wait", &s.wait));
+            rows.push((format!("station:{}", s.id), "wait", "wait_mean_s", &s.wait));
         }
-        for (entity, metric, d) in rows {
+        for (entity, metric, measure, d) in rows {
+            // The paired difference of the mean from the baseline point's.
+            let diff = p
+                .differences
+                .iter()
+                .find(|x| x.metric == measure && x.entity == entity);
             let mut r = vec![p.id.clone()];
             r.extend(p.axes.iter().map(|(_, v)| v.clone()));
             r.extend([
@@ -539,6 +962,8 @@ fn render(out: &SweepReport, format: Format) -> anyhow::Result<Vec<u8>> {
                 num(d.p50_s),
                 num(d.p95_s),
                 num(d.p99_s),
+                num(diff.and_then(|x| x.delta)),
+                num(diff.and_then(|x| x.delta_ci95)),
             ]);
             w.write_record(&r)?;
         }
@@ -651,5 +1076,18 @@ spec:
                 .map(|a| format!(", {}", serde_json::Value::String(a.to_owned())))
                 .collect::<String>(),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scale_rate;
+
+    #[test]
+    fn a_rate_keeps_its_unit_and_scales_its_number() {
+        assert_eq!(scale_rate("40/h", 1.5).as_deref(), Some("60/h"));
+        assert_eq!(scale_rate(" 2.5 / min", 2.0).as_deref(), Some("5 / min"));
+        assert_eq!(scale_rate("1e2/h", 0.5).as_deref(), Some("50/h"));
+        assert_eq!(scale_rate("fast", 2.0), None);
     }
 }

@@ -3,8 +3,13 @@
 //! and the replications — expanded into a canonical, ordered list of points and of work
 //! units (a point × a block of replications), each with a stable id (`docs/sweeps.md`).
 //!
+//! Besides override and policy axes, an axis may scale demand (every source, or one class's)
+//! by factors, or name several base scenario files. The plan's baseline point (the first
+//! point, or the one `baseline` names) is the one every point is compared with.
+//!
 //! This module only reads the plan's text: the files it names are read by the caller, and a
-//! point becomes a scenario through [`crate::apply_policy`] with [`Plan::policy_text`].
+//! point becomes a scenario through [`crate::apply_policy`] with [`Plan::policy_text`], then
+//! its demand is scaled by [`Point::demand`].
 
 use std::ops::Range;
 
@@ -21,7 +26,8 @@ pub const MAX_POINTS: usize = 100_000;
 pub struct Plan {
     /// The study's name.
     pub name: String,
-    /// The base scenario file, as written (relative to the plan file).
+    /// The base scenario file, as written (relative to the plan file): `[sweep] scenario`,
+    /// else the first of the scenario axis.
     pub scenario: String,
     /// Replications of every point.
     pub replications: u32,
@@ -34,6 +40,46 @@ pub struct Plan {
     pub axes: Vec<String>,
     /// The points, in canonical order: in a grid, the first axis varies slowest.
     pub points: Vec<Point>,
+    /// Index in [`Plan::points`] of the baseline point, which every point is compared with
+    /// (paired differences, on common random numbers).
+    pub baseline: usize,
+    /// What each axis varies, in file order (as [`Plan::axes`]).
+    pub kinds: Vec<AxisKind>,
+}
+
+/// What an axis varies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AxisKind {
+    /// A scenario parameter, by its `[[override]]` path.
+    Override(String),
+    /// Policy files on and off.
+    Policy,
+    /// Demand, by a factor (of one class's sources, if a class is named).
+    Demand(Option<String>),
+    /// The base scenario file.
+    Scenario,
+}
+
+/// Where in the plan file a value of a point comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// 1-based line in the plan file.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// The field, e.g. `axis[0].values[2]`.
+    pub field: String,
+}
+
+/// Demand scaled by a factor at one point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DemandScale {
+    /// The class whose sources are scaled; `None`: every source.
+    pub class: Option<String>,
+    /// The factor (positive) by which arrival rates are multiplied.
+    pub factor: f64,
+    /// Where the class (else the factor) is written in the plan.
+    pub origin: Origin,
 }
 
 /// One combination of axis values.
@@ -47,6 +93,15 @@ pub struct Point {
     pub policy: Option<String>,
     /// `(path, value as TOML)` overrides this point applies.
     pub overrides: Vec<(String, String)>,
+    /// Where each of [`Point::overrides`] is written in the plan.
+    pub origins: Vec<Origin>,
+    /// Where the point's policy file is named in the plan, if it has one.
+    pub policy_origin: Option<Origin>,
+    /// The point's base scenario file (relative to the plan file).
+    pub scenario: String,
+    /// Demand scalings, applied to the point's scenario after its policy and overrides
+    /// (several multiply).
+    pub demand: Vec<DemandScale>,
 }
 
 /// One work unit: a block of replications of one point.
@@ -72,7 +127,8 @@ struct RawPlan {
 #[serde(deny_unknown_fields)]
 struct RawSweep {
     name: String,
-    scenario: String,
+    #[serde(default)]
+    scenario: Option<String>,
     replications: Spanned<i64>,
     #[serde(default)]
     block: Option<Spanned<i64>>,
@@ -80,6 +136,8 @@ struct RawSweep {
     seed: Option<u64>,
     #[serde(default)]
     combine: Option<Spanned<String>>,
+    #[serde(default)]
+    baseline: Option<Spanned<toml::Table>>,
 }
 
 #[derive(Deserialize)]
@@ -89,19 +147,29 @@ struct RawAxis {
     #[serde(default)]
     path: Option<Spanned<String>>,
     #[serde(default)]
-    values: Option<Spanned<Vec<toml::Value>>>,
+    values: Option<Spanned<Vec<Spanned<toml::Value>>>>,
     #[serde(default)]
     range: Option<Spanned<Vec<i64>>>,
     #[serde(default)]
-    policy: Option<Spanned<Vec<String>>>,
+    policy: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    demand: Option<Spanned<Vec<Spanned<f64>>>>,
+    #[serde(default)]
+    class: Option<Spanned<String>>,
+    #[serde(default)]
+    scenario: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
-/// One axis, expanded.
+/// One axis, expanded: each value with where it is written.
 enum Axis {
-    /// Values of a scenario parameter: (path, values as TOML, values as shown).
-    Override(String, Vec<String>),
+    /// Values of a scenario parameter: (path, values as TOML).
+    Override(String, Vec<(String, Origin)>),
     /// Policy files, `None` for "no policy".
-    Policy(Vec<Option<String>>),
+    Policy(Vec<(Option<String>, Origin)>),
+    /// Demand factors, of one class's sources or of all.
+    Demand(Option<(String, Origin)>, Vec<(f64, Origin)>),
+    /// Base scenario files.
+    Scenario(Vec<(String, Origin)>),
 }
 
 impl Axis {
@@ -109,6 +177,18 @@ impl Axis {
         match self {
             Axis::Override(_, v) => v.len(),
             Axis::Policy(v) => v.len(),
+            Axis::Demand(_, v) => v.len(),
+            Axis::Scenario(v) => v.len(),
+        }
+    }
+
+    /// Value `k` as shown (in `--list`, the output's axis columns and `baseline`).
+    fn shown(&self, k: usize) -> String {
+        match self {
+            Axis::Override(_, v) => v[k].0.clone(),
+            Axis::Policy(v) => v[k].0.clone().unwrap_or_else(|| "none".into()),
+            Axis::Demand(_, v) => v[k].0.to_string(),
+            Axis::Scenario(v) => v[k].0.clone(),
         }
     }
 }
@@ -169,62 +249,174 @@ pub fn parse_plan(text: &str, file_name: &str) -> Result<Plan, ConfigError> {
     };
     let mut axes = Vec::new();
     let mut names = Vec::new();
+    let origin = |at: usize, field: String| {
+        let (line, column) = diags.line_col(at);
+        Origin {
+            line,
+            column,
+            field,
+        }
+    };
+    let mut problems: Vec<(usize, String, String)> = Vec::new();
     for (i, a) in raw.axis.iter().enumerate() {
         let here = format!("axis[{i}]");
         let axis = a.get_ref();
         let name = axis.name.get_ref().clone();
         if names.contains(&name) {
-            diags.error_at(
+            problems.push((
                 axis.name.span().start,
-                &format!("{here}.name"),
+                format!("{here}.name"),
                 format!("a second axis named `{name}`: give each axis its own name"),
-            );
+            ));
         }
         names.push(name);
-        let expanded = match (&axis.path, &axis.values, &axis.range, &axis.policy) {
-            (Some(path), Some(values), None, None) => Some(Axis::Override(
+        let listed = |field: &str, k: usize, at: usize| origin(at, format!("{here}.{field}[{k}]"));
+        let expanded = match (
+            &axis.path,
+            &axis.values,
+            &axis.range,
+            &axis.policy,
+            &axis.demand,
+            &axis.scenario,
+        ) {
+            (Some(path), Some(values), None, None, None, None) => Some(Axis::Override(
                 path.get_ref().clone(),
-                values.get_ref().iter().map(inline).collect(),
+                values
+                    .get_ref()
+                    .iter()
+                    .enumerate()
+                    .map(|(k, v)| (inline(v.get_ref()), listed("values", k, v.span().start)))
+                    .collect(),
             )),
-            (Some(path), None, Some(range), None) => match expand_range(range.get_ref()) {
-                Ok(v) => Some(Axis::Override(path.get_ref().clone(), v)),
-                Err(m) => {
-                    diags.error_at(range.span().start, &format!("{here}.range"), m);
-                    None
+            (Some(path), None, Some(range), None, None, None) => {
+                match expand_range(range.get_ref()) {
+                    Ok(v) => Some(Axis::Override(
+                        path.get_ref().clone(),
+                        v.into_iter()
+                            .map(|v| (v, origin(range.span().start, format!("{here}.range"))))
+                            .collect(),
+                    )),
+                    Err(m) => {
+                        problems.push((range.span().start, format!("{here}.range"), m));
+                        None
+                    }
                 }
-            },
-            (None, None, None, Some(policies)) => Some(Axis::Policy(
+            }
+            (None, None, None, Some(policies), None, None) => Some(Axis::Policy(
                 policies
                     .get_ref()
                     .iter()
-                    .map(|p| (!p.is_empty() && p != "none").then(|| p.clone()))
+                    .enumerate()
+                    .map(|(k, p)| {
+                        let file = p.get_ref();
+                        (
+                            (!file.is_empty() && file != "none").then(|| file.clone()),
+                            listed("policy", k, p.span().start),
+                        )
+                    })
+                    .collect(),
+            )),
+            (None, None, None, None, Some(factors), None) => {
+                for (k, f) in factors.get_ref().iter().enumerate() {
+                    let v = *f.get_ref();
+                    if !(v.is_finite() && v > 0.0) {
+                        problems.push((
+                            f.span().start,
+                            format!("{here}.demand[{k}]"),
+                            format!("a demand factor is a positive number (1 = as the scenario has it), not {v}"),
+                        ));
+                    }
+                }
+                Some(Axis::Demand(
+                    axis.class.as_ref().map(|c| {
+                        (
+                            c.get_ref().clone(),
+                            origin(c.span().start, format!("{here}.class")),
+                        )
+                    }),
+                    factors
+                        .get_ref()
+                        .iter()
+                        .enumerate()
+                        .map(|(k, f)| (*f.get_ref(), listed("demand", k, f.span().start)))
+                        .collect(),
+                ))
+            }
+            (None, None, None, None, None, Some(files)) => Some(Axis::Scenario(
+                files
+                    .get_ref()
+                    .iter()
+                    .enumerate()
+                    .map(|(k, f)| (f.get_ref().clone(), listed("scenario", k, f.span().start)))
                     .collect(),
             )),
             _ => {
-                diags.error_at(
+                problems.push((
                     a.span().start,
-                    &here,
-                    "an axis has either `path` and one of `values` or `range`, or `policy` (a \
-                     list of policy files, \"none\" for none)",
-                );
+                    here.clone(),
+                    "an axis has one of: `path` and `values` or `range` (a scenario \
+                     parameter); `policy` (a list of policy files, \"none\" for none); \
+                     `demand` (factors of the arrival rates, with `class` for one class's \
+                     sources only); `scenario` (base scenario files)"
+                        .into(),
+                ));
                 None
             }
         };
+        if let Some(c) = &axis.class
+            && axis.demand.is_none()
+        {
+            problems.push((
+                c.span().start,
+                format!("{here}.class"),
+                "`class` goes with `demand` (the class whose demand is scaled)".into(),
+            ));
+        }
         if let Some(axis_values) = expanded {
             if axis_values.len() == 0 {
-                let (field, at) = match (&axis.values, &axis.policy) {
-                    (Some(v), _) => ("values", v.span().start),
-                    (_, Some(p)) => ("policy", p.span().start),
+                let (field, at) = match (&axis.values, &axis.policy, &axis.demand, &axis.scenario) {
+                    (Some(v), ..) => ("values", v.span().start),
+                    (_, Some(p), ..) => ("policy", p.span().start),
+                    (_, _, Some(d), _) => ("demand", d.span().start),
+                    (.., Some(f)) => ("scenario", f.span().start),
                     _ => ("", a.span().start),
                 };
-                diags.error_at(
+                problems.push((
                     at,
-                    &format!("{here}.{field}"),
-                    "an axis needs at least one value",
-                );
+                    format!("{here}.{field}"),
+                    "an axis needs at least one value".into(),
+                ));
             }
             axes.push(axis_values);
         }
+    }
+    let scenario_axes: Vec<usize> = raw
+        .axis
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.get_ref().scenario.is_some())
+        .map(|(i, _)| i)
+        .collect();
+    match (&sweep.scenario, scenario_axes.as_slice()) {
+        (Some(_), [i, ..]) => problems.push((
+            raw.axis[*i].span().start,
+            format!("axis[{i}].scenario"),
+            "the plan names its base scenario in [sweep] and in a scenario axis: keep one".into(),
+        )),
+        (None, []) => problems.push((
+            raw.sweep.span().start,
+            "sweep.scenario".into(),
+            "no base scenario: give `scenario` in [sweep], or an axis of scenario files".into(),
+        )),
+        (None, [_, second, ..]) => problems.push((
+            raw.axis[*second].span().start,
+            format!("axis[{second}].scenario"),
+            "a second axis of scenario files: a plan has one".into(),
+        )),
+        _ => {}
+    }
+    for (at, path, message) in problems {
+        diags.error_at(at, &path, message);
     }
     if zip && let Some(first) = axes.first() {
         let n = first.len();
@@ -260,10 +452,23 @@ pub fn parse_plan(text: &str, file_name: &str) -> Result<Plan, ConfigError> {
     if diags.has_errors() {
         return Err(diags.into_error());
     }
-    let points = (0..count).map(|p| point(p, &axes, zip)).collect::<Vec<_>>();
+    let base = sweep.scenario.clone().unwrap_or_default();
+    let points = (0..count)
+        .map(|p| point(p, &axes, zip, &base))
+        .collect::<Vec<_>>();
+    let baseline = match &sweep.baseline {
+        None => 0,
+        Some(table) => match baseline_point(table.get_ref(), &raw.axis, &axes, &points) {
+            Ok(b) => b,
+            Err(m) => {
+                diags.error_at(table.span().start, "sweep.baseline", m);
+                return Err(diags.into_error());
+            }
+        },
+    };
     Ok(Plan {
         name: sweep.name.clone(),
-        scenario: sweep.scenario.clone(),
+        scenario: points.first().map(|p| p.scenario.clone()).unwrap_or(base),
         replications: replications as u32,
         block: block as u32,
         seed: sweep.seed,
@@ -272,8 +477,61 @@ pub fn parse_plan(text: &str, file_name: &str) -> Result<Plan, ConfigError> {
             .iter()
             .map(|a| a.get_ref().name.get_ref().clone())
             .collect(),
+        kinds: axes
+            .iter()
+            .map(|a| match a {
+                Axis::Override(path, _) => AxisKind::Override(path.clone()),
+                Axis::Policy(_) => AxisKind::Policy,
+                Axis::Demand(class, _) => AxisKind::Demand(class.as_ref().map(|c| c.0.clone())),
+                Axis::Scenario(_) => AxisKind::Scenario,
+            })
+            .collect(),
         points,
+        baseline,
     })
+}
+
+/// The point `baseline` (axis name → value, as shown; axes not named: their first value)
+/// names: the first in canonical order with those values.
+fn baseline_point(
+    table: &toml::Table,
+    raw: &[Spanned<RawAxis>],
+    axes: &[Axis],
+    points: &[Point],
+) -> Result<usize, String> {
+    let names: Vec<&str> = raw
+        .iter()
+        .map(|a| a.get_ref().name.get_ref().as_str())
+        .collect();
+    let mut wanted: Vec<String> = axes.iter().map(|a| a.shown(0)).collect();
+    for (name, value) in table {
+        let Some(i) = names.iter().position(|n| n == name) else {
+            return Err(format!(
+                "no axis is named `{name}` (the axes: {})",
+                names.join(", ")
+            ));
+        };
+        wanted[i] = match (value, &axes[i]) {
+            (toml::Value::String(s), Axis::Policy(_) | Axis::Scenario(_)) => s.clone(),
+            (toml::Value::Float(f), Axis::Demand(..)) => f.to_string(),
+            (toml::Value::Integer(n), Axis::Demand(..)) => (*n as f64).to_string(),
+            (v, _) => inline(v),
+        };
+        if !(0..axes[i].len()).any(|k| axes[i].shown(k) == wanted[i]) {
+            return Err(format!(
+                "axis `{name}` has no value {}; its values: {}",
+                wanted[i],
+                (0..axes[i].len())
+                    .map(|k| axes[i].shown(k))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    points
+        .iter()
+        .position(|p| p.values == wanted)
+        .ok_or_else(|| format!("no point has the values {}", wanted.join(", ")))
 }
 
 /// A TOML value written inline, as in a scenario file.
@@ -303,8 +561,9 @@ fn expand_range(r: &[i64]) -> Result<Vec<String>, String> {
     Ok((0..n).map(|k| (from + k * step).to_string()).collect())
 }
 
-/// Point `p` of the canonical order: in a grid, the first axis varies slowest.
-fn point(p: usize, axes: &[Axis], zip: bool) -> Point {
+/// Point `p` of the canonical order: in a grid, the first axis varies slowest. `base` is
+/// the scenario of a plan without a scenario axis.
+fn point(p: usize, axes: &[Axis], zip: bool, base: &str) -> Point {
     let mut picks = vec![0; axes.len()];
     if zip {
         picks.iter_mut().for_each(|k| *k = p);
@@ -315,29 +574,40 @@ fn point(p: usize, axes: &[Axis], zip: bool) -> Point {
             rest /= a.len();
         }
     }
-    let mut values = Vec::new();
-    let mut policy = None;
-    let mut overrides = Vec::new();
+    let mut point = Point {
+        id: format!("p{p:04}"),
+        values: Vec::new(),
+        policy: None,
+        overrides: Vec::new(),
+        origins: Vec::new(),
+        policy_origin: None,
+        scenario: base.to_owned(),
+        demand: Vec::new(),
+    };
     for (a, &k) in axes.iter().zip(&picks) {
+        point.values.push(a.shown(k));
         match a {
             Axis::Override(path, v) => {
-                values.push(v[k].clone());
-                overrides.push((path.clone(), v[k].clone()));
+                point.overrides.push((path.clone(), v[k].0.clone()));
+                point.origins.push(v[k].1.clone());
             }
             Axis::Policy(v) => {
-                values.push(v[k].clone().unwrap_or_else(|| "none".into()));
-                if v[k].is_some() {
-                    policy = v[k].clone();
+                if v[k].0.is_some() {
+                    point.policy.clone_from(&v[k].0);
+                    point.policy_origin = Some(v[k].1.clone());
                 }
             }
+            Axis::Demand(class, v) => point.demand.push(DemandScale {
+                class: class.as_ref().map(|c| c.0.clone()),
+                factor: v[k].0,
+                origin: class
+                    .as_ref()
+                    .map_or_else(|| v[k].1.clone(), |c| c.1.clone()),
+            }),
+            Axis::Scenario(v) => point.scenario.clone_from(&v[k].0),
         }
     }
-    Point {
-        id: format!("p{p:04}"),
-        values,
-        policy,
-        overrides,
-    }
+    point
 }
 
 impl Plan {
@@ -365,6 +635,18 @@ impl Plan {
     /// (its text is `policy_file`) with the point's overrides after it, or a policy of the
     /// overrides alone. `None` when the point is the base scenario unchanged.
     pub fn policy_text(&self, point: &Point, policy_file: Option<&str>) -> Option<String> {
+        self.policy_text_lines(point, policy_file).map(|(t, _)| t)
+    }
+
+    /// [`Plan::policy_text`] and the 1-based line of that text where each of the point's
+    /// overrides starts, to locate a problem with an override in the plan (at
+    /// [`Point::origins`]) rather than in the generated text. Lines before the first
+    /// override are the policy file's own, unchanged.
+    pub fn policy_text_lines(
+        &self,
+        point: &Point,
+        policy_file: Option<&str>,
+    ) -> Option<(String, Vec<usize>)> {
         if point.policy.is_none() && point.overrides.is_empty() {
             return None;
         }
@@ -375,15 +657,20 @@ impl Plan {
                 toml::Value::String(format!("{} {}", self.name, point.id))
             ),
         };
+        let mut starts = Vec::with_capacity(point.overrides.len());
         for (path, value) in &point.overrides {
+            text.push('\n');
+            starts.push(text.lines().count() + 1);
             text.push_str(&format!(
-                "\n[[override]]\npath = {}\nvalue = {value}\n",
+                "[[override]]\npath = {}\nvalue = {value}\n",
                 toml::Value::String(path.clone())
             ));
         }
-        Some(text)
+        Some((text, starts))
     }
 }
 
+#[cfg(feature = "schema")]
+pub(crate) mod schema;
 #[cfg(test)]
 mod tests;

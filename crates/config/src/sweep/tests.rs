@@ -86,7 +86,7 @@ fn bad_plans_are_refused_at_their_line() {
                 "range = [4, 8, 2]",
                 "range = [4, 8, 2]\npolicy = [\"x.toml\"]",
             ),
-            "axis[0]: an axis has either `path`",
+            "plan.toml:9:1: axis[0]: an axis has one of: `path` and `values` or `range`",
         ),
         (
             PLAN.replace("block = 2", "blocks = 2"),
@@ -119,4 +119,244 @@ fn a_plan_without_axes_is_its_base_scenario() {
     assert_eq!(plan.policy_text(&plan.points[0], None), None);
     assert_eq!(plan.units().len(), 1);
     assert_eq!(plan.units()[0].replications, 0..3);
+}
+
+const SITES: &str = r#"
+[sweep]
+name = "growth"
+replications = 4
+seed = 3
+
+[[axis]]
+name = "crossing"
+scenario = ["a.toml", "b.toml"]
+
+[[axis]]
+name = "demand"
+demand = [0.8, 1.0, 1.25]
+
+[[axis]]
+name = "loaded"
+demand = [1, 2]
+class = "loaded"
+"#;
+
+#[test]
+fn demand_and_scenario_axes_expand_with_their_origins() {
+    let plan = parse_plan(SITES, "plan.toml").expect("valid");
+    assert_eq!(plan.points.len(), 12);
+    assert_eq!(plan.baseline, 0);
+    assert_eq!(plan.scenario, "a.toml");
+    assert_eq!(
+        plan.kinds,
+        [
+            AxisKind::Scenario,
+            AxisKind::Demand(None),
+            AxisKind::Demand(Some("loaded".into()))
+        ]
+    );
+    let p = &plan.points[11];
+    assert_eq!(p.values, ["b.toml", "1.25", "2"]);
+    assert_eq!(p.scenario, "b.toml");
+    assert_eq!(p.demand.len(), 2);
+    assert_eq!(p.demand[0].class, None);
+    assert_eq!(p.demand[0].factor, 1.25);
+    // Line 13 `demand = [0.8, 1.0, 1.25]`: the third factor at column 21.
+    assert_eq!(
+        p.demand[0].origin,
+        Origin {
+            line: 13,
+            column: 21,
+            field: "axis[1].demand[2]".into()
+        }
+    );
+    assert_eq!(p.demand[1].class.as_deref(), Some("loaded"));
+    assert_eq!(p.demand[1].origin.field, "axis[2].class");
+    assert_eq!(p.demand[1].origin.line, 18);
+    // Demand alone changes no scenario text: no policy.
+    assert_eq!(plan.policy_text(p, None), None);
+}
+
+#[test]
+fn the_baseline_names_a_point_by_its_axis_values() {
+    let text = SITES.replace(
+        "seed = 3",
+        "seed = 3\nbaseline = { crossing = \"b.toml\", demand = 1.0 }",
+    );
+    let plan = parse_plan(&text, "plan.toml").expect("valid");
+    // b.toml (second half), demand 1 (second third), loaded 1 (first): 6 + 2.
+    assert_eq!(plan.baseline, 8);
+    assert_eq!(plan.points[8].values, ["b.toml", "1", "1"]);
+    for (baseline, expected) in [
+        (
+            "{ demand = 3.0 }",
+            "axis `demand` has no value 3; its values: 0.8, 1, 1.25",
+        ),
+        ("{ speed = 1 }", "no axis is named `speed`"),
+    ] {
+        let text = SITES.replace("seed = 3", &format!("seed = 3\nbaseline = {baseline}"));
+        let e = parse_plan(&text, "plan.toml")
+            .expect_err("refused")
+            .to_string();
+        assert!(e.contains("plan.toml:6:12: sweep.baseline"), "{e}");
+        assert!(e.contains(expected), "{e}");
+    }
+}
+
+#[test]
+fn bad_demand_and_scenario_axes_are_located() {
+    let cases = [
+        (
+            SITES.replace("[0.8, 1.0, 1.25]", "[0.8, 0.0]"),
+            "plan.toml:13:16: axis[1].demand[1]: a demand factor is a positive number",
+        ),
+        (
+            SITES.replace("[0.8, 1.0, 1.25]", "[]"),
+            "plan.toml:13:10: axis[1].demand: an axis needs at least one value",
+        ),
+        (
+            SITES.replace("seed = 3", "seed = 3\nscenario = \"c.toml\""),
+            "axis[0].scenario: the plan names its base scenario in [sweep] and in a scenario axis",
+        ),
+        (
+            SITES.replace(
+                "scenario = [\"a.toml\", \"b.toml\"]",
+                "path = \"x\"\nvalues = [1]",
+            ),
+            "sweep.scenario: no base scenario",
+        ),
+        (
+            SITES.replace("demand = [1, 2]\n", "path = \"x\"\nvalues = [1]\n"),
+            "plan.toml:19:9: axis[2].class: `class` goes with `demand`",
+        ),
+    ];
+    for (text, expected) in cases {
+        let e = parse_plan(&text, "plan.toml")
+            .expect_err("refused")
+            .to_string();
+        assert!(e.contains(expected), "{e}\nexpected {expected}");
+    }
+}
+
+#[test]
+fn override_lines_of_the_generated_policy_are_known() {
+    let plan = parse_plan(PLAN, "plan.toml").expect("valid");
+    let p = &plan.points[3];
+    let policy = "[policy]\nname = \"scanner\"\n";
+    let (text, starts) = plan.policy_text_lines(p, Some(policy)).expect("a policy");
+    assert_eq!(starts, [5]);
+    assert_eq!(text.lines().nth(4), Some("[[override]]"));
+    // The value 6 is the range's: located at the range.
+    assert_eq!(p.origins[0].field, "axis[0].range");
+    assert_eq!(p.origins[0].line, 12);
+    assert_eq!(
+        p.policy_origin.as_ref().map(|o| o.field.as_str()),
+        Some("axis[1].policy[1]")
+    );
+}
+
+/// Every bundled plan names the sweep schema on its first line (a path editors resolve from
+/// the file) and is a valid plan.
+#[test]
+fn bundled_plans_name_the_sweep_schema() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs/sweeps");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("configs/sweeps") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let first = text.lines().next().unwrap_or_default();
+        assert_eq!(
+            first,
+            "#:schema ../../schemas/sweep.schema.json",
+            "{}",
+            path.display()
+        );
+        assert!(dir.join("../../schemas/sweep.schema.json").is_file());
+        parse_plan(&text, &path.display().to_string()).expect("a valid plan");
+        n += 1;
+    }
+    assert!(n >= 2, "{n} plans");
+}
+
+/// Every field the plan's reader takes is a property of the schema (a plan writing them all
+/// is read), and the schema has no property the reader refuses.
+#[cfg(feature = "schema")]
+#[test]
+fn the_sweep_schema_has_every_field_of_the_plan() {
+    let every = r#"
+[sweep]
+name = "all"
+scenario = "s.toml"
+replications = 2
+block = 1
+seed = 3
+combine = "grid"
+baseline = { a = 1 }
+
+[[axis]]
+name = "a"
+path = "stations.s.servers"
+values = [1, 2]
+
+[[axis]]
+name = "b"
+path = "stations.s.servers"
+range = [1, 2]
+
+[[axis]]
+name = "c"
+policy = ["none"]
+
+[[axis]]
+name = "d"
+demand = [1.0]
+class = "k"
+"#;
+    let scenario_axis = "[sweep]\nname = \"s\"\nreplications = 1\n\n[[axis]]\nname = \"e\"\nscenario = [\"s.toml\"]\n";
+    parse_plan(every, "every.toml").expect("every field is read");
+    parse_plan(scenario_axis, "every.toml").expect("a scenario axis is read");
+    let schema = crate::schema_value(crate::SchemaKind::Sweep);
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        let mut k: Vec<String> = v["properties"]
+            .as_object()
+            .expect("properties")
+            .keys()
+            .cloned()
+            .collect();
+        k.sort();
+        k
+    };
+    let written = |table: &str| -> Vec<String> {
+        let doc: toml::Table = toml::from_str(&format!("{every}{}", "")).expect("toml");
+        let mut k: Vec<String> = match table {
+            "sweep" => doc["sweep"]
+                .as_table()
+                .expect("sweep")
+                .keys()
+                .cloned()
+                .collect(),
+            _ => {
+                let mut all: Vec<String> = doc["axis"]
+                    .as_array()
+                    .expect("axes")
+                    .iter()
+                    .flat_map(|a| a.as_table().expect("axis").keys().cloned())
+                    .collect();
+                all.push("scenario".into());
+                all
+            }
+        };
+        k.sort();
+        k.dedup();
+        k
+    };
+    assert_eq!(keys(&schema["properties"]["sweep"]), written("sweep"));
+    assert_eq!(
+        keys(&schema["properties"]["axis"]["items"]),
+        written("axis")
+    );
+    assert_eq!(schema["title"], "bordersim sweep");
 }

@@ -1,5 +1,10 @@
-//! Results that merge exactly across runs: a [`Summary`] of consecutive replications.
+//! Results that merge exactly across runs: a [`Summary`] of consecutive replications, and
+//! their headline [`Measures`] for paired differences between the points of a sweep.
 
+pub mod paired;
+pub mod result;
 pub mod summary;
 
+pub use paired::{Measures, PairedDifference};
+pub use result::{SweepAxis, SweepPoint, SweepResult};
 pub use summary::{MergeError, Summary};

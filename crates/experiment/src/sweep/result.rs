@@ -1,0 +1,65 @@
+//! The result of a sweep: every point's report and its paired differences from the
+//! baseline point (what `bordersim sweep` and `bordersim merge` write, and the sweep page
+//! of the HTML report draws).
+
+use serde::Serialize;
+
+use super::PairedDifference;
+use crate::Report;
+
+/// The result of a sweep plan.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SweepResult {
+    /// The study's name (`[sweep] name`).
+    pub sweep: String,
+    /// Fingerprint of the plan and every file it names.
+    pub plan_hash: String,
+    /// The master seed.
+    pub seed: u64,
+    /// Replications of every point.
+    pub replications: u32,
+    /// The id of the point every point's differences are from.
+    pub baseline: String,
+    /// The axes, in the plan's order.
+    pub axes: Vec<SweepAxis>,
+    /// The points, in canonical order.
+    pub points: Vec<SweepPoint>,
+}
+
+/// One point of a sweep.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SweepPoint {
+    /// The point's stable id (`p0003`).
+    pub id: String,
+    /// `(axis name, value as shown)`, in the plan's axis order.
+    pub axes: Vec<(String, String)>,
+    /// The point's report over all its replications.
+    pub report: Report,
+    /// Each headline measure against the baseline point's, paired by replication.
+    pub differences: Vec<PairedDifference>,
+}
+
+/// One axis of a sweep.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SweepAxis {
+    /// The axis's name.
+    pub name: String,
+    /// What it varies: `override`, `policy`, `demand` or `scenario`.
+    pub kind: String,
+    /// An override axis's parameter path; a demand axis's class, if it names one.
+    pub of: Option<String>,
+}
+
+impl SweepAxis {
+    /// The axis title of a chart against this axis, with its unit in parentheses.
+    pub fn title(&self) -> String {
+        match (self.kind.as_str(), &self.of) {
+            ("override", Some(path)) => format!("{} ({path})", self.name),
+            ("demand", None) => format!("{} (× the scenario's demand)", self.name),
+            ("demand", Some(class)) => format!("{} (× the demand of class {class})", self.name),
+            ("policy", _) => format!("{} (policy file)", self.name),
+            ("scenario", _) => format!("{} (base scenario file)", self.name),
+            _ => self.name.clone(),
+        }
+    }
+}

@@ -1,0 +1,313 @@
+//! The page of `sweep` and `merge`: response curves — the mean time in system, and its
+//! paired difference from the baseline point, against each axis's values with their 95%
+//! interval bands, one line per combination of the other axes' values — and a table of
+//! every point.
+
+use bordersim_experiment::sweep::{SweepPoint, SweepResult};
+
+use crate::format::{count, opt, signed};
+use crate::html::{Page, Table, slug};
+use crate::svg::{CategoryChart, Series, Style, Value, XyChart};
+
+/// Lines drawn in one chart at most (the palette's colours); a chart that would need more
+/// says so and keeps its numbers in the table.
+const MAX_LINES: usize = 8;
+
+/// The sweep's page.
+pub fn page(result: &SweepResult) -> String {
+    let axes: Vec<&str> = result
+        .points
+        .first()
+        .map(|p| p.axes.iter().map(|(a, _)| a.as_str()).collect())
+        .unwrap_or_default();
+    let mut page = Page::new(
+        &format!("Sweep: {}", result.sweep),
+        &format!(
+            "{} points × {} replications, master seed {}; every point runs replication r \
+             from the same seed (common random numbers), and differences are paired with the \
+             baseline point {}.",
+            count(result.points.len() as u64),
+            count(u64::from(result.replications)),
+            result.seed,
+            result.baseline
+        ),
+    );
+    page.card(
+        "sweep-summary",
+        &[
+            ("points", count(result.points.len() as u64)),
+            ("replications each", count(u64::from(result.replications))),
+            ("axes", axes.len().to_string()),
+            ("baseline point", result.baseline.clone()),
+        ],
+    );
+    page.section("response-curves", "Response curves");
+    if axes.is_empty() {
+        page.note("The plan has no axis: one point, no curve.");
+    }
+    for (a, axis) in axes.iter().enumerate() {
+        let values = distinct(result.points.iter().map(|p| p.axes[a].1.as_str()));
+        if values.len() < 2 {
+            continue;
+        }
+        page.heading(&format!("Against {axis}"));
+        for (metric, label, delta) in [
+            ("time_in_system_mean_s", "Mean time in system", false),
+            (
+                "time_in_system_mean_s",
+                "Change in mean time in system from the baseline",
+                true,
+            ),
+        ] {
+            curve(&mut page, result, a, &values, metric, label, delta);
+        }
+    }
+    page.section("points", "Every point");
+    let mut titles: Vec<&str> = vec!["point"];
+    titles.extend(axes.iter().copied());
+    titles.extend([
+        "time in system, mean (min)",
+        "± 95% (min)",
+        "p95 (min)",
+        "change from baseline (min)",
+        "± 95% paired (min)",
+    ]);
+    let mut table = Table::new(&titles, 1 + axes.len());
+    for p in &result.points {
+        let t = &p.report.system.time_in_system;
+        let d = difference(p, "time_in_system_mean_s");
+        let mut row = vec![p.id.clone()];
+        row.extend(p.axes.iter().map(|(_, v)| v.clone()));
+        row.extend([
+            opt(t.mean_s.map(|s| s / 60.0), 2),
+            opt(t.ci95_s.map(|s| s / 60.0), 2),
+            opt(t.p95_s.map(|s| s / 60.0), 2),
+            d.and_then(|d| d.0)
+                .map_or_else(String::new, |v| signed(v / 60.0, 2)),
+            opt(d.and_then(|d| d.1).map(|s| s / 60.0), 2),
+        ]);
+        if p.id == result.baseline {
+            table.strong_row(row);
+        } else {
+            table.row(row);
+        }
+    }
+    page.table(&table);
+    page.note(
+        "The baseline point is in bold. A change is the mean over replications of the \
+         point's value minus the baseline point's in the same replication; its interval is \
+         the 95% Student-t interval of those paired differences.",
+    );
+    page.finish()
+}
+
+/// The distinct values of an axis, in the order of the points (canonical order).
+fn distinct<'a>(values: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for v in values {
+        if !out.iter().any(|o| o == v) {
+            out.push(v.to_owned());
+        }
+    }
+    out
+}
+
+/// A point's paired difference of `metric` for the whole crossing: (delta, ci95), seconds.
+fn difference(p: &SweepPoint, metric: &str) -> Option<(Option<f64>, Option<f64>)> {
+    p.differences
+        .iter()
+        .find(|d| d.metric == metric && d.entity == "system")
+        .map(|d| (d.delta, d.delta_ci95))
+}
+
+/// The value of a point for the chart, in minutes: the mean and its interval, or the
+/// paired difference and its interval.
+fn value(p: &SweepPoint, metric: &str, delta: bool) -> Option<(f64, Option<f64>)> {
+    if delta {
+        let (d, ci) = difference(p, metric)?;
+        Some((d? / 60.0, ci.map(|c| c / 60.0)))
+    } else {
+        let t = &p.report.system.time_in_system;
+        Some((t.mean_s? / 60.0, t.ci95_s.map(|c| c / 60.0)))
+    }
+}
+
+/// One response curve: `metric` against axis `a`, one line per combination of the other
+/// axes' values.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one call site; the arguments are the chart's parts"
+)]
+fn curve(
+    page: &mut Page,
+    result: &SweepResult,
+    a: usize,
+    values: &[String],
+    metric: &str,
+    label: &str,
+    delta: bool,
+) {
+    let axis = result.points[0].axes[a].0.as_str();
+    let x_title = result
+        .axes
+        .get(a)
+        .map_or_else(|| axis.to_owned(), |x| x.title());
+    // Lines: the other axes' values, in the order the points first show them.
+    let others = |p: &SweepPoint| {
+        p.axes
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != a)
+            .map(|(_, (n, v))| format!("{n} = {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let lines = distinct(
+        result
+            .points
+            .iter()
+            .map(others)
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str),
+    );
+    let id = format!(
+        "curve-{}-{}",
+        slug(axis),
+        if delta { "change" } else { "mean" }
+    );
+    let mut data = Table::new(&[axis, "other axes", "point", "minutes", "± 95% (min)"], 3);
+    let numeric: Option<Vec<f64>> = values.iter().map(|v| v.parse::<f64>().ok()).collect();
+    let mut rows: Vec<Vec<Option<Value>>> = vec![vec![None; lines.len()]; values.len()];
+    let mut series: Vec<Series> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| Series {
+            name: if l.is_empty() {
+                label.to_owned()
+            } else {
+                l.clone()
+            },
+            markers: true,
+            colour: i,
+            ..Series::default()
+        })
+        .collect();
+    for p in &result.points {
+        let (Some(x), Some(line)) = (
+            values.iter().position(|v| *v == p.axes[a].1),
+            lines.iter().position(|l| *l == others(p)),
+        ) else {
+            continue;
+        };
+        let v = value(p, metric, delta);
+        data.row(vec![
+            p.axes[a].1.clone(),
+            lines[line].clone(),
+            p.id.clone(),
+            v.map_or_else(String::new, |v| signed_or_plain(v.0, delta)),
+            opt(v.and_then(|v| v.1), 2),
+        ]);
+        let Some((y, ci)) = v else {
+            continue;
+        };
+        rows[x][line] = Some(Value::with_ci(y, ci));
+        if let Some(xs) = &numeric {
+            series[line].points.push((xs[x], y));
+            let h = ci.unwrap_or(0.0);
+            series[line].band.push((xs[x], y - h, y + h));
+        }
+    }
+    let unit_title = if delta {
+        "Change from the baseline (min)".to_owned()
+    } else {
+        format!("{label} (min)")
+    };
+    if lines.len() > MAX_LINES {
+        page.note(&format!(
+            "{label} against {axis}: {} combinations of the other axes are too many lines for \
+             one chart; the numbers are in the table of every point.",
+            lines.len()
+        ));
+        return;
+    }
+    let svg = match &numeric {
+        Some(_) => {
+            for s in &mut series {
+                // The band and line in x order whatever the order of the points.
+                s.points.sort_by(|p, q| p.0.total_cmp(&q.0));
+                s.band.sort_by(|p, q| p.0.total_cmp(&q.0));
+            }
+            XyChart {
+                title: format!("{label} against {axis}"),
+                x_title,
+                y_title: unit_title.clone(),
+                // Whole-number axes (booths, lanes) are ticked at their values.
+                x_ticks: numeric
+                    .as_ref()
+                    .filter(|xs| xs.len() <= 12 && xs.iter().all(|x| x.fract() == 0.0))
+                    .map(|xs| {
+                        let mut t = xs.clone();
+                        t.sort_by(f64::total_cmp);
+                        t
+                    }),
+                series,
+                reference: delta.then(|| (0.0, "baseline".to_owned())),
+                ..XyChart::default()
+            }
+            .render()
+        }
+        None => CategoryChart {
+            title: format!("{label} against {axis}"),
+            x_title: unit_title.clone(),
+            series: if lines.len() > 1 {
+                lines.clone()
+            } else {
+                Vec::new()
+            },
+            rows: values.iter().cloned().zip(rows).collect(),
+            style: Style::Dots,
+            from_zero: !delta,
+            significance: false,
+        }
+        .render(),
+    };
+    let caption = format!(
+        "{label} (min) against {axis}, one line per combination of the other axes; {} \
+         replications a point, {} (bands and whiskers: 95% {}).",
+        result.replications,
+        if delta {
+            format!(
+                "differences paired with the baseline point {} replication by replication",
+                result.baseline
+            )
+        } else {
+            "mean over the replications".to_owned()
+        },
+        if delta {
+            "paired Student-t intervals"
+        } else {
+            "Student-t intervals across replications"
+        }
+    );
+    page.figure(&id, &svg, &caption, &data);
+}
+
+/// A value in minutes: signed for a change.
+fn signed_or_plain(v: f64, delta: bool) -> String {
+    if delta {
+        signed(v, 2)
+    } else {
+        crate::format::number(v, 2)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distinct_keeps_first_order() {
+        assert_eq!(distinct(["2", "3", "2", "4"].into_iter()), ["2", "3", "4"]);
+    }
+}
