@@ -496,3 +496,98 @@ fn one_group_twice_on_a_day_is_refused() {
         "{e}"
     );
 }
+
+/// Weekdays and weekends staffed apart: each block's pattern goes to its own days, a day in
+/// no block keeps its schedule, and each block keeps its own budget.
+#[test]
+fn day_types_get_their_own_patterns() {
+    let text = booth(&[10; 24]).replace(
+        "servers_by_hour = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]",
+        "servers = 2",
+    );
+    let scenario = parse_scenario(&text, "booth.toml").expect("valid").scenario;
+    let plan_text = r#"
+[plan]
+objective = "wait_mean_s"
+entity = "station:booth"
+[[groups]]
+station = "booth"
+days = ["mon", "tue", "wed", "thu", "fri"]
+min_lanes = 1
+max_lanes = 3
+[[groups]]
+station = "booth"
+days = ["sat"]
+budget_lane_hours_per_day = 30
+min_lanes = 1
+max_lanes = 2
+"#;
+    let plan = parse_plan(plan_text, "plan.toml", &scenario, &text).expect("valid plan");
+    assert_eq!(
+        plan.targets[0].block.budget_lane_hours, 48,
+        "the default: 2 lanes × 24 h"
+    );
+    assert_eq!(plan.targets[1].block.budget_lane_hours, 30);
+    let mut weekday = [1u32; 24];
+    weekday[9] = 3;
+    let mut saturday = [1u32; 24];
+    saturday[12] = 2;
+    let (s, written, _) =
+        apply(&plan, &[weekday, saturday], &text, "booth.toml", &no_traces).expect("applies");
+    let lanes = &s.crossing.stations()[0].lanes[0].schedule;
+    let at = |day: u64, hour: u64| {
+        lanes.servers_at(
+            bordersim_des::SimTime((day * 24 + hour) * bordersim_des::SimTime::MS_PER_HOUR),
+            0,
+        )
+    };
+    assert_eq!((at(0, 9), at(4, 9), at(0, 10)), (3, 3, 1));
+    assert_eq!((at(5, 12), at(5, 9)), (2, 1));
+    assert_eq!((at(6, 9), at(6, 12)), (2, 2), "Sunday keeps its 2 lanes");
+    assert!(written.contains("servers_by_day"));
+}
+
+/// With the total cost as the objective, a lane-hour is added only where the time cost it
+/// saves exceeds its staff cost: dear staff leave the minimum, cheap staff get the busy
+/// hour its second lane.
+#[test]
+fn total_cost_weighs_staff_against_delay() {
+    let mut profile = [0u32; 24];
+    profile[8] = 50;
+    for (staff, lanes_at_8, used) in [(1.0e6, 1, 24), (1.0, 2, 25)] {
+        let text = booth(&profile)
+            .replace("id = \"car\"", "id = \"car\"\nresource_cost_per_h = 60.0")
+            .replace(
+                "service = {",
+                &format!("staff_cost_per_lane_h = {staff:?}\nservice = {{"),
+            );
+        let scenario = parse_scenario(&text, "booth.toml").expect("valid").scenario;
+        let plan_text = r#"
+[plan]
+objective = "total_cost_per_day"
+[[groups]]
+station = "booth"
+budget_lane_hours_per_day = 30
+min_lanes = 1
+max_lanes = 2
+"#;
+        let plan = parse_plan(plan_text, "plan.toml", &scenario, &text).expect("valid plan");
+        assert_eq!(plan.entity, "system");
+        let out = optimise_staffing(
+            &plan,
+            &scenario,
+            &text,
+            "booth.toml",
+            &no_traces,
+            &options(2),
+            &Silent,
+        )
+        .expect("runs");
+        let g = &out.report.groups[0];
+        assert_eq!(g.after[8], lanes_at_8, "staff cost {staff}: {g:?}");
+        assert_eq!(
+            g.lane_hours_per_day_after, used,
+            "staff cost {staff}: {g:?}"
+        );
+    }
+}
