@@ -591,3 +591,52 @@ max_lanes = 2
         );
     }
 }
+
+/// The same seed gives the same schedule, values and search, whatever the thread count.
+#[test]
+fn deterministic_for_a_seed_whatever_the_threads() {
+    let mut profile = [0u32; 24];
+    profile[8] = 50;
+    profile[17] = 40;
+    let text = booth(&profile);
+    let scenario = parse_scenario(&text, "booth.toml").expect("valid").scenario;
+    let plan_text = r#"
+[plan]
+objective = "wait_p95_rep_s"
+entity = "station:booth"
+# The two greedy steps (1 + 24 + 23 candidates), then the cap.
+max_evaluations = 50
+[[groups]]
+station = "booth"
+budget_lane_hours_per_day = 26
+min_lanes = 1
+max_lanes = 2
+"#;
+    let plan = parse_plan(plan_text, "plan.toml", &scenario, &text).expect("valid plan");
+    let run = |threads| {
+        let options = RunOptions {
+            replications: 2,
+            seed: 11,
+            threads: Some(threads),
+        };
+        optimise_staffing(
+            &plan,
+            &scenario,
+            &text,
+            "booth.toml",
+            &no_traces,
+            &options,
+            &Silent,
+        )
+        .expect("runs")
+    };
+    let (one, two) = (run(1), run(2));
+    assert_eq!(one.report.groups, two.report.groups);
+    assert_eq!(one.report.search, two.report.search);
+    assert_eq!(one.report.after.to_bits(), two.report.after.to_bits());
+    assert_eq!(one.report.difference, two.report.difference);
+    assert_eq!(one.scenario_text, two.scenario_text);
+    let g = &one.report.groups[0];
+    assert_eq!((g.after[8], g.after[17]), (2, 2), "{g:?}");
+    assert!(one.report.search.stopped_at_cap);
+}
