@@ -142,6 +142,9 @@ pub enum Command {
     Sweep(crate::commands::sweep::SweepArgs),
     /// Merge the units a sharded sweep wrote into a directory
     Merge(crate::commands::merge::MergeArgs),
+    /// Find the lanes open per hour that minimise a delay or cost within a budget of
+    /// lane-hours and shift rules, on common random numbers
+    OptimiseStaffing(crate::commands::optimise_staffing::OptimiseStaffingArgs),
 }
 
 /// `bordersim apply POLICY [--baseline BASE] [--output PATH]`.

@@ -38,6 +38,9 @@ fn main() -> ExitCode {
         Command::Completions(args) => commands::completions::completions(&args),
         Command::Sweep(args) => commands::sweep::sweep(&args),
         Command::Merge(args) => commands::merge::merge(&args),
+        Command::OptimiseStaffing(args) => {
+            commands::optimise_staffing::optimise_staffing_command(&args)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

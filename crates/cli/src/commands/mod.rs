@@ -5,6 +5,7 @@
 pub mod compare;
 pub mod completions;
 pub mod merge;
+pub mod optimise_staffing;
 pub mod policy;
 pub mod region;
 pub mod run;
