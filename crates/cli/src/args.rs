@@ -142,6 +142,8 @@ pub enum Command {
     Sweep(crate::commands::sweep::SweepArgs),
     /// Merge the units a sharded sweep wrote into a directory
     Merge(crate::commands::merge::MergeArgs),
+    /// Serve the HTTP API and the web page (loopback unless --bind names another address)
+    Serve(crate::commands::serve::ServeArgs),
 }
 
 /// `bordersim apply POLICY [--baseline BASE] [--output PATH]`.
