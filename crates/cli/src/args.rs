@@ -145,6 +145,8 @@ pub enum Command {
     /// Find the lanes open per hour that minimise a delay or cost within a budget of
     /// lane-hours and shift rules, on common random numbers
     OptimiseStaffing(crate::commands::optimise_staffing::OptimiseStaffingArgs),
+    /// Serve the HTTP API and the web page (loopback unless --bind names another address)
+    Serve(crate::commands::serve::ServeArgs),
 }
 
 /// `bordersim apply POLICY [--baseline BASE] [--output PATH]`.

@@ -27,7 +27,10 @@ use crate::args::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    cleanup::install();
+    // The server stops on SIGTERM by itself (cancelling its jobs first) and writes no file.
+    if !matches!(cli.command, Command::Serve(_)) {
+        cleanup::install();
+    }
     let result = match cli.command {
         Command::Run(args) => commands::run::run(&args),
         Command::Validate(args) => commands::validate::validate(&args),
@@ -41,6 +44,7 @@ fn main() -> ExitCode {
         Command::OptimiseStaffing(args) => {
             commands::optimise_staffing::optimise_staffing_command(&args)
         }
+        Command::Serve(args) => commands::serve::serve(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

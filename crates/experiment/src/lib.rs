@@ -54,6 +54,14 @@ pub trait Progress: Sync {
     fn iteration_done(&self, iteration: u32, max: u32, gap: f64) {
         let _ = (iteration, max, gap);
     }
+
+    /// Whether the caller wants the experiment stopped (a server cancelling a job): asked
+    /// before each batch of replications and after each iteration of a region, so a
+    /// cancelled run ends with [`ExperimentError::Cancelled`] after the replications in
+    /// flight. Never by default.
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 /// Reports no progress.
@@ -118,6 +126,9 @@ pub enum ExperimentError {
         /// Its vehicle counts over the observation window.
         counts: VehicleCounts,
     },
+    /// The caller cancelled the run ([`Progress::cancelled`]); nothing was summarised.
+    #[error("the run was cancelled")]
+    Cancelled,
     /// A replication came to hold more vehicles than the crossing may (arrivals faster than
     /// it can serve them) and was stopped.
     #[error(
@@ -343,6 +354,9 @@ where
     let mut inspected = Vec::new();
     let mut start = replications.start;
     while start < replications.end {
+        if progress.cancelled() {
+            return Err(ExperimentError::Cancelled);
+        }
         let end = replications.end.min(start + batch);
         let total = u32::try_from(replications.end - replications.start).unwrap_or(u32::MAX);
         let done: Vec<Folded<L, T>> = pool.install(|| {
@@ -442,6 +456,44 @@ mod tests {
         }
 
         fn record(&mut self, _record: &LogRecord) {}
+    }
+
+    /// Cancels after `after` replications have finished.
+    struct CancelAfter {
+        after: u32,
+        done: std::sync::atomic::AtomicU32,
+    }
+
+    impl Progress for CancelAfter {
+        fn replication_done(&self, _total: u32) {
+            self.done.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+
+        fn cancelled(&self) -> bool {
+            self.done.load(std::sync::atomic::Ordering::SeqCst) >= self.after
+        }
+    }
+
+    #[test]
+    fn a_cancelled_run_stops_after_the_batch_in_flight() {
+        let scenario = one_station("x", 2, 4.0, 25.0);
+        let mut opts = options(20);
+        opts.threads = Some(2);
+        let progress = CancelAfter {
+            after: 1,
+            done: std::sync::atomic::AtomicU32::new(0),
+        };
+        let outcome = run_summary_with_progress(&scenario, &opts, |_| NoLog, &progress);
+        assert!(matches!(outcome, Err(ExperimentError::Cancelled)));
+        // The first batch (one replication per thread) ran; nothing after it.
+        assert_eq!(progress.done.load(std::sync::atomic::Ordering::SeqCst), 2);
+        // Never cancelled: the run is whole.
+        let whole = CancelAfter {
+            after: u32::MAX,
+            done: std::sync::atomic::AtomicU32::new(0),
+        };
+        assert!(run_summary_with_progress(&scenario, &opts, |_| NoLog, &whole).is_ok());
+        assert_eq!(whole.done.load(std::sync::atomic::Ordering::SeqCst), 20);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod policy;
 pub mod region;
 pub mod run;
 pub mod schema;
+pub mod serve;
 pub mod sweep;
 pub mod validate;
 

@@ -61,6 +61,9 @@ pub fn run_region_with_progress(
         let response = assign_checked(region, &measured.used, &shapes)?;
         let gap = relative_gap(current.as_slice(), response.as_slice());
         progress.iteration_done(n, model.max_iterations, gap);
+        if progress.cancelled() {
+            return Err(RegionError::Cancelled);
+        }
         iterations.push(IterationRecord {
             iteration: n,
             gap,

@@ -80,6 +80,9 @@ pub enum RegionError {
     /// [`RegionModel::max_iterations`] is zero.
     #[error("the equilibrium needs at least one iteration")]
     NoIterations,
+    /// The caller cancelled the run ([`crate::Progress::cancelled`]) after an iteration.
+    #[error("the run was cancelled")]
+    Cancelled,
 }
 
 fn list(errors: &[ModelError]) -> String {

@@ -1,0 +1,200 @@
+//! `bordersim serve`: the HTTP API and the web page (`bordersim-serve`), with this binary's
+//! CSV renderers. Loopback unless `--bind` names another address; then a warning says that
+//! anyone who can reach it can run jobs, unless `BORDERSIM_API_TOKEN` is set (a bearer
+//! token every API request must carry).
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::anyhow;
+use bordersim_serve::{Config, JobOutput, Limits};
+
+use crate::args::Format;
+use crate::failure::{Failure, warn};
+use crate::render;
+
+/// The environment variable holding the API's bearer token.
+pub const TOKEN_VARIABLE: &str = "BORDERSIM_API_TOKEN";
+
+/// `bordersim serve [--bind ADDR]`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "The page is at http://ADDR/, the API under /api/v1 (its OpenAPI \
+    description at /api/v1/openapi.json; docs/api.md). Stops on SIGTERM or Ctrl-C after \
+    cancelling the running jobs.\n\nExamples:\n  bordersim serve\n  \
+    BORDERSIM_API_TOKEN=secret bordersim serve --bind 0.0.0.0:8080"
+)]
+pub struct ServeArgs {
+    /// The address to listen on; only a loopback address is private to this machine
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// Jobs simulating at once
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub max_jobs: u16,
+
+    /// Jobs waiting for a slot (429 beyond)
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub max_queued: u16,
+
+    /// Wall time a job may simulate before it is cancelled, in seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
+    pub job_time_limit: u64,
+
+    /// Worker threads per job [default: one per core]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+}
+
+/// Runs `bordersim serve` until SIGTERM or SIGINT.
+///
+/// # Errors
+///
+/// [`Failure::BadInput`] for an empty token; [`Failure::Failed`] when the address cannot be
+/// bound or the server fails.
+pub fn serve(args: &ServeArgs) -> Result<(), Failure> {
+    let token = match std::env::var(TOKEN_VARIABLE) {
+        Ok(t) if t.trim().is_empty() => {
+            return Err(Failure::BadInput(anyhow!(
+                "{TOKEN_VARIABLE} is set but empty"
+            )));
+        }
+        Ok(t) => Some(t),
+        Err(_) => None,
+    };
+    if !args.bind.ip().is_loopback() {
+        if token.is_some() {
+            warn(&format!(
+                "listening on {}: every API request needs the bearer token of {TOKEN_VARIABLE}",
+                args.bind
+            ));
+        } else {
+            warn(&format!(
+                "listening on {} with no authentication: anyone who can reach it can run jobs \
+                 (set {TOKEN_VARIABLE} to require a bearer token)",
+                args.bind
+            ));
+        }
+    }
+    let config = Config {
+        limits: Limits {
+            max_running: usize::from(args.max_jobs),
+            max_queued: usize::from(args.max_queued),
+            time_limit: Duration::from_secs(args.job_time_limit),
+            threads: args.threads.map(usize::from),
+            ..Limits::default()
+        },
+        token,
+        csv: Some(csv),
+        ..Config::default()
+    };
+    bordersim_serve::serve(args.bind, &config, |addr| {
+        // The address actually bound (`--bind 127.0.0.1:0` picks a free port).
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "serving on http://{addr}/ (SIGTERM or Ctrl-C stops)"
+        );
+    })
+    .map_err(Failure::Failed)
+}
+
+/// A job's result as the command line's CSV.
+///
+/// # Errors
+///
+/// When the CSV cannot be assembled.
+pub fn csv(output: &JobOutput) -> anyhow::Result<Vec<u8>> {
+    match output {
+        JobOutput::Run(report) => render::render(report, Format::Csv),
+        JobOutput::Compare(comparison) => render::compare::render(comparison, Format::Csv),
+        JobOutput::Region(report) => render::region::render(report, Format::Csv),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCENARIO: &str = r#"[scenario]
+name = "one booth"
+horizon = "1d"
+replications = 3
+seed = 5
+
+[[classes]]
+id = "car"
+
+[[stations]]
+id = "booth"
+servers = 2
+service = { dist = "exponential", mean = "1min" }
+routes = [{ to = "exit", p = 1 }]
+
+[[sources]]
+id = "cars"
+class = "car"
+entry = "booth"
+rate = "60/h"
+"#;
+
+    /// The server's CSV is this binary's CSV of the same report, over real HTTP.
+    #[test]
+    fn a_job_result_as_csv_is_the_run_commands_csv() {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let served = runtime.block_on(async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            let config = Config {
+                csv: Some(csv),
+                ..Config::default()
+            };
+            let server =
+                bordersim_serve::start(listener, &config, std::future::pending()).expect("start");
+            let base = format!("http://{}/api/v1", server.addr());
+            let client = reqwest::Client::new();
+            let job: serde_json::Value = client
+                .post(format!("{base}/jobs"))
+                .json(&serde_json::json!({"kind": "run", "scenario": {"text": SCENARIO}}))
+                .send()
+                .await
+                .expect("submit")
+                .json()
+                .await
+                .expect("json");
+            let id = job["id"].as_str().expect("id").to_owned();
+            // The event stream ends with the job.
+            let events = client
+                .get(format!("{base}/jobs/{id}/events"))
+                .send()
+                .await
+                .expect("events")
+                .text()
+                .await
+                .expect("text");
+            assert!(events.contains(r#""state":"done""#), "{events}");
+            let csv = client
+                .get(format!("{base}/jobs/{id}/result?format=csv"))
+                .send()
+                .await
+                .expect("result")
+                .text()
+                .await
+                .expect("csv");
+            server.shut_down().await.expect("shutdown");
+            csv
+        });
+        let scenario = bordersim_config::parse_scenario(SCENARIO, "input.toml")
+            .expect("valid")
+            .scenario;
+        let options = bordersim_experiment::RunOptions::from_scenario(&scenario);
+        let report = bordersim_experiment::run_summary(&scenario, &options).expect("runs");
+        let expected = render::render(&report, Format::Csv).expect("csv");
+        assert_eq!(served.into_bytes(), expected);
+    }
+}

@@ -1,0 +1,394 @@
+//! Jobs: a run, a comparison or a region equilibrium, started by a request and simulated off
+//! the async runtime. At most [`Limits::max_running`] jobs simulate at once, each on a
+//! blocking thread with its own rayon pool (never on the runtime's workers); up to
+//! [`Limits::max_queued`] more wait their turn, and the next is refused. Progress goes from
+//! the simulation to the watchers (status, server-sent events) through a `watch` channel; a
+//! cancelled job (by a request, its wall-time limit or shutdown) stops after the
+//! replications in flight. Finished jobs are kept for a bounded time and count.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use bordersim_experiment::region::RegionReport;
+use bordersim_experiment::{Comparison, Progress, Report};
+use serde::Serialize;
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinHandle;
+use utoipa::ToSchema;
+
+/// The bounds of the job system.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Jobs simulating at once.
+    pub max_running: usize,
+    /// Jobs waiting for a slot; one more is refused with 429.
+    pub max_queued: usize,
+    /// Wall time a job may simulate before it is cancelled.
+    pub time_limit: Duration,
+    /// Finished jobs kept (the oldest are forgotten first).
+    pub keep_finished: usize,
+    /// How long a finished job is kept.
+    pub keep_for: Duration,
+    /// Worker threads of each job's pool; `None`: one per core.
+    pub threads: Option<usize>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_running: 2,
+            max_queued: 8,
+            time_limit: Duration::from_secs(600),
+            keep_finished: 64,
+            keep_for: Duration::from_secs(3600),
+            threads: None,
+        }
+    }
+}
+
+/// What a finished job produced.
+#[derive(Debug)]
+pub enum JobOutput {
+    /// A run's report.
+    Run(Box<Report>),
+    /// A comparison of a baseline and its variants.
+    Compare(Box<Comparison>),
+    /// A region equilibrium's report.
+    Region(Box<RegionReport>),
+}
+
+/// Where a job is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum JobState {
+    /// Waiting for a slot.
+    Queued,
+    /// Simulating.
+    Running,
+    /// Finished; its result can be fetched.
+    Done,
+    /// Stopped by an error (see `error`).
+    Failed,
+    /// Cancelled by a request, its time limit or the server's shutdown (see `error`).
+    Cancelled,
+}
+
+impl JobState {
+    /// Whether the job has ended.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            JobState::Done | JobState::Failed | JobState::Cancelled
+        )
+    }
+}
+
+/// A job's progress, as the status endpoint and each server-sent event give it.
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+pub struct Snapshot {
+    /// The job's id.
+    pub id: String,
+    /// `run`, `compare` or `region`.
+    pub kind: String,
+    /// Where the job is.
+    pub state: JobState,
+    /// Replications finished (a comparison counts every scenario's).
+    pub done: u32,
+    /// Replications to run (0 for a region, whose count depends on its iterations).
+    pub total: u32,
+    /// A region's last finished equilibrium iteration (from 1).
+    pub iteration: Option<u32>,
+    /// A region's iteration limit.
+    pub max_iterations: Option<u32>,
+    /// A region's relative gap after `iteration` (dimensionless).
+    pub gap: Option<f64>,
+    /// Why the job failed or was cancelled.
+    pub error: Option<String>,
+}
+
+/// One job.
+#[derive(Debug)]
+pub struct Job {
+    /// The progress channel; its value is the job's current snapshot.
+    progress: watch::Sender<Snapshot>,
+    /// Asked to stop.
+    cancel: AtomicBool,
+    /// Why it was asked to stop.
+    cancel_reason: Mutex<Option<String>>,
+    /// Replications finished, counted from the worker threads.
+    done: AtomicU32,
+    /// The result, once done.
+    output: OnceLock<JobOutput>,
+    /// When it ended.
+    finished: Mutex<Option<Instant>>,
+}
+
+impl Job {
+    /// The current snapshot.
+    pub fn snapshot(&self) -> Snapshot {
+        self.progress.borrow().clone()
+    }
+
+    /// A receiver of the job's snapshots.
+    pub fn subscribe(&self) -> watch::Receiver<Snapshot> {
+        self.progress.subscribe()
+    }
+
+    /// The result, once the job is done.
+    pub fn output(&self) -> Option<&JobOutput> {
+        self.output.get()
+    }
+
+    /// Asks the job to stop, for `reason`; a job already ended is left as it is.
+    pub fn cancel(&self, reason: &str) {
+        if self.snapshot().state.is_final() {
+            return;
+        }
+        if let Ok(mut r) = self.cancel_reason.lock() {
+            r.get_or_insert_with(|| reason.to_owned());
+        }
+        self.cancel.store(true, Ordering::SeqCst);
+    }
+
+    fn cancel_reason(&self) -> String {
+        self.cancel_reason
+            .lock()
+            .ok()
+            .and_then(|r| r.clone())
+            .unwrap_or_else(|| "cancelled".to_owned())
+    }
+
+    fn set(&self, f: impl FnOnce(&mut Snapshot)) {
+        self.progress.send_modify(f);
+    }
+}
+
+/// Tells the job's watchers of each replication and iteration, and the experiment of a
+/// cancellation.
+struct Reporter(Arc<Job>);
+
+impl Progress for Reporter {
+    fn replication_done(&self, _total: u32) {
+        let done = self.0.done.fetch_add(1, Ordering::SeqCst) + 1;
+        // Replications end on several threads: the count only ever grows.
+        self.0.set(|s| s.done = s.done.max(done));
+    }
+
+    fn iteration_done(&self, iteration: u32, max: u32, gap: f64) {
+        self.0.set(|s| {
+            s.iteration = Some(iteration);
+            s.max_iterations = Some(max);
+            s.gap = Some(gap);
+        });
+    }
+
+    fn cancelled(&self) -> bool {
+        self.0.cancel.load(Ordering::SeqCst)
+    }
+}
+
+/// The work of a job, run on a blocking thread: given the progress to report to, returns
+/// the output or why there is none.
+pub type Work = Box<dyn FnOnce(&dyn Progress) -> Result<JobOutput, String> + Send>;
+
+/// Why a job was not accepted.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// Every slot and queue place is taken.
+    Busy,
+    /// The server is shutting down.
+    ShuttingDown,
+}
+
+#[derive(Debug, Default)]
+struct Table {
+    next: u64,
+    jobs: BTreeMap<u64, Arc<Job>>,
+    /// Jobs queued or running.
+    pending: usize,
+    closing: bool,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+/// Every job of the server.
+#[derive(Debug)]
+pub struct Jobs {
+    limits: Limits,
+    slots: Arc<Semaphore>,
+    table: Mutex<Table>,
+}
+
+impl Jobs {
+    /// No jobs yet, bounded by `limits`.
+    pub fn new(limits: Limits) -> Arc<Jobs> {
+        Arc::new(Jobs {
+            slots: Arc::new(Semaphore::new(limits.max_running.max(1))),
+            limits,
+            table: Mutex::new(Table::default()),
+        })
+    }
+
+    /// The limits.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    fn table(&self) -> std::sync::MutexGuard<'_, Table> {
+        self.table
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The job `id`, if it is still kept.
+    pub fn get(&self, id: &str) -> Option<Arc<Job>> {
+        let id: u64 = id.parse().ok()?;
+        self.table().jobs.get(&id).cloned()
+    }
+
+    /// Starts `work` (a job of `kind` with `total` replications) once a slot frees; returns
+    /// its snapshot at once.
+    ///
+    /// # Errors
+    ///
+    /// [`Refused::Busy`] when every slot and queue place is taken,
+    /// [`Refused::ShuttingDown`] during shutdown.
+    pub fn submit(
+        self: &Arc<Self>,
+        kind: &str,
+        total: u32,
+        work: Work,
+    ) -> Result<Snapshot, Refused> {
+        let mut table = self.table();
+        if table.closing {
+            return Err(Refused::ShuttingDown);
+        }
+        if table.pending >= self.limits.max_running.max(1) + self.limits.max_queued {
+            return Err(Refused::Busy);
+        }
+        self.forget_old(&mut table);
+        table.next += 1;
+        let id = table.next;
+        let (progress, _) = watch::channel(Snapshot {
+            id: id.to_string(),
+            kind: kind.to_owned(),
+            state: JobState::Queued,
+            done: 0,
+            total,
+            iteration: None,
+            max_iterations: None,
+            gap: None,
+            error: None,
+        });
+        let job = Arc::new(Job {
+            progress,
+            cancel: AtomicBool::new(false),
+            cancel_reason: Mutex::new(None),
+            done: AtomicU32::new(0),
+            output: OnceLock::new(),
+            finished: Mutex::new(None),
+        });
+        table.jobs.insert(id, Arc::clone(&job));
+        table.pending += 1;
+        let snapshot = job.snapshot();
+        let task = tokio::spawn(Arc::clone(self).drive(job, work));
+        table.tasks.retain(|t| !t.is_finished());
+        table.tasks.push(task);
+        Ok(snapshot)
+    }
+
+    /// Waits for a slot, runs the work on a blocking thread within the time limit, records
+    /// the end.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the server keeps finished jobs for a wall-clock time; no simulation reads it"
+    )]
+    async fn drive(self: Arc<Self>, job: Arc<Job>, work: Work) {
+        let permit = Arc::clone(&self.slots).acquire_owned().await;
+        let end = if job.cancel.load(Ordering::SeqCst) || permit.is_err() {
+            Err((JobState::Cancelled, job.cancel_reason()))
+        } else {
+            job.set(|s| s.state = JobState::Running);
+            let reporter = Reporter(Arc::clone(&job));
+            let mut handle = tokio::task::spawn_blocking(move || work(&reporter));
+            let joined = match tokio::time::timeout(self.limits.time_limit, &mut handle).await {
+                Ok(joined) => joined,
+                Err(_) => {
+                    job.cancel(&format!(
+                        "the job passed its wall-time limit of {} s and was cancelled",
+                        self.limits.time_limit.as_secs_f64()
+                    ));
+                    handle.await
+                }
+            };
+            match joined {
+                Ok(Ok(output)) => Ok(output),
+                Ok(Err(_)) if job.cancel.load(Ordering::SeqCst) => {
+                    Err((JobState::Cancelled, job.cancel_reason()))
+                }
+                Ok(Err(message)) => Err((JobState::Failed, message)),
+                Err(e) => Err((
+                    JobState::Failed,
+                    format!("the job stopped unexpectedly: {e}"),
+                )),
+            }
+        };
+        drop(permit);
+        if let Ok(mut f) = job.finished.lock() {
+            *f = Some(Instant::now());
+        }
+        match end {
+            Ok(output) => {
+                let _ = job.output.set(output);
+                job.set(|s| s.state = JobState::Done);
+            }
+            Err((state, message)) => job.set(|s| {
+                s.state = state;
+                s.error = Some(message);
+            }),
+        }
+        let mut table = self.table();
+        table.pending = table.pending.saturating_sub(1);
+    }
+
+    /// Forgets finished jobs older than the time limit, then the oldest beyond the count.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the server keeps finished jobs for a wall-clock time; no simulation reads it"
+    )]
+    fn forget_old(&self, table: &mut Table) {
+        let now = Instant::now();
+        let ended = |job: &Job| job.finished.lock().ok().and_then(|f| *f);
+        table.jobs.retain(|_, job| {
+            ended(job).is_none_or(|at| now.duration_since(at) < self.limits.keep_for)
+        });
+        let finished: Vec<u64> = table
+            .jobs
+            .iter()
+            .filter(|(_, job)| ended(job).is_some())
+            .map(|(id, _)| *id)
+            .collect();
+        let excess = finished
+            .len()
+            .saturating_sub(self.limits.keep_finished.saturating_sub(1));
+        for id in finished.into_iter().take(excess) {
+            table.jobs.remove(&id);
+        }
+    }
+
+    /// Refuses new jobs, cancels every queued and running one and waits for them to end.
+    pub async fn shut_down(&self) {
+        let tasks = {
+            let mut table = self.table();
+            table.closing = true;
+            for job in table.jobs.values() {
+                job.cancel("the server is shutting down");
+            }
+            std::mem::take(&mut table.tasks)
+        };
+        for task in tasks {
+            let _ = task.await;
+        }
+    }
+}
