@@ -325,6 +325,8 @@ pub struct Costs {
     pub costs: Vec<CostLine>,
     /// Per class, per direction, per station, then `system`.
     pub emissions: Vec<EmissionLine>,
+    /// What inspections find: per channel and selection kind, and in all.
+    pub detections: detections::Detections,
 }
 
 /// Every entity's amounts of one replication, keyed as the report lists them.
@@ -416,8 +418,17 @@ pub fn costs(scenario: &Scenario, reps: &[ReplicationStats]) -> Costs {
             .collect(),
         costs: lines,
         emissions,
+        detections: detections::detections(
+            scenario,
+            reps,
+            &detections::DetectionRates::ILLUSTRATIVE,
+            year,
+        ),
     }
 }
+
+#[path = "detections.rs"]
+pub mod detections;
 
 #[cfg(test)]
 #[path = "costs_tests.rs"]
