@@ -117,15 +117,37 @@ fn each_cost_by_hand_on_a_trace_with_known_waits() {
         line(c, "direction:inbound").queue_vehicle_hours.per_day,
         0.5 + 1.0 / 6.0,
     );
-    // Emissions: hours in queue × the class's idle rate.
+    // Emissions: hours in queue × the class's idle rate, plus the stops: one on joining
+    // per vehicle that waited (2 trucks, 1 car), and its wait × the station's 5 services
+    // in 24 hours; each stop worth 35 s of idle CO2 and 60 s of idle NOx and PM2.5.
+    let truck_stops = 2.0 + 0.5 * 5.0 / 24.0;
+    let car_stops = 1.0 + 5.0 / 6.0 / 24.0;
     let e = emission(c, "class:truck");
-    close(e.co2_kg.per_day, 0.5 * 8_144.0 / 1000.0);
-    close(e.nox_g.per_day, 0.5 * 33.8);
-    close(e.pm25_g.per_day, 0.5 * 1.12);
+    close(e.stops_in_queue.per_day, truck_stops);
+    close(
+        e.co2_kg.per_day,
+        (0.5 * 8_144.0 + truck_stops * 8_144.0 * 35.0 / 3600.0) / 1000.0,
+    );
+    close(e.nox_g.per_day, (0.5 + truck_stops / 60.0) * 33.8);
+    close(e.pm25_g.per_day, (0.5 + truck_stops / 60.0) * 1.12);
+    close(e.nox_g_of_stops.per_day, truck_stops / 60.0 * 33.8);
     let e = emission(c, "system");
-    close(e.co2_kg.per_day, (0.5 * 8_144.0 + 1_777.4 / 6.0) / 1000.0);
-    close(e.nox_g.per_day, 0.5 * 33.8 + 3.5 / 6.0);
-    close(e.pm25_g.per_day, 0.5 * 1.12 + 0.03 / 6.0);
+    close(e.stops_in_queue.per_day, truck_stops + car_stops);
+    close(
+        e.co2_kg.per_day,
+        (0.5 * 8_144.0
+            + 1_777.4 / 6.0
+            + (truck_stops * 8_144.0 + car_stops * 1_777.4) * 35.0 / 3600.0)
+            / 1000.0,
+    );
+    close(
+        e.nox_g.per_day,
+        (0.5 + truck_stops / 60.0) * 33.8 + (1.0 / 6.0 + car_stops / 60.0) * 3.5,
+    );
+    close(
+        e.pm25_g.per_day,
+        (0.5 + truck_stops / 60.0) * 1.12 + (1.0 / 6.0 + car_stops / 60.0) * 0.03,
+    );
     close(
         emission(c, "station:primary").nox_g.per_day,
         e.nox_g.per_day,
@@ -143,12 +165,32 @@ fn emissions_are_linear_in_queue_time() {
         .expect("runs")
         .report
         .costs;
+    // Idling is linear in queue time; the stops are the vehicles that waited plus their
+    // waits × the services started an hour (the same 5 in 24 hours).
+    let idle = |p: &PerDay, stops: &PerDay| p.per_day - stops.per_day;
     for entity in ["class:truck", "class:car", "system"] {
         let (a, b) = (emission(&one, entity), emission(&two, entity));
-        close(b.co2_kg.per_day, 2.0 * a.co2_kg.per_day);
-        close(b.nox_g.per_day, 2.0 * a.nox_g.per_day);
-        close(b.pm25_g.per_day, 2.0 * a.pm25_g.per_day);
+        close(
+            idle(&b.co2_kg, &b.co2_kg_of_stops),
+            2.0 * idle(&a.co2_kg, &a.co2_kg_of_stops),
+        );
+        close(
+            idle(&b.nox_g, &b.nox_g_of_stops),
+            2.0 * idle(&a.nox_g, &a.nox_g_of_stops),
+        );
+        close(
+            idle(&b.pm25_g, &b.pm25_g_of_stops),
+            2.0 * idle(&a.pm25_g, &a.pm25_g_of_stops),
+        );
     }
+    close(
+        emission(&two, "class:truck").stops_in_queue.per_day,
+        2.0 + 1.0 * 5.0 / 24.0,
+    );
+    close(
+        emission(&two, "class:car").stops_in_queue.per_day,
+        1.0 + (2.0 / 6.0) * 5.0 / 24.0,
+    );
     let truck = IdleEmissions::HEAVY_DUTY_DIESEL_TRUCK;
     let class = bordersim_model::VehicleClass {
         idle_emissions: truck,
@@ -271,9 +313,13 @@ fn net_benefit_of_a_second_lane_by_hand() {
         .iter()
         .find(|d| d.metric == "nox_g_per_day" && d.entity == "system")
         .expect("nox");
+    // Idling, and the stops: with two lanes one truck waits (1 + 1/6 h × 5/24) and no car.
+    let truck_stops = (2.0 + 0.5 * 5.0 / 24.0) - (1.0 + 5.0 / 6.0 / 24.0);
+    let car_stops = 1.0 + 5.0 / 6.0 / 24.0;
     close(
         nox.delta.expect("delta"),
-        -((0.5 - 1.0 / 6.0) * 33.8 + 3.5 / 6.0),
+        -((0.5 - 1.0 / 6.0) * 33.8 + 3.5 / 6.0)
+            - (truck_stops / 60.0 * 33.8 + car_stops / 60.0 * 3.5),
     );
 }
 
@@ -364,21 +410,22 @@ fn detections_by_hand_per_channel_and_selection() {
             .expect("a kind")
             .clone()
     };
-    // One observed day: 3 trucks targeted (10% each), 2 cars at random (2% each).
+    // One observed day: 3 trucks targeted (5.4% each), 2 cars at random (2% each).
     let targeted = kind("targeted");
     close(targeted.inspections_per_day, 3.0);
-    close(targeted.detections.per_day, 0.3);
+    close(targeted.detections.per_day, 3.0 * 0.054);
     let random = kind("random");
     close(random.inspections_per_day, 2.0);
     close(random.detections.per_day, 0.04);
     assert_eq!(kind("documentary").inspections_per_day, 0.0);
+    let all = 3.0 * 0.054 + 0.04;
     close(d.inspections_per_day, 5.0);
-    close(d.detections.per_day, 0.34);
-    close(d.detection_rate, 0.34 / 5.0);
-    close(d.detections_per_year, 0.34 * 365.0);
+    close(d.detections.per_day, all);
+    close(d.detection_rate, all / 5.0);
+    close(d.detections_per_year, all * 365.0);
     // Same counts in both replications: the interval is the binomial one alone,
-    // t(1) × sqrt((3 × 0.1 × 0.9 + 2 × 0.02 × 0.98) / 2).
-    let binomial = (3.0 * 0.1 * 0.9 + 2.0 * 0.02 * 0.98) / 2.0;
+    // t(1) × sqrt((3 × 0.054 × 0.946 + 2 × 0.02 × 0.98) / 2).
+    let binomial = (3.0 * 0.054 * 0.946 + 2.0 * 0.02 * 0.98) / 2.0;
     close(
         d.detections.per_day_ci95.expect("an interval"),
         bordersim_stats::student_t_quantile_975(1).expect("t") * f64::sqrt(binomial),
@@ -519,7 +566,7 @@ fn a_reform_that_changes_nothing_changes_no_detection() {
         assert_eq!(x, y);
         assert!(
             x.iter()
-                .any(|(s, e, v)| s == "detections_per_day" && e == "system" && *v > 0.0)
+                .any(|(s, e, v)| *s == "detections_per_day" && e == "system" && *v > 0.0)
         );
     }
 }
