@@ -194,7 +194,8 @@ pub fn replication_costs(scenario: &Scenario, rep: &ReplicationStats) -> Replica
     let shape = rep.shape;
     let end = rep.window_end_ms;
     for (s, (st, stats)) in stations.iter().zip(&rep.stations).enumerate() {
-        let starts_per_hour = emissions::service_starts_per_hour(stats, rep.window_hours());
+        let starts_per_hour =
+            emissions::starts_per_lane_hour(stats, rep.window_hours(), rep.window_end_ms);
         for (cell, tally) in stats.waits.iter() {
             let ClassId(c) = shape.decode_station_cell(cell).0;
             let c = usize::from(c);

@@ -313,8 +313,9 @@ fn net_benefit_of_a_second_lane_by_hand() {
         .iter()
         .find(|d| d.metric == "nox_g_per_day" && d.entity == "system")
         .expect("nox");
-    // Idling, and the stops: with two lanes one truck waits (1 + 1/6 h × 5/24) and no car.
-    let truck_stops = (2.0 + 0.5 * 5.0 / 24.0) - (1.0 + 5.0 / 6.0 / 24.0);
+    // Idling, and the stops: with two lanes one truck waits (1 + 1/6 h × 5/24 starts an
+    // hour over 2 open lanes) and no car.
+    let truck_stops = (2.0 + 0.5 * 5.0 / 24.0) - (1.0 + 5.0 / 6.0 / 24.0 / 2.0);
     let car_stops = 1.0 + 5.0 / 6.0 / 24.0;
     close(
         nox.delta.expect("delta"),

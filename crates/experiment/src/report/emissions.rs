@@ -6,13 +6,14 @@
 //! for its few seconds (FHWA's ports-of-entry work finds queueing and creeping a large
 //! share of a crossing's NOx).
 //!
-//! **Stops.** A vehicle that waited (wait > 0) stops once on joining, and once more per
-//! service start at the station while it waits: in one FIFO line every service start moves
-//! everyone behind up one place. Its expected moves are its wait × the station's service
-//! starts per hour, so a class's stops at a station per window are
-//! `waited + queue_hours × served / window_hours`. Where lane groups keep separate lines
-//! (a dedicated FAST lane), a start in another group moves nobody: the count is then an
-//! upper bound.
+//! **Stops.** A vehicle that waited (wait > 0) stops once on joining, and once more each
+//! time the line it stands in moves up. Each open lane is taken to keep its own line, as at a
+//! plaza of booths: a line moves up at each service start of its lane, so a vehicle's
+//! expected moves are its wait × the station's service starts per hour per open lane, and a
+//! class's stops at a station per window are
+//! `waited + queue_hours × served / window_hours / mean open lanes`. A single-file approach
+//! road feeding several lanes moves up at every start of every lane: there the count is a
+//! lower bound (by up to the number of lanes).
 //!
 //! **Grams per stop.** One stop-and-go cycle emits what the class emits in
 //! [`STOP_IDLE_EQUIVALENT_S`] seconds at idle, per pollutant: the class's idle rates (and
@@ -32,19 +33,21 @@ use super::Amounts;
 /// PM2.5 (illustrative, see the module documentation).
 pub const STOP_IDLE_EQUIVALENT_S: [f64; 3] = [35.0, 60.0, 60.0];
 
-/// Service starts per hour at a station over the window: its vehicles served per hour
-/// (0 for an empty window).
-pub fn service_starts_per_hour(stats: &StationStats, window_hours: f64) -> f64 {
-    if window_hours > 0.0 {
-        stats.served as f64 / window_hours
+/// Service starts per hour per open lane at a station over the window: its vehicles
+/// served per hour over its mean open lanes (0 for an empty window or no lane open).
+pub fn starts_per_lane_hour(stats: &StationStats, window_hours: f64, window_end_ms: u64) -> f64 {
+    let lanes = stats.open_servers.mean_until(window_end_ms);
+    if window_hours > 0.0 && lanes > 0.0 {
+        stats.served as f64 / window_hours / lanes
     } else {
         0.0
     }
 }
 
 /// Stop-and-go cycles of the waits `waits` (one tally of a class's waits at a station) at a
-/// station starting `starts_per_hour` services an hour: one on joining per vehicle that
-/// waited, plus its wait × the starts per hour.
+/// station starting `starts_per_hour` services an hour per open lane (see
+/// [`starts_per_lane_hour`]): one on joining per vehicle that waited, plus its wait × the
+/// starts per hour.
 pub fn stops(waits: &Tally, starts_per_hour: f64) -> f64 {
     if waits.count() == 0 {
         return 0.0;
