@@ -108,7 +108,7 @@ fn json_has_every_contract_field() {
 }
 
 /// Every `entity_type` the CSV may hold.
-const ENTITY_TYPES: [&str; 12] = [
+const ENTITY_TYPES: [&str; 15] = [
     "system",
     "vehicles",
     "station",
@@ -120,6 +120,9 @@ const ENTITY_TYPES: [&str; 12] = [
     "pre_arrival",
     "channel",
     "economics",
+    "cost",
+    "emission",
+    "detection",
     "performance",
 ];
 

@@ -375,6 +375,22 @@ pub fn comparison_page(c: &RegionComparison) -> String {
                 "trade diverted per day",
                 number(c.shift.trade.diverted_per_day, 0),
             ),
+            (
+                "users' benefit per day (logsum, behavioural value of time)",
+                signed(c.shift.appraisal.user_benefit_per_day, 0),
+            ),
+            (
+                "users' benefit per year",
+                signed(c.shift.appraisal.user_benefit_per_year, 0),
+            ),
+            (
+                "delay cost saved per day (resource + cargo)",
+                signed(c.shift.appraisal.delay_cost_saved_per_day, 0),
+            ),
+            (
+                "delay cost saved per year",
+                signed(c.shift.appraisal.delay_cost_saved_per_year, 0),
+            ),
         ],
     );
     convergence(&mut page, &[("baseline", b), ("reform", r)]);

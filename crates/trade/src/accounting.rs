@@ -10,11 +10,20 @@
 //! **trade diverted** is the part of the gains at gaining crossings that is matched by losses
 //! at losing ones: `min(Σ gains, Σ losses)`. So `gains = diverted + max(created, 0)` and
 //! `losses = diverted + max(−created, 0)`.
+//!
+//! Flows can also be labelled by the *country* of their origin and destination
+//! ([`account_by_country`]): a flow from South Africa to the DRC through Zimbabwe and Zambia
+//! is South Africa's export and the DRC's import, and transit for the two border countries,
+//! not their trade.
+//!
+//! The users' benefit of a reform ([`user_benefit`]) is the change of the logit model's
+//! logsum (the consumer surplus of the crossing choice), in money.
 
 use serde::Serialize;
 
-use crate::assign::Assignment;
-use crate::region::{Region, SIDES};
+use crate::assign::{Assignment, HOURS, HourlyBorder};
+use crate::choice::{generalized_cost, logsum};
+use crate::region::{OdDemand, Region, SIDES};
 
 /// Trade value per day of one side.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -132,6 +141,179 @@ pub fn shift(base: &TradeAccount, reform: &TradeAccount) -> TradeShift {
     out
 }
 
+/// The country of each zone, for labelling flows by origin and destination: a zone in a
+/// country beyond the border's two (e.g. South Africa behind Zimbabwe's side, the DRC behind
+/// Zambia's) sends and receives trade that only *transits* the side it is on.
+///
+/// [`side_countries`] gives every zone its side's id (no transit).
+pub fn side_countries(region: &Region) -> Vec<String> {
+    region
+        .zones
+        .iter()
+        .map(|z| region.sides[z.side].clone())
+        .collect()
+}
+
+/// Trade value per day of one country, with transit kept apart from its own trade.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct CountryTrade {
+    /// The country's id (a side's id, or a zone's `country`).
+    pub country: String,
+    /// Cargo value per day of the flows that start in this country.
+    pub exports: f64,
+    /// Cargo value per day of the flows that end in this country.
+    pub imports: f64,
+    /// Exports minus imports.
+    pub balance: f64,
+    /// Cargo value per day of the flows that cross this country's side of the border but
+    /// neither start nor end in it: transit, not its exports or imports.
+    pub transit: f64,
+}
+
+/// Trade by country, flows labelled by their origin's and destination's country
+/// (`countries[zone]`, e.g. from [`side_countries`]): a flow is an export of its origin's
+/// country and an import of its destination's, and transit for each side of the border it
+/// crosses whose country is neither. Countries are listed in order of first appearance:
+/// the two sides first, then the zones' countries in zone order.
+///
+/// # Panics
+///
+/// If `countries` does not hold one entry per zone.
+pub fn account_by_country(
+    region: &Region,
+    assignment: &Assignment,
+    countries: &[String],
+) -> Vec<CountryTrade> {
+    assert_eq!(countries.len(), region.zones.len(), "one country per zone");
+    let mut out: Vec<CountryTrade> = Vec::new();
+    let index = |name: &str, out: &mut Vec<CountryTrade>| -> usize {
+        match out.iter().position(|c| c.country == name) {
+            Some(i) => i,
+            None => {
+                out.push(CountryTrade {
+                    country: name.to_owned(),
+                    ..CountryTrade::default()
+                });
+                out.len() - 1
+            }
+        }
+    };
+    for side in &region.sides {
+        index(side, &mut out);
+    }
+    for c in countries {
+        index(c, &mut out);
+    }
+    for (i, od) in region.demand.iter().enumerate() {
+        let value = assignment.od_volume(i) * od.cargo_value;
+        let origin = index(&countries[od.origin], &mut out);
+        let destination = index(&countries[od.destination], &mut out);
+        out[origin].exports += value;
+        out[destination].imports += value;
+        for zone in [od.origin, od.destination] {
+            let side = index(&region.sides[region.zones[zone].side], &mut out);
+            if side != origin && side != destination {
+                out[side].transit += value;
+            }
+        }
+    }
+    for c in &mut out {
+        c.balance = c.exports - c.imports;
+    }
+    out
+}
+
+/// The utilities of the crossings for one flow (as the choice computes them), `None` where
+/// closed; `border` gives each crossing's border minutes for the flow's direction and class.
+fn flow_utilities(
+    region: &Region,
+    od: &OdDemand,
+    border: impl Fn(usize) -> Option<f64>,
+) -> Vec<Option<f64>> {
+    let p = &region.choice;
+    (0..region.crossings.len())
+        .map(|c| {
+            let travel = region.travel_minutes(od, c)?;
+            let b = border(c)?;
+            let cost = generalized_cost(p, travel, b, region.toll(od, c), od.value_of_time_per_h);
+            Some(region.crossings[c].constant + p.time_coefficient * cost)
+        })
+        .collect()
+}
+
+/// One flow's users' benefit of a reform, per day.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct FlowBenefit {
+    /// Index of the flow into [`Region::demand`].
+    pub od: usize,
+    /// Vehicles per day in the baseline.
+    pub volume_baseline: f64,
+    /// Vehicles per day in the reform.
+    pub volume_reform: f64,
+    /// The change of the consumer surplus per day, money (the unit of the value of time):
+    /// Σ over hours of ½ (V_base + V_reform) × (LS_reform − LS_base) / (−β) × VOT / 60.
+    pub consumer_surplus_change: f64,
+}
+
+/// The change of users' benefit from the logit model, per flow: in each hour, the logsum
+/// `LS = ln Σ_c exp(U_c)` over the crossings open to the flow, with the baseline's and
+/// the reform's border minutes, turned into generalized minutes by the time coefficient
+/// `β` (`(LS_r − LS_b) / (−β)`: minutes saved per vehicle, the expected maximum utility's
+/// change of the random-utility model) and into money by the flow's behavioural value of
+/// time (`× VOT / 60`), times the hour's vehicles by the rule of half
+/// (`½ (V_b + V_r)`, exact for fixed demand). Hours where either run has no open crossing
+/// for the flow count nothing.
+///
+/// This is the benefit travellers *perceive*: border minutes weigh `border_weight` driving
+/// minutes, and the value of time is the behavioural one that explains the choice, not the
+/// resource cost an appraisal of delay uses.
+pub fn user_benefit(
+    region: &Region,
+    base_border: &HourlyBorder,
+    base: &Assignment,
+    reform_border: &HourlyBorder,
+    reform: &Assignment,
+) -> Vec<FlowBenefit> {
+    let beta = region.choice.time_coefficient;
+    region
+        .demand
+        .iter()
+        .enumerate()
+        .map(|(i, od)| {
+            let d = region.direction(od);
+            let mut out = FlowBenefit {
+                od: i,
+                volume_baseline: base.od_volume(i),
+                volume_reform: reform.od_volume(i),
+                consumer_surplus_change: 0.0,
+            };
+            if beta == 0.0 {
+                return out;
+            }
+            for h in 0..HOURS {
+                let volume = |a: &Assignment| -> f64 {
+                    (0..region.crossings.len())
+                        .map(|c| a.hourly_volume(i, h, c))
+                        .sum()
+                };
+                let trips = 0.5 * (volume(base) + volume(reform));
+                if trips <= 0.0 {
+                    continue;
+                }
+                let ls = |b: &HourlyBorder| {
+                    logsum(&flow_utilities(region, od, |c| b.get(c, d, od.class)[h]))
+                };
+                let (Some(before), Some(after)) = (ls(base_border), ls(reform_border)) else {
+                    continue;
+                };
+                let minutes = (after - before) / -beta;
+                out.consumer_surplus_change += trips * minutes * od.value_of_time_per_h / 60.0;
+            }
+            out
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,5 +402,181 @@ mod tests {
         assert_eq!(t.by_crossing, vec![[500_000.0, 80_000.0]]);
         assert_eq!(t.total, 580_000.0);
         assert_eq!(t.by_commodity.len(), 2);
+    }
+    /// Two crossings, one flow from `a1` to `b1`, every vehicle in the first hour;
+    /// `countries` labels the zones.
+    fn two_crossings(volume: f64) -> Region {
+        use crate::region::{ChoiceParams, CrossingAlternative, Grid, Zone};
+        Region {
+            name: "r".into(),
+            sides: ["a".into(), "b".into()],
+            zones: vec![
+                Zone {
+                    id: "a1".into(),
+                    side: 0,
+                },
+                Zone {
+                    id: "b1".into(),
+                    side: 1,
+                },
+            ],
+            crossings: vec![
+                CrossingAlternative {
+                    id: "x".into(),
+                    constant: 0.0,
+                },
+                CrossingAlternative {
+                    id: "y".into(),
+                    constant: 0.3,
+                },
+            ],
+            classes: vec!["truck".into()],
+            to_crossing: vec![vec![Some(10.0), Some(25.0)]; 2],
+            from_crossing: vec![vec![Some(10.0), Some(5.0)]; 2],
+            tolls: Grid::new(2, 1, 0.0),
+            demand: vec![OdDemand {
+                origin: 0,
+                destination: 1,
+                class: 0,
+                commodity: None,
+                vehicles_per_day: volume,
+                cargo_value: 1000.0,
+                value_of_time_per_h: 24.0,
+                elasticity_per_day: 0.0,
+            }],
+            choice: ChoiceParams::default(),
+        }
+    }
+
+    fn border(x: f64, y: f64) -> HourlyBorder {
+        let mut b = crate::region::Grid::new(2, 1, [None; HOURS]);
+        b.set(0, 0, 0, [Some(x); HOURS]);
+        b.set(1, 0, 0, [Some(y); HOURS]);
+        b
+    }
+
+    fn first_hour() -> [f64; HOURS] {
+        let mut shape = [0.0; HOURS];
+        shape[0] = 1.0;
+        shape
+    }
+
+    #[test]
+    fn logsum_change_of_two_crossings_matches_the_closed_form() {
+        let region = two_crossings(200.0);
+        let (before, after) = (border(40.0, 30.0), border(20.0, 30.0));
+        let a = crate::assign(&region, &before, &[first_hour()]).unwrap();
+        let b = crate::assign(&region, &after, &[first_hour()]).unwrap();
+        let benefit = user_benefit(&region, &before, &a, &after, &b);
+        // U_x = −0.025 × (20 + 2.5 b_x), U_y = 0.3 − 0.025 × (30 + 2.5 × 30).
+        let (beta, w) = (-0.025f64, 2.5);
+        let uy = 0.3 + beta * (30.0 + w * 30.0);
+        let ls = |bx: f64| ((beta * (20.0 + w * bx)).exp() + uy.exp()).ln();
+        let expected = 200.0 * (ls(20.0) - ls(40.0)) / -beta * 24.0 / 60.0;
+        let got = benefit[0].consumer_surplus_change;
+        assert!(
+            (got - expected).abs() < 1e-9 * expected,
+            "{got} vs {expected}"
+        );
+        // Between the bounds: no more than every vehicle saving the 50 generalized minutes,
+        // no less than the vehicles already at x saving them.
+        let share_x = a.volume(0, 0) / 200.0;
+        let full = 200.0 * 50.0 * 24.0 / 60.0;
+        assert!(got < full && got > share_x * full, "{got} {share_x} {full}");
+        // Fixed demand: the rule of half is exact, the volumes unchanged.
+        assert!((benefit[0].volume_baseline - 200.0).abs() < 1e-9);
+        assert!((benefit[0].volume_reform - 200.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_reform_that_changes_nothing_has_no_user_benefit() {
+        let region = two_crossings(200.0);
+        let b = border(40.0, 30.0);
+        let a = crate::assign(&region, &b, &[first_hour()]).unwrap();
+        let benefit = user_benefit(&region, &b, &a, &b, &a);
+        assert_eq!(benefit[0].consumer_surplus_change, 0.0);
+    }
+
+    #[test]
+    fn one_crossing_gains_the_weighted_minutes_saved_exactly() {
+        // Crossing y closed in both runs: the logsum is x's utility, so every vehicle saves
+        // border_weight × 12 minutes, at $24/h.
+        let region = two_crossings(100.0);
+        let mut before = border(40.0, 0.0);
+        let mut after = border(28.0, 0.0);
+        before.set(1, 0, 0, [None; HOURS]);
+        after.set(1, 0, 0, [None; HOURS]);
+        let a = crate::assign(&region, &before, &[first_hour()]).unwrap();
+        let b = crate::assign(&region, &after, &[first_hour()]).unwrap();
+        let got = user_benefit(&region, &before, &a, &after, &b)[0].consumer_surplus_change;
+        let expected = 100.0 * 2.5 * 12.0 * 24.0 / 60.0;
+        assert!((got - expected).abs() < 1e-9, "{got}");
+    }
+
+    #[test]
+    fn transit_is_labelled_transit_not_the_border_countries_trade() {
+        use crate::region::Zone;
+        // South Africa (behind side zw) to the DRC (behind side zm), and Harare to Lusaka.
+        let mut region = two_crossings(0.0);
+        region.sides = ["zw".into(), "zm".into()];
+        region.zones = vec![
+            Zone {
+                id: "harare".into(),
+                side: 0,
+            },
+            Zone {
+                id: "south_africa".into(),
+                side: 0,
+            },
+            Zone {
+                id: "lusaka".into(),
+                side: 1,
+            },
+            Zone {
+                id: "drc".into(),
+                side: 1,
+            },
+        ];
+        region.to_crossing = vec![vec![Some(10.0), Some(10.0)]; 4];
+        region.from_crossing = vec![vec![Some(10.0), Some(10.0)]; 4];
+        let od = |origin, destination, v, value| OdDemand {
+            origin,
+            destination,
+            class: 0,
+            commodity: None,
+            vehicles_per_day: v,
+            cargo_value: value,
+            value_of_time_per_h: 24.0,
+            elasticity_per_day: 0.0,
+        };
+        region.demand = vec![od(0, 2, 10.0, 1000.0), od(1, 3, 4.0, 500.0)];
+        let b = border(10.0, 10.0);
+        let a = crate::assign(&region, &b, &[first_hour(); 2]).unwrap();
+        let countries: Vec<String> = ["zw", "za", "zm", "cd"].map(String::from).to_vec();
+        let by = account_by_country(&region, &a, &countries);
+        let get = |c: &str| by.iter().find(|x| x.country == c).unwrap().clone();
+        let (zw, zm, za, cd) = (get("zw"), get("zm"), get("za"), get("cd"));
+        assert_eq!(by.len(), 4);
+        assert_eq!(
+            (zw.exports, zw.imports, zw.transit),
+            (10_000.0, 0.0, 2_000.0)
+        );
+        assert_eq!(
+            (zm.exports, zm.imports, zm.transit),
+            (0.0, 10_000.0, 2_000.0)
+        );
+        assert_eq!((za.exports, za.imports, za.transit), (2_000.0, 0.0, 0.0));
+        assert_eq!((cd.exports, cd.imports, cd.transit), (0.0, 2_000.0, 0.0));
+        assert_eq!(za.balance, 2_000.0);
+        // With every zone in its side's country, no transit, and the sides' own account.
+        let plain = account_by_country(&region, &a, &side_countries(&region));
+        let sides = account(&region, &a).sides;
+        assert_eq!(plain.len(), 2);
+        for (p, s) in plain.iter().zip(&sides) {
+            assert_eq!(
+                (p.exports, p.imports, p.transit),
+                (s.exports, s.imports, 0.0)
+            );
+        }
     }
 }

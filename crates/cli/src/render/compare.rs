@@ -161,6 +161,9 @@ fn table(comparison: &Comparison) -> String {
                 ci(nb.staff_cost_added_per_day_ci95),
             );
         }
+        if let Some(line) = detections_line(&variant.differences) {
+            out.push_str(&line);
+        }
     }
     out.push_str(concat!(
         "\n  change: variant − baseline, mean of the paired replications; ±95%: half-width of\n",
@@ -175,6 +178,38 @@ fn table(comparison: &Comparison) -> String {
         "  percent.\n",
     ));
     out
+}
+
+/// What the variant gains or gives up in detections, next to the time it saves: one line
+/// when the comparison measured detections and either changed.
+fn detections_line(differences: &[Difference]) -> Option<String> {
+    let system = |metric: &str| {
+        differences
+            .iter()
+            .find(|d| d.metric == metric && d.entity == "system")
+    };
+    let detections = system("detections_per_day")?;
+    let inspections = system("inspections_per_day")?;
+    let delta = detections.delta?;
+    if delta == 0.0 && inspections.delta == Some(0.0) {
+        return None;
+    }
+    let ci = |d: &Difference| d.ci95.map_or_else(String::new, |c| format!(" ±{c:.2}"));
+    let time = system("delay_vehicle_hours_per_day")
+        .and_then(|d| d.delta)
+        .map_or_else(String::new, |h| {
+            format!(", delay {:+.1} vehicle-hours a day", h)
+        });
+    Some(format!(
+        "  detections: {:+.2}{} a day ({}), inspections {:+.1}{} a day{} (illustrative \
+         probabilities of finding: docs/economics.md)\n",
+        delta,
+        ci(detections),
+        if delta < 0.0 { "given up" } else { "gained" },
+        inspections.delta.unwrap_or(0.0),
+        ci(inspections),
+        time,
+    ))
 }
 
 /// One CSV row per variant, metric and entity; values as computed (times in seconds).

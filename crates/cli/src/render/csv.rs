@@ -16,6 +16,10 @@
 //! | `trs_interval` | `interval|dimension|segment`              |
 //! | `trs_hourly`   | `direction|hour` (hour of arrival, 0..23) |
 //! | `channel`      | `green`, `yellow` or `red`                |
+//! | `economics`    | class id or `all`                         |
+//! | `cost`         | `class:<id>`, `direction:<id>`, `station:<id>`, `lane_group:<station>/<group>`, `system` |
+//! | `emission`     | as `cost`, without lane groups            |
+//! | `detection`    | `<channel>/<selection>` or `system`       |
 //! | `performance`  | `all`                                     |
 
 use anyhow::{Context, Result};
@@ -36,6 +40,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
     class_and_direction_rows(&mut rows, report);
     trs_rows(&mut rows, report);
     economics_rows(&mut rows, report);
+    costs_rows(&mut rows, report);
     performance_rows(&mut rows, report);
 
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -299,6 +304,76 @@ fn economics_rows(rows: &mut Rows, report: &Report) {
         ] {
             rows.push("economics", id, statistic, Value::opt(value));
         }
+    }
+}
+
+/// Costs (money per day with their 95% half-width, and per year), emissions (kg or g per
+/// day) and detections (per day), each under a name that says its unit.
+fn costs_rows(rows: &mut Rows, report: &Report) {
+    use bordersim_experiment::costs::PerDay;
+    let c = &report.costs;
+    rows.push(
+        "cost",
+        "system",
+        "annualisation_days",
+        Value::Float(c.annualisation_days),
+    );
+    let per_day = |rows: &mut Rows, t: &'static str, e: &str, name: &str, p: &PerDay| {
+        rows.push(t, e, format!("{name}_per_day"), Value::Float(p.per_day));
+        rows.push(
+            t,
+            e,
+            format!("{name}_per_day_ci95"),
+            Value::opt(p.per_day_ci95),
+        );
+        rows.push(t, e, format!("{name}_per_year"), Value::Float(p.per_year));
+    };
+    for l in &c.costs {
+        for (name, p) in [
+            ("queue_vehicle_hours", &l.queue_vehicle_hours),
+            ("resource_cost", &l.resource_cost),
+            ("cargo_time_cost", &l.cargo_time_cost),
+            ("lane_hours", &l.lane_hours),
+            ("staff_cost", &l.staff_cost),
+            ("total_cost", &l.total_cost),
+        ] {
+            per_day(rows, "cost", &l.entity, name, p);
+        }
+    }
+    for l in &c.emissions {
+        for (name, p) in [
+            ("co2_kg", &l.co2_kg),
+            ("nox_g", &l.nox_g),
+            ("pm25_g", &l.pm25_g),
+            ("stops_in_queue", &l.stops_in_queue),
+            ("co2_kg_of_stops", &l.co2_kg_of_stops),
+            ("nox_g_of_stops", &l.nox_g_of_stops),
+            ("pm25_g_of_stops", &l.pm25_g_of_stops),
+        ] {
+            per_day(rows, "emission", &l.entity, name, p);
+        }
+    }
+    let d = &c.detections;
+    for k in &d.by_kind {
+        let entity = format!("{}/{}", k.channel, k.selection);
+        for (statistic, value) in [
+            ("probability_of_finding", Some(k.probability_of_finding)),
+            ("inspections_per_day", Some(k.inspections_per_day)),
+            ("inspections_per_day_ci95", k.inspections_per_day_ci95),
+            ("detections_per_day", Some(k.detections.per_day)),
+            ("detections_per_day_ci95", k.detections.per_day_ci95),
+        ] {
+            rows.push("detection", &entity, statistic, Value::opt(value));
+        }
+    }
+    for (statistic, value) in [
+        ("inspections_per_day", Some(d.inspections_per_day)),
+        ("detections_per_day", Some(d.detections.per_day)),
+        ("detections_per_day_ci95", d.detections.per_day_ci95),
+        ("detection_rate", Some(d.detection_rate)),
+        ("detections_per_year", Some(d.detections_per_year)),
+    ] {
+        rows.push("detection", "system", statistic, Value::opt(value));
     }
 }
 

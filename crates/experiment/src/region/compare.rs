@@ -4,6 +4,7 @@
 use bordersim_trade::{Region, SIDES, TradeShift, shift};
 use serde::Serialize;
 
+use super::appraisal::{RegionAppraisal, appraise};
 use super::driver::run_region;
 use super::report::{CrossingTradeReport, RegionOutcome, RegionReport, crossing_trade_rows};
 use super::{RegionError, RegionModel};
@@ -70,6 +71,8 @@ pub struct RegionShift {
     pub flows: Vec<FlowShift>,
     /// The change of trade.
     pub trade: TradeShiftReport,
+    /// What the reform is worth: users' benefit (logsum) and delay cost saved.
+    pub appraisal: RegionAppraisal,
 }
 
 /// A baseline region against a reform, each at its equilibrium.
@@ -99,7 +102,12 @@ pub fn compare_regions(
 ) -> Result<RegionComparison, RegionError> {
     let base = run_region(baseline, options)?;
     let new = run_region(reform, options)?;
-    let shift = region_shift(&baseline.region, &base, &new);
+    let mut shift = region_shift(&baseline.region, &base, &new);
+    shift.appraisal = appraise(
+        baseline,
+        (&base.assignment, &base.border, &base.report.costs),
+        (&new.assignment, &new.border, &new.report.costs),
+    );
     Ok(RegionComparison {
         baseline: base.report,
         reform_name: reform_name.to_owned(),
@@ -171,7 +179,11 @@ fn region_shift(region: &Region, base: &RegionOutcome, reform: &RegionOutcome) -
             })
             .collect(),
     };
-    RegionShift { flows, trade }
+    RegionShift {
+        flows,
+        trade,
+        appraisal: RegionAppraisal::default(),
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use bordersim_trade::{
     relative_gap,
 };
 
+use super::appraisal::region_costs;
 use super::feed::{Cell, Measured, prepare_cells, simulate};
 use super::report::{IterationRecord, RegionOutcome, RegionReport, flow_reports, trade_report};
 use super::{RegionError, RegionModel};
@@ -93,6 +94,7 @@ pub fn run_region_with_progress(
         crossings: region.crossings.iter().map(|c| c.id.clone()).collect(),
         flows: flow_reports(model, &cells, &current, &measured),
         trade: trade_report(region, &trade),
+        costs: region_costs(model, &current, &measured.used),
         simulations,
         events,
     };
@@ -100,6 +102,7 @@ pub fn run_region_with_progress(
         report,
         assignment: current,
         trade,
+        border: measured.used,
     })
 }
 

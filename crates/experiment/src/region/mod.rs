@@ -19,8 +19,10 @@
 //! The pieces: [`run_region`] is the loop (`driver`); what each crossing is fed and what is
 //! measured there is `feed` (asking the crossing model which lanes serve a class, when
 //! they open and how long an empty crossing takes: [`bordersim_model::Crossing`]); the report types and their building are `report`; a baseline
-//! against a reform is [`compare_regions`] (`compare`).
+//! against a reform is [`compare_regions`] (`compare`); the money cost of border time and a
+//! reform's users' benefit are `appraisal`.
 
+mod appraisal;
 mod compare;
 mod driver;
 mod feed;
@@ -30,6 +32,9 @@ use bordersim_model::ModelError;
 
 use crate::ExperimentError;
 
+pub use appraisal::{
+    CrossingDelayCost, FlowBenefitReport, RegionAppraisal, RegionCosts, appraise, region_costs,
+};
 pub use bordersim_trade::{RegionCrossing, RegionModel};
 pub use compare::{
     FlowShift, RegionComparison, RegionShift, SideShift, TradeShiftReport, compare_regions,

@@ -1,9 +1,10 @@
 //! The region's report at its equilibrium, and how it is built from the last iteration.
 
-use bordersim_trade::{Assignment, Grid, HOURS, Region, SIDES, TradeAccount};
+use bordersim_trade::{Assignment, Grid, HOURS, HourlyBorder, Region, SIDES, TradeAccount};
 use serde::Serialize;
 
 use super::RegionModel;
+use super::appraisal::RegionCosts;
 use super::feed::{Cell, Measured};
 use crate::DelayStats;
 
@@ -138,6 +139,8 @@ pub struct RegionReport {
     pub flows: Vec<FlowReport>,
     /// The trade of the final flows.
     pub trade: TradeReport,
+    /// The money cost of the final flows' time at the border.
+    pub costs: RegionCosts,
     /// Crossing simulations run (each with every replication).
     pub simulations: u64,
     /// Simulation events processed, all iterations.
@@ -153,6 +156,8 @@ pub struct RegionOutcome {
     pub assignment: Assignment,
     /// The trade those flows carry.
     pub trade: TradeAccount,
+    /// The border minutes the last choice used, by crossing × direction × class and hour.
+    pub border: HourlyBorder,
 }
 
 /// Direction label: `<from>_to_<to>`, from the side `direction` (0 or 1) leaves.

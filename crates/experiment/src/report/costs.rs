@@ -1,6 +1,6 @@
 //! What delay costs and what it emits, kept apart: the resource cost of the vehicles' time,
 //! the time cost of their cargo, the staff cost of the lanes kept open, and the exhaust of
-//! vehicles idling in queue. Each is computed per replication (for paired comparisons) and
+//! vehicles idling in queue and of their stop-and-go cycles there. Each is computed per replication (for paired comparisons) and
 //! summarised per day and per year, with an explicit annualisation over the days of the
 //! week (see [`annualisation_days`]).
 
@@ -103,12 +103,20 @@ pub struct Amounts {
     pub lane_hours: f64,
     /// Staff cost, money per day.
     pub staff_cost: f64,
-    /// CO2 from idling in queue, kg per day.
+    /// CO2 from idling in queue and from its stops, kg per day.
     pub co2_kg: f64,
-    /// NOx from idling in queue, g per day.
+    /// NOx from idling in queue and from its stops, g per day.
     pub nox_g: f64,
-    /// PM2.5 from idling in queue, g per day.
+    /// PM2.5 from idling in queue and from its stops, g per day.
     pub pm25_g: f64,
+    /// Stop-and-go cycles in queue per day (see [`emissions::stops`]).
+    pub stops: f64,
+    /// The part of `co2_kg` from the stops, kg per day.
+    pub stop_co2_kg: f64,
+    /// The part of `nox_g` from the stops, g per day.
+    pub stop_nox_g: f64,
+    /// The part of `pm25_g` from the stops, g per day.
+    pub stop_pm25_g: f64,
 }
 
 impl Amounts {
@@ -123,6 +131,10 @@ impl Amounts {
             co2_kg: self.co2_kg + o.co2_kg,
             nox_g: self.nox_g + o.nox_g,
             pm25_g: self.pm25_g + o.pm25_g,
+            stops: self.stops + o.stops,
+            stop_co2_kg: self.stop_co2_kg + o.stop_co2_kg,
+            stop_nox_g: self.stop_nox_g + o.stop_nox_g,
+            stop_pm25_g: self.stop_pm25_g + o.stop_pm25_g,
         }
     }
 
@@ -182,6 +194,8 @@ pub fn replication_costs(scenario: &Scenario, rep: &ReplicationStats) -> Replica
     let shape = rep.shape;
     let end = rep.window_end_ms;
     for (s, (st, stats)) in stations.iter().zip(&rep.stations).enumerate() {
+        let starts_per_hour =
+            emissions::starts_per_lane_hour(stats, rep.window_hours(), rep.window_end_ms);
         for (cell, tally) in stats.waits.iter() {
             let ClassId(c) = shape.decode_station_cell(cell).0;
             let c = usize::from(c);
@@ -189,7 +203,8 @@ pub fn replication_costs(scenario: &Scenario, rep: &ReplicationStats) -> Replica
                 continue;
             };
             let hours = tally.sum_ms() as f64 / MS_PER_HOUR / days;
-            let a = queue_amounts(class, hours);
+            let stops = emissions::stops(tally, starts_per_hour) / days;
+            let a = queue_amounts(class, hours).plus(emissions::stop_amounts(class, stops));
             out.classes[c] = out.classes[c].plus(a);
             out.stations[s] = out.stations[s].plus(a);
         }
@@ -291,6 +306,14 @@ pub struct EmissionLine {
     pub nox_g: PerDay,
     /// Fine particulate matter (PM2.5), g.
     pub pm25_g: PerDay,
+    /// Stop-and-go cycles in queue (see [`emissions::stops`]).
+    pub stops_in_queue: PerDay,
+    /// The part of `co2_kg` from the stops, kg.
+    pub co2_kg_of_stops: PerDay,
+    /// The part of `nox_g` from the stops, g.
+    pub nox_g_of_stops: PerDay,
+    /// The part of `pm25_g` from the stops, g.
+    pub pm25_g_of_stops: PerDay,
 }
 
 /// Per-class rates the costs and emissions were computed with.
@@ -304,6 +327,12 @@ pub struct ClassRates {
     pub cargo_time_cost_per_h: f64,
     /// CO2 at idle, g per vehicle-hour.
     pub idle_co2_g_per_h: f64,
+    /// CO2 of one stop-and-go cycle in queue, g per stop.
+    pub stop_co2_g: f64,
+    /// NOx of one stop-and-go cycle in queue, g per stop.
+    pub stop_nox_g: f64,
+    /// PM2.5 of one stop-and-go cycle in queue, g per stop.
+    pub stop_pm25_g: f64,
     /// NOx at idle, g per vehicle-hour.
     pub idle_nox_g_per_h: f64,
     /// PM2.5 at idle, g per vehicle-hour.
@@ -325,6 +354,8 @@ pub struct Costs {
     pub costs: Vec<CostLine>,
     /// Per class, per direction, per station, then `system`.
     pub emissions: Vec<EmissionLine>,
+    /// What inspections find: per channel and selection kind, and in all.
+    pub detections: detections::Detections,
 }
 
 /// Every entity's amounts of one replication, keyed as the report lists them.
@@ -386,6 +417,10 @@ pub fn costs(scenario: &Scenario, reps: &[ReplicationStats]) -> Costs {
                 co2_kg: field(|a| a.co2_kg),
                 nox_g: field(|a| a.nox_g),
                 pm25_g: field(|a| a.pm25_g),
+                stops_in_queue: field(|a| a.stops),
+                co2_kg_of_stops: field(|a| a.stop_co2_kg),
+                nox_g_of_stops: field(|a| a.stop_nox_g),
+                pm25_g_of_stops: field(|a| a.stop_pm25_g),
             });
         }
         lines.push(CostLine {
@@ -410,14 +445,29 @@ pub fn costs(scenario: &Scenario, reps: &[ReplicationStats]) -> Costs {
                 resource_cost_per_h: c.resource_cost_per_h,
                 cargo_time_cost_per_h: cargo_time_cost_per_h(c),
                 idle_co2_g_per_h: c.idle_emissions.co2_g_per_h,
+                stop_co2_g: emissions::per_stop(c).co2_g,
+                stop_nox_g: emissions::per_stop(c).nox_g,
+                stop_pm25_g: emissions::per_stop(c).pm25_g,
                 idle_nox_g_per_h: c.idle_emissions.nox_g_per_h,
                 idle_pm25_g_per_h: c.idle_emissions.pm25_g_per_h,
             })
             .collect(),
         costs: lines,
         emissions,
+        detections: detections::detections(
+            scenario,
+            reps,
+            &detections::DetectionRates::ILLUSTRATIVE,
+            year,
+        ),
     }
 }
+
+#[path = "detections.rs"]
+pub mod detections;
+
+#[path = "emissions.rs"]
+pub mod emissions;
 
 #[cfg(test)]
 #[path = "costs_tests.rs"]

@@ -117,15 +117,37 @@ fn each_cost_by_hand_on_a_trace_with_known_waits() {
         line(c, "direction:inbound").queue_vehicle_hours.per_day,
         0.5 + 1.0 / 6.0,
     );
-    // Emissions: hours in queue × the class's idle rate.
+    // Emissions: hours in queue × the class's idle rate, plus the stops: one on joining
+    // per vehicle that waited (2 trucks, 1 car), and its wait × the station's 5 services
+    // in 24 hours; each stop worth 35 s of idle CO2 and 60 s of idle NOx and PM2.5.
+    let truck_stops = 2.0 + 0.5 * 5.0 / 24.0;
+    let car_stops = 1.0 + 5.0 / 6.0 / 24.0;
     let e = emission(c, "class:truck");
-    close(e.co2_kg.per_day, 0.5 * 8_144.0 / 1000.0);
-    close(e.nox_g.per_day, 0.5 * 33.8);
-    close(e.pm25_g.per_day, 0.5 * 1.12);
+    close(e.stops_in_queue.per_day, truck_stops);
+    close(
+        e.co2_kg.per_day,
+        (0.5 * 8_144.0 + truck_stops * 8_144.0 * 35.0 / 3600.0) / 1000.0,
+    );
+    close(e.nox_g.per_day, (0.5 + truck_stops / 60.0) * 33.8);
+    close(e.pm25_g.per_day, (0.5 + truck_stops / 60.0) * 1.12);
+    close(e.nox_g_of_stops.per_day, truck_stops / 60.0 * 33.8);
     let e = emission(c, "system");
-    close(e.co2_kg.per_day, (0.5 * 8_144.0 + 1_777.4 / 6.0) / 1000.0);
-    close(e.nox_g.per_day, 0.5 * 33.8 + 3.5 / 6.0);
-    close(e.pm25_g.per_day, 0.5 * 1.12 + 0.03 / 6.0);
+    close(e.stops_in_queue.per_day, truck_stops + car_stops);
+    close(
+        e.co2_kg.per_day,
+        (0.5 * 8_144.0
+            + 1_777.4 / 6.0
+            + (truck_stops * 8_144.0 + car_stops * 1_777.4) * 35.0 / 3600.0)
+            / 1000.0,
+    );
+    close(
+        e.nox_g.per_day,
+        (0.5 + truck_stops / 60.0) * 33.8 + (1.0 / 6.0 + car_stops / 60.0) * 3.5,
+    );
+    close(
+        e.pm25_g.per_day,
+        (0.5 + truck_stops / 60.0) * 1.12 + (1.0 / 6.0 + car_stops / 60.0) * 0.03,
+    );
     close(
         emission(c, "station:primary").nox_g.per_day,
         e.nox_g.per_day,
@@ -143,12 +165,32 @@ fn emissions_are_linear_in_queue_time() {
         .expect("runs")
         .report
         .costs;
+    // Idling is linear in queue time; the stops are the vehicles that waited plus their
+    // waits × the services started an hour (the same 5 in 24 hours).
+    let idle = |p: &PerDay, stops: &PerDay| p.per_day - stops.per_day;
     for entity in ["class:truck", "class:car", "system"] {
         let (a, b) = (emission(&one, entity), emission(&two, entity));
-        close(b.co2_kg.per_day, 2.0 * a.co2_kg.per_day);
-        close(b.nox_g.per_day, 2.0 * a.nox_g.per_day);
-        close(b.pm25_g.per_day, 2.0 * a.pm25_g.per_day);
+        close(
+            idle(&b.co2_kg, &b.co2_kg_of_stops),
+            2.0 * idle(&a.co2_kg, &a.co2_kg_of_stops),
+        );
+        close(
+            idle(&b.nox_g, &b.nox_g_of_stops),
+            2.0 * idle(&a.nox_g, &a.nox_g_of_stops),
+        );
+        close(
+            idle(&b.pm25_g, &b.pm25_g_of_stops),
+            2.0 * idle(&a.pm25_g, &a.pm25_g_of_stops),
+        );
     }
+    close(
+        emission(&two, "class:truck").stops_in_queue.per_day,
+        2.0 + 1.0 * 5.0 / 24.0,
+    );
+    close(
+        emission(&two, "class:car").stops_in_queue.per_day,
+        1.0 + (2.0 / 6.0) * 5.0 / 24.0,
+    );
     let truck = IdleEmissions::HEAVY_DUTY_DIESEL_TRUCK;
     let class = bordersim_model::VehicleClass {
         idle_emissions: truck,
@@ -271,9 +313,14 @@ fn net_benefit_of_a_second_lane_by_hand() {
         .iter()
         .find(|d| d.metric == "nox_g_per_day" && d.entity == "system")
         .expect("nox");
+    // Idling, and the stops: with two lanes one truck waits (1 + 1/6 h × 5/24 starts an
+    // hour over 2 open lanes) and no car.
+    let truck_stops = (2.0 + 0.5 * 5.0 / 24.0) - (1.0 + 5.0 / 6.0 / 24.0 / 2.0);
+    let car_stops = 1.0 + 5.0 / 6.0 / 24.0;
     close(
         nox.delta.expect("delta"),
-        -((0.5 - 1.0 / 6.0) * 33.8 + 3.5 / 6.0),
+        -((0.5 - 1.0 / 6.0) * 33.8 + 3.5 / 6.0)
+            - (truck_stops / 60.0 * 33.8 + car_stops / 60.0 * 3.5),
     );
 }
 
@@ -331,4 +378,196 @@ fn staff_cost_per_lane_group_by_hand() {
         .map(|l| l.entity.as_str())
         .collect();
     assert_eq!(groups, ["lane_group:primary/a", "lane_group:primary/b"]);
+}
+
+/// `traced` with every truck targeted for the red channel and every car picked at random.
+fn inspected() -> Scenario {
+    let s = traced(1, 10.0);
+    let mut population = s.population().clone();
+    population.classes[0].channel_probabilities = vec![[0.0, 0.0, 1.0]];
+    population.classes[1].random_inspection = 1.0;
+    Scenario {
+        crossing: Crossing::new(
+            "traced",
+            &population,
+            s.crossing.stations().to_vec(),
+            s.crossing.sources().to_vec(),
+        )
+        .expect("valid")
+        .with_staff_costs(s.crossing.staff_costs().to_vec()),
+        ..s
+    }
+}
+
+#[test]
+fn detections_by_hand_per_channel_and_selection() {
+    let out = run(&inspected(), &options(2)).expect("runs");
+    let d = &out.report.costs.detections;
+    assert_eq!(d.rates, detections::DetectionRates::ILLUSTRATIVE);
+    let kind = |selection: &str| {
+        d.by_kind
+            .iter()
+            .find(|k| k.selection == selection)
+            .expect("a kind")
+            .clone()
+    };
+    // One observed day: 3 trucks targeted (5.4% each), 2 cars at random (2% each).
+    let targeted = kind("targeted");
+    close(targeted.inspections_per_day, 3.0);
+    close(targeted.detections.per_day, 3.0 * 0.054);
+    let random = kind("random");
+    close(random.inspections_per_day, 2.0);
+    close(random.detections.per_day, 0.04);
+    assert_eq!(kind("documentary").inspections_per_day, 0.0);
+    let all = 3.0 * 0.054 + 0.04;
+    close(d.inspections_per_day, 5.0);
+    close(d.detections.per_day, all);
+    close(d.detection_rate, all / 5.0);
+    close(d.detections_per_year, all * 365.0);
+    // Same counts in both replications: the interval is the binomial one alone,
+    // t(1) × sqrt((3 × 0.054 × 0.946 + 2 × 0.02 × 0.98) / 2).
+    let binomial = (3.0 * 0.054 * 0.946 + 2.0 * 0.02 * 0.98) / 2.0;
+    close(
+        d.detections.per_day_ci95.expect("an interval"),
+        bordersim_stats::student_t_quantile_975(1).expect("t") * f64::sqrt(binomial),
+    );
+}
+
+#[test]
+fn a_random_share_splits_the_red_channel_exactly() {
+    // Targeting sends 30% to red; random selection picks 10% first: of the red vehicles,
+    // 0.1 / (0.1 + 0.9 × 0.3) are random.
+    let s = traced(1, 10.0);
+    let mut population = s.population().clone();
+    population.classes[0].channel_probabilities = vec![[0.7, 0.0, 0.3]];
+    population.classes[0].random_inspection = 0.1;
+    let scenario = Scenario {
+        crossing: Crossing::new(
+            "traced",
+            &population,
+            s.crossing.stations().to_vec(),
+            s.crossing.sources().to_vec(),
+        )
+        .expect("valid"),
+        ..s
+    };
+    let out = run(&scenario, &options(1)).expect("runs");
+    let reds: u64 = out
+        .report
+        .trs
+        .channels
+        .iter()
+        .filter(|c| c.channel == "red")
+        .map(|c| c.count)
+        .sum();
+    let d = &out.report.costs.detections;
+    let random_share = 0.1 / (0.1 + 0.9 * 0.3);
+    let red = reds as f64;
+    close(d.by_kind[1].inspections_per_day, red * (1.0 - random_share));
+    close(d.by_kind[2].inspections_per_day, red * random_share);
+}
+
+/// SplitMix64, for the binomial draws of the coverage test.
+fn splitmix(state: &mut u64) -> f64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[test]
+fn detections_drawn_binomially_fall_within_their_interval() {
+    // Poisson trucks, 40% red by targeting and 5% at random, over 6 replications: draw
+    // each inspection's outcome, 400 times over, and count how often the mean detections
+    // per day fall within the reported interval (95% nominal).
+    let mut population = Population::simple(&["truck"]);
+    population.classes[0].channel_probabilities = vec![[0.5, 0.1, 0.4]];
+    population.classes[0].random_inspection = 0.05;
+    let station = Station::simple(
+        "primary",
+        3,
+        vec![Some(ServiceDist::Exponential { mean_ms: 600_000.0 })],
+        vec![],
+    );
+    let source = Source::poisson("trucks", ClassId(0), 12.0, StationId(0));
+    let scenario = Scenario {
+        name: "poisson".into(),
+        crossing: Crossing::new("poisson", &population, vec![station], vec![source])
+            .expect("valid"),
+        horizon: SimTime::from_hours(26),
+        warmup: SimTime::from_hours(2),
+        replications: 6,
+        seed: 7,
+        start_weekday: 0,
+    };
+    let rates = detections::DetectionRates::ILLUSTRATIVE;
+    let reps = run(&scenario, &options(6)).expect("runs").replications;
+    let report = detections::detections(&scenario, &reps, &rates, 365.0);
+    let half = report.detections.per_day_ci95.expect("an interval");
+    let expected = report.detections.per_day;
+    assert!(expected > 0.0 && half > 0.0);
+    let mut state = 17u64;
+    let mut covered = 0;
+    let trials = 400;
+    for _ in 0..trials {
+        let mut total = 0.0;
+        for rep in &reps {
+            let days = rep.window_days();
+            for (cell, tally) in rep.exit.iter() {
+                let (_, _, _, channel) = rep.shape.decode_system_cell(cell);
+                use bordersim_model::Channel;
+                for _ in 0..tally.count() {
+                    let p = match channel {
+                        Channel::Green => 0.0,
+                        Channel::Yellow => rates.documentary_check,
+                        Channel::Red => {
+                            // Random with its exact share, else targeted.
+                            let share = 0.05 / (0.05 + 0.95 * 0.4);
+                            if splitmix(&mut state) < share {
+                                rates.random_inspection
+                            } else {
+                                rates.targeted_inspection
+                            }
+                        }
+                    };
+                    if splitmix(&mut state) < p {
+                        total += 1.0 / days;
+                    }
+                }
+            }
+        }
+        let mean = total / reps.len() as f64;
+        if (mean - expected).abs() <= half {
+            covered += 1;
+        }
+    }
+    let coverage = f64::from(covered) / f64::from(trials);
+    assert!((0.9..=0.995).contains(&coverage), "coverage {coverage}");
+}
+
+#[test]
+fn a_reform_that_changes_nothing_changes_no_detection() {
+    let base = inspected();
+    let a = run(&base, &options(3))
+        .expect("runs")
+        .report
+        .costs
+        .detections;
+    let b = run(&base.clone(), &options(3))
+        .expect("runs")
+        .report
+        .costs
+        .detections;
+    assert_eq!(a, b);
+    for rep in run(&base, &options(3)).expect("runs").replications {
+        let x = detections::detection_measures(&base, &rep);
+        let y = detections::detection_measures(&base.clone(), &rep);
+        assert_eq!(x, y);
+        assert!(
+            x.iter()
+                .any(|(s, e, v)| *s == "detections_per_day" && e == "system" && *v > 0.0)
+        );
+    }
 }

@@ -130,6 +130,34 @@ pub(super) fn csv(r: &RegionReport) -> Result<Vec<u8>> {
         "total_per_day",
         r.trade.total_per_day.to_string(),
     )?;
+    for k in &r.costs.by_crossing {
+        let entity = format!("{}|{}", k.crossing, k.direction);
+        for (statistic, v) in [
+            (
+                "border_vehicle_hours_per_day",
+                k.border_vehicle_hours_per_day,
+            ),
+            ("resource_cost_per_day", k.resource_cost_per_day),
+            ("cargo_time_cost_per_day", k.cargo_time_cost_per_day),
+            ("annualisation_days", k.annualisation_days),
+        ] {
+            row("crossing_cost", &entity, statistic, v.to_string())?;
+        }
+    }
+    let k = &r.costs;
+    for (statistic, v) in [
+        (
+            "border_vehicle_hours_per_day",
+            k.border_vehicle_hours_per_day,
+        ),
+        ("resource_cost_per_day", k.resource_cost_per_day),
+        ("cargo_time_cost_per_day", k.cargo_time_cost_per_day),
+        ("annualisation_days", k.annualisation_days),
+        ("resource_cost_per_year", k.resource_cost_per_year),
+        ("cargo_time_cost_per_year", k.cargo_time_cost_per_year),
+    ] {
+        row("cost", "all", statistic, v.to_string())?;
+    }
     w.into_inner().context("cannot assemble the CSV")
 }
 
@@ -236,6 +264,20 @@ pub(super) fn comparison_csv(c: &RegionComparison) -> Result<Vec<u8>> {
             Some(r.value_per_day),
         )?;
     }
+    row(
+        "cost",
+        "all",
+        "resource_cost_per_day",
+        Some(c.baseline.costs.resource_cost_per_day),
+        Some(c.reform.costs.resource_cost_per_day),
+    )?;
+    row(
+        "cost",
+        "all",
+        "cargo_time_cost_per_day",
+        Some(c.baseline.costs.cargo_time_cost_per_day),
+        Some(c.reform.costs.cargo_time_cost_per_day),
+    )?;
     let t = &c.shift.trade;
     w.write_record([
         region.as_str(),
@@ -255,5 +297,35 @@ pub(super) fn comparison_csv(c: &RegionComparison) -> Result<Vec<u8>> {
         "",
         &t.diverted_per_day.to_string(),
     ])?;
+    let a = &c.shift.appraisal;
+    for f in &a.by_flow {
+        let entity = format!("{}|{}|{}|{}", f.origin, f.destination, f.class, f.commodity);
+        w.write_record([
+            region.as_str(),
+            "flow_benefit",
+            &entity,
+            "user_benefit_per_day",
+            "",
+            "",
+            &f.user_benefit_per_day.to_string(),
+        ])?;
+    }
+    for (statistic, v) in [
+        ("user_benefit_per_day", a.user_benefit_per_day),
+        ("user_benefit_per_year", a.user_benefit_per_year),
+        ("delay_cost_saved_per_day", a.delay_cost_saved_per_day),
+        ("delay_cost_saved_per_year", a.delay_cost_saved_per_year),
+        ("annualisation_days", a.annualisation_days),
+    ] {
+        w.write_record([
+            region.as_str(),
+            "appraisal",
+            "all",
+            statistic,
+            "",
+            "",
+            &v.to_string(),
+        ])?;
+    }
     w.into_inner().context("cannot assemble the CSV")
 }

@@ -137,6 +137,18 @@ pub(super) fn table(r: &RegionReport) -> String {
         .collect();
     out.push('\n');
     out.push_str(&columns(&["commodity", "direction", "value"], &rows, 2));
+    let k = &r.costs;
+    let _ = writeln!(
+        out,
+        "\nCost of border time per day: {} vehicle-hours, resource cost {}, cargo time cost {} \
+         ({} days a year: resource {} and cargo {} a year)",
+        decimal(k.border_vehicle_hours_per_day, 0),
+        money(k.resource_cost_per_day),
+        money(k.cargo_time_cost_per_day),
+        decimal(k.annualisation_days, 1),
+        money(k.resource_cost_per_year),
+        money(k.cargo_time_cost_per_year),
+    );
     let _ = writeln!(
         out,
         "\n  {} crossing simulations, {} events.",
@@ -247,6 +259,26 @@ pub(super) fn comparison_table(c: &RegionComparison) -> String {
             2,
         ));
     }
+    let a = &c.shift.appraisal;
+    let _ = writeln!(
+        out,
+        "\nWhat the reform is worth ({} days a year)",
+        decimal(a.annualisation_days, 1)
+    );
+    let _ = writeln!(
+        out,
+        "  users' benefit (logsum, behavioural value of time): {} a day, {} a year",
+        signed_money(a.user_benefit_per_day),
+        signed_money(a.user_benefit_per_year)
+    );
+    let _ = writeln!(
+        out,
+        "  delay cost saved (resource {} + cargo {}):  {} a day, {} a year",
+        signed_money(a.resource_cost_saved_per_day),
+        signed_money(a.cargo_time_cost_saved_per_day),
+        signed_money(a.delay_cost_saved_per_day),
+        signed_money(a.delay_cost_saved_per_year)
+    );
     out.push_str(
         "\n  Both runs use the same seed and replications, and every regional source draws the \
          same\n  candidate vehicles, so the shift is measured on common random numbers.\n",

@@ -59,6 +59,7 @@ pub(super) fn costs_tables(report: &Report) -> Option<(Table, Table)> {
         "CO2 kg/day",
         "NOx g/day",
         "PM2.5 g/day",
+        "stops/day",
         "CO2 t/year",
     ]);
     let one = |v: f64| format!("{:.1}", v.max(0.0));
@@ -71,6 +72,7 @@ pub(super) fn costs_tables(report: &Report) -> Option<(Table, Table)> {
             with_ci(&e.co2_kg, &one),
             with_ci(&e.nox_g, &one),
             with_ci(&e.pm25_g, &one),
+            with_ci(&e.stops_in_queue, &one),
             format!("{:.1}", e.co2_kg.per_year.max(0.0) / 1000.0),
         ]);
     }

@@ -1,0 +1,303 @@
+//! What a region's border delay costs, and what a reform is worth to its users.
+//!
+//! Two different values of time, on purpose: the **users' benefit** of a reform is the
+//! change of the logit model's logsum (the consumer surplus of the crossing choice), in
+//! money at each flow's *behavioural* value of time — what travellers act on
+//! ([`bordersim_trade::accounting::user_benefit`]); the **money cost of delay** values the
+//! vehicle-hours at the border at each crossing class's *resource* cost (driver and vehicle
+//! operating cost, `resource_cost_per_h`) plus the cargo's time cost (the flow's cargo value
+//! × the class's `cargo_time_cost_share_per_day` / 24), as an appraisal does.
+//!
+//! Per year: each crossing's figures per day × its `annualisation_days` (the days of the
+//! week its own sources' demand gives, [`crate::report::costs::annualisation_days`]; 365
+//! only when every day of the week is alike), never × 365 of a weekday; region totals use
+//! the crossings' factors weighted by the vehicles each carries.
+
+use bordersim_trade::accounting::user_benefit;
+use bordersim_trade::{Assignment, HOURS, HourlyBorder, RegionModel, SIDES};
+use serde::Serialize;
+
+use super::report::direction_label;
+use crate::report::costs::annualisation_days;
+
+/// The money cost of the time spent at one crossing in one direction, per day and per year.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CrossingDelayCost {
+    /// The crossing's id in the region.
+    pub crossing: String,
+    /// `<side>_to_<side>`.
+    pub direction: String,
+    /// Vehicles per day assigned.
+    pub vehicles_per_day: f64,
+    /// Vehicle-hours per day at the border (arrival to exit, the border time the choice
+    /// used, hour by hour).
+    pub border_vehicle_hours_per_day: f64,
+    /// Those hours at the class's resource cost, money per day.
+    pub resource_cost_per_day: f64,
+    /// The cargo's time cost of those hours, money per day.
+    pub cargo_time_cost_per_day: f64,
+    /// Days per year the crossing's figures per day are multiplied by.
+    pub annualisation_days: f64,
+    /// `resource_cost_per_day × annualisation_days`.
+    pub resource_cost_per_year: f64,
+    /// `cargo_time_cost_per_day × annualisation_days`.
+    pub cargo_time_cost_per_year: f64,
+}
+
+/// The money cost of border time at the region's equilibrium.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RegionCosts {
+    /// One row per crossing × direction, crossing-major.
+    pub by_crossing: Vec<CrossingDelayCost>,
+    /// Every crossing's vehicle-hours per day at the border.
+    pub border_vehicle_hours_per_day: f64,
+    /// Resource cost of those hours, money per day.
+    pub resource_cost_per_day: f64,
+    /// Cargo time cost of those hours, money per day.
+    pub cargo_time_cost_per_day: f64,
+    /// The crossings' annualisation days weighted by their vehicles per day (365 without
+    /// traffic).
+    pub annualisation_days: f64,
+    /// Σ of the crossings' resource cost per year.
+    pub resource_cost_per_year: f64,
+    /// Σ of the crossings' cargo time cost per year.
+    pub cargo_time_cost_per_year: f64,
+}
+
+/// The money cost of the time `assignment`'s vehicles spend at the border, the border
+/// minutes of each hour taken from `border` (those the choice used).
+pub fn region_costs(
+    model: &RegionModel,
+    assignment: &Assignment,
+    border: &HourlyBorder,
+) -> RegionCosts {
+    let region = &model.region;
+    let mut by_crossing = Vec::new();
+    for (c, rc) in model.crossings.iter().enumerate() {
+        let year = annualisation_days(&rc.scenario);
+        for d in 0..SIDES {
+            let mut row = CrossingDelayCost {
+                crossing: rc.id.clone(),
+                direction: direction_label(region, d),
+                vehicles_per_day: 0.0,
+                border_vehicle_hours_per_day: 0.0,
+                resource_cost_per_day: 0.0,
+                cargo_time_cost_per_day: 0.0,
+                annualisation_days: year,
+                resource_cost_per_year: 0.0,
+                cargo_time_cost_per_year: 0.0,
+            };
+            for (i, od) in region.demand.iter().enumerate() {
+                if region.direction(od) != d {
+                    continue;
+                }
+                let class = rc
+                    .classes
+                    .get(od.class)
+                    .copied()
+                    .flatten()
+                    .and_then(|k| rc.scenario.population().classes.get(usize::from(k.0)));
+                for h in 0..HOURS {
+                    let v = assignment.hourly_volume(i, h, c);
+                    if v <= 0.0 {
+                        continue;
+                    }
+                    row.vehicles_per_day += v;
+                    let Some(minutes) = border.get(c, d, od.class)[h] else {
+                        continue;
+                    };
+                    let hours = v * minutes / 60.0;
+                    row.border_vehicle_hours_per_day += hours;
+                    if let Some(class) = class {
+                        row.resource_cost_per_day += hours * class.resource_cost_per_h;
+                        row.cargo_time_cost_per_day +=
+                            hours * od.cargo_value * class.cargo_time_cost_share_per_day / 24.0;
+                    }
+                }
+            }
+            row.resource_cost_per_year = row.resource_cost_per_day * year;
+            row.cargo_time_cost_per_year = row.cargo_time_cost_per_day * year;
+            by_crossing.push(row);
+        }
+    }
+    let sum = |f: fn(&CrossingDelayCost) -> f64| by_crossing.iter().map(f).sum::<f64>();
+    let vehicles = sum(|r| r.vehicles_per_day);
+    let annualisation = if vehicles > 0.0 {
+        sum(|r| r.vehicles_per_day * r.annualisation_days) / vehicles
+    } else {
+        crate::report::costs::CALENDAR_DAYS
+    };
+    RegionCosts {
+        border_vehicle_hours_per_day: sum(|r| r.border_vehicle_hours_per_day),
+        resource_cost_per_day: sum(|r| r.resource_cost_per_day),
+        cargo_time_cost_per_day: sum(|r| r.cargo_time_cost_per_day),
+        annualisation_days: annualisation,
+        resource_cost_per_year: sum(|r| r.resource_cost_per_year),
+        cargo_time_cost_per_year: sum(|r| r.cargo_time_cost_per_year),
+        by_crossing,
+    }
+}
+
+/// One flow's users' benefit of a reform.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FlowBenefitReport {
+    /// Origin zone id.
+    pub origin: String,
+    /// Destination zone id.
+    pub destination: String,
+    /// The region's class id.
+    pub class: String,
+    /// The commodity group (empty without one).
+    pub commodity: String,
+    /// Vehicles per day in the baseline.
+    pub volume_baseline: f64,
+    /// Vehicles per day in the reform.
+    pub volume_reform: f64,
+    /// Change of the consumer surplus (logsum), money per day at the flow's behavioural
+    /// value of time (positive: users gain).
+    pub user_benefit_per_day: f64,
+}
+
+/// What a reform is worth in a region: the users' benefit (logsum) and the change of the
+/// money cost of border time.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct RegionAppraisal {
+    /// Σ of the flows' change of consumer surplus, money per day (behavioural value of
+    /// time; positive: users gain).
+    pub user_benefit_per_day: f64,
+    /// `user_benefit_per_day × annualisation_days`.
+    pub user_benefit_per_year: f64,
+    /// The baseline's annualisation days (its crossings' factors weighted by their
+    /// vehicles).
+    pub annualisation_days: f64,
+    /// Baseline resource cost minus the reform's, money per day (positive: saved).
+    pub resource_cost_saved_per_day: f64,
+    /// Baseline cargo time cost minus the reform's, money per day.
+    pub cargo_time_cost_saved_per_day: f64,
+    /// Resource and cargo time cost saved, money per day.
+    pub delay_cost_saved_per_day: f64,
+    /// Baseline minus reform of the crossings' per-year delay costs.
+    pub delay_cost_saved_per_year: f64,
+    /// Per flow, in the region's order of demand.
+    pub by_flow: Vec<FlowBenefitReport>,
+}
+
+/// The appraisal of `reform` against `base` (same region), each given as its final
+/// assignment, the border minutes its choice used, and its delay costs.
+pub fn appraise(
+    model: &RegionModel,
+    base: (&Assignment, &HourlyBorder, &RegionCosts),
+    reform: (&Assignment, &HourlyBorder, &RegionCosts),
+) -> RegionAppraisal {
+    let region = &model.region;
+    let flows = user_benefit(region, base.1, base.0, reform.1, reform.0);
+    let by_flow: Vec<FlowBenefitReport> = flows
+        .iter()
+        .map(|f| {
+            let od = &region.demand[f.od];
+            FlowBenefitReport {
+                origin: region.zones[od.origin].id.clone(),
+                destination: region.zones[od.destination].id.clone(),
+                class: region.classes[od.class].clone(),
+                commodity: od.commodity.clone().unwrap_or_default(),
+                volume_baseline: f.volume_baseline,
+                volume_reform: f.volume_reform,
+                user_benefit_per_day: f.consumer_surplus_change,
+            }
+        })
+        .collect();
+    let per_day: f64 = by_flow.iter().map(|f| f.user_benefit_per_day).sum();
+    let year = base.2.annualisation_days;
+    let resource = base.2.resource_cost_per_day - reform.2.resource_cost_per_day;
+    let cargo = base.2.cargo_time_cost_per_day - reform.2.cargo_time_cost_per_day;
+    let per_year = (base.2.resource_cost_per_year + base.2.cargo_time_cost_per_year)
+        - (reform.2.resource_cost_per_year + reform.2.cargo_time_cost_per_year);
+    RegionAppraisal {
+        user_benefit_per_day: per_day,
+        user_benefit_per_year: per_day * year,
+        annualisation_days: year,
+        resource_cost_saved_per_day: resource,
+        cargo_time_cost_saved_per_day: cargo,
+        delay_cost_saved_per_day: resource + cargo,
+        delay_cost_saved_per_year: per_year,
+        by_flow,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bordersim_model::{Crossing, Scenario};
+
+    use super::*;
+    use crate::region::{compare_regions, run_region};
+    use crate::test_support::{one_station, one_way_region, options};
+
+    /// `one_station` with a resource cost of $90/h and a cargo time cost of 1% a day.
+    fn priced(name: &str, servers: u32, mean_min: f64) -> Scenario {
+        let s = one_station(name, servers, mean_min, 10.0);
+        let mut population = s.population().clone();
+        population.classes[0].resource_cost_per_h = 90.0;
+        population.classes[0].cargo_time_cost_share_per_day = 0.01;
+        Scenario {
+            crossing: Crossing::new(
+                name,
+                &population,
+                s.crossing.stations().to_vec(),
+                s.crossing.sources().to_vec(),
+            )
+            .expect("valid"),
+            ..s
+        }
+    }
+
+    #[test]
+    fn delay_costs_by_hand_from_the_border_minutes_used() {
+        let model = one_way_region(vec![priced("x", 2, 4.0)], 240.0, 0.0);
+        let outcome = run_region(&model, &options(2)).expect("runs");
+        let costs = &outcome.report.costs;
+        // Σ over hours of the hour's vehicles × its border minutes / 60.
+        let hourly = outcome.border.get(0, 0, 0);
+        let hours: f64 = (0..HOURS)
+            .map(|h| outcome.assignment.hourly_volume(0, h, 0) * hourly[h].unwrap_or(0.0) / 60.0)
+            .sum();
+        assert!(hours > 0.0);
+        let row = &costs.by_crossing[0];
+        assert_eq!(row.direction, "a_to_b");
+        assert!((row.vehicles_per_day - 240.0).abs() < 1e-9, "{row:?}");
+        assert!((row.border_vehicle_hours_per_day - hours).abs() < 1e-9);
+        assert!((row.resource_cost_per_day - 90.0 * hours).abs() < 1e-6);
+        // $10,000 of cargo at 1% a day: $100 a day, $4.1667 an hour.
+        assert!((row.cargo_time_cost_per_day - hours * 100.0 / 24.0).abs() < 1e-6);
+        // A Poisson source every day alike: 365 days, not a weekday's pattern.
+        assert_eq!(row.annualisation_days, 365.0);
+        assert!((row.resource_cost_per_year - 365.0 * row.resource_cost_per_day).abs() < 1e-6);
+        // The other direction carries nothing.
+        assert_eq!(costs.by_crossing[1].border_vehicle_hours_per_day, 0.0);
+        assert_eq!(costs.resource_cost_per_day, row.resource_cost_per_day);
+    }
+
+    #[test]
+    fn a_reform_that_changes_nothing_is_worth_nothing() {
+        let model = one_way_region(vec![priced("x", 2, 4.0), priced("y", 2, 4.0)], 300.0, 0.0);
+        let c = compare_regions(&model, "same", &model, &options(2)).expect("runs");
+        let a = &c.shift.appraisal;
+        assert_eq!(a.user_benefit_per_day, 0.0);
+        assert_eq!(a.delay_cost_saved_per_day, 0.0);
+        assert_eq!(a.delay_cost_saved_per_year, 0.0);
+        assert_eq!(a.by_flow.len(), 1);
+        assert!(c.baseline.costs.resource_cost_per_day > 0.0);
+    }
+
+    #[test]
+    fn a_faster_crossing_benefits_its_users_and_saves_delay_cost() {
+        let base = one_way_region(vec![priced("x", 1, 5.0), priced("y", 2, 4.0)], 300.0, 0.0);
+        let mut reform = base.clone();
+        reform.crossings[0].scenario = priced("x", 3, 5.0);
+        let c = compare_regions(&base, "more lanes at x", &reform, &options(2)).expect("runs");
+        let a = &c.shift.appraisal;
+        assert!(a.user_benefit_per_day > 0.0, "{a:?}");
+        assert!(a.delay_cost_saved_per_day > 0.0, "{a:?}");
+        assert_eq!(a.annualisation_days, 365.0);
+        assert!((a.user_benefit_per_year - 365.0 * a.user_benefit_per_day).abs() < 1e-6);
+    }
+}
