@@ -81,6 +81,48 @@ pub struct RawScenario {
     /// A run stops as unstable once more vehicles than this are in the crossing at once;
     /// default 1,000,000. Signed so that a negative value gets a clear message.
     pub max_in_system: Option<i64>,
+    /// `[[scenario.events]]`: outages, closures, demand surges and drops, slowdowns and
+    /// date-specific schedules on dates and times (docs/events.md).
+    #[serde(default)]
+    pub events: Vec<RawEvent>,
+}
+
+/// `[[scenario.events]]`: something that happens in a window of the run. Times are a
+/// duration from time zero in the file's units (`"34h"`, `"2d"`) or a day and a clock
+/// time, `"day 2 10:00"` (day 1 is the run's first day).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RawEvent {
+    /// `outage` (lanes out of service), `closure` (the station shut), `demand` (arrivals
+    /// times `factor`: a surge above 1, a drop below), `slowdown` (service times times
+    /// `factor`) or `schedule` (lanes by hour for the window, e.g. a holiday).
+    #[cfg_attr(
+        feature = "schema",
+        schemars(extend("examples" = ["outage", "closure", "demand", "slowdown", "schedule"]))
+    )]
+    pub kind: String,
+    /// Free text, for readers of the file only.
+    pub description: Option<String>,
+    /// Start: a duration from time zero (`"34h"`) or `"day N HH:MM"`.
+    pub from: Option<String>,
+    /// End (exclusive), in the same forms; within the horizon.
+    pub to: Option<String>,
+    /// The whole day N of the run (1 = the first), instead of `from` and `to`.
+    pub day: Option<i64>,
+    /// The station (outage, closure, slowdown, schedule).
+    pub station: Option<String>,
+    /// One lane group of the station (its `id`); omitted, every group (a schedule needs
+    /// one when the station has lane groups).
+    pub lane_group: Option<String>,
+    /// Outage: how many lanes fail in each group concerned; omitted, all of them.
+    pub lanes: Option<i64>,
+    /// Demand: factor on arrival rates (≥ 0); slowdown: factor on service times (> 0).
+    pub factor: Option<f64>,
+    /// Demand: the classes concerned (by id); omitted, every class.
+    pub classes: Option<Vec<String>>,
+    /// Schedule: lanes open in each hour of the day during the window (24 values).
+    pub servers_by_hour: Option<Vec<i64>>,
 }
 
 /// `[[directions]]`: a traffic direction (e.g. `northbound`), with its own stations and
@@ -248,6 +290,14 @@ pub struct RawStation {
     /// Factor on the service time of each programme's vehicles (by programme id); default 1.
     #[serde(default)]
     pub service_factor_by_programme: BTreeMap<String, f64>,
+    /// Factor on the service time of vehicles starting service in each hour of the day (24
+    /// positive values, midnight first); multiplies a lane group's own; default 1.
+    pub service_factor_by_hour: Option<Vec<f64>>,
+    /// Vehicles standing in the queue at time zero; default 0.
+    pub initial_queue: Option<i64>,
+    /// The class of the vehicles standing at time zero; default the mix of the sources
+    /// entering here, by their mean rates.
+    pub initial_queue_class: Option<String>,
 }
 
 /// `lane_rule`: lanes opened and closed when the wait leaves a band.
@@ -323,6 +373,14 @@ pub struct RawLaneGroup {
     pub when_full: Option<WhenFullKind>,
     /// Cost of one staffed lane-hour of this group, money; default the station's.
     pub staff_cost_per_lane_h: Option<f64>,
+    /// Factor on the service time of vehicles this group starts serving in each hour of the
+    /// day (24 positive values); multiplies the station's; default 1.
+    pub service_factor_by_hour: Option<Vec<f64>>,
+    /// Vehicles this group serves standing in the queue at time zero; default 0.
+    pub initial_queue: Option<i64>,
+    /// Their class; default the mix of the sources entering at the station, restricted
+    /// to the vehicles this group serves.
+    pub initial_queue_class: Option<String>,
 }
 
 /// Which vehicles a lane group serves (lanes ignore the risk channel).

@@ -11,7 +11,10 @@
 
 use bordersim_des::SimTime;
 
-pub use crate::crossing::{Crossing, DEFAULT_MAX_IN_SYSTEM, Link, Node};
+pub use crate::crossing::{
+    Crossing, DEFAULT_MAX_IN_SYSTEM, EventKind, HourlyFactor, InitialQueue, Link, Node, Operations,
+    OperationsError, OperationsItem, ScenarioEvent,
+};
 pub use crate::ids::{ClassId, DirectionId, ProgrammeId, StationId, decode_queue_key};
 pub use crate::source::{Arrivals, Source, TraceArrival};
 pub use crate::station::{

@@ -15,6 +15,10 @@ use super::{inspection, population, source, station, structure, warnings};
 use crate::raw::{RawClass, RawDirection, RawProgramme, RawSource, RawStation};
 use crate::spans::{child, index};
 
+/// Hourly service factors, standing queues and `[[scenario.events]]`.
+#[path = "events.rs"]
+mod events;
+
 /// Phases 3 and 4: `None` when something is wrong (every problem reported).
 pub(super) fn build(cx: &mut Cx<'_>, doc: &Document) -> Option<Scenario> {
     let settings = settings(cx, doc);
@@ -68,6 +72,8 @@ pub(super) fn build(cx: &mut Cx<'_>, doc: &Document) -> Option<Scenario> {
         })
         .collect();
 
+    let operations = events::read(cx, doc, &refs, settings.as_ref().map(|s| s.horizon));
+
     // Phase 4 only on a fully known station graph (see `Cx::structure_ok`).
     if !cx.structure_ok {
         return None;
@@ -81,6 +87,7 @@ pub(super) fn build(cx: &mut Cx<'_>, doc: &Document) -> Option<Scenario> {
         built_classes,
         (built_stations, staff_costs),
         built_sources,
+        operations,
     )
 }
 
@@ -95,6 +102,7 @@ fn assemble(
         Vec<bordersim_model::StaffCostRate>,
     ),
     built_sources: Vec<Option<(Kind, Vec<Source>)>>,
+    operations: events::Pending,
 ) -> Option<Scenario> {
     let classes: Vec<VehicleClass> = built_classes.into_iter().collect::<Option<_>>()?;
     let (stations, metas): (Vec<Station>, Vec<StationMeta>) = built_stations
@@ -167,6 +175,7 @@ fn assemble(
             return None;
         }
     };
+    let crossing = events::attach(cx, crossing, operations)?;
     if cx.has_errors() {
         return None;
     }

@@ -8,6 +8,11 @@
 pub mod costs;
 mod economics;
 mod growth;
+#[allow(
+    dead_code,
+    reason = "public once the crate root re-exports it (`pub use report::recovery`)"
+)]
+pub mod recovery;
 #[cfg(test)]
 mod storage_tests;
 mod summarise;

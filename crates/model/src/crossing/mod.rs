@@ -4,6 +4,12 @@
 
 mod entry;
 mod flows;
+mod operations;
+
+pub use operations::{
+    EventKind, HourlyFactor, InitialQueue, Operations, OperationsError, OperationsItem,
+    ScenarioEvent,
+};
 
 use petgraph::Direction as Dir;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -52,6 +58,8 @@ pub struct Crossing {
     /// A run stops, as unstable, once more vehicles than this are in the crossing.
     max_in_system: u64,
     staff_costs: Vec<crate::StaffCostRate>,
+    /// Hourly service factors, standing queues and events on top of the weekly pattern.
+    operations: Operations,
 }
 
 impl Crossing {
@@ -92,6 +100,7 @@ impl Crossing {
             population: population.clone(),
             graph,
             staff_costs: Vec::new(),
+            operations: Operations::default(),
         };
         let errors = crossing.check_reachability();
         if errors.is_empty() {

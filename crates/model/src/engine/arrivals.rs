@@ -8,6 +8,9 @@ use super::{
     ARRIVAL_SUBSTREAM, CompiledArrivals, Engine, Event, NOT_RELEASED, SourceState, Vehicle,
     unit_f64,
 };
+
+/// The vehicle sub-stream of its demand-drop draw (never used for anything else).
+const DROP_SUBSTREAM: u64 = u64::MAX - 1;
 use crate::log::{LogKind, VehicleLog};
 use crate::population::Channel;
 use bordersim_des::{SimTime, stage_rng};
@@ -73,6 +76,28 @@ impl<L: VehicleLog> Engine<'_, L> {
                     }
                 }
             }
+            (
+                CompiledArrivals::Window {
+                    profile,
+                    from_ms,
+                    to_ms,
+                    ..
+                },
+                SourceState::Generated { rng, next_ms },
+            ) => {
+                // A surge's extra vehicles: the profile's hours inside the window only.
+                let end = to_ms.min(horizon as f64);
+                *next_ms = profile.next_arrival_ms(
+                    next_ms.max(*from_ms),
+                    end,
+                    self.model.start_weekday,
+                    || Exp1.sample(rng),
+                );
+                if *next_ms >= end {
+                    return;
+                }
+                SimTime::from_millis_f64(*next_ms)
+            }
             (CompiledArrivals::Trace(rows), SourceState::Trace { next_row, .. }) => {
                 match rows.get(*next_row) {
                     Some(row) => row.time,
@@ -100,7 +125,8 @@ impl<L: VehicleLog> Engine<'_, L> {
         // programme, all green) never shifts the source's stream.
         let (rng, class, programme) = match (&src.arrivals, &mut self.sources[source]) {
             (CompiledArrivals::Poisson { class, .. }, SourceState::Generated { rng, .. })
-            | (CompiledArrivals::Thinning { class, .. }, SourceState::Generated { rng, .. }) => {
+            | (CompiledArrivals::Thinning { class, .. }, SourceState::Generated { rng, .. })
+            | (CompiledArrivals::Window { class, .. }, SourceState::Generated { rng, .. }) => {
                 (rng, *class, None)
             }
             (CompiledArrivals::Trace(rows), SourceState::Trace { rng, next_row }) => {
@@ -112,6 +138,9 @@ impl<L: VehicleLog> Engine<'_, L> {
         };
         let seed = rng.next_u64();
         self.schedule_next_arrival(source);
+        if !model.drops.is_empty() && self.dropped(now, class, seed) {
+            return;
+        }
 
         let c = class as usize;
         let shape = model.shape;
@@ -192,6 +221,115 @@ impl<L: VehicleLog> Engine<'_, L> {
             self.log_event(id, LogKind::Release, None, now);
         }
         self.enter_station(now, id, src.entry);
+    }
+
+    /// Standing queue `q` at time zero: its vehicles, in line order, each with a seed from
+    /// the queue's stream and its kind (class and programme from the queue's mix), channel
+    /// and random selection from its own arrival sub-stream, arrive at time zero at the
+    /// queue's station (taking its free lanes first, as any arrival).
+    #[cold]
+    #[inline(never)]
+    pub(super) fn place_initial_queue(&mut self, q: usize) {
+        let model = self.model;
+        let queue = &model.initial[q];
+        let shape = model.shape;
+        for _ in 0..queue.vehicles {
+            if self.stopped_ms.is_some() {
+                return;
+            }
+            let seed = self.initial[q].next_u64();
+            let mut own = stage_rng(seed, ARRIVAL_SUBSTREAM);
+            let u_kind = unit_f64(own.next_u64());
+            let u_channel = unit_f64(own.next_u64());
+            let u_random = unit_f64(own.next_u64());
+            let &(_, class, programme) = queue
+                .kinds
+                .iter()
+                .find(|(bound, _, _)| u_kind < *bound)
+                .unwrap_or(&queue.kinds[queue.kinds.len() - 1]);
+            let c = usize::from(class);
+            let key = c * shape.programmes + usize::from(programme);
+            let channel = self.channel_of(c, key, u_channel, u_random);
+            let serial = self.serial;
+            self.serial += 1;
+            let vehicle = Vehicle {
+                seed,
+                serial,
+                arrived_ms: 0,
+                released_ms: NOT_RELEASED,
+                class,
+                key: key as u16,
+                cell: shape.station_cell(c, usize::from(programme), channel.index()) as u16,
+                programme,
+                channel: channel as u8,
+                direction: queue.direction,
+                logged: L::ENABLED && self.log.wants(serial),
+                ..Vehicle::default()
+            };
+            let id = self.add_vehicle(vehicle);
+            self.stats.direction_arrivals[usize::from(queue.direction)] += 1;
+            if self.live > model.max_in_system {
+                self.stop_at_cap(0);
+                return;
+            }
+            self.log_event(id, LogKind::Arrive, None, 0);
+            // The station is not merged and the vehicle not pre-lodged, so it stops there.
+            self.enter_station(0, id, queue.station);
+        }
+    }
+
+    /// The risk channel of a vehicle of class `c` and queue key `key` from its two draws.
+    #[inline]
+    fn channel_of(&self, c: usize, key: usize, u_channel: f64, u_random: f64) -> Channel {
+        if u_random < self.model.random_inspection[c] {
+            Channel::Red
+        } else {
+            let [green, yellow] = self.model.channel_cdf[key];
+            if u_channel < green {
+                Channel::Green
+            } else if u_channel < yellow {
+                Channel::Yellow
+            } else {
+                Channel::Red
+            }
+        }
+    }
+
+    /// Whether a demand drop in force at `now` removes the vehicle of `class` with `seed`:
+    /// kept with the product of the factors in force, by a uniform of its own sub-stream,
+    /// so that the vehicles kept at a factor are among those kept at any larger one and
+    /// every other draw is that of the run without the drop.
+    #[cold]
+    #[inline(never)]
+    fn dropped(&self, now: u64, class: u16, seed: u64) -> bool {
+        let keep: f64 = self
+            .model
+            .drops
+            .iter()
+            .filter(|d| d.from_ms <= now && now < d.to_ms && d.classes[usize::from(class)])
+            .map(|d| d.factor)
+            .product();
+        keep < 1.0 && unit_f64(stage_rng(seed, DROP_SUBSTREAM).next_u64()) >= keep
+    }
+
+    /// Puts `vehicle` in a free slot, counts its arrival, and returns its slot.
+    #[inline]
+    fn add_vehicle(&mut self, vehicle: Vehicle) -> u32 {
+        let c = usize::from(vehicle.class);
+        let id = match self.free.pop() {
+            Some(id) => {
+                self.vehicles[id as usize] = vehicle;
+                id
+            }
+            None => {
+                self.vehicles.push(vehicle);
+                (self.vehicles.len() - 1) as u32
+            }
+        };
+        self.live += 1;
+        self.stats.vehicles.arrived += 1;
+        self.stats.classes[c].arrived += 1;
+        id
     }
 
     /// More vehicles are in the crossing than it may hold: the run ends here, every pending

@@ -54,6 +54,56 @@ pub struct CompiledScenario {
     pub(super) hourly_exit_times: bool,
     pub(super) stations: Vec<CompiledStation>,
     pub(super) sources: Vec<CompiledSource>,
+    /// Vehicles standing in queues at time zero.
+    pub(super) initial: Vec<CompiledInitial>,
+    /// Events that change a station's lanes or service times, in the scenario's order.
+    pub(super) disruptions: Vec<CompiledDisruption>,
+    /// Demand drops: arrivals in a window kept with a probability.
+    pub(super) drops: Vec<CompiledDrop>,
+}
+
+/// An event acting on a station in the window [`from_ms`, `to_ms`).
+#[derive(Clone, Debug)]
+pub(super) struct CompiledDisruption {
+    pub(super) from_ms: u64,
+    pub(super) to_ms: u64,
+    pub(super) station: u32,
+    /// One lane group, or every group.
+    pub(super) group: Option<usize>,
+    pub(super) kind: DisruptionKind,
+}
+
+#[derive(Clone, Debug)]
+pub(super) enum DisruptionKind {
+    /// This many lanes out (`u32::MAX`: all).
+    Outage(u32),
+    /// Service times times this factor.
+    Slowdown(f64),
+    /// Lanes open by hour of day instead of the weekly pattern.
+    Schedule(Box<[u32; 24]>),
+}
+
+/// Arrivals in [`from_ms`, `to_ms`) of the classes marked are kept with probability
+/// `factor`.
+#[derive(Clone, Debug)]
+pub(super) struct CompiledDrop {
+    pub(super) from_ms: u64,
+    pub(super) to_ms: u64,
+    pub(super) factor: f64,
+    /// Indexed by class.
+    pub(super) classes: Vec<bool>,
+}
+
+/// A standing queue at time zero: its vehicles' kinds drawn from `kinds`.
+#[derive(Clone, Debug)]
+pub(super) struct CompiledInitial {
+    pub(super) station: u32,
+    pub(super) direction: u8,
+    pub(super) vehicles: u32,
+    /// Names the queue's random stream (one vehicle seed per vehicle, in line order).
+    pub(super) stream_name: String,
+    /// (cumulative weight, class, programme); the last bound at +∞.
+    pub(super) kinds: Vec<(f64, u16, u8)>,
 }
 
 #[derive(Clone, Debug)]
@@ -98,6 +148,12 @@ pub(super) struct CompiledStation {
     pub(super) pass_all: bool,
     /// One lane group: its busy level is the station's.
     pub(super) single_group: bool,
+    /// Per lane group: the factor on service times by hour of day (the station's times the
+    /// group's), `None` where there is none.
+    pub(super) hourly_factor: Vec<Option<Box<[f64; 24]>>>,
+    /// Some service factor (hourly, or a slowdown event) applies here: only then is the
+    /// factor looked up at each start of service.
+    pub(super) scaled: bool,
     /// Keys the vehicles' sub-streams at this station: a hash of the station's name, so that
     /// adding, removing or reordering other stations leaves these draws unchanged.
     pub(super) stream_key: u64,
@@ -124,6 +180,14 @@ pub(super) enum CompiledArrivals {
         aligned: bool,
     },
     Trace(Vec<TraceArrival>),
+    /// A demand surge's extra vehicles: a Poisson process at the profile's rate in the
+    /// window [`from_ms`, `to_ms`) only.
+    Window {
+        class: u16,
+        profile: RateProfile,
+        from_ms: f64,
+        to_ms: f64,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -168,12 +232,19 @@ impl CompiledScenario {
             .enumerate()
             .map(|(i, st)| compile_station(crossing, StationId(i as u32), st, shape))
             .collect::<Result<Vec<_>, ModelError>>()?;
+        let mut stations = stations;
+        apply_hourly_factors(crossing, &mut stations);
+        let initial = compile_initial(crossing);
+
         let sources = crossing
             .sources()
             .iter()
             .enumerate()
             .map(|(i, src)| compile_source(crossing, i, src))
             .collect::<Result<Vec<_>, ModelError>>()?;
+        let (disruptions, drops, surges) = compile_events(crossing, &sources, &mut stations);
+        let mut sources = sources;
+        sources.extend(surges);
         let keys = shape.classes * shape.programmes;
         let mut key_priority = vec![0; keys];
         for (k, p) in key_priority.iter_mut().enumerate() {
@@ -243,6 +314,9 @@ impl CompiledScenario {
                 .any(|s| matches!(s.arrivals, CompiledArrivals::Thinning { aligned: true, .. })),
             stations,
             sources,
+            initial,
+            disruptions,
+            drops,
         })
     }
 
@@ -354,6 +428,8 @@ fn compile_station(
         })
         .collect();
     Ok(CompiledStation {
+        hourly_factor: vec![None; st.lanes.len()],
+        scaled: false,
         limited: areas.iter().any(|a| a.limit != StorageLimit::Unlimited),
         blocks: st.blocks(),
         areas,
@@ -367,6 +443,185 @@ fn compile_station(
         pre_lodged: st.pre_lodged,
         pass_all: st.merged_into.is_some(),
     })
+}
+
+/// Each lane group's hourly service factor: the station's times the group's (several
+/// entries for one place multiply).
+fn apply_hourly_factors(crossing: &Crossing, stations: &mut [CompiledStation]) {
+    for f in &crossing.operations().service_factors {
+        let st = &mut stations[f.station.index()];
+        let groups = match f.group {
+            Some(g) => g..g + 1,
+            None => 0..st.hourly_factor.len(),
+        };
+        for g in groups {
+            let slot = st.hourly_factor[g].get_or_insert_with(|| Box::new([1.0; 24]));
+            for (x, by) in slot.iter_mut().zip(&f.by_hour) {
+                *x *= by;
+            }
+        }
+        st.scaled = true;
+    }
+}
+
+/// The events of `crossing`: station disruptions (marking the stations whose service they
+/// scale), demand drops, and the extra sources of demand surges — one per event and
+/// generated source of a class concerned, with its own stream, so that the vehicles of
+/// the run without the surge are all there, unchanged.
+fn compile_events(
+    crossing: &Crossing,
+    sources: &[CompiledSource],
+    stations: &mut [CompiledStation],
+) -> (
+    Vec<CompiledDisruption>,
+    Vec<CompiledDrop>,
+    Vec<CompiledSource>,
+) {
+    use crate::scenario::EventKind;
+    let classes = crossing.population().classes.len();
+    let (mut disruptions, mut drops, mut surges) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, e) in crossing.operations().events.iter().enumerate() {
+        let (from_ms, to_ms) = (e.from.as_millis(), e.to.as_millis());
+        let mut disruption = |station: crate::ids::StationId, group, kind| {
+            disruptions.push(CompiledDisruption {
+                from_ms,
+                to_ms,
+                station: station.0,
+                group,
+                kind,
+            });
+        };
+        match &e.kind {
+            EventKind::Outage {
+                station,
+                group,
+                lanes,
+            } => disruption(
+                *station,
+                *group,
+                DisruptionKind::Outage(lanes.unwrap_or(u32::MAX)),
+            ),
+            EventKind::Closure { station } => {
+                disruption(*station, None, DisruptionKind::Outage(u32::MAX));
+            }
+            EventKind::Slowdown {
+                station,
+                group,
+                factor,
+            } => {
+                stations[station.index()].scaled = true;
+                disruption(*station, *group, DisruptionKind::Slowdown(*factor));
+            }
+            EventKind::Schedule {
+                station,
+                group,
+                servers_by_hour,
+            } => disruption(
+                *station,
+                Some(*group),
+                DisruptionKind::Schedule(Box::new(*servers_by_hour)),
+            ),
+            EventKind::Demand {
+                factor,
+                classes: which,
+            } => {
+                let mut mask = vec![which.is_none(); classes];
+                for c in which.iter().flatten() {
+                    mask[c.index()] = true;
+                }
+                if *factor < 1.0 {
+                    drops.push(CompiledDrop {
+                        from_ms,
+                        to_ms,
+                        factor: *factor,
+                        classes: mask,
+                    });
+                    continue;
+                }
+                let extra = *factor - 1.0;
+                if extra <= 0.0 {
+                    continue;
+                }
+                for (k, src) in sources.iter().enumerate() {
+                    let (class, profile) = match &src.arrivals {
+                        CompiledArrivals::Poisson { class, .. } => {
+                            let rate = match &crossing.sources()[k].arrivals {
+                                Arrivals::Poisson { rate_per_hour, .. } => *rate_per_hour,
+                                _ => continue,
+                            };
+                            (
+                                *class,
+                                RateProfile {
+                                    hourly_per_hour: [rate; 24],
+                                    day_factors: [1.0; 7],
+                                },
+                            )
+                        }
+                        CompiledArrivals::Thinning { class, profile, .. } => {
+                            (*class, profile.clone())
+                        }
+                        _ => continue,
+                    };
+                    if !mask[usize::from(class)] {
+                        continue;
+                    }
+                    let mut profile = profile;
+                    for r in &mut profile.hourly_per_hour {
+                        *r *= extra;
+                    }
+                    surges.push(CompiledSource {
+                        stream_name: format!("event/{i}/{}", src.stream_name),
+                        entry: src.entry,
+                        direction: src.direction,
+                        arrivals: CompiledArrivals::Window {
+                            class,
+                            profile,
+                            from_ms: from_ms as f64,
+                            to_ms: to_ms as f64,
+                        },
+                    });
+                }
+            }
+        }
+    }
+    (disruptions, drops, surges)
+}
+
+/// The standing queues at time zero, with the cumulative weights of their kinds.
+fn compile_initial(crossing: &Crossing) -> Vec<CompiledInitial> {
+    crossing
+        .operations()
+        .initial_queues
+        .iter()
+        .filter(|q| q.vehicles > 0)
+        .map(|q| {
+            let st = crossing.station(q.station);
+            // Validated by `Crossing::with_operations`: never empty.
+            let mix = crossing.initial_mix(q).unwrap_or_default();
+            let mut acc = 0.0;
+            let mut kinds: Vec<(f64, u16, u8)> = mix
+                .iter()
+                .map(|(key, w)| {
+                    acc += w;
+                    (acc, key.class.0, key.programme.0)
+                })
+                .collect();
+            if let Some(last) = kinds.last_mut() {
+                last.0 = f64::INFINITY;
+            }
+            CompiledInitial {
+                station: q.station.0,
+                direction: st.direction.0,
+                vehicles: q.vehicles,
+                stream_name: match q.group {
+                    Some(g) => format!("initial/{}/{}", st.id, st.lanes[g].id),
+                    None => format!("initial/{}", st.id),
+                },
+                kinds,
+            }
+        })
+        .filter(|q| !q.kinds.is_empty())
+        .collect()
 }
 
 /// The routing table of vehicles of kind `key` at `st`: (cumulative probability, target)

@@ -9,10 +9,10 @@ use bordersim_des::SimTime;
 
 use std::cmp::Ordering;
 
-use super::compile::CompiledGroup;
+use super::compile::{CompiledDisruption, CompiledGroup, DisruptionKind};
 use super::{Engine, Event, NO_LANE, Upstream};
 use crate::log::{LogKind, VehicleLog};
-use crate::schedule::LaneSchedule;
+use crate::schedule::{LaneSchedule, hour_of_day};
 
 /// The first two keys of a vehicle's preference among free lanes, lower first: its own lanes
 /// before lanes that only share when idle, then the group serving the fewest kinds of
@@ -312,6 +312,51 @@ impl<L: VehicleLog> Engine<'_, L> {
         self.set_open_lanes(now, s);
     }
 
+    /// A scenario event on a station starts or ends (or a date-specific schedule reaches
+    /// an hour boundary): the outages, slowdowns and schedules in force at `now` are read
+    /// afresh from their windows — so events of one instant give the same state in any
+    /// order — and the station's lanes are set.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn on_disruption(&mut self, now: u64, index: usize) {
+        let model = self.model;
+        let d = &model.disruptions[index];
+        let s = d.station as usize;
+        let active = |d: &CompiledDisruption| d.from_ms <= now && now < d.to_ms;
+        if matches!(d.kind, DisruptionKind::Schedule(_)) && active(d) {
+            let next = (now / SimTime::MS_PER_HOUR + 1) * SimTime::MS_PER_HOUR;
+            if next < d.to_ms {
+                self.events.schedule(
+                    SimTime(next),
+                    Event::Disruption {
+                        index: index as u32,
+                    },
+                );
+            }
+        }
+        let st = &mut self.stations[s];
+        st.out.fill(0);
+        st.slowdown.fill(1.0);
+        st.schedule_override.fill(None);
+        for (i, e) in model.disruptions.iter().enumerate() {
+            if e.station as usize != s || !active(e) {
+                continue;
+            }
+            let groups = match e.group {
+                Some(g) => g..g + 1,
+                None => 0..st.out.len(),
+            };
+            for g in groups {
+                match &e.kind {
+                    DisruptionKind::Outage(lanes) => st.out[g] = st.out[g].saturating_add(*lanes),
+                    DisruptionKind::Slowdown(factor) => st.slowdown[g] *= factor,
+                    DisruptionKind::Schedule(_) => st.schedule_override[g] = Some(i as u32),
+                }
+            }
+        }
+        self.set_open_lanes(now, s);
+    }
+
     /// A lane rule's review of group `g` of station `s`: the median wait of the vehicles the
     /// group began serving since the last review (or, if none, the wait so far of the
     /// longest-waiting vehicle it may serve) against the rule's band.
@@ -376,10 +421,18 @@ impl<L: VehicleLog> Engine<'_, L> {
         let stats = &mut self.stats.stations[s];
         let mut total = 0;
         for (g, group) in groups.iter().enumerate() {
-            let open = match group.rule {
-                Some(_) => self.stations[s].groups[g].ruled,
-                None => group.schedule.servers_at(at, weekday),
+            let st = &self.stations[s];
+            let open = match (st.schedule_override[g], group.rule) {
+                (Some(i), _) => match &self.model.disruptions[i as usize].kind {
+                    DisruptionKind::Schedule(hours) => hours[hour_of_day(at)],
+                    _ => 0,
+                },
+                (None, Some(_)) => st.groups[g].ruled,
+                (None, None) => group.schedule.servers_at(at, weekday),
             };
+            // Lanes out of service (an outage, a closure) are not open, whatever the
+            // schedule or the lane rule says.
+            let open = open.saturating_sub(st.out[g]);
             let gs = &mut self.stations[s].groups[g];
             gs.open = open;
             total += u64::from(open);

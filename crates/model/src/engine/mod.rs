@@ -41,6 +41,8 @@ mod arrivals;
 mod blocking_tests;
 mod compile;
 mod lanes;
+#[cfg(test)]
+mod operations_tests;
 mod service;
 #[cfg(test)]
 mod tests;
@@ -112,6 +114,11 @@ enum Event {
     LaneChange {
         station: u32,
     },
+    /// A scenario event on a station starts, ends, or (a date-specific schedule) reaches
+    /// an hour boundary: the station's lanes and service factors are set afresh.
+    Disruption {
+        index: u32,
+    },
     /// A lane rule looks at the wait of a lane group and may open or close a lane.
     LaneReview {
         station: u32,
@@ -129,7 +136,7 @@ impl Event {
     fn class(&self) -> u8 {
         match self {
             Event::WarmupEnd => 0,
-            Event::LaneChange { .. } => 1,
+            Event::LaneChange { .. } | Event::Disruption { .. } => 1,
             Event::LaneReview { .. } => 2,
             Event::Arrival { .. } | Event::Departure { .. } => 3,
         }
@@ -233,6 +240,12 @@ struct StationState {
     /// Per lane group under a lane rule: waits (ms) of the vehicles it started serving since
     /// the last review. Cleared, never shrunk: no allocation once grown.
     rule_waits: Vec<Vec<u64>>,
+    /// Per lane group: the factor on service times of the slowdowns in force (1 if none).
+    slowdown: Vec<f64>,
+    /// Per lane group: lanes out of service by the outages in force (`u32::MAX`: all).
+    out: Vec<u32>,
+    /// Per lane group: the date-specific schedule in force (its disruption's index).
+    schedule_override: Vec<Option<u32>>,
 }
 
 enum SourceState {
@@ -255,6 +268,8 @@ struct Engine<'a, L: VehicleLog> {
     queue_seq: u64,
     stations: Vec<StationState>,
     sources: Vec<SourceState>,
+    /// The random stream of each standing queue at time zero.
+    initial: Vec<StreamRng>,
     stats: ReplicationStats,
     /// When the run stopped with more vehicles in the crossing than it may hold.
     stopped_ms: Option<u64>,
@@ -303,6 +318,9 @@ pub fn run_replication_logged<L: VehicleLog>(
                 areas: s.areas.iter().map(|_| AreaState::default()).collect(),
                 upstream: 0,
                 rule_waits: vec![Vec::new(); s.groups.len()],
+                slowdown: vec![1.0; s.groups.len()],
+                out: vec![0; s.groups.len()],
+                schedule_override: vec![None; s.groups.len()],
             })
             .collect(),
         sources: model
@@ -315,6 +333,11 @@ pub fn run_replication_logged<L: VehicleLog>(
                     _ => SourceState::Generated { rng, next_ms: 0.0 },
                 }
             })
+            .collect(),
+        initial: model
+            .initial
+            .iter()
+            .map(|q| streams.stream(&q.stream_name))
             .collect(),
         stats: ReplicationStats::new(replication, model.shape, &groups),
         stopped_ms: None,
@@ -390,6 +413,18 @@ impl<L: VehicleLog> Engine<'_, L> {
             }
             self.on_lane_change(0, s);
         }
+        for (i, d) in self.model.disruptions.iter().enumerate() {
+            for at in [d.from_ms, d.to_ms] {
+                if at < self.model.horizon_ms {
+                    self.events
+                        .schedule(SimTime(at), Event::Disruption { index: i as u32 });
+                }
+            }
+        }
+        // Standing queues at time zero: after the lanes open, before any arrival.
+        for q in 0..self.model.initial.len() {
+            self.place_initial_queue(q);
+        }
         for s in 0..self.sources.len() {
             self.schedule_next_arrival(s);
         }
@@ -406,6 +441,7 @@ impl<L: VehicleLog> Engine<'_, L> {
                 Event::Arrival { source } => self.on_arrival(now, source as usize),
                 Event::Departure { station, vehicle } => self.on_departure(now, station, vehicle),
                 Event::LaneChange { station } => self.on_lane_change(now, station as usize),
+                Event::Disruption { index } => self.on_disruption(now, index as usize),
                 Event::LaneReview { station, group } => {
                     self.on_lane_review(now, station as usize, group as usize)
                 }

@@ -7,6 +7,7 @@ use bordersim_des::SimTime;
 use super::{EXIT, Engine, Event, NO_LANE, NOT_RELEASED, Upstream, metres_to_mm, route};
 use crate::log::{LogKind, VehicleLog};
 use crate::scenario::{PreLodged, StorageLimit, WhenFull};
+use crate::schedule::hour_of_day;
 
 impl<L: VehicleLog> Engine<'_, L> {
     /// A vehicle reaches a station: it takes a free lane, joins the queue, waits upstream
@@ -38,6 +39,9 @@ impl<L: VehicleLog> Engine<'_, L> {
     /// A vehicle stops at `station`: it takes a free lane, joins its storage's queue, or,
     /// finding the storage full, balks, waits on the road, or (blocking, coming from a lane
     /// of station `held`) stays in that lane. Returns whether it stays in the lane.
+    // Always inlined: it is the hot path of every arrival at a station, and a standing
+    // queue's placement calling it too must not move it out of line.
+    #[inline(always)]
     pub(super) fn arrive(&mut self, now: u64, id: u32, station: u32, held: u32) -> bool {
         let s = station as usize;
         self.stats.stations[s].entered += 1;
@@ -167,6 +171,14 @@ impl<L: VehicleLog> Engine<'_, L> {
         {
             // The same draw, scaled: the vehicle keeps its service quantile.
             service_ms *= factor;
+        }
+        if model_station.scaled {
+            // The hour's factor and any slowdown in force, on the same draw: the vehicle
+            // keeps its service quantile.
+            let hourly = model_station.hourly_factor[group]
+                .as_ref()
+                .map_or(1.0, |h| h[hour_of_day(SimTime(now))]);
+            service_ms *= hourly * self.stations[s].slowdown[group];
         }
         v.group = group as u8;
 
