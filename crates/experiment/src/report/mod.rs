@@ -19,7 +19,7 @@ use bordersim_stats::{MeanCi, Tally};
 use serde::Serialize;
 
 pub(crate) use economics::delay_per_day;
-pub use series::{SeriesReport, SeriesStatistic, StationSeries};
+pub use series::{SeriesReport, SeriesStatistic, StationHours, StationSeries};
 pub(crate) use summarise::record;
 pub use summarise::{check_summary, report_of, summarise};
 pub(crate) use trs::release_tally;
@@ -432,6 +432,8 @@ pub struct Report {
     /// there is none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// The lanes each station's schedules open by hour of the day (closed hours: 0).
+    pub lanes_by_hour: Vec<StationHours>,
     /// Queues and waits over time, when asked for (left out of the JSON otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub series: Option<SeriesReport>,

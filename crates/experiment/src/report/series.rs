@@ -12,6 +12,7 @@
 //! Also here: the hourly arrival-to-release profile with its intervals across replications
 //! ([`HourlyProfile::of`]), which the direct and the summarised report build alike.
 
+use bordersim_des::SimTime;
 use bordersim_model::stats::series_bins;
 use bordersim_model::{DirectionId, Population, ReplicationStats, Scenario};
 use bordersim_stats::{MeanCi, Tally};
@@ -191,6 +192,65 @@ pub(crate) fn ratio_ci(sums: &[f64], counts: &[f64]) -> (Option<f64>, Option<f64
     (Some(ratio), half)
 }
 
+/// The lanes a station's schedules open in each hour of the day.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StationHours {
+    /// The station's id.
+    pub station: String,
+    /// The id of the direction the station serves.
+    pub direction: String,
+    /// Whether vehicles enter the crossing here.
+    pub entry: bool,
+    /// Per hour of the day (24 values, 00:00 first): the most lanes open at once in that
+    /// hour on any day the observation window touches, every lane group together (a group
+    /// under a lane rule counts its rule's largest number of lanes). 0: the station is
+    /// closed in that hour on every such day.
+    pub lanes_by_hour: Vec<u32>,
+}
+
+/// The lanes every station's schedules open by hour of the day, over the whole days the
+/// observation window touches (at least one, at most a week: schedules repeat weekly), so
+/// that every hour of the day is looked at even in a window shorter than a day.
+pub(crate) fn lanes_by_hour(scenario: &Scenario) -> Vec<StationHours> {
+    const HOUR_MS: u64 = 3_600_000;
+    let first = scenario.warmup.as_millis() / HOUR_MS / 24 * 24;
+    let end = scenario.horizon.as_millis().div_ceil(HOUR_MS);
+    let last = end.div_ceil(24).max(first / 24 + 1).min(first / 24 + 7) * 24;
+    let population = scenario.population();
+    scenario
+        .crossing
+        .stations()
+        .iter()
+        .enumerate()
+        .map(|(s, st)| {
+            let mut lanes = vec![0u32; 24];
+            for hour in first..last {
+                let at = SimTime::from_millis(hour * HOUR_MS);
+                let open: u32 = st
+                    .lanes
+                    .iter()
+                    .map(|g| match &g.rule {
+                        Some(rule) => rule.max_lanes,
+                        None => g.schedule.servers_at(at, scenario.start_weekday),
+                    })
+                    .sum();
+                let slot = &mut lanes[(hour % 24) as usize];
+                *slot = (*slot).max(open);
+            }
+            StationHours {
+                station: st.id.clone(),
+                direction: population.directions[st.direction.index()].id.clone(),
+                entry: scenario
+                    .crossing
+                    .sources()
+                    .iter()
+                    .any(|src| src.entry.index() == s),
+                lanes_by_hour: lanes,
+            }
+        })
+        .collect()
+}
+
 impl HourlyProfile {
     /// Arrival to release of the vehicles of direction `d` that arrived in hour `hour` of
     /// the day: every observation pooled (count, percentiles) and each replication's mean
@@ -229,8 +289,6 @@ impl HourlyProfile {
 
 #[cfg(test)]
 mod tests {
-    use bordersim_des::SimTime;
-
     use super::*;
     use crate::test_support::{one_station, options};
     use crate::{run, run_summary};
@@ -312,6 +370,34 @@ mod tests {
         let mut s = with_series(15);
         s.crossing = s.crossing.with_series_bin_ms(None);
         assert!(run_summary(&s, &options(2)).unwrap().series.is_none());
+    }
+
+    #[test]
+    fn closed_hours_come_from_the_lane_schedules() {
+        use bordersim_model::LaneSchedule;
+        let mut s = with_series(15);
+        let mut hours = [2u32; 24];
+        hours[3] = 0;
+        hours[4] = 0;
+        let mut stations = s.crossing.stations().to_vec();
+        stations[0].lanes[0].schedule = LaneSchedule::daily(hours);
+        let population = s.population().clone();
+        s.crossing = bordersim_model::Crossing::new(
+            "test",
+            &population,
+            stations,
+            s.crossing.sources().to_vec(),
+        )
+        .unwrap();
+        s.horizon = SimTime::from_hours(48);
+        let lanes = lanes_by_hour(&s);
+        assert_eq!(lanes[0].lanes_by_hour.to_vec(), hours.to_vec());
+        assert!(lanes[0].entry);
+        // A window shorter than a day, or not starting at midnight, still looks at every
+        // hour of its day: only the scheduled closures are closed.
+        s.warmup = SimTime::from_hours(25);
+        s.horizon = SimTime::from_hours(27);
+        assert_eq!(lanes_by_hour(&s)[0].lanes_by_hour.to_vec(), hours.to_vec());
     }
 
     #[test]

@@ -365,6 +365,7 @@ fn build(scenario: &Scenario, seed: u64, reps: &[ReplicationStats], replications
         events: total(reps.iter().map(|r| r.events)),
         performance: None,
         warnings: super::growth::warnings(scenario, reps),
+        lanes_by_hour: super::series::lanes_by_hour(scenario),
         series: super::series::series(scenario, reps),
     }
 }
