@@ -363,6 +363,19 @@ pub struct RunArgs {
     /// 100000000 [default: the scenario's `max_in_system`]
     #[arg(long, value_name = "N", value_parser = parse_max_in_system)]
     pub max_in_system: Option<u64>,
+
+    /// Also write queues and waits over time to PATH as tidy CSV (station, direction,
+    /// bin_start_s, statistic, value, ci95): per station and time bin, the time-weighted mean
+    /// and largest queue in the facility and on the road upstream of it, and the mean wait
+    /// of the vehicles starting service, each a mean over replications with its 95%
+    /// interval. Also in the JSON (`series`) and the --report page
+    #[arg(long, value_name = "PATH.csv")]
+    pub series: Option<PathBuf>,
+
+    /// Width of the time bins of the series, e.g. "15 min" or "1h"; collects the series
+    /// (JSON `series`) even without --series [default: 15 min]
+    #[arg(long, value_name = "DURATION", value_parser = parse_series_bin)]
+    pub series_bin: Option<u64>,
 }
 
 /// The largest `--max-in-system`: the limit of `max_in_system` in `[scenario]` (each
@@ -379,6 +392,17 @@ fn parse_max_in_system(s: &str) -> Result<u64, String> {
              once)"
         )),
     }
+}
+
+/// A series bin width in ms: a positive duration with a unit.
+fn parse_series_bin(s: &str) -> Result<u64, String> {
+    let ms = bordersim_config::parse_duration(s)?.round();
+    if ms < 1.0 {
+        return Err(format!(
+            "\"{s}\" is too short: a series bin is at least 1 ms, e.g. \"15 min\""
+        ));
+    }
+    Ok(ms as u64)
 }
 
 /// A fraction in (0, 1].

@@ -118,10 +118,91 @@ fn run_report_of_a_small_case_is_pinned() {
     let html = tiny_run_report(&dir);
     check_page(
         &html,
-        &["summary", "stations", "hourly", "trs", "economics"],
+        &[
+            "summary",
+            "stations",
+            "queues-over-time",
+            "hourly",
+            "trs",
+            "economics",
+        ],
     );
+    check_bands("run_tiny", &html);
     assert!(html.contains("tiny crossing"));
     insta::assert_snapshot!("report_run_tiny", html);
+}
+
+#[test]
+fn the_series_csv_is_tidy_and_the_same_whatever_the_threads() {
+    let dir = scratch("report-series");
+    let scenario = write(&dir, "s.toml", SCENARIO);
+    let csv = |threads: &str, name: &str| {
+        let path = dir.join(name);
+        ok(&[
+            os("run"),
+            scenario.as_os_str(),
+            os("-j"),
+            os(threads),
+            os("--series"),
+            path.as_os_str(),
+            os("--series-bin"),
+            os("30 min"),
+            os("-o"),
+            dir.join(format!("{name}.json")).as_os_str(),
+        ]);
+        fs::read_to_string(&path).expect("series written")
+    };
+    let one = csv("1", "one.csv");
+    assert_eq!(one, csv("2", "two.csv"), "same bytes");
+    let mut lines = one.lines();
+    assert_eq!(
+        lines.next(),
+        Some("station,direction,bin_start_s,statistic,value,ci95")
+    );
+    // 2 stations × 5 statistics × 20 half-hour bins of a 10-hour run.
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 2 * 5 * 20);
+    assert_eq!(rows[0][..4], ["primary", "inbound", "0", "queue_mean"]);
+    assert_eq!(rows[19][2], "34200");
+    assert!(rows.iter().all(|r| r.len() == 6 && r[4] != "-0"));
+    // Three replications: an interval wherever a queue formed.
+    assert!(
+        rows.iter()
+            .any(|r| r[3] == "wait_mean_s" && !r[5].is_empty())
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("one.csv.json")).expect("json"))
+            .expect("JSON");
+    assert_eq!(json["series"]["bin_s"], 1800.0);
+    assert_eq!(json["series"]["stations"][0]["entry"], true);
+}
+
+#[test]
+fn a_bad_series_bin_is_refused_and_nothing_written() {
+    let dir = scratch("report-series-bad");
+    let scenario = write(&dir, "s.toml", SCENARIO);
+    let csv = dir.join("s.csv");
+    for (bin, message) in [
+        ("1ms", "more than 20000"),
+        ("0s", "too short"),
+        ("15", "no unit"),
+    ] {
+        let out = bordersim([
+            os("run"),
+            scenario.as_os_str(),
+            os("--series"),
+            csv.as_os_str(),
+            os("--series-bin"),
+            os(bin),
+        ]);
+        assert_eq!(out.code, 2, "{bin}: {out:#?}");
+        assert!(out.stderr.contains(message), "{bin}: {out:#?}");
+        assert!(!csv.exists());
+    }
+    // Without a request, the JSON has no series.
+    let json = json_of(&scenario, &[]);
+    assert!(json.get("series").is_none());
+    assert_eq!(json["lanes_by_hour"][0]["lanes_by_hour"][5], 2);
 }
 
 #[test]
@@ -297,7 +378,14 @@ fn chromium_command(chromium: &Path, profile: &Path) -> Command {
 
 /// Every bundled config's report: (name, page, the sections it must have).
 fn bundled_reports(dir: &Path) -> Vec<(String, PathBuf, &'static [&'static str])> {
-    const RUN: &[&str] = &["summary", "stations", "hourly", "trs", "economics"];
+    const RUN: &[&str] = &[
+        "summary",
+        "stations",
+        "queues-over-time",
+        "hourly",
+        "trs",
+        "economics",
+    ];
     const COMPARE: &[&str] = &["summary", "variant-1", "hourly"];
     const REGION: &[&str] = &["summary", "convergence", "flows", "trade"];
     let toml_in = |sub: &str| -> Vec<PathBuf> {
@@ -449,6 +537,56 @@ fn the_compare_csv_header_is_the_one_the_readme_gives() {
     }
 }
 
+/// The figure of `html` whose id is `id`, up to its end.
+fn figure<'a>(html: &'a str, id: &str) -> Option<&'a str> {
+    let start = html.find(&format!("<figure class=\"plot\" id=\"{id}\""))?;
+    let rest = &html[start..];
+    Some(&rest[..rest.find("</figure>")?])
+}
+
+/// The ids of the figures of `html` that start with `prefix`.
+fn figure_ids<'a>(html: &'a str, prefix: &str) -> Vec<&'a str> {
+    html.split("<figure class=\"plot\" id=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').expect("id")])
+        .filter(|id| id.starts_with(prefix))
+        .collect()
+}
+
+/// Run and compare pages (of two replications or more) draw the hourly profiles with
+/// interval bands, and a run page the queues over time with theirs; closed hours come from
+/// the lane schedules (the OSBP corridor's posts close at night).
+fn check_bands(name: &str, html: &str) {
+    let is_run = name.starts_with("run_");
+    if !is_run && !name.starts_with("compare_") {
+        return;
+    }
+    let hourly = figure_ids(html, "hourly-");
+    assert!(!hourly.is_empty(), "{name}: no hourly profile");
+    for id in hourly {
+        let f = figure(html, id).expect("figure");
+        assert!(f.contains("class=\"band\""), "{name}: {id} has no band");
+        assert!(f.contains("±95%"), "{name}: {id} has no interval column");
+    }
+    if is_run {
+        let queues = figure_ids(html, "queues-over-time-");
+        assert!(!queues.is_empty(), "{name}: no queue over time");
+        for id in queues {
+            let f = figure(html, id).expect("figure");
+            assert!(f.contains("class=\"band\""), "{name}: {id} has no band");
+            assert!(f.contains("simulated time from the start of the run (h)"));
+        }
+    }
+    if name == "run_osbp_corridor_crossing" {
+        let closed = figure_ids(html, "hourly-")
+            .into_iter()
+            .filter_map(|id| figure(html, id))
+            .filter(|f| f.contains("class=\"shaded\"") && f.contains("no lane open"))
+            .count();
+        assert!(closed > 0, "{name}: the night closure is not shaded");
+    }
+}
+
 /// Loads `page` in Chromium: no console message, every element kept, a screenshot saved
 /// in `shots`.
 fn check_in_chromium(
@@ -461,6 +599,7 @@ fn check_in_chromium(
 ) {
     let html = fs::read_to_string(page).expect("page");
     check_page(&html, sections);
+    check_bands(name, &html);
     let url = format!("file://{}", page.display());
     let out = chromium_command(chromium, &dir.join(format!("profile-{name}")))
         .arg("--dump-dom")
@@ -481,6 +620,8 @@ fn check_in_chromium(
         "<details>",
         "<table>",
         "<h2",
+        "class=\"band\"",
+        "class=\"shaded\"",
     ] {
         assert_eq!(
             dom.matches(element).count(),

@@ -40,6 +40,7 @@ pub use report::{
     SpillbackReport, StationReport, SystemReport, TrsInterval, TrsReport, VehicleReport,
     check_summary, report_of, summarise,
 };
+pub use report::{SeriesReport, SeriesStatistic, StationHours, StationSeries};
 pub use sweep::{MergeError, Summary};
 
 /// Told how an experiment advances, for a progress bar: called from the worker threads as

@@ -7,6 +7,8 @@
 //! class, by channel, by direction, overall) is a merge of cells. A cell allocates only when
 //! it first records, so combinations that never occur cost nothing.
 
+use std::ops::Deref;
+
 use bordersim_stats::{Tally, TimeWeighted};
 
 use crate::ids::{ClassId, DirectionId, ProgrammeId};
@@ -146,6 +148,175 @@ impl Cells {
     }
 }
 
+/// The number of bins of width `bin_ms` that cover `[0, horizon_ms)`: the last one may be
+/// shorter (it ends at the horizon).
+pub fn series_bins(bin_ms: u64, horizon_ms: u64) -> usize {
+    horizon_ms.div_ceil(bin_ms.max(1)) as usize
+}
+
+/// A level (vehicles in a queue) over the run in fixed time bins `[k·bin, (k+1)·bin)` of
+/// `[0, horizon)`: the area under the level and the largest level of each bin. Memory: two
+/// words per bin, whatever the number of changes. The warm-up is not reset: the series
+/// shows the queue from time zero.
+///
+/// A bin's largest level is the largest level held in it for some time, or set in it (even
+/// for an instant, as [`TimeWeighted::max`] counts it): a level that ends exactly at a bin's
+/// start is not in that bin.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LevelBins {
+    bin_ms: u64,
+    horizon_ms: u64,
+    level: u64,
+    /// Up to here the level is in `area`.
+    last_ms: u64,
+    /// Per bin: level × ms.
+    area: Vec<u64>,
+    /// Per bin: the largest level.
+    max: Vec<u64>,
+}
+
+impl LevelBins {
+    /// Empty bins of `bin_ms` (≥ 1) over `[0, horizon_ms)`, at level 0 from time 0.
+    pub fn new(bin_ms: u64, horizon_ms: u64) -> Self {
+        let bin_ms = bin_ms.max(1);
+        let n = series_bins(bin_ms, horizon_ms);
+        LevelBins {
+            bin_ms,
+            horizon_ms,
+            level: 0,
+            last_ms: 0,
+            area: vec![0; n],
+            max: vec![0; n],
+        }
+    }
+
+    /// Number of bins.
+    pub fn len(&self) -> usize {
+        self.area.len()
+    }
+
+    /// Whether there are no bins (a zero horizon).
+    pub fn is_empty(&self) -> bool {
+        self.area.is_empty()
+    }
+
+    /// Width of a bin, ms.
+    pub fn bin_ms(&self) -> u64 {
+        self.bin_ms
+    }
+
+    /// Adds the current level from the last change up to `now_ms` (at most the horizon).
+    fn advance(&mut self, now_ms: u64) {
+        let now_ms = now_ms.min(self.horizon_ms);
+        while self.last_ms < now_ms {
+            let bin = (self.last_ms / self.bin_ms) as usize;
+            let end = ((bin as u64 + 1) * self.bin_ms).min(now_ms);
+            self.area[bin] += self.level * (end - self.last_ms);
+            self.max[bin] = self.max[bin].max(self.level);
+            self.last_ms = end;
+        }
+    }
+
+    /// The level becomes `level` at `now_ms` (times never decrease).
+    #[inline]
+    pub fn set(&mut self, now_ms: u64, level: u64) {
+        self.advance(now_ms);
+        self.level = level;
+        if now_ms < self.horizon_ms {
+            let m = &mut self.max[(now_ms / self.bin_ms) as usize];
+            *m = (*m).max(level);
+        }
+    }
+
+    /// The bins with the last level carried to the horizon: per bin, the time-weighted
+    /// mean level (over the bin's length, the last bin ending at the horizon) and the
+    /// largest level.
+    pub fn finished(&self) -> Vec<(f64, u64)> {
+        let mut done = self.clone();
+        done.advance(self.horizon_ms);
+        (0..done.len())
+            .map(|b| {
+                let start = b as u64 * done.bin_ms;
+                let len = (start + done.bin_ms).min(done.horizon_ms) - start;
+                (done.area[b] as f64 / len as f64, done.max[b])
+            })
+            .collect()
+    }
+}
+
+/// The waits of the vehicles starting service at a station, per time bin of their start
+/// of service over `[0, horizon)`: count and total, so a bin's mean is exact and bins of
+/// several replications add.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WaitBins {
+    bin_ms: u64,
+    bins: Vec<CountSum>,
+}
+
+impl WaitBins {
+    /// Empty bins of `bin_ms` (≥ 1) over `[0, horizon_ms)`.
+    pub fn new(bin_ms: u64, horizon_ms: u64) -> Self {
+        let bin_ms = bin_ms.max(1);
+        WaitBins {
+            bin_ms,
+            bins: vec![CountSum::default(); series_bins(bin_ms, horizon_ms)],
+        }
+    }
+
+    /// Records a wait of `wait_ms` ending (service starting) at `now_ms`.
+    #[inline]
+    pub fn record(&mut self, now_ms: u64, wait_ms: u64) {
+        // Nothing starts at or after the horizon; the last bin may be shorter than the
+        // others, so a time is checked against the bins, not the horizon.
+        if let Some(b) = self.bins.get_mut((now_ms / self.bin_ms) as usize) {
+            b.record(wait_ms);
+        }
+    }
+
+    /// The bins, in time order.
+    pub fn bins(&self) -> &[CountSum] {
+        &self.bins
+    }
+}
+
+/// A level over the observation window ([`TimeWeighted`], which it dereferences to) and,
+/// when series are collected, over the whole run in time bins ([`LevelBins`]). Without
+/// bins, a change costs one test more than the window's statistics alone.
+#[derive(Clone, Debug, Default)]
+pub struct Level {
+    window: TimeWeighted,
+    bins: Option<Box<LevelBins>>,
+}
+
+impl Level {
+    /// The level becomes `level` at `now_ms`.
+    #[inline]
+    pub fn set(&mut self, now_ms: u64, level: u64) {
+        self.window.set(now_ms, level);
+        if let Some(bins) = &mut self.bins {
+            bins.set(now_ms, level);
+        }
+    }
+
+    /// Opens the observation window at `now_ms` (the bins keep the whole run).
+    pub fn reset(&mut self, now_ms: u64) {
+        self.window.reset(now_ms);
+    }
+
+    /// The bins, when series are collected.
+    pub fn bins(&self) -> Option<&LevelBins> {
+        self.bins.as_deref()
+    }
+}
+
+impl Deref for Level {
+    type Target = TimeWeighted;
+
+    fn deref(&self) -> &TimeWeighted {
+        &self.window
+    }
+}
+
 /// One lane group over the observation window.
 #[derive(Clone, Debug, Default)]
 pub struct LaneStats {
@@ -171,7 +342,7 @@ pub struct StationStats {
     /// Time at the stage (end of queue to end of service), per station cell.
     pub stages: Cells,
     /// Vehicles in queue inside the facility (not in service, not spilled back).
-    pub queue_length: TimeWeighted,
+    pub queue_length: Level,
     /// Servers busy, all lane groups together.
     pub busy_servers: TimeWeighted,
     /// Servers open by schedule, all lane groups together.
@@ -191,8 +362,8 @@ pub struct StationStats {
     pub balked: u64,
     /// Time spent waiting upstream of a full queue.
     pub time_outside: Tally,
-    /// Vehicles waiting upstream.
-    pub outside_vehicles: TimeWeighted,
+    /// Vehicles waiting upstream (on the road, not holding a lane elsewhere).
+    pub outside_vehicles: Level,
     /// Length of the queue upstream of the facility, centimetres.
     pub outside_length_cm: TimeWeighted,
     /// Blocking after service: how long each vehicle served here stayed in its lane after
@@ -202,6 +373,9 @@ pub struct StationStats {
     /// Lanes held by vehicles blocked after their service (counted in `busy_servers` too:
     /// a held lane cannot serve).
     pub blocked_servers: TimeWeighted,
+    /// When series are collected: the waits of the vehicles that started service here, by
+    /// the time bin of their start of service, over the whole run (warm-up included).
+    pub wait_bins: Option<Box<WaitBins>>,
 }
 
 impl StationStats {
@@ -210,7 +384,7 @@ impl StationStats {
         StationStats {
             waits: Cells::new(shape.station_cells()),
             stages: Cells::new(shape.station_cells()),
-            queue_length: TimeWeighted::new(),
+            queue_length: Level::default(),
             busy_servers: TimeWeighted::new(),
             open_servers: TimeWeighted::new(),
             lanes: vec![LaneStats::default(); lane_groups],
@@ -220,10 +394,21 @@ impl StationStats {
             spilled: 0,
             balked: 0,
             time_outside: Tally::new(),
-            outside_vehicles: TimeWeighted::new(),
+            outside_vehicles: Level::default(),
             outside_length_cm: TimeWeighted::new(),
             blocked: Cells::new(shape.station_cells()),
             blocked_servers: TimeWeighted::new(),
+            wait_bins: None,
+        }
+    }
+
+    /// Records the wait of a vehicle of station cell `cell` starting service at `now_ms`
+    /// after waiting `wait_ms`: in its cell, and in the wait series when it is collected.
+    #[inline]
+    pub fn record_wait(&mut self, now_ms: u64, cell: usize, wait_ms: u64) {
+        self.waits.record(cell, wait_ms);
+        if let Some(bins) = &mut self.wait_bins {
+            bins.record(now_ms, wait_ms);
         }
     }
 
@@ -382,6 +567,22 @@ impl ReplicationStats {
         }
     }
 
+    /// These statistics, also collecting the queue and wait series in bins of `bin_ms`
+    /// (≥ 1) over `[0, horizon_ms)` when `bin_ms` is given: per station, the queue in the
+    /// facility, the queue on the road upstream of it and the waits of the vehicles
+    /// starting service. Memory: a few words per bin and station.
+    pub fn with_series(mut self, bin_ms: Option<u64>, horizon_ms: u64) -> Self {
+        if let Some(bin_ms) = bin_ms {
+            let bins = LevelBins::new(bin_ms, horizon_ms);
+            for s in &mut self.stations {
+                s.queue_length.bins = Some(Box::new(bins.clone()));
+                s.outside_vehicles.bins = Some(Box::new(bins.clone()));
+                s.wait_bins = Some(Box::new(WaitBins::new(bin_ms, horizon_ms)));
+            }
+        }
+        self
+    }
+
     /// Opens the observation window at `now_ms` with `in_system` vehicles present.
     pub(crate) fn reset(&mut self, now_ms: u64, in_system: u64) {
         self.window_start_ms = now_ms;
@@ -442,5 +643,126 @@ impl ReplicationStats {
         let shape = self.shape;
         self.exit
             .merged(|cell| shape.decode_system_cell(cell).1 == class)
+    }
+}
+
+#[cfg(test)]
+mod series_tests {
+
+    use super::*;
+    use crate::scenario::{Station, Storage, StorageLimit, WhenFull};
+    use crate::testing::{minutes, run, scenario, trace};
+
+    const MIN: u64 = 60_000;
+
+    #[test]
+    fn bins_cover_zero_to_the_horizon_half_open_the_last_one_shorter() {
+        assert_eq!(series_bins(15 * MIN, 60 * MIN), 4);
+        assert_eq!(series_bins(15 * MIN, 61 * MIN), 5);
+        assert_eq!(series_bins(15 * MIN, 0), 0);
+        // A level of 2 from minute 50 of a 61-minute run: the last bin is one minute long.
+        let mut b = LevelBins::new(15 * MIN, 61 * MIN);
+        b.set(50 * MIN, 2);
+        let done = b.finished();
+        assert_eq!(done.len(), 5);
+        assert_eq!(done[3], (2.0 * 10.0 / 15.0, 2));
+        assert_eq!(done[4], (2.0, 2));
+        // A change at the horizon itself is outside every bin.
+        b.set(61 * MIN, 7);
+        assert_eq!(b.finished()[4], (2.0, 2));
+    }
+
+    #[test]
+    fn a_level_that_ends_at_a_bin_edge_is_not_in_the_next_bin() {
+        let mut b = LevelBins::new(10, 30);
+        b.set(0, 3);
+        b.set(10, 0);
+        b.set(25, 5);
+        b.set(25, 1);
+        assert_eq!(b.finished(), vec![(3.0, 3), (0.0, 0), (0.5, 5)]);
+    }
+
+    /// One booth, 10 minutes of service, arrivals at minutes 0, 1, 2 and 3, a 60-minute
+    /// run in 15-minute bins. The queue is 1 on [1, 2), 2 on [2, 3), 3 on [3, 10), 2 on
+    /// [10, 20), 1 on [20, 30) and 0 after; services start at 0, 10, 20 and 30 after waits of
+    /// 0, 9, 18 and 27 minutes.
+    #[test]
+    fn the_series_of_a_traced_queue_is_exact() {
+        let st = Station::simple("booth", 1, minutes(10.0, 1), Vec::new());
+        let mut s = scenario(
+            1,
+            vec![st],
+            vec![trace(&[(0, 0), (1, 0), (2, 0), (3, 0)])],
+            5,
+            60,
+        );
+        s.crossing = s.crossing.with_series_bin_ms(Some(15 * MIN));
+        let stats = run(&s);
+        let station = &stats.stations[0];
+        let queue = station.queue_length.bins().expect("collected").finished();
+        assert_eq!(
+            queue,
+            vec![
+                ((1.0 + 2.0 + 3.0 * 7.0 + 2.0 * 5.0) / 15.0, 3),
+                ((2.0 * 5.0 + 10.0) / 15.0, 2),
+                (0.0, 0),
+                (0.0, 0),
+            ]
+        );
+        let waits = station.wait_bins.as_ref().expect("collected").bins();
+        let sums: Vec<(u64, u64)> = waits.iter().map(|c| (c.count, c.sum_ms)).collect();
+        assert_eq!(
+            sums,
+            vec![(2, 9 * MIN), (1, 18 * MIN), (1, 27 * MIN), (0, 0)]
+        );
+        // The warm-up (5 minutes) resets the window's statistics, not the series.
+        assert_eq!(station.wait().count(), 3);
+        let road = station
+            .outside_vehicles
+            .bins()
+            .expect("collected")
+            .finished();
+        assert!(road.iter().all(|&(m, x)| m == 0.0 && x == 0));
+    }
+
+    #[test]
+    fn the_road_series_counts_vehicles_upstream_of_a_full_storage() {
+        // Storage for one vehicle: arrivals at 0, 1, 2, 3 — one served, one queued, two on
+        // the road from 2 and 3 until room frees at 10 and 20.
+        let mut st = Station::simple("booth", 1, minutes(10.0, 1), Vec::new());
+        st.storage = Storage {
+            limit: StorageLimit::Vehicles(1),
+            when_full: WhenFull::Spillback,
+        };
+        let mut s = scenario(
+            1,
+            vec![st],
+            vec![trace(&[(0, 0), (1, 0), (2, 0), (3, 0)])],
+            0,
+            30,
+        );
+        s.crossing = s.crossing.with_series_bin_ms(Some(15 * MIN));
+        let stats = run(&s);
+        let road = stats.stations[0]
+            .outside_vehicles
+            .bins()
+            .unwrap()
+            .finished();
+        // On the road: 1 on [2, 3), 2 on [3, 10), 1 on [10, 20), 0 after.
+        assert_eq!(road, vec![((1.0 + 14.0 + 5.0) / 15.0, 2), (5.0 / 15.0, 1)]);
+    }
+
+    #[test]
+    fn without_a_bin_nothing_is_collected() {
+        let st = Station::simple("booth", 1, minutes(10.0, 1), Vec::new());
+        let stats = run(&scenario(
+            1,
+            vec![st],
+            vec![trace(&[(0, 0), (1, 0)])],
+            0,
+            60,
+        ));
+        assert!(stats.stations[0].queue_length.bins().is_none());
+        assert!(stats.stations[0].wait_bins.is_none());
     }
 }

@@ -7,7 +7,7 @@ use bordersim_experiment::{Comparison, Difference, Report, Status};
 
 use crate::format::{count, minutes, number, signed};
 use crate::html::{Page, Table, slug};
-use crate::run::{empty_hours, hour_ticks, hourly_steps};
+use crate::run::{closed_hours, hour_ticks, hourly_band, hourly_steps};
 use crate::svg::{CategoryChart, Series, Style, Value, XyChart};
 
 /// How a metric is shown: its label, unit, the factor from its stored unit and decimals.
@@ -272,6 +272,9 @@ fn differences_table(page: &mut Page, differences: &[Difference]) {
     page.table(&t);
 }
 
+/// One hour of a profile: the mean (s), its 95% half-width (s) and the vehicles.
+type HourRow = (Option<f64>, Option<f64>, u64);
+
 fn hourly(page: &mut Page, comparison: &Comparison) {
     page.section("hourly", "Arrival to release by hour of arrival");
     let base = &comparison.baseline;
@@ -288,20 +291,24 @@ fn hourly(page: &mut Page, comparison: &Comparison) {
         }
     }
     for direction in directions {
-        let profile = |r: &Report| -> Vec<(Option<f64>, u64)> {
+        // (mean, its 95% half-width, vehicles) per hour.
+        let profile = |r: &Report| -> Vec<HourRow> {
             r.trs
                 .hourly
                 .iter()
                 .filter(|h| h.direction == direction)
-                .map(|h| (h.mean_s, h.count))
+                .map(|h| (h.mean_s, h.mean_ci95_s, h.count))
                 .collect()
         };
+        let profiles: Vec<Vec<HourRow>> = runs.iter().map(|(_, r)| profile(r)).collect();
         let series: Vec<Series> = runs
             .iter()
+            .zip(&profiles)
             .enumerate()
-            .map(|(i, (name, r))| Series {
+            .map(|(i, ((name, _), p))| Series {
                 name: (*name).to_owned(),
-                points: hourly_steps(&profile(r).iter().map(|p| p.0).collect::<Vec<_>>()),
+                points: hourly_steps(&p.iter().map(|p| p.0).collect::<Vec<_>>()),
+                band: hourly_band(&p.iter().map(|p| (p.0, p.1)).collect::<Vec<_>>()),
                 step: true,
                 dashed: i > 0,
                 colour: if i == 0 { 7 } else { i - 1 },
@@ -314,7 +321,6 @@ fn hourly(page: &mut Page, comparison: &Comparison) {
         {
             continue;
         }
-        let counts: Vec<u64> = profile(base).iter().map(|p| p.1).collect();
         let chart = XyChart {
             title: format!("Arrival to release by hour, {direction}"),
             x_title: "hour of arrival (h, 0–24)".into(),
@@ -322,24 +328,25 @@ fn hourly(page: &mut Page, comparison: &Comparison) {
             series,
             x_range: Some((0.0, 24.0)),
             x_ticks: Some(hour_ticks()),
-            shaded: empty_hours(&counts),
-            shaded_label: "no baseline vehicle arrived".into(),
+            shaded: closed_hours(base, &direction),
+            shaded_label: "closed in the baseline: no lane open at the entry by schedule".into(),
             ..XyChart::default()
         };
         let mut titles = vec!["hour".to_owned()];
         for (name, _) in &runs {
             titles.push(format!("{name}: vehicles"));
             titles.push(format!("{name}: mean (min)"));
+            titles.push(format!("{name}: ±95%"));
         }
         let refs: Vec<&str> = titles.iter().map(String::as_str).collect();
         let mut data = Table::new(&refs, 1);
-        let profiles: Vec<Vec<(Option<f64>, u64)>> = runs.iter().map(|(_, r)| profile(r)).collect();
         for h in 0..24 {
             let mut row = vec![format!("{h:02}:00")];
             for p in &profiles {
-                let (mean, n) = p.get(h).copied().unwrap_or((None, 0));
+                let (mean, ci, n) = p.get(h).copied().unwrap_or((None, None, 0));
                 row.push(count(n));
                 row.push(minutes(mean));
+                row.push(minutes(ci));
             }
             data.row(row);
         }
@@ -348,8 +355,10 @@ fn hourly(page: &mut Page, comparison: &Comparison) {
             &chart.render(),
             &format!(
                 "Mean time from arrival to the release of the goods of direction {direction} \
-                 by hour of arrival, baseline (solid) and each variant (dashed), every vehicle \
-                 of all {} replications pooled (the report holds no per-hour interval).",
+                 by hour of arrival, baseline (solid) and each variant (dashed) on one axis: \
+                 mean over {} replications of each replication's mean, with its 95% interval \
+                 (bands; the variants run on common random numbers with the baseline). Hours \
+                 in which the baseline's entry has no lane open by schedule are shaded.",
                 base.replications
             ),
             &data,

@@ -2,7 +2,7 @@
 //! the hourly arrival→release profile per direction, the Time Release Study stages, and the
 //! cost of delay.
 
-use bordersim_experiment::{DelayStats, Report, StationReport};
+use bordersim_experiment::{DelayStats, HourlyProfile, Report, StationReport};
 
 use crate::format::{count, duration, minutes, number, opt, percent};
 use crate::html::{Page, Table, slug};
@@ -28,6 +28,7 @@ pub fn page(report: &Report) -> String {
 pub fn write(page: &mut Page, report: &Report) {
     summary(page, report);
     stations(page, report);
+    queues_over_time(page, report);
     hourly(page, report);
     stages(page, report);
     economics(page, report);
@@ -301,37 +302,80 @@ pub fn hour_ticks() -> Vec<f64> {
     (0..=8).map(|k| f64::from(3 * k)).collect()
 }
 
-/// Hours with no vehicle, as ranges to shade.
-pub fn empty_hours(counts: &[u64]) -> Vec<(f64, f64)> {
+/// Consecutive hours (of 0..24) for which `closed(h)` holds, as ranges to shade.
+fn hour_ranges(closed: impl Fn(usize) -> bool) -> Vec<(f64, f64)> {
     let mut out: Vec<(f64, f64)> = Vec::new();
-    for (h, n) in counts.iter().enumerate() {
-        if *n == 0 {
-            let h = h as f64;
-            match out.last_mut() {
-                Some(last) if last.1 == h => last.1 = h + 1.0,
-                _ => out.push((h, h + 1.0)),
-            }
+    for h in (0..24).filter(|&h| closed(h)) {
+        let h = h as f64;
+        match out.last_mut() {
+            Some(last) if last.1 == h => last.1 = h + 1.0,
+            _ => out.push((h, h + 1.0)),
         }
     }
     out
+}
+
+/// The hours of the day in which direction `direction` is closed by its lane schedules:
+/// every station where its vehicles enter the crossing (every station of the direction,
+/// if none is an entry) has no lane open in that hour on any day of the observation window.
+pub fn closed_hours(report: &Report, direction: &str) -> Vec<(f64, f64)> {
+    let of_direction: Vec<_> = report
+        .lanes_by_hour
+        .iter()
+        .filter(|s| s.direction == direction)
+        .collect();
+    let entries: Vec<_> = of_direction.iter().filter(|s| s.entry).copied().collect();
+    let stations = if entries.is_empty() {
+        of_direction
+    } else {
+        entries
+    };
+    if stations.is_empty() {
+        return Vec::new();
+    }
+    hour_ranges(|h| stations.iter().all(|s| s.lanes_by_hour.get(h) == Some(&0)))
+}
+
+/// What the shading of closed hours means (legend).
+pub const CLOSED_LABEL: &str = "closed: no lane open at the entry by schedule";
+
+/// An interval band over each hour, in minutes: `(h, mean − ci, mean + ci)` and the same at
+/// `h + 1` (a step), with a gap (NaN) at hours without a value or an interval.
+pub fn hourly_band(values: &[(Option<f64>, Option<f64>)]) -> Vec<(f64, f64, f64)> {
+    let mut band = Vec::with_capacity(2 * values.len());
+    for (h, v) in values.iter().enumerate() {
+        match v {
+            (Some(m), Some(ci)) => {
+                let (lo, hi) = ((m - ci).max(0.0) / 60.0, (m + ci) / 60.0);
+                band.push((h as f64, lo, hi));
+                band.push((h as f64 + 1.0, lo, hi));
+            }
+            _ => band.push((h as f64, f64::NAN, f64::NAN)),
+        }
+    }
+    band
+}
+
+/// The 24 hourly rows of `direction`, hour 0 first.
+pub fn hourly_rows<'a>(report: &'a Report, direction: &str) -> Vec<&'a HourlyProfile> {
+    report
+        .trs
+        .hourly
+        .iter()
+        .filter(|h| h.direction == direction)
+        .collect()
 }
 
 fn hourly(page: &mut Page, report: &Report) {
     page.section("hourly", "Arrival to release by hour of arrival");
     let reps = report.replications;
     for direction in directions_of(report) {
-        let hours: Vec<_> = report
-            .trs
-            .hourly
-            .iter()
-            .filter(|h| h.direction == direction)
-            .collect();
+        let hours = hourly_rows(report, &direction);
         if hours.iter().all(|h| h.count == 0) {
             continue;
         }
         let means: Vec<Option<f64>> = hours.iter().map(|h| h.mean_s).collect();
-        let p95s: Vec<Option<f64>> = hours.iter().map(|h| h.p95_s).collect();
-        let counts: Vec<u64> = hours.iter().map(|h| h.count).collect();
+        let p95s: Vec<Option<f64>> = hours.iter().map(|h| h.p95_rep_mean_s).collect();
         let chart = XyChart {
             title: format!("Arrival to release by hour, {direction}"),
             x_title: "hour of arrival (h, 0–24)".into(),
@@ -340,6 +384,12 @@ fn hourly(page: &mut Page, report: &Report) {
                 Series {
                     name: "mean".into(),
                     points: hourly_steps(&means),
+                    band: hourly_band(
+                        &hours
+                            .iter()
+                            .map(|h| (h.mean_s, h.mean_ci95_s))
+                            .collect::<Vec<_>>(),
+                    ),
                     step: true,
                     colour: 0,
                     ..Series::default()
@@ -347,6 +397,12 @@ fn hourly(page: &mut Page, report: &Report) {
                 Series {
                     name: "95th percentile".into(),
                     points: hourly_steps(&p95s),
+                    band: hourly_band(
+                        &hours
+                            .iter()
+                            .map(|h| (h.p95_rep_mean_s, h.p95_rep_mean_ci95_s))
+                            .collect::<Vec<_>>(),
+                    ),
                     step: true,
                     dashed: true,
                     colour: 5,
@@ -355,16 +411,30 @@ fn hourly(page: &mut Page, report: &Report) {
             ],
             x_range: Some((0.0, 24.0)),
             x_ticks: Some(hour_ticks()),
-            shaded: empty_hours(&counts),
-            shaded_label: "no vehicle arrived (closed or no demand)".into(),
+            shaded: closed_hours(report, &direction),
+            shaded_label: CLOSED_LABEL.into(),
             ..XyChart::default()
         };
-        let mut data = Table::new(&["hour", "vehicles", "mean (min)", "p95 (min)"], 0);
+        let mut data = Table::new(
+            &[
+                "hour",
+                "vehicles",
+                "mean (min)",
+                "±95%",
+                "p95 (min)",
+                "±95%",
+                "p95 pooled (min)",
+            ],
+            0,
+        );
         for h in &hours {
             data.row(vec![
                 format!("{:02}:00", h.hour),
                 count(h.count),
                 minutes(h.mean_s),
+                minutes(h.mean_ci95_s),
+                minutes(h.p95_rep_mean_s),
+                minutes(h.p95_rep_mean_ci95_s),
                 minutes(h.p95_s),
             ]);
         }
@@ -373,13 +443,155 @@ fn hourly(page: &mut Page, report: &Report) {
             &chart.render(),
             &format!(
                 "Time from arrival to the release of the goods of direction {direction}, by \
-                 hour of arrival: mean and 95th percentile of every vehicle of all {reps} \
-                 replications pooled (the report holds no per-hour interval); hours in which \
-                 no vehicle arrived are shaded."
+                 hour of arrival: the mean and the 95th percentile of each replication, \
+                 averaged over {reps} replications, with their 95% intervals (bands; none from \
+                 a single replication); the table adds the 95th percentile of every vehicle \
+                 pooled. Hours in which the direction's entry has no lane open by schedule \
+                 are shaded."
             ),
             &data,
         );
     }
+}
+
+/// One line of the queue plot: its label, and per bin the mean, its 95% half-width and the
+/// largest queue (vehicles).
+type QueueLine = (String, Vec<Option<f64>>, Vec<Option<f64>>, Vec<Option<f64>>);
+
+/// Queue length over simulated time: per direction, the approach (vehicles on the road
+/// upstream of each entry station's full storage) and each station's queue, mean over
+/// replications per time bin with its 95% interval.
+fn queues_over_time(page: &mut Page, report: &Report) {
+    let Some(series) = &report.series else {
+        return;
+    };
+    page.section("queues-over-time", "Queues over time");
+    let reps = report.replications;
+    let hours: Vec<f64> = series.bin_start_s.iter().map(|s| s / 3600.0).collect();
+    let end_h = report.horizon_s / 3600.0;
+    let stat = |st: &bordersim_experiment::StationSeries, name: &str| {
+        st.statistics.iter().find(|s| s.statistic == name).cloned()
+    };
+    for direction in directions_of(report) {
+        // (label, means, ci95s, maxima) per line.
+        let mut lines: Vec<QueueLine> = Vec::new();
+        for st in series.stations.iter().filter(|s| s.direction == direction) {
+            // An approach nobody ever waited on (unlimited storage) is left out: its line
+            // would lie on zero under the stations' own.
+            if st.entry
+                && let (Some(mean), Some(max)) =
+                    (stat(st, "road_queue_mean"), stat(st, "road_queue_max"))
+                && max.values.iter().any(|v| v.is_some_and(|v| v > 0.0))
+            {
+                lines.push((
+                    format!("approach to {}", st.station),
+                    mean.values,
+                    mean.ci95,
+                    max.values,
+                ));
+            }
+        }
+        for st in series.stations.iter().filter(|s| s.direction == direction) {
+            if let (Some(mean), Some(max)) = (stat(st, "queue_mean"), stat(st, "queue_max")) {
+                lines.push((st.station.clone(), mean.values, mean.ci95, max.values));
+            }
+        }
+        if lines.is_empty() {
+            continue;
+        }
+        let steps = |values: &[Option<f64>]| -> Vec<(f64, f64)> {
+            let mut points: Vec<(f64, f64)> = hours
+                .iter()
+                .zip(values)
+                .map(|(h, v)| (*h, v.unwrap_or(f64::NAN)))
+                .collect();
+            if let Some(last) = values.last() {
+                points.push((end_h, last.unwrap_or(f64::NAN)));
+            }
+            points
+        };
+        let band = |values: &[Option<f64>], ci: &[Option<f64>]| -> Vec<(f64, f64, f64)> {
+            let mut band = Vec::with_capacity(2 * values.len());
+            for (b, (v, c)) in values.iter().zip(ci).enumerate() {
+                let end = hours.get(b + 1).copied().unwrap_or(end_h);
+                match (v, c) {
+                    (Some(m), Some(c)) => {
+                        let (lo, hi) = ((m - c).max(0.0), m + c);
+                        band.push((hours[b], lo, hi));
+                        band.push((end, lo, hi));
+                    }
+                    _ => band.push((hours[b], f64::NAN, f64::NAN)),
+                }
+            }
+            band
+        };
+        let chart = XyChart {
+            title: format!("Queue length over time, {direction}"),
+            x_title: "simulated time from the start of the run (h)".into(),
+            y_title: "vehicles in queue, time-weighted mean per bin (vehicles)".into(),
+            series: lines
+                .iter()
+                .enumerate()
+                .map(|(i, (name, mean, ci, _))| Series {
+                    name: name.clone(),
+                    points: steps(mean),
+                    band: band(mean, ci),
+                    step: true,
+                    dashed: name.starts_with("approach"),
+                    colour: i,
+                    ..Series::default()
+                })
+                .collect(),
+            x_range: Some((0.0, end_h)),
+            shaded: if report.warmup_s > 0.0 {
+                vec![(0.0, report.warmup_s / 3600.0)]
+            } else {
+                Vec::new()
+            },
+            shaded_label: "warm-up (not in the other statistics)".into(),
+            ..XyChart::default()
+        };
+        let mut titles = vec!["bin start".to_owned()];
+        for (name, ..) in &lines {
+            titles.push(format!("{name}: mean (vehicles)"));
+            titles.push("±95%".to_owned());
+            titles.push("max (vehicles)".to_owned());
+        }
+        let refs: Vec<&str> = titles.iter().map(String::as_str).collect();
+        let mut data = Table::new(&refs, 1);
+        for (b, start) in series.bin_start_s.iter().enumerate() {
+            let mut row = vec![clock(*start)];
+            for (_, mean, ci, max) in &lines {
+                row.push(opt(mean[b], 2));
+                row.push(opt(ci[b], 2));
+                row.push(opt(max[b], 1));
+            }
+            data.row(row);
+        }
+        page.figure(
+            &format!("queues-over-time-{}", slug(&direction)),
+            &chart.render(),
+            &format!(
+                "Vehicles waiting over the simulated time, direction {direction}: in each \
+                 station's queue (not in service) and, where vehicles had to wait there, on \
+                 the approach road upstream of an entry station's full storage (dashed; with \
+                 unlimited storage the approach queue is the entry station's own), \
+                 time-weighted mean over each \
+                 {} bin, averaged over {reps} replications, with its 95% interval (band); the \
+                 table adds the mean over replications of each bin's largest queue. The \
+                 warm-up is shaded.",
+                duration(series.bin_s)
+            ),
+            &data,
+        );
+    }
+}
+
+/// A time from the start of the run as `day d, hh:mm` (day 1 first).
+fn clock(seconds: f64) -> String {
+    let total_min = (seconds / 60.0).round() as u64;
+    let (day, min) = (total_min / 1440, total_min % 1440);
+    format!("day {}, {:02}:{:02}", day + 1, min / 60, min % 60)
 }
 
 fn stages(page: &mut Page, report: &Report) {

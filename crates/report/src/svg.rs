@@ -200,7 +200,7 @@ impl XyChart {
         for (a, b) in &self.shaded {
             let _ = writeln!(
                 out,
-                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#e9e9e9\"/>",
+                "<rect class=\"shaded\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#e9e9e9\"/>",
                 c(x.map(*a)),
                 c(top),
                 c(x.map(*b) - x.map(*a)),
@@ -236,9 +236,12 @@ impl XyChart {
             );
         }
         for s in &self.series {
-            if s.band.len() >= 2 {
+            // One polygon per run of points with a finite interval: a missing value (no
+            // vehicle in that hour, one replication) leaves a gap, not a spike.
+            let finite = |b: &&(f64, f64, f64)| b.1.is_finite() && b.2.is_finite();
+            for run in s.band.split(|b| !finite(&b)).filter(|r| r.len() >= 2) {
                 let mut d = String::new();
-                for (i, (bx, _, hi)) in s.band.iter().enumerate() {
+                for (i, (bx, _, hi)) in run.iter().enumerate() {
                     let _ = write!(
                         d,
                         "{}{},{} ",
@@ -247,12 +250,12 @@ impl XyChart {
                         c(y.map(*hi))
                     );
                 }
-                for (bx, lo, _) in s.band.iter().rev() {
+                for (bx, lo, _) in run.iter().rev() {
                     let _ = write!(d, "L{},{} ", c(x.map(*bx)), c(y.map(*lo)));
                 }
                 let _ = writeln!(
                     out,
-                    "<path d=\"{}Z\" fill=\"{}\" fill-opacity=\"0.18\" stroke=\"none\"/>",
+                    "<path class=\"band\" d=\"{}Z\" fill=\"{}\" fill-opacity=\"0.18\" stroke=\"none\"/>",
                     d,
                     colour(s.colour)
                 );

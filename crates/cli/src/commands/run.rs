@@ -13,7 +13,9 @@ use bordersim_model::{NoLog, Scenario};
 use crate::args::RunArgs;
 use crate::event_log::{EventLog, PartLog};
 use crate::failure::{Failure, warn};
-use crate::output::{self, check_output, check_output_path, check_outputs_not_inputs, same_file};
+use crate::output::{
+    self, check_not_input, check_output, check_output_path, check_outputs_not_inputs, same_file,
+};
 use crate::progress::Display;
 use crate::render;
 
@@ -29,12 +31,20 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         check_event_log(path, args)?;
     }
 
+    if let Some(path) = &args.series {
+        check_output_path("--series", path, &[&args.file])?;
+    }
+
     let mut scenario = super::load(&args.file)?;
     if let Some(cap) = args.max_in_system {
         scenario.crossing = scenario.crossing.clone().with_max_in_system(cap);
     }
     // The trace files the scenario names are inputs too.
     check_outputs_not_inputs(&args.settings, args.event_log.as_deref())?;
+    if let Some(path) = &args.series {
+        check_not_input("--series", path)?;
+    }
+    collect_series(&mut scenario, args)?;
     let options = super::run_options(
         &args.settings,
         scenario.replications,
@@ -75,6 +85,10 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         threads,
     });
 
+    if let Some(path) = &args.series {
+        let bytes = render::series::render(&report).map_err(Failure::Failed)?;
+        output::write_atomically(path, &bytes).map_err(Failure::Failed)?;
+    }
     output::emit(
         &args.settings,
         |format| {
@@ -86,6 +100,36 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         },
         || bordersim_report::run(&report),
     )
+}
+
+/// Default width of the series' time bins: a quarter of an hour, ms.
+const DEFAULT_SERIES_BIN_MS: u64 = 15 * 60_000;
+
+/// Most time bins a series may have: its memory is a few words per bin, station and
+/// replication in flight, and its summary one value per bin, statistic, station and
+/// replication.
+const MAX_SERIES_BINS: u64 = 20_000;
+
+/// Asks the scenario for the queue and wait series when `--series`, `--series-bin` or an
+/// HTML page (`--report`, or an `--output` ending in `.html`) wants them.
+fn collect_series(scenario: &mut Scenario, args: &RunArgs) -> Result<(), Failure> {
+    let page =
+        args.settings.report.is_some() || output::written(&args.settings)? == output::Written::Html;
+    if args.series.is_none() && args.series_bin.is_none() && !page {
+        return Ok(());
+    }
+    let bin_ms = args.series_bin.unwrap_or(DEFAULT_SERIES_BIN_MS);
+    let bins = scenario.horizon.as_millis().div_ceil(bin_ms);
+    if bins > MAX_SERIES_BINS {
+        return Err(Failure::BadInput(anyhow!(
+            "--series-bin: bins of {} over the horizon of {} make {bins} bins, more than \
+             {MAX_SERIES_BINS}; give a wider bin",
+            bordersim_config::format_duration(bin_ms as f64),
+            bordersim_config::format_duration(scenario.horizon.as_millis() as f64),
+        )));
+    }
+    scenario.crossing = scenario.crossing.clone().with_series_bin_ms(Some(bin_ms));
+    Ok(())
 }
 
 /// Rejects an `--event-log` path that is standard output, the scenario file, the

@@ -12,6 +12,7 @@ mod csv;
 mod json;
 mod numbers;
 pub mod region;
+pub mod series;
 mod table;
 
 use anyhow::Result;

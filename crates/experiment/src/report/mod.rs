@@ -13,6 +13,7 @@ mod growth;
     reason = "public once the crate root re-exports it (`pub use report::recovery`)"
 )]
 pub mod recovery;
+mod series;
 #[cfg(test)]
 mod storage_tests;
 mod summarise;
@@ -23,6 +24,7 @@ use bordersim_stats::{MeanCi, Tally};
 use serde::Serialize;
 
 pub(crate) use economics::delay_per_day;
+pub use series::{SeriesReport, SeriesStatistic, StationHours, StationSeries};
 pub(crate) use summarise::record;
 pub use summarise::{check_summary, report_of, summarise};
 pub(crate) use trs::release_tally;
@@ -277,10 +279,17 @@ pub struct HourlyProfile {
     pub hour: u8,
     /// Vehicles of this direction and hour released (all replications).
     pub count: u64,
-    /// Mean arrival-to-release time, seconds.
+    /// Mean arrival-to-release time, seconds (mean over replications of each
+    /// replication's mean).
     pub mean_s: Option<f64>,
-    /// 95th percentile of the arrival-to-release time, seconds.
+    /// Half-width of the 95% interval of `mean_s` across replications, seconds.
+    pub mean_ci95_s: Option<f64>,
+    /// 95th percentile of the arrival-to-release time, seconds (every observation pooled).
     pub p95_s: Option<f64>,
+    /// Mean over replications of each replication's own 95th percentile, seconds.
+    pub p95_rep_mean_s: Option<f64>,
+    /// Half-width of the 95% interval of `p95_rep_mean_s` across replications, seconds.
+    pub p95_rep_mean_ci95_s: Option<f64>,
 }
 
 /// The share of each risk channel among arrivals that left.
@@ -428,6 +437,11 @@ pub struct Report {
     /// there is none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// The lanes each station's schedules open by hour of the day (closed hours: 0).
+    pub lanes_by_hour: Vec<StationHours>,
+    /// Queues and waits over time, when asked for (left out of the JSON otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub series: Option<SeriesReport>,
 }
 
 #[cfg(test)]

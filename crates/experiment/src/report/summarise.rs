@@ -8,7 +8,7 @@
 use bordersim_model::{Cells, Channel, ClassId, ReplicationStats, Scenario, VehicleCounts};
 use bordersim_stats::{MeanCi, Tally};
 
-use crate::sweep::summary::{self, MergeError, Summary, largest, pooled, total};
+use crate::sweep::summary::{self, MergeError, Summary, largest, total};
 
 use super::economics::economics;
 use super::trs::{
@@ -365,6 +365,8 @@ fn build(scenario: &Scenario, seed: u64, reps: &[ReplicationStats], replications
         events: total(reps.iter().map(|r| r.events)),
         performance: None,
         warnings: super::growth::warnings(scenario, reps),
+        lanes_by_hour: super::series::lanes_by_hour(scenario),
+        series: super::series::series(scenario, reps),
     }
 }
 
@@ -377,22 +379,7 @@ fn aggregated_tables(
     reps: &[ReplicationStats],
 ) -> (Vec<HourlyProfile>, Vec<ChannelShare>, Vec<PreArrivalShare>) {
     let population = scenario.population();
-    let mut hourly = Vec::new();
-    for (d, direction) in population.directions.iter().enumerate() {
-        for h in 0..24 {
-            let merged = pooled(
-                reps.iter()
-                    .filter_map(|r| r.release_by_hour.get(d * 24 + h)),
-            );
-            hourly.push(HourlyProfile {
-                direction: direction.id.clone(),
-                hour: h as u8,
-                count: merged.count(),
-                mean_s: merged.mean_ms().map(|m| m / 1000.0),
-                p95_s: merged.quantile_ms(0.95).map(|m| m / 1000.0),
-            });
-        }
-    }
+    let hourly = hourly_profiles(population, reps);
     let counts = Channel::ALL.map(|ch| {
         total(reps.iter().map(|r| {
             r.exit

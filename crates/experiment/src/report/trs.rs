@@ -171,25 +171,11 @@ pub(super) fn hourly_profiles(
     population: &Population,
     reps: &[ReplicationStats],
 ) -> Vec<HourlyProfile> {
-    let mut hourly = Vec::new();
-    for (d, direction) in population.directions.iter().enumerate() {
-        for h in 0..24 {
-            let mut merged = Tally::new();
-            for r in reps {
-                if let Some(t) = r.release_by_hour.get(d * 24 + h) {
-                    merged.merge(t);
-                }
-            }
-            hourly.push(HourlyProfile {
-                direction: direction.id.clone(),
-                hour: h as u8,
-                count: merged.count(),
-                mean_s: merged.mean_ms().map(|m| m / 1000.0),
-                p95_s: merged.quantile_ms(0.95).map(|m| m / 1000.0),
-            });
-        }
-    }
-    hourly
+    // Each replication's mean and 95th percentile with their intervals, as well as every
+    // observation pooled (`HourlyProfile::of`), in both the direct and the summarised report.
+    (0..population.directions.len())
+        .flat_map(|d| (0..24).map(move |h| HourlyProfile::of(population, d, h, reps)))
+        .collect()
 }
 
 /// The share of each risk channel among the vehicles that left, in [`Channel::ALL`] order.

@@ -60,6 +60,8 @@ pub struct Crossing {
     staff_costs: Vec<crate::StaffCostRate>,
     /// Hourly service factors, standing queues and events on top of the weekly pattern.
     operations: Operations,
+    /// Width of the time bins of the queue and wait series, ms (`None`: not collected).
+    series_bin_ms: Option<u64>,
 }
 
 impl Crossing {
@@ -101,6 +103,7 @@ impl Crossing {
             graph,
             staff_costs: Vec::new(),
             operations: Operations::default(),
+            series_bin_ms: None,
         };
         let errors = crossing.check_reachability();
         if errors.is_empty() {
@@ -300,6 +303,19 @@ impl Crossing {
     /// The most vehicles the crossing may hold at once before a run is stopped as unstable.
     pub fn max_in_system(&self) -> u64 {
         self.max_in_system
+    }
+
+    /// The crossing with queue and wait series collected in bins of `bin_ms` ms (at least
+    /// 1; `None`: not collected, the default, which costs the event loop nothing). See
+    /// [`LevelBins`](crate::stats::LevelBins).
+    pub fn with_series_bin_ms(mut self, bin_ms: Option<u64>) -> Self {
+        self.series_bin_ms = bin_ms.map(|b| b.max(1));
+        self
+    }
+
+    /// The width of the series' time bins, ms, when series are collected.
+    pub fn series_bin_ms(&self) -> Option<u64> {
+        self.series_bin_ms
     }
 
     /// The stations, indexed by [`StationId`].

@@ -52,6 +52,8 @@ pub struct CompiledScenario {
     /// A regional (aligned) source feeds the crossing: record the hourly border times the
     /// region's crossing choice reads. Plain runs skip that work on every exit.
     pub(super) hourly_exit_times: bool,
+    /// Width of the queue and wait series' bins, ms, when they are collected.
+    pub(super) series_bin_ms: Option<u64>,
     pub(super) stations: Vec<CompiledStation>,
     pub(super) sources: Vec<CompiledSource>,
     /// Vehicles standing in queues at time zero.
@@ -257,6 +259,7 @@ impl CompiledScenario {
         Ok(CompiledScenario {
             horizon_ms: scenario.horizon.as_millis(),
             max_in_system: crossing.max_in_system(),
+            series_bin_ms: crossing.series_bin_ms(),
             warmup_ms: scenario
                 .warmup
                 .as_millis()

@@ -339,7 +339,8 @@ pub fn run_replication_logged<L: VehicleLog>(
             .iter()
             .map(|q| streams.stream(&q.stream_name))
             .collect(),
-        stats: ReplicationStats::new(replication, model.shape, &groups),
+        stats: ReplicationStats::new(replication, model.shape, &groups)
+            .with_series(model.series_bin_ms, model.horizon_ms),
         stopped_ms: None,
         sample_ms: growth_sample_times(SimTime(model.warmup_ms), SimTime(model.horizon_ms))
             .map(SimTime::as_millis),

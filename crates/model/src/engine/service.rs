@@ -184,7 +184,7 @@ impl<L: VehicleLog> Engine<'_, L> {
 
         let stats = &mut self.stats.stations[s];
         let wait = now - v.queued_ms;
-        stats.waits.record(v.cell as usize, wait);
+        stats.record_wait(now, v.cell as usize, wait);
         let st = &mut self.stations[s];
         if model_station.groups[group].rule.is_some() {
             st.rule_waits[group].push(wait);
