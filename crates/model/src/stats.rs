@@ -218,7 +218,7 @@ impl LevelBins {
     }
 
     /// The level becomes `level` at `now_ms` (times never decrease).
-    #[inline]
+    #[inline(never)]
     pub fn set(&mut self, now_ms: u64, level: u64) {
         self.advance(now_ms);
         self.level = level;
@@ -264,7 +264,7 @@ impl WaitBins {
     }
 
     /// Records a wait of `wait_ms` ending (service starting) at `now_ms`.
-    #[inline]
+    #[inline(never)]
     pub fn record(&mut self, now_ms: u64, wait_ms: u64) {
         // Nothing starts at or after the horizon; the last bin may be shorter than the
         // others, so a time is checked against the bins, not the horizon.
@@ -290,7 +290,7 @@ pub struct Level {
 
 impl Level {
     /// The level becomes `level` at `now_ms`.
-    #[inline]
+    #[inline(always)]
     pub fn set(&mut self, now_ms: u64, level: u64) {
         self.window.set(now_ms, level);
         if let Some(bins) = &mut self.bins {
@@ -404,7 +404,9 @@ impl StationStats {
 
     /// Records the wait of a vehicle of station cell `cell` starting service at `now_ms`
     /// after waiting `wait_ms`: in its cell, and in the wait series when it is collected.
-    #[inline]
+    /// Inlined into the event loop, where without series it costs one test; the series'
+    /// own work is out of line.
+    #[inline(always)]
     pub fn record_wait(&mut self, now_ms: u64, cell: usize, wait_ms: u64) {
         self.waits.record(cell, wait_ms);
         if let Some(bins) = &mut self.wait_bins {

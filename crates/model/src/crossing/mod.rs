@@ -306,7 +306,8 @@ impl Crossing {
     }
 
     /// The crossing with queue and wait series collected in bins of `bin_ms` ms (at least
-    /// 1; `None`: not collected, the default, which costs the event loop nothing). See
+    /// 1; `None`: not collected, the default, which costs the event loop a test per queue
+    /// change and start of service). See
     /// [`LevelBins`](crate::stats::LevelBins).
     pub fn with_series_bin_ms(mut self, bin_ms: Option<u64>) -> Self {
         self.series_bin_ms = bin_ms.map(|b| b.max(1));
