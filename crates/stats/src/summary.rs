@@ -10,6 +10,19 @@ pub fn student_t_quantile_975(df: u64) -> Option<f64> {
     if df == 0 {
         return None;
     }
+    // Reports ask for thousands of intervals with the same replication count, and each
+    // inverse CDF is an iterative solve: the common degrees of freedom are computed once.
+    match QUANTILE_975.get(df as usize) {
+        Some(cell) => *cell.get_or_init(|| t_quantile_975_uncached(df)),
+        None => t_quantile_975_uncached(df),
+    }
+}
+
+/// Cached 0.975 quantiles for 1 to 1023 degrees of freedom (index 0 unused).
+static QUANTILE_975: [std::sync::OnceLock<Option<f64>>; 1024] =
+    [const { std::sync::OnceLock::new() }; 1024];
+
+fn t_quantile_975_uncached(df: u64) -> Option<f64> {
     let t = StudentsT::new(0.0, 1.0, df as f64).ok()?;
     Some(t.inverse_cdf(0.975))
 }
