@@ -265,7 +265,7 @@ entry = "primary"
     check(
         two_groups,
         &[
-            "4294967296 servers open at once at one station",
+            "4294967296 servers open at once",
             "at most 4294967295",
         ],
     );
@@ -307,10 +307,13 @@ fn a_station_has_one_limit_on_servers_however_they_are_written() {
     let e = check(
         &groups(half, half),
         &[
-            "4294967296 servers open at once at one station (summed over its lane groups); at most 4294967295 are supported",
+            "4294967296 servers open at once (summed over its lane groups); at most 4294967295 are supported",
         ],
     );
     assert_eq!(e.diagnostics.len(), 1, "{e}");
+    // Located at the station's lane groups, where the count was written.
+    assert!(e.diagnostics[0].path.ends_with(".lanes"), "{e}");
+    assert!(e.diagnostics[0].line > 0, "{e}");
     ok(&groups(half, half - 1));
     check(
         &edit("servers = 4\n", "servers = 4294967296\n"),

@@ -44,7 +44,9 @@ pub fn headline_measures(scenario: &Scenario, rep: &ReplicationStats) -> Vec<Mea
         let wait = s.wait();
         let merged = st.merged_into.map(|j| {
             format!(
-                "merged into {}: vehicles pass without stopping; its officers are counted there",
+                "merged into {}: vehicles pass without stopping; its staffed lane-hours are 0, its \
+                 officers pooled at the joint stop (unless the policy warned that it could \
+                 not pool them)",
                 stations[j.index()].id
             )
         });

@@ -185,10 +185,10 @@ fn check_lanes(sid: StationId, st: &Station, errors: &mut Vec<ModelError>) {
         errors.push(ModelError::NeverOpen { station: sid });
     } else if st.max_servers() > MAX_STATION_SERVERS {
         // The one limit on servers, whether written as one count or summed over groups.
-        errors.push(ModelError::TooMany {
-            what: "servers open at once at one station (summed over its lane groups)",
-            count: usize::try_from(st.max_servers()).unwrap_or(usize::MAX),
-            limit: MAX_STATION_SERVERS as usize,
+        errors.push(ModelError::TooManyServers {
+            station: sid,
+            count: st.max_servers(),
+            limit: MAX_STATION_SERVERS,
         });
     }
     for (g, group) in st.lanes.iter().enumerate() {

@@ -95,6 +95,16 @@ pub enum ModelError {
         /// The most supported.
         limit: usize,
     },
+    /// A station whose lane groups open more servers at once than the engine supports
+    /// (u32::MAX: a station's open servers are counted in 32 bits).
+    TooManyServers {
+        /// The station.
+        station: StationId,
+        /// Most servers its lane groups open at once, summed over groups.
+        count: u64,
+        /// The most supported.
+        limit: u64,
+    },
     /// A station without lane groups.
     NoLanes {
         /// The station.
@@ -343,6 +353,17 @@ impl ModelError {
             E::TooMany { what, count, limit } => (
                 Place::Model,
                 format!("{count} {what}; at most {limit} are supported"),
+            ),
+            E::TooManyServers {
+                station,
+                count,
+                limit,
+            } => (
+                station_field(station, Some("lanes")),
+                format!(
+                    "{count} servers open at once (summed over its lane groups); at most \
+                     {limit} are supported"
+                ),
             ),
             E::NoLanes { station } => (
                 station_field(station, Some("lanes")),
