@@ -264,10 +264,7 @@ entry = "primary"
     // never wrapped to 0 ("never has an open server").
     check(
         two_groups,
-        &[
-            "4294967296 servers open at once",
-            "at most 4294967295",
-        ],
+        &["4294967296 servers open at once", "at most 4294967295"],
     );
     let loaded = ok(&two_groups.replacen("servers = 2147483648", "servers = 2147483647", 1));
     let station = &loaded.scenario.crossing.stations()[0];

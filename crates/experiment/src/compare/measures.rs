@@ -190,5 +190,11 @@ pub fn headline_measures(scenario: &Scenario, rep: &ReplicationStats) -> Vec<Mea
             push("total_cost_per_day", &entity, Some(a.total_cost()), None);
         }
     }
+    // What a risk-management reform gives up or gains in detections, beside the time it saves.
+    for (metric, entity, value) in
+        crate::report::costs::detections::detection_measures(scenario, rep)
+    {
+        push(metric, &entity, Some(value), None);
+    }
     out
 }
