@@ -46,8 +46,10 @@ fn bundled_configs_validate() {
         };
         for entry in entries {
             let path = entry.expect("directory entry").path();
-            // Policies are changes to a scenario, not scenarios; sweep plans neither.
-            if path.ends_with("policies") || path.ends_with("sweeps") {
+            // Policies are changes to a scenario, not scenarios; sweep and staffing plans
+            // neither.
+            if path.ends_with("policies") || path.ends_with("sweeps") || path.ends_with("planning")
+            {
                 continue;
             }
             if path.is_dir() {

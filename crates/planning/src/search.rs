@@ -53,6 +53,10 @@ pub enum SearchError<E> {
 /// The improvement a move must make to be kept: a relative 1e-9, so that rounding in a
 /// mean of identical replications never counts as a gain.
 fn improves(new: f64, old: f64) -> bool {
+    if old.is_infinite() {
+        // Any staffing that can be run improves on one that cannot (∞ − ∞ would be NaN).
+        return new < old;
+    }
     new < old - 1e-9 * old.abs().max(1e-12)
 }
 
@@ -133,6 +137,12 @@ where
                 }
             }
         }
+        // While every staffing so far is unstable (infinitely bad), no addition "improves":
+        // spread lanes instead, the feasible shift over the hours with the fewest lanes first,
+        // until a staffing that can be run appears.
+        if best.is_none() && f.is_infinite() {
+            best = spread(blocks, &x).map(|(b, i)| (0.0, b, i, f64::INFINITY));
+        }
         let Some((_, b, i, fy)) = best else {
             break;
         };
@@ -184,6 +194,30 @@ where
         evaluations: runner.done,
         stopped_at_cap: capped,
     })
+}
+
+/// The feasible one-shift addition to `x` whose hours have the fewest lanes (the largest
+/// sum of 1 / (lanes + 1) over the hours it covers), the first on a tie; `None` when none
+/// fits.
+fn spread(blocks: &[Block], x: &Candidate) -> Option<(usize, usize)> {
+    let mut best: Option<(f64, usize, usize)> = None;
+    for (b, block) in blocks.iter().enumerate() {
+        let lanes = block.lanes(&x[b]);
+        for (i, &start) in block.starts.iter().enumerate() {
+            let mut y = x[b].clone();
+            y[i] += 1;
+            if !block.feasible(&y) {
+                continue;
+            }
+            let score: f64 = (0..block.shift_hours)
+                .map(|k| 1.0 / f64::from(lanes[(start + k) % crate::shifts::HOURS] + 1))
+                .sum();
+            if best.is_none_or(|(s, ..)| score > s) {
+                best = Some((score, b, i));
+            }
+        }
+    }
+    best.map(|(_, b, i)| (b, i))
 }
 
 /// Every feasible staffing of `blocks`, in lexicographic order of the shift counts; `None`

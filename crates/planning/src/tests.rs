@@ -640,3 +640,37 @@ max_lanes = 2
     assert_eq!((g.after[8], g.after[17]), (2, 2), "{g:?}");
     assert!(one.report.search.stopped_at_cap);
 }
+
+/// From an unstable start (every staffing near it infinitely bad), the greedy phase spreads
+/// lanes until one can be run, and then optimises as usual.
+#[test]
+fn an_unstable_start_is_left_by_spreading_lanes() {
+    let block = Block {
+        shift_hours: 1,
+        starts: (0..24).collect(),
+        min_lanes: [0; HOURS],
+        max_lanes: [3; HOURS],
+        budget_lane_hours: 30,
+    };
+    let mut load = [0.0; 24];
+    load[5] = 4.0;
+    load[15] = 2.0;
+    // Unstable (infinite) while any hour has no lane.
+    let objective = |lanes: &[u32; 24]| {
+        if lanes.contains(&0) {
+            f64::INFINITY
+        } else {
+            convex(&load, lanes)
+        }
+    };
+    let found = greedy_then_exchange(std::slice::from_ref(&block), 10_000, |c| {
+        Ok::<_, ()>(objective(&block.lanes(&c[0])))
+    })
+    .expect("feasible");
+    let lanes = block.lanes(&found.best[0]);
+    assert!(found.value.is_finite());
+    assert!(lanes.iter().all(|&n| n >= 1), "{lanes:?}");
+    // 24 to leave the unstable region, 4 where they cut the load; the last 2 would cut nothing.
+    assert_eq!(block.lane_hours(&found.best[0]), 28);
+    assert_eq!((lanes[5], lanes[15]), (3, 3), "{lanes:?}");
+}

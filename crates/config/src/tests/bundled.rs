@@ -17,11 +17,11 @@ fn toml_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     entries.sort();
     for path in entries {
         // Policies are changes to a scenario, not scenarios: tested on their own; so are
-        // sweep plans.
+        // sweep and staffing plans.
         if path.is_dir()
             && path
                 .file_name()
-                .is_some_and(|n| n == "policies" || n == "sweeps")
+                .is_some_and(|n| n == "policies" || n == "sweeps" || n == "planning")
         {
             continue;
         }

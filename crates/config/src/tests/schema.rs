@@ -179,7 +179,10 @@ fn bundled_configs_name_their_schema() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
-                if path.file_name().is_some_and(|n| n == "sweeps") {
+                if path
+                    .file_name()
+                    .is_some_and(|n| n == "sweeps" || n == "planning")
+                {
                     continue;
                 }
                 dirs.push(path);
