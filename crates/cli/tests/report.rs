@@ -444,6 +444,14 @@ fn bundled_reports(dir: &Path) -> Vec<(String, PathBuf, &'static [&'static str])
             REGION,
         ));
     }
+    const SWEEP: &[&str] = &["sweep-summary", "response-curves", "points"];
+    for plan in toml_in("sweeps") {
+        jobs.push((
+            format!("sweep_{}", stem(&plan)),
+            vec![os("sweep").into(), plan.clone()],
+            SWEEP,
+        ));
+    }
     jobs.into_iter()
         .map(|(name, args, sections)| {
             let page = dir.join(format!("{name}.html"));

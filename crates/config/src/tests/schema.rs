@@ -168,8 +168,8 @@ fn the_every_field_files_reach_every_field_of_the_schemas() {
 }
 
 /// Each bundled config begins with a `#:schema` line naming its kind's committed schema by
-/// a path relative to the file, which editors resolve. Sweep plans (`configs/sweeps/`) have
-/// no JSON Schema yet (`docs/sweeps.md` is their reference).
+/// a path relative to the file, which editors resolve. Staffing plans (`configs/planning/`)
+/// have no JSON Schema yet (`docs/planning.md` is their reference).
 #[test]
 fn bundled_configs_name_their_schema() {
     let configs = root().join("configs");
@@ -179,10 +179,7 @@ fn bundled_configs_name_their_schema() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
-                if path
-                    .file_name()
-                    .is_some_and(|n| n == "sweeps" || n == "planning")
-                {
+                if path.file_name().is_some_and(|n| n == "planning") {
                     continue;
                 }
                 dirs.push(path);
@@ -195,7 +192,9 @@ fn bundled_configs_name_their_schema() {
     assert!(files.len() >= 15, "{files:?}");
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
-        let kind = if crate::is_region(&text) {
+        let kind = if text.contains("\n[sweep]") {
+            "sweep"
+        } else if crate::is_region(&text) {
             "region"
         } else if text.contains("\n[policy]") {
             "policy"
