@@ -142,6 +142,9 @@ pub enum Command {
     Sweep(crate::commands::sweep::SweepArgs),
     /// Merge the units a sharded sweep wrote into a directory
     Merge(crate::commands::merge::MergeArgs),
+    /// Compare a scenario with observed hourly waits and volumes, and optionally fit its
+    /// free parameters to them
+    Calibrate(crate::commands::calibrate::CalibrateArgs),
 }
 
 /// `bordersim apply POLICY [--baseline BASE] [--output PATH]`.

@@ -38,6 +38,7 @@ fn main() -> ExitCode {
         Command::Completions(args) => commands::completions::completions(&args),
         Command::Sweep(args) => commands::sweep::sweep(&args),
         Command::Merge(args) => commands::merge::merge(&args),
+        Command::Calibrate(args) => commands::calibrate::calibrate(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
