@@ -120,7 +120,11 @@ fn selections(scenario: &Scenario, station: usize) -> Vec<(Selection, Vec<(usize
     kinds.extend((0..programmes).map(|p| (None, Some(p))));
     kinds.extend((0..classes).flat_map(|c| (0..programmes).map(move |p| (Some(c), Some(p)))));
     let mut out: Vec<(Selection, Vec<(usize, usize)>)> = Vec::new();
-    for group in std::iter::once(None).chain((0..groups).map(Some)) {
+    // Lane groups by id, so that the order of the groups in the file changes no row.
+    let lanes = &scenario.crossing.stations()[station].lanes;
+    let mut order: Vec<usize> = (0..groups).collect();
+    order.sort_by(|&a, &b| lanes[a].id.cmp(&lanes[b].id));
+    for group in std::iter::once(None).chain(order.into_iter().map(Some)) {
         for &(class, programme) in &kinds {
             let selection = (group, class, programme);
             let taken = pairs(scenario, station, selection);
