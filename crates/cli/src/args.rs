@@ -147,6 +147,9 @@ pub enum Command {
     OptimiseStaffing(crate::commands::optimise_staffing::OptimiseStaffingArgs),
     /// Serve the HTTP API and the web page (loopback unless --bind names another address)
     Serve(crate::commands::serve::ServeArgs),
+    /// Compare a scenario with observed hourly waits and volumes, and optionally fit its
+    /// free parameters to them
+    Calibrate(crate::commands::calibrate::CalibrateArgs),
 }
 
 /// `bordersim apply POLICY [--baseline BASE] [--output PATH]`.

@@ -45,6 +45,7 @@ fn main() -> ExitCode {
             commands::optimise_staffing::optimise_staffing_command(&args)
         }
         Command::Serve(args) => commands::serve::serve(&args),
+        Command::Calibrate(args) => commands::calibrate::calibrate(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -108,8 +108,9 @@ fn json_has_every_contract_field() {
 }
 
 /// Every `entity_type` the CSV may hold.
-const ENTITY_TYPES: [&str; 15] = [
+const ENTITY_TYPES: [&str; 16] = [
     "system",
+    "hourly_group",
     "vehicles",
     "station",
     "lane_group",

@@ -376,6 +376,13 @@ pub struct StationStats {
     /// When series are collected: the waits of the vehicles that started service here, by
     /// the time bin of their start of service, over the whole run (warm-up included).
     pub wait_bins: Option<Box<WaitBins>>,
+    /// Waiting time in queue by (lane group served in, vehicle kind, hour of day the vehicle
+    /// joined the queue), at [`StationStats::hourly_index`]: the hourly waits a calibration
+    /// compares with observed ones.
+    pub hourly_waits: Cells,
+    /// Vehicles that finished service, by (lane group, vehicle kind, hour of day of the end
+    /// of service), at [`StationStats::hourly_index`]: throughput per hour.
+    pub hourly_served: Vec<u64>,
 }
 
 impl StationStats {
@@ -399,6 +406,8 @@ impl StationStats {
             blocked: Cells::new(shape.station_cells()),
             blocked_servers: TimeWeighted::new(),
             wait_bins: None,
+            hourly_waits: Cells::new(lane_groups * shape.classes * shape.programmes * 24),
+            hourly_served: vec![0; lane_groups * shape.classes * shape.programmes * 24],
         }
     }
 
@@ -412,6 +421,15 @@ impl StationStats {
         if let Some(bins) = &mut self.wait_bins {
             bins.record(now_ms, wait_ms);
         }
+    }
+
+    /// The index into [`hourly_waits`](Self::hourly_waits) and
+    /// [`hourly_served`](Self::hourly_served) of lane group `group`, vehicle kind `kind`
+    /// (`class * programmes + programme`, a station cell divided by its 3 channels) and hour
+    /// of day `hour` (0–23), for a shape with `kinds` vehicle kinds.
+    #[inline]
+    pub fn hourly_index(kinds: usize, group: usize, kind: usize, hour: usize) -> usize {
+        (group * kinds + kind) * 24 + hour
     }
 
     /// Waiting times of every vehicle together.
@@ -456,6 +474,8 @@ impl StationStats {
         self.outside_length_cm.reset(now_ms);
         self.blocked.reset();
         self.blocked_servers.reset(now_ms);
+        self.hourly_waits.reset();
+        self.hourly_served.iter_mut().for_each(|n| *n = 0);
     }
 }
 

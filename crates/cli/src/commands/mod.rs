@@ -2,6 +2,7 @@
 //! trace files it names, reading a policy file, and the run options (replications, seed,
 //! threads) after the command line's overrides.
 
+pub mod calibrate;
 pub mod compare;
 pub mod completions;
 pub mod merge;

@@ -20,6 +20,7 @@
 //! | `cost`         | `class:<id>`, `direction:<id>`, `station:<id>`, `lane_group:<station>/<group>`, `system` |
 //! | `emission`     | as `cost`, without lane groups            |
 //! | `detection`    | `<channel>/<selection>` or `system`       |
+//! | `hourly_group` | `station/lane_group/class/programme|hour` (`all` for every one; hour of joining the queue) |
 //! | `performance`  | `all`                                     |
 
 use anyhow::{Context, Result};
@@ -39,6 +40,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
     station_rows(&mut rows, report);
     class_and_direction_rows(&mut rows, report);
     trs_rows(&mut rows, report);
+    hourly_group_rows(&mut rows, report);
     economics_rows(&mut rows, report);
     costs_rows(&mut rows, report);
     performance_rows(&mut rows, report);
@@ -400,6 +402,30 @@ fn performance_rows(rows: &mut Rows, report: &Report) {
             "threads",
             Value::Int(p.threads as u64),
         );
+    }
+}
+
+/// Waits and throughput by hour for each station by lane group, class and programme.
+fn hourly_group_rows(rows: &mut Rows, report: &Report) {
+    for g in &report.hourly_groups {
+        for h in &g.hours {
+            let entity = format!(
+                "{}/{}/{}/{}|{}",
+                g.station, g.lane_group, g.class, g.programme, h.hour
+            );
+            let e = entity.as_str();
+            rows.push("hourly_group", e, "count", Value::Int(h.count));
+            for (statistic, value) in [
+                ("wait_mean_s", h.wait_mean_s),
+                ("wait_mean_ci95_s", h.wait_mean_ci95_s),
+                ("wait_p95_s", h.wait_p95_s),
+                ("wait_p95_ci95_s", h.wait_p95_ci95_s),
+                ("throughput_per_h", h.throughput_per_h),
+                ("throughput_ci95_per_h", h.throughput_ci95_per_h),
+            ] {
+                rows.push("hourly_group", e, statistic, Value::opt(value));
+            }
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod costs;
 mod economics;
 mod growth;
+pub mod hourly_groups;
 #[allow(
     dead_code,
     reason = "public once the crate root re-exports it (`pub use report::recovery`)"
@@ -428,6 +429,9 @@ pub struct Report {
     pub costs: costs::Costs,
     /// Events processed over all replications (warm-up included).
     pub events: u64,
+    /// Waits and throughput by hour of day for each station by lane group, class and
+    /// programme (`hourly_groups::hourly_groups`).
+    pub hourly_groups: Vec<hourly_groups::HourlyGroupReport>,
     /// Wall-clock measurements, when the caller timed the run (left out of the JSON
     /// otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -363,6 +363,7 @@ fn build(scenario: &Scenario, seed: u64, reps: &[ReplicationStats], replications
         economics: economics(scenario, reps),
         costs: super::costs::costs(scenario, reps),
         events: total(reps.iter().map(|r| r.events)),
+        hourly_groups: super::hourly_groups::hourly_groups(scenario, reps),
         performance: None,
         warnings: super::growth::warnings(scenario, reps),
         lanes_by_hour: super::series::lanes_by_hour(scenario),

@@ -8,6 +8,7 @@ use super::{EXIT, Engine, Event, NO_LANE, NOT_RELEASED, Upstream, metres_to_mm, 
 use crate::log::{LogKind, VehicleLog};
 use crate::scenario::{PreLodged, StorageLimit, WhenFull};
 use crate::schedule::hour_of_day;
+use crate::stats::StationStats;
 
 impl<L: VehicleLog> Engine<'_, L> {
     /// A vehicle reaches a station: it takes a free lane, joins the queue, waits upstream
@@ -185,6 +186,16 @@ impl<L: VehicleLog> Engine<'_, L> {
         let stats = &mut self.stats.stations[s];
         let wait = now - v.queued_ms;
         stats.record_wait(now, v.cell as usize, wait);
+        let kinds = self.stats.shape.classes * self.stats.shape.programmes;
+        stats.hourly_waits.record(
+            StationStats::hourly_index(
+                kinds,
+                group,
+                v.cell as usize / 3,
+                hour_of_day(SimTime(v.queued_ms)),
+            ),
+            wait,
+        );
         let st = &mut self.stations[s];
         if model_station.groups[group].rule.is_some() {
             st.rule_waits[group].push(wait);
@@ -221,6 +232,10 @@ impl<L: VehicleLog> Engine<'_, L> {
             stats.stages.record(cell, now - queued_ms);
             stats.served += 1;
             stats.lanes[group].served += 1;
+            let kinds = self.stats.shape.classes * self.stats.shape.programmes;
+            stats.hourly_served
+                [StationStats::hourly_index(kinds, group, cell / 3, hour_of_day(SimTime(now)))] +=
+                1;
         }
         let any_block = self.model.any_block;
         if !any_block {

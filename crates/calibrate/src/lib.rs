@@ -1,0 +1,40 @@
+//! Calibration of a scenario to observed hourly waits and volumes: the observation file
+//! (`observed`), the model against the data with fit measures (`compare`), and fitting free
+//! parameters named by override paths (`fit`). `docs/calibration.md` is the user's guide.
+
+#![warn(missing_docs)]
+
+pub mod compare;
+pub mod fit;
+pub mod observed;
+
+use bordersim_experiment::{ExperimentError, Progress, Report, RunOptions};
+use bordersim_model::{NoLog, Scenario};
+
+pub use compare::{Calibration, GroupFit, HourFit, Measures, compare, objective};
+pub use fit::{
+    FitError, FitReport, FitSpec, Fitted, FittedParameter, Parameter, Unit, fit, parse_fit,
+};
+pub use observed::{
+    GroupKey, HourObservation, Observation, ObservationError, Observations, parse_observations,
+};
+
+/// Runs `scenario` as `bordersim run` does (the same replications and seed give the same
+/// report) and compares it with `observations`; `throughput_weight` weighs the throughput
+/// errors against the wait errors in the objective.
+///
+/// # Errors
+///
+/// As [`bordersim_experiment::run_summary`].
+pub fn assess(
+    scenario: &Scenario,
+    observations: &Observations,
+    options: &RunOptions,
+    throughput_weight: f64,
+    progress: &dyn Progress,
+) -> Result<(Report, Calibration), ExperimentError> {
+    let (report, _) =
+        bordersim_experiment::run_summary_with_progress(scenario, options, |_| NoLog, progress)?;
+    let calibration = compare(scenario, &report, observations, throughput_weight);
+    Ok((report, calibration))
+}
