@@ -24,7 +24,7 @@ pub(crate) fn bin_of(value: u64) -> usize {
 }
 
 /// The smallest value of bin `bin` (the inverse of [`bin_of`]).
-fn lowest_value_of(bin: usize) -> u64 {
+pub(crate) fn lowest_value_of(bin: usize) -> u64 {
     let half = 1usize << HALF_MAGNITUDE;
     if bin < 2 * half {
         bin as u64
@@ -37,7 +37,7 @@ fn lowest_value_of(bin: usize) -> u64 {
 
 /// The number of values (ms) bin `bin` holds: 1 ms up to bin 2047, then doubling with
 /// each power of two (HdrHistogram's `equivalent_range`).
-fn bin_width(bin: usize) -> u64 {
+pub(crate) fn bin_width(bin: usize) -> u64 {
     let bucket = (bin >> HALF_MAGNITUDE).saturating_sub(1) as u32;
     1u64 << bucket
 }
@@ -172,7 +172,7 @@ impl Tally {
     }
 
     /// The full count of each bin that has observations, in bin order.
-    fn bin_counts(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
+    pub(crate) fn bin_counts(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
         let carries = !self.carries.is_empty();
         self.bins.iter().enumerate().filter_map(move |(bin, &low)| {
             let high = if carries {

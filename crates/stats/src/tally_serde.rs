@@ -3,12 +3,14 @@
 //! a tally written by one process merges exactly into one read by another, and any
 //! HdrHistogram tool can read the histogram.
 
+use std::io::{self, Read, Write};
+
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use hdrhistogram::serialization::{Deserializer, Serializer, V2DeflateSerializer};
+use hdrhistogram::serialization::{Serializer, V2DeflateSerializer};
 use serde::{Deserialize, Serialize};
 
-use crate::tally::{SIGNIFICANT_DIGITS, Tally, bin_of};
+use crate::tally::{SIGNIFICANT_DIGITS, Tally, bin_of, bin_width, lowest_value_of};
 
 /// The fields of a tally as written.
 #[derive(Serialize, Deserialize)]
@@ -30,10 +32,7 @@ struct TallyData {
 
 impl Serialize for Tally {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut bytes = Vec::new();
-        V2DeflateSerializer::new()
-            .serialize(&self.histogram(), &mut bytes)
-            .map_err(|e| serde::ser::Error::custom(format!("histogram: {e:?}")))?;
+        let bytes = v2_deflate(self).map_err(serde::ser::Error::custom)?;
         TallyData {
             count: self.count(),
             sum_ms: self.sum_ms().to_string(),
@@ -52,6 +51,115 @@ impl<'de> Deserialize<'de> for Tally {
     }
 }
 
+/// The V2 cookie (HdrHistogram's, for 8-byte counts), inside the DEFLATE stream.
+const V2_COOKIE: u32 = 0x1c84_9303 | 0x10;
+/// The V2 + DEFLATE cookie, before the DEFLATE stream.
+const V2_COMPRESSED_COOKIE: u32 = 0x1c84_9304 | 0x10;
+/// Bytes of the V2 header: cookie, payload length, normalizing offset, significant digits
+/// (4 bytes each), lowest and highest trackable value, integer-to-double ratio (8 each).
+const V2_HEADER_SIZE: usize = 40;
+/// Sub-buckets per bucket of the layout (3 significant digits, unit 1 ms).
+const SUB_BUCKETS: u64 = 2048;
+/// The first bin of the bucket whose values reach 2^63 ms: the `hdrhistogram` crate sizes
+/// such a histogram by a rule of its own, so such tallies go through the crate.
+const BIN_OF_2_POW_63: usize = 54 << 10;
+
+/// Why bytes are not a V2 HdrHistogram of the layout, named as the `hdrhistogram` crate
+/// names it (its `DeserializeError`), so the messages stay those of reading with the crate.
+#[derive(Debug)]
+enum V2Error {
+    // Read through `Debug`, in the message.
+    #[allow(dead_code)]
+    IoError(io::Error),
+    InvalidCookie,
+    UnsupportedFeature,
+    InvalidParameters,
+    UsizeTypeTooSmall,
+    EncodedArrayTooLong,
+}
+
+impl From<io::Error> for V2Error {
+    fn from(e: io::Error) -> Self {
+        V2Error::IoError(e)
+    }
+}
+
+/// The bins of `t` as HdrHistogram V2 + DEFLATE, byte for byte what the `hdrhistogram`
+/// crate's `V2DeflateSerializer` writes for `t.histogram()` (a test checks it), written
+/// straight from the bins: the histogram would allocate and zero every bin up to the
+/// largest, and a merge of many summaries writes thousands.
+fn v2_deflate(t: &Tally) -> Result<Vec<u8>, String> {
+    let last = t.bin_counts().last().map_or(0, |(bin, _)| bin);
+    if last >= BIN_OF_2_POW_63 || t.bin_counts().any(|(_, n)| n > i64::MAX as u64) {
+        let mut bytes = Vec::new();
+        V2DeflateSerializer::new()
+            .serialize(&t.histogram(), &mut bytes)
+            .map_err(|e| format!("histogram: {e:?}"))?;
+        return Ok(bytes);
+    }
+    // The crate's histogram starts at 2 ms highest trackable value with bins for 0..2048 ms
+    // and grows, when a value does not fit, to the end of that value's bucket.
+    let highest = if last < SUB_BUCKETS as usize {
+        2
+    } else {
+        u64::MAX >> (64 - ((last >> 10) + 10))
+    };
+    let mut raw = Vec::with_capacity(V2_HEADER_SIZE + 9 * 64);
+    raw.extend_from_slice(&V2_COOKIE.to_be_bytes());
+    raw.extend_from_slice(&0u32.to_be_bytes()); // payload length, set below
+    raw.extend_from_slice(&0u32.to_be_bytes()); // normalizing offset
+    raw.extend_from_slice(&u32::from(SIGNIFICANT_DIGITS).to_be_bytes());
+    raw.extend_from_slice(&1u64.to_be_bytes()); // lowest discernible value, ms
+    raw.extend_from_slice(&highest.to_be_bytes());
+    raw.extend_from_slice(&1.0f64.to_be_bytes());
+    // Counts of bins 0..=last; a run of k > 1 empty bins is -k, a lone empty bin 0.
+    let mut next = 0usize;
+    for (bin, n) in t.bin_counts() {
+        match bin - next {
+            0 => {}
+            1 => write_varint(&mut raw, 0),
+            gap => write_varint(&mut raw, zig_zag(-(gap as i64))),
+        }
+        write_varint(&mut raw, zig_zag(n as i64));
+        next = bin + 1;
+    }
+    if next == 0 {
+        write_varint(&mut raw, 0);
+    }
+    let payload = (raw.len() - V2_HEADER_SIZE) as u32;
+    raw[4..8].copy_from_slice(&payload.to_be_bytes());
+    let mut out = Vec::with_capacity(8 + raw.len() / 2);
+    out.extend_from_slice(&V2_COMPRESSED_COOKIE.to_be_bytes());
+    out.extend_from_slice(&0u32.to_be_bytes()); // compressed length, set below
+    let mut z = flate2::write::ZlibEncoder::new(out, flate2::Compression::default());
+    let deflated = z
+        .write_all(&raw)
+        .and_then(|()| z.finish())
+        .map_err(|e| format!("histogram: {e:?}"));
+    let mut out = deflated?;
+    let compressed = (out.len() - 8) as u32;
+    out[4..8].copy_from_slice(&compressed.to_be_bytes());
+    Ok(out)
+}
+
+/// ZigZag: small magnitudes of either sign as small unsigned numbers.
+fn zig_zag(n: i64) -> u64 {
+    ((n << 1) ^ (n >> 63)) as u64
+}
+
+/// HdrHistogram's LEB128: 7 bits a byte, low first, the 9th byte holding the top 8 bits.
+fn write_varint(out: &mut Vec<u8>, v: u64) {
+    for k in 0..8 {
+        let rest = v >> (7 * k);
+        if rest >> 7 == 0 {
+            out.push(rest as u8);
+            return;
+        }
+        out.push(rest as u8 | 0x80);
+    }
+    out.push((v >> 56) as u8);
+}
+
 /// The tally `data` describes, checked: a histogram of this layout whose counts add up to
 /// `count`, within `min_ms..=max_ms`, and a sum those bounds allow.
 fn from_data(data: TallyData) -> Result<Tally, String> {
@@ -62,37 +170,28 @@ fn from_data(data: TallyData) -> Result<Tally, String> {
     let bytes = STANDARD
         .decode(&data.histogram)
         .map_err(|e| format!("histogram is not base64: {e}"))?;
-    let h: hdrhistogram::Histogram<u64> = Deserializer::new()
-        .deserialize(&mut bytes.as_slice())
-        .map_err(|e| format!("histogram is not a V2 HdrHistogram: {e:?}"))?;
-    if h.low() != 1 || h.sigfig() != SIGNIFICANT_DIGITS {
+    let (counts, total) = v2_counts(&bytes)?;
+    if total != data.count {
         return Err(format!(
-            "histogram has lowest value {} and {} significant digits, not 1 and {SIGNIFICANT_DIGITS}",
-            h.low(),
-            h.sigfig()
-        ));
-    }
-    if h.len() != data.count {
-        return Err(format!(
-            "histogram holds {} observations, count says {}",
-            h.len(),
+            "histogram holds {total} observations, count says {}",
             data.count
         ));
     }
     let mut t = Tally::new();
+    let (first, last) = match (counts.first(), counts.last()) {
+        (Some(&(first, _)), Some(&(last, _))) => (first, last),
+        _ => (0, 0),
+    };
     match (data.count, data.min_ms, data.max_ms) {
         (0, None, None) if sum_ms == 0 => Ok(t),
         (1.., Some(min), Some(max))
             if min <= max
                 && u128::from(min) * u128::from(data.count) <= sum_ms
                 && sum_ms <= u128::from(max) * u128::from(data.count)
-                && h.lowest_equivalent(h.min()) <= min
-                && max <= h.highest_equivalent(h.max()) =>
+                && lowest_value_of(first) <= min
+                && max <= lowest_value_of(last) + (bin_width(last) - 1) =>
         {
-            // The counts straight from the payload HdrHistogram has just checked: its own
-            // iterators visit every bin up to the largest, which costs more than everything
-            // else a merge of many summaries does.
-            for (bin, n) in v2_counts(&bytes)? {
+            for (bin, n) in counts {
                 if bin > bin_of(max) {
                     return Err(format!(
                         "histogram counts values above the maximum {max} ms"
@@ -110,49 +209,139 @@ fn from_data(data: TallyData) -> Result<Tally, String> {
     }
 }
 
-/// The non-zero counts of a V2 + DEFLATE histogram of this layout, by bin (its counts
-/// index is the bin): after an 8-byte header, a zlib stream of a 40-byte V2 header and the
-/// counts as ZigZag LEB128 (at most 9 bytes, the 9th holding 8 bits), a negative number
-/// being a run of that many empty bins.
-fn v2_counts(bytes: &[u8]) -> Result<Vec<(usize, u64)>, String> {
-    use std::io::Read;
-    let mut raw = Vec::new();
-    flate2::read::ZlibDecoder::new(bytes.get(8..).unwrap_or_default())
-        .read_to_end(&mut raw)
-        .map_err(|e| format!("histogram does not inflate: {e}"))?;
-    let payload = raw
-        .get(40..)
-        .ok_or("histogram is shorter than its header")?;
+/// The non-zero counts by bin of an HdrHistogram V2 (+ DEFLATE) of this layout, and their
+/// total, checked as the `hdrhistogram` crate's `Deserializer` checks them, in one pass
+/// over the payload: building the crate's histogram would allocate and zero every bin up to
+/// the largest (about 450 KB), the larger part of a merge's work.
+fn v2_counts(bytes: &[u8]) -> Result<(Vec<(usize, u64)>, u64), String> {
+    decode_v2(bytes).map_err(|e| match e {
+        Decoded::Foreign(message) => message,
+        Decoded::Invalid(e) => format!("histogram is not a V2 HdrHistogram: {e:?}"),
+    })
+}
+
+/// How bytes fail to decode.
+enum Decoded {
+    /// Not a V2 HdrHistogram.
+    Invalid(V2Error),
+    /// A V2 HdrHistogram of another layout.
+    Foreign(String),
+}
+
+impl<E: Into<V2Error>> From<E> for Decoded {
+    fn from(e: E) -> Self {
+        Decoded::Invalid(e.into())
+    }
+}
+
+fn read_u32(r: &mut &[u8]) -> io::Result<u32> {
+    let mut b = [0; 4];
+    r.read_exact(&mut b)?;
+    Ok(u32::from_be_bytes(b))
+}
+
+fn read_u64(r: &mut &[u8]) -> io::Result<u64> {
+    let mut b = [0; 8];
+    r.read_exact(&mut b)?;
+    Ok(u64::from_be_bytes(b))
+}
+
+fn decode_v2(bytes: &[u8]) -> Result<(Vec<(usize, u64)>, u64), Decoded> {
+    let mut r = bytes;
+    let inflated;
+    let mut raw: &[u8] = match read_u32(&mut r)? {
+        V2_COOKIE => r,
+        V2_COMPRESSED_COOKIE => {
+            let len = read_u32(&mut r)? as usize;
+            let mut out = Vec::new();
+            flate2::read::ZlibDecoder::new(&r[..len.min(r.len())]).read_to_end(&mut out)?;
+            inflated = out;
+            if read_u32(&mut inflated.as_slice())? != V2_COOKIE {
+                return Err(V2Error::InvalidCookie.into());
+            }
+            &inflated[4..]
+        }
+        _ => return Err(V2Error::InvalidCookie.into()),
+    };
+    let payload_len = read_u32(&mut raw)? as usize;
+    if read_u32(&mut raw)? != 0 {
+        return Err(V2Error::UnsupportedFeature.into());
+    }
+    let digits = u8::try_from(read_u32(&mut raw)?).map_err(|_| V2Error::InvalidParameters)?;
+    let low = read_u64(&mut raw)?;
+    let high = read_u64(&mut raw)?;
+    if f64::from_bits(read_u64(&mut raw)?) != 1.0 {
+        return Err(V2Error::UnsupportedFeature.into());
+    }
+    // `Histogram::new_with_bounds`'s checks.
+    let sub_bucket_magnitude = (2.0 * 10f64.powi(i32::from(digits))).log2().ceil() as u32;
+    if !(1..=u64::MAX / 2).contains(&low)
+        || high < 2 * low
+        || digits > 5
+        || (low as f64).log2().floor() as u32 + sub_bucket_magnitude > 63
+    {
+        return Err(V2Error::InvalidParameters.into());
+    }
+    if low != 1 || digits != SIGNIFICANT_DIGITS {
+        return Err(Decoded::Foreign(format!(
+            "histogram has lowest value {low} and {digits} significant digits, not 1 and {SIGNIFICANT_DIGITS}"
+        )));
+    }
+    // The bins a histogram up to `high` has: half a bucket, then half a bucket per bucket.
+    let mut buckets = 1usize;
+    let mut untrackable = SUB_BUCKETS;
+    while untrackable <= high {
+        if untrackable > u64::MAX / 2 {
+            buckets += 1;
+            break;
+        }
+        untrackable <<= 1;
+        buckets += 1;
+    }
+    let bins = (buckets + 1) * (SUB_BUCKETS as usize / 2);
+    let payload = raw.get(..payload_len).ok_or_else(eof)?;
     let mut out = Vec::new();
+    let mut total = 0u64;
     let mut bin = 0usize;
     let mut i = 0;
     while i < payload.len() {
         let mut v: u64 = 0;
-        let mut k = 0;
-        loop {
-            let b = *payload.get(i).ok_or("histogram ends inside a count")?;
+        for k in 0..9 {
+            let Some(&b) = payload.get(i) else {
+                return Err(V2Error::IoError(eof()).into());
+            };
             i += 1;
             if k == 8 {
                 v |= u64::from(b) << 56;
                 break;
             }
             v |= u64::from(b & 0x7f) << (7 * k);
-            k += 1;
             if b & 0x80 == 0 {
                 break;
             }
         }
         let n = ((v >> 1) as i64) ^ -((v & 1) as i64);
-        if n < 0 {
-            bin = bin.saturating_add(n.unsigned_abs() as usize);
+        let step = if n < 0 {
+            usize::try_from(n.unsigned_abs()).map_err(|_| V2Error::UsizeTypeTooSmall)?
         } else {
             if n > 0 {
+                if bin >= bins {
+                    return Err(V2Error::EncodedArrayTooLong.into());
+                }
                 out.push((bin, n as u64));
+                total = total.saturating_add(n as u64);
             }
-            bin += 1;
-        }
+            1
+        };
+        bin = bin.checked_add(step).ok_or(V2Error::UsizeTypeTooSmall)?;
     }
-    Ok(out)
+    Ok((out, total))
+}
+
+/// The error reading a byte past the end of a slice gives.
+fn eof() -> io::Error {
+    let mut none: &[u8] = &[];
+    none.read_exact(&mut [0]).unwrap_err()
 }
 
 #[cfg(test)]
@@ -187,6 +376,143 @@ mod tests {
             serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
         via_text.merge(&serde_json::from_str(&serde_json::to_string(&b).unwrap()).unwrap());
         assert_eq!(via_text, direct);
+    }
+
+    /// Tallies whose largest bins fall at every kind of place of the layout: none, only
+    /// zero, the exact bins, each bucket's first and last bin, hours, days, 2^62 ms and
+    /// beyond, and counts past 2^32 in a bin.
+    fn layouts() -> Vec<Tally> {
+        let mut out = vec![Tally::new(), sample(1, 1), sample(2, 10_000), sample(6, 3)];
+        for top in [
+            0, 1, 2, 1023, 2047, 2048, 2049, 4095, 4096, 8191, 86_400_000,
+        ] {
+            let mut t = Tally::new();
+            t.record(top);
+            out.push(t.clone());
+            t.record(0);
+            t.record(top / 2);
+            out.push(t);
+        }
+        for k in [12, 20, 40, 61, 62, 63] {
+            let mut t = Tally::new();
+            t.record(1u64 << k);
+            t.record((1u64 << k) - 1);
+            t.record(5);
+            out.push(t);
+        }
+        let mut many = Tally::new();
+        many.add_to_bin(3, 5 << 32);
+        many.add_to_bin(5000, 7);
+        many.set_exact((5 << 32) + 7, 15 << 32, 3, lowest_value_of(5000));
+        out.push(many);
+        out
+    }
+
+    #[test]
+    fn bytes_written_are_the_hdrhistogram_crates_and_read_back() {
+        for t in layouts() {
+            let ours = v2_deflate(&t).expect("writes");
+            let mut theirs = Vec::new();
+            V2DeflateSerializer::new()
+                .serialize(&t.histogram(), &mut theirs)
+                .unwrap();
+            assert_eq!(ours, theirs, "{t:?}");
+            // The crate reads what we write, with the same counts.
+            let h: hdrhistogram::Histogram<u64> = hdrhistogram::serialization::Deserializer::new()
+                .deserialize(&mut ours.as_slice())
+                .expect("the crate reads it");
+            assert_eq!(h.len(), t.count());
+            let crates: Vec<(u64, u64)> = h
+                .iter_recorded()
+                .map(|v| (v.value_iterated_to(), v.count_at_value()))
+                .collect();
+            let mine: Vec<(u64, u64)> = t
+                .bin_counts()
+                .map(|(bin, n)| (lowest_value_of(bin) + bin_width(bin) - 1, n))
+                .collect();
+            assert_eq!(crates, mine);
+            // We read what the crate writes, as uncompressed V2 too.
+            let (counts, total) = v2_counts(&theirs).expect("reads");
+            assert_eq!(total, t.count());
+            assert_eq!(counts, t.bin_counts().collect::<Vec<_>>());
+            let mut plain = Vec::new();
+            hdrhistogram::serialization::V2Serializer::new()
+                .serialize(&t.histogram(), &mut plain)
+                .unwrap();
+            assert_eq!(v2_counts(&plain).expect("reads"), (counts, total));
+        }
+    }
+
+    /// `bytes` with the V2 header inside the DEFLATE stream changed by `edit`.
+    fn rewritten(bytes: &[u8], edit: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+        let mut raw = Vec::new();
+        flate2::read::ZlibDecoder::new(&bytes[8..])
+            .read_to_end(&mut raw)
+            .unwrap();
+        edit(&mut raw);
+        let mut z =
+            flate2::write::ZlibEncoder::new(bytes[..8].to_vec(), flate2::Compression::default());
+        z.write_all(&raw).unwrap();
+        let mut out = z.finish().unwrap();
+        let len = (out.len() - 8) as u32;
+        out[4..8].copy_from_slice(&len.to_be_bytes());
+        out
+    }
+
+    #[test]
+    fn foreign_and_corrupt_histograms_are_refused_as_the_crate_refuses_them() {
+        let t = sample(7, 1000);
+        let good = v2_deflate(&t).unwrap();
+        let crate_says = |bytes: &[u8]| {
+            hdrhistogram::serialization::Deserializer::new()
+                .deserialize::<u64, _>(&mut &bytes[..])
+                .map(|_| ())
+                .map_err(|e| format!("histogram is not a V2 HdrHistogram: {e:?}"))
+        };
+        let set = |at: usize, value: &[u8]| {
+            rewritten(&good, |raw| {
+                raw[at..at + value.len()].copy_from_slice(value)
+            })
+        };
+        let cases: Vec<(Vec<u8>, &str)> = vec![
+            (b"nope".to_vec(), "InvalidCookie"),
+            (good[..3].to_vec(), "UnexpectedEof"),
+            (good[..good.len() / 2].to_vec(), "IoError"),
+            (set(0, &7u32.to_be_bytes()), "InvalidCookie"),
+            (set(8, &1u32.to_be_bytes()), "UnsupportedFeature"),
+            (set(12, &6u32.to_be_bytes()), "InvalidParameters"),
+            (set(12, &256u32.to_be_bytes()), "InvalidParameters"),
+            (set(16, &0u64.to_be_bytes()), "InvalidParameters"),
+            (set(24, &1u64.to_be_bytes()), "InvalidParameters"),
+            (set(32, &2.0f64.to_be_bytes()), "UnsupportedFeature"),
+            (set(4, &100_000u32.to_be_bytes()), "UnexpectedEof"),
+            (set(24, &2u64.to_be_bytes()), "EncodedArrayTooLong"),
+            (
+                rewritten(&good, |raw| raw.truncate(raw.len() - 1)),
+                "UnexpectedEof",
+            ),
+            (
+                set(12, &2u32.to_be_bytes()),
+                "2 significant digits, not 1 and 3",
+            ),
+            (
+                set(16, &2u64.to_be_bytes()),
+                "lowest value 2 and 3 significant digits",
+            ),
+        ];
+        for (bytes, expected) in cases {
+            let ours = v2_counts(&bytes).expect_err("refused");
+            assert!(ours.contains(expected), "{ours} lacks {expected}");
+            if ours.contains("not a V2") {
+                assert_eq!(Err(ours), crate_says(&bytes));
+            }
+        }
+        // A payload length of 4 GB: refused without reading (the crate allocates it).
+        let huge = v2_counts(&set(4, &u32::MAX.to_be_bytes())).expect_err("refused");
+        assert!(huge.contains("UnexpectedEof"), "{huge}");
+        // A histogram past its highest trackable value, in the last varint: the crate
+        // refuses what the header does not cover.
+        assert!(crate_says(&set(24, &2u64.to_be_bytes())).is_err());
     }
 
     #[test]
