@@ -15,43 +15,8 @@ pub struct Bundled {
     pub text: &'static str,
 }
 
-macro_rules! bundle {
-    ($($name:literal),* $(,)?) => {
-        /// Every bundled file, sorted by name.
-        pub const BUNDLE: &[Bundled] = &[
-            $(Bundled { name: $name, text: include_str!(concat!("../../../configs/", $name)) },)*
-        ];
-    };
-}
-
-bundle!(
-    "bench/jackson.toml",
-    "bench/mm4.toml",
-    "examples/commercial_truck_crossing.toml",
-    "examples/osbp_corridor_crossing.toml",
-    "examples/passenger_car_crossing.toml",
-    "examples/trace_replay.toml",
-    "examples/traces/two_way_day.csv",
-    "policies/around_the_clock.toml",
-    "policies/extra_primary_booths.toml",
-    "policies/lane_rule.toml",
-    "policies/one_stop_border_post.toml",
-    "policies/pre_arrival_processing.toml",
-    "policies/risk_targeting.toml",
-    "policies/second_scanner.toml",
-    "policies/trusted_trader_lanes.toml",
-    "regions/corridor_osbp.toml",
-    "regions/crossings/chirundu.toml",
-    "regions/crossings/otay_mesa.toml",
-    "regions/crossings/otay_mesa_east.toml",
-    "regions/crossings/tecate.toml",
-    "regions/crossings/victoria_falls.toml",
-    "regions/policies/chirundu_24h_joint_exit.toml",
-    "regions/policies/chirundu_osbp.toml",
-    "regions/san_diego_tijuana.toml",
-    "sweeps/exit_booths_and_scanner.toml",
-    "sweeps/primary_hours.toml",
-);
+// The list is written by `build.rs` from the files under `configs/`.
+include!(concat!(env!("OUT_DIR"), "/bundle.rs"));
 
 /// What a config file is, read from its tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

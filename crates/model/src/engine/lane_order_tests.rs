@@ -501,15 +501,32 @@ fn fingerprint(
     canonical: &[Station],
 ) -> String {
     let mut stats = stats.clone();
+    // The hourly cells are blocks per lane group in the run's order: read them back in the
+    // canonical order of the groups.
+    let mut hourly = String::new();
     for (s, st) in stats.stations.iter_mut().enumerate() {
         let lanes = st.lanes.clone();
+        let position = |id: &str| ids[s].iter().position(|i| i == id).unwrap();
+        let block = st.hourly_served.len() / lanes.len().max(1);
+        for g in &canonical[s].lanes {
+            let p = position(&g.id);
+            for k in p * block..(p + 1) * block {
+                hourly.push_str(&format!(
+                    "{:?} {}\n",
+                    st.hourly_waits.get(k),
+                    st.hourly_served[k]
+                ));
+            }
+        }
+        st.hourly_waits = crate::stats::Cells::new(0);
+        st.hourly_served = Vec::new();
         st.lanes = canonical[s]
             .lanes
             .iter()
-            .map(|g| lanes[ids[s].iter().position(|id| *id == g.id).unwrap()].clone())
+            .map(|g| lanes[position(&g.id)].clone())
             .collect();
     }
-    format!("{stats:?}\n{log:?}")
+    format!("{stats:?}\n{hourly}\n{log:?}")
 }
 
 #[test]
