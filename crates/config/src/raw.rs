@@ -85,6 +85,27 @@ pub struct RawScenario {
     /// date-specific schedules on dates and times (docs/events.md).
     #[serde(default)]
     pub events: Vec<RawEvent>,
+    /// `[scenario.detection]`: the probability that one inspection finds an irregularity,
+    /// per channel and selection kind; defaults are illustrative (docs/economics.md).
+    pub detection: Option<RawDetection>,
+}
+
+/// `[scenario.detection]`: the probability (0 to 1) that one inspection of each kind finds
+/// an irregularity. An appraisal input: the simulation does not read it.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RawDetection {
+    /// A documentary check (yellow channel); default 0.02 (illustrative).
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 0.02)))]
+    pub documentary_check: Option<f64>,
+    /// A physical inspection selected by risk targeting (red channel); default 0.054
+    /// (illustrative: 2.7 × the random rate, Grigoriou 2019).
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 0.054)))]
+    pub targeted_inspection: Option<f64>,
+    /// A physical inspection selected at random (red channel); default 0.02 (illustrative).
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 0.02)))]
+    pub random_inspection: Option<f64>,
 }
 
 /// `[[scenario.events]]`: something that happens in a window of the run. Times are a

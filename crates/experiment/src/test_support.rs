@@ -62,10 +62,12 @@ pub(crate) fn one_way_region(
             Zone {
                 id: "a1".into(),
                 side: 0,
+                country: None,
             },
             Zone {
                 id: "b1".into(),
                 side: 1,
+                country: None,
             },
         ],
         crossings: crossings

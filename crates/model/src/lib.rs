@@ -33,8 +33,8 @@ pub use engine::{
 };
 pub use log::{LogKind, LogRecord, NoLog, VehicleLog};
 pub use population::{
-    Channel, Direction, IdleEmissions, Population, Programme, StaffCostRate, VehicleClass,
-    VehicleFilter, VehicleKey,
+    Channel, DetectionRates, Direction, IdleEmissions, Population, Programme, StaffCostRate,
+    VehicleClass, VehicleFilter, VehicleKey,
 };
 pub use scenario::{
     Arrivals, ClassId, Crossing, DEFAULT_MAX_IN_SYSTEM, DirectionId, LaneGroup, LaneRule, Link,

@@ -160,6 +160,41 @@ impl IdleEmissions {
     }
 }
 
+/// The probability that one inspection finds an irregularity, per channel and selection
+/// kind (each 0 to 1). An appraisal input: the simulation does not read it.
+///
+/// The defaults ([`DetectionRates::ILLUSTRATIVE`]) are **illustrative**, not measured at any
+/// crossing: 2% for a documentary check (yellow) and for a random physical inspection, and
+/// 5.4% for a targeted one. The ratio, targeted ≈ 2.7 × random, is from Grigoriou (2019,
+/// *World Customs Journal* 13(2)): scoring declarations on past controls, 80% of offences
+/// lay in the 30% of declarations scored riskiest (80/30 = 2.7 times the average rate, which
+/// a random pick finds). The base rate of 2% is assumed. Every administration's own hit
+/// rates should replace them (see `docs/economics.md`).
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct DetectionRates {
+    /// A documentary check (yellow channel).
+    pub documentary_check: f64,
+    /// A physical inspection selected by risk targeting (red channel).
+    pub targeted_inspection: f64,
+    /// A physical inspection selected at random (red channel).
+    pub random_inspection: f64,
+}
+
+impl DetectionRates {
+    /// Illustrative defaults: 2% documentary, 5.4% targeted (80/30 × 2%), 2% random.
+    pub const ILLUSTRATIVE: DetectionRates = DetectionRates {
+        documentary_check: 0.02,
+        targeted_inspection: 0.054,
+        random_inspection: 0.02,
+    };
+}
+
+impl Default for DetectionRates {
+    fn default() -> Self {
+        DetectionRates::ILLUSTRATIVE
+    }
+}
+
 /// What one staffed lane-hour costs at a station, or at one of its lane groups.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StaffCostRate {

@@ -343,6 +343,22 @@ fn trade(page: &mut Page, r: &RegionReport) {
     }
     page.heading("Trade per crossing");
     page.table(&t);
+    // Only when some zone names a country of its own: otherwise every country is a side
+    // and the table repeats the one above.
+    if r.trade.by_country.len() > r.trade.sides.len() {
+        let mut t = Table::new(&["country", "exports", "imports", "balance", "transit"], 1);
+        for c in &r.trade.by_country {
+            t.row(vec![
+                c.country.clone(),
+                number(c.exports, 0),
+                number(c.imports, 0),
+                signed(c.balance, 0),
+                number(c.transit, 0),
+            ]);
+        }
+        page.heading("Trade per country, transit apart");
+        page.table(&t);
+    }
 }
 
 /// The page of a region compared with a reform of one of its crossings.

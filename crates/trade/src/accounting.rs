@@ -154,6 +154,20 @@ pub fn side_countries(region: &Region) -> Vec<String> {
         .collect()
 }
 
+/// Each zone's country: its own [`Zone::country`](crate::Zone::country) where stated,
+/// else its side's id (as [`side_countries`]).
+pub fn zone_countries(region: &Region) -> Vec<String> {
+    region
+        .zones
+        .iter()
+        .map(|z| {
+            z.country
+                .clone()
+                .unwrap_or_else(|| region.sides[z.side].clone())
+        })
+        .collect()
+}
+
 /// Trade value per day of one country, with transit kept apart from its own trade.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct CountryTrade {
@@ -371,10 +385,12 @@ mod tests {
                 Zone {
                     id: "a1".into(),
                     side: 0,
+                    country: None,
                 },
                 Zone {
                     id: "b1".into(),
                     side: 1,
+                    country: None,
                 },
             ],
             crossings: vec![CrossingAlternative {
@@ -414,10 +430,12 @@ mod tests {
                 Zone {
                     id: "a1".into(),
                     side: 0,
+                    country: None,
                 },
                 Zone {
                     id: "b1".into(),
                     side: 1,
+                    country: None,
                 },
             ],
             crossings: vec![
@@ -523,18 +541,22 @@ mod tests {
             Zone {
                 id: "harare".into(),
                 side: 0,
+                country: None,
             },
             Zone {
                 id: "south_africa".into(),
                 side: 0,
+                country: None,
             },
             Zone {
                 id: "lusaka".into(),
                 side: 1,
+                country: None,
             },
             Zone {
                 id: "drc".into(),
                 side: 1,
+                country: None,
             },
         ];
         region.to_crossing = vec![vec![Some(10.0), Some(10.0)]; 4];

@@ -210,6 +210,7 @@ mod tests {
         let zone = |id: &str, side| Zone {
             id: id.into(),
             side,
+            country: None,
         };
         let crossing = |id: &str| CrossingAlternative {
             id: id.into(),

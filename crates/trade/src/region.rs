@@ -15,6 +15,10 @@ pub struct Zone {
     pub id: String,
     /// Index into [`Region::sides`].
     pub side: usize,
+    /// The country the zone's trade starts or ends in, when it is not its side's (e.g.
+    /// `za` for South Africa behind Zimbabwe's side): its flows are transit for the side,
+    /// not the side's exports or imports. `None`: the side's own country.
+    pub country: Option<String>,
 }
 
 /// A crossing as an alternative in the choice: what the traveller knows about it besides

@@ -86,10 +86,12 @@ mod tests {
                 Zone {
                     id: "a1".into(),
                     side: 0,
+                    country: None,
                 },
                 Zone {
                     id: "b1".into(),
                     side: 1,
+                    country: None,
                 },
             ],
             crossings: ids

@@ -54,10 +54,12 @@ fn region(crossings: Vec<Scenario>, vehicles_per_day: f64, elasticity_per_day: f
             Zone {
                 id: "a1".into(),
                 side: 0,
+                country: None,
             },
             Zone {
                 id: "b1".into(),
                 side: 1,
+                country: None,
             },
         ],
         crossings: crossings
@@ -776,4 +778,87 @@ fn a_crossing_closed_at_night_gets_no_night_traffic() {
         night.border_time_used_s.unwrap() > 3.0 * 3600.0,
         "{night:?}"
     );
+}
+
+#[test]
+fn a_zones_country_is_read_and_an_empty_one_is_named() {
+    let text = REGION.replace("id = \"tijuana\"\n", "id = \"tijuana\"\ncountry = \"gt\"\n");
+    let loaded = parse(&text).unwrap_or_else(|e| panic!("{e}"));
+    let zones = &loaded.model.region.zones;
+    assert_eq!(zones[0].country.as_deref(), Some("gt"));
+    assert_eq!(zones[1].country, None);
+    let text = REGION.replace("id = \"tijuana\"\n", "id = \"tijuana\"\ncountry = \" \"\n");
+    rejected(
+        &text,
+        "country = \" \"",
+        "zones[0].country",
+        "must not be empty",
+    );
+}
+
+/// South Africa to the DRC through Zimbabwe and Zambia: za's exports, cd's imports, and
+/// transit for zw and zm, not their trade.
+#[test]
+fn transit_through_the_corridor_is_booked_as_transit() {
+    let (_, _, loaded) = load_bundled("corridor_osbp.toml");
+    let options = RunOptions {
+        replications: loaded.replications,
+        seed: loaded.seed,
+        threads: None,
+    };
+    let outcome = run_region(&loaded.model, &options).expect("runs");
+    let region = &loaded.model.region;
+    let zone = |i: usize| region.zones[i].id.as_str();
+    let value = |from: &str, to: &str| -> f64 {
+        region
+            .demand
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| zone(d.origin) == from && zone(d.destination) == to)
+            .map(|(i, d)| outcome.assignment.od_volume(i) * d.cargo_value)
+            .sum()
+    };
+    let north = value("south_africa", "drc");
+    let south = value("drc", "south_africa");
+    assert!(north > 0.0 && south > 0.0, "{north} {south}");
+    let trade = &outcome.report.trade;
+    let country = |c: &str| {
+        trade
+            .by_country
+            .iter()
+            .find(|t| t.country == c)
+            .unwrap_or_else(|| panic!("{c} in {:?}", trade.by_country))
+            .clone()
+    };
+    let names: Vec<&str> = trade
+        .by_country
+        .iter()
+        .map(|c| c.country.as_str())
+        .collect();
+    assert_eq!(names, ["zw", "zm", "za", "cd"]);
+    let close = |a: f64, b: f64| assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} vs {b}");
+    for (transit_country, side) in [("zw", 0), ("zm", 1)] {
+        let c = country(transit_country);
+        close(c.transit, north + south);
+        // The side's exports and imports include the transit; the country's do not.
+        let s = &trade.sides[side];
+        let (out_of_side, into_side) = if side == 0 {
+            (north, south)
+        } else {
+            (south, north)
+        };
+        close(c.exports, s.exports_per_day - out_of_side);
+        close(c.imports, s.imports_per_day - into_side);
+    }
+    let za = country("za");
+    close(za.exports, north);
+    close(za.imports, south);
+    assert_eq!(za.transit, 0.0);
+    let cd = country("cd");
+    close(cd.exports, south);
+    close(cd.imports, north);
+    assert_eq!(cd.transit, 0.0);
+    // All trade is counted once: the countries' exports add up to the sides'.
+    let exports: f64 = trade.by_country.iter().map(|c| c.exports).sum();
+    close(exports, trade.total_per_day);
 }

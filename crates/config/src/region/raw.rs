@@ -125,6 +125,10 @@ pub(super) struct RawZone {
     pub(super) id: String,
     /// One of `[region] sides`.
     pub(super) side: String,
+    /// The country the zone's trade starts or ends in when it is not its side's (e.g.
+    /// `"za"` for South African traffic entering Zimbabwe's side): its flows are then
+    /// transit for the side, not the side's exports or imports. Default: the side.
+    pub(super) country: Option<String>,
     /// Travel time between the zone and each crossing (by crossing id), both ways unless
     /// `travel_from` says otherwise.
     #[serde(default)]

@@ -30,9 +30,22 @@ pub(super) fn zones(
     for (z, zone) in raw.zones.iter().enumerate() {
         let path = index("zones", z);
         let side = lookup(cx, &child(&path, "side"), "side", &zone.side, sides, false).unwrap_or(0);
+        let country = match zone.country.as_deref().map(str::trim) {
+            Some("") => {
+                cx.error(
+                    &child(&path, "country"),
+                    "country must not be empty: name the country the zone's trade starts or \
+                     ends in (e.g. \"za\"), or leave it out for the side's own",
+                );
+                None
+            }
+            Some(c) => Some(c.to_owned()),
+            None => None,
+        };
         zones.push(Zone {
             id: zone.id.clone(),
             side,
+            country,
         });
         let mut to = vec![None; raw.crossings.len()];
         let mut from = vec![None; raw.crossings.len()];

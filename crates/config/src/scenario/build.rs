@@ -169,7 +169,9 @@ fn assemble(
         stations.clone(),
         sources,
     ) {
-        Ok(c) => c.with_staff_costs(staff_costs),
+        Ok(c) => c
+            .with_staff_costs(staff_costs)
+            .with_detection_rates(settings.detection_rates),
         Err(errors) => {
             structure::report_model_errors(cx, &errors, &stations, &metas, &origins, &labels);
             return None;

@@ -20,6 +20,7 @@
 //! a missing field, its table) is written.
 
 mod build;
+mod detection;
 mod inspection;
 mod lanes;
 pub(crate) mod messages;

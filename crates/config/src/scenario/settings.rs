@@ -23,6 +23,7 @@ pub(super) struct Settings {
     pub(super) seed: u64,
     pub(super) start_weekday: u8,
     pub(super) max_in_system: u64,
+    pub(super) detection_rates: bordersim_model::DetectionRates,
 }
 
 /// Day names as `start_weekday` takes them, Monday first.
@@ -171,7 +172,9 @@ pub(super) fn settings(cx: &mut Cx<'_>, doc: &Document) -> Option<Settings> {
         None => Some(0),
         Some(day) => weekday(cx, day),
     };
+    let detection_rates = super::detection::rates(cx, raw.detection.as_ref());
     Some(Settings {
+        detection_rates: detection_rates?,
         start_weekday: start_weekday?,
         name: raw.name.clone(),
         horizon: horizon?,

@@ -11,6 +11,7 @@ use super::feed::{Cell, Measured, prepare_cells, simulate};
 use super::report::{IterationRecord, RegionOutcome, RegionReport, flow_reports, trade_report};
 use super::{RegionError, RegionModel};
 use crate::{NoProgress, Progress, RunOptions};
+use bordersim_trade::accounting::{account_by_country, zone_countries};
 
 /// Runs the region to its equilibrium: at most `model.max_iterations` iterations, each
 /// simulating every crossing with `options` (same seed and replications every time), until
@@ -93,7 +94,11 @@ pub fn run_region_with_progress(
         sides: region.sides.to_vec(),
         crossings: region.crossings.iter().map(|c| c.id.clone()).collect(),
         flows: flow_reports(model, &cells, &current, &measured),
-        trade: trade_report(region, &trade),
+        trade: trade_report(
+            region,
+            &trade,
+            account_by_country(region, &current, &zone_countries(region)),
+        ),
         costs: region_costs(model, &current, &measured.used),
         simulations,
         events,

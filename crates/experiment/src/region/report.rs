@@ -1,5 +1,6 @@
 //! The region's report at its equilibrium, and how it is built from the last iteration.
 
+use bordersim_trade::accounting::CountryTrade;
 use bordersim_trade::{Assignment, Grid, HOURS, HourlyBorder, Region, SIDES, TradeAccount};
 use serde::Serialize;
 
@@ -112,6 +113,11 @@ pub struct TradeReport {
     pub by_commodity: Vec<CommodityTradeReport>,
     /// All trade per day: the sum of every side's exports.
     pub total_per_day: f64,
+    /// Trade by country, flows labelled by their origin's and destination's country (a
+    /// zone's `country`, else its side): the two sides first, then the zones' other
+    /// countries. A flow through a side whose country is neither its origin's nor its
+    /// destination's is that country's transit, not its exports or imports.
+    pub by_country: Vec<CountryTrade>,
 }
 
 /// The region at its equilibrium (or where the iterations stopped).
@@ -263,8 +269,13 @@ pub(super) fn crossing_trade_rows(
         .collect()
 }
 
-pub(super) fn trade_report(region: &Region, trade: &TradeAccount) -> TradeReport {
+pub(super) fn trade_report(
+    region: &Region,
+    trade: &TradeAccount,
+    by_country: Vec<CountryTrade>,
+) -> TradeReport {
     TradeReport {
+        by_country,
         sides: trade
             .sides
             .iter()

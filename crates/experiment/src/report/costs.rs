@@ -457,7 +457,7 @@ pub fn costs(scenario: &Scenario, reps: &[ReplicationStats]) -> Costs {
         detections: detections::detections(
             scenario,
             reps,
-            &detections::DetectionRates::ILLUSTRATIVE,
+            scenario.crossing.detection_rates(),
             year,
         ),
     }

@@ -571,3 +571,48 @@ fn a_reform_that_changes_nothing_changes_no_detection() {
         );
     }
 }
+
+#[test]
+fn the_scenarios_detection_rates_replace_the_illustrative_ones() {
+    let rates = detections::DetectionRates {
+        documentary_check: 0.5,
+        targeted_inspection: 0.1,
+        random_inspection: 0.25,
+    };
+    let base = inspected();
+    let scenario = Scenario {
+        crossing: base.crossing.clone().with_detection_rates(rates),
+        ..base
+    };
+    let out = run(&scenario, &options(2)).expect("runs");
+    let d = &out.report.costs.detections;
+    assert_eq!(d.rates, rates);
+    let kind = |selection: &str| {
+        d.by_kind
+            .iter()
+            .find(|k| k.selection == selection)
+            .expect("a kind")
+            .clone()
+    };
+    // The same day as above: 3 trucks targeted, 2 cars at random.
+    assert_eq!(kind("targeted").probability_of_finding, 0.1);
+    close(kind("targeted").detections.per_day, 3.0 * 0.1);
+    close(kind("random").detections.per_day, 2.0 * 0.25);
+    close(d.detections.per_day, 0.3 + 0.5);
+    close(d.detection_rate, 0.8 / 5.0);
+    // The comparison's measures read the same rates.
+    let measures = detections::detection_measures(&scenario, &out.replications[0]);
+    let find = |stat: &str, entity: &str| {
+        measures
+            .iter()
+            .find(|(s, e, _)| *s == stat && e == entity)
+            .expect("a measure")
+            .2
+    };
+    close(
+        find("detections_per_day", "channel:red/targeted"),
+        3.0 * 0.1,
+    );
+    close(find("detections_per_day", "channel:red/random"), 0.5);
+    close(find("detections_per_day", "system"), 0.8);
+}

@@ -21,40 +21,9 @@ use serde::Serialize;
 
 use crate::sweep::summary;
 
-/// The probability that one inspection finds an irregularity, per channel and selection
-/// kind (0 to 1).
-///
-/// The defaults ([`DetectionRates::ILLUSTRATIVE`]) are **illustrative**, not measured at any
-/// crossing: 2% for a documentary check (yellow) and for a random physical inspection, and
-/// 5.4% for a targeted one. The ratio, targeted ≈ 2.7 × random, is from Grigoriou (2019,
-/// *World Customs Journal* 13(2)): scoring declarations on past controls, 80% of offences
-/// lay in the 30% of declarations scored riskiest (80/30 = 2.7 times the average rate, which
-/// a random pick finds). The base rate of 2% is assumed. Every administration's own hit
-/// rates should replace them (see `docs/economics.md`).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct DetectionRates {
-    /// A documentary check (yellow channel).
-    pub documentary_check: f64,
-    /// A physical inspection selected by risk targeting (red channel).
-    pub targeted_inspection: f64,
-    /// A physical inspection selected at random (red channel).
-    pub random_inspection: f64,
-}
-
-impl DetectionRates {
-    /// Illustrative defaults: 2% documentary, 5.4% targeted (80/30 × 2%), 2% random.
-    pub const ILLUSTRATIVE: DetectionRates = DetectionRates {
-        documentary_check: 0.02,
-        targeted_inspection: 0.054,
-        random_inspection: 0.02,
-    };
-}
-
-impl Default for DetectionRates {
-    fn default() -> Self {
-        DetectionRates::ILLUSTRATIVE
-    }
-}
+/// The probabilities per channel and selection kind (see the model's
+/// [`DetectionRates`](bordersim_model::DetectionRates)).
+pub use bordersim_model::DetectionRates;
 
 /// The kinds of inspection, in report order: (channel, selection).
 pub const KINDS: [(&str, &str); 3] = [
@@ -256,12 +225,12 @@ pub fn detections(
 
 /// Replication `rep`'s detection measures for a comparison, `(statistic, entity, value)`:
 /// `inspections_per_day` and `detections_per_day` per kind (`channel:<c>/<selection>`) and
-/// for `system`, with the illustrative rates.
+/// for `system`, with the scenario's detection probabilities.
 pub fn detection_measures(
     scenario: &Scenario,
     rep: &ReplicationStats,
 ) -> Vec<(&'static str, String, f64)> {
-    let amounts = replication_detections(scenario, rep, &DetectionRates::ILLUSTRATIVE);
+    let amounts = replication_detections(scenario, rep, scenario.crossing.detection_rates());
     let mut out = Vec::new();
     for (k, (channel, selection)) in KINDS.iter().enumerate() {
         let entity = format!("channel:{channel}/{selection}");

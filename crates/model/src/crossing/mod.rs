@@ -58,6 +58,7 @@ pub struct Crossing {
     /// A run stops, as unstable, once more vehicles than this are in the crossing.
     max_in_system: u64,
     staff_costs: Vec<crate::StaffCostRate>,
+    detection_rates: crate::DetectionRates,
     /// Hourly service factors, standing queues and events on top of the weekly pattern.
     operations: Operations,
     /// Width of the time bins of the queue and wait series, ms (`None`: not collected).
@@ -102,6 +103,7 @@ impl Crossing {
             population: population.clone(),
             graph,
             staff_costs: Vec::new(),
+            detection_rates: crate::DetectionRates::ILLUSTRATIVE,
             operations: Operations::default(),
             series_bin_ms: None,
         };
@@ -349,6 +351,21 @@ impl Crossing {
     #[must_use]
     pub fn with_staff_costs(mut self, rates: Vec<crate::StaffCostRate>) -> Self {
         self.staff_costs = rates;
+        self
+    }
+
+    /// The probability that one inspection finds an irregularity, per channel and
+    /// selection kind ([`DetectionRates::ILLUSTRATIVE`](crate::DetectionRates::ILLUSTRATIVE)
+    /// unless set).
+    pub fn detection_rates(&self) -> &crate::DetectionRates {
+        &self.detection_rates
+    }
+
+    /// The crossing with these detection probabilities (an appraisal input: the simulation
+    /// does not read them).
+    #[must_use]
+    pub fn with_detection_rates(mut self, rates: crate::DetectionRates) -> Self {
+        self.detection_rates = rates;
         self
     }
 

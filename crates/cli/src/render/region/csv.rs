@@ -124,6 +124,16 @@ pub(super) fn csv(r: &RegionReport) -> Result<Vec<u8>> {
             t.value_per_day.to_string(),
         )?;
     }
+    for c in &r.trade.by_country {
+        for (statistic, v) in [
+            ("exports_per_day", c.exports),
+            ("imports_per_day", c.imports),
+            ("balance_per_day", c.balance),
+            ("transit_per_day", c.transit),
+        ] {
+            row("country_trade", &c.country, statistic, v.to_string())?;
+        }
+    }
     row(
         "trade",
         "all",

@@ -137,6 +137,33 @@ pub(super) fn table(r: &RegionReport) -> String {
         .collect();
     out.push('\n');
     out.push_str(&columns(&["commodity", "direction", "value"], &rows, 2));
+    // Only when some zone names a country of its own: otherwise every country is a side.
+    if r.trade.by_country.len() > r.trade.sides.len() {
+        let rows: Vec<Vec<String>> = r
+            .trade
+            .by_country
+            .iter()
+            .map(|c| {
+                vec![
+                    c.country.clone(),
+                    money(c.exports),
+                    money(c.imports),
+                    signed_money(c.balance),
+                    money(c.transit),
+                ]
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "\nTrade per country (a flow through a side whose country neither sends nor \
+             receives it is that country's transit)"
+        );
+        out.push_str(&columns(
+            &["country", "exports", "imports", "balance", "transit"],
+            &rows,
+            1,
+        ));
+    }
     let k = &r.costs;
     let _ = writeln!(
         out,

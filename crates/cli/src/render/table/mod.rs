@@ -1,10 +1,12 @@
 //! The human report of `bordersim run`, in minutes: a header describing the run, then
 //! aligned plain-text tables: stations, lane groups, spillback (when any occurred), vehicle
 //! classes, directions, the Time Release Study (arrival to release by segment, stages,
-//! hourly profile, risk channels) and the cost of delay, with short footnotes.
+//! hourly profile, risk channels), the cost of delay and, when vehicles are inspected, the
+//! detections, with short footnotes.
 //!
 //! One file per group of sections: [`stations`] (stations, lane groups, spillback),
-//! [`vehicles`] (classes, directions, cost of delay), [`trs`] (the Time Release Study).
+//! [`vehicles`] (classes, directions, cost of delay), [`trs`] (the Time Release Study),
+//! [`detections`] (what inspections find).
 
 mod stations;
 mod trs;
@@ -17,6 +19,7 @@ use self::trs::{channel_line, hourly_table, pre_arrival_lines, stage_table, trs_
 use self::vehicles::{class_table, direction_table, economics_table};
 
 mod costs;
+mod detections;
 use super::numbers::{duration, minutes, rate, thousands, wall_time};
 
 /// The whole report as text, ending with a newline.
@@ -93,6 +96,12 @@ pub fn render(report: &Report) -> String {
             costs.render(),
         );
         section("Emissions of vehicles idling in queue", emissions.render());
+    }
+    if let Some(table) = detections::detections_table(report) {
+        section(
+            "Detections: what yellow and red channel inspections find, per day (95% interval)",
+            table.render(),
+        );
     }
 
     out.push(String::new());
