@@ -34,6 +34,7 @@ pub use compare::{
     paired_differences,
 };
 pub use report::costs;
+pub use report::recovery;
 pub use report::{
     BlockingReport, ChannelShare, ClassReport, DelayCost, DelayStats, DirectionReport,
     HourlyProfile, LaneGroupReport, Performance, PreArrivalShare, QueueLengthStats, Report,

@@ -8,10 +8,6 @@
 pub mod costs;
 mod economics;
 mod growth;
-#[allow(
-    dead_code,
-    reason = "public once the crate root re-exports it (`pub use report::recovery`)"
-)]
 pub mod recovery;
 mod series;
 #[cfg(test)]
