@@ -243,3 +243,55 @@ fn compare_runs_a_reform_from_the_catalogue() {
         .expect("a car metric");
     assert!(cars["delta"].as_f64().unwrap() <= 0.0, "{cars}");
 }
+
+/// `compare` of an events policy gives the disruption's cost as paired differences on the
+/// same trucks; an `[[events]]` entry and the same event written as an `[[override]]` of
+/// `scenario.events` are the same variant, number for number.
+#[test]
+fn compare_with_an_events_policy_gives_the_disruptions_cost() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs");
+    let base = root.join("examples/commercial_truck_crossing.toml");
+    let outage = root.join("policies/scanner_outage.toml");
+    let dir = scratch("compare-events");
+    let as_measure = write(
+        &dir,
+        "events.toml",
+        "[policy]\nname = \"X-ray scanner down on Tuesday 10:00-14:00\"\n\n\
+         [[events]]\nkind = \"outage\"\nstation = \"nb-xray\"\n\
+         from = \"day 2 10:00\"\nto = \"day 2 14:00\"\n",
+    );
+    let differences = |policy: &Path| -> Vec<Value> {
+        let json: Value = serde_json::from_str(&run_ok(&[
+            "compare".as_ref(),
+            base.as_os_str(),
+            "--policy".as_ref(),
+            policy.as_os_str(),
+            "--replications".as_ref(),
+            "3".as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+        ]))
+        .expect("one JSON document");
+        json["variants"][0]["differences"]
+            .as_array()
+            .expect("differences")
+            .clone()
+    };
+    let diffs = differences(&outage);
+    let find = |metric: &str, entity: &str| {
+        diffs
+            .iter()
+            .find(|d| d["metric"] == metric && d["entity"] == entity)
+            .unwrap_or_else(|| panic!("{metric} {entity}"))
+            .clone()
+    };
+    // Red-channel trucks queue at the scanner while it is down: its wait and the
+    // northbound time in the crossing rise; southbound, the same vehicles, untouched.
+    let xray = find("wait_mean_s", "station:nb-xray");
+    assert!(xray["delta"].as_f64().unwrap() > 0.0, "{xray}");
+    let nb = find("time_in_system_mean_s", "direction:northbound");
+    assert!(nb["delta"].as_f64().unwrap() > 0.0, "{nb}");
+    let sb = find("time_in_system_mean_s", "direction:southbound");
+    assert_eq!(sb["delta"].as_f64(), Some(0.0), "{sb}");
+    assert_eq!(differences(&as_measure), diffs);
+}

@@ -35,6 +35,7 @@ pub use compare::{
 };
 pub use report::costs;
 pub use report::hourly_groups;
+pub use report::recovery;
 pub use report::{
     BlockingReport, ChannelShare, ClassReport, DelayCost, DelayStats, DirectionReport,
     HourlyProfile, LaneGroupReport, Performance, PreArrivalShare, QueueLengthStats, Report,

@@ -217,7 +217,8 @@ fn every_bundled_policy_applies_to_its_baseline() {
             "{name}"
         );
         let changed = loaded.scenario.crossing.stations() != base.crossing.stations()
-            || loaded.scenario.population() != base.population();
+            || loaded.scenario.population() != base.population()
+            || loaded.scenario.crossing.operations() != base.crossing.operations();
         assert!(changed, "{name} changes nothing");
     }
 }

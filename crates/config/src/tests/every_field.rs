@@ -74,6 +74,28 @@ service_factor = { primary = 0.5 }
 release_on_arrival = false
 directions = ["in"]
 
+[[events]]
+kind = "outage"
+description = "a booth fails"
+station = "primary"
+lane_group = "general"
+lanes = 1
+from = "day 1 10:00"
+to = "day 1 12:00"
+
+[[events]]
+kind = "demand"
+factor = 1.2
+classes = ["car"]
+from = "10h"
+to = "14h"
+
+[[events]]
+kind = "schedule"
+station = "out-booth"
+day = 2
+servers_by_hour = [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+
 [[override]]
 path = "scenario.seed"
 value = 7

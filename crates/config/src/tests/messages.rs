@@ -211,6 +211,9 @@ routes = [
 id = "general"
 description = "everyone"
 servers_by_hour = [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1]
+service_factor_by_hour = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+initial_queue = 3
+initial_queue_class = "truck"
 servers_by_day = { sun = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1] }
 
 [[stations.lanes]]
@@ -256,6 +259,9 @@ id = "out-booth"
 direction = "out"
 servers_by_hour = [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1]
 servers_by_day = { sat = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], mon = [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1], tue = [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1], wed = [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1], thu = [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1], fri = [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1] }
+service_factor_by_hour = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+initial_queue = 3
+initial_queue_class = "car"
 service = { dist = "exponential", mean = "1min" }
 
 [[sources]]
@@ -276,6 +282,41 @@ id = "recorded"
 trace = "t.csv"
 start = "2024-03-05"
 entry = { in = "primary", out = "out-booth" }
+
+[[scenario.events]]
+kind = "outage"
+description = "a booth fails"
+station = "primary"
+lane_group = "general"
+lanes = 1
+from = "day 1 10:00"
+to = "day 1 12:00"
+
+[[scenario.events]]
+kind = "demand"
+factor = 1.4
+classes = ["truck"]
+from = "10h"
+to = "14h"
+
+[[scenario.events]]
+kind = "schedule"
+station = "out-booth"
+day = 2
+servers_by_hour = [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+
+[[scenario.events]]
+kind = "slowdown"
+station = "xray"
+factor = 2
+from = "day 1 08:00"
+to = "day 1 09:00"
+
+[[scenario.events]]
+kind = "closure"
+station = "out-booth"
+from = "day 1 03:00"
+to = "day 1 04:00"
 "#;
 
 pub(super) const EVERY_FIELD_TRACE: &str =

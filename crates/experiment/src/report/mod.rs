@@ -9,10 +9,6 @@ pub mod costs;
 mod economics;
 mod growth;
 pub mod hourly_groups;
-#[allow(
-    dead_code,
-    reason = "public once the crate root re-exports it (`pub use report::recovery`)"
-)]
 pub mod recovery;
 mod series;
 #[cfg(test)]

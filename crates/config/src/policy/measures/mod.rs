@@ -12,10 +12,6 @@
 
 mod authorised_operators;
 mod equipment;
-// Registered in `catalogue` together with the catalogue's pinned lists (policy tests,
-// docs/policies.md); until then a policy adds events with `[[override]]` at
-// `scenario.events`.
-#[allow(dead_code, reason = "listed in the catalogue with its pinned lists")]
 mod events;
 mod joint_stop;
 mod lane_rule;
@@ -44,5 +40,6 @@ pub(crate) fn catalogue(each: &mut impl EachMeasure) {
     each.measure::<lane_rule::LaneRule>();
     each.measure::<risk_management::RiskManagement>();
     each.measure::<pre_arrival::PreArrivalProcessing>();
+    each.measure::<events::Events>();
     each.measure::<overrides::Override>();
 }
