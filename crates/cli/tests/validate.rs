@@ -46,9 +46,13 @@ fn bundled_configs_validate() {
         };
         for entry in entries {
             let path = entry.expect("directory entry").path();
-            // Policies are changes to a scenario, not scenarios; sweep and staffing plans
-            // neither.
-            if path.ends_with("policies") || path.ends_with("sweeps") || path.ends_with("planning")
+            // Policies are changes to a scenario, not scenarios; sweep and staffing plans,
+            // calibration fit files and observed data neither.
+            if path.ends_with("policies")
+                || path.ends_with("sweeps")
+                || path.ends_with("planning")
+                || path.ends_with("calibration")
+                || path.ends_with("observed")
             {
                 continue;
             }

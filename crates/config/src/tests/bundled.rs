@@ -19,9 +19,13 @@ fn toml_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
         // Policies are changes to a scenario, not scenarios: tested on their own; so are
         // sweep and staffing plans.
         if path.is_dir()
-            && path
-                .file_name()
-                .is_some_and(|n| n == "policies" || n == "sweeps" || n == "planning")
+            && path.file_name().is_some_and(|n| {
+                n == "policies"
+                    || n == "sweeps"
+                    || n == "planning"
+                    || n == "calibration"
+                    || n == "observed"
+            })
         {
             continue;
         }
@@ -64,7 +68,20 @@ fn every_bundled_config_loads_without_errors_or_warnings() {
             continue;
         }
         let loaded = load_bundled(&path);
-        assert!(loaded.warnings.is_empty(), "{name}: {:?}", loaded.warnings);
+        if name.ends_with("san_ysidro_passenger.toml") {
+            // Fitted to observed waits that stand all day, the SENTRI lanes run at a load
+            // just above 1 in the observed hours: the warning is the finding, stated in the
+            // file's header, and the only one.
+            assert_eq!(loaded.warnings.len(), 1, "{name}: {:?}", loaded.warnings);
+            assert_eq!(loaded.warnings[0].path, "stations[0].lanes[2]", "{name}");
+            assert!(
+                loaded.warnings[0].message.contains("lane group `sentri`"),
+                "{name}: {:?}",
+                loaded.warnings
+            );
+        } else {
+            assert!(loaded.warnings.is_empty(), "{name}: {:?}", loaded.warnings);
+        }
         // The whole-file raw type reads the same files (the loader reads it piecewise).
         let raw: RawConfig = toml::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(

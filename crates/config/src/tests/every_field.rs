@@ -130,6 +130,7 @@ toll_weight = 1.0
 [[zones]]
 id = "west-a"
 side = "a"
+country = "xa"
 description = "west of side a"
 travel = { west = "20min", east = "40min" }
 travel_from = { west = "25min" }
