@@ -46,7 +46,7 @@ pub struct OptimiseStaffingArgs {
     #[arg(short = 'o', long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 
-    /// Write the schedule as a policy of [[override]] entries to PATH (for `compare
+    /// Write the schedule as a policy of `[[override]]` entries to PATH (for `compare
     /// SCENARIO --policy PATH`)
     #[arg(long, value_name = "PATH")]
     pub policy_output: Option<PathBuf>,
