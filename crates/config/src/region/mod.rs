@@ -84,13 +84,15 @@ mod zones;
 
 use bordersim_trade::Region;
 use bordersim_trade::{RegionCrossing, RegionModel};
-use toml::de::DeTable;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 pub use self::policy::{apply_region_policy, policy_crossing};
 use self::raw::RawRegionFile;
 use self::values::ids;
 use crate::diagnostic::{Collector, ConfigError, single};
 use crate::scenario::FileReader;
+use crate::scenario::shape::read_recovering;
 use crate::spans::SpanIndex;
 
 /// Replications of each crossing per equilibrium iteration when `[region]` gives none.
@@ -160,9 +162,10 @@ pub fn is_region(text: &str) -> bool {
 ///
 /// # Errors
 ///
-/// A [`ConfigError`]: the first TOML syntax or shape error of the region file, or every
-/// problem of its values, names and references, and of each crossing's scenario (reported
-/// in the crossing's file, or at its place in the region file for an inline scenario).
+/// A [`ConfigError`]: the first TOML syntax error of the region file, or every problem of
+/// its shape (wrong types, unknown or missing fields), values, names and references, and of
+/// each crossing's scenario (reported in the crossing's file, or at its place in the region
+/// file for an inline scenario), all in one pass.
 pub fn parse_region_with(
     source: &str,
     file_name: &str,
@@ -195,19 +198,40 @@ fn parse(
             format!("TOML syntax error: {}", e.message()),
         )
     })?;
-    let spans = SpanIndex::build(&root);
-    let raw: RawRegionFile = toml::from_str(source).map_err(|e| {
+    // Every problem of the file's shape comes in one pass (a fault is set aside and the
+    // reading goes on), and the values written right are checked in the same pass: on the
+    // file read with stand-ins, whose own findings are left out.
+    let table = Spanned::new(root.span(), DeValue::Table(root.get_ref().clone()));
+    let recovered = read_recovering::<RawRegionFile>(&table);
+    let mut cx = Collector::with_spans(file_name, source, SpanIndex::build(&root));
+    for e in &recovered.errors {
         let offset = e.span().map_or(0, |s| s.start);
-        let path = e.span().and_then(|s| spans.path_at(&s)).unwrap_or_default();
+        let path = e
+            .span()
+            .and_then(|s| cx.spans().and_then(|spans| spans.path_at(&s)))
+            .unwrap_or_default();
         let (path, message) = crate::scenario::messages::rephrase(e.message(), path);
-        single(file_name, source, offset, path, message)
-    })?;
-    let mut cx = Collector::with_spans(file_name, source, spans);
-    let built = build(&mut cx, &raw, source, read, replacement);
-    match built {
-        Some(loaded) if !cx.has_errors() => Ok(loaded),
-        _ => Err(cx.into_error()),
+        cx.error_at(offset, &path, message);
     }
+    let Some(raw) = recovered.value.as_ref() else {
+        return Err(cx.into_error());
+    };
+    if recovered.errors.is_empty() {
+        let built = build(&mut cx, raw, source, read, replacement);
+        return match built {
+            Some(loaded) if !cx.has_errors() => Ok(loaded),
+            _ => Err(cx.into_error()),
+        };
+    }
+    let mut checks = Collector::with_spans(file_name, source, SpanIndex::build(&root));
+    let _ = build(&mut checks, raw, source, read, replacement);
+    cx.extend(
+        checks
+            .into_errors()
+            .into_iter()
+            .filter(|d| d.file != file_name || !recovered.is_stand_in(&d.path)),
+    );
+    Err(cx.into_error())
 }
 
 /// The ids of the sections other sections refer to, in file order.

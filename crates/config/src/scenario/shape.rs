@@ -147,13 +147,8 @@ enum Step {
     At(usize),
 }
 
-/// Reads `value` as a `T`, reporting every problem serde finds in it, not only the first
-/// (serde stops a table at its first error, so a wrong type would hide a misspelt key
-/// beside it until the first was fixed). After each error the reading goes on with the
-/// fault set aside: an unknown key is dropped; a value of the wrong type, or a missing
-/// one, is replaced by a stand-in of a type the field takes (found by trying
-/// [`STAND_INS`]). The stand-ins never reach the caller: any error makes this `Err`. Where
-/// no stand-in fits, the reading stops there, so no error is a consequence of another.
+/// [`read_recovering`] for callers that need the table as written: any error makes this
+/// `Err`, so the stand-ins never reach them.
 ///
 /// # Errors
 ///
@@ -161,8 +156,64 @@ enum Step {
 pub(crate) fn read_every<'i, T: Deserialize<'i>>(
     value: &Spanned<DeValue<'i>>,
 ) -> Result<T, Vec<toml::de::Error>> {
+    let recovered = read_recovering::<T>(value);
+    match recovered.value {
+        Some(t) if recovered.errors.is_empty() => Ok(t),
+        _ => Err(recovered.errors),
+    }
+}
+
+/// What [`read_recovering`] made of a table.
+pub(crate) struct Recovered<T> {
+    /// The table read, with every fault set aside (a stand-in in place of each wrong or
+    /// missing value, unknown keys dropped); `None` where some fault could not be set aside.
+    /// Only for checking the values that were written right: never to be run.
+    pub(crate) value: Option<T>,
+    /// Every problem found, in the order found; empty when the table reads as written.
+    pub(crate) errors: Vec<toml::de::Error>,
+    /// The fields (paths relative to the table, as [`child`] and [`index`] write them)
+    /// whose value is a stand-in: checks of `value` say nothing about them.
+    pub(crate) stood_in: Vec<String>,
+}
+
+impl<T> Recovered<T> {
+    /// Whether a check's finding at `path` (relative to the table) is about a stand-in,
+    /// so not about what the file says.
+    pub(crate) fn is_stand_in(&self, path: &str) -> bool {
+        self.stood_in.iter().any(|p| within(path, p))
+    }
+}
+
+/// Whether `path` is `outer` or a field or element below it.
+pub(crate) fn within(path: &str, outer: &str) -> bool {
+    outer.is_empty()
+        || path
+            .strip_prefix(outer)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
+}
+
+/// The path (as diagnostics write it) of `steps` below `base`.
+fn steps_path(base: &str, steps: &[Step]) -> String {
+    steps.iter().fold(base.to_owned(), |path, step| match step {
+        Step::Key(k) => child(&path, k),
+        Step::At(i) => index(&path, *i),
+    })
+}
+
+/// Reads `value` as a `T`, reporting every problem serde finds in it, not only the first
+/// (serde stops a table at its first error, so a wrong type would hide a misspelt key
+/// beside it until the first was fixed). After each error the reading goes on with the
+/// fault set aside: an unknown key is dropped; a value of the wrong type, or a missing
+/// one, is replaced by a stand-in of a type the field takes (found by trying
+/// [`STAND_INS`]). Where no stand-in fits, the reading stops there, so no error is a
+/// consequence of another. The table read with its stand-ins is returned beside the
+/// errors, so that the values written right can still be checked in the same pass.
+pub(crate) fn read_recovering<'i, T: Deserialize<'i>>(
+    value: &Spanned<DeValue<'i>>,
+) -> Recovered<T> {
     let mut value = value.clone();
     let mut errors = Vec::new();
+    let mut stood_in = Vec::new();
     // Tables an unknown key was dropped from: a field missing there is most likely that
     // key misspelt, so it is not reported again as missing.
     let mut misspelt_in: Vec<std::ops::Range<usize>> = Vec::new();
@@ -170,8 +221,13 @@ pub(crate) fn read_every<'i, T: Deserialize<'i>>(
     while errors.len() < MOST_PROBLEMS && attempts < 2 * MOST_PROBLEMS {
         attempts += 1;
         let e = match T::deserialize(ValueDeserializer::from(value.clone())) {
-            Ok(t) if errors.is_empty() => return Ok(t),
-            Ok(_) => break,
+            Ok(t) => {
+                return Recovered {
+                    value: Some(t),
+                    errors,
+                    stood_in,
+                };
+            }
             Err(e) => e,
         };
         let Some(span) = e.span() else {
@@ -184,6 +240,8 @@ pub(crate) fn read_every<'i, T: Deserialize<'i>>(
             if !misspelt_in.contains(&span) {
                 errors.push(e);
             }
+            let table = steps_to(&value, &span);
+            stood_in.push(child(&steps_path("", &table), &field));
             fill_missing::<T>(&mut value, &span, &field)
         } else {
             errors.push(e);
@@ -196,6 +254,7 @@ pub(crate) fn read_every<'i, T: Deserialize<'i>>(
                 misspelt_in.extend(table);
                 remove(&mut value, &steps)
             } else {
+                stood_in.push(steps_path("", &steps));
                 replace::<T>(&mut value, &steps)
             }
         };
@@ -207,7 +266,11 @@ pub(crate) fn read_every<'i, T: Deserialize<'i>>(
         // Only consequences were found (cannot happen: a misspelt key is reported first).
         errors.push(serde::de::Error::custom("this table cannot be read"));
     }
-    Err(errors)
+    Recovered {
+        value: None,
+        errors,
+        stood_in,
+    }
 }
 
 /// The first backticked word after `prefix` in `message`.
@@ -220,6 +283,27 @@ fn covers(outer: &std::ops::Range<usize>, inner: &std::ops::Range<usize>) -> boo
     outer.start <= inner.start && inner.end <= outer.end
 }
 
+/// The bytes `value` and everything in it are written on: a table written under its own
+/// `[header]` has a span of its header only, its keys below it.
+fn extent(value: &Spanned<DeValue<'_>>) -> std::ops::Range<usize> {
+    let mut range = value.span();
+    let mut widen = |r: std::ops::Range<usize>| {
+        range.start = range.start.min(r.start);
+        range.end = range.end.max(r.end);
+    };
+    match value.get_ref() {
+        DeValue::Table(table) => {
+            for (k, v) in table {
+                widen(k.span());
+                widen(extent(v));
+            }
+        }
+        DeValue::Array(items) => items.iter().for_each(|v| widen(extent(v))),
+        _ => {}
+    }
+    range
+}
+
 /// The steps from `value` to the innermost entry (table key or array element) whose key
 /// or value covers `span`.
 fn steps_to(value: &Spanned<DeValue<'_>>, span: &std::ops::Range<usize>) -> Vec<Step> {
@@ -229,12 +313,12 @@ fn steps_to(value: &Spanned<DeValue<'_>>, span: &std::ops::Range<usize>) -> Vec<
         let next = match at.get_ref() {
             DeValue::Table(table) => table
                 .iter()
-                .find(|(k, v)| covers(&k.span(), span) || covers(&v.span(), span))
+                .find(|(k, v)| covers(&k.span(), span) || covers(&extent(v), span))
                 .map(|(k, v)| (Step::Key(k.get_ref().to_string()), v)),
             DeValue::Array(items) => items
                 .iter()
                 .enumerate()
-                .find(|(_, v)| covers(&v.span(), span))
+                .find(|(_, v)| covers(&extent(v), span))
                 .map(|(i, v)| (Step::At(i), v)),
             _ => None,
         };

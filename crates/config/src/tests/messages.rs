@@ -108,7 +108,7 @@ enum Step {
     Index(usize),
 }
 
-fn configs() -> PathBuf {
+pub(super) fn configs() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs")
 }
 

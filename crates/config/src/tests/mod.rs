@@ -8,6 +8,7 @@ mod messages;
 mod names;
 mod one_pass;
 mod operations;
+mod region_one_pass;
 mod schema;
 mod shape;
 mod storage;
