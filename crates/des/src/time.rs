@@ -66,6 +66,22 @@ impl SimTime {
         }
     }
 
+    /// Rounds a non-negative duration in milliseconds to the clock's resolution without
+    /// bias: down when `ms`'s fraction is below `1 - u`, else up, so that over durations
+    /// whose `u` are spread evenly over [0, 1) the mean of the rounded durations is the mean
+    /// of `ms` (rounding half up would make a 500.2 ms duration 500 ms every time). `u` is
+    /// in [0, 1). Negative and NaN inputs become zero and
+    /// values beyond the clock saturate, as in [`SimTime::from_millis_f64`].
+    #[inline]
+    pub fn from_millis_dithered(ms: f64, u: f64) -> Self {
+        // Up with probability fract(ms) when u is uniform; a whole number stays itself
+        // (`floor` then `+ 0.5` in `from_millis_f64` rounds it to itself).
+        let whole = ms.floor();
+        let fraction = ms - whole;
+        let up = fraction > 0.0 && u >= 1.0 - fraction;
+        Self::from_millis_f64(if up { whole + 1.0 } else { whole })
+    }
+
     /// The time in whole milliseconds.
     pub const fn as_millis(self) -> u64 {
         self.0
@@ -135,5 +151,23 @@ mod tests {
         assert_eq!(SimTime::MAX + SimTime(5), SimTime::MAX);
         assert_eq!(SimTime(3) - SimTime(5), SimTime(0));
         assert_eq!(SimTime::from_hours(2).as_mins_f64(), 120.0);
+    }
+
+    #[test]
+    fn dithered_rounding_is_unbiased_and_exact_on_whole_milliseconds() {
+        assert_eq!(SimTime::from_millis_dithered(500.2, 0.0), SimTime(500));
+        assert_eq!(SimTime::from_millis_dithered(500.2, 0.79), SimTime(500));
+        assert_eq!(SimTime::from_millis_dithered(500.2, 0.81), SimTime(501));
+        // Whole milliseconds stay themselves whatever `u`.
+        for u in [0.0, 0.3, 0.999_999, 1.0, 7.0] {
+            assert_eq!(SimTime::from_millis_dithered(500.0, u), SimTime(500));
+        }
+        assert_eq!(SimTime::from_millis_dithered(-3.0, 0.9), SimTime(0));
+        assert_eq!(SimTime::from_millis_dithered(f64::NAN, 0.5), SimTime(0));
+        // Over u = k/1000, the mean of 0.3 ms rounded is 0.3 ms exactly.
+        let total: u64 = (0..1000)
+            .map(|k| SimTime::from_millis_dithered(0.3, f64::from(k) / 1000.0).0)
+            .sum();
+        assert_eq!(total, 300);
     }
 }

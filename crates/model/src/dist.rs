@@ -422,6 +422,14 @@ pub enum Sampler {
 }
 
 impl Sampler {
+    /// Whether a draw is scaled by a factor other than 1 (a joint control's, a
+    /// programme's): its draws are then fractions of a millisecond even where every part
+    /// is whole milliseconds, so they are rounded without bias (see
+    /// [`bordersim_des::SimTime::from_millis_dithered`]).
+    pub fn is_scaled(&self) -> bool {
+        matches!(self, Sampler::Sum(_, scale) if *scale != 1.0)
+    }
+
     /// One draw, in milliseconds (not yet rounded).
     #[inline]
     pub fn sample_ms<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {

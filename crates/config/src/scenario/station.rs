@@ -2,8 +2,8 @@
 //! read in [`super::lanes`].
 
 use bordersim_model::{
-    Channel, ClassId, DirectionId, ProgrammeId, Route, Station, StationId, Storage, StorageLimit,
-    Target, VehicleFilter, WhenFull,
+    Channel, ClassId, DirectionId, PreLodged, ProgrammeId, Route, ServiceDist, Station, StationId,
+    Storage, StorageLimit, Target, VehicleFilter, WhenFull,
 };
 
 use super::lanes::{lanes, pre_lodged};
@@ -124,6 +124,18 @@ pub(super) fn station(
         }
         service_factor_by_programme[id.index()] = factor;
     }
+    let pre_lodged = pre_lodged(cx, &path, raw.pre_lodged.as_ref());
+    sub_clock_factors(
+        cx,
+        &path,
+        by_class.iter().chain(&by_programme),
+        &sub_clock_candidates(
+            &path,
+            joint_service_factor,
+            &raw.service_factor_by_programme,
+            pre_lodged,
+        ),
+    );
     let station = Station {
         id: raw.id.clone(),
         direction: resolved.unwrap_or(DirectionId(0)),
@@ -134,7 +146,7 @@ pub(super) fn station(
         storage,
         group_storage,
         releases: raw.releases.unwrap_or(false),
-        pre_lodged: pre_lodged(cx, &path, raw.pre_lodged.as_ref()),
+        pre_lodged,
         merged_into,
         joint_service_factor,
         service_factor_by_programme,
@@ -145,6 +157,65 @@ pub(super) fn station(
         storage_path,
     };
     (station, meta)
+}
+
+/// The factors a station applies to its drawn service times, with the field that sets
+/// each (path).
+fn sub_clock_candidates(
+    path: &str,
+    joint: f64,
+    by_programme: &std::collections::BTreeMap<String, f64>,
+    pre_lodged: PreLodged,
+) -> Vec<(String, f64)> {
+    let mut factors = Vec::new();
+    if joint != 1.0 {
+        factors.push((child(path, "joint_service_factor"), joint));
+    }
+    let by_programme_path = child(path, "service_factor_by_programme");
+    for (programme, &f) in by_programme {
+        if f.is_finite() && f > 0.0 && f != 1.0 {
+            factors.push((child(&by_programme_path, programme), f));
+        }
+    }
+    if let PreLodged::Scale(f) = pre_lodged {
+        factors.push((child(path, "pre_lodged"), f));
+    }
+    factors
+}
+
+/// Warns, at the factor, when a factor makes a service time's mean shorter than the clock's
+/// millisecond: each draw is then 0 or 1 ms (rounded without bias, so the mean holds, but
+/// no single service lasts what the file says).
+fn sub_clock_factors<'d>(
+    cx: &mut Cx<'_>,
+    path: &str,
+    services: impl Iterator<Item = &'d Option<ServiceDist>>,
+    factors: &[(String, f64)],
+) {
+    let shortest = services
+        .flatten()
+        .map(ServiceDist::mean_ms)
+        .filter(|m| m.is_finite() && *m > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    if !shortest.is_finite() {
+        return;
+    }
+    for (at, factor) in factors {
+        let scaled = shortest * factor;
+        if scaled < 1.0 {
+            cx.warn(
+                at,
+                format!(
+                    "this factor ({}) makes the shortest mean service time of {} {} ms                      ({} ms × {}), shorter than the simulation clock's 1 ms: each service                      then lasts 0 or 1 ms (the mean holds, rounded without bias, but no                      single service lasts as long as written)",
+                    crate::units::format_number(*factor),
+                    path,
+                    crate::units::format_number(scaled),
+                    crate::units::format_number(shortest),
+                    crate::units::format_number(*factor),
+                ),
+            );
+        }
+    }
 }
 
 fn direction(

@@ -3,6 +3,7 @@
 
 mod bundled;
 mod every_field;
+mod factors;
 mod format;
 mod messages;
 mod names;
