@@ -28,9 +28,14 @@ const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 /// bound), naming the hours of the week in which they bring more than it can do. Arrival
 /// rates follow each source's profile hour by hour (a trace at its mean rate over the
 /// run), carried to every station by the routes' mean visits.
+///
+/// After a loss system (see `carried`: the crossing with the flows past each loss system
+/// reduced to those it carries), the work is that of the carried flow, and the message
+/// says so.
 pub(super) fn lane_groups(
     cx: &mut Cx<'_>,
     crossing: &Crossing,
+    carried: Option<&Crossing>,
     metas: &[StationMeta],
     horizon: SimTime,
 ) {
@@ -38,7 +43,8 @@ pub(super) fn lane_groups(
     if !stations.iter().any(|s| s.lanes.len() > 1) {
         return;
     }
-    let work = hourly_work(crossing, horizon);
+    let offered_work = carried.map(|_| hourly_work(crossing, horizon));
+    let work = hourly_work(carried.unwrap_or(crossing), horizon);
     let weights = hours_in_run(horizon, cx.start_weekday);
     let programmes = crossing.population().programmes.len();
     for (i, st) in stations.iter().enumerate() {
@@ -47,27 +53,18 @@ pub(super) fn lane_groups(
         }
         let Some(work) = &work[i] else { continue };
         for (g, group) in st.lanes.iter().enumerate() {
-            // The work (ms per hour, by hour of the week) of the vehicle kinds only this
-            // group may serve.
-            let mut own = [0.0f64; HOURS_PER_WEEK];
-            let mut kinds = 0;
-            for (k, per_hour) in work.iter().enumerate() {
-                let key = VehicleKey {
-                    class: ClassId((k / programmes) as u16),
-                    programme: ProgrammeId((k % programmes) as u8),
-                    channel: bordersim_model::Channel::Green,
-                };
-                if per_hour.iter().all(|w| *w == 0.0) || !served_only_by(st, g, key) {
-                    continue;
-                }
-                kinds += 1;
-                for (o, w) in own.iter_mut().zip(per_hour) {
-                    *o += w;
-                }
-            }
+            let (own, kinds) = own_work(st, g, work, programmes);
             if kinds == 0 {
                 continue;
             }
+            // Less work than offered reaches the group: a loss system upstream lost some.
+            let is_carried = offered_work
+                .as_ref()
+                .and_then(|w| w[i].as_ref())
+                .is_some_and(|offered| {
+                    let offered: f64 = own_work(st, g, offered, programmes).0.iter().sum();
+                    own.iter().sum::<f64>() < offered * (1.0 - 1e-9)
+                });
             let capacity: [f64; HOURS_PER_WEEK] =
                 std::array::from_fn(|h| lanes_open(group, h) * MS_PER_HOUR);
             // Only the hours the run covers count: a peak in hours it never reaches
@@ -87,7 +84,12 @@ pub(super) fn lane_groups(
                 .map(|((w, c), in_run)| *in_run > 0.0 && *w > 0.0 && w > c)
                 .collect();
             let load = format!(
-                "offered load {} per open lane over {}",
+                "{} load {} per open lane over {}",
+                if is_carried {
+                    "carried (after the vehicles lost at a loss system upstream)"
+                } else {
+                    "offered"
+                },
                 readable(total_work / total_capacity, 2),
                 if weights.iter().all(|w| *w == weights[0]) {
                     "the week"
@@ -117,6 +119,33 @@ pub(super) fn lane_groups(
             );
         }
     }
+}
+
+/// The work (ms per hour, by hour of the week) of the vehicle kinds only group `g` of
+/// `st` may serve, and how many kinds bring some.
+fn own_work(
+    st: &Station,
+    g: usize,
+    work: &KindWork,
+    programmes: usize,
+) -> ([f64; HOURS_PER_WEEK], usize) {
+    let mut own = [0.0f64; HOURS_PER_WEEK];
+    let mut kinds = 0;
+    for (k, per_hour) in work.iter().enumerate() {
+        let key = VehicleKey {
+            class: ClassId((k / programmes) as u16),
+            programme: ProgrammeId((k % programmes) as u8),
+            channel: bordersim_model::Channel::Green,
+        };
+        if per_hour.iter().all(|w| *w == 0.0) || !served_only_by(st, g, key) {
+            continue;
+        }
+        kinds += 1;
+        for (o, w) in own.iter_mut().zip(per_hour) {
+            *o += w;
+        }
+    }
+    (own, kinds)
 }
 
 /// Whether vehicles of `key` at `station` may be served by group `g` and no other (no other

@@ -15,6 +15,9 @@ use super::structure::{push_unique, vehicle_phrase};
 use super::{Cx, Labels};
 use crate::spans::{child, index};
 use crate::units::{format_duration, format_number};
+
+mod loss;
+
 /// Concerns that do not stop a run: unstable stations, stations nobody visits, classes
 /// nobody sends, vehicles whose lanes never open, trace rows outside the run.
 pub(super) fn warn(
@@ -27,7 +30,10 @@ pub(super) fn warn(
     warmup: SimTime,
 ) {
     unstable(cx, crossing, metas, horizon);
-    super::overload::lane_groups(cx, crossing, metas, horizon);
+    // A lane group after a loss system sees only the carried flow, as a station does.
+    let carried = loss::carried(crossing, horizon);
+    let carried = carried.as_ref().map(|(c, _)| c);
+    super::overload::lane_groups(cx, crossing, carried, metas, horizon);
     let stations = crossing.stations();
     let mut visited = vec![false; stations.len()];
     for c in 0..crossing.class_count() {
@@ -260,11 +266,19 @@ fn unstable(cx: &mut Cx<'_>, crossing: &Crossing, metas: &[StationMeta], horizon
     if in_run.sources().is_empty() {
         return;
     }
+    // Downstream of a loss system only the carried flow arrives.
+    let offered_rates = in_run.arrival_rates_per_hour(horizon);
+    let carried = loss::carried(in_run, horizon);
+    let (in_run, losses) = match &carried {
+        Some((carried, losses)) => (carried, losses.as_slice()),
+        None => (in_run, &[][..]),
+    };
     let stations = in_run.stations();
     let rates = in_run.arrival_rates_per_hour(horizon);
     for (i, week_load) in in_run.offered_loads(horizon).into_iter().enumerate() {
         let st = &stations[i];
         let arrivals: f64 = rates[i].iter().sum();
+        let offered: f64 = offered_rates[i].iter().sum();
         // `offered_loads` spreads the work over the week's mean servers; the run has its own.
         let servers = if whole_weeks {
             st.mean_servers()
@@ -317,20 +331,37 @@ fn unstable(cx: &mut Cx<'_>, crossing: &Crossing, metas: &[StationMeta], horizon
                 format!("at least {needed_text} {plural} open on average"),
             )
         };
-        let load_text = readable(load, 2);
         let arrivals_text = readable(arrivals, 1);
+        // Fewer arrive than are offered upstream: some are lost at a loss system on the way.
+        let carried_note = if arrivals < offered * (1.0 - 1e-9) {
+            format!(
+                " (the carried flow: {arrivals_text}/h of the {}/h offered reach it, the rest \
+                 lost upstream at {})",
+                readable(offered, 1),
+                losses_text(losses, stations)
+            )
+        } else {
+            String::new()
+        };
+        let load_word = if carried_note.is_empty() {
+            "offered"
+        } else {
+            "carried"
+        };
+        let arrivals_phrase = format!("{arrivals_text}/h arriving on average{carried_note}");
+        let load_text = format!("{load_word} load {}", readable(load, 2));
         // A limited storage whose overflow balks cannot grow: the excess is lost (a loss
         // system at capacity 0, Erlang B), which is the result to read, not instability.
         if st.storage.limit != StorageLimit::Unlimited && st.storage.when_full == WhenFull::Balk {
             cx.warn(
                 &metas[i].servers_path,
                 format!(
-                    "overloaded: offered load {load_text} per server at station `{}` \
-                     ({arrivals_text}/h arriving on average{service}, {have}); its storage is \
+                    "overloaded: {load_text} per server at station `{}` ({}{service}, {have}); \
+                     its storage is \
                      limited and when_full = \"balk\", so the queue stays bounded and the \
                      excess leaves: expect a large share of balked vehicles; {need} would \
                      carry it",
-                    st.id,
+                    st.id, arrivals_phrase,
                 ),
             );
             continue;
@@ -338,13 +369,30 @@ fn unstable(cx: &mut Cx<'_>, crossing: &Crossing, metas: &[StationMeta], horizon
         cx.warn(
             &metas[i].servers_path,
             format!(
-                "unstable: offered load {load_text} per server at station `{}` \
-                 ({arrivals_text}/h arriving on average{service}, {have}); the queue grows \
+                "unstable: {load_text} per server at station `{}` \
+                 ({}{service}, {have}); the queue grows \
                  until the horizon. Stability needs {need}, faster service or fewer arrivals",
-                st.id,
+                st.id, arrivals_phrase,
             ),
         );
     }
+}
+
+/// The loss systems that lose vehicles, with their loss probability and how it was
+/// computed: "station `gate` (52.9% lost; Erlang B, exact for …)".
+fn losses_text(losses: &[loss::Loss], stations: &[Station]) -> String {
+    let parts: Vec<String> = losses
+        .iter()
+        .map(|l| {
+            format!(
+                "station `{}` ({}% lost; {})",
+                stations[l.station].id,
+                readable(100.0 * l.probability, 1),
+                l.formula.describe()
+            )
+        })
+        .collect();
+    parts.join(", ")
 }
 
 /// Vehicles that reach a station whose lanes for them (their own groups and the groups

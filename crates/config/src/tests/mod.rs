@@ -2,6 +2,7 @@
 //! words of the message, and a snapshot of the whole error as the user sees it).
 
 mod bundled;
+mod carried;
 mod every_field;
 mod factors;
 mod format;
