@@ -229,7 +229,7 @@ fn parse(
         checks
             .into_errors()
             .into_iter()
-            .filter(|d| d.file != file_name || !recovered.is_stand_in(&d.path)),
+            .filter(|d| d.file != file_name || !recovered.explains("", &d.path, &d.message)),
     );
     Err(cx.into_error())
 }

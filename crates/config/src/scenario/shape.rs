@@ -5,7 +5,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
-use super::Cx;
+use super::{Cx, Names, Refs};
 use crate::raw::{
     RawClass, RawConfig, RawDirection, RawProgramme, RawScenario, RawSource, RawStation,
 };
@@ -51,23 +51,23 @@ pub(super) fn read_document(cx: &mut Cx<'_>, root: DeTable<'_>) -> Document {
                 }
                 doc.scenario = read(cx, "scenario", value);
             }
-            "directions" => match read_array(cx, "directions", value) {
+            "directions" => match read_array(cx, "directions", value, no_check) {
                 Some(items) => doc.directions = items,
                 None => doc.malformed.push("directions"),
             },
-            "programmes" => match read_array(cx, "programmes", value) {
+            "programmes" => match read_array(cx, "programmes", value, no_check) {
                 Some(items) => doc.programmes = items,
                 None => doc.malformed.push("programmes"),
             },
-            "classes" => match read_array(cx, "classes", value) {
+            "classes" => match read_array(cx, "classes", value, check_class) {
                 Some(items) => doc.classes = items,
                 None => doc.malformed.push("classes"),
             },
-            "stations" => match read_array(cx, "stations", value) {
+            "stations" => match read_array(cx, "stations", value, check_station) {
                 Some(items) => doc.stations = items,
                 None => doc.malformed.push("stations"),
             },
-            "sources" => match read_array(cx, "sources", value) {
+            "sources" => match read_array(cx, "sources", value, check_source) {
                 Some(items) => doc.sources = items,
                 None => doc.malformed.push("sources"),
             },
@@ -172,15 +172,26 @@ pub(crate) struct Recovered<T> {
     /// Every problem found, in the order found; empty when the table reads as written.
     pub(crate) errors: Vec<toml::de::Error>,
     /// The fields (paths relative to the table, as [`child`] and [`index`] write them)
-    /// whose value is a stand-in: checks of `value` say nothing about them.
+    /// whose value is a stand-in, or that were dropped (unknown keys): checks of `value`
+    /// say nothing about them.
     pub(crate) stood_in: Vec<String>,
+    /// The keys dropped as unknown (paths as in `stood_in`, which holds them too).
+    pub(crate) dropped: Vec<String>,
 }
 
 impl<T> Recovered<T> {
-    /// Whether a check's finding at `path` (relative to the table) is about a stand-in,
-    /// so not about what the file says.
-    pub(crate) fn is_stand_in(&self, path: &str) -> bool {
-        self.stood_in.iter().any(|p| within(path, p))
+    /// Whether a check's finding (`message` at `path`) on the table read at `entry` (its
+    /// path in the file) may be about a stand-in or a dropped key rather than about what
+    /// the file says: then it is left out.
+    pub(crate) fn explains(&self, entry: &str, path: &str, message: &str) -> bool {
+        let stood_in: Vec<String> = self.stood_in.iter().map(|r| join(entry, r)).collect();
+        about_stand_ins(path, entry, &stood_in)
+            // A field reported missing beside a key dropped as unknown is most likely that
+            // key misspelt (as when reading).
+            || (message.starts_with("missing")
+                && self.dropped.iter().any(|k| {
+                    crate::spans::parent(&join(entry, k)) == crate::spans::parent(path)
+                }))
     }
 }
 
@@ -214,6 +225,7 @@ pub(crate) fn read_recovering<'i, T: Deserialize<'i>>(
     let mut value = value.clone();
     let mut errors = Vec::new();
     let mut stood_in = Vec::new();
+    let mut dropped = Vec::new();
     // Tables an unknown key was dropped from: a field missing there is most likely that
     // key misspelt, so it is not reported again as missing.
     let mut misspelt_in: Vec<std::ops::Range<usize>> = Vec::new();
@@ -226,6 +238,7 @@ pub(crate) fn read_recovering<'i, T: Deserialize<'i>>(
                     value: Some(t),
                     errors,
                     stood_in,
+                    dropped,
                 };
             }
             Err(e) => e,
@@ -252,6 +265,9 @@ pub(crate) fn read_recovering<'i, T: Deserialize<'i>>(
                     .and_then(|(_, parent)| at_mut(&mut value, parent))
                     .map(|t| t.span());
                 misspelt_in.extend(table);
+                // What the checks then say about its table may be about the key missing.
+                stood_in.push(steps_path("", &steps));
+                dropped.push(steps_path("", &steps));
                 remove(&mut value, &steps)
             } else {
                 stood_in.push(steps_path("", &steps));
@@ -270,6 +286,7 @@ pub(crate) fn read_recovering<'i, T: Deserialize<'i>>(
         value: None,
         errors,
         stood_in,
+        dropped,
     }
 }
 
@@ -453,11 +470,113 @@ fn fill_missing<'i, T: Deserialize<'i>>(
     false
 }
 
+/// The values of an entry that could not be read as written, checked on the entry read
+/// with stand-ins (see [`read_recovering`]), with the names it refers to unknown.
+type Check<T> = fn(&mut Cx<'_>, usize, &T, &Refs<'_>);
+
+fn no_check<T>(_: &mut Cx<'_>, _: usize, _: &T, _: &Refs<'_>) {}
+
+fn check_class(cx: &mut Cx<'_>, i: usize, raw: &RawClass, refs: &Refs<'_>) {
+    let _ = super::population::class(cx, i, raw, &refs.programmes, &refs.directions, 1);
+}
+
+fn check_station(cx: &mut Cx<'_>, i: usize, raw: &RawStation, refs: &Refs<'_>) {
+    let _ = super::station::station(cx, i, raw, refs, 0);
+}
+
+fn check_source(cx: &mut Cx<'_>, i: usize, raw: &RawSource, _: &Refs<'_>) {
+    // Its class is known (as class 0), so that the values that depend on it are checked.
+    let mut refs = unknown_names();
+    if let Some(class) = raw.class.as_deref() {
+        refs.classes.index.insert(class, 0);
+        refs.classes.known.push(class);
+    }
+    let _ = super::source::source(cx, i, raw, &refs, &[None], None);
+}
+
+/// Names that know nothing and say nothing: every reference is left unresolved without a
+/// message (the names are checked once the whole file is read).
+fn unknown_names<'d>() -> Refs<'d> {
+    let silent = |what, plural| Names {
+        what,
+        plural,
+        known: Vec::new(),
+        index: Default::default(),
+        incomplete: true,
+    };
+    Refs {
+        directions: silent("direction", "directions"),
+        programmes: silent("programme", "programmes"),
+        classes: silent("class", "classes"),
+        stations: silent("station", "stations"),
+    }
+}
+
+/// `rel` (a path relative to an entry, as [`Recovered::stood_in`] holds it) below `base`.
+fn join(base: &str, rel: &str) -> String {
+    if base.is_empty() {
+        rel.to_owned()
+    } else if rel.is_empty() || rel.starts_with('[') {
+        format!("{base}{rel}")
+    } else {
+        format!("{base}.{rel}")
+    }
+}
+
+/// Whether a finding at `path` in the entry at `entry` may be about a stand-in (in
+/// `stood_in`): at or below one, above one (a finding about a table may come from any of its
+/// values), or beside one in a table below the entry's own (a service's `min` is checked
+/// against its `max`). Beside one at the entry's own level, fields are read on their own:
+/// a wrong `servers` says nothing about `queue_capacity`.
+fn about_stand_ins(path: &str, entry: &str, stood_in: &[String]) -> bool {
+    stood_in.iter().any(|s| {
+        within(path, s)
+            || within(s, path)
+            || (crate::spans::parent(path) == crate::spans::parent(s)
+                && crate::spans::parent(path) != entry)
+    })
+}
+
+/// An entry at `path` that could not be read as written: its values written
+/// right are checked on the entry read with stand-ins, so that a wrong value beside a wrong
+/// type comes in the same pass. What the checks say about a stand-in (or anything below
+/// it) is left out; the rest is reported at its place in the file.
+fn check_recovered<T>(
+    cx: &mut Cx<'_>,
+    path: &str,
+    i: usize,
+    recovered: &Recovered<T>,
+    check: Check<T>,
+) {
+    let Some(value) = &recovered.value else {
+        return;
+    };
+    // The checks report into a collector of their own (without the file's positions), so
+    // that their findings can be sifted; those kept are then placed through the file's.
+    let file = cx.file().to_owned();
+    let own = crate::diagnostic::Collector::new(file.clone(), "");
+    let kept = std::mem::replace(&mut cx.diags, own);
+    let structure_ok = cx.structure_ok;
+    check(cx, i, value, &unknown_names());
+    let found = std::mem::replace(&mut cx.diags, kept).into_errors();
+    cx.structure_ok = structure_ok && cx.structure_ok;
+    for d in found {
+        if d.file != file {
+            // A file the entry names (a trace): located there already.
+            cx.extend([d]);
+        } else if !recovered.explains(path, &d.path, &d.message) {
+            cx.error(&d.path, d.message);
+        }
+    }
+}
+
 /// Reads every entry of a `[[section]]`; `None` if the section is not a list of tables.
-pub(super) fn read_array<'i, T: Deserialize<'i>>(
+/// An entry that cannot be read as written is still checked (see [`check_recovered`]).
+fn read_array<'i, T: Deserialize<'i>>(
     cx: &mut Cx<'_>,
     section: &str,
     value: Spanned<DeValue<'i>>,
+    check: Check<T>,
 ) -> Option<Vec<Item<T>>> {
     let DeValue::Array(items) = value.get_ref() else {
         cx.structural(
@@ -480,7 +599,19 @@ pub(super) fn read_array<'i, T: Deserialize<'i>>(
                 .and_then(|t| t.get("id"))
                 .and_then(|v| v.get_ref().as_str())
                 .map(str::to_owned),
-            raw: read(cx, &index(section, i), item.clone()),
+            raw: {
+                let path = index(section, i);
+                let recovered = read_recovering::<T>(item);
+                if recovered.errors.is_empty() {
+                    recovered.value
+                } else {
+                    for e in &recovered.errors {
+                        cx.serde_error(&path, e);
+                    }
+                    check_recovered(cx, &path, i, &recovered, check);
+                    None
+                }
+            },
         })
         .collect();
     Some(items)

@@ -125,3 +125,89 @@ fn a_wrong_type_in_an_array_stops_there_without_consequences() {
         "{e}"
     );
 }
+
+/// Every diagnostic as `(path, line, column, message)`, for inspection.
+fn all(input: &str) -> Vec<(String, usize, usize, String)> {
+    let e = check(input, &[]);
+    e.diagnostics
+        .iter()
+        .map(|d| (d.path.clone(), d.line, d.column, d.message.clone()))
+        .collect()
+}
+
+fn paths(input: &str) -> Vec<String> {
+    all(input).into_iter().map(|(p, ..)| p).collect()
+}
+
+#[test]
+fn a_wrong_type_and_a_wrong_value_in_one_station_come_together() {
+    let found = all(&edit(
+        "servers = 4\nservice = { dist = \"exponential\", mean = \"2min\" }",
+        "servers = \"two\"\nservice = { dist = \"exponential\", mean = \"-3min\" }",
+    ));
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(
+        (found[0].0.as_str(), found[0].1),
+        ("stations[0].servers", 14)
+    );
+    assert_eq!(
+        (found[1].0.as_str(), found[1].1),
+        ("stations[0].service.mean", 15),
+        "{found:?}"
+    );
+    assert!(found[1].3.contains("-3min"), "{found:?}");
+}
+
+#[test]
+fn wrong_values_beside_wrong_types_come_in_the_same_pass() {
+    // A route probability out of range beside a wrong-typed storage.
+    assert_eq!(
+        paths(&edit(
+            "  { to = \"xray\", p = 0.15 },\n  { to = \"exit\", p = 0.85 },",
+            "  { to = \"xray\", p = 1.15 },\n  { to = \"exit\", p = 0.85 },\n]\nqueue_capacity = \"many\"\nroutes_unused = [",
+        )),
+        [
+            "stations[0].routes[0].p",
+            "stations[0].queue_capacity",
+            "stations[0].routes_unused"
+        ]
+    );
+    // A negative service parameter in a class's service beside a wrong-typed `servers`
+    // and a wrong-typed route target (its stand-in is an unknown station: not reported).
+    assert_eq!(
+        paths(&edit(
+            "id = \"xray\"\nservers = 1\nservice = { dist = \"uniform\", min = \"1min\", max = \"2min\" }",
+            "id = \"xray\"\nservers = [1]\nservice = { dist = \"uniform\", min = \"3min\", max = \"2min\" }\nroutes = [{ to = 7, p = 1.0 }]",
+        )),
+        [
+            "stations[1].servers",
+            "stations[1].service",
+            "stations[1].routes[0].to"
+        ]
+    );
+}
+
+#[test]
+fn a_class_and_a_source_show_their_wrong_values_beside_their_wrong_types() {
+    let input = edit(
+        "id = \"car\"",
+        "id = \"car\"\npriority = \"high\"\nlength_m = -4",
+    );
+    let input = edit_in(
+        &input,
+        "id = \"cars\"\nclass = \"car\"\nrate = \"20/h\"",
+        "id = [\"cars\"]\nclass = \"car\"\nrate = \"-20/h\"",
+    );
+    let found = all(&input);
+    let paths: Vec<&str> = found.iter().map(|(p, ..)| p.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "classes[1].priority",
+            "classes[1].length_m",
+            "sources[1].id",
+            "sources[1].rate"
+        ],
+        "{found:?}"
+    );
+}
