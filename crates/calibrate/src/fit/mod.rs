@@ -32,11 +32,15 @@ mod paths;
 mod search;
 mod shortcuts;
 mod spec;
+pub mod standing;
 
 use bordersim_experiment::ExperimentError;
 
 pub use search::{FitReport, Fitted, FittedParameter, fit};
-pub use spec::{DEFAULT_MAX_EVALUATIONS, DemandShortcut, FitSpec, Parameter, Unit, parse_fit};
+pub use spec::{
+    DEFAULT_MAX_EVALUATIONS, DemandShortcut, FitSpec, Parameter, StandingQueueShortcut, Unit,
+    parse_fit,
+};
 
 /// Why a fit could not be made.
 #[derive(Debug, thiserror::Error)]

@@ -194,7 +194,7 @@ pub fn fit(
         progress,
     )?;
     let mut base = original.clone();
-    let applied = shortcuts(&mut base, spec, observations);
+    let applied = shortcuts(&mut base, spec, observations)?;
     // The run settings of the fit go into the calibrated scenario, so that running it
     // reproduces the fit.
     if let Some(Value::Table(s)) = base.get_mut("scenario") {

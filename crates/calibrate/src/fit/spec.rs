@@ -46,6 +46,34 @@ struct RawShortcuts {
     lanes_from_observed: bool,
     #[serde(default)]
     demand: Vec<DemandShortcut>,
+    #[serde(default)]
+    standing_queue: Vec<StandingQueueShortcut>,
+}
+
+/// A lane group whose queue stands: its capacity by hour from the observed volume per
+/// open lane, and its source's demand and initial queue inferred from the observed waits
+/// smoothed over hour bands (see `standing.rs` and `docs/calibration.md`).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StandingQueueShortcut {
+    /// The source feeding the lane group: its `profile` becomes the inferred demand.
+    pub source: String,
+    /// The observed group's station.
+    pub station: String,
+    /// The observed group's lane group: its `service_factor_by_hour` and `initial_queue`
+    /// are set.
+    pub lane_group: String,
+    /// Path of the service mean of the group's vehicles, set to one hour over the inferred
+    /// per-lane rate (seconds); `None`: left as it is.
+    pub service: Option<String>,
+    /// First hours of the bands over which the observed wait is smoothed (0–23, strictly
+    /// increasing; the last band runs to the first around midnight). Default: one band.
+    #[serde(default = "one_band")]
+    pub wait_bands: Vec<u8>,
+}
+
+fn one_band() -> Vec<u8> {
+    vec![0]
 }
 
 /// A source whose hourly profile is set to a group's observed volumes.
@@ -114,6 +142,9 @@ pub struct FitSpec {
     pub lanes_from_observed: bool,
     /// Sources whose hourly profile becomes a group's observed volumes.
     pub demand: Vec<DemandShortcut>,
+    /// Lane groups whose demand, capacity by hour and initial queue are inferred from a
+    /// standing queue.
+    pub standing_queue: Vec<StandingQueueShortcut>,
     /// Simulation runs at most.
     pub max_evaluations: u32,
     /// Weight of throughput errors against wait errors in the objective.
@@ -235,6 +266,31 @@ pub fn parse_fit(text: &str, file: &str, scenario_text: &str) -> Result<FitSpec,
             problems.push(format!("{file}: shortcuts.demand[{i}], field source: {e}"));
         }
     }
+    for (i, q) in raw.shortcuts.standing_queue.iter().enumerate() {
+        let at = format!("{file}: shortcuts.standing_queue[{i}]");
+        if let Err(e) = get(&doc, &format!("sources.{}", q.source)) {
+            problems.push(format!("{at}, field source: {e}"));
+        }
+        if let Err(e) = get(
+            &doc,
+            &format!("stations.{}.lanes.{}", q.station, q.lane_group),
+        ) {
+            problems.push(format!("{at}, field lane_group: {e}"));
+        }
+        if let Some(path) = &q.service {
+            match get(&doc, path) {
+                Ok(Value::String(s)) if parse_duration(s).is_ok() => {}
+                Ok(_) => problems.push(format!("{at}, field service: `{path}` is not a duration")),
+                Err(e) => problems.push(format!("{at}, field service: {e}")),
+            }
+        }
+        let b = &q.wait_bands;
+        if b.is_empty() || b.iter().any(|&h| h > 23) || b.windows(2).any(|w| w[0] >= w[1]) {
+            problems.push(format!(
+                "{at}, field wait_bands: {b:?} must be first hours 0–23, strictly increasing"
+            ));
+        }
+    }
     let max_evaluations = raw.fit.max_evaluations.unwrap_or(DEFAULT_MAX_EVALUATIONS);
     if max_evaluations == 0 {
         problems.push(format!("{file}: fit.max_evaluations must be at least 1"));
@@ -248,6 +304,7 @@ pub fn parse_fit(text: &str, file: &str, scenario_text: &str) -> Result<FitSpec,
     if raw.parameter.is_empty()
         && !raw.shortcuts.lanes_from_observed
         && raw.shortcuts.demand.is_empty()
+        && raw.shortcuts.standing_queue.is_empty()
     {
         problems.push(format!(
             "{file}: nothing to fit: give [[parameter]] entries or [shortcuts]"
@@ -260,6 +317,7 @@ pub fn parse_fit(text: &str, file: &str, scenario_text: &str) -> Result<FitSpec,
         parameters,
         lanes_from_observed: raw.shortcuts.lanes_from_observed,
         demand: raw.shortcuts.demand,
+        standing_queue: raw.shortcuts.standing_queue,
         max_evaluations,
         throughput_weight,
     })
