@@ -474,7 +474,9 @@ mod tests {
             assert!(a.contains(needle), "missing {needle}");
         }
         assert!(!a.contains("<script"));
-        assert!(!a.contains("http://") && !a.contains("https://"));
+        // Nothing fetched: no link, no source, no URL but the SVG namespace.
+        assert!(!a.contains("<link") && !a.contains(" src="));
+        assert!(!a.replace("http://www.w3.org/2000/svg", "").contains("http"));
         // Two figures per group: waits and throughput.
         assert_eq!(a.matches("<figure").count(), 2);
     }

@@ -1,5 +1,6 @@
-//! Fitting free parameters to observations: the fit file, the shortcuts (lanes from the
-//! observed open lanes, demand from the observed volumes) and a bounded Nelder–Mead search
+//! Fitting free parameters to observations: the fit file (`spec`), the shortcuts (lanes from
+//! the observed open lanes, demand from the observed volumes or from a standing queue:
+//! `shortcuts`, [`standing`]) and a bounded Nelder–Mead search
 //! (argmin) on common random numbers.
 //!
 //! ```toml
@@ -22,6 +23,9 @@
 //! [shortcuts]
 //! lanes_from_observed = true    # servers_by_hour of each observed lane group from open_lanes
 //! demand = [{ source = "cars", station = "primary", lane_group = "general" }]
+//! # or, where the queue stands all day: capacity by hour, demand and initial queue inferred
+//! standing_queue = [{ source = "cars", station = "primary", lane_group = "general",
+//!                     service = "stations.primary.service.mean", wait_bands = [0, 6, 12, 18] }]
 //! ```
 //!
 //! A parameter's path is an `[[override]]` path: dot-separated keys, an entry of a list of

@@ -261,7 +261,10 @@ fn view(o: &Output) -> bordersim_report::CalibrationView {
         wait: pair(o.model.wait.as_ref(), shown.wait.as_ref()),
         throughput: pair(o.model.throughput.as_ref(), shown.throughput.as_ref()),
         parameters,
-        shortcuts: o.fit.as_ref().map_or_else(Vec::new, |f| f.shortcuts.clone()),
+        shortcuts: o
+            .fit
+            .as_ref()
+            .map_or_else(Vec::new, |f| f.shortcuts.clone()),
         evaluations: o.fit.as_ref().map_or(0, |f| f.evaluations),
     }
 }
