@@ -222,3 +222,47 @@ fn bad_observation_and_fit_files_exit_2_and_write_nothing() {
     );
     assert!(!scenario_out.exists());
 }
+
+/// `calibrate --report` with `--fit`, twice: the page names what it must, and is the same
+/// bytes both times (snapshot).
+#[test]
+fn the_calibration_page_shows_the_fit_and_is_deterministic() {
+    let dir = scratch("calibrate-report");
+    let file = write(&dir, "s.toml", SCENARIO);
+    let obs = write(&dir, "obs.csv", OBSERVED);
+    let fit = write(
+        &dir,
+        "fit.toml",
+        "[fit]\nmax_evaluations = 4\n\n[[parameter]]\npath = \"stations.primary.service.mean\"\nmin = \"20s\"\nmax = \"90s\"\n",
+    );
+    let page = |name: &str| {
+        let path = dir.join(name);
+        let out = bordersim([
+            "calibrate".as_ref(),
+            file.as_os_str(),
+            "--observed".as_ref(),
+            obs.as_os_str(),
+            "--fit".as_ref(),
+            fit.as_os_str(),
+            "--report".as_ref(),
+            path.as_os_str(),
+            "--quiet".as_ref(),
+        ]);
+        assert_eq!(out.code, 0, "{out:#?}");
+        fs::read_to_string(&path).expect("the page")
+    };
+    let a = page("a.html");
+    assert_eq!(a, page("b.html"));
+    for needle in [
+        "Fit measures",
+        "Fitted values",
+        "stations.primary.service.mean",
+        "before the fit",
+        "after the fit",
+        "hour of arrival (h, 0–24)",
+        "<details>",
+    ] {
+        assert!(a.contains(needle), "missing {needle}");
+    }
+    insta::assert_snapshot!("calibrate_report", a);
+}

@@ -11,6 +11,7 @@
 
 #![warn(missing_docs)]
 
+mod calibrate;
 mod compare;
 mod format;
 mod html;
@@ -54,4 +55,13 @@ pub fn marked_significant(difference: &Difference) -> bool {
 /// HTML document: response curves of every axis with interval bands, and every point.
 pub fn sweep(result: &SweepResult) -> String {
     sweep::page(result)
+}
+
+pub use calibrate::{CalibrationView, GroupView, HourView, MeasureView, ParameterView};
+
+/// The report of a calibration (`bordersim calibrate --report`) as an HTML document:
+/// observed against simulated hourly waits and throughput per group with the simulation's
+/// 95% band, the fit measures before and after, and the fitted values.
+pub fn calibration(view: &CalibrationView) -> String {
+    calibrate::page(view)
 }

@@ -23,11 +23,15 @@ use crate::progress::Display;
     (docs/calibration.md). Without --fit the report compares the scenario as `run` would \
     simulate it (same replications and seed) with the observations. With --fit the free \
     parameters the fit file names are fitted on common random numbers; an --output ending \
-    in .toml writes the calibrated scenario (the report then goes to standard output).\n\n\
+    in .toml writes the calibrated scenario (the report then goes to standard output). \
+    --report PATH.html (or an --output ending in .html) writes the calibration page: observed \
+    against simulated hourly waits and throughput with the simulation's 95% band, the fit \
+    measures before and after, and the fitted values.\n\n\
     Examples:\n  \
     bordersim calibrate scenario.toml --observed observed.csv\n  \
     bordersim calibrate scenario.toml --observed observed.csv --format csv -o fit.csv\n  \
-    bordersim calibrate scenario.toml --observed observed.csv --fit fit.toml --output calibrated.toml"
+    bordersim calibrate scenario.toml --observed observed.csv --fit fit.toml --output calibrated.toml\n  \
+    bordersim calibrate scenario.toml --observed observed.csv --fit fit.toml --report fit.html"
 )]
 pub struct CalibrateArgs {
     /// Scenario file (TOML)
@@ -80,7 +84,6 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
             )));
         }
     }
-    output::check_text_only(&settings, "calibrate")?;
     let text = super::read_scenario(&args.file)?;
     let scenario = super::load(&args.file)?;
     let options = super::run_options(&settings, scenario.replications, scenario.seed, &args.file)?;
@@ -175,8 +178,95 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
             Format::Csv => csv(&report),
             Format::Table => Ok(table(&report).into_bytes()),
         },
-        String::new,
+        || bordersim_report::calibration(&view(&report)),
     )
+}
+
+/// The page's view of a measure.
+fn measure_view(m: Option<&Measures>) -> Option<bordersim_report::MeasureView> {
+    m.map(|m| bordersim_report::MeasureView {
+        n: m.n,
+        observed_mean: m.observed_mean,
+        simulated_mean: m.simulated_mean,
+        rmse: m.rmse,
+        rmse_relative: m.rmse_relative,
+        mae: m.mae,
+        mean_bias: m.mean_bias,
+        mape_percent: m.mape_percent,
+        theil_u: m.theil_u,
+    })
+}
+
+/// What the calibration page shows: the calibrated model (or the only one) hour by hour,
+/// the one before the fit beside it, the measures of both, and the fitted values.
+fn view(o: &Output) -> bordersim_report::CalibrationView {
+    let shown = o.fit.as_ref().map_or(&o.model, |f| &f.after);
+    let fitted = o.fit.is_some();
+    // Before and after are compared on the same observations: the groups line up.
+    let pair = |before: Option<&Measures>, after: Option<&Measures>| {
+        if fitted {
+            [measure_view(before), measure_view(after)]
+        } else {
+            [measure_view(before), None]
+        }
+    };
+    let groups = shown
+        .groups
+        .iter()
+        .zip(&o.model.groups)
+        .map(|(g, b)| bordersim_report::GroupView {
+            name: g.group.clone(),
+            hours: g
+                .hours
+                .iter()
+                .zip(&b.hours)
+                .map(|(h, bh)| bordersim_report::HourView {
+                    hour: h.hour,
+                    observed_wait_min: h.observed_wait_min,
+                    simulated_wait_min: h.simulated_wait_min,
+                    simulated_wait_ci95_min: h.simulated_wait_ci95_min,
+                    before_wait_min: if fitted { bh.simulated_wait_min } else { None },
+                    observed_volume: h.observed_volume,
+                    simulated_throughput: h.simulated_throughput,
+                    simulated_throughput_ci95: h.simulated_throughput_ci95,
+                })
+                .collect(),
+            wait: pair(b.wait.as_ref(), g.wait.as_ref()),
+            throughput: pair(b.throughput.as_ref(), g.throughput.as_ref()),
+        })
+        .collect();
+    let parameters = o.fit.as_ref().map_or_else(Vec::new, |f| {
+        f.parameters
+            .iter()
+            .map(|p| bordersim_report::ParameterView {
+                name: p.name.clone(),
+                unit: match p.unit {
+                    bordersim_calibrate::Unit::Seconds => "s".to_owned(),
+                    bordersim_calibrate::Unit::Number => String::new(),
+                },
+                initial: p.initial,
+                value: p.value,
+                min: p.min,
+                max: p.max,
+                at_bound: p.at_bound,
+            })
+            .collect()
+    });
+    bordersim_report::CalibrationView {
+        scenario: shown.scenario.clone(),
+        seed: shown.seed,
+        replications: shown.replications,
+        fitted,
+        groups,
+        wait: pair(o.model.wait.as_ref(), shown.wait.as_ref()),
+        throughput: pair(o.model.throughput.as_ref(), shown.throughput.as_ref()),
+        parameters,
+        shortcuts: o
+            .fit
+            .as_ref()
+            .map_or_else(Vec::new, |f| f.shortcuts.clone()),
+        evaluations: o.fit.as_ref().map_or(0, |f| f.evaluations),
+    }
 }
 
 /// The settings, copied (clap's types are not `Clone`).
