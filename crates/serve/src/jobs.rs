@@ -1,22 +1,26 @@
-//! Jobs: a run, a comparison or a region equilibrium, started by a request and simulated off
-//! the async runtime. At most [`Limits::max_running`] jobs simulate at once, each on a
+//! Jobs: a run, a comparison, a region equilibrium (alone or with a policy) or a
+//! calibration, started by a request and simulated off the async runtime. At most [`Limits::max_running`] jobs simulate at once, each on a
 //! blocking thread with its own rayon pool (never on the runtime's workers); up to
 //! [`Limits::max_queued`] more wait their turn, and the next is refused. Progress goes from
 //! the simulation to the watchers (status, server-sent events) through a `watch` channel; a
-//! cancelled job (by a request, its wall-time limit or shutdown) stops after the
-//! replications in flight. Finished jobs are kept for a bounded time and count.
+//! cancelled job (by a request, its wall-time or event limit, or shutdown) stops after the
+//! replications in flight. Finished jobs are kept, their results compressed
+//! ([`crate::stored`]), for a bounded time and count; a finished job's result is also cached
+//! under its request's key ([`crate::cache`]) and answers an identical request at once.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use bordersim_experiment::region::RegionReport;
-use bordersim_experiment::{Comparison, Progress, Report};
+use bordersim_experiment::Progress;
 use serde::Serialize;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinHandle;
 use utoipa::ToSchema;
+
+use crate::cache::{Cache, CacheLimits};
+use crate::stored::Stored;
 
 /// The bounds of the job system.
 #[derive(Clone, Debug)]
@@ -27,6 +31,13 @@ pub struct Limits {
     pub max_queued: usize,
     /// Wall time a job may simulate before it is cancelled.
     pub time_limit: Duration,
+    /// Events a job may simulate (summed over its replications, warm-up included) before it
+    /// is cancelled; `None`: no limit. Counted as each replication ends, so a job stops
+    /// after the replications in flight, and a job whose events pass the limit is cancelled
+    /// even when its last replication was already running.
+    pub event_limit: Option<u64>,
+    /// The result cache's bounds.
+    pub cache: CacheLimits,
     /// Finished jobs kept (the oldest are forgotten first).
     pub keep_finished: usize,
     /// How long a finished job is kept.
@@ -41,6 +52,8 @@ impl Default for Limits {
             max_running: 2,
             max_queued: 8,
             time_limit: Duration::from_secs(600),
+            event_limit: Some(DEFAULT_EVENT_LIMIT),
+            cache: CacheLimits::default(),
             keep_finished: 64,
             keep_for: Duration::from_secs(3600),
             threads: None,
@@ -48,16 +61,9 @@ impl Default for Limits {
     }
 }
 
-/// What a finished job produced.
-#[derive(Debug)]
-pub enum JobOutput {
-    /// A run's report.
-    Run(Box<Report>),
-    /// A comparison of a baseline and its variants.
-    Compare(Box<Comparison>),
-    /// A region equilibrium's report.
-    Region(Box<RegionReport>),
-}
+/// The default [`Limits::event_limit`]: ten billion events, about ten minutes of one core at
+/// the engine's usual 15–20 million events a second.
+pub const DEFAULT_EVENT_LIMIT: u64 = 10_000_000_000;
 
 /// Where a job is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
@@ -71,7 +77,8 @@ pub enum JobState {
     Done,
     /// Stopped by an error (see `error`).
     Failed,
-    /// Cancelled by a request, its time limit or the server's shutdown (see `error`).
+    /// Cancelled by a request, its wall-time or event limit, or the server's shutdown (see
+    /// `error`).
     Cancelled,
 }
 
@@ -90,14 +97,20 @@ impl JobState {
 pub struct Snapshot {
     /// The job's id.
     pub id: String,
-    /// `run`, `compare` or `region`.
+    /// `run`, `compare`, `region` or `calibrate`.
     pub kind: String,
     /// Where the job is.
     pub state: JobState,
     /// Replications finished (a comparison counts every scenario's).
     pub done: u32,
-    /// Replications to run (0 for a region, whose count depends on its iterations).
+    /// Replications to run (0 for a region and a fit, whose counts depend on their
+    /// iterations).
     pub total: u32,
+    /// Events simulated so far, summed as replications end (run and calibration jobs; 0 for
+    /// the others, whose replications the server does not see end).
+    pub events: u64,
+    /// Whether the result came from the cache: an identical request had finished before.
+    pub cached: bool,
     /// A region's last finished equilibrium iteration (from 1).
     pub iteration: Option<u32>,
     /// A region's iteration limit.
@@ -119,8 +132,12 @@ pub struct Job {
     cancel_reason: Mutex<Option<String>>,
     /// Replications finished, counted from the worker threads.
     done: AtomicU32,
+    /// Events simulated, counted from the worker threads.
+    events: AtomicU64,
+    /// Set when the events passed the limit.
+    over_limit: AtomicBool,
     /// The result, once done.
-    output: OnceLock<JobOutput>,
+    output: OnceLock<Arc<Stored>>,
     /// When it ended.
     finished: Mutex<Option<Instant>>,
 }
@@ -137,8 +154,8 @@ impl Job {
     }
 
     /// The result, once the job is done.
-    pub fn output(&self) -> Option<&JobOutput> {
-        self.output.get()
+    pub fn output(&self) -> Option<&Stored> {
+        self.output.get().map(|s| &**s)
     }
 
     /// Asks the job to stop, for `reason`; a job already ended is left as it is.
@@ -165,19 +182,40 @@ impl Job {
     }
 }
 
-/// Tells the job's watchers of each replication and iteration, and the experiment of a
-/// cancellation.
-struct Reporter(Arc<Job>);
+/// Tells the job's watchers of each replication and iteration and the events simulated,
+/// and the experiment of a cancellation (by a request, a limit or shutdown).
+#[derive(Debug)]
+pub struct Reporter {
+    job: Arc<Job>,
+    event_limit: Option<u64>,
+}
+
+impl Reporter {
+    /// Counts `events` more simulated events (one replication's); past the job's event
+    /// limit, cancels it.
+    pub fn add_events(&self, events: u64) {
+        let total = self.job.events.fetch_add(events, Ordering::SeqCst) + events;
+        self.job.set(|s| s.events = s.events.max(total));
+        if let Some(limit) = self.event_limit
+            && total > limit
+        {
+            self.job.over_limit.store(true, Ordering::SeqCst);
+            self.job.cancel(&format!(
+                "the job passed its limit of {limit} simulated events and was cancelled"
+            ));
+        }
+    }
+}
 
 impl Progress for Reporter {
     fn replication_done(&self, _total: u32) {
-        let done = self.0.done.fetch_add(1, Ordering::SeqCst) + 1;
+        let done = self.job.done.fetch_add(1, Ordering::SeqCst) + 1;
         // Replications end on several threads: the count only ever grows.
-        self.0.set(|s| s.done = s.done.max(done));
+        self.job.set(|s| s.done = s.done.max(done));
     }
 
     fn iteration_done(&self, iteration: u32, max: u32, gap: f64) {
-        self.0.set(|s| {
+        self.job.set(|s| {
             s.iteration = Some(iteration);
             s.max_iterations = Some(max);
             s.gap = Some(gap);
@@ -185,13 +223,13 @@ impl Progress for Reporter {
     }
 
     fn cancelled(&self) -> bool {
-        self.0.cancel.load(Ordering::SeqCst)
+        self.job.cancel.load(Ordering::SeqCst)
     }
 }
 
-/// The work of a job, run on a blocking thread: given the progress to report to, returns
-/// the output or why there is none.
-pub type Work = Box<dyn FnOnce(&dyn Progress) -> Result<JobOutput, String> + Send>;
+/// The work of a job, run on a blocking thread: given the reporter to tell of its progress,
+/// returns its stored result or why there is none.
+pub type Work = Box<dyn FnOnce(&Reporter) -> Result<Stored, String> + Send>;
 
 /// Why a job was not accepted.
 #[derive(Debug, PartialEq, Eq)]
@@ -218,6 +256,7 @@ pub struct Jobs {
     limits: Limits,
     slots: Arc<Semaphore>,
     table: Mutex<Table>,
+    cache: Mutex<Cache>,
 }
 
 impl Jobs {
@@ -225,8 +264,9 @@ impl Jobs {
     pub fn new(limits: Limits) -> Arc<Jobs> {
         Arc::new(Jobs {
             slots: Arc::new(Semaphore::new(limits.max_running.max(1))),
-            limits,
             table: Mutex::new(Table::default()),
+            cache: Mutex::new(Cache::new(limits.cache)),
+            limits,
         })
     }
 
@@ -247,24 +287,40 @@ impl Jobs {
         self.table().jobs.get(&id).cloned()
     }
 
+    fn cache(&self) -> std::sync::MutexGuard<'_, Cache> {
+        self.cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Results cached, and the bytes they hold.
+    pub fn cached(&self) -> (usize, usize) {
+        let cache = self.cache();
+        (cache.len(), cache.bytes())
+    }
+
     /// Starts `work` (a job of `kind` with `total` replications) once a slot frees; returns
-    /// its snapshot at once.
+    /// its snapshot at once. When the result of a request with the same `key` is cached, the
+    /// job is done at once with it (`cached` set) and `work` is dropped unrun.
     ///
     /// # Errors
     ///
-    /// [`Refused::Busy`] when every slot and queue place is taken,
-    /// [`Refused::ShuttingDown`] during shutdown.
+    /// [`Refused::Busy`] when every slot and queue place is taken (a cached result is given
+    /// even then), [`Refused::ShuttingDown`] during shutdown.
     pub fn submit(
         self: &Arc<Self>,
         kind: &str,
         total: u32,
+        key: Option<Vec<u8>>,
         work: Work,
     ) -> Result<Snapshot, Refused> {
+        let hit = key.as_deref().and_then(|k| self.cache().get(k));
         let mut table = self.table();
         if table.closing {
             return Err(Refused::ShuttingDown);
         }
-        if table.pending >= self.limits.max_running.max(1) + self.limits.max_queued {
+        if hit.is_none() && table.pending >= self.limits.max_running.max(1) + self.limits.max_queued
+        {
             return Err(Refused::Busy);
         }
         self.forget_old(&mut table);
@@ -276,6 +332,8 @@ impl Jobs {
             state: JobState::Queued,
             done: 0,
             total,
+            events: 0,
+            cached: false,
             iteration: None,
             max_iterations: None,
             gap: None,
@@ -286,13 +344,23 @@ impl Jobs {
             cancel: AtomicBool::new(false),
             cancel_reason: Mutex::new(None),
             done: AtomicU32::new(0),
+            events: AtomicU64::new(0),
+            over_limit: AtomicBool::new(false),
             output: OnceLock::new(),
             finished: Mutex::new(None),
         });
         table.jobs.insert(id, Arc::clone(&job));
+        if let Some(stored) = hit {
+            Self::finish(&job, Ok(stored));
+            job.set(|s| {
+                s.cached = true;
+                s.done = s.total;
+            });
+            return Ok(job.snapshot());
+        }
         table.pending += 1;
         let snapshot = job.snapshot();
-        let task = tokio::spawn(Arc::clone(self).drive(job, work));
+        let task = tokio::spawn(Arc::clone(self).drive(job, key, work));
         table.tasks.retain(|t| !t.is_finished());
         table.tasks.push(task);
         Ok(snapshot)
@@ -300,17 +368,16 @@ impl Jobs {
 
     /// Waits for a slot, runs the work on a blocking thread within the time limit, records
     /// the end.
-    #[allow(
-        clippy::disallowed_methods,
-        reason = "the server keeps finished jobs for a wall-clock time; no simulation reads it"
-    )]
-    async fn drive(self: Arc<Self>, job: Arc<Job>, work: Work) {
+    async fn drive(self: Arc<Self>, job: Arc<Job>, key: Option<Vec<u8>>, work: Work) {
         let permit = Arc::clone(&self.slots).acquire_owned().await;
         let end = if job.cancel.load(Ordering::SeqCst) || permit.is_err() {
             Err((JobState::Cancelled, job.cancel_reason()))
         } else {
             job.set(|s| s.state = JobState::Running);
-            let reporter = Reporter(Arc::clone(&job));
+            let reporter = Reporter {
+                job: Arc::clone(&job),
+                event_limit: self.limits.event_limit,
+            };
             let mut handle = tokio::task::spawn_blocking(move || work(&reporter));
             let joined = match tokio::time::timeout(self.limits.time_limit, &mut handle).await {
                 Ok(joined) => joined,
@@ -323,7 +390,12 @@ impl Jobs {
                 }
             };
             match joined {
-                Ok(Ok(output)) => Ok(output),
+                // A job past its event limit has no result, even when its last
+                // replications ran to their end.
+                Ok(_) if job.over_limit.load(Ordering::SeqCst) => {
+                    Err((JobState::Cancelled, job.cancel_reason()))
+                }
+                Ok(Ok(output)) => Ok(Arc::new(output)),
                 Ok(Err(_)) if job.cancel.load(Ordering::SeqCst) => {
                     Err((JobState::Cancelled, job.cancel_reason()))
                 }
@@ -335,6 +407,20 @@ impl Jobs {
             }
         };
         drop(permit);
+        if let (Ok(stored), Some(key)) = (&end, key) {
+            self.cache().put(key, Arc::clone(stored));
+        }
+        Self::finish(&job, end);
+        let mut table = self.table();
+        table.pending = table.pending.saturating_sub(1);
+    }
+
+    /// Records the end of `job`: its result, or its final state and why.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the server keeps finished jobs for a wall-clock time; no simulation reads it"
+    )]
+    fn finish(job: &Job, end: Result<Arc<Stored>, (JobState, String)>) {
         if let Ok(mut f) = job.finished.lock() {
             *f = Some(Instant::now());
         }
@@ -348,8 +434,6 @@ impl Jobs {
                 s.error = Some(message);
             }),
         }
-        let mut table = self.table();
-        table.pending = table.pending.saturating_sub(1);
     }
 
     /// Forgets finished jobs older than the time limit, then the oldest beyond the count.

@@ -82,14 +82,7 @@ async fn validate_gives_the_clis_located_errors() {
 async fn bundled_configs_are_listed_and_loaded_by_name_only() {
     let (server, base) = start(config()).await;
     let client = client();
-    let list: Value = client
-        .get(format!("{base}/api/v1/configs"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, list) = get_json(&client, &base, "/api/v1/configs").await;
     let names: Vec<&str> = list
         .as_array()
         .unwrap()
@@ -128,21 +121,11 @@ async fn bundled_configs_are_listed_and_loaded_by_name_only() {
         "%2fetc%2fpasswd",
         "examples/nothing.toml",
     ] {
-        let r = client
-            .get(format!("{base}/api/v1/configs/{bad}"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 404, "{bad}");
-        let body: Value = r.json().await.unwrap();
+        let (code, body) = get_json(&client, &base, &format!("/api/v1/configs/{bad}")).await;
+        assert_eq!(code, 404, "{bad}");
         assert_eq!(body["error"]["code"], "not_found");
     }
-    let r = client
-        .get(format!("{base}/api/v1/nothing"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 404);
+    assert_eq!(get_json(&client, &base, "/api/v1/nothing").await.0, 404);
     server.shut_down().await.unwrap();
 }
 
@@ -151,8 +134,8 @@ async fn a_run_reports_progress_in_order_and_its_results_in_three_formats() {
     let (server, base) = start(config()).await;
     let client = client();
     let request = json!({"kind": "run", "scenario": {"text": TINY}, "replications": 6, "seed": 3});
-    let (status, snapshot) = submit(&client, &base, request.clone()).await;
-    assert_eq!(status, 202, "{snapshot}");
+    let (code, snapshot) = submit(&client, &base, request.clone()).await;
+    assert_eq!(code, 202, "{snapshot}");
     assert_eq!(snapshot["total"], 6);
     let id = id(&snapshot);
     let events = events(&client, &base, &id).await;
@@ -167,26 +150,9 @@ async fn a_run_reports_progress_in_order_and_its_results_in_three_formats() {
             .all(|e| e["state"] != "done")
     );
 
-    let status: Value = client
-        .get(format!("{base}/api/v1/jobs/{id}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(&status, last);
+    assert_eq!(&status(&client, &base, &id).await, last);
 
-    let result = |format: &'static str| {
-        let client = client.clone();
-        let url = format!("{base}/api/v1/jobs/{id}/result?format={format}");
-        async move {
-            let r = client.get(url).send().await.unwrap();
-            let kind = r.headers()["content-type"].to_str().unwrap().to_owned();
-            (kind, r.text().await.unwrap())
-        }
-    };
-    let (kind, json_text) = result("json").await;
+    let (_, kind, json_text) = result(&client, &base, &id, "json").await;
     assert_eq!(kind, "application/json");
     let report: Value = serde_json::from_str(&json_text).unwrap();
     assert_eq!(report["replications"], 6);
@@ -202,20 +168,26 @@ async fn a_run_reports_progress_in_order_and_its_results_in_three_formats() {
     };
     let direct = bordersim_experiment::run_summary(&scenario, &options).unwrap();
     assert_eq!(report, serde_json::to_value(&direct).unwrap());
-    let (kind, html) = result("html").await;
+    let (_, kind, html) = result(&client, &base, &id, "html").await;
     assert_eq!(kind, "text/html; charset=utf-8");
     assert_eq!(html, bordersim_report::run(&direct));
-    let (kind, csv) = result("csv").await;
+    let (_, kind, csv) = result(&client, &base, &id, "csv").await;
     assert_eq!(kind, "text/csv; charset=utf-8");
     assert_eq!(csv, "kind,replications\nrun,6\n");
+    // A run writes no scenario.
+    let (code, _, body) = result(&client, &base, &id, "toml").await;
+    assert_eq!(code, 406, "{body}");
 
-    // The same request again: the same bytes.
-    let (_, again) = submit(&client, &base, request).await;
-    let again_id = common::id(&again);
-    assert_eq!(finish(&client, &base, &again_id).await["state"], "done");
-    let url = format!("{base}/api/v1/jobs/{again_id}/result");
-    let second = client.get(url).send().await.unwrap().text().await.unwrap();
-    assert_eq!(second, json_text);
+    // The same request again, with the cache off so that it runs again: the same bytes.
+    server.shut_down().await.unwrap();
+    let mut uncached = config();
+    uncached.limits.cache.entries = 0;
+    let (server, base) = start(uncached).await;
+    for _ in 0..2 {
+        let (again, end) = run_to_end(&client, &base, request.clone()).await;
+        assert_eq!(end["cached"], false);
+        assert_eq!(result(&client, &base, &again, "json").await.2, json_text);
+    }
     server.shut_down().await.unwrap();
 }
 
@@ -223,7 +195,7 @@ async fn a_run_reports_progress_in_order_and_its_results_in_three_formats() {
 async fn compare_and_region_jobs_run() {
     let (server, base) = start(config()).await;
     let client = client();
-    let (status, s) = submit(
+    let (job, end) = run_to_end(
         &client,
         &base,
         json!({
@@ -234,13 +206,9 @@ async fn compare_and_region_jobs_run() {
         }),
     )
     .await;
-    assert_eq!(status, 202, "{s}");
-    assert_eq!(s["total"], 4);
-    let end = finish(&client, &base, &id(&s)).await;
     assert_eq!(end["state"], "done", "{end}");
-    assert_eq!(end["done"], 4);
-    let url = format!("{base}/api/v1/jobs/{}/result", id(&s));
-    let c: Value = client.get(url).send().await.unwrap().json().await.unwrap();
+    assert_eq!((&end["done"], &end["total"]), (&json!(4), &json!(4)));
+    let c: Value = serde_json::from_str(&result(&client, &base, &job, "json").await.2).unwrap();
     assert!(
         c["variants"].as_array().is_some_and(|v| v.len() == 1),
         "{c}"
@@ -267,8 +235,7 @@ async fn compare_and_region_jobs_run() {
         .collect();
     assert!(iterations.windows(2).all(|w| w[0] <= w[1]));
     assert!(end["gap"].as_f64().is_some());
-    let url = format!("{base}/api/v1/jobs/{}/result?format=html", id(&s));
-    let html = client.get(url).send().await.unwrap().text().await.unwrap();
+    let (_, _, html) = result(&client, &base, &id(&s), "html").await;
     assert!(
         html.starts_with("<!DOCTYPE html>"),
         "{}",
@@ -343,19 +310,10 @@ async fn bad_job_requests_get_the_error_shape() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"]["code"], "bad_request");
     for path in ["jobs/999", "jobs/999/result", "jobs/x/events"] {
-        let r = client
-            .get(format!("{base}/api/v1/{path}"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 404, "{path}");
+        let (code, _) = get_json(&client, &base, &format!("/api/v1/{path}")).await;
+        assert_eq!(code, 404, "{path}");
     }
-    let r = client
-        .post(format!("{base}/api/v1/jobs/999/cancel"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 404);
+    assert_eq!(cancel(&client, &base, "999").await, 404);
     server.shut_down().await.unwrap();
 }
 
@@ -411,45 +369,24 @@ async fn jobs_beyond_the_slots_and_queue_get_429_and_cancel_stops_them() {
     assert_eq!(refused["error"]["code"], "busy");
 
     // The queued one stays queued while the first runs.
-    let status: Value = client
-        .get(format!("{base}/api/v1/jobs/{}", id(&queued)))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(status["state"], "queued");
+    assert_eq!(
+        status(&client, &base, &id(&queued)).await["state"],
+        "queued"
+    );
 
     for job in [&queued, &running] {
-        let r = client
-            .post(format!("{base}/api/v1/jobs/{}/cancel", id(job)))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 202);
+        assert_eq!(cancel(&client, &base, &id(job)).await, 202);
     }
     for job in [&running, &queued] {
         let end = finish(&client, &base, &id(job)).await;
         assert_eq!(end["state"], "cancelled", "{end}");
         assert_eq!(end["error"], "cancelled by a request");
         assert!(end["done"].as_u64().unwrap() < 10000);
-        let r = client
-            .get(format!("{base}/api/v1/jobs/{}/result", id(job)))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 409);
+        assert_eq!(result(&client, &base, &id(job), "json").await.0, 409);
     }
     // The slots are free again.
-    let (status, s) = submit(
-        &client,
-        &base,
-        json!({"kind": "run", "scenario": {"text": TINY}}),
-    )
-    .await;
-    assert_eq!(status, 202);
-    assert_eq!(finish(&client, &base, &id(&s)).await["state"], "done");
+    let request = json!({"kind": "run", "scenario": {"text": TINY}});
+    assert_eq!(run_to_end(&client, &base, request).await.1["state"], "done");
     server.shut_down().await.unwrap();
 }
 
@@ -481,20 +418,7 @@ async fn shutdown_cancels_running_jobs_and_stops_listening() {
         async move { events(&client, &base, &id).await }
     });
     // Wait until the stream has subscribed: the status says running once the job started.
-    loop {
-        let status: Value = client
-            .get(format!("{base}/api/v1/jobs/{id}"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if status["state"] == "running" {
-            break;
-        }
-        tokio::task::yield_now().await;
-    }
+    until_running(&client, &base, &id).await;
     server.shut_down().await.unwrap();
     let events = stream.await.unwrap();
     let end = events.last().unwrap();
@@ -511,13 +435,8 @@ async fn a_token_is_required_when_set() {
     })
     .await;
     let client = client();
-    let r = client
-        .get(format!("{base}/api/v1/configs"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 401);
-    let body: Value = r.json().await.unwrap();
+    let (code, body) = get_json(&client, &base, "/api/v1/configs").await;
+    assert_eq!(code, 401);
     assert_eq!(body["error"]["code"], "unauthorized");
     let r = client
         .get(format!("{base}/api/v1/configs"))
@@ -533,12 +452,8 @@ async fn a_token_is_required_when_set() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let r = client
-        .get(format!("{base}/api/v1/configs?access_token=s3cret"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    let (code, _) = get_json(&client, &base, "/api/v1/configs?access_token=s3cret").await;
+    assert_eq!(code, 200);
     // The page itself is public: it asks for the token.
     let r = client.get(format!("{base}/")).send().await.unwrap();
     assert_eq!(r.status(), 200);
@@ -549,14 +464,7 @@ async fn a_token_is_required_when_set() {
 async fn the_openapi_description_is_served_and_documented() {
     let (server, base) = start(config()).await;
     let client = client();
-    let served: Value = client
-        .get(format!("{base}/api/v1/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, served) = get_json(&client, &base, "/api/v1/openapi.json").await;
     use utoipa::OpenApi;
     let generated = serde_json::to_value(bordersim_serve::api::ApiDoc::openapi()).unwrap();
     assert_eq!(served, generated);

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::anyhow;
-use bordersim_serve::{Config, JobOutput, Limits};
+use bordersim_serve::{CacheLimits, Config, JobOutput, Limits};
 
 use crate::args::Format;
 use crate::failure::{Failure, warn};
@@ -41,6 +41,15 @@ pub struct ServeArgs {
     /// Wall time a job may simulate before it is cancelled, in seconds
     #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
     pub job_time_limit: u64,
+
+    /// Events a job may simulate (summed over its replications) before it is cancelled; 0
+    /// for no limit
+    #[arg(long, value_name = "EVENTS", default_value_t = bordersim_serve::jobs::DEFAULT_EVENT_LIMIT)]
+    pub job_event_limit: u64,
+
+    /// Results kept for identical requests (0: no cache; at most 8 MiB compressed)
+    #[arg(long, value_name = "N", default_value_t = CacheLimits::default().entries)]
+    pub cache_entries: usize,
 
     /// Worker threads per job [default: one per core]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -82,6 +91,11 @@ pub fn serve(args: &ServeArgs) -> Result<(), Failure> {
             max_running: usize::from(args.max_jobs),
             max_queued: usize::from(args.max_queued),
             time_limit: Duration::from_secs(args.job_time_limit),
+            event_limit: (args.job_event_limit > 0).then_some(args.job_event_limit),
+            cache: CacheLimits {
+                entries: args.cache_entries,
+                ..CacheLimits::default()
+            },
             threads: args.threads.map(usize::from),
             ..Limits::default()
         },
@@ -109,6 +123,13 @@ pub fn csv(output: &JobOutput) -> anyhow::Result<Vec<u8>> {
         JobOutput::Run(report) => render::render(report, Format::Csv),
         JobOutput::Compare(comparison) => render::compare::render(comparison, Format::Csv),
         JobOutput::Region(report) => render::region::render(report, Format::Csv),
+        JobOutput::RegionCompare(comparison) => {
+            render::region::render_comparison(comparison, Format::Csv)
+        }
+        JobOutput::Calibrate(_) => Err(anyhow!(
+            "a calibration's CSV is not served: take its JSON, or run `bordersim calibrate \
+             --format csv`"
+        )),
     }
 }
 
@@ -196,5 +217,140 @@ rate = "60/h"
         let report = bordersim_experiment::run_summary(&scenario, &options).expect("runs");
         let expected = render::render(&report, Format::Csv).expect("csv");
         assert_eq!(served.into_bytes(), expected);
+    }
+
+    /// The `bordersim` binary beside this test's (cargo builds it for the package's
+    /// integration tests).
+    fn binary() -> std::path::PathBuf {
+        let exe = std::env::current_exe().expect("test binary");
+        let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
+        let binary = dir.join(format!("bordersim{}", std::env::consts::EXE_SUFFIX));
+        assert!(
+            binary.exists(),
+            "{} is missing: run `cargo test -p bordersim-cli`, which builds it",
+            binary.display()
+        );
+        binary
+    }
+
+    /// SIGTERM to the real `bordersim serve` while a long job runs: the job ends cancelled
+    /// (its event stream says so), the process exits with status 0, and it wrote no file in
+    /// its working directory. The only clock is a generous safety limit against a hang.
+    #[cfg(unix)]
+    #[test]
+    #[allow(
+        clippy::disallowed_methods,
+        clippy::print_stderr,
+        reason = "a safety limit against a hung child, and the time to exit printed, never asserted below the limit"
+    )]
+    fn sigterm_cancels_the_running_job_and_the_process_exits_cleanly() {
+        use std::io::{BufRead, BufReader};
+        use std::process::{Command, Stdio};
+        use std::time::Instant;
+
+        let dir = std::env::temp_dir().join(format!("bordersim-sigterm-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let mut child = Command::new(binary())
+            .args(["serve", "--bind", "127.0.0.1:0", "--threads", "1"])
+            .current_dir(&dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn bordersim serve");
+        let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+        let mut line = String::new();
+        let addr = loop {
+            line.clear();
+            assert!(
+                stderr.read_line(&mut line).expect("stderr") > 0,
+                "no address printed"
+            );
+            if let Some(rest) = line.trim().strip_prefix("serving on http://") {
+                break rest.split('/').next().expect("address").to_owned();
+            }
+        };
+        let base = format!("http://{addr}/api/v1");
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let pid = child.id().to_string();
+        let (events, exited_in) = runtime.block_on(async {
+            let client = reqwest::Client::new();
+            let job: serde_json::Value = client
+                .post(format!("{base}/jobs"))
+                .json(&serde_json::json!({
+                    "kind": "run", "scenario": {"name": "bench/mm4.toml"}, "replications": 10000
+                }))
+                .send()
+                .await
+                .expect("submit")
+                .json()
+                .await
+                .expect("json");
+            let id = job["id"].as_str().expect("id").to_owned();
+            // The event stream is open before the signal and must see the job end.
+            let stream = tokio::spawn({
+                let (client, url) = (client.clone(), format!("{base}/jobs/{id}/events"));
+                async move {
+                    let response = client.get(url).send().await.expect("events");
+                    response.text().await.expect("stream")
+                }
+            });
+            loop {
+                let status: serde_json::Value = client
+                    .get(format!("{base}/jobs/{id}"))
+                    .send()
+                    .await
+                    .expect("status")
+                    .json()
+                    .await
+                    .expect("json");
+                if status["state"] == "running" {
+                    break;
+                }
+                tokio::task::yield_now().await;
+            }
+            let sent = Command::new("kill")
+                .args(["-TERM", &pid])
+                .status()
+                .expect("kill");
+            assert!(sent.success());
+            let signalled = Instant::now();
+            (stream.await.expect("stream task"), signalled)
+        });
+        // Waits for the exit, with a safety limit far above the expected fraction of a
+        // second (the replication in flight).
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break status;
+            }
+            if exited_in.elapsed().as_secs() > 120 {
+                let _ = child.kill();
+                panic!("bordersim serve did not exit within 120 s of SIGTERM");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        eprintln!(
+            "exited {:.2} s after SIGTERM",
+            exited_in.elapsed().as_secs_f64()
+        );
+        assert!(status.success(), "{status:?}");
+        let last = events
+            .split("\n\n")
+            .filter_map(|block| block.lines().find_map(|l| l.strip_prefix("data: ")))
+            .last()
+            .expect("a progress event");
+        let last: serde_json::Value = serde_json::from_str(last).expect("json");
+        assert_eq!(last["state"], "cancelled", "{last}");
+        assert_eq!(last["error"], "the server is shutting down");
+        let mut rest = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut rest);
+        assert!(!rest.contains("panicked"), "{rest}");
+        let left: Vec<_> = std::fs::read_dir(&dir).expect("dir").collect();
+        assert!(left.is_empty(), "files left behind: {left:?}");
+        std::fs::remove_dir(&dir).expect("remove the empty dir");
     }
 }

@@ -36,6 +36,8 @@ pub fn stub_csv(output: &JobOutput) -> anyhow::Result<Vec<u8>> {
         JobOutput::Run(r) => format!("kind,replications\nrun,{}\n", r.replications),
         JobOutput::Compare(_) => "kind\ncompare\n".to_owned(),
         JobOutput::Region(_) => "kind\nregion\n".to_owned(),
+        JobOutput::RegionCompare(_) => "kind\nregion_compare\n".to_owned(),
+        JobOutput::Calibrate(_) => "kind\ncalibrate\n".to_owned(),
     }
     .into_bytes())
 }
@@ -135,4 +137,81 @@ pub async fn finish(client: &reqwest::Client, base: &str, id: &str) -> Value {
 /// The id in a job's snapshot.
 pub fn id(snapshot: &Value) -> String {
     snapshot["id"].as_str().expect("id").to_owned()
+}
+
+/// GETs `path` (under `base`); the status and the body as JSON (`Null` when it is not JSON).
+pub async fn get_json(client: &reqwest::Client, base: &str, path: &str) -> (u16, Value) {
+    let response = client
+        .get(format!("{base}{path}"))
+        .send()
+        .await
+        .expect("get");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// POSTs nothing to `path` (under `base`); the status and the body as JSON.
+pub async fn post_empty(client: &reqwest::Client, base: &str, path: &str) -> (u16, Value) {
+    let response = client
+        .post(format!("{base}{path}"))
+        .send()
+        .await
+        .expect("post");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// A job's current snapshot.
+pub async fn status(client: &reqwest::Client, base: &str, id: &str) -> Value {
+    get_json(client, base, &format!("/api/v1/jobs/{id}"))
+        .await
+        .1
+}
+
+/// Asks job `id` to stop; the answer's status.
+pub async fn cancel(client: &reqwest::Client, base: &str, id: &str) -> u16 {
+    post_empty(client, base, &format!("/api/v1/jobs/{id}/cancel"))
+        .await
+        .0
+}
+
+/// A job's result in `format`: the status, the content type and the body.
+pub async fn result(
+    client: &reqwest::Client,
+    base: &str,
+    id: &str,
+    format: &str,
+) -> (u16, String, String) {
+    let response = client
+        .get(format!("{base}/api/v1/jobs/{id}/result?format={format}"))
+        .send()
+        .await
+        .expect("result");
+    let status = response.status().as_u16();
+    let kind = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    (status, kind, response.text().await.expect("body"))
+}
+
+/// Submits `request`, checks it is accepted and waits for its end; its id and last
+/// snapshot.
+pub async fn run_to_end(client: &reqwest::Client, base: &str, request: Value) -> (String, Value) {
+    let (code, snapshot) = submit(client, base, request).await;
+    assert_eq!(code, 202, "{snapshot}");
+    let id = id(&snapshot);
+    let end = finish(client, base, &id).await;
+    (id, end)
+}
+
+/// Waits, by polling the status (never a clock), until job `id` is running.
+pub async fn until_running(client: &reqwest::Client, base: &str, id: &str) {
+    while status(client, base, id).await["state"] != "running" {
+        tokio::task::yield_now().await;
+    }
 }
