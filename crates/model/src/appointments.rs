@@ -113,8 +113,16 @@ impl std::fmt::Display for AppointmentError {
 
 impl std::error::Error for AppointmentError {}
 
-/// The checks of one appointment that need no crossing; `entry_ok` says whether some
-/// source of the class enters at the station.
+/// The checks of one appointment's values, which need no crossing (its station, class and
+/// programme are not looked at): a share outside [0, 1], a slot that does not divide an
+/// hour, a capacity of zero in every hour with a share above zero, a horizon shorter than
+/// a slot or too long, an empty waiting area, a bad value of time. `index` is the
+/// appointment's place in its list.
+pub fn value_errors(a: &Appointment, index: usize) -> Vec<AppointmentError> {
+    check(a, index, true)
+}
+
+/// [`value_errors`], and a station where no source of the class enters (`entry_ok` false).
 pub(crate) fn check(a: &Appointment, index: usize, entry_ok: bool) -> Vec<AppointmentError> {
     let mut errors = Vec::new();
     let mut err = |field, message: String| {
@@ -179,7 +187,7 @@ pub(crate) fn check(a: &Appointment, index: usize, entry_ok: bool) -> Vec<Appoin
         && !(v.is_finite() && v >= 0.0)
     {
         err(
-            "value_of_time",
+            "value_of_time_per_hour",
             format!("a value of time must be finite and not negative, got {v}"),
         );
     }
