@@ -2,8 +2,9 @@
 //! a slot to enter the crossing at a station, waits for it in a waiting area off the road,
 //! and is called forward for its slot; everyone else queues on the road as before.
 //!
-//! Estonia's GoSwift booking system (2011) moved lorry queues at Narva from the road into
-//! waiting areas and cut average waiting from about 60 hours to about 1 (docs/sources.md).
+//! Estonia's GoSwift booking system (2011) moved lorry queues at its road crossings to Russia
+//! from the road into waiting areas; a lorry's average wait fell from about 60 hours to about
+//! one (The Baltic Course, 2 August 2012; docs/sources.md, "Booked arrival slots").
 //!
 //! The rules (docs/planning.md, "Booked arrival slots"):
 //! - Slots are the intervals `[k·L, (k+1)·L)` of the run, `L` a divisor of an hour; a slot
