@@ -12,6 +12,7 @@
 
 #![warn(missing_docs)]
 
+pub mod appointments;
 mod crossing;
 pub mod dist;
 mod engine;
@@ -27,6 +28,7 @@ pub mod stats;
 mod testing;
 mod validation;
 
+pub use appointments::{Appointment, AppointmentError, AppointmentStats, WaitingAreaFull};
 pub use dist::{DistError, Sampler, ServiceDist};
 pub use engine::{
     CompiledScenario, growth_sample_times, run_replication, run_replication_logged, stopped_at_cap,

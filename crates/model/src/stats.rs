@@ -562,6 +562,8 @@ pub struct ReplicationStats {
     /// [`growth_sample_times`](crate::growth_sample_times): a count that keeps growing
     /// across them is a crossing that cannot keep up.
     pub in_system_samples: [u64; 3],
+    /// Per booking system, in the crossing's order (empty without booked slots).
+    pub appointments: Vec<crate::appointments::AppointmentStats>,
 }
 
 impl ReplicationStats {
@@ -586,6 +588,7 @@ impl ReplicationStats {
             vehicles: VehicleCounts::default(),
             events: 0,
             in_system_samples: [0; 3],
+            appointments: Vec::new(),
         }
     }
 
@@ -609,6 +612,7 @@ impl ReplicationStats {
     pub(crate) fn reset(&mut self, now_ms: u64, in_system: u64) {
         self.window_start_ms = now_ms;
         self.stations.iter_mut().for_each(|s| s.reset(now_ms));
+        self.appointments.iter_mut().for_each(|a| a.reset(now_ms));
         self.classes
             .iter_mut()
             .for_each(|c| *c = ClassCounts::default());

@@ -20,6 +20,7 @@
 //! | `cost`         | `class:<id>`, `direction:<id>`, `station:<id>`, `lane_group:<station>/<group>`, `system` |
 //! | `emission`     | as `cost`, without lane groups            |
 //! | `detection`    | `<channel>/<selection>` or `system`       |
+//! | `appointment`  | booking system id                         |
 //! | `hourly_group` | `station/lane_group/class/programme|hour` (`all` for every one; hour of joining the queue) |
 //! | `performance`  | `all`                                     |
 
@@ -43,6 +44,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
     hourly_group_rows(&mut rows, report);
     economics_rows(&mut rows, report);
     costs_rows(&mut rows, report);
+    appointment_rows(&mut rows, report);
     performance_rows(&mut rows, report);
 
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -402,6 +404,44 @@ fn performance_rows(rows: &mut Rows, report: &Report) {
             "threads",
             Value::Int(p.threads as u64),
         );
+    }
+}
+
+/// Booked arrival slots: per booking system, the counts, the time in the waiting area
+/// (`area_*_s`), the vehicles in it and on the road (time-weighted means) and its value.
+fn appointment_rows(rows: &mut Rows, report: &Report) {
+    for a in &report.appointments {
+        let e = a.id.as_str();
+        for (statistic, n) in [
+            ("booked", a.booked),
+            ("area_full", a.area_full),
+            ("no_slot", a.no_slot),
+            ("in_area_max", a.in_area_max),
+        ] {
+            rows.push("appointment", e, statistic, Value::Int(n));
+        }
+        rows.delay("appointment", e, "area", &a.waiting_area);
+        for (statistic, value) in [
+            ("share", Some(a.share)),
+            ("in_area_mean", Some(a.in_area_mean)),
+            ("in_area_ci95", a.in_area_ci95),
+            ("road_queue_mean", Some(a.road_queue_mean)),
+            ("road_queue_ci95", a.road_queue_ci95),
+            ("value_of_time_per_h", Some(a.value_of_time_per_h)),
+            (
+                "area_vehicle_hours_per_day",
+                Some(a.area_vehicle_hours_per_day),
+            ),
+            (
+                "area_vehicle_hours_per_day_ci95",
+                a.area_vehicle_hours_per_day_ci95,
+            ),
+            ("area_value_per_day", Some(a.area_value_per_day)),
+            ("area_value_per_day_ci95", a.area_value_per_day_ci95),
+            ("area_value_per_year", Some(a.area_value_per_year)),
+        ] {
+            rows.push("appointment", e, statistic, Value::opt(value));
+        }
     }
 }
 

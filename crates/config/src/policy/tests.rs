@@ -286,6 +286,7 @@ fn the_catalogue_lists_every_measure_once_in_application_order() {
             "risk_management",
             "pre_arrival_processing",
             "events",
+            "appointments",
             "override",
         ]
     );
@@ -358,7 +359,7 @@ fn the_help_list_is_generated_from_the_catalogue() {
     assert_eq!(
         catalogue_help(),
         "single_window, one_stop_border_post, authorised_operators, staffing, equipment, \
-         lane_rule, risk_management, pre_arrival_processing, events, override"
+         lane_rule, risk_management, pre_arrival_processing, events, appointments, override"
     );
 }
 

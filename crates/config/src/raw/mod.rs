@@ -13,9 +13,11 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 
+mod appointments;
 mod quantity;
 mod station;
 
+pub use appointments::RawAppointment;
 pub use quantity::{RawDuration, RawRate};
 pub use station::{
     DistKind, RawDays, RawLaneFilter, RawLaneGroup, RawLaneRule, RawPreLodged, RawRoute,
@@ -97,6 +99,10 @@ pub struct RawScenario {
     /// `[scenario.detection]`: the probability that one inspection finds an irregularity,
     /// per channel and selection kind; defaults are illustrative (docs/economics.md).
     pub detection: Option<RawDetection>,
+    /// `[[scenario.appointments]]`: booked arrival slots for a share of a class
+    /// (docs/planning.md).
+    #[serde(default)]
+    pub appointments: Vec<RawAppointment>,
 }
 
 /// `[scenario.detection]`: the probability (0 to 1) that one inspection of each kind finds

@@ -73,6 +73,7 @@ pub(super) fn build(cx: &mut Cx<'_>, doc: &Document) -> Option<Scenario> {
         .collect();
 
     let operations = events::read(cx, doc, &refs, settings.as_ref().map(|s| s.horizon));
+    let appointments = super::appointments::read(cx, doc, &refs);
 
     // Phase 4 only on a fully known station graph (see `Cx::structure_ok`).
     if !cx.structure_ok {
@@ -87,7 +88,7 @@ pub(super) fn build(cx: &mut Cx<'_>, doc: &Document) -> Option<Scenario> {
         built_classes,
         (built_stations, staff_costs),
         built_sources,
-        operations,
+        (operations, appointments),
     )
 }
 
@@ -102,7 +103,7 @@ fn assemble(
         Vec<bordersim_model::StaffCostRate>,
     ),
     built_sources: Vec<Option<(Kind, Vec<Source>)>>,
-    operations: events::Pending,
+    (operations, appointments): (events::Pending, super::appointments::Pending),
 ) -> Option<Scenario> {
     let classes: Vec<VehicleClass> = built_classes.into_iter().collect::<Option<_>>()?;
     let (stations, metas): (Vec<Station>, Vec<StationMeta>) = built_stations
@@ -178,6 +179,7 @@ fn assemble(
         }
     };
     let crossing = events::attach(cx, crossing, operations)?;
+    let crossing = super::appointments::attach(cx, crossing, appointments)?;
     if cx.has_errors() {
         return None;
     }

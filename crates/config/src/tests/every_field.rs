@@ -96,6 +96,27 @@ station = "out-booth"
 day = 2
 servers_by_hour = [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
 
+[[appointments]]
+id = "slots"
+description = "replaces the baseline's booking system"
+station = "primary"
+class = "truck"
+programme = "fast"
+share = 0.8
+slot = "1h"
+capacity = 20
+horizon = "1d"
+waiting_area = 100
+when_full = "road"
+value_of_time_per_hour = 25.0
+
+[[appointments]]
+id = "cars"
+station = "primary"
+class = "car"
+share = 0.3
+capacity_by_hour = [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+
 [[override]]
 path = "scenario.seed"
 value = 7

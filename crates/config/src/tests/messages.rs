@@ -317,6 +317,27 @@ kind = "closure"
 station = "out-booth"
 from = "day 1 03:00"
 to = "day 1 04:00"
+
+[[scenario.appointments]]
+id = "slots"
+description = "booked arrival slots"
+station = "primary"
+class = "truck"
+programme = "fast"
+share = 0.5
+slot = "30min"
+capacity = 6
+horizon = "2d"
+waiting_area = 50
+when_full = "balk"
+value_of_time_per_hour = 30.0
+
+[[scenario.appointments]]
+id = "by-hour"
+station = "primary"
+class = "truck"
+share = 0.2
+capacity_by_hour = [1, 1, 1, 1, 1, 1, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 1, 1, 1]
 "#;
 
 pub(super) const EVERY_FIELD_TRACE: &str =

@@ -5,6 +5,7 @@
 //! The types are here; [`summarise()`] builds them from the replications (`summarise`), with
 //! the tables of a WCO Time Release Study (`trs`) and the cost of delay (`economics`).
 
+pub mod appointments;
 pub mod costs;
 mod economics;
 mod growth;
@@ -442,6 +443,10 @@ pub struct Report {
     /// Queues and waits over time, when asked for (left out of the JSON otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub series: Option<SeriesReport>,
+    /// Booked arrival slots: per booking system, the time in the waiting area, the road
+    /// queue and their value (left out of the JSON when the scenario has none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub appointments: Vec<appointments::AppointmentReport>,
 }
 
 #[cfg(test)]

@@ -368,6 +368,7 @@ fn build(scenario: &Scenario, seed: u64, reps: &[ReplicationStats], replications
         warnings: super::growth::warnings(scenario, reps),
         lanes_by_hour: super::series::lanes_by_hour(scenario),
         series: super::series::series(scenario, reps),
+        appointments: super::appointments::appointments(scenario, reps),
     }
 }
 

@@ -344,6 +344,9 @@ impl Summary {
             vehicles: VehicleCounts::default(),
             in_system_samples: [0; 3],
             events: 0,
+            // The report asks per booking system of the scenario, reading an empty one
+            // where a replication has none.
+            appointments: Vec::new(),
         }
     }
 

@@ -2,6 +2,7 @@
 //! asked about it without simulating: which vehicles reach which stations, the traffic
 //! equations and offered loads (`flows`), and what an entry offers a class (`entry`).
 
+mod appointments;
 mod entry;
 mod flows;
 mod operations;
@@ -63,6 +64,8 @@ pub struct Crossing {
     operations: Operations,
     /// Width of the time bins of the queue and wait series, ms (`None`: not collected).
     series_bin_ms: Option<u64>,
+    /// Booked arrival slots (`appointments.rs`).
+    appointments: Vec<crate::appointments::Appointment>,
 }
 
 impl Crossing {
@@ -106,6 +109,7 @@ impl Crossing {
             detection_rates: crate::DetectionRates::ILLUSTRATIVE,
             operations: Operations::default(),
             series_bin_ms: None,
+            appointments: Vec::new(),
         };
         let errors = crossing.check_reachability();
         if errors.is_empty() {

@@ -216,11 +216,24 @@ impl<L: VehicleLog> Engine<'_, L> {
             return;
         }
         self.log_event(id, LogKind::Arrive, None, now);
-        if model.released_on_arrival(pre_lodged, channel as u8, class) {
+        if !model.appointments.is_empty() && self.book(now, id, source) {
+            return;
+        }
+        self.reach_border(now, id, src.entry);
+    }
+
+    /// The vehicle reaches the crossing at `entry` (on arrival, or called forward from a
+    /// waiting area): released if lodged in advance and green, then at the station.
+    pub(super) fn reach_border(&mut self, now: u64, id: u32, entry: u32) {
+        let v = &self.vehicles[id as usize];
+        if self
+            .model
+            .released_on_arrival(v.pre_lodged, v.channel, v.class)
+        {
             self.vehicles[id as usize].released_ms = now;
             self.log_event(id, LogKind::Release, None, now);
         }
-        self.enter_station(now, id, src.entry);
+        self.enter_station(now, id, entry);
     }
 
     /// Standing queue `q` at time zero: its vehicles, in line order, each with a seed from

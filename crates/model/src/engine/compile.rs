@@ -62,6 +62,11 @@ pub struct CompiledScenario {
     pub(super) disruptions: Vec<CompiledDisruption>,
     /// Demand drops: arrivals in a window kept with a probability.
     pub(super) drops: Vec<CompiledDrop>,
+    /// Booked arrival slots, in the crossing's order.
+    pub(super) appointments: Vec<crate::appointments::Appointment>,
+    /// Per source × queue key: the booking system its vehicles book with
+    /// (`appointments::NO_BOOKING`: none).
+    pub(super) booking_of: Vec<u32>,
 }
 
 /// An event acting on a station in the window [`from_ms`, `to_ms`).
@@ -248,6 +253,7 @@ impl CompiledScenario {
         let mut sources = sources;
         sources.extend(surges);
         let keys = shape.classes * shape.programmes;
+        let booking_of = super::appointments::booking_table(crossing, &sources, shape);
         let mut key_priority = vec![0; keys];
         for (k, p) in key_priority.iter_mut().enumerate() {
             let (class, _) = decode_queue_key(k, shape.programmes);
@@ -320,6 +326,8 @@ impl CompiledScenario {
             initial,
             disruptions,
             drops,
+            appointments: crossing.appointments().to_vec(),
+            booking_of,
         })
     }
 

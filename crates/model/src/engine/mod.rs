@@ -36,6 +36,7 @@
 //! service, departure), `lanes` (which vehicle a lane takes, schedules and lane rules),
 //! `visits` (visit numbers).
 
+mod appointments;
 mod arrivals;
 #[cfg(test)]
 mod blocking_tests;
@@ -125,6 +126,11 @@ enum Event {
         group: u8,
     },
     WarmupEnd,
+    /// A booked vehicle's slot comes: it leaves the waiting area for the station.
+    CallForward {
+        vehicle: u32,
+        appointment: u32,
+    },
 }
 
 impl Event {
@@ -139,6 +145,8 @@ impl Event {
             Event::LaneChange { .. } | Event::Disruption { .. } => 1,
             Event::LaneReview { .. } => 2,
             Event::Arrival { .. } | Event::Departure { .. } => 3,
+            // After the departures of its instant: a lane freed then is free for it.
+            Event::CallForward { .. } => 4,
         }
     }
 }
@@ -277,6 +285,8 @@ struct Engine<'a, L: VehicleLog> {
     /// counts are taken.
     sample_ms: [u64; 3],
     samples_taken: usize,
+    /// Per booking system: its slots and waiting area.
+    bookings: Vec<appointments::Booking>,
 }
 
 /// Simulates replication `replication` of `model` with master seed `seed`.
@@ -345,7 +355,9 @@ pub fn run_replication_logged<L: VehicleLog>(
         sample_ms: growth_sample_times(SimTime(model.warmup_ms), SimTime(model.horizon_ms))
             .map(SimTime::as_millis),
         samples_taken: 0,
+        bookings: appointments::bookings(model),
     };
+    engine.stats.appointments = appointments::stats(model);
     engine.run();
     engine.stats
 }
@@ -447,6 +459,10 @@ impl<L: VehicleLog> Engine<'_, L> {
                     self.on_lane_review(now, station as usize, group as usize)
                 }
                 Event::WarmupEnd => self.stats.reset(now, self.live),
+                Event::CallForward {
+                    vehicle,
+                    appointment,
+                } => self.on_call_forward(now, vehicle, appointment),
             }
         }
         // A station with one lane group leaves that group's busy level to the station's own

@@ -18,6 +18,7 @@ use self::stations::{lane_rule_lines, lane_table, spillback_table, station_table
 use self::trs::{channel_line, hourly_table, pre_arrival_lines, stage_table, trs_table};
 use self::vehicles::{class_table, direction_table, economics_table};
 
+mod appointments;
 mod costs;
 mod detections;
 use super::numbers::{duration, minutes, rate, thousands, wall_time};
@@ -102,6 +103,15 @@ pub fn render(report: &Report) -> String {
             "Detections: what yellow and red channel inspections find, per day (95% interval)",
             table.render(),
         );
+    }
+    if let Some(table) = appointments::appointments_table(report) {
+        let mut lines = table.render();
+        lines.push(
+            "  area: time in the waiting area (min), apart from the road queue and the border \
+             wait above; in area, road queue: vehicles (time-weighted mean)."
+                .to_owned(),
+        );
+        section("Booked arrival slots: waiting area and road queue", lines);
     }
 
     out.push(String::new());

@@ -10,6 +10,7 @@
 //! with a `mod` line below, list it with one line in [`catalogue`], and document its
 //! section in `docs/policies.md`.
 
+mod appointments;
 mod authorised_operators;
 mod equipment;
 mod events;
@@ -41,5 +42,6 @@ pub(crate) fn catalogue(each: &mut impl EachMeasure) {
     each.measure::<risk_management::RiskManagement>();
     each.measure::<pre_arrival::PreArrivalProcessing>();
     each.measure::<events::Events>();
+    each.measure::<appointments::Appointments>();
     each.measure::<overrides::Override>();
 }

@@ -1,0 +1,127 @@
+//! Booked arrival slots through the CLI: a share of 0 gives the outputs of the run without
+//! booking (the booking system's own block aside), the run table, JSON and CSV show the
+//! waiting area, `compare` runs a booking policy, and bad bookings exit 2 located.
+
+mod common;
+
+use std::ffi::OsStr;
+
+use common::*;
+
+/// The tiny crossing with trucks booking at primary.
+fn booked(share: &str, extra: &str) -> String {
+    format!(
+        "{SCENARIO}\n[[scenario.appointments]]\nid = \"slots\"\nstation = \"primary\"\n\
+         class = \"truck\"\nshare = {share}\nslot = \"15min\"\ncapacity = 8\n{extra}"
+    )
+}
+
+fn outputs(file: &std::path::Path, format: &str) -> String {
+    run_ok(&[
+        "run".as_ref(),
+        file.as_os_str(),
+        "--format".as_ref(),
+        OsStr::new(format),
+    ])
+}
+
+#[test]
+fn a_share_of_zero_gives_the_outputs_of_the_run_without_booking() {
+    let dir = scratch("appointments-zero");
+    let base = write(&dir, "base.toml", SCENARIO);
+    let zero = write(&dir, "zero.toml", &booked("0.0", ""));
+    let mut a = without_performance(json_of(&base, &[]));
+    let mut b = without_performance(json_of(&zero, &[]));
+    let block = b
+        .as_object_mut()
+        .unwrap()
+        .remove("appointments")
+        .expect("the booking system's block");
+    assert_eq!(block[0]["booked"], 0);
+    a.as_object_mut().unwrap().remove("events");
+    b.as_object_mut().unwrap().remove("events");
+    assert_eq!(a, b);
+    // CSV: every row of the run without booking, byte for byte, then the booking rows.
+    let csv_a = outputs(&base, "csv");
+    let csv_b = outputs(&zero, "csv");
+    let rows_b: Vec<&str> = csv_b
+        .lines()
+        .filter(|l| !l.contains(",appointment,"))
+        .collect();
+    let rows_a: Vec<&str> = csv_a.lines().collect();
+    assert_eq!(rows_a, rows_b);
+}
+
+#[test]
+fn the_waiting_area_is_in_the_table_json_and_csv_and_compare_runs_a_booking_policy() {
+    let dir = scratch("appointments-outputs");
+    let file = write(&dir, "s.toml", &booked("1.0", ""));
+    let table = run_ok(&["run".as_ref(), file.as_os_str()]);
+    assert!(
+        table.contains("Booked arrival slots: waiting area and road queue"),
+        "{table}"
+    );
+    let v = json_of(&file, &[]);
+    let a = &v["appointments"][0];
+    assert_eq!(a["id"], "slots");
+    assert!(a["booked"].as_u64() > Some(100), "{a:#}");
+    assert!(a["waiting_area"]["mean_s"].as_f64().is_some(), "{a:#}");
+    let csv = outputs(&file, "csv");
+    assert!(csv.contains(",appointment,slots,area_mean_s,"), "{csv}");
+    assert!(csv.contains(",appointment,slots,road_queue_mean,"), "{csv}");
+    let policy = write(
+        &dir,
+        "p.toml",
+        "[policy]\nname = \"book\"\nbaseline = \"base.toml\"\n\n[[appointments]]\n\
+         id = \"slots\"\nstation = \"primary\"\nclass = \"truck\"\nshare = 0.5\n\
+         capacity = 6\n",
+    );
+    write(&dir, "base.toml", SCENARIO);
+    let base = dir.join("base.toml");
+    let out = bordersim([
+        "compare".as_ref(),
+        base.as_os_str(),
+        "--policy".as_ref(),
+        policy.as_os_str(),
+    ]);
+    assert_eq!(out.code, 0, "{out:#?}");
+}
+
+#[test]
+fn bad_bookings_exit_2_located_and_nothing_is_written() {
+    let dir = scratch("appointments-bad");
+    for (extra_share, field) in [
+        ("1.5", "scenario.appointments[0].share"),
+        ("-0.5", "scenario.appointments[0].share"),
+    ] {
+        let file = write(&dir, "bad.toml", &booked(extra_share, ""));
+        let out = bordersim(["run".as_ref(), file.as_os_str()]);
+        assert_eq!(out.code, 2, "{out:#?}");
+        assert!(out.stderr.contains(field), "{}", out.stderr);
+        assert!(out.stdout.is_empty());
+    }
+    let zero = booked("0.5", "").replace("capacity = 8", "capacity = 0");
+    let unknown = booked("0.5", "").replace("class = \"truck\"", "class = \"lorry\"");
+    let nowhere = booked("0.5", "").replace("station = \"primary\"", "station = \"secondry\"");
+    for (text, field, words) in [
+        (zero, "scenario.appointments[0].capacity", "slot capacity is zero"),
+        (unknown, "scenario.appointments[0].class", "unknown class `lorry`"),
+        (nowhere, "scenario.appointments[0].station", "did you mean `secondary`"),
+    ] {
+        let file = write(&dir, "bad.toml", &text);
+        let csv = dir.join("out.csv");
+        let out = bordersim([
+            "run".as_ref(),
+            file.as_os_str(),
+            "--format".as_ref(),
+            "csv".as_ref(),
+            "--output".as_ref(),
+            csv.as_os_str(),
+        ]);
+        assert_eq!(out.code, 2, "{out:#?}");
+        assert!(out.stderr.contains(field), "{}", out.stderr);
+        assert!(out.stderr.contains(words), "{}", out.stderr);
+        assert!(out.stderr.contains("bad.toml:"), "{}", out.stderr);
+        assert!(!csv.exists());
+    }
+}

@@ -1,0 +1,145 @@
+//! Booked arrival slots in the report: per booking system, the time in the waiting area
+//! (apart from the queue on the road and the border wait, which the stations report), the
+//! vehicles waiting there, the road queue at the station, and the value of the
+//! waiting-area time (docs/planning.md, "Booked arrival slots").
+//!
+//! Every aggregate goes through `sweep/summary.rs`, asked for per booking system of the
+//! scenario (never per entry of a replication's statistics, which a summary's stand-in
+//! leaves empty): what is asked depends on the scenario alone.
+
+use bordersim_model::appointments::AppointmentStats;
+use bordersim_model::{ReplicationStats, Scenario};
+use bordersim_stats::Tally;
+use serde::Serialize;
+
+use super::DelayStats;
+use super::costs::annualisation_days;
+use super::summarise::mean_ci;
+use crate::sweep::summary::{largest, total};
+
+/// One booking system over the replications.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AppointmentReport {
+    /// The booking system's id.
+    pub id: String,
+    /// The station its slots are for.
+    pub station: String,
+    /// The class that books.
+    pub class: String,
+    /// Share of the class's vehicles that book.
+    pub share: f64,
+    /// Vehicles that booked a slot, over all replications' windows.
+    pub booked: u64,
+    /// Vehicles of the booking share that found the waiting area full (they queued on the
+    /// road, or balked, as the system says).
+    pub area_full: u64,
+    /// Vehicles of the booking share that found no slot with room within the booking
+    /// horizon (they queued on the road).
+    pub no_slot: u64,
+    /// Time in the waiting area of the vehicles called forward, seconds (0 for a vehicle
+    /// whose slot had begun).
+    pub waiting_area: DelayStats,
+    /// Vehicles in the waiting area, time-weighted mean over the window (mean over
+    /// replications).
+    pub in_area_mean: f64,
+    /// Half-width of its 95% interval.
+    pub in_area_ci95: Option<f64>,
+    /// Most vehicles in the waiting area at once.
+    pub in_area_max: u64,
+    /// Vehicles queued at the station — in its queue and on the road upstream of a full
+    /// one — time-weighted mean over the window (mean over replications).
+    pub road_queue_mean: f64,
+    /// Half-width of its 95% interval.
+    pub road_queue_ci95: Option<f64>,
+    /// Value of an hour in the waiting area, money per vehicle-hour (the system's own, or
+    /// the class's value of time).
+    pub value_of_time_per_h: f64,
+    /// Vehicle-hours in the waiting area per day.
+    pub area_vehicle_hours_per_day: f64,
+    /// Half-width of its 95% interval.
+    pub area_vehicle_hours_per_day_ci95: Option<f64>,
+    /// Their value per day.
+    pub area_value_per_day: f64,
+    /// Half-width of its 95% interval.
+    pub area_value_per_day_ci95: Option<f64>,
+    /// Their value per year (the day-of-week annualisation of the costs).
+    pub area_value_per_year: f64,
+}
+
+/// The report of every booking system of `scenario` (empty without any).
+pub(crate) fn appointments(
+    scenario: &Scenario,
+    reps: &[ReplicationStats],
+) -> Vec<AppointmentReport> {
+    let population = scenario.population();
+    let empty = AppointmentStats::default();
+    let year = annualisation_days(scenario);
+    scenario
+        .crossing
+        .appointments()
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let of = |r: &'_ ReplicationStats| -> AppointmentStats {
+                r.appointments
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| empty.clone())
+            };
+            let s = a.station.index();
+            let waits: Vec<Tally> = reps.iter().map(|r| of(r).wait).collect();
+            let in_area: Vec<f64> = reps
+                .iter()
+                .map(|r| of(r).in_area.mean_until(r.window_end_ms))
+                .collect();
+            let road: Vec<f64> = reps
+                .iter()
+                .map(|r| {
+                    let st = &r.stations[s];
+                    st.queue_length.mean_until(r.window_end_ms)
+                        + st.outside_vehicles.mean_until(r.window_end_ms)
+                })
+                .collect();
+            let vot = a
+                .value_of_time_per_hour
+                .unwrap_or(population.classes[a.class.index()].value_of_time_per_h);
+            let hours: Vec<f64> = reps
+                .iter()
+                .map(|r| {
+                    let days = r.window_days();
+                    if days > 0.0 {
+                        of(r).wait.sum_ms() as f64 / 3_600_000.0 / days
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            let values: Vec<f64> = hours.iter().map(|h| h * vot).collect();
+            let (in_area_mean, in_area_ci95) = mean_ci(&in_area);
+            let (road_queue_mean, road_queue_ci95) = mean_ci(&road);
+            let (h, h_ci) = mean_ci(&hours);
+            let (v, v_ci) = mean_ci(&values);
+            AppointmentReport {
+                id: a.id.clone(),
+                station: scenario.crossing.station(a.station).id.clone(),
+                class: population.classes[a.class.index()].id.clone(),
+                share: a.share,
+                booked: total(reps.iter().map(|r| of(r).booked)),
+                area_full: total(reps.iter().map(|r| of(r).area_full)),
+                no_slot: total(reps.iter().map(|r| of(r).no_slot)),
+                waiting_area: DelayStats::from_tallies(&waits),
+                in_area_mean,
+                in_area_ci95,
+                in_area_max: largest(reps.iter().map(|r| of(r).in_area.max())),
+                road_queue_mean,
+                road_queue_ci95,
+                value_of_time_per_h: vot,
+                area_vehicle_hours_per_day: h,
+                area_vehicle_hours_per_day_ci95: h_ci,
+                area_value_per_day: v,
+                area_value_per_day_ci95: v_ci,
+                area_value_per_year: v * year,
+            }
+        })
+        .collect()
+}
