@@ -381,7 +381,7 @@ fn outputs_name_the_metrics_drawn_and_an_unknown_one_is_located() {
         .unwrap_err()
         .to_string();
     assert!(
-        e.contains("o.toml:5:21: sweep.outputs[1]: unknown output `waits`")
+        e.contains("o.toml:5:20: sweep.outputs[1]: unknown output `waits`")
             && e.contains("(did you mean `wait`?)"),
         "{e}"
     );
