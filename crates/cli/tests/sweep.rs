@@ -50,6 +50,35 @@ fn ok(args: &[&str]) -> String {
     out.stdout
 }
 
+/// Runs shard `index` of `count` of `plan` into `out`, with `extra` arguments.
+fn shard(plan: &str, out: &str, index: &str, count: &str, extra: &[&str]) -> String {
+    let mut args = vec![
+        "sweep",
+        plan,
+        "--out-dir",
+        out,
+        "--shard-index",
+        index,
+        "--shard-count",
+        count,
+    ];
+    args.extend_from_slice(extra);
+    ok(&args)
+}
+
+/// Asserts `args` exit 2 with every one of `needles` on standard error.
+fn refused(args: &[&str], needles: &[&str]) {
+    let out = bordersim(args);
+    assert_eq!(out.code, 2, "{args:?}: {out:#?}");
+    for n in needles {
+        assert!(
+            out.stderr.contains(n),
+            "{args:?}: {n} not in {}",
+            out.stderr
+        );
+    }
+}
+
 #[test]
 fn list_prints_the_canonical_units() {
     let dir = scratch("sweep-list");
@@ -99,18 +128,7 @@ fn shards_merge_into_the_unsharded_sweep_byte_for_byte() {
     let out = dir.join("out");
     let out = out.to_str().unwrap();
     for i in ["1", "0", "2"] {
-        ok(&[
-            "sweep",
-            plan,
-            "--out-dir",
-            out,
-            "--shard-index",
-            i,
-            "--shard-count",
-            "3",
-            "-j",
-            "1",
-        ]);
+        shard(plan, out, i, "3", &["-j", "1"]);
     }
     let merged = ok(&["merge", out, "--format", "json"]);
     assert!(
@@ -163,16 +181,7 @@ fn a_shard_resumes_and_merge_names_what_is_missing() {
     let plan = plan.to_str().unwrap();
     let out = dir.join("out");
     let o = out.to_str().unwrap();
-    ok(&[
-        "sweep",
-        plan,
-        "--out-dir",
-        o,
-        "--shard-index",
-        "0",
-        "--shard-count",
-        "2",
-    ]);
+    shard(plan, o, "0", "2", &[]);
     let missing = bordersim(["merge", o]);
     assert_eq!(missing.code, 2, "{missing:#?}");
     assert!(
@@ -184,27 +193,9 @@ fn a_shard_resumes_and_merge_names_what_is_missing() {
     // A finished unit is not run again: its file is left as it was.
     let unit = out.join("units/p0000-r00000-00001.json");
     let before = fs::metadata(&unit).unwrap().modified().unwrap();
-    ok(&[
-        "sweep",
-        plan,
-        "--out-dir",
-        o,
-        "--shard-index",
-        "0",
-        "--shard-count",
-        "2",
-    ]);
+    shard(plan, o, "0", "2", &[]);
     assert_eq!(fs::metadata(&unit).unwrap().modified().unwrap(), before);
-    ok(&[
-        "sweep",
-        plan,
-        "--out-dir",
-        o,
-        "--shard-index",
-        "1",
-        "--shard-count",
-        "2",
-    ]);
+    shard(plan, o, "1", "2", &[]);
     assert_eq!(
         ok(&["merge", o, "--format", "json"]),
         ok(&["sweep", plan, "--format", "json"])
@@ -228,11 +219,6 @@ fn bad_plans_shards_and_directories_are_refused() {
     let dir = scratch("sweep-bad");
     let plan = study(&dir);
     let p = plan.to_str().unwrap();
-    let refused = |args: &[&str], needle: &str| {
-        let out = bordersim(args);
-        assert_eq!(out.code, 2, "{args:?}: {out:#?}");
-        assert!(out.stderr.contains(needle), "{args:?}: {}", out.stderr);
-    };
     refused(
         &[
             "sweep",
@@ -244,22 +230,22 @@ fn bad_plans_shards_and_directories_are_refused() {
             "--out-dir",
             "x",
         ],
-        "shard index 2 is not below the shard count 2",
+        &["shard index 2 is not below the shard count 2"],
     );
     refused(
         &["sweep", p, "--shard-index", "0", "--out-dir", "x"],
-        "shard 0 of how many?",
+        &["shard 0 of how many?"],
     );
     refused(
         &["sweep", p, "--shard-index", "0", "--shard-count", "2"],
-        "give --out-dir DIR",
+        &["give --out-dir DIR"],
     );
     let typo = write(
         &dir,
         "typo.toml",
         &PLAN.replace("stations.primary.servers", "stations.primery.servers"),
     );
-    refused(&["sweep", typo.to_str().unwrap(), "--list"], "primery");
+    refused(&["sweep", typo.to_str().unwrap(), "--list"], &["primery"]);
     let empty = write(
         &dir,
         "empty.toml",
@@ -267,40 +253,25 @@ fn bad_plans_shards_and_directories_are_refused() {
     );
     refused(
         &["sweep", empty.to_str().unwrap(), "--list"],
-        "empty.toml:12:10: axis[0].values: an axis needs at least one value",
+        &["empty.toml:12:10: axis[0].values: an axis needs at least one value"],
     );
     let wrong = write(
         &dir,
         "wrong.toml",
         &PLAN.replace("range = [1, 3]", "values = [\"many\"]"),
     );
-    refused(&["sweep", wrong.to_str().unwrap(), "--list"], "servers");
-    refused(&["merge", dir.to_str().unwrap()], "holds no sweep manifest");
+    refused(&["sweep", wrong.to_str().unwrap(), "--list"], &["servers"]);
+    refused(
+        &["merge", dir.to_str().unwrap()],
+        &["holds no sweep manifest"],
+    );
     // Two plans' shards in one directory.
     let out = dir.join("out");
     let o = out.to_str().unwrap();
-    ok(&[
-        "sweep",
-        p,
-        "--out-dir",
-        o,
-        "--shard-index",
-        "0",
-        "--shard-count",
-        "2",
-    ]);
+    shard(p, o, "0", "2", &[]);
     let other = write(&dir, "other.toml", &PLAN.replace("seed = 11", "seed = 12"));
-    ok(&[
-        "sweep",
-        other.to_str().unwrap(),
-        "--out-dir",
-        o,
-        "--shard-index",
-        "1",
-        "--shard-count",
-        "2",
-    ]);
-    refused(&["merge", o], "mixes two sweeps");
+    shard(other.to_str().unwrap(), o, "1", "2", &[]);
+    refused(&["merge", o], &["mixes two sweeps"]);
 }
 
 #[test]
@@ -371,16 +342,7 @@ fn a_shard_killed_mid_unit_resumes_and_merges_as_if_never_killed() {
         .iter()
         .map(|n| fs::metadata(units.join(n)).unwrap().modified().unwrap())
         .collect();
-    ok(&[
-        "sweep",
-        plan,
-        "--out-dir",
-        o,
-        "--shard-index",
-        "0",
-        "--shard-count",
-        "1",
-    ]);
+    shard(plan, o, "0", "1", &[]);
     for (n, t) in done.iter().zip(before) {
         assert_eq!(
             fs::metadata(units.join(n)).unwrap().modified().unwrap(),
@@ -511,18 +473,7 @@ fn demand_and_scenario_axes_shard_merge_and_pair_exactly() {
     let out = dir.join("out");
     let o = out.to_str().unwrap();
     for i in ["2", "0", "1"] {
-        ok(&[
-            "sweep",
-            plan,
-            "--out-dir",
-            o,
-            "--shard-index",
-            i,
-            "--shard-count",
-            "3",
-            "-j",
-            "1",
-        ]);
+        shard(plan, o, i, "3", &["-j", "1"]);
     }
     assert!(
         ok(&["merge", o, "--format", "json"]) == whole,
@@ -573,17 +524,6 @@ fn demand_and_scenario_axes_shard_merge_and_pair_exactly() {
 fn plan_errors_are_located_in_the_plan_or_the_policy_file() {
     let dir = scratch("sweep-located");
     let plan = study(&dir);
-    let refused = |args: &[&str], needles: &[&str]| {
-        let out = bordersim(args);
-        assert_eq!(out.code, 2, "{args:?}: {out:#?}");
-        for n in needles {
-            assert!(
-                out.stderr.contains(n),
-                "{args:?}: {n} not in {}",
-                out.stderr
-            );
-        }
-    };
     // A value of the wrong type: at the value in the plan (line 13, the second value).
     let wrong = write(
         &dir,
@@ -695,18 +635,7 @@ fn the_sweep_page_draws_response_curves_and_merge_draws_the_same() {
     let out = dir.join("out");
     let o = out.to_str().unwrap();
     for i in ["0", "1"] {
-        ok(&[
-            "sweep",
-            plan,
-            "-r",
-            "2",
-            "--out-dir",
-            o,
-            "--shard-index",
-            i,
-            "--shard-count",
-            "2",
-        ]);
+        shard(plan, o, i, "2", &["-r", "2"]);
     }
     let merged = dir.join("merged.html");
     ok(&["merge", o, "-o", merged.to_str().unwrap()]);
@@ -750,4 +679,97 @@ fn the_sweep_page_draws_response_curves_and_merge_draws_the_same() {
     );
     assert!(html.contains("slow secondary = none") && html.contains("slow secondary = slow.toml"));
     insta::assert_snapshot!("report_sweep_tiny", html);
+}
+
+#[test]
+fn outputs_draw_and_write_the_metrics_asked_for_the_same_merged() {
+    let dir = scratch("sweep-outputs");
+    study(&dir);
+    let plan = write(
+        &dir,
+        "outputs.toml",
+        &PLAN.replace(
+            "seed = 11\n",
+            "seed = 11\noutputs = [\"time_in_system\", \"wait_p95\", \"queue\", \"throughput\", \"utilization\"]\n",
+        ),
+    );
+    let plan = plan.to_str().unwrap();
+    let page = dir.join("sweep.html");
+    let csv = ok(&[
+        "sweep",
+        plan,
+        "--format",
+        "csv",
+        "--report",
+        page.to_str().unwrap(),
+    ]);
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&["sweep", plan, "--format", "json"])).unwrap();
+    assert_eq!(
+        json["outputs"],
+        serde_json::json!([
+            "time_in_system",
+            "wait_p95",
+            "queue",
+            "throughput",
+            "utilization"
+        ])
+    );
+    let html = fs::read_to_string(&page).unwrap();
+    for id in [
+        "curve-booths-mean",
+        "curve-booths-change",
+        "curve-booths-queue-station-primary-mean",
+        "curve-booths-queue-station-primary-change",
+        "curve-booths-wait-p95-station-secondary-change",
+        "curve-booths-throughput-station-primary-mean",
+        "curve-booths-utilization-station-primary-mean",
+    ] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id} missing");
+    }
+    // Throughput has no paired measure: no change curve.
+    assert!(!html.contains("curve-booths-throughput-station-primary-change"));
+    assert!(html.contains("Mean queue length at primary (vehicles)"));
+    // The CSV's extra rows hold the report's numbers, in their units.
+    let mut rows = csv.lines();
+    let header = rows.next().unwrap();
+    assert!(
+        header.ends_with(",delta_mean_s,delta_ci95_s,value,value_ci95,delta,delta_ci95,unit"),
+        "{header}"
+    );
+    let queue: Vec<&str> = csv
+        .lines()
+        .find(|l| l.starts_with("p0002,") && l.contains(",station:primary,queue,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    let station = &json["points"][2]["report"]["stations"][0];
+    assert_eq!(
+        queue[13].parse::<f64>().unwrap(),
+        station["queue_length"]["mean"].as_f64().unwrap()
+    );
+    assert_eq!(queue[17], "vehicles");
+    let throughput = csv
+        .lines()
+        .find(|l| l.starts_with("p0002,") && l.contains(",station:primary,throughput,"))
+        .unwrap();
+    assert!(
+        throughput.ends_with(&format!(
+            ",{},,,,vehicles/h",
+            station["throughput_per_h"].as_f64().unwrap()
+        )),
+        "{throughput}"
+    );
+    // 6 points × (system, 2 stations' waits) + 6 points × 2 stations × 4 outputs.
+    assert_eq!(csv.lines().count(), 1 + 6 * 3 + 6 * 2 * 4, "{csv}");
+    // Sharded and merged: the same CSV and page.
+    let out = dir.join("out");
+    let o = out.to_str().unwrap();
+    for i in ["1", "0"] {
+        shard(plan, o, i, "2", &[]);
+    }
+    assert_eq!(ok(&["merge", o, "--format", "csv"]), csv);
+    let merged = dir.join("merged.html");
+    ok(&["merge", o, "-o", merged.to_str().unwrap()]);
+    assert!(fs::read_to_string(&merged).unwrap() == html);
 }

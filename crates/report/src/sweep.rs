@@ -1,8 +1,10 @@
-//! The page of `sweep` and `merge`: response curves — the mean time in system, and its
-//! paired difference from the baseline point, against each axis's values with their 95%
-//! interval bands, one line per combination of the other axes' values — and a table of
-//! every point.
+//! The page of `sweep` and `merge`: response curves — each output the plan asks for (the
+//! mean time in system by default; waits, their 95th percentiles, queues, throughput,
+//! utilisation, cost), and its paired difference from the baseline point, against each
+//! axis's values with their 95% interval bands, one line per combination of the other axes'
+//! values — and a table of every point.
 
+use bordersim_experiment::sweep::metrics::{Curve, curves};
 use bordersim_experiment::sweep::{SweepPoint, SweepResult};
 
 use crate::format::{count, opt, signed};
@@ -51,15 +53,14 @@ pub fn page(result: &SweepResult) -> String {
             continue;
         }
         page.heading(&format!("Against {axis}"));
-        for (metric, label, delta) in [
-            ("time_in_system_mean_s", "Mean time in system", false),
-            (
-                "time_in_system_mean_s",
-                "Change in mean time in system from the baseline",
-                true,
-            ),
-        ] {
-            curve(&mut page, result, a, &values, metric, label, delta);
+        for output in &result.outputs {
+            for c in curves(output, &result.points[0]) {
+                curve(&mut page, result, a, &values, &c, false);
+                // A metric without a paired measure (throughput) has no change curve.
+                if c.measure.is_some() {
+                    curve(&mut page, result, a, &values, &c, true);
+                }
+            }
         }
     }
     page.section("points", "Every point");
@@ -120,33 +121,33 @@ fn difference(p: &SweepPoint, metric: &str) -> Option<(Option<f64>, Option<f64>)
         .map(|d| (d.delta, d.delta_ci95))
 }
 
-/// The value of a point for the chart, in minutes: the mean and its interval, or the
-/// paired difference and its interval.
-fn value(p: &SweepPoint, metric: &str, delta: bool) -> Option<(f64, Option<f64>)> {
-    if delta {
-        let (d, ci) = difference(p, metric)?;
-        Some((d? / 60.0, ci.map(|c| c / 60.0)))
-    } else {
-        let t = &p.report.system.time_in_system;
-        Some((t.mean_s? / 60.0, t.ci95_s.map(|c| c / 60.0)))
-    }
-}
-
-/// One response curve: `metric` against axis `a`, one line per combination of the other
-/// axes' values.
-#[allow(
-    clippy::too_many_arguments,
-    reason = "one call site; the arguments are the chart's parts"
-)]
+/// One response curve: `c` (its value, or with `delta` its paired difference from the
+/// baseline point) against axis `a`, one line per combination of the other axes' values.
 fn curve(
     page: &mut Page,
     result: &SweepResult,
     a: usize,
     values: &[String],
-    metric: &str,
-    label: &str,
+    c: &Curve,
     delta: bool,
 ) {
+    // The time in system keeps the page's first wording and ids.
+    let first = c.output == "time_in_system";
+    let label = match (first, delta) {
+        (true, false) => c.label.clone(),
+        (true, true) => "Change in mean time in system from the baseline".to_owned(),
+        (false, false) => c.label.clone(),
+        (false, true) => {
+            let mut l = c.label.clone();
+            if let Some(f) = l.get_mut(..1) {
+                f.make_ascii_lowercase();
+            }
+            format!("Change in {l} from the baseline")
+        }
+    };
+    let label = label.as_str();
+    let unit = c.unit;
+    let value = |p: &SweepPoint| if delta { c.difference(p) } else { c.value(p) };
     let axis = result.points[0].axes[a].0.as_str();
     let x_title = result
         .axes
@@ -171,12 +172,20 @@ fn curve(
             .iter()
             .map(String::as_str),
     );
-    let id = format!(
-        "curve-{}-{}",
-        slug(axis),
-        if delta { "change" } else { "mean" }
-    );
-    let mut data = Table::new(&[axis, "other axes", "point", "minutes", "± 95% (min)"], 3);
+    let kind = if delta { "change" } else { "mean" };
+    let id = if first {
+        format!("curve-{}-{kind}", slug(axis))
+    } else {
+        format!(
+            "curve-{}-{}-{}-{kind}",
+            slug(axis),
+            slug(c.output),
+            slug(&c.entity)
+        )
+    };
+    let column = if unit == "min" { "minutes" } else { unit };
+    let ci_column = format!("± 95% ({unit})");
+    let mut data = Table::new(&[axis, "other axes", "point", column, &ci_column], 3);
     let numeric: Option<Vec<f64>> = values.iter().map(|v| v.parse::<f64>().ok()).collect();
     let mut rows: Vec<Vec<Option<Value>>> = vec![vec![None; lines.len()]; values.len()];
     let mut series: Vec<Series> = lines
@@ -200,7 +209,7 @@ fn curve(
         ) else {
             continue;
         };
-        let v = value(p, metric, delta);
+        let v = value(p);
         data.row(vec![
             p.axes[a].1.clone(),
             lines[line].clone(),
@@ -219,9 +228,9 @@ fn curve(
         }
     }
     let unit_title = if delta {
-        "Change from the baseline (min)".to_owned()
+        format!("Change from the baseline ({unit})")
     } else {
-        format!("{label} (min)")
+        format!("{label} ({unit})")
     };
     if lines.len() > MAX_LINES {
         page.note(&format!(
@@ -273,7 +282,7 @@ fn curve(
         .render(),
     };
     let caption = format!(
-        "{label} (min) against {axis}, one line per combination of the other axes; {} \
+        "{label} ({unit}) against {axis}, one line per combination of the other axes; {} \
          replications a point, {} (bands and whiskers: 95% {}).",
         result.replications,
         if delta {

@@ -3,10 +3,12 @@
 //! a tally written by one process merges exactly into one read by another, and any
 //! HdrHistogram tool can read the histogram.
 
-use std::io::{self, Read, Write};
+use std::cell::RefCell;
+use std::io::{self, Read};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 use hdrhistogram::serialization::{Serializer, V2DeflateSerializer};
 use serde::{Deserialize, Serialize};
 
@@ -131,15 +133,95 @@ fn v2_deflate(t: &Tally) -> Result<Vec<u8>, String> {
     let mut out = Vec::with_capacity(8 + raw.len() / 2);
     out.extend_from_slice(&V2_COMPRESSED_COOKIE.to_be_bytes());
     out.extend_from_slice(&0u32.to_be_bytes()); // compressed length, set below
-    let mut z = flate2::write::ZlibEncoder::new(out, flate2::Compression::default());
-    let deflated = z
-        .write_all(&raw)
-        .and_then(|()| z.finish())
-        .map_err(|e| format!("histogram: {e:?}"));
-    let mut out = deflated?;
+    deflate_into(&raw, &mut out).map_err(|e| format!("histogram: {e:?}"))?;
     let compressed = (out.len() - 8) as u32;
     out[4..8].copy_from_slice(&compressed.to_be_bytes());
     Ok(out)
+}
+
+thread_local! {
+    /// One zlib compressor and one decompressor per thread, reset for each histogram: a new
+    /// one allocates and zeroes tens of kilobytes of state, which cost more than the
+    /// histogram itself when a merge reads thousands of them.
+    static ZLIB: RefCell<(Compress, Decompress, Vec<u8>)> = RefCell::new((
+        Compress::new(Compression::default(), true),
+        Decompress::new(true),
+        Vec::new(),
+    ));
+}
+
+/// Appends `raw` compressed as a zlib stream (default level) to `out`: the bytes
+/// `flate2::write::ZlibEncoder` writes (data flushed with `None`, then `Finish`, as it does).
+fn deflate_into(raw: &[u8], out: &mut Vec<u8>) -> io::Result<()> {
+    ZLIB.with_borrow_mut(|(z, ..)| {
+        z.reset();
+        let start = z.total_in();
+        let grow = |out: &mut Vec<u8>| {
+            if out.capacity() - out.len() < 256 {
+                out.reserve(out.capacity().max(256));
+            }
+        };
+        while ((z.total_in() - start) as usize) < raw.len() {
+            grow(out);
+            let at = (z.total_in() - start) as usize;
+            z.compress_vec(&raw[at..], out, FlushCompress::None)
+                .map_err(io::Error::other)?;
+        }
+        loop {
+            grow(out);
+            let before = out.len();
+            match z
+                .compress_vec(&[], out, FlushCompress::Finish)
+                .map_err(io::Error::other)?
+            {
+                Status::StreamEnd => return Ok(()),
+                _ if out.len() == before && out.capacity() > out.len() => {
+                    return Err(io::Error::other("the compressor made no progress"));
+                }
+                _ => {}
+            }
+        }
+    })
+}
+
+/// Calls `then` with the zlib stream `input` inflated, through this thread's decompressor
+/// and buffer. A stream that does not end cleanly is read again through
+/// `flate2::read::ZlibDecoder`, so that its error is the one the `hdrhistogram` crate gives.
+fn with_inflated<T>(
+    input: &[u8],
+    then: impl FnOnce(&[u8]) -> Result<T, Decoded>,
+) -> Result<T, Decoded> {
+    ZLIB.with_borrow_mut(|(_, d, out)| {
+        if !inflate_into(input, d, out) {
+            out.clear();
+            flate2::read::ZlibDecoder::new(input).read_to_end(out)?;
+        }
+        let result = then(out);
+        // A large histogram leaves no large buffer behind on the thread.
+        if out.capacity() > 1 << 20 {
+            *out = Vec::new();
+        }
+        result
+    })
+}
+
+/// Inflates `input` into `out` (cleared first); `false` unless the stream ends cleanly.
+fn inflate_into(input: &[u8], d: &mut Decompress, out: &mut Vec<u8>) -> bool {
+    d.reset(true);
+    out.clear();
+    loop {
+        if out.capacity() - out.len() < 1024 {
+            out.reserve(out.capacity().max(4096));
+        }
+        let at = d.total_in() as usize;
+        let before = out.len();
+        match d.decompress_vec(&input[at.min(input.len())..], out, FlushDecompress::Finish) {
+            Ok(Status::StreamEnd) => return true,
+            Ok(_) if d.total_in() as usize == at && out.len() == before => return false,
+            Ok(_) => {}
+            Err(_) => return false,
+        }
+    }
 }
 
 /// ZigZag: small magnitudes of either sign as small unsigned numbers.
@@ -248,21 +330,23 @@ fn read_u64(r: &mut &[u8]) -> io::Result<u64> {
 
 fn decode_v2(bytes: &[u8]) -> Result<(Vec<(usize, u64)>, u64), Decoded> {
     let mut r = bytes;
-    let inflated;
-    let mut raw: &[u8] = match read_u32(&mut r)? {
-        V2_COOKIE => r,
+    match read_u32(&mut r)? {
+        V2_COOKIE => decode_raw(r),
         V2_COMPRESSED_COOKIE => {
             let len = read_u32(&mut r)? as usize;
-            let mut out = Vec::new();
-            flate2::read::ZlibDecoder::new(&r[..len.min(r.len())]).read_to_end(&mut out)?;
-            inflated = out;
-            if read_u32(&mut inflated.as_slice())? != V2_COOKIE {
-                return Err(V2Error::InvalidCookie.into());
-            }
-            &inflated[4..]
+            with_inflated(&r[..len.min(r.len())], |mut inflated| {
+                if read_u32(&mut inflated)? != V2_COOKIE {
+                    return Err(V2Error::InvalidCookie.into());
+                }
+                decode_raw(inflated)
+            })
         }
-        _ => return Err(V2Error::InvalidCookie.into()),
-    };
+        _ => Err(V2Error::InvalidCookie.into()),
+    }
+}
+
+/// Decodes an uncompressed V2 histogram, after its cookie.
+fn decode_raw(mut raw: &[u8]) -> Result<(Vec<(usize, u64)>, u64), Decoded> {
     let payload_len = read_u32(&mut raw)? as usize;
     if read_u32(&mut raw)? != 0 {
         return Err(V2Error::UnsupportedFeature.into());
@@ -346,6 +430,8 @@ fn eof() -> io::Error {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Write;
+
     use super::*;
 
     fn sample(seed: u64, n: u64) -> Tally {

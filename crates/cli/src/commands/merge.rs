@@ -142,8 +142,12 @@ pub(crate) fn merge_dir(dir: &Path, settings: &RunSettings) -> Result<(), Failur
         .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
         .unwrap_or(1)
         .max(1);
+    // A few units per thread at a time: each decoded summary holds every histogram's bins,
+    // so a small window keeps them in the cache and memory low, and the workers' order of
+    // finishing never changes the order they are merged in.
     super::sweep::emit(
         &study,
+        threads * 4,
         |units| {
             let firsts: Vec<bool> = units
                 .iter()

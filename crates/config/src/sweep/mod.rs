@@ -21,6 +21,23 @@ use crate::diagnostic::{Collector, ConfigError};
 /// Most points a plan may expand to: every point is compiled before anything runs.
 pub const MAX_POINTS: usize = 100_000;
 
+/// The outputs a plan may ask for in `[sweep] outputs`: the metrics drawn as response
+/// curves and written as rows of the CSV. `time_in_system` (the default): the whole
+/// crossing's time in system, mean and 95th percentile; `wait` and `wait_p95`: each
+/// station's mean wait and the mean over replications of its 95th percentile; `queue`:
+/// each station's time-average queue length (vehicles); `throughput`: each station's
+/// vehicles served per hour; `utilization`: each station's busy share of its staffed
+/// lanes; `cost`: the whole crossing's total cost per day (resource, cargo and staff).
+pub const OUTPUTS: [&str; 7] = [
+    "time_in_system",
+    "wait",
+    "wait_p95",
+    "queue",
+    "throughput",
+    "utilization",
+    "cost",
+];
+
 /// A validated sweep plan.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plan {
@@ -45,6 +62,9 @@ pub struct Plan {
     pub baseline: usize,
     /// What each axis varies, in file order (as [`Plan::axes`]).
     pub kinds: Vec<AxisKind>,
+    /// The outputs asked for, each once, in the order written (names from [`OUTPUTS`];
+    /// default: `time_in_system`).
+    pub outputs: Vec<String>,
 }
 
 /// What an axis varies.
@@ -138,6 +158,8 @@ struct RawSweep {
     combine: Option<Spanned<String>>,
     #[serde(default)]
     baseline: Option<Spanned<toml::Table>>,
+    #[serde(default)]
+    outputs: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Deserialize)]
@@ -247,6 +269,33 @@ pub fn parse_plan(text: &str, file_name: &str) -> Result<Plan, ConfigError> {
             }
         },
     };
+    let mut outputs: Vec<String> = Vec::new();
+    match &sweep.outputs {
+        None => outputs.push(OUTPUTS[0].to_owned()),
+        Some(list) if list.get_ref().is_empty() => diags.error_at(
+            list.span().start,
+            "sweep.outputs",
+            format!("name at least one output: {}", OUTPUTS.join(", ")),
+        ),
+        Some(list) => {
+            for (k, o) in list.get_ref().iter().enumerate() {
+                let name = o.get_ref();
+                if !OUTPUTS.contains(&name.as_str()) {
+                    let hint = crate::suggest::did_you_mean(name, OUTPUTS.iter().copied());
+                    diags.error_at(
+                        o.span().start,
+                        &format!("sweep.outputs[{k}]"),
+                        format!(
+                            "unknown output `{name}`{hint}; the outputs: {}",
+                            OUTPUTS.join(", ")
+                        ),
+                    );
+                } else if !outputs.contains(name) {
+                    outputs.push(name.clone());
+                }
+            }
+        }
+    }
     let mut axes = Vec::new();
     let mut names = Vec::new();
     let origin = |at: usize, field: String| {
@@ -488,6 +537,7 @@ pub fn parse_plan(text: &str, file_name: &str) -> Result<Plan, ConfigError> {
             .collect(),
         points,
         baseline,
+        outputs,
     })
 }
 

@@ -53,6 +53,13 @@ pub(crate) fn sweep_schema() -> Value {
                         "default": "grid",
                         "description": "\"grid\": every combination of the axes' values (the first axis varies slowest); \"zip\": the axes' values in pairs.",
                     },
+                    "outputs": {
+                        "type": "array",
+                        "items": { "type": "string", "enum": crate::sweep::OUTPUTS },
+                        "minItems": 1,
+                        "default": ["time_in_system"],
+                        "description": "The metrics drawn as response curves and written as rows of the CSV: time_in_system (the crossing's time in system), wait and wait_p95 (each station's mean wait and 95th percentile), queue (each station's mean queue length), throughput (each station's vehicles per hour), utilization (each station's busy share of its staffed lanes), cost (the crossing's total cost per day).",
+                    },
                     "baseline": {
                         "type": "object",
                         "additionalProperties": true,

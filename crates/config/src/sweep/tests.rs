@@ -295,6 +295,7 @@ block = 1
 seed = 3
 combine = "grid"
 baseline = { a = 1 }
+outputs = ["time_in_system", "queue"]
 
 [[axis]]
 name = "a"
@@ -359,4 +360,33 @@ class = "k"
         written("axis")
     );
     assert_eq!(schema["title"], "bordersim sweep");
+}
+
+#[test]
+fn outputs_name_the_metrics_drawn_and_an_unknown_one_is_located() {
+    let plan = |outputs: &str| {
+        format!("[sweep]\nname = \"o\"\nscenario = \"s.toml\"\nreplications = 1\n{outputs}\n")
+    };
+    assert_eq!(
+        parse_plan(&plan(""), "o.toml").unwrap().outputs,
+        ["time_in_system"]
+    );
+    assert_eq!(
+        parse_plan(&plan("outputs = [\"wait\", \"cost\", \"wait\"]"), "o.toml")
+            .unwrap()
+            .outputs,
+        ["wait", "cost"]
+    );
+    let e = parse_plan(&plan("outputs = [\"wait\", \"waits\"]"), "o.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("o.toml:5:20: sweep.outputs[1]: unknown output `waits`")
+            && e.contains("(did you mean `wait`?)"),
+        "{e}"
+    );
+    let e = parse_plan(&plan("outputs = []"), "o.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("sweep.outputs: name at least one output"), "{e}");
 }

@@ -1,6 +1,7 @@
 //! Results that merge exactly across runs: a [`Summary`] of consecutive replications, and
 //! their headline [`Measures`] for paired differences between the points of a sweep.
 
+pub mod metrics;
 pub mod paired;
 pub mod result;
 pub mod summary;

@@ -24,6 +24,16 @@ pub struct SweepResult {
     pub axes: Vec<SweepAxis>,
     /// The points, in canonical order.
     pub points: Vec<SweepPoint>,
+    /// The outputs the plan asks for (`[sweep] outputs`), drawn as response curves and
+    /// written as CSV rows; left out of the JSON, which holds every measure, when it is
+    /// only the default `time_in_system`.
+    #[serde(skip_serializing_if = "default_outputs")]
+    pub outputs: Vec<String>,
+}
+
+/// Whether `outputs` is the plan's default, `time_in_system` alone.
+fn default_outputs(outputs: &[String]) -> bool {
+    outputs.len() == 1 && outputs[0] == "time_in_system"
 }
 
 /// One point of a sweep.

@@ -1,0 +1,140 @@
+//! A work unit's file and a shard's manifest: what they hold, how a unit runs, and how a
+//! unit file is read back and checked against the plan.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::anyhow;
+use bordersim_config::sweep::Unit;
+use bordersim_experiment::Summary;
+use bordersim_experiment::sweep::Measures;
+use serde::{Deserialize, Serialize};
+
+use super::Study;
+use crate::failure::Failure;
+
+/// What one unit's file holds.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct UnitFile {
+    pub plan_hash: String,
+    pub unit: String,
+    pub seed: u64,
+    pub summary: Summary,
+    /// Each replication's headline measures, for the paired differences.
+    pub measures: Measures,
+}
+
+/// A shard's manifest.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Manifest {
+    pub plan: PathBuf,
+    pub plan_hash: String,
+    pub bordersim: String,
+    pub shard_index: u64,
+    pub shard_count: u64,
+    pub seed: u64,
+    pub replications: u32,
+    pub units: Vec<ManifestUnit>,
+}
+
+/// One unit in a manifest.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ManifestUnit {
+    pub id: String,
+    pub replications: [u64; 2],
+    pub wall_s: Option<f64>,
+}
+
+/// A unit of a shard, finished: run here (its file and wall time) or found already written.
+pub(super) struct Done<'a> {
+    pub(super) unit: &'a Unit,
+    pub(super) path: PathBuf,
+    pub(super) file: Option<(UnitFile, f64)>,
+}
+
+/// The file of unit `id` in `dir`.
+pub(crate) fn unit_path(dir: &Path, id: &str) -> PathBuf {
+    dir.join("units").join(format!("{id}.json"))
+}
+
+/// Reads and checks a unit file of `study`; `against_scenario` also checks its aggregates
+/// against the point's scenario (otherwise the merge with the point's other units does).
+///
+/// # Errors
+///
+/// [`Failure::BadInput`] naming the file: unreadable, not a unit summary (corrupt or
+/// truncated), of another plan, or not of this plan's scenario.
+pub(crate) fn read_unit(
+    path: &Path,
+    study: &Study,
+    against_scenario: bool,
+) -> Result<UnitFile, Failure> {
+    let file = parse_unit(path).map_err(|m| Failure::BadInput(anyhow!(m)))?;
+    check_unit(path, file, study, against_scenario)
+}
+
+/// Reads a unit file; the error, naming the file, when it is unreadable or not a unit
+/// summary (corrupt or truncated).
+pub(crate) fn parse_unit(path: &Path) -> Result<UnitFile, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| format!("{}: not a unit summary of bordersim: {e}", path.display()))
+}
+
+/// Checks a unit file read from `path` against `study` (see [`read_unit`]).
+pub(super) fn check_unit(
+    path: &Path,
+    file: UnitFile,
+    study: &Study,
+    against_scenario: bool,
+) -> Result<UnitFile, Failure> {
+    let bad = |m: String| Failure::BadInput(anyhow!("{}: {m}", path.display()));
+    if file.plan_hash != study.hash {
+        return Err(bad(format!(
+            "written for another plan (or another version of its files): plan hash {}, this plan's {}",
+            file.plan_hash, study.hash
+        )));
+    }
+    let Some(unit) = study.units.iter().find(|u| u.id == file.unit) else {
+        return Err(bad(format!("unit `{}` is not in the plan", file.unit)));
+    };
+    let summary = &file.summary;
+    let measures = &file.measures;
+    if file.seed != study.options.seed
+        || summary.first_replication() != unit.replications.start
+        || summary.first_replication() + summary.replications() != unit.replications.end
+        || measures.first_replication() != unit.replications.start
+        || measures.replications() != summary.replications()
+        || measures.check().is_err()
+    {
+        return Err(bad(format!(
+            "its seed or replications are not those of unit `{}`",
+            unit.id
+        )));
+    }
+    if against_scenario {
+        bordersim_experiment::check_summary(&study.scenarios[unit.point], summary)
+            .map_err(|e| bad(e.to_string()))?;
+    }
+    Ok(file)
+}
+
+/// Runs one unit: its summary and each replication's headline measures.
+pub(super) fn run_unit(study: &Study, unit: &Unit) -> Result<(Summary, Measures), Failure> {
+    let scenario = &study.scenarios[unit.point];
+    let context = || format!("cannot run unit {}", unit.id);
+    let (summary, _, measures) = bordersim_experiment::fold_replications(
+        scenario,
+        &study.options,
+        unit.replications.clone(),
+        |_| bordersim_model::NoLog,
+        |r| bordersim_experiment::headline_measures(scenario, r),
+        &bordersim_experiment::NoProgress,
+    )
+    .map_err(|e| Failure::from_experiment(e, context()))?;
+    let measures = Measures::new(unit.replications.start, &measures)
+        .map_err(|e| Failure::Failed(anyhow!("{}: {e}", context())))?;
+    Ok((summary, measures))
+}

@@ -1,0 +1,159 @@
+//! The metrics a sweep plan's `outputs` name, read off a point's report: what the response
+//! curves of the sweep page draw and the CSV writes, each with its unit and the headline
+//! measure its paired difference from the baseline point is kept under.
+
+use super::SweepPoint;
+
+/// One metric of one entity, as drawn: a value and its 95% half-width, in `unit`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Curve {
+    /// The output it belongs to (`wait`, `queue`, …).
+    pub output: &'static str,
+    /// `system` or `station:<id>`, as the headline measures name entities.
+    pub entity: String,
+    /// What is drawn, in words (`Mean wait at primary`).
+    pub label: String,
+    /// The unit of the values (`min`, `vehicles`, `vehicles/h`, `share`, `money/day`).
+    pub unit: &'static str,
+    /// The headline measure holding its paired difference, if there is one.
+    pub measure: Option<&'static str>,
+    /// What a value of the report (seconds for times) is divided by for `unit`.
+    pub per: f64,
+}
+
+/// The curves of output `output` for the points of a sweep (its entities taken from
+/// `first`, the first point: every point of a sweep has the base scenario's stations,
+/// unless a scenario axis changes them, in which case a station missing at a point has no
+/// value there).
+pub fn curves(output: &str, first: &SweepPoint) -> Vec<Curve> {
+    let station = |label: &str,
+                   output: &'static str,
+                   unit: &'static str,
+                   measure: Option<&'static str>,
+                   per: f64| {
+        first
+            .report
+            .stations
+            .iter()
+            .filter(|s| s.merged_into.is_none())
+            .map(|s| Curve {
+                output,
+                entity: format!("station:{}", s.id),
+                label: format!("{label} at {}", s.id),
+                unit,
+                measure,
+                per,
+            })
+            .collect()
+    };
+    let system = |label: &str, output: &'static str, unit, measure, per| {
+        vec![Curve {
+            output,
+            entity: "system".to_owned(),
+            label: label.to_owned(),
+            unit,
+            measure,
+            per,
+        }]
+    };
+    match output {
+        "time_in_system" => system(
+            "Mean time in system",
+            "time_in_system",
+            "min",
+            Some("time_in_system_mean_s"),
+            60.0,
+        ),
+        "wait" => station("Mean wait", "wait", "min", Some("wait_mean_s"), 60.0),
+        "wait_p95" => station(
+            "95th percentile of the wait",
+            "wait_p95",
+            "min",
+            Some("wait_p95_rep_s"),
+            60.0,
+        ),
+        "queue" => station(
+            "Mean queue length",
+            "queue",
+            "vehicles",
+            Some("queue_length_mean"),
+            1.0,
+        ),
+        "throughput" => station("Throughput", "throughput", "vehicles/h", None, 1.0),
+        "utilization" => station(
+            "Utilisation",
+            "utilization",
+            "share",
+            Some("utilization"),
+            1.0,
+        ),
+        "cost"
+            if first
+                .report
+                .costs
+                .costs
+                .iter()
+                .any(|c| c.entity == "system") =>
+        {
+            system(
+                "Total cost per day",
+                "cost",
+                "money/day",
+                Some("total_cost_per_day"),
+                1.0,
+            )
+        }
+        _ => Vec::new(),
+    }
+}
+
+impl Curve {
+    /// The point's value and 95% half-width, in [`Curve::unit`].
+    pub fn value(&self, p: &SweepPoint) -> Option<(f64, Option<f64>)> {
+        let r = &p.report;
+        let station = || {
+            let id = self.entity.strip_prefix("station:")?;
+            r.stations.iter().find(|s| s.id == id)
+        };
+        let (v, ci) = match self.output {
+            "time_in_system" => {
+                let t = &r.system.time_in_system;
+                (t.mean_s?, t.ci95_s)
+            }
+            "wait" => {
+                let w = &station()?.wait;
+                (w.mean_s?, w.ci95_s)
+            }
+            "wait_p95" => {
+                let w = &station()?.wait;
+                (w.p95_rep_mean_s?, w.p95_rep_mean_ci95_s)
+            }
+            "queue" => {
+                let q = &station()?.queue_length;
+                (q.mean, q.ci95)
+            }
+            "throughput" => (station()?.throughput_per_h, None),
+            "utilization" => {
+                let s = station()?;
+                (s.utilization?, s.utilization_ci95)
+            }
+            "cost" => {
+                let c = r.costs.costs.iter().find(|c| c.entity == "system")?;
+                (c.total_cost.per_day, c.total_cost.per_day_ci95)
+            }
+            _ => return None,
+        };
+        Some((v / self.per, ci.map(|c| c / self.per)))
+    }
+
+    /// The point's paired difference from the baseline point and its 95% half-width, in
+    /// [`Curve::unit`].
+    pub fn difference(&self, p: &SweepPoint) -> Option<(f64, Option<f64>)> {
+        let measure = self.measure?;
+        let d = p
+            .differences
+            .iter()
+            .find(|d| d.metric == measure && d.entity == self.entity)?;
+        Some((d.delta? / self.per, d.delta_ci95.map(|c| c / self.per)))
+    }
+}
