@@ -30,7 +30,7 @@ fn a_share_of_zero_gives_the_outputs_of_the_run_without_booking() {
     let dir = scratch("appointments-zero");
     let base = write(&dir, "base.toml", SCENARIO);
     let zero = write(&dir, "zero.toml", &booked("0.0", ""));
-    let mut a = without_performance(json_of(&base, &[]));
+    let a = without_performance(json_of(&base, &[]));
     let mut b = without_performance(json_of(&zero, &[]));
     let block = b
         .as_object_mut()
