@@ -12,12 +12,15 @@
 #![warn(missing_docs)]
 
 mod compare;
+mod difference;
 mod format;
 mod html;
 mod region;
 mod run;
 mod svg;
 mod sweep;
+
+pub use difference::{DifferenceRow, Side, Unit, unit};
 
 use bordersim_experiment::region::{RegionComparison, RegionReport};
 use bordersim_experiment::sweep::SweepResult;
