@@ -3,60 +3,18 @@
 //! arrival→release profile of the baseline and each variant on one axis, and the tables of
 //! differences.
 
-use bordersim_experiment::{Comparison, Difference, Report, Status};
+use bordersim_experiment::{Comparison, Difference, Report};
 
+use crate::difference::{DifferenceRow, Side, unit};
 use crate::format::{count, minutes, number, signed};
 use crate::html::{Page, Table, slug};
 use crate::run::{closed_hours, hour_ticks, hourly_band, hourly_steps};
 use crate::svg::{CategoryChart, Series, Style, Value, XyChart};
 
-/// How a metric is shown: its label, unit, the factor from its stored unit and decimals.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Unit {
-    /// The metric for people.
-    pub label: String,
-    /// The unit shown.
-    pub unit: &'static str,
-    /// Shown value = stored value × `factor`.
-    pub factor: f64,
-    /// Decimals shown.
-    pub decimals: usize,
-}
-
-/// The display of `metric`: times in minutes, utilisation in percent, lane-hours and
-/// vehicle-hours per day, money as it is.
-pub fn unit(metric: &str) -> Unit {
-    let (label, unit, factor, decimals) = if let Some(m) = metric.strip_suffix("_s") {
-        (m.replace('_', " "), "min", 1.0 / 60.0, 2)
-    } else {
-        match metric {
-            "utilization" => ("utilisation".into(), "%", 100.0, 1),
-            "queue_length_mean" => ("queue length mean".into(), "vehicles", 1.0, 2),
-            "lane_hours_per_day" => ("lane-hours per day".into(), "lane-h/day", 1.0, 1),
-            "delay_vehicle_hours_per_day" => ("delay per day".into(), "vehicle-h/day", 1.0, 1),
-            "delay_vehicle_hours_per_year" => ("delay per year".into(), "vehicle-h/year", 1.0, 0),
-            "delay_value_per_day" => ("delay value per day".into(), "money/day", 1.0, 0),
-            "delay_value_per_year" => ("delay value per year".into(), "money/year", 1.0, 0),
-            other => (other.replace('_', " "), "", 1.0, 2),
-        }
-    };
-    Unit {
-        label,
-        unit,
-        factor,
-        decimals,
-    }
-}
-
-/// Whether a difference is marked significant: a discovery at false-discovery rate 5% whose
-/// change is non-zero as printed and whose interval, as printed, excludes zero.
+/// Whether a difference is marked significant on the page: a discovery at false-discovery
+/// rate 5% whose change is non-zero as printed and whose interval, as printed, excludes zero.
 pub fn marked(d: &Difference) -> bool {
-    let u = unit(&d.metric);
-    let printed = |v: f64| {
-        let p = 10f64.powi(u.decimals as i32);
-        (v * u.factor * p).round() / p
-    };
-    d.significant_as_printed(printed)
+    DifferenceRow::on_page(d).marked
 }
 
 /// The page of a comparison.
@@ -147,17 +105,17 @@ fn forest(page: &mut Page, id: &str, differences: &[Difference], replications: u
         if members.is_empty() {
             continue;
         }
+        let members: Vec<DifferenceRow> = members.into_iter().map(DifferenceRow::on_page).collect();
         let rows = members
             .iter()
-            .map(|d| {
-                let delta = d.delta.unwrap_or(0.0) * u.factor;
-                let hw = d.ci95.map(|c| c * u.factor);
+            .map(|row| {
+                let delta = row.change.unwrap_or(0.0);
                 (
-                    d.entity.clone(),
+                    row.difference.entity.clone(),
                     vec![Some(Value {
                         value: delta,
-                        interval: hw.map(|h| (delta - h, delta + h)),
-                        marked: marked(d),
+                        interval: row.ci95.map(|h| (delta - h, delta + h)),
+                        marked: row.marked,
                     })],
                 )
             })
@@ -184,18 +142,21 @@ fn forest(page: &mut Page, id: &str, differences: &[Difference], replications: u
             1,
         );
         data.text_column(6);
-        for d in &members {
+        for row in &members {
             let cells = vec![
-                d.entity.clone(),
-                show(d.baseline, &u),
-                show(d.variant, &u),
-                d.delta
-                    .map_or_else(|| "–".into(), |v| signed(v * u.factor, u.decimals)),
-                show(d.ci95, &u),
-                count(d.replications.into()),
-                if marked(d) { "yes".into() } else { "no".into() },
+                row.difference.entity.clone(),
+                side(row.baseline, u.decimals),
+                side(row.variant, u.decimals),
+                change(row),
+                show(row.ci95, u.decimals),
+                count(row.difference.replications.into()),
+                if row.marked {
+                    "yes".into()
+                } else {
+                    "no".into()
+                },
             ];
-            if marked(d) {
+            if row.marked {
                 data.strong_row(cells);
             } else {
                 data.row(cells);
@@ -216,9 +177,24 @@ fn forest(page: &mut Page, id: &str, differences: &[Difference], replications: u
     }
 }
 
-/// A stored value in its display unit.
-fn show(v: Option<f64>, u: &Unit) -> String {
-    v.map_or_else(|| "–".into(), |v| number(v * u.factor, u.decimals))
+/// A value in its display unit.
+fn show(v: Option<f64>, decimals: usize) -> String {
+    v.map_or_else(|| "–".into(), |v| number(v, decimals))
+}
+
+/// One side of a difference: its value, "not present" when the run lacks the entity.
+fn side(v: Side, decimals: usize) -> String {
+    match v {
+        Side::Value(v) => number(v, decimals),
+        Side::NotPresent => "not present".into(),
+        Side::NoValue => "–".into(),
+    }
+}
+
+/// The change with its sign.
+fn change(row: &DifferenceRow) -> String {
+    row.change
+        .map_or_else(|| "–".into(), |v| signed(v, row.unit.decimals))
 }
 
 fn differences_table(page: &mut Page, differences: &[Difference]) {
@@ -241,29 +217,26 @@ fn differences_table(page: &mut Page, differences: &[Difference]) {
     t.text_column(8);
     t.text_column(9);
     for d in differences {
-        let u = unit(&d.metric);
-        let missing = |present: bool| if present { "–" } else { "not present" };
+        let row = DifferenceRow::on_page(d);
+        let decimals = row.unit.decimals;
         let cells = vec![
             d.entity.clone(),
-            u.label.clone(),
-            u.unit.to_owned(),
-            d.baseline.map_or_else(
-                || missing(d.status != Status::NotInBaseline).into(),
-                |v| number(v * u.factor, u.decimals),
-            ),
-            d.variant.map_or_else(
-                || missing(d.status != Status::NotInVariant).into(),
-                |v| number(v * u.factor, u.decimals),
-            ),
-            d.delta
-                .map_or_else(|| "–".into(), |v| signed(v * u.factor, u.decimals)),
-            show(d.ci95, &u),
-            d.relative
-                .map_or_else(|| "–".into(), |r| format!("{}%", signed(100.0 * r, 1))),
-            if marked(d) { "*".into() } else { String::new() },
+            row.unit.label.clone(),
+            row.unit.unit.to_owned(),
+            side(row.baseline, decimals),
+            side(row.variant, decimals),
+            change(&row),
+            show(row.ci95, decimals),
+            row.relative_percent
+                .map_or_else(|| "–".into(), |r| format!("{}%", signed(r, 1))),
+            if row.marked {
+                "*".into()
+            } else {
+                String::new()
+            },
             d.note.clone().unwrap_or_default(),
         ];
-        if marked(d) {
+        if row.marked {
             t.strong_row(cells);
         } else {
             t.row(cells);
@@ -363,53 +336,5 @@ fn hourly(page: &mut Page, comparison: &Comparison) {
             ),
             &data,
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn difference(metric: &str, delta: f64, ci95: f64) -> Difference {
-        Difference {
-            metric: metric.into(),
-            entity: "system".into(),
-            status: Status::Compared,
-            baseline: Some(600.0),
-            variant: Some(600.0 + delta),
-            delta: Some(delta),
-            ci95: Some(ci95),
-            relative: Some(delta / 600.0),
-            replications: 10,
-            p_value: Some(0.0),
-            significant_unadjusted: true,
-            significant: true,
-            note: None,
-        }
-    }
-
-    #[test]
-    fn a_change_that_rounds_to_zero_is_never_marked() {
-        // -0.1 s is -0.00 min: not marked though significant.
-        assert!(!marked(&difference("wait_mean_s", -0.1, 0.0)));
-        // -0.6 s is -0.01 min against an interval of 0.00: marked.
-        assert!(marked(&difference("wait_mean_s", -0.6, 0.0)));
-        // Utilisation in percentage points with one decimal: 0.0004 is 0.0 points.
-        assert!(!marked(&difference("utilization", 0.0004, 0.0)));
-        assert!(marked(&difference("utilization", 0.002, 0.0)));
-        // An interval reaching zero as printed: not marked.
-        assert!(!marked(&difference("wait_mean_s", -18.0, 18.0)));
-        let mut d = difference("wait_mean_s", -120.0, 6.0);
-        assert!(marked(&d));
-        d.significant = false;
-        assert!(!marked(&d));
-    }
-
-    #[test]
-    fn one_unit_per_quantity() {
-        assert_eq!(unit("wait_mean_s").unit, "min");
-        assert_eq!(unit("utilization").unit, "%");
-        assert_eq!(unit("lane_hours_per_day").unit, "lane-h/day");
-        assert_eq!(unit("delay_vehicle_hours_per_day").unit, "vehicle-h/day");
     }
 }

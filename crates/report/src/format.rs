@@ -1,12 +1,46 @@
 //! Numbers as the page prints them: fixed decimals, thousands separators, never a negative
 //! zero (a value that rounds to zero prints without a sign).
 
+use std::fmt;
+
+/// `value` with `decimals` decimals, exactly as `format!("{value:.decimals$}")` writes it,
+/// but without the float formatter's exact decimal expansion where it is not needed: a page
+/// prints tens of thousands of coordinates and cells. Away from a tie (a product more than
+/// 0.4999 from the nearest integer), `value × 10^decimals` rounded is the correctly rounded
+/// decimal, the product's own rounding error (below 1.2e-4 under 10^12) being too small to
+/// cross to the other integer; near a tie, and for large or non-finite values, the standard
+/// formatter decides.
+#[derive(Clone, Copy, Debug)]
+pub struct Fixed(pub f64, pub usize);
+
+impl fmt::Display for Fixed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const POW10: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
+        let Fixed(value, decimals) = *self;
+        if let Some(&scale) = POW10.get(decimals) {
+            let scaled = value * scale as f64;
+            let rounded = scaled.round();
+            if scaled.abs() < 1e12 && (scaled - rounded).abs() < 0.4999 {
+                // The standard formatter signs every negative value, -0.0 included.
+                let sign = if value.is_sign_negative() { "-" } else { "" };
+                let n = rounded.abs() as u64;
+                return if decimals == 0 {
+                    write!(f, "{sign}{n}")
+                } else {
+                    write!(f, "{sign}{}.{:0decimals$}", n / scale, n % scale)
+                };
+            }
+        }
+        write!(f, "{value:.decimals$}")
+    }
+}
+
 /// `x` with `decimals` decimals and thousands separators (`-1,234.5`); `–` when not finite.
 pub fn number(x: f64, decimals: usize) -> String {
     if !x.is_finite() {
         return "–".to_owned();
     }
-    let text = format!("{:.decimals$}", x.abs());
+    let text = Fixed(x.abs(), decimals).to_string();
     let zero = text.bytes().all(|b| b == b'0' || b == b'.');
     let sign = if x < 0.0 && !zero { "-" } else { "" };
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
@@ -79,6 +113,66 @@ pub fn duration(seconds: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fixed_decimals_are_those_of_the_standard_formatter() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.05,
+            0.15,
+            0.25,
+            0.35,
+            0.45,
+            -0.05,
+            -0.25,
+            1.005,
+            2.675,
+            0.125,
+            1e11,
+            -1e11,
+            999_999_999_999.95,
+            1e12,
+            1e15,
+            1e300,
+            -1e-300,
+            5e-324,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            0.949_999_999_999_999_9,
+            759.95,
+            123.456_789,
+        ];
+        // Every thousandth from -20 to 20, its neighbours one ulp away, and values spread
+        // over many magnitudes (a fixed linear congruential sequence).
+        for i in -20_000..=20_000 {
+            let v = f64::from(i) / 1000.0;
+            values.extend([
+                v,
+                f64::from_bits(v.to_bits() + 1),
+                f64::from_bits(v.to_bits().max(1) - 1),
+            ]);
+        }
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..50_000 {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let mantissa = (x >> 11) as f64 / (1u64 << 53) as f64;
+            let exponent = ((x >> 3) % 16) as i32 - 4;
+            values.push((mantissa - 0.5) * 10f64.powi(exponent));
+        }
+        for v in values {
+            for d in 0..=7 {
+                assert_eq!(
+                    Fixed(v, d).to_string(),
+                    format!("{v:.d$}"),
+                    "{v:e} with {d}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn no_negative_zero_and_thousands() {

@@ -13,12 +13,15 @@
 
 mod calibrate;
 mod compare;
+mod difference;
 mod format;
 mod html;
 mod region;
 mod run;
 mod svg;
 mod sweep;
+
+pub use difference::{DifferenceRow, Side, Unit, unit};
 
 use bordersim_experiment::region::{RegionComparison, RegionReport};
 use bordersim_experiment::sweep::SweepResult;

@@ -2,6 +2,7 @@
 //! with intervals, the convergence of the equilibrium, trade by side) and of a region
 //! compared with a reform (the same before and after, and the shift of trade).
 
+use bordersim_experiment::DelayStats;
 use bordersim_experiment::region::{FlowReport, RegionComparison, RegionReport};
 
 use crate::format::{count, minutes, number, percent, signed};
@@ -11,6 +12,49 @@ use crate::svg::{CategoryChart, Series, Style, Value, XyChart};
 /// The label of a flow: crossing, direction, class.
 fn flow_label(f: &FlowReport) -> String {
     format!("{} · {} · {}", f.crossing, f.direction, f.class)
+}
+
+/// A value without an interval.
+fn plain(value: f64) -> Option<Value> {
+    Some(Value {
+        value,
+        ..Value::default()
+    })
+}
+
+/// A mean border time in minutes with its 95% interval, when one was measured.
+fn border_time(d: &DelayStats) -> Option<Value> {
+    d.mean_s
+        .map(|m| Value::with_ci(m / 60.0, d.ci95_s.map(|c| c / 60.0)))
+}
+
+/// A table of flows: crossing, direction and class, then `titles`.
+fn flow_table(titles: &[&str]) -> Table {
+    let mut all = vec!["crossing", "direction", "class"];
+    all.extend_from_slice(titles);
+    Table::new(&all, 3)
+}
+
+/// A row of a flow table: the flow's crossing, direction and class, then `cells`.
+fn flow_row(table: &mut Table, key: [&str; 3], cells: Vec<String>) {
+    let mut row: Vec<String> = key.iter().map(|k| (*k).to_owned()).collect();
+    row.extend(cells);
+    table.row(row);
+}
+
+/// A chart of each flow's value before and after a reform.
+fn before_after(
+    title: &str,
+    x_title: &str,
+    rows: Vec<(String, Vec<Option<Value>>)>,
+) -> CategoryChart {
+    CategoryChart {
+        title: title.into(),
+        x_title: x_title.into(),
+        series: vec!["baseline".into(), "reform".into()],
+        rows,
+        ..CategoryChart::default()
+    }
 }
 
 /// The verdict on an equilibrium.
@@ -158,40 +202,24 @@ fn flows(page: &mut Page, r: &RegionReport) {
         x_title: "vehicles per day assigned (vehicles/day)".into(),
         rows: open
             .iter()
-            .map(|f| {
-                (
-                    flow_label(f),
-                    vec![Some(Value {
-                        value: f.volume_per_day,
-                        ..Value::default()
-                    })],
-                )
-            })
+            .map(|f| (flow_label(f), vec![plain(f.volume_per_day)]))
             .collect(),
         ..CategoryChart::default()
     };
-    let mut data = Table::new(
-        &[
-            "crossing",
-            "direction",
-            "class",
-            "vehicles per day",
-            "share",
-        ],
-        3,
-    );
+    let mut data = flow_table(&["vehicles per day", "share"]);
     for f in &r.flows {
-        data.row(vec![
-            f.crossing.clone(),
-            f.direction.clone(),
-            f.class.clone(),
-            if f.open {
-                number(f.volume_per_day, 0)
-            } else {
-                "closed".into()
-            },
-            percent(f.share),
-        ]);
+        flow_row(
+            &mut data,
+            [&f.crossing, &f.direction, &f.class],
+            vec![
+                if f.open {
+                    number(f.volume_per_day, 0)
+                } else {
+                    "closed".into()
+                },
+                percent(f.share),
+            ],
+        );
     }
     page.figure(
         "volumes",
@@ -210,45 +238,31 @@ fn flows(page: &mut Page, r: &RegionReport) {
         x_title: "border time: arrival to exit, mean (min)".into(),
         rows: open
             .iter()
-            .filter(|f| f.border_time.mean_s.is_some())
-            .map(|f| {
-                (
-                    flow_label(f),
-                    vec![Some(Value::with_ci(
-                        f.border_time.mean_s.unwrap_or(0.0) / 60.0,
-                        f.border_time.ci95_s.map(|c| c / 60.0),
-                    ))],
-                )
-            })
+            .filter_map(|f| border_time(&f.border_time).map(|v| (flow_label(f), vec![Some(v)])))
             .collect(),
         style: Style::Dots,
         from_zero: true,
         ..CategoryChart::default()
     };
-    let mut data = Table::new(
-        &[
-            "crossing",
-            "direction",
-            "class",
-            "vehicles observed",
-            "mean (min)",
-            "±95%",
-            "p95 (min)",
-            "used by the choice (min)",
-        ],
-        3,
-    );
+    let mut data = flow_table(&[
+        "vehicles observed",
+        "mean (min)",
+        "±95%",
+        "p95 (min)",
+        "used by the choice (min)",
+    ]);
     for f in &open {
-        data.row(vec![
-            f.crossing.clone(),
-            f.direction.clone(),
-            f.class.clone(),
-            count(f.border_time.count),
-            minutes(f.border_time.mean_s),
-            minutes(f.border_time.ci95_s),
-            minutes(f.border_time.p95_s),
-            minutes(f.border_time_used_s),
-        ]);
+        flow_row(
+            &mut data,
+            [&f.crossing, &f.direction, &f.class],
+            vec![
+                count(f.border_time.count),
+                minutes(f.border_time.mean_s),
+                minutes(f.border_time.ci95_s),
+                minutes(f.border_time.p95_s),
+                minutes(f.border_time_used_s),
+            ],
+        );
     }
     page.figure(
         "border-times",
@@ -274,18 +288,12 @@ fn trade(page: &mut Page, r: &RegionReport) {
         .sides
         .iter()
         .map(|s| {
-            let v = |x: f64| {
-                Some(Value {
-                    value: x,
-                    ..Value::default()
-                })
-            };
             (
                 s.side.clone(),
                 vec![
-                    v(s.exports_per_day),
-                    v(s.imports_per_day),
-                    v(s.exports_lost_to_delay_per_day),
+                    plain(s.exports_per_day),
+                    plain(s.imports_per_day),
+                    plain(s.exports_lost_to_delay_per_day),
                 ],
             )
         })
@@ -415,55 +423,41 @@ pub fn comparison_page(c: &RegionComparison) -> String {
     let label = |crossing: &str, direction: &str, class: &str| {
         format!("{crossing} · {direction} · {class}")
     };
-    let chart = CategoryChart {
-        title: "Vehicles per day, baseline and reform".into(),
-        x_title: "vehicles per day assigned (vehicles/day)".into(),
-        series: vec!["baseline".into(), "reform".into()],
-        rows: c
-            .shift
+    let chart = before_after(
+        "Vehicles per day, baseline and reform",
+        "vehicles per day assigned (vehicles/day)",
+        c.shift
             .flows
             .iter()
             .map(|f| {
-                let v = |x: f64| {
-                    Some(Value {
-                        value: x,
-                        ..Value::default()
-                    })
-                };
                 (
                     label(&f.crossing, &f.direction, &f.class),
-                    vec![v(f.volume_baseline), v(f.volume_reform)],
+                    vec![plain(f.volume_baseline), plain(f.volume_reform)],
                 )
             })
             .collect(),
-        ..CategoryChart::default()
-    };
-    let mut data = Table::new(
-        &[
-            "crossing",
-            "direction",
-            "class",
-            "baseline (vehicles/day)",
-            "reform",
-            "change",
-            "share baseline",
-            "share reform",
-            "change (points)",
-        ],
-        3,
     );
+    let mut data = flow_table(&[
+        "baseline (vehicles/day)",
+        "reform",
+        "change",
+        "share baseline",
+        "share reform",
+        "change (points)",
+    ]);
     for f in &c.shift.flows {
-        data.row(vec![
-            f.crossing.clone(),
-            f.direction.clone(),
-            f.class.clone(),
-            number(f.volume_baseline, 0),
-            number(f.volume_reform, 0),
-            signed(f.volume_change, 0),
-            percent(f.share_baseline),
-            percent(f.share_reform),
-            signed(100.0 * f.share_change, 1),
-        ]);
+        flow_row(
+            &mut data,
+            [&f.crossing, &f.direction, &f.class],
+            vec![
+                number(f.volume_baseline, 0),
+                number(f.volume_reform, 0),
+                signed(f.volume_change, 0),
+                percent(f.share_baseline),
+                percent(f.share_reform),
+                signed(100.0 * f.share_change, 1),
+            ],
+        );
     }
     page.figure(
         "volumes",
@@ -481,16 +475,12 @@ pub fn comparison_page(c: &RegionComparison) -> String {
         rep.flows
             .iter()
             .find(|x| x.crossing == f.crossing && x.direction == f.direction && x.class == f.class)
-            .map(|x| &x.border_time)
-            .filter(|d| d.mean_s.is_some())
-            .map(|d| Value::with_ci(d.mean_s.unwrap_or(0.0) / 60.0, d.ci95_s.map(|c| c / 60.0)))
+            .and_then(|x| border_time(&x.border_time))
     };
-    let chart = CategoryChart {
-        title: "Border time, baseline and reform".into(),
-        x_title: "border time: arrival to exit, mean (min)".into(),
-        series: vec!["baseline".into(), "reform".into()],
-        rows: c
-            .shift
+    let chart = before_after(
+        "Border time, baseline and reform",
+        "border time: arrival to exit, mean (min)",
+        c.shift
             .flows
             .iter()
             .map(|f| {
@@ -500,20 +490,8 @@ pub fn comparison_page(c: &RegionComparison) -> String {
                 )
             })
             .collect(),
-        ..CategoryChart::default()
-    };
-    let mut data = Table::new(
-        &[
-            "crossing",
-            "direction",
-            "class",
-            "baseline mean (min)",
-            "±95%",
-            "reform mean (min)",
-            "±95%",
-        ],
-        3,
     );
+    let mut data = flow_table(&["baseline mean (min)", "±95%", "reform mean (min)", "±95%"]);
     for f in &c.shift.flows {
         let bt = find(b, f);
         let rt = find(r, f);
@@ -528,15 +506,11 @@ pub fn comparison_page(c: &RegionComparison) -> String {
         };
         let (bm, bc) = show(&bt);
         let (rm, rc) = show(&rt);
-        data.row(vec![
-            f.crossing.clone(),
-            f.direction.clone(),
-            f.class.clone(),
-            bm,
-            bc,
-            rm,
-            rc,
-        ]);
+        flow_row(
+            &mut data,
+            [&f.crossing, &f.direction, &f.class],
+            vec![bm, bc, rm, rc],
+        );
     }
     page.figure(
         "border-times",
@@ -561,18 +535,12 @@ pub fn comparison_page(c: &RegionComparison) -> String {
         .sides
         .iter()
         .map(|s| {
-            let v = |x: f64| {
-                Some(Value {
-                    value: x,
-                    ..Value::default()
-                })
-            };
             (
                 s.side.clone(),
                 vec![
-                    v(s.exports_change_per_day),
-                    v(s.imports_change_per_day),
-                    v(s.balance_change_per_day),
+                    plain(s.exports_change_per_day),
+                    plain(s.imports_change_per_day),
+                    plain(s.balance_change_per_day),
                 ],
             )
         })

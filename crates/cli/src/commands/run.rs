@@ -111,14 +111,22 @@ const DEFAULT_SERIES_BIN_MS: u64 = 15 * 60_000;
 const MAX_SERIES_BINS: u64 = 20_000;
 
 /// Asks the scenario for the queue and wait series when `--series`, `--series-bin` or an
-/// HTML page (`--report`, or an `--output` ending in `.html`) wants them.
+/// HTML page (`--report`, or an `--output` ending in `.html`) wants them. The bins are
+/// `--series-bin` wide, else the scenario's `series_bin` (which collects them on its own),
+/// else 15 min.
 fn collect_series(scenario: &mut Scenario, args: &RunArgs) -> Result<(), Failure> {
     let page =
         args.settings.report.is_some() || output::written(&args.settings)? == output::Written::Html;
-    if args.series.is_none() && args.series_bin.is_none() && !page {
+    let configured = scenario.crossing.series_bin_ms();
+    if args.series.is_none() && args.series_bin.is_none() && configured.is_none() && !page {
         return Ok(());
     }
-    let bin_ms = args.series_bin.unwrap_or(DEFAULT_SERIES_BIN_MS);
+    let Some(bin_ms) = args.series_bin else {
+        // The file's width was checked against its horizon when it was read.
+        let bin_ms = configured.unwrap_or(DEFAULT_SERIES_BIN_MS);
+        scenario.crossing = scenario.crossing.clone().with_series_bin_ms(Some(bin_ms));
+        return Ok(());
+    };
     let bins = scenario.horizon.as_millis().div_ceil(bin_ms);
     if bins > MAX_SERIES_BINS {
         return Err(Failure::BadInput(anyhow!(

@@ -7,7 +7,8 @@
 use std::fmt::Write as _;
 
 use anyhow::{Context, Result};
-use bordersim_experiment::{Comparison, Difference, Status};
+use bordersim_experiment::{Comparison, Difference};
+use bordersim_report::{DifferenceRow, Side, Unit};
 
 use super::columns::Table;
 use super::numbers::{decimal, fixed, money, signed, signed_money};
@@ -26,71 +27,49 @@ pub fn render(comparison: &Comparison, format: Format) -> Result<Vec<u8>> {
     }
 }
 
-/// Seconds become minutes and utilisation a percentage in the table, as in `run`'s; other
-/// metrics stay as they are.
-fn scaled(metric: &str, value: f64) -> f64 {
-    if metric.ends_with("_s") {
-        value / 60.0
-    } else if metric == "utilization" {
-        100.0 * value
-    } else {
-        value
-    }
-}
+/// Decimals of every number in the table, in the metric's display unit.
+const DECIMALS: usize = 2;
 
-/// The metric's name for people: `wait_mean (min)` for `wait_mean_s`, `utilization (%)`.
-fn label(metric: &str) -> String {
-    if metric == "utilization" {
-        return "utilization (%)".to_owned();
+/// The metric's name for people: `wait_mean (min)` for `wait_mean_s`, `utilization (%)`;
+/// a metric shown as stored keeps its name.
+fn label(metric: &str, unit: &Unit) -> String {
+    if unit.factor == 1.0 {
+        return metric.to_owned();
     }
-    metric
-        .strip_suffix("_s")
-        .map_or_else(|| metric.to_string(), |m| format!("{m} (min)"))
-}
-
-/// The printed value of `v` in the table: two decimals in the table's unit.
-fn printed(metric: &str, v: f64) -> f64 {
-    (scaled(metric, v) * 100.0).round() / 100.0
+    format!(
+        "{} ({})",
+        metric.strip_suffix("_s").unwrap_or(metric),
+        unit.unit
+    )
 }
 
 /// Whether the table stars a difference: a discovery at false-discovery rate 5%, and its
 /// interval excludes zero as printed (a change that prints as 0.00 is never starred).
 fn starred(d: &Difference) -> bool {
-    d.significant_as_printed(|v| printed(&d.metric, v))
+    DifferenceRow::new(d, DECIMALS).marked
 }
 
 /// The cells of one difference: entity, metric, baseline, variant, change, ±95%, relative,
 /// replications, and the number of its note in `notes` (added there if new).
 fn row(d: &Difference, replications: u32, notes: &mut Vec<String>) -> [String; 9] {
-    let s = |v: Option<f64>| {
-        v.map_or_else(
-            || "not present".to_string(),
-            |v| fixed(scaled(&d.metric, v), 2),
-        )
-    };
-    let missing = |present: bool| if present { "-" } else { "not present" };
-    let baseline = match d.baseline {
-        Some(_) => s(d.baseline),
-        None => missing(d.status != Status::NotInBaseline).to_string(),
-    };
-    let variant = match d.variant {
-        Some(_) => s(d.variant),
-        None => missing(d.status != Status::NotInVariant).to_string(),
+    let row = DifferenceRow::new(d, DECIMALS);
+    let side = |v: Side| match v {
+        Side::Value(v) => fixed(v, DECIMALS),
+        Side::NotPresent => "not present".to_string(),
+        Side::NoValue => "-".to_string(),
     };
     [
         d.entity.clone(),
-        label(&d.metric),
-        baseline,
-        variant,
-        d.delta.map_or_else(
-            || "-".to_string(),
-            |delta| signed(scaled(&d.metric, delta), 2),
-        ),
-        d.ci95
-            .map_or_else(|| "-".to_string(), |c| fixed(scaled(&d.metric, c), 2)),
-        match (d.relative, starred(d)) {
-            (Some(r), true) => format!("{}% *", signed(100.0 * r, 1)),
-            (Some(r), false) => format!("{}%", signed(100.0 * r, 1)),
+        label(&d.metric, &row.unit),
+        side(row.baseline),
+        side(row.variant),
+        row.change
+            .map_or_else(|| "-".to_string(), |delta| signed(delta, DECIMALS)),
+        row.ci95
+            .map_or_else(|| "-".to_string(), |c| fixed(c, DECIMALS)),
+        match (row.relative_percent, row.marked) {
+            (Some(r), true) => format!("{}% *", signed(r, 1)),
+            (Some(r), false) => format!("{}%", signed(r, 1)),
             (None, true) => "* ".to_string(),
             (None, false) => "-".to_string(),
         },
@@ -263,6 +242,7 @@ fn csv(comparison: &Comparison) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bordersim_experiment::Status;
 
     fn difference(metric: &str, delta: f64, ci95: f64) -> Difference {
         Difference {

@@ -92,6 +92,16 @@ pub struct RawScenario {
     /// A run stops as unstable once more vehicles than this are in the crossing at once;
     /// default 1,000,000. Signed so that a negative value gets a clear message.
     pub max_in_system: Option<i64>,
+    /// Width of the time bins of the queues and waits over time (the JSON's `series`,
+    /// `run --series`, the report's charts over time), e.g. `"15 min"` or `"1h"`: at least
+    /// 1 ms, at most 20,000 bins over the horizon. Setting it collects the series in every
+    /// run of the scenario; `run --series-bin` overrides it. Without it the series are
+    /// collected only when asked for, in bins of 15 min.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(extend("examples" = ["15 min", "1h", "5 min"]))
+    )]
+    pub series_bin: Option<RawDuration>,
     /// `[[scenario.events]]`: outages, closures, demand surges and drops, slowdowns and
     /// date-specific schedules on dates and times (docs/events.md).
     #[serde(default)]

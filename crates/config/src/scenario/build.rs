@@ -196,7 +196,9 @@ fn assemble(
     Some(Scenario {
         name: settings.name,
         start_weekday: settings.start_weekday,
-        crossing: crossing.with_max_in_system(settings.max_in_system),
+        crossing: crossing
+            .with_max_in_system(settings.max_in_system)
+            .with_series_bin_ms(settings.series_bin_ms),
         horizon: settings.horizon,
         warmup: settings.warmup,
         replications: settings.replications,

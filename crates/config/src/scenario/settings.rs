@@ -14,6 +14,10 @@ pub(super) const DEFAULT_SEED: u64 = 1;
 /// The largest `max_in_system`: each vehicle in the crossing holds about 100 bytes in
 /// every replication running at once, so 100 million is about 10 GB per replication.
 pub(super) const MAX_IN_SYSTEM_LIMIT: u64 = 100_000_000;
+/// The most time bins `series_bin` may cut the horizon into: the series keep a few words per
+/// bin, station and replication in flight, and summarise one value per bin, statistic,
+/// station and replication (the same limit as `run --series-bin`).
+pub(super) const MAX_SERIES_BINS: u64 = 20_000;
 
 pub(super) struct Settings {
     pub(super) name: String,
@@ -23,6 +27,8 @@ pub(super) struct Settings {
     pub(super) seed: u64,
     pub(super) start_weekday: u8,
     pub(super) max_in_system: u64,
+    /// Width of the series' time bins, ms, when the file sets `series_bin`.
+    pub(super) series_bin_ms: Option<u64>,
     pub(super) detection_rates: bordersim_model::DetectionRates,
 }
 
@@ -172,8 +178,13 @@ pub(super) fn settings(cx: &mut Cx<'_>, doc: &Document) -> Option<Settings> {
         None => Some(0),
         Some(day) => weekday(cx, day),
     };
+    let series_bin_ms = match &raw.series_bin {
+        None => Some(None),
+        Some(bin) => series_bin(cx, bin, horizon).map(Some),
+    };
     let detection_rates = super::detection::rates(cx, raw.detection.as_ref());
     Some(Settings {
+        series_bin_ms: series_bin_ms?,
         detection_rates: detection_rates?,
         start_weekday: start_weekday?,
         name: raw.name.clone(),
@@ -185,10 +196,86 @@ pub(super) fn settings(cx: &mut Cx<'_>, doc: &Document) -> Option<Settings> {
     })
 }
 
+/// `scenario.series_bin` in ms: a duration of at least 1 ms (rounded to whole ms, the
+/// clock's unit) that cuts the horizon (when it is known) into at most
+/// [`MAX_SERIES_BINS`] bins.
+fn series_bin(cx: &mut Cx<'_>, raw: &RawDuration, horizon: Option<SimTime>) -> Option<u64> {
+    const PATH: &str = "scenario.series_bin";
+    let ms = duration_ms(cx, PATH, raw)?.round();
+    if ms < 1.0 {
+        cx.error(
+            PATH,
+            format!(
+                "the series' time bins must be at least 1 ms wide, got {}; write e.g. \"15 min\"",
+                show_duration(raw)
+            ),
+        );
+        return None;
+    }
+    // A bin wider than any horizon is one bin: the cast saturates.
+    let bin_ms = ms as u64;
+    if let Some(horizon) = horizon {
+        let bins = horizon.as_millis().div_ceil(bin_ms);
+        if bins > MAX_SERIES_BINS {
+            cx.error(
+                PATH,
+                format!(
+                    "bins of {} over the horizon of {} make {bins} bins, more than \
+                     {MAX_SERIES_BINS}; give a wider bin",
+                    show_duration(raw),
+                    crate::units::format_duration(horizon.as_millis() as f64)
+                ),
+            );
+            return None;
+        }
+    }
+    Some(bin_ms)
+}
+
 #[cfg(test)]
 mod tests {
     use crate::tests::{check, edit, ok};
     use bordersim_model::DEFAULT_MAX_IN_SYSTEM;
+
+    #[test]
+    fn the_series_bin_is_read_in_whole_ms_and_its_limits_are_stated() {
+        let with = |bin: &str| {
+            edit(
+                "warmup = \"1h\"",
+                &format!("warmup = \"1h\"\nseries_bin = {bin}"),
+            )
+        };
+        // Without it nothing is collected; with it the crossing collects the series.
+        assert_eq!(
+            ok(crate::tests::BASE).scenario.crossing.series_bin_ms(),
+            None
+        );
+        // 4.32 s cuts the day into exactly 20,000 bins, the most allowed.
+        for (bin, ms) in [
+            ("\"15 min\"", 900_000),
+            ("\"1h\"", 3_600_000),
+            ("\"4.32 s\"", 4320),
+        ] {
+            assert_eq!(
+                ok(&with(bin)).scenario.crossing.series_bin_ms(),
+                Some(ms),
+                "{bin}"
+            );
+        }
+        // The base horizon is one day: 86,400,000 bins of 1 ms are too many; a width that
+        // rounds to 0 ms is no bin; a bare number has no unit.
+        for (bin, expected) in [
+            ("\"1 ms\"", "make 86400000 bins, more than 20000"),
+            ("\"4.31 s\"", "make 20047 bins"),
+            ("\"0s\"", "at least 1 ms wide, got \"0s\""),
+            ("\"0.4 ms\"", "at least 1 ms wide"),
+            ("15", "has no unit"),
+        ] {
+            let err = check(&with(bin), &[expected]);
+            assert_eq!(err.diagnostics.len(), 1, "{err}");
+            assert_eq!(err.diagnostics[0].path, "scenario.series_bin");
+        }
+    }
 
     #[test]
     fn the_vehicle_cap_has_a_default_can_be_set_and_states_its_limits() {

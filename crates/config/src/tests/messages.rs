@@ -152,6 +152,7 @@ replications = 2
 seed = 3
 start_weekday = "tue"
 max_in_system = 500000
+series_bin = "30 min"
 detection = { documentary_check = 0.03, targeted_inspection = 0.06, random_inspection = 0.01 }
 
 [[directions]]

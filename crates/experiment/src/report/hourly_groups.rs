@@ -137,8 +137,9 @@ fn selections(scenario: &Scenario, station: usize) -> Vec<(Selection, Vec<(usize
     out
 }
 
-/// Milliseconds of hour of day `hour` in the window `[start, end)`.
-fn exposure_ms(start: u64, end: u64, hour: usize) -> u64 {
+/// Milliseconds of hour of day `hour` (0–23) in the window `[start, end)` (ms from time
+/// zero, a midnight): what a count by hour of day is divided by to make a rate per hour.
+pub fn exposure_ms(start: u64, end: u64, hour: usize) -> u64 {
     if end <= start {
         return 0;
     }

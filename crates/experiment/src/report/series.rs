@@ -108,16 +108,20 @@ pub(crate) fn series(scenario: &Scenario, reps: &[ReplicationStats]) -> Option<S
                     .collect()
             };
             let mut statistics = Vec::with_capacity(5);
+            // One buffer for the replications' values of a bin, reused bin after bin.
+            let mut scratch: Vec<f64> = Vec::with_capacity(reps.len());
             for (road, name) in [(false, "queue"), (true, "road_queue")] {
                 let per_rep = level(road);
                 let mean = (0..n).map(|b| {
-                    let v: Vec<f64> = per_rep.iter().map(|r| r[b].0).collect();
-                    mean_ci(&v)
+                    scratch.clear();
+                    scratch.extend(per_rep.iter().map(|r| r[b].0));
+                    mean_ci(&scratch)
                 });
                 statistics.push(statistic(&format!("{name}_mean"), mean.collect()));
                 let max = (0..n).map(|b| {
-                    let v: Vec<f64> = per_rep.iter().map(|r| r[b].1 as f64).collect();
-                    mean_ci(&v)
+                    scratch.clear();
+                    scratch.extend(per_rep.iter().map(|r| r[b].1 as f64));
+                    mean_ci(&scratch)
                 });
                 statistics.push(statistic(&format!("{name}_max"), max.collect()));
             }
@@ -132,10 +136,13 @@ pub(crate) fn series(scenario: &Scenario, reps: &[ReplicationStats]) -> Option<S
                     None => vec![(0.0, 0.0); n],
                 })
                 .collect();
+            let mut counts: Vec<f64> = Vec::with_capacity(reps.len());
             let wait = (0..n).map(|b| {
-                let sums: Vec<f64> = waits.iter().map(|r| r[b].0).collect();
-                let counts: Vec<f64> = waits.iter().map(|r| r[b].1).collect();
-                ratio_ci(&summary::samples(&sums), &summary::samples(&counts))
+                scratch.clear();
+                scratch.extend(waits.iter().map(|r| r[b].0));
+                counts.clear();
+                counts.extend(waits.iter().map(|r| r[b].1));
+                ratio_ci(&summary::samples(&scratch), &summary::samples(&counts))
             });
             statistics.push(statistic("wait_mean_s", wait.collect()));
             StationSeries {

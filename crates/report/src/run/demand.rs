@@ -1,0 +1,237 @@
+//! Lanes open beside demand, by hour of the day, per direction: the lanes each station's
+//! schedules open in each hour (the lane-hours of that hour) above the vehicles that joined
+//! its queue per hour, so that an hour whose demand outgrows its lanes stands out.
+
+use bordersim_experiment::hourly_groups::{ALL, HourGroupStats, exposure_ms};
+use bordersim_experiment::{Report, StationHours};
+
+use super::directions_of;
+use super::hourly::{CLOSED_LABEL, closed_hours, hour_ticks};
+use crate::format::{count, opt};
+use crate::html::{Page, Table, slug};
+use crate::svg::{Series, XyChart};
+
+/// One station's hours: its lanes by hour, and its hourly row for every lane group and
+/// vehicle (24 hours) when it has one.
+type StationDay<'a> = (&'a StationHours, Option<&'a [HourGroupStats]>);
+
+/// Vehicles that joined the queue in hour `h` of the day and were served, per hour of that
+/// hour in the observation windows (every replication), or `None` when the windows hold
+/// none of it.
+fn joined_per_h(report: &Report, hours: &[HourGroupStats], h: usize) -> Option<f64> {
+    per_hour_of_day(
+        hours.get(h)?.count,
+        (report.warmup_s, report.horizon_s),
+        report.replications,
+        h,
+    )
+}
+
+/// `count` vehicles seen in hour `h` of the day over `replications` observation windows
+/// `[warm-up, horizon)` (seconds), per hour of that hour in them; `None` when the window
+/// holds none of it.
+fn per_hour_of_day(
+    count: u64,
+    (warmup_s, horizon_s): (f64, f64),
+    replications: u32,
+    h: usize,
+) -> Option<f64> {
+    let window_ms = exposure_ms(
+        (warmup_s * 1000.0).round() as u64,
+        (horizon_s * 1000.0).round() as u64,
+        h,
+    );
+    let hours_seen = window_ms as f64 / 3_600_000.0 * f64::from(replications);
+    (hours_seen > 0.0).then(|| count as f64 / hours_seen)
+}
+
+/// Steps over the 24 hours: (hour, value) for 0..=24, the last hour held to 24.
+fn day_steps(values: &[Option<f64>]) -> Vec<(f64, f64)> {
+    let mut points: Vec<(f64, f64)> = values
+        .iter()
+        .enumerate()
+        .map(|(h, v)| (h as f64, v.unwrap_or(f64::NAN)))
+        .collect();
+    if let Some(last) = values.last() {
+        points.push((values.len() as f64, last.unwrap_or(f64::NAN)));
+    }
+    points
+}
+
+/// An hour-of-day chart of one line per station, the direction's closed hours shaded.
+fn day_chart(
+    report: &Report,
+    direction: &str,
+    title: String,
+    y_title: &str,
+    lines: Vec<(String, Vec<Option<f64>>)>,
+) -> XyChart {
+    XyChart {
+        title,
+        x_title: "hour of the day (h, 0–24)".into(),
+        y_title: y_title.into(),
+        series: lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, (name, values))| Series {
+                name,
+                points: day_steps(&values),
+                step: true,
+                colour: i,
+                ..Series::default()
+            })
+            .collect(),
+        x_range: Some((0.0, 24.0)),
+        x_ticks: Some(hour_ticks()),
+        shaded: closed_hours(report, direction),
+        shaded_label: CLOSED_LABEL.into(),
+        ..XyChart::default()
+    }
+}
+
+/// Per direction: the lanes open at each station by hour of the day (scheduled lane-hours
+/// per hour) and, below them, the vehicles joining each station's queue per hour.
+pub(super) fn lanes_and_demand(page: &mut Page, report: &Report) {
+    if report.lanes_by_hour.is_empty() {
+        return;
+    }
+    page.section("lanes-and-demand", "Lanes open and demand by hour");
+    let reps = report.replications;
+    for direction in directions_of(report) {
+        let stations: Vec<StationDay> = report
+            .lanes_by_hour
+            .iter()
+            .filter(|s| s.direction == direction)
+            .map(|s| {
+                let row = report.hourly_groups.iter().find(|r| {
+                    r.station == s.station
+                        && r.lane_group == ALL
+                        && r.class == ALL
+                        && r.programme == ALL
+                });
+                (s, row.map(|r| r.hours.as_slice()))
+            })
+            .collect();
+        if stations.is_empty() {
+            continue;
+        }
+        let lanes = day_chart(
+            report,
+            &direction,
+            format!("Lanes open by hour, {direction}"),
+            "lanes open by schedule (lane-hours per hour)",
+            stations
+                .iter()
+                .map(|(s, _)| {
+                    let lanes = s.lanes_by_hour.iter().map(|&l| Some(f64::from(l)));
+                    (s.station.clone(), lanes.collect())
+                })
+                .collect(),
+        );
+        let demand = day_chart(
+            report,
+            &direction,
+            format!("Demand by hour, {direction}"),
+            "vehicles joining the queue (vehicles per hour)",
+            stations
+                .iter()
+                .filter_map(|(s, hours)| {
+                    let hours = (*hours)?;
+                    let values = (0..24).map(|h| joined_per_h(report, hours, h));
+                    Some((s.station.clone(), values.collect()))
+                })
+                .collect(),
+        );
+        let mut titles = vec!["hour".to_owned()];
+        titles.extend(
+            stations
+                .iter()
+                .map(|(s, _)| format!("{}: lanes open", s.station)),
+        );
+        let refs: Vec<&str> = titles.iter().map(String::as_str).collect();
+        let mut lanes_data = Table::new(&refs, 0);
+        let mut titles = vec!["hour".to_owned()];
+        for (s, _) in &stations {
+            titles.push(format!("{}: joined per hour", s.station));
+            titles.push("served per hour".to_owned());
+            titles.push("±95%".to_owned());
+        }
+        let refs: Vec<&str> = titles.iter().map(String::as_str).collect();
+        let mut demand_data = Table::new(&refs, 0);
+        for h in 0..24 {
+            let hour = format!("{h:02}:00");
+            let mut lanes_row = vec![hour.clone()];
+            let mut demand_row = vec![hour];
+            for (s, hours) in &stations {
+                let stats = hours.and_then(|hours| hours.get(h));
+                lanes_row.push(count(s.lanes_by_hour.get(h).copied().unwrap_or(0).into()));
+                demand_row.push(opt(
+                    hours.and_then(|hours| joined_per_h(report, hours, h)),
+                    1,
+                ));
+                demand_row.push(opt(stats.and_then(|s| s.throughput_per_h), 1));
+                demand_row.push(opt(stats.and_then(|s| s.throughput_ci95_per_h), 1));
+            }
+            lanes_data.row(lanes_row);
+            demand_data.row(demand_row);
+        }
+        page.figure(
+            &format!("lanes-by-hour-{}", slug(&direction)),
+            &lanes.render(),
+            &format!(
+                "Lanes open by hour of the day, direction {direction}: the most lanes each \
+                 station's schedules open at once in each hour on any day of the observation \
+                 window (a lane group under a lane rule at its largest number), that is the \
+                 lane-hours of that hour; the same in all {reps} replications. The demand \
+                 below is on the same hours. Hours in which the direction's entry has no \
+                 lane open by schedule are shaded."
+            ),
+            &lanes_data,
+        );
+        page.figure(
+            &format!("demand-by-hour-{}", slug(&direction)),
+            &demand.render(),
+            &format!(
+                "Demand by hour of the day, direction {direction}, beside the lanes above: \
+                 the vehicles that joined each station's queue in each hour and were served, \
+                 per hour of that hour in the observation windows of all {reps} \
+                 replications. The table adds the vehicles served per hour (mean over \
+                 replications, with its 95% interval). Closed hours are shaded."
+            ),
+            &demand_data,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demand_is_a_count_over_the_hours_of_that_hour_in_the_windows() {
+        // Window [1 h, 49 h): hour 0 of the day is there twice (24–25 h, 48–49 h), the
+        // first midnight being in the warm-up; 30 vehicles over 3 replications: 30 / 6.
+        let window = (3600.0, 49.0 * 3600.0);
+        assert_eq!(per_hour_of_day(30, window, 3, 0), Some(5.0));
+        // Hour 1 is there twice too (1–2 h, 25–26 h); hour 12 twice.
+        assert_eq!(per_hour_of_day(12, window, 3, 1), Some(2.0));
+        assert_eq!(per_hour_of_day(0, window, 3, 12), Some(0.0));
+        // Half an hour of hour 2 in a window [2.5 h, 3 h): 1 vehicle in 0.5 h × 2.
+        assert_eq!(per_hour_of_day(1, (9000.0, 10_800.0), 2, 2), Some(1.0));
+        // A window without hour 5 has no rate for it.
+        assert_eq!(per_hour_of_day(7, (0.0, 3600.0), 4, 5), None);
+    }
+
+    #[test]
+    fn the_day_is_drawn_in_steps_held_to_midnight() {
+        let mut values = vec![Some(1.0); 24];
+        values[3] = None;
+        values[23] = Some(4.0);
+        let points = day_steps(&values);
+        assert_eq!(points.len(), 25);
+        assert_eq!(points[0], (0.0, 1.0));
+        assert!(points[3].1.is_nan());
+        assert_eq!(points[23], (23.0, 4.0));
+        assert_eq!(points[24], (24.0, 4.0));
+    }
+}

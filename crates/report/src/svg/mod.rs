@@ -1,0 +1,279 @@
+//! Charts drawn as inline SVG by hand: an x–y chart (lines, steps, bands, shaded ranges,
+//! a reference line; linear or logarithmic y) and a chart of categories (horizontal bars,
+//! grouped or stacked, or dots with interval whiskers: a forest plot). Every coordinate is
+//! printed with fixed decimals, so the same data give the same bytes.
+
+use std::fmt::Write as _;
+
+use crate::format::Fixed;
+use crate::html::escape;
+
+mod category;
+mod xy;
+
+pub use category::{CategoryChart, Style, Value};
+pub use xy::{Series, XyChart};
+
+/// Colours that stay distinct for colour-blind readers (Okabe and Ito), then greys.
+pub const PALETTE: [&str; 12] = [
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#7F7F7F", "#000000",
+    "#8C564B", "#BCBD22", "#17BECF", "#1F3A93",
+];
+
+/// The colour of what is left over (a stack's remainder).
+pub const REST: &str = "#C8C8C8";
+
+/// The colour of series `i`.
+pub fn colour(i: usize) -> &'static str {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// Width of every chart, px (it scales down with the page).
+const WIDTH: f64 = 760.0;
+
+/// Estimated width of `text` at the tick font size, px.
+fn text_width(text: &str) -> f64 {
+    6.4 * text.chars().count() as f64
+}
+
+/// A coordinate with one decimal, written straight into the output (no string of its own).
+fn c(v: f64) -> Fixed {
+    Fixed(v, 1)
+}
+
+/// Evenly spaced "nice" ticks covering `lo..=hi`, about `target` of them, and the decimals
+/// their labels need.
+pub fn ticks(lo: f64, hi: f64, target: usize) -> (Vec<f64>, usize) {
+    let (lo, hi) = if hi > lo { (lo, hi) } else { (lo, lo + 1.0) };
+    let raw = (hi - lo) / target.max(1) as f64;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let norm = raw / magnitude;
+    let step = magnitude
+        * if norm < 1.5 {
+            1.0
+        } else if norm < 3.0 {
+            2.0
+        } else if norm < 7.0 {
+            5.0
+        } else {
+            10.0
+        };
+    let first = (lo / step + 1e-9).floor() as i64;
+    let last = (hi / step - 1e-9).ceil() as i64;
+    let decimals = (-step.log10().floor()).max(0.0) as usize;
+    ((first..=last).map(|k| k as f64 * step).collect(), decimals)
+}
+
+/// One axis: data range to pixels.
+#[derive(Clone, Debug)]
+struct Scale {
+    /// Data at the start.
+    lo: f64,
+    /// Data at the end.
+    hi: f64,
+    /// Pixel of `lo`.
+    p0: f64,
+    /// Pixel of `hi`.
+    p1: f64,
+    /// Logarithmic (base 10).
+    log: bool,
+}
+
+impl Scale {
+    fn map(&self, v: f64) -> f64 {
+        let (lo, hi, v) = if self.log {
+            (self.lo.log10(), self.hi.log10(), v.max(self.lo).log10())
+        } else {
+            (self.lo, self.hi, v)
+        };
+        self.p0 + (v - lo) / (hi - lo) * (self.p1 - self.p0)
+    }
+}
+
+/// How a legend entry is drawn.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Swatch {
+    /// A solid line.
+    Line,
+    /// A dashed line.
+    Dashed,
+    /// A pale band.
+    Band,
+    /// A filled box.
+    Box,
+    /// A filled dot.
+    Dot,
+    /// A hollow dot.
+    Hollow,
+}
+
+/// Rows the legend takes at the chart's width.
+fn legend_rows(items: Vec<(String, String, Swatch)>) -> usize {
+    if items.is_empty() {
+        return 0;
+    }
+    let mut rows = 1;
+    let mut x = 64.0;
+    for (label, _, _) in &items {
+        let w = 28.0 + text_width(label) + 14.0;
+        if x + w > WIDTH - 16.0 && x > 64.0 {
+            rows += 1;
+            x = 64.0;
+        }
+        x += w;
+    }
+    rows
+}
+
+/// Draws the legend along the top, wrapping at the chart's width.
+fn legend(out: &mut String, items: &[(String, String, Swatch)], left: f64) {
+    let mut x = left;
+    let mut y = 14.0;
+    for (label, fill, swatch) in items {
+        let w = 28.0 + text_width(label) + 14.0;
+        if x + w > WIDTH - 16.0 && x > left {
+            x = left;
+            y += 18.0;
+        }
+        let mark = match swatch {
+            Swatch::Line => format!(
+                "<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"{fill}\" stroke-width=\"2\"/>",
+                c(x),
+                c(x + 22.0),
+                c(y - 4.0),
+                c(y - 4.0)
+            ),
+            Swatch::Dashed => format!(
+                "<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"{fill}\" stroke-width=\"2\" stroke-dasharray=\"5 3\"/>",
+                c(x),
+                c(x + 22.0),
+                c(y - 4.0),
+                c(y - 4.0)
+            ),
+            Swatch::Band => format!(
+                "<rect x=\"{}\" y=\"{}\" width=\"22\" height=\"10\" fill=\"{fill}\" fill-opacity=\"0.25\"/>",
+                c(x),
+                c(y - 9.0)
+            ),
+            Swatch::Box => format!(
+                "<rect x=\"{}\" y=\"{}\" width=\"22\" height=\"10\" fill=\"{fill}\" stroke=\"#bbb\"/>",
+                c(x),
+                c(y - 9.0)
+            ),
+            Swatch::Dot => format!(
+                "<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{fill}\"/>",
+                c(x + 11.0),
+                c(y - 4.0)
+            ),
+            Swatch::Hollow => format!(
+                "<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"#fff\" stroke=\"{fill}\" stroke-width=\"1.5\"/>",
+                c(x + 11.0),
+                c(y - 4.0)
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "{mark}<text x=\"{}\" y=\"{}\">{}</text>",
+            c(x + 28.0),
+            c(y),
+            escape(label)
+        );
+        x += w;
+    }
+}
+
+/// The `<svg>` start tag, its style and accessible title.
+fn open_svg(title: &str, height: f64) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height:.0}\" \
+         width=\"{WIDTH}\" height=\"{height:.0}\" role=\"img\" font-size=\"11\" \
+         font-family=\"system-ui,'DejaVu Sans',Arial,sans-serif\" fill=\"#1b1b1b\">\n\
+         <title>{}</title>\n",
+        escape(title)
+    )
+}
+
+/// The plot frame's left and bottom axes and their titles.
+fn axes(out: &mut String, (x0, y0, x1, y1): (f64, f64, f64, f64), x_title: &str, y_title: &str) {
+    let _ = writeln!(
+        out,
+        "<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"#444\"/>\
+         <line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"#444\"/>",
+        c(x0),
+        c(x1),
+        c(y1),
+        c(y1),
+        c(x0),
+        c(x0),
+        c(y0),
+        c(y1)
+    );
+    let _ = writeln!(
+        out,
+        "<text class=\"axis-title\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"12\" \
+         font-weight=\"600\">{}</text>",
+        c((x0 + x1) / 2.0),
+        c(y1 + 38.0),
+        escape(x_title)
+    );
+    if !y_title.is_empty() {
+        let _ = writeln!(
+            out,
+            "<text class=\"axis-title\" transform=\"translate(14,{}) rotate(-90)\" \
+             text-anchor=\"middle\" font-size=\"12\" font-weight=\"600\">{}</text>",
+            c((y0 + y1) / 2.0),
+            escape(y_title)
+        );
+    }
+}
+
+/// The smallest and largest finite value (0 and 1 when there is none).
+fn min_max(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    for v in values.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if lo > hi { (0.0, 1.0) } else { (lo, hi) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round_and_cover_the_range() {
+        assert_eq!(
+            ticks(0.0, 10.0, 5),
+            (vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0], 0)
+        );
+        let (t, d) = ticks(0.0, 0.93, 5);
+        assert_eq!(t.first(), Some(&0.0));
+        assert!(*t.last().expect("ticks") >= 0.93);
+        assert_eq!(d, 1);
+        let (t, _) = ticks(-3.2, 4.1, 5);
+        assert!(t[0] <= -3.2 && t[t.len() - 1] >= 4.1);
+        // An empty range still has an axis.
+        assert!(ticks(5.0, 5.0, 5).0.len() >= 2);
+    }
+
+    #[test]
+    fn charts_are_deterministic_svg() {
+        let chart = XyChart {
+            title: "t".into(),
+            x_title: "x (h)".into(),
+            y_title: "y (min)".into(),
+            series: vec![Series {
+                name: "a".into(),
+                points: vec![(0.0, 1.0), (1.0, 2.0)],
+                ..Series::default()
+            }],
+            ..XyChart::default()
+        };
+        let svg = chart.render();
+        assert_eq!(svg, chart.render());
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>\n"));
+        assert!(svg.contains(">x (h)</text>") && svg.contains(">y (min)</text>"));
+    }
+}
