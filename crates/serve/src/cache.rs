@@ -64,10 +64,10 @@ impl Cache {
         if self.limits.entries == 0 || size > self.limits.bytes {
             return;
         }
-        if let Some(at) = self.entries.iter().position(|(k, _)| *k == key) {
-            if let Some((k, s)) = self.entries.remove(at) {
-                self.bytes -= k.len() + s.size();
-            }
+        if let Some(at) = self.entries.iter().position(|(k, _)| *k == key)
+            && let Some((k, s)) = self.entries.remove(at)
+        {
+            self.bytes -= k.len() + s.size();
         }
         while self.entries.len() >= self.limits.entries || self.bytes + size > self.limits.bytes {
             match self.entries.pop_front() {

@@ -1,5 +1,5 @@
 //! The `/api/v1` endpoints and their request and response types (the OpenAPI description is
-//! generated from these): [`validate`] (validation and the bundled configs), [`prepare`]
+//! generated from these): [`validate`](mod@validate) (validation and the bundled configs), [`prepare`]
 //! (a job request made into the work it runs), [`jobs`] (the job endpoints); here the types
 //! and the loading of configs from request bodies and the bundle.
 
