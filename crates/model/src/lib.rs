@@ -12,11 +12,13 @@
 
 #![warn(missing_docs)]
 
+pub mod abandoned;
 mod crossing;
 pub mod dist;
 mod engine;
 mod ids;
 pub mod log;
+pub mod patience;
 pub mod population;
 pub mod scenario;
 pub mod schedule;
@@ -27,11 +29,13 @@ pub mod stats;
 mod testing;
 mod validation;
 
+pub use abandoned::AbandonmentStats;
 pub use dist::{DistError, Sampler, ServiceDist};
 pub use engine::{
     CompiledScenario, growth_sample_times, run_replication, run_replication_logged, stopped_at_cap,
 };
 pub use log::{LogKind, LogRecord, NoLog, VehicleLog};
+pub use patience::Patience;
 pub use population::{
     Channel, DetectionRates, Direction, IdleEmissions, Population, Programme, StaffCostRate,
     VehicleClass, VehicleFilter, VehicleKey,

@@ -5,6 +5,7 @@
 //! The types are here; [`summarise()`] builds them from the replications (`summarise`), with
 //! the tables of a WCO Time Release Study (`trs`) and the cost of delay (`economics`).
 
+mod abandonment;
 pub mod costs;
 mod economics;
 mod growth;
@@ -20,6 +21,7 @@ use bordersim_model::VehicleCounts;
 use bordersim_stats::{MeanCi, Tally};
 use serde::Serialize;
 
+pub use abandonment::AbandonmentReport;
 pub(crate) use economics::delay_per_day;
 pub use series::{SeriesReport, SeriesStatistic, StationHours, StationSeries};
 pub(crate) use summarise::record;
@@ -365,8 +367,8 @@ pub struct Performance {
 }
 
 /// Vehicle counts over the observation windows of every replication (totals). Arrived
-/// plus those in the system at the start equal departed, balked and those in the system at
-/// the end.
+/// plus those in the system at the start equal departed, balked, abandoned and those in the
+/// system at the end.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct VehicleReport {
     /// Vehicles that arrived during the observation windows.
@@ -375,6 +377,10 @@ pub struct VehicleReport {
     pub departed: u64,
     /// Vehicles that left unserved at a full queue.
     pub balked: u64,
+    /// Vehicles that gave up waiting in a queue and left unserved (reneging); left out of
+    /// the JSON when 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub abandoned: u64,
     /// In the system when observation ended (end of the horizon).
     pub in_system_at_end: u64,
     /// In the system when observation started (end of warm-up).
@@ -387,6 +393,7 @@ impl From<VehicleCounts> for VehicleReport {
             arrived: v.arrived,
             departed: v.departed,
             balked: v.balked,
+            abandoned: v.abandoned,
             in_system_at_end: v.in_system_at_end,
             in_system_at_start: v.in_system_at_start,
         }
@@ -442,6 +449,15 @@ pub struct Report {
     /// Queues and waits over time, when asked for (left out of the JSON otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub series: Option<SeriesReport>,
+    /// Vehicles that gave up waiting, per station and class where a class has a patience
+    /// (left out of the JSON when no class has one).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub abandonment: Vec<AbandonmentReport>,
+}
+
+/// Whether a count is 0 (serde's `skip_serializing_if`).
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[cfg(test)]

@@ -22,7 +22,8 @@
 use std::cell::RefCell;
 
 use bordersim_model::{
-    CellShape, Cells, ClassCounts, CountSum, ReplicationStats, StationStats, VehicleCounts,
+    AbandonmentStats, CellShape, Cells, ClassCounts, CountSum, ReplicationStats, StationStats,
+    VehicleCounts,
 };
 use bordersim_stats::Tally;
 use serde::{Deserialize, Serialize};
@@ -344,6 +345,7 @@ impl Summary {
             vehicles: VehicleCounts::default(),
             in_system_samples: [0; 3],
             events: 0,
+            abandonment: AbandonmentStats::new(self.lane_groups.len(), shape),
         }
     }
 

@@ -62,6 +62,9 @@ pub struct CompiledScenario {
     pub(super) disruptions: Vec<CompiledDisruption>,
     /// Demand drops: arrivals in a window kept with a probability.
     pub(super) drops: Vec<CompiledDrop>,
+    /// Patience samplers per station × class (`None`: never gives up there); empty when no
+    /// class gives up anywhere, so that a run without reneging does no work for it.
+    pub(super) patience: Vec<Option<Sampler>>,
 }
 
 /// An event acting on a station in the window [`from_ms`, `to_ms`).
@@ -257,6 +260,7 @@ impl CompiledScenario {
             population.classes.iter().map(f).collect()
         };
         Ok(CompiledScenario {
+            patience: super::abandonment::compile_patience(crossing)?,
             horizon_ms: scenario.horizon.as_millis(),
             max_in_system: crossing.max_in_system(),
             series_bin_ms: crossing.series_bin_ms(),

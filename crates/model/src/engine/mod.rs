@@ -36,6 +36,7 @@
 //! service, departure), `lanes` (which vehicle a lane takes, schedules and lane rules),
 //! `visits` (visit numbers).
 
+mod abandonment;
 mod arrivals;
 #[cfg(test)]
 mod blocking_tests;
@@ -125,6 +126,12 @@ enum Event {
         group: u8,
     },
     WarmupEnd,
+    /// A queued vehicle's patience runs out (ignored unless it is still in the queue it
+    /// joined: `stamp` is the low half of that join's `queue_seq`).
+    Abandon {
+        vehicle: u32,
+        stamp: u32,
+    },
 }
 
 impl Event {
@@ -138,7 +145,7 @@ impl Event {
             Event::WarmupEnd => 0,
             Event::LaneChange { .. } | Event::Disruption { .. } => 1,
             Event::LaneReview { .. } => 2,
-            Event::Arrival { .. } | Event::Departure { .. } => 3,
+            Event::Arrival { .. } | Event::Departure { .. } | Event::Abandon { .. } => 3,
         }
     }
 }
@@ -190,6 +197,8 @@ struct Vehicle {
     logged: bool,
     /// Its declaration was lodged and processed before arrival.
     pre_lodged: bool,
+    /// The station whose queue it last joined (read when its patience runs out).
+    waiting_at: u32,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -447,6 +456,7 @@ impl<L: VehicleLog> Engine<'_, L> {
                     self.on_lane_review(now, station as usize, group as usize)
                 }
                 Event::WarmupEnd => self.stats.reset(now, self.live),
+                Event::Abandon { vehicle, stamp } => self.on_abandon(now, vehicle, stamp),
             }
         }
         // A station with one lane group leaves that group's busy level to the station's own
