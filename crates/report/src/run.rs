@@ -8,6 +8,9 @@ use crate::format::{count, duration, minutes, number, opt, percent};
 use crate::html::{Page, Table, slug};
 use crate::svg::{CategoryChart, Series, Style, Value, XyChart};
 
+#[path = "abandonment.rs"]
+mod abandonment;
+
 /// The page of one run.
 pub fn page(report: &Report) -> String {
     let mut page = Page::new(
@@ -28,6 +31,7 @@ pub fn page(report: &Report) -> String {
 pub fn write(page: &mut Page, report: &Report) {
     summary(page, report);
     stations(page, report);
+    abandonment::write(page, report);
     queues_over_time(page, report);
     hourly(page, report);
     stages(page, report);
