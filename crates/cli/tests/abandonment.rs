@@ -69,14 +69,19 @@ fn vehicles_that_give_up_are_reported_apart_and_conserved() {
 #[test]
 fn compare_measures_a_change_of_patience_on_the_same_vehicles() {
     let dir = scratch("reneging-compare");
-    write(&dir, "base.toml", &impatient("5min", ""));
+    let base = write(&dir, "base.toml", &impatient("5min", ""));
     let policy = write(
         &dir,
         "patient.toml",
         "[policy]\nname = \"More patient drivers\"\nmeasure = \"patience\"\nbaseline = \"base.toml\"\n\n\
          [[override]]\npath = \"classes.car.patience.mean\"\nvalue = \"30min\"\n",
     );
-    let out = bordersim(["compare".as_ref(), policy.as_os_str()]);
+    let out = bordersim([
+        "compare".as_ref(),
+        base.as_os_str(),
+        "--policy".as_ref(),
+        policy.as_os_str(),
+    ]);
     assert_eq!(out.code, 0, "{out:#?}");
 }
 
@@ -84,7 +89,7 @@ fn compare_measures_a_change_of_patience_on_the_same_vehicles() {
 fn bad_patience_is_refused_with_its_place() {
     let dir = scratch("reneging-bad");
     for (mean, extra, needle) in [
-        ("0s", "", "patience must be longer than 0"),
+        ("0s", "", "mean must be longer than 0"),
         ("-5min", "", "patience"),
         ("5min", "patience_at = [\"primery\"]\n", "primary"),
     ] {
