@@ -12,12 +12,14 @@
 
 #![warn(missing_docs)]
 
+pub mod abandoned;
 pub mod appointments;
 mod crossing;
 pub mod dist;
 mod engine;
 mod ids;
 pub mod log;
+pub mod patience;
 pub mod population;
 pub mod scenario;
 pub mod schedule;
@@ -28,12 +30,14 @@ pub mod stats;
 mod testing;
 mod validation;
 
+pub use abandoned::AbandonmentStats;
 pub use appointments::{Appointment, AppointmentError, AppointmentStats, WaitingAreaFull};
 pub use dist::{DistError, Sampler, ServiceDist};
 pub use engine::{
     CompiledScenario, growth_sample_times, run_replication, run_replication_logged, stopped_at_cap,
 };
 pub use log::{LogKind, LogRecord, NoLog, VehicleLog};
+pub use patience::Patience;
 pub use population::{
     Channel, DetectionRates, Direction, IdleEmissions, Population, Programme, StaffCostRate,
     VehicleClass, VehicleFilter, VehicleKey,

@@ -99,6 +99,9 @@ pub struct VehicleClass {
     pub cargo_time_cost_share_per_day: f64,
     /// What one vehicle of the class emits per hour idling and creeping in a queue.
     pub idle_emissions: IdleEmissions,
+    /// How long its vehicles wait in a queue before giving up (reneging); `None`: they
+    /// never do.
+    pub patience: Option<crate::patience::Patience>,
 }
 
 /// Exhaust emissions of one vehicle per hour idling (and creeping) in a queue.
@@ -249,6 +252,7 @@ impl VehicleClass {
             cargo_value_per_vehicle: 0.0,
             cargo_time_cost_share_per_day: 0.0,
             idle_emissions: IdleEmissions::NONE,
+            patience: None,
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::ids::{ClassId, DirectionId, ProgrammeId};
 use crate::population::Channel;
 
 /// Vehicle counts over the observation window (after warm-up). Conservation:
-/// `in_system_at_start + arrived == departed + balked + in_system_at_end`.
+/// `in_system_at_start + arrived == departed + balked + abandoned + in_system_at_end`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct VehicleCounts {
     /// In the system when the window opened (at the end of warm-up).
@@ -26,15 +26,18 @@ pub struct VehicleCounts {
     pub departed: u64,
     /// Left unserved (found a full queue) in the window.
     pub balked: u64,
+    /// Gave up waiting in a queue and left unserved in the window (reneging).
+    pub abandoned: u64,
     /// In the system when the window closed (at the horizon).
     pub in_system_at_end: u64,
 }
 
 impl VehicleCounts {
-    /// Whether `in_system_at_start + arrived == departed + balked + in_system_at_end`.
+    /// Whether `in_system_at_start + arrived == departed + balked + abandoned +
+    /// in_system_at_end`.
     pub fn is_conserved(&self) -> bool {
         self.in_system_at_start + self.arrived
-            == self.departed + self.balked + self.in_system_at_end
+            == self.departed + self.balked + self.abandoned + self.in_system_at_end
     }
 
     /// Adds `other`'s counts to these (for totals over replications).
@@ -43,6 +46,7 @@ impl VehicleCounts {
         self.arrived += other.arrived;
         self.departed += other.departed;
         self.balked += other.balked;
+        self.abandoned += other.abandoned;
         self.in_system_at_end += other.in_system_at_end;
     }
 }
@@ -517,6 +521,8 @@ pub struct ClassCounts {
     pub departed: u64,
     /// Left unserved in the window.
     pub balked: u64,
+    /// Gave up waiting in a queue in the window.
+    pub abandoned: u64,
 }
 
 /// Everything one replication measured.
@@ -564,6 +570,8 @@ pub struct ReplicationStats {
     pub in_system_samples: [u64; 3],
     /// Per booking system, in the crossing's order (empty without booked slots).
     pub appointments: Vec<crate::appointments::AppointmentStats>,
+    /// The vehicles that gave up waiting, per station, direction and class.
+    pub abandonment: crate::abandoned::AbandonmentStats,
 }
 
 impl ReplicationStats {
@@ -589,6 +597,7 @@ impl ReplicationStats {
             events: 0,
             in_system_samples: [0; 3],
             appointments: Vec::new(),
+            abandonment: crate::abandoned::AbandonmentStats::new(lane_groups.len(), shape),
         }
     }
 
@@ -625,6 +634,7 @@ impl ReplicationStats {
         self.exit_by_hour
             .iter_mut()
             .for_each(|c| *c = CountSum::default());
+        self.abandonment.reset();
         self.vehicles = VehicleCounts {
             in_system_at_start: in_system,
             ..VehicleCounts::default()

@@ -45,6 +45,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
     economics_rows(&mut rows, report);
     costs_rows(&mut rows, report);
     appointment_rows(&mut rows, report);
+    abandonment_rows(&mut rows, report);
     performance_rows(&mut rows, report);
 
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -103,6 +104,40 @@ fn system_rows(rows: &mut Rows, report: &Report) {
         ("in_system_at_end", v.in_system_at_end),
     ] {
         rows.push("vehicles", WHOLE_RUN, statistic, Value::Int(n));
+    }
+}
+
+/// Reneging (only when some class has a patience): the vehicles that gave up, in all and
+/// per station and class (entity `station:class`), with their waits.
+fn abandonment_rows(rows: &mut Rows, report: &Report) {
+    if report.abandonment.is_empty() {
+        return;
+    }
+    rows.push(
+        "vehicles",
+        WHOLE_RUN,
+        "abandoned",
+        Value::Int(report.vehicles.abandoned),
+    );
+    for a in &report.abandonment {
+        let entity = format!("{}:{}", a.station, a.class);
+        rows.push("abandonment", &entity, "abandoned", Value::Int(a.abandoned));
+        rows.push("abandonment", &entity, "served", Value::Int(a.served));
+        rows.push("abandonment", &entity, "share", Value::Float(a.share));
+        rows.push(
+            "abandonment",
+            &entity,
+            "share_ci95",
+            Value::opt(a.share_ci95),
+        );
+        rows.push("abandonment", &entity, "per_day", Value::Float(a.per_day));
+        rows.push(
+            "abandonment",
+            &entity,
+            "per_day_ci95",
+            Value::opt(a.per_day_ci95),
+        );
+        rows.delay("abandonment", &entity, "wait", &a.wait);
     }
 }
 

@@ -252,6 +252,14 @@ pub struct RawClass {
     pub idle_nox_g_per_h: Option<f64>,
     /// Overrides the profile's PM2.5 at idle, grams per vehicle-hour.
     pub idle_pm25_g_per_h: Option<f64>,
+    /// How long a vehicle waits in a station's queue before giving up and leaving the
+    /// crossing unserved (reneging), counted from reaching the station; a duration
+    /// distribution as a station's `service` (e.g. `{ dist = "exponential", mean = "20 min"
+    /// }`), its mean above 0. Default: vehicles never give up.
+    pub patience: Option<RawService>,
+    /// The stations (by id) where the class's vehicles give up; default every station
+    /// where they queue. Needs `patience`.
+    pub patience_at: Option<Vec<String>>,
 }
 
 /// Risk-channel probabilities; a channel left out has probability 0, and the three must

@@ -40,6 +40,7 @@ pub(super) fn build(cx: &mut Cx<'_>, doc: &Document) -> Option<Scenario> {
                     raw,
                     &refs.programmes,
                     &refs.directions,
+                    &refs.stations,
                     programme_count,
                 )
             })

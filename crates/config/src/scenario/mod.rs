@@ -27,6 +27,7 @@ mod lanes;
 pub(crate) mod messages;
 mod names;
 mod overload;
+mod patience;
 mod population;
 mod service;
 mod settings;

@@ -24,6 +24,7 @@ pub(super) fn class(
     raw: &RawClass,
     programmes: &Names<'_>,
     directions: &Names<'_>,
+    stations: &Names<'_>,
     programme_count: usize,
 ) -> VehicleClass {
     let path = index("classes", i);
@@ -57,6 +58,7 @@ pub(super) fn class(
     }
     channels(cx, &path, raw, programmes, &mut class);
     costs(cx, &path, raw, &mut class);
+    class.patience = super::patience::patience(cx, &path, raw, stations);
     class
 }
 

@@ -477,7 +477,15 @@ type Check<T> = fn(&mut Cx<'_>, usize, &T, &Refs<'_>);
 fn no_check<T>(_: &mut Cx<'_>, _: usize, _: &T, _: &Refs<'_>) {}
 
 fn check_class(cx: &mut Cx<'_>, i: usize, raw: &RawClass, refs: &Refs<'_>) {
-    let _ = super::population::class(cx, i, raw, &refs.programmes, &refs.directions, 1);
+    let _ = super::population::class(
+        cx,
+        i,
+        raw,
+        &refs.programmes,
+        &refs.directions,
+        &refs.stations,
+        1,
+    );
 }
 
 fn check_station(cx: &mut Cx<'_>, i: usize, raw: &RawStation, refs: &Refs<'_>) {

@@ -186,6 +186,8 @@ idle_emissions = "heavy_duty_diesel_truck"
 idle_co2_g_per_h = 8000.0
 idle_nox_g_per_h = 30.0
 idle_pm25_g_per_h = 1.0
+patience = { dist = "exponential", mean = "30min" }
+patience_at = ["primary"]
 
 [[classes]]
 id = "car"

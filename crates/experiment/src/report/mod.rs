@@ -5,6 +5,7 @@
 //! The types are here; [`summarise()`] builds them from the replications (`summarise`), with
 //! the tables of a WCO Time Release Study (`trs`) and the cost of delay (`economics`).
 
+mod abandonment;
 pub mod appointments;
 pub mod costs;
 mod economics;
@@ -21,6 +22,7 @@ use bordersim_model::VehicleCounts;
 use bordersim_stats::{MeanCi, Tally};
 use serde::Serialize;
 
+pub use abandonment::AbandonmentReport;
 pub(crate) use economics::delay_per_day;
 pub use series::{SeriesReport, SeriesStatistic, StationHours, StationSeries};
 pub(crate) use summarise::record;
@@ -366,8 +368,8 @@ pub struct Performance {
 }
 
 /// Vehicle counts over the observation windows of every replication (totals). Arrived
-/// plus those in the system at the start equal departed, balked and those in the system at
-/// the end.
+/// plus those in the system at the start equal departed, balked, abandoned and those in the
+/// system at the end.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct VehicleReport {
     /// Vehicles that arrived during the observation windows.
@@ -376,6 +378,10 @@ pub struct VehicleReport {
     pub departed: u64,
     /// Vehicles that left unserved at a full queue.
     pub balked: u64,
+    /// Vehicles that gave up waiting in a queue and left unserved (reneging); left out of
+    /// the JSON when 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub abandoned: u64,
     /// In the system when observation ended (end of the horizon).
     pub in_system_at_end: u64,
     /// In the system when observation started (end of warm-up).
@@ -388,6 +394,7 @@ impl From<VehicleCounts> for VehicleReport {
             arrived: v.arrived,
             departed: v.departed,
             balked: v.balked,
+            abandoned: v.abandoned,
             in_system_at_end: v.in_system_at_end,
             in_system_at_start: v.in_system_at_start,
         }
@@ -447,6 +454,15 @@ pub struct Report {
     /// queue and their value (left out of the JSON when the scenario has none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub appointments: Vec<appointments::AppointmentReport>,
+    /// Vehicles that gave up waiting, per station and class where a class has a patience
+    /// (left out of the JSON when no class has one).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub abandonment: Vec<AbandonmentReport>,
+}
+
+/// Whether a count is 0 (serde's `skip_serializing_if`).
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[cfg(test)]

@@ -338,6 +338,7 @@ fn build(scenario: &Scenario, seed: u64, reps: &[ReplicationStats], replications
         arrived: total(reps.iter().map(|r| r.vehicles.arrived)),
         departed: total(reps.iter().map(|r| r.vehicles.departed)),
         balked: total(reps.iter().map(|r| r.vehicles.balked)),
+        abandoned: total(reps.iter().map(|r| r.vehicles.abandoned)),
         in_system_at_end: total(reps.iter().map(|r| r.vehicles.in_system_at_end)),
     };
     Report {
@@ -369,6 +370,7 @@ fn build(scenario: &Scenario, seed: u64, reps: &[ReplicationStats], replications
         lanes_by_hour: super::series::lanes_by_hour(scenario),
         series: super::series::series(scenario, reps),
         appointments: super::appointments::appointments(scenario, reps),
+        abandonment: super::abandonment::abandonment(scenario, reps),
     }
 }
 

@@ -22,7 +22,8 @@
 use std::cell::RefCell;
 
 use bordersim_model::{
-    CellShape, Cells, ClassCounts, CountSum, ReplicationStats, StationStats, VehicleCounts,
+    AbandonmentStats, CellShape, Cells, ClassCounts, CountSum, ReplicationStats, StationStats,
+    VehicleCounts,
 };
 use bordersim_stats::Tally;
 use serde::{Deserialize, Serialize};
@@ -347,6 +348,7 @@ impl Summary {
             // The report asks per booking system of the scenario, reading an empty one
             // where a replication has none.
             appointments: Vec::new(),
+            abandonment: AbandonmentStats::new(self.lane_groups.len(), shape),
         }
     }
 

@@ -67,6 +67,9 @@ pub struct CompiledScenario {
     /// Per source × queue key: the booking system its vehicles book with
     /// (`appointments::NO_BOOKING`: none).
     pub(super) booking_of: Vec<u32>,
+    /// Patience samplers per station × class (`None`: never gives up there); empty when no
+    /// class gives up anywhere, so that a run without reneging does no work for it.
+    pub(super) patience: Vec<Option<Sampler>>,
 }
 
 /// An event acting on a station in the window [`from_ms`, `to_ms`).
@@ -263,6 +266,7 @@ impl CompiledScenario {
             population.classes.iter().map(f).collect()
         };
         Ok(CompiledScenario {
+            patience: super::abandonment::compile_patience(crossing)?,
             horizon_ms: scenario.horizon.as_millis(),
             max_in_system: crossing.max_in_system(),
             series_bin_ms: crossing.series_bin_ms(),

@@ -102,6 +102,9 @@ impl<L: VehicleLog> Engine<'_, L> {
             area.queued_mm += self.model.class_length_mm[v.class as usize];
         }
         self.stats.stations[s].queue_length.set(now, st.queued);
+        if !self.model.patience.is_empty() {
+            self.arm_patience(now, id, s);
+        }
     }
 
     /// The queue key lane group `g` serves next: highest priority, then first come; its own

@@ -36,6 +36,7 @@
 //! service, departure), `lanes` (which vehicle a lane takes, schedules and lane rules),
 //! `visits` (visit numbers).
 
+mod abandonment;
 mod appointments;
 mod arrivals;
 #[cfg(test)]
@@ -131,6 +132,12 @@ enum Event {
         vehicle: u32,
         appointment: u32,
     },
+    /// A queued vehicle's patience runs out (ignored unless it is still in the queue it
+    /// joined: `stamp` is the low half of that join's `queue_seq`).
+    Abandon {
+        vehicle: u32,
+        stamp: u32,
+    },
 }
 
 impl Event {
@@ -144,9 +151,9 @@ impl Event {
             Event::WarmupEnd => 0,
             Event::LaneChange { .. } | Event::Disruption { .. } => 1,
             Event::LaneReview { .. } => 2,
-            Event::Arrival { .. } | Event::Departure { .. } => 3,
             // After the departures of its instant: a lane freed then is free for it.
             Event::CallForward { .. } => 4,
+            Event::Arrival { .. } | Event::Departure { .. } | Event::Abandon { .. } => 3,
         }
     }
 }
@@ -198,6 +205,8 @@ struct Vehicle {
     logged: bool,
     /// Its declaration was lodged and processed before arrival.
     pre_lodged: bool,
+    /// The station whose queue it last joined (read when its patience runs out).
+    waiting_at: u32,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -463,6 +472,7 @@ impl<L: VehicleLog> Engine<'_, L> {
                     vehicle,
                     appointment,
                 } => self.on_call_forward(now, vehicle, appointment),
+                Event::Abandon { vehicle, stamp } => self.on_abandon(now, vehicle, stamp),
             }
         }
         // A station with one lane group leaves that group's busy level to the station's own

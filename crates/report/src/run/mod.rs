@@ -3,6 +3,7 @@
 //! beside demand by hour, the Time Release Study stages, and the cost of delay. One file per
 //! section.
 
+mod abandonment;
 mod demand;
 mod economics;
 mod hourly;
@@ -37,6 +38,7 @@ pub fn page(report: &Report) -> String {
 pub fn write(page: &mut Page, report: &Report) {
     summary(page, report);
     stations::stations(page, report);
+    abandonment::write(page, report);
     over_time::queues_over_time(page, report);
     hourly::hourly(page, report);
     demand::lanes_and_demand(page, report);

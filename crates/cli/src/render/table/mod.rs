@@ -18,6 +18,7 @@ use self::stations::{lane_rule_lines, lane_table, spillback_table, station_table
 use self::trs::{channel_line, hourly_table, pre_arrival_lines, stage_table, trs_table};
 use self::vehicles::{class_table, direction_table, economics_table};
 
+mod abandonment;
 mod appointments;
 mod costs;
 mod detections;
@@ -59,6 +60,18 @@ pub fn render(report: &Report) -> String {
         );
         section(
             "Full queues: vehicles held upstream (spillback) or lost (balked)",
+            lines,
+        );
+    }
+    if let Some(table) = abandonment::abandonment_table(report) {
+        let mut lines = table.render();
+        lines.push(
+            "  share: of the vehicles of the class that gave up or were served there; wait: \
+             from reaching the station to giving up (not in the station's wait)."
+                .to_owned(),
+        );
+        section(
+            "Reneging: vehicles that gave up waiting (all replications)",
             lines,
         );
     }
@@ -157,12 +170,23 @@ fn header(report: &Report) -> Vec<String> {
         ),
         (
             "Vehicles",
-            format!(
-                "{} arrived, {} exited, {} balked (sums over the observed windows)",
-                thousands(v.arrived),
-                thousands(v.departed),
-                thousands(v.balked),
-            ),
+            if report.abandonment.is_empty() {
+                format!(
+                    "{} arrived, {} exited, {} balked (sums over the observed windows)",
+                    thousands(v.arrived),
+                    thousands(v.departed),
+                    thousands(v.balked),
+                )
+            } else {
+                format!(
+                    "{} arrived, {} exited, {} balked, {} gave up waiting (sums over the \
+                     observed windows)",
+                    thousands(v.arrived),
+                    thousands(v.departed),
+                    thousands(v.balked),
+                    thousands(v.abandoned),
+                )
+            },
         ),
         (
             "In system",
