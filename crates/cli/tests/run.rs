@@ -108,7 +108,7 @@ fn json_has_every_contract_field() {
 }
 
 /// Every `entity_type` the CSV may hold.
-const ENTITY_TYPES: [&str; 16] = [
+const ENTITY_TYPES: [&str; 17] = [
     "system",
     "hourly_group",
     "vehicles",
@@ -119,6 +119,7 @@ const ENTITY_TYPES: [&str; 16] = [
     "trs_interval",
     "trs_hourly",
     "pre_arrival",
+    "first_inspection",
     "channel",
     "economics",
     "cost",

@@ -38,9 +38,9 @@ pub use report::hourly_groups;
 pub use report::recovery;
 pub use report::{
     BlockingReport, ChannelShare, ClassReport, DelayCost, DelayStats, DirectionReport,
-    HourlyProfile, LaneGroupReport, Performance, PreArrivalShare, QueueLengthStats, Report,
-    SpillbackReport, StationReport, SystemReport, TrsInterval, TrsReport, VehicleReport,
-    check_summary, report_of, summarise,
+    FirstInspectionWait, HourlyProfile, LaneGroupReport, Performance, PreArrivalShare,
+    QueueLengthStats, Report, SpillbackReport, StationReport, SystemReport, TrsInterval, TrsReport,
+    VehicleReport, check_summary, report_of, summarise,
 };
 pub use report::{SeriesReport, SeriesStatistic, StationHours, StationSeries};
 pub use sweep::{MergeError, Summary};

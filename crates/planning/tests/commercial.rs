@@ -1,5 +1,5 @@
 //! On the bundled commercial example, the optimiser beats the bundled schedule of the
-//! northbound general primary booths at equal lane-hours, with a significant paired
+//! northbound general primary booths with no more lane-hours, with a significant paired
 //! difference. A week of the example per candidate: run in release builds (the workspace
 //! test command), ignored in debug ones.
 
@@ -38,20 +38,27 @@ fn beats_the_bundled_schedule_at_equal_lane_hours() {
     .expect("runs");
     let r = &out.report;
     let g = &r.groups[0];
-    assert_eq!(g.lane_hours_per_day_before, 120);
+    assert_eq!(g.lane_hours_per_day_before, 102);
+    // 5-hour shifts over the 15 open hours: 100 of the 102 booth-hours can be laid out.
     assert_eq!(
-        g.lane_hours_per_day_after, 120,
-        "the same booth-hours: {g:?}"
+        g.lane_hours_per_day_after, 100,
+        "no more booth-hours: {g:?}"
     );
-    for h in [22, 23, 0, 1, 2, 3, 4, 5] {
-        assert!(g.after[h] >= 2, "night minimum kept at {h}: {g:?}");
+    for h in [20, 21, 22, 23, 0, 1, 2, 3, 4] {
+        assert_eq!(g.after[h], 0, "closed at night, at {h}: {g:?}");
+    }
+    for h in 5..20 {
+        assert!(
+            g.after[h] >= 5,
+            "the open hours' minimum kept at {h}: {g:?}"
+        );
     }
     assert!(g.after.iter().all(|&n| n <= 8));
     let d = r.difference.as_ref().expect("compared");
     assert!(d.significant, "{d:?}");
     let relative = d.relative.expect("relative");
     assert!(
-        relative < -0.5,
-        "the primary wait falls by more than half: {d:?}"
+        relative < -0.3,
+        "the primary wait falls by more than 30%: {d:?}"
     );
 }

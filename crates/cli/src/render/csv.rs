@@ -319,6 +319,21 @@ fn trs_rows(rows: &mut Rows, report: &Report) {
             Value::Float(p.share_released_on_arrival),
         );
     }
+    for w in &report.trs.first_inspection {
+        let id = w.direction.as_str();
+        rows.push("first_inspection", id, "count", Value::Int(w.count));
+        for (statistic, value) in [
+            ("mean_s", w.mean_s),
+            ("mean_ci95_s", w.mean_ci95_s),
+            ("p95_s", w.p95_s),
+            ("p95_ci95_s", w.p95_ci95_s),
+            ("buffer_time_s", w.buffer_time_s),
+            ("buffer_time_ci95_s", w.buffer_time_ci95_s),
+            ("buffer_index", w.buffer_index),
+        ] {
+            rows.push("first_inspection", id, statistic, Value::opt(value));
+        }
+    }
 }
 
 /// The cost of delay per class (value of time per hour, vehicle-hours and value per day).

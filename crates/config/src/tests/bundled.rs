@@ -199,8 +199,11 @@ fn hourly_loads(s: &Scenario) -> Vec<Vec<Option<f64>>> {
 fn example_configs_are_busy_but_stable() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs/examples");
     for (file, entry_peak) in [
-        ("commercial_truck_crossing.toml", Some((0.95, 1.25))),
-        ("passenger_car_crossing.toml", Some((0.95, 1.25))),
+        // The afternoon spike (the 15:00 hour) is over capacity for an hour: that hour's
+        // queue gives FHWA's long buffer time.
+        ("commercial_truck_crossing.toml", Some((0.95, 1.6))),
+        // The morning commute, when the SENTRI overflow fills the Ready booths.
+        ("passenger_car_crossing.toml", Some((0.95, 1.3))),
         ("osbp_corridor_crossing.toml", None),
         ("trace_replay.toml", None),
     ] {

@@ -27,6 +27,7 @@ pub(crate) use economics::delay_per_day;
 pub use series::{SeriesReport, SeriesStatistic, StationHours, StationSeries};
 pub(crate) use summarise::record;
 pub use summarise::{check_summary, report_of, summarise};
+pub use trs::FirstInspectionWait;
 pub(crate) use trs::release_tally;
 
 /// Delay statistics in seconds. The mean and its CI come from the replication means; the
@@ -314,6 +315,8 @@ pub struct TrsReport {
     pub channels: Vec<ChannelShare>,
     /// Pre-arrival processing, per direction.
     pub pre_arrival: Vec<PreArrivalShare>,
+    /// The wait before the first inspection point (FHWA's border delay), per direction.
+    pub first_inspection: Vec<FirstInspectionWait>,
 }
 
 /// How many vehicles of a direction had their declaration lodged before arrival, and how

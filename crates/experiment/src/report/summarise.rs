@@ -360,6 +360,7 @@ fn build(scenario: &Scenario, seed: u64, reps: &[ReplicationStats], replications
             hourly,
             channels,
             pre_arrival,
+            first_inspection: super::trs::first_inspection_waits(scenario, reps),
         },
         economics: economics(scenario, reps),
         costs: super::costs::costs(scenario, reps),

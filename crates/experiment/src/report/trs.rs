@@ -6,7 +6,10 @@
 use bordersim_model::{
     Cells, Channel, Direction, Population, ReplicationStats, Scenario, WhenFull,
 };
-use bordersim_stats::Tally;
+use bordersim_stats::{MeanCi, Tally};
+use serde::Serialize;
+
+use crate::sweep::summary;
 
 use super::summarise::delay;
 use super::{
@@ -82,31 +85,10 @@ pub(super) fn trs_intervals(scenario: &Scenario, reps: &[ReplicationStats]) -> V
         let held_name = format!("{}:held", st.id);
         let tables: [(&str, &CellsFn); 2] = [(&st.id, &stage), (&held_name, &held)];
         for (name, cells) in tables.into_iter().take(if can_block { 2 } else { 1 }) {
-            push(name, "all", "all", delay(reps, cells, |_| true));
-            for (c, class) in population.classes.iter().enumerate() {
-                push(
-                    name,
-                    "class",
-                    &class.id,
-                    delay(reps, cells, |k| shape.decode_station_cell(k).0.index() == c),
-                );
-            }
-            for ch in Channel::ALL {
-                push(
-                    name,
-                    "channel",
-                    ch.name(),
-                    delay(reps, cells, |k| shape.decode_station_cell(k).2 == ch),
-                );
-            }
-            for (p, programme) in population.programmes.iter().enumerate() {
-                push(
-                    name,
-                    "programme",
-                    &programme.id,
-                    delay(reps, cells, |k| shape.decode_station_cell(k).1.index() == p),
-                );
-            }
+            push_segments(&mut push, population, reps, name, cells, |k| {
+                let (class, programme, channel) = shape.decode_station_cell(k);
+                (None, class.index(), programme.index(), channel)
+            });
         }
     }
     // The engine keeps arrival-to-release cells whenever release can differ from exit (a
@@ -129,40 +111,55 @@ fn push_system(
     name: &str,
     cells: CellsOf,
 ) {
-    let population = scenario.population();
     let shape = reps[0].shape;
+    push_segments(push, scenario.population(), reps, name, &cells, |k| {
+        let (direction, class, programme, channel) = shape.decode_system_cell(k);
+        (
+            Some(direction.index()),
+            class.index(),
+            programme.index(),
+            channel,
+        )
+    });
+}
+
+/// Pushes the rows of one interval for everyone, then by class, direction (when the cells
+/// have one), channel and programme. `decode` gives a cell's (direction, class, programme,
+/// channel). Which rows are asked for depends on the population alone, never on the data.
+fn push_segments(
+    push: &mut impl FnMut(&str, &str, &str, DelayStats),
+    population: &Population,
+    reps: &[ReplicationStats],
+    name: &str,
+    cells: &CellsFn,
+    decode: impl Fn(usize) -> (Option<usize>, usize, usize, Channel),
+) {
     push(name, "all", "all", delay(reps, cells, |_| true));
     for (c, class) in population.classes.iter().enumerate() {
         push(
             name,
             "class",
             &class.id,
-            delay(reps, cells, |k| shape.decode_system_cell(k).1.index() == c),
+            delay(reps, cells, |k| decode(k).1 == c),
         );
     }
-    for (d, direction) in population.directions.iter().enumerate() {
-        push(
-            name,
-            "direction",
-            &direction.id,
-            delay(reps, cells, |k| shape.decode_system_cell(k).0.index() == d),
-        );
+    if decode(0).0.is_some() {
+        for (d, direction) in population.directions.iter().enumerate() {
+            let row = delay(reps, cells, |k| decode(k).0 == Some(d));
+            push(name, "direction", &direction.id, row);
+        }
     }
     for ch in Channel::ALL {
         push(
             name,
             "channel",
             ch.name(),
-            delay(reps, cells, |k| shape.decode_system_cell(k).3 == ch),
+            delay(reps, cells, |k| decode(k).3 == ch),
         );
     }
     for (p, programme) in population.programmes.iter().enumerate() {
-        push(
-            name,
-            "programme",
-            &programme.id,
-            delay(reps, cells, |k| shape.decode_system_cell(k).2.index() == p),
-        );
+        let row = delay(reps, cells, |k| decode(k).2 == p);
+        push(name, "programme", &programme.id, row);
     }
 }
 
@@ -175,6 +172,103 @@ pub(super) fn hourly_profiles(
     // observation pooled (`HourlyProfile::of`), in both the direct and the summarised report.
     (0..population.directions.len())
         .flat_map(|d| (0..24).map(move |h| HourlyProfile::of(population, d, h, reps)))
+        .collect()
+}
+
+/// The wait before the first inspection point of one direction, as the FHWA border delay
+/// survey measures it (FHWA, 2001, "Evaluation of Travel Time Methods to Support Mobility
+/// Performance Monitoring", seven-port survey: "travel delay per truck trip through the first
+/// inspection point", processing excluded): the time from joining the queue of a station
+/// where the direction's vehicles enter the crossing (on the road upstream of it included) to
+/// the start of service there. Times in seconds; each interval is the 95% Student-t
+/// half-width across replications.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FirstInspectionWait {
+    /// The direction's id.
+    pub direction: String,
+    /// The stations the direction's vehicles enter at (its first inspection points).
+    pub stations: Vec<String>,
+    /// Waits observed, all replications.
+    pub count: u64,
+    /// Mean wait: the mean over replications of each replication's mean, seconds.
+    pub mean_s: Option<f64>,
+    /// Half-width of the 95% interval of `mean_s`, seconds.
+    pub mean_ci95_s: Option<f64>,
+    /// 95th percentile: the mean over replications of each replication's own 95th
+    /// percentile, seconds.
+    pub p95_s: Option<f64>,
+    /// Half-width of the 95% interval of `p95_s`, seconds.
+    pub p95_ci95_s: Option<f64>,
+    /// FHWA buffer time, p95 − mean: the mean over replications of each replication's
+    /// 95th percentile minus its mean, seconds.
+    pub buffer_time_s: Option<f64>,
+    /// Half-width of the 95% interval of `buffer_time_s`, seconds.
+    pub buffer_time_ci95_s: Option<f64>,
+    /// FHWA buffer index: `buffer_time_s / mean_s`.
+    pub buffer_index: Option<f64>,
+}
+
+/// The wait before the first inspection point, per direction in the population's order (see
+/// [`FirstInspectionWait`]). One delay aggregate per direction, whatever the data.
+pub(super) fn first_inspection_waits(
+    scenario: &Scenario,
+    reps: &[ReplicationStats],
+) -> Vec<FirstInspectionWait> {
+    let crossing = &scenario.crossing;
+    let mut entries: Vec<usize> = crossing.sources().iter().map(|s| s.entry.index()).collect();
+    entries.sort_unstable();
+    entries.dedup();
+    let s = |ms: f64| ms / 1000.0;
+    let ci = |values: &[f64]| {
+        MeanCi::from_samples(values)
+            .map_or((None, None), |c| (Some(s(c.mean)), c.half_width_95.map(s)))
+    };
+    scenario
+        .population()
+        .directions
+        .iter()
+        .enumerate()
+        .map(|(d, direction)| {
+            let own: Vec<usize> = entries
+                .iter()
+                .copied()
+                .filter(|&e| crossing.stations()[e].direction.index() == d)
+                .collect();
+            let tallies: Vec<Tally> = reps
+                .iter()
+                .map(|r| {
+                    let mut all = Tally::new();
+                    for &e in &own {
+                        all.merge(&r.stations[e].wait());
+                    }
+                    all
+                })
+                .collect();
+            // Each replication's mean and p95 come in replication order, one pair per
+            // replication with waits: the buffer of each is its p95 minus its mean.
+            let (pooled, means, p95s) = summary::delay(&tallies);
+            let buffers: Vec<f64> = p95s.iter().zip(&means).map(|(p, m)| p - m).collect();
+            let (mean_s, mean_ci95_s) = ci(&means);
+            let (p95_s, p95_ci95_s) = ci(&p95s);
+            let (buffer_time_s, buffer_time_ci95_s) = ci(&buffers);
+            FirstInspectionWait {
+                direction: direction.id.clone(),
+                stations: own
+                    .iter()
+                    .map(|&e| crossing.stations()[e].id.clone())
+                    .collect(),
+                count: pooled.count(),
+                mean_s,
+                mean_ci95_s,
+                p95_s,
+                p95_ci95_s,
+                buffer_time_s,
+                buffer_time_ci95_s,
+                buffer_index: buffer_time_s
+                    .zip(mean_s)
+                    .and_then(|(b, m)| (m > 0.0).then(|| b / m)),
+            }
+        })
         .collect()
 }
 
@@ -407,5 +501,90 @@ mod tests {
         let mean = r.system.release.mean_s.expect("mean");
         assert!((mean - pooled_mean).abs() < 0.5, "{mean} vs {pooled_mean}");
         assert_eq!(release_row(&r, "class").count, departed);
+    }
+
+    /// A primary of one lane (10 min each) then a second stage of one lane (20 min each);
+    /// three trucks arrive together at 00:00. They wait 0, 10 and 20 min at the primary (the
+    /// first inspection point) and, reaching the second stage at 10, 20 and 30 min, 0, 10
+    /// and 20 min there too: only the primary's waits are the wait before the first
+    /// inspection point.
+    fn two_stages() -> Scenario {
+        use bordersim_model::{Arrivals, Route, Target, TraceArrival, VehicleFilter};
+        let population = Population::simple(&["truck"]);
+        let minutes = |m: f64| {
+            vec![Some(ServiceDist::Deterministic {
+                value_ms: m * 60_000.0,
+            })]
+        };
+        let onward = vec![Route {
+            when: VehicleFilter::any(),
+            to: Target::Station(StationId(1)),
+            probability: 1.0,
+        }];
+        let primary = Station::simple("primary", 1, minutes(10.0), onward);
+        let second = Station::simple("second", 1, minutes(20.0), vec![]);
+        let at_midnight = TraceArrival {
+            time: SimTime::ZERO,
+            class: ClassId(0),
+            programme: None,
+        };
+        let source = Source {
+            id: "trace".into(),
+            entry: StationId(0),
+            arrivals: Arrivals::Trace {
+                arrivals: vec![at_midnight; 3],
+            },
+        };
+        Scenario {
+            name: "two stages".into(),
+            crossing: Crossing::new("x", &population, vec![primary, second], vec![source])
+                .expect("valid"),
+            horizon: SimTime::from_hours(2),
+            warmup: SimTime::ZERO,
+            replications: 3,
+            seed: 1,
+            start_weekday: 0,
+        }
+    }
+
+    #[test]
+    fn the_wait_before_the_first_inspection_point_counts_the_entry_station_alone() {
+        let r = run(&two_stages(), &options(3)).expect("runs").report;
+        let [w] = r.trs.first_inspection.as_slice() else {
+            panic!("one direction: {:?}", r.trs.first_inspection)
+        };
+        assert_eq!(w.direction, "inbound");
+        assert_eq!(w.stations, ["primary"]);
+        assert_eq!(w.count, 9);
+        // Mean of 0, 10 and 20 min in every replication: 10 min, exactly, with no spread.
+        assert_eq!(w.mean_s, Some(600.0));
+        assert_eq!(w.mean_ci95_s, Some(0.0));
+        // The 95th percentile is the 20-minute wait (to the histogram's precision), so the
+        // buffer time is about 10 min and the buffer index about 1.
+        let p95 = w.p95_s.expect("p95");
+        assert!((p95 - 1200.0).abs() < 2.0, "{p95}");
+        let buffer = w.buffer_time_s.expect("buffer");
+        assert!((buffer - (p95 - 600.0)).abs() < 1e-9, "{buffer}");
+        assert_eq!(w.buffer_time_ci95_s, Some(0.0));
+        assert!((w.buffer_index.expect("index") - buffer / 600.0).abs() < 1e-12);
+        // The station waits of the whole crossing hold the second stage's too: 60 min.
+        let all: f64 = r
+            .stations
+            .iter()
+            .map(|s| s.wait.mean_s.unwrap_or(0.0) * 3.0)
+            .sum();
+        assert!((all - 3600.0).abs() < 1e-6, "{all}");
+    }
+
+    #[test]
+    fn nobody_waits_before_the_first_inspection_point_of_an_idle_crossing() {
+        let r = report(0.0, false);
+        let w = &r.trs.first_inspection[0];
+        assert!(w.count > 3 * 1300, "{}", w.count);
+        assert_eq!(
+            (w.mean_s, w.p95_s, w.buffer_time_s),
+            (Some(0.0), Some(0.0), Some(0.0))
+        );
+        assert_eq!(w.buffer_index, None);
     }
 }

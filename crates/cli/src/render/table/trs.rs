@@ -173,9 +173,11 @@ pub(super) fn hourly_table(report: &Report) -> Option<Table> {
     Some(table)
 }
 
-/// Pre-arrival processing per direction, when any vehicle was pre-lodged.
+/// Pre-arrival processing per direction, when any vehicle was pre-lodged; then the wait
+/// before the first inspection point per direction (the FHWA border delay, processing
+/// excluded), when any vehicle waited there.
 pub(super) fn pre_arrival_lines(report: &Report) -> Vec<String> {
-    report
+    let pre_arrival = report
         .trs
         .pre_arrival
         .iter()
@@ -190,8 +192,29 @@ pub(super) fn pre_arrival_lines(report: &Report) -> Vec<String> {
                 thousands(p.released_on_arrival),
                 percent(p.share_released_on_arrival)
             )
-        })
-        .collect()
+        });
+    let with_ci = |value: Option<f64>, ci: Option<f64>| match ci {
+        Some(_) => format!("{} ± {}", minutes(value), minutes(ci)),
+        None => minutes(value),
+    };
+    let first_inspection = report
+        .trs
+        .first_inspection
+        .iter()
+        .filter(|w| w.count > 0)
+        .map(move |w| {
+            format!(
+                "  Wait before the first inspection point (FHWA border delay), {} at {}: mean \
+                 {} min, p95 {} min, buffer time {} min (index {}).",
+                w.direction,
+                w.stations.join(", "),
+                with_ci(w.mean_s, w.mean_ci95_s),
+                with_ci(w.p95_s, w.p95_ci95_s),
+                with_ci(w.buffer_time_s, w.buffer_time_ci95_s),
+                ratio(w.buffer_index)
+            )
+        });
+    pre_arrival.chain(first_inspection).collect()
 }
 
 /// The share of each risk channel among the vehicles that left, on one line.
