@@ -36,13 +36,13 @@ pub use compare::{
 pub use report::costs;
 pub use report::hourly_groups;
 pub use report::recovery;
+pub use report::{AbandonmentReport, SeriesReport, SeriesStatistic, StationHours, StationSeries};
 pub use report::{
     BlockingReport, ChannelShare, ClassReport, DelayCost, DelayStats, DirectionReport,
     FirstInspectionWait, HourlyProfile, LaneGroupReport, Performance, PreArrivalShare,
     QueueLengthStats, Report, SpillbackReport, StationReport, SystemReport, TrsInterval, TrsReport,
     VehicleReport, check_summary, report_of, summarise,
 };
-pub use report::{SeriesReport, SeriesStatistic, StationHours, StationSeries};
 pub use sweep::{MergeError, Summary};
 
 /// Told how an experiment advances, for a progress bar: called from the worker threads as

@@ -25,6 +25,8 @@ pub enum LogKind {
     Exit,
     /// Found a full queue and left unserved.
     Balk,
+    /// Gave up waiting in a queue and left unserved (its patience ran out).
+    Abandon,
 }
 
 impl LogKind {
@@ -39,6 +41,7 @@ impl LogKind {
             LogKind::Release => "release",
             LogKind::Exit => "exit",
             LogKind::Balk => "balk",
+            LogKind::Abandon => "abandon",
         }
     }
 }

@@ -73,7 +73,7 @@ impl VehicleLog for InSystem {
                 self.advance(record.time.as_millis());
                 self.level += 1;
             }
-            LogKind::Exit | LogKind::Balk => {
+            LogKind::Exit | LogKind::Balk | LogKind::Abandon => {
                 self.advance(record.time.as_millis());
                 self.level -= 1;
             }

@@ -120,7 +120,7 @@ impl<L: VehicleLog> Engine<'_, L> {
         self.stats.classes[class].abandoned += 1;
         self.stats.vehicles.abandoned += 1;
         // The event log has no kind of its own for it yet: a vehicle leaving unserved.
-        self.log_event(id, LogKind::Balk, Some(s as u32), now);
+        self.log_event(id, LogKind::Abandon, Some(s as u32), now);
         self.live -= 1;
         self.free.push(id);
         // Its room in the storage frees: the line upstream moves up.
