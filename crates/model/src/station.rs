@@ -334,13 +334,18 @@ impl Station {
     /// Mean open servers over a week (for a group under a lane rule, its `max_lanes`: the
     /// capacity it can reach, as the load check needs).
     pub fn mean_servers(&self) -> f64 {
-        self.lanes
+        // Summed in ascending order, so the lane groups' order in the file does not move
+        // the last bit of the loads computed from it.
+        let mut means: Vec<f64> = self
+            .lanes
             .iter()
             .map(|g| match &g.rule {
                 Some(rule) => f64::from(rule.max_lanes),
                 None => g.schedule.mean(),
             })
-            .sum()
+            .collect();
+        means.sort_by(f64::total_cmp);
+        means.into_iter().sum()
     }
 }
 

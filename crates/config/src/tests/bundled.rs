@@ -265,7 +265,8 @@ fn every_bundled_policy_applies_to_its_baseline() {
         );
         let changed = loaded.scenario.crossing.stations() != base.crossing.stations()
             || loaded.scenario.population() != base.population()
-            || loaded.scenario.crossing.operations() != base.crossing.operations();
+            || loaded.scenario.crossing.operations() != base.crossing.operations()
+            || loaded.scenario.crossing.appointments() != base.crossing.appointments();
         assert!(changed, "{name} changes nothing");
     }
 }

@@ -29,6 +29,16 @@ fn problems(edits: &[(&str, &str)]) -> Vec<(String, String, usize, usize)> {
         .collect()
 }
 
+/// The line of the bundled corridor region on which `text` starts, so that the expected
+/// places follow the file when its header grows.
+fn line_of(text: &str) -> usize {
+    let file = std::fs::read_to_string(configs().join("regions/corridor_osbp.toml")).unwrap();
+    let at = file
+        .find(text)
+        .unwrap_or_else(|| panic!("{text:?} not in the file"));
+    file[..at].matches('\n').count() + 1
+}
+
 fn at(path: &str, line: usize, column: usize) -> (String, String, usize, usize) {
     (
         "corridor_osbp.toml".to_owned(),
@@ -56,11 +66,19 @@ fn every_shape_problem_of_a_region_comes_in_one_pass() {
     assert_eq!(
         found,
         [
-            at("region.replications", 34, 16),
-            at("equilibrium.tolerence", 41, 1),
-            at("zones[1].side", 55, 8),
-            at("classes[0].value_of_time_per_h", 94, 23),
-            at("demand[0].vehicles_per_dya", 113, 1),
+            at("region.replications", line_of("replications = 4"), 16),
+            at("equilibrium.tolerence", line_of("tolerance = 0.02 "), 1),
+            at("zones[1].side", line_of("id = \"bulawayo\"\nside") + 1, 8),
+            at(
+                "classes[0].value_of_time_per_h",
+                line_of("value_of_time_per_h = 15.0"),
+                23
+            ),
+            at(
+                "demand[0].vehicles_per_dya",
+                line_of("vehicles_per_day = 60\ncargo_value = 60000"),
+                1
+            ),
         ]
     );
 }
