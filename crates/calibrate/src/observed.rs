@@ -173,43 +173,11 @@ pub struct ObservationError {
     pub problems: Vec<String>,
 }
 
-/// Edit distance with swaps of neighbours as one edit, ignoring case.
-fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.to_lowercase().chars().collect();
-    let b: Vec<char> = b.to_lowercase().chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = best;
-        }
-    }
-    d[a.len()][b.len()]
-}
-
 /// `" (did you mean `x`?)"` for the closest known name, or ``"; known: `a`, `b`"``.
 pub(crate) fn suggestion<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> String {
     let known: Vec<&str> = known.into_iter().collect();
-    let limit = (word.chars().count() / 3).max(1);
-    match known
-        .iter()
-        .map(|k| (distance(word, k), *k))
-        .filter(|&(d, _)| d <= limit)
-        .min_by_key(|&(d, _)| d)
-    {
-        Some((_, k)) => format!(" (did you mean `{k}`?)"),
+    match bordersim_config::closest(word, known.iter().copied()) {
+        Some(k) => format!(" (did you mean `{k}`?)"),
         None => format!(
             "; known: {}",
             known

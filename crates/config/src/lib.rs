@@ -135,6 +135,7 @@ pub use scenario::{EXIT, FileReader, Loaded, parse_scenario, parse_scenario_with
 pub use schema_export::{
     SchemaKind, duration_pattern, length_pattern, rate_pattern, schema_json, schema_value,
 };
+pub use suggest::closest;
 pub use units::{
     DURATION_UNITS, LENGTH_UNITS, RATE_UNITS, format_duration, parse_duration, parse_length_m,
     parse_rate_per_hour, parse_sim_time,

@@ -27,8 +27,9 @@ fn distance(a: &str, b: &str) -> usize {
     d[a.len()][b.len()]
 }
 
-/// The known name closest to `word`, if it is close enough to be a plausible typo.
-pub(crate) fn closest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+/// The known name closest to `word`, if it is close enough to be a plausible typo (at most
+/// one edit per three characters, at least one), ignoring case.
+pub fn closest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(1);
     known
         .into_iter()

@@ -21,10 +21,7 @@
 
 use std::cell::RefCell;
 
-use bordersim_model::{
-    AbandonmentStats, CellShape, Cells, ClassCounts, CountSum, ReplicationStats, StationStats,
-    VehicleCounts,
-};
+use bordersim_model::{CellShape, ReplicationStats};
 use bordersim_stats::Tally;
 use serde::{Deserialize, Serialize};
 
@@ -323,33 +320,9 @@ impl Summary {
 
     /// A replication of this summary's shape that observed nothing.
     pub(crate) fn stand_in(&self) -> ReplicationStats {
-        let shape = self.shape;
-        ReplicationStats {
-            replication: self.first,
-            shape,
-            window_start_ms: self.window_ms.0,
-            window_end_ms: self.window_ms.1,
-            stations: self
-                .lane_groups
-                .iter()
-                .map(|&g| StationStats::new(shape, g))
-                .collect(),
-            classes: vec![ClassCounts::default(); shape.classes],
-            direction_arrivals: vec![0; shape.directions],
-            pre_lodged_exits: vec![0; shape.directions],
-            released_on_arrival: vec![0; shape.directions],
-            release: Cells::new(shape.system_cells()),
-            exit: Cells::new(shape.system_cells()),
-            release_by_hour: Cells::new(shape.directions * 24),
-            exit_by_hour: vec![CountSum::default(); shape.directions * shape.classes * 24],
-            vehicles: VehicleCounts::default(),
-            in_system_samples: [0; 3],
-            events: 0,
-            // The report asks per booking system of the scenario, reading an empty one
-            // where a replication has none.
-            appointments: Vec::new(),
-            abandonment: AbandonmentStats::new(self.lane_groups.len(), shape),
-        }
+        let mut stats = ReplicationStats::new(self.first, self.shape, &self.lane_groups);
+        (stats.window_start_ms, stats.window_end_ms) = self.window_ms;
+        stats
     }
 
     /// The first replication summarised.

@@ -448,7 +448,9 @@ pub struct ReplicationStats {
 }
 
 impl ReplicationStats {
-    pub(crate) fn new(replication: u64, shape: CellShape, lane_groups: &[usize]) -> Self {
+    /// The statistics of replication `replication` before it observes anything: cells of
+    /// `shape`, one station per entry of `lane_groups` (its number of lane groups).
+    pub fn new(replication: u64, shape: CellShape, lane_groups: &[usize]) -> Self {
         ReplicationStats {
             replication,
             shape,
