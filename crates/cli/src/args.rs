@@ -76,6 +76,20 @@ fn region_replications_help() -> String {
 }
 
 /// The `-s` help of `run`.
+fn event_log_help() -> String {
+    let kinds: Vec<&str> = bordersim_model::LogKind::ALL
+        .iter()
+        .map(|k| k.name())
+        .collect();
+    format!(
+        "Also write every vehicle's events ({}) to PATH as CSV, with the columns replication, \
+         vehicle, class, programme, channel, direction, event, station and time_s (simulation \
+         clock, warm-up included). Streamed to disk as the simulation runs; PATH appears whole \
+         or not at all",
+        kinds.join(", ")
+    )
+}
+
 fn run_seed_help() -> String {
     format!("Master random seed [default: the scenario's `seed`, else {DEFAULT_SEED}]")
 }
@@ -345,11 +359,8 @@ pub struct RunArgs {
     #[command(flatten)]
     pub settings: RunSettings,
 
-    /// Also write every vehicle's events (arrive, spillback, queue, start, end, release,
-    /// exit, balk) to PATH as CSV, with the columns replication, vehicle, class, programme,
-    /// channel, direction, event, station and time_s (simulation clock, warm-up included).
-    /// Streamed to disk as the simulation runs; PATH appears whole or not at all
-    #[arg(long, value_name = "PATH")]
+    // The help text, naming every event kind from the model's list, is `event_log_help()`.
+    #[arg(long, value_name = "PATH", help = event_log_help())]
     pub event_log: Option<PathBuf>,
 
     /// Log only this fraction of the vehicles (0 < F <= 1), the same ones for a given seed
@@ -591,6 +602,49 @@ mod tests {
             let mut full = vec!["bordersim", "run", "s.toml"];
             full.extend_from_slice(bad);
             assert!(Cli::try_parse_from(full).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn the_event_log_help_names_every_kind_the_log_can_hold() {
+        let help = event_log_help();
+        for kind in bordersim_model::LogKind::ALL {
+            assert!(
+                help.contains(kind.name()),
+                "{} missing: {help}",
+                kind.name()
+            );
+        }
+    }
+
+    #[test]
+    fn options_a_command_does_not_use_are_refused() {
+        // optimise-staffing writes a table or JSON only: csv is refused by the parser.
+        for format in ["csv", "html"] {
+            let argv = [
+                "bordersim",
+                "optimise-staffing",
+                "s.toml",
+                "--plan",
+                "p.toml",
+                "-f",
+                format,
+            ];
+            assert!(Cli::try_parse_from(argv).is_err(), "{format} accepted");
+        }
+        // merge takes replications and seed from the shards' plan: refused before any file is read.
+        for extra in [["-r", "3"], ["-s", "9"]] {
+            let mut argv = vec!["bordersim", "merge", "no-such-dir"];
+            argv.extend_from_slice(&extra);
+            let Ok(Command::Merge(m)) = Cli::try_parse_from(argv).map(|c| c.command) else {
+                panic!("merge {extra:?} not parsed")
+            };
+            match crate::commands::merge::merge(&m) {
+                Err(crate::failure::Failure::BadInput(e)) => {
+                    assert!(e.to_string().contains("from the plan"), "{e}")
+                }
+                other => panic!("merge {extra:?}: {other:?}"),
+            }
         }
     }
 }

@@ -30,6 +30,19 @@ pub enum LogKind {
 }
 
 impl LogKind {
+    /// Every kind, in the order a vehicle can meet them: what a log file can hold.
+    pub const ALL: [LogKind; 9] = [
+        LogKind::Arrive,
+        LogKind::Spillback,
+        LogKind::Queue,
+        LogKind::Start,
+        LogKind::End,
+        LogKind::Release,
+        LogKind::Exit,
+        LogKind::Balk,
+        LogKind::Abandon,
+    ];
+
     /// The name used in log files (`arrive`, `queue`, `start`, …).
     pub fn name(self) -> &'static str {
         match self {
@@ -93,4 +106,36 @@ impl VehicleLog for NoLog {
 
     #[inline(always)]
     fn record(&mut self, _record: &LogRecord) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LogKind;
+
+    /// The position of each kind in [`LogKind::ALL`]: the match is exhaustive, so a new kind
+    /// cannot be added without being listed (and named in the CLI's help from that list).
+    fn position(kind: LogKind) -> usize {
+        match kind {
+            LogKind::Arrive => 0,
+            LogKind::Spillback => 1,
+            LogKind::Queue => 2,
+            LogKind::Start => 3,
+            LogKind::End => 4,
+            LogKind::Release => 5,
+            LogKind::Exit => 6,
+            LogKind::Balk => 7,
+            LogKind::Abandon => 8,
+        }
+    }
+
+    #[test]
+    fn every_kind_is_listed_once_with_its_own_name() {
+        for (i, kind) in LogKind::ALL.into_iter().enumerate() {
+            assert_eq!(position(kind), i, "{kind:?}");
+        }
+        let mut names: Vec<_> = LogKind::ALL.iter().map(|k| k.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), LogKind::ALL.len());
+    }
 }

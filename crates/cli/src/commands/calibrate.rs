@@ -31,7 +31,18 @@ use crate::progress::Display;
     bordersim calibrate scenario.toml --observed observed.csv\n  \
     bordersim calibrate scenario.toml --observed observed.csv --format csv -o fit.csv\n  \
     bordersim calibrate scenario.toml --observed observed.csv --fit fit.toml --output calibrated.toml\n  \
-    bordersim calibrate scenario.toml --observed observed.csv --fit fit.toml --report fit.html"
+    bordersim calibrate scenario.toml --observed observed.csv --fit fit.toml --report fit.html",
+    mut_arg("replications", |a| a.help(format!(
+        "Replications of the scenario, and of every candidate of a fit (the same vehicles \
+         for each: common random numbers), at most {} [default: the scenario's \
+         `replications`, else {}]",
+        crate::args::MAX_REPLICATIONS,
+        crate::args::DEFAULT_SCENARIO_REPLICATIONS
+    ))),
+    mut_arg("seed", |a| a.help(
+        "Master random seed, the same for every candidate of a fit [default: the \
+         scenario's `seed`]"
+    ))
 )]
 pub struct CalibrateArgs {
     /// Scenario file (TOML)

@@ -19,14 +19,17 @@ use crate::output;
 #[command(
     after_help = "Checks the shards' manifests (one plan, whose files have not \
     changed since), that no unit is missing (naming those that are) and that every unit file \
-    is whole and of this plan, then merges. Nothing is written on an error (exit 2)."
+    is whole and of this plan, then merges. Nothing is written on an error (exit 2).",
+    mut_arg("replications", |a| a.hide(true)),
+    mut_arg("seed", |a| a.hide(true))
 )]
 pub struct MergeArgs {
     /// The directory the shards wrote (`bordersim sweep PLAN --out-dir DIR`)
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
 
-    // Format and output as for `run` (replications, seed and threads come from the shards).
+    // Format, output and threads as for `run`; replications and seed come from the shards'
+    // plan, so they are hidden here and refused if given.
     #[command(flatten)]
     pub settings: RunSettings,
 }
@@ -39,6 +42,13 @@ pub struct MergeArgs {
 /// changed since, a missing, corrupt or foreign unit; [`Failure::Failed`] when the output
 /// cannot be written.
 pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
+    if args.settings.replications.is_some() || args.settings.seed.is_some() {
+        return Err(Failure::BadInput(anyhow!(
+            "merge takes the replications and the seed from the plan the shards ran; remove \
+             --replications and --seed (to change them, change the plan and run the sweep \
+             again)"
+        )));
+    }
     // Refuses an output or report name of no format written, before anything runs.
     output::written(&args.settings)?;
     output::check_output(&args.settings, &[])?;

@@ -65,7 +65,8 @@ pub struct OptimiseStaffingArgs {
 
     /// Report format on standard output: table (times in minutes) or json (times in
     /// seconds) [default: table]
-    #[arg(short = 'f', long, value_enum, value_name = "FORMAT")]
+    #[arg(short = 'f', long, value_name = "FORMAT", value_parser = clap::builder::TypedValueParser::map(clap::builder::PossibleValuesParser::new(["table", "json"]),
+        |f: String| if f == "json" { Format::Json } else { Format::Table }))]
     pub format: Option<Format>,
 
     /// Show no progress (it is shown on standard error only when that is a terminal)
@@ -125,11 +126,6 @@ impl Drop for Spinner {
 /// budget below the minimum, shift rules no schedule satisfies, an unknown station or lane
 /// group) — nothing is run —, [`Failure::Failed`] when the runs or the writing fail.
 pub fn optimise_staffing_command(args: &OptimiseStaffingArgs) -> Result<(), Failure> {
-    if matches!(args.format, Some(Format::Csv)) {
-        return Err(Failure::BadInput(anyhow!(
-            "optimise-staffing writes a table or JSON (--format table|json)"
-        )));
-    }
     let inputs: Vec<&Path> = vec![&args.scenario, &args.plan];
     for (option, path) in [
         ("--output", &args.output),
