@@ -7,6 +7,7 @@ mod every_field;
 mod factors;
 mod format;
 mod messages;
+mod mutants;
 mod names;
 mod one_pass;
 mod one_pass_entries;
