@@ -286,7 +286,14 @@ pub fn parse_observations(
             );
         }
     }
-    if problems.count() > 0 {
+    // An unknown column hides nothing: the rows are still read. Without a required column,
+    // or with one twice, they cannot be.
+    let unreadable = REQUIRED.iter().any(|r| !column.contains_key(r))
+        || headers
+            .iter()
+            .enumerate()
+            .any(|(i, h)| known.contains(&h) && headers.iter().position(|g| g == h) != Some(i));
+    if unreadable {
         return Err(problems.into_error(file));
     }
     let population = scenario.population();

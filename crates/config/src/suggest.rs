@@ -27,12 +27,23 @@ fn distance(a: &str, b: &str) -> usize {
     d[a.len()][b.len()]
 }
 
+/// Names longer than this (in characters) get no suggestion: nobody misspells a name that
+/// long, and the edit distance costs the product of the two lengths.
+const LONGEST_SUGGESTED: usize = 100;
+
 /// The known name closest to `word`, if it is close enough to be a plausible typo (at most
-/// one edit per three characters, at least one), ignoring case.
+/// one edit per three characters, at least one), ignoring case. Names longer than 100
+/// characters get none.
 pub fn closest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1);
+    let length = word.chars().count();
+    if length > LONGEST_SUGGESTED {
+        return None;
+    }
+    let limit = (length / 3).max(1);
     known
         .into_iter()
+        // The distance is at least the difference of the lengths.
+        .filter(|k| k.chars().count().abs_diff(length) <= limit)
         .map(|k| (distance(word, k), k))
         .filter(|&(d, _)| d <= limit)
         .min_by_key(|&(d, _)| d)
@@ -75,5 +86,16 @@ mod tests {
             " (did you mean `lognormal`?)"
         );
         assert_eq!(list(["a", "b"]), "`a`, `b`");
+    }
+
+    #[test]
+    fn very_long_names_get_no_suggestion_and_cost_nothing() {
+        let long = "x".repeat(1_000_000);
+        let near = format!("{long}y");
+        assert_eq!(closest(&long, [near.as_str(), "x"]), None);
+        assert_eq!(closest("x", [long.as_str()]), None);
+        let hundred = "a".repeat(100);
+        let typo = format!("{}b", "a".repeat(99));
+        assert_eq!(closest(&typo, [hundred.as_str()]), Some(hundred.as_str()));
     }
 }

@@ -250,6 +250,32 @@ pub fn apply_policy(
     }
 }
 
+/// The problems of a policy that no baseline is needed to find: a TOML syntax error (only
+/// that one), and every section, field or type its schema rejects, located in the policy
+/// file in file order. For a policy whose baseline cannot be known (an unknown crossing of a
+/// region, or a region that does not load), so that these come in the same pass.
+pub(crate) fn schema_problems(policy: &str, policy_file: &str) -> Vec<Diagnostic> {
+    let root = match DeTable::parse(policy) {
+        Ok(root) => root,
+        Err(e) => {
+            return single(
+                policy_file,
+                policy,
+                e.span().map_or(0, |s| s.start),
+                String::new(),
+                format!("TOML syntax error: {}", e.message()),
+            )
+            .diagnostics;
+        }
+    };
+    let mut cx = Collector::with_spans(policy_file, policy, SpanIndex::build(&root));
+    let _ = schema::read_policy(&mut cx, &root);
+    let mut errors = cx.into_errors();
+    crate::diagnostic::sort(&mut errors, policy_file);
+    errors.dedup();
+    errors
+}
+
 /// The scenario document as TOML, its sections in the order of a scenario file (`[scenario]`,
 /// directions, programmes, classes, stations, sources, then any other), for a reader.
 fn scenario_toml(doc: &Table) -> Result<String, toml::ser::Error> {

@@ -92,7 +92,7 @@ use self::raw::RawRegionFile;
 use self::values::ids;
 use crate::diagnostic::{Collector, ConfigError, single};
 use crate::scenario::FileReader;
-use crate::scenario::shape::read_recovering;
+use crate::scenario::shape::{read_recovering, report_serde_errors};
 use crate::spans::SpanIndex;
 
 /// Replications of each crossing per equilibrium iteration when `[region]` gives none.
@@ -204,15 +204,7 @@ fn parse(
     let table = Spanned::new(root.span(), DeValue::Table(root.get_ref().clone()));
     let recovered = read_recovering::<RawRegionFile>(&table);
     let mut cx = Collector::with_spans(file_name, source, SpanIndex::build(&root));
-    for e in &recovered.errors {
-        let offset = e.span().map_or(0, |s| s.start);
-        let path = e
-            .span()
-            .and_then(|s| cx.spans().and_then(|spans| spans.path_at(&s)))
-            .unwrap_or_default();
-        let (path, message) = crate::scenario::messages::rephrase(e.message(), path);
-        cx.error_at(offset, &path, message);
-    }
+    report_serde_errors(&mut cx, &recovered.errors);
     let Some(raw) = recovered.value.as_ref() else {
         return Err(cx.into_error());
     };

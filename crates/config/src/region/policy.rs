@@ -5,21 +5,27 @@ use std::path::Path;
 use toml::de::{DeTable, DeValue};
 
 use super::{RegionPolicyApplied, Replacement, parse, parse_region_with};
-use crate::diagnostic::{ConfigError, single};
-use crate::policy::apply_policy_with;
+use crate::diagnostic::{Collector, ConfigError, single};
+use crate::policy::{apply_policy_with, schema_problems};
 use crate::scenario::FileReader;
-use crate::suggest::{did_you_mean, list};
+use crate::suggest::{closest, did_you_mean, list};
 
-/// The crossing a policy names in its `[policy]` table (`crossing = "id"`), with the offset
-/// of its value in the policy text (for messages); `None` when it names none.
+/// What a policy's `[policy] crossing` says.
+enum Named {
+    /// No `crossing` field (or no `[policy]` table).
+    Absent,
+    /// A crossing id, with the offset of its value in the policy text.
+    Id(String, usize),
+    /// A value that is not a string, at this offset.
+    WrongType(usize),
+}
+
+/// Reads `[policy] crossing` from the policy text.
 ///
 /// # Errors
 ///
-/// A [`ConfigError`] when the policy is not TOML or its `crossing` is not a string.
-pub fn policy_crossing(
-    policy: &str,
-    policy_file: &str,
-) -> Result<Option<(String, usize)>, ConfigError> {
+/// A [`ConfigError`] when the policy is not TOML.
+fn named_crossing(policy: &str, policy_file: &str) -> Result<Named, ConfigError> {
     let root = DeTable::parse(policy).map_err(|e| {
         single(
             policy_file,
@@ -34,25 +40,48 @@ pub fn policy_crossing(
         .get("policy")
         .and_then(|v| v.get_ref().as_table())
     else {
-        return Ok(None);
+        return Ok(Named::Absent);
     };
     let Some((_, value)) = table.iter().find(|(k, _)| k.get_ref() == "crossing") else {
-        return Ok(None);
+        return Ok(Named::Absent);
     };
-    let DeValue::String(name) = value.get_ref() else {
-        return Err(single(
+    Ok(match value.get_ref() {
+        DeValue::String(name) => Named::Id(name.to_string(), value.span().start),
+        _ => Named::WrongType(value.span().start),
+    })
+}
+
+/// The crossing a policy names in its `[policy]` table (`crossing = "id"`), with the offset
+/// of its value in the policy text (for messages); `None` when it names none.
+///
+/// # Errors
+///
+/// A [`ConfigError`] when the policy is not TOML or its `crossing` is not a string.
+pub fn policy_crossing(
+    policy: &str,
+    policy_file: &str,
+) -> Result<Option<(String, usize)>, ConfigError> {
+    match named_crossing(policy, policy_file)? {
+        Named::Absent => Ok(None),
+        Named::Id(name, offset) => Ok(Some((name, offset))),
+        Named::WrongType(offset) => Err(single(
             policy_file,
             policy,
-            value.span().start,
+            offset,
             "policy.crossing".into(),
             "wrong type: expected the id of one of the region's crossings, as a string".into(),
-        ));
-    };
-    Ok(Some((name.to_string(), value.span().start)))
+        )),
+    }
 }
 
 /// Applies a policy file to the crossing it names (`[policy] crossing = "id"`; optional when
 /// the region has one crossing) and loads the region with that crossing changed.
+///
+/// Every problem comes in one pass: the region's, and the policy's. A policy naming an
+/// unknown crossing is checked against the crossing it most likely means (the one the
+/// message suggests), so its other problems come with that one; when no crossing can be
+/// told (none named, none close, or a region that does not load), the problems that need
+/// no baseline (syntax, unknown fields, wrong types) come with it.
 ///
 /// # Errors
 ///
@@ -66,38 +95,50 @@ pub fn apply_region_policy(
     policy: &str,
     policy_file: &str,
 ) -> Result<RegionPolicyApplied, ConfigError> {
-    let base = parse_region_with(region, region_file, read)?;
-    let named = policy_crossing(policy, policy_file)?;
+    let base = match parse_region_with(region, region_file, read) {
+        Ok(base) => base,
+        Err(mut e) => {
+            e.diagnostics.extend(schema_problems(policy, policy_file));
+            return Err(e);
+        }
+    };
+    let named = named_crossing(policy, policy_file)?;
     let ids: Vec<String> = base.model.crossings.iter().map(|c| c.id.clone()).collect();
+    let position = |name: &str| ids.iter().position(|id| id == name);
+    let mut cx = Collector::new(policy_file, policy);
     let target = match &named {
-        Some((name, offset)) => ids.iter().position(|id| id == name).ok_or_else(|| {
-            single(
-                policy_file,
-                policy,
+        Named::Id(name, offset) => position(name).or_else(|| {
+            let meant = closest(name, ids.iter().map(String::as_str));
+            cx.error_at(
                 *offset,
-                "policy.crossing".into(),
+                "policy.crossing",
                 format!(
                     "unknown crossing `{name}`{}; the region has {}",
                     did_you_mean(name, ids.iter().map(String::as_str)),
                     list(ids.iter().map(String::as_str))
                 ),
-            )
-        })?,
-        None if ids.len() == 1 => 0,
-        None => {
-            let offset = policy.find("[policy]").unwrap_or(0);
-            return Err(single(
-                policy_file,
-                policy,
-                offset,
-                "policy".into(),
+            );
+            meant.and_then(position)
+        }),
+        // A wrong type is the schema's to report, once.
+        Named::Absent | Named::WrongType(_) if ids.len() == 1 => Some(0),
+        Named::WrongType(_) => None,
+        Named::Absent => {
+            cx.error_at(
+                policy.find("[policy]").unwrap_or(0),
+                "policy",
                 format!(
                     "the region has several crossings: name the one this policy changes with \
                      crossing = \"id\" in [policy] (one of {})",
                     list(ids.iter().map(String::as_str))
                 ),
-            ));
+            );
+            None
         }
+    };
+    let Some(target) = target else {
+        cx.extend(schema_problems(policy, policy_file));
+        return Err(cx.into_error());
     };
     let crossing_text = &base.crossing_texts[target];
     // The files the crossing names (traces) are relative to its own directory.
@@ -115,7 +156,15 @@ pub fn apply_region_policy(
         policy,
         policy_file,
         &read_crossing,
-    )?;
+    );
+    let applied = match applied {
+        Ok(applied) if !cx.has_errors() => applied,
+        Ok(_) => return Err(cx.into_error()),
+        Err(e) => {
+            cx.extend(ConfigError::from(e).diagnostics);
+            return Err(cx.into_error());
+        }
+    };
     let replacement = Replacement {
         crossing: target,
         scenario: applied.loaded.scenario,

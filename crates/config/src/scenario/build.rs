@@ -73,7 +73,12 @@ pub(super) fn build(cx: &mut Cx<'_>, doc: &Document) -> Option<Scenario> {
         })
         .collect();
 
-    let operations = events::read(cx, doc, &refs, settings.as_ref().map(|s| s.horizon));
+    let shortest_means: Vec<Option<f64>> = built_stations
+        .iter()
+        .map(|s| s.as_ref().and_then(|(_, meta)| meta.shortest_mean_ms))
+        .collect();
+    let horizon = settings.as_ref().map(|s| s.horizon);
+    let operations = events::read(cx, doc, &refs, horizon, &shortest_means);
     let appointments = super::appointments::read(cx, doc, &refs);
 
     // Phase 4 only on a fully known station graph (see `Cx::structure_ok`).
@@ -91,6 +96,18 @@ pub(super) fn build(cx: &mut Cx<'_>, doc: &Document) -> Option<Scenario> {
         built_sources,
         (operations, appointments),
     )
+}
+
+/// The events and booking systems of `doc`'s `[scenario]` checked on their own (when the
+/// table could only be read with stand-ins), against `horizon` when it is known.
+pub(super) fn check_scenario_lists(
+    cx: &mut Cx<'_>,
+    doc: &Document,
+    refs: &Refs<'_>,
+    horizon: Option<bordersim_des::SimTime>,
+) {
+    let _ = events::read(cx, doc, refs, horizon, &[]);
+    let _ = super::appointments::read(cx, doc, refs);
 }
 
 /// Phase 4: the parts, all valid, put together; [`Crossing::new`] checks the station graph.

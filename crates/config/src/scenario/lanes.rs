@@ -235,13 +235,14 @@ fn lane_rule(cx: &mut Cx<'_>, path: &str, raw: &RawLaneRule) -> Option<LaneRule>
         max_lanes: max_lanes?,
         review: review?,
     };
+    // Each check on its own: one wrong pair hides nothing of the others.
+    let errors_before = cx.error_count();
     if rule.min_wait > rule.max_wait {
         cx.error(
             &child(path, "min_wait"),
             "min_wait must not exceed max_wait: lanes close below min_wait and open above \
              max_wait",
         );
-        return None;
     }
     if rule.max_lanes == 0 || rule.min_lanes > rule.max_lanes {
         cx.error(
@@ -252,16 +253,14 @@ fn lane_rule(cx: &mut Cx<'_>, path: &str, raw: &RawLaneRule) -> Option<LaneRule>
                 rule.min_lanes, rule.max_lanes
             ),
         );
-        return None;
     }
     if rule.review == SimTime::ZERO {
         cx.error(
             &child(path, "review"),
             "the review interval must be longer than 0",
         );
-        return None;
     }
-    Some(rule)
+    (cx.error_count() == errors_before).then_some(rule)
 }
 
 /// Validates a station's `pre_lodged` treatment.

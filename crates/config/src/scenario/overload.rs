@@ -12,7 +12,7 @@ use bordersim_model::{
 
 use super::Cx;
 use super::station::StationMeta;
-use super::warnings::{hours_in_run, mean_in_run, readable};
+use super::warnings::{hours_in_run, mean_in_run, readable_ratio};
 use crate::spans::index;
 
 /// Per vehicle kind (class × programme), per hour of the week: ms of service arriving.
@@ -90,7 +90,7 @@ pub(super) fn lane_groups(
                 } else {
                     "offered"
                 },
-                readable(total_work / total_capacity, 2),
+                readable_ratio(total_work / total_capacity, 2),
                 if weights.iter().all(|w| *w == weights[0]) {
                     "the week"
                 } else {

@@ -7,7 +7,8 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::{Cx, Names, Refs};
 use crate::raw::{
-    RawClass, RawConfig, RawDirection, RawProgramme, RawScenario, RawSource, RawStation,
+    RawClass, RawConfig, RawDirection, RawDuration, RawProgramme, RawScenario, RawSource,
+    RawStation,
 };
 use crate::spans::{child, index};
 use crate::suggest::did_you_mean;
@@ -49,7 +50,7 @@ pub(super) fn read_document(cx: &mut Cx<'_>, root: DeTable<'_>) -> Document {
                         }
                     }
                 }
-                doc.scenario = read(cx, "scenario", value);
+                doc.scenario = read_scenario(cx, value);
             }
             "directions" => match read_array(cx, "directions", value, no_check) {
                 Some(items) => doc.directions = items,
@@ -103,20 +104,39 @@ pub(super) fn read_document(cx: &mut Cx<'_>, root: DeTable<'_>) -> Document {
     doc
 }
 
-pub(super) fn read<'i, T: Deserialize<'i>>(
-    cx: &mut Cx<'_>,
-    path: &str,
-    value: Spanned<DeValue<'i>>,
-) -> Option<T> {
-    match read_every(&value) {
-        Ok(t) => Some(t),
-        Err(errors) => {
-            for e in &errors {
-                cx.serde_error(path, e);
-            }
-            None
-        }
+/// `[scenario]` as written; when it cannot be read so, its values written right (its
+/// events and booking systems among them) are still checked, on the table read with
+/// stand-ins. A horizon that stands in is taken as long as the clock allows (and the series
+/// bin, checked against it, is left out), so that nothing is reported against it.
+fn read_scenario(cx: &mut Cx<'_>, value: Spanned<DeValue<'_>>) -> Option<RawScenario> {
+    let mut recovered = read_recovering::<RawScenario>(&value);
+    if recovered.errors.is_empty() {
+        return recovered.value;
     }
+    for e in &recovered.errors {
+        cx.serde_error("scenario", e);
+    }
+    if recovered.stood_in.iter().any(|p| p == "horizon")
+        && let Some(raw) = &mut recovered.value
+    {
+        raw.horizon = RawDuration::Text(LONGEST_HORIZON.to_owned());
+        raw.series_bin = None;
+    }
+    check_recovered(cx, "scenario", 0, &recovered, check_scenario);
+    None
+}
+
+/// A horizon no check finds too short (and the clock can still count).
+const LONGEST_HORIZON: &str = "100000d";
+
+fn check_scenario(cx: &mut Cx<'_>, _: usize, raw: &RawScenario, refs: &Refs<'_>) {
+    let doc = Document {
+        scenario: Some(raw.clone()),
+        scenario_written: true,
+        ..Document::default()
+    };
+    let horizon = super::settings::settings(cx, &doc).map(|s| s.horizon);
+    super::build::check_scenario_lists(cx, &doc, refs, horizon);
 }
 
 /// The most problems reported for one table (each costs a few readings of it).
@@ -160,6 +180,23 @@ pub(crate) fn read_every<'i, T: Deserialize<'i>>(
     match recovered.value {
         Some(t) if recovered.errors.is_empty() => Ok(t),
         _ => Err(recovered.errors),
+    }
+}
+
+/// Reports serde's errors of a whole file read by [`read_recovering`], each at the field its
+/// span falls in, in the file's words.
+pub(crate) fn report_serde_errors(
+    cx: &mut crate::diagnostic::Collector<'_>,
+    errors: &[toml::de::Error],
+) {
+    for e in errors {
+        let offset = e.span().map_or(0, |s| s.start);
+        let path = e
+            .span()
+            .and_then(|s| cx.spans().and_then(|spans| spans.path_at(&s)))
+            .unwrap_or_default();
+        let (path, message) = crate::scenario::messages::rephrase(e.message(), path);
+        cx.error_at(offset, &path, message);
     }
 }
 

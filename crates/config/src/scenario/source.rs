@@ -103,18 +103,14 @@ pub(super) fn source(
             None
         }
         (None, Kind::Trace) => None,
-        (Some(name), _) => Some(resolve_class(
-            cx,
-            &child(&path, "class"),
-            name,
-            &refs.classes,
-        )?),
+        // An unknown class does not stop the checks of the rate beside it.
+        (Some(name), _) => resolve_class(cx, &child(&path, "class"), name, &refs.classes),
         (None, _) => {
             cx.structural(
                 &child(&path, "class"),
                 "missing required field `class` (the id of one of the [[classes]])",
             );
-            return None;
+            None
         }
     };
     let start = start_date(cx, &path, raw, kind, start_weekday);
@@ -145,15 +141,22 @@ pub(super) fn source(
             None
         }
     };
+    // The rates are checked whatever the class: a problem there hides nothing here.
     let arrivals = match kind {
-        Kind::Rate => Arrivals::Poisson {
-            class: class?,
-            rate_per_hour: rate(cx, &child(&path, "rate"), raw.rate.as_ref()?),
-        },
-        Kind::Profile => Arrivals::Profile {
-            class: class?,
-            profile: profile(cx, &path, raw),
-        },
+        Kind::Rate => {
+            let rate_per_hour = rate(cx, &child(&path, "rate"), raw.rate.as_ref()?);
+            Arrivals::Poisson {
+                class: class?,
+                rate_per_hour,
+            }
+        }
+        Kind::Profile => {
+            let profile = profile(cx, &path, raw);
+            Arrivals::Profile {
+                class: class?,
+                profile,
+            }
+        }
         Kind::Trace => unreachable!("handled above"),
     };
     Some((

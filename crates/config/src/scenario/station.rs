@@ -23,6 +23,8 @@ pub(super) struct StationMeta {
     pub(super) servers_path: String,
     /// `queue_capacity` or `queue_length` (whichever was written).
     pub(super) storage_path: String,
+    /// The shortest mean of its service times in ms (see [`warn_sub_clock_factors`]).
+    pub(super) shortest_mean_ms: Option<f64>,
 }
 
 pub(super) fn station(
@@ -125,10 +127,11 @@ pub(super) fn station(
         service_factor_by_programme[id.index()] = factor;
     }
     let pre_lodged = pre_lodged(cx, &path, raw.pre_lodged.as_ref());
-    sub_clock_factors(
+    let shortest_mean_ms = shortest_mean_ms(by_class.iter().chain(&by_programme));
+    warn_sub_clock_factors(
         cx,
         &path,
-        by_class.iter().chain(&by_programme),
+        shortest_mean_ms,
         &sub_clock_candidates(
             &path,
             joint_service_factor,
@@ -155,6 +158,7 @@ pub(super) fn station(
         direction: resolved,
         servers_path,
         storage_path,
+        shortest_mean_ms,
     };
     (station, meta)
 }
@@ -183,32 +187,43 @@ fn sub_clock_candidates(
     factors
 }
 
-/// Warns, at the factor, when a factor makes a service time's mean shorter than the clock's
-/// millisecond: each draw is then 0 or 1 ms (rounded without bias, so the mean holds, but
-/// no single service lasts what the file says).
-fn sub_clock_factors<'d>(
-    cx: &mut Cx<'_>,
-    path: &str,
-    services: impl Iterator<Item = &'d Option<ServiceDist>>,
-    factors: &[(String, f64)],
-) {
-    let shortest = services
+/// The shortest mean of a station's service times in ms (every class and programme), if it
+/// has any: a factor on the station's services is checked against it.
+fn shortest_mean_ms<'d>(services: impl Iterator<Item = &'d Option<ServiceDist>>) -> Option<f64> {
+    services
         .flatten()
         .map(ServiceDist::mean_ms)
         .filter(|m| m.is_finite() && *m > 0.0)
-        .fold(f64::INFINITY, f64::min);
-    if !shortest.is_finite() {
+        .reduce(f64::min)
+}
+
+/// Warns, at the factor, when a factor makes a service time's mean shorter than the clock's
+/// millisecond: each draw is then 0 or 1 ms (rounded without bias, so the mean holds, but
+/// no single service lasts what the file says). `factors` are the factors (with the field
+/// that sets each) applied to the services of station `station_path`, whose shortest mean
+/// is `shortest` ms. Every factor on service times is checked here: the station's own
+/// (joint, by programme, pre-lodged), its hourly ones and a slowdown event's.
+pub(super) fn warn_sub_clock_factors(
+    cx: &mut Cx<'_>,
+    station_path: &str,
+    shortest: Option<f64>,
+    factors: &[(String, f64)],
+) {
+    let Some(shortest) = shortest else {
         return;
-    }
+    };
     for (at, factor) in factors {
         let scaled = shortest * factor;
         if scaled < 1.0 {
             cx.warn(
                 at,
                 format!(
-                    "this factor ({}) makes the shortest mean service time of {} {} ms                      ({} ms × {}), shorter than the simulation clock's 1 ms: each service                      then lasts 0 or 1 ms (the mean holds, rounded without bias, but no                      single service lasts as long as written)",
+                    "this factor ({}) makes the shortest mean service time of {} {} ms \
+                     ({} ms × {}), shorter than the simulation clock's 1 ms: each service \
+                     then lasts 0 or 1 ms (the mean holds, rounded without bias, but no \
+                     single service lasts as long as written)",
                     crate::units::format_number(*factor),
-                    path,
+                    station_path,
                     crate::units::format_number(scaled),
                     crate::units::format_number(shortest),
                     crate::units::format_number(*factor),

@@ -569,11 +569,13 @@ mod tests {
                 direction: None,
                 servers_path: "stations[0].servers".into(),
                 storage_path: "stations[0].queue_length".into(),
+                shortest_mean_ms: None,
             },
             StationMeta {
                 direction: None,
                 servers_path: "stations[1].lanes".into(),
                 storage_path: "stations[1].queue_capacity".into(),
+                shortest_mean_ms: None,
             },
         ]
     }

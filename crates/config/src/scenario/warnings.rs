@@ -191,6 +191,16 @@ pub(super) fn readable(x: f64, decimals: i32) -> String {
     format_number((x * scale).round() / scale)
 }
 
+/// A load (or another ratio of two computed sums) for a message: as [`readable`] writes it
+/// when finite; sums past the largest float (rates near 1e308/h) give no number to print.
+pub(super) fn readable_ratio(x: f64, decimals: i32) -> String {
+    if x.is_finite() {
+        readable(x, decimals)
+    } else {
+        "too large to compute".to_owned()
+    }
+}
+
 /// A duration for a message, as [`format_duration`] writes it, in scientific notation
 /// when enormous.
 fn readable_duration(ms: f64) -> String {
@@ -305,7 +315,11 @@ fn unstable(cx: &mut Cx<'_>, crossing: &Crossing, metas: &[StationMeta], horizon
         } else {
             String::new()
         };
-        let needed = (load * servers).floor() + 1.0;
+        // The work in servers' worth (Erlangs) is the week's load on its mean servers; the
+        // servers it needs are stated only when they are a count a file can give.
+        let erlangs = week_load * st.mean_servers();
+        let needed = (erlangs.floor() + 1.0).max(1.0);
+        let countable = erlangs.is_finite() && needed <= f64::from(u32::MAX);
         let plural = if needed == 1.0 { "server" } else { "servers" };
         let constant = st
             .lanes
@@ -331,7 +345,33 @@ fn unstable(cx: &mut Cx<'_>, crossing: &Crossing, metas: &[StationMeta], horizon
                 format!("at least {needed_text} {plural} open on average"),
             )
         };
-        let arrivals_text = readable(arrivals, 1);
+        // What would make it stable, and what would carry the excess of a bounded one.
+        let (stable_by, carried_by) = if countable {
+            (
+                format!("{need}, faster service or fewer arrivals"),
+                format!("{need} would carry it"),
+            )
+        } else if st.mean_servers() > 0.0 {
+            (
+                // A station has at most u32::MAX servers open at once (the model's limit).
+                format!(
+                    "faster service or fewer arrivals: no number of servers a station can \
+                     have (at most {} open at once) keeps up",
+                    u32::MAX
+                ),
+                "no number of servers a station can have would carry it".to_owned(),
+            )
+        } else {
+            (
+                "open servers, faster service or fewer arrivals".to_owned(),
+                "open servers would carry it".to_owned(),
+            )
+        };
+        let arrivals_text = if arrivals.is_finite() {
+            readable(arrivals, 1)
+        } else {
+            "more than 1.8e308".to_owned()
+        };
         // Fewer arrive than are offered upstream: some are lost at a loss system on the way.
         let carried_note = if arrivals < offered * (1.0 - 1e-9) {
             format!(
@@ -349,18 +389,23 @@ fn unstable(cx: &mut Cx<'_>, crossing: &Crossing, metas: &[StationMeta], horizon
             "carried"
         };
         let arrivals_phrase = format!("{arrivals_text}/h arriving on average{carried_note}");
-        let load_text = format!("{load_word} load {}", readable(load, 2));
+        let load_text = if load.is_finite() {
+            format!("{load_word} load {} per server", readable(load, 2))
+        } else if servers > 0.0 {
+            format!("{load_word} load per server too large to compute")
+        } else {
+            format!("{load_word} load with no server open over {over}")
+        };
         // A limited storage whose overflow balks cannot grow: the excess is lost (a loss
         // system at capacity 0, Erlang B), which is the result to read, not instability.
         if st.storage.limit != StorageLimit::Unlimited && st.storage.when_full == WhenFull::Balk {
             cx.warn(
                 &metas[i].servers_path,
                 format!(
-                    "overloaded: {load_text} per server at station `{}` ({}{service}, {have}); \
+                    "overloaded: {load_text} at station `{}` ({}{service}, {have}); \
                      its storage is \
                      limited and when_full = \"balk\", so the queue stays bounded and the \
-                     excess leaves: expect a large share of balked vehicles; {need} would \
-                     carry it",
+                     excess leaves: expect a large share of balked vehicles; {carried_by}",
                     st.id, arrivals_phrase,
                 ),
             );
@@ -369,9 +414,9 @@ fn unstable(cx: &mut Cx<'_>, crossing: &Crossing, metas: &[StationMeta], horizon
         cx.warn(
             &metas[i].servers_path,
             format!(
-                "unstable: {load_text} per server at station `{}` \
+                "unstable: {load_text} at station `{}` \
                  ({}{service}, {have}); the queue grows \
-                 until the horizon. Stability needs {need}, faster service or fewer arrivals",
+                 until the horizon. Stability needs {stable_by}",
                 st.id, arrivals_phrase,
             ),
         );

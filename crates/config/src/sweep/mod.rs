@@ -16,7 +16,11 @@ use std::ops::Range;
 use serde::Deserialize;
 use toml::Spanned;
 
+use toml::de::{DeTable, DeValue};
+
 use crate::diagnostic::{Collector, ConfigError};
+use crate::scenario::shape::{read_recovering, report_serde_errors};
+use crate::spans::SpanIndex;
 
 /// Most points a plan may expand to: every point is compiled before anything runs.
 pub const MAX_POINTS: usize = 100_000;
@@ -226,15 +230,38 @@ impl Axis {
 /// points. Whether a path exists in the scenario, and whether each value suits it, is
 /// checked when the points are applied to the scenario.
 pub fn parse_plan(text: &str, file_name: &str) -> Result<Plan, ConfigError> {
-    let mut diags = Collector::new(file_name, text);
-    let raw: RawPlan = match toml::from_str(text) {
-        Ok(raw) => raw,
-        Err(e) => {
-            let at = e.span().map_or(0, |s| s.start);
-            diags.error_at(at, "", e.message().to_string());
-            return Err(diags.into_error());
-        }
+    let root = DeTable::parse(text).map_err(|e| {
+        crate::diagnostic::single(
+            file_name,
+            text,
+            e.span().map_or(0, |s| s.start),
+            String::new(),
+            format!("TOML syntax error: {}", e.message()),
+        )
+    })?;
+    // Every problem of the plan's shape in one pass, and the values written right checked
+    // on the plan read with stand-ins (what they say about a stand-in left out).
+    let table = Spanned::new(root.span(), DeValue::Table(root.get_ref().clone()));
+    let recovered = read_recovering::<RawPlan>(&table);
+    let spans = || SpanIndex::build(&root);
+    let mut diags = Collector::with_spans(file_name, text, spans());
+    report_serde_errors(&mut diags, &recovered.errors);
+    let Some(raw) = recovered.value.as_ref() else {
+        return Err(diags.into_error());
     };
+    if recovered.errors.is_empty() {
+        return plan(&mut diags, raw).ok_or_else(|| diags.into_error());
+    }
+    let mut checks = Collector::with_spans(file_name, text, spans());
+    let _ = plan(&mut checks, raw);
+    diags.extend(
+        (checks.into_errors().into_iter()).filter(|d| !recovered.explains("", &d.path, &d.message)),
+    );
+    Err(diags.into_error())
+}
+
+/// The plan's values checked and its points made; `None` when a problem was reported.
+fn plan(diags: &mut Collector<'_>, raw: &RawPlan) -> Option<Plan> {
     let sweep = raw.sweep.get_ref();
     let replications = *sweep.replications.get_ref();
     if !(1..=i64::from(u32::MAX)).contains(&replications) {
@@ -499,7 +526,7 @@ pub fn parse_plan(text: &str, file_name: &str) -> Result<Plan, ConfigError> {
         );
     }
     if diags.has_errors() {
-        return Err(diags.into_error());
+        return None;
     }
     let base = sweep.scenario.clone().unwrap_or_default();
     let points = (0..count)
@@ -511,11 +538,11 @@ pub fn parse_plan(text: &str, file_name: &str) -> Result<Plan, ConfigError> {
             Ok(b) => b,
             Err(m) => {
                 diags.error_at(table.span().start, "sweep.baseline", m);
-                return Err(diags.into_error());
+                return None;
             }
         },
     };
-    Ok(Plan {
+    Some(Plan {
         name: sweep.name.clone(),
         scenario: points.first().map(|p| p.scenario.clone()).unwrap_or(base),
         replications: replications as u32,

@@ -75,7 +75,7 @@ fn bad_plans_are_refused_at_their_line() {
         ),
         (
             PLAN.replace("replications = 5", "replications = \"5\""),
-            "plan.toml:5:16: invalid type: string \"5\", expected i64",
+            "plan.toml:5:16: sweep.replications: wrong type: found string \"5\", expected an integer",
         ),
         (
             PLAN.replace("seed = 7", "seed = 7\ncombine = \"zip\""),
@@ -389,4 +389,31 @@ fn outputs_name_the_metrics_drawn_and_an_unknown_one_is_located() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("sweep.outputs: name at least one output"), "{e}");
+}
+
+#[test]
+fn every_problem_of_a_plan_comes_in_one_pass() {
+    // A wrong type, an unknown key, an unknown output and an empty range: all at once, each
+    // at its line, in the file's words.
+    let text = PLAN
+        .replace("replications = 5", "replications = \"5\"")
+        .replace("seed = 7", "seed = 7\noutputs = [\"waits\"]\ncolour = 1")
+        .replace("range = [4, 8, 2]", "range = [8, 4]");
+    let e = parse_plan(&text, "plan.toml").expect_err("refused");
+    let places: Vec<(String, usize)> = e
+        .diagnostics
+        .iter()
+        .map(|d| (d.path.clone(), d.line))
+        .collect();
+    assert_eq!(
+        places,
+        [
+            ("sweep.replications".to_owned(), 5),
+            ("sweep.outputs[0]".to_owned(), 8),
+            ("sweep.colour".to_owned(), 9),
+            ("axis[0].range".to_owned(), 14),
+        ],
+        "{e}"
+    );
+    assert!(!e.to_string().contains("i64"), "{e}");
 }

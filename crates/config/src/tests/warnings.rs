@@ -136,3 +136,53 @@ fn enormous_rates_and_loads_are_printed_readably() {
     assert!(w.message.contains("(1e300/h arriving"), "{w}");
     assert!(!long_number(&w.message), "{w}");
 }
+
+/// Whether a message prints a number that is not one: infinity, NaN, or a word for them.
+fn prints_no_number(text: &str) -> bool {
+    ["inf", "NaN", "nan", "undefined"].iter().all(|w| {
+        !text
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|t| t.starts_with(w))
+    })
+}
+
+#[test]
+fn sums_past_the_largest_float_print_words_not_infinities() {
+    // Two sources of 1e308/h: their sum, the load and the servers needed are past f64.
+    let both = edit("rate = \"20/h\"", "rate = \"1e308/h\"");
+    let both = edit_in(&both, "rate = \"30/h\"", "rate = \"1e308/h\"");
+    let loaded = ok(&both);
+    let w = at(&loaded.warnings, "stations[0].servers");
+    assert_eq!(
+        w.message,
+        "unstable: offered load per server too large to compute at station `primary` (more \
+         than 1.8e308/h arriving on average, 4 servers); the queue grows until the horizon. \
+         Stability needs faster service or fewer arrivals: no number of servers a station can \
+         have (at most 4294967295 open at once) keeps up"
+    );
+    // Lane groups that alone serve the trucks and the cars: their work is past f64 too.
+    let group = "[[stations.lanes]]\nid = \"trucks\"\nservers = 2\nserves = { classes = \
+                 [\"truck\"] }\n\n[[stations.lanes]]\nid = \"cars\"\nservers = 2\n\
+                 serves = { classes = [\"car\"] }\n";
+    let input = edit_in(&both, "servers = 4\n", "");
+    let input = edit_in(
+        &input,
+        "  { to = \"exit\", p = 0.85 },\n]\n",
+        &format!("  {{ to = \"exit\", p = 0.85 }},\n]\n\n{group}"),
+    );
+    let lanes = ok(&input);
+    assert!(
+        lanes
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("lane group `trucks`")),
+        "{:?}",
+        lanes.warnings
+    );
+    for loaded in [lanes, loaded] {
+        for w in &loaded.warnings {
+            assert!(prints_no_number(&w.message), "{w}");
+            assert!(!long_number(&w.message), "{w}");
+        }
+    }
+}

@@ -468,7 +468,8 @@ fn columns(
                         did_you_mean(&lower, COLUMNS)
                     ),
                 );
-                ok = false;
+                // The rows can still be read (the column is not one of them): their own
+                // problems come in the same pass.
             }
         }
     }

@@ -201,3 +201,29 @@ fn scenario_problems_come_before_trace_problems() {
     let files: Vec<&str> = err.diagnostics.iter().map(|d| d.file.as_str()).collect();
     assert_eq!(files, vec!["ops.toml", "arrivals.csv"], "{err}");
 }
+
+#[test]
+fn an_unknown_column_comes_with_the_rows_problems() {
+    // The column is not read; the rows still are, and their problems come with it.
+    let trace = TRACE
+        .replace(
+            "time,class,direction,programme",
+            "time,class,direction,programme,colour",
+        )
+        .replace("0,truck,northbound,fast", "0,truck,northbound,fast,red")
+        .replace("90.5,truck,southbound,", "90.5,truck,southbound,,blue")
+        .replace(
+            "600s,reefer,northbound,none",
+            "600s,lorry,northbound,none,green",
+        )
+        .replace("1.5h,truck,northbound,", "1.5h,truck,northbound,,grey");
+    let err = check_ops(
+        OPS,
+        &trace,
+        &[
+            "arrivals.csv:1:32: header: unknown column `colour`",
+            "arrivals.csv:4:6: row 3, column class: unknown class `lorry`",
+        ],
+    );
+    assert_eq!(err.diagnostics.len(), 2, "{err}");
+}
