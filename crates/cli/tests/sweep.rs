@@ -398,6 +398,13 @@ fn bundled_plans_expand() {
         .expect("configs/sweeps")
         .map(|e| e.expect("entry").path())
         .collect();
+    // Region plans, in `regions/`, too.
+    plans.extend(
+        fs::read_dir(dir.join("regions"))
+            .expect("configs/sweeps/regions")
+            .map(|e| e.expect("entry").path()),
+    );
+    plans.retain(|p| p.is_file());
     plans.sort();
     assert!(!plans.is_empty());
     for plan in plans {

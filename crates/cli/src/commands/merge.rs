@@ -9,7 +9,7 @@ use bordersim_config::sweep::Unit;
 use bordersim_experiment::Summary;
 use bordersim_experiment::sweep::Measures;
 
-use super::sweep::{Manifest, Study, load_study, read_unit, unit_path};
+use super::sweep::{Manifest, Study, load_study, merge_region, read_unit, unit_path};
 use crate::args::RunSettings;
 use crate::failure::Failure;
 use crate::output;
@@ -141,6 +141,9 @@ pub(crate) fn merge_dir(dir: &Path, settings: &RunSettings) -> Result<(), Failur
             dir.display(),
             missing[..missing.len().min(SHOWN)].join(", ")
         )));
+    }
+    if !study.regions.is_empty() {
+        return merge_region(dir, &study, &as_swept);
     }
     // The first unit of each point is checked against the point's scenario; the others
     // are checked by merging into it (the same aggregates, in the same order). Units are

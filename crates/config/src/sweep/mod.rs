@@ -48,8 +48,11 @@ pub struct Plan {
     /// The study's name.
     pub name: String,
     /// The base scenario file, as written (relative to the plan file): `[sweep] scenario`,
-    /// else the first of the scenario axis.
+    /// else the first of the scenario axis; empty when the base is a region.
     pub scenario: String,
+    /// The base region file, as written (relative to the plan file): `[sweep] region`. A
+    /// region plan's unit is a whole point (one equilibrium over all its replications).
+    pub region: Option<String>,
     /// Replications of every point.
     pub replications: u32,
     /// Replications per work unit (the last unit of a point may hold fewer).
@@ -123,6 +126,9 @@ pub struct Point {
     pub policy_origin: Option<Origin>,
     /// The point's base scenario file (relative to the plan file).
     pub scenario: String,
+    /// In a region plan, the crossing the point's overrides change (`crossing` of its
+    /// override axes).
+    pub crossing: Option<String>,
     /// Demand scalings, applied to the point's scenario after its policy and overrides
     /// (several multiply).
     pub demand: Vec<DemandScale>,
@@ -153,6 +159,8 @@ struct RawSweep {
     name: String,
     #[serde(default)]
     scenario: Option<String>,
+    #[serde(default)]
+    region: Option<Spanned<String>>,
     replications: Spanned<i64>,
     #[serde(default)]
     block: Option<Spanned<i64>>,
@@ -184,6 +192,8 @@ struct RawAxis {
     class: Option<Spanned<String>>,
     #[serde(default)]
     scenario: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    crossing: Option<Spanned<String>>,
 }
 
 /// One axis, expanded: each value with where it is written.
@@ -479,10 +489,10 @@ fn plan(diags: &mut Collector<'_>, raw: &RawPlan) -> Option<Plan> {
             format!("axis[{i}].scenario"),
             "the plan names its base scenario in [sweep] and in a scenario axis: keep one".into(),
         )),
-        (None, []) => problems.push((
+        (None, []) if sweep.region.is_none() => problems.push((
             raw.sweep.span().start,
             "sweep.scenario".into(),
-            "no base scenario: give `scenario` in [sweep], or an axis of scenario files".into(),
+            "no base scenario: give `scenario` (or `region`) in [sweep], or an axis of scenario files".into(),
         )),
         (None, [_, second, ..]) => problems.push((
             raw.axis[*second].span().start,
@@ -490,6 +500,20 @@ fn plan(diags: &mut Collector<'_>, raw: &RawPlan) -> Option<Plan> {
             "a second axis of scenario files: a plan has one".into(),
         )),
         _ => {}
+    }
+    if let Some(region) = &sweep.region {
+        region::region_problems(&raw, region.span().start, &mut problems);
+    } else if let Some((i, c)) = raw
+        .axis
+        .iter()
+        .enumerate()
+        .find_map(|(i, a)| a.get_ref().crossing.as_ref().map(|c| (i, c)))
+    {
+        problems.push((
+            c.span().start,
+            format!("axis[{i}].crossing"),
+            "`crossing` names the crossing of a region an override changes: the plan's base is a scenario".into(),
+        ));
     }
     for (at, path, message) in problems {
         diags.error_at(at, &path, message);
@@ -529,8 +553,13 @@ fn plan(diags: &mut Collector<'_>, raw: &RawPlan) -> Option<Plan> {
         return None;
     }
     let base = sweep.scenario.clone().unwrap_or_default();
+    let crossings: Vec<Option<String>> = raw
+        .axis
+        .iter()
+        .map(|a| a.get_ref().crossing.as_ref().map(|c| c.get_ref().clone()))
+        .collect();
     let points = (0..count)
-        .map(|p| point(p, &axes, zip, &base))
+        .map(|p| point(p, &axes, &crossings, zip, &base))
         .collect::<Vec<_>>();
     let baseline = match &sweep.baseline {
         None => 0,
@@ -545,8 +574,14 @@ fn plan(diags: &mut Collector<'_>, raw: &RawPlan) -> Option<Plan> {
     Some(Plan {
         name: sweep.name.clone(),
         scenario: points.first().map(|p| p.scenario.clone()).unwrap_or(base),
+        region: sweep.region.as_ref().map(|r| r.get_ref().clone()),
         replications: replications as u32,
-        block: block as u32,
+        // A region's equilibrium needs every replication of every iteration at once.
+        block: if sweep.region.is_some() {
+            replications as u32
+        } else {
+            block as u32
+        },
         seed: sweep.seed,
         axes: raw
             .axis
@@ -640,7 +675,7 @@ fn expand_range(r: &[i64]) -> Result<Vec<String>, String> {
 
 /// Point `p` of the canonical order: in a grid, the first axis varies slowest. `base` is
 /// the scenario of a plan without a scenario axis.
-fn point(p: usize, axes: &[Axis], zip: bool, base: &str) -> Point {
+fn point(p: usize, axes: &[Axis], crossings: &[Option<String>], zip: bool, base: &str) -> Point {
     let mut picks = vec![0; axes.len()];
     if zip {
         picks.iter_mut().for_each(|k| *k = p);
@@ -659,12 +694,14 @@ fn point(p: usize, axes: &[Axis], zip: bool, base: &str) -> Point {
         origins: Vec::new(),
         policy_origin: None,
         scenario: base.to_owned(),
+        crossing: None,
         demand: Vec::new(),
     };
-    for (a, &k) in axes.iter().zip(&picks) {
+    for ((a, &k), crossing) in axes.iter().zip(&picks).zip(crossings) {
         point.values.push(a.shown(k));
         match a {
             Axis::Override(path, v) => {
+                point.crossing.clone_from(crossing);
                 point.overrides.push((path.clone(), v[k].0.clone()));
                 point.origins.push(v[k].1.clone());
             }
@@ -730,8 +767,12 @@ impl Plan {
         let mut text = match policy_file {
             Some(t) => format!("{t}\n"),
             None => format!(
-                "[policy]\nname = {}\n",
-                toml::Value::String(format!("{} {}", self.name, point.id))
+                "[policy]\nname = {}\n{}",
+                toml::Value::String(format!("{} {}", self.name, point.id)),
+                point.crossing.as_ref().map_or(String::new(), |c| format!(
+                    "crossing = {}\n",
+                    toml::Value::String(c.clone())
+                ))
             ),
         };
         let mut starts = Vec::with_capacity(point.overrides.len());
@@ -747,6 +788,7 @@ impl Plan {
     }
 }
 
+mod region;
 #[cfg(feature = "schema")]
 pub(crate) mod schema;
 #[cfg(test)]

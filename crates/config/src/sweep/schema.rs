@@ -32,6 +32,10 @@ pub(crate) fn sweep_schema() -> Value {
                         "type": "string",
                         "description": "The base scenario file, relative to the plan file (or give an axis of `scenario` files instead).",
                     },
+                    "region": {
+                        "type": "string",
+                        "description": "A base region file instead of a scenario, relative to the plan file: each point is one equilibrium of the region over all its replications.",
+                    },
                     "replications": {
                         "type": "integer",
                         "minimum": 1,
@@ -105,6 +109,10 @@ pub(crate) fn sweep_schema() -> Value {
                             "description": "With `demand`: scale only the sources of this vehicle class.",
                         },
                         "scenario": files("Base scenario files, relative to the plan file (instead of [sweep] scenario)."),
+                        "crossing": {
+                            "type": "string",
+                            "description": "With `path`, in a region plan: the id of the crossing whose parameter the axis varies.",
+                        },
                     },
                 },
             },

@@ -333,11 +333,13 @@ class = "k"
     let written = |table: &str| -> Vec<String> {
         let doc: toml::Table = toml::from_str(&format!("{every}{}", "")).expect("toml");
         let mut k: Vec<String> = match table {
+            // A region plan's `region` and its axes' `crossing` cannot go with `scenario`.
             "sweep" => doc["sweep"]
                 .as_table()
                 .expect("sweep")
                 .keys()
                 .cloned()
+                .chain(["region".to_owned()])
                 .collect(),
             _ => {
                 let mut all: Vec<String> = doc["axis"]
@@ -347,6 +349,7 @@ class = "k"
                     .flat_map(|a| a.as_table().expect("axis").keys().cloned())
                     .collect();
                 all.push("scenario".into());
+                all.push("crossing".into());
                 all
             }
         };

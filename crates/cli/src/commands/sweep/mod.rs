@@ -4,6 +4,7 @@
 //! each work unit's summary into `--out-dir`, merged by `bordersim merge`.
 
 mod demand;
+mod region;
 mod result;
 mod script;
 mod shard;
@@ -19,6 +20,7 @@ use crate::args::RunSettings;
 use crate::failure::Failure;
 use crate::output;
 
+pub(crate) use region::merge_region;
 pub(crate) use result::emit;
 pub(crate) use study::{Study, load_study};
 pub(crate) use units::{Manifest, read_unit, unit_path};
@@ -111,12 +113,15 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     if args.list {
         return output::print_stdout(list(&study, shard).as_bytes());
     }
+    if shard.is_some() && args.out_dir.is_none() {
+        return Err(Failure::BadInput(anyhow!(
+            "a shard writes its units into a directory: give --out-dir DIR"
+        )));
+    }
+    if !study.regions.is_empty() {
+        return region::sweep_region(args, &study, shard);
+    }
     let Some(dir) = &args.out_dir else {
-        if shard.is_some() {
-            return Err(Failure::BadInput(anyhow!(
-                "a shard writes its units into a directory: give --out-dir DIR"
-            )));
-        }
         output::check_output(&args.settings, &[&args.plan])?;
         return emit(
             &study,
@@ -136,17 +141,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     std::fs::create_dir_all(dir.join("units"))
         .with_context(|| format!("cannot create '{}'", dir.join("units").display()))
         .map_err(Failure::BadInput)?;
-    let mut manifest = Manifest {
-        plan: std::fs::canonicalize(&args.plan).unwrap_or_else(|_| args.plan.clone()),
-        plan_hash: study.hash.clone(),
-        bordersim: env!("CARGO_PKG_VERSION").to_owned(),
-        shard_index: index,
-        shard_count: count,
-        seed: study.options.seed,
-        replications: study.options.replications,
-        units: Vec::new(),
-    };
-    let manifest_path = dir.join(format!("manifest-{index:05}-of-{count:05}.json"));
+    let (mut manifest, manifest_path) = manifest(args, &study, dir, index, count);
     // The manifest names the plan before any unit runs, so that a directory a shard was
     // killed in is still known as this plan's; the unit files are what counts as finished.
     let mut journal = Journal::new(manifest_path, dir.join("units"));
@@ -191,6 +186,30 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         return super::merge::merge_dir(dir, &args.settings);
     }
     Ok(())
+}
+
+/// Shard `index` of `count`'s manifest, with no unit yet, and its path in `dir`.
+fn manifest(
+    args: &SweepArgs,
+    study: &Study,
+    dir: &std::path::Path,
+    index: u64,
+    count: u64,
+) -> (Manifest, PathBuf) {
+    let manifest = Manifest {
+        plan: std::fs::canonicalize(&args.plan).unwrap_or_else(|_| args.plan.clone()),
+        plan_hash: study.hash.clone(),
+        bordersim: env!("CARGO_PKG_VERSION").to_owned(),
+        shard_index: index,
+        shard_count: count,
+        seed: study.options.seed,
+        replications: study.options.replications,
+        units: Vec::new(),
+    };
+    (
+        manifest,
+        dir.join(format!("manifest-{index:05}-of-{count:05}.json")),
+    )
 }
 
 fn shard(args: &SweepArgs) -> Result<Option<(u64, u64)>, Failure> {

@@ -73,25 +73,7 @@ pub(crate) fn emit(
         seed: study.options.seed,
         replications: study.options.replications,
         baseline: study.plan.points[study.plan.baseline].id.clone(),
-        axes: study
-            .plan
-            .axes
-            .iter()
-            .zip(&study.plan.kinds)
-            .map(|(name, kind)| {
-                let (kind, of) = match kind {
-                    AxisKind::Override(path) => ("override", Some(path.clone())),
-                    AxisKind::Policy => ("policy", None),
-                    AxisKind::Demand(class) => ("demand", class.clone()),
-                    AxisKind::Scenario => ("scenario", None),
-                };
-                SweepAxis {
-                    name: name.clone(),
-                    kind: kind.to_owned(),
-                    of,
-                }
-            })
-            .collect(),
+        axes: axes(study),
         points,
         outputs: study.plan.outputs.clone(),
     };
@@ -204,4 +186,27 @@ fn render(out: &SweepResult, format: Format) -> anyhow::Result<Vec<u8>> {
         }
     }
     w.into_inner().map_err(|e| anyhow!("{e}"))
+}
+
+/// The plan's axes as the result names them: name, kind, and what each varies.
+pub(super) fn axes(study: &Study) -> Vec<SweepAxis> {
+    study
+        .plan
+        .axes
+        .iter()
+        .zip(&study.plan.kinds)
+        .map(|(name, kind)| {
+            let (kind, of) = match kind {
+                AxisKind::Override(path) => ("override", Some(path.clone())),
+                AxisKind::Policy => ("policy", None),
+                AxisKind::Demand(class) => ("demand", class.clone()),
+                AxisKind::Scenario => ("scenario", None),
+            };
+            SweepAxis {
+                name: name.clone(),
+                kind: kind.to_owned(),
+                of,
+            }
+        })
+        .collect()
 }

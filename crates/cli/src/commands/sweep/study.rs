@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use bordersim_config::sweep::{Plan, Point, Unit, parse_plan};
 use bordersim_config::{ConfigError, Diagnostic, PolicyError};
 use bordersim_experiment::RunOptions;
+use bordersim_experiment::region::RegionModel;
 use bordersim_model::Scenario;
 
 use super::demand::scale_demand;
@@ -16,7 +17,10 @@ use crate::output;
 /// A loaded plan: its points as scenarios, its units, and its fingerprint.
 pub(crate) struct Study {
     pub plan: Plan,
+    /// Each point's scenario (empty when the base is a region).
     pub scenarios: Vec<Scenario>,
+    /// Each point's region (empty when the base is a scenario).
+    pub regions: Vec<RegionModel>,
     pub units: Vec<Unit>,
     pub options: RunOptions,
     pub hash: String,
@@ -35,6 +39,9 @@ pub(crate) fn load_study(path: &Path, settings: &RunSettings) -> Result<Study, F
         file: file.clone(),
         error,
     })?;
+    if plan.region.is_some() {
+        return super::region::load_region_study(plan, &text, path, settings);
+    }
     let dir = output::directory_of(path);
     let mut hasher = Fnv::default();
     hasher.add(text.as_bytes());
@@ -157,6 +164,7 @@ pub(crate) fn load_study(path: &Path, settings: &RunSettings) -> Result<Study, F
         hash: format!("{:016x}", hasher.0),
         plan,
         scenarios,
+        regions: Vec::new(),
         units,
     })
 }
@@ -165,7 +173,7 @@ pub(crate) fn load_study(path: &Path, settings: &RunSettings) -> Result<Study, F
 /// be fixed: a problem with one of the point's overrides at the axis value in the plan file
 /// `plan`, one in the policy file's own lines in that file (`policy`). Others (in the base
 /// scenario, a trace) are left as they are.
-fn relocate(
+pub(super) fn relocate(
     mut error: ConfigError,
     label: &str,
     plan: &str,
@@ -201,7 +209,7 @@ fn relocate(
 
 /// FNV-1a, 64 bits: a fingerprint of the plan and the files it names, stable across
 /// versions and machines (not a defence against tampering).
-struct Fnv(u64);
+pub(super) struct Fnv(pub(super) u64);
 
 impl Default for Fnv {
     fn default() -> Self {
@@ -210,7 +218,7 @@ impl Default for Fnv {
 }
 
 impl Fnv {
-    fn add(&mut self, bytes: &[u8]) {
+    pub(super) fn add(&mut self, bytes: &[u8]) {
         for &b in bytes {
             self.0 ^= u64::from(b);
             self.0 = self.0.wrapping_mul(0x0100_0000_01b3);

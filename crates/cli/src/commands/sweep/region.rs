@@ -1,0 +1,450 @@
+//! A sweep whose base is a region (`[sweep] region`): every point is the region with its
+//! axis values (a policy file applied to the crossing it names, overrides of one crossing's
+//! parameters, demand scaled), run to its equilibrium over all the plan's replications.
+//! Each iteration of an equilibrium needs every replication's border times, so a region
+//! sweep's work unit is a whole point: a unit's file holds the point's measures and report
+//! as they came out, nothing is merged across units, and no split into shards can change a
+//! value.
+
+use std::path::Path;
+
+use anyhow::{Context, anyhow};
+use bordersim_config::sweep::{Plan, Unit};
+use bordersim_config::{ConfigError, Diagnostic, policy_crossing};
+use bordersim_experiment::RunOptions;
+use bordersim_experiment::region::{RegionModel, run_region};
+use bordersim_experiment::sweep::{
+    RegionMeasure, RegionMeasureChange, SweepAxis, region_changes, region_measures,
+};
+use serde::{Deserialize, Serialize};
+
+use super::shard::{Journal, clock};
+use super::study::{Fnv, relocate};
+use super::units::ManifestUnit;
+use super::{Study, SweepArgs, unit_path};
+use crate::args::{Format, RunSettings};
+use crate::failure::{Failure, warn};
+use crate::output;
+
+/// What one unit (one point) of a region sweep writes.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RegionUnitFile {
+    plan_hash: String,
+    unit: String,
+    seed: u64,
+    replications: [u64; 2],
+    /// The point's measures, in the order of [`region_measures`].
+    measures: Vec<RegionMeasure>,
+    /// The point's full region report (as `bordersim region` writes it in JSON).
+    region: serde_json::Value,
+}
+
+/// Loads a plan whose base is a region: every point's region model, all checked before
+/// anything runs, and the plan's fingerprint (the plan, the region, its crossing files and
+/// the policy files).
+///
+/// # Errors
+///
+/// As [`super::load_study`].
+pub(super) fn load_region_study(
+    plan: Plan,
+    text: &str,
+    path: &Path,
+    settings: &RunSettings,
+) -> Result<Study, Failure> {
+    let file = path.display().to_string();
+    let dir = output::directory_of(path);
+    let region_path = dir.join(plan.region.as_deref().unwrap_or_default());
+    let region_text = super::super::read_input(&region_path, "region")?;
+    let region_file = region_path.display().to_string();
+    let read = super::super::region::reader(&region_path);
+    let base = super::super::region::load(&region_path, &region_text)?;
+    let mut hasher = Fnv::default();
+    hasher.add(text.as_bytes());
+    hasher.add(region_text.as_bytes());
+    for c in &base.crossing_texts {
+        hasher.add(c.text.as_bytes());
+    }
+    let mut regions = Vec::with_capacity(plan.points.len());
+    for point in &plan.points {
+        let policy_path = point.policy.as_ref().map(|p| dir.join(p));
+        let policy_file = match &policy_path {
+            Some(p) => {
+                let t = super::super::read_policy(p)?;
+                hasher.add(t.as_bytes());
+                Some(t)
+            }
+            None => None,
+        };
+        let label = format!("{file} point {}", point.id);
+        let invalid = |error| Failure::Invalid {
+            file: file.clone(),
+            error,
+        };
+        let mut model = match plan.policy_text_lines(point, policy_file.as_deref()) {
+            None => base.model.clone(),
+            Some((policy, starts)) => {
+                if let (Some(wanted), Some(t), Some(origin)) =
+                    (&point.crossing, &policy_file, point.origins.first())
+                    && let Ok(Some((named, _))) = policy_crossing(t, &label)
+                    && named != *wanted
+                {
+                    return Err(invalid(at_origin(
+                        &file,
+                        origin,
+                        format!(
+                            "the override changes crossing `{wanted}` but the point's policy file \
+                             changes `{named}`: a point changes one crossing (point {})",
+                            point.id
+                        ),
+                    )));
+                }
+                bordersim_config::apply_region_policy(
+                    &region_text,
+                    &region_file,
+                    &read,
+                    &policy,
+                    &label,
+                )
+                .map_err(|e| {
+                    invalid(relocate(
+                        e,
+                        &label,
+                        &file,
+                        policy_path.as_deref(),
+                        &starts,
+                        point,
+                    ))
+                })?
+                .region
+                .model
+            }
+        };
+        for scale in &point.demand {
+            scale_region_demand(&mut model, scale.class.as_deref(), scale.factor).map_err(|m| {
+                invalid(at_origin(
+                    &file,
+                    &scale.origin,
+                    format!("{m} (point {})", point.id),
+                ))
+            })?;
+        }
+        regions.push(model);
+    }
+    let replications = settings.replications.unwrap_or(plan.replications);
+    let seed = settings.seed.or(plan.seed).unwrap_or(base.seed);
+    let mut plan = plan;
+    plan.replications = replications;
+    plan.block = replications;
+    let units = plan.units();
+    hasher.add(format!("{replications} {} {seed}", plan.block).as_bytes());
+    Ok(Study {
+        options: RunOptions {
+            replications,
+            seed,
+            threads: settings.threads.map(|t| t as usize),
+        },
+        hash: format!("{:016x}", hasher.0),
+        plan,
+        scenarios: Vec::new(),
+        regions,
+        units,
+    })
+}
+
+/// A one-problem [`ConfigError`] at `origin` in the plan file `file`.
+fn at_origin(file: &str, origin: &bordersim_config::sweep::Origin, message: String) -> ConfigError {
+    ConfigError {
+        diagnostics: vec![Diagnostic {
+            file: file.to_owned(),
+            path: origin.field.clone(),
+            line: origin.line,
+            column: origin.column,
+            message,
+        }],
+    }
+}
+
+/// Multiplies the vehicles per day of the region's flows (those of `class`, if named) by
+/// `factor`.
+fn scale_region_demand(
+    model: &mut RegionModel,
+    class: Option<&str>,
+    factor: f64,
+) -> Result<(), String> {
+    let classes = &model.region.classes;
+    let wanted = match class {
+        None => None,
+        Some(c) => Some(classes.iter().position(|k| k == c).ok_or_else(|| {
+            format!(
+                "the region has no class `{c}`{}; its classes: {}",
+                bordersim_config::closest(c, classes.iter().map(String::as_str))
+                    .map_or(String::new(), |s| format!(" (did you mean `{s}`?)")),
+                classes.join(", ")
+            )
+        })?),
+    };
+    for od in &mut model.region.demand {
+        if wanted.is_none_or(|k| k == od.class) {
+            od.vehicles_per_day *= factor;
+        }
+    }
+    Ok(())
+}
+
+/// Runs one unit (a whole point) of a region sweep.
+fn run_point(study: &Study, unit: &Unit) -> Result<RegionUnitFile, Failure> {
+    let context = || format!("cannot run point {} of the region sweep", unit.id);
+    let outcome = run_region(&study.regions[unit.point], &study.options)
+        .map_err(|e| Failure::from_region(e, context()))?;
+    if !outcome.report.converged {
+        warn(&format!(
+            "point {}: the region did not converge in {} iterations (gap {})",
+            unit.id,
+            outcome.report.iterations.len(),
+            outcome.report.iterations.last().map_or(f64::NAN, |i| i.gap)
+        ));
+    }
+    Ok(RegionUnitFile {
+        plan_hash: study.hash.clone(),
+        unit: unit.id.clone(),
+        seed: study.options.seed,
+        replications: [unit.replications.start, unit.replications.end],
+        measures: region_measures(&outcome.report),
+        region: serde_json::to_value(&outcome.report).map_err(|e| Failure::Failed(e.into()))?,
+    })
+}
+
+/// Reads a region unit file: the error, naming the file, when it is unreadable or not a
+/// region unit (corrupt or truncated).
+fn parse_region_unit(path: &Path) -> Result<RegionUnitFile, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        format!(
+            "{}: not a region sweep unit of bordersim: {e}",
+            path.display()
+        )
+    })
+}
+
+/// Checks a region unit file against the study: its plan, unit, seed and replications.
+fn check_region_unit(
+    path: &Path,
+    file: RegionUnitFile,
+    study: &Study,
+) -> Result<RegionUnitFile, Failure> {
+    let bad = |m: String| Failure::BadInput(anyhow!("{}: {m}", path.display()));
+    if file.plan_hash != study.hash {
+        return Err(bad(format!(
+            "written for another plan (or another version of its files): plan hash {}, this plan's {}",
+            file.plan_hash, study.hash
+        )));
+    }
+    let Some(unit) = study.units.iter().find(|u| u.id == file.unit) else {
+        return Err(bad(format!("unit `{}` is not in the plan", file.unit)));
+    };
+    if file.seed != study.options.seed
+        || file.replications != [unit.replications.start, unit.replications.end]
+    {
+        return Err(bad(format!(
+            "its seed or replications are not those of unit `{}`",
+            unit.id
+        )));
+    }
+    Ok(file)
+}
+
+/// `bordersim sweep` of a region plan: here at once, or one shard into `--out-dir`.
+///
+/// # Errors
+///
+/// As [`super::sweep`].
+pub(super) fn sweep_region(
+    args: &SweepArgs,
+    study: &Study,
+    shard: Option<(u64, u64)>,
+) -> Result<(), Failure> {
+    no_page(&args.settings)?;
+    let Some(dir) = &args.out_dir else {
+        output::check_output(&args.settings, &[&args.plan])?;
+        let files = study
+            .units
+            .iter()
+            .map(|u| run_point(study, u))
+            .collect::<Result<Vec<_>, _>>()?;
+        return emit(study, &files, &args.settings);
+    };
+    let (index, count) = shard.unwrap_or((0, 1));
+    std::fs::create_dir_all(dir.join("units"))
+        .with_context(|| format!("cannot create '{}'", dir.join("units").display()))
+        .map_err(Failure::BadInput)?;
+    let (mut manifest, manifest_path) = super::manifest(args, study, dir, index, count);
+    let mut journal = Journal::new(manifest_path, dir.join("units"));
+    journal.checkpoint(&manifest)?;
+    for (k, unit) in study.units.iter().enumerate() {
+        if k as u64 % count != index {
+            continue;
+        }
+        let path = unit_path(dir, &unit.id);
+        let finished = path.exists()
+            && match parse_region_unit(&path) {
+                Ok(file) => {
+                    check_region_unit(&path, file, study)?;
+                    true
+                }
+                Err(e) => {
+                    // Only a machine crash leaves a unit file that does not parse (see
+                    // `Journal`): the point runs again and gives the same file.
+                    warn(&format!("{e}; running unit {} again", unit.id));
+                    false
+                }
+            };
+        let wall_s = if finished {
+            None
+        } else {
+            let start = clock();
+            let file = run_point(study, unit)?;
+            let bytes = serde_json::to_vec(&file).map_err(|e| Failure::Failed(e.into()))?;
+            journal.write_unit(&path, &bytes)?;
+            Some(start.elapsed().as_secs_f64())
+        };
+        manifest.units.push(ManifestUnit {
+            id: unit.id.clone(),
+            replications: [unit.replications.start, unit.replications.end],
+            wall_s,
+        });
+        if journal.due() {
+            journal.checkpoint(&manifest)?;
+        }
+    }
+    journal.checkpoint(&manifest)?;
+    if shard.is_none() {
+        return super::super::merge::merge_dir(dir, &args.settings);
+    }
+    Ok(())
+}
+
+/// Refuses a page for a region sweep, which has none yet.
+fn no_page(settings: &RunSettings) -> Result<(), Failure> {
+    output::check_text_only(
+        settings,
+        "a region sweep (it is written as JSON, CSV or a table; its page is not drawn yet)",
+    )
+}
+
+/// `bordersim merge` of a region sweep's directory: every unit read, checked, and written
+/// as the sweep run at once writes it.
+///
+/// # Errors
+///
+/// [`Failure::BadInput`] naming a unit file that is unreadable, corrupt or of another
+/// plan; [`Failure::Failed`] when the output cannot be written.
+pub(crate) fn merge_region(
+    dir: &Path,
+    study: &Study,
+    settings: &RunSettings,
+) -> Result<(), Failure> {
+    no_page(settings)?;
+    let files = study
+        .units
+        .iter()
+        .map(|u| {
+            let path = unit_path(dir, &u.id);
+            let file = parse_region_unit(&path).map_err(|m| Failure::BadInput(anyhow!(m)))?;
+            check_region_unit(&path, file, study)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    emit(study, &files, settings)
+}
+
+/// A region sweep's result.
+#[derive(Serialize)]
+struct RegionSweepResult<'a> {
+    sweep: &'a str,
+    plan_hash: &'a str,
+    seed: u64,
+    replications: u32,
+    baseline: &'a str,
+    axes: Vec<SweepAxis>,
+    points: Vec<RegionSweepPoint<'a>>,
+}
+
+/// One point of a region sweep: its axis values, its measures with their change from the
+/// baseline point's, and its full region report.
+#[derive(Serialize)]
+struct RegionSweepPoint<'a> {
+    id: &'a str,
+    axes: Vec<(&'a str, &'a str)>,
+    measures: Vec<RegionMeasureChange>,
+    region: &'a serde_json::Value,
+}
+
+/// Writes the result of a region sweep from its units' files (one per point, in order).
+fn emit(study: &Study, files: &[RegionUnitFile], settings: &RunSettings) -> Result<(), Failure> {
+    let baseline = &files[study.plan.baseline].measures;
+    let points = study
+        .plan
+        .points
+        .iter()
+        .zip(files)
+        .map(|(p, f)| RegionSweepPoint {
+            id: &p.id,
+            axes: study
+                .plan
+                .axes
+                .iter()
+                .map(String::as_str)
+                .zip(p.values.iter().map(String::as_str))
+                .collect(),
+            measures: region_changes(&f.measures, baseline),
+            region: &f.region,
+        })
+        .collect();
+    let out = RegionSweepResult {
+        sweep: &study.plan.name,
+        plan_hash: &study.hash,
+        seed: study.options.seed,
+        replications: study.options.replications,
+        baseline: &study.plan.points[study.plan.baseline].id,
+        axes: super::result::axes(study),
+        points,
+    };
+    output::emit(settings, |format| render(&out, format), String::new)
+}
+
+/// JSON (every point's measures and full region report), or tidy CSV / a table: one row
+/// per point × measure, the axis values as columns, then `entity, metric, value, ci95,
+/// delta, unit`.
+fn render(out: &RegionSweepResult<'_>, format: Format) -> anyhow::Result<Vec<u8>> {
+    if format == Format::Json {
+        let mut bytes = serde_json::to_vec_pretty(out)?;
+        bytes.push(b'\n');
+        return Ok(bytes);
+    }
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(if format == Format::Csv { b',' } else { b'\t' })
+        .from_writer(Vec::new());
+    let mut header = vec!["point"];
+    header.extend(out.axes.iter().map(|a| a.name.as_str()));
+    header.extend(["entity", "metric", "value", "ci95", "delta", "unit"]);
+    w.write_record(&header)?;
+    let num = |v: Option<f64>| v.map_or(String::new(), |v| v.to_string());
+    for p in &out.points {
+        for c in &p.measures {
+            let m = &c.measure;
+            let mut r = vec![p.id.to_owned()];
+            r.extend(p.axes.iter().map(|(_, v)| (*v).to_owned()));
+            r.extend([
+                m.entity.clone(),
+                m.metric.clone(),
+                num(m.value),
+                num(m.ci95),
+                num(c.delta),
+                m.unit.clone(),
+            ]);
+            w.write_record(&r)?;
+        }
+    }
+    w.into_inner().map_err(|e| anyhow!("{e}"))
+}

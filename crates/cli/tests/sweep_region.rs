@@ -1,0 +1,341 @@
+//! `bordersim sweep` of a plan whose base is a region (docs/sweeps.md): a point is one
+//! equilibrium over all its replications, so its unit is the whole point; sharded runs
+//! merge into the unsharded sweep byte for byte, and the region plan's own mistakes are
+//! refused at their place in the plan.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+use serde_json::Value;
+
+/// One crossing's scenario (two of them make the region).
+const CROSSING: &str = r#"[scenario]
+name = "x"
+horizon = "1d"
+
+[[directions]]
+id = "northbound"
+
+[[classes]]
+id = "truck"
+
+[[stations]]
+id = "primary"
+servers = 2
+service = { dist = "exponential", mean = "2min" }
+
+[[sources]]
+id = "trucks"
+class = "truck"
+rate = "20/h"
+entry = "primary"
+"#;
+
+/// Two crossings, `x` and `y`, of the same scenario; `x` is a little nearer.
+const REGION: &str = r#"[region]
+name = "two crossings"
+sides = ["mx", "us"]
+replications = 2
+
+[[zones]]
+id = "tijuana"
+side = "mx"
+travel = { x = "20min", y = "25min" }
+
+[[zones]]
+id = "san_diego"
+side = "us"
+travel = { x = "10min", y = "10min" }
+
+[[classes]]
+id = "truck"
+
+[[crossings]]
+id = "x"
+file = "crossing.toml"
+directions = { mx = "northbound" }
+
+[[crossings]]
+id = "y"
+file = "crossing.toml"
+directions = { mx = "northbound" }
+
+[[demand]]
+from = "tijuana"
+to = "san_diego"
+class = "truck"
+vehicles_per_day = 600
+"#;
+
+/// `x`'s service slower (`study` writes `y`'s too, as `slow_y.toml`).
+const SLOW_X: &str = r#"[policy]
+name = "slow x"
+crossing = "x"
+
+[[override]]
+path = "stations.primary.service"
+value = { dist = "exponential", mean = "3min" }
+"#;
+
+/// Booths at `x` 1 to 2 × demand as given or 1.5 times × `x` slowed or not: 8 points (a
+/// point changes one crossing).
+const PLAN: &str = r#"[sweep]
+name = "two crossings"
+region = "region.toml"
+replications = 2
+seed = 5
+
+[[axis]]
+name = "x booths"
+crossing = "x"
+path = "stations.primary.servers"
+range = [1, 2]
+
+[[axis]]
+name = "growth"
+demand = [1.0, 1.5]
+
+[[axis]]
+name = "slow x"
+policy = ["none", "slow_x.toml"]
+"#;
+
+fn study(dir: &Path) -> String {
+    write(dir, "crossing.toml", CROSSING);
+    write(dir, "region.toml", REGION);
+    write(dir, "slow_x.toml", SLOW_X);
+    write(dir, "slow_y.toml", &SLOW_X.replace("\"x\"", "\"y\""));
+    write(dir, "plan.toml", PLAN).display().to_string()
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = bordersim(args);
+    assert_eq!(out.code, 0, "{args:?}: {out:#?}");
+    out.stdout
+}
+
+/// Runs every shard of `count` into `out`, then merges it in `format`.
+fn sharded(plan: &str, out: &str, count: u64, format: &str) -> String {
+    for i in 0..count {
+        ok(&[
+            "sweep",
+            plan,
+            "--out-dir",
+            out,
+            "--shard-index",
+            &i.to_string(),
+            "--shard-count",
+            &count.to_string(),
+        ]);
+    }
+    ok(&["merge", out, "-f", format])
+}
+
+/// The value of `metric` of `entity` at `point` in the sweep's JSON.
+fn value(json: &Value, point: usize, entity: &str, metric: &str) -> f64 {
+    json["points"][point]["measures"]
+        .as_array()
+        .expect("measures")
+        .iter()
+        .find(|m| m["entity"] == entity && m["metric"] == metric)
+        .and_then(|m| m["value"].as_f64())
+        .unwrap_or_else(|| panic!("{entity} {metric} at point {point}"))
+}
+
+#[test]
+fn a_region_sweep_lists_its_points_and_merges_byte_for_byte_from_2_and_3_shards() {
+    let dir = scratch("sweep-region");
+    let plan = study(&dir);
+    let list = ok(&["sweep", &plan, "--list"]);
+    let lines: Vec<&str> = list.lines().collect();
+    assert_eq!(lines.len(), 9, "{list}");
+    assert_eq!(
+        lines[0],
+        "unit\tpoint\treplications\tseed\tx booths\tgrowth\tslow x"
+    );
+    // A unit is a whole point, with all its replications.
+    assert_eq!(
+        lines[8],
+        "p0007-r00000-00001\tp0007\t0..2\t5\t2\t1.5\tslow_x.toml"
+    );
+
+    let csv = ok(&["sweep", &plan, "-f", "csv"]);
+    let json = ok(&["sweep", &plan, "-f", "json"]);
+    assert!(
+        csv.starts_with("point,x booths,growth,slow x,entity,metric,value,ci95,delta,unit\n"),
+        "{csv}"
+    );
+    for count in [2, 3] {
+        let out = dir.join(format!("shards-{count}")).display().to_string();
+        assert_eq!(sharded(&plan, &out, count, "csv"), csv, "{count} shards");
+        assert_eq!(ok(&["merge", &out, "-f", "json"]), json, "{count} shards");
+    }
+    // Unsharded into a directory: every point written, then merged.
+    let here = dir.join("here").display().to_string();
+    assert_eq!(ok(&["sweep", &plan, "--out-dir", &here, "-f", "csv"]), csv);
+    assert_eq!(
+        fs::read_dir(dir.join("here/units")).expect("units").count(),
+        8
+    );
+
+    let json: Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(json["baseline"], "p0000");
+    assert_eq!(json["axes"][0]["kind"], "override");
+    assert_eq!(json["points"][0]["region"]["region"], "two crossings");
+    let volume = |p, c: &str| {
+        value(
+            &json,
+            p,
+            &format!("flow:{c}:mx_to_us:truck"),
+            "volume_per_day",
+        )
+    };
+    let share = |p, c: &str| value(&json, p, &format!("flow:{c}:mx_to_us:truck"), "share");
+    for p in 0..8 {
+        // Shares of the one flow over the two crossings make 1.
+        assert!(
+            (share(p, "x") + share(p, "y") - 1.0).abs() < 1e-12,
+            "point {p}"
+        );
+    }
+    // A second booth at x draws traffic to x (p0004 against p0000, the same demand).
+    assert!(volume(4, "x") > volume(0, "x"));
+    // Slowing x draws traffic away from x (p0001 against p0000).
+    assert!(volume(1, "x") < volume(0, "x"));
+    // 1.5 times the demand: more vehicles in all (p0002 against p0000).
+    assert!(volume(2, "x") + volume(2, "y") > volume(0, "x") + volume(0, "y"));
+    // The baseline's changes are 0; another point's are its value less the baseline's.
+    let measures = |p: usize| json["points"][p]["measures"].as_array().expect("m").clone();
+    assert!(
+        measures(0)
+            .iter()
+            .all(|m| m["delta"] == 0.0 || m["delta"].is_null())
+    );
+    let x1 = measures(4)
+        .into_iter()
+        .find(|m| m["entity"] == "flow:x:mx_to_us:truck" && m["metric"] == "volume_per_day")
+        .expect("x volume");
+    assert_eq!(x1["delta"].as_f64(), Some(volume(4, "x") - volume(0, "x")));
+    // Border times come with their interval over the replications.
+    let bt = measures(0)
+        .into_iter()
+        .find(|m| m["entity"] == "flow:x:mx_to_us:truck" && m["metric"] == "border_time_mean_s")
+        .expect("x border time");
+    assert!(bt["ci95"].as_f64().is_some_and(|c| c > 0.0), "{bt}");
+}
+
+/// Asserts `bordersim sweep PLAN` of `plan_text` (beside the region's files) exits 2 with
+/// each of `needles` on standard error.
+fn refused(name: &str, plan_text: &str, extra: &[&str], needles: &[&str]) {
+    let dir = scratch(name);
+    study(&dir);
+    let plan = write(&dir, "bad.toml", plan_text).display().to_string();
+    let mut args = vec!["sweep", plan.as_str()];
+    args.extend_from_slice(extra);
+    let out = bordersim(&args);
+    assert_eq!(out.code, 2, "{name}: {out:#?}");
+    for n in needles {
+        assert!(out.stderr.contains(n), "{name}: {n} not in {}", out.stderr);
+    }
+}
+
+#[test]
+fn a_region_plans_mistakes_are_refused_at_their_place() {
+    let head = "[sweep]\nname = \"r\"\nregion = \"region.toml\"\nreplications = 2\n";
+    refused(
+        "region-and-scenario",
+        &format!("{head}scenario = \"crossing.toml\"\n"),
+        &[],
+        &[
+            "bad.toml:3:",
+            "sweep.region",
+            "a base region and a base scenario",
+        ],
+    );
+    refused(
+        "region-block",
+        &format!("{head}block = 1\n"),
+        &[],
+        &["bad.toml:5:", "sweep.block", "leave out `block`"],
+    );
+    refused(
+        "region-outputs",
+        &format!("{head}outputs = [\"wait\"]\n"),
+        &[],
+        &["sweep.outputs", "the region's measures"],
+    );
+    refused(
+        "region-no-crossing",
+        &format!(
+            "{head}\n[[axis]]\nname = \"a\"\npath = \"stations.primary.servers\"\nvalues = [1]\n"
+        ),
+        &[],
+        &["bad.toml:6:", "axis[0].crossing", "crossing = \"id\""],
+    );
+    refused(
+        "region-two-crossings",
+        &format!(
+            "{head}\n[[axis]]\nname = \"a\"\ncrossing = \"x\"\npath = \"stations.primary.servers\"\nvalues = [1]\n\n[[axis]]\nname = \"b\"\ncrossing = \"y\"\npath = \"stations.primary.servers\"\nvalues = [1]\n"
+        ),
+        &[],
+        &[
+            "bad.toml:14:",
+            "axis[1].crossing",
+            "a point changes one crossing",
+        ],
+    );
+    refused(
+        "region-unknown-crossing",
+        &format!(
+            "{head}\n[[axis]]\nname = \"a\"\ncrossing = \"z\"\npath = \"stations.primary.servers\"\nvalues = [1]\n"
+        ),
+        &[],
+        &["unknown crossing `z`"],
+    );
+    refused(
+        "region-bad-value",
+        &format!(
+            "{head}\n[[axis]]\nname = \"a\"\ncrossing = \"x\"\npath = \"stations.primary.servers\"\nvalues = [1, \"many\"]\n"
+        ),
+        &[],
+        &["bad.toml:10:", "axis[0].values[1]", "point p0001"],
+    );
+    refused(
+        "region-unknown-class",
+        &format!("{head}\n[[axis]]\nname = \"a\"\ndemand = [1.0]\nclass = \"truk\"\n"),
+        &[],
+        &[
+            "bad.toml:9:",
+            "axis[0].class",
+            "no class `truk`",
+            "did you mean `truck`",
+        ],
+    );
+    refused(
+        "region-policy-elsewhere",
+        &format!(
+            "{head}\n[[axis]]\nname = \"a\"\ncrossing = \"x\"\npath = \"stations.primary.servers\"\nvalues = [1]\n\n[[axis]]\nname = \"b\"\npolicy = [\"slow_y.toml\"]\n"
+        ),
+        &[],
+        &["bad.toml:10:", "changes crossing `x`", "changes `y`"],
+    );
+    refused(
+        "region-crossing-in-scenario-plan",
+        "[sweep]\nname = \"s\"\nscenario = \"crossing.toml\"\nreplications = 1\n\n[[axis]]\nname = \"a\"\ncrossing = \"x\"\npath = \"stations.primary.servers\"\nvalues = [1]\n",
+        &[],
+        &[
+            "bad.toml:8:",
+            "axis[0].crossing",
+            "the plan's base is a scenario",
+        ],
+    );
+    refused(
+        "region-page",
+        PLAN,
+        &["--report", "page.html"],
+        &["a region sweep", "page is not drawn yet"],
+    );
+}
