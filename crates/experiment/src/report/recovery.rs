@@ -183,8 +183,7 @@ impl Counterfactual {
     }
 
     /// Vehicle-hours in the crossing in each hour of one replication, from its log.
-    fn hourly(&self, log: InSystem) -> Vec<f64> {
-        let mut log = log;
+    fn hourly(&self, mut log: InSystem) -> Vec<f64> {
         log.advance(self.horizon_ms);
         log.area
             .iter()
