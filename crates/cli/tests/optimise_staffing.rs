@@ -136,11 +136,12 @@ fn a_budget_below_the_minimum_is_refused() {
         "optimise-budget",
         &commercial(),
         &format!(
-            "{HEAD}station = \"nb-primary\"\nlanes = \"general\"\nnight_min_lanes = 2\n\
+            "{HEAD}station = \"nb-primary\"\nlanes = \"general\"\nmin_lanes = 2\n\
              budget_lane_hours_per_day = 10\n"
         ),
         "8:29: groups[0].budget_lane_hours_per_day",
-        "the budget of 10 lane-hours per day is below the 16 lane-hours the minimum lanes need",
+        // Two lanes in each of the 15 hours the port is open (its closed hours need none).
+        "the budget of 10 lane-hours per day is below the 30 lane-hours the minimum lanes need",
     );
 }
 

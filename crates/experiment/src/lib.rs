@@ -24,9 +24,9 @@ use std::ops::Range;
 
 use bordersim_model::{
     CompiledScenario, ModelError, NoLog, ReplicationStats, Scenario, VehicleCounts, VehicleLog,
-    run_replication_logged,
 };
 use rayon::prelude::*;
+use report::recovery::{Counterfactual, run_replication};
 
 pub use compare::{
     Comparison, Difference, FALSE_DISCOVERY_RATE, Measure, NetBenefit, Status, VariantResult,
@@ -35,7 +35,7 @@ pub use compare::{
 };
 pub use report::costs;
 pub use report::hourly_groups;
-pub use report::recovery;
+pub use report::recovery::RecoveryReport;
 pub use report::{AbandonmentReport, SeriesReport, SeriesStatistic, StationHours, StationSeries};
 pub use report::{
     BlockingReport, ChannelShare, ClassReport, DelayCost, DelayStats, DirectionReport,
@@ -208,13 +208,15 @@ where
         return Err(ExperimentError::NoReplications);
     }
     let model = CompiledScenario::new(scenario).map_err(ExperimentError::Model)?;
+    let without_events = Counterfactual::new(scenario).map_err(ExperimentError::Model)?;
     let pool = thread_pool(options)?;
     let results: Vec<(ReplicationStats, L)> = pool.install(|| {
         (0..u64::from(options.replications))
             .into_par_iter()
             .map(|r| {
                 let mut log = make_log(r);
-                let stats = run_replication_logged(&model, options.seed, r, &mut log);
+                let stats =
+                    run_replication(&model, without_events.as_ref(), options.seed, r, &mut log);
                 progress.replication_done(options.replications);
                 (stats, log)
             })
@@ -346,6 +348,7 @@ where
         return Err(ExperimentError::NoReplications);
     }
     let model = CompiledScenario::new(scenario).map_err(ExperimentError::Model)?;
+    let without_events = Counterfactual::new(scenario).map_err(ExperimentError::Model)?;
     let pool = thread_pool(options)?;
     // Replications run in batches of one per thread: a batch's summaries are merged in
     // replication order before the next starts, so memory holds one replication per thread
@@ -367,7 +370,8 @@ where
                 .into_par_iter()
                 .map(|r| {
                     let mut log = make_log(r);
-                    let stats = run_replication_logged(&model, options.seed, r, &mut log);
+                    let stats =
+                        run_replication(&model, without_events.as_ref(), options.seed, r, &mut log);
                     // Conservation and the vehicle cap are checked before the statistics
                     // are folded away; only their verdicts are kept.
                     let counts = stats.vehicles;

@@ -27,6 +27,10 @@ pub enum LogKind {
     Balk,
     /// Gave up waiting in a queue and left unserved (its patience ran out).
     Abandon,
+    /// Booked an arrival slot and went to the waiting area (the station is the slot's).
+    Book,
+    /// Called forward from the waiting area for its slot (the station is the slot's).
+    CallForward,
 }
 
 impl LogKind {
@@ -55,6 +59,8 @@ impl LogKind {
             LogKind::Exit => "exit",
             LogKind::Balk => "balk",
             LogKind::Abandon => "abandon",
+            LogKind::Book => "book",
+            LogKind::CallForward => "call_forward",
         }
     }
 }

@@ -63,6 +63,7 @@ struct RawGroup {
     night_hours: Option<Spanned<Vec<i64>>>,
     shift_hours: Option<Spanned<i64>>,
     shift_starts: Option<Spanned<Vec<i64>>>,
+    open_closed_hours: Option<Spanned<bool>>,
 }
 
 /// One lane group (or a station's own servers) on some days, to be staffed.
@@ -82,6 +83,10 @@ pub struct Target {
     pub block: Block,
     /// The group's lanes in each hour of the week before optimisation, Monday 00:00 first.
     pub current_week: Vec<u32>,
+    /// The hours (0–23) the station is closed on every one of the block's days — no lane
+    /// of any of its groups open now —, which the search keeps closed (its maximum there
+    /// is 0) unless the plan sets `open_closed_hours = true`. Ascending.
+    pub closed_hours: Vec<usize>,
 }
 
 impl Target {
@@ -614,6 +619,12 @@ fn target(
     if !ok {
         return None;
     }
+    let opens_closed = raw.open_closed_hours.as_ref().is_some_and(|v| *v.get_ref());
+    let closed_hours = if opens_closed {
+        Vec::new()
+    } else {
+        station_closed_hours(station, &days)
+    };
     let mut min_lanes = [min; HOURS];
     let in_night = |h: usize| {
         if night[0] <= night[1] {
@@ -627,11 +638,18 @@ fn target(
             *m = (*m).max(night_min);
         }
     }
+    // The port's closed hours are not staff to move: no lane opens there, and no minimum
+    // (a night minimum included) asks for one.
+    let mut max_lanes = [max; HOURS];
+    for &h in &closed_hours {
+        max_lanes[h] = 0;
+        min_lanes[h] = 0;
+    }
     let block = Block {
         shift_hours,
         starts,
         min_lanes,
-        max_lanes: [max; HOURS],
+        max_lanes,
         budget_lane_hours: budget,
     };
     if let Err(e) = block.minimum_cover() {
@@ -680,7 +698,22 @@ fn target(
         days,
         block,
         current_week,
+        closed_hours,
     })
+}
+
+/// The hours of the day at which `station` opens no lane (of any of its groups) on any of
+/// `days` (0 = Monday) now: the hours the port is closed there.
+fn station_closed_hours(station: &bordersim_model::Station, days: &[usize]) -> Vec<usize> {
+    let open = |d: usize, h: usize| {
+        station.lanes.iter().any(|g| match &g.schedule {
+            bordersim_model::LaneSchedule::Constant(n) => *n > 0,
+            bordersim_model::LaneSchedule::Weekly(week) => week[d * HOURS + h] > 0,
+        })
+    };
+    (0..HOURS)
+        .filter(|&h| days.iter().all(|&d| !open(d, h)))
+        .collect()
 }
 
 fn label(station: &str, lanes: &Option<Spanned<String>>) -> String {

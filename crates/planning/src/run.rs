@@ -94,6 +94,9 @@ pub struct GroupSchedule {
     pub lane_hours_per_day_before: u32,
     /// Lane-hours per day after: never above the budget.
     pub lane_hours_per_day_after: u32,
+    /// The hours (0–23) the port is closed — the station opens no lane then now — which
+    /// the search kept closed (empty with `open_closed_hours = true`).
+    pub closed_hours: Vec<usize>,
 }
 
 /// What the search did.
@@ -380,6 +383,7 @@ pub fn optimise_staffing(
                 budget_lane_hours_per_day: t.block.budget_lane_hours,
                 lane_hours_per_day_before: before.iter().sum(),
                 lane_hours_per_day_after: day.iter().sum(),
+                closed_hours: t.closed_hours.clone(),
             }
         })
         .collect();

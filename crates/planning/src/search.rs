@@ -119,6 +119,25 @@ where
     let mut capped = false;
     // Greedy: the addition with the largest reduction per lane-hour.
     'greedy: loop {
+        // While the staffing is unstable (infinitely bad), spread lanes, the feasible shift
+        // over the hours with the fewest lanes first, one simulation per shift, until a
+        // staffing that can be run appears: comparing every addition there would spend the
+        // evaluations on staffings that all fail (from no lanes, most of the search).
+        if f.is_infinite() {
+            let Some((b, i)) = spread(blocks, &x) else {
+                break;
+            };
+            let mut y = x.clone();
+            y[b][i] += 1;
+            let Some(fy) = runner.eval(&y).map_err(SearchError::Evaluation)? else {
+                capped = true;
+                break 'greedy;
+            };
+            x = y;
+            f = fy;
+            greedy_steps += 1;
+            continue;
+        }
         let mut best: Option<(f64, usize, usize, f64)> = None;
         for (b, block) in blocks.iter().enumerate() {
             for i in 0..block.starts.len() {
@@ -136,12 +155,6 @@ where
                     best = Some((gain, b, i, fy));
                 }
             }
-        }
-        // While every staffing so far is unstable (infinitely bad), no addition "improves":
-        // spread lanes instead, the feasible shift over the hours with the fewest lanes first,
-        // until a staffing that can be run appears.
-        if best.is_none() && f.is_infinite() {
-            best = spread(blocks, &x).map(|(b, i)| (0.0, b, i, f64::INFINITY));
         }
         let Some((_, b, i, fy)) = best else {
             break;

@@ -674,3 +674,96 @@ fn an_unstable_start_is_left_by_spreading_lanes() {
     assert_eq!(block.lane_hours(&found.best[0]), 28);
     assert_eq!((lanes[5], lanes[15]), (3, 3), "{lanes:?}");
 }
+
+/// The booth of [`booth`] closed from 20:00 to 06:00 (no lane then, as a port closed at
+/// night): `profile` vehicles per hour still arrive at night and wait for the morning.
+fn booth_closed_at_night(profile: &[u32; 24]) -> String {
+    let open: Vec<String> = (0..24)
+        .map(|h| if (6..20).contains(&h) { "1" } else { "0" }.to_owned())
+        .collect();
+    booth(profile).replace(
+        "servers_by_hour = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]",
+        &format!("servers_by_hour = [{}]", open.join(", ")),
+    )
+}
+
+/// A port closed at night, staffed from nothing (no minimum) with three 5-hour shifts: the
+/// search opens no lane while the port is closed, and reaches the optimum that enumerating
+/// every feasible staffing finds. With `open_closed_hours` the night hours may be staffed.
+#[test]
+fn a_port_closed_at_night_stays_closed_and_the_search_finds_the_optimum() {
+    let mut profile = [2u32; 24];
+    for (h, n) in [
+        (6, 10),
+        (7, 20),
+        (8, 25),
+        (9, 22),
+        (16, 20),
+        (17, 22),
+        (19, 10),
+    ] {
+        profile[h] = n;
+    }
+    for n in &mut profile[10..16] {
+        *n = 15;
+    }
+    profile[18] = 15;
+    let text = booth_closed_at_night(&profile);
+    let scenario = parse_scenario(&text, "booth.toml").expect("valid").scenario;
+    let plan_of = |extra: &str| {
+        format!(
+            "[plan]\nobjective = \"wait_mean_s\"\nentity = \"station:booth\"\n\n[[groups]]\n\
+             station = \"booth\"\nbudget_lane_hours_per_day = 15\nmax_lanes = 2\n\
+             shift_hours = 5\n{extra}"
+        )
+    };
+    let plan = parse_plan(&plan_of(""), "plan.toml", &scenario, &text).expect("valid plan");
+    let closed: Vec<usize> = (0..6).chain(20..24).collect();
+    assert_eq!(plan.targets[0].closed_hours, closed);
+    let opts = options(3);
+    let out = optimise_staffing(
+        &plan,
+        &scenario,
+        &text,
+        "booth.toml",
+        &no_traces,
+        &opts,
+        &Silent,
+    )
+    .expect("runs");
+    let g = &out.report.groups[0];
+    assert_eq!(g.closed_hours, closed);
+    for &h in &closed {
+        assert_eq!(
+            g.after[h], 0,
+            "a lane at {h:02}:00 while the port is closed: {g:?}"
+        );
+    }
+    assert_eq!(g.lane_hours_per_day_after, 15, "{g:?}");
+    // Every staffing within the rules, simulated: the search's is the best.
+    let blocks = [plan.targets[0].block.clone()];
+    let all = all_candidates(&blocks, 10_000).expect("small");
+    let mut best = f64::INFINITY;
+    for c in &all {
+        let lanes = block_lanes(&plan, c);
+        assert!(closed.iter().all(|&h| lanes[0][h] == 0));
+        let (s, _, _) = apply(&plan, &lanes, &text, "booth.toml", &no_traces).expect("applies");
+        let v = objective_by_replication(&s, &opts, "wait_mean_s", "station:booth").expect("runs");
+        if v.iter().all(Option::is_some) {
+            best = best.min(v.iter().flatten().sum::<f64>() / v.len() as f64);
+        }
+    }
+    assert_eq!(out.report.after, best, "{g:?}");
+    assert!(out.report.search.evaluations < all.len() as u32);
+    // Asked to, the search may open the closed hours: more staffings are allowed.
+    let open = parse_plan(
+        &plan_of("open_closed_hours = true\n"),
+        "plan.toml",
+        &scenario,
+        &text,
+    )
+    .expect("valid plan");
+    assert!(open.targets[0].closed_hours.is_empty());
+    let more = all_candidates(&[open.targets[0].block.clone()], 100_000).expect("small");
+    assert!(more.len() > all.len());
+}

@@ -33,6 +33,15 @@ pub fn unit(metric: &str) -> Unit {
             "delay_vehicle_hours_per_year" => ("delay per year".into(), "vehicle-h/year", 1.0, 0),
             "delay_value_per_day" => ("delay value per day".into(), "money/day", 1.0, 0),
             "delay_value_per_year" => ("delay value per year".into(), "money/year", 1.0, 0),
+            "road_queue_mean" => ("road queue mean".into(), "vehicles", 1.0, 2),
+            "booked_per_day" => ("bookings per day".into(), "vehicles/day", 1.0, 1),
+            "not_booked_per_day" => ("not booked per day".into(), "vehicles/day", 1.0, 1),
+            "waiting_area_vehicle_hours_per_day" => {
+                ("waiting area per day".into(), "vehicle-h/day", 1.0, 1)
+            }
+            "waiting_area_value_per_day" => {
+                ("waiting area value per day".into(), "money/day", 1.0, 0)
+            }
             other => (other.replace('_', " "), "", 1.0, 2),
         }
     };
@@ -172,5 +181,10 @@ mod tests {
         assert_eq!(unit("utilization").unit, "%");
         assert_eq!(unit("lane_hours_per_day").unit, "lane-h/day");
         assert_eq!(unit("delay_vehicle_hours_per_day").unit, "vehicle-h/day");
+        // Booked slots: the waiting area in minutes, as the border wait.
+        assert_eq!(unit("waiting_area_mean_s").unit, "min");
+        assert_eq!(unit("road_queue_mean").unit, "vehicles");
+        assert_eq!(unit("booked_per_day").unit, "vehicles/day");
+        assert_eq!(unit("waiting_area_value_per_day").unit, "money/day");
     }
 }

@@ -218,3 +218,65 @@ entry = "primary"
         check(name, &scenario_from(text, dir));
     }
 }
+
+/// The report of `scenario` from the summaries of replications 0–9 and 10–19 merged, and
+/// from one summary of 0–19: the two summaries and the two reports, as JSON.
+fn merged_halves_and_whole(scenario: &Scenario) -> [(String, String); 2] {
+    let options = RunOptions {
+        replications: 20,
+        seed: scenario.seed,
+        threads: Some(2),
+    };
+    let (mut first, _) =
+        summarise_replications(scenario, &options, 0..10, |_| NoLog).expect("runs");
+    let (rest, _) = summarise_replications(scenario, &options, 10..20, |_| NoLog).expect("runs");
+    first
+        .merge(rest)
+        .expect("consecutive summaries of one scenario merge");
+    let (whole, _) = summarise_replications(scenario, &options, 0..20, |_| NoLog).expect("runs");
+    let text = |s: &Summary| serde_json::to_string(s).expect("the summary serialises");
+    let summaries = (text(&first), text(&whole));
+    let reports = (
+        json(&report_of(scenario, scenario.seed, first)),
+        json(&report_of(scenario, scenario.seed, whole)),
+    );
+    [summaries, reports]
+}
+
+/// Reneging and booked slots: the vehicles that gave up (counts, shares, per day, their
+/// waits) and the booking systems' figures (bookings, waiting area, road queue, their
+/// value) merge exactly — replications 0–9 merged with 10–19 are 0–19 bit for bit, in the
+/// summary and in the report — on the bundled examples that have them, where vehicles do
+/// give up and do book.
+#[test]
+fn abandonment_and_booking_statistics_merge_exactly() {
+    let dir = Path::new(CONFIGS).join("examples");
+    for (file, block) in [
+        ("pedestrian_hall_reneging.toml", "abandonment"),
+        ("booked_slots.toml", "appointments"),
+    ] {
+        let scenario = scenario_from(&read(&dir.join(file)), &dir);
+        let [summaries, reports] = merged_halves_and_whole(&scenario);
+        assert!(
+            summaries.0 == summaries.1,
+            "{file}: the merged summary differs"
+        );
+        assert!(reports.0 == reports.1, "{file}: the merged report differs");
+        // The rows are there and saw something, so the equality above is about them.
+        let report: serde_json::Value = serde_json::from_str(&reports.0).expect("JSON");
+        let rows = report[block].as_array().expect("a list of rows");
+        assert!(!rows.is_empty(), "{file}: no {block} rows");
+        let seen = |row: &serde_json::Value| {
+            let n = if block == "abandonment" {
+                &row["abandoned"]
+            } else {
+                &row["booked"]
+            };
+            n.as_u64().expect("a count") > 0
+        };
+        assert!(
+            rows.iter().any(seen),
+            "{file}: nothing in {block}: {rows:?}"
+        );
+    }
+}

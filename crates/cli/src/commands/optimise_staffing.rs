@@ -287,6 +287,14 @@ fn table(r: &StaffingReport, p: &Performance) -> String {
             .map(|c| format!("{} from {:02}:00", c.count, c.start))
             .collect();
         let _ = writeln!(s, "  shifts {}", shifts.join(", "));
+        if !g.closed_hours.is_empty() {
+            let closed: Vec<String> = g.closed_hours.iter().map(|h| format!("{h:02}")).collect();
+            let _ = writeln!(
+                s,
+                "  kept closed (the port is closed then): {}",
+                closed.join(", ")
+            );
+        }
         let _ = writeln!(s);
     }
     let _ = writeln!(

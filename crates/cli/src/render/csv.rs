@@ -1,7 +1,8 @@
 //! Tidy CSV: one row per entity and statistic, `scenario,entity_type,entity,statistic,value`,
 //! times in seconds. Missing values (a confidence interval from one replication, a
 //! percentile of nothing) are empty cells, which pandas and polars read as null. Every value
-//! is a number except the `direction` statistic of a station, which names its direction.
+//! is a number except the `direction` statistic of a station, which names its direction, and
+//! the `kind` of a recovery event.
 //!
 //! Entity types and their entities:
 //!
@@ -16,11 +17,12 @@
 //! | `trs_interval` | `interval|dimension|segment`              |
 //! | `trs_hourly`   | `direction|hour` (hour of arrival, 0..23) |
 //! | `channel`      | `green`, `yellow` or `red`                |
-//! | `economics`    | class id or `all`                         |
+//! | `economics`    | class id, `all` or `waiting_area:<booking id>` |
 //! | `cost`         | `class:<id>`, `direction:<id>`, `station:<id>`, `lane_group:<station>/<group>`, `system` |
 //! | `emission`     | as `cost`, without lane groups            |
 //! | `detection`    | `<channel>/<selection>` or `system`       |
 //! | `appointment`  | booking system id                         |
+//! | `recovery`     | `all`, `event|<i>` (the scenario's events in order) or `hour|<h>` (hour of the run from time zero) |
 //! | `hourly_group` | `station/lane_group/class/programme|hour` (`all` for every one; hour of joining the queue) |
 //! | `performance`  | `all`                                     |
 
@@ -46,6 +48,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
     costs_rows(&mut rows, report);
     appointment_rows(&mut rows, report);
     abandonment_rows(&mut rows, report);
+    recovery_rows(&mut rows, report);
     performance_rows(&mut rows, report);
 
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -492,6 +495,44 @@ fn appointment_rows(rows: &mut Rows, report: &Report) {
         ] {
             rows.push("appointment", e, statistic, Value::opt(value));
         }
+    }
+}
+
+/// The recovery from the scenario's events (only with events): the extra vehicle-hours,
+/// when the last event ends, the hour the crossing is back at its no-event level and the
+/// time that took (hours), then the extra vehicles in the crossing per hour of the run.
+fn recovery_rows(rows: &mut Rows, report: &Report) {
+    let Some(r) = &report.recovery else {
+        return;
+    };
+    for (statistic, value) in [
+        ("extra_vehicle_hours", Some(r.extra_vehicle_hours)),
+        ("extra_vehicle_hours_ci95", r.extra_vehicle_hours_ci95),
+        ("events_end_h", Some(r.events_end_h)),
+        ("recovery_h", r.recovery_h),
+    ] {
+        rows.push("recovery", WHOLE_RUN, statistic, Value::opt(value));
+    }
+    let recovered = r.recovered_h.map_or(Value::Missing, Value::Int);
+    rows.push("recovery", WHOLE_RUN, "recovered_h", recovered);
+    for (i, e) in r.events.iter().enumerate() {
+        let entity = format!("event|{i}");
+        rows.push("recovery", &entity, "kind", Value::Text(e.kind.to_owned()));
+        rows.push("recovery", &entity, "from_h", Value::Float(e.from_h));
+        rows.push("recovery", &entity, "to_h", Value::Float(e.to_h));
+        let back = e.recovered_h.map_or(Value::Missing, Value::Int);
+        rows.push("recovery", &entity, "recovered_h", back);
+        rows.push("recovery", &entity, "recovery_h", Value::opt(e.recovery_h));
+    }
+    for (h, (m, ci)) in r
+        .extra_by_hour
+        .iter()
+        .zip(&r.extra_by_hour_ci95)
+        .enumerate()
+    {
+        let entity = format!("hour|{h}");
+        rows.push("recovery", &entity, "extra_vehicles", Value::Float(*m));
+        rows.push("recovery", &entity, "extra_vehicles_ci95", Value::opt(*ci));
     }
 }
 

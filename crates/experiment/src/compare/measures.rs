@@ -196,5 +196,10 @@ pub fn headline_measures(scenario: &Scenario, rep: &ReplicationStats) -> Vec<Mea
     {
         push(metric, &entity, Some(value), None);
     }
+    // Booked slots: the waiting area, the road queue and the bookings, per booking system.
+    for (metric, entity, value) in crate::report::appointments::appointment_measures(scenario, rep)
+    {
+        push(metric, &entity, value, None);
+    }
     out
 }

@@ -100,20 +100,8 @@ pub(crate) fn appointments(
                         + st.outside_vehicles.mean_until(r.window_end_ms)
                 })
                 .collect();
-            let vot = a
-                .value_of_time_per_hour
-                .unwrap_or(population.classes[a.class.index()].value_of_time_per_h);
-            let hours: Vec<f64> = reps
-                .iter()
-                .map(|r| {
-                    let days = r.window_days();
-                    if days > 0.0 {
-                        of(r).wait.sum_ms() as f64 / 3_600_000.0 / days
-                    } else {
-                        0.0
-                    }
-                })
-                .collect();
+            let vot = value_of_time(scenario, i);
+            let hours: Vec<f64> = reps.iter().map(|r| area_hours_per_day(r, i)).collect();
             let values: Vec<f64> = hours.iter().map(|h| h * vot).collect();
             let (in_area_mean, in_area_ci95) = mean_ci(&in_area);
             let (road_queue_mean, road_queue_ci95) = mean_ci(&road);
@@ -142,4 +130,68 @@ pub(crate) fn appointments(
             }
         })
         .collect()
+}
+
+/// Vehicle-hours per day of the window in the waiting area of booking system `i`, in one
+/// replication (0 for a stand-in, which holds no booking statistics).
+pub(crate) fn area_hours_per_day(rep: &ReplicationStats, i: usize) -> f64 {
+    let days = rep.window_days();
+    match rep.appointments.get(i) {
+        Some(a) if days > 0.0 => a.wait.sum_ms() as f64 / 3_600_000.0 / days,
+        _ => 0.0,
+    }
+}
+
+/// The value of an hour in booking system `i`'s waiting area, money per vehicle-hour: the
+/// system's own, else its class's value of time.
+pub(crate) fn value_of_time(scenario: &Scenario, i: usize) -> f64 {
+    let a = &scenario.crossing.appointments()[i];
+    a.value_of_time_per_hour
+        .unwrap_or(scenario.population().classes[a.class.index()].value_of_time_per_h)
+}
+
+/// The headline measures of booking system by booking system in one replication, for
+/// `compare` (entity `appointment:<id>`): the mean time in the waiting area (s), the road
+/// queue at its station (vehicles, time-weighted), the vehicles that booked and that could
+/// not (area full or no slot) per day, and the waiting-area vehicle-hours per day and their
+/// value.
+pub(crate) fn appointment_measures(
+    scenario: &Scenario,
+    rep: &ReplicationStats,
+) -> Vec<(&'static str, String, Option<f64>)> {
+    let mut out = Vec::new();
+    let days = rep.window_days();
+    let per_day = |n: u64| (days > 0.0).then(|| n as f64 / days);
+    let empty = AppointmentStats::default();
+    for (i, a) in scenario.crossing.appointments().iter().enumerate() {
+        let s = rep.appointments.get(i).unwrap_or(&empty);
+        let entity = format!("appointment:{}", a.id);
+        let st = &rep.stations[a.station.index()];
+        let end = rep.window_end_ms;
+        let road = st.queue_length.mean_until(end) + st.outside_vehicles.mean_until(end);
+        let hours = area_hours_per_day(rep, i);
+        out.push((
+            "waiting_area_mean_s",
+            entity.clone(),
+            s.wait.mean_ms().map(|ms| ms / 1000.0),
+        ));
+        out.push(("road_queue_mean", entity.clone(), Some(road)));
+        out.push(("booked_per_day", entity.clone(), per_day(s.booked)));
+        out.push((
+            "not_booked_per_day",
+            entity.clone(),
+            per_day(s.area_full + s.no_slot),
+        ));
+        out.push((
+            "waiting_area_vehicle_hours_per_day",
+            entity.clone(),
+            Some(hours),
+        ));
+        out.push((
+            "waiting_area_value_per_day",
+            entity,
+            Some(hours * value_of_time(scenario, i)),
+        ));
+    }
+    out
 }

@@ -4,6 +4,7 @@
 use bordersim_model::{ClassId, ReplicationStats, Scenario};
 
 use super::DelayCost;
+use super::appointments::{area_hours_per_day, value_of_time};
 use super::costs::annualisation_days;
 use super::summarise::mean_ci;
 
@@ -58,5 +59,23 @@ pub(super) fn economics(scenario: &Scenario, reps: &[ReplicationStats]) -> Vec<D
         .map(|(c, cls)| row(cls.id.clone(), Some(cls.value_of_time_per_h), Some(c)))
         .collect();
     out.push(row("all".into(), None, None));
+    // The time booked vehicles spend in a waiting area, off the road and apart from the
+    // border wait above: one entry per booking system, at its own value of time.
+    for (i, a) in scenario.crossing.appointments().iter().enumerate() {
+        let vot = value_of_time(scenario, i);
+        let hours: Vec<f64> = reps.iter().map(|r| area_hours_per_day(r, i)).collect();
+        let values: Vec<f64> = hours.iter().map(|h| h * vot).collect();
+        let (h, h_ci) = mean_ci(&hours);
+        let (v, v_ci) = mean_ci(&values);
+        out.push(DelayCost {
+            id: format!("waiting_area:{}", a.id),
+            value_of_time_per_h: Some(vot),
+            delay_vehicle_hours_per_day: h,
+            delay_vehicle_hours_per_day_ci95: h_ci,
+            value_per_day: v,
+            value_per_day_ci95: v_ci,
+            value_per_year: v * year,
+        });
+    }
     out
 }

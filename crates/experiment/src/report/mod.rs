@@ -336,10 +336,13 @@ pub struct PreArrivalShare {
     pub share_released_on_arrival: f64,
 }
 
-/// The cost of waiting for one class, or for every class together.
+/// The cost of waiting for one class, or for every class together, or in one booking
+/// system's waiting area.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DelayCost {
-    /// A class id, or `all`.
+    /// A class id, `all` (the waits of every class at the border), or
+    /// `waiting_area:<booking id>` (the time booked vehicles spend in that waiting area, off
+    /// the road, at the booking's value of time; not in `all`).
     pub id: String,
     /// Value of one vehicle-hour (null for `all`).
     pub value_of_time_per_h: Option<f64>,
@@ -461,6 +464,11 @@ pub struct Report {
     /// (left out of the JSON when no class has one).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub abandonment: Vec<AbandonmentReport>,
+    /// The recovery from the scenario's events: the extra vehicle-hours they cause and the
+    /// hour the crossing is back at its no-event level (left out of the JSON when the
+    /// scenario has no events).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recovery: Option<recovery::RecoveryReport>,
 }
 
 /// Whether a count is 0 (serde's `skip_serializing_if`).

@@ -372,6 +372,7 @@ fn build(scenario: &Scenario, seed: u64, reps: &[ReplicationStats], replications
         series: super::series::series(scenario, reps),
         appointments: super::appointments::appointments(scenario, reps),
         abandonment: super::abandonment::abandonment(scenario, reps),
+        recovery: super::recovery::recovery(scenario, reps),
     }
 }
 

@@ -9,7 +9,7 @@ use rand::Rng;
 
 use super::{CompiledScenario, Engine, Event, unit_f64};
 use crate::appointments::{AppointmentStats, WaitingAreaFull};
-use crate::log::VehicleLog;
+use crate::log::{LogKind, VehicleLog};
 
 /// The vehicle sub-stream of its booking draw (never used for anything else).
 const BOOKING_SUBSTREAM: u64 = u64::MAX - 2;
@@ -115,6 +115,9 @@ impl<L: VehicleLog> Engine<'_, L> {
         stats.booked += 1;
         if call == now {
             stats.wait.record(0);
+        }
+        self.log_event(id, LogKind::Book, Some(a.station.0), now);
+        if call == now {
             return false;
         }
         self.events.schedule(
@@ -139,6 +142,7 @@ impl<L: VehicleLog> Engine<'_, L> {
         stats.wait.record(now - v.arrived_ms);
         v.arrived_ms = now;
         let station = self.model.appointments[a].station.0;
+        self.log_event(id, LogKind::CallForward, Some(station), now);
         self.reach_border(now, id, station);
     }
 }

@@ -445,6 +445,10 @@ pub struct ReplicationStats {
     pub appointments: Vec<crate::appointments::AppointmentStats>,
     /// The vehicles that gave up waiting, per station, direction and class.
     pub abandonment: crate::abandoned::AbandonmentStats,
+    /// Per hour of the run from time zero, the extra vehicle-hours in the crossing against
+    /// the same replication (the same vehicles) without the scenario's events; filled in
+    /// by the experiment after the run, empty when the scenario has no events.
+    pub extra_in_system_by_hour: Vec<f64>,
 }
 
 impl ReplicationStats {
@@ -473,6 +477,7 @@ impl ReplicationStats {
             in_system_samples: [0; 3],
             appointments: Vec::new(),
             abandonment: crate::abandoned::AbandonmentStats::new(lane_groups.len(), shape),
+            extra_in_system_by_hour: Vec::new(),
         }
     }
 

@@ -59,7 +59,9 @@ pub(super) fn economics(page: &mut Page, report: &Report) {
             "Vehicle-hours spent waiting (in queues and upstream of full ones) per day of the \
              observation window, per class and in all: mean over {reps} replications with its \
              95% interval; the table values them at each class's value of time (money in the \
-             unit of the scenario's values of time, a year = 365 days)."
+             unit of the scenario's values of time, a year = 365 days). A row \
+             waiting_area:<booking> is the time booked vehicles spend in that waiting area, \
+             off the road, at the booking's value of time (not in all)."
         ),
         &data,
     );

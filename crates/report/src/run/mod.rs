@@ -4,10 +4,12 @@
 //! section.
 
 mod abandonment;
+mod appointments;
 mod demand;
 mod economics;
 mod hourly;
 mod over_time;
+mod recovery;
 mod stages;
 mod stations;
 
@@ -39,6 +41,8 @@ pub fn write(page: &mut Page, report: &Report) {
     summary(page, report);
     stations::stations(page, report);
     abandonment::write(page, report);
+    appointments::write(page, report);
+    recovery::write(page, report);
     over_time::queues_over_time(page, report);
     hourly::hourly(page, report);
     demand::lanes_and_demand(page, report);

@@ -22,6 +22,7 @@ mod abandonment;
 mod appointments;
 mod costs;
 mod detections;
+mod recovery;
 use super::numbers::{duration, minutes, rate, thousands, wall_time};
 
 /// The whole report as text, ending with a newline.
@@ -125,6 +126,9 @@ pub fn render(report: &Report) -> String {
                 .to_owned(),
         );
         section("Booked arrival slots: waiting area and road queue", lines);
+    }
+    if let Some(lines) = recovery::recovery_lines(report) {
+        section("Recovery after events", lines);
     }
 
     out.push(String::new());
