@@ -34,8 +34,8 @@ pub enum LogKind {
 }
 
 impl LogKind {
-    /// Every kind, in the order a vehicle can meet them: what a log file can hold.
-    pub const ALL: [LogKind; 9] = [
+    /// Every kind a log file can hold.
+    pub const ALL: [LogKind; 11] = [
         LogKind::Arrive,
         LogKind::Spillback,
         LogKind::Queue,
@@ -45,6 +45,8 @@ impl LogKind {
         LogKind::Exit,
         LogKind::Balk,
         LogKind::Abandon,
+        LogKind::Book,
+        LogKind::CallForward,
     ];
 
     /// The name used in log files (`arrive`, `queue`, `start`, …).
@@ -131,6 +133,8 @@ mod tests {
             LogKind::Exit => 6,
             LogKind::Balk => 7,
             LogKind::Abandon => 8,
+            LogKind::Book => 9,
+            LogKind::CallForward => 10,
         }
     }
 
