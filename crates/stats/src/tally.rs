@@ -1,70 +1,59 @@
 //! [`Tally`]: durations in milliseconds with exact count, sum, min and max and
 //! HdrHistogram bins for quantiles, in memory that does not grow with the number of
-//! observations, mergeable across replications.
+//! observations, mergeable across replications. [`CoarseTally`] is the same at the
+//! [`Coarse`](crate::Coarse) layout's resolution, for statistics kept in many cells.
+
+use std::marker::PhantomData;
 
 use hdrhistogram::Histogram;
 
-/// Significant decimal digits the bins resolve: every value is exact to 0.1% (values up to
-/// 2047 ms exactly), from a millisecond to days. The unit is the clock's (1 ms): a coarser
-/// unit would save a few doublings of bins but read a 6.73 s quantile as 6.78 s.
-pub(crate) const SIGNIFICANT_DIGITS: u8 = 3;
-/// The smallest value told apart from zero, ms (HdrHistogram's lowest discernible value).
-const LOWEST_DISCERNIBLE_MS: u64 = 1;
-/// log2 of half the sub-buckets per bucket: 2048 sub-buckets resolve 3 significant digits.
-const HALF_MAGNITUDE: u32 = 10;
-const SUB_BUCKET_MASK: u64 = (1 << (HALF_MAGNITUDE + 1)) - 1;
+use crate::layout::{self, Coarse, Fine, Layout};
 
-/// The bin of `value` in HdrHistogram's log-linear layout (3 significant digits, unit
-/// 1 ms): bins `0..2048` hold 0..2047 ms exactly; above, each power of two holds 1024
-/// bins.
+/// Significant decimal digits [`Tally`]'s bins resolve: every value is exact to 0.1%
+/// (values up to 2047 ms exactly), from a millisecond to days. The unit is the clock's
+/// (1 ms): a coarser unit would save a few doublings of bins but read a 6.73 s quantile as
+/// 6.78 s.
+pub(crate) const SIGNIFICANT_DIGITS: u8 = Fine::SIGNIFICANT_DIGITS;
+
+/// The bin of `value` in [`Tally`]'s layout (3 significant digits, unit 1 ms): bins
+/// `0..2048` hold 0..2047 ms exactly; above, each power of two holds 1024 bins.
 #[inline(always)]
 pub(crate) fn bin_of(value: u64) -> usize {
-    let bucket = 63 - (value | SUB_BUCKET_MASK).leading_zeros() - HALF_MAGNITUDE;
-    ((bucket as usize) << HALF_MAGNITUDE) + (value >> bucket) as usize
+    layout::bin_of::<Fine>(value)
 }
 
-/// The smallest value of bin `bin` (the inverse of [`bin_of`]).
+/// The smallest value of bin `bin` of [`Tally`]'s layout (the inverse of [`bin_of`]).
 pub(crate) fn lowest_value_of(bin: usize) -> u64 {
-    let half = 1usize << HALF_MAGNITUDE;
-    if bin < 2 * half {
-        bin as u64
-    } else {
-        let bucket = (bin >> HALF_MAGNITUDE) - 1;
-        let sub = bin - (bucket << HALF_MAGNITUDE);
-        (sub as u64) << bucket
-    }
+    layout::lowest_value_of::<Fine>(bin)
 }
 
-/// The number of values (ms) bin `bin` holds: 1 ms up to bin 2047, then doubling with
-/// each power of two (HdrHistogram's `equivalent_range`).
+/// The number of values (ms) bin `bin` of [`Tally`]'s layout holds: 1 ms up to bin 2047,
+/// then doubling with each power of two (HdrHistogram's `equivalent_range`).
 pub(crate) fn bin_width(bin: usize) -> u64 {
-    let bucket = (bin >> HALF_MAGNITUDE).saturating_sub(1) as u32;
-    1u64 << bucket
+    layout::bin_width::<Fine>(bin)
 }
 
-/// An empty HdrHistogram with the bins' layout.
-fn empty_histogram() -> Histogram<u64> {
-    // Valid bounds (low ≥ 1, high ≥ 2·low, 3 digits) never fail.
-    let mut h = Histogram::new_with_bounds(
-        LOWEST_DISCERNIBLE_MS,
-        2 * LOWEST_DISCERNIBLE_MS,
-        SIGNIFICANT_DIGITS,
-    )
-    .expect("valid histogram bounds");
-    h.auto(true);
-    h
-}
+/// Durations at full resolution ([`Fine`]: 3 significant digits at 1 ms): every figure a
+/// report pools over replications.
+pub type Tally = TallyOf<Fine>;
 
-/// A record of duration observations in milliseconds.
+/// Durations at [`Coarse`] resolution (2 significant digits at 1.024 s): a twelfth of a
+/// [`Tally`]'s memory once values reach hours, for cells kept by the thousand whose only
+/// percentile read is a replication's 95th.
+pub type CoarseTally = TallyOf<Coarse>;
+
+/// A record of duration observations in milliseconds, binned in layout `L` ([`Tally`] and
+/// [`CoarseTally`] name the two layouts).
 ///
-/// Count, sum, min and max are exact; percentiles come from HdrHistogram, exact to three
-/// significant digits at every scale (below 2,048 ms, to the millisecond). Recording only counts the value into a bin of HdrHistogram's own
+/// Count, sum, min and max are exact; percentiles come from HdrHistogram, exact to the
+/// layout's significant digits at every scale ([`Tally`]: three, and below 2,048 ms to the
+/// millisecond). Recording only counts the value into a bin of HdrHistogram's own
 /// layout (a few instructions on the simulation's hot path); the `hdrhistogram` crate does
 /// the analysis (quantiles, merging into reports) on a histogram built from the bins. Memory
 /// depends on the largest value seen (logarithmically), never on how many were recorded, and
 /// a tally that records nothing allocates nothing.
 #[derive(Clone, Debug, Default)]
-pub struct Tally {
+pub struct TallyOf<L: Layout> {
     count: u64,
     sum_ms: u128,
     min_ms: u64,
@@ -76,12 +65,13 @@ pub struct Tally {
     /// (bin, wraps): bins whose count passed `u32::MAX`, and how many times 2^32 they hold
     /// besides `bins[bin]`. Empty in any run short of four billion observations in one bin.
     carries: Vec<(usize, u64)>,
+    layout: PhantomData<L>,
 }
 
 /// Two tallies are equal when they hold the same observations: the same count, sum, min,
 /// max and count in every bin (however far each has grown its bins).
-impl PartialEq for Tally {
-    fn eq(&self, other: &Tally) -> bool {
+impl<L: Layout> PartialEq for TallyOf<L> {
+    fn eq(&self, other: &TallyOf<L>) -> bool {
         (self.count, self.sum_ms, self.min_ms, self.max_ms)
             == (other.count, other.sum_ms, other.min_ms, other.max_ms)
             && self.bin_counts().eq(other.bin_counts())
@@ -101,12 +91,12 @@ pub struct Percentiles {
     pub p99_ms: f64,
 }
 
-impl Tally {
+impl<L: Layout> TallyOf<L> {
     /// An empty tally; it allocates nothing until the first observation.
     pub fn new() -> Self {
-        Tally {
+        TallyOf {
             min_ms: u64::MAX,
-            ..Tally::default()
+            ..TallyOf::default()
         }
     }
 
@@ -117,7 +107,7 @@ impl Tally {
         self.sum_ms += u128::from(value_ms);
         self.min_ms = self.min_ms.min(value_ms);
         self.max_ms = self.max_ms.max(value_ms);
-        let bin = bin_of(value_ms);
+        let bin = layout::bin_of::<L>(value_ms);
         match self.bins.get_mut(bin) {
             Some(n) => {
                 let (next, wrapped) = n.overflowing_add(1);
@@ -132,10 +122,7 @@ impl Tally {
 
     #[cold]
     fn grow_and_count(&mut self, bin: usize) {
-        // Grow to the end of the value's power of two at least, so growth happens once per
-        // doubling of the largest value.
-        let len = (bin | ((1 << HALF_MAGNITUDE) - 1)) + 1;
-        self.bins.resize(len.max(2 << HALF_MAGNITUDE), 0);
+        self.bins.resize(layout::grown_len::<L>(bin), 0);
         self.bins[bin] += 1;
     }
 
@@ -152,8 +139,7 @@ impl Tally {
     /// [`Tally::set_exact`] (reading a tally written out).
     pub(crate) fn add_to_bin(&mut self, bin: usize, n: u64) {
         if self.bins.len() <= bin {
-            let len = (bin | ((1 << HALF_MAGNITUDE) - 1)) + 1;
-            self.bins.resize(len.max(2 << HALF_MAGNITUDE), 0);
+            self.bins.resize(layout::grown_len::<L>(bin), 0);
         }
         let (sum, wrapped) = self.bins[bin].overflowing_add(n as u32);
         self.bins[bin] = sum;
@@ -199,7 +185,7 @@ impl Tally {
     }
 
     /// Adds another tally's observations to this one.
-    pub fn merge(&mut self, other: &Tally) {
+    pub fn merge(&mut self, other: &TallyOf<L>) {
         self.count += other.count;
         self.sum_ms += other.sum_ms;
         self.min_ms = self.min_ms.min(other.min_ms);
@@ -241,11 +227,12 @@ impl Tally {
         });
     }
 
-    /// The observations as an HdrHistogram (3 significant digits), for analysis.
+    /// The observations as an HdrHistogram of the layout's bins (for [`Tally`], 1 ms and
+    /// 3 significant digits), for analysis.
     pub fn histogram(&self) -> Histogram<u64> {
-        let mut h = empty_histogram();
+        let mut h = layout::empty_histogram::<L>();
         for (bin, n) in self.bin_counts() {
-            let _ = h.record_n(lowest_value_of(bin), n);
+            let _ = h.record_n(layout::lowest_value_of::<L>(bin), n);
         }
         h
     }
@@ -282,8 +269,9 @@ impl Tally {
     }
 
     /// The median and the 90th, 95th and 99th percentiles, ms, or `None` without
-    /// observations. Each is the highest value of its HdrHistogram bin (exact to 3
-    /// significant digits; to the millisecond below 2,048 ms), at most the exact maximum.
+    /// observations. Each is the highest value of its HdrHistogram bin (for [`Tally`], exact
+    /// to 3 significant digits and to the millisecond below 2,048 ms; for [`CoarseTally`],
+    /// to 2 digits and 1.024 s), at most the exact maximum.
     pub fn percentiles(&self) -> Option<Percentiles> {
         if self.count == 0 {
             return None;
@@ -332,11 +320,11 @@ impl Tally {
         found[next..].iter_mut().for_each(|f| *f = last);
         let mut out = [0.0; N];
         for i in 0..N {
-            let lowest = lowest_value_of(found[i]);
+            let lowest = layout::lowest_value_of::<L>(found[i]);
             let v = if qs[i] == 0.0 {
                 lowest
             } else {
-                lowest + bin_width(found[i]) - 1
+                lowest + layout::bin_width::<L>(found[i]) - 1
             };
             out[i] = v.min(self.max_ms) as f64;
         }
@@ -553,6 +541,17 @@ mod tests {
                 let expected = if h.lowest_equivalent(v) == 0 { 0.0 } else { v.min(t.max_ms) as f64 };
                 prop_assert_eq!(t.value_at(q), expected, "q = {}", q);
             }
+            // The coarse layout reads its own HdrHistogram's quantiles alike; a bin starting
+            // at 0 holds values up to 1,023 ms, read as its highest at most the maximum.
+            let mut c = CoarseTally::new();
+            for &v in &values {
+                c.record(v);
+            }
+            let hc = c.histogram();
+            for q in [0.0, 0.25, 0.5, 0.95, 0.99, 1.0] {
+                let v = hc.value_at_quantile(q);
+                prop_assert_eq!(c.value_at(q), v.min(c.max_ms) as f64, "coarse q = {}", q);
+            }
             // The four percentiles, read in one pass, are the four quantiles.
             let p = t.percentiles().unwrap();
             prop_assert_eq!(
@@ -562,11 +561,11 @@ mod tests {
         }
     }
 
-    #[test]
-    fn bins_match_hdrhistogram_exactly() {
-        // Recording through the bins must give the histogram HdrHistogram itself builds.
-        let mut direct = empty_histogram();
-        let mut t = Tally::new();
+    /// Recording through the bins of layout `L` gives the histogram HdrHistogram itself
+    /// builds at that layout's unit and digits.
+    fn bins_match_hdrhistogram<L: Layout>() {
+        let mut direct = layout::empty_histogram::<L>();
+        let mut t = TallyOf::<L>::new();
         let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
         for i in 0..200_000u64 {
             x ^= x << 13;
@@ -590,9 +589,67 @@ mod tests {
             assert_eq!(a.value_iterated_to(), b.value_iterated_to());
             assert_eq!(a.count_at_value(), b.count_at_value());
         }
-        for bin in [0usize, 1, 2047, 2048, 3071, 3072, 50_000] {
-            assert_eq!(bin_of(lowest_value_of(bin)), bin, "bin {bin}");
+        let first = layout::first_bins::<L>();
+        for bin in [0, 1, first - 1, first, first + first / 2, 50_000] {
+            let lowest = layout::lowest_value_of::<L>(bin);
+            assert_eq!(layout::bin_of::<L>(lowest), bin, "bin {bin}");
+            let highest = lowest + layout::bin_width::<L>(bin) - 1;
+            assert_eq!(layout::bin_of::<L>(highest), bin, "bin {bin}");
+            assert_eq!(direct.highest_equivalent(lowest), highest, "bin {bin}");
         }
+    }
+
+    #[test]
+    fn bins_match_hdrhistogram_exactly() {
+        bins_match_hdrhistogram::<Fine>();
+        bins_match_hdrhistogram::<Coarse>();
+        // The layouts as documented: 2048 bins of 1 ms, then 1024 a power of two; 256 bins
+        // of 1.024 s, then 128 a power of two.
+        assert_eq!(
+            (Fine::HALF_MAGNITUDE, layout::first_bins::<Fine>()),
+            (10, 2048)
+        );
+        assert_eq!(
+            (Coarse::HALF_MAGNITUDE, layout::first_bins::<Coarse>()),
+            (7, 256)
+        );
+    }
+
+    #[test]
+    fn a_coarse_tally_reads_waits_to_two_digits_and_its_unit() {
+        // 95 waits of 6 min 40 s (400,000 ms: 390 units of 1.024 s, in the bucket of 256 to
+        // 511 units whose bins hold 2 units) and 5 of an hour: the 95th percentile is the
+        // highest value of the bin of units 390..=391, 392 × 1,024 − 1 = 401,407 ms (0.35%
+        // high; a fine tally reads 400,383).
+        let (mut coarse, mut fine) = (CoarseTally::new(), Tally::new());
+        for v in [400_000; 95].into_iter().chain([3_600_000; 5]) {
+            coarse.record(v);
+            fine.record(v);
+        }
+        assert_eq!(coarse.quantile_ms(0.95), Some(401_407.0));
+        assert_eq!(fine.quantile_ms(0.95), Some(400_383.0));
+        // Count, sum, mean, min and max stay exact.
+        assert_eq!(
+            (
+                coarse.count(),
+                coarse.sum_ms(),
+                coarse.min_ms(),
+                coarse.max_ms()
+            ),
+            (fine.count(), fine.sum_ms(), fine.min_ms(), fine.max_ms())
+        );
+        // Below the unit, a value reads as at most the largest recorded.
+        let mut short = CoarseTally::new();
+        short.record(0);
+        short.record(700);
+        assert_eq!(short.quantile_ms(0.95), Some(700.0));
+        // Waits of up to 10 hours fit in about 1,200 bins (a fine tally: about 16,500).
+        let mut long = CoarseTally::new();
+        long.record(36_000_000);
+        assert!(long.bins.len() <= 1_280, "{}", long.bins.len());
+        let mut long_fine = Tally::new();
+        long_fine.record(36_000_000);
+        assert!(long_fine.bins.len() >= 12 * long.bins.len());
     }
 
     #[test]

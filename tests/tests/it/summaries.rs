@@ -279,4 +279,65 @@ fn abandonment_and_booking_statistics_merge_exactly() {
             "{file}: nothing in {block}: {rows:?}"
         );
     }
+/// The hourly rows by lane group and vehicle kind are unpooled delays — a count and each
+/// replication's mean and 95th percentile, no histogram —, 24 per row: they merge exactly
+/// (the summary of replications 0–3 is the merge of 0–1 and 1–3, entry for entry), are
+/// written and read back bit for bit, and one with a mean too many is refused.
+#[test]
+fn hourly_rows_are_unpooled_delays_that_merge_exactly() {
+    let dir = Path::new(CONFIGS).join("examples");
+    let scenario = scenario_from(&read(&dir.join("passenger_car_crossing.toml")), &dir);
+    let options = |threads| RunOptions {
+        replications: 3,
+        seed: scenario.seed,
+        threads: Some(threads),
+    };
+    let (whole, _) = summarise_replications(&scenario, &options(2), 0..3, |_| NoLog).expect("runs");
+    let (mut first, _) =
+        summarise_replications(&scenario, &options(1), 0..1, |_| NoLog).expect("runs");
+    let (rest, _) = summarise_replications(&scenario, &options(2), 1..3, |_| NoLog).expect("runs");
+    first.merge(rest).expect("consecutive");
+    assert!(first == whole, "the merged summary differs from the whole");
+    let text = serde_json::to_string(&whole).expect("writes");
+    let read_back: Summary = serde_json::from_str(&text).expect("reads");
+    assert!(read_back == whole, "the summary read back differs");
+    // Every hourly row asks for one unpooled delay per hour, and nothing else does.
+    let report = report_of(&scenario, scenario.seed, whole);
+    let mut value: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let entries = value["entries"].as_array_mut().expect("entries");
+    let unpooled: Vec<&mut serde_json::Value> = entries
+        .iter_mut()
+        .filter_map(|e| e.get_mut("unpooled"))
+        .collect();
+    assert_eq!(unpooled.len(), 24 * report.hourly_groups.len());
+    assert!(
+        report.hourly_groups.len() > 1,
+        "{}",
+        report.hourly_groups.len()
+    );
+    // The counts behind the rows are every wait at the station, hour by hour.
+    let row = &report.hourly_groups[0];
+    let station = report
+        .stations
+        .iter()
+        .find(|s| s.id == row.station)
+        .expect("the row's station");
+    assert_eq!(
+        (
+            row.lane_group.as_str(),
+            row.class.as_str(),
+            row.programme.as_str()
+        ),
+        ("all", "all", "all")
+    );
+    assert_eq!(
+        row.hours.iter().map(|h| h.count).sum::<u64>(),
+        station.wait.count
+    );
+    // A replication's mean too many is refused, naming the aggregate.
+    let first_unpooled = unpooled.into_iter().next().expect("one");
+    let means = first_unpooled["means"].as_array_mut().expect("means");
+    means.extend([serde_json::json!(0), serde_json::json!(0)]);
+    let e = serde_json::from_value::<Summary>(value).expect_err("refused");
+    assert!(e.to_string().contains("means and"), "{e}");
 }

@@ -2,8 +2,9 @@
 //! directions and the whole crossing. Every mean is over replications in replication order.
 //!
 //! Every aggregate over replications goes through `crate::sweep::summary` (`samples`,
-//! `delay`, `total`, `largest`, `pooled`), so that the same code builds the report from all
-//! replications at once or from a mergeable [`Summary`] of them, bit for bit alike.
+//! `delay`, `unpooled`, `total`, `largest`, `pooled`), so that the same code builds the
+//! report from all replications at once or from a mergeable [`Summary`] of them, bit for
+//! bit alike.
 
 use bordersim_model::{Cells, Channel, ClassId, ReplicationStats, Scenario, VehicleCounts};
 use bordersim_stats::{MeanCi, Tally};

@@ -3,8 +3,10 @@
 //! The report is a function of every replication's statistics, but it reads them only
 //! through a few kinds of aggregate: a mean over replications and its Student-t interval
 //! (one value per replication, summed in replication order), a delay (every observation
-//! pooled in one histogram, plus each replication's mean and 95th percentile), a total, a
-//! largest value, and observations pooled in a histogram. A [`Summary`] keeps exactly those
+//! pooled in one histogram, plus each replication's mean and 95th percentile), an unpooled
+//! delay (the count of observations and each replication's mean and 95th percentile, no
+//! histogram: what the hourly rows by lane group read), a total, a largest value, and
+//! observations pooled in a histogram. A [`Summary`] keeps exactly those
 //! aggregates and nothing else, so it merges exactly: histograms add bin by bin (integers),
 //! totals add, and the per-replication values are concatenated in replication order, so the
 //! floating-point sums behind every mean are the sums the report of all replications at once
@@ -22,7 +24,7 @@
 use std::cell::RefCell;
 
 use bordersim_model::{CellShape, ReplicationStats};
-use bordersim_stats::Tally;
+use bordersim_stats::{Layout, Tally, TallyOf};
 use serde::{Deserialize, Serialize};
 
 /// One aggregate over consecutive replications.
@@ -35,6 +37,17 @@ pub(crate) enum Entry {
     Delay {
         /// Every observation of every replication.
         pooled: Tally,
+        /// Each replication's mean, ms.
+        means: Vec<f64>,
+        /// Each replication's 95th percentile, ms.
+        p95s: Vec<f64>,
+    },
+    /// A delay read only per replication: the number of observations, and the mean and
+    /// the 95th percentile (ms) of each replication that has observations, in replication
+    /// order. No histogram, so memory a few words per replication, whatever the delays.
+    Unpooled {
+        /// Observations of every replication.
+        count: u64,
         /// Each replication's mean, ms.
         means: Vec<f64>,
         /// Each replication's 95th percentile, ms.
@@ -53,6 +66,7 @@ impl Entry {
         match self {
             Entry::Samples(_) => "samples",
             Entry::Delay { .. } => "delay",
+            Entry::Unpooled { .. } => "unpooled delay",
             Entry::Total(_) => "total",
             Entry::Largest(_) => "largest",
             Entry::Pooled(_) => "pooled",
@@ -76,6 +90,18 @@ impl Entry {
                 },
             ) => {
                 pooled.merge(&p);
+                means.extend(m);
+                p95s.extend(q);
+            }
+            (
+                Entry::Unpooled { count, means, p95s },
+                Entry::Unpooled {
+                    count: n,
+                    means: m,
+                    p95s: q,
+                },
+            ) => {
+                *count += n;
                 means.extend(m);
                 p95s.extend(q);
             }
@@ -212,6 +238,20 @@ pub(crate) fn samples(values: &[f64]) -> Vec<f64> {
     )
 }
 
+/// The means and 95th percentiles (ms) of the replications with observations, in
+/// replication order.
+fn means_and_p95s<L: Layout>(per_replication: &[TallyOf<L>]) -> (Vec<f64>, Vec<f64>) {
+    let means = per_replication
+        .iter()
+        .filter_map(TallyOf::mean_ms)
+        .collect();
+    let p95s = per_replication
+        .iter()
+        .filter_map(|t| t.quantile_ms(0.95))
+        .collect();
+    (means, p95s)
+}
+
 /// The pooled observations, and the means and 95th percentiles (ms) of the replications
 /// with observations, of one tally per replication.
 pub(crate) fn delay(per_replication: &[Tally]) -> (Tally, Vec<f64>, Vec<f64>) {
@@ -221,11 +261,7 @@ pub(crate) fn delay(per_replication: &[Tally]) -> (Tally, Vec<f64>, Vec<f64>) {
             for t in per_replication {
                 pooled.merge(t);
             }
-            let means: Vec<f64> = per_replication.iter().filter_map(Tally::mean_ms).collect();
-            let p95s: Vec<f64> = per_replication
-                .iter()
-                .filter_map(|t| t.quantile_ms(0.95))
-                .collect();
+            let (means, p95s) = means_and_p95s(per_replication);
             (pooled, means, p95s)
         },
         |(pooled, means, p95s)| Entry::Delay {
@@ -239,6 +275,28 @@ pub(crate) fn delay(per_replication: &[Tally]) -> (Tally, Vec<f64>, Vec<f64>) {
                 means,
                 p95s,
             } => Some((pooled, means, p95s)),
+            _ => None,
+        },
+    )
+}
+
+/// The number of observations, and the means and 95th percentiles (ms) of the replications
+/// with observations, of one tally per replication (of any layout): [`delay`] without the
+/// pooled histogram, for delays whose report reads no percentile of every observation.
+pub(crate) fn unpooled<L: Layout>(per_replication: &[TallyOf<L>]) -> (u64, Vec<f64>, Vec<f64>) {
+    aggregate(
+        || {
+            let count = per_replication.iter().map(TallyOf::count).sum();
+            let (means, p95s) = means_and_p95s(per_replication);
+            (count, means, p95s)
+        },
+        |(count, means, p95s)| Entry::Unpooled {
+            count: *count,
+            means: means.clone(),
+            p95s: p95s.clone(),
+        },
+        |e| match e {
+            Entry::Unpooled { count, means, p95s } => Some((count, means, p95s)),
             _ => None,
         },
     )
@@ -404,8 +462,9 @@ impl Summary {
     }
 }
 
-/// The version of the summary format written; others are refused.
-const FORMAT: u32 = 1;
+/// The version of the summary format written; others are refused. Format 2 keeps the
+/// hourly rows by lane group as unpooled delays (format 1 pooled them at full resolution).
+const FORMAT: u32 = 2;
 
 /// A [`Summary`] as written.
 #[derive(Serialize, Deserialize)]
@@ -429,6 +488,11 @@ enum EntryData {
     Samples(Vec<u64>),
     Delay {
         pooled: Tally,
+        means: Vec<u64>,
+        p95s: Vec<u64>,
+    },
+    Unpooled {
+        count: u64,
         means: Vec<u64>,
         p95s: Vec<u64>,
     },
@@ -470,6 +534,11 @@ impl From<Summary> for SummaryData {
                         means: to_bits(means),
                         p95s: to_bits(p95s),
                     },
+                    Entry::Unpooled { count, means, p95s } => EntryData::Unpooled {
+                        count,
+                        means: to_bits(means),
+                        p95s: to_bits(p95s),
+                    },
                     Entry::Total(v) => EntryData::Total(v),
                     Entry::Largest(v) => EntryData::Largest(v),
                     Entry::Pooled(t) => EntryData::Pooled(t),
@@ -499,35 +568,45 @@ impl TryFrom<SummaryData> for Summary {
             return Err("the replications run past the largest replication number".into());
         }
         let n = d.replications as usize;
-        let entries = d
-            .entries
-            .into_iter()
-            .enumerate()
-            .map(|(i, e)| match e {
-                EntryData::Samples(v) if v.len() == n => Ok(Entry::Samples(from_bits(v))),
-                EntryData::Samples(v) => Err(format!(
-                    "aggregate #{i} has {} values for {n} replications",
-                    v.len()
-                )),
-                EntryData::Delay {
-                    pooled,
-                    means,
-                    p95s,
-                } if means.len() == p95s.len() && means.len() <= n => Ok(Entry::Delay {
-                    pooled,
-                    means: from_bits(means),
-                    p95s: from_bits(p95s),
-                }),
-                EntryData::Delay { means, p95s, .. } => Err(format!(
-                    "aggregate #{i} has {} means and {} 95th percentiles for {n} replications",
-                    means.len(),
-                    p95s.len()
-                )),
-                EntryData::Total(v) => Ok(Entry::Total(v)),
-                EntryData::Largest(v) => Ok(Entry::Largest(v)),
-                EntryData::Pooled(t) => Ok(Entry::Pooled(t)),
-            })
-            .collect::<Result<Vec<_>, String>>()?;
+        let entries =
+            d.entries
+                .into_iter()
+                .enumerate()
+                .map(|(i, e)| match e {
+                    EntryData::Samples(v) if v.len() == n => Ok(Entry::Samples(from_bits(v))),
+                    EntryData::Samples(v) => Err(format!(
+                        "aggregate #{i} has {} values for {n} replications",
+                        v.len()
+                    )),
+                    EntryData::Delay {
+                        pooled,
+                        means,
+                        p95s,
+                    } if means.len() == p95s.len() && means.len() <= n => Ok(Entry::Delay {
+                        pooled,
+                        means: from_bits(means),
+                        p95s: from_bits(p95s),
+                    }),
+                    EntryData::Unpooled { count, means, p95s }
+                        if means.len() == p95s.len() && means.len() <= n =>
+                    {
+                        Ok(Entry::Unpooled {
+                            count,
+                            means: from_bits(means),
+                            p95s: from_bits(p95s),
+                        })
+                    }
+                    EntryData::Delay { means, p95s, .. }
+                    | EntryData::Unpooled { means, p95s, .. } => Err(format!(
+                        "aggregate #{i} has {} means and {} 95th percentiles for {n} replications",
+                        means.len(),
+                        p95s.len()
+                    )),
+                    EntryData::Total(v) => Ok(Entry::Total(v)),
+                    EntryData::Largest(v) => Ok(Entry::Largest(v)),
+                    EntryData::Pooled(t) => Ok(Entry::Pooled(t)),
+                })
+                .collect::<Result<Vec<_>, String>>()?;
         Ok(Summary {
             first: d.first_replication,
             replications: d.replications,
