@@ -279,6 +279,8 @@ fn abandonment_and_booking_statistics_merge_exactly() {
             "{file}: nothing in {block}: {rows:?}"
         );
     }
+}
+
 /// The hourly rows by lane group and vehicle kind are unpooled delays — a count and each
 /// replication's mean and 95th percentile, no histogram —, 24 per row: they merge exactly
 /// (the summary of replications 0–3 is the merge of 0–1 and 1–3, entry for entry), are
