@@ -237,6 +237,8 @@ pub fn parse_observations(
     file: &str,
     scenario: &Scenario,
 ) -> Result<Observations, ObservationError> {
+    // Lone CR line endings (old Mac tools) read as LF, byte for byte: offsets unchanged.
+    let text = &bordersim_config::lone_cr_to_lf(text);
     let mut problems = Problems::default();
     let mut reader = csv::ReaderBuilder::new()
         .comment(Some(b'#'))

@@ -130,7 +130,9 @@ pub use region::{
     DEFAULT_SRA_BETTER, DEFAULT_SRA_WORSE, DEFAULT_TOLERANCE, LoadedRegion, RegionPolicyApplied,
     apply_region_policy, is_region, parse_region_with, policy_crossing,
 };
-pub use scenario::{EXIT, FileReader, Loaded, parse_scenario, parse_scenario_with, source_count};
+pub use scenario::{
+    EXIT, FileReader, Loaded, lone_cr_to_lf, parse_scenario, parse_scenario_with, source_count,
+};
 #[cfg(feature = "schema")]
 pub use schema_export::{
     SchemaKind, duration_pattern, length_pattern, rate_pattern, schema_json, schema_value,

@@ -38,6 +38,8 @@ mod structure;
 mod trace;
 mod warnings;
 
+pub use self::trace::lone_cr_to_lf;
+
 use std::ops::{Deref, DerefMut};
 
 use bordersim_model::Scenario;

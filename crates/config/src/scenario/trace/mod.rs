@@ -548,8 +548,10 @@ fn place(
     }
 }
 
-/// `text` with each CR that does not start a CRLF replaced by LF (same length).
-fn lone_cr_to_lf(text: &str) -> String {
+/// `text` with each CR that does not start a CRLF replaced by LF (same length, so every
+/// offset, line and column stays that of the file): old Mac tools end CSV lines with a lone
+/// CR, which CSV readers do not end a line or a comment at.
+pub fn lone_cr_to_lf(text: &str) -> String {
     if !text.contains('\r') {
         return text.to_owned();
     }
