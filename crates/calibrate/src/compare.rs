@@ -7,6 +7,7 @@ use bordersim_experiment::hourly_groups::HourGroupStats;
 use bordersim_model::Scenario;
 use serde::Serialize;
 
+use crate::census::{CENSORED_MAX, Census};
 use crate::observed::{GroupKey, Observations};
 
 /// One hour of one group: observed against simulated.
@@ -34,6 +35,14 @@ pub struct HourFit {
     pub observed_open_lanes: Option<f64>,
     /// The hour's weight in the objective.
     pub weight: f64,
+    /// Share of the group's vehicles that joined the queue in this hour inside the
+    /// observation window and whose wait is not counted (their service had not started by
+    /// the horizon); null when no census was taken or none joined (see [`crate::census`]).
+    pub censored_share: Option<f64>,
+    /// `censored_share` above [`CENSORED_MAX`]: this hour's simulated wait keeps only the
+    /// vehicles served quickly and is biased short; read it with care, or lengthen the run
+    /// to whole days after a periodic warm-up (`docs/calibration.md`).
+    pub censored: bool,
 }
 
 /// How far simulated values are from observed ones (each pair with both values).
@@ -157,20 +166,80 @@ fn simulated<'r>(
         .map(|r| r.hours.as_slice())
 }
 
-/// The observations against `report`, a run of `scenario`.
+/// The observations against `report`, a run of `scenario`, without a census of the
+/// joiners (no hour's `censored_share`).
 pub fn compare(
     scenario: &Scenario,
     report: &Report,
     observations: &Observations,
     throughput_weight: f64,
 ) -> Calibration {
+    compare_with_census(scenario, report, observations, throughput_weight, None)
+}
+
+/// The (class, programme) kinds of `key`'s selection at station `station`: those its lane
+/// group serves (every one without a lane group), narrowed to its class and programme.
+fn kinds_of(scenario: &Scenario, station: usize, key: &GroupKey) -> Vec<(usize, usize)> {
+    let population = scenario.population();
+    let st = &scenario.crossing.stations()[station];
+    let group = key
+        .lane_group
+        .as_ref()
+        .and_then(|g| st.lanes.iter().find(|l| &l.id == g));
+    let mut out = Vec::new();
+    for (c, class) in population.classes.iter().enumerate() {
+        if key.class.as_ref().is_some_and(|id| *id != class.id) {
+            continue;
+        }
+        for (p, programme) in population.programmes.iter().enumerate() {
+            if key.programme.as_ref().is_some_and(|id| *id != programme.id)
+                || class.programme_shares.get(p).is_none_or(|&s| s <= 0.0)
+            {
+                continue;
+            }
+            let served = group.is_none_or(|g| {
+                bordersim_model::Channel::ALL.iter().any(|&channel| {
+                    g.serves.matches(bordersim_model::VehicleKey {
+                        class: bordersim_model::ClassId(c as u16),
+                        programme: bordersim_model::ProgrammeId(p as u8),
+                        channel,
+                    })
+                })
+            });
+            if served {
+                out.push((c, p));
+            }
+        }
+    }
+    out
+}
+
+/// The observations against `report`, a run of `scenario`; with `census` (the run's
+/// joiners, all replications), each hour says which share of its joiners went uncounted and
+/// is flagged `censored` above [`CENSORED_MAX`].
+pub fn compare_with_census(
+    scenario: &Scenario,
+    report: &Report,
+    observations: &Observations,
+    throughput_weight: f64,
+    census: Option<&Census>,
+) -> Calibration {
     let mut groups = Vec::new();
     let mut all_wait = Vec::new();
     let mut all_volume = Vec::new();
     for (key, hours) in observations.by_group() {
         let sim = simulated(report, scenario, &key);
+        let station = scenario
+            .crossing
+            .stations()
+            .iter()
+            .position(|s| s.id == key.station);
+        let kinds = station.map(|i| (i, kinds_of(scenario, i, &key)));
         let mut fits = Vec::new();
         for o in &hours {
+            let censored_share = census
+                .zip(kinds.as_ref())
+                .and_then(|(c, (i, k))| c.censored_share(*i, k, usize::from(o.hour)));
             let s = sim.and_then(|h| h.get(usize::from(o.hour)));
             let min = |v: Option<f64>| v.map(|x| x / 60.0);
             fits.push(HourFit {
@@ -185,6 +254,8 @@ pub fn compare(
                 simulated_throughput_ci95: s.and_then(|s| s.throughput_ci95_per_h),
                 observed_open_lanes: o.open_lanes,
                 weight: o.weight,
+                censored_share,
+                censored: censored_share.is_some_and(|s| s > CENSORED_MAX),
             });
         }
         let wait_pairs: Vec<(f64, f64)> = fits

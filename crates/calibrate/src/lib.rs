@@ -4,14 +4,18 @@
 
 #![warn(missing_docs)]
 
+pub mod census;
 pub mod compare;
 pub mod fit;
 pub mod observed;
 
 use bordersim_experiment::{ExperimentError, Progress, Report, RunOptions};
-use bordersim_model::{NoLog, Scenario};
+use bordersim_model::Scenario;
 
-pub use compare::{Calibration, GroupFit, HourFit, Measures, compare, objective};
+pub use census::{CENSORED_MAX, Census};
+pub use compare::{
+    Calibration, GroupFit, HourFit, Measures, compare, compare_with_census, objective,
+};
 pub use fit::{
     FitError, FitReport, FitSpec, Fitted, FittedParameter, Parameter, Unit, fit, parse_fit,
 };
@@ -21,7 +25,8 @@ pub use observed::{
 
 /// Runs `scenario` as `bordersim run` does (the same replications and seed give the same
 /// report) and compares it with `observations`; `throughput_weight` weighs the throughput
-/// errors against the wait errors in the objective.
+/// errors against the wait errors in the objective. A [`Census`] of every replication says
+/// which hours' waits are cut off by the window's end.
 ///
 /// # Errors
 ///
@@ -33,8 +38,22 @@ pub fn assess(
     throughput_weight: f64,
     progress: &dyn Progress,
 ) -> Result<(Report, Calibration), ExperimentError> {
-    let (report, _) =
-        bordersim_experiment::run_summary_with_progress(scenario, options, |_| NoLog, progress)?;
-    let calibration = compare(scenario, &report, observations, throughput_weight);
+    let (report, censuses) = bordersim_experiment::run_summary_with_progress(
+        scenario,
+        options,
+        |_| Census::new(scenario),
+        progress,
+    )?;
+    let mut census = Census::new(scenario);
+    for c in &censuses {
+        census.add(c);
+    }
+    let calibration = compare_with_census(
+        scenario,
+        &report,
+        observations,
+        throughput_weight,
+        Some(&census),
+    );
     Ok((report, calibration))
 }

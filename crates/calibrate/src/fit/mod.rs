@@ -32,6 +32,7 @@
 //! tables named by its `id`. Every evaluation runs the same replications with the same
 //! seed, so the objective changes only with the parameters and the fit is deterministic.
 
+mod locate;
 mod paths;
 mod search;
 mod shortcuts;

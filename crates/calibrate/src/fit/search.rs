@@ -186,6 +186,9 @@ pub fn fit(
     let before_scenario = parse_scenario_with(scenario_text, file, reader)
         .map_err(|e| FitError::Scenario(e.to_string()))?
         .scenario;
+    // The shortcuts first: what the observations lack for them is found before any run.
+    let mut base = original.clone();
+    let applied = shortcuts(&mut base, spec, observations)?;
     let (_, before) = crate::assess(
         &before_scenario,
         observations,
@@ -193,8 +196,6 @@ pub fn fit(
         spec.throughput_weight,
         progress,
     )?;
-    let mut base = original.clone();
-    let applied = shortcuts(&mut base, spec, observations)?;
     // The run settings of the fit go into the calibrated scenario, so that running it
     // reproduces the fit.
     if let Some(Value::Table(s)) = base.get_mut("scenario") {

@@ -52,6 +52,7 @@ pub(super) fn shortcuts(
             ));
         }
     }
+    let mut problems = Vec::new();
     for d in &spec.demand {
         let key = crate::observed::GroupKey {
             station: d.station.clone(),
@@ -59,9 +60,17 @@ pub(super) fn shortcuts(
             class: d.class.clone(),
             programme: d.programme.clone(),
         };
-        let Some(hours) = groups.get(&key) else {
+        let hours = groups.get(&key).map_or(&[][..], Vec::as_slice);
+        if hours.iter().all(|h| h.volume.is_none()) {
+            problems.push(format!(
+                "{}: the observation file has no volume for {}: the shortcut needs that \
+                 group's rows (columns station, {}hour, volume)",
+                d.at,
+                key.name(),
+                key_columns(&key)
+            ));
             continue;
-        };
+        }
         let path = format!("sources.{}", d.source);
         let Some(Value::Table(source)) = get_mut(doc, &path) else {
             continue;
@@ -84,8 +93,7 @@ pub(super) fn shortcuts(
             key.name()
         ));
     }
-    let mut problems = Vec::new();
-    for (i, q) in spec.standing_queue.iter().enumerate() {
+    for q in &spec.standing_queue {
         let key = GroupKey {
             station: q.station.clone(),
             lane_group: Some(q.lane_group.clone()),
@@ -96,7 +104,8 @@ pub(super) fn shortcuts(
         match standing_queue(doc, q, hours) {
             Ok(d) => done.push(d),
             Err(e) => problems.push(format!(
-                "shortcuts.standing_queue[{i}] ({}): {e}",
+                "{}: the observations of {} do not give what a standing queue needs: {e}",
+                q.at,
                 key.name()
             )),
         }
@@ -106,6 +115,20 @@ pub(super) fn shortcuts(
     } else {
         Err(FitError::Spec(problems))
     }
+}
+
+/// The optional key columns an observed group is selected by, for messages: `lane_group, `
+/// and the like, each followed by a comma and a space.
+fn key_columns(key: &GroupKey) -> String {
+    [
+        ("lane_group", key.lane_group.is_some()),
+        ("class", key.class.is_some()),
+        ("programme", key.programme.is_some()),
+    ]
+    .iter()
+    .filter(|(_, used)| *used)
+    .map(|(c, _)| format!("{c}, "))
+    .collect()
 }
 
 /// Rounds `x` to `digits` decimals, so that the written scenario reads plainly.
@@ -134,10 +157,21 @@ fn standing_queue(
             waits.push((h.hour, w, h.weight));
         }
     }
+    if hours.is_empty() {
+        return Err(
+            "the observation file has no row of that lane group (it needs columns station, \
+             lane_group, hour, wait_min and volume)"
+                .into(),
+        );
+    }
     if let Some(h) = seen.iter().position(|s| !s) {
         return Err(format!(
-            "needs the observed volume of every hour 0–23 (hour {h} has none)"
+            "the volume of every hour 0–23 (hour {h} has none: give a volume column with a \
+             value in every hour)"
         ));
+    }
+    if waits.is_empty() {
+        return Err("observed waits (the wait_min column has no value for the group)".into());
     }
     let lane_path = format!("stations.{}.lanes.{}", q.station, q.lane_group);
     let Some(Value::Table(lane)) = get_mut(doc, &lane_path) else {

@@ -2,9 +2,10 @@
 
 use bordersim_config::parse_duration;
 use serde::{Deserialize, Serialize};
-use toml::{Table, Value};
+use toml::{Spanned, Table, Value};
 
 use super::FitError;
+use super::locate::FitFile;
 use super::paths::{get, number_of};
 
 /// The default limit on simulation runs of a fit.
@@ -24,17 +25,17 @@ struct RawFit {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawSettings {
-    max_evaluations: Option<u32>,
-    throughput_weight: Option<f64>,
+    max_evaluations: Option<Spanned<u32>>,
+    throughput_weight: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawParameter {
-    path: String,
-    min: Value,
-    max: Value,
-    hours: Option<[u8; 2]>,
+    path: Spanned<String>,
+    min: Spanned<Value>,
+    max: Spanned<Value>,
+    hours: Option<Spanned<[u8; 2]>>,
     #[serde(default)]
     scale: bool,
 }
@@ -45,17 +46,39 @@ struct RawShortcuts {
     #[serde(default)]
     lanes_from_observed: bool,
     #[serde(default)]
-    demand: Vec<DemandShortcut>,
+    demand: Vec<RawDemand>,
     #[serde(default)]
-    standing_queue: Vec<StandingQueueShortcut>,
+    standing_queue: Vec<Spanned<RawStanding>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDemand {
+    source: Spanned<String>,
+    station: Spanned<String>,
+    lane_group: Option<Spanned<String>>,
+    class: Option<Spanned<String>>,
+    programme: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStanding {
+    source: Spanned<String>,
+    station: Spanned<String>,
+    lane_group: Spanned<String>,
+    service: Option<Spanned<String>>,
+    wait_bands: Option<Spanned<Vec<u8>>>,
 }
 
 /// A lane group whose queue stands: its capacity by hour from the observed volume per
 /// open lane, and its source's demand and initial queue inferred from the observed waits
 /// smoothed over hour bands (see `standing.rs` and `docs/calibration.md`).
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StandingQueueShortcut {
+    /// Where it is written: `file:line:column` of its entry in the fit file and its field
+    /// path, so that what the observations lack for it is located there.
+    pub at: String,
     /// The source feeding the lane group: its `profile` becomes the inferred demand.
     pub source: String,
     /// The observed group's station.
@@ -68,18 +91,15 @@ pub struct StandingQueueShortcut {
     pub service: Option<String>,
     /// First hours of the bands over which the observed wait is smoothed (0–23, strictly
     /// increasing; the last band runs to the first around midnight). Default: one band.
-    #[serde(default = "one_band")]
     pub wait_bands: Vec<u8>,
 }
 
-fn one_band() -> Vec<u8> {
-    vec![0]
-}
-
 /// A source whose hourly profile is set to a group's observed volumes.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DemandShortcut {
+    /// Where it is written: `file:line:column` of its entry in the fit file and its field
+    /// path, so that what the observations lack for it is located there.
+    pub at: String,
     /// The source's id.
     pub source: String,
     /// The observed group's station.
@@ -162,62 +182,174 @@ fn bound(v: &Value) -> Result<(f64, Unit), String> {
 }
 
 /// Reads and checks a fit file against the scenario text it fits; `file` names it in
-/// messages.
+/// messages, each of which starts `file:line:column:` and names the field.
 ///
 /// # Errors
 ///
-/// [`FitError::Spec`] with every problem: bad TOML or an unknown field, a path the
-/// scenario lacks (with the closest key), bounds that are not numbers or durations, a
-/// minimum above the maximum, a duration bound on a plain number (or the reverse), an hour
-/// band on a value that is not a list of 24 or 168 hourly values, or no parameter and no
-/// shortcut.
+/// [`FitError::Spec`] with every problem: bad TOML, an unknown field or a value of the
+/// wrong type, a path the scenario lacks (with the closest key), bounds that are not finite
+/// numbers or durations, a minimum above the maximum, a duration bound on a plain number (or
+/// the reverse), an hour band on a value that is not a list of 24 or 168 hourly values; a
+/// shortcut naming a source, station, lane group, class or programme the scenario lacks, a
+/// standing queue on a source that does not enter its station, bands that are not first
+/// hours 0–23 in increasing order, two shortcuts setting the same lane group or source; or
+/// no parameter and no shortcut.
 pub fn parse_fit(text: &str, file: &str, scenario_text: &str) -> Result<FitSpec, FitError> {
+    let fit_file = FitFile { name: file, text };
     let raw: RawFit =
-        toml::from_str(text).map_err(|e| FitError::Spec(vec![format!("{file}: {e}")]))?;
+        toml::from_str(text).map_err(|e| FitError::Spec(vec![fit_file.toml_error(&e)]))?;
     let doc: Table =
         toml::from_str(scenario_text).map_err(|e| FitError::Scenario(e.to_string()))?;
     let mut problems = Vec::new();
+    let parameters = parameters(&raw.parameter, &fit_file, &doc, &mut problems);
+    let demand = demand_shortcuts(&raw.shortcuts.demand, &fit_file, &doc, &mut problems);
+    let standing_queue = standing_shortcuts(
+        &raw.shortcuts.standing_queue,
+        &fit_file,
+        &doc,
+        &mut problems,
+    );
+    // Two shortcuts writing the same source profile or lane group: the last would silently
+    // undo the first.
+    let mut writers: Vec<(String, String)> = Vec::new();
+    let mut claim = |what: String, at: &str, problems: &mut Vec<String>| {
+        if let Some((_, first)) = writers.iter().find(|(w, _)| *w == what) {
+            problems.push(format!(
+                "{at}: {what} is already set by the shortcut at {first}"
+            ));
+        } else {
+            writers.push((what, at.to_owned()));
+        }
+    };
+    for d in &demand {
+        claim(format!("source `{}`", d.source), &d.at, &mut problems);
+    }
+    for q in &standing_queue {
+        claim(format!("source `{}`", q.source), &q.at, &mut problems);
+        claim(
+            format!("lane group `{}` of station `{}`", q.lane_group, q.station),
+            &q.at,
+            &mut problems,
+        );
+    }
+    let max_evaluations = raw
+        .fit
+        .max_evaluations
+        .as_ref()
+        .map_or(DEFAULT_MAX_EVALUATIONS, |m| *m.get_ref());
+    if let Some(m) = &raw.fit.max_evaluations
+        && max_evaluations == 0
+    {
+        problems.push(format!(
+            "{}: fit.max_evaluations must be at least 1",
+            fit_file.at(&m.span())
+        ));
+    }
+    let throughput_weight = raw
+        .fit
+        .throughput_weight
+        .as_ref()
+        .map_or(1.0, |w| *w.get_ref());
+    if let Some(w) = &raw.fit.throughput_weight
+        && (!throughput_weight.is_finite() || throughput_weight < 0.0)
+    {
+        problems.push(format!(
+            "{}: fit.throughput_weight must be a number ≥ 0",
+            fit_file.at(&w.span())
+        ));
+    }
+    if raw.parameter.is_empty()
+        && !raw.shortcuts.lanes_from_observed
+        && raw.shortcuts.demand.is_empty()
+        && raw.shortcuts.standing_queue.is_empty()
+    {
+        problems.push(format!(
+            "{file}:1:1: nothing to fit: give [[parameter]] entries or [shortcuts]"
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(FitError::Spec(problems));
+    }
+    Ok(FitSpec {
+        parameters,
+        lanes_from_observed: raw.shortcuts.lanes_from_observed,
+        demand,
+        standing_queue,
+        max_evaluations,
+        throughput_weight,
+    })
+}
+
+/// The free parameters, each checked against the scenario; problems go to `problems`.
+fn parameters(
+    raw: &[RawParameter],
+    f: &FitFile<'_>,
+    doc: &Table,
+    problems: &mut Vec<String>,
+) -> Vec<Parameter> {
     let mut parameters = Vec::new();
-    for (i, p) in raw.parameter.iter().enumerate() {
-        let at = format!("{file}: parameter[{i}] (`{}`)", p.path);
-        let (min, max) = match (bound(&p.min), bound(&p.max)) {
+    for (i, p) in raw.iter().enumerate() {
+        let path = p.path.get_ref();
+        let at =
+            |span: std::ops::Range<usize>| format!("{}: parameter[{i}] (`{path}`)", f.at(&span));
+        let (min, max) = match (bound(p.min.get_ref()), bound(p.max.get_ref())) {
             (Ok(a), Ok(b)) => (a, b),
             (Err(e), _) => {
-                problems.push(format!("{at}, field min: {e}"));
+                problems.push(format!("{}, field min: {e}", at(p.min.span())));
                 continue;
             }
             (_, Err(e)) => {
-                problems.push(format!("{at}, field max: {e}"));
+                problems.push(format!("{}, field max: {e}", at(p.max.span())));
                 continue;
             }
         };
         if min.1 != max.1 {
             problems.push(format!(
-                "{at}: min and max must both be durations or both numbers"
+                "{}, field max: min and max must both be durations or both numbers",
+                at(p.max.span())
             ));
             continue;
         }
-        if !min.0.is_finite() || !max.0.is_finite() || min.0 > max.0 {
-            problems.push(format!("{at}: min {} is above max {}", min.0, max.0));
+        if !min.0.is_finite() || !max.0.is_finite() {
+            let (field, span) = if min.0.is_finite() {
+                ("max", p.max.span())
+            } else {
+                ("min", p.min.span())
+            };
+            problems.push(format!(
+                "{}, field {field}: the bound must be finite",
+                at(span)
+            ));
             continue;
         }
-        let value = match get(&doc, &p.path) {
+        if min.0 > max.0 {
+            problems.push(format!(
+                "{}, field min: min {} is above max {}",
+                at(p.min.span()),
+                min.0,
+                max.0
+            ));
+            continue;
+        }
+        let value = match get(doc, path) {
             Ok(v) => v,
             Err(e) => {
-                problems.push(format!("{at}, field path: {e}"));
+                problems.push(format!("{}, field path: {e}", at(p.path.span())));
                 continue;
             }
         };
         let unit = if p.scale { Unit::Number } else { min.1 };
-        if let Some([a, b]) = p.hours {
+        if let Some(hours) = &p.hours {
+            let [a, b] = *hours.get_ref();
             let ok = matches!(value, Value::Array(v) if (v.len() == 24 || v.len() == 168) && v.iter().all(|x| number_of(x).is_some()));
             if !ok {
-                problems.push(format!("{at}, field hours: an hour band needs a list of 24 or 168 hourly values at the path"));
+                problems.push(format!("{}, field hours: an hour band needs a list of 24 or 168 hourly values at the path", at(hours.span())));
                 continue;
             }
             if a > b || b > 23 {
                 problems.push(format!(
-                    "{at}, field hours: [{a}, {b}] is not a band of hours 0–23 (first ≤ last)"
+                    "{}, field hours: [{a}, {b}] is not a band of hours 0–23 (first ≤ last)",
+                    at(hours.span())
                 ));
                 continue;
             }
@@ -228,97 +360,175 @@ pub fn parse_fit(text: &str, file: &str, scenario_text: &str) -> Result<FitSpec,
             };
             if !ok {
                 problems.push(format!(
-                    "{at}: a factor needs numbers or durations at the path"
+                    "{}, field path: a factor needs numbers or durations at the path",
+                    at(p.path.span())
                 ));
                 continue;
             }
         } else {
+            let here = at(p.path.span());
             match (value, unit) {
                 (Value::String(s), Unit::Seconds) if parse_duration(s).is_ok() => {}
                 (Value::Integer(_) | Value::Float(_), Unit::Number) => {}
                 (Value::String(_), Unit::Number) => {
-                    problems.push(format!("{at}: the value there is a duration; give min and max as durations (e.g. \"20s\")"));
+                    problems.push(format!("{here}, field path: the value there is a duration; give min and max as durations (e.g. \"20s\")"));
                     continue;
                 }
                 (Value::Integer(_) | Value::Float(_), Unit::Seconds) => {
                     problems.push(format!(
-                        "{at}: the value there is a number; give min and max as numbers"
+                        "{here}, field path: the value there is a number; give min and max as numbers"
                     ));
                     continue;
                 }
                 _ => {
-                    problems.push(format!("{at}: the value there is neither a number nor a duration; give an hour band or another path"));
+                    problems.push(format!("{here}, field path: the value there is neither a number nor a duration; give an hour band or another path"));
                     continue;
                 }
             }
         }
         parameters.push(Parameter {
-            path: p.path.clone(),
+            path: path.clone(),
             min: min.0,
             max: max.0,
-            hours: p.hours,
+            hours: p.hours.as_ref().map(|h| *h.get_ref()),
             scale: p.scale,
             unit,
         });
     }
-    for (i, d) in raw.shortcuts.demand.iter().enumerate() {
-        if let Err(e) = get(&doc, &format!("sources.{}", d.source)) {
-            problems.push(format!("{file}: shortcuts.demand[{i}], field source: {e}"));
-        }
-    }
-    for (i, q) in raw.shortcuts.standing_queue.iter().enumerate() {
-        let at = format!("{file}: shortcuts.standing_queue[{i}]");
-        if let Err(e) = get(&doc, &format!("sources.{}", q.source)) {
-            problems.push(format!("{at}, field source: {e}"));
-        }
-        if let Err(e) = get(
-            &doc,
-            &format!("stations.{}.lanes.{}", q.station, q.lane_group),
-        ) {
-            problems.push(format!("{at}, field lane_group: {e}"));
-        }
-        if let Some(path) = &q.service {
-            match get(&doc, path) {
-                Ok(Value::String(s)) if parse_duration(s).is_ok() => {}
-                Ok(_) => problems.push(format!("{at}, field service: `{path}` is not a duration")),
-                Err(e) => problems.push(format!("{at}, field service: {e}")),
+    parameters
+}
+
+/// A problem with `path` in the scenario (`id` named), as a message, or `None`.
+fn missing(doc: &Table, path: &str) -> Option<String> {
+    get(doc, path).err()
+}
+
+/// The demand shortcuts, each name checked against the scenario.
+fn demand_shortcuts(
+    raw: &[RawDemand],
+    f: &FitFile<'_>,
+    doc: &Table,
+    problems: &mut Vec<String>,
+) -> Vec<DemandShortcut> {
+    let mut out = Vec::new();
+    for (i, d) in raw.iter().enumerate() {
+        let at = |span: &Spanned<String>| format!("{}: shortcuts.demand[{i}]", f.at(&span.span()));
+        let mut check = |field: &str, s: &Spanned<String>, path: String| {
+            if let Some(e) = missing(doc, &path) {
+                problems.push(format!("{}, field {field}: {e}", at(s)));
             }
+        };
+        check(
+            "source",
+            &d.source,
+            format!("sources.{}", d.source.get_ref()),
+        );
+        check(
+            "station",
+            &d.station,
+            format!("stations.{}", d.station.get_ref()),
+        );
+        if let Some(g) = &d.lane_group {
+            check(
+                "lane_group",
+                g,
+                format!("stations.{}.lanes.{}", d.station.get_ref(), g.get_ref()),
+            );
         }
-        let b = &q.wait_bands;
-        if b.is_empty() || b.iter().any(|&h| h > 23) || b.windows(2).any(|w| w[0] >= w[1]) {
+        if let Some(c) = &d.class {
+            check("class", c, format!("classes.{}", c.get_ref()));
+        }
+        if let Some(p) = &d.programme
+            && p.get_ref() != "none"
+        {
+            check("programme", p, format!("programmes.{}", p.get_ref()));
+        }
+        let name = |s: &Option<Spanned<String>>| s.as_ref().map(|s| s.get_ref().clone());
+        out.push(DemandShortcut {
+            at: at(&d.source),
+            source: d.source.get_ref().clone(),
+            station: d.station.get_ref().clone(),
+            lane_group: name(&d.lane_group),
+            class: name(&d.class),
+            programme: name(&d.programme),
+        });
+    }
+    out
+}
+
+/// The standing-queue shortcuts, each checked against the scenario.
+fn standing_shortcuts(
+    raw: &[Spanned<RawStanding>],
+    f: &FitFile<'_>,
+    doc: &Table,
+    problems: &mut Vec<String>,
+) -> Vec<StandingQueueShortcut> {
+    let mut out = Vec::new();
+    for (i, entry) in raw.iter().enumerate() {
+        let q = entry.get_ref();
+        let at = |span: std::ops::Range<usize>| {
+            format!("{}: shortcuts.standing_queue[{i}]", f.at(&span))
+        };
+        let (source, station, group) = (
+            q.source.get_ref(),
+            q.station.get_ref(),
+            q.lane_group.get_ref(),
+        );
+        match get(doc, &format!("sources.{source}")) {
+            Err(e) => problems.push(format!("{}, field source: {e}", at(q.source.span()))),
+            Ok(Value::Table(s)) => {
+                if let Some(Value::String(entry)) = s.get("entry")
+                    && entry != station
+                {
+                    problems.push(format!(
+                        "{}, field source: source `{source}` enters station `{entry}`, not \
+                         `{station}`: its demand would not reach the lane group",
+                        at(q.source.span())
+                    ));
+                }
+            }
+            Ok(_) => {}
+        }
+        if let Some(e) = missing(doc, &format!("stations.{station}")) {
+            problems.push(format!("{}, field station: {e}", at(q.station.span())));
+        } else if let Some(e) = missing(doc, &format!("stations.{station}.lanes.{group}")) {
             problems.push(format!(
-                "{at}, field wait_bands: {b:?} must be first hours 0–23, strictly increasing"
+                "{}, field lane_group: {e}",
+                at(q.lane_group.span())
             ));
         }
+        if let Some(path) = &q.service {
+            let here = at(path.span());
+            match get(doc, path.get_ref()) {
+                Ok(Value::String(s)) if parse_duration(s).is_ok() => {}
+                Ok(_) => problems.push(format!(
+                    "{here}, field service: `{}` is not a duration",
+                    path.get_ref()
+                )),
+                Err(e) => problems.push(format!("{here}, field service: {e}")),
+            }
+        }
+        let wait_bands = q
+            .wait_bands
+            .as_ref()
+            .map_or_else(|| vec![0], |b| b.get_ref().clone());
+        if let Some(b) = &q.wait_bands {
+            let v = b.get_ref();
+            if v.is_empty() || v.iter().any(|&h| h > 23) || v.windows(2).any(|w| w[0] >= w[1]) {
+                problems.push(format!(
+                    "{}, field wait_bands: {v:?} must be first hours 0–23, strictly increasing",
+                    at(b.span())
+                ));
+            }
+        }
+        out.push(StandingQueueShortcut {
+            at: at(entry.span()),
+            source: source.clone(),
+            station: station.clone(),
+            lane_group: group.clone(),
+            service: q.service.as_ref().map(|s| s.get_ref().clone()),
+            wait_bands,
+        });
     }
-    let max_evaluations = raw.fit.max_evaluations.unwrap_or(DEFAULT_MAX_EVALUATIONS);
-    if max_evaluations == 0 {
-        problems.push(format!("{file}: fit.max_evaluations must be at least 1"));
-    }
-    let throughput_weight = raw.fit.throughput_weight.unwrap_or(1.0);
-    if !throughput_weight.is_finite() || throughput_weight < 0.0 {
-        problems.push(format!(
-            "{file}: fit.throughput_weight must be a number ≥ 0"
-        ));
-    }
-    if raw.parameter.is_empty()
-        && !raw.shortcuts.lanes_from_observed
-        && raw.shortcuts.demand.is_empty()
-        && raw.shortcuts.standing_queue.is_empty()
-    {
-        problems.push(format!(
-            "{file}: nothing to fit: give [[parameter]] entries or [shortcuts]"
-        ));
-    }
-    if !problems.is_empty() {
-        return Err(FitError::Spec(problems));
-    }
-    Ok(FitSpec {
-        parameters,
-        lanes_from_observed: raw.shortcuts.lanes_from_observed,
-        demand: raw.shortcuts.demand,
-        standing_queue: raw.shortcuts.standing_queue,
-        max_evaluations,
-        throughput_weight,
-    })
+    out
 }
