@@ -93,7 +93,7 @@ pub struct RegionComparison {
 ///
 /// # Errors
 ///
-/// The first [`RegionError`] of either run (see [`run_region`]), baseline first.
+/// The first [`RegionError`] of either run (see [`super::run_region`]), baseline first.
 pub fn compare_regions(
     baseline: &RegionModel,
     reform_name: &str,
