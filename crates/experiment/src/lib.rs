@@ -14,6 +14,7 @@
 
 mod compare;
 mod limits;
+mod progress;
 pub mod region;
 mod report;
 pub mod sweep;
@@ -33,6 +34,7 @@ pub use compare::{
     compare, compare_folded, compare_with_progress, headline_measures, net_benefit,
     paired_differences,
 };
+pub use progress::{NoProgress, Progress};
 pub use report::costs;
 pub use report::hourly_groups;
 pub use report::recovery::RecoveryReport;
@@ -44,36 +46,6 @@ pub use report::{
     VehicleReport, check_summary, report_of, summarise,
 };
 pub use sweep::{MergeError, Summary};
-
-/// Told how an experiment advances, for a progress bar: called from the worker threads as
-/// each replication ends, in no particular order. The experiment knows no terminal; the
-/// caller decides what to show.
-pub trait Progress: Sync {
-    /// One more of the run's `total` replications has finished.
-    fn replication_done(&self, total: u32);
-
-    /// Iteration `iteration` (from 1) of at most `max` of a region's equilibrium has ended
-    /// with relative gap `gap`.
-    fn iteration_done(&self, iteration: u32, max: u32, gap: f64) {
-        let _ = (iteration, max, gap);
-    }
-
-    /// Whether the caller wants the experiment stopped (a server cancelling a job): asked
-    /// before each batch of replications and after each iteration of a region, so a
-    /// cancelled run ends with [`ExperimentError::Cancelled`] after the replications in
-    /// flight. Never by default.
-    fn cancelled(&self) -> bool {
-        false
-    }
-}
-
-/// Reports no progress.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct NoProgress;
-
-impl Progress for NoProgress {
-    fn replication_done(&self, _total: u32) {}
-}
 
 /// How to run a scenario.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -210,18 +182,27 @@ where
     let model = CompiledScenario::new(scenario).map_err(ExperimentError::Model)?;
     let without_events = Counterfactual::new(scenario).map_err(ExperimentError::Model)?;
     let pool = thread_pool(options)?;
-    let results: Vec<(ReplicationStats, L)> = pool.install(|| {
+    let results: Vec<Option<(ReplicationStats, L)>> = pool.install(|| {
         (0..u64::from(options.replications))
             .into_par_iter()
             .map(|r| {
+                // Asked before each replication: a cancelled run stops within one.
+                if progress.cancelled() {
+                    return None;
+                }
                 let mut log = make_log(r);
                 let stats =
                     run_replication(&model, without_events.as_ref(), options.seed, r, &mut log);
                 progress.replication_done(options.replications);
-                (stats, log)
+                progress.events_done(stats.events);
+                Some((stats, log))
             })
             .collect()
     });
+    let results: Vec<(ReplicationStats, L)> = results
+        .into_iter()
+        .collect::<Option<_>>()
+        .ok_or(ExperimentError::Cancelled)?;
     let (replications, logs): (Vec<ReplicationStats>, Vec<L>) = results.into_iter().unzip();
     check_conservation(&replications)?;
     limits::check_stopped(&model, scenario, &replications)?;
@@ -378,8 +359,10 @@ where
                     let stopped =
                         limits::check_stopped(&model, scenario, std::slice::from_ref(&stats));
                     let kept = inspect(&stats);
+                    let events = stats.events;
                     let summary = report::record(scenario, stats);
                     progress.replication_done(total);
+                    progress.events_done(events);
                     (counts, stopped, summary, log, kept)
                 })
                 .collect()

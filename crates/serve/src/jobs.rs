@@ -101,17 +101,23 @@ pub struct Snapshot {
     pub kind: String,
     /// Where the job is.
     pub state: JobState,
-    /// Replications finished (a comparison counts every scenario's).
+    /// Replications finished (a comparison counts every scenario's, a region every
+    /// crossing's in every iteration, a fit every evaluation's).
     pub done: u32,
     /// Replications to run (0 for a region and a fit, whose counts depend on their
     /// iterations).
     pub total: u32,
-    /// Events simulated so far, summed as replications end (run and calibration jobs; 0 for
-    /// the others, whose replications the server does not see end).
+    /// Events simulated so far (warm-up included), summed as replications end, over every
+    /// replication the job runs: each scenario's of a comparison, each crossing's in every
+    /// iteration of a region, each evaluation's of a fit.
     pub events: u64,
     /// Whether the result came from the cache: an identical request had finished before.
     pub cached: bool,
-    /// A region's last finished equilibrium iteration (from 1).
+    /// Which equilibrium of a region comparison `iteration` and `gap` are of: `baseline`
+    /// (the region as it is), then `reform` (with the policy); absent for other jobs.
+    pub stage: Option<String>,
+    /// A region's last finished equilibrium iteration (from 1; a region comparison counts
+    /// each stage's from 1).
     pub iteration: Option<u32>,
     /// A region's iteration limit.
     pub max_iterations: Option<u32>,
@@ -188,12 +194,24 @@ impl Job {
 pub struct Reporter {
     job: Arc<Job>,
     event_limit: Option<u64>,
+    /// The stage of a region comparison it reports (see [`Snapshot::stage`]).
+    stage: Option<&'static str>,
 }
 
 impl Reporter {
+    /// A reporter of the same job for one stage of a region comparison (`baseline`,
+    /// `reform`): its iterations are shown as that stage's.
+    pub fn stage(&self, stage: &'static str) -> Reporter {
+        Reporter {
+            job: Arc::clone(&self.job),
+            event_limit: self.event_limit,
+            stage: Some(stage),
+        }
+    }
+
     /// Counts `events` more simulated events (one replication's); past the job's event
     /// limit, cancels it.
-    pub fn add_events(&self, events: u64) {
+    fn add_events(&self, events: u64) {
         let total = self.job.events.fetch_add(events, Ordering::SeqCst) + events;
         self.job.set(|s| s.events = s.events.max(total));
         if let Some(limit) = self.event_limit
@@ -214,8 +232,13 @@ impl Progress for Reporter {
         self.job.set(|s| s.done = s.done.max(done));
     }
 
+    fn events_done(&self, events: u64) {
+        self.add_events(events);
+    }
+
     fn iteration_done(&self, iteration: u32, max: u32, gap: f64) {
         self.job.set(|s| {
+            s.stage = self.stage.map(str::to_owned);
             s.iteration = Some(iteration);
             s.max_iterations = Some(max);
             s.gap = Some(gap);
@@ -334,6 +357,7 @@ impl Jobs {
             total,
             events: 0,
             cached: false,
+            stage: None,
             iteration: None,
             max_iterations: None,
             gap: None,
@@ -377,8 +401,15 @@ impl Jobs {
             let reporter = Reporter {
                 job: Arc::clone(&job),
                 event_limit: self.limits.event_limit,
+                stage: None,
             };
-            let mut handle = tokio::task::spawn_blocking(move || work(&reporter));
+            let mut handle = tokio::task::spawn_blocking(move || {
+                let end = work(&reporter);
+                // Everything but the compressed result is dropped by now; this thread did
+                // the rendering, so its heap holds the most to give back.
+                crate::memory::release();
+                end
+            });
             let joined = match tokio::time::timeout(self.limits.time_limit, &mut handle).await {
                 Ok(joined) => joined,
                 Err(_) => {

@@ -20,8 +20,10 @@
 pub mod api;
 pub mod bundle;
 pub mod cache;
+pub mod calibration;
 pub mod error;
 pub mod jobs;
+pub mod memory;
 pub mod output;
 pub mod page;
 pub mod stored;
@@ -44,14 +46,6 @@ pub use output::{CalibrationResult, JobOutput};
 
 use crate::error::ApiError;
 use crate::jobs::Jobs;
-
-/// The allocator of every binary that links the server (the `bordersim` binary and these
-/// tests): a job's simulation allocates and frees hundreds of megabytes on its pool's
-/// threads, which the C allocator keeps in per-thread arenas long after the job (the
-/// server stayed at 240–330 MB after commercial-example runs); mimalloc gives freed pages
-/// back to the system after a short delay. Results do not depend on the allocator.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Renders a finished job's result as CSV (the command line's renderers, handed in by the
 /// binary).

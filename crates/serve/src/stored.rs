@@ -10,6 +10,7 @@ use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
 
 use crate::CsvRenderer;
+use crate::calibration;
 use crate::output::JobOutput;
 
 /// One format of a result: compressed bytes, or why the format is not given.
@@ -62,19 +63,25 @@ fn json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, String> {
 
 impl Stored {
     /// Renders `output` in every format it has (CSV through `csv`, when the server has a
-    /// renderer) and compresses each.
+    /// renderer, but for a calibration, whose CSV is [`calibration::csv`]) and compresses
+    /// each.
     pub fn new(output: &JobOutput, csv: Option<CsvRenderer>) -> Stored {
-        let no_html = |what: &str| Err(format!("a {what} has no HTML report"));
         let (json_bytes, html) = match output {
-            JobOutput::Run(r) => (json(r), Ok(bordersim_report::run(r))),
-            JobOutput::Compare(c) => (json(c), Ok(bordersim_report::compare(c))),
-            JobOutput::Region(r) => (json(r), Ok(bordersim_report::region(r))),
-            JobOutput::RegionCompare(c) => (json(c), Ok(bordersim_report::region_comparison(c))),
-            JobOutput::Calibrate(c) => (json(c), no_html("calibration")),
+            JobOutput::Run(r) => (json(r), bordersim_report::run(r)),
+            JobOutput::Compare(c) => (json(c), bordersim_report::compare(c)),
+            JobOutput::Region(r) => (json(r), bordersim_report::region(r)),
+            JobOutput::RegionCompare(c) => (json(c), bordersim_report::region_comparison(c)),
+            JobOutput::Calibrate(c) => (
+                json(c),
+                bordersim_report::calibration(&calibration::view(&c.model, c.fit.as_ref())),
+            ),
         };
-        let csv = match csv {
-            Some(render) => render(output).map_err(|e| format!("{e:#}")),
-            None => Err("this server renders no CSV".to_owned()),
+        let csv = match (output, csv) {
+            (JobOutput::Calibrate(c), _) => {
+                calibration::csv(&c.model, c.fit.as_ref()).map_err(|e| e.to_string())
+            }
+            (_, Some(render)) => render(output).map_err(|e| format!("{e:#}")),
+            (_, None) => Err("this server renders no CSV".to_owned()),
         };
         let toml = match output {
             JobOutput::Calibrate(c) => c
@@ -87,7 +94,7 @@ impl Stored {
         Stored {
             json: part(json_bytes),
             csv: part(csv),
-            html: part(html.map(String::into_bytes)),
+            html: part(Ok(html.into_bytes())),
             toml: part(toml),
         }
     }

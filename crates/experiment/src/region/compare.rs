@@ -5,10 +5,10 @@ use bordersim_trade::{Region, SIDES, TradeShift, shift};
 use serde::Serialize;
 
 use super::appraisal::{RegionAppraisal, appraise};
-use super::driver::run_region;
+use super::driver::run_region_with_progress;
 use super::report::{CrossingTradeReport, RegionOutcome, RegionReport, crossing_trade_rows};
 use super::{RegionError, RegionModel};
-use crate::RunOptions;
+use crate::{NoProgress, Progress, RunOptions};
 
 /// The change of one crossing × direction × class from the baseline to the reform.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -93,15 +93,32 @@ pub struct RegionComparison {
 ///
 /// # Errors
 ///
-/// The first [`RegionError`] of either run (see [`run_region`]), baseline first.
+/// The first [`RegionError`] of either run (see [`super::run_region`]), baseline first.
 pub fn compare_regions(
     baseline: &RegionModel,
     reform_name: &str,
     reform: &RegionModel,
     options: &RunOptions,
 ) -> Result<RegionComparison, RegionError> {
-    let base = run_region(baseline, options)?;
-    let new = run_region(reform, options)?;
+    compare_regions_with_progress(baseline, reform_name, reform, options, [&NoProgress; 2])
+}
+
+/// As [`compare_regions`], telling `progress[0]` of the baseline's replications and
+/// iterations and `progress[1]` of the reform's, and stopping when either asks to (see
+/// [`run_region_with_progress`]).
+///
+/// # Errors
+///
+/// As [`compare_regions`]; [`RegionError::Cancelled`] when cancelled.
+pub fn compare_regions_with_progress(
+    baseline: &RegionModel,
+    reform_name: &str,
+    reform: &RegionModel,
+    options: &RunOptions,
+    progress: [&dyn Progress; 2],
+) -> Result<RegionComparison, RegionError> {
+    let base = run_region_with_progress(baseline, options, progress[0])?;
+    let new = run_region_with_progress(reform, options, progress[1])?;
     let mut shift = region_shift(&baseline.region, &base, &new);
     shift.appraisal = appraise(
         baseline,
@@ -189,6 +206,7 @@ fn region_shift(region: &Region, base: &RegionOutcome, reform: &RegionOutcome) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::region::run_region;
     use crate::test_support::{one_station, one_way_region, options};
 
     fn two_crossings() -> RegionModel {

@@ -56,7 +56,7 @@ pub fn run_region_with_progress(
     let mut last: Option<Measured> = None;
     let mut averaging = Averaging::new(model.averaging);
     for n in 1..=model.max_iterations {
-        let mut measured = simulate(model, &cells, &current, options)?;
+        let mut measured = simulate(model, &cells, &current, options, progress)?;
         close_shut_hours(&mut measured.used, &cells, region);
         simulations += measured.simulations;
         events += measured.events;

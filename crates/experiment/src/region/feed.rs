@@ -4,14 +4,14 @@
 //! choice uses, hour by hour.
 
 use bordersim_model::{
-    Arrivals, ClassId, CountSum, Crossing, DirectionId, ModelError, RateProfile, ReplicationStats,
-    Scenario, Source, StationId,
+    Arrivals, ClassId, CountSum, Crossing, DirectionId, ModelError, NoLog, RateProfile,
+    ReplicationStats, Scenario, Source, StationId,
 };
 use bordersim_trade::{Assignment, Grid, HOURS, HourlyBorder, SIDES};
 
 use super::report::direction_label;
 use super::{RegionCrossing, RegionError, RegionModel};
-use crate::{DelayStats, RunOptions, run};
+use crate::{DelayStats, ExperimentError, Progress, RunOptions, run_with_progress};
 
 /// Observations an hour needs before its own mean border time is used; below this the
 /// day's mean stands in (an hour with a vehicle or two would make the choice chase noise).
@@ -254,6 +254,7 @@ pub(super) fn simulate(
     cells: &Grid<Cell>,
     assignment: &Assignment,
     options: &RunOptions,
+    progress: &dyn Progress,
 ) -> Result<Measured, RegionError> {
     let region = &model.region;
     // Vehicles in an hour of the day are that hour's rate per hour.
@@ -295,10 +296,14 @@ pub(super) fn simulate(
         })?;
         let replications = match scenario {
             Some(scenario) => {
-                let outcome = run(&scenario, options).map_err(|source| RegionError::Run {
-                    crossing: rc.id.clone(),
-                    source,
-                })?;
+                let (outcome, _) = run_with_progress(&scenario, options, |_| NoLog, progress)
+                    .map_err(|source| match source {
+                        ExperimentError::Cancelled => RegionError::Cancelled,
+                        source => RegionError::Run {
+                            crossing: rc.id.clone(),
+                            source,
+                        },
+                    })?;
                 simulations += 1;
                 events += outcome.report.events;
                 outcome.replications

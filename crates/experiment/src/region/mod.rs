@@ -38,6 +38,7 @@ pub use appraisal::{
 pub use bordersim_trade::{RegionCrossing, RegionModel};
 pub use compare::{
     FlowShift, RegionComparison, RegionShift, SideShift, TradeShiftReport, compare_regions,
+    compare_regions_with_progress,
 };
 pub use driver::{run_region, run_region_with_progress};
 pub use feed::{

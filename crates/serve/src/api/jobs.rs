@@ -149,7 +149,7 @@ pub async fn cancel_job(
     path = "/api/v1/jobs/{id}/result",
     params(("id" = String, Path, description = "The job's id"), ResultQuery),
     responses(
-        (status = 200, description = "The report as JSON, CSV or HTML, or a fit's calibrated scenario as TOML"),
+        (status = 200, description = "The report as JSON, CSV or HTML (for every kind, a calibration too: its tidy CSV and its calibration page), or a fit's calibrated scenario as TOML"),
         (status = 404, description = "No such job", body = ErrorBody),
         (status = 406, description = "The job's kind has no result in that format", body = ErrorBody),
         (status = 409, description = "Not finished, failed or cancelled", body = ErrorBody)

@@ -193,12 +193,14 @@ pub struct JobRequest {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ResultFormat {
-    /// The JSON report (`bordersim run --format json`).
+    /// The JSON report (`bordersim run --format json`, and so for each kind).
     #[default]
     Json,
-    /// The CSV report.
+    /// The CSV report (`--format csv`; for a calibration, `bordersim calibrate --format
+    /// csv`'s tidy rows).
     Csv,
-    /// The self-contained HTML report page (not for a calibration).
+    /// The self-contained HTML report page (`--report`; for a calibration, the calibration
+    /// page).
     Html,
     /// A fit's calibrated scenario (calibrate with `fit` only).
     Toml,

@@ -4,15 +4,15 @@
 
 use bordersim_calibrate::Observations;
 use bordersim_config::{ConfigError, PolicyError};
-use bordersim_experiment::region::{compare_regions, run_region_with_progress};
-use bordersim_experiment::{RunOptions, compare_folded, fold_replications, report_of};
+use bordersim_experiment::region::{compare_regions_with_progress, run_region_with_progress};
+use bordersim_experiment::{RunOptions, compare_folded, run_summary_with_progress};
 use bordersim_model::{CompiledScenario, NoLog, Scenario};
 use serde::Serialize;
 
 use super::{JobKind, JobRequest, MAX_REPLICATIONS, Text, diagnostics, input_text};
 use crate::bundle;
 use crate::error::ApiError;
-use crate::jobs::{Reporter, Work};
+use crate::jobs::Work;
 use crate::output::{CalibrationResult, JobOutput};
 use crate::stored::Stored;
 use crate::{AppState, CsvRenderer};
@@ -91,25 +91,6 @@ fn options(
     })
 }
 
-/// Runs `scenario`'s replications as `bordersim run` does (the same report), telling
-/// `reporter` of each replication and its events.
-fn run_counted(
-    scenario: &Scenario,
-    options: &RunOptions,
-    reporter: &Reporter,
-) -> Result<bordersim_experiment::Report, String> {
-    let (summary, _, _) = fold_replications(
-        scenario,
-        options,
-        0..u64::from(options.replications),
-        |_| NoLog,
-        |stats| reporter.add_events(stats.events),
-        reporter,
-    )
-    .map_err(|e| e.to_string())?;
-    Ok(report_of(scenario, options.seed, summary))
-}
-
 /// Refuses a field the job's kind does not read.
 fn refuse_unused(request: &JobRequest) -> Result<(), ApiError> {
     let kind = request.kind;
@@ -142,7 +123,9 @@ pub(crate) fn prepare(
             let options = options(state, request, scenario.replications, scenario.seed)?;
             let key = key(request, vec![&main], &options);
             let work: Work = Box::new(move |reporter| {
-                let report = run_counted(&scenario, &options, reporter)?;
+                let (report, _) =
+                    run_summary_with_progress(&scenario, &options, |_| NoLog, reporter)
+                        .map_err(|e| e.to_string())?;
                 Ok(store(JobOutput::Run(Box::new(report))))
             });
             Ok(Prepared {
@@ -254,10 +237,9 @@ fn prepare_region_compare(
     let key = key(request, vec![main, &policy], &options);
     let name = format!("{} (at {})", applied.name, applied.crossing);
     let (base, reform) = (base.model, applied.region.model);
-    // The region comparison of the experiment reports no progress and is not cancelled
-    // before its end: the snapshot shows only its start and end.
-    let work: Work = Box::new(move |_reporter| {
-        compare_regions(&base, &name, &reform, &options)
+    let work: Work = Box::new(move |reporter| {
+        let stages = [reporter.stage("baseline"), reporter.stage("reform")];
+        compare_regions_with_progress(&base, &name, &reform, &options, [&stages[0], &stages[1]])
             .map(|c| store(JobOutput::RegionCompare(Box::new(c))))
             .map_err(|e| e.to_string())
     });
@@ -308,8 +290,9 @@ fn prepare_calibration(
     let key = key(request, inputs, &options);
     let Some((_, spec)) = fit else {
         let work: Work = Box::new(move |reporter| {
-            let report = run_counted(&scenario, &options, reporter)?;
-            let model = bordersim_calibrate::compare(&scenario, &report, &observations, 1.0);
+            let (_, model) =
+                bordersim_calibrate::assess(&scenario, &observations, &options, 1.0, reporter)
+                    .map_err(|e| e.to_string())?;
             Ok(store(JobOutput::Calibrate(Box::new(CalibrationResult {
                 model,
                 fit: None,
