@@ -123,21 +123,28 @@ impl IdleEmissions {
         pm25_g_per_h: 0.0,
     };
     /// Heavy-duty diesel truck (tractor-trailer) at idle: CO2 from 0.8 US gal/h of diesel
-    /// at 10,180 g CO2/gal; NOx 33.8 g/h and PM2.5 1.12 g/h, EPA idle emission factors of
-    /// heavy-duty diesel vehicles (MOBILE6.2, in-use fleet of 2008). See `docs/economics.md`.
+    /// (Gaines, Vyas & Anderson 2006, TRR 1983; primary not read, a secondary account agrees)
+    /// at 10,180 g CO2/gal (EPA); NOx 33.8 g/h and PM2.5 1.12 g/h, attributed to U.S. EPA,
+    /// EPA420-F-08-025 (October 2008; MOBILE6.2, in-use fleet of July 2008), whose table
+    /// could not be read: **assumptions**, not confirmed against it. McCormick et al. (2000,
+    /// JAWMA 50:1992) measured older trucks at 85 g/h NOx and 1.8 g/h PM. See
+    /// `docs/economics.md`.
     pub const HEAVY_DUTY_DIESEL_TRUCK: IdleEmissions = IdleEmissions {
         co2_g_per_h: 8_144.0,
         nox_g_per_h: 33.8,
         pm25_g_per_h: 1.12,
     };
-    /// Diesel bus at idle: the heavy-duty diesel NOx and PM2.5 rates, CO2 from 0.6 US gal/h.
+    /// Diesel bus at idle: the heavy-duty diesel NOx and PM2.5 rates (assumed; McCormick et
+    /// al. 2000 measured buses 1.4 times the trucks' NOx, 1.6 times their PM), CO2 from an
+    /// assumed 0.6 US gal/h.
     pub const BUS: IdleEmissions = IdleEmissions {
         co2_g_per_h: 6_108.0,
         nox_g_per_h: 33.8,
         pm25_g_per_h: 1.12,
     };
-    /// Gasoline passenger car at idle: CO2 from 0.2 US gal/h at 8,887 g CO2/gal; NOx 3.5
-    /// g/h and PM2.5 0.03 g/h (order of magnitude of EPA light-duty idle factors, 2008).
+    /// Gasoline passenger car at idle: CO2 from an assumed 0.2 US gal/h at 8,887 g CO2/gal
+    /// (EPA); NOx 3.5 g/h and PM2.5 0.03 g/h, assumed of the order of EPA's light-duty idle
+    /// factors (EPA420-F-08-025, 2008, table not read).
     pub const PASSENGER_CAR: IdleEmissions = IdleEmissions {
         co2_g_per_h: 1_777.4,
         nox_g_per_h: 3.5,

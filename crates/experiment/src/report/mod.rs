@@ -11,6 +11,7 @@ pub mod costs;
 mod economics;
 mod growth;
 pub mod hourly_groups;
+mod open_lanes;
 pub mod recovery;
 mod series;
 #[cfg(test)]
@@ -453,6 +454,9 @@ pub struct Report {
     pub warnings: Vec<String>,
     /// The lanes each station's schedules open by hour of the day (closed hours: 0).
     pub lanes_by_hour: Vec<StationHours>,
+    /// The lanes actually open by hour of the day, per station and lane group, with their
+    /// intervals (`open_lanes::open_lanes`).
+    pub open_lanes: Vec<open_lanes::OpenLanesReport>,
     /// Queues and waits over time, when asked for (left out of the JSON otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub series: Option<SeriesReport>,

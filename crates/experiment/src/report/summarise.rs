@@ -370,6 +370,7 @@ fn build(scenario: &Scenario, seed: u64, reps: &[ReplicationStats], replications
         performance: None,
         warnings: super::growth::warnings(scenario, reps),
         lanes_by_hour: super::series::lanes_by_hour(scenario),
+        open_lanes: super::open_lanes::open_lanes(scenario, reps),
         series: super::series::series(scenario, reps),
         appointments: super::appointments::appointments(scenario, reps),
         abandonment: super::abandonment::abandonment(scenario, reps),

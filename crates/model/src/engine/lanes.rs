@@ -441,6 +441,7 @@ impl<L: VehicleLog> Engine<'_, L> {
             total += u64::from(open);
             let lane = &mut stats.lanes[g];
             lane.open.set(now, u64::from(open));
+            lane.open_hours.set(now, u64::from(open));
             lane.staffed.set(now, u64::from(gs.busy.max(open)));
         }
         // Set once, with every group changed: a level passed through group by group (one

@@ -14,8 +14,10 @@ use bordersim_stats::{Coarse, Fine, Layout, Tally, TallyOf, TimeWeighted};
 use crate::ids::{ClassId, DirectionId, ProgrammeId};
 use crate::population::Channel;
 
+mod open_hours;
 mod series;
 
+pub use open_hours::OpenHours;
 pub use series::{LevelBins, WaitBins, series_bins};
 
 /// Vehicle counts over the observation window (after warm-up). Conservation:
@@ -224,6 +226,8 @@ pub struct LaneStats {
     pub rule_openings: u64,
     /// Lanes closed by the group's lane rule.
     pub rule_closings: u64,
+    /// Lanes open (as `open`) by hour of the day.
+    pub open_hours: OpenHours,
 }
 
 /// One station over the observation window.
@@ -355,6 +359,7 @@ impl StationStats {
         for l in &mut self.lanes {
             l.busy.reset(now_ms);
             l.open.reset(now_ms);
+            l.open_hours.reset(now_ms);
             l.staffed.reset(now_ms);
             l.served = 0;
             l.rule_openings = 0;

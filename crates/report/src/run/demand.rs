@@ -1,12 +1,13 @@
-//! Lanes open beside demand, by hour of the day, per direction: the lanes each station's
-//! schedules open in each hour (the lane-hours of that hour) above the vehicles that joined
-//! its queue per hour, so that an hour whose demand outgrows its lanes stands out.
+//! Lanes open beside demand, by hour of the day, per direction: the lanes each station had
+//! open in each hour (time-weighted, as the simulation opened them: a lane rule opens lanes
+//! only when its reviews decide to) above the vehicles that joined its queue per hour, so
+//! that an hour whose demand outgrows its lanes stands out.
 
 use bordersim_experiment::hourly_groups::{ALL, HourGroupStats, exposure_ms};
 use bordersim_experiment::{Report, StationHours};
 
 use super::directions_of;
-use super::hourly::{CLOSED_LABEL, closed_hours, hour_ticks};
+use super::hourly::{CLOSED_LABEL, closed_hours, hour_ticks, hourly_band};
 use crate::format::{count, opt};
 use crate::html::{Page, Table, slug};
 use crate::svg::{Series, XyChart};
@@ -89,8 +90,83 @@ fn day_chart(
     }
 }
 
-/// Per direction: the lanes open at each station by hour of the day (scheduled lane-hours
-/// per hour) and, below them, the vehicles joining each station's queue per hour.
+/// Lanes open in one hour of the day: the mean and the half-width of its 95% interval.
+type OpenHour = (Option<f64>, Option<f64>);
+
+/// The lanes station `station` had open, all its lane groups together, by hour of the day
+/// (24 entries), when the report has them.
+fn open_hours(report: &Report, station: &str) -> Option<Vec<OpenHour>> {
+    report
+        .open_lanes
+        .iter()
+        .find(|r| r.station == station && r.lane_group == ALL)
+        .map(|r| {
+            r.hours
+                .iter()
+                .map(|h| (h.lanes_mean, h.lanes_ci95))
+                .collect()
+        })
+}
+
+/// The lanes open by hour at each station of `direction` (a step per station with its
+/// interval band) and, where a lane rule sets lanes, the schedule dashed beside them.
+fn lanes_chart(
+    report: &Report,
+    direction: &str,
+    stations: &[StationDay],
+    open: &[Option<Vec<OpenHour>>],
+) -> XyChart {
+    let lines = stations
+        .iter()
+        .zip(open)
+        .map(|((s, _), o)| {
+            let means = (0..24).map(|h| o.as_ref().and_then(|o| o.get(h)?.0));
+            (s.station.clone(), means.collect())
+        })
+        .collect();
+    let mut chart = day_chart(
+        report,
+        direction,
+        format!("Lanes open by hour, {direction}"),
+        "lanes open (time-weighted mean, lanes)",
+        lines,
+    );
+    let mut schedules = Vec::new();
+    for (i, ((s, _), o)) in stations.iter().zip(open).enumerate() {
+        let Some(o) = o.as_ref() else { continue };
+        // `hourly_band` turns seconds into minutes: lanes go in × 60 to come out as lanes.
+        let band: Vec<OpenHour> = o
+            .iter()
+            .map(|&(m, c)| (m.map(|m| m * 60.0), c.map(|c| c * 60.0)))
+            .collect();
+        chart.series[i].band = hourly_band(&band);
+        if ruled(report, &s.station) {
+            let scheduled = s.lanes_by_hour.iter().map(|&l| Some(f64::from(l)));
+            schedules.push(Series {
+                name: format!("{}: by schedule", s.station),
+                points: day_steps(&scheduled.collect::<Vec<_>>()),
+                step: true,
+                dashed: true,
+                colour: i,
+                ..Series::default()
+            });
+        }
+    }
+    chart.series.extend(schedules);
+    chart
+}
+
+/// Whether a lane rule sets some of station `station`'s lanes.
+fn ruled(report: &Report, station: &str) -> bool {
+    report
+        .open_lanes
+        .iter()
+        .any(|r| r.station == station && r.lane_group == ALL && r.lane_rule)
+}
+
+/// Per direction: the lanes open at each station by hour of the day (time-weighted, beside
+/// the schedule where a lane rule sets lanes) and, below them, the vehicles joining each
+/// station's queue per hour.
 pub(super) fn lanes_and_demand(page: &mut Page, report: &Report) {
     if report.lanes_by_hour.is_empty() {
         return;
@@ -115,19 +191,11 @@ pub(super) fn lanes_and_demand(page: &mut Page, report: &Report) {
         if stations.is_empty() {
             continue;
         }
-        let lanes = day_chart(
-            report,
-            &direction,
-            format!("Lanes open by hour, {direction}"),
-            "lanes open by schedule (lane-hours per hour)",
-            stations
-                .iter()
-                .map(|(s, _)| {
-                    let lanes = s.lanes_by_hour.iter().map(|&l| Some(f64::from(l)));
-                    (s.station.clone(), lanes.collect())
-                })
-                .collect(),
-        );
+        let open: Vec<Option<Vec<OpenHour>>> = stations
+            .iter()
+            .map(|(s, _)| open_hours(report, &s.station))
+            .collect();
+        let lanes = lanes_chart(report, &direction, &stations, &open);
         let demand = day_chart(
             report,
             &direction,
@@ -143,11 +211,11 @@ pub(super) fn lanes_and_demand(page: &mut Page, report: &Report) {
                 .collect(),
         );
         let mut titles = vec!["hour".to_owned()];
-        titles.extend(
-            stations
-                .iter()
-                .map(|(s, _)| format!("{}: lanes open", s.station)),
-        );
+        for (s, _) in &stations {
+            titles.push(format!("{}: lanes open (mean)", s.station));
+            titles.push("±95%".to_owned());
+            titles.push("by schedule".to_owned());
+        }
         let refs: Vec<&str> = titles.iter().map(String::as_str).collect();
         let mut lanes_data = Table::new(&refs, 0);
         let mut titles = vec!["hour".to_owned()];
@@ -162,8 +230,15 @@ pub(super) fn lanes_and_demand(page: &mut Page, report: &Report) {
             let hour = format!("{h:02}:00");
             let mut lanes_row = vec![hour.clone()];
             let mut demand_row = vec![hour];
-            for (s, hours) in &stations {
+            for ((s, hours), open) in stations.iter().zip(&open) {
                 let stats = hours.and_then(|hours| hours.get(h));
+                let (mean, ci95) = open
+                    .as_ref()
+                    .and_then(|o| o.get(h))
+                    .copied()
+                    .unwrap_or_default();
+                lanes_row.push(opt(mean, 2));
+                lanes_row.push(opt(ci95, 2));
                 lanes_row.push(count(s.lanes_by_hour.get(h).copied().unwrap_or(0).into()));
                 demand_row.push(opt(
                     hours.and_then(|hours| joined_per_h(report, hours, h)),
@@ -179,12 +254,17 @@ pub(super) fn lanes_and_demand(page: &mut Page, report: &Report) {
             &format!("lanes-by-hour-{}", slug(&direction)),
             &lanes.render(),
             &format!(
-                "Lanes open by hour of the day, direction {direction}: the most lanes each \
-                 station's schedules open at once in each hour on any day of the observation \
-                 window (a lane group under a lane rule at its largest number), that is the \
-                 lane-hours of that hour; the same in all {reps} replications. The demand \
-                 below is on the same hours. Hours in which the direction's entry has no \
-                 lane open by schedule are shaded."
+                "Lanes open by hour of the day, direction {direction}: the lanes each \
+                 station had open in each hour, all its lane groups together, as the \
+                 simulation opened them (schedules, lane rules, outages and closures), \
+                 time-weighted over that hour's hours in the observation window: the \
+                 mean over {reps} replications, with its 95% interval (band; none from a \
+                 single replication). Where a lane rule sets lanes, the dashed line is the \
+                 schedule, which counts the rule at its largest number of lanes. The table \
+                 adds, for every station, the most lanes its schedules open at once in \
+                 that hour on any day of the window; the JSON and CSV break the lanes \
+                 open down by lane group. The demand below is on the same hours. Hours in \
+                 which the direction's entry has no lane open by schedule are shaded."
             ),
             &lanes_data,
         );
