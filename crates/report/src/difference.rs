@@ -33,7 +33,10 @@ pub fn unit(metric: &str) -> Unit {
             "delay_vehicle_hours_per_year" => ("delay per year".into(), "vehicle-h/year", 1.0, 0),
             "delay_value_per_day" => ("delay value per day".into(), "money/day", 1.0, 0),
             "delay_value_per_year" => ("delay value per year".into(), "money/year", 1.0, 0),
-            other => (other.replace('_', " "), "", 1.0, 2),
+            other => match other_unit(other) {
+                Some((unit, factor, decimals)) => (other.replace('_', " "), unit, factor, decimals),
+                None => (other.replace('_', " "), "", 1.0, 2),
+            },
         }
     };
     Unit {
@@ -42,6 +45,23 @@ pub fn unit(metric: &str) -> Unit {
         factor,
         decimals,
     }
+}
+
+/// The unit of every other metric `compare` measures (costs, emissions, inspections,
+/// vehicles that gave up): (unit, factor, decimals); `None` for a metric not known here.
+fn other_unit(metric: &str) -> Option<(&'static str, f64, usize)> {
+    Some(match metric {
+        // The vehicles that gave up waiting: how many a day and their share of arrivals.
+        "abandoned_per_day" => ("vehicles/day", 1.0, 1),
+        "abandoned_share" => ("%", 100.0, 2),
+        "inspections_per_day" => ("inspections/day", 1.0, 1),
+        "detections_per_day" => ("detections/day", 1.0, 2),
+        "co2_kg_per_day" => ("kg/day", 1.0, 1),
+        "nox_g_per_day" | "pm25_g_per_day" => ("g/day", 1.0, 1),
+        m if m.ends_with("_cost_per_day") => ("money/day", 1.0, 0),
+        m if m.ends_with("_cost_per_year") => ("money/year", 1.0, 0),
+        _ => return None,
+    })
 }
 
 /// One side of a difference (the baseline's or the variant's value).
@@ -172,5 +192,10 @@ mod tests {
         assert_eq!(unit("utilization").unit, "%");
         assert_eq!(unit("lane_hours_per_day").unit, "lane-h/day");
         assert_eq!(unit("delay_vehicle_hours_per_day").unit, "vehicle-h/day");
+        assert_eq!(unit("abandoned_per_day").unit, "vehicles/day");
+        assert_eq!(unit("abandoned_share").unit, "%");
+        assert_eq!(unit("resource_cost_per_day").unit, "money/day");
+        assert_eq!(unit("co2_kg_per_day").unit, "kg/day");
+        assert_eq!(unit("inspections_per_day").unit, "inspections/day");
     }
 }

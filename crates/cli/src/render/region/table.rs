@@ -185,6 +185,33 @@ pub(super) fn table(r: &RegionReport) -> String {
     out
 }
 
+/// The share of all traffic the reform moves, `Σ |reform − baseline| / Σ baseline` over
+/// every flow: the measure of the equilibria's gap, so comparable with their tolerance.
+pub(super) fn traffic_moved(c: &RegionComparison) -> f64 {
+    let moved: f64 = c.shift.flows.iter().map(|f| f.volume_change.abs()).sum();
+    let total: f64 = c.shift.flows.iter().map(|f| f.volume_baseline).sum();
+    if total > 0.0 { moved / total } else { 0.0 }
+}
+
+/// A note when the reform moves less traffic than the equilibria's tolerance: each
+/// equilibrium stopped once less than that share of traffic would still move, so a shift
+/// this small (printed as 0) is not resolved by them.
+pub(super) fn within_tolerance_note(c: &RegionComparison) -> Option<String> {
+    let tolerance = c.baseline.tolerance.max(c.reform.tolerance);
+    let moved = traffic_moved(c);
+    (moved < tolerance).then(|| {
+        format!(
+            "\n  Note: the reform moves {:.2}% of all traffic, less than the equilibria's \
+             tolerance ({}%):\n  each stopped once less than that would still move, so the \
+             shift and trade below are within\n  what they resolve — a change of 0 is not \
+             evidence of no effect. Lower `tolerance` in\n  the region file to measure it \
+             (docs/economics.md, \"Region appraisal\").\n",
+            100.0 * moved,
+            100.0 * tolerance
+        )
+    })
+}
+
 /// The comparison of two equilibria as text.
 pub(super) fn comparison_table(c: &RegionComparison) -> String {
     let mut out = String::new();
@@ -199,6 +226,9 @@ pub(super) fn comparison_table(c: &RegionComparison) -> String {
         convergence_line(&c.baseline)
     );
     let _ = writeln!(out, "Reform equilibrium:   {}", convergence_line(&c.reform));
+    if let Some(note) = within_tolerance_note(c) {
+        out.push_str(&note);
+    }
     let _ = writeln!(
         out,
         "\nTraffic shift (vehicles/day; border time: mean arrival to exit, minutes)"
