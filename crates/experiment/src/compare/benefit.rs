@@ -70,7 +70,7 @@ fn system(differences: &[Difference], metric: &str) -> Option<(f64, Option<f64>)
 
 /// The net benefit read off a variant's differences (see [`NetBenefit`]); `days_per_year`
 /// annualises it. Nothing is known here of the scenarios: the figures are annualised and
-/// nothing is said to be unpriced (see [`net_benefit_of`]).
+/// nothing is said to be unpriced (the comparison itself knows the scenarios).
 pub fn net_benefit(differences: &[Difference], days_per_year: f64) -> Option<NetBenefit> {
     let (user, user_ci) = system(differences, "time_and_cargo_cost_per_day")?;
     let (staff, staff_ci) = system(differences, "staff_cost_per_day")?;

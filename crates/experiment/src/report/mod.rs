@@ -61,8 +61,8 @@ pub struct DelayStats {
     /// Observations behind these statistics, over all replications.
     pub count: u64,
     /// FHWA buffer time: the extra time to allow beyond the mean to be on time 95% of the
-    /// time, [`buffer_time`] of the pooled p95 (`p95_s`) and the pooled mean of the same
-    /// observations (see there: never negative).
+    /// time: the pooled p95 (`p95_s`) minus the pooled mean of the same observations, or 0
+    /// when the p95 is at or below that mean (never negative).
     pub buffer_time_s: Option<f64>,
     /// FHWA buffer index: buffer time / the pooled mean (never negative).
     pub buffer_index: Option<f64>,

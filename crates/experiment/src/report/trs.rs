@@ -201,7 +201,7 @@ pub struct FirstInspectionWait {
     pub p95_rep_mean_s: Option<f64>,
     /// Half-width of the 95% interval of `p95_rep_mean_s` across replications, seconds.
     pub p95_rep_mean_ci95_s: Option<f64>,
-    /// FHWA buffer time, seconds: [`buffer_time`](super::buffer_time) of the pooled p95
+    /// FHWA buffer time, seconds: the buffer time (`buffer_time`) of the pooled p95
     /// and the pooled mean (never negative).
     pub buffer_time_s: Option<f64>,
     /// Half-width of the 95% interval of the buffer time across replications (each
