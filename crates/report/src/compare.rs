@@ -3,7 +3,7 @@
 //! arrival→release profile of the baseline and each variant on one axis, and the tables of
 //! differences.
 
-use bordersim_experiment::{Comparison, Difference, Report};
+use bordersim_experiment::{Comparison, Difference, NetBenefit, Report};
 
 use crate::difference::{DifferenceRow, Side, unit};
 use crate::format::{count, minutes, number, signed};
@@ -46,11 +46,49 @@ pub fn page(comparison: &Comparison) -> String {
             count(variant.comparisons.into()),
             count(starred as u64)
         ));
+        if let Some(nb) = &variant.net_benefit {
+            net_benefit(&mut page, nb);
+        }
         forest(&mut page, &id, &variant.differences, base.replications);
         differences_table(&mut page, &variant.differences);
     }
     hourly(&mut page, comparison);
     page.finish()
+}
+
+/// The variant's net benefit with its paired interval: per day, and per year or — for a
+/// variant that differs by one-off events — per occurrence; then what is not priced.
+fn net_benefit(page: &mut Page, nb: &NetBenefit) {
+    let ci = |c: Option<f64>| c.map_or_else(String::new, |c| format!(" ± {}", number(c, 0)));
+    let whole = match (nb.net_benefit_per_year, nb.net_benefit_per_occurrence) {
+        (Some(year), _) => format!(
+            "{}{} a year ({} days)",
+            signed(year, 0),
+            ci(nb.net_benefit_per_year_ci95),
+            number(nb.annualisation_days, 1)
+        ),
+        (None, Some(once)) => format!(
+            "{}{} per occurrence (the whole {}-day window; a one-off event is not annualised)",
+            signed(once, 0),
+            ci(nb.net_benefit_per_occurrence_ci95),
+            number(nb.window_days, 1)
+        ),
+        (None, None) => "not annualised".to_owned(),
+    };
+    page.note(&format!(
+        "Net benefit: {}{} a day, {} = time and cargo cost saved {}{} − staff cost added {}{} \
+         a day (money; docs/economics.md).",
+        signed(nb.net_benefit_per_day, 0),
+        ci(nb.net_benefit_per_day_ci95),
+        whole,
+        signed(nb.time_and_cargo_cost_saved_per_day, 0),
+        ci(nb.time_and_cargo_cost_saved_per_day_ci95),
+        signed(nb.staff_cost_added_per_day, 0),
+        ci(nb.staff_cost_added_per_day_ci95),
+    ));
+    for w in &nb.not_priced {
+        page.warning(&format!("Not priced in the net benefit: {w}."));
+    }
 }
 
 fn summary(page: &mut Page, comparison: &Comparison) {
@@ -82,6 +120,17 @@ fn summary(page: &mut Page, comparison: &Comparison) {
             },
         );
         labels.push((format!("{}: change of time in system", v.name), text));
+        if let Some(nb) = &v.net_benefit {
+            labels.push((
+                format!("{}: net benefit per day", v.name),
+                format!(
+                    "{} ± {}",
+                    signed(nb.net_benefit_per_day, 0),
+                    nb.net_benefit_per_day_ci95
+                        .map_or_else(|| "–".to_owned(), |c| number(c, 0))
+                ),
+            ));
+        }
     }
     for (l, t) in &labels {
         items.push((l.as_str(), t.clone()));

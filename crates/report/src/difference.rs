@@ -42,7 +42,10 @@ pub fn unit(metric: &str) -> Unit {
             "waiting_area_value_per_day" => {
                 ("waiting area value per day".into(), "money/day", 1.0, 0)
             }
-            other => (other.replace('_', " "), "", 1.0, 2),
+            other => match other_unit(other) {
+                Some((unit, factor, decimals)) => (other.replace('_', " "), unit, factor, decimals),
+                None => (other.replace('_', " "), "", 1.0, 2),
+            },
         }
     };
     Unit {
@@ -51,6 +54,26 @@ pub fn unit(metric: &str) -> Unit {
         factor,
         decimals,
     }
+}
+
+/// The unit of every other metric `compare` measures (costs, emissions, inspections,
+/// vehicles that gave up): (unit, factor, decimals); `None` for a metric not known here.
+fn other_unit(metric: &str) -> Option<(&'static str, f64, usize)> {
+    Some(match metric {
+        // The vehicles that gave up waiting: how many a day and their share of arrivals.
+        "abandoned_per_day" => ("vehicles/day", 1.0, 1),
+        "abandoned_share" => ("%", 100.0, 2),
+        "inspections_per_day" => ("inspections/day", 1.0, 1),
+        "detections_per_day" => ("detections/day", 1.0, 2),
+        "co2_kg_per_day" => ("kg/day", 1.0, 1),
+        "nox_g_per_day" | "pm25_g_per_day" => ("g/day", 1.0, 1),
+        m if m.ends_with("_cost_per_day") => ("money/day", 1.0, 0),
+        m if m.ends_with("_cost_per_year") => ("money/year", 1.0, 0),
+        // A count per day or year not listed above still says what it is per.
+        m if m.ends_with("_per_day") => ("per day", 1.0, 2),
+        m if m.ends_with("_per_year") => ("per year", 1.0, 0),
+        _ => return None,
+    })
 }
 
 /// One side of a difference (the baseline's or the variant's value).
@@ -186,5 +209,45 @@ mod tests {
         assert_eq!(unit("road_queue_mean").unit, "vehicles");
         assert_eq!(unit("booked_per_day").unit, "vehicles/day");
         assert_eq!(unit("waiting_area_value_per_day").unit, "money/day");
+        assert_eq!(unit("abandoned_per_day").unit, "vehicles/day");
+        assert_eq!(unit("abandoned_share").unit, "%");
+        assert_eq!(unit("resource_cost_per_day").unit, "money/day");
+        assert_eq!(unit("co2_kg_per_day").unit, "kg/day");
+        assert_eq!(unit("inspections_per_day").unit, "inspections/day");
+    }
+
+    #[test]
+    fn every_metric_compare_measures_has_a_unit() {
+        for metric in [
+            "wait_mean_s",
+            "wait_p95_rep_s",
+            "queue_length_mean",
+            "utilization",
+            "lane_hours_per_day",
+            "time_in_system_mean_s",
+            "time_in_system_p95_rep_s",
+            "release_mean_s",
+            "delay_vehicle_hours_per_day",
+            "delay_value_per_day",
+            "delay_vehicle_hours_per_year",
+            "delay_value_per_year",
+            "resource_cost_per_day",
+            "cargo_time_cost_per_day",
+            "staff_cost_per_day",
+            "co2_kg_per_day",
+            "nox_g_per_day",
+            "pm25_g_per_day",
+            "time_and_cargo_cost_per_day",
+            "total_cost_per_day",
+            "inspections_per_day",
+            "detections_per_day",
+            "abandoned_per_day",
+            "abandoned_share",
+        ] {
+            assert!(!unit(metric).unit.is_empty(), "{metric} has no unit");
+        }
+        assert_eq!(unit("pm25_g_per_day").unit, "g/day");
+        assert_eq!(unit("total_cost_per_day").unit, "money/day");
+        assert_eq!(unit("abandoned_share").factor, 100.0);
     }
 }

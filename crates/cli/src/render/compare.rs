@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use anyhow::{Context, Result};
-use bordersim_experiment::{Comparison, Difference};
+use bordersim_experiment::{Comparison, Difference, NetBenefit};
 use bordersim_report::{DifferenceRow, Side, Unit};
 
 use super::columns::Table;
@@ -120,25 +120,8 @@ fn table(comparison: &Comparison) -> String {
         for (k, n) in notes.iter().enumerate() {
             let _ = writeln!(out, "  [{}] {n}", k + 1);
         }
-        // Only where some cost rate is set: with none, every cost is 0 and the line says nothing.
-        if let Some(nb) = variant.net_benefit.as_ref().filter(|nb| {
-            nb.time_and_cargo_cost_saved_per_day != 0.0 || nb.staff_cost_added_per_day != 0.0
-        }) {
-            let ci = |c: Option<f64>| c.map_or_else(String::new, |c| format!(" ±{}", money(c)));
-            let _ = writeln!(
-                out,
-                "  net benefit: {}{} a day, {}{} a year ({} days) = time and cargo cost saved \
-                 {}{} − staff cost added {}{} a day",
-                signed_money(nb.net_benefit_per_day),
-                ci(nb.net_benefit_per_day_ci95),
-                signed_money(nb.net_benefit_per_year),
-                ci(nb.net_benefit_per_year_ci95),
-                decimal(nb.annualisation_days, 1),
-                signed_money(nb.time_and_cargo_cost_saved_per_day),
-                ci(nb.time_and_cargo_cost_saved_per_day_ci95),
-                signed_money(nb.staff_cost_added_per_day),
-                ci(nb.staff_cost_added_per_day_ci95),
-            );
+        if let Some(nb) = variant.net_benefit.as_ref() {
+            out.push_str(&net_benefit_lines(nb));
         }
         if let Some(line) = detections_line(&variant.differences) {
             out.push_str(&line);
@@ -156,6 +139,47 @@ fn table(comparison: &Comparison) -> String {
         "  first), so it can exceed the scheduled lane-hours. Times in minutes, utilization in\n",
         "  percent.\n",
     ));
+    out
+}
+
+/// The net benefit's lines: per day and per year, or per occurrence when the variant
+/// differs by one-off events (not annualised), then what is not priced. The figures only
+/// where some cost rate is set: with none, every cost is 0 and the line says nothing.
+fn net_benefit_lines(nb: &NetBenefit) -> String {
+    let mut out = String::new();
+    let ci = |c: Option<f64>| c.map_or_else(String::new, |c| format!(" ±{}", money(c)));
+    if nb.time_and_cargo_cost_saved_per_day != 0.0 || nb.staff_cost_added_per_day != 0.0 {
+        let whole = match (nb.net_benefit_per_year, nb.net_benefit_per_occurrence) {
+            (Some(year), _) => format!(
+                "{}{} a year ({} days)",
+                signed_money(year),
+                ci(nb.net_benefit_per_year_ci95),
+                decimal(nb.annualisation_days, 1)
+            ),
+            (None, Some(once)) => format!(
+                "{}{} per occurrence (over the {}-day window; a one-off event: not annualised)",
+                signed_money(once),
+                ci(nb.net_benefit_per_occurrence_ci95),
+                decimal(nb.window_days, 1)
+            ),
+            (None, None) => "not annualised".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "  net benefit: {}{} a day, {} = time and cargo cost saved {}{} − staff cost added \
+             {}{} a day",
+            signed_money(nb.net_benefit_per_day),
+            ci(nb.net_benefit_per_day_ci95),
+            whole,
+            signed_money(nb.time_and_cargo_cost_saved_per_day),
+            ci(nb.time_and_cargo_cost_saved_per_day_ci95),
+            signed_money(nb.staff_cost_added_per_day),
+            ci(nb.staff_cost_added_per_day_ci95),
+        );
+    }
+    for warning in &nb.not_priced {
+        let _ = writeln!(out, "  warning: not priced in the net benefit: {warning}");
+    }
     out
 }
 
@@ -191,7 +215,19 @@ fn detections_line(differences: &[Difference]) -> Option<String> {
     ))
 }
 
-/// One CSV row per variant, metric and entity; values as computed (times in seconds).
+/// The unit of `metric`'s values as stored (the CSV's and JSON's): seconds for times, a
+/// share (0–1) where the table shows percent, else the display unit.
+fn stored_unit(metric: &str) -> &'static str {
+    let unit = bordersim_report::unit(metric);
+    match unit.unit {
+        "min" => "s",
+        "%" => "share",
+        u => u,
+    }
+}
+
+/// One CSV row per variant, metric and entity; values as computed (times in seconds), with
+/// their unit.
 fn csv(comparison: &Comparison) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     // The first nine columns are those of earlier versions, in their order.
@@ -210,6 +246,7 @@ fn csv(comparison: &Comparison) -> Result<Vec<u8>> {
         "replications",
         "status",
         "note",
+        "unit",
     ])?;
     let opt = |v: Option<f64>| v.map_or_else(String::new, |x| x.to_string());
     for variant in &comparison.variants {
@@ -233,6 +270,7 @@ fn csv(comparison: &Comparison) -> Result<Vec<u8>> {
                 d.replications.to_string(),
                 status,
                 d.note.clone().unwrap_or_default(),
+                stored_unit(&d.metric).to_string(),
             ])?;
         }
     }

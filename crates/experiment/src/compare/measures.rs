@@ -190,6 +190,10 @@ pub fn headline_measures(scenario: &Scenario, rep: &ReplicationStats) -> Vec<Mea
             push("total_cost_per_day", &entity, Some(a.total_cost()), None);
         }
     }
+    // The vehicles that gave up waiting: their waits are in the delay above, their number here.
+    let (per_day, share) = crate::report::abandonment_measures(rep);
+    push("abandoned_per_day", "system", Some(per_day), None);
+    push("abandoned_share", "system", share, None);
     // What a risk-management reform gives up or gains in detections, beside the time it saves.
     for (metric, entity, value) in
         crate::report::costs::detections::detection_measures(scenario, rep)

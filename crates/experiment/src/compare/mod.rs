@@ -17,12 +17,15 @@ use crate::{
     ExperimentError, NoProgress, Outcome, Progress, Report, RunOptions, run_with_progress,
 };
 
+mod benefit;
 mod differences;
 mod measures;
 mod significance;
 #[cfg(test)]
 mod tests;
 
+use benefit::net_benefit_of;
+pub use benefit::{NetBenefit, net_benefit};
 use differences::{differences, tested};
 pub use measures::headline_measures;
 pub use significance::FALSE_DISCOVERY_RATE;
@@ -131,57 +134,6 @@ pub struct VariantResult {
     pub net_benefit: Option<NetBenefit>,
 }
 
-/// The net benefit of a variant, from the paired differences of its costs: positive when
-/// the time and cargo cost it saves exceed the staff cost it adds. Per-year figures use the
-/// baseline's [`annualisation_days`](crate::costs::annualisation_days).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct NetBenefit {
-    /// Resource and cargo time cost saved (baseline − variant), money per day.
-    pub time_and_cargo_cost_saved_per_day: f64,
-    /// Half-width of its 95% paired interval.
-    pub time_and_cargo_cost_saved_per_day_ci95: Option<f64>,
-    /// Staff cost added (variant − baseline), money per day.
-    pub staff_cost_added_per_day: f64,
-    /// Half-width of its 95% paired interval.
-    pub staff_cost_added_per_day_ci95: Option<f64>,
-    /// Saved minus added, money per day: baseline total cost − variant total cost.
-    pub net_benefit_per_day: f64,
-    /// Half-width of its 95% paired interval (from the paired differences of the total,
-    /// not the sum of the parts' half-widths).
-    pub net_benefit_per_day_ci95: Option<f64>,
-    /// `net_benefit_per_day` × the baseline's annualisation days, money per year.
-    pub net_benefit_per_year: f64,
-    /// Half-width of the 95% interval of `net_benefit_per_year`.
-    pub net_benefit_per_year_ci95: Option<f64>,
-    /// Days per year used.
-    pub annualisation_days: f64,
-}
-
-/// The net benefit read off a variant's differences (see [`NetBenefit`]); `days_per_year`
-/// annualises it.
-pub fn net_benefit(differences: &[Difference], days_per_year: f64) -> Option<NetBenefit> {
-    let system = |metric: &str| {
-        differences
-            .iter()
-            .find(|d| d.metric == metric && d.entity == "system")
-            .and_then(|d| Some((d.delta?, d.ci95)))
-    };
-    let (user, user_ci) = system("time_and_cargo_cost_per_day")?;
-    let (staff, staff_ci) = system("staff_cost_per_day")?;
-    let (total, total_ci) = system("total_cost_per_day")?;
-    Some(NetBenefit {
-        time_and_cargo_cost_saved_per_day: -user,
-        time_and_cargo_cost_saved_per_day_ci95: user_ci,
-        staff_cost_added_per_day: staff,
-        staff_cost_added_per_day_ci95: staff_ci,
-        net_benefit_per_day: -total,
-        net_benefit_per_day_ci95: total_ci,
-        net_benefit_per_year: -total * days_per_year,
-        net_benefit_per_year_ci95: total_ci.map(|c| c * days_per_year),
-        annualisation_days: days_per_year,
-    })
-}
-
 /// A baseline and its variants, each run on the same seed and replications.
 #[derive(Debug, Serialize)]
 pub struct Comparison {
@@ -241,12 +193,13 @@ pub fn compare_folded(
     let mut results = Vec::with_capacity(variants.len());
     for (name, scenario) in variants {
         let (report, measures) = run(scenario)?;
-        let differences = differences(&base_measures, &measures);
+        let mut differences = differences(&base_measures, &measures);
+        let net_benefit = net_benefit_of(baseline, scenario, &mut differences);
         results.push(VariantResult {
             name: name.clone(),
             result: report,
             comparisons: differences.iter().filter(|d| tested(d).is_some()).count() as u32,
-            net_benefit: net_benefit(&differences, crate::costs::annualisation_days(baseline)),
+            net_benefit,
             differences,
         });
     }
@@ -291,17 +244,18 @@ pub fn compare_with_progress(
     let mut outcomes = Vec::with_capacity(variants.len());
     for (name, scenario) in variants {
         let outcome = run(scenario)?;
-        let differences = paired_differences(
+        let mut differences = paired_differences(
             baseline,
             &base.replications,
             scenario,
             &outcome.replications,
         );
+        let net_benefit = net_benefit_of(baseline, scenario, &mut differences);
         results.push(VariantResult {
             name: name.clone(),
             result: outcome.report.clone(),
             comparisons: differences.iter().filter(|d| tested(d).is_some()).count() as u32,
-            net_benefit: net_benefit(&differences, crate::costs::annualisation_days(baseline)),
+            net_benefit,
             differences,
         });
         outcomes.push(outcome);

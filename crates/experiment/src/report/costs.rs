@@ -89,11 +89,13 @@ pub struct ReplicationCosts {
 }
 
 /// Per-day amounts of one entity in one replication. A class's and a station's queue time
-/// (and so emissions) are its vehicles' waits; staff figures belong to stations and lane
+/// (and so emissions) are its vehicles' waits, those of the vehicles that gave up waiting
+/// included; staff figures belong to stations and lane
 /// groups, time and cargo costs to classes (0 elsewhere).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Amounts {
-    /// Vehicle-hours spent waiting in queue per day.
+    /// Vehicle-hours spent waiting in queue per day, by the vehicles served and by those
+    /// that gave up.
     pub queue_vehicle_hours: f64,
     /// Resource cost of that time (driver and vehicle), money per day.
     pub resource_cost: f64,
@@ -204,6 +206,18 @@ pub fn replication_costs(scenario: &Scenario, rep: &ReplicationStats) -> Replica
             };
             let hours = tally.sum_ms() as f64 / MS_PER_HOUR / days;
             let stops = emissions::stops(tally, starts_per_hour) / days;
+            let a = queue_amounts(class, hours).plus(emissions::stop_amounts(class, stops));
+            out.classes[c] = out.classes[c].plus(a);
+            out.stations[s] = out.stations[s].plus(a);
+        }
+        // The vehicles that gave up waited, idled and stopped in the queue too.
+        for (c, class) in classes.iter().enumerate() {
+            let tally = super::economics::abandoned_waits(rep, s, c);
+            if tally.count() == 0 {
+                continue;
+            }
+            let hours = tally.sum_ms() as f64 / MS_PER_HOUR / days;
+            let stops = emissions::stops(&tally, starts_per_hour) / days;
             let a = queue_amounts(class, hours).plus(emissions::stop_amounts(class, stops));
             out.classes[c] = out.classes[c].plus(a);
             out.stations[s] = out.stations[s].plus(a);

@@ -293,7 +293,8 @@ fn a_reform_that_changes_nothing_changes_no_cost() {
     let n = v.net_benefit.as_ref().expect("net benefit");
     assert_eq!(n.net_benefit_per_day, 0.0);
     assert_eq!(n.net_benefit_per_day_ci95, Some(0.0));
-    assert_eq!(n.net_benefit_per_year, 0.0);
+    assert_eq!(n.net_benefit_per_year, Some(0.0));
+    assert!(n.annualised && n.not_priced.is_empty());
 }
 
 #[test]
@@ -306,7 +307,10 @@ fn net_benefit_of_a_second_lane_by_hand() {
     close(n.time_and_cargo_cost_saved_per_day, saved);
     close(n.staff_cost_added_per_day, 24.0 * 60.0);
     close(n.net_benefit_per_day, saved - 1440.0);
-    close(n.net_benefit_per_year, (saved - 1440.0) * 365.0);
+    close(
+        n.net_benefit_per_year.expect("annualised"),
+        (saved - 1440.0) * 365.0,
+    );
     assert_eq!(n.net_benefit_per_day_ci95, Some(0.0));
     let nox = cmp.variants[0]
         .differences

@@ -126,6 +126,8 @@ pub struct Detections {
     pub by_kind: Vec<DetectionLine>,
     /// Inspections of every kind per day.
     pub inspections_per_day: f64,
+    /// Half-width of the 95% interval of `inspections_per_day` across replications.
+    pub inspections_per_day_ci95: Option<f64>,
     /// Detections of every kind per day.
     pub detections: DetectionsPerDay,
     /// Detections per inspection (0 without inspections).
@@ -204,7 +206,8 @@ pub fn detections(
             }
         })
         .collect();
-    let (inspections, _) = crate::report::summarise::mean_ci(&column(None, |a| a.inspections));
+    let (inspections, inspections_ci) =
+        crate::report::summarise::mean_ci(&column(None, |a| a.inspections));
     let all = per_day(
         &column(None, |a| a.detections),
         &column(None, |a| a.variance),
@@ -213,6 +216,7 @@ pub fn detections(
         rates: *rates,
         by_kind,
         inspections_per_day: inspections,
+        inspections_per_day_ci95: inspections_ci,
         detection_rate: if inspections > 0.0 {
             all.per_day / inspections
         } else {

@@ -24,7 +24,7 @@ use bordersim_stats::{MeanCi, Tally};
 use serde::Serialize;
 
 pub use abandonment::AbandonmentReport;
-pub(crate) use economics::delay_per_day;
+pub(crate) use economics::{abandonment_measures, delay_per_day};
 pub use series::{SeriesReport, SeriesStatistic, StationHours, StationSeries};
 pub(crate) use summarise::record;
 pub use summarise::{check_summary, report_of, summarise};
@@ -61,10 +61,27 @@ pub struct DelayStats {
     pub min_s: Option<f64>,
     /// Observations behind these statistics, over all replications.
     pub count: u64,
-    /// FHWA buffer time: p95 − mean, the extra time to allow to be on time 95% of the time.
+    /// FHWA buffer time: the extra time to allow beyond the mean to be on time 95% of the
+    /// time: the pooled p95 (`p95_s`) minus the pooled mean of the same observations, or 0
+    /// when the p95 is at or below that mean (never negative).
     pub buffer_time_s: Option<f64>,
-    /// FHWA buffer index: buffer time / mean.
+    /// FHWA buffer index: buffer time / the pooled mean (never negative).
     pub buffer_index: Option<f64>,
+}
+
+/// FHWA's buffer time from a 95th percentile and a mean of the same observations (both
+/// pooled over every replication, so they share one basis): `p95 − mean`, or 0 when the
+/// 95th percentile is at or below the mean. That happens when most vehicles do not wait and
+/// a few wait long — 96% of a trace's trucks not waiting, p95 = 0 s against a mean of
+/// 0.45 s; a queue whose long tail lifts the mean above the p95 — and then being on time 95%
+/// of the time needs no time beyond the mean: the buffer is 0, not negative.
+pub fn buffer_time(p95_s: f64, mean_s: f64) -> f64 {
+    (p95_s - mean_s).max(0.0)
+}
+
+/// FHWA's buffer index: [`buffer_time`] / `mean_s` (`None` for a mean of 0).
+pub fn buffer_index(buffer_time_s: f64, mean_s: f64) -> Option<f64> {
+    (mean_s > 0.0).then(|| buffer_time_s / mean_s)
 }
 
 impl DelayStats {
@@ -77,7 +94,11 @@ impl DelayStats {
         let s = |ms: f64| ms / 1000.0;
         let pct = merged.percentiles();
         let mean_s = ci.map(|c| s(c.mean));
-        let buffer_time_s = mean_s.zip(pct).map(|(m, p)| s(p.p95_ms) - m);
+        // The buffer's p95 and mean on one basis: every observation pooled.
+        let pooled_mean_s = merged.mean_ms().map(s);
+        let buffer_time_s = pooled_mean_s
+            .zip(pct)
+            .map(|(m, p)| buffer_time(s(p.p95_ms), m));
         DelayStats {
             mean_s,
             p50_s: pct.map(|p| s(p.p50_ms)),
@@ -92,8 +113,8 @@ impl DelayStats {
             count: merged.count(),
             buffer_time_s,
             buffer_index: buffer_time_s
-                .zip(mean_s)
-                .and_then(|(b, m)| (m > 0.0).then(|| b / m)),
+                .zip(pooled_mean_s)
+                .and_then(|(b, m)| buffer_index(b, m)),
         }
     }
 }
@@ -348,7 +369,9 @@ pub struct DelayCost {
     /// Value of one vehicle-hour (null for `all`).
     pub value_of_time_per_h: Option<f64>,
     /// Vehicle-hours spent waiting (queues and upstream of full ones) per day of the
-    /// observation window: mean over replications and its 95% half-width.
+    /// observation window, by the vehicles served and by those that gave up waiting: mean
+    /// over replications and its 95% half-width. By Little's law, the time-weighted queue ×
+    /// 24 h, up to the vehicles queueing across the window's edges.
     pub delay_vehicle_hours_per_day: f64,
     /// Half-width of the 95% confidence interval of `delay_vehicle_hours_per_day`.
     pub delay_vehicle_hours_per_day_ci95: Option<f64>,

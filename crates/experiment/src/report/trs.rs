@@ -194,17 +194,20 @@ pub struct FirstInspectionWait {
     pub mean_s: Option<f64>,
     /// Half-width of the 95% interval of `mean_s`, seconds.
     pub mean_ci95_s: Option<f64>,
-    /// 95th percentile: the mean over replications of each replication's own 95th
-    /// percentile, seconds.
+    /// 95th percentile of every wait of every replication pooled, seconds (as `p95_s`
+    /// everywhere in the report).
     pub p95_s: Option<f64>,
-    /// Half-width of the 95% interval of `p95_s`, seconds.
-    pub p95_ci95_s: Option<f64>,
-    /// FHWA buffer time, p95 − mean: the mean over replications of each replication's
-    /// 95th percentile minus its mean, seconds.
+    /// Mean over replications of each replication's own 95th percentile, seconds.
+    pub p95_rep_mean_s: Option<f64>,
+    /// Half-width of the 95% interval of `p95_rep_mean_s` across replications, seconds.
+    pub p95_rep_mean_ci95_s: Option<f64>,
+    /// FHWA buffer time, seconds: the buffer time (`buffer_time`) of the pooled p95
+    /// and the pooled mean (never negative).
     pub buffer_time_s: Option<f64>,
-    /// Half-width of the 95% interval of `buffer_time_s`, seconds.
+    /// Half-width of the 95% interval of the buffer time across replications (each
+    /// replication's own buffer time), seconds.
     pub buffer_time_ci95_s: Option<f64>,
-    /// FHWA buffer index: `buffer_time_s / mean_s`.
+    /// FHWA buffer index: `buffer_time_s` / the pooled mean (never negative).
     pub buffer_index: Option<f64>,
 }
 
@@ -245,12 +248,22 @@ pub(super) fn first_inspection_waits(
                 })
                 .collect();
             // Each replication's mean and p95 come in replication order, one pair per
-            // replication with waits: the buffer of each is its p95 minus its mean.
+            // replication with waits; the buffer itself is of the pooled waits, its p95 and
+            // mean on one basis.
             let (pooled, means, p95s) = summary::delay(&tallies);
-            let buffers: Vec<f64> = p95s.iter().zip(&means).map(|(p, m)| p - m).collect();
+            let buffers: Vec<f64> = p95s
+                .iter()
+                .zip(&means)
+                .map(|(p, m)| super::buffer_time(*p, *m))
+                .collect();
             let (mean_s, mean_ci95_s) = ci(&means);
-            let (p95_s, p95_ci95_s) = ci(&p95s);
-            let (buffer_time_s, buffer_time_ci95_s) = ci(&buffers);
+            let (p95_rep_mean_s, p95_rep_mean_ci95_s) = ci(&p95s);
+            let (_, buffer_time_ci95_s) = ci(&buffers);
+            let pooled_mean_s = pooled.mean_ms().map(s);
+            let p95_s = pooled.percentiles().map(|p| s(p.p95_ms));
+            let buffer_time_s = p95_s
+                .zip(pooled_mean_s)
+                .map(|(p, m)| super::buffer_time(p, m));
             FirstInspectionWait {
                 direction: direction.id.clone(),
                 stations: own
@@ -261,12 +274,13 @@ pub(super) fn first_inspection_waits(
                 mean_s,
                 mean_ci95_s,
                 p95_s,
-                p95_ci95_s,
+                p95_rep_mean_s,
+                p95_rep_mean_ci95_s,
                 buffer_time_s,
                 buffer_time_ci95_s,
                 buffer_index: buffer_time_s
-                    .zip(mean_s)
-                    .and_then(|(b, m)| (m > 0.0).then(|| b / m)),
+                    .zip(pooled_mean_s)
+                    .and_then(|(b, m)| super::buffer_index(b, m)),
             }
         })
         .collect()
@@ -586,5 +600,71 @@ mod tests {
             (Some(0.0), Some(0.0), Some(0.0))
         );
         assert_eq!(w.buffer_index, None);
+    }
+}
+
+#[cfg(test)]
+mod buffer_tests {
+    use bordersim_des::SimTime;
+    use bordersim_model::{
+        Arrivals, ClassId, Crossing, Population, Scenario, ServiceDist, Source, Station, StationId,
+        TraceArrival,
+    };
+
+    use crate::run;
+    use crate::test_support::options;
+
+    /// One lane of 10-minute service; 40 trucks 20 minutes apart (none waits), then three
+    /// together (waits 0, 10 and 20 min): 41 of 43 waits are 0, so the 95th percentile is 0
+    /// while the mean is 30/43 min.
+    fn mostly_no_wait() -> Scenario {
+        let population = Population::simple(&["truck"]);
+        let service = vec![Some(ServiceDist::Deterministic {
+            value_ms: 600_000.0,
+        })];
+        let primary = Station::simple("primary", 1, service, vec![]);
+        let at = |min: u64| TraceArrival {
+            time: SimTime::from_mins(min),
+            class: ClassId(0),
+            programme: None,
+        };
+        let mut arrivals: Vec<TraceArrival> = (0..40).map(|k| at(20 * k)).collect();
+        arrivals.extend([at(820), at(820), at(820)]);
+        let source = Source {
+            id: "trace".into(),
+            entry: StationId(0),
+            arrivals: Arrivals::Trace { arrivals },
+        };
+        Scenario {
+            name: "mostly no wait".into(),
+            crossing: Crossing::new("x", &population, vec![primary], vec![source]).expect("valid"),
+            horizon: SimTime::from_hours(24),
+            warmup: SimTime::ZERO,
+            replications: 2,
+            seed: 1,
+            start_weekday: 0,
+        }
+    }
+
+    #[test]
+    fn a_p95_below_the_mean_gives_a_buffer_of_zero_on_one_basis() {
+        let r = run(&mostly_no_wait(), &options(2)).expect("runs").report;
+        let mean = 30.0 * 60.0 / 43.0;
+        let w = &r.trs.first_inspection[0];
+        assert_eq!(w.count, 86);
+        assert!((w.mean_s.expect("mean") - mean).abs() < 1e-9);
+        // The pooled p95 and the replications' own p95s agree here: 0.
+        assert_eq!((w.p95_s, w.p95_rep_mean_s), (Some(0.0), Some(0.0)));
+        assert_eq!(w.p95_rep_mean_ci95_s, Some(0.0));
+        assert_eq!((w.buffer_time_s, w.buffer_index), (Some(0.0), Some(0.0)));
+        // The station's wait: the same rule, never negative.
+        let wait = &r.stations[0].wait;
+        assert_eq!(wait.p95_s, Some(0.0));
+        assert_eq!(
+            (wait.buffer_time_s, wait.buffer_index),
+            (Some(0.0), Some(0.0))
+        );
+        assert_eq!(super::super::buffer_time(0.0, mean), 0.0);
+        assert_eq!(super::super::buffer_time(1200.0, 600.0), 600.0);
     }
 }

@@ -81,6 +81,17 @@ fn summary(page: &mut Page, report: &Report) {
             ("vehicles arrived (all replications)", count(v.arrived)),
             ("vehicles departed", count(v.departed)),
             ("vehicles balked", count(v.balked)),
+            // With these, the counts reconcile: at start + arrived = departed + balked +
+            // gave up + at end.
+            ("vehicles that gave up waiting", count(v.abandoned)),
+            (
+                "in the crossing at start / at end",
+                format!(
+                    "{} / {}",
+                    count(v.in_system_at_start),
+                    count(v.in_system_at_end)
+                ),
+            ),
             (
                 "time in system, mean",
                 mean_ci(&report.system.time_in_system),

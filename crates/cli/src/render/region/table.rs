@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use bordersim_experiment::region::{RegionComparison, RegionReport};
+use bordersim_experiment::region::{FlowShift, RegionComparison, RegionReport};
 
 use super::convergence_line;
 use crate::render::columns::Table;
@@ -60,6 +60,7 @@ pub(super) fn table(r: &RegionReport) -> String {
                 },
                 format!("{:.1}%", 100.0 * f.share),
                 minutes(f.border_time.mean_s),
+                minutes(f.border_time.ci95_s),
                 minutes(f.border_time.p95_s),
             ]
         })
@@ -72,6 +73,7 @@ pub(super) fn table(r: &RegionReport) -> String {
             "vehicles/day",
             "share",
             "mean",
+            "±95%",
             "p95",
         ],
         &rows,
@@ -185,6 +187,50 @@ pub(super) fn table(r: &RegionReport) -> String {
     out
 }
 
+/// The half-width of the 95% interval of the mean border time of `flow`'s crossing,
+/// direction and class in `run`, seconds (`None` where that run has no such flow or too
+/// few replications).
+fn border_ci(run: &RegionReport, flow: &FlowShift) -> Option<f64> {
+    run.flows
+        .iter()
+        .find(|f| {
+            f.crossing == flow.crossing && f.direction == flow.direction && f.class == flow.class
+        })
+        .and_then(|f| f.border_time.ci95_s)
+}
+
+/// The share of all traffic a reform moves, `Σ |reform − baseline| / Σ baseline` over
+/// every flow: the measure of the equilibria's gap, so comparable with their tolerance.
+fn traffic_moved(flows: &[FlowShift]) -> f64 {
+    let moved: f64 = flows.iter().map(|f| f.volume_change.abs()).sum();
+    let total: f64 = flows.iter().map(|f| f.volume_baseline).sum();
+    if total > 0.0 { moved / total } else { 0.0 }
+}
+
+/// A note when the reform moves less traffic than the equilibria's tolerance: each
+/// equilibrium stopped once less than that share of traffic would still move, so a shift
+/// this small (printed as 0) is not resolved by them.
+pub(super) fn within_tolerance_note(c: &RegionComparison) -> Option<String> {
+    tolerance_note(
+        traffic_moved(&c.shift.flows),
+        c.baseline.tolerance.max(c.reform.tolerance),
+    )
+}
+
+fn tolerance_note(moved: f64, tolerance: f64) -> Option<String> {
+    (moved < tolerance).then(|| {
+        format!(
+            "\n  Note: the reform moves {:.2}% of all traffic, less than the equilibria's \
+             tolerance ({}%):\n  each stopped once less than that would still move, so the \
+             shift and trade below are within\n  what they resolve — a change of 0 is not \
+             evidence of no effect. Lower `tolerance` in\n  the region file to measure it \
+             (docs/economics.md, \"Region appraisal\").\n",
+            100.0 * moved,
+            100.0 * tolerance
+        )
+    })
+}
+
 /// The comparison of two equilibria as text.
 pub(super) fn comparison_table(c: &RegionComparison) -> String {
     let mut out = String::new();
@@ -199,6 +245,9 @@ pub(super) fn comparison_table(c: &RegionComparison) -> String {
         convergence_line(&c.baseline)
     );
     let _ = writeln!(out, "Reform equilibrium:   {}", convergence_line(&c.reform));
+    if let Some(note) = within_tolerance_note(c) {
+        out.push_str(&note);
+    }
     let _ = writeln!(
         out,
         "\nTraffic shift (vehicles/day; border time: mean arrival to exit, minutes)"
@@ -217,7 +266,9 @@ pub(super) fn comparison_table(c: &RegionComparison) -> String {
                 format!("{:+.0}", f.volume_change),
                 format!("{:+.1} pts", 100.0 * f.share_change),
                 minutes(f.border_mean_baseline_s),
+                minutes(border_ci(&c.baseline, f)),
                 minutes(f.border_mean_reform_s),
+                minutes(border_ci(&c.reform, f)),
             ]
         })
         .collect();
@@ -231,7 +282,9 @@ pub(super) fn comparison_table(c: &RegionComparison) -> String {
             "change",
             "share",
             "border base",
+            "±95%",
             "border reform",
+            "±95%",
         ],
         &rows,
         3,
@@ -311,4 +364,42 @@ pub(super) fn comparison_table(c: &RegionComparison) -> String {
          same\n  candidate vehicles, so the shift is measured on common random numbers.\n",
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flow(baseline: f64, reform: f64) -> FlowShift {
+        FlowShift {
+            crossing: "a".into(),
+            direction: "n_to_s".into(),
+            class: "truck".into(),
+            volume_baseline: baseline,
+            volume_reform: reform,
+            volume_change: reform - baseline,
+            share_baseline: 0.5,
+            share_reform: 0.5,
+            share_change: 0.0,
+            border_mean_baseline_s: None,
+            border_mean_reform_s: None,
+        }
+    }
+
+    #[test]
+    fn a_reform_within_the_tolerance_is_said_to_be_unresolved() {
+        // 450 and 450 vehicles a day on both sides: nothing moved, within a 2% tolerance.
+        let unchanged = [flow(450.0, 450.0), flow(450.0, 450.0)];
+        assert_eq!(traffic_moved(&unchanged), 0.0);
+        let note = tolerance_note(traffic_moved(&unchanged), 0.02).expect("a note");
+        assert!(note.contains("moves 0.00% of all traffic"), "{note}");
+        assert!(note.contains("tolerance (2%)"), "{note}");
+        // 9 of 900 moved (1%): still within; 27 of 900 (3%): resolved, no note.
+        let small = [flow(450.0, 459.0), flow(450.0, 450.0)];
+        assert!((traffic_moved(&small) - 0.01).abs() < 1e-12);
+        assert!(tolerance_note(traffic_moved(&small), 0.02).is_some());
+        let large = [flow(450.0, 463.5), flow(450.0, 436.5)];
+        assert!((traffic_moved(&large) - 0.03).abs() < 1e-12);
+        assert!(tolerance_note(traffic_moved(&large), 0.02).is_none());
+    }
 }

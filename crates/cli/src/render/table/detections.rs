@@ -15,6 +15,14 @@ fn per_day(d: &DetectionsPerDay) -> String {
     }
 }
 
+/// Inspections per day with their 95% interval across replications (when there is one).
+fn inspections(per_day: f64, ci95: Option<f64>) -> String {
+    match ci95 {
+        Some(c) => format!("{per_day:.1} ±{c:.1}"),
+        None => format!("{per_day:.1}"),
+    }
+}
+
 fn percent(p: f64) -> String {
     format!("{:.1}%", 100.0 * p)
 }
@@ -46,7 +54,7 @@ pub(super) fn detections_table(report: &Report) -> Option<Table> {
         };
         table.row(vec![
             format!("{} {}", line.channel, line.selection),
-            format!("{:.1}", line.inspections_per_day),
+            inspections(line.inspections_per_day, line.inspections_per_day_ci95),
             percent(line.probability_of_finding),
             per_day(&line.detections),
             percent(rate),
@@ -55,7 +63,7 @@ pub(super) fn detections_table(report: &Report) -> Option<Table> {
     table.rule();
     table.row(vec![
         "system".to_owned(),
-        format!("{:.1}", d.inspections_per_day),
+        inspections(d.inspections_per_day, d.inspections_per_day_ci95),
         String::new(),
         per_day(&d.detections),
         percent(d.detection_rate),

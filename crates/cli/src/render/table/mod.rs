@@ -241,10 +241,11 @@ pub(super) fn multi_direction(report: &Report) -> bool {
 /// What the columns mean.
 fn footnotes(report: &Report) -> Vec<String> {
     let mut notes = vec![
-        "  load: offered load per server from the traffic equations; util: busy / staffed lanes;"
+        "  load: offered load per server from the traffic equations; util: busy / staffed lanes"
             .to_owned(),
-        "  veh/h: vehicles served per hour observed; queue: vehicles waiting (time-weighted mean, max)."
+        "  (± the 95% half-width in percentage points); veh/h: vehicles served per hour observed;"
             .to_owned(),
+        "  queue: vehicles waiting (time-weighted mean, its ±95%, max).".to_owned(),
         "  lanes: most open at once; open: mean open; lane-h/day: staffed lane-hours per day; served: vehicles."
             .to_owned(),
     ];
@@ -269,7 +270,9 @@ fn footnotes(report: &Report) -> Vec<String> {
             .to_owned(),
         "  released on arrival, else end of service at a releasing station (exit if none);"
             .to_owned(),
-        "  buffer: p95 - mean; index: buffer / mean (FHWA travel-time reliability).".to_owned(),
+        "  buffer: p95 - mean, both pooled, 0 when the p95 is at or below the mean; index:"
+            .to_owned(),
+        "  buffer / mean (FHWA travel-time reliability).".to_owned(),
     ]);
     notes
 }

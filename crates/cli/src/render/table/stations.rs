@@ -46,7 +46,7 @@ pub(super) fn station_table(report: &Report) -> Table {
     let first = titles.len();
     titles.extend(["servers", "load", "util", "veh/h"]);
     titles.extend(DELAY_COLUMNS);
-    titles.extend(["mean", "max"]);
+    titles.extend(["mean", "±95%", "max"]);
     if any_unstable {
         titles.push("note");
     }
@@ -55,9 +55,9 @@ pub(super) fn station_table(report: &Report) -> Table {
         table.left_aligned(1);
     }
     table.group(first + 4, first + 10, "wait in queue, min");
-    table.group(first + 11, first + 12, "queue");
+    table.group(first + 11, first + 13, "queue");
     if any_unstable {
-        table.left_aligned(first + 13);
+        table.left_aligned(first + 14);
     }
     for st in &report.stations {
         let mut row = vec![st.id.clone()];
@@ -67,11 +67,16 @@ pub(super) fn station_table(report: &Report) -> Table {
         row.extend([
             st.servers.to_string(),
             format!("{:.2}", st.offered_load),
-            utilisation(st.utilization),
+            utilisation_ci(st.utilization, st.utilization_ci95),
             format!("{:.1}", st.throughput_per_h),
         ]);
         row.extend(delay_cells(&st.wait));
         row.push(format!("{:.2}", st.queue_length.mean));
+        row.push(
+            st.queue_length
+                .ci95
+                .map_or_else(|| "-".to_owned(), |c| format!("{c:.2}")),
+        );
         row.push(thousands(st.queue_length.max));
         if any_unstable {
             row.push(
@@ -170,6 +175,15 @@ pub(super) fn spillback_table(report: &Report) -> Option<Table> {
 /// A utilisation, `-` where none is defined (no lane scheduled in the window).
 fn utilisation(share: Option<f64>) -> String {
     share.map_or_else(|| "-".to_owned(), percent)
+}
+
+/// A utilisation with the half-width of its 95% interval across replications, in
+/// percentage points (`66.3% ±0.4`).
+fn utilisation_ci(share: Option<f64>, ci95: Option<f64>) -> String {
+    match (share, ci95) {
+        (Some(u), Some(c)) => format!("{} ±{:.1}", percent(u), 100.0 * c),
+        (u, _) => utilisation(u),
+    }
 }
 
 /// What each lane rule did, one line per ruled lane group; then, per station where

@@ -143,11 +143,11 @@ pub(super) fn hourly_table(report: &Report) -> Option<Table> {
     let directions: Vec<&str> = report.directions.iter().map(|d| d.id.as_str()).collect();
     let mut titles = vec!["hour"];
     for _ in &directions {
-        titles.extend(["vehicles", "mean", "p95"]);
+        titles.extend(["vehicles", "mean", "±95%", "p95"]);
     }
     let mut table = Table::new(&titles);
     for (k, d) in directions.iter().enumerate() {
-        table.group(1 + 3 * k, 3 + 3 * k, d);
+        table.group(1 + 4 * k, 4 + 4 * k, d);
     }
     for hour in 0..24u8 {
         let cells: Vec<Option<&HourlyProfile>> = directions
@@ -164,8 +164,13 @@ pub(super) fn hourly_table(report: &Report) -> Option<Table> {
         let mut row = vec![format!("{hour:02}:00")];
         for cell in cells {
             match cell {
-                Some(h) => row.extend([thousands(h.count), minutes(h.mean_s), minutes(h.p95_s)]),
-                None => row.extend(["0".to_owned(), "-".to_owned(), "-".to_owned()]),
+                Some(h) => row.extend([
+                    thousands(h.count),
+                    minutes(h.mean_s),
+                    minutes(h.mean_ci95_s),
+                    minutes(h.p95_s),
+                ]),
+                None => row.extend(["0", "-", "-", "-"].map(str::to_owned)),
             }
         }
         table.row(row);
@@ -205,11 +210,12 @@ pub(super) fn pre_arrival_lines(report: &Report) -> Vec<String> {
         .map(move |w| {
             format!(
                 "  Wait before the first inspection point (FHWA border delay), {} at {}: mean \
-                 {} min, p95 {} min, buffer time {} min (index {}).",
+                 {} min, p95 {} min (per replication {} min), buffer time {} min (index {}).",
                 w.direction,
                 w.stations.join(", "),
                 with_ci(w.mean_s, w.mean_ci95_s),
-                with_ci(w.p95_s, w.p95_ci95_s),
+                minutes(w.p95_s),
+                with_ci(w.p95_rep_mean_s, w.p95_rep_mean_ci95_s),
                 with_ci(w.buffer_time_s, w.buffer_time_ci95_s),
                 ratio(w.buffer_index)
             )

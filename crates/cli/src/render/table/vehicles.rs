@@ -55,14 +55,16 @@ pub(super) fn direction_table(report: &Report) -> Table {
         "released",
         "exited",
         "mean",
+        "±95%",
         "p95",
         "mean",
+        "±95%",
         "p95",
         "buffer",
         "index",
     ]);
-    table.group(4, 5, "in system");
-    table.group(6, 9, "arrival to release");
+    table.group(4, 6, "in system");
+    table.group(7, 11, "arrival to release");
     let row = |id: &str, arrived: u64, exited: u64, system: &DelayStats, release: &DelayStats| {
         vec![
             id.to_owned(),
@@ -70,8 +72,10 @@ pub(super) fn direction_table(report: &Report) -> Table {
             thousands(release.count),
             thousands(exited),
             minutes(system.mean_s),
+            minutes(system.ci95_s),
             minutes(system.p95_s),
             minutes(release.mean_s),
+            minutes(release.ci95_s),
             minutes(release.p95_s),
             minutes(release.buffer_time_s),
             ratio(release.buffer_index),

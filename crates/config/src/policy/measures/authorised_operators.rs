@@ -244,13 +244,36 @@ fn join_programme(
         table.insert(programme.into(), Value::Float(a.share));
         t.insert("programmes".into(), Value::Table(table));
 
-        let base = t
-            .get("channels")
+        // A programme the baseline already gives channels keeps them as the base of the
+        // factor: the policy lowers its members' inspections, it never raises them back to
+        // the class's.
+        let own = t
+            .get("channels_by_programme")
+            .and_then(|by| by.get(programme))
             .and_then(Value::as_table)
-            .and_then(channel_values)
+            .and_then(channel_values);
+        let base = own
+            .or_else(|| {
+                t.get("channels")
+                    .and_then(Value::as_table)
+                    .and_then(channel_values)
+            })
             .unwrap_or([1.0, 0.0, 0.0]);
         let new = match (channels, a.inspection_factor) {
-            (Some(p), _) => Some(p),
+            (Some(p), _) => {
+                if let Some(old) = own.filter(|old| *old != p) {
+                    cx.warn(
+                        &child(path, "channels"),
+                        format!(
+                            "class `{class}` already gives programme `{programme}` channels \
+                             {{ green = {}, yellow = {}, red = {} }}: the policy's channels \
+                             replace them",
+                            old[0], old[1], old[2]
+                        ),
+                    );
+                }
+                Some(p)
+            }
             (None, Some(f)) => {
                 let (yellow, red) = (base[1] * f, base[2] * f);
                 Some([1.0 - yellow - red, yellow, red])
@@ -269,7 +292,9 @@ fn join_programme(
     true
 }
 
-/// The programme's service-time factor at each station of `faster`.
+/// The programme's service-time factor at each station of `faster`: the baseline's own
+/// factor for the programme there (1 without one) × the policy's, so that a programme
+/// already faster stays faster by both.
 fn faster_service(a: &RawAuthorisedOperators, doc: &mut Table) {
     let programme = a.programme.as_str();
     for (station, &factor) in &a.faster {
@@ -278,7 +303,11 @@ fn faster_service(a: &RawAuthorisedOperators, doc: &mut Table) {
                 .entry("service_factor_by_programme")
                 .or_insert_with(|| Value::Table(Table::new()));
             if let Value::Table(by) = by {
-                by.insert(programme.into(), Value::Float(factor));
+                let own = by
+                    .get(programme)
+                    .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|n| n as f64)))
+                    .unwrap_or(1.0);
+                by.insert(programme.into(), Value::Float(own * factor));
             }
         }
     }
@@ -376,4 +405,86 @@ fn add_lane_group(station: &mut Table, group: Table, id: &str) -> Result<(), Str
     }
     groups.push(Value::Table(group));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::policy::apply_policy_with;
+    use bordersim_model::ProgrammeId;
+
+    /// A baseline whose `aeo` programme already has channels of its own (red 0.02) and a
+    /// service factor of 0.7 at primary.
+    const WITH_AEO: &str = r#"[scenario]
+name = "base"
+horizon = "1d"
+
+[[programmes]]
+id = "aeo"
+
+[[classes]]
+id = "truck"
+programmes = { aeo = 0.3, none = 0.7 }
+channels = { green = 0.8, yellow = 0.1, red = 0.1 }
+channels_by_programme = { aeo = { green = 0.95, yellow = 0.03, red = 0.02 } }
+
+[[stations]]
+id = "primary"
+servers = 4
+service = { dist = "exponential", mean = "2min" }
+service_factor_by_programme = { aeo = 0.7 }
+
+[[sources]]
+id = "trucks"
+class = "truck"
+rate = "40/h"
+entry = "primary"
+"#;
+
+    fn no_files(name: &str) -> Result<String, String> {
+        Err(format!("no file `{name}` here"))
+    }
+
+    fn apply(policy: &str) -> crate::policy::PolicyScenario {
+        apply_policy_with(WITH_AEO, "base.toml", policy, "p.toml", &no_files)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn factors_multiply_the_baseline_programmes_own_values() {
+        let s = apply(
+            "[policy]\nname = \"more aeo\"\n[[authorised_operators]]\nprogramme = \"aeo\"\nshare = 0.5\ninspection_factor = 0.3\nfaster = { primary = 0.5 }\n",
+        );
+        let scenario = &s.loaded.scenario;
+        let class = &scenario.population().classes[0];
+        let aeo = scenario
+            .population()
+            .programmes
+            .iter()
+            .position(|p| p.id == "aeo")
+            .expect("aeo");
+        // The programme's own yellow 0.03 and red 0.02 × 0.3, never the class's 0.1 × 0.3.
+        let p = class.channel_probabilities[aeo];
+        assert!((p[1] - 0.009).abs() < 1e-12, "{p:?}");
+        assert!((p[2] - 0.006).abs() < 1e-12, "{p:?}");
+        assert!((p[0] - 0.985).abs() < 1e-12, "{p:?}");
+        // Its service factor 0.7 × 0.5.
+        let factor =
+            scenario.crossing.stations()[0].programme_service_factor(ProgrammeId(aeo as u8));
+        assert!((factor - 0.35).abs() < 1e-12, "{factor}");
+    }
+
+    #[test]
+    fn channels_that_replace_the_programmes_own_are_a_warning() {
+        let s = apply(
+            "[policy]\nname = \"x\"\n[[authorised_operators]]\nprogramme = \"aeo\"\nshare = 0.5\nchannels = { green = 0.9, yellow = 0.05, red = 0.05 }\n",
+        );
+        let w: Vec<String> = s.loaded.warnings.iter().map(|w| w.to_string()).collect();
+        assert!(
+            w.iter()
+                .any(|w| w.contains("authorised_operators[0].channels")
+                    && w.contains("replace them")
+                    && w.contains("red = 0.02")),
+            "{w:?}"
+        );
+    }
 }
