@@ -64,9 +64,10 @@ fn the_commercial_example_matches_otay_mesa_hours_and_fhwa_delays() {
         16.3,
         30.3,
     );
-    // Buffer time = p95 − mean, each a mean over the replications.
+    // Buffer time = pooled p95 − pooled mean (never negative); `mean_s` is the mean of the
+    // replications' means, so the two agree closely, not exactly.
     let gap = minutes(&nb["p95_s"]) - minutes(&nb["mean_s"]);
-    assert!((gap - minutes(&nb["buffer_time_s"])).abs() < 1e-9);
+    assert!((gap - minutes(&nb["buffer_time_s"])).abs() < 0.01 * gap.abs().max(1.0));
     // SANDAG 2017: no northbound truck processed from 20:00 to 05:00; southbound at least
     // northbound.
     let primary = r["hourly_groups"]
