@@ -38,7 +38,7 @@ const RUN_FORMAT_HELP: &str = "Output format: table (times in minutes), json (ti
 const COMPARE_FORMAT_HELP: &str = "Output format: table (times in minutes), json (times in \
     seconds), or csv (times in seconds) with the columns \
     variant,metric,entity,baseline,variant_value,delta,ci95,relative,significant,\
-    significant_unadjusted,p_value,replications,status,note (for a region: \
+    significant_unadjusted,p_value,replications,status,note,unit (for a region: \
     region,entity_type,entity,statistic,baseline,reform,change) [default: from the --output \
     extension (.json, .csv), else table]";
 

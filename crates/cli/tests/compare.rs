@@ -70,7 +70,7 @@ fn compare_reports_paired_differences_in_every_format() {
     ]);
     assert!(csv.starts_with(
         "variant,metric,entity,baseline,variant_value,delta,ci95,relative,significant,\
-         significant_unadjusted,p_value,replications,status,note\n"
+         significant_unadjusted,p_value,replications,status,note,unit\n"
     ));
     assert_eq!(csv.lines().count(), diffs.len() + 1);
 }

@@ -131,8 +131,8 @@ fn booked_slots_are_on_the_page_in_the_cost_of_delay_in_compare_and_in_the_event
         "--variant".as_ref(),
         path(&half),
     ]);
-    assert!(table.contains("waiting area mean"), "{table}");
-    assert!(table.contains("bookings per day"), "{table}");
+    assert!(table.contains("waiting_area_mean (min)"), "{table}");
+    assert!(table.contains("booked_per_day"), "{table}");
     // The event log: each booked truck books at its arrival and is called forward later.
     let log = dir.join("events.csv");
     ok(&[

@@ -316,9 +316,17 @@ pub fn optimise_staffing(
         if let Some(&v) = cache.get(&lanes) {
             return Ok(v);
         }
-        let (candidate, _, _) = apply(plan, &lanes, scenario_text, scenario_file, read)?;
-        let value = objective_by_replication(&candidate, options, &plan.objective, &plan.entity)
-            .map_or(f64::INFINITY, |v| mean(&v));
+        // A schedule the loader refuses (a station with no lane open in any hour, as a
+        // search started from nothing tries first) cannot be run: infinitely bad, like an
+        // unstable one. A refusal of the schedule found is still reported, below.
+        let value = match apply(plan, &lanes, scenario_text, scenario_file, read) {
+            Ok((candidate, _, _)) => {
+                objective_by_replication(&candidate, options, &plan.objective, &plan.entity)
+                    .map_or(f64::INFINITY, |v| mean(&v))
+            }
+            Err(PlanningError::Apply(_)) => f64::INFINITY,
+            Err(e) => return Err(e),
+        };
         cache.insert(lanes, value);
         simulated += 1;
         best = best.min(value);

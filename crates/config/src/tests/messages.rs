@@ -582,9 +582,16 @@ fn service_parameters_in_a_region_crossing_are_found_in_validation() {
     assert_eq!(err.diagnostics.len(), 1, "{err}");
     let d = &err.diagnostics[0];
     assert!(d.file.ends_with("chirundu.toml"), "{d}");
+    // The line of the edited service, wherever the crossing file's header puts it.
+    let crossing =
+        std::fs::read_to_string(configs().join("regions/crossings/chirundu.toml")).expect("reads");
+    let line = 1 + crossing
+        .lines()
+        .position(|l| l.contains("service = { dist = \"lognormal\", mean = \"15min\", cv = 0.6 }"))
+        .expect("the edited line");
     assert_eq!(
         (d.path.as_str(), d.line),
-        ("stations[0].service", 42),
+        ("stations[0].service", line),
         "{d}"
     );
     assert!(

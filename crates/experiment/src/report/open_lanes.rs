@@ -52,13 +52,15 @@ pub(super) fn open_lanes(scenario: &Scenario, reps: &[ReplicationStats]) -> Vec<
     let mut rows = Vec::new();
     for (s, st) in scenario.crossing.stations().iter().enumerate() {
         let groups = st.lanes.len();
-        let selections = std::iter::once(None).chain(
-            (groups > 1)
-                .then_some(0..groups)
-                .into_iter()
-                .flatten()
-                .map(Some),
-        );
+        // Lane groups by id, so that the order of the groups in the file changes no row (the
+        // station's row adds integers: its order does not matter).
+        let mut by_id: Vec<usize> = if groups > 1 {
+            (0..groups).collect()
+        } else {
+            Vec::new()
+        };
+        by_id.sort_by(|&a, &b| st.lanes[a].id.cmp(&st.lanes[b].id));
+        let selections = std::iter::once(None).chain(by_id.into_iter().map(Some));
         for selection in selections {
             let (lane_group, lane_rule, chosen) = match selection {
                 None => (
