@@ -502,7 +502,7 @@ fn plan(diags: &mut Collector<'_>, raw: &RawPlan) -> Option<Plan> {
         _ => {}
     }
     if let Some(region) = &sweep.region {
-        region::region_problems(&raw, region.span().start, &mut problems);
+        region::region_problems(raw, region.span().start, &mut problems);
     } else if let Some((i, c)) = raw
         .axis
         .iter()
