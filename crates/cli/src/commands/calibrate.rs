@@ -186,98 +186,19 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
                 s.push('\n');
                 Ok(s.into_bytes())
             }
-            Format::Csv => csv(&report),
+            Format::Csv => Ok(bordersim_serve::calibration::csv(
+                &report.model,
+                report.fit.as_ref(),
+            )?),
             Format::Table => Ok(table(&report).into_bytes()),
         },
-        || bordersim_report::calibration(&view(&report)),
+        || {
+            bordersim_report::calibration(&bordersim_serve::calibration::view(
+                &report.model,
+                report.fit.as_ref(),
+            ))
+        },
     )
-}
-
-/// The page's view of a measure.
-fn measure_view(m: Option<&Measures>) -> Option<bordersim_report::MeasureView> {
-    m.map(|m| bordersim_report::MeasureView {
-        n: m.n,
-        observed_mean: m.observed_mean,
-        simulated_mean: m.simulated_mean,
-        rmse: m.rmse,
-        rmse_relative: m.rmse_relative,
-        mae: m.mae,
-        mean_bias: m.mean_bias,
-        mape_percent: m.mape_percent,
-        theil_u: m.theil_u,
-    })
-}
-
-/// What the calibration page shows: the calibrated model (or the only one) hour by hour,
-/// the one before the fit beside it, the measures of both, and the fitted values.
-fn view(o: &Output) -> bordersim_report::CalibrationView {
-    let shown = o.fit.as_ref().map_or(&o.model, |f| &f.after);
-    let fitted = o.fit.is_some();
-    // Before and after are compared on the same observations: the groups line up.
-    let pair = |before: Option<&Measures>, after: Option<&Measures>| {
-        if fitted {
-            [measure_view(before), measure_view(after)]
-        } else {
-            [measure_view(before), None]
-        }
-    };
-    let groups = shown
-        .groups
-        .iter()
-        .zip(&o.model.groups)
-        .map(|(g, b)| bordersim_report::GroupView {
-            name: g.group.clone(),
-            hours: g
-                .hours
-                .iter()
-                .zip(&b.hours)
-                .map(|(h, bh)| bordersim_report::HourView {
-                    hour: h.hour,
-                    observed_wait_min: h.observed_wait_min,
-                    simulated_wait_min: h.simulated_wait_min,
-                    simulated_wait_ci95_min: h.simulated_wait_ci95_min,
-                    before_wait_min: if fitted { bh.simulated_wait_min } else { None },
-                    observed_volume: h.observed_volume,
-                    simulated_throughput: h.simulated_throughput,
-                    simulated_throughput_ci95: h.simulated_throughput_ci95,
-                })
-                .collect(),
-            wait: pair(b.wait.as_ref(), g.wait.as_ref()),
-            throughput: pair(b.throughput.as_ref(), g.throughput.as_ref()),
-        })
-        .collect();
-    let parameters = o.fit.as_ref().map_or_else(Vec::new, |f| {
-        f.parameters
-            .iter()
-            .map(|p| bordersim_report::ParameterView {
-                name: p.name.clone(),
-                unit: match p.unit {
-                    bordersim_calibrate::Unit::Seconds => "s".to_owned(),
-                    bordersim_calibrate::Unit::Number => String::new(),
-                },
-                initial: p.initial,
-                value: p.value,
-                min: p.min,
-                max: p.max,
-                at_bound: p.at_bound,
-            })
-            .collect()
-    });
-    bordersim_report::CalibrationView {
-        scenario: shown.scenario.clone(),
-        seed: shown.seed,
-        replications: shown.replications,
-        fitted,
-        groups,
-        wait: pair(o.model.wait.as_ref(), shown.wait.as_ref()),
-        throughput: pair(o.model.throughput.as_ref(), shown.throughput.as_ref()),
-        parameters,
-        shortcuts: o
-            .fit
-            .as_ref()
-            .map_or_else(Vec::new, |f| f.shortcuts.clone()),
-        evaluations: o.fit.as_ref().map_or(0, |f| f.evaluations),
-    }
 }
 
 /// The settings, copied (clap's types are not `Clone`).
@@ -404,122 +325,4 @@ fn table(o: &Output) -> String {
         }
     }
     out
-}
-
-/// Tidy CSV: `scenario,stage,entity_type,entity,statistic,value` (stage `model`, or
-/// `before`/`after` of a fit, and `fit` for the fitted parameters).
-fn csv(o: &Output) -> anyhow::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "scenario",
-        "stage",
-        "entity_type",
-        "entity",
-        "statistic",
-        "value",
-    ])?;
-    let name = o.model.scenario.as_str();
-    let mut stages: Vec<(&str, &Calibration)> = Vec::new();
-    match &o.fit {
-        None => stages.push(("model", &o.model)),
-        Some(f) => {
-            stages.push(("before", &f.before));
-            stages.push(("after", &f.after));
-        }
-    }
-    let num = |v: Option<f64>| {
-        v.filter(|x| x.is_finite())
-            .map_or(String::new(), |x| x.to_string())
-    };
-    for (stage, c) in stages {
-        for g in &c.groups {
-            for h in &g.hours {
-                let entity = format!("{}|{}", g.group, h.hour);
-                for (statistic, value) in [
-                    ("observed_wait_min", h.observed_wait_min),
-                    ("simulated_wait_min", h.simulated_wait_min),
-                    ("simulated_wait_ci95_min", h.simulated_wait_ci95_min),
-                    ("observed_wait_p95_min", h.observed_wait_p95_min),
-                    ("simulated_wait_p95_min", h.simulated_wait_p95_min),
-                    ("observed_volume", h.observed_volume),
-                    ("simulated_throughput", h.simulated_throughput),
-                    ("simulated_throughput_ci95", h.simulated_throughput_ci95),
-                    ("observed_open_lanes", h.observed_open_lanes),
-                ] {
-                    w.write_record([name, stage, "hour", &entity, statistic, &num(value)])?;
-                }
-            }
-            for (what, m) in [("wait", &g.wait), ("throughput", &g.throughput)] {
-                measure_rows(&mut w, name, stage, "group", &g.group, what, m.as_ref())?;
-            }
-        }
-        for (what, m) in [("wait", &c.wait), ("throughput", &c.throughput)] {
-            measure_rows(&mut w, name, stage, "overall", "all", what, m.as_ref())?;
-        }
-        w.write_record([
-            name,
-            stage,
-            "overall",
-            "all",
-            "objective",
-            &c.objective.to_string(),
-        ])?;
-    }
-    if let Some(f) = &o.fit {
-        for p in &f.parameters {
-            for (statistic, value) in [
-                ("value", p.value.to_string()),
-                ("initial", p.initial.to_string()),
-                ("min", p.min.to_string()),
-                ("max", p.max.to_string()),
-                ("at_bound", u8::from(p.at_bound).to_string()),
-            ] {
-                w.write_record([name, "fit", "parameter", &p.name, statistic, &value])?;
-            }
-        }
-        for (statistic, value) in [
-            ("evaluations", f.evaluations.to_string()),
-            (
-                "seconds_per_evaluation",
-                f.seconds_per_evaluation.to_string(),
-            ),
-        ] {
-            w.write_record([name, "fit", "fit", "all", statistic, &value])?;
-        }
-    }
-    w.into_inner().context("cannot write CSV")
-}
-
-fn measure_rows(
-    w: &mut csv::Writer<Vec<u8>>,
-    name: &str,
-    stage: &str,
-    entity_type: &str,
-    entity: &str,
-    what: &str,
-    m: Option<&Measures>,
-) -> anyhow::Result<()> {
-    let Some(m) = m else { return Ok(()) };
-    let num = |v: Option<f64>| v.map_or(String::new(), |x| x.to_string());
-    for (statistic, value) in [
-        ("n", m.n.to_string()),
-        ("observed_mean", m.observed_mean.to_string()),
-        ("simulated_mean", m.simulated_mean.to_string()),
-        ("rmse", m.rmse.to_string()),
-        ("rmse_relative", num(m.rmse_relative)),
-        ("mae", m.mae.to_string()),
-        ("mean_bias", m.mean_bias.to_string()),
-        ("mape_percent", num(m.mape_percent)),
-        ("theil_u", num(m.theil_u)),
-    ] {
-        w.write_record([
-            name,
-            stage,
-            entity_type,
-            entity,
-            &format!("{what}_{statistic}"),
-            &value,
-        ])?;
-    }
-    Ok(())
 }

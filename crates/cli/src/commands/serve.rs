@@ -126,10 +126,7 @@ pub fn csv(output: &JobOutput) -> anyhow::Result<Vec<u8>> {
         JobOutput::RegionCompare(comparison) => {
             render::region::render_comparison(comparison, Format::Csv)
         }
-        JobOutput::Calibrate(_) => Err(anyhow!(
-            "a calibration's CSV is not served: take its JSON, or run `bordersim calibrate \
-             --format csv`"
-        )),
+        JobOutput::Calibrate(c) => Ok(bordersim_serve::calibration::csv(&c.model, c.fit.as_ref())?),
     }
 }
 
