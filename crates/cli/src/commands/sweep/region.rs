@@ -19,7 +19,7 @@ use bordersim_experiment::sweep::{
 use serde::{Deserialize, Serialize};
 
 use super::shard::{Journal, clock};
-use super::study::{Fnv, relocate};
+use super::study::{Fnv, read_point_policy, relocate};
 use super::units::ManifestUnit;
 use super::{Study, SweepArgs, unit_path};
 use crate::args::{Format, RunSettings};
@@ -69,14 +69,7 @@ pub(super) fn load_region_study(
     let mut regions = Vec::with_capacity(plan.points.len());
     for point in &plan.points {
         let policy_path = point.policy.as_ref().map(|p| dir.join(p));
-        let policy_file = match &policy_path {
-            Some(p) => {
-                let t = super::super::read_policy(p)?;
-                hasher.add(t.as_bytes());
-                Some(t)
-            }
-            None => None,
-        };
+        let policy_file = read_point_policy(policy_path.as_deref(), &mut hasher)?;
         let label = format!("{file} point {}", point.id);
         let invalid = |error| Failure::Invalid {
             file: file.clone(),

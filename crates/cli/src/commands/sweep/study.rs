@@ -67,14 +67,7 @@ pub(crate) fn load_study(path: &Path, settings: &RunSettings) -> Result<Study, F
         let (_, base_text, base_path, base) = &bases[b];
         let base_file = base_path.display().to_string();
         let policy_path = point.policy.as_ref().map(|p| dir.join(p));
-        let policy_file = match &policy_path {
-            Some(p) => {
-                let t = super::super::read_policy(p)?;
-                hasher.add(t.as_bytes());
-                Some(t)
-            }
-            None => None,
-        };
+        let policy_file = read_point_policy(policy_path.as_deref(), &mut hasher)?;
         let label = format!("{file} point {}", point.id);
         let (scenario, scenario_text) = match plan.policy_text_lines(point, policy_file.as_deref())
         {
@@ -167,6 +160,24 @@ pub(crate) fn load_study(path: &Path, settings: &RunSettings) -> Result<Study, F
         regions: Vec::new(),
         units,
     })
+}
+
+/// The text of a point's policy file at `path`, added to the plan's `hasher`; `None` for a
+/// point without a policy.
+///
+/// # Errors
+///
+/// As reading a policy file.
+pub(super) fn read_point_policy(
+    path: Option<&Path>,
+    hasher: &mut Fnv,
+) -> Result<Option<String>, Failure> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let text = super::super::read_policy(path)?;
+    hasher.add(text.as_bytes());
+    Ok(Some(text))
 }
 
 /// Diagnostics of point `point`'s generated policy (named `label`) located where they can
