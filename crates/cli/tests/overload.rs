@@ -137,3 +137,72 @@ fn compare_takes_max_iterations_for_a_region_and_says_why_not_for_a_scenario() {
         out.stderr
     );
 }
+
+/// One station of two 2-min lanes at 30 trucks/h over a day, with `events` after
+/// `[scenario]` and `station` after the station's fields.
+fn windowed(events: &str, station: &str) -> String {
+    format!(
+        "[scenario]\nname = \"windows\"\nhorizon = \"1d\"\nreplications = 1\n{events}\n\
+         [[classes]]\nid = \"truck\"\n\n[[stations]]\nid = \"primary\"\nservers = 2\n\
+         service = {{ dist = \"exponential\", mean = \"2min\" }}\n{station}\n\
+         [[sources]]\nid = \"trucks\"\nclass = \"truck\"\nrate = \"30/h\"\nentry = \"primary\"\n"
+    )
+}
+
+#[test]
+fn validate_warns_of_the_vehicle_cap_exactly_when_run_stops_there() {
+    let demand = |factor: &str| {
+        windowed(
+            &format!(
+                "\n[[scenario.events]]\nkind = \"demand\"\nfactor = {factor}\n\
+                 from = \"day 1 10:00\"\nto = \"day 1 11:00\"\n"
+            ),
+            "",
+        )
+    };
+    let mut hours = vec!["1"; 24];
+    hours[10] = "1e308";
+    let factor = format!("service_factor_by_hour = [{}]\n", hours.join(", "));
+    let outage = "\n[[scenario.events]]\nkind = \"outage\"\nstation = \"primary\"\nlanes = 2\n\
+                  from = \"day 1 23:00\"\nto = \"day 2 00:00\"\n";
+    // (input, whether the run stops at its cap, words validate warns with)
+    let cases = [
+        (demand("4294967296"), true, "scenario.events[0].factor"),
+        (demand("1e6"), true, "scenario.events[0].factor"),
+        (demand("1e4"), false, "scenario.events[0].factor: unstable"),
+        (
+            windowed("", &factor),
+            false,
+            "stations[0].service_factor_by_hour[10]: unstable",
+        ),
+        (
+            windowed(outage, ""),
+            false,
+            "scenario.events[0].lanes: unstable",
+        ),
+    ];
+    let dir = scratch("cap-predicted");
+    for (i, (text, capped, words)) in cases.iter().enumerate() {
+        let file = write(&dir, &format!("s{i}.toml"), text);
+        let validated = bordersim(["validate".as_ref(), file.as_os_str()]);
+        assert_eq!(validated.code, 0, "{validated:#?}");
+        assert!(
+            validated.stderr.contains(words),
+            "{i}: {}",
+            validated.stderr
+        );
+        let warned = validated
+            .stderr
+            .contains("the run will stop at its vehicle cap");
+        let ran = bordersim([
+            "run".as_ref(),
+            file.as_os_str(),
+            "-r".as_ref(),
+            "1".as_ref(),
+        ]);
+        let stopped = ran.stderr.contains("more than 1000000 vehicles");
+        assert_eq!(stopped, *capped, "{i}: {ran:#?}");
+        assert_eq!(warned, stopped, "{i}: {}\n{}", validated.stderr, ran.stderr);
+        assert_eq!(ran.code != 0, stopped, "{i}: {ran:#?}");
+    }
+}

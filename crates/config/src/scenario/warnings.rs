@@ -17,6 +17,7 @@ use crate::spans::{child, index};
 use crate::units::{format_duration, format_number};
 
 mod loss;
+mod windows;
 
 /// Concerns that do not stop a run: unstable stations, stations nobody visits, classes
 /// nobody sends, vehicles whose lanes never open, trace rows outside the run.
@@ -29,10 +30,11 @@ pub(super) fn warn(
     horizon: SimTime,
     warmup: SimTime,
 ) {
-    unstable(cx, crossing, metas, horizon);
+    let warned = unstable(cx, crossing, metas, horizon);
     // A lane group after a loss system sees only the carried flow, as a station does.
     let carried = loss::carried(crossing, horizon);
     let carried = carried.as_ref().map(|(c, _)| c);
+    windows::warn(cx, crossing, carried, metas, horizon, &warned);
     super::overload::lane_groups(cx, crossing, carried, metas, horizon);
     let stations = crossing.stations();
     let mut visited = vec![false; stations.len()];
@@ -203,7 +205,7 @@ pub(super) fn readable_ratio(x: f64, decimals: i32) -> String {
 
 /// A duration for a message, as [`format_duration`] writes it, in scientific notation
 /// when enormous.
-fn readable_duration(ms: f64) -> String {
+pub(super) fn readable_duration(ms: f64) -> String {
     if ms.is_finite() && ms.abs() >= 1e9 * SimTime::MS_PER_HOUR as f64 * 24.0 {
         format!(
             "{}d",
@@ -265,16 +267,24 @@ fn servers_in_run(st: &Station, weights: &[f64; HOURS_PER_WEEK]) -> f64 {
         .sum()
 }
 
-fn unstable(cx: &mut Cx<'_>, crossing: &Crossing, metas: &[StationMeta], horizon: SimTime) {
+/// Warns at each station whose mean load over the run is 1 or more; returns which
+/// stations it warned.
+fn unstable(
+    cx: &mut Cx<'_>,
+    crossing: &Crossing,
+    metas: &[StationMeta],
+    horizon: SimTime,
+) -> Vec<bool> {
+    let mut warned = vec![false; crossing.stations().len()];
     let weights = hours_in_run(horizon, cx.start_weekday);
     let whole_weeks = weights.iter().all(|w| *w == weights[0]);
     if weights.iter().all(|w| *w == 0.0) {
-        return;
+        return warned;
     }
     let in_run = over_the_run(crossing, &weights);
     let in_run = in_run.as_ref().unwrap_or(crossing);
     if in_run.sources().is_empty() {
-        return;
+        return warned;
     }
     // Downstream of a loss system only the carried flow arrives.
     let offered_rates = in_run.arrival_rates_per_hour(horizon);
@@ -305,6 +315,7 @@ fn unstable(cx: &mut Cx<'_>, crossing: &Crossing, metas: &[StationMeta], horizon
         if load.is_finite() && load < 1.0 {
             continue;
         }
+        warned[i] = true;
         let mean_service_ms = if week_load.is_finite() {
             week_load * st.mean_servers() * SimTime::MS_PER_HOUR as f64 / arrivals
         } else {
@@ -421,6 +432,7 @@ fn unstable(cx: &mut Cx<'_>, crossing: &Crossing, metas: &[StationMeta], horizon
             ),
         );
     }
+    warned
 }
 
 /// The loss systems that lose vehicles, with their loss probability and how it was

@@ -21,6 +21,7 @@ mod structure;
 mod valid;
 mod values;
 mod warnings;
+mod windows;
 
 use std::cell::RefCell;
 
