@@ -137,3 +137,65 @@ fn a_dedicated_lane_group_after_a_loss_system_sees_the_carried_flow() {
         found[0]
     );
 }
+
+#[test]
+fn a_station_after_a_loss_system_fed_at_1e308_per_hour_carries_the_servers_output() {
+    // The gate's 2 one-minute servers, no waiting room, offered 1e308/h: they carry 2
+    // erlangs, 120 vehicles/h, all to inspection's 1 one-minute server: load 2.
+    let input = r#"[scenario]
+name = "t"
+horizon = "1d"
+
+[[classes]]
+id = "truck"
+
+[[stations]]
+id = "gate"
+servers = 2
+queue_capacity = 0
+when_full = "balk"
+service = { dist = "deterministic", value = "1min" }
+routes = [{ to = "inspection", p = 1.0 }]
+
+[[stations]]
+id = "inspection"
+servers = 1
+service = { dist = "deterministic", value = "1min" }
+
+[[sources]]
+id = "trucks"
+class = "truck"
+rate = "1e308/h"
+entry = "gate"
+"#;
+    let loaded = crate::tests::ok(input);
+    let found: Vec<(String, String)> = loaded
+        .warnings
+        .iter()
+        .map(|d| (d.path.clone(), d.message.clone()))
+        .collect();
+    let inspection: Vec<_> = found
+        .iter()
+        .filter(|(p, _)| p == "stations[1].servers")
+        .collect();
+    assert_eq!(inspection.len(), 1, "{found:#?}");
+    let m = &inspection[0].1;
+    for words in [
+        "unstable: carried load 2 per server at station `inspection`",
+        "120/h arriving on average (the carried flow: 120/h of the 1e308/h offered reach it",
+        "station `gate` (100% lost; Erlang B",
+    ] {
+        assert!(m.contains(words), "missing {words:?} in {m}");
+    }
+    // The gate's own load is a number, not "too large to compute".
+    let gate: Vec<_> = found
+        .iter()
+        .filter(|(p, _)| p == "stations[0].servers")
+        .collect();
+    assert_eq!(gate.len(), 1, "{found:#?}");
+    assert!(
+        gate[0].1.contains("offered load 8.33e305 per server"),
+        "{}",
+        gate[0].1
+    );
+}

@@ -86,7 +86,7 @@ impl Crossing {
                 if st.merged_into.is_some() {
                     return 0.0; // vehicles pass without stopping
                 }
-                let work_ms_per_hour: f64 = per_kind
+                let erlangs: f64 = per_kind
                     .iter()
                     .enumerate()
                     .filter_map(|(k, &lam)| {
@@ -99,15 +99,17 @@ impl Crossing {
                             PreLodged::Skip => 1.0 - share,
                             PreLodged::Scale(f) => 1.0 - share + share * f,
                         };
+                        // In hours of work per hour (erlangs): a rate near the largest
+                        // float times a service in ms would overflow where the load does not.
                         self.effective_service(StationId(i as u32), class, programme)
-                            .map(|d| lam * work * d.mean_ms())
+                            .map(|d| lam * work * (d.mean_ms() / SimTime::MS_PER_HOUR as f64))
                     })
                     .sum();
                 let servers = st.mean_servers();
                 if servers <= 0.0 {
                     f64::INFINITY
                 } else {
-                    work_ms_per_hour / SimTime::MS_PER_HOUR as f64 / servers
+                    erlangs / servers
                 }
             })
             .collect()

@@ -40,31 +40,52 @@ pub(super) struct Loss {
 
 /// The probability that an arrival finds all `servers` busy and the `storage` places full
 /// in an M/M/c/K queue (K = servers + storage) offered `erlangs` of work; with no storage,
-/// Erlang B. Computed by the stable recursion q(n) = q(n−1)·f / (1 + q(n−1)·f), f =
-/// erlangs / min(n, c), q(0) = 1, where q(n) is the probability of the last state of the
-/// system truncated at n places.
+/// Erlang B. Computed as 1 − [`kept_share`].
 pub(super) fn loss_probability(erlangs: f64, servers: u64, storage: u64) -> f64 {
-    if !(erlangs.is_finite() && erlangs > 0.0) {
-        return if erlangs > 0.0 { 1.0 } else { 0.0 };
-    }
-    if servers == 0 {
+    1.0 - kept_share(erlangs, servers, storage)
+}
+
+/// The share of its arrivals a loss system keeps (serves), 1 − P(loss), computed without
+/// cancellation so that the carried traffic `erlangs × kept_share` tends to the servers as
+/// the offered load grows (at 1e306 erlangs on 2 servers, 2 erlangs carried, where
+/// `1 − P(loss)` rounds to 0). By the stable recursion q(n) = q(n−1)·f / (1 + q(n−1)·f),
+/// f = erlangs / min(n, c), q(0) = 1, where q(n) is the probability of the last state of
+/// the system truncated at n places; its complement is taken as 1 / (1 + q(n−1)·f), never
+/// as 1 − q(n).
+pub(super) fn kept_share(erlangs: f64, servers: u64, storage: u64) -> f64 {
+    if erlangs.is_nan() || erlangs <= 0.0 {
         return 1.0;
+    }
+    if servers == 0 || erlangs.is_infinite() {
+        return 0.0;
     }
     // Past this many places the recursion has long settled (to 0 below a load of 1, to
     // 1 − 1/ρ above it).
     const MOST_PLACES: u64 = 10_000_000;
     let places = servers.saturating_add(storage).min(MOST_PLACES);
     let mut q = 1.0;
+    let mut kept = 0.0;
     for n in 1..=places {
         let f = erlangs / n.min(servers) as f64;
-        let next = q * f / (1.0 + q * f);
+        let next_kept = 1.0 / (1.0 + q * f);
+        let next = q * f * next_kept;
         // Past the servers the factor is constant: once q stops moving it never will.
         if n > servers && (next == q || next == 0.0) {
-            return next;
+            return next_kept;
         }
         q = next;
+        kept = next_kept;
     }
-    q
+    kept
+}
+
+/// The traffic a loss system carries, in erlangs (the mean busy servers): `erlangs ×`
+/// [`kept_share`], at most the servers.
+pub(super) fn carried_erlangs(erlangs: f64, servers: u64, storage: u64) -> f64 {
+    if erlangs.is_infinite() {
+        return servers as f64;
+    }
+    (erlangs * kept_share(erlangs, servers, storage)).min(servers as f64)
 }
 
 /// The servers of a station whose lanes never change (every group a constant count, no
@@ -109,7 +130,8 @@ pub(super) fn carried(crossing: &Crossing, horizon: SimTime) -> Option<(Crossing
     if lossy.is_empty() {
         return None;
     }
-    let mut probabilities = vec![0.0; lossy.len()];
+    // The share of its arrivals each loss system keeps (serves) and passes on.
+    let mut kept = vec![1.0; lossy.len()];
     let mut current = crossing.clone();
     // Each round settles the losses one more loss system deep; loops settle geometrically.
     for _ in 0..64 {
@@ -118,20 +140,21 @@ pub(super) fn carried(crossing: &Crossing, horizon: SimTime) -> Option<(Crossing
             .iter()
             .map(|&(s, servers, storage)| {
                 let erlangs = loads[s] * current.stations()[s].mean_servers();
-                loss_probability(erlangs, servers, storage)
+                kept_share(erlangs, servers, storage)
             })
             .collect();
+        // Relative change: a share kept of 1e-306 is as settled as one of 0.5.
         let settled = next
             .iter()
-            .zip(&probabilities)
-            .all(|(a, b)| (a - b).abs() <= 1e-12);
-        probabilities = next;
+            .zip(&kept)
+            .all(|(a, b)| (a - b).abs() <= 1e-12 * a.max(*b));
+        kept = next;
         if settled {
             break;
         }
         let mut stations = crossing.stations().to_vec();
-        for (&(s, _, _), &p) in lossy.iter().zip(&probabilities) {
-            stations[s].routes = thinned(&stations[s].routes, p);
+        for (&(s, _, _), &k) in lossy.iter().zip(&kept) {
+            stations[s].routes = thinned(&stations[s].routes, k);
         }
         current = Crossing::new(
             crossing.name.clone(),
@@ -141,6 +164,7 @@ pub(super) fn carried(crossing: &Crossing, horizon: SimTime) -> Option<(Crossing
         )
         .ok()?;
     }
+    let probabilities: Vec<f64> = kept.iter().map(|k| 1.0 - k).collect();
     let losses = lossy
         .iter()
         .zip(&probabilities)
@@ -158,21 +182,20 @@ pub(super) fn carried(crossing: &Crossing, horizon: SimTime) -> Option<(Crossing
     Some((current, losses))
 }
 
-/// `routes` with each branch to a station keeping `1 − lost` of its probability and the
-/// rest going to the exit, under the same filter (so every filter's branches still sum
-/// to 1).
-fn thinned(routes: &[Route], lost: f64) -> Vec<Route> {
+/// `routes` with each branch to a station keeping `kept` of its probability and the rest
+/// going to the exit, under the same filter (so every filter's branches still sum to 1).
+fn thinned(routes: &[Route], kept: f64) -> Vec<Route> {
     let mut out = Vec::with_capacity(2 * routes.len());
     for r in routes {
         match r.to {
-            Target::Station(_) if lost > 0.0 => {
+            Target::Station(_) if kept < 1.0 => {
                 out.push(Route {
-                    probability: r.probability * (1.0 - lost),
+                    probability: r.probability * kept,
                     ..r.clone()
                 });
                 out.push(Route {
                     to: Target::Exit,
-                    probability: r.probability * lost,
+                    probability: r.probability * (1.0 - kept),
                     ..r.clone()
                 });
             }
@@ -184,7 +207,50 @@ fn thinned(routes: &[Route], lost: f64) -> Vec<Route> {
 
 #[cfg(test)]
 mod tests {
-    use super::loss_probability;
+    use super::{carried_erlangs, loss_probability};
+
+    /// Erlang B's carried traffic a·(1 − B(c, a)) from its closed form, B = (aᶜ/c!) /
+    /// Σₖ₌₀ᶜ aᵏ/k!, each term divided by aᶜ/c! so that it stays finite for any a:
+    /// 1 − B = S / (S + 1), S = Σₖ₌₀^{c−1} c!/(k!·a^{c−k}).
+    fn erlang_b_carried(a: f64, c: u32) -> f64 {
+        let mut s = 0.0;
+        let mut term = 1.0; // c!/(k! a^(c−k)) for k = c: 1
+        for k in (0..c).rev() {
+            term *= f64::from(k + 1) / a;
+            s += term;
+        }
+        a * s / (s + 1.0)
+    }
+
+    #[test]
+    fn carried_traffic_tends_to_the_servers_as_the_offered_load_grows() {
+        // (servers, offered erlangs): the carried traffic against the closed form, to 1e-12
+        // of it, and never above the servers.
+        for c in [1u32, 2, 5, 30] {
+            for a in [
+                1e-9, 0.5, 1.0, 3.0, 10.0, 100.0, 1e6, 1e12, 1e100, 1e300, 1e306, 1.7e308,
+            ] {
+                let got = carried_erlangs(a, u64::from(c), 0);
+                let want = erlang_b_carried(a, c);
+                assert!(
+                    (got - want).abs() <= 1e-12 * want,
+                    "c = {c}, a = {a}: {got} against {want}"
+                );
+                assert!(got <= f64::from(c), "c = {c}, a = {a}: {got}");
+            }
+            // Past the largest float: every server busy.
+            assert_eq!(
+                carried_erlangs(f64::INFINITY, u64::from(c), 0),
+                f64::from(c)
+            );
+        }
+        // Exact values: c = 2, a = 3: 3·(1 − 9/17) = 24/17; c = 1, a = 1e306: 1e306/(1 +
+        // 1e306) rounds to 1.
+        assert!((carried_erlangs(3.0, 2, 0) - 24.0 / 17.0).abs() < 1e-14);
+        assert_eq!(carried_erlangs(1e306, 1, 0), 1.0);
+        // M/M/1/3 at a = 1e300: all but 1e-300 of the time busy.
+        assert!((carried_erlangs(1e300, 1, 2) - 1.0).abs() < 1e-12);
+    }
 
     #[test]
     fn loss_probabilities_are_the_textbook_values() {
