@@ -40,8 +40,9 @@ pub(super) struct Loss {
 
 /// The probability that an arrival finds all `servers` busy and the `storage` places full
 /// in an M/M/c/K queue (K = servers + storage) offered `erlangs` of work; with no storage,
-/// Erlang B. Computed as 1 − [`kept_share`].
-pub(super) fn loss_probability(erlangs: f64, servers: u64, storage: u64) -> f64 {
+/// Erlang B. Computed as 1 − [`kept_share`] (the warnings use the share kept itself).
+#[cfg(test)]
+fn loss_probability(erlangs: f64, servers: u64, storage: u64) -> f64 {
     1.0 - kept_share(erlangs, servers, storage)
 }
 
@@ -81,7 +82,8 @@ pub(super) fn kept_share(erlangs: f64, servers: u64, storage: u64) -> f64 {
 
 /// The traffic a loss system carries, in erlangs (the mean busy servers): `erlangs ×`
 /// [`kept_share`], at most the servers.
-pub(super) fn carried_erlangs(erlangs: f64, servers: u64, storage: u64) -> f64 {
+#[cfg(test)]
+fn carried_erlangs(erlangs: f64, servers: u64, storage: u64) -> f64 {
     if erlangs.is_infinite() {
         return servers as f64;
     }
