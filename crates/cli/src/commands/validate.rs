@@ -1,5 +1,9 @@
-//! `bordersim validate`: check a scenario, region or policy file without simulating it, and
-//! say what it holds in one line.
+//! `bordersim validate`: check any file bordersim reads — a scenario, region, policy or
+//! region policy, sweep plan, calibration fit file, staffing plan or observation CSV —
+//! without simulating it, with the loader its command uses, and say what it holds in one
+//! line.
+
+mod kinds;
 
 use anyhow::anyhow;
 use bordersim_model::CompiledScenario;
@@ -16,14 +20,18 @@ use crate::output::print_stdout;
 /// [`Failure::Invalid`] / [`Failure::InvalidRegion`] with the diagnostics of an invalid one.
 pub fn validate(args: &ValidateArgs) -> Result<(), Failure> {
     let text = super::read_scenario(&args.file)?;
+    if let Some(kind) = kinds::kind_of(&args.file, &text) {
+        let line = kinds::validate(kind, &args.file, &text, args.baseline.as_deref())?;
+        return print_stdout(line.as_bytes());
+    }
     if super::policy::is_policy(&text) {
         let line = super::policy::validate(&args.file, &text, args.baseline.as_deref())?;
         return print_stdout(line.as_bytes());
     }
     if let Some(baseline) = &args.baseline {
         return Err(Failure::BadInput(anyhow!(
-            "--baseline '{}' is for a policy file, and '{}' is not one (it has no [policy] \
-             table)",
+            "--baseline '{}' is for a policy, fit file, staffing plan or observation CSV, and \
+             '{}' is none of them (it has no [policy], [fit] or [plan] table, nor a .csv name)",
             baseline.display(),
             args.file.display()
         )));
