@@ -180,3 +180,27 @@ fn an_outage_that_makes_the_last_hour_unstable_is_warned_one_that_drains_is_not(
 fn warnings(input: &str) -> Vec<String> {
     ok(input).warnings.iter().map(ToString::to_string).collect()
 }
+
+#[test]
+fn a_station_overloaded_all_run_says_when_it_reaches_the_cap_beside_its_unstable_warning() {
+    // 1e6/h into one 2-min lane: 999,970 more an hour than it serves, past the million at
+    // 01:00 and 2 s.
+    let input = scenario("", "")
+        .replacen("servers = 2", "servers = 1", 1)
+        .replacen("rate = \"30/h\"", "rate = \"1000000/h\"", 1);
+    let found = ok(&input).warnings;
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(
+        found[0]
+            .message
+            .starts_with("unstable: offered load 33333.33 per server")
+    );
+    assert_eq!(found[1].path, "stations[0].servers");
+    assert_words(
+        &found[1].message,
+        &[
+            "the run will stop at its vehicle cap: with arrivals faster than its open lanes serve",
+            "allows by day 1 01:00 (1000000/h arriving against about 30/h",
+        ],
+    );
+}

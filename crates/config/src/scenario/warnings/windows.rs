@@ -241,7 +241,8 @@ pub(super) fn follow(
 /// builds a queue the run does not drain (see the module documentation). `carried` is the
 /// crossing with the flows past loss systems reduced to those they carry; `warned` the
 /// stations already warned as unstable over the whole run, whose steady growth needs no
-/// second warning unless it reaches the cap.
+/// second warning unless it reaches the cap (then the cap's warning says when the run
+/// stops).
 pub(super) fn warn(
     cx: &mut Cx<'_>,
     crossing: &Crossing,
@@ -263,9 +264,6 @@ pub(super) fn warn(
             readable_ratio(f.serving, 1)
         );
         if let Some(at) = f.capped_at {
-            if f.cause == Cause::Plain && warned[f.station] {
-                continue;
-            }
             cx.warn(
                 &path,
                 format!(
