@@ -741,7 +741,9 @@ fn outputs_draw_and_write_the_metrics_asked_for_the_same_merged() {
     let mut rows = csv.lines();
     let header = rows.next().unwrap();
     assert!(
-        header.ends_with(",delta_mean_s,delta_ci95_s,value,value_ci95,delta,delta_ci95,unit"),
+        header.ends_with(
+            ",delta_mean_s,delta_ci95_s,value,value_ci95,delta,delta_ci95,unit,unstable"
+        ),
         "{header}"
     );
     let queue: Vec<&str> = csv
@@ -762,7 +764,7 @@ fn outputs_draw_and_write_the_metrics_asked_for_the_same_merged() {
         .unwrap();
     assert!(
         throughput.ends_with(&format!(
-            ",{},,,,vehicles/h",
+            ",{},,,,vehicles/h,",
             station["throughput_per_h"].as_f64().unwrap()
         )),
         "{throughput}"
@@ -779,4 +781,72 @@ fn outputs_draw_and_write_the_metrics_asked_for_the_same_merged() {
     let merged = dir.join("merged.html");
     ok(&["merge", o, "-o", merged.to_str().unwrap()]);
     assert!(fs::read_to_string(&merged).unwrap() == html);
+}
+
+#[test]
+fn an_unstable_point_is_flagged_in_the_json_csv_table_and_page() {
+    // One primary booth takes 70 vehicles an hour of 1 min: offered load 7/6 per server, the
+    // queue grows without bound; two booths (7/12) keep up.
+    let dir = scratch("sweep-unstable");
+    let plan = study(&dir);
+    let plan = plan.to_str().unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&["sweep", plan, "-r", "2", "--format", "json"])).unwrap();
+    let points = json["points"].as_array().unwrap();
+    let unstable_ids: Vec<&str> = points
+        .iter()
+        .filter(|p| {
+            p["report"]["stations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["offered_load"].as_f64().unwrap() >= 1.0)
+        })
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(unstable_ids, ["p0000", "p0001"]);
+    let primary = &points[0]["report"]["stations"][0];
+    assert_eq!(primary["id"], "primary");
+    assert!((primary["offered_load"].as_f64().unwrap() - 70.0 / 60.0).abs() < 1e-12);
+    for format in ["csv", "table"] {
+        let out = bordersim(["sweep", plan, "-r", "2", "--format", format]);
+        assert_eq!(out.code, 0, "{out:#?}");
+        let sep = if format == "csv" { ',' } else { '\t' };
+        let mut lines = out.stdout.lines();
+        assert!(lines.next().unwrap().ends_with(&format!("{sep}unstable")));
+        let mut rows = 0;
+        for line in lines {
+            rows += 1;
+            let point = line.split(sep).next().unwrap();
+            let last = line.rsplit(sep).next().unwrap();
+            if unstable_ids.contains(&point) {
+                assert!(
+                    last.starts_with("offered load >= 1 per server at primary"),
+                    "{line}"
+                );
+            } else {
+                assert_eq!(last, "", "{line}");
+            }
+        }
+        assert_eq!(rows, 6 * 3, "a row per point × entity, each flagged or not");
+        for id in ["p0000", "p0001"] {
+            assert!(
+                out.stderr.contains(&format!("point {id} (booths = 1, ")),
+                "{}",
+                out.stderr
+            );
+        }
+        assert!(!out.stderr.contains("point p0002"), "{}", out.stderr);
+    }
+    let page = dir.join("unstable.html");
+    ok(&["sweep", plan, "-r", "2", "-o", page.to_str().unwrap()]);
+    let html = fs::read_to_string(&page).unwrap();
+    assert!(html.contains("unstable points"), "card");
+    assert!(html.contains("Unstable: p0000 (offered load &gt;= 1 per server at primary"));
+    assert!(
+        html.contains("an unstable point (its queue grows without bound)"),
+        "legend"
+    );
+    // The booths chart shades x = 1 a quarter of the gap (1 booth) each side.
+    assert!(html.contains(">unstable</th>"), "table column");
 }

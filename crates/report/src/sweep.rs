@@ -2,9 +2,10 @@
 //! mean time in system by default; waits, their 95th percentiles, queues, throughput,
 //! utilisation, cost), and its paired difference from the baseline point, against each
 //! axis's values with their 95% interval bands, one line per combination of the other axes'
-//! values — and a table of every point.
+//! values — and a table of every point. An unstable point ([`unstable`]) is shaded on the
+//! curves, named in their tables and in the table of every point.
 
-use bordersim_experiment::sweep::metrics::{Curve, curves};
+use bordersim_experiment::sweep::metrics::{Curve, curves, unstable};
 use bordersim_experiment::sweep::{SweepPoint, SweepResult};
 
 use crate::format::{count, opt, signed};
@@ -34,15 +35,32 @@ pub fn page(result: &SweepResult) -> String {
             result.baseline
         ),
     );
-    page.card(
-        "sweep-summary",
-        &[
-            ("points", count(result.points.len() as u64)),
-            ("replications each", count(u64::from(result.replications))),
-            ("axes", axes.len().to_string()),
-            ("baseline point", result.baseline.clone()),
-        ],
-    );
+    let unstable_points: Vec<(&str, String)> = result
+        .points
+        .iter()
+        .filter_map(|p| unstable(&p.report).map(|why| (p.id.as_str(), why)))
+        .collect();
+    let mut card = vec![
+        ("points", count(result.points.len() as u64)),
+        ("replications each", count(u64::from(result.replications))),
+        ("axes", axes.len().to_string()),
+        ("baseline point", result.baseline.clone()),
+    ];
+    if !unstable_points.is_empty() {
+        card.push(("unstable points", count(unstable_points.len() as u64)));
+    }
+    page.card("sweep-summary", &card);
+    if !unstable_points.is_empty() {
+        page.note(&format!(
+            "Unstable: {}. Their queues grow without bound, so their waits depend on the \
+             run's length: they are shaded on the curves and marked in the tables.",
+            unstable_points
+                .iter()
+                .map(|(id, why)| format!("{id} ({why})"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
+    }
     page.section("response-curves", "Response curves");
     if axes.is_empty() {
         page.note("The plan has no axis: one point, no curve.");
@@ -73,6 +91,9 @@ pub fn page(result: &SweepResult) -> String {
         "change from baseline (min)",
         "± 95% paired (min)",
     ]);
+    if !unstable_points.is_empty() {
+        titles.push("unstable");
+    }
     let mut table = Table::new(&titles, 1 + axes.len());
     for p in &result.points {
         let t = &p.report.system.time_in_system;
@@ -87,6 +108,9 @@ pub fn page(result: &SweepResult) -> String {
                 .map_or_else(String::new, |v| signed(v / 60.0, 2)),
             opt(d.and_then(|d| d.1).map(|s| s / 60.0), 2),
         ]);
+        if !unstable_points.is_empty() {
+            row.push(unstable(&p.report).unwrap_or_default());
+        }
         if p.id == result.baseline {
             table.strong_row(row);
         } else {
@@ -185,7 +209,14 @@ fn curve(
     };
     let column = if unit == "min" { "minutes" } else { unit };
     let ci_column = format!("± 95% ({unit})");
-    let mut data = Table::new(&[axis, "other axes", "point", column, &ci_column], 3);
+    let any_unstable = result.points.iter().any(|p| unstable(&p.report).is_some());
+    let mut titles = vec![axis, "other axes", "point", column, &ci_column];
+    if any_unstable {
+        titles.push("unstable");
+    }
+    let mut data = Table::new(&titles, 3);
+    // The x values of unstable points, shaded on a numeric chart.
+    let mut unstable_xs: Vec<f64> = Vec::new();
     let numeric: Option<Vec<f64>> = values.iter().map(|v| v.parse::<f64>().ok()).collect();
     let mut rows: Vec<Vec<Option<Value>>> = vec![vec![None; lines.len()]; values.len()];
     let mut series: Vec<Series> = lines
@@ -210,13 +241,23 @@ fn curve(
             continue;
         };
         let v = value(p);
-        data.row(vec![
+        let why = unstable(&p.report);
+        let mut row = vec![
             p.axes[a].1.clone(),
             lines[line].clone(),
             p.id.clone(),
             v.map_or_else(String::new, |v| signed_or_plain(v.0, delta)),
             opt(v.and_then(|v| v.1), 2),
-        ]);
+        ];
+        if any_unstable {
+            row.push(why.clone().unwrap_or_default());
+        }
+        data.row(row);
+        if let (Some(_), Some(xs)) = (&why, &numeric)
+            && !unstable_xs.contains(&xs[x])
+        {
+            unstable_xs.push(xs[x]);
+        }
         let Some((y, ci)) = v else {
             continue;
         };
@@ -262,6 +303,8 @@ fn curve(
                     }),
                 series,
                 reference: delta.then(|| (0.0, "baseline".to_owned())),
+                shaded: shading(&unstable_xs, numeric.as_deref().unwrap_or_default()),
+                shaded_label: "an unstable point (its queue grows without bound)".to_owned(),
                 ..XyChart::default()
             }
             .render()
@@ -302,6 +345,28 @@ fn curve(
     page.figure(&id, &svg, &caption, &data);
 }
 
+/// Narrow x ranges around the unstable points' values `xs`: a quarter of the closest gap
+/// between the axis values `all` on each side (a tenth of the value's size, or 0.5, when
+/// the axis has one value).
+fn shading(xs: &[f64], all: &[f64]) -> Vec<(f64, f64)> {
+    let mut sorted = all.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let gap = sorted
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .filter(|g| *g > 0.0)
+        .min_by(f64::total_cmp);
+    let mut out: Vec<(f64, f64)> = xs
+        .iter()
+        .map(|&x| {
+            let h = gap.map_or_else(|| (x.abs() * 0.1).max(0.5), |g| g / 4.0);
+            (x - h, x + h)
+        })
+        .collect();
+    out.sort_by(|p, q| p.0.total_cmp(&q.0));
+    out
+}
+
 /// A value in minutes: signed for a change.
 fn signed_or_plain(v: f64, delta: bool) -> String {
     if delta {
@@ -318,5 +383,14 @@ mod tests {
     #[test]
     fn distinct_keeps_first_order() {
         assert_eq!(distinct(["2", "3", "2", "4"].into_iter()), ["2", "3", "4"]);
+    }
+
+    #[test]
+    fn an_unstable_point_is_shaded_a_quarter_gap_each_side() {
+        assert_eq!(
+            shading(&[3.0, 1.0], &[1.0, 3.0, 2.0]),
+            [(0.75, 1.25), (2.75, 3.25)]
+        );
+        assert_eq!(shading(&[10.0], &[10.0]), [(9.0, 11.0)]);
     }
 }
