@@ -6,7 +6,7 @@
 //! curves, named in their tables and in the table of every point.
 
 use bordersim_experiment::sweep::metrics::{Curve, curves, unstable};
-use bordersim_experiment::sweep::{SweepPoint, SweepResult};
+use bordersim_experiment::sweep::{RegionSweepView, SweepAxis, SweepPoint, SweepResult};
 
 use crate::format::{count, opt, signed};
 use crate::html::{Page, Table, slug};
@@ -126,6 +126,159 @@ pub fn page(result: &SweepResult) -> String {
     page.finish()
 }
 
+/// The metrics of a region sweep drawn as response curves, in order: (metric, label, unit,
+/// what a value is divided by for the unit).
+const REGION_CURVES: [(&str, &str, &str, f64); 5] = [
+    ("border_time_mean_s", "Mean border time", "min", 60.0),
+    ("volume_per_day", "Vehicles per day", "vehicles/day", 1.0),
+    ("share", "Share of its direction and class", "share", 1.0),
+    ("balance_per_day", "Trade balance per day", "money/day", 1.0),
+    ("trade_per_day", "Trade per day", "money/day", 1.0),
+];
+
+/// The page of a region sweep: response curves of the region's measures — per crossing ×
+/// direction × class the mean border time with its 95% band, the vehicles per day and
+/// their share; per side the trade balance; the region's trade — against each axis, one
+/// line per combination of the other axes' values; then every point's measures with
+/// their changes from the baseline point.
+pub fn region_page(view: &RegionSweepView) -> String {
+    let axes: Vec<&str> = view.axes.iter().map(|a| a.name.as_str()).collect();
+    let mut page = Page::new(
+        &format!("Region sweep: {}", view.sweep),
+        &format!(
+            "{} points × {} replications, master seed {}; each point is the region run to its \
+             equilibrium over its replications, every point from the same seed (common random \
+             numbers); changes are from the baseline point {}.",
+            count(view.points.len() as u64),
+            count(u64::from(view.replications)),
+            view.seed,
+            view.baseline
+        ),
+    );
+    page.card(
+        "sweep-summary",
+        &[
+            ("points", count(view.points.len() as u64)),
+            ("replications each", count(u64::from(view.replications))),
+            ("axes", axes.len().to_string()),
+            ("baseline point", view.baseline.clone()),
+        ],
+    );
+    page.section("response-curves", "Response curves");
+    if axes.is_empty() {
+        page.note("The plan has no axis: one point, no curve.");
+    }
+    let first = view.points.first().map_or(&[][..], |p| &p.measures[..]);
+    // A flow no point sends a vehicle by is left out of the curves (its rows stay in the
+    // table).
+    let used = |entity: &str| {
+        view.points.iter().any(|p| {
+            p.measures.iter().any(|m| {
+                m.measure.entity == entity
+                    && m.measure.metric == "volume_per_day"
+                    && m.measure.value.is_some_and(|v| v > 0.0)
+            })
+        })
+    };
+    for (a, axis) in axes.iter().enumerate() {
+        let values = distinct(view.points.iter().map(|p| p.axes[a].1.as_str()));
+        if values.len() < 2 {
+            continue;
+        }
+        page.heading(&format!("Against {axis}"));
+        for (metric, label, unit, per) in REGION_CURVES {
+            for m in first.iter().filter(|m| m.measure.metric == metric) {
+                let entity = m.measure.entity.as_str();
+                if entity.starts_with("flow:") && !used(entity) {
+                    continue;
+                }
+                let points: Vec<CurvePoint> = view
+                    .points
+                    .iter()
+                    .map(|p| CurvePoint {
+                        id: &p.id,
+                        axes: &p.axes,
+                        value: p
+                            .measures
+                            .iter()
+                            .find(|x| x.measure.entity == entity && x.measure.metric == metric)
+                            .and_then(|x| {
+                                let v = x.measure.value?;
+                                Some((v / per, x.measure.ci95.map(|c| c / per)))
+                            }),
+                        unstable: None,
+                    })
+                    .collect();
+                let of = entity.split(':').skip(1).collect::<Vec<_>>().join(", ");
+                let spec = CurveSpec {
+                    id: format!(
+                        "curve-{}-{}-{}-mean",
+                        slug(axis),
+                        slug(metric),
+                        slug(entity)
+                    ),
+                    label: if of.is_empty() {
+                        label.to_owned()
+                    } else {
+                        format!("{label}, {of}")
+                    },
+                    unit,
+                    delta: false,
+                    axes: &view.axes,
+                    how: format!(
+                        "{} replications a point, at each point's equilibrium (bands and \
+                         whiskers: 95% Student-t intervals over the last iteration's \
+                         replications; volumes, shares and trade come from the equilibrium's \
+                         assignment and have none)",
+                        view.replications
+                    ),
+                };
+                draw(&mut page, &spec, a, &values, &points);
+            }
+        }
+    }
+    page.section("points", "Every point");
+    let mut titles: Vec<&str> = vec!["point"];
+    titles.extend(axes.iter().copied());
+    titles.extend([
+        "entity",
+        "metric",
+        "value",
+        "± 95%",
+        "change from baseline",
+        "unit",
+    ]);
+    let mut table = Table::new(&titles, 3 + axes.len());
+    for p in &view.points {
+        for c in &p.measures {
+            let m = &c.measure;
+            let decimals = if m.unit == "share" { 3 } else { 2 };
+            let mut row = vec![p.id.clone()];
+            row.extend(p.axes.iter().map(|(_, v)| v.clone()));
+            row.extend([
+                m.entity.clone(),
+                m.metric.clone(),
+                opt(m.value, decimals),
+                opt(m.ci95, decimals),
+                c.delta.map_or_else(String::new, |d| signed(d, decimals)),
+                m.unit.clone(),
+            ]);
+            if p.id == view.baseline {
+                table.strong_row(row);
+            } else {
+                table.row(row);
+            }
+        }
+    }
+    page.table(&table);
+    page.note(
+        "The baseline point is in bold. A change is the point's value minus the baseline \
+         point's; border times are means over the replications of each equilibrium's last \
+         iteration, with their 95% Student-t interval.",
+    );
+    page.finish()
+}
+
 /// The distinct values of an axis, in the order of the points (canonical order).
 fn distinct<'a>(values: impl Iterator<Item = &'a str>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -169,33 +322,7 @@ fn curve(
             format!("Change in {l} from the baseline")
         }
     };
-    let label = label.as_str();
-    let unit = c.unit;
-    let value = |p: &SweepPoint| if delta { c.difference(p) } else { c.value(p) };
     let axis = result.points[0].axes[a].0.as_str();
-    let x_title = result
-        .axes
-        .get(a)
-        .map_or_else(|| axis.to_owned(), |x| x.title());
-    // Lines: the other axes' values, in the order the points first show them.
-    let others = |p: &SweepPoint| {
-        p.axes
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != a)
-            .map(|(_, (n, v))| format!("{n} = {v}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let lines = distinct(
-        result
-            .points
-            .iter()
-            .map(others)
-            .collect::<Vec<_>>()
-            .iter()
-            .map(String::as_str),
-    );
     let kind = if delta { "change" } else { "mean" };
     let id = if first {
         format!("curve-{}-{kind}", slug(axis))
@@ -207,9 +334,91 @@ fn curve(
             slug(&c.entity)
         )
     };
+    let points: Vec<CurvePoint> = result
+        .points
+        .iter()
+        .map(|p| CurvePoint {
+            id: &p.id,
+            axes: &p.axes,
+            value: if delta { c.difference(p) } else { c.value(p) },
+            unstable: unstable(&p.report),
+        })
+        .collect();
+    let spec = CurveSpec {
+        id,
+        label,
+        unit: c.unit,
+        delta,
+        axes: &result.axes,
+        how: if delta {
+            format!(
+                "{} replications a point, differences paired with the baseline point {} \
+                 replication by replication (bands and whiskers: 95% paired Student-t \
+                 intervals)",
+                result.replications, result.baseline
+            )
+        } else {
+            format!(
+                "{} replications a point, mean over the replications (bands and whiskers: \
+                 95% Student-t intervals across replications)",
+                result.replications
+            )
+        },
+    };
+    draw(page, &spec, a, values, &points);
+}
+
+/// A point as a curve reads it: its id, axis values, the value drawn with its 95%
+/// half-width, and why it is unstable, if it is.
+struct CurvePoint<'a> {
+    id: &'a str,
+    axes: &'a [(String, String)],
+    value: Option<(f64, Option<f64>)>,
+    unstable: Option<String>,
+}
+
+/// What a curve draws: its figure id, label and unit, whether it is a change from the
+/// baseline, the sweep's axes (for the x title), and what its values are over (caption).
+struct CurveSpec<'a> {
+    id: String,
+    label: String,
+    unit: &'a str,
+    delta: bool,
+    axes: &'a [SweepAxis],
+    how: String,
+}
+
+/// Draws one response curve of `points` against axis `a` (whose distinct values are
+/// `values`), one line per combination of the other axes' values, with its numbers in a
+/// table.
+fn draw(page: &mut Page, spec: &CurveSpec, a: usize, values: &[String], points: &[CurvePoint]) {
+    let (label, unit, delta) = (spec.label.as_str(), spec.unit, spec.delta);
+    let axis = points[0].axes[a].0.as_str();
+    let x_title = spec
+        .axes
+        .get(a)
+        .map_or_else(|| axis.to_owned(), |x| x.title());
+    // Lines: the other axes' values, in the order the points first show them.
+    let others = |p: &CurvePoint| {
+        p.axes
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != a)
+            .map(|(_, (n, v))| format!("{n} = {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let lines = distinct(
+        points
+            .iter()
+            .map(others)
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str),
+    );
     let column = if unit == "min" { "minutes" } else { unit };
     let ci_column = format!("± 95% ({unit})");
-    let any_unstable = result.points.iter().any(|p| unstable(&p.report).is_some());
+    let any_unstable = points.iter().any(|p| p.unstable.is_some());
     let mut titles = vec![axis, "other axes", "point", column, &ci_column];
     if any_unstable {
         titles.push("unstable");
@@ -233,27 +442,26 @@ fn curve(
             ..Series::default()
         })
         .collect();
-    for p in &result.points {
+    for p in points {
         let (Some(x), Some(line)) = (
             values.iter().position(|v| *v == p.axes[a].1),
             lines.iter().position(|l| *l == others(p)),
         ) else {
             continue;
         };
-        let v = value(p);
-        let why = unstable(&p.report);
+        let v = p.value;
         let mut row = vec![
             p.axes[a].1.clone(),
             lines[line].clone(),
-            p.id.clone(),
+            p.id.to_owned(),
             v.map_or_else(String::new, |v| signed_or_plain(v.0, delta)),
             opt(v.and_then(|v| v.1), 2),
         ];
         if any_unstable {
-            row.push(why.clone().unwrap_or_default());
+            row.push(p.unstable.clone().unwrap_or_default());
         }
         data.row(row);
-        if let (Some(_), Some(xs)) = (&why, &numeric)
+        if let (Some(_), Some(xs)) = (&p.unstable, &numeric)
             && !unstable_xs.contains(&xs[x])
         {
             unstable_xs.push(xs[x]);
@@ -325,24 +533,10 @@ fn curve(
         .render(),
     };
     let caption = format!(
-        "{label} ({unit}) against {axis}, one line per combination of the other axes; {} \
-         replications a point, {} (bands and whiskers: 95% {}).",
-        result.replications,
-        if delta {
-            format!(
-                "differences paired with the baseline point {} replication by replication",
-                result.baseline
-            )
-        } else {
-            "mean over the replications".to_owned()
-        },
-        if delta {
-            "paired Student-t intervals"
-        } else {
-            "Student-t intervals across replications"
-        }
+        "{label} ({unit}) against {axis}, one line per combination of the other axes; {}.",
+        spec.how
     );
-    page.figure(&id, &svg, &caption, &data);
+    page.figure(&spec.id, &svg, &caption, &data);
 }
 
 /// Narrow x ranges around the unstable points' values `xs`: a quarter of the closest gap
