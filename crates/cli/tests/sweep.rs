@@ -850,3 +850,79 @@ fn an_unstable_point_is_flagged_in_the_json_csv_table_and_page() {
     // The booths chart shades x = 1 a quarter of the gap (1 booth) each side.
     assert!(html.contains(">unstable</th>"), "table column");
 }
+
+/// `bordersim run FILE -r 3 -s 5` as JSON, its wall-clock measurements left out.
+fn plain_run(file: &Path) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_str(&ok(&[
+        "run",
+        file.to_str().unwrap(),
+        "-r",
+        "3",
+        "-s",
+        "5",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    v.as_object_mut().unwrap().remove("performance");
+    v
+}
+
+#[test]
+fn each_base_scenario_of_a_scenario_axis_is_its_plain_run_and_comparison() {
+    let dir = scratch("sweep-bases");
+    growth(&dir);
+    let plan = write(
+        &dir,
+        "bases.toml",
+        "[sweep]\nname = \"bases\"\nreplications = 3\nblock = 2\nseed = 5\n\n[[axis]]\n\
+         name = \"crossing\"\nscenario = [\"tiny.toml\", \"faster.toml\"]\n",
+    );
+    let plan = plan.to_str().unwrap();
+    let whole = ok(&["sweep", plan, "--format", "json"]);
+    let out = dir.join("out");
+    for i in ["1", "0"] {
+        shard(plan, out.to_str().unwrap(), i, "2", &["-j", "1"]);
+    }
+    assert!(ok(&["merge", out.to_str().unwrap(), "--format", "json"]) == whole);
+    let sweep: serde_json::Value = serde_json::from_str(&whole).unwrap();
+    // Each point's report is the plain run of its base with the plan's seed, figure for
+    // figure.
+    for (p, file) in [(0, "tiny.toml"), (1, "faster.toml")] {
+        assert_eq!(
+            sweep["points"][p]["report"],
+            plain_run(&dir.join(file)),
+            "point {p} against `run {file}`"
+        );
+    }
+    // The second base's differences are `compare`'s of it as a variant, pair for pair.
+    let compare: serde_json::Value = serde_json::from_str(&ok(&[
+        "compare",
+        dir.join("tiny.toml").to_str().unwrap(),
+        "--variant",
+        dir.join("faster.toml").to_str().unwrap(),
+        "-r",
+        "3",
+        "-s",
+        "5",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let mut checked = 0;
+    for d in sweep["points"][1]["differences"].as_array().unwrap() {
+        let Some(c) = compare["variants"][0]["differences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["metric"] == d["metric"] && c["entity"] == d["entity"])
+        else {
+            continue;
+        };
+        assert_eq!(d["delta"], c["delta"], "{d} against {c}");
+        assert_eq!(d["delta_ci95"], c["ci95"], "{d} against {c}");
+        checked += 1;
+    }
+    // The crossing's, each class's and each station's time measures at least.
+    assert!(checked >= 5, "{checked} differences matched");
+}
