@@ -926,3 +926,96 @@ fn each_base_scenario_of_a_scenario_axis_is_its_plain_run_and_comparison() {
     // The crossing's, each class's and each station's time measures at least.
     assert!(checked >= 5, "{checked} differences matched");
 }
+
+/// Runs `bordersim args` with `env` set (and any array-job variable of the test's own
+/// environment removed): exit code and standard error.
+fn with_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_bordersim"));
+    cmd.args(args);
+    for v in [
+        "SLURM_ARRAY_TASK_ID",
+        "SLURM_ARRAY_TASK_MIN",
+        "SLURM_ARRAY_TASK_COUNT",
+        "JOB_COMPLETION_INDEX",
+        "AWS_BATCH_JOB_ARRAY_INDEX",
+    ] {
+        cmd.env_remove(v);
+    }
+    cmd.envs(env.iter().copied());
+    let out = cmd.stdout(Stdio::null()).output().expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn kubernetes_and_aws_batch_indices_shard_as_the_flags_do() {
+    let dir = scratch("sweep-env-shards");
+    let plan = study(&dir);
+    let plan = plan.to_str().unwrap();
+    let whole = ok(&["sweep", plan, "-r", "2", "--format", "csv"]);
+    for var in ["JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX"] {
+        let out = dir.join(var);
+        let o = out.to_str().unwrap();
+        for i in ["2", "0", "1"] {
+            let (code, err) = with_env(
+                &[
+                    "sweep",
+                    plan,
+                    "-r",
+                    "2",
+                    "--out-dir",
+                    o,
+                    "--shard-count",
+                    "3",
+                ],
+                &[(var, i)],
+            );
+            assert_eq!(code, 0, "{var}={i}: {err}");
+        }
+        assert_eq!(ok(&["merge", o, "--format", "csv"]), whole, "{var}");
+        assert_eq!(
+            fs::read_dir(&out).unwrap().count(),
+            1 + 3,
+            "units/ and 3 manifests"
+        );
+        // Without the count the shard is refused, naming the flag; nothing is written.
+        let fresh = dir.join(format!("{var}-no-count"));
+        let (code, err) = with_env(
+            &["sweep", plan, "--out-dir", fresh.to_str().unwrap()],
+            &[(var, "1")],
+        );
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains("shard 1 of how many? Give --shard-count N"),
+            "{err}"
+        );
+        assert!(!fresh.exists());
+        // An index not below the count.
+        let (code, err) = with_env(
+            &[
+                "sweep",
+                plan,
+                "--out-dir",
+                fresh.to_str().unwrap(),
+                "--shard-count",
+                "3",
+            ],
+            &[(var, "3")],
+        );
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains("shard index 3 is not below the shard count 3"),
+            "{err}"
+        );
+        assert!(!fresh.exists());
+    }
+    // A Slurm task without SLURM_ARRAY_TASK_COUNT nor the flag.
+    let (code, err) = with_env(
+        &["sweep", plan, "--out-dir", dir.join("s").to_str().unwrap()],
+        &[("SLURM_ARRAY_TASK_ID", "4"), ("SLURM_ARRAY_TASK_MIN", "3")],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("shard 1 of how many?"), "{err}");
+}
