@@ -741,7 +741,9 @@ fn outputs_draw_and_write_the_metrics_asked_for_the_same_merged() {
     let mut rows = csv.lines();
     let header = rows.next().unwrap();
     assert!(
-        header.ends_with(",delta_mean_s,delta_ci95_s,value,value_ci95,delta,delta_ci95,unit"),
+        header.ends_with(
+            ",delta_mean_s,delta_ci95_s,value,value_ci95,delta,delta_ci95,unit,unstable"
+        ),
         "{header}"
     );
     let queue: Vec<&str> = csv
@@ -762,7 +764,7 @@ fn outputs_draw_and_write_the_metrics_asked_for_the_same_merged() {
         .unwrap();
     assert!(
         throughput.ends_with(&format!(
-            ",{},,,,vehicles/h",
+            ",{},,,,vehicles/h,",
             station["throughput_per_h"].as_f64().unwrap()
         )),
         "{throughput}"
@@ -779,4 +781,241 @@ fn outputs_draw_and_write_the_metrics_asked_for_the_same_merged() {
     let merged = dir.join("merged.html");
     ok(&["merge", o, "-o", merged.to_str().unwrap()]);
     assert!(fs::read_to_string(&merged).unwrap() == html);
+}
+
+#[test]
+fn an_unstable_point_is_flagged_in_the_json_csv_table_and_page() {
+    // One primary booth takes 70 vehicles an hour of 1 min: offered load 7/6 per server, the
+    // queue grows without bound; two booths (7/12) keep up.
+    let dir = scratch("sweep-unstable");
+    let plan = study(&dir);
+    let plan = plan.to_str().unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&["sweep", plan, "-r", "2", "--format", "json"])).unwrap();
+    let points = json["points"].as_array().unwrap();
+    let unstable_ids: Vec<&str> = points
+        .iter()
+        .filter(|p| {
+            p["report"]["stations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["offered_load"].as_f64().unwrap() >= 1.0)
+        })
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(unstable_ids, ["p0000", "p0001"]);
+    let primary = &points[0]["report"]["stations"][0];
+    assert_eq!(primary["id"], "primary");
+    assert!((primary["offered_load"].as_f64().unwrap() - 70.0 / 60.0).abs() < 1e-12);
+    for format in ["csv", "table"] {
+        let out = bordersim(["sweep", plan, "-r", "2", "--format", format]);
+        assert_eq!(out.code, 0, "{out:#?}");
+        let sep = if format == "csv" { ',' } else { '\t' };
+        let mut lines = out.stdout.lines();
+        assert!(lines.next().unwrap().ends_with(&format!("{sep}unstable")));
+        let mut rows = 0;
+        for line in lines {
+            rows += 1;
+            let point = line.split(sep).next().unwrap();
+            let last = line.rsplit(sep).next().unwrap();
+            if unstable_ids.contains(&point) {
+                assert!(
+                    last.starts_with("offered load >= 1 per server at primary"),
+                    "{line}"
+                );
+            } else {
+                assert_eq!(last, "", "{line}");
+            }
+        }
+        assert_eq!(rows, 6 * 3, "a row per point × entity, each flagged or not");
+        for id in ["p0000", "p0001"] {
+            assert!(
+                out.stderr.contains(&format!("point {id} (booths = 1, ")),
+                "{}",
+                out.stderr
+            );
+        }
+        assert!(!out.stderr.contains("point p0002"), "{}", out.stderr);
+    }
+    let page = dir.join("unstable.html");
+    ok(&["sweep", plan, "-r", "2", "-o", page.to_str().unwrap()]);
+    let html = fs::read_to_string(&page).unwrap();
+    assert!(html.contains("unstable points"), "card");
+    assert!(html.contains("Unstable: p0000 (offered load &gt;= 1 per server at primary"));
+    assert!(
+        html.contains("an unstable point (its queue grows without bound)"),
+        "legend"
+    );
+    // The booths chart shades x = 1 a quarter of the gap (1 booth) each side.
+    assert!(html.contains(">unstable</th>"), "table column");
+}
+
+/// `bordersim run FILE -r 3 -s 5` as JSON, its wall-clock measurements left out.
+fn plain_run(file: &Path) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_str(&ok(&[
+        "run",
+        file.to_str().unwrap(),
+        "-r",
+        "3",
+        "-s",
+        "5",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    v.as_object_mut().unwrap().remove("performance");
+    v
+}
+
+#[test]
+fn each_base_scenario_of_a_scenario_axis_is_its_plain_run_and_comparison() {
+    let dir = scratch("sweep-bases");
+    growth(&dir);
+    let plan = write(
+        &dir,
+        "bases.toml",
+        "[sweep]\nname = \"bases\"\nreplications = 3\nblock = 2\nseed = 5\n\n[[axis]]\n\
+         name = \"crossing\"\nscenario = [\"tiny.toml\", \"faster.toml\"]\n",
+    );
+    let plan = plan.to_str().unwrap();
+    let whole = ok(&["sweep", plan, "--format", "json"]);
+    let out = dir.join("out");
+    for i in ["1", "0"] {
+        shard(plan, out.to_str().unwrap(), i, "2", &["-j", "1"]);
+    }
+    assert!(ok(&["merge", out.to_str().unwrap(), "--format", "json"]) == whole);
+    let sweep: serde_json::Value = serde_json::from_str(&whole).unwrap();
+    // Each point's report is the plain run of its base with the plan's seed, figure for
+    // figure.
+    for (p, file) in [(0, "tiny.toml"), (1, "faster.toml")] {
+        assert_eq!(
+            sweep["points"][p]["report"],
+            plain_run(&dir.join(file)),
+            "point {p} against `run {file}`"
+        );
+    }
+    // The second base's differences are `compare`'s of it as a variant, pair for pair.
+    let compare: serde_json::Value = serde_json::from_str(&ok(&[
+        "compare",
+        dir.join("tiny.toml").to_str().unwrap(),
+        "--variant",
+        dir.join("faster.toml").to_str().unwrap(),
+        "-r",
+        "3",
+        "-s",
+        "5",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let mut checked = 0;
+    for d in sweep["points"][1]["differences"].as_array().unwrap() {
+        let Some(c) = compare["variants"][0]["differences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["metric"] == d["metric"] && c["entity"] == d["entity"])
+        else {
+            continue;
+        };
+        assert_eq!(d["delta"], c["delta"], "{d} against {c}");
+        assert_eq!(d["delta_ci95"], c["ci95"], "{d} against {c}");
+        checked += 1;
+    }
+    // The crossing's, each class's and each station's time measures at least.
+    assert!(checked >= 5, "{checked} differences matched");
+}
+
+/// Runs `bordersim args` with `env` set (and any array-job variable of the test's own
+/// environment removed): exit code and standard error.
+fn with_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_bordersim"));
+    cmd.args(args);
+    for v in [
+        "SLURM_ARRAY_TASK_ID",
+        "SLURM_ARRAY_TASK_MIN",
+        "SLURM_ARRAY_TASK_COUNT",
+        "JOB_COMPLETION_INDEX",
+        "AWS_BATCH_JOB_ARRAY_INDEX",
+    ] {
+        cmd.env_remove(v);
+    }
+    cmd.envs(env.iter().copied());
+    let out = cmd.stdout(Stdio::null()).output().expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn kubernetes_and_aws_batch_indices_shard_as_the_flags_do() {
+    let dir = scratch("sweep-env-shards");
+    let plan = study(&dir);
+    let plan = plan.to_str().unwrap();
+    let whole = ok(&["sweep", plan, "-r", "2", "--format", "csv"]);
+    for var in ["JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX"] {
+        let out = dir.join(var);
+        let o = out.to_str().unwrap();
+        for i in ["2", "0", "1"] {
+            let (code, err) = with_env(
+                &[
+                    "sweep",
+                    plan,
+                    "-r",
+                    "2",
+                    "--out-dir",
+                    o,
+                    "--shard-count",
+                    "3",
+                ],
+                &[(var, i)],
+            );
+            assert_eq!(code, 0, "{var}={i}: {err}");
+        }
+        assert_eq!(ok(&["merge", o, "--format", "csv"]), whole, "{var}");
+        assert_eq!(
+            fs::read_dir(&out).unwrap().count(),
+            1 + 3,
+            "units/ and 3 manifests"
+        );
+        // Without the count the shard is refused, naming the flag; nothing is written.
+        let fresh = dir.join(format!("{var}-no-count"));
+        let (code, err) = with_env(
+            &["sweep", plan, "--out-dir", fresh.to_str().unwrap()],
+            &[(var, "1")],
+        );
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains("shard 1 of how many? Give --shard-count N"),
+            "{err}"
+        );
+        assert!(!fresh.exists());
+        // An index not below the count.
+        let (code, err) = with_env(
+            &[
+                "sweep",
+                plan,
+                "--out-dir",
+                fresh.to_str().unwrap(),
+                "--shard-count",
+                "3",
+            ],
+            &[(var, "3")],
+        );
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains("shard index 3 is not below the shard count 3"),
+            "{err}"
+        );
+        assert!(!fresh.exists());
+    }
+    // A Slurm task without SLURM_ARRAY_TASK_COUNT nor the flag.
+    let (code, err) = with_env(
+        &["sweep", plan, "--out-dir", dir.join("s").to_str().unwrap()],
+        &[("SLURM_ARRAY_TASK_ID", "4"), ("SLURM_ARRAY_TASK_MIN", "3")],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("shard 1 of how many?"), "{err}");
 }

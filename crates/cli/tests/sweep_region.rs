@@ -333,9 +333,87 @@ fn a_region_plans_mistakes_are_refused_at_their_place() {
         ],
     );
     refused(
-        "region-page",
+        "region-shard-page",
         PLAN,
-        &["--report", "page.html"],
-        &["a region sweep", "page is not drawn yet"],
+        &[
+            "--out-dir",
+            "shard-out",
+            "--shard-index",
+            "0",
+            "--shard-count",
+            "2",
+            "--report",
+            "page.html",
+        ],
+        &["a shard", "bordersim merge DIR"],
     );
+}
+
+#[test]
+fn a_region_sweeps_page_draws_its_measures_and_merge_draws_the_same() {
+    let dir = scratch("sweep-region-page");
+    let plan = study(&dir);
+    let page = dir.join("page.html");
+    let csv = dir.join("sweep.csv");
+    ok(&[
+        "sweep",
+        &plan,
+        "-o",
+        &csv.display().to_string(),
+        "--report",
+        &page.display().to_string(),
+    ]);
+    let html = fs::read_to_string(&page).expect("page");
+    let out = dir.join("out").display().to_string();
+    sharded(&plan, &out, 3, "csv");
+    let merged = dir.join("merged.html");
+    ok(&["merge", &out, "-o", &merged.display().to_string()]);
+    assert!(
+        fs::read_to_string(&merged).expect("merged page") == html,
+        "the merged page differs from the sweep's"
+    );
+    assert!(html.starts_with("<!DOCTYPE html>\n") && html.ends_with("</html>\n"));
+    for banned in ["<script", "<link", "url(", "https:"] {
+        assert!(!html.contains(banned), "{banned}");
+    }
+    for id in [
+        "sweep-summary",
+        "response-curves",
+        "points",
+        "curve-x-booths-border-time-mean-s-flow-x-mx-to-us-truck-mean",
+        "curve-growth-volume-per-day-flow-y-mx-to-us-truck-mean",
+        "curve-slow-x-share-flow-x-mx-to-us-truck-mean",
+        "curve-growth-balance-per-day-side-us-mean",
+        "curve-x-booths-trade-per-day-region-mean",
+    ] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id} missing");
+    }
+    // Three axes × (border time, volume and share of the flow at each of 2 crossings, the
+    // balance of each of 2 sides, the region's trade).
+    let figures: Vec<&str> = html.split("<figure class=\"plot\"").skip(1).collect();
+    assert_eq!(figures.len(), 3 * (3 * 2 + 2 + 1));
+    for f in &figures {
+        let f = &f[..f.find("</figure>").expect("figure end")];
+        assert_eq!(f.matches("<svg").count(), 1);
+        for title in f.split("class=\"axis-title\"").skip(1) {
+            let text = &title[title.find('>').expect(">") + 1..title.find("</text>").expect("<")];
+            assert!(
+                text.contains('(') && text.ends_with(')'),
+                "unit in '{text}'"
+            );
+        }
+        assert!(f.contains("<figcaption>") && f.contains("replications a point"));
+        assert!(f.contains("<details>") && f.contains("<table>"));
+    }
+    // The border time is drawn with its interval band (numeric axis) and the table holds
+    // every point × measure of the CSV.
+    assert!(html.contains("Mean border time, x, mx_to_us, truck (min)"));
+    assert!(html.contains("class=\"band\""));
+    let rows = fs::read_to_string(&csv).expect("csv").lines().count() - 1;
+    let table = &html[html.find("id=\"points\"").expect("points")..];
+    assert_eq!(
+        table.matches("<tr>").count() + table.matches("<tr class").count(),
+        1 + rows
+    );
+    insta::assert_snapshot!("report_region_sweep", html);
 }

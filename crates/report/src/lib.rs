@@ -60,6 +60,13 @@ pub fn sweep(result: &SweepResult) -> String {
     sweep::page(result)
 }
 
+/// The report of a region sweep (`bordersim sweep --report`, `bordersim merge --report`
+/// of a plan whose base is a region) as an HTML document: response curves of the region's
+/// measures against every axis, and every point's measures.
+pub fn region_sweep(view: &bordersim_experiment::sweep::RegionSweepView) -> String {
+    sweep::region_page(view)
+}
+
 pub use calibrate::{CalibrationView, GroupView, HourView, MeasureView, ParameterView};
 
 /// The report of a calibration (`bordersim calibrate --report`) as an HTML document:

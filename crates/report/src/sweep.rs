@@ -2,10 +2,11 @@
 //! mean time in system by default; waits, their 95th percentiles, queues, throughput,
 //! utilisation, cost), and its paired difference from the baseline point, against each
 //! axis's values with their 95% interval bands, one line per combination of the other axes'
-//! values — and a table of every point.
+//! values — and a table of every point. An unstable point ([`unstable`]) is shaded on the
+//! curves, named in their tables and in the table of every point.
 
-use bordersim_experiment::sweep::metrics::{Curve, curves};
-use bordersim_experiment::sweep::{SweepPoint, SweepResult};
+use bordersim_experiment::sweep::metrics::{Curve, curves, unstable};
+use bordersim_experiment::sweep::{RegionSweepView, SweepAxis, SweepPoint, SweepResult};
 
 use crate::format::{count, opt, signed};
 use crate::html::{Page, Table, slug};
@@ -34,15 +35,32 @@ pub fn page(result: &SweepResult) -> String {
             result.baseline
         ),
     );
-    page.card(
-        "sweep-summary",
-        &[
-            ("points", count(result.points.len() as u64)),
-            ("replications each", count(u64::from(result.replications))),
-            ("axes", axes.len().to_string()),
-            ("baseline point", result.baseline.clone()),
-        ],
-    );
+    let unstable_points: Vec<(&str, String)> = result
+        .points
+        .iter()
+        .filter_map(|p| unstable(&p.report).map(|why| (p.id.as_str(), why)))
+        .collect();
+    let mut card = vec![
+        ("points", count(result.points.len() as u64)),
+        ("replications each", count(u64::from(result.replications))),
+        ("axes", axes.len().to_string()),
+        ("baseline point", result.baseline.clone()),
+    ];
+    if !unstable_points.is_empty() {
+        card.push(("unstable points", count(unstable_points.len() as u64)));
+    }
+    page.card("sweep-summary", &card);
+    if !unstable_points.is_empty() {
+        page.note(&format!(
+            "Unstable: {}. Their queues grow without bound, so their waits depend on the \
+             run's length: they are shaded on the curves and marked in the tables.",
+            unstable_points
+                .iter()
+                .map(|(id, why)| format!("{id} ({why})"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
+    }
     page.section("response-curves", "Response curves");
     if axes.is_empty() {
         page.note("The plan has no axis: one point, no curve.");
@@ -73,6 +91,9 @@ pub fn page(result: &SweepResult) -> String {
         "change from baseline (min)",
         "± 95% paired (min)",
     ]);
+    if !unstable_points.is_empty() {
+        titles.push("unstable");
+    }
     let mut table = Table::new(&titles, 1 + axes.len());
     for p in &result.points {
         let t = &p.report.system.time_in_system;
@@ -87,6 +108,9 @@ pub fn page(result: &SweepResult) -> String {
                 .map_or_else(String::new, |v| signed(v / 60.0, 2)),
             opt(d.and_then(|d| d.1).map(|s| s / 60.0), 2),
         ]);
+        if !unstable_points.is_empty() {
+            row.push(unstable(&p.report).unwrap_or_default());
+        }
         if p.id == result.baseline {
             table.strong_row(row);
         } else {
@@ -98,6 +122,159 @@ pub fn page(result: &SweepResult) -> String {
         "The baseline point is in bold. A change is the mean over replications of the \
          point's value minus the baseline point's in the same replication; its interval is \
          the 95% Student-t interval of those paired differences.",
+    );
+    page.finish()
+}
+
+/// The metrics of a region sweep drawn as response curves, in order: (metric, label, unit,
+/// what a value is divided by for the unit).
+const REGION_CURVES: [(&str, &str, &str, f64); 5] = [
+    ("border_time_mean_s", "Mean border time", "min", 60.0),
+    ("volume_per_day", "Vehicles per day", "vehicles/day", 1.0),
+    ("share", "Share of its direction and class", "share", 1.0),
+    ("balance_per_day", "Trade balance per day", "money/day", 1.0),
+    ("trade_per_day", "Trade per day", "money/day", 1.0),
+];
+
+/// The page of a region sweep: response curves of the region's measures — per crossing ×
+/// direction × class the mean border time with its 95% band, the vehicles per day and
+/// their share; per side the trade balance; the region's trade — against each axis, one
+/// line per combination of the other axes' values; then every point's measures with
+/// their changes from the baseline point.
+pub fn region_page(view: &RegionSweepView) -> String {
+    let axes: Vec<&str> = view.axes.iter().map(|a| a.name.as_str()).collect();
+    let mut page = Page::new(
+        &format!("Region sweep: {}", view.sweep),
+        &format!(
+            "{} points × {} replications, master seed {}; each point is the region run to its \
+             equilibrium over its replications, every point from the same seed (common random \
+             numbers); changes are from the baseline point {}.",
+            count(view.points.len() as u64),
+            count(u64::from(view.replications)),
+            view.seed,
+            view.baseline
+        ),
+    );
+    page.card(
+        "sweep-summary",
+        &[
+            ("points", count(view.points.len() as u64)),
+            ("replications each", count(u64::from(view.replications))),
+            ("axes", axes.len().to_string()),
+            ("baseline point", view.baseline.clone()),
+        ],
+    );
+    page.section("response-curves", "Response curves");
+    if axes.is_empty() {
+        page.note("The plan has no axis: one point, no curve.");
+    }
+    let first = view.points.first().map_or(&[][..], |p| &p.measures[..]);
+    // A flow no point sends a vehicle by is left out of the curves (its rows stay in the
+    // table).
+    let used = |entity: &str| {
+        view.points.iter().any(|p| {
+            p.measures.iter().any(|m| {
+                m.measure.entity == entity
+                    && m.measure.metric == "volume_per_day"
+                    && m.measure.value.is_some_and(|v| v > 0.0)
+            })
+        })
+    };
+    for (a, axis) in axes.iter().enumerate() {
+        let values = distinct(view.points.iter().map(|p| p.axes[a].1.as_str()));
+        if values.len() < 2 {
+            continue;
+        }
+        page.heading(&format!("Against {axis}"));
+        for (metric, label, unit, per) in REGION_CURVES {
+            for m in first.iter().filter(|m| m.measure.metric == metric) {
+                let entity = m.measure.entity.as_str();
+                if entity.starts_with("flow:") && !used(entity) {
+                    continue;
+                }
+                let points: Vec<CurvePoint> = view
+                    .points
+                    .iter()
+                    .map(|p| CurvePoint {
+                        id: &p.id,
+                        axes: &p.axes,
+                        value: p
+                            .measures
+                            .iter()
+                            .find(|x| x.measure.entity == entity && x.measure.metric == metric)
+                            .and_then(|x| {
+                                let v = x.measure.value?;
+                                Some((v / per, x.measure.ci95.map(|c| c / per)))
+                            }),
+                        unstable: None,
+                    })
+                    .collect();
+                let of = entity.split(':').skip(1).collect::<Vec<_>>().join(", ");
+                let spec = CurveSpec {
+                    id: format!(
+                        "curve-{}-{}-{}-mean",
+                        slug(axis),
+                        slug(metric),
+                        slug(entity)
+                    ),
+                    label: if of.is_empty() {
+                        label.to_owned()
+                    } else {
+                        format!("{label}, {of}")
+                    },
+                    unit,
+                    delta: false,
+                    axes: &view.axes,
+                    how: format!(
+                        "{} replications a point, at each point's equilibrium (bands and \
+                         whiskers: 95% Student-t intervals over the last iteration's \
+                         replications; volumes, shares and trade come from the equilibrium's \
+                         assignment and have none)",
+                        view.replications
+                    ),
+                };
+                draw(&mut page, &spec, a, &values, &points);
+            }
+        }
+    }
+    page.section("points", "Every point");
+    let mut titles: Vec<&str> = vec!["point"];
+    titles.extend(axes.iter().copied());
+    titles.extend([
+        "entity",
+        "metric",
+        "value",
+        "± 95%",
+        "change from baseline",
+        "unit",
+    ]);
+    let mut table = Table::new(&titles, 3 + axes.len());
+    for p in &view.points {
+        for c in &p.measures {
+            let m = &c.measure;
+            let decimals = if m.unit == "share" { 3 } else { 2 };
+            let mut row = vec![p.id.clone()];
+            row.extend(p.axes.iter().map(|(_, v)| v.clone()));
+            row.extend([
+                m.entity.clone(),
+                m.metric.clone(),
+                opt(m.value, decimals),
+                opt(m.ci95, decimals),
+                c.delta.map_or_else(String::new, |d| signed(d, decimals)),
+                m.unit.clone(),
+            ]);
+            if p.id == view.baseline {
+                table.strong_row(row);
+            } else {
+                table.row(row);
+            }
+        }
+    }
+    page.table(&table);
+    page.note(
+        "The baseline point is in bold. A change is the point's value minus the baseline \
+         point's; border times are means over the replications of each equilibrium's last \
+         iteration, with their 95% Student-t interval.",
     );
     page.finish()
 }
@@ -145,33 +322,7 @@ fn curve(
             format!("Change in {l} from the baseline")
         }
     };
-    let label = label.as_str();
-    let unit = c.unit;
-    let value = |p: &SweepPoint| if delta { c.difference(p) } else { c.value(p) };
     let axis = result.points[0].axes[a].0.as_str();
-    let x_title = result
-        .axes
-        .get(a)
-        .map_or_else(|| axis.to_owned(), |x| x.title());
-    // Lines: the other axes' values, in the order the points first show them.
-    let others = |p: &SweepPoint| {
-        p.axes
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != a)
-            .map(|(_, (n, v))| format!("{n} = {v}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let lines = distinct(
-        result
-            .points
-            .iter()
-            .map(others)
-            .collect::<Vec<_>>()
-            .iter()
-            .map(String::as_str),
-    );
     let kind = if delta { "change" } else { "mean" };
     let id = if first {
         format!("curve-{}-{kind}", slug(axis))
@@ -183,9 +334,98 @@ fn curve(
             slug(&c.entity)
         )
     };
+    let points: Vec<CurvePoint> = result
+        .points
+        .iter()
+        .map(|p| CurvePoint {
+            id: &p.id,
+            axes: &p.axes,
+            value: if delta { c.difference(p) } else { c.value(p) },
+            unstable: unstable(&p.report),
+        })
+        .collect();
+    let spec = CurveSpec {
+        id,
+        label,
+        unit: c.unit,
+        delta,
+        axes: &result.axes,
+        how: if delta {
+            format!(
+                "{} replications a point, differences paired with the baseline point {} \
+                 replication by replication (bands and whiskers: 95% paired Student-t \
+                 intervals)",
+                result.replications, result.baseline
+            )
+        } else {
+            format!(
+                "{} replications a point, mean over the replications (bands and whiskers: \
+                 95% Student-t intervals across replications)",
+                result.replications
+            )
+        },
+    };
+    draw(page, &spec, a, values, &points);
+}
+
+/// A point as a curve reads it: its id, axis values, the value drawn with its 95%
+/// half-width, and why it is unstable, if it is.
+struct CurvePoint<'a> {
+    id: &'a str,
+    axes: &'a [(String, String)],
+    value: Option<(f64, Option<f64>)>,
+    unstable: Option<String>,
+}
+
+/// What a curve draws: its figure id, label and unit, whether it is a change from the
+/// baseline, the sweep's axes (for the x title), and what its values are over (caption).
+struct CurveSpec<'a> {
+    id: String,
+    label: String,
+    unit: &'a str,
+    delta: bool,
+    axes: &'a [SweepAxis],
+    how: String,
+}
+
+/// Draws one response curve of `points` against axis `a` (whose distinct values are
+/// `values`), one line per combination of the other axes' values, with its numbers in a
+/// table.
+fn draw(page: &mut Page, spec: &CurveSpec, a: usize, values: &[String], points: &[CurvePoint]) {
+    let (label, unit, delta) = (spec.label.as_str(), spec.unit, spec.delta);
+    let axis = points[0].axes[a].0.as_str();
+    let x_title = spec
+        .axes
+        .get(a)
+        .map_or_else(|| axis.to_owned(), |x| x.title());
+    // Lines: the other axes' values, in the order the points first show them.
+    let others = |p: &CurvePoint| {
+        p.axes
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != a)
+            .map(|(_, (n, v))| format!("{n} = {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let lines = distinct(
+        points
+            .iter()
+            .map(others)
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str),
+    );
     let column = if unit == "min" { "minutes" } else { unit };
     let ci_column = format!("± 95% ({unit})");
-    let mut data = Table::new(&[axis, "other axes", "point", column, &ci_column], 3);
+    let any_unstable = points.iter().any(|p| p.unstable.is_some());
+    let mut titles = vec![axis, "other axes", "point", column, &ci_column];
+    if any_unstable {
+        titles.push("unstable");
+    }
+    let mut data = Table::new(&titles, 3);
+    // The x values of unstable points, shaded on a numeric chart.
+    let mut unstable_xs: Vec<f64> = Vec::new();
     let numeric: Option<Vec<f64>> = values.iter().map(|v| v.parse::<f64>().ok()).collect();
     let mut rows: Vec<Vec<Option<Value>>> = vec![vec![None; lines.len()]; values.len()];
     let mut series: Vec<Series> = lines
@@ -202,21 +442,30 @@ fn curve(
             ..Series::default()
         })
         .collect();
-    for p in &result.points {
+    for p in points {
         let (Some(x), Some(line)) = (
             values.iter().position(|v| *v == p.axes[a].1),
             lines.iter().position(|l| *l == others(p)),
         ) else {
             continue;
         };
-        let v = value(p);
-        data.row(vec![
+        let v = p.value;
+        let mut row = vec![
             p.axes[a].1.clone(),
             lines[line].clone(),
-            p.id.clone(),
+            p.id.to_owned(),
             v.map_or_else(String::new, |v| signed_or_plain(v.0, delta)),
             opt(v.and_then(|v| v.1), 2),
-        ]);
+        ];
+        if any_unstable {
+            row.push(p.unstable.clone().unwrap_or_default());
+        }
+        data.row(row);
+        if let (Some(_), Some(xs)) = (&p.unstable, &numeric)
+            && !unstable_xs.contains(&xs[x])
+        {
+            unstable_xs.push(xs[x]);
+        }
         let Some((y, ci)) = v else {
             continue;
         };
@@ -262,6 +511,8 @@ fn curve(
                     }),
                 series,
                 reference: delta.then(|| (0.0, "baseline".to_owned())),
+                shaded: shading(&unstable_xs, numeric.as_deref().unwrap_or_default()),
+                shaded_label: "an unstable point (its queue grows without bound)".to_owned(),
                 ..XyChart::default()
             }
             .render()
@@ -282,24 +533,32 @@ fn curve(
         .render(),
     };
     let caption = format!(
-        "{label} ({unit}) against {axis}, one line per combination of the other axes; {} \
-         replications a point, {} (bands and whiskers: 95% {}).",
-        result.replications,
-        if delta {
-            format!(
-                "differences paired with the baseline point {} replication by replication",
-                result.baseline
-            )
-        } else {
-            "mean over the replications".to_owned()
-        },
-        if delta {
-            "paired Student-t intervals"
-        } else {
-            "Student-t intervals across replications"
-        }
+        "{label} ({unit}) against {axis}, one line per combination of the other axes; {}.",
+        spec.how
     );
-    page.figure(&id, &svg, &caption, &data);
+    page.figure(&spec.id, &svg, &caption, &data);
+}
+
+/// Narrow x ranges around the unstable points' values `xs`: a quarter of the closest gap
+/// between the axis values `all` on each side (a tenth of the value's size, or 0.5, when
+/// the axis has one value).
+fn shading(xs: &[f64], all: &[f64]) -> Vec<(f64, f64)> {
+    let mut sorted = all.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let gap = sorted
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .filter(|g| *g > 0.0)
+        .min_by(f64::total_cmp);
+    let mut out: Vec<(f64, f64)> = xs
+        .iter()
+        .map(|&x| {
+            let h = gap.map_or_else(|| (x.abs() * 0.1).max(0.5), |g| g / 4.0);
+            (x - h, x + h)
+        })
+        .collect();
+    out.sort_by(|p, q| p.0.total_cmp(&q.0));
+    out
 }
 
 /// A value in minutes: signed for a change.
@@ -318,5 +577,14 @@ mod tests {
     #[test]
     fn distinct_keeps_first_order() {
         assert_eq!(distinct(["2", "3", "2", "4"].into_iter()), ["2", "3", "4"]);
+    }
+
+    #[test]
+    fn an_unstable_point_is_shaded_a_quarter_gap_each_side() {
+        assert_eq!(
+            shading(&[3.0, 1.0], &[1.0, 3.0, 2.0]),
+            [(0.75, 1.25), (2.75, 3.25)]
+        );
+        assert_eq!(shading(&[10.0], &[10.0]), [(9.0, 11.0)]);
     }
 }

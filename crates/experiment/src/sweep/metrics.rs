@@ -3,6 +3,44 @@
 //! measure its paired difference from the baseline point is kept under.
 
 use super::SweepPoint;
+use crate::Report;
+
+/// Offered load per server at or above which a station's queue grows without bound.
+const UNSTABLE_LOAD: f64 = 1.0;
+
+/// Why a point's figures cannot be trusted as steady-state values, in words, or `None`
+/// when nothing says so: the one definition of an unstable point that the sweep's JSON,
+/// CSV, table and page all show.
+///
+/// A point is unstable when a station's offered load per server (from the traffic
+/// equations, averaged over the week) is 1 or more — unless the station's storage is
+/// limited and turns the excess away (vehicles balked and none waited upstream: a loss
+/// system, whose queue is bounded) — or when its runs warned that the vehicles in the
+/// crossing grow steadily across the run (`Report::warnings`). Either way its waits grow
+/// with the run's length. A point whose runs reached the crossing's cap on vehicles in it
+/// (`max_in_system`) has no figures at all: the sweep stops at it with an error naming it.
+pub fn unstable(report: &Report) -> Option<String> {
+    let overloaded: Vec<&str> = report
+        .stations
+        .iter()
+        .filter(|s| {
+            s.offered_load >= UNSTABLE_LOAD
+                && !(s.spillback.balked > 0 && s.spillback.vehicles == 0)
+        })
+        .map(|s| s.id.as_str())
+        .collect();
+    let mut reasons = Vec::new();
+    if !overloaded.is_empty() {
+        reasons.push(format!(
+            "offered load >= 1 per server at {}",
+            overloaded.join(", ")
+        ));
+    }
+    if !report.warnings.is_empty() {
+        reasons.push("vehicles in the crossing grow steadily across the run".to_owned());
+    }
+    (!reasons.is_empty()).then(|| reasons.join("; "))
+}
 
 /// One metric of one entity, as drawn: a value and its 95% half-width, in `unit`.
 #[derive(Clone, Debug, PartialEq)]

@@ -9,6 +9,9 @@ pub mod result;
 pub mod summary;
 
 pub use paired::{Measures, PairedDifference};
-pub use region::{RegionMeasure, RegionMeasureChange, region_changes, region_measures};
+pub use region::{
+    RegionMeasure, RegionMeasureChange, RegionSweepPointView, RegionSweepView, region_changes,
+    region_measures,
+};
 pub use result::{SweepAxis, SweepPoint, SweepResult};
 pub use summary::{MergeError, Summary};

@@ -132,6 +132,36 @@ pub fn region_changes(
         .collect()
 }
 
+/// What the page of a region sweep draws: the plan's name, seed, replications, baseline
+/// point and axes, and every point's axis values and measures with their changes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegionSweepView {
+    /// The study's name (`[sweep] name`).
+    pub sweep: String,
+    /// The master seed.
+    pub seed: u64,
+    /// Replications of every point.
+    pub replications: u32,
+    /// The id of the point every change is from.
+    pub baseline: String,
+    /// The axes, in the plan's order.
+    pub axes: Vec<super::SweepAxis>,
+    /// The points, in canonical order.
+    pub points: Vec<RegionSweepPointView>,
+}
+
+/// One point of a region sweep as its page draws it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegionSweepPointView {
+    /// The point's stable id (`p0003`).
+    pub id: String,
+    /// `(axis name, value as shown)`, in the plan's axis order.
+    pub axes: Vec<(String, String)>,
+    /// Its measures, in the order of [`region_measures`], with their changes from the
+    /// baseline point's.
+    pub measures: Vec<RegionMeasureChange>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

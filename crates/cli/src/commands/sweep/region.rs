@@ -14,7 +14,8 @@ use bordersim_config::{ConfigError, Diagnostic, policy_crossing};
 use bordersim_experiment::RunOptions;
 use bordersim_experiment::region::{RegionModel, run_region};
 use bordersim_experiment::sweep::{
-    RegionMeasure, RegionMeasureChange, SweepAxis, region_changes, region_measures,
+    RegionMeasure, RegionMeasureChange, RegionSweepPointView, RegionSweepView, SweepAxis,
+    region_changes, region_measures,
 };
 use serde::{Deserialize, Serialize};
 
@@ -258,7 +259,13 @@ pub(super) fn sweep_region(
     study: &Study,
     shard: Option<(u64, u64)>,
 ) -> Result<(), Failure> {
-    no_page(&args.settings)?;
+    if shard.is_some() {
+        // A shard writes units; the result (and its page) is the merge's.
+        output::check_text_only(
+            &args.settings,
+            "a shard (it writes units into --out-dir; `bordersim merge DIR` writes the result)",
+        )?;
+    }
     let Some(dir) = &args.out_dir else {
         output::check_output(&args.settings, &[&args.plan])?;
         let files = study
@@ -318,14 +325,6 @@ pub(super) fn sweep_region(
     Ok(())
 }
 
-/// Refuses a page for a region sweep, which has none yet.
-fn no_page(settings: &RunSettings) -> Result<(), Failure> {
-    output::check_text_only(
-        settings,
-        "a region sweep (it is written as JSON, CSV or a table; its page is not drawn yet)",
-    )
-}
-
 /// `bordersim merge` of a region sweep's directory: every unit read, checked, and written
 /// as the sweep run at once writes it.
 ///
@@ -338,7 +337,6 @@ pub(crate) fn merge_region(
     study: &Study,
     settings: &RunSettings,
 ) -> Result<(), Failure> {
-    no_page(settings)?;
     let files = study
         .units
         .iter()
@@ -403,7 +401,35 @@ fn emit(study: &Study, files: &[RegionUnitFile], settings: &RunSettings) -> Resu
         axes: super::result::axes(study),
         points,
     };
-    output::emit(settings, |format| render(&out, format), String::new)
+    output::emit(
+        settings,
+        |format| render(&out, format),
+        || bordersim_report::region_sweep(&view(&out)),
+    )
+}
+
+/// What the page draws of a region sweep's result.
+fn view(out: &RegionSweepResult<'_>) -> RegionSweepView {
+    RegionSweepView {
+        sweep: out.sweep.to_owned(),
+        seed: out.seed,
+        replications: out.replications,
+        baseline: out.baseline.to_owned(),
+        axes: out.axes.clone(),
+        points: out
+            .points
+            .iter()
+            .map(|p| RegionSweepPointView {
+                id: p.id.to_owned(),
+                axes: p
+                    .axes
+                    .iter()
+                    .map(|(a, v)| ((*a).to_owned(), (*v).to_owned()))
+                    .collect(),
+                measures: p.measures.clone(),
+            })
+            .collect(),
+    }
 }
 
 /// JSON (every point's measures and full region report), or tidy CSV / a table: one row

@@ -3,13 +3,13 @@
 
 use anyhow::anyhow;
 use bordersim_config::sweep::{AxisKind, Unit};
-use bordersim_experiment::sweep::metrics::{Curve, curves};
+use bordersim_experiment::sweep::metrics::{Curve, curves, unstable};
 use bordersim_experiment::sweep::{Measures, SweepAxis, SweepPoint, SweepResult};
 use bordersim_experiment::{Summary, report_of};
 
 use super::Study;
 use crate::args::{Format, RunSettings};
-use crate::failure::Failure;
+use crate::failure::{Failure, warn};
 use crate::output;
 
 /// Most units read or run at a time before they are merged: memory holds this many
@@ -67,6 +67,20 @@ pub(crate) fn emit(
             differences,
         });
     }
+    for p in &points {
+        if let Some(why) = unstable(&p.report) {
+            warn(&format!(
+                "point {} ({}) is unstable: {why}; its waits grow with the run's length (the \
+                 `unstable` column, and the marked point on the page)",
+                p.id,
+                p.axes
+                    .iter()
+                    .map(|(a, v)| format!("{a} = {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
     let out = SweepResult {
         sweep: study.plan.name.clone(),
         plan_hash: study.hash.clone(),
@@ -86,7 +100,8 @@ pub(crate) fn emit(
 
 /// The sweep's output in `format`: JSON (every point's full report), or tidy CSV / a table
 /// (one row per point × entity: the whole crossing and each station's wait; then a row per
-/// point × entity of each other output the plan asks for, with its value and unit).
+/// point × entity of each other output the plan asks for, with its value and unit), each
+/// row ending with why its point is unstable (empty when it is not; [`unstable`]).
 fn render(out: &SweepResult, format: Format) -> anyhow::Result<Vec<u8>> {
     if format == Format::Json {
         let mut bytes = serde_json::to_vec_pretty(out)?;
@@ -131,9 +146,11 @@ fn render(out: &SweepResult, format: Format) -> anyhow::Result<Vec<u8>> {
     if !extra.is_empty() {
         header.extend(["value", "value_ci95", "delta", "delta_ci95", "unit"]);
     }
+    header.push("unstable");
     w.write_record(&header)?;
     let num = |v: Option<f64>| v.map_or(String::new(), |v| v.to_string());
     for p in &out.points {
+        let why = unstable(&p.report).unwrap_or_default();
         let mut rows = vec![(
             "system".to_owned(),
             "time_in_system",
@@ -166,6 +183,7 @@ fn render(out: &SweepResult, format: Format) -> anyhow::Result<Vec<u8>> {
             if !extra.is_empty() {
                 r.extend(std::iter::repeat_n(String::new(), 5));
             }
+            r.push(why.clone());
             w.write_record(&r)?;
         }
         for c in &extra {
@@ -181,6 +199,7 @@ fn render(out: &SweepResult, format: Format) -> anyhow::Result<Vec<u8>> {
                 num(d.map(|d| d.0)),
                 num(d.and_then(|d| d.1)),
                 c.unit.to_owned(),
+                why.clone(),
             ]);
             w.write_record(&r)?;
         }
