@@ -37,6 +37,13 @@ fn region_reports_the_equilibrium_flows_and_trade() {
         }
         assert!(f["border_time"]["mean_s"].as_f64().is_some(), "{f}");
         assert!(f["border_time"]["p95_s"].as_f64().is_some(), "{f}");
+        // Four replications: every volume and share has its interval.
+        for field in ["volume_per_day_ci95", "share_ci95"] {
+            let ci = f[field]
+                .as_f64()
+                .unwrap_or_else(|| panic!("{field} in {f}"));
+            assert!(ci > 0.0 && ci.is_finite(), "{field} in {f}");
+        }
     }
     let sides = json["trade"]["sides"].as_array().expect("sides");
     assert_eq!(sides.len(), 2);
@@ -45,6 +52,18 @@ fn region_reports_the_equilibrium_flows_and_trade() {
         .map(|s| s["balance_per_day"].as_f64().expect("balance"))
         .sum();
     assert!(balance.abs() < 1.0, "{sides:?}");
+    // One side's balance is the other's with its sign turned, replication by replication:
+    // the same interval.
+    let ci = |s: &Value| {
+        s["balance_per_day_ci95"]
+            .as_f64()
+            .expect("balance interval")
+    };
+    assert!(ci(&sides[0]) > 0.0, "{sides:?}");
+    assert!(
+        (ci(&sides[0]) - ci(&sides[1])).abs() <= 1e-9 * ci(&sides[0]),
+        "{sides:?}"
+    );
 
     let table = run_ok(&["region".as_ref(), file.as_os_str()]);
     assert!(table.contains("Equilibrium: converged after"), "{table}");
@@ -87,6 +106,22 @@ fn region_reports_the_equilibrium_flows_and_trade() {
         "{csv}"
     );
     assert!(csv.contains(",side,mx,balance_per_day,"), "{csv}");
+    // The CSV carries the JSON's intervals exactly.
+    let share_ci = flows[0]["share_ci95"].as_f64().expect("share interval");
+    assert!(
+        csv.contains(&format!(
+            ",flow,otay_mesa|mx_to_us|truck,share_ci95,{share_ci}\n"
+        )),
+        "{csv}"
+    );
+    assert!(csv.contains(",side,mx,balance_per_day_ci95,"), "{csv}");
+    assert!(csv.contains(",trade,all,total_per_day_ci95,"), "{csv}");
+    // The table prints each side's balance with its interval.
+    let balance_line = table
+        .lines()
+        .find(|l| l.trim_start().starts_with("mx ") && l.contains('±'))
+        .unwrap_or_else(|| panic!("a side row with an interval: {table}"));
+    assert!(balance_line.matches('±').count() == 4, "{balance_line}");
 }
 
 #[test]
