@@ -37,6 +37,13 @@ fn region_reports_the_equilibrium_flows_and_trade() {
         }
         assert!(f["border_time"]["mean_s"].as_f64().is_some(), "{f}");
         assert!(f["border_time"]["p95_s"].as_f64().is_some(), "{f}");
+        // Four replications: every volume and share has its interval.
+        for field in ["volume_per_day_ci95", "share_ci95"] {
+            let ci = f[field]
+                .as_f64()
+                .unwrap_or_else(|| panic!("{field} in {f}"));
+            assert!(ci > 0.0 && ci.is_finite(), "{field} in {f}");
+        }
     }
     let sides = json["trade"]["sides"].as_array().expect("sides");
     assert_eq!(sides.len(), 2);
@@ -45,6 +52,18 @@ fn region_reports_the_equilibrium_flows_and_trade() {
         .map(|s| s["balance_per_day"].as_f64().expect("balance"))
         .sum();
     assert!(balance.abs() < 1.0, "{sides:?}");
+    // One side's balance is the other's with its sign turned, replication by replication:
+    // the same interval.
+    let ci = |s: &Value| {
+        s["balance_per_day_ci95"]
+            .as_f64()
+            .expect("balance interval")
+    };
+    assert!(ci(&sides[0]) > 0.0, "{sides:?}");
+    assert!(
+        (ci(&sides[0]) - ci(&sides[1])).abs() <= 1e-9 * ci(&sides[0]),
+        "{sides:?}"
+    );
 
     let table = run_ok(&["region".as_ref(), file.as_os_str()]);
     assert!(table.contains("Equilibrium: converged after"), "{table}");
@@ -87,6 +106,22 @@ fn region_reports_the_equilibrium_flows_and_trade() {
         "{csv}"
     );
     assert!(csv.contains(",side,mx,balance_per_day,"), "{csv}");
+    // The CSV carries the JSON's intervals exactly.
+    let share_ci = flows[0]["share_ci95"].as_f64().expect("share interval");
+    assert!(
+        csv.contains(&format!(
+            ",flow,otay_mesa|mx_to_us|truck,share_ci95,{share_ci}\n"
+        )),
+        "{csv}"
+    );
+    assert!(csv.contains(",side,mx,balance_per_day_ci95,"), "{csv}");
+    assert!(csv.contains(",trade,all,total_per_day_ci95,"), "{csv}");
+    // The table prints each side's balance with its interval.
+    let balance_line = table
+        .lines()
+        .find(|l| l.trim_start().starts_with("mx ") && l.contains('±'))
+        .unwrap_or_else(|| panic!("a side row with an interval: {table}"));
+    assert!(balance_line.matches('±').count() == 4, "{balance_line}");
 }
 
 #[test]
@@ -157,6 +192,84 @@ fn region_compare_applies_the_policy_to_its_crossing() {
     ]);
     assert!(table.contains("Traffic shift"), "{table}");
     assert!(table.contains("diverted between crossings"), "{table}");
+    // Every change has its paired interval.
+    assert!(chirundu["volume_change_ci95"].as_f64().unwrap() > 0.0);
+    assert!(chirundu["share_change_ci95"].as_f64().unwrap() > 0.0);
+    for field in ["created_per_day_ci95", "diverted_per_day_ci95"] {
+        assert!(shift["trade"][field].as_f64().unwrap() > 0.0, "{field}");
+    }
+    let appraisal = &shift["appraisal"];
+    let benefit = appraisal["user_benefit_per_day"].as_f64().unwrap();
+    let ci = appraisal["user_benefit_per_day_ci95"].as_f64().unwrap();
+    assert!(ci > 0.0 && ci < benefit, "{appraisal}");
+    assert!(
+        table.contains(&format!(
+            "users' benefit (logsum, behavioural value of time): +{} ± ",
+            grouped_money(benefit)
+        )),
+        "{table}"
+    );
+}
+
+/// Money as the table prints it: whole units with thousands separators.
+fn grouped_money(x: f64) -> String {
+    let digits = (x.abs().round() as u64).to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[test]
+fn a_region_policy_that_changes_nothing_moves_nothing_with_intervals_of_zero() {
+    let dir = scratch("region-noop");
+    let policy = write(
+        &dir,
+        "nothing.toml",
+        "[policy]\nname = \"nothing\"\ncrossing = \"chirundu\"\n",
+    );
+    let file = bundled_region("corridor_osbp.toml");
+    let csv = run_ok(&[
+        "compare".as_ref(),
+        file.as_os_str(),
+        "--policy".as_ref(),
+        policy.as_os_str(),
+        "-r".as_ref(),
+        "3".as_ref(),
+        "--max-iterations".as_ref(),
+        "3".as_ref(),
+        "--format".as_ref(),
+        "csv".as_ref(),
+    ]);
+    let mut intervals = 0;
+    for line in csv.lines().skip(1) {
+        // The region's name has no comma: the last seven cells are the row.
+        let cells: Vec<&str> = line.split(',').collect();
+        let [entity_type, _, statistic, baseline, reform, change] = cells[cells.len() - 6..] else {
+            panic!("{line}");
+        };
+        // Whether each run converged, and the days a year: not changes.
+        if entity_type == "equilibrium" || statistic == "annualisation_days" {
+            continue;
+        }
+        assert!(
+            change == "0" || (change.is_empty() && baseline.is_empty() && reform.is_empty()),
+            "{line}"
+        );
+        if statistic.ends_with("_ci95") {
+            intervals += 1;
+            assert_eq!(baseline, reform, "{line}");
+        }
+    }
+    // Per flow 2, per side 3, per crossing 1, costs 2, trade 2, per demand 1, appraisal 4.
+    assert!(
+        intervals >= 4 * 2 + 2 * 3 + 4 + 2 + 2 + 4,
+        "{intervals}: {csv}"
+    );
 }
 
 const REGION_CROSSING: &str = r#"[scenario]
@@ -286,4 +399,67 @@ fn region_with_a_logit_scale_of_zero() {
     let text = format!("{REGION}\n[choice]\ntime_coefficient = 0\n");
     let line = line_of(&text, "time_coefficient");
     check_region_rejected("region-logit", &text, line, "choice.time_coefficient");
+}
+
+#[test]
+fn the_region_pages_show_the_intervals_of_flows_trade_and_benefit() {
+    let dir = scratch("region-pages");
+    let file = bundled_region("corridor_osbp.toml");
+    let policy = bundled_region("policies/chirundu_24h_joint_exit.toml");
+    let quick = [
+        "-r",
+        "2",
+        "--max-iterations",
+        "2",
+        "-o",
+        "/dev/null",
+        "--report",
+    ];
+    let page = |args: &[&std::ffi::OsStr], name: &str| {
+        let path = dir.join(name);
+        let mut all = args.to_vec();
+        all.extend(quick.iter().map(std::ffi::OsStr::new));
+        all.push(path.as_os_str());
+        run_ok(&all);
+        std::fs::read_to_string(&path).expect("page")
+    };
+    let region = page(&["region".as_ref(), file.as_os_str()], "r.html");
+    assert!(
+        region.contains("<th class=\"n\">vehicles per day</th><th class=\"n\">±95%</th>"),
+        "{region}"
+    );
+    assert!(region.contains("<dt>trade per day</dt><dd>"), "{region}");
+    assert!(
+        region.contains("<th class=\"n\">balance</th><th class=\"n\">±95%</th>"),
+        "{region}"
+    );
+    let comparison = page(
+        &[
+            "compare".as_ref(),
+            file.as_os_str(),
+            "--policy".as_ref(),
+            policy.as_os_str(),
+        ],
+        "c.html",
+    );
+    for card in [
+        "trade created per day",
+        "trade diverted per day",
+        "users&#39; benefit per day",
+        "delay cost saved per day",
+    ] {
+        let at = comparison
+            .find(&format!("<dt>{card}"))
+            .unwrap_or_else(|| panic!("{card}: {comparison}"));
+        let dd = &comparison[at..comparison[at..].find("</dd>").map_or(at, |e| at + e)];
+        assert!(dd.contains(" ± "), "{card}: {dd}");
+    }
+    assert!(
+        comparison.contains("<th class=\"n\">change</th><th class=\"n\">±95%</th>"),
+        "{comparison}"
+    );
+    assert!(
+        comparison.contains("<th class=\"n\">balance change</th><th class=\"n\">±95%</th>"),
+        "{comparison}"
+    );
 }

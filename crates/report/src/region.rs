@@ -3,9 +3,9 @@
 //! compared with a reform (the same before and after, and the shift of trade).
 
 use bordersim_experiment::DelayStats;
-use bordersim_experiment::region::{FlowReport, RegionComparison, RegionReport};
+use bordersim_experiment::region::{FlowReport, FlowShift, RegionComparison, RegionReport};
 
-use crate::format::{count, minutes, number, percent, signed};
+use crate::format::{count, minutes, number, opt, percent, signed};
 use crate::html::{Page, Table};
 use crate::svg::{CategoryChart, Series, Style, Value, XyChart};
 
@@ -14,12 +14,26 @@ fn flow_label(f: &FlowReport) -> String {
     format!("{} · {} · {}", f.crossing, f.direction, f.class)
 }
 
-/// A value without an interval.
-fn plain(value: f64) -> Option<Value> {
+/// A value with the half-width of its 95% interval (none with one replication).
+fn with_interval(value: f64, ci95: Option<f64>) -> Option<Value> {
     Some(Value {
         value,
+        interval: ci95.map(|h| (value - h, value + h)),
         ..Value::default()
     })
+}
+
+/// The half-width of a 95% interval as a cell: `–` without one.
+fn half(ci95: Option<f64>, decimals: usize) -> String {
+    opt(ci95, decimals)
+}
+
+/// `value ± half-width` as a card's text (the value alone without an interval).
+fn pm(value: String, ci95: Option<f64>, decimals: usize) -> String {
+    match ci95 {
+        Some(h) => format!("{value} ± {}", number(h, decimals)),
+        None => value,
+    }
 }
 
 /// A mean border time in minutes with its 95% interval, when one was measured.
@@ -103,7 +117,14 @@ pub fn page(r: &RegionReport) -> String {
                 "vehicles per day",
                 number(r.flows.iter().map(|f| f.volume_per_day).sum(), 0),
             ),
-            ("trade per day", number(r.trade.total_per_day, 0)),
+            (
+                "trade per day",
+                pm(
+                    number(r.trade.total_per_day, 0),
+                    r.trade.total_per_day_ci95,
+                    0,
+                ),
+            ),
             ("crossing simulations", count(r.simulations)),
         ],
     );
@@ -202,11 +223,16 @@ fn flows(page: &mut Page, r: &RegionReport) {
         x_title: "vehicles per day assigned (vehicles/day)".into(),
         rows: open
             .iter()
-            .map(|f| (flow_label(f), vec![plain(f.volume_per_day)]))
+            .map(|f| {
+                (
+                    flow_label(f),
+                    vec![with_interval(f.volume_per_day, f.volume_per_day_ci95)],
+                )
+            })
             .collect(),
         ..CategoryChart::default()
     };
-    let mut data = flow_table(&["vehicles per day", "share"]);
+    let mut data = flow_table(&["vehicles per day", "±95%", "share", "±95% (points)"]);
     for f in &r.flows {
         flow_row(
             &mut data,
@@ -217,7 +243,9 @@ fn flows(page: &mut Page, r: &RegionReport) {
                 } else {
                     "closed".into()
                 },
+                half(f.volume_per_day_ci95.filter(|_| f.open), 0),
                 percent(f.share),
+                half(f.share_ci95.filter(|_| f.open).map(|h| 100.0 * h), 1),
             ],
         );
     }
@@ -227,7 +255,8 @@ fn flows(page: &mut Page, r: &RegionReport) {
         &format!(
             "Vehicles per day assigned to each crossing, direction and class at the \
              equilibrium (border times measured over {} replications per crossing), with each \
-             one's share of its direction and class's traffic in the table.",
+             one's share of its direction and class's traffic in the table; the 95% intervals \
+             are the spread of each replication's best response to its own border times.",
             r.replications
         ),
         &data,
@@ -291,9 +320,12 @@ fn trade(page: &mut Page, r: &RegionReport) {
             (
                 s.side.clone(),
                 vec![
-                    plain(s.exports_per_day),
-                    plain(s.imports_per_day),
-                    plain(s.exports_lost_to_delay_per_day),
+                    with_interval(s.exports_per_day, s.exports_per_day_ci95),
+                    with_interval(s.imports_per_day, s.imports_per_day_ci95),
+                    with_interval(
+                        s.exports_lost_to_delay_per_day,
+                        s.exports_lost_to_delay_per_day_ci95,
+                    ),
                 ],
             )
         })
@@ -309,9 +341,13 @@ fn trade(page: &mut Page, r: &RegionReport) {
         &[
             "side",
             "exports",
+            "±95%",
             "imports",
+            "±95%",
             "balance",
+            "±95%",
             "exports lost to delay",
+            "±95%",
         ],
         1,
     );
@@ -319,9 +355,13 @@ fn trade(page: &mut Page, r: &RegionReport) {
         data.row(vec![
             s.side.clone(),
             number(s.exports_per_day, 0),
+            half(s.exports_per_day_ci95, 0),
             number(s.imports_per_day, 0),
+            half(s.imports_per_day_ci95, 0),
             signed(s.balance_per_day, 0),
+            half(s.balance_per_day_ci95, 0),
             number(s.exports_lost_to_delay_per_day, 0),
+            half(s.exports_lost_to_delay_per_day_ci95, 0),
         ]);
     }
     page.figure(
@@ -331,12 +371,12 @@ fn trade(page: &mut Page, r: &RegionReport) {
             "Cargo value per day leaving and entering each side with the equilibrium flows \
              (border times measured over {} replications per crossing), and the exports delay \
              costs a side through the demand response (in the unit of the region's cargo \
-             values).",
+             values), with 95% intervals from the border times' sampling error.",
             r.replications
         ),
         &data,
     );
-    let mut t = Table::new(&["crossing", "direction", "value per day"], 2);
+    let mut t = Table::new(&["crossing", "direction", "value per day", "±95%"], 2);
     for c in r
         .trade
         .by_crossing
@@ -347,6 +387,7 @@ fn trade(page: &mut Page, r: &RegionReport) {
             c.crossing.clone(),
             c.direction.clone(),
             number(c.value_per_day, 0),
+            half(c.value_per_day_ci95, 0),
         ]);
     }
     page.heading("Trade per crossing");
@@ -369,6 +410,14 @@ fn trade(page: &mut Page, r: &RegionReport) {
     }
 }
 
+/// The 95% half-width of the volume of `f`'s crossing, direction and class in `run`.
+fn volume_ci(run: &RegionReport, f: &FlowShift) -> Option<f64> {
+    run.flows
+        .iter()
+        .find(|x| x.crossing == f.crossing && x.direction == f.direction && x.class == f.class)
+        .and_then(|x| x.volume_per_day_ci95)
+}
+
 /// The page of a region compared with a reform of one of its crossings.
 pub fn comparison_page(c: &RegionComparison) -> String {
     let (b, r) = (&c.baseline, &c.reform);
@@ -381,6 +430,7 @@ pub fn comparison_page(c: &RegionComparison) -> String {
         ),
     );
     page.section("summary", "Summary");
+    let (t, a) = (&c.shift.trade, &c.shift.appraisal);
     for (name, rep) in [("baseline", b), ("reform", r)] {
         if !rep.converged {
             page.warning(&format!("{name}: {}", verdict(rep)));
@@ -393,27 +443,43 @@ pub fn comparison_page(c: &RegionComparison) -> String {
             ("reform equilibrium", verdict(r)),
             (
                 "trade created per day",
-                signed(c.shift.trade.created_per_day, 0),
+                pm(signed(t.created_per_day, 0), t.created_per_day_ci95, 0),
             ),
             (
                 "trade diverted per day",
-                number(c.shift.trade.diverted_per_day, 0),
+                pm(number(t.diverted_per_day, 0), t.diverted_per_day_ci95, 0),
             ),
             (
                 "users' benefit per day (logsum, behavioural value of time)",
-                signed(c.shift.appraisal.user_benefit_per_day, 0),
+                pm(
+                    signed(a.user_benefit_per_day, 0),
+                    a.user_benefit_per_day_ci95,
+                    0,
+                ),
             ),
             (
                 "users' benefit per year",
-                signed(c.shift.appraisal.user_benefit_per_year, 0),
+                pm(
+                    signed(a.user_benefit_per_year, 0),
+                    a.user_benefit_per_year_ci95,
+                    0,
+                ),
             ),
             (
                 "delay cost saved per day (resource + cargo)",
-                signed(c.shift.appraisal.delay_cost_saved_per_day, 0),
+                pm(
+                    signed(a.delay_cost_saved_per_day, 0),
+                    a.delay_cost_saved_per_day_ci95,
+                    0,
+                ),
             ),
             (
                 "delay cost saved per year",
-                signed(c.shift.appraisal.delay_cost_saved_per_year, 0),
+                pm(
+                    signed(a.delay_cost_saved_per_year, 0),
+                    a.delay_cost_saved_per_year_ci95,
+                    0,
+                ),
             ),
         ],
     );
@@ -432,7 +498,10 @@ pub fn comparison_page(c: &RegionComparison) -> String {
             .map(|f| {
                 (
                     label(&f.crossing, &f.direction, &f.class),
-                    vec![plain(f.volume_baseline), plain(f.volume_reform)],
+                    vec![
+                        with_interval(f.volume_baseline, volume_ci(b, f)),
+                        with_interval(f.volume_reform, volume_ci(r, f)),
+                    ],
                 )
             })
             .collect(),
@@ -441,9 +510,11 @@ pub fn comparison_page(c: &RegionComparison) -> String {
         "baseline (vehicles/day)",
         "reform",
         "change",
+        "±95%",
         "share baseline",
         "share reform",
         "change (points)",
+        "±95%",
     ]);
     for f in &c.shift.flows {
         flow_row(
@@ -453,9 +524,11 @@ pub fn comparison_page(c: &RegionComparison) -> String {
                 number(f.volume_baseline, 0),
                 number(f.volume_reform, 0),
                 signed(f.volume_change, 0),
+                half(f.volume_change_ci95, 0),
                 percent(f.share_baseline),
                 percent(f.share_reform),
                 signed(100.0 * f.share_change, 1),
+                half(f.share_change_ci95.map(|h| 100.0 * h), 1),
             ],
         );
     }
@@ -465,7 +538,10 @@ pub fn comparison_page(c: &RegionComparison) -> String {
         &format!(
             "Vehicles per day assigned to each crossing, direction and class at the baseline's \
              and at the reform's equilibrium (each with border times over {} replications per \
-             crossing); the table adds the shares of each direction and class's traffic.",
+             crossing), each with its 95% interval; the table adds the shares of each \
+             direction and class's traffic and the paired 95% interval of each change (the \
+             spread, replication by replication on common random numbers, of the best \
+             responses to each replication's own border times).",
             b.replications
         ),
         &data,
@@ -538,9 +614,9 @@ pub fn comparison_page(c: &RegionComparison) -> String {
             (
                 s.side.clone(),
                 vec![
-                    plain(s.exports_change_per_day),
-                    plain(s.imports_change_per_day),
-                    plain(s.balance_change_per_day),
+                    with_interval(s.exports_change_per_day, s.exports_change_per_day_ci95),
+                    with_interval(s.imports_change_per_day, s.imports_change_per_day_ci95),
+                    with_interval(s.balance_change_per_day, s.balance_change_per_day_ci95),
                 ],
             )
         })
@@ -553,15 +629,26 @@ pub fn comparison_page(c: &RegionComparison) -> String {
         ..CategoryChart::default()
     };
     let mut data = Table::new(
-        &["side", "exports change", "imports change", "balance change"],
+        &[
+            "side",
+            "exports change",
+            "±95%",
+            "imports change",
+            "±95%",
+            "balance change",
+            "±95%",
+        ],
         1,
     );
     for s in &c.shift.trade.sides {
         data.row(vec![
             s.side.clone(),
             signed(s.exports_change_per_day, 0),
+            half(s.exports_change_per_day_ci95, 0),
             signed(s.imports_change_per_day, 0),
+            half(s.imports_change_per_day_ci95, 0),
             signed(s.balance_change_per_day, 0),
+            half(s.balance_change_per_day_ci95, 0),
         ]);
     }
     page.figure(
@@ -570,7 +657,8 @@ pub fn comparison_page(c: &RegionComparison) -> String {
         &format!(
             "Change of each side's exports, imports and balance per day from the baseline's \
              equilibrium to the reform's, both on the same candidate vehicles over {} \
-             replications per crossing (in the unit of the region's cargo values).",
+             replications per crossing (in the unit of the region's cargo values), with the \
+             paired 95% interval of each change.",
             b.replications
         ),
         &data,

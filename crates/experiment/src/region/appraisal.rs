@@ -17,6 +17,7 @@ use bordersim_trade::accounting::user_benefit;
 use bordersim_trade::{Assignment, HOURS, HourlyBorder, RegionModel, SIDES};
 use serde::Serialize;
 
+use super::intervals::ci95_of;
 use super::report::direction_label;
 use crate::report::costs::annualisation_days;
 
@@ -62,6 +63,18 @@ pub struct RegionCosts {
     pub resource_cost_per_year: f64,
     /// Σ of the crossings' cargo time cost per year.
     pub cargo_time_cost_per_year: f64,
+    /// Half-width of the 95% interval of `border_vehicle_hours_per_day` (the
+    /// replications' own best responses at their own border times, `docs/region.md`);
+    /// `None` with fewer than two replications.
+    pub border_vehicle_hours_per_day_ci95: Option<f64>,
+    /// Half-width of the 95% interval of `resource_cost_per_day`.
+    pub resource_cost_per_day_ci95: Option<f64>,
+    /// Half-width of the 95% interval of `cargo_time_cost_per_day`.
+    pub cargo_time_cost_per_day_ci95: Option<f64>,
+    /// Half-width of the 95% interval of `resource_cost_per_year`.
+    pub resource_cost_per_year_ci95: Option<f64>,
+    /// Half-width of the 95% interval of `cargo_time_cost_per_year`.
+    pub cargo_time_cost_per_year_ci95: Option<f64>,
 }
 
 /// The money cost of the time `assignment`'s vehicles spend at the border, the border
@@ -135,6 +148,24 @@ pub fn region_costs(
         resource_cost_per_year: sum(|r| r.resource_cost_per_year),
         cargo_time_cost_per_year: sum(|r| r.cargo_time_cost_per_year),
         by_crossing,
+        border_vehicle_hours_per_day_ci95: None,
+        resource_cost_per_day_ci95: None,
+        cargo_time_cost_per_day_ci95: None,
+        resource_cost_per_year_ci95: None,
+        cargo_time_cost_per_year_ci95: None,
+    }
+}
+
+/// `costs` with the intervals of its totals from each replication's costs (in replication
+/// order).
+pub(super) fn with_cost_intervals(costs: RegionCosts, replicates: &[RegionCosts]) -> RegionCosts {
+    RegionCosts {
+        border_vehicle_hours_per_day_ci95: ci95_of(replicates, |c| c.border_vehicle_hours_per_day),
+        resource_cost_per_day_ci95: ci95_of(replicates, |c| c.resource_cost_per_day),
+        cargo_time_cost_per_day_ci95: ci95_of(replicates, |c| c.cargo_time_cost_per_day),
+        resource_cost_per_year_ci95: ci95_of(replicates, |c| c.resource_cost_per_year),
+        cargo_time_cost_per_year_ci95: ci95_of(replicates, |c| c.cargo_time_cost_per_year),
+        ..costs
     }
 }
 
@@ -156,6 +187,9 @@ pub struct FlowBenefitReport {
     /// Change of the consumer surplus (logsum), money per day at the flow's behavioural
     /// value of time (positive: users gain).
     pub user_benefit_per_day: f64,
+    /// Half-width of the 95% interval of `user_benefit_per_day` (paired over the
+    /// replications, `docs/region.md`); `None` with fewer than two replications.
+    pub user_benefit_per_day_ci95: Option<f64>,
 }
 
 /// What a reform is worth in a region: the users' benefit (logsum) and the change of the
@@ -180,6 +214,50 @@ pub struct RegionAppraisal {
     pub delay_cost_saved_per_year: f64,
     /// Per flow, in the region's order of demand.
     pub by_flow: Vec<FlowBenefitReport>,
+    /// Half-width of the 95% interval of `user_benefit_per_day`: the appraisal of each
+    /// replication's best response in the reform against the same replication's in the
+    /// baseline (common random numbers), Student's t over the replications; `None` with
+    /// fewer than two replications.
+    pub user_benefit_per_day_ci95: Option<f64>,
+    /// Half-width of the 95% interval of `user_benefit_per_year`.
+    pub user_benefit_per_year_ci95: Option<f64>,
+    /// Half-width of the 95% interval of `resource_cost_saved_per_day`.
+    pub resource_cost_saved_per_day_ci95: Option<f64>,
+    /// Half-width of the 95% interval of `cargo_time_cost_saved_per_day`.
+    pub cargo_time_cost_saved_per_day_ci95: Option<f64>,
+    /// Half-width of the 95% interval of `delay_cost_saved_per_day`.
+    pub delay_cost_saved_per_day_ci95: Option<f64>,
+    /// Half-width of the 95% interval of `delay_cost_saved_per_year`.
+    pub delay_cost_saved_per_year_ci95: Option<f64>,
+}
+
+/// `appraisal` with its intervals from the appraisal of each replication (in replication
+/// order, each of the reform's replication against the baseline's of the same number).
+pub(super) fn with_appraisal_intervals(
+    appraisal: RegionAppraisal,
+    replicates: &[RegionAppraisal],
+) -> RegionAppraisal {
+    let by_flow = appraisal
+        .by_flow
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| FlowBenefitReport {
+            user_benefit_per_day_ci95: ci95_of(replicates, |a| a.by_flow[i].user_benefit_per_day),
+            ..f
+        })
+        .collect();
+    RegionAppraisal {
+        by_flow,
+        user_benefit_per_day_ci95: ci95_of(replicates, |a| a.user_benefit_per_day),
+        user_benefit_per_year_ci95: ci95_of(replicates, |a| a.user_benefit_per_year),
+        resource_cost_saved_per_day_ci95: ci95_of(replicates, |a| a.resource_cost_saved_per_day),
+        cargo_time_cost_saved_per_day_ci95: ci95_of(replicates, |a| {
+            a.cargo_time_cost_saved_per_day
+        }),
+        delay_cost_saved_per_day_ci95: ci95_of(replicates, |a| a.delay_cost_saved_per_day),
+        delay_cost_saved_per_year_ci95: ci95_of(replicates, |a| a.delay_cost_saved_per_year),
+        ..appraisal
+    }
 }
 
 /// The appraisal of `reform` against `base` (same region), each given as its final
@@ -203,6 +281,7 @@ pub fn appraise(
                 volume_baseline: f.volume_baseline,
                 volume_reform: f.volume_reform,
                 user_benefit_per_day: f.consumer_surplus_change,
+                user_benefit_per_day_ci95: None,
             }
         })
         .collect();
@@ -221,6 +300,7 @@ pub fn appraise(
         delay_cost_saved_per_day: resource + cargo,
         delay_cost_saved_per_year: per_year,
         by_flow,
+        ..RegionAppraisal::default()
     }
 }
 

@@ -4,8 +4,9 @@
 use bordersim_trade::{Region, SIDES, TradeShift, shift};
 use serde::Serialize;
 
-use super::appraisal::{RegionAppraisal, appraise};
+use super::appraisal::{RegionAppraisal, appraise, with_appraisal_intervals};
 use super::driver::run_region_with_progress;
+use super::intervals::{change_ci95, ci95_of, flow_index, table_ci95};
 use super::report::{CrossingTradeReport, RegionOutcome, RegionReport, crossing_trade_rows};
 use super::{RegionError, RegionModel};
 use crate::{NoProgress, Progress, RunOptions};
@@ -25,12 +26,18 @@ pub struct FlowShift {
     pub volume_reform: f64,
     /// `volume_reform − volume_baseline`, vehicles per day.
     pub volume_change: f64,
+    /// Half-width of the 95% interval of `volume_change`: the paired change of each
+    /// replication's best response to its own border times (`docs/region.md`); `None`
+    /// with fewer than two replications.
+    pub volume_change_ci95: Option<f64>,
     /// Share of the direction and class's traffic in the baseline (0 to 1).
     pub share_baseline: f64,
     /// Share in the reform.
     pub share_reform: f64,
     /// `share_reform − share_baseline`.
     pub share_change: f64,
+    /// Half-width of the 95% interval of `share_change`, as `volume_change_ci95`.
+    pub share_change_ci95: Option<f64>,
     /// Mean arrival-to-exit time in the baseline, seconds (`None` without observations).
     pub border_mean_baseline_s: Option<f64>,
     /// Mean arrival-to-exit time in the reform, seconds.
@@ -48,6 +55,13 @@ pub struct SideShift {
     pub imports_change_per_day: f64,
     /// Change of the side's balance (exports − imports) per day.
     pub balance_change_per_day: f64,
+    /// Half-width of the 95% interval of `exports_change_per_day` (paired over the
+    /// replications); `None` with fewer than two replications.
+    pub exports_change_per_day_ci95: Option<f64>,
+    /// Half-width of the 95% interval of `imports_change_per_day`.
+    pub imports_change_per_day_ci95: Option<f64>,
+    /// Half-width of the 95% interval of `balance_change_per_day`.
+    pub balance_change_per_day_ci95: Option<f64>,
 }
 
 /// How the reform moves trade, per day (in the unit of the demand's cargo value).
@@ -57,6 +71,13 @@ pub struct TradeShiftReport {
     pub created_per_day: f64,
     /// Trade per day moved from crossings that lose to crossings that gain.
     pub diverted_per_day: f64,
+    /// Half-width of the 95% interval of `created_per_day`: the paired change of each
+    /// replication's best response (`docs/region.md`); `None` with fewer than two
+    /// replications.
+    pub created_per_day_ci95: Option<f64>,
+    /// Half-width of the 95% interval of `diverted_per_day`: the trade diverted between
+    /// each replication's best responses of the two runs.
+    pub diverted_per_day_ci95: Option<f64>,
     /// Change of the value carried, per crossing × direction.
     pub by_crossing: Vec<CrossingTradeReport>,
     /// Change of each side's trade, in the region's order of sides.
@@ -120,10 +141,25 @@ pub fn compare_regions_with_progress(
     let base = run_region_with_progress(baseline, options, progress[0])?;
     let new = run_region_with_progress(reform, options, progress[1])?;
     let mut shift = region_shift(&baseline.region, &base, &new);
-    shift.appraisal = appraise(
-        baseline,
-        (&base.assignment, &base.border, &base.report.costs),
-        (&new.assignment, &new.border, &new.report.costs),
+    let paired: Vec<RegionAppraisal> = base
+        .replicates
+        .iter()
+        .zip(&new.replicates)
+        .map(|(b, r)| {
+            appraise(
+                baseline,
+                (&b.assignment, &b.border, &b.costs),
+                (&r.assignment, &r.border, &r.costs),
+            )
+        })
+        .collect();
+    shift.appraisal = with_appraisal_intervals(
+        appraise(
+            baseline,
+            (&base.assignment, &base.border, &base.report.costs),
+            (&new.assignment, &new.border, &new.report.costs),
+        ),
+        &paired,
     );
     Ok(RegionComparison {
         baseline: base.report,
@@ -134,6 +170,17 @@ pub fn compare_regions_with_progress(
 }
 
 fn region_shift(region: &Region, base: &RegionOutcome, reform: &RegionOutcome) -> RegionShift {
+    // A flow's change, replication by replication; a flow one run does not carry is 0
+    // there in every replication, as it is in the point estimate.
+    let (b, r) = (&base.replicates, &reform.replicates);
+    let flow_ci = |crossing: &str, direction: &str, class: &str| {
+        flow_index(region, crossing, direction, class).map_or((None, None), |(c, d, k)| {
+            (
+                change_ci95(b, r, |x| *x.volumes.get(c, d, k)),
+                change_ci95(b, r, |x| *x.shares.get(c, d, k)),
+            )
+        })
+    };
     let mut flows: Vec<FlowShift> = base
         .report
         .flows
@@ -144,7 +191,11 @@ fn region_shift(region: &Region, base: &RegionOutcome, reform: &RegionOutcome) -
             });
             let volume_reform = r.map_or(0.0, |r| r.volume_per_day);
             let share_reform = r.map_or(0.0, |r| r.share);
+            let (volume_change_ci95, share_change_ci95) =
+                flow_ci(&b.crossing, &b.direction, &b.class);
             FlowShift {
+                volume_change_ci95,
+                share_change_ci95,
                 crossing: b.crossing.clone(),
                 direction: b.direction.clone(),
                 class: b.class.clone(),
@@ -167,7 +218,11 @@ fn region_shift(region: &Region, base: &RegionOutcome, reform: &RegionOutcome) -
                 b.crossing == r.crossing && b.direction == r.direction && b.class == r.class
             });
         if !in_baseline {
+            let (volume_change_ci95, share_change_ci95) =
+                flow_ci(&r.crossing, &r.direction, &r.class);
             flows.push(FlowShift {
+                volume_change_ci95,
+                share_change_ci95,
                 crossing: r.crossing.clone(),
                 direction: r.direction.clone(),
                 class: r.class.clone(),
@@ -183,16 +238,30 @@ fn region_shift(region: &Region, base: &RegionOutcome, reform: &RegionOutcome) -
         }
     }
     let s: TradeShift = shift(&base.trade, &reform.trade);
+    let paired: Vec<TradeShift> = b
+        .iter()
+        .zip(r)
+        .map(|(b, r)| shift(&b.trade, &r.trade))
+        .collect();
     let trade = TradeShiftReport {
         created_per_day: s.created,
         diverted_per_day: s.diverted,
-        by_crossing: crossing_trade_rows(region, &s.by_crossing),
+        created_per_day_ci95: ci95_of(&paired, |p| p.created),
+        diverted_per_day_ci95: ci95_of(&paired, |p| p.diverted),
+        by_crossing: crossing_trade_rows(
+            region,
+            &s.by_crossing,
+            &table_ci95(&paired, s.by_crossing.len(), |p, c, d| p.by_crossing[c][d]),
+        ),
         sides: (0..SIDES)
             .map(|i| SideShift {
                 side: region.sides[i].clone(),
                 exports_change_per_day: s.exports_change[i],
                 imports_change_per_day: s.imports_change[i],
                 balance_change_per_day: s.balance_change[i],
+                exports_change_per_day_ci95: ci95_of(&paired, |p| p.exports_change[i]),
+                imports_change_per_day_ci95: ci95_of(&paired, |p| p.imports_change[i]),
+                balance_change_per_day_ci95: ci95_of(&paired, |p| p.balance_change[i]),
             })
             .collect(),
     };

@@ -6,8 +6,9 @@ use bordersim_trade::{
     relative_gap,
 };
 
-use super::appraisal::region_costs;
+use super::appraisal::{region_costs, with_cost_intervals};
 use super::feed::{Cell, Measured, prepare_cells, simulate};
+use super::intervals::Replicate;
 use super::report::{IterationRecord, RegionOutcome, RegionReport, flow_reports, trade_report};
 use super::{RegionError, RegionModel};
 use crate::{NoProgress, Progress, RunOptions};
@@ -58,6 +59,9 @@ pub fn run_region_with_progress(
     for n in 1..=model.max_iterations {
         let mut measured = simulate(model, &cells, &current, options, progress)?;
         close_shut_hours(&mut measured.used, &cells, region);
+        for border in &mut measured.replicates {
+            close_shut_hours(border, &cells, region);
+        }
         simulations += measured.simulations;
         events += measured.events;
         let response = assign_checked(region, &measured.used, &shapes)?;
@@ -81,7 +85,11 @@ pub fn run_region_with_progress(
         }
         averaging.step(current.as_mut_slice(), response.as_slice(), gap);
     }
-    let measured = last.ok_or(RegionError::NoIterations)?;
+    let mut measured = last.ok_or(RegionError::NoIterations)?;
+    let replicates = std::mem::take(&mut measured.replicates)
+        .into_iter()
+        .map(|border| replicate(model, border, &shapes))
+        .collect::<Result<Vec<_>, _>>()?;
     let trade = account(region, &current);
     let report = RegionReport {
         region: region.name.clone(),
@@ -93,13 +101,20 @@ pub fn run_region_with_progress(
         iterations,
         sides: region.sides.to_vec(),
         crossings: region.crossings.iter().map(|c| c.id.clone()).collect(),
-        flows: flow_reports(model, &cells, &current, &measured),
+        flows: flow_reports(model, &cells, &current, &measured, &replicates),
         trade: trade_report(
             region,
             &trade,
             account_by_country(region, &current, &zone_countries(region)),
+            &replicates,
         ),
-        costs: region_costs(model, &current, &measured.used),
+        costs: with_cost_intervals(
+            region_costs(model, &current, &measured.used),
+            &replicates
+                .iter()
+                .map(|r| r.costs.clone())
+                .collect::<Vec<_>>(),
+        ),
         simulations,
         events,
     };
@@ -108,6 +123,26 @@ pub fn run_region_with_progress(
         assignment: current,
         trade,
         border: measured.used,
+        replicates,
+    })
+}
+
+/// One replication's best response to the border minutes it measured, and what that
+/// carries (see [`super::intervals`]).
+fn replicate(
+    model: &RegionModel,
+    border: HourlyBorder,
+    shapes: &[[f64; HOURS]],
+) -> Result<Replicate, RegionError> {
+    let region = &model.region;
+    let assignment = assign_checked(region, &border, shapes)?;
+    Ok(Replicate {
+        trade: account(region, &assignment),
+        costs: region_costs(model, &assignment, &border),
+        volumes: assignment.by_crossing(region),
+        shares: assignment.shares(region),
+        border,
+        assignment,
     })
 }
 

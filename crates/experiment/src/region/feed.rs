@@ -7,6 +7,7 @@ use bordersim_model::{
     Arrivals, ClassId, CountSum, Crossing, DirectionId, ModelError, NoLog, RateProfile,
     ReplicationStats, Scenario, Source, StationId,
 };
+use bordersim_stats::Tally;
 use bordersim_trade::{Assignment, Grid, HOURS, HourlyBorder, SIDES};
 
 use super::report::direction_label;
@@ -190,6 +191,9 @@ pub(super) struct Measured {
     pub(super) used: HourlyBorder,
     /// Vehicles observed per hour of arrival.
     pub(super) observed: Grid<[u64; HOURS]>,
+    /// Each replication's own border minutes by hour, in replication order (see
+    /// [`replicate_hours`]): the sampling error of `used`.
+    pub(super) replicates: Vec<HourlyBorder>,
     pub(super) simulations: u64,
     pub(super) events: u64,
 }
@@ -266,6 +270,7 @@ pub(super) fn simulate(
     );
     let mut used = Grid::new(region.crossings.len(), region.classes.len(), [None; HOURS]);
     let mut observed = Grid::new(region.crossings.len(), region.classes.len(), [0; HOURS]);
+    let mut replicates = vec![used.clone(); options.replications as usize];
     let mut simulations = 0;
     let mut events = 0;
     for (c, rc) in model.crossings.iter().enumerate() {
@@ -319,7 +324,8 @@ pub(super) fn simulate(
                 let (Some(dir), Some(class)) = (cell.direction, cell.class) else {
                     continue;
                 };
-                let delay = border_time(&replications, dir, class);
+                let tallies = border_tallies(&replications, dir, class);
+                let delay = DelayStats::from_tallies(&tallies);
                 let daily = delay.mean_s.map_or(cell.empty_minutes, |s| s / 60.0);
                 let mut hours = [None; HOURS];
                 let mut counts = [0; HOURS];
@@ -334,6 +340,24 @@ pub(super) fn simulate(
                         _ => daily + cell.wait_until_open[h],
                     });
                 }
+                for (r, grid) in replicates.iter_mut().enumerate() {
+                    let own = match (replications.get(r), tallies.get(r)) {
+                        (Some(rep), Some(tally)) => replicate_hours(
+                            Pooled {
+                                hours: &hours,
+                                counts: &counts,
+                                daily,
+                                wait: &cell.wait_until_open,
+                            },
+                            rep,
+                            tally,
+                            (dir, class),
+                        ),
+                        // Nothing simulated here: no sampling error.
+                        _ => hours,
+                    };
+                    grid.set(c, d, k, own);
+                }
                 used.set(c, d, k, hours);
                 observed.set(c, d, k, counts);
                 stats.set(c, d, k, delay);
@@ -344,9 +368,48 @@ pub(super) fn simulate(
         stats,
         used,
         observed,
+        replicates,
         simulations,
         events,
     })
+}
+
+/// The border minutes of one crossing × direction × class as the choice used them, pooled
+/// over the replications.
+struct Pooled<'a> {
+    hours: &'a [Option<f64>; HOURS],
+    counts: &'a [u64; HOURS],
+    /// The day's mean (or the empty crossing's time), minutes.
+    daily: f64,
+    wait: &'a [f64; HOURS],
+}
+
+/// One replication's border minutes by hour, taken as the pooled ones were: where the
+/// pooled hour had [`MIN_HOURLY_OBSERVATIONS`] and used its own mean, the replication's
+/// mean of that hour (the pooled one if it observed none); where the pooled hour used the
+/// day's mean plus the wait until the entry opens, the replication's day mean (the pooled
+/// one if it observed none) plus that wait. The rule is the pooled one's, so the
+/// replications differ only by their sampling error, never by which rule applied.
+fn replicate_hours(
+    pooled: Pooled<'_>,
+    replication: &ReplicationStats,
+    tally: &Tally,
+    (direction, class): (DirectionId, ClassId),
+) -> [Option<f64>; HOURS] {
+    let daily = tally.mean_ms().map_or(pooled.daily, |ms| ms / 60_000.0);
+    let mut out = *pooled.hours;
+    for (h, minutes) in out.iter_mut().enumerate() {
+        *minutes = if pooled.counts[h] >= MIN_HOURLY_OBSERVATIONS {
+            replication
+                .exit_in_hour(direction, class, h)
+                .mean_ms()
+                .map(|ms| ms / 60_000.0)
+                .or(pooled.hours[h])
+        } else {
+            Some(daily + pooled.wait[h])
+        };
+    }
+    out
 }
 
 /// Arrival to exit of one direction and class, over the replications (one tally per
@@ -356,7 +419,16 @@ pub fn border_time(
     direction: DirectionId,
     class: ClassId,
 ) -> DelayStats {
-    let tallies: Vec<_> = replications
+    DelayStats::from_tallies(&border_tallies(replications, direction, class))
+}
+
+/// Arrival to exit of one direction and class, one tally per replication (ms).
+fn border_tallies(
+    replications: &[ReplicationStats],
+    direction: DirectionId,
+    class: ClassId,
+) -> Vec<Tally> {
+    replications
         .iter()
         .map(|r| {
             let shape = r.shape;
@@ -365,8 +437,7 @@ pub fn border_time(
                 d == direction && c == class
             })
         })
-        .collect();
-    DelayStats::from_tallies(&tallies)
+        .collect()
 }
 
 #[cfg(test)]

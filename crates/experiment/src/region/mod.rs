@@ -20,12 +20,15 @@
 //! measured there is `feed` (asking the crossing model which lanes serve a class, when
 //! they open and how long an empty crossing takes: [`bordersim_model::Crossing`]); the report types and their building are `report`; a baseline
 //! against a reform is [`compare_regions`] (`compare`); the money cost of border time and a
-//! reform's users' benefit are `appraisal`.
+//! reform's users' benefit are `appraisal`;
+//! the intervals of what the flows carry, from each replication's own border times, are
+//! `intervals`.
 
 mod appraisal;
 mod compare;
 mod driver;
 mod feed;
+mod intervals;
 mod report;
 
 use bordersim_model::ModelError;

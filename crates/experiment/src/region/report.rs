@@ -1,12 +1,13 @@
 //! The region's report at its equilibrium, and how it is built from the last iteration.
 
-use bordersim_trade::accounting::CountryTrade;
+use bordersim_trade::accounting::{CountryTrade, SideTrade};
 use bordersim_trade::{Assignment, Grid, HOURS, HourlyBorder, Region, SIDES, TradeAccount};
 use serde::Serialize;
 
 use super::RegionModel;
 use super::appraisal::RegionCosts;
 use super::feed::{Cell, Measured};
+use super::intervals::{Replicate, ci95_of, table_ci95};
 use crate::DelayStats;
 
 /// One iteration of the equilibrium.
@@ -35,8 +36,14 @@ pub struct FlowReport {
     pub open: bool,
     /// Vehicles per day assigned to this crossing, direction and class.
     pub volume_per_day: f64,
+    /// Half-width of the 95% interval of `volume_per_day` from the border times' sampling
+    /// error (the replications' own best responses, see `docs/region.md`); `None` with
+    /// fewer than two replications.
+    pub volume_per_day_ci95: Option<f64>,
     /// Share of this direction and class's traffic, all crossings.
     pub share: f64,
+    /// Half-width of the 95% interval of `share`, as `volume_per_day_ci95`.
+    pub share_ci95: Option<f64>,
     /// Arrival to exit at the crossing, seconds (empty without observations).
     pub border_time: DelayStats,
     /// The border time the choice used, seconds, averaged over the day's vehicles (over
@@ -77,6 +84,15 @@ pub struct SideReport {
     /// Exports the side would have if the border added no delay, minus its exports: what
     /// delay costs it through the demand response.
     pub exports_lost_to_delay_per_day: f64,
+    /// Half-width of the 95% interval of `exports_per_day` (the replications' own best
+    /// responses); `None` with fewer than two replications.
+    pub exports_per_day_ci95: Option<f64>,
+    /// Half-width of the 95% interval of `imports_per_day`.
+    pub imports_per_day_ci95: Option<f64>,
+    /// Half-width of the 95% interval of `balance_per_day`.
+    pub balance_per_day_ci95: Option<f64>,
+    /// Half-width of the 95% interval of `exports_lost_to_delay_per_day`.
+    pub exports_lost_to_delay_per_day_ci95: Option<f64>,
 }
 
 /// Trade value through one crossing in one direction, per day (in the unit of the demand's cargo value) (or its change,
@@ -89,6 +105,9 @@ pub struct CrossingTradeReport {
     pub direction: String,
     /// Cargo value per day.
     pub value_per_day: f64,
+    /// Half-width of the 95% interval of `value_per_day` (of its change, paired, in a
+    /// comparison); `None` with fewer than two replications.
+    pub value_per_day_ci95: Option<f64>,
 }
 
 /// Trade value of one commodity group in one direction, per day (in the unit of the demand's cargo value).
@@ -100,6 +119,9 @@ pub struct CommodityTradeReport {
     pub direction: String,
     /// Cargo value per day.
     pub value_per_day: f64,
+    /// Half-width of the 95% interval of `value_per_day` (of its change, paired, in a
+    /// comparison); `None` with fewer than two replications.
+    pub value_per_day_ci95: Option<f64>,
 }
 
 /// The trade the equilibrium flows carry, per day (in the unit of the demand's cargo value).
@@ -113,6 +135,9 @@ pub struct TradeReport {
     pub by_commodity: Vec<CommodityTradeReport>,
     /// All trade per day: the sum of every side's exports.
     pub total_per_day: f64,
+    /// Half-width of the 95% interval of `total_per_day`; `None` with fewer than two
+    /// replications.
+    pub total_per_day_ci95: Option<f64>,
     /// Trade by country, flows labelled by their origin's and destination's country (a
     /// zone's `country`, else its side): the two sides first, then the zones' other
     /// countries. A flow through a side whose country is neither its origin's nor its
@@ -164,6 +189,9 @@ pub struct RegionOutcome {
     pub trade: TradeAccount,
     /// The border minutes the last choice used, by crossing × direction × class and hour.
     pub border: HourlyBorder,
+    /// Each replication's best response to its own border minutes, in replication order:
+    /// the sampling error of every figure above (`docs/region.md`).
+    pub(super) replicates: Vec<Replicate>,
 }
 
 /// Direction label: `<from>_to_<to>`, from the side `direction` (0 or 1) leaves.
@@ -184,6 +212,7 @@ pub(super) fn flow_reports(
     cells: &Grid<Cell>,
     assignment: &Assignment,
     measured: &Measured,
+    replicates: &[Replicate],
 ) -> Vec<FlowReport> {
     let region = &model.region;
     let volumes = assignment.by_crossing(region);
@@ -209,7 +238,9 @@ pub(super) fn flow_reports(
             class: region.classes[k].clone(),
             open: cell.open,
             volume_per_day: *volumes.get(c, d, k),
+            volume_per_day_ci95: ci95_of(replicates, |r| *r.volumes.get(c, d, k)),
             share: *shares.get(c, d, k),
+            share_ci95: ci95_of(replicates, |r| *r.shares.get(c, d, k)),
             border_time: measured.stats.get(c, d, k).clone(),
             border_time_used_s: day_mean_seconds(
                 measured.used.get(c, d, k),
@@ -249,21 +280,26 @@ fn day_mean_seconds(minutes: &[Option<f64>; HOURS], volumes: &[f64; HOURS]) -> O
 }
 
 /// One row per crossing × direction of a `[crossing][direction]` table of values per day.
+/// `ci95` holds each entry's interval half-width.
 pub(super) fn crossing_trade_rows(
     region: &Region,
     values: &[[f64; SIDES]],
+    ci95: &[[Option<f64>; SIDES]],
 ) -> Vec<CrossingTradeReport> {
     values
         .iter()
+        .zip(ci95)
         .enumerate()
-        .flat_map(|(c, per_direction)| {
+        .flat_map(|(c, (per_direction, ci))| {
             per_direction
                 .iter()
+                .zip(ci)
                 .enumerate()
-                .map(move |(d, v)| CrossingTradeReport {
+                .map(move |(d, (v, ci))| CrossingTradeReport {
                     crossing: region.crossings[c].id.clone(),
                     direction: direction_label(region, d),
                     value_per_day: *v,
+                    value_per_day_ci95: *ci,
                 })
         })
         .collect()
@@ -273,31 +309,49 @@ pub(super) fn trade_report(
     region: &Region,
     trade: &TradeAccount,
     by_country: Vec<CountryTrade>,
+    replicates: &[Replicate],
 ) -> TradeReport {
+    // Every replication's account lists the same sides, crossings and commodities in the
+    // same order (every flow is accounted, carrying traffic or not).
+    let side = |i: usize, f: fn(&SideTrade) -> f64| ci95_of(replicates, |r| f(&r.trade.sides[i]));
     TradeReport {
         by_country,
         sides: trade
             .sides
             .iter()
-            .map(|s| SideReport {
+            .enumerate()
+            .map(|(i, s)| SideReport {
                 side: s.side.clone(),
                 exports_per_day: s.exports,
                 imports_per_day: s.imports,
                 balance_per_day: s.balance,
                 exports_lost_to_delay_per_day: s.exports_lost_to_delay,
+                exports_per_day_ci95: side(i, |t| t.exports),
+                imports_per_day_ci95: side(i, |t| t.imports),
+                balance_per_day_ci95: side(i, |t| t.balance),
+                exports_lost_to_delay_per_day_ci95: side(i, |t| t.exports_lost_to_delay),
             })
             .collect(),
-        by_crossing: crossing_trade_rows(region, &trade.by_crossing),
+        by_crossing: crossing_trade_rows(
+            region,
+            &trade.by_crossing,
+            &table_ci95(replicates, trade.by_crossing.len(), |r, c, d| {
+                r.trade.by_crossing[c][d]
+            }),
+        ),
         by_commodity: trade
             .by_commodity
             .iter()
-            .map(|(name, d, v)| CommodityTradeReport {
+            .enumerate()
+            .map(|(i, (name, d, v))| CommodityTradeReport {
                 commodity: name.clone(),
                 direction: direction_label(region, *d),
                 value_per_day: *v,
+                value_per_day_ci95: ci95_of(replicates, |r| r.trade.by_commodity[i].2),
             })
             .collect(),
         total_per_day: trade.total,
+        total_per_day_ci95: ci95_of(replicates, |r| r.trade.total),
     }
 }
 

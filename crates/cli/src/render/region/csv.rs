@@ -57,7 +57,14 @@ pub(super) fn csv(r: &RegionReport) -> Result<Vec<u8>> {
             "volume_per_day",
             f.volume_per_day.to_string(),
         )?;
+        row(
+            "flow",
+            &entity,
+            "volume_per_day_ci95",
+            opt(f.volume_per_day_ci95),
+        )?;
         row("flow", &entity, "share", f.share.to_string())?;
+        row("flow", &entity, "share_ci95", opt(f.share_ci95))?;
         row("flow", &entity, "border_mean_s", opt(f.border_time.mean_s))?;
         row("flow", &entity, "border_p95_s", opt(f.border_time.p95_s))?;
         row("flow", &entity, "border_ci95_s", opt(f.border_time.ci95_s))?;
@@ -105,6 +112,17 @@ pub(super) fn csv(r: &RegionReport) -> Result<Vec<u8>> {
             "exports_lost_to_delay_per_day",
             s.exports_lost_to_delay_per_day.to_string(),
         )?;
+        for (statistic, v) in [
+            ("exports_per_day_ci95", s.exports_per_day_ci95),
+            ("imports_per_day_ci95", s.imports_per_day_ci95),
+            ("balance_per_day_ci95", s.balance_per_day_ci95),
+            (
+                "exports_lost_to_delay_per_day_ci95",
+                s.exports_lost_to_delay_per_day_ci95,
+            ),
+        ] {
+            row("side", &s.side, statistic, opt(v))?;
+        }
     }
     for t in &r.trade.by_crossing {
         let entity = format!("{}|{}", t.crossing, t.direction);
@@ -114,6 +132,12 @@ pub(super) fn csv(r: &RegionReport) -> Result<Vec<u8>> {
             "value_per_day",
             t.value_per_day.to_string(),
         )?;
+        row(
+            "crossing_trade",
+            &entity,
+            "value_per_day_ci95",
+            opt(t.value_per_day_ci95),
+        )?;
     }
     for t in &r.trade.by_commodity {
         let entity = format!("{}|{}", t.commodity, t.direction);
@@ -122,6 +146,12 @@ pub(super) fn csv(r: &RegionReport) -> Result<Vec<u8>> {
             &entity,
             "value_per_day",
             t.value_per_day.to_string(),
+        )?;
+        row(
+            "commodity_trade",
+            &entity,
+            "value_per_day_ci95",
+            opt(t.value_per_day_ci95),
         )?;
     }
     for c in &r.trade.by_country {
@@ -139,6 +169,12 @@ pub(super) fn csv(r: &RegionReport) -> Result<Vec<u8>> {
         "all",
         "total_per_day",
         r.trade.total_per_day.to_string(),
+    )?;
+    row(
+        "trade",
+        "all",
+        "total_per_day_ci95",
+        opt(r.trade.total_per_day_ci95),
     )?;
     for k in &r.costs.by_crossing {
         let entity = format!("{}|{}", k.crossing, k.direction);
@@ -168,10 +204,81 @@ pub(super) fn csv(r: &RegionReport) -> Result<Vec<u8>> {
     ] {
         row("cost", "all", statistic, v.to_string())?;
     }
+    for (statistic, v) in [
+        (
+            "border_vehicle_hours_per_day_ci95",
+            k.border_vehicle_hours_per_day_ci95,
+        ),
+        ("resource_cost_per_day_ci95", k.resource_cost_per_day_ci95),
+        (
+            "cargo_time_cost_per_day_ci95",
+            k.cargo_time_cost_per_day_ci95,
+        ),
+        ("resource_cost_per_year_ci95", k.resource_cost_per_year_ci95),
+        (
+            "cargo_time_cost_per_year_ci95",
+            k.cargo_time_cost_per_year_ci95,
+        ),
+    ] {
+        row("cost", "all", statistic, opt(v))?;
+    }
     w.into_inner().context("cannot assemble the CSV")
 }
 
-/// The comparison of two equilibria as tidy CSV.
+/// The comparison's rows: `region,entity_type,entity,statistic,baseline,reform,change`.
+struct Rows {
+    w: csv::Writer<Vec<u8>>,
+    region: String,
+}
+
+impl Rows {
+    /// One row with its three value cells as given.
+    fn put(
+        &mut self,
+        entity_type: &str,
+        entity: &str,
+        statistic: &str,
+        [b, r, change]: [Option<f64>; 3],
+    ) -> csv::Result<()> {
+        self.w.write_record([
+            self.region.as_str(),
+            entity_type,
+            entity,
+            statistic,
+            &opt(b),
+            &opt(r),
+            &opt(change),
+        ])
+    }
+
+    /// One row of a baseline and a reform value, the change their difference.
+    fn pair(
+        &mut self,
+        entity_type: &str,
+        entity: &str,
+        statistic: &str,
+        b: Option<f64>,
+        r: Option<f64>,
+    ) -> csv::Result<()> {
+        let change = b.zip(r).map(|(b, r)| r - b);
+        self.put(entity_type, entity, statistic, [b, r, change])
+    }
+
+    /// A change alone (the baseline and reform cells empty).
+    fn change(
+        &mut self,
+        entity_type: &str,
+        entity: &str,
+        statistic: &str,
+        change: Option<f64>,
+    ) -> csv::Result<()> {
+        self.put(entity_type, entity, statistic, [None, None, change])
+    }
+}
+
+/// The comparison of two equilibria as tidy CSV. Each `<statistic>_ci95` row holds the
+/// half-widths of the 95% intervals of the baseline's, the reform's and the paired
+/// change's value of `<statistic>`.
 pub(super) fn comparison_csv(c: &RegionComparison) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
@@ -183,51 +290,61 @@ pub(super) fn comparison_csv(c: &RegionComparison) -> Result<Vec<u8>> {
         "reform",
         "change",
     ])?;
-    let region = c.baseline.region.clone();
-    let mut row =
-        |entity_type: &str, entity: &str, statistic: &str, b: Option<f64>, r: Option<f64>| {
-            let change = b.zip(r).map(|(b, r)| r - b);
-            w.write_record([
-                region.as_str(),
-                entity_type,
-                entity,
-                statistic,
-                &opt(b),
-                &opt(r),
-                &opt(change),
-            ])
-        };
-    row(
+    let mut rows = Rows {
+        w,
+        region: c.baseline.region.clone(),
+    };
+    rows.pair(
         "equilibrium",
         "all",
         "converged",
         Some(f64::from(u8::from(c.baseline.converged))),
         Some(f64::from(u8::from(c.reform.converged))),
     )?;
-    row(
+    rows.pair(
         "equilibrium",
         "all",
         "iterations",
         Some(c.baseline.iterations.len() as f64),
         Some(c.reform.iterations.len() as f64),
     )?;
+    let flow_of = |run: &'_ RegionReport, f: &bordersim_experiment::region::FlowShift| {
+        run.flows
+            .iter()
+            .find(|x| x.crossing == f.crossing && x.direction == f.direction && x.class == f.class)
+            .map(|x| (x.volume_per_day_ci95, x.share_ci95))
+            .unwrap_or((None, None))
+    };
     for f in &c.shift.flows {
         let entity = format!("{}|{}|{}", f.crossing, f.direction, f.class);
-        row(
+        let (b, r) = (flow_of(&c.baseline, f), flow_of(&c.reform, f));
+        rows.pair(
             "flow",
             &entity,
             "volume_per_day",
             Some(f.volume_baseline),
             Some(f.volume_reform),
         )?;
-        row(
+        rows.put(
+            "flow",
+            &entity,
+            "volume_per_day_ci95",
+            [b.0, r.0, f.volume_change_ci95],
+        )?;
+        rows.pair(
             "flow",
             &entity,
             "share",
             Some(f.share_baseline),
             Some(f.share_reform),
         )?;
-        row(
+        rows.put(
+            "flow",
+            &entity,
+            "share_ci95",
+            [b.1, r.1, f.share_change_ci95],
+        )?;
+        rows.pair(
             "flow",
             &entity,
             "border_mean_s",
@@ -235,107 +352,166 @@ pub(super) fn comparison_csv(c: &RegionComparison) -> Result<Vec<u8>> {
             f.border_mean_reform_s,
         )?;
     }
-    for (b, r) in c.baseline.trade.sides.iter().zip(&c.reform.trade.sides) {
-        row(
-            "side",
-            &b.side,
-            "exports_per_day",
-            Some(b.exports_per_day),
-            Some(r.exports_per_day),
-        )?;
-        row(
-            "side",
-            &b.side,
-            "imports_per_day",
-            Some(b.imports_per_day),
-            Some(r.imports_per_day),
-        )?;
-        row(
-            "side",
-            &b.side,
-            "balance_per_day",
-            Some(b.balance_per_day),
-            Some(r.balance_per_day),
-        )?;
+    for ((b, r), s) in c
+        .baseline
+        .trade
+        .sides
+        .iter()
+        .zip(&c.reform.trade.sides)
+        .zip(&c.shift.trade.sides)
+    {
+        for (statistic, values) in [
+            (
+                "exports_per_day",
+                [b.exports_per_day, r.exports_per_day].map(Some),
+            ),
+            (
+                "imports_per_day",
+                [b.imports_per_day, r.imports_per_day].map(Some),
+            ),
+            (
+                "balance_per_day",
+                [b.balance_per_day, r.balance_per_day].map(Some),
+            ),
+        ] {
+            rows.pair("side", &b.side, statistic, values[0], values[1])?;
+        }
+        for (statistic, values) in [
+            (
+                "exports_per_day_ci95",
+                [
+                    b.exports_per_day_ci95,
+                    r.exports_per_day_ci95,
+                    s.exports_change_per_day_ci95,
+                ],
+            ),
+            (
+                "imports_per_day_ci95",
+                [
+                    b.imports_per_day_ci95,
+                    r.imports_per_day_ci95,
+                    s.imports_change_per_day_ci95,
+                ],
+            ),
+            (
+                "balance_per_day_ci95",
+                [
+                    b.balance_per_day_ci95,
+                    r.balance_per_day_ci95,
+                    s.balance_change_per_day_ci95,
+                ],
+            ),
+        ] {
+            rows.put("side", &b.side, statistic, values)?;
+        }
     }
-    for (b, r) in c
+    for ((b, r), s) in c
         .baseline
         .trade
         .by_crossing
         .iter()
         .zip(&c.reform.trade.by_crossing)
+        .zip(&c.shift.trade.by_crossing)
     {
         let entity = format!("{}|{}", b.crossing, b.direction);
-        row(
+        rows.pair(
             "crossing_trade",
             &entity,
             "value_per_day",
             Some(b.value_per_day),
             Some(r.value_per_day),
         )?;
+        rows.put(
+            "crossing_trade",
+            &entity,
+            "value_per_day_ci95",
+            [
+                b.value_per_day_ci95,
+                r.value_per_day_ci95,
+                s.value_per_day_ci95,
+            ],
+        )?;
     }
-    row(
+    let (bk, rk, a) = (&c.baseline.costs, &c.reform.costs, &c.shift.appraisal);
+    rows.pair(
         "cost",
         "all",
         "resource_cost_per_day",
-        Some(c.baseline.costs.resource_cost_per_day),
-        Some(c.reform.costs.resource_cost_per_day),
+        Some(bk.resource_cost_per_day),
+        Some(rk.resource_cost_per_day),
     )?;
-    row(
+    rows.put(
+        "cost",
+        "all",
+        "resource_cost_per_day_ci95",
+        [
+            bk.resource_cost_per_day_ci95,
+            rk.resource_cost_per_day_ci95,
+            a.resource_cost_saved_per_day_ci95,
+        ],
+    )?;
+    rows.pair(
         "cost",
         "all",
         "cargo_time_cost_per_day",
-        Some(c.baseline.costs.cargo_time_cost_per_day),
-        Some(c.reform.costs.cargo_time_cost_per_day),
+        Some(bk.cargo_time_cost_per_day),
+        Some(rk.cargo_time_cost_per_day),
+    )?;
+    rows.put(
+        "cost",
+        "all",
+        "cargo_time_cost_per_day_ci95",
+        [
+            bk.cargo_time_cost_per_day_ci95,
+            rk.cargo_time_cost_per_day_ci95,
+            a.cargo_time_cost_saved_per_day_ci95,
+        ],
     )?;
     let t = &c.shift.trade;
-    w.write_record([
-        region.as_str(),
-        "trade",
-        "all",
-        "created_per_day",
-        "",
-        "",
-        &t.created_per_day.to_string(),
-    ])?;
-    w.write_record([
-        region.as_str(),
-        "trade",
-        "all",
-        "diverted_per_day",
-        "",
-        "",
-        &t.diverted_per_day.to_string(),
-    ])?;
-    let a = &c.shift.appraisal;
+    for (statistic, v) in [
+        ("created_per_day", Some(t.created_per_day)),
+        ("created_per_day_ci95", t.created_per_day_ci95),
+        ("diverted_per_day", Some(t.diverted_per_day)),
+        ("diverted_per_day_ci95", t.diverted_per_day_ci95),
+    ] {
+        rows.change("trade", "all", statistic, v)?;
+    }
     for f in &a.by_flow {
         let entity = format!("{}|{}|{}|{}", f.origin, f.destination, f.class, f.commodity);
-        w.write_record([
-            region.as_str(),
+        rows.change(
             "flow_benefit",
             &entity,
             "user_benefit_per_day",
-            "",
-            "",
-            &f.user_benefit_per_day.to_string(),
-        ])?;
+            Some(f.user_benefit_per_day),
+        )?;
+        rows.change(
+            "flow_benefit",
+            &entity,
+            "user_benefit_per_day_ci95",
+            f.user_benefit_per_day_ci95,
+        )?;
     }
     for (statistic, v) in [
-        ("user_benefit_per_day", a.user_benefit_per_day),
-        ("user_benefit_per_year", a.user_benefit_per_year),
-        ("delay_cost_saved_per_day", a.delay_cost_saved_per_day),
-        ("delay_cost_saved_per_year", a.delay_cost_saved_per_year),
-        ("annualisation_days", a.annualisation_days),
+        ("user_benefit_per_day", Some(a.user_benefit_per_day)),
+        ("user_benefit_per_day_ci95", a.user_benefit_per_day_ci95),
+        ("user_benefit_per_year", Some(a.user_benefit_per_year)),
+        ("user_benefit_per_year_ci95", a.user_benefit_per_year_ci95),
+        ("delay_cost_saved_per_day", Some(a.delay_cost_saved_per_day)),
+        (
+            "delay_cost_saved_per_day_ci95",
+            a.delay_cost_saved_per_day_ci95,
+        ),
+        (
+            "delay_cost_saved_per_year",
+            Some(a.delay_cost_saved_per_year),
+        ),
+        (
+            "delay_cost_saved_per_year_ci95",
+            a.delay_cost_saved_per_year_ci95,
+        ),
+        ("annualisation_days", Some(a.annualisation_days)),
     ] {
-        w.write_record([
-            region.as_str(),
-            "appraisal",
-            "all",
-            statistic,
-            "",
-            "",
-            &v.to_string(),
-        ])?;
+        rows.change("appraisal", "all", statistic, v)?;
     }
-    w.into_inner().context("cannot assemble the CSV")
+    rows.w.into_inner().context("cannot assemble the CSV")
 }

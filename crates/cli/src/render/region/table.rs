@@ -8,7 +8,7 @@ use bordersim_experiment::region::{FlowShift, RegionComparison, RegionReport};
 
 use super::convergence_line;
 use crate::render::columns::Table;
-use crate::render::numbers::{decimal, minutes, money, signed_money, thousands};
+use crate::render::numbers::{decimal, fixed, minutes, money, percent, signed_money, thousands};
 
 /// A table whose first `left` columns are left-aligned, as text.
 fn columns(titles: &[&str], rows: &[Vec<String>], left: usize) -> String {
@@ -17,6 +17,29 @@ fn columns(titles: &[&str], rows: &[Vec<String>], left: usize) -> String {
         table.row(row.clone());
     }
     table.render_text()
+}
+
+/// `text` (a formatted value) followed by `± half-width` formatted by `format`; the value
+/// alone without an interval (fewer than two replications).
+fn pm(text: String, ci95: Option<f64>, format: fn(f64) -> String) -> String {
+    match ci95 {
+        Some(ci) if ci.is_finite() => format!("{text} ± {}", format(ci)),
+        _ => text,
+    }
+}
+
+/// An interval's half-width in its own column: `-` without one.
+fn ci_cell(ci95: Option<f64>, format: fn(f64) -> String) -> String {
+    ci95.filter(|c| c.is_finite())
+        .map_or_else(|| "-".to_owned(), format)
+}
+
+fn whole(x: f64) -> String {
+    decimal(x, 0)
+}
+
+fn points(share: f64) -> String {
+    format!("{} pts", fixed(100.0 * share, 1))
 }
 
 /// The equilibrium as text.
@@ -58,7 +81,9 @@ pub(super) fn table(r: &RegionReport) -> String {
                 } else {
                     "closed".into()
                 },
+                ci_cell(f.volume_per_day_ci95.filter(|_| f.open), whole),
                 format!("{:.1}%", 100.0 * f.share),
+                ci_cell(f.share_ci95.filter(|_| f.open), percent),
                 minutes(f.border_time.mean_s),
                 minutes(f.border_time.ci95_s),
                 minutes(f.border_time.p95_s),
@@ -71,7 +96,9 @@ pub(super) fn table(r: &RegionReport) -> String {
             "direction",
             "class",
             "vehicles/day",
+            "±95%",
             "share",
+            "±95%",
             "mean",
             "±95%",
             "p95",
@@ -80,7 +107,10 @@ pub(super) fn table(r: &RegionReport) -> String {
         3,
     ));
 
-    let _ = writeln!(out, "\nTrade per day (cargo value)");
+    let _ = writeln!(
+        out,
+        "\nTrade per day (cargo value; ± the 95% interval from the border times' sampling error)"
+    );
     let rows: Vec<Vec<String>> = r
         .trade
         .sides
@@ -88,10 +118,18 @@ pub(super) fn table(r: &RegionReport) -> String {
         .map(|s| {
             vec![
                 s.side.clone(),
-                money(s.exports_per_day),
-                money(s.imports_per_day),
-                signed_money(s.balance_per_day),
-                money(s.exports_lost_to_delay_per_day),
+                pm(money(s.exports_per_day), s.exports_per_day_ci95, money),
+                pm(money(s.imports_per_day), s.imports_per_day_ci95, money),
+                pm(
+                    signed_money(s.balance_per_day),
+                    s.balance_per_day_ci95,
+                    money,
+                ),
+                pm(
+                    money(s.exports_lost_to_delay_per_day),
+                    s.exports_lost_to_delay_per_day_ci95,
+                    money,
+                ),
             ]
         })
         .collect();
@@ -115,7 +153,7 @@ pub(super) fn table(r: &RegionReport) -> String {
             vec![
                 t.crossing.clone(),
                 t.direction.clone(),
-                money(t.value_per_day),
+                pm(money(t.value_per_day), t.value_per_day_ci95, money),
             ]
         })
         .collect();
@@ -133,7 +171,7 @@ pub(super) fn table(r: &RegionReport) -> String {
                     t.commodity.clone()
                 },
                 t.direction.clone(),
-                money(t.value_per_day),
+                pm(money(t.value_per_day), t.value_per_day_ci95, money),
             ]
         })
         .collect();
@@ -171,12 +209,32 @@ pub(super) fn table(r: &RegionReport) -> String {
         out,
         "\nCost of border time per day: {} vehicle-hours, resource cost {}, cargo time cost {} \
          ({} days a year: resource {} and cargo {} a year)",
-        decimal(k.border_vehicle_hours_per_day, 0),
-        money(k.resource_cost_per_day),
-        money(k.cargo_time_cost_per_day),
+        pm(
+            decimal(k.border_vehicle_hours_per_day, 0),
+            k.border_vehicle_hours_per_day_ci95,
+            whole
+        ),
+        pm(
+            money(k.resource_cost_per_day),
+            k.resource_cost_per_day_ci95,
+            money
+        ),
+        pm(
+            money(k.cargo_time_cost_per_day),
+            k.cargo_time_cost_per_day_ci95,
+            money
+        ),
         decimal(k.annualisation_days, 1),
-        money(k.resource_cost_per_year),
-        money(k.cargo_time_cost_per_year),
+        pm(
+            money(k.resource_cost_per_year),
+            k.resource_cost_per_year_ci95,
+            money
+        ),
+        pm(
+            money(k.cargo_time_cost_per_year),
+            k.cargo_time_cost_per_year_ci95,
+            money
+        ),
     );
     let _ = writeln!(
         out,
@@ -264,7 +322,9 @@ pub(super) fn comparison_table(c: &RegionComparison) -> String {
                 decimal(f.volume_baseline, 0),
                 decimal(f.volume_reform, 0),
                 format!("{:+.0}", f.volume_change),
+                ci_cell(f.volume_change_ci95, whole),
                 format!("{:+.1} pts", 100.0 * f.share_change),
+                ci_cell(f.share_change_ci95, points),
                 minutes(f.border_mean_baseline_s),
                 minutes(border_ci(&c.baseline, f)),
                 minutes(f.border_mean_reform_s),
@@ -280,7 +340,9 @@ pub(super) fn comparison_table(c: &RegionComparison) -> String {
             "baseline",
             "reform",
             "change",
+            "±95%",
             "share",
+            "±95%",
             "border base",
             "±95%",
             "border reform",
@@ -290,16 +352,24 @@ pub(super) fn comparison_table(c: &RegionComparison) -> String {
         3,
     ));
     let t = &c.shift.trade;
-    let _ = writeln!(out, "\nTrade per day");
+    let _ = writeln!(
+        out,
+        "\nTrade per day (± the 95% interval of the paired change, from the border times' \
+         sampling error)"
+    );
     let _ = writeln!(
         out,
         "  created (net change of all trade): {}",
-        signed_money(t.created_per_day)
+        pm(
+            signed_money(t.created_per_day),
+            t.created_per_day_ci95,
+            money
+        )
     );
     let _ = writeln!(
         out,
         "  diverted between crossings:        {}",
-        money(t.diverted_per_day)
+        pm(money(t.diverted_per_day), t.diverted_per_day_ci95, money)
     );
     let rows: Vec<Vec<String>> = t
         .sides
@@ -307,9 +377,21 @@ pub(super) fn comparison_table(c: &RegionComparison) -> String {
         .map(|s| {
             vec![
                 s.side.clone(),
-                signed_money(s.exports_change_per_day),
-                signed_money(s.imports_change_per_day),
-                signed_money(s.balance_change_per_day),
+                pm(
+                    signed_money(s.exports_change_per_day),
+                    s.exports_change_per_day_ci95,
+                    money,
+                ),
+                pm(
+                    signed_money(s.imports_change_per_day),
+                    s.imports_change_per_day_ci95,
+                    money,
+                ),
+                pm(
+                    signed_money(s.balance_change_per_day),
+                    s.balance_change_per_day_ci95,
+                    money,
+                ),
             ]
         })
         .collect();
@@ -327,7 +409,7 @@ pub(super) fn comparison_table(c: &RegionComparison) -> String {
             vec![
                 x.crossing.clone(),
                 x.direction.clone(),
-                signed_money(x.value_per_day),
+                pm(signed_money(x.value_per_day), x.value_per_day_ci95, money),
             ]
         })
         .collect();
@@ -348,16 +430,32 @@ pub(super) fn comparison_table(c: &RegionComparison) -> String {
     let _ = writeln!(
         out,
         "  users' benefit (logsum, behavioural value of time): {} a day, {} a year",
-        signed_money(a.user_benefit_per_day),
-        signed_money(a.user_benefit_per_year)
+        pm(
+            signed_money(a.user_benefit_per_day),
+            a.user_benefit_per_day_ci95,
+            money
+        ),
+        pm(
+            signed_money(a.user_benefit_per_year),
+            a.user_benefit_per_year_ci95,
+            money
+        )
     );
     let _ = writeln!(
         out,
         "  delay cost saved (resource {} + cargo {}):  {} a day, {} a year",
         signed_money(a.resource_cost_saved_per_day),
         signed_money(a.cargo_time_cost_saved_per_day),
-        signed_money(a.delay_cost_saved_per_day),
-        signed_money(a.delay_cost_saved_per_year)
+        pm(
+            signed_money(a.delay_cost_saved_per_day),
+            a.delay_cost_saved_per_day_ci95,
+            money
+        ),
+        pm(
+            signed_money(a.delay_cost_saved_per_year),
+            a.delay_cost_saved_per_year_ci95,
+            money
+        )
     );
     out.push_str(
         "\n  Both runs use the same seed and replications, and every regional source draws the \
@@ -378,9 +476,11 @@ mod tests {
             volume_baseline: baseline,
             volume_reform: reform,
             volume_change: reform - baseline,
+            volume_change_ci95: None,
             share_baseline: 0.5,
             share_reform: 0.5,
             share_change: 0.0,
+            share_change_ci95: None,
             border_mean_baseline_s: None,
             border_mean_reform_s: None,
         }
