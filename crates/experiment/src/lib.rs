@@ -181,8 +181,7 @@ where
     }
     let model = CompiledScenario::new(scenario).map_err(ExperimentError::Model)?;
     let without_events = Counterfactual::new(scenario).map_err(ExperimentError::Model)?;
-    let pool = thread_pool(options)?;
-    let results: Vec<Option<(ReplicationStats, L)>> = pool.install(|| {
+    let results: Vec<Option<(ReplicationStats, L)>> = on_workers(options, |_| {
         (0..u64::from(options.replications))
             .into_par_iter()
             .map(|r| {
@@ -198,7 +197,7 @@ where
                 Some((stats, log))
             })
             .collect()
-    });
+    })?;
     let results: Vec<(ReplicationStats, L)> = results
         .into_iter()
         .collect::<Option<_>>()
@@ -330,73 +329,121 @@ where
     }
     let model = CompiledScenario::new(scenario).map_err(ExperimentError::Model)?;
     let without_events = Counterfactual::new(scenario).map_err(ExperimentError::Model)?;
-    let pool = thread_pool(options)?;
-    // Replications run in batches of one per thread: a batch's summaries are merged in
-    // replication order before the next starts, so memory holds one replication per thread
-    // and the summary, and the threads stay busy but for the end of each batch (replications
-    // of one scenario take about as long as each other).
-    let batch = pool.current_num_threads().max(1) as u64;
-    let mut summary: Option<Summary> = None;
-    let mut logs = Vec::new();
-    let mut inspected = Vec::new();
-    let mut start = replications.start;
-    while start < replications.end {
-        if progress.cancelled() {
-            return Err(ExperimentError::Cancelled);
-        }
-        let end = replications.end.min(start + batch);
+    on_workers(options, |threads| {
+        // Replications run in batches of one per thread: a batch's summaries are merged in
+        // replication order before the next starts, so memory holds one replication per
+        // thread and the summary, and the threads stay busy but for the end of each batch
+        // (replications of one scenario take about as long as each other).
+        let batch = threads.max(1) as u64;
+        let mut summary: Option<Summary> = None;
+        let mut logs = Vec::new();
+        let mut inspected = Vec::new();
+        let mut start = replications.start;
         let total = u32::try_from(replications.end - replications.start).unwrap_or(u32::MAX);
-        let done: Vec<Folded<L, T>> = pool.install(|| {
-            (start..end)
-                .into_par_iter()
-                .map(|r| {
-                    let mut log = make_log(r);
-                    let stats =
-                        run_replication(&model, without_events.as_ref(), options.seed, r, &mut log);
-                    // Conservation and the vehicle cap are checked before the statistics
-                    // are folded away; only their verdicts are kept.
-                    let counts = stats.vehicles;
-                    let stopped =
-                        limits::check_stopped(&model, scenario, std::slice::from_ref(&stats));
-                    let kept = inspect(&stats);
-                    let events = stats.events;
-                    let summary = report::record(scenario, stats);
-                    progress.replication_done(total);
-                    progress.events_done(events);
-                    (counts, stopped, summary, log, kept)
-                })
-                .collect()
-        });
-        for (counts, stopped, next, log, kept) in done {
-            check_conserved(next.first_replication(), counts)?;
-            stopped?;
-            match &mut summary {
-                None => summary = Some(next),
-                Some(s) => s.merge(next).map_err(ExperimentError::Merge)?,
+        let one = |r: u64| {
+            let mut log = make_log(r);
+            let stats = run_replication(&model, without_events.as_ref(), options.seed, r, &mut log);
+            // Conservation and the vehicle cap are checked before the statistics are
+            // folded away; only their verdicts are kept.
+            let counts = stats.vehicles;
+            let stopped = limits::check_stopped(&model, scenario, std::slice::from_ref(&stats));
+            let kept = inspect(&stats);
+            let events = stats.events;
+            let summary = report::record(scenario, stats);
+            progress.replication_done(total);
+            progress.events_done(events);
+            (counts, stopped, summary, log, kept)
+        };
+        while start < replications.end {
+            if progress.cancelled() {
+                return Err(ExperimentError::Cancelled);
             }
-            logs.push(log);
-            inspected.push(kept);
+            let end = replications.end.min(start + batch);
+            // A batch of one runs on this thread: no other worker is woken for it.
+            let done: Vec<Folded<L, T>> = if end - start == 1 {
+                vec![one(start)]
+            } else {
+                (start..end).into_par_iter().map(one).collect()
+            };
+            for (counts, stopped, next, log, kept) in done {
+                check_conserved(next.first_replication(), counts)?;
+                stopped?;
+                match &mut summary {
+                    None => summary = Some(next),
+                    Some(s) => s.merge(next).map_err(ExperimentError::Merge)?,
+                }
+                logs.push(log);
+                inspected.push(kept);
+            }
+            start = end;
         }
-        start = end;
-    }
-    let summary = summary.ok_or(ExperimentError::NoReplications)?;
-    Ok((summary, logs, inspected))
+        let summary = summary.ok_or(ExperimentError::NoReplications)?;
+        Ok((summary, logs, inspected))
+    })?
 }
 
 /// A finished replication on its way into the summary: its vehicle counts, whether it
 /// stopped at the vehicle cap, its summary, its event log and what the caller kept of it.
 type Folded<L, T> = (VehicleCounts, Result<(), ExperimentError>, Summary, L, T);
 
-/// The worker threads `options` asks for.
-fn thread_pool(options: &RunOptions) -> Result<rayon::ThreadPool, ExperimentError> {
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = options.threads {
-        builder = builder.num_threads(n.max(1));
+/// Worker threads for many runs: every run started inside [`Workers::run`] runs its
+/// replications on them, instead of starting threads of its own and ending them when it
+/// ends (a sweep of many small units used to start a pool per unit: two thread starts, and
+/// the hand-offs of a new pool's threads to the scheduler, for every unit). Results never
+/// depend on the threads: replications are folded in replication order.
+#[derive(Debug)]
+pub struct Workers {
+    pool: rayon::ThreadPool,
+}
+
+impl Workers {
+    /// `threads` worker threads (`None`: one per core).
+    ///
+    /// # Errors
+    ///
+    /// [`ExperimentError::ThreadPool`] if the threads cannot start.
+    pub fn new(threads: Option<usize>) -> Result<Self, ExperimentError> {
+        let mut builder = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = threads {
+            builder = builder.num_threads(n.max(1));
+        }
+        let pool = builder.build().map_err(|e| ExperimentError::ThreadPool {
+            threads: threads.unwrap_or(0),
+            reason: e.to_string(),
+        })?;
+        Ok(Workers { pool })
     }
-    builder.build().map_err(|e| ExperimentError::ThreadPool {
-        threads: options.threads.unwrap_or(0),
-        reason: e.to_string(),
-    })
+
+    /// The number of worker threads.
+    pub fn threads(&self) -> usize {
+        self.pool.current_num_threads()
+    }
+
+    /// Runs `work` on these workers and returns what it returns: every run it starts
+    /// ([`run`], [`fold_replications`] and everything built on them) uses these threads,
+    /// whatever its `RunOptions::threads` says.
+    pub fn run<R: Send>(&self, work: impl FnOnce() -> R + Send) -> R {
+        self.pool.install(work)
+    }
+
+    /// `f` of each of `items`, computed on these workers, in the items' order.
+    pub fn map<T: Sync, R: Send>(&self, items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+        self.pool.install(|| items.par_iter().map(f).collect())
+    }
+}
+
+/// Runs `work` (given the number of threads) on the workers of the [`Workers::run`] it is
+/// called inside, or else on a pool of the threads `options` asks for, started for it.
+fn on_workers<R: Send>(
+    options: &RunOptions,
+    work: impl FnOnce(usize) -> R + Send,
+) -> Result<R, ExperimentError> {
+    if rayon::current_thread_index().is_some() {
+        return Ok(work(rayon::current_num_threads()));
+    }
+    let workers = Workers::new(options.threads)?;
+    let threads = workers.threads();
+    Ok(workers.run(|| work(threads)))
 }
 
 /// Checks vehicle conservation in every replication, in replication order.

@@ -136,11 +136,9 @@ impl<L: Layout> TallyOf<L> {
     }
 
     /// Adds `n` observations to bin `bin`, leaving count, sum, min and max to
-    /// [`Tally::set_exact`] (reading a tally written out).
+    /// [`TallyOf::add_exact`] (reading a tally written out).
     pub(crate) fn add_to_bin(&mut self, bin: usize, n: u64) {
-        if self.bins.len() <= bin {
-            self.bins.resize(layout::grown_len::<L>(bin), 0);
-        }
+        self.reserve_bin(bin);
         let (sum, wrapped) = self.bins[bin].overflowing_add(n as u32);
         self.bins[bin] = sum;
         let wraps = (n >> 32) + u64::from(wrapped);
@@ -149,7 +147,24 @@ impl<L: Layout> TallyOf<L> {
         }
     }
 
-    /// Sets the exact count, sum, min and max (reading a tally written out).
+    /// Grows the bins so that `bin` fits (once, before adding to many bins).
+    pub(crate) fn reserve_bin(&mut self, bin: usize) {
+        if self.bins.len() <= bin {
+            self.bins.resize(layout::grown_len::<L>(bin), 0);
+        }
+    }
+
+    /// Adds the exact count, sum, min and max of observations whose bins were added with
+    /// [`TallyOf::add_to_bin`].
+    pub(crate) fn add_exact(&mut self, count: u64, sum_ms: u128, min_ms: u64, max_ms: u64) {
+        self.count += count;
+        self.sum_ms += sum_ms;
+        self.min_ms = self.min_ms.min(min_ms);
+        self.max_ms = self.max_ms.max(max_ms);
+    }
+
+    /// Sets the exact count, sum, min and max (a tally built bin by bin in tests).
+    #[cfg(test)]
     pub(crate) fn set_exact(&mut self, count: u64, sum_ms: u128, min_ms: u64, max_ms: u64) {
         self.count = count;
         self.sum_ms = sum_ms;
@@ -186,6 +201,9 @@ impl<L: Layout> TallyOf<L> {
 
     /// Adds another tally's observations to this one.
     pub fn merge(&mut self, other: &TallyOf<L>) {
+        if other.count == 0 {
+            return;
+        }
         self.count += other.count;
         self.sum_ms += other.sum_ms;
         self.min_ms = self.min_ms.min(other.min_ms);
@@ -193,15 +211,19 @@ impl<L: Layout> TallyOf<L> {
         if self.bins.len() < other.bins.len() {
             self.bins.resize(other.bins.len(), 0);
         }
+        // Only the bins from the minimum's to the maximum's can hold observations: a
+        // replication's waits fill a narrow band of bins grown to the end of a power of two.
+        let used = layout::bin_of::<L>(other.min_ms).min(other.bins.len())
+            ..(layout::bin_of::<L>(other.max_ms) + 1).min(other.bins.len());
+        let (mine, theirs) = (&mut self.bins[used.clone()], &other.bins[used.clone()]);
         // Two passes the compiler vectorises (does any bin wrap? then add) beat one that
         // branches on every bin; a bin wrapping is a run of four billion observations.
-        let wraps = self
-            .bins
+        let wraps = mine
             .iter()
-            .zip(&other.bins)
+            .zip(theirs)
             .fold(false, |any, (a, &b)| any | a.overflowing_add(b).1);
         if wraps {
-            for (bin, (a, &b)) in self.bins.iter_mut().zip(&other.bins).enumerate() {
+            for (bin, (a, &b)) in (used.start..).zip(mine.iter_mut().zip(theirs)) {
                 let (sum, wrapped) = a.overflowing_add(b);
                 *a = sum;
                 if wrapped {
@@ -209,7 +231,7 @@ impl<L: Layout> TallyOf<L> {
                 }
             }
         } else {
-            for (a, &b) in self.bins.iter_mut().zip(&other.bins) {
+            for (a, &b) in mine.iter_mut().zip(theirs) {
                 *a = a.wrapping_add(b);
             }
         }

@@ -9,9 +9,10 @@ use std::io::{self, Read};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
-use hdrhistogram::serialization::{Serializer, V2DeflateSerializer};
+use hdrhistogram::serialization::{Serializer, V2Serializer};
 use serde::{Deserialize, Serialize};
 
+use crate::packed::{SparseTally, TallyHead};
 use crate::tally::{SIGNIFICANT_DIGITS, Tally, bin_of, bin_width, lowest_value_of};
 
 /// The fields of a tally as written.
@@ -69,7 +70,7 @@ const BIN_OF_2_POW_63: usize = 54 << 10;
 /// Why bytes are not a V2 HdrHistogram of the layout, named as the `hdrhistogram` crate
 /// names it (its `DeserializeError`), so the messages stay those of reading with the crate.
 #[derive(Debug)]
-enum V2Error {
+pub(crate) enum V2Error {
     // Read through `Debug`, in the message.
     #[allow(dead_code)]
     IoError(io::Error),
@@ -87,17 +88,30 @@ impl From<io::Error> for V2Error {
 }
 
 /// The bins of `t` as HdrHistogram V2 + DEFLATE, byte for byte what the `hdrhistogram`
-/// crate's `V2DeflateSerializer` writes for `t.histogram()` (a test checks it), written
-/// straight from the bins: the histogram would allocate and zero every bin up to the
-/// largest, and a merge of many summaries writes thousands.
+/// crate's `V2DeflateSerializer` writes for `t.histogram()` (a test checks it).
 fn v2_deflate(t: &Tally) -> Result<Vec<u8>, String> {
+    let mut raw = Vec::with_capacity(V2_HEADER_SIZE + 9 * 64);
+    v2_raw(t, &mut raw)?;
+    let mut out = Vec::with_capacity(8 + raw.len() / 2);
+    out.extend_from_slice(&V2_COMPRESSED_COOKIE.to_be_bytes());
+    out.extend_from_slice(&0u32.to_be_bytes()); // compressed length, set below
+    deflate_into(&raw, &mut out).map_err(|e| format!("histogram: {e:?}"))?;
+    let compressed = (out.len() - 8) as u32;
+    out[4..8].copy_from_slice(&compressed.to_be_bytes());
+    Ok(out)
+}
+
+/// Appends the bins of `t` as an uncompressed HdrHistogram V2 record (cookie, header,
+/// payload) to `raw`, byte for byte what the `hdrhistogram` crate's `V2Serializer` writes
+/// for `t.histogram()`, written straight from the bins: the histogram would allocate and
+/// zero every bin up to the largest, and a merge of many summaries writes thousands.
+pub(crate) fn v2_raw(t: &Tally, raw: &mut Vec<u8>) -> Result<(), String> {
     let last = t.bin_counts().last().map_or(0, |(bin, _)| bin);
     if last >= BIN_OF_2_POW_63 || t.bin_counts().any(|(_, n)| n > i64::MAX as u64) {
-        let mut bytes = Vec::new();
-        V2DeflateSerializer::new()
-            .serialize(&t.histogram(), &mut bytes)
+        V2Serializer::new()
+            .serialize(&t.histogram(), raw)
             .map_err(|e| format!("histogram: {e:?}"))?;
-        return Ok(bytes);
+        return Ok(());
     }
     // The crate's histogram starts at 2 ms highest trackable value with bins for 0..2048 ms
     // and grows, when a value does not fit, to the end of that value's bucket.
@@ -106,7 +120,7 @@ fn v2_deflate(t: &Tally) -> Result<Vec<u8>, String> {
     } else {
         u64::MAX >> (64 - ((last >> 10) + 10))
     };
-    let mut raw = Vec::with_capacity(V2_HEADER_SIZE + 9 * 64);
+    let start = raw.len();
     raw.extend_from_slice(&V2_COOKIE.to_be_bytes());
     raw.extend_from_slice(&0u32.to_be_bytes()); // payload length, set below
     raw.extend_from_slice(&0u32.to_be_bytes()); // normalizing offset
@@ -119,24 +133,18 @@ fn v2_deflate(t: &Tally) -> Result<Vec<u8>, String> {
     for (bin, n) in t.bin_counts() {
         match bin - next {
             0 => {}
-            1 => write_varint(&mut raw, 0),
-            gap => write_varint(&mut raw, zig_zag(-(gap as i64))),
+            1 => write_varint(raw, 0),
+            gap => write_varint(raw, zig_zag(-(gap as i64))),
         }
-        write_varint(&mut raw, zig_zag(n as i64));
+        write_varint(raw, zig_zag(n as i64));
         next = bin + 1;
     }
     if next == 0 {
-        write_varint(&mut raw, 0);
+        write_varint(raw, 0);
     }
-    let payload = (raw.len() - V2_HEADER_SIZE) as u32;
-    raw[4..8].copy_from_slice(&payload.to_be_bytes());
-    let mut out = Vec::with_capacity(8 + raw.len() / 2);
-    out.extend_from_slice(&V2_COMPRESSED_COOKIE.to_be_bytes());
-    out.extend_from_slice(&0u32.to_be_bytes()); // compressed length, set below
-    deflate_into(&raw, &mut out).map_err(|e| format!("histogram: {e:?}"))?;
-    let compressed = (out.len() - 8) as u32;
-    out[4..8].copy_from_slice(&compressed.to_be_bytes());
-    Ok(out)
+    let payload = (raw.len() - start - V2_HEADER_SIZE) as u32;
+    raw[start + 4..start + 8].copy_from_slice(&payload.to_be_bytes());
+    Ok(())
 }
 
 thread_local! {
@@ -152,7 +160,7 @@ thread_local! {
 
 /// Appends `raw` compressed as a zlib stream (default level) to `out`: the bytes
 /// `flate2::write::ZlibEncoder` writes (data flushed with `None`, then `Finish`, as it does).
-fn deflate_into(raw: &[u8], out: &mut Vec<u8>) -> io::Result<()> {
+pub(crate) fn deflate_into(raw: &[u8], out: &mut Vec<u8>) -> io::Result<()> {
     ZLIB.with_borrow_mut(|(z, ..)| {
         z.reset();
         let start = z.total_in();
@@ -187,7 +195,7 @@ fn deflate_into(raw: &[u8], out: &mut Vec<u8>) -> io::Result<()> {
 /// Calls `then` with the zlib stream `input` inflated, through this thread's decompressor
 /// and buffer. A stream that does not end cleanly is read again through
 /// `flate2::read::ZlibDecoder`, so that its error is the one the `hdrhistogram` crate gives.
-fn with_inflated<T>(
+pub(crate) fn with_inflated<T>(
     input: &[u8],
     then: impl FnOnce(&[u8]) -> Result<T, Decoded>,
 ) -> Result<T, Decoded> {
@@ -242,51 +250,62 @@ fn write_varint(out: &mut Vec<u8>, v: u64) {
     out.push((v >> 56) as u8);
 }
 
-/// The tally `data` describes, checked: a histogram of this layout whose counts add up to
-/// `count`, within `min_ms..=max_ms`, and a sum those bounds allow.
+/// The tally `data` describes, checked (see [`checked`]).
 fn from_data(data: TallyData) -> Result<Tally, String> {
-    let sum_ms: u128 = data
-        .sum_ms
-        .parse()
-        .map_err(|_| format!("sum_ms `{}` is not a whole number", data.sum_ms))?;
     let bytes = STANDARD
         .decode(&data.histogram)
         .map_err(|e| format!("histogram is not base64: {e}"))?;
     let (counts, total) = v2_counts(&bytes)?;
-    if total != data.count {
+    let head = TallyHead {
+        count: data.count,
+        sum_ms: data.sum_ms,
+        min_ms: data.min_ms,
+        max_ms: data.max_ms,
+    };
+    Ok(checked(head, counts, total)?.to_tally())
+}
+
+/// The tally `head` and the non-empty bins `counts` (holding `total` observations)
+/// describe, checked: bins of this layout whose counts add up to the head's count, within
+/// its `min_ms..=max_ms`, and a sum those bounds allow.
+pub(crate) fn checked(
+    head: TallyHead,
+    counts: Vec<(usize, u64)>,
+    total: u64,
+) -> Result<SparseTally, String> {
+    let sum_ms: u128 = head
+        .sum_ms
+        .parse()
+        .map_err(|_| format!("sum_ms `{}` is not a whole number", head.sum_ms))?;
+    if total != head.count {
         return Err(format!(
             "histogram holds {total} observations, count says {}",
-            data.count
+            head.count
         ));
     }
-    let mut t = Tally::new();
     let (first, last) = match (counts.first(), counts.last()) {
         (Some(&(first, _)), Some(&(last, _))) => (first, last),
         _ => (0, 0),
     };
-    match (data.count, data.min_ms, data.max_ms) {
-        (0, None, None) if sum_ms == 0 => Ok(t),
+    match (head.count, head.min_ms, head.max_ms) {
+        (0, None, None) if sum_ms == 0 => Ok(SparseTally::empty()),
         (1.., Some(min), Some(max))
             if min <= max
-                && u128::from(min) * u128::from(data.count) <= sum_ms
-                && sum_ms <= u128::from(max) * u128::from(data.count)
+                && u128::from(min) * u128::from(head.count) <= sum_ms
+                && sum_ms <= u128::from(max) * u128::from(head.count)
                 && lowest_value_of(first) <= min
                 && max <= lowest_value_of(last) + (bin_width(last) - 1) =>
         {
-            for (bin, n) in counts {
-                if bin > bin_of(max) {
-                    return Err(format!(
-                        "histogram counts values above the maximum {max} ms"
-                    ));
-                }
-                t.add_to_bin(bin, n);
+            if last > bin_of(max) {
+                return Err(format!(
+                    "histogram counts values above the maximum {max} ms"
+                ));
             }
-            t.set_exact(data.count, sum_ms, min, max);
-            Ok(t)
+            Ok(SparseTally::new(head.count, sum_ms, min, max, counts))
         }
         _ => Err(format!(
             "count {}, sum {sum_ms} ms, min {:?} ms and max {:?} ms do not describe one sample",
-            data.count, data.min_ms, data.max_ms
+            head.count, head.min_ms, head.max_ms
         )),
     }
 }
@@ -296,18 +315,25 @@ fn from_data(data: TallyData) -> Result<Tally, String> {
 /// over the payload: building the crate's histogram would allocate and zero every bin up to
 /// the largest (about 450 KB), the larger part of a merge's work.
 fn v2_counts(bytes: &[u8]) -> Result<(Vec<(usize, u64)>, u64), String> {
-    decode_v2(bytes).map_err(|e| match e {
-        Decoded::Foreign(message) => message,
-        Decoded::Invalid(e) => format!("histogram is not a V2 HdrHistogram: {e:?}"),
-    })
+    decode_v2(bytes).map_err(Decoded::message)
 }
 
 /// How bytes fail to decode.
-enum Decoded {
+pub(crate) enum Decoded {
     /// Not a V2 HdrHistogram.
     Invalid(V2Error),
     /// A V2 HdrHistogram of another layout.
     Foreign(String),
+}
+
+impl Decoded {
+    /// What is wrong, in words.
+    pub(crate) fn message(self) -> String {
+        match self {
+            Decoded::Foreign(message) => message,
+            Decoded::Invalid(e) => format!("histogram is not a V2 HdrHistogram: {e:?}"),
+        }
+    }
 }
 
 impl<E: Into<V2Error>> From<E> for Decoded {
@@ -331,22 +357,31 @@ fn read_u64(r: &mut &[u8]) -> io::Result<u64> {
 fn decode_v2(bytes: &[u8]) -> Result<(Vec<(usize, u64)>, u64), Decoded> {
     let mut r = bytes;
     match read_u32(&mut r)? {
-        V2_COOKIE => decode_raw(r),
+        V2_COOKIE => decode_raw(r).map(|(counts, total, _)| (counts, total)),
         V2_COMPRESSED_COOKIE => {
             let len = read_u32(&mut r)? as usize;
-            with_inflated(&r[..len.min(r.len())], |mut inflated| {
-                if read_u32(&mut inflated)? != V2_COOKIE {
-                    return Err(V2Error::InvalidCookie.into());
-                }
-                decode_raw(inflated)
+            with_inflated(&r[..len.min(r.len())], |inflated| {
+                decode_record(inflated).map(|(counts, total, _)| (counts, total))
             })
         }
         _ => Err(V2Error::InvalidCookie.into()),
     }
 }
 
+/// The non-zero counts by bin, their total and the bytes after it, of the uncompressed V2
+/// record (cookie first) that `raw` starts with.
+pub(crate) fn decode_record(mut raw: &[u8]) -> Result<Record<'_>, Decoded> {
+    if read_u32(&mut raw)? != V2_COOKIE {
+        return Err(V2Error::InvalidCookie.into());
+    }
+    decode_raw(raw)
+}
+
+/// A V2 record decoded: its non-zero counts by bin, their total, and the bytes after it.
+pub(crate) type Record<'a> = (Vec<(usize, u64)>, u64, &'a [u8]);
+
 /// Decodes an uncompressed V2 histogram, after its cookie.
-fn decode_raw(mut raw: &[u8]) -> Result<(Vec<(usize, u64)>, u64), Decoded> {
+fn decode_raw(mut raw: &[u8]) -> Result<Record<'_>, Decoded> {
     let payload_len = read_u32(&mut raw)? as usize;
     if read_u32(&mut raw)? != 0 {
         return Err(V2Error::UnsupportedFeature.into());
@@ -419,7 +454,7 @@ fn decode_raw(mut raw: &[u8]) -> Result<(Vec<(usize, u64)>, u64), Decoded> {
         };
         bin = bin.checked_add(step).ok_or(V2Error::UsizeTypeTooSmall)?;
     }
-    Ok((out, total))
+    Ok((out, total, &raw[payload_len..]))
 }
 
 /// The error reading a byte past the end of a slice gives.
@@ -429,12 +464,14 @@ fn eof() -> io::Error {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::io::Write;
+
+    use hdrhistogram::serialization::V2DeflateSerializer;
 
     use super::*;
 
-    fn sample(seed: u64, n: u64) -> Tally {
+    pub(crate) fn sample(seed: u64, n: u64) -> Tally {
         let mut t = Tally::new();
         let mut x = seed | 1;
         for _ in 0..n {
@@ -467,7 +504,7 @@ mod tests {
     /// Tallies whose largest bins fall at every kind of place of the layout: none, only
     /// zero, the exact bins, each bucket's first and last bin, hours, days, 2^62 ms and
     /// beyond, and counts past 2^32 in a bin.
-    fn layouts() -> Vec<Tally> {
+    pub(crate) fn layouts() -> Vec<Tally> {
         let mut out = vec![Tally::new(), sample(1, 1), sample(2, 10_000), sample(6, 3)];
         for top in [
             0, 1, 2, 1023, 2047, 2048, 2049, 4095, 4096, 8191, 86_400_000,
@@ -489,7 +526,8 @@ mod tests {
         let mut many = Tally::new();
         many.add_to_bin(3, 5 << 32);
         many.add_to_bin(5000, 7);
-        many.set_exact((5 << 32) + 7, 15 << 32, 3, lowest_value_of(5000));
+        let sum = (15 << 32) + 7 * u128::from(lowest_value_of(5000));
+        many.set_exact((5 << 32) + 7, sum, 3, lowest_value_of(5000));
         out.push(many);
         out
     }

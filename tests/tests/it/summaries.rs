@@ -343,3 +343,118 @@ fn hourly_rows_are_unpooled_delays_that_merge_exactly() {
     let e = serde_json::from_value::<Summary>(value).expect_err("refused");
     assert!(e.to_string().contains("means and"), "{e}");
 }
+
+/// A summary written to a file and read back holds its histograms as their occupied bins
+/// only; such summaries merge into, and replay as, exactly what the summaries never written
+/// do: replications 0–9 and 10–19 each written and read back, merged, are the summary of
+/// 0–19 bit for bit (its JSON, and its report), and so is each part replayed on its own.
+#[test]
+fn summaries_read_back_from_their_files_merge_into_the_whole_bit_for_bit() {
+    let dir = Path::new(CONFIGS).join("examples");
+    for file in [
+        "commercial_truck_crossing.toml",
+        "passenger_car_crossing.toml",
+    ] {
+        let scenario = scenario_from(&read(&dir.join(file)), &dir);
+        let options = RunOptions {
+            replications: 20,
+            seed: scenario.seed,
+            threads: Some(2),
+        };
+        let part = |range| {
+            let (s, _) =
+                summarise_replications(&scenario, &options, range, |_| NoLog).expect("runs");
+            s
+        };
+        let text = |s: &Summary| serde_json::to_string(s).expect("the summary serialises");
+        let read_back = |s: &Summary| -> Summary {
+            serde_json::from_str(&text(s)).expect("the summary reads back")
+        };
+        let (first, rest, whole) = (part(0..10), part(10..20), part(0..20));
+        let mut merged = read_back(&first);
+        merged.merge(read_back(&rest)).expect("consecutive");
+        assert!(
+            text(&merged) == text(&whole),
+            "{file}: the merged summary differs"
+        );
+        assert!(merged == whole, "{file}: the merged summary differs");
+        let report = json(&report_of(&scenario, scenario.seed, whole.clone()));
+        assert!(
+            json(&report_of(&scenario, scenario.seed, merged)) == report,
+            "{file}: the report of the merged summary differs"
+        );
+        // Read back and replayed without a merge: the report of the summary written.
+        assert!(
+            json(&report_of(&scenario, scenario.seed, read_back(&whole))) == report,
+            "{file}: the report of the summary read back differs"
+        );
+        // A summary read back, merged into one built here, and the other way round.
+        let mut built_first = first.clone();
+        built_first.merge(read_back(&rest)).expect("consecutive");
+        let mut read_first = read_back(&first);
+        read_first.merge(rest).expect("consecutive");
+        assert!(text(&built_first) == text(&whole) && text(&read_first) == text(&whole));
+    }
+}
+
+/// Summaries of an older format (each histogram its own compressed stream), or of a format
+/// this version does not know, are refused by their format, with what to do, before
+/// anything else in them is read; a summary whose histograms do not match its entries is
+/// refused naming the histogram.
+#[test]
+fn summaries_of_another_format_or_with_broken_histograms_are_refused() {
+    let dir = Path::new(CONFIGS).join("bench");
+    let mm4 = scenario_from(&read(&dir.join("mm4.toml")), &dir);
+    let options = RunOptions {
+        replications: 1,
+        seed: 1,
+        threads: Some(1),
+    };
+    let (summary, _) = summarise_replications(&mm4, &options, 0..2, |_| NoLog).expect("runs");
+    let text = serde_json::to_string(&summary).expect("writes");
+    assert!(text.starts_with(r#"{"format":3,"#), "{}", &text[..40]);
+    // Format 2 as it was written: a histogram inside each pooled entry, none after them.
+    let older = text
+        .replacen(r#"{"format":3,"#, r#"{"format":2,"#, 1)
+        .replace(
+            r#""pooled":{"count""#,
+            r#""pooled":{"histogram":"HISTFAAAAB","count""#,
+        )
+        .replace(r#","histograms":"#, r#","ignored":"#);
+    let refused = |text: &str| {
+        serde_json::from_str::<Summary>(text)
+            .expect_err("refused")
+            .to_string()
+    };
+    let e = refused(&older);
+    assert!(
+        e.contains("summary format 2 was written by an older version of bordersim")
+            && e.contains("reads format 3 only: run the units again with this version"),
+        "{e}"
+    );
+    let newer = refused(&text.replacen(r#"{"format":3,"#, r#"{"format":4,"#, 1));
+    assert!(
+        newer.contains("summary format 4 was written by a newer version"),
+        "{newer}"
+    );
+    // One more observation in the first pooled histogram's count than in its bins.
+    let mut value: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let pooled = value["entries"]
+        .as_array_mut()
+        .expect("entries")
+        .iter_mut()
+        .find_map(|e| e.get_mut("delay"))
+        .expect("a delay");
+    let count = pooled["pooled"]["count"].as_u64().expect("a count");
+    pooled["pooled"]["count"] = (count + 1).into();
+    let e = serde_json::from_value::<Summary>(value)
+        .expect_err("refused")
+        .to_string();
+    assert!(
+        e.contains(&format!(
+            "histogram #0: histogram holds {count} observations, count says {}",
+            count + 1
+        )),
+        "{e}"
+    );
+}

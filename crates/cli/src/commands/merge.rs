@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use anyhow::anyhow;
 
 use bordersim_config::sweep::Unit;
-use bordersim_experiment::Summary;
 use bordersim_experiment::sweep::Measures;
+use bordersim_experiment::{Summary, Workers};
 
 use super::sweep::{Manifest, Study, load_study, merge_region, read_unit, unit_path};
 use crate::args::RunSettings;
@@ -155,9 +155,10 @@ pub(crate) fn merge_dir(dir: &Path, settings: &RunSettings) -> Result<(), Failur
         .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
         .unwrap_or(1)
         .max(1);
-    // A few units per thread at a time: each decoded summary holds every histogram's bins,
-    // so a small window keeps them in the cache and memory low, and the workers' order of
-    // finishing never changes the order they are merged in.
+    // A few units per thread at a time: a small window keeps memory low, and the workers'
+    // order of finishing never changes the order they are merged in. The workers live for
+    // the whole merge, so each keeps its decoding buffers from one unit to the next.
+    let workers = Workers::new(Some(threads)).map_err(|e| Failure::Failed(e.into()))?;
     super::sweep::emit(
         &study,
         threads * 4,
@@ -166,56 +167,27 @@ pub(crate) fn merge_dir(dir: &Path, settings: &RunSettings) -> Result<(), Failur
                 .iter()
                 .map(|u| !std::mem::replace(&mut checked[u.point], true))
                 .collect();
-            read_units(dir, &study, units, &firsts, threads)
+            read_units(dir, &study, units, &firsts, &workers)
         },
         &as_swept,
     )
 }
 
-/// Reads `units` (those marked in `firsts` checked against their point's scenario) on up to
-/// `threads` threads; the summaries in the units' order, or the first unit's error.
+/// Reads `units` (those marked in `firsts` checked against their point's scenario) on
+/// `workers`; the summaries in the units' order, or the first unit's error.
 fn read_units(
     dir: &Path,
     study: &Study,
     units: &[Unit],
     firsts: &[bool],
-    threads: usize,
+    workers: &Workers,
 ) -> Result<Vec<(Summary, Measures)>, Failure> {
-    let read = |k: usize| {
-        read_unit(&unit_path(dir, &units[k].id), study, firsts[k]).map(|f| (f.summary, f.measures))
-    };
-    let threads = threads.min(units.len()).max(1);
-    if threads == 1 {
-        return (0..units.len()).map(read).collect();
-    }
-    let mut slots: Vec<Option<Result<(Summary, Measures), Failure>>> =
-        (0..units.len()).map(|_| None).collect();
-    std::thread::scope(|scope| {
-        let read = &read;
-        let workers: Vec<_> = (0..threads)
-            .map(|t| {
-                scope.spawn(move || {
-                    (t..units.len())
-                        .step_by(threads)
-                        .map(|k| (k, read(k)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        for w in workers {
-            // A worker that panicked leaves its slots empty: reported below.
-            if let Ok(done) = w.join() {
-                for (k, r) in done {
-                    slots[k] = Some(r);
-                }
-            }
-        }
-    });
-    slots
-        .into_iter()
-        .zip(units)
-        .map(|(r, u)| {
-            r.unwrap_or_else(|| Err(Failure::Failed(anyhow!("cannot read unit {}", u.id))))
+    let at: Vec<usize> = (0..units.len()).collect();
+    workers
+        .map(&at, |&k| {
+            read_unit(&unit_path(dir, &units[k].id), study, firsts[k])
+                .map(|f| (f.summary, f.measures))
         })
+        .into_iter()
         .collect()
 }

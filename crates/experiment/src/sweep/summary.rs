@@ -24,7 +24,7 @@
 use std::cell::RefCell;
 
 use bordersim_model::{CellShape, ReplicationStats};
-use bordersim_stats::{Layout, Tally, TallyOf};
+use bordersim_stats::{Layout, SparseTally, Tally, TallyHead, TallyOf};
 use serde::{Deserialize, Serialize};
 
 /// One aggregate over consecutive replications.
@@ -36,7 +36,7 @@ pub(crate) enum Entry {
     /// each replication that has observations, in replication order.
     Delay {
         /// Every observation of every replication.
-        pooled: Tally,
+        pooled: Bins,
         /// Each replication's mean, ms.
         means: Vec<f64>,
         /// Each replication's 95th percentile, ms.
@@ -58,7 +58,58 @@ pub(crate) enum Entry {
     /// The largest value over replications.
     Largest(u64),
     /// Observations pooled over replications.
-    Pooled(Tally),
+    Pooled(Bins),
+}
+
+/// A pooled histogram: built here (recorded, or merged into), or as read back from a
+/// summary's file — only the bins that hold observations — until it is merged or read,
+/// so that reading a unit allocates no bins up to its largest and merging it adds only the
+/// bins it has.
+#[derive(Clone, Debug)]
+pub(crate) enum Bins {
+    /// A tally.
+    Built(Tally),
+    /// A tally as read back.
+    Read(SparseTally),
+}
+
+impl Bins {
+    /// Adds `later`'s observations.
+    fn absorb(&mut self, later: &Bins) {
+        if let Bins::Read(read) = self {
+            *self = Bins::Built(read.to_tally());
+        }
+        let Bins::Built(tally) = self else {
+            unreachable!("built above")
+        };
+        match later {
+            Bins::Built(t) => tally.merge(t),
+            Bins::Read(s) => tally.merge_sparse(s),
+        }
+    }
+
+    /// The tally.
+    fn into_tally(self) -> Tally {
+        match self {
+            Bins::Built(t) => t,
+            Bins::Read(s) => s.to_tally(),
+        }
+    }
+
+    /// The tally, borrowed if it is built.
+    fn tally(&self) -> std::borrow::Cow<'_, Tally> {
+        match self {
+            Bins::Built(t) => std::borrow::Cow::Borrowed(t),
+            Bins::Read(s) => std::borrow::Cow::Owned(s.to_tally()),
+        }
+    }
+}
+
+/// The same observations, however held.
+impl PartialEq for Bins {
+    fn eq(&self, other: &Bins) -> bool {
+        *self.tally() == *other.tally()
+    }
 }
 
 impl Entry {
@@ -89,7 +140,7 @@ impl Entry {
                     p95s: q,
                 },
             ) => {
-                pooled.merge(&p);
+                pooled.absorb(&p);
                 means.extend(m);
                 p95s.extend(q);
             }
@@ -107,7 +158,7 @@ impl Entry {
             }
             (Entry::Total(a), Entry::Total(b)) => *a += b,
             (Entry::Largest(a), Entry::Largest(b)) => *a = (*a).max(b),
-            (Entry::Pooled(a), Entry::Pooled(b)) => a.merge(&b),
+            (Entry::Pooled(a), Entry::Pooled(b)) => a.absorb(&b),
             (a, b) => {
                 return Err(MergeError::Shape(format!(
                     "a {} where the other summary has a {}",
@@ -146,8 +197,8 @@ pub enum MergeError {
 /// It is written and read with serde (see [`Summary`]'s data format in `docs/sweeps.md`):
 /// histograms in HdrHistogram's V2 + DEFLATE format, floating-point values as their IEEE 754
 /// bits, so that a summary read back is the summary written, bit for bit.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(into = "SummaryData", try_from = "SummaryData")]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(try_from = "SummaryData")]
 pub struct Summary {
     first: u64,
     replications: u64,
@@ -265,7 +316,7 @@ pub(crate) fn delay(per_replication: &[Tally]) -> (Tally, Vec<f64>, Vec<f64>) {
             (pooled, means, p95s)
         },
         |(pooled, means, p95s)| Entry::Delay {
-            pooled: pooled.clone(),
+            pooled: Bins::Built(pooled.clone()),
             means: means.clone(),
             p95s: p95s.clone(),
         },
@@ -274,7 +325,7 @@ pub(crate) fn delay(per_replication: &[Tally]) -> (Tally, Vec<f64>, Vec<f64>) {
                 pooled,
                 means,
                 p95s,
-            } => Some((pooled, means, p95s)),
+            } => Some((pooled.into_tally(), means, p95s)),
             _ => None,
         },
     )
@@ -338,9 +389,9 @@ pub(crate) fn pooled<'a>(tallies: impl IntoIterator<Item = &'a Tally>) -> Tally 
             }
             all
         },
-        |t| Entry::Pooled(t.clone()),
+        |t| Entry::Pooled(Bins::Built(t.clone())),
         |e| match e {
-            Entry::Pooled(t) => Some(t),
+            Entry::Pooled(t) => Some(t.into_tally()),
             _ => None,
         },
     )
@@ -462,14 +513,19 @@ impl Summary {
     }
 }
 
-/// The version of the summary format written; others are refused. Format 2 keeps the
-/// hourly rows by lane group as unpooled delays (format 1 pooled them at full resolution).
-const FORMAT: u32 = 2;
+/// The version of the summary format written; others are refused. Format 2 kept the
+/// hourly rows by lane group as unpooled delays (format 1 pooled them at full resolution);
+/// format 3 writes every pooled histogram's bins in one compressed stream (`histograms`)
+/// and each one's count, sum, minimum and maximum in its entry (format 2 compressed each
+/// histogram on its own).
+const FORMAT: u32 = 3;
 
-/// A [`Summary`] as written.
+/// A [`Summary`] as written. `format` comes first, so that a summary of another format is
+/// refused by its format, before anything else in it is read.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SummaryData {
+    #[serde(deserialize_with = "this_format")]
     format: u32,
     first_replication: u64,
     replications: u64,
@@ -479,15 +535,37 @@ struct SummaryData {
     lane_groups: Vec<usize>,
     window_ms: [u64; 2],
     entries: Vec<EntryData>,
+    /// The bins of every pooled histogram, in the entries' order, as `bordersim_stats::pack`
+    /// writes them.
+    histograms: String,
 }
 
-/// An [`Entry`] as written; `f64` values as their bits.
+/// The format, refused unless it is [`FORMAT`].
+fn this_format<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let format = u32::deserialize(d)?;
+    if format == FORMAT {
+        return Ok(format);
+    }
+    let by = if format < FORMAT {
+        "an older"
+    } else {
+        "a newer"
+    };
+    Err(serde::de::Error::custom(format!(
+        "summary format {format} was written by {by} version of bordersim; this one reads \
+         format {FORMAT} only: run the units again with this version (a shard reruns the \
+         units it cannot read)"
+    )))
+}
+
+/// An [`Entry`] as written; `f64` values as their bits, a histogram as its head (its bins
+/// are in [`SummaryData::histograms`]).
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 enum EntryData {
     Samples(Vec<u64>),
     Delay {
-        pooled: Tally,
+        pooled: TallyHead,
         means: Vec<u64>,
         p95s: Vec<u64>,
     },
@@ -498,75 +576,103 @@ enum EntryData {
     },
     Total(u64),
     Largest(u64),
-    Pooled(Tally),
+    Pooled(TallyHead),
 }
 
-fn to_bits(v: Vec<f64>) -> Vec<u64> {
-    v.into_iter().map(f64::to_bits).collect()
+fn to_bits(v: &[f64]) -> Vec<u64> {
+    v.iter().map(|x| x.to_bits()).collect()
 }
 
 fn from_bits(v: Vec<u64>) -> Vec<f64> {
     v.into_iter().map(f64::from_bits).collect()
 }
 
-impl From<Summary> for SummaryData {
-    fn from(s: Summary) -> Self {
-        SummaryData {
+impl Serialize for Summary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.data()
+            .map_err(serde::ser::Error::custom)?
+            .serialize(serializer)
+    }
+}
+
+impl Summary {
+    /// The summary as written.
+    fn data(&self) -> Result<SummaryData, String> {
+        let tallies: Vec<std::borrow::Cow<'_, Tally>> = self
+            .entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Delay { pooled, .. } | Entry::Pooled(pooled) => Some(pooled.tally()),
+                _ => None,
+            })
+            .collect();
+        let (heads, histograms) = bordersim_stats::pack(tallies.iter().map(|t| &**t))?;
+        let mut heads = heads.into_iter();
+        let mut head = || heads.next().expect("one head per pooled histogram");
+        let entries = self
+            .entries
+            .iter()
+            .map(|e| match e {
+                Entry::Samples(v) => EntryData::Samples(to_bits(v)),
+                Entry::Delay { means, p95s, .. } => EntryData::Delay {
+                    pooled: head(),
+                    means: to_bits(means),
+                    p95s: to_bits(p95s),
+                },
+                Entry::Unpooled { count, means, p95s } => EntryData::Unpooled {
+                    count: *count,
+                    means: to_bits(means),
+                    p95s: to_bits(p95s),
+                },
+                Entry::Total(v) => EntryData::Total(*v),
+                Entry::Largest(v) => EntryData::Largest(*v),
+                Entry::Pooled(_) => EntryData::Pooled(head()),
+            })
+            .collect();
+        Ok(SummaryData {
             format: FORMAT,
-            first_replication: s.first,
-            replications: s.replications,
-            classes: s.shape.classes,
-            programmes: s.shape.programmes,
-            directions: s.shape.directions,
-            lane_groups: s.lane_groups,
-            window_ms: [s.window_ms.0, s.window_ms.1],
-            entries: s
-                .entries
-                .into_iter()
-                .map(|e| match e {
-                    Entry::Samples(v) => EntryData::Samples(to_bits(v)),
-                    Entry::Delay {
-                        pooled,
-                        means,
-                        p95s,
-                    } => EntryData::Delay {
-                        pooled,
-                        means: to_bits(means),
-                        p95s: to_bits(p95s),
-                    },
-                    Entry::Unpooled { count, means, p95s } => EntryData::Unpooled {
-                        count,
-                        means: to_bits(means),
-                        p95s: to_bits(p95s),
-                    },
-                    Entry::Total(v) => EntryData::Total(v),
-                    Entry::Largest(v) => EntryData::Largest(v),
-                    Entry::Pooled(t) => EntryData::Pooled(t),
-                })
-                .collect(),
-        }
+            first_replication: self.first,
+            replications: self.replications,
+            classes: self.shape.classes,
+            programmes: self.shape.programmes,
+            directions: self.shape.directions,
+            lane_groups: self.lane_groups.clone(),
+            window_ms: [self.window_ms.0, self.window_ms.1],
+            entries,
+            histograms,
+        })
     }
 }
 
 impl TryFrom<SummaryData> for Summary {
     type Error = String;
 
-    /// Checks what a summary read back must satisfy: this format, at least one
+    /// Checks what a summary read back must satisfy: at least one
     /// replication, one value per replication in every list of samples, at most one mean
-    /// and 95th percentile per replication in a delay (and as many of each).
-    fn try_from(d: SummaryData) -> Result<Self, String> {
-        if d.format != FORMAT {
-            return Err(format!(
-                "summary format {} is not the format {FORMAT} this bordersim reads",
-                d.format
-            ));
-        }
+    /// and 95th percentile per replication in a delay (and as many of each), and one
+    /// well-formed histogram per pooled entry.
+    fn try_from(mut d: SummaryData) -> Result<Self, String> {
+        // The format was checked as it was read (`this_format`).
         if d.replications == 0 {
             return Err("a summary holds at least one replication".into());
         }
         if d.first_replication.checked_add(d.replications).is_none() {
             return Err("the replications run past the largest replication number".into());
         }
+        let heads: Vec<TallyHead> = d
+            .entries
+            .iter_mut()
+            .filter_map(|e| match e {
+                EntryData::Delay { pooled, .. } | EntryData::Pooled(pooled) => {
+                    Some(std::mem::take(pooled))
+                }
+                _ => None,
+            })
+            .collect();
+        let mut tallies = bordersim_stats::unpack(heads, &d.histograms)?
+            .into_iter()
+            .map(Bins::Read);
+        let mut bins = || tallies.next().expect("one tally per head");
         let n = d.replications as usize;
         let entries =
             d.entries
@@ -578,15 +684,15 @@ impl TryFrom<SummaryData> for Summary {
                         "aggregate #{i} has {} values for {n} replications",
                         v.len()
                     )),
-                    EntryData::Delay {
-                        pooled,
-                        means,
-                        p95s,
-                    } if means.len() == p95s.len() && means.len() <= n => Ok(Entry::Delay {
-                        pooled,
-                        means: from_bits(means),
-                        p95s: from_bits(p95s),
-                    }),
+                    EntryData::Delay { means, p95s, .. }
+                        if means.len() == p95s.len() && means.len() <= n =>
+                    {
+                        Ok(Entry::Delay {
+                            pooled: bins(),
+                            means: from_bits(means),
+                            p95s: from_bits(p95s),
+                        })
+                    }
                     EntryData::Unpooled { count, means, p95s }
                         if means.len() == p95s.len() && means.len() <= n =>
                     {
@@ -604,7 +710,7 @@ impl TryFrom<SummaryData> for Summary {
                     )),
                     EntryData::Total(v) => Ok(Entry::Total(v)),
                     EntryData::Largest(v) => Ok(Entry::Largest(v)),
-                    EntryData::Pooled(t) => Ok(Entry::Pooled(t)),
+                    EntryData::Pooled(_) => Ok(Entry::Pooled(bins())),
                 })
                 .collect::<Result<Vec<_>, String>>()?;
         Ok(Summary {

@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
 use bordersim_config::sweep::Unit;
-use bordersim_experiment::Summary;
+use std::sync::OnceLock;
+
 use bordersim_experiment::sweep::Measures;
+use bordersim_experiment::{ExperimentError, Summary, Workers};
 use serde::{Deserialize, Serialize};
 
 use super::Study;
@@ -125,16 +127,44 @@ pub(super) fn check_unit(
 pub(super) fn run_unit(study: &Study, unit: &Unit) -> Result<(Summary, Measures), Failure> {
     let scenario = &study.scenarios[unit.point];
     let context = || format!("cannot run unit {}", unit.id);
-    let (summary, _, measures) = bordersim_experiment::fold_replications(
-        scenario,
-        &study.options,
-        unit.replications.clone(),
-        |_| bordersim_model::NoLog,
-        |r| bordersim_experiment::headline_measures(scenario, r),
-        &bordersim_experiment::NoProgress,
-    )
+    let (summary, _, measures) = on_sweep_workers(study.options.threads, || {
+        bordersim_experiment::fold_replications(
+            scenario,
+            &study.options,
+            unit.replications.clone(),
+            |_| bordersim_model::NoLog,
+            |r| bordersim_experiment::headline_measures(scenario, r),
+            &bordersim_experiment::NoProgress,
+        )
+    })
+    .and_then(|ran| ran)
     .map_err(|e| Failure::from_experiment(e, context()))?;
     let measures = Measures::new(unit.replications.start, &measures)
         .map_err(|e| Failure::Failed(anyhow!("{}: {e}", context())))?;
     Ok((summary, measures))
+}
+
+/// Runs `work` on the sweep's worker threads, started for its first unit and kept for every unit after it
+/// (a pool started and ended per unit cost two thread starts and the scheduler's hand-offs
+/// for each unit, more than a small unit's own work). One command runs one sweep, so this
+/// is one pool per sweep.
+fn on_sweep_workers<R: Send>(
+    threads: Option<usize>,
+    work: impl FnOnce() -> R + Send,
+) -> Result<R, ExperimentError> {
+    static WORKERS: OnceLock<(Option<usize>, Workers)> = OnceLock::new();
+    let (asked, workers) = match WORKERS.get() {
+        Some(kept) => kept,
+        None => {
+            let workers = Workers::new(threads)?;
+            // Set by another thread meanwhile: its workers are used, these dropped.
+            WORKERS.get_or_init(|| (threads, workers))
+        }
+    };
+    if *asked == threads {
+        Ok(workers.run(work))
+    } else {
+        // Not reached by the CLI, whose sweep asks for one thread count throughout.
+        Ok(Workers::new(threads)?.run(work))
+    }
 }
