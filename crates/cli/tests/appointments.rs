@@ -148,3 +148,95 @@ fn bad_bookings_exit_2_located_and_nothing_is_written() {
         assert!(!csv.exists());
     }
 }
+
+/// The run page has the run's costs (queue and waiting-area hours, resource, cargo, staff
+/// and total cost), emissions and detections, each with its interval, and its economics
+/// caption gives the days a year the figures were annualised with (not 365).
+#[test]
+fn the_run_page_has_costs_emissions_and_detections_annualised_as_the_figures() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs");
+    let scenario = root.join("examples/commercial_truck_crossing.toml");
+    let dir = scratch("appointments-run-page");
+    let page = dir.join("page.html");
+    let json: serde_json::Value = serde_json::from_str(&run_ok(&[
+        "run".as_ref(),
+        scenario.as_os_str(),
+        "--replications".as_ref(),
+        "2".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        "--report".as_ref(),
+        page.as_os_str(),
+    ]))
+    .expect("one JSON document");
+    let html = std::fs::read_to_string(&page).expect("page written");
+    let costs = &json["costs"];
+    let days = costs["annualisation_days"].as_f64().expect("days");
+    assert!((days - 365.0).abs() > 1.0, "a weekday-heavy week: {days}");
+    let days = format!("a year = {days:.2} days");
+    // Once in the delay caption, once under each of the new sections.
+    assert_eq!(html.matches(&days).count(), 2, "{days}");
+    assert!(!html.contains("a year = 365 days"));
+    for (id, title) in [
+        ("costs", "Costs of delay and staff"),
+        ("emissions", "Emissions of queueing"),
+        ("detections", "Detections"),
+    ] {
+        assert!(
+            html.contains(&format!("id=\"{id}\"")) && html.contains(title),
+            "{id}"
+        );
+    }
+    for column in [
+        "waiting-area vehicle-h/day",
+        "resource cost/day",
+        "cargo time cost/day",
+        "staff cost/day",
+        "total cost/year",
+        "CO2 kg/day",
+        "NOx g/day",
+        "PM2.5 g/day",
+        "detections/day",
+        "probability of finding",
+    ] {
+        assert!(html.contains(column), "{column}");
+    }
+    // The system's figures as the JSON has them, with their intervals.
+    let system = costs["costs"]
+        .as_array()
+        .expect("cost lines")
+        .iter()
+        .find(|l| l["entity"] == "system")
+        .expect("system");
+    let total = &system["total_cost"];
+    for v in [
+        &total["per_day"],
+        &total["per_day_ci95"],
+        &total["per_year"],
+    ] {
+        let cell = group(v.as_f64().expect("a figure"));
+        assert!(html.contains(&format!(">{cell}<")), "{cell}");
+    }
+    let found = &costs["detections"]["detections"];
+    for v in [&found["per_day"], &found["per_day_ci95"]] {
+        let cell = format!("{:.2}", v.as_f64().expect("a figure"));
+        assert!(html.contains(&format!(">{cell}<")), "{cell}");
+    }
+}
+
+/// `x` rounded to a whole number with thousands separators, as the page prints money.
+fn group(x: f64) -> String {
+    let digits = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if x < 0.0 && digits != "0" {
+        format!("-{out}")
+    } else {
+        out
+    }
+}

@@ -72,7 +72,17 @@ fn compare_reports_paired_differences_in_every_format() {
         "variant,metric,entity,baseline,variant_value,delta,ci95,relative,significant,\
          significant_unadjusted,p_value,replications,status,note,unit\n"
     ));
-    assert_eq!(csv.lines().count(), diffs.len() + 1);
+    // A row per difference, then the net benefit's four (saved, added, net per day and per
+    // year): the same scenario twice is worth exactly 0.
+    assert_eq!(csv.lines().count(), diffs.len() + 1 + 4);
+    let net = csv
+        .lines()
+        .find(|l| l.contains(",net_benefit_per_day,system,"))
+        .expect("the net benefit row");
+    assert!(
+        net.contains(",0,0,") && net.ends_with(",money/day"),
+        "{net}"
+    );
 }
 
 #[test]
@@ -294,4 +304,77 @@ fn compare_with_an_events_policy_gives_the_disruptions_cost() {
     let sb = find("time_in_system_mean_s", "direction:southbound");
     assert_eq!(sb["delta"].as_f64(), Some(0.0), "{sb}");
     assert_eq!(differences(&as_measure), diffs);
+}
+
+/// The compare CSV carries the net benefit (per day, per year) as the JSON has it, with its
+/// interval and unit; booked slots cost their waiting area (a net loss on the commercial
+/// example), and their waiting-area rows are differenced against the baseline's 0.
+#[test]
+fn the_csv_has_the_net_benefit_and_booking_pays_for_its_waiting_area() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs");
+    let base = root.join("examples/commercial_truck_crossing.toml");
+    let booked = root.join("policies/booked_slots.toml");
+    let args = |format: &str| {
+        run_ok(&[
+            "compare".as_ref(),
+            base.as_os_str(),
+            "--policy".as_ref(),
+            booked.as_os_str(),
+            "--replications".as_ref(),
+            "3".as_ref(),
+            "--format".as_ref(),
+            format.as_ref(),
+        ])
+    };
+    let json: Value = serde_json::from_str(&args("json")).expect("one JSON document");
+    let variant = &json["variants"][0];
+    let nb = &variant["net_benefit"];
+    let per_day = nb["net_benefit_per_day"].as_f64().expect("net benefit");
+    assert!(
+        per_day < 0.0,
+        "the waiting area costs more than the road saves: {nb}"
+    );
+    let area = variant["differences"]
+        .as_array()
+        .expect("differences")
+        .iter()
+        .find(|d| {
+            d["metric"] == "waiting_area_vehicle_hours_per_day"
+                && d["entity"]
+                    .as_str()
+                    .is_some_and(|e| e.starts_with("appointment:"))
+        })
+        .expect("waiting-area row")
+        .clone();
+    assert_eq!(area["status"], "compared", "{area}");
+    assert_eq!(area["baseline"].as_f64(), Some(0.0), "{area}");
+    assert_eq!(area["replications"].as_u64(), Some(3), "{area}");
+    assert!(area["delta"].as_f64().expect("delta") > 0.0, "{area}");
+    let csv = args("csv");
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header = reader.headers().expect("header").clone();
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    let row = |metric: &str| {
+        rows.iter()
+            .find(|r| &r[col("metric")] == metric)
+            .unwrap_or_else(|| panic!("no {metric} row"))
+            .clone()
+    };
+    for (metric, unit) in [
+        ("net_benefit_per_day", "money/day"),
+        ("net_benefit_per_year", "money/year"),
+        ("time_and_cargo_cost_saved_per_day", "money/day"),
+        ("staff_cost_added_per_day", "money/day"),
+    ] {
+        let r = row(metric);
+        assert_eq!(&r[col("entity")], "system");
+        assert_eq!(&r[col("status")], "net_benefit");
+        assert_eq!(&r[col("unit")], unit, "{metric}");
+        assert_eq!(&r[col("replications")], "3", "{metric}");
+        let value: f64 = r[col("delta")].parse().expect("a number");
+        let ci: f64 = r[col("ci95")].parse().expect("an interval");
+        assert_eq!(Some(value), nb[metric].as_f64(), "{metric}");
+        assert_eq!(Some(ci), nb[format!("{metric}_ci95")].as_f64(), "{metric}");
+    }
 }

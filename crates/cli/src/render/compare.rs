@@ -208,11 +208,25 @@ fn detections_line(differences: &[Difference]) -> Option<String> {
          probabilities of finding: docs/economics.md)\n",
         delta,
         ci(detections),
-        if delta < 0.0 { "given up" } else { "gained" },
+        detections_change(detections),
         inspections.delta.unwrap_or(0.0),
         ci(inspections),
         time,
     ))
+}
+
+/// What a change in detections amounts to: "no significant change" when its 95% interval
+/// includes 0 (as the table leaves such a difference unstarred), else "given up" or "gained".
+/// Without an interval (one replication) the sign alone is said.
+fn detections_change(d: &Difference) -> &'static str {
+    let delta = d.delta.unwrap_or(0.0);
+    if d.ci95.is_some_and(|c| delta.abs() <= c) || delta == 0.0 {
+        "no significant change"
+    } else if delta < 0.0 {
+        "given up"
+    } else {
+        "gained"
+    }
 }
 
 /// The unit of `metric`'s values as stored (the CSV's and JSON's): seconds for times, a
@@ -273,8 +287,112 @@ fn csv(comparison: &Comparison) -> Result<Vec<u8>> {
                 stored_unit(&d.metric).to_string(),
             ])?;
         }
+        if let Some(nb) = variant.net_benefit.as_ref() {
+            let replications = variant
+                .differences
+                .iter()
+                .find(|d| d.metric == "total_cost_per_day" && d.entity == "system")
+                .map_or(0, |d| d.replications);
+            for r in net_benefit_rows(nb) {
+                w.write_record([
+                    variant.name.clone(),
+                    r.metric.to_string(),
+                    "system".to_string(),
+                    String::new(),
+                    String::new(),
+                    // + 0.0: a saving of exactly nothing is 0, not -0.
+                    (r.value + 0.0).to_string(),
+                    opt(r.ci95),
+                    String::new(),
+                    r.ci95.is_some_and(|c| r.value.abs() > c).to_string(),
+                    r.ci95.is_some_and(|c| r.value.abs() > c).to_string(),
+                    String::new(),
+                    replications.to_string(),
+                    "net_benefit".to_string(),
+                    r.note,
+                    r.unit.to_string(),
+                ])?;
+            }
+        }
     }
     w.into_inner().context("cannot assemble the CSV")
+}
+
+/// One CSV row of a variant's net benefit: its figure in `delta` (with `ci95`), status
+/// `net_benefit`, entity `system`, no baseline or variant value.
+struct NetBenefitRow {
+    metric: &'static str,
+    value: f64,
+    ci95: Option<f64>,
+    unit: &'static str,
+    note: String,
+}
+
+/// The net benefit's CSV rows: saved, added and net per day, then net per year, or per
+/// occurrence for a variant that differs by one-off events (not annualised). The net
+/// rows' note says what is not priced.
+fn net_benefit_rows(nb: &NetBenefit) -> Vec<NetBenefitRow> {
+    let unpriced = if nb.not_priced.is_empty() {
+        String::new()
+    } else {
+        format!("; not priced: {}", nb.not_priced.join("; "))
+    };
+    let row = |metric, value, ci95, unit, note: String| NetBenefitRow {
+        metric,
+        value,
+        ci95,
+        unit,
+        note,
+    };
+    let mut out = vec![
+        row(
+            "time_and_cargo_cost_saved_per_day",
+            nb.time_and_cargo_cost_saved_per_day,
+            nb.time_and_cargo_cost_saved_per_day_ci95,
+            "money/day",
+            "baseline − variant resource and cargo time cost (queue and waiting area)".into(),
+        ),
+        row(
+            "staff_cost_added_per_day",
+            nb.staff_cost_added_per_day,
+            nb.staff_cost_added_per_day_ci95,
+            "money/day",
+            "variant − baseline staff cost".into(),
+        ),
+        row(
+            "net_benefit_per_day",
+            nb.net_benefit_per_day,
+            nb.net_benefit_per_day_ci95,
+            "money/day",
+            format!("saved − added; positive: the variant is worth it{unpriced}"),
+        ),
+    ];
+    if let Some(year) = nb.net_benefit_per_year {
+        out.push(row(
+            "net_benefit_per_year",
+            year,
+            nb.net_benefit_per_year_ci95,
+            "money/year",
+            format!(
+                "net_benefit_per_day × {} days a year{unpriced}",
+                nb.annualisation_days
+            ),
+        ));
+    }
+    if let Some(once) = nb.net_benefit_per_occurrence {
+        out.push(row(
+            "net_benefit_per_occurrence",
+            once,
+            nb.net_benefit_per_occurrence_ci95,
+            "money/occurrence",
+            format!(
+                "net_benefit_per_day × the {}-day window: a one-off event, not \
+                 annualised{unpriced}",
+                nb.window_days
+            ),
+        ));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -336,5 +454,89 @@ mod tests {
         assert_eq!(cells[7], "0");
         assert_eq!(cells[8], "[1]");
         assert_eq!(notes, ["not present in the variant"]);
+    }
+
+    #[test]
+    fn a_detection_change_whose_interval_includes_zero_is_no_significant_change() {
+        let line = |delta: f64, ci95: f64| {
+            let mut detections = difference("detections_per_day", delta, ci95);
+            detections.significant = ci95 < delta.abs();
+            let inspections = difference("inspections_per_day", -12.0, 1.0);
+            detections_line(&[detections, inspections]).expect("a line")
+        };
+        // What the commercial example's risk targeting printed as "given up".
+        let l = line(-0.03, 0.08);
+        assert!(
+            l.starts_with("  detections: -0.03 ±0.08 a day (no significant change)"),
+            "{l}"
+        );
+        assert!(line(0.03, 0.08).contains("(no significant change)"));
+        assert!(line(-0.08, 0.08).contains("(no significant change)"));
+        assert!(line(-0.5, 0.08).contains("(given up)"));
+        assert!(line(0.5, 0.08).contains("(gained)"));
+    }
+
+    fn benefit(annualised: bool) -> NetBenefit {
+        NetBenefit {
+            time_and_cargo_cost_saved_per_day: -14_700.0,
+            time_and_cargo_cost_saved_per_day_ci95: Some(3_000.0),
+            staff_cost_added_per_day: 0.0,
+            staff_cost_added_per_day_ci95: Some(0.0),
+            net_benefit_per_day: -14_700.0,
+            net_benefit_per_day_ci95: Some(3_000.0),
+            net_benefit_per_year: annualised.then_some(-14_700.0 * 376.0),
+            net_benefit_per_year_ci95: annualised.then_some(3_000.0 * 376.0),
+            annualisation_days: 376.0,
+            annualised,
+            window_days: 1.5,
+            net_benefit_per_occurrence: (!annualised).then_some(-14_700.0 * 1.5),
+            net_benefit_per_occurrence_ci95: (!annualised).then_some(3_000.0 * 1.5),
+            not_priced: vec!["class car: delay +1.0 vehicle-hours a day".into()],
+        }
+    }
+
+    #[test]
+    fn the_net_benefit_rows_are_per_day_and_per_year_or_per_occurrence() {
+        let rows = net_benefit_rows(&benefit(true));
+        let got: Vec<(&str, f64, Option<f64>, &str)> = rows
+            .iter()
+            .map(|r| (r.metric, r.value, r.ci95, r.unit))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "time_and_cargo_cost_saved_per_day",
+                    -14_700.0,
+                    Some(3_000.0),
+                    "money/day"
+                ),
+                ("staff_cost_added_per_day", 0.0, Some(0.0), "money/day"),
+                ("net_benefit_per_day", -14_700.0, Some(3_000.0), "money/day"),
+                (
+                    "net_benefit_per_year",
+                    -14_700.0 * 376.0,
+                    Some(3_000.0 * 376.0),
+                    "money/year"
+                ),
+            ]
+        );
+        assert!(
+            rows[2].note.contains("not priced: class car"),
+            "{}",
+            rows[2].note
+        );
+        let rows = net_benefit_rows(&benefit(false));
+        let last = rows.last().expect("rows");
+        assert_eq!(
+            (last.metric, last.value, last.ci95, last.unit),
+            (
+                "net_benefit_per_occurrence",
+                -22_050.0,
+                Some(4_500.0),
+                "money/occurrence"
+            )
+        );
+        assert!(!rows.iter().any(|r| r.metric == "net_benefit_per_year"));
     }
 }

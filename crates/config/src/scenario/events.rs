@@ -123,6 +123,9 @@ pub(super) fn attach(cx: &mut Cx<'_>, crossing: Crossing, pending: Pending) -> O
     if pending.ops.is_empty() {
         return Some(crossing);
     }
+    if !outages_within_lanes(cx, &crossing, &pending) {
+        return None;
+    }
     match crossing.with_operations(pending.ops) {
         Ok(c) => Some(c),
         Err(errors) => {
@@ -137,6 +140,54 @@ pub(super) fn attach(cx: &mut Cx<'_>, crossing: Crossing, pending: Pending) -> O
             None
         }
     }
+}
+
+/// The most lanes lane group `g` of `station` ever has open: the most of its schedule, or
+/// of its lane rule's `max_lanes`.
+fn most_lanes(station: &bordersim_model::Station, g: usize) -> u32 {
+    let group = &station.lanes[g];
+    group
+        .schedule
+        .max()
+        .max(group.rule.as_ref().map_or(0, |r| r.max_lanes))
+}
+
+/// Whether every outage's `lanes` is at most the lanes its lane group has (each group of
+/// the station, for an outage of the whole station: the largest of them); an outage of
+/// more is an error at its `lanes`. The model would only close what is open, so such a
+/// number is a mistake about the station (`lanes = 50` on 10 booths), not a disruption.
+fn outages_within_lanes(cx: &mut Cx<'_>, crossing: &Crossing, pending: &Pending) -> bool {
+    let mut ok = true;
+    for (e, path) in pending.ops.events.iter().zip(&pending.event_paths) {
+        let EventKind::Outage {
+            station,
+            group,
+            lanes: Some(lanes),
+        } = e.kind
+        else {
+            continue;
+        };
+        let Some(st) = crossing.stations().get(station.index()) else {
+            continue;
+        };
+        let groups: Vec<usize> = group.map_or_else(|| (0..st.lanes.len()).collect(), |g| vec![g]);
+        let most = groups.iter().map(|&g| most_lanes(st, g)).max().unwrap_or(0);
+        if lanes > most {
+            let whose = match group {
+                Some(g) => format!("lane group `{}` of station `{}`", st.lanes[g].id, st.id),
+                None if st.lanes.len() > 1 => format!("any lane group of station `{}`", st.id),
+                None => format!("station `{}`", st.id),
+            };
+            cx.error(
+                &child(path, "lanes"),
+                format!(
+                    "the outage takes out {lanes} lanes but {whose} has at most {most} open in                      any hour: give at most {most}, or leave `lanes` out to take out every lane"
+                ),
+            );
+            ok = false;
+        }
+    }
+    ok
 }
 
 /// A station's or a lane group's hourly factor and standing queue.

@@ -217,3 +217,89 @@ fn hourly_factors_and_standing_queues_are_read_and_checked() {
         &["give the queue's `class`"],
     );
 }
+
+/// `BASE` with xray in two lane groups (cars: 2 lanes, trucks: 3 by day and 1 at night) and
+/// `events` in its `[scenario]` table.
+fn grouped(events: &str) -> String {
+    let day: Vec<&str> = (0..24)
+        .map(|h| if (6..18).contains(&h) { "3" } else { "1" })
+        .collect();
+    let base = edit(
+        "id = \"xray\"\nservers = 1\nservice = { dist = \"uniform\", min = \"1min\", max = \"2min\" }\n",
+        &format!(
+            "id = \"xray\"\nservice = {{ dist = \"uniform\", min = \"1min\", max = \"2min\" }}\n\n[[stations.lanes]]\nid = \"cars\"\nserves = {{ class = \"car\" }}\n\
+             servers = 2\n\n[[stations.lanes]]\nid = \"trucks\"\nserves = {{ class = \"truck\" }}\n\
+             servers_by_hour = [{}]\n",
+            day.join(", ")
+        ),
+    );
+    base.replace(
+        "warmup = \"1h\"\n",
+        &format!("warmup = \"1h\"\n\n{events}\n"),
+    )
+}
+
+fn outage(station: &str, group: Option<&str>, lanes: u32) -> String {
+    let group = group.map_or_else(String::new, |g| format!("lane_group = \"{g}\"\n"));
+    format!(
+        "[[scenario.events]]\nkind = \"outage\"\nstation = \"{station}\"\n{group}lanes = {lanes}\n\
+         from = \"2h\"\nto = \"3h\""
+    )
+}
+
+#[test]
+fn an_outage_of_more_lanes_than_there_are_is_rejected_at_its_lanes() {
+    // 50 lanes out of primary's 4: an error at `lanes`, on the line it is written.
+    let input = with_events(&outage("primary", None, 50));
+    let d = error_at(
+        &input,
+        "scenario.events[0].lanes",
+        &[
+            "takes out 50 lanes",
+            "station `primary` has at most 4",
+            "leave `lanes` out",
+        ],
+    );
+    let line = input
+        .lines()
+        .position(|l| l == "lanes = 50")
+        .expect("written")
+        + 1;
+    assert_eq!(d.line, line, "{d}");
+    // As many as there are is an outage of every lane, and loads.
+    ok(&with_events(&outage("primary", None, 4)));
+    ok(&with_events(&outage("xray", None, 1)));
+    error_at(
+        &with_events(&outage("xray", None, 2)),
+        "scenario.events[0].lanes",
+        &["station `xray` has at most 1"],
+    );
+    // A lane group: its own lanes, the most its schedule ever opens (3 by day).
+    ok(&grouped(&outage("xray", Some("trucks"), 3)));
+    error_at(
+        &grouped(&outage("xray", Some("cars"), 3)),
+        "scenario.events[0].lanes",
+        &["lane group `cars` of station `xray` has at most 2"],
+    );
+    error_at(
+        &grouped(&outage("xray", Some("trucks"), 4)),
+        "scenario.events[0].lanes",
+        &["lane group `trucks` of station `xray` has at most 3"],
+    );
+    // The whole station: each group loses up to `lanes`, so up to the largest group's.
+    ok(&grouped(&outage("xray", None, 3)));
+    error_at(
+        &grouped(&outage("xray", None, 4)),
+        "scenario.events[0].lanes",
+        &["any lane group of station `xray` has at most 3"],
+    );
+    // A closure takes out every lane: it has no `lanes` to get wrong.
+    error_at(
+        &with_events(
+            "[[scenario.events]]\nkind = \"closure\"\nstation = \"primary\"\nlanes = 50\n\
+             from = \"2h\"\nto = \"3h\"",
+        ),
+        "scenario.events[0].lanes",
+        &["no meaning for a `closure` event"],
+    );
+}

@@ -143,6 +143,33 @@ fn change(differences: &[Difference], metric: &str, entity: &str) -> f64 {
         .unwrap_or(0.0)
 }
 
+/// The change of the vehicle-hours a day that class `class` spends in booking systems'
+/// waiting areas (those of either run, each counted once).
+fn waiting_area_change(
+    baseline: &Scenario,
+    variant: &Scenario,
+    differences: &[Difference],
+    class: &str,
+) -> f64 {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut sum = 0.0;
+    for s in [baseline, variant] {
+        let classes = &s.population().classes;
+        for a in s.crossing.appointments() {
+            if classes[a.class.index()].id != class || seen.contains(&a.id.as_str()) {
+                continue;
+            }
+            seen.push(&a.id);
+            sum += change(
+                differences,
+                "waiting_area_vehicle_hours_per_day",
+                &format!("appointment:{}", a.id),
+            );
+        }
+    }
+    sum
+}
+
 /// The stations and classes whose change the net benefit counts as 0 for want of a rate.
 fn not_priced(baseline: &Scenario, variant: &Scenario, differences: &[Difference]) -> Vec<String> {
     let mut out = Vec::new();
@@ -203,9 +230,15 @@ fn not_priced(baseline: &Scenario, variant: &Scenario, differences: &[Difference
             "delay_vehicle_hours_per_day",
             &format!("class:{}", class.id),
         );
-        if delta != 0.0 && class.resource_cost_per_h == 0.0 {
+        let area = waiting_area_change(baseline, variant, differences, &class.id);
+        if (delta != 0.0 || area != 0.0) && class.resource_cost_per_h == 0.0 {
+            let area = if area == 0.0 {
+                String::new()
+            } else {
+                format!(" and waiting area {area:+.1}")
+            };
             out.push(format!(
-                "class {}: delay {:+.1} vehicle-hours a day with no resource cost \
+                "class {}: delay {:+.1}{area} vehicle-hours a day with no resource cost \
                  (resource_cost_per_h): counted as 0",
                 class.id, delta
             ));

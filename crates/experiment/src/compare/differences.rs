@@ -54,8 +54,9 @@ pub(super) fn differences(
         let (mut bv, mut vv) = (values(&b), values(&v));
         let mut notes: Vec<String> = Vec::new();
         // A station where no vehicle stopped in any replication of a run held nobody up:
-        // its wait is 0 there, not missing (a desk a reform bypasses).
-        if metric.starts_with("wait_") {
+        // its wait is 0 there, not missing (a desk a reform bypasses). So is a waiting area
+        // nobody waited in (a booking share of 0).
+        if metric.starts_with("wait_") || metric == "waiting_area_mean_s" {
             for (run, side, present) in [
                 ("baseline", &mut bv, in_base),
                 ("variant", &mut vv, in_variant),
@@ -64,7 +65,11 @@ pub(super) fn differences(
                     for x in side.iter_mut() {
                         *x = Some(0.0);
                     }
-                    notes.push(format!("{run}: no vehicle stopped here: wait 0"));
+                    notes.push(if metric.starts_with("wait_") {
+                        format!("{run}: no vehicle stopped here: wait 0")
+                    } else {
+                        format!("{run}: nobody waited in the waiting area: 0")
+                    });
                 }
             }
         }

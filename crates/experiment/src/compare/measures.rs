@@ -28,6 +28,18 @@ pub(super) fn seconds(t: &Tally, q: Option<f64>) -> Option<f64> {
 /// control's staffed lane-hours are 0 (its officers are counted at the joint stop) and its
 /// utilization `None`.
 pub fn headline_measures(scenario: &Scenario, rep: &ReplicationStats) -> Vec<Measure> {
+    headline_measures_against(scenario, rep, &[])
+}
+
+/// [`headline_measures`] of a run compared with the runs of `others`: with, besides its
+/// own, the booking systems only they have, measured here as absent (nobody booked, 0 in
+/// the waiting area; see `absent_appointment_measures`), so that a reform adding or
+/// removing a booking system is differenced against 0 rather than left unmeasured.
+pub fn headline_measures_against(
+    scenario: &Scenario,
+    rep: &ReplicationStats,
+    others: &[&Scenario],
+) -> Vec<Measure> {
     let mut out = Vec::new();
     let mut push = |metric: &'static str, entity: &str, value: Option<f64>, note: Option<&str>| {
         out.push(Measure {
@@ -204,6 +216,16 @@ pub fn headline_measures(scenario: &Scenario, rep: &ReplicationStats) -> Vec<Mea
     for (metric, entity, value) in crate::report::appointments::appointment_measures(scenario, rep)
     {
         push(metric, &entity, value, None);
+    }
+    for (metric, entity, value) in
+        crate::report::appointments::absent_appointment_measures(scenario, rep, others)
+    {
+        push(
+            metric,
+            &entity,
+            value,
+            Some(crate::report::appointments::ABSENT_NOTE),
+        );
     }
     out
 }

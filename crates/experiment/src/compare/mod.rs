@@ -28,6 +28,7 @@ use benefit::net_benefit_of;
 pub use benefit::{NetBenefit, net_benefit};
 use differences::{differences, tested};
 pub use measures::headline_measures;
+use measures::headline_measures_against;
 pub use significance::FALSE_DISCOVERY_RATE;
 
 /// One headline statistic of one replication: what, of which entity, in what value.
@@ -154,11 +155,11 @@ pub fn paired_differences(
 ) -> Vec<Difference> {
     let base_measures: Vec<Vec<Measure>> = base
         .iter()
-        .map(|r| headline_measures(base_scenario, r))
+        .map(|r| headline_measures_against(base_scenario, r, &[variant_scenario]))
         .collect();
     let variant_measures: Vec<Vec<Measure>> = variant
         .iter()
-        .map(|r| headline_measures(variant_scenario, r))
+        .map(|r| headline_measures_against(variant_scenario, r, &[base_scenario]))
         .collect();
     differences(&base_measures, &variant_measures)
 }
@@ -177,22 +178,26 @@ pub fn compare_folded(
     options: &RunOptions,
     progress: &dyn Progress,
 ) -> Result<Comparison, ExperimentError> {
-    // No replications is an empty range: `fold_replications` refuses it.
-    let run = |scenario: &Scenario| {
+    // No replications is an empty range: `fold_replications` refuses it. The baseline is
+    // measured against every variant (booking systems only they have count as empty in it),
+    // each variant against the baseline.
+    let all_variants: Vec<&Scenario> = variants.iter().map(|(_, s)| s).collect();
+    let run = |scenario: &Scenario, others: &[&Scenario]| {
         let (summary, _, measures) = crate::fold_replications(
             scenario,
             options,
             0..u64::from(options.replications),
             |_| NoLog,
-            |r| headline_measures(scenario, r),
+            |r| headline_measures_against(scenario, r, others),
             progress,
         )?;
         Ok::<_, ExperimentError>((crate::report_of(scenario, options.seed, summary), measures))
     };
-    let (base_report, base_measures) = run(baseline)?;
+    let (base_report, base_measures) = run(baseline, &all_variants)?;
     let mut results = Vec::with_capacity(variants.len());
     for (name, scenario) in variants {
-        let (report, measures) = run(scenario)?;
+        let (report, measures) = run(scenario, &[baseline])?;
+        let base_measures = against_one(&base_measures, scenario);
         let mut differences = differences(&base_measures, &measures);
         let net_benefit = net_benefit_of(baseline, scenario, &mut differences);
         results.push(VariantResult {
@@ -207,6 +212,27 @@ pub fn compare_folded(
         baseline: base_report,
         variants: results,
     })
+}
+
+/// The baseline's measures (taken against every variant) as if taken against `variant`
+/// alone: without the absent booking systems that only other variants have.
+fn against_one(base: &[Vec<Measure>], variant: &Scenario) -> Vec<Vec<Measure>> {
+    let absent = crate::report::appointments::ABSENT_NOTE;
+    base.iter()
+        .map(|rep| {
+            rep.iter()
+                .filter(|m| {
+                    m.note.as_deref() != Some(absent)
+                        || variant
+                            .crossing
+                            .appointments()
+                            .iter()
+                            .any(|a| m.entity == format!("appointment:{}", a.id))
+                })
+                .cloned()
+                .collect()
+        })
+        .collect()
 }
 
 /// Runs the baseline and every variant with the same seed and replications, and measures

@@ -195,3 +195,51 @@ pub(crate) fn appointment_measures(
     }
     out
 }
+
+/// The note of a booking system's measures in a run that has no such system.
+pub(crate) const ABSENT_NOTE: &str =
+    "no such booking system here: nobody booked, 0 vehicles in its waiting area";
+
+/// [`appointment_measures`] of the booking systems of `others` (by id) that `scenario` has
+/// not: nobody books, so its waiting area holds 0 vehicles and 0 vehicle-hours, worth 0,
+/// and the mean time there is 0; the road queue is that of the station of the same id here
+/// (`None` when there is none). Each value carries [`ABSENT_NOTE`]. So a comparison of a
+/// run with booking against one without differences each figure against 0, replication by
+/// replication, in either direction.
+pub(crate) fn absent_appointment_measures(
+    scenario: &Scenario,
+    rep: &ReplicationStats,
+    others: &[&Scenario],
+) -> Vec<(&'static str, String, Option<f64>)> {
+    let own = scenario.crossing.appointments();
+    let stations = scenario.crossing.stations();
+    let mut seen: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    for other in others {
+        for a in other.crossing.appointments() {
+            if own.iter().any(|o| o.id == a.id) || seen.contains(&a.id.as_str()) {
+                continue;
+            }
+            seen.push(&a.id);
+            let station = &other.crossing.station(a.station).id;
+            let end = rep.window_end_ms;
+            let road = stations
+                .iter()
+                .position(|s| &s.id == station)
+                .and_then(|s| rep.stations.get(s))
+                .map(|st| st.queue_length.mean_until(end) + st.outside_vehicles.mean_until(end));
+            let entity = format!("appointment:{}", a.id);
+            for (metric, value) in [
+                ("waiting_area_mean_s", Some(0.0)),
+                ("road_queue_mean", road),
+                ("booked_per_day", Some(0.0)),
+                ("not_booked_per_day", Some(0.0)),
+                ("waiting_area_vehicle_hours_per_day", Some(0.0)),
+                ("waiting_area_value_per_day", Some(0.0)),
+            ] {
+                out.push((metric, entity.clone(), value));
+            }
+        }
+    }
+    out
+}

@@ -97,7 +97,11 @@ pub struct Amounts {
     /// Vehicle-hours spent waiting in queue per day, by the vehicles served and by those
     /// that gave up.
     pub queue_vehicle_hours: f64,
-    /// Resource cost of that time (driver and vehicle), money per day.
+    /// Vehicle-hours per day that booked vehicles spent in a booking system's waiting area,
+    /// off the road (a class's, and the station's the slots are for).
+    pub waiting_area_vehicle_hours: f64,
+    /// Resource cost of the time in queue and in a waiting area (driver and vehicle),
+    /// money per day.
     pub resource_cost: f64,
     /// Time cost of the cargo, money per day.
     pub cargo_time_cost: f64,
@@ -126,6 +130,8 @@ impl Amounts {
     pub fn plus(self, o: Amounts) -> Amounts {
         Amounts {
             queue_vehicle_hours: self.queue_vehicle_hours + o.queue_vehicle_hours,
+            waiting_area_vehicle_hours: self.waiting_area_vehicle_hours
+                + o.waiting_area_vehicle_hours,
             resource_cost: self.resource_cost + o.resource_cost,
             cargo_time_cost: self.cargo_time_cost + o.cargo_time_cost,
             lane_hours: self.lane_hours + o.lane_hours,
@@ -222,6 +228,21 @@ pub fn replication_costs(scenario: &Scenario, rep: &ReplicationStats) -> Replica
             out.classes[c] = out.classes[c].plus(a);
             out.stations[s] = out.stations[s].plus(a);
         }
+        // A booked vehicle's time in the waiting area is time its driver, vehicle and cargo
+        // lose as much as time in the road queue: priced at the class's resource and cargo
+        // cost. Parked with the engine off, it emits nothing (docs/economics.md).
+        for (i, a) in scenario.crossing.appointments().iter().enumerate() {
+            let c = a.class.index();
+            if a.station.index() != s {
+                continue;
+            }
+            let Some(class) = classes.get(c) else {
+                continue;
+            };
+            let a = waiting_area_amounts(class, super::appointments::area_hours_per_day(rep, i));
+            out.classes[c] = out.classes[c].plus(a);
+            out.stations[s] = out.stations[s].plus(a);
+        }
         // A control merged into a joint stop has its officers counted there.
         if st.merged_into.is_some() {
             continue;
@@ -257,6 +278,18 @@ pub fn queue_amounts(class: &bordersim_model::VehicleClass, hours: f64) -> Amoun
         co2_kg: hours * e.co2_g_per_h / 1000.0,
         nox_g: hours * e.nox_g_per_h,
         pm25_g: hours * e.pm25_g_per_h,
+        ..Amounts::default()
+    }
+}
+
+/// What `hours` vehicle-hours per day in a booking system's waiting area of a vehicle of
+/// `class` cost: its resource cost and its cargo's time cost, as an hour in queue; no
+/// emissions (parked with the engine off).
+pub fn waiting_area_amounts(class: &bordersim_model::VehicleClass, hours: f64) -> Amounts {
+    Amounts {
+        waiting_area_vehicle_hours: hours,
+        resource_cost: hours * class.resource_cost_per_h,
+        cargo_time_cost: hours * cargo_time_cost_per_h(class),
         ..Amounts::default()
     }
 }
@@ -297,7 +330,11 @@ pub struct CostLine {
     pub entity: String,
     /// Vehicle-hours waiting in queue.
     pub queue_vehicle_hours: PerDay,
-    /// Resource cost of the vehicles' time (driver and vehicle operating cost), money.
+    /// Vehicle-hours booked vehicles spent in a booking system's waiting area (priced in
+    /// the costs below as queue time is; no emissions: parked, engine off).
+    pub waiting_area_vehicle_hours: PerDay,
+    /// Resource cost of the vehicles' time in queue and in a waiting area (driver and
+    /// vehicle operating cost), money.
     pub resource_cost: PerDay,
     /// Time cost of the cargo, money.
     pub cargo_time_cost: PerDay,
@@ -440,6 +477,7 @@ pub fn costs(scenario: &Scenario, reps: &[ReplicationStats]) -> Costs {
         lines.push(CostLine {
             entity,
             queue_vehicle_hours: field(|a| a.queue_vehicle_hours),
+            waiting_area_vehicle_hours: field(|a| a.waiting_area_vehicle_hours),
             resource_cost: field(|a| a.resource_cost),
             cargo_time_cost: field(|a| a.cargo_time_cost),
             lane_hours: field(|a| a.lane_hours),

@@ -620,3 +620,150 @@ fn the_scenarios_detection_rates_replace_the_illustrative_ones() {
     close(find("detections_per_day", "channel:red/random"), 0.5);
     close(find("detections_per_day", "system"), 0.8);
 }
+
+/// [`traced`] with one lane of 10 minutes, every truck booking a slot of 15 minutes that
+/// takes one truck: they are called forward at 00:00, 00:15 and 00:30.
+fn booked_trucks() -> Scenario {
+    let mut s = traced(1, 10.0);
+    let booking = bordersim_model::Appointment {
+        id: "slots".into(),
+        station: StationId(0),
+        class: ClassId(0),
+        programme: None,
+        share: 1.0,
+        slot: SimTime::from_mins(15),
+        capacity_by_hour: [1; 24],
+        horizon: SimTime::from_hours(24),
+        waiting_area: None,
+        when_full: bordersim_model::WaitingAreaFull::Road,
+        value_of_time_per_hour: None,
+    };
+    s.crossing = s
+        .crossing
+        .with_appointments(vec![booking])
+        .expect("valid booking");
+    s
+}
+
+#[test]
+fn time_in_a_waiting_area_costs_the_resource_and_cargo_cost_of_the_class_waiting() {
+    let out = run(&booked_trucks(), &options(2)).expect("runs");
+    let c = &out.report.costs;
+    // The trucks wait 0, 15 and 30 min in the waiting area (0.75 h) and nothing on the road
+    // (each slot is longer than the 10-minute service); the cars at 01:00 find the lane free
+    // and wait 0 and 10 min, as without booking.
+    let truck = line(c, "class:truck");
+    close(truck.queue_vehicle_hours.per_day, 0.0);
+    close(truck.waiting_area_vehicle_hours.per_day, 0.75);
+    close(truck.resource_cost.per_day, 0.75 * 91.0);
+    close(truck.cargo_time_cost.per_day, 0.75 * 50.0);
+    let station = line(c, "station:primary");
+    close(station.waiting_area_vehicle_hours.per_day, 0.75);
+    let system = line(c, "system");
+    close(system.waiting_area_vehicle_hours.per_day, 0.75);
+    close(
+        system.total_cost.per_day,
+        0.75 * (91.0 + 50.0) + 20.0 / 6.0 + 1440.0,
+    );
+    // Parked with the engine off: the waiting area emits nothing, and the trucks idle in
+    // no queue.
+    let e = emission(c, "class:truck");
+    assert_eq!((e.co2_kg.per_day, e.nox_g.per_day), (0.0, 0.0));
+}
+
+#[test]
+fn booking_is_worth_its_waiting_area_in_either_direction_of_a_comparison() {
+    // Without booking the trucks wait 0.5 h on the road; with it 0.75 h in the waiting
+    // area: 0.25 h a day more at 91 + 50 an hour; nothing else changes.
+    let lost = 0.25 * (91.0 + 50.0);
+    let (cmp, _) = compare(
+        &traced(1, 10.0),
+        &[("booked".into(), booked_trucks())],
+        &options(3),
+    )
+    .expect("runs");
+    let (back, _) = compare(
+        &booked_trucks(),
+        &[("unbooked".into(), traced(1, 10.0))],
+        &options(3),
+    )
+    .expect("runs");
+    let n = cmp.variants[0].net_benefit.as_ref().expect("net benefit");
+    close(n.time_and_cargo_cost_saved_per_day, -lost);
+    close(n.net_benefit_per_day, -lost);
+    assert_eq!(n.net_benefit_per_day_ci95, Some(0.0));
+    let m = back.variants[0].net_benefit.as_ref().expect("net benefit");
+    close(m.net_benefit_per_day, lost);
+    assert!(n.not_priced.is_empty() && m.not_priced.is_empty());
+    // The booking system absent from one side has nobody in its waiting area there: each
+    // of its figures is differenced against 0, replication by replication.
+    let find = |c: &crate::Comparison, metric: &str| {
+        c.variants[0]
+            .differences
+            .iter()
+            .find(|d| d.metric == metric && d.entity == "appointment:slots")
+            .unwrap_or_else(|| panic!("{metric} compared"))
+            .clone()
+    };
+    // The road queue is the station's own on both sides: the trucks' 0.5 h of road
+    // waiting a day leave it (Little's law over 24 h); the classes' value of time is 0.
+    for (metric, value) in [
+        ("waiting_area_vehicle_hours_per_day", 0.75),
+        ("waiting_area_value_per_day", 0.0),
+        ("booked_per_day", 3.0),
+        ("waiting_area_mean_s", 15.0 * 60.0),
+        ("road_queue_mean", -0.5 / 24.0),
+    ] {
+        let (there, back) = (find(&cmp, metric), find(&back, metric));
+        assert_eq!(there.status, crate::Status::Compared, "{metric}");
+        assert_eq!(there.replications, 3, "{metric}");
+        assert_eq!(back.replications, 3, "{metric}");
+        close(there.delta.expect("paired"), value);
+        close(back.delta.expect("paired"), -value);
+    }
+    // A booking share of 0: nobody waits in the waiting area, whose mean time is then 0.
+    let mut none = booked_trucks();
+    let mut bookings = none.crossing.appointments().to_vec();
+    bookings[0].share = 0.0;
+    none.crossing = none.crossing.with_appointments(bookings).expect("valid");
+    let (zero, _) = compare(&booked_trucks(), &[("none".into(), none)], &options(2)).expect("runs");
+    let mean = find(&zero, "waiting_area_mean_s");
+    assert_eq!(mean.status, crate::Status::Compared);
+    assert_eq!((mean.variant, mean.delta), (Some(0.0), Some(-900.0)));
+    assert!(
+        mean.note
+            .as_deref()
+            .is_some_and(|n| n.contains("nobody waited"))
+    );
+    // Unpriced trucks: their time in the waiting area is named as not priced too.
+    let unpriced = |mut s: Scenario| {
+        let mut population = s.population().clone();
+        population.classes[0].resource_cost_per_h = 0.0;
+        population.classes[0].cargo_value_per_vehicle = 0.0;
+        s.crossing = Crossing::new(
+            "unpriced",
+            &population,
+            s.crossing.stations().to_vec(),
+            s.crossing.sources().to_vec(),
+        )
+        .expect("valid")
+        .with_staff_costs(s.crossing.staff_costs().to_vec())
+        .with_appointments(s.crossing.appointments().to_vec())
+        .expect("valid booking");
+        s
+    };
+    let (cmp, _) = compare(
+        &unpriced(traced(1, 10.0)),
+        &[("booked".into(), unpriced(booked_trucks()))],
+        &options(2),
+    )
+    .expect("runs");
+    let n = cmp.variants[0].net_benefit.as_ref().expect("net benefit");
+    assert_eq!(
+        n.not_priced,
+        [
+            "class truck: delay -0.5 and waiting area +0.8 vehicle-hours a day with no resource \
+          cost (resource_cost_per_h): counted as 0"
+        ]
+    );
+}

@@ -9,6 +9,7 @@ use crate::svg::{CategoryChart, Style, Value};
 pub(super) fn economics(page: &mut Page, report: &Report) {
     page.section("economics", "Cost of delay");
     let reps = report.replications;
+    let days = number(report.costs.annualisation_days, 2);
     let rows: Vec<(String, Vec<Option<Value>>)> = report
         .economics
         .iter()
@@ -59,7 +60,8 @@ pub(super) fn economics(page: &mut Page, report: &Report) {
             "Vehicle-hours spent waiting (in queues and upstream of full ones) per day of the \
              observation window, per class and in all: mean over {reps} replications with its \
              95% interval; the table values them at each class's value of time (money in the \
-             unit of the scenario's values of time, a year = 365 days). A row \
+             unit of the scenario's values of time, a year = {days} days: the day-of-week \
+             annualisation of the scenario's demand, docs/economics.md). A row \
              waiting_area:<booking> is the time booked vehicles spend in that waiting area, \
              off the road, at the booking's value of time (not in all)."
         ),

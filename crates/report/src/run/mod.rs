@@ -5,6 +5,7 @@
 
 mod abandonment;
 mod appointments;
+mod costs;
 mod demand;
 mod economics;
 mod hourly;
@@ -48,6 +49,7 @@ pub fn write(page: &mut Page, report: &Report) {
     demand::lanes_and_demand(page, report);
     stages::stages(page, report);
     economics::economics(page, report);
+    costs::write(page, report);
 }
 
 /// Days of each replication's observation window.
