@@ -10,17 +10,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 /// Largest `--threads` accepted: more threads than this only cost memory.
 pub const MAX_THREADS: u32 = 1024;
 
-/// Largest number of replications run (`--replications` or a file's `replications`).
-/// Replications are folded into the report as they finish, so memory does not grow with
-/// them; the bound keeps one command's run time in reach (1000 paired replications already
-/// narrow an interval to a thirtieth of one replication's spread). A study of more runs is
-/// a sweep, which splits its replications into work units.
-pub const MAX_REPLICATIONS: u32 = 1000;
-
-/// Why replications are bounded, for messages and help.
-pub const MAX_REPLICATIONS_WHY: &str = "1000 paired replications already narrow an interval \
-    to a thirtieth of one replication's spread; for more, split the study into work units with \
-    `bordersim sweep`";
+// The one replication limit of the command line and the API, with its reason.
+pub use bordersim_experiment::{MAX_REPLICATIONS, MAX_REPLICATIONS_WHY};
 
 /// Replications of a scenario file that gives none (its `replications` field).
 pub const DEFAULT_SCENARIO_REPLICATIONS: u32 = 10;
@@ -263,13 +254,8 @@ fn parse_replications(s: &str) -> Result<u32, String> {
         .trim()
         .parse()
         .map_err(|_| format!("'{s}' is not a whole number of replications"))?;
-    if n == 0 {
-        return Err("at least 1 replication is needed".to_owned());
-    }
-    if n > u64::from(MAX_REPLICATIONS) {
-        return Err(format!(
-            "{n} is above the limit of {MAX_REPLICATIONS} replications: {MAX_REPLICATIONS_WHY}"
-        ));
+    if let Some(refusal) = bordersim_experiment::replications_refusal(n) {
+        return Err(refusal);
     }
     Ok(n as u32)
 }
