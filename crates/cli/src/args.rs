@@ -330,7 +330,13 @@ pub struct CompareArgs {
     mut_arg("format", |a| a.help(RUN_FORMAT_HELP)),
     mut_arg("replications", |a| a.help(run_replications_help())),
     mut_arg("seed", |a| a.help(run_seed_help())),
-    after_help = "Examples:\n  \
+    after_help = "A scenario with events ([[scenario.events]]: outages, closures, surges, \
+    slowdowns, holiday schedules) is simulated twice per replication, the second time without \
+    its events on the same vehicles, for the recovery block (the extra vehicle-hours the \
+    events cause and when the crossing is back to normal; docs/events.md): it takes about \
+    twice as long, and with --event-log three runs per replication. A scenario without events \
+    is simulated once.\n\n\
+    Examples:\n  \
     bordersim run configs/examples/commercial_truck_crossing.toml\n  \
     bordersim run scenario.toml --replications 20 --seed 7 --format json --output results.json\n  \
     bordersim run scenario.toml --format csv > results.csv\n  \
