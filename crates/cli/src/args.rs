@@ -10,17 +10,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 /// Largest `--threads` accepted: more threads than this only cost memory.
 pub const MAX_THREADS: u32 = 1024;
 
-/// Largest number of replications run (`--replications` or a file's `replications`).
-/// Replications are folded into the report as they finish, so memory does not grow with
-/// them; the bound keeps one command's run time in reach (1000 paired replications already
-/// narrow an interval to a thirtieth of one replication's spread). A study of more runs is
-/// a sweep, which splits its replications into work units.
-pub const MAX_REPLICATIONS: u32 = 1000;
-
-/// Why replications are bounded, for messages and help.
-pub const MAX_REPLICATIONS_WHY: &str = "1000 paired replications already narrow an interval \
-    to a thirtieth of one replication's spread; for more, split the study into work units with \
-    `bordersim sweep`";
+// The one replication limit of the command line and the API, with its reason.
+pub use bordersim_experiment::{MAX_REPLICATIONS, MAX_REPLICATIONS_WHY};
 
 /// Replications of a scenario file that gives none (its `replications` field).
 pub const DEFAULT_SCENARIO_REPLICATIONS: u32 = 10;
@@ -263,13 +254,8 @@ fn parse_replications(s: &str) -> Result<u32, String> {
         .trim()
         .parse()
         .map_err(|_| format!("'{s}' is not a whole number of replications"))?;
-    if n == 0 {
-        return Err("at least 1 replication is needed".to_owned());
-    }
-    if n > u64::from(MAX_REPLICATIONS) {
-        return Err(format!(
-            "{n} is above the limit of {MAX_REPLICATIONS} replications: {MAX_REPLICATIONS_WHY}"
-        ));
+    if let Some(refusal) = bordersim_experiment::replications_refusal(n) {
+        return Err(refusal);
     }
     Ok(n as u32)
 }
@@ -344,7 +330,13 @@ pub struct CompareArgs {
     mut_arg("format", |a| a.help(RUN_FORMAT_HELP)),
     mut_arg("replications", |a| a.help(run_replications_help())),
     mut_arg("seed", |a| a.help(run_seed_help())),
-    after_help = "Examples:\n  \
+    after_help = "A scenario with events ([[scenario.events]]: outages, closures, surges, \
+    slowdowns, holiday schedules) is simulated twice per replication, the second time without \
+    its events on the same vehicles, for the recovery block (the extra vehicle-hours the \
+    events cause and when the crossing is back to normal; docs/events.md): it takes about \
+    twice as long, and with --event-log three runs per replication. A scenario without events \
+    is simulated once.\n\n\
+    Examples:\n  \
     bordersim run configs/examples/commercial_truck_crossing.toml\n  \
     bordersim run scenario.toml --replications 20 --seed 7 --format json --output results.json\n  \
     bordersim run scenario.toml --format csv > results.csv\n  \

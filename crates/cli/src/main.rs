@@ -25,19 +25,15 @@ use clap::Parser;
 
 use crate::args::{Cli, Command};
 
-/// The allocator of the whole binary, set here because only a binary should choose one (a
-/// library that sets it imposes it on every program that links it, its tests included).
-/// mimalloc rather than the C allocator because of `bordersim serve`: a job's simulation
-/// allocates and frees hundreds of megabytes on its pool's threads, which glibc keeps in
-/// per-thread arenas for good (the server stayed at 240–330 MB after commercial-example
-/// runs), while mimalloc gives them back when the server asks (`bordersim_serve::memory`).
-/// It is not free for the other commands: a plain `run` of the commercial example (10
-/// replications, 2 threads) took 8.2–10.0 s and peaked at 292–310 MB against 5.7–7.2 s and
-/// 242 MB with the C allocator (`docs/api.md`, Measured). The server is built into every
-/// binary, so the allocator serves it; a build of the server alone would let the other
-/// commands keep the C allocator. Results do not depend on the allocator.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+// The allocator: the system's (glibc's malloc on Linux), for every command including
+// `serve`. mimalloc was tried as the global allocator for the server's sake and measured
+// against it with the same code, alternating (`run configs/examples/commercial_truck_crossing.toml
+// -r 10 --threads 2`, six pairs, medians): the system allocator 2.81 s and 69 MB peak,
+// mimalloc 3.83 s and 103 MB (wall time ×0.77, peak −33 MB; same results). The server gives a
+// finished job's memory back with glibc's `malloc_trim` instead (`bordersim_serve::memory`):
+// after three such jobs through the API the server held 15.3 / 16.3 / 15.5 MB (idle 8.7 MB),
+// against 62.8 / 66.3 / 69.5 MB without the trim and 26.6 / 29.0 / 29.5 MB with mimalloc and
+// its forced collection (`docs/api.md`, Measured).
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -34,10 +34,11 @@ pub use compare::{
     compare, compare_folded, compare_with_progress, headline_measures, net_benefit,
     paired_differences,
 };
+pub use limits::{MAX_REPLICATIONS, MAX_REPLICATIONS_WHY, replications_refusal};
 pub use progress::{NoProgress, Progress};
 pub use report::costs;
 pub use report::hourly_groups;
-pub use report::recovery::RecoveryReport;
+pub use report::recovery::{BackToNormal, EventRecovery, RecoveryReport};
 pub use report::{AbandonmentReport, SeriesReport, SeriesStatistic, StationHours, StationSeries};
 pub use report::{
     BlockingReport, ChannelShare, ClassReport, DelayCost, DelayStats, DirectionReport,

@@ -1,11 +1,42 @@
-//! Runs the engine had to stop: a replication that came to hold more vehicles than its
-//! crossing may is reported as an unstable model, never summarised as if it had run to its
-//! horizon.
+//! Bounds on what one experiment may ask for, and runs the engine had to stop: the most
+//! replications a run, comparison, region or calibration may ask for (one limit for the
+//! command line and the HTTP API, with one reason), and a replication that came to hold more
+//! vehicles than its crossing may, reported as an unstable model, never summarised as if it
+//! had run to its horizon.
 
 use bordersim_des::SimTime;
 use bordersim_model::{CompiledScenario, ReplicationStats, Scenario, stopped_at_cap};
 
 use crate::ExperimentError;
+
+/// Largest number of replications one experiment runs (a command's `--replications`, a
+/// file's `replications`, an API job's `replications`). Replications are folded into the
+/// report as they finish, so memory does not grow with them; the bound keeps one command's or
+/// job's run time in reach (1000 paired replications already narrow an interval to a
+/// thirtieth of one replication's spread: the half-width falls as 1/√n). A study of more runs
+/// is a sweep, which splits its replications into work units.
+pub const MAX_REPLICATIONS: u32 = 1000;
+
+/// Why replications are bounded ([`MAX_REPLICATIONS`]), for messages and help.
+pub const MAX_REPLICATIONS_WHY: &str = "1000 paired replications already narrow an interval \
+    to a thirtieth of one replication's spread; for more, split the study into work units with \
+    `bordersim sweep`";
+
+/// The refusal of a replication count outside 1..=[`MAX_REPLICATIONS`], in the words both the
+/// command line and the API use (`None` when `replications` is allowed).
+#[must_use]
+pub fn replications_refusal(replications: u64) -> Option<String> {
+    if replications == 0 {
+        Some("at least 1 replication is needed".to_owned())
+    } else if replications > u64::from(MAX_REPLICATIONS) {
+        Some(format!(
+            "{replications} is above the limit of {MAX_REPLICATIONS} replications: \
+             {MAX_REPLICATIONS_WHY}"
+        ))
+    } else {
+        None
+    }
+}
 
 /// # Errors
 ///
@@ -81,6 +112,24 @@ mod tests {
             seed: 1,
             start_weekday: 0,
         }
+    }
+
+    #[test]
+    fn replication_counts_are_refused_outside_one_to_the_limit_with_the_reason() {
+        assert_eq!(MAX_REPLICATIONS, 1000);
+        assert_eq!(replications_refusal(1), None);
+        assert_eq!(replications_refusal(1000), None);
+        assert_eq!(
+            replications_refusal(0).as_deref(),
+            Some("at least 1 replication is needed")
+        );
+        let refused = replications_refusal(1001).expect("refused");
+        assert!(
+            refused.starts_with("1001 is above the limit of 1000 replications: 1000 paired"),
+            "{refused}"
+        );
+        assert!(refused.ends_with("`bordersim sweep`"), "{refused}");
+        assert!(replications_refusal(u64::MAX).is_some());
     }
 
     #[test]

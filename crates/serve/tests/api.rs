@@ -318,6 +318,67 @@ async fn bad_job_requests_get_the_error_shape() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replications_past_the_command_lines_limit_are_refused_with_its_reason() {
+    let (server, base) = start(config()).await;
+    let client = client();
+    assert_eq!(bordersim_serve::api::MAX_REPLICATIONS, 1000);
+    for (n, words) in [
+        (
+            1001_u64,
+            "`replications`: 1001 is above the limit of 1000 replications: ",
+        ),
+        (
+            10_000,
+            "`replications`: 10000 is above the limit of 1000 replications: ",
+        ),
+        (0, "`replications`: at least 1 replication is needed"),
+    ] {
+        let request = json!({"kind": "run", "scenario": {"text": TINY}, "replications": n});
+        let (code, body) = submit(&client, &base, request).await;
+        assert_eq!(code, 400, "{n}: {body}");
+        assert_eq!(body["error"]["code"], "bad_request", "{body}");
+        let message = body["error"]["message"].as_str().expect("a message");
+        assert!(message.starts_with(words), "{n}: {message}");
+        if n > 0 {
+            // The command line's reason, word for word.
+            assert!(
+                message.ends_with(bordersim_experiment::MAX_REPLICATIONS_WHY),
+                "{message}"
+            );
+        }
+    }
+    // The same limit for every kind, and from the scenario file: a comparison asking for
+    // 1,001 and a file that says 1,001 are refused; 1,000 is allowed.
+    let compare = json!({"kind": "compare", "scenario": {"text": TINY},
+        "policies": [{"text": "[policy]\nname = \"same\"\n"}], "replications": 1001});
+    let (code, body) = submit(&client, &base, compare).await;
+    assert_eq!(code, 400, "{body}");
+    let file = TINY.replace("replications = 4", "replications = 1001");
+    let (code, body) = submit(
+        &client,
+        &base,
+        json!({"kind": "run", "scenario": {"text": file}}),
+    )
+    .await;
+    assert_eq!(code, 400, "{body}");
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("1000"),
+        "{body}"
+    );
+    let (code, body) = submit(
+        &client,
+        &base,
+        json!({"kind": "run", "scenario": {"text": TINY}, "replications": 1000}),
+    )
+    .await;
+    assert_eq!(code, 202, "{body}");
+    assert_eq!(body["total"], 1000, "{body}");
+    assert_eq!(cancel(&client, &base, &id(&body)).await, 202);
+    finish(&client, &base, &id(&body)).await;
+    server.shut_down().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_oversized_body_is_refused_with_413() {
     let (server, base) = start(Config {
         max_body_bytes: 4096,
@@ -381,7 +442,7 @@ async fn jobs_beyond_the_slots_and_queue_get_429_and_cancel_stops_them() {
         let end = finish(&client, &base, &id(job)).await;
         assert_eq!(end["state"], "cancelled", "{end}");
         assert_eq!(end["error"], "cancelled by a request");
-        assert!(end["done"].as_u64().unwrap() < 10000);
+        assert!(end["done"].as_u64().unwrap() < 1000);
         assert_eq!(result(&client, &base, &id(job), "json").await.0, 409);
     }
     // The slots are free again.

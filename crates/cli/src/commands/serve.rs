@@ -279,7 +279,7 @@ rate = "60/h"
             let job: serde_json::Value = client
                 .post(format!("{base}/jobs"))
                 .json(&serde_json::json!({
-                    "kind": "run", "scenario": {"name": "bench/mm4.toml"}, "replications": 10000
+                    "kind": "run", "scenario": {"name": "bench/mm4.toml"}, "replications": 1000
                 }))
                 .send()
                 .await

@@ -503,8 +503,10 @@ fn appointment_rows(rows: &mut Rows, report: &Report) {
 }
 
 /// The recovery from the scenario's events (only with events): the extra vehicle-hours,
-/// when the last event ends, the hour the crossing is back at its no-event level and the
-/// time that took (hours), then the extra vehicles in the crossing per hour of the run.
+/// when the last event ends, when the crossing is back to normal for good (mean instant over
+/// the replications back by the horizon, hours, with its interval), the time that took and
+/// the share of replications not back; the same per event (first back after it); then the
+/// extra vehicles in the crossing per hour of the run.
 fn recovery_rows(rows: &mut Rows, report: &Report) {
     let Some(r) = &report.recovery else {
         return;
@@ -513,20 +515,16 @@ fn recovery_rows(rows: &mut Rows, report: &Report) {
         ("extra_vehicle_hours", Some(r.extra_vehicle_hours)),
         ("extra_vehicle_hours_ci95", r.extra_vehicle_hours_ci95),
         ("events_end_h", Some(r.events_end_h)),
-        ("recovery_h", r.recovery_h),
     ] {
         rows.push("recovery", WHOLE_RUN, statistic, Value::opt(value));
     }
-    let recovered = r.recovered_h.map_or(Value::Missing, Value::Int);
-    rows.push("recovery", WHOLE_RUN, "recovered_h", recovered);
+    back_rows(rows, WHOLE_RUN, &r.back);
     for (i, e) in r.events.iter().enumerate() {
         let entity = format!("event|{i}");
         rows.push("recovery", &entity, "kind", Value::Text(e.kind.to_owned()));
         rows.push("recovery", &entity, "from_h", Value::Float(e.from_h));
         rows.push("recovery", &entity, "to_h", Value::Float(e.to_h));
-        let back = e.recovered_h.map_or(Value::Missing, Value::Int);
-        rows.push("recovery", &entity, "recovered_h", back);
-        rows.push("recovery", &entity, "recovery_h", Value::opt(e.recovery_h));
+        back_rows(rows, &entity, &e.back);
     }
     for (h, (m, ci)) in r
         .extra_by_hour
@@ -537,6 +535,20 @@ fn recovery_rows(rows: &mut Rows, report: &Report) {
         let entity = format!("hour|{h}");
         rows.push("recovery", &entity, "extra_vehicles", Value::Float(*m));
         rows.push("recovery", &entity, "extra_vehicles_ci95", Value::opt(*ci));
+    }
+}
+
+/// When `entity` is back to normal: `recovered_h`, `recovery_h` with their intervals and
+/// `not_recovered_share`.
+fn back_rows(rows: &mut Rows, entity: &str, b: &bordersim_experiment::BackToNormal) {
+    for (statistic, value) in [
+        ("recovered_h", b.recovered_h),
+        ("recovered_h_ci95", b.recovered_h_ci95),
+        ("recovery_h", b.recovery_h),
+        ("recovery_h_ci95", b.recovery_h_ci95),
+        ("not_recovered_share", Some(b.not_recovered_share)),
+    ] {
+        rows.push("recovery", entity, statistic, Value::opt(value));
     }
 }
 

@@ -1,20 +1,36 @@
 //! The run page's section on the recovery from the scenario's events (closures, outages,
 //! slowdowns, surges): the extra vehicle-hours they cause against the same vehicles
-//! without them, when the last event ends and the hour the crossing is back at its
-//! no-event level, with the extra vehicles in the crossing hour by hour.
+//! without them, when the last event ends and when the crossing is back to normal (the
+//! mean over replications of the end of the last hour in which the runs with and without
+//! the events differ), with the extra vehicles in the crossing hour by hour.
 
-use bordersim_experiment::Report;
+use bordersim_experiment::{BackToNormal, Report};
 
 use crate::format::{number, opt};
 use crate::html::{Page, Table};
 use crate::svg::{Series, XyChart};
 
-/// A number of hours, or "not within the run".
-fn hours(h: Option<f64>) -> String {
-    h.map_or_else(
-        || "not within the run".into(),
-        |h| format!("{} h", number(h, 1)),
-    )
+/// `"hour 5.00 ± 0.00"`, or "not within the run".
+fn instant(b: &BackToNormal) -> String {
+    match (b.recovered_h, b.recovered_h_ci95) {
+        (Some(h), Some(ci)) => format!("hour {} ± {}", number(h, 2), number(ci, 2)),
+        (Some(h), None) => format!("hour {}", number(h, 2)),
+        (None, _) => "not within the run".into(),
+    }
+}
+
+/// `"3.00 ± 0.00 h"`, or "not within the run".
+fn took(b: &BackToNormal) -> String {
+    match (b.recovery_h, b.recovery_h_ci95) {
+        (Some(h), Some(ci)) => format!("{} ± {} h", number(h, 2), number(ci, 2)),
+        (Some(h), None) => format!("{} h", number(h, 2)),
+        (None, _) => "not within the run".into(),
+    }
+}
+
+/// The share of replications not back by the end of the run, in percent.
+fn not_back(b: &BackToNormal) -> String {
+    format!("{} %", number(b.not_recovered_share * 100.0, 0))
 }
 
 /// The "Recovery after events" section, when the scenario has events.
@@ -37,12 +53,9 @@ pub(super) fn write(page: &mut Page, report: &Report) {
                 "last event ends",
                 format!("hour {}", number(r.events_end_h, 2)),
             ),
-            (
-                "back at the no-event level from",
-                r.recovered_h
-                    .map_or_else(|| "not within the run".into(), |h| format!("hour {h}")),
-            ),
-            ("time to recover", hours(r.recovery_h)),
+            ("back to normal for good at", instant(&r.back)),
+            ("time to recover", took(&r.back)),
+            ("replications not back by the end", not_back(&r.back)),
         ],
     );
     let mut events = Table::new(
@@ -50,8 +63,9 @@ pub(super) fn write(page: &mut Page, report: &Report) {
             "event",
             "from (h)",
             "to (h)",
-            "back at hour",
-            "time to recover (h)",
+            "first back at",
+            "time to recover",
+            "not back by the end",
         ],
         1,
     );
@@ -60,8 +74,9 @@ pub(super) fn write(page: &mut Page, report: &Report) {
             e.kind.to_owned(),
             number(e.from_h, 2),
             number(e.to_h, 2),
-            e.recovered_h.map_or_else(|| "–".into(), |h| h.to_string()),
-            opt(e.recovery_h, 1),
+            instant(&e.back),
+            took(&e.back),
+            not_back(&e.back),
         ]);
     }
     page.table(&events);
@@ -111,9 +126,12 @@ pub(super) fn write(page: &mut Page, report: &Report) {
         &format!(
             "The vehicles in the crossing with the scenario's events less those without \
              them, on the same vehicles (common random numbers), time-weighted mean per \
-             hour over {} replications with its 95% interval (band). The crossing is back \
-             at its no-event level from the first hour after the last event from which \
-             every later hour's interval reaches zero.",
+             hour over {} replications with its 95% interval (band). The two runs are \
+             identical once the backlog has drained; a replication is back to normal for good \
+             at the end of the last hour in which they differ (not before the last event \
+             ends), and after one event first back at the start of the first whole hour in \
+             which they do not. The card and the table give the mean over the replications \
+             back by the end of the run with its 95% interval, and the share that are not.",
             report.replications
         ),
         &data,

@@ -38,6 +38,13 @@ pub async fn create_job(
     body: Result<Json<JobRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body.map_err(|e| ApiError::from_body(e.status(), e.body_text()))?;
+    // The command line's limit and words, before any input is read.
+    if let Some(refusal) = request
+        .replications
+        .and_then(|n| bordersim_experiment::replications_refusal(u64::from(n)))
+    {
+        return Err(ApiError::bad_request(format!("`replications`: {refusal}")));
+    }
     let kind = request.kind.name();
     let prepared_state = Arc::clone(&state);
     let csv = state.csv;

@@ -20,8 +20,8 @@ use crate::jobs::{JobState, Snapshot};
 pub use jobs::{cancel_job, create_job, job_events, job_result, job_status};
 pub use validate::{get_config, list_configs, validate};
 
-/// The most replications a job may ask for (as the command line's limit).
-pub const MAX_REPLICATIONS: u32 = 10_000;
+/// The most replications a job may ask for: the command line's limit, one constant.
+pub const MAX_REPLICATIONS: u32 = bordersim_experiment::MAX_REPLICATIONS;
 
 /// The OpenAPI description of the API.
 #[derive(Debug, OpenApi)]

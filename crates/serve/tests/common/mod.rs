@@ -92,7 +92,7 @@ pub fn long_job() -> Value {
     serde_json::json!({
         "kind": "run",
         "scenario": { "name": "bench/mm4.toml" },
-        "replications": 10000
+        "replications": 1000
     })
 }
 
