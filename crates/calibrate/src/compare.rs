@@ -2,6 +2,8 @@
 //! (with the simulation's 95% interval), the simulated throughput against the observed
 //! volume, and fit measures per group and overall.
 
+use std::collections::BTreeSet;
+
 use bordersim_experiment::Report;
 use bordersim_experiment::hourly_groups::HourGroupStats;
 use bordersim_model::Scenario;
@@ -43,6 +45,11 @@ pub struct HourFit {
     /// vehicles served quickly and is biased short; read it with care, or lengthen the run
     /// to whole days after a periodic warm-up (`docs/calibration.md`).
     pub censored: bool,
+    /// This hour's wait is left out of the wait measures and of the objective: it has an
+    /// observed wait and is censored (here, or in another run it is compared with: a fit
+    /// judges every candidate on the same hours), unless censored hours are included. Its
+    /// throughput is kept: it counts departures, which the window's end does not cut.
+    pub excluded: bool,
 }
 
 /// How far simulated values are from observed ones (each pair with both values).
@@ -123,10 +130,12 @@ pub struct GroupFit {
     pub programme: String,
     /// The observed hours, in order.
     pub hours: Vec<HourFit>,
-    /// Hourly mean waits, minutes.
+    /// Hourly mean waits, minutes, over the hours not `excluded`.
     pub wait: Option<Measures>,
     /// Hourly throughput against observed volume, vehicles per hour.
     pub throughput: Option<Measures>,
+    /// Hours whose wait is left out of `wait` and of the objective (censored).
+    pub censored_excluded: usize,
 }
 
 /// The model against the data.
@@ -138,9 +147,14 @@ pub struct Calibration {
     pub seed: u64,
     /// Replications of each run.
     pub replications: u32,
+    /// Whether censored hours count in the measures and the objective (`false`, the
+    /// default: their waits are left out, see [`HourFit::excluded`]).
+    pub include_censored: bool,
+    /// Hours (of every group) whose wait is left out of the measures and the objective.
+    pub censored_excluded: usize,
     /// One entry per observed group, in the order of their keys.
     pub groups: Vec<GroupFit>,
-    /// Every group's hourly waits together, minutes.
+    /// Every group's hourly waits together, minutes, over the hours not `excluded`.
     pub wait: Option<Measures>,
     /// Every group's hourly throughputs together, vehicles per hour.
     pub throughput: Option<Measures>,
@@ -174,7 +188,14 @@ pub fn compare(
     observations: &Observations,
     throughput_weight: f64,
 ) -> Calibration {
-    compare_with_census(scenario, report, observations, throughput_weight, None)
+    compare_with_census(
+        scenario,
+        report,
+        observations,
+        throughput_weight,
+        None,
+        false,
+    )
 }
 
 /// The (class, programme) kinds of `key`'s selection at station `station`: those its lane
@@ -216,17 +237,17 @@ fn kinds_of(scenario: &Scenario, station: usize, key: &GroupKey) -> Vec<(usize, 
 
 /// The observations against `report`, a run of `scenario`; with `census` (the run's
 /// joiners, all replications), each hour says which share of its joiners went uncounted and
-/// is flagged `censored` above [`CENSORED_MAX`].
+/// is flagged `censored` above [`CENSORED_MAX`]; the waits of censored hours are left out of
+/// the measures and the objective unless `include_censored`.
 pub fn compare_with_census(
     scenario: &Scenario,
     report: &Report,
     observations: &Observations,
     throughput_weight: f64,
     census: Option<&Census>,
+    include_censored: bool,
 ) -> Calibration {
     let mut groups = Vec::new();
-    let mut all_wait = Vec::new();
-    let mut all_volume = Vec::new();
     for (key, hours) in observations.by_group() {
         let sim = simulated(report, scenario, &key);
         let station = scenario
@@ -256,18 +277,9 @@ pub fn compare_with_census(
                 weight: o.weight,
                 censored_share,
                 censored: censored_share.is_some_and(|s| s > CENSORED_MAX),
+                excluded: false,
             });
         }
-        let wait_pairs: Vec<(f64, f64)> = fits
-            .iter()
-            .filter_map(|f| f.simulated_wait_min.zip(f.observed_wait_min))
-            .collect();
-        let volume_pairs: Vec<(f64, f64)> = fits
-            .iter()
-            .filter_map(|f| f.simulated_throughput.zip(f.observed_volume))
-            .collect();
-        all_wait.extend(&wait_pairs);
-        all_volume.extend(&volume_pairs);
         let part = |v: &Option<String>| v.clone().unwrap_or_else(|| "all".to_owned());
         groups.push(GroupFit {
             group: key.name(),
@@ -276,19 +288,74 @@ pub fn compare_with_census(
             class: part(&key.class),
             programme: part(&key.programme),
             hours: fits,
-            wait: Measures::of(&wait_pairs),
-            throughput: Measures::of(&volume_pairs),
+            wait: None,
+            throughput: None,
+            censored_excluded: 0,
         });
     }
-    let objective = objective(&groups, throughput_weight);
-    Calibration {
+    let mut c = Calibration {
         scenario: report.scenario.clone(),
         seed: report.seed,
         replications: report.replications,
+        include_censored,
+        censored_excluded: 0,
         groups,
-        wait: Measures::of(&all_wait),
-        throughput: Measures::of(&all_volume),
-        objective,
+        wait: None,
+        throughput: None,
+        objective: 0.0,
+    };
+    let own = c.censored_hours();
+    c.leave_out(&own, throughput_weight);
+    c
+}
+
+/// An hour of a calibration: the index of its group and the hour of day.
+pub(crate) type HourKey = (usize, u8);
+
+impl Calibration {
+    /// The hours flagged `censored`, by group index and hour.
+    pub(crate) fn censored_hours(&self) -> BTreeSet<HourKey> {
+        let mut out = BTreeSet::new();
+        for (i, g) in self.groups.iter().enumerate() {
+            out.extend(g.hours.iter().filter(|h| h.censored).map(|h| (i, h.hour)));
+        }
+        out
+    }
+
+    /// Leaves out of the wait measures and the objective exactly the hours of `hours` that
+    /// have an observed wait (none when censored hours are included), and measures again.
+    pub(crate) fn leave_out(&mut self, hours: &BTreeSet<HourKey>, throughput_weight: f64) {
+        let mut all_wait = Vec::new();
+        let mut all_volume = Vec::new();
+        let mut excluded_all = 0;
+        for (i, g) in self.groups.iter_mut().enumerate() {
+            for h in &mut g.hours {
+                h.excluded = !self.include_censored
+                    && h.observed_wait_min.is_some()
+                    && hours.contains(&(i, h.hour));
+            }
+            let wait_pairs: Vec<(f64, f64)> = g
+                .hours
+                .iter()
+                .filter(|h| !h.excluded)
+                .filter_map(|h| h.simulated_wait_min.zip(h.observed_wait_min))
+                .collect();
+            let volume_pairs: Vec<(f64, f64)> = g
+                .hours
+                .iter()
+                .filter_map(|h| h.simulated_throughput.zip(h.observed_volume))
+                .collect();
+            all_wait.extend(&wait_pairs);
+            all_volume.extend(&volume_pairs);
+            g.wait = Measures::of(&wait_pairs);
+            g.throughput = Measures::of(&volume_pairs);
+            g.censored_excluded = g.hours.iter().filter(|h| h.excluded).count();
+            excluded_all += g.censored_excluded;
+        }
+        self.wait = Measures::of(&all_wait);
+        self.throughput = Measures::of(&all_volume);
+        self.censored_excluded = excluded_all;
+        self.objective = objective(&self.groups, throughput_weight);
     }
 }
 
@@ -297,7 +364,8 @@ pub fn compare_with_census(
 /// o) / ō)²` for the throughput against the observed volume, where `ō` is the group's mean
 /// observed value (so waits in minutes and volumes in vehicles weigh alike, and a busy
 /// group does not drown a quiet one). An hour whose simulation has no vehicle to measure a
-/// wait on counts its observed wait as the error (`s = 0`).
+/// wait on counts its observed wait as the error (`s = 0`); an `excluded` (censored) hour's
+/// wait does not count, its throughput does.
 pub fn objective(groups: &[GroupFit], throughput_weight: f64) -> f64 {
     let mut total = 0.0;
     for g in groups {
@@ -308,7 +376,7 @@ pub fn objective(groups: &[GroupFit], throughput_weight: f64) -> f64 {
         };
         let (ws, vs) = (scale(&g.wait), scale(&g.throughput));
         for h in &g.hours {
-            if let Some(o) = h.observed_wait_min {
+            if let Some(o) = h.observed_wait_min.filter(|_| !h.excluded) {
                 let s = h.simulated_wait_min.unwrap_or(0.0);
                 total += h.weight * ((s - o) / ws).powi(2);
             }

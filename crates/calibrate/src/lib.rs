@@ -26,7 +26,8 @@ pub use observed::{
 /// Runs `scenario` as `bordersim run` does (the same replications and seed give the same
 /// report) and compares it with `observations`; `throughput_weight` weighs the throughput
 /// errors against the wait errors in the objective. A [`Census`] of every replication says
-/// which hours' waits are cut off by the window's end.
+/// which hours' waits are cut off by the window's end; their waits are left out of the
+/// measures and the objective (see [`assess_with`] to include them).
 ///
 /// # Errors
 ///
@@ -36,6 +37,30 @@ pub fn assess(
     observations: &Observations,
     options: &RunOptions,
     throughput_weight: f64,
+    progress: &dyn Progress,
+) -> Result<(Report, Calibration), ExperimentError> {
+    assess_with(
+        scenario,
+        observations,
+        options,
+        throughput_weight,
+        false,
+        progress,
+    )
+}
+
+/// [`assess`], with the waits of censored hours counted in the measures and the objective
+/// when `include_censored` (they are still flagged).
+///
+/// # Errors
+///
+/// As [`bordersim_experiment::run_summary`].
+pub fn assess_with(
+    scenario: &Scenario,
+    observations: &Observations,
+    options: &RunOptions,
+    throughput_weight: f64,
+    include_censored: bool,
     progress: &dyn Progress,
 ) -> Result<(Report, Calibration), ExperimentError> {
     let (report, censuses) = bordersim_experiment::run_summary_with_progress(
@@ -54,6 +79,7 @@ pub fn assess(
         observations,
         throughput_weight,
         Some(&census),
+        include_censored,
     );
     Ok((report, calibration))
 }

@@ -2,8 +2,10 @@
 //! was checked against): the commercial crossing against SANDAG's 2017 Otay Mesa volumes and
 //! the FHWA seven-port delays measured before the first inspection point, the passenger
 //! crossing against the order of San Ysidro's observed waits, and the one-stop border post
-//! policies against the published Chirundu effect. Ten replications with the examples' own
-//! seeds: run in release builds (the workspace test command), ignored in debug ones.
+//! policies against the published Chirundu effect; the San Diego - Tijuana region's
+//! southbound trucks at Otay Mesa against SANDAG's 2017 count. Ten replications with the
+//! examples' own seeds (the region its own four): run in release builds (the workspace test
+//! command), ignored in debug ones.
 
 mod common;
 
@@ -158,4 +160,69 @@ fn the_osbp_package_gives_the_published_order_of_effect_and_joint_controls_alone
     assert!((-0.9..=-0.5).contains(&package), "{package}");
     let alone = release_change("policies/one_stop_border_post.toml");
     assert!((-0.35..=-0.05).contains(&alone), "{alone}");
+}
+
+/// Trucks a day the region's equilibrium assigns to `crossing` in `direction`.
+fn region_volume(json: &Value, crossing: &str, direction: &str) -> f64 {
+    json["flows"]
+        .as_array()
+        .expect("flows")
+        .iter()
+        .find(|f| f["crossing"] == crossing && f["direction"] == direction)
+        .and_then(|f| f["volume_per_day"].as_f64())
+        .unwrap_or_else(|| panic!("no flow {crossing} {direction}"))
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "a region equilibrium of three crossings: run with --release"
+)]
+fn otay_mesa_carries_its_observed_southbound_trucks_in_the_region() {
+    let file = configs("regions/san_diego_tijuana.toml");
+    let json: Value = serde_json::from_str(&run_ok(&[
+        "region".as_ref(),
+        file.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]))
+    .expect("one JSON document");
+    assert_eq!(json["converged"], true);
+    // SANDAG's 2017 weekday count (configs/observed/sandag_2017_observed_hourly.csv): 3,905
+    // southbound, 3,490 northbound. The equilibrium gives 4,253 and 3,544 (seed 1); with the
+    // southbound demand of 3,600 and the 1-min southbound booths it gave 2,352.
+    let south = region_volume(&json, "otay_mesa", "us_to_mx");
+    within(
+        "Otay Mesa southbound trucks a day",
+        south,
+        0.8 * 3905.0,
+        1.2 * 3905.0,
+    );
+    let north = region_volume(&json, "otay_mesa", "mx_to_us");
+    within(
+        "Otay Mesa northbound trucks a day",
+        north,
+        0.8 * 3490.0,
+        1.2 * 3490.0,
+    );
+    // As observed, Otay Mesa's southbound volume is at least its northbound one.
+    assert!(
+        south >= north,
+        "southbound {south:.0} < northbound {north:.0}"
+    );
+    // The southbound queue is that of a port working near, not past, its capacity: FHWA's
+    // seven-port outbound delay is 8.1 min; the 1-min booths with this demand queued ~2 h.
+    let border = json["flows"]
+        .as_array()
+        .expect("flows")
+        .iter()
+        .find(|f| f["crossing"] == "otay_mesa" && f["direction"] == "us_to_mx")
+        .and_then(|f| f["border_time_used_s"].as_f64())
+        .expect("border time");
+    within(
+        "Otay Mesa southbound border minutes",
+        border / 60.0,
+        1.0,
+        30.0,
+    );
 }

@@ -30,6 +30,13 @@ pub struct HourView {
     pub simulated_throughput: Option<f64>,
     /// Half-width of the simulation's 95% interval of the throughput, vehicles per hour.
     pub simulated_throughput_ci95: Option<f64>,
+    /// Share (0–1) of the hour's window joiners whose wait was cut off by the run's end.
+    pub censored_share: Option<f64>,
+    /// `censored_share` above the calibration's threshold (10%): the simulated wait is
+    /// biased short.
+    pub censored: bool,
+    /// The hour's wait is left out of the wait measures and the objective.
+    pub excluded: bool,
 }
 
 /// Fit measures of one set of pairs (see the calibration crate's `Measures`).
@@ -66,6 +73,8 @@ pub struct GroupView {
     pub wait: [Option<MeasureView>; 2],
     /// Hourly throughput against volume (vehicles per hour): before and after a fit.
     pub throughput: [Option<MeasureView>; 2],
+    /// Hours whose wait is left out of the measures (censored).
+    pub censored_excluded: usize,
 }
 
 /// One fitted parameter.
@@ -110,6 +119,10 @@ pub struct CalibrationView {
     pub shortcuts: Vec<String>,
     /// Simulation runs made by the search.
     pub evaluations: u32,
+    /// Whether censored hours count in the measures (`--include-censored`).
+    pub include_censored: bool,
+    /// Hours of every group whose wait is left out of the measures (censored).
+    pub censored_excluded: usize,
 }
 
 /// Minutes to the seconds the run page's hourly helpers take.
@@ -136,22 +149,27 @@ struct Hourly<'a> {
     title: String,
     y_title: &'a str,
     observed: Vec<Option<f64>>,
+    /// Observed values of the hours left out of the measures (censored), drawn apart.
+    left_out: Vec<Option<f64>>,
     simulated: Vec<(Option<f64>, Option<f64>)>,
     before: Option<Vec<Option<f64>>>,
 }
 
+/// Markers at the middle of each hour, minutes (the values are seconds).
+fn markers(values: &[Option<f64>]) -> Vec<(f64, f64)> {
+    values
+        .iter()
+        .enumerate()
+        .filter_map(|(h, v)| v.map(|v| (h as f64 + 0.5, v / 60.0)))
+        .collect()
+}
+
 impl Hourly<'_> {
     fn chart(self) -> String {
-        let observed = self
-            .observed
-            .iter()
-            .enumerate()
-            .filter_map(|(h, v)| v.map(|v| (h as f64 + 0.5, v / 60.0)))
-            .collect();
         let mut series = vec![
             Series {
                 name: "observed".into(),
-                points: observed,
+                points: markers(&self.observed),
                 markers: true,
                 colour: 1,
                 ..Series::default()
@@ -165,6 +183,16 @@ impl Hourly<'_> {
                 ..Series::default()
             },
         ];
+        let left_out = markers(&self.left_out);
+        if !left_out.is_empty() {
+            series.push(Series {
+                name: "observed, hour left out (censored)".into(),
+                points: left_out,
+                markers: true,
+                colour: 3,
+                ..Series::default()
+            });
+        }
         if let Some(before) = &self.before {
             series.push(Series {
                 name: "simulated before the fit".into(),
@@ -196,12 +224,14 @@ fn measure_row(
     when: &str,
     m: &MeasureView,
     unit_decimals: usize,
+    left_out: usize,
 ) {
     table.row(vec![
         group.to_owned(),
         what.to_owned(),
         when.to_owned(),
         m.n.to_string(),
+        left_out.to_string(),
         number(m.observed_mean, unit_decimals),
         number(m.simulated_mean, unit_decimals),
         number(m.rmse, unit_decimals),
@@ -221,6 +251,7 @@ fn measures_table(view: &CalibrationView) -> Table {
             "measure",
             "model",
             "hours",
+            "hours left out (censored)",
             "observed mean",
             "simulated mean",
             "RMSE",
@@ -240,23 +271,56 @@ fn measures_table(view: &CalibrationView) -> Table {
     let rows = view
         .groups
         .iter()
-        .map(|g| (g.name.as_str(), &g.wait, &g.throughput))
+        .map(|g| (g.name.as_str(), &g.wait, &g.throughput, g.censored_excluded))
         .chain(std::iter::once((
             "all groups",
             &view.wait,
             &view.throughput,
+            view.censored_excluded,
         )));
-    for (name, wait, throughput) in rows {
+    for (name, wait, throughput, left_out) in rows {
         for (i, when) in whens.iter().enumerate() {
             if let Some(m) = &wait[i] {
-                measure_row(&mut t, name, "mean wait (min)", when, m, 2);
+                measure_row(&mut t, name, "mean wait (min)", when, m, 2, left_out);
             }
+            // Throughput counts departures, which the run's end does not cut: never left
+            // out.
             if let Some(m) = &throughput[i] {
-                measure_row(&mut t, name, "throughput (vehicles/h)", when, m, 1);
+                measure_row(&mut t, name, "throughput (vehicles/h)", when, m, 1, 0);
             }
         }
     }
     t
+}
+
+/// Whether an hour's wait counts in the measures, in words.
+fn in_measures(h: &HourView) -> &'static str {
+    match (h.excluded, h.censored) {
+        (true, _) => "no: censored",
+        (false, true) => "yes, censored",
+        (false, false) => "yes",
+    }
+}
+
+/// What the page says of censored hours.
+fn censored_note(view: &CalibrationView) -> String {
+    let what = "An hour is censored when more than 10% of the vehicles that joined the queue \
+                in it inside the run's window had not started service by the run's end: its \
+                simulated wait keeps only the vehicles served quickly and is biased short.";
+    if view.include_censored {
+        format!(
+            "{what} Censored hours are included in the measures and the objective \
+             (--include-censored); they are emphasised in each group's table."
+        )
+    } else {
+        format!(
+            "{what} The waits of {} censored hour{} are left out of the wait measures and \
+             the objective (their throughput counts); they are emphasised in each group's \
+             table and drawn apart in its chart.",
+            view.censored_excluded,
+            if view.censored_excluded == 1 { "" } else { "s" }
+        )
+    }
 }
 
 /// The calibration page.
@@ -278,6 +342,7 @@ pub fn page(view: &CalibrationView) -> String {
         "RMSE, MAE and bias are in the measure's unit; MAPE counts the hours whose observed \
          value is at least 1; Theil's U is 0 for a perfect fit and 1 for the worst.",
     );
+    page.note(&censored_note(view));
     page.table(&measures_table(view));
     if view.fitted {
         page.section("parameters", "Fitted values");
@@ -330,7 +395,12 @@ pub fn page(view: &CalibrationView) -> String {
         let wait = Hourly {
             title: format!("Mean wait by hour, {}", g.name),
             y_title: "mean wait (min)",
-            observed: by_hour(&g.hours, |h| seconds(h.observed_wait_min)),
+            observed: by_hour(&g.hours, |h| {
+                seconds(h.observed_wait_min.filter(|_| !h.excluded))
+            }),
+            left_out: by_hour(&g.hours, |h| {
+                seconds(h.observed_wait_min.filter(|_| h.excluded))
+            }),
             simulated: by_hour(&g.hours, |h| seconds(h.simulated_wait_min))
                 .into_iter()
                 .zip(by_hour(&g.hours, |h| seconds(h.simulated_wait_ci95_min)))
@@ -349,11 +419,14 @@ pub fn page(view: &CalibrationView) -> String {
                 "observed volume (vehicles)",
                 "simulated throughput (vehicles/h)",
                 "±95% (vehicles/h)",
+                "waits cut off at the run's end (%)",
+                "wait in the measures",
             ],
             0,
         );
+        data.text_column(9);
         for h in &g.hours {
-            data.row(vec![
+            let cells = vec![
                 h.hour.to_string(),
                 opt(h.observed_wait_min, 1),
                 opt(h.simulated_wait_min, 1),
@@ -362,7 +435,15 @@ pub fn page(view: &CalibrationView) -> String {
                 opt(h.observed_volume, 1),
                 opt(h.simulated_throughput, 1),
                 opt(h.simulated_throughput_ci95, 1),
-            ]);
+                opt(h.censored_share.map(|x| x * 100.0), 1),
+                in_measures(h).to_owned(),
+            ];
+            // A censored hour stands out whether or not it is left out.
+            if h.censored {
+                data.strong_row(cells);
+            } else {
+                data.row(cells);
+            }
         }
         page.figure(
             &format!("wait-{}", slug(&g.name)),
@@ -379,6 +460,7 @@ pub fn page(view: &CalibrationView) -> String {
             title: format!("Throughput by hour, {}", g.name),
             y_title: "vehicles per hour (vehicles/h)",
             observed: by_hour(&g.hours, |h| per_hour(h.observed_volume)),
+            left_out: Vec::new(),
             simulated: by_hour(&g.hours, |h| per_hour(h.simulated_throughput))
                 .into_iter()
                 .zip(by_hour(&g.hours, |h| per_hour(h.simulated_throughput_ci95)))
@@ -425,6 +507,9 @@ mod tests {
                 observed_volume: Some(300.0),
                 simulated_throughput: Some(295.0),
                 simulated_throughput_ci95: Some(4.0),
+                censored_share: Some(if h == 8 { 0.292 } else { 0.0 }),
+                censored: h == 8,
+                excluded: h == 8,
             })
             .collect();
         CalibrationView {
@@ -437,6 +522,7 @@ mod tests {
                 hours,
                 wait: [Some(m(27.5, 5.0)), Some(m(27.5, 28.5))],
                 throughput: [Some(m(300.0, 250.0)), Some(m(300.0, 295.0))],
+                censored_excluded: 1,
             }],
             wait: [Some(m(27.5, 5.0)), Some(m(27.5, 28.5))],
             throughput: [Some(m(300.0, 250.0)), Some(m(300.0, 295.0))],
@@ -451,6 +537,8 @@ mod tests {
             }],
             shortcuts: vec!["sources.cars.profile from a standing queue".into()],
             evaluations: 12,
+            include_censored: false,
+            censored_excluded: 1,
         }
     }
 
@@ -470,6 +558,10 @@ mod tests {
             "synthetic &lt;crossing&gt;",
             "A fitted value at a bound",
             "simulated (95% band)",
+            "observed, hour left out (censored)",
+            "<td class=\"n\">29.2</td><td>no: censored</td>",
+            "The waits of 1 censored hour are left out",
+            "hours left out (censored)",
         ] {
             assert!(a.contains(needle), "missing {needle}");
         }

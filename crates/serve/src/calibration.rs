@@ -40,10 +40,14 @@ pub fn view(model: &Calibration, fit: Option<&FitReport>) -> CalibrationView {
                     observed_volume: h.observed_volume,
                     simulated_throughput: h.simulated_throughput,
                     simulated_throughput_ci95: h.simulated_throughput_ci95,
+                    censored_share: h.censored_share,
+                    censored: h.censored,
+                    excluded: h.excluded,
                 })
                 .collect(),
             wait: pair(b.wait.as_ref(), g.wait.as_ref()),
             throughput: pair(b.throughput.as_ref(), g.throughput.as_ref()),
+            censored_excluded: g.censored_excluded,
         })
         .collect();
     let parameters = fit.map_or_else(Vec::new, |f| {
@@ -71,6 +75,8 @@ pub fn view(model: &Calibration, fit: Option<&FitReport>) -> CalibrationView {
         parameters,
         shortcuts: fit.map_or_else(Vec::new, |f| f.shortcuts.clone()),
         evaluations: fit.map_or(0, |f| f.evaluations),
+        include_censored: shown.include_censored,
+        censored_excluded: shown.censored_excluded,
     }
 }
 
@@ -99,7 +105,10 @@ fn measure_view(m: Option<&Measures>) -> Option<MeasureView> {
 
 /// Tidy CSV: `scenario,stage,entity_type,entity,statistic,value` (stage `model`, or
 /// `before`/`after` of a fit, and `fit` for the fitted parameters); waits in minutes,
-/// throughput in vehicles per hour, an empty value where there is none.
+/// throughput in vehicles per hour, an empty value where there is none. Each hour has its
+/// `censored_share` (0–1), `censored` and `excluded` (0 or 1: its wait left out of the
+/// measures); each group and the whole its `censored_excluded` (hours left out) and the
+/// whole `include_censored`.
 ///
 /// # Errors
 ///
@@ -140,7 +149,22 @@ pub fn csv(model: &Calibration, fit: Option<&FitReport>) -> std::io::Result<Vec<
                 ] {
                     w.write_record([name, stage, "hour", &entity, statistic, &num(value)])?;
                 }
+                for (statistic, value) in [
+                    ("censored_share", num(h.censored_share)),
+                    ("censored", u8::from(h.censored).to_string()),
+                    ("excluded", u8::from(h.excluded).to_string()),
+                ] {
+                    w.write_record([name, stage, "hour", &entity, statistic, &value])?;
+                }
             }
+            w.write_record([
+                name,
+                stage,
+                "group",
+                &g.group,
+                "censored_excluded",
+                &g.censored_excluded.to_string(),
+            ])?;
             for (what, m) in [("wait", &g.wait), ("throughput", &g.throughput)] {
                 let at = Row {
                     name,
@@ -160,14 +184,13 @@ pub fn csv(model: &Calibration, fit: Option<&FitReport>) -> std::io::Result<Vec<
             };
             measure_rows(&mut w, &at, what, m.as_ref())?;
         }
-        w.write_record([
-            name,
-            stage,
-            "overall",
-            "all",
-            "objective",
-            &c.objective.to_string(),
-        ])?;
+        for (statistic, value) in [
+            ("objective", c.objective.to_string()),
+            ("censored_excluded", c.censored_excluded.to_string()),
+            ("include_censored", u8::from(c.include_censored).to_string()),
+        ] {
+            w.write_record([name, stage, "overall", "all", statistic, &value])?;
+        }
     }
     if let Some(f) = fit {
         for p in &f.parameters {

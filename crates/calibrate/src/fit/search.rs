@@ -2,6 +2,7 @@
 //! over the unit cube of the parameters, and the fitted scenario written out.
 
 use std::cell::RefCell;
+use std::collections::BTreeSet;
 
 use argmin::core::{CostFunction, Executor};
 use argmin::solver::neldermead::NelderMead;
@@ -14,7 +15,7 @@ use super::FitError;
 use super::paths::{initial, set};
 use super::shortcuts::shortcuts;
 use super::spec::{FitSpec, Unit};
-use crate::compare::Calibration;
+use crate::compare::{Calibration, HourKey};
 use crate::observed::Observations;
 
 /// One fitted parameter.
@@ -81,6 +82,11 @@ struct Problem<'a> {
     /// Evaluations made, and the points evaluated with their objective (an evaluation
     /// asked again is not run again).
     memo: RefCell<Vec<(Vec<f64>, f64)>>,
+    /// The hours whose waits every candidate is judged without: those censored in the
+    /// scenario as given, and those censored at the first point evaluated (the start).
+    /// Fixed once the search is under way, so that no candidate gains by cutting more
+    /// hours off at the window's end.
+    left_out: RefCell<BTreeSet<HourKey>>,
 }
 
 /// The parameters of a point of the unit cube (each coordinate clamped to [0, 1]).
@@ -108,11 +114,12 @@ impl Problem<'_> {
             Ok(l) => l.scenario,
             Err(_) => return Ok(None),
         };
-        let (_, c) = match crate::assess(
+        let (_, mut c) = match crate::assess_with(
             &scenario,
             self.observations,
             self.options,
             self.spec.throughput_weight,
+            self.spec.include_censored,
             self.progress,
         ) {
             Ok(r) => r,
@@ -120,6 +127,11 @@ impl Problem<'_> {
             Err(ExperimentError::Unstable { .. }) => return Ok(None),
             Err(e) => return Err(e.into()),
         };
+        // The start's censored hours join those left out; after it, the set stays fixed.
+        if self.memo.borrow().is_empty() {
+            self.left_out.borrow_mut().extend(c.censored_hours());
+        }
+        c.leave_out(&self.left_out.borrow(), self.spec.throughput_weight);
         Ok(Some((c, text)))
     }
 }
@@ -189,11 +201,12 @@ pub fn fit(
     // The shortcuts first: what the observations lack for them is found before any run.
     let mut base = original.clone();
     let applied = shortcuts(&mut base, spec, observations)?;
-    let (_, before) = crate::assess(
+    let (_, mut before) = crate::assess_with(
         &before_scenario,
         observations,
         options,
         spec.throughput_weight,
+        spec.include_censored,
         progress,
     )?;
     // The run settings of the fit go into the calibrated scenario, so that running it
@@ -215,6 +228,7 @@ pub fn fit(
         options,
         progress,
         memo: RefCell::new(Vec::new()),
+        left_out: RefCell::new(before.censored_hours()),
     };
     let n = spec.parameters.len();
     let best_values = if n == 0 {
@@ -262,9 +276,15 @@ pub fn fit(
         point(spec, &best)
     };
     let evaluations = problem.memo.borrow().len() as u32;
-    let (after, text) = problem
+    let (mut after, text) = problem
         .evaluate(&best_values)?
         .ok_or_else(|| FitError::Scenario("the fitted scenario is invalid or overloaded".into()))?;
+    // Before and after are measured on the same hours: every hour left out in the search,
+    // and any the fitted scenario censors besides.
+    let mut left_out = problem.left_out.borrow().clone();
+    left_out.extend(after.censored_hours());
+    before.leave_out(&left_out, spec.throughput_weight);
+    after.leave_out(&left_out, spec.throughput_weight);
     let parameters = spec
         .parameters
         .iter()

@@ -27,6 +27,8 @@ struct RawFit {
 struct RawSettings {
     max_evaluations: Option<Spanned<u32>>,
     throughput_weight: Option<Spanned<f64>>,
+    #[serde(default)]
+    include_censored: bool,
 }
 
 #[derive(Deserialize)]
@@ -169,6 +171,9 @@ pub struct FitSpec {
     pub max_evaluations: u32,
     /// Weight of throughput errors against wait errors in the objective.
     pub throughput_weight: f64,
+    /// Count the waits of censored hours in the objective and the measures (`[fit]
+    /// include_censored`, or `calibrate --include-censored`); by default they are left out.
+    pub include_censored: bool,
 }
 
 /// A value a fit file gives for a bound: a number, or a duration with a unit (seconds).
@@ -277,6 +282,7 @@ pub fn parse_fit(text: &str, file: &str, scenario_text: &str) -> Result<FitSpec,
         standing_queue,
         max_evaluations,
         throughput_weight,
+        include_censored: raw.fit.include_censored,
     })
 }
 

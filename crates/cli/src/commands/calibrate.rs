@@ -26,7 +26,10 @@ use crate::progress::Display;
     in .toml writes the calibrated scenario (the report then goes to standard output). \
     --report PATH.html (or an --output ending in .html) writes the calibration page: observed \
     against simulated hourly waits and throughput with the simulation's 95% band, the fit \
-    measures before and after, and the fitted values.\n\n\
+    measures before and after, and the fitted values. An hour is censored when more than 10% \
+    of its joiners' waits are cut off by the run's end (its simulated wait is biased short): \
+    flagged in every output, and its wait left out of the measures and of a fit's objective \
+    unless --include-censored; every output states how many hours were left out.\n\n\
     Examples:\n  \
     bordersim calibrate scenario.toml --observed observed.csv\n  \
     bordersim calibrate scenario.toml --observed observed.csv --format csv -o fit.csv\n  \
@@ -56,6 +59,11 @@ pub struct CalibrateArgs {
     /// Fit file (TOML): the free parameters, their bounds and the shortcuts to use
     #[arg(long, value_name = "FIT.toml")]
     pub fit: Option<PathBuf>,
+
+    /// Count the waits of censored hours (more than 10% of their joiners' waits cut off by
+    /// the run's end) in the measures and a fit's objective; by default they are left out
+    #[arg(long)]
+    pub include_censored: bool,
 
     // Replications, seed, threads, format and output, as for `run`.
     #[command(flatten)]
@@ -114,19 +122,26 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
         None => None,
         Some(path) => {
             let fit_text = super::read_input(path, "fit")?;
-            Some(
+            let mut spec =
                 bordersim_calibrate::parse_fit(&fit_text, &path.display().to_string(), &text)
-                    .map_err(|e| Failure::BadInput(anyhow!("{e}")))?,
-            )
+                    .map_err(|e| Failure::BadInput(anyhow!("{e}")))?;
+            spec.include_censored |= args.include_censored;
+            Some(spec)
         }
     };
     let context = || format!("cannot run '{}'", args.file.display());
     let report = match spec {
         None => {
             let progress = Display::replications(&settings, options.replications, &scenario.name);
-            let (_, model) =
-                bordersim_calibrate::assess(&scenario, &observations, &options, 1.0, &progress)
-                    .map_err(|e| Failure::from_experiment(e, context()))?;
+            let (_, model) = bordersim_calibrate::assess_with(
+                &scenario,
+                &observations,
+                &options,
+                1.0,
+                args.include_censored,
+                &progress,
+            )
+            .map_err(|e| Failure::from_experiment(e, context()))?;
             drop(progress);
             Output { model, fit: None }
         }
@@ -251,17 +266,43 @@ fn measures_line(out: &mut String, what: &str, m: Option<&Measures>) {
     );
 }
 
+/// The censored column of an hour: the share of its joiners' waits cut off, and whether
+/// its wait is left out (`left out`) or only flagged (`censored`).
+fn censored_cell(h: &bordersim_calibrate::HourFit) -> String {
+    let share = h
+        .censored_share
+        .map_or("-".to_owned(), |s| format!("{:.1}%", s * 100.0));
+    let flag = match (h.excluded, h.censored) {
+        (true, _) => " left out",
+        (false, true) => " censored",
+        (false, false) => "",
+    };
+    format!("{share}{flag}")
+}
+
+/// How many hours' waits the measures leave out, in words.
+fn left_out_line(out: &mut String, c: &Calibration, hours: usize) {
+    if c.include_censored {
+        let _ = writeln!(out, "  censored hours included (--include-censored)");
+    } else {
+        let _ = writeln!(
+            out,
+            "  censored hours left out of the wait measures and the objective: {hours}"
+        );
+    }
+}
+
 fn calibration_table(out: &mut String, c: &Calibration) {
     for g in &c.groups {
         let _ = writeln!(out, "{}", g.group);
         let _ = writeln!(
             out,
-            "  hour  obs wait  sim wait  ±95%    obs vol  sim thr  ±95%   lanes"
+            "  hour  obs wait  sim wait  ±95%    obs vol  sim thr  ±95%   lanes  cut off"
         );
         for h in &g.hours {
             let _ = writeln!(
                 out,
-                "  {:>4}  {:>8}  {:>8}  {:>6}  {:>7}  {:>7}  {:>5}  {:>5}",
+                "  {:>4}  {:>8}  {:>8}  {:>6}  {:>7}  {:>7}  {:>5}  {:>5}  {}",
                 h.hour,
                 opt(h.observed_wait_min, 1),
                 opt(h.simulated_wait_min, 1),
@@ -270,16 +311,25 @@ fn calibration_table(out: &mut String, c: &Calibration) {
                 opt(h.simulated_throughput, 0),
                 opt(h.simulated_throughput_ci95, 0),
                 opt(h.observed_open_lanes, 0),
+                censored_cell(h),
             );
         }
         measures_line(out, "wait (min)", g.wait.as_ref());
         measures_line(out, "throughput (veh/h)", g.throughput.as_ref());
+        left_out_line(out, c, g.censored_excluded);
         out.push('\n');
     }
     let _ = writeln!(out, "all groups");
     measures_line(out, "wait (min)", c.wait.as_ref());
     measures_line(out, "throughput (veh/h)", c.throughput.as_ref());
+    left_out_line(out, c, c.censored_excluded);
     let _ = writeln!(out, "  objective (weighted SSE): {:.4}", c.objective);
+    let _ = writeln!(
+        out,
+        "  (cut off: share of the hour's joiners whose wait the run's end cut off; censored \
+         above {:.0}%)",
+        bordersim_calibrate::CENSORED_MAX * 100.0
+    );
 }
 
 /// The report as plain-text tables, waits in minutes.
