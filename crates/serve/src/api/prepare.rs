@@ -9,7 +9,7 @@ use bordersim_experiment::{RunOptions, compare_folded, run_summary_with_progress
 use bordersim_model::{CompiledScenario, NoLog, Scenario};
 use serde::Serialize;
 
-use super::{JobKind, JobRequest, MAX_REPLICATIONS, Text, diagnostics, input_text};
+use super::{JobKind, JobRequest, Text, diagnostics, input_text};
 use crate::bundle;
 use crate::error::ApiError;
 use crate::jobs::Work;
@@ -74,10 +74,8 @@ fn options(
     seed: u64,
 ) -> Result<RunOptions, ApiError> {
     let replications = request.replications.unwrap_or(replications);
-    if replications == 0 || replications > MAX_REPLICATIONS {
-        return Err(ApiError::bad_request(format!(
-            "replications must be 1 to {MAX_REPLICATIONS}, not {replications}"
-        )));
+    if let Some(refusal) = bordersim_experiment::replications_refusal(u64::from(replications)) {
+        return Err(ApiError::bad_request(format!("`replications`: {refusal}")));
     }
     let threads = state
         .jobs
