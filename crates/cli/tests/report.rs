@@ -670,3 +670,75 @@ fn check_in_chromium(
         "{name}"
     );
 }
+
+/// The closed hours a run page shades are those in which the lanes actually open (as the
+/// engine opened them) were none at the direction's entry, not the schedule's: an outage of
+/// every southbound primary lane from 10:00 to 14:00 shades exactly those four hours of the
+/// southbound plots, though the schedule keeps the lanes open all day; an outage of one of
+/// the two northbound lane groups leaves the other open, so nothing is shaded northbound.
+#[test]
+fn closed_hours_are_those_without_an_open_lane_not_the_schedule() {
+    let dir = scratch("report-closed-hours");
+    let text = format!(
+        "{}\n{}",
+        TWO_WAY.replace(
+            "horizon = \"2d\"\nwarmup = \"2h\"",
+            "horizon = \"1d\"\nwarmup = \"0s\""
+        ),
+        r#"
+[[scenario.events]]
+kind = "outage"
+station = "sb-primary"
+from = "day 1 10:00"
+to = "day 1 14:00"
+
+[[scenario.events]]
+kind = "outage"
+station = "nb-primary"
+lane_group = "fast"
+from = "day 1 02:00"
+to = "day 1 06:00"
+"#
+    );
+    let scenario = write(&dir, "s.toml", &text);
+    let page = dir.join("r.html");
+    let json = dir.join("r.json");
+    ok(&[
+        os("run"),
+        scenario.as_os_str(),
+        os("--report"),
+        page.as_os_str(),
+        os("-o"),
+        json.as_os_str(),
+    ]);
+    let html = fs::read_to_string(&page).expect("report");
+    // The plot spans x = 64 to 744 for hours 0 to 24: 10:00 is at 64 + 680·10/24 and four
+    // hours are 680·4/24 wide.
+    let south = figure(&html, "hourly-southbound").expect("southbound profile");
+    assert_eq!(south.matches("class=\"shaded\"").count(), 1, "{south}");
+    assert!(
+        south.contains("<rect class=\"shaded\" x=\"347.3\" y=")
+            && south.contains("width=\"113.3\""),
+        "{south}"
+    );
+    assert!(south.contains("no lane open at the entry"), "{south}");
+    let north = figure(&html, "hourly-northbound").expect("northbound profile");
+    assert!(!north.contains("class=\"shaded\""), "{north}");
+    // What the shading reads: the JSON's lanes open, 0 in those hours only.
+    let v: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&json).expect("json")).expect("JSON");
+    let row = v["open_lanes"]
+        .as_array()
+        .expect("open_lanes")
+        .iter()
+        .find(|r| r["station"] == "sb-primary" && r["lane_group"] == "all")
+        .expect("sb-primary row");
+    for h in 0..24 {
+        let lanes = row["hours"][h]["lanes_mean"].as_f64().expect("lanes");
+        assert_eq!(
+            lanes,
+            if (10..14).contains(&h) { 0.0 } else { 2.0 },
+            "hour {h}"
+        );
+    }
+}

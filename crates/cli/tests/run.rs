@@ -108,9 +108,10 @@ fn json_has_every_contract_field() {
 }
 
 /// Every `entity_type` the CSV may hold.
-const ENTITY_TYPES: [&str; 17] = [
+const ENTITY_TYPES: [&str; 18] = [
     "system",
     "hourly_group",
+    "open_lanes",
     "vehicles",
     "station",
     "lane_group",
@@ -353,6 +354,19 @@ fn two_way_table_has_every_section() {
         }
     }
     assert!(rules >= 8, "{t}");
+    // Each lane group's utilisation has its interval across the 3 replications, as the
+    // station's has.
+    for group in ["fast", "general"] {
+        let row = t
+            .lines()
+            .skip_while(|l| !l.contains("Lanes: staffed lane-hours"))
+            .take_while(|l| !l.is_empty())
+            .find(|l| {
+                l.split_whitespace().nth(1) == Some(group) || l.trim_start().starts_with(group)
+            })
+            .unwrap_or_else(|| panic!("no row of lane group {group}:\n{t}"));
+        assert!(row.contains("% ±"), "{row:?}\n{t}");
+    }
     // The hourly profile leaves out hours in which nobody arrived: none here, every hour
     // has traffic.
     assert_eq!(t.matches(":00  ").count(), 24, "{t}");
@@ -423,6 +437,68 @@ fn two_way_json_and_csv_carry_the_new_fields() {
     let share = number("channel", "red", "share");
     assert!(share > 0.0 && share < 0.2, "{share}");
     assert!(number("system", "all", "release_buffer_index") > 0.0);
+
+    // Lanes actually open by hour: open by schedule alone all day, so exactly the
+    // schedule in every hour of every replication (an interval of 0), a station's row the
+    // sum of its groups'; the same numbers as the JSON's `open_lanes`.
+    for h in 0..24 {
+        for (entity, lanes) in [
+            ("nb-primary/all", 5.0),
+            ("nb-primary/fast", 2.0),
+            ("nb-primary/general", 3.0),
+            ("nb-xray/all", 1.0),
+            ("sb-primary/all", 2.0),
+        ] {
+            let entity = format!("{entity}|{h}");
+            assert_eq!(
+                number("open_lanes", &entity, "lanes_mean"),
+                lanes,
+                "{entity}"
+            );
+            assert_eq!(number("open_lanes", &entity, "lanes_ci95"), 0.0, "{entity}");
+        }
+    }
+    // Lane-group utilisation with its interval across replications, as in the JSON.
+    for (g, group) in primary["lane_groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .enumerate()
+    {
+        let entity = format!("nb-primary/{}", group["id"].as_str().expect("id"));
+        let ci = group["utilization_ci95"]
+            .as_f64()
+            .expect("an interval from 3 replications");
+        assert!(ci > 0.0 && ci < 0.5, "group {g}: {ci}");
+        assert_eq!(
+            number("lane_group", &entity, "utilization_ci95"),
+            ci,
+            "{entity}"
+        );
+        assert_eq!(
+            number("lane_group", &entity, "utilization"),
+            group["utilization"].as_f64().expect("utilization")
+        );
+    }
+    let open_rows = rows.iter().filter(|r| &r[1] == "open_lanes").count();
+    assert_eq!(open_rows, 5 * 24 * 2, "{out}");
+    for row in v["open_lanes"].as_array().expect("open_lanes") {
+        for h in row["hours"].as_array().expect("hours") {
+            let entity = format!(
+                "{}/{}|{}",
+                row["station"].as_str().unwrap(),
+                row["lane_group"].as_str().unwrap(),
+                h["hour"]
+            );
+            for stat in ["lanes_mean", "lanes_ci95"] {
+                assert_eq!(
+                    Some(number("open_lanes", &entity, stat)),
+                    h[stat].as_f64(),
+                    "{entity} {stat}"
+                );
+            }
+        }
+    }
 }
 
 #[test]

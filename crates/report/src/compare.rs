@@ -351,7 +351,7 @@ fn hourly(page: &mut Page, comparison: &Comparison) {
             x_range: Some((0.0, 24.0)),
             x_ticks: Some(hour_ticks()),
             shaded: closed_hours(base, &direction),
-            shaded_label: "closed in the baseline: no lane open at the entry by schedule".into(),
+            shaded_label: "closed in the baseline: no lane open at the entry".into(),
             ..XyChart::default()
         };
         let mut titles = vec!["hour".to_owned()];
@@ -380,7 +380,8 @@ fn hourly(page: &mut Page, comparison: &Comparison) {
                  by hour of arrival, baseline (solid) and each variant (dashed) on one axis: \
                  mean over {} replications of each replication's mean, with its 95% interval \
                  (bands; the variants run on common random numbers with the baseline). Hours \
-                 in which the baseline's entry has no lane open by schedule are shaded.",
+                 in which no lane of the baseline's entry was open (in every replication) \
+                 are shaded.",
                 base.replications
             ),
             &data,

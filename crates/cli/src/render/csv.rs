@@ -24,6 +24,7 @@
 //! | `appointment`  | booking system id                         |
 //! | `recovery`     | `all`, `event|<i>` (the scenario's events in order) or `hour|<h>` (hour of the run from time zero) |
 //! | `hourly_group` | `station/lane_group/class/programme|hour` (`all` for every one; hour of joining the queue) |
+//! | `open_lanes`   | `station/lane_group|hour` (`all`: every lane group of the station; hour of the day) |
 //! | `performance`  | `all`                                     |
 
 use anyhow::{Context, Result};
@@ -44,6 +45,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
     class_and_direction_rows(&mut rows, report);
     trs_rows(&mut rows, report);
     hourly_group_rows(&mut rows, report);
+    open_lanes_rows(&mut rows, report);
     economics_rows(&mut rows, report);
     costs_rows(&mut rows, report);
     appointment_rows(&mut rows, report);
@@ -238,6 +240,7 @@ fn station_rows(rows: &mut Rows, report: &Report) {
                 ("servers_mean", Value::Float(g.servers_mean)),
                 ("lane_hours", Value::Float(g.lane_hours)),
                 ("utilization", Value::opt(g.utilization)),
+                ("utilization_ci95", Value::opt(g.utilization_ci95)),
                 ("served", Value::Float(g.served)),
             ] {
                 rows.push("lane_group", entity.as_str(), statistic, value);
@@ -572,6 +575,29 @@ fn hourly_group_rows(rows: &mut Rows, report: &Report) {
             ] {
                 rows.push("hourly_group", e, statistic, Value::opt(value));
             }
+        }
+    }
+}
+
+/// Lanes actually open by hour of the day, per station (`all`) and lane group: what the
+/// schedules, lane rules, outages and closures opened, time-weighted, mean over
+/// replications with its interval.
+fn open_lanes_rows(rows: &mut Rows, report: &Report) {
+    for g in &report.open_lanes {
+        for h in &g.hours {
+            let entity = format!("{}/{}|{}", g.station, g.lane_group, h.hour);
+            rows.push(
+                "open_lanes",
+                &entity,
+                "lanes_mean",
+                Value::opt(h.lanes_mean),
+            );
+            rows.push(
+                "open_lanes",
+                &entity,
+                "lanes_ci95",
+                Value::opt(h.lanes_ci95),
+            );
         }
     }
 }

@@ -147,6 +147,9 @@ pub struct LaneGroupReport {
     /// as in `lane_hours`), mean over the replications in which the group had a lane
     /// scheduled; null when it had none (overtime alone defines no utilisation).
     pub utilization: Option<f64>,
+    /// Half-width of the 95% Student-t interval of `utilization` across those replications
+    /// (null with fewer than two of them).
+    pub utilization_ci95: Option<f64>,
     /// Vehicles served per replication (mean).
     pub served: f64,
     /// Under a lane rule: lanes it opened and closed per replication (mean).

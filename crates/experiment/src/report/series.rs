@@ -14,7 +14,7 @@
 
 use bordersim_des::SimTime;
 use bordersim_model::stats::series_bins;
-use bordersim_model::{DirectionId, Population, ReplicationStats, Scenario};
+use bordersim_model::{DirectionId, Population, ReplicationStats, Scenario, StorageLimit};
 use bordersim_stats::{MeanCi, Tally};
 use serde::Serialize;
 
@@ -72,7 +72,11 @@ pub struct SeriesReport {
 }
 
 /// The series of `reps` when the scenario collects them, else `None`.
-pub(crate) fn series(scenario: &Scenario, reps: &[ReplicationStats]) -> Option<SeriesReport> {
+pub(crate) fn series(
+    scenario: &Scenario,
+    reps: &[ReplicationStats],
+    replications: u64,
+) -> Option<SeriesReport> {
     let bin_ms = scenario.crossing.series_bin_ms()?;
     let horizon_ms = scenario.horizon.as_millis();
     let n = series_bins(bin_ms, horizon_ms);
@@ -110,7 +114,20 @@ pub(crate) fn series(scenario: &Scenario, reps: &[ReplicationStats]) -> Option<S
             let mut statistics = Vec::with_capacity(5);
             // One buffer for the replications' values of a bin, reused bin after bin.
             let mut scratch: Vec<f64> = Vec::with_capacity(reps.len());
+            // Nothing ever waits on the road upstream of a station whose every storage is
+            // unlimited (only a full storage sends a vehicle there): its road queue is 0 in
+            // every bin of every replication, known from the scenario alone, so it asks
+            // the summary for nothing — a third of the aggregates of a page's series.
+            let never_full = st
+                .storages()
+                .all(|storage| matches!(storage.limit, StorageLimit::Unlimited));
             for (road, name) in [(false, "queue"), (true, "road_queue")] {
+                if road && never_full {
+                    let zero = zeros(replications);
+                    statistics.push(statistic(&format!("{name}_mean"), vec![zero; n]));
+                    statistics.push(statistic(&format!("{name}_max"), vec![zero; n]));
+                    continue;
+                }
                 let per_rep = level(road);
                 let mean = (0..n).map(|b| {
                     scratch.clear();
@@ -169,6 +186,12 @@ fn statistic(name: &str, values: Vec<(Option<f64>, Option<f64>)>) -> SeriesStati
         values,
         ci95,
     }
+}
+
+/// What [`mean_ci`] gives for `replications` values that are all 0.
+fn zeros(replications: u64) -> (Option<f64>, Option<f64>) {
+    let values = vec![0.0; usize::try_from(replications).unwrap_or(usize::MAX)];
+    MeanCi::from_samples(&values).map_or((None, None), |c| (Some(c.mean), c.half_width_95))
 }
 
 /// The mean over replications (one value each) and its 95% half-width.

@@ -89,51 +89,57 @@ fn station_report(
         .lanes
         .iter()
         .enumerate()
-        .map(|(g, group)| LaneGroupReport {
-            id: group.id.clone(),
-            servers_max: match &group.rule {
+        .map(|(g, group)| {
+            // In the order the report has always asked for them (a summary replays them so).
+            let servers_max = match &group.rule {
                 Some(_) => largest(reps.iter().map(|r| r.stations[i].lanes[g].open.max())) as u32,
                 None => group.schedule.max(),
-            },
-            servers_mean: mean(
+            };
+            let servers_mean = mean(
                 reps.iter()
                     .map(|r| r.stations[i].lanes[g].open.mean_until(r.window_end_ms)),
-            ),
-            lane_hours: mean(reps.iter().map(|r| {
+            );
+            let lane_hours = mean(reps.iter().map(|r| {
                 if merged {
                     return 0.0;
                 }
                 r.stations[i].lanes[g].staffed.area_until(r.window_end_ms) as f64 / 3_600_000.0
-            })),
-            utilization: {
-                let per_rep: Vec<f64> = reps
-                    .iter()
-                    .map(|r| {
-                        let l = &r.stations[i].lanes[g];
-                        let end = r.window_end_ms;
-                        let u = utilisation(
-                            l.busy.area_until(end),
-                            l.staffed.area_until(end),
-                            l.open.area_until(end),
-                        );
-                        if merged { None } else { u }.unwrap_or(f64::NAN)
-                    })
-                    .collect();
-                defined_mean_ci(&per_rep).0
-            },
-            served: mean(reps.iter().map(|r| r.stations[i].lanes[g].served as f64)),
-            rule_openings: group.rule.map(|_| {
-                mean(
-                    reps.iter()
-                        .map(|r| r.stations[i].lanes[g].rule_openings as f64),
-                )
-            }),
-            rule_closings: group.rule.map(|_| {
-                mean(
-                    reps.iter()
-                        .map(|r| r.stations[i].lanes[g].rule_closings as f64),
-                )
-            }),
+            }));
+            let per_rep: Vec<f64> = reps
+                .iter()
+                .map(|r| {
+                    let l = &r.stations[i].lanes[g];
+                    let end = r.window_end_ms;
+                    let u = utilisation(
+                        l.busy.area_until(end),
+                        l.staffed.area_until(end),
+                        l.open.area_until(end),
+                    );
+                    if merged { None } else { u }.unwrap_or(f64::NAN)
+                })
+                .collect();
+            let (utilization, utilization_ci95) = defined_mean_ci(&per_rep);
+            LaneGroupReport {
+                id: group.id.clone(),
+                servers_max,
+                servers_mean,
+                lane_hours,
+                utilization,
+                utilization_ci95,
+                served: mean(reps.iter().map(|r| r.stations[i].lanes[g].served as f64)),
+                rule_openings: group.rule.map(|_| {
+                    mean(
+                        reps.iter()
+                            .map(|r| r.stations[i].lanes[g].rule_openings as f64),
+                    )
+                }),
+                rule_closings: group.rule.map(|_| {
+                    mean(
+                        reps.iter()
+                            .map(|r| r.stations[i].lanes[g].rule_closings as f64),
+                    )
+                }),
+            }
         })
         .collect();
     let outside: Vec<Tally> = reps
@@ -371,7 +377,7 @@ fn build(scenario: &Scenario, seed: u64, reps: &[ReplicationStats], replications
         warnings: super::growth::warnings(scenario, reps),
         lanes_by_hour: super::series::lanes_by_hour(scenario),
         open_lanes: super::open_lanes::open_lanes(scenario, reps),
-        series: super::series::series(scenario, reps),
+        series: super::series::series(scenario, reps, replications),
         appointments: super::appointments::appointments(scenario, reps),
         abandonment: super::abandonment::abandonment(scenario, reps),
         recovery: super::recovery::recovery(scenario, reps),

@@ -612,6 +612,93 @@ mod series_tests {
         assert_eq!(b.finished()[4], (2.0, 2));
     }
 
+    /// The bins as defined, one millisecond at a time: per bin, the sum of the level over
+    /// its milliseconds and the largest level held in it or set in it.
+    fn bins_by_definition(bin_ms: u64, horizon_ms: u64, changes: &[(u64, u64)]) -> Vec<(f64, u64)> {
+        let n = series_bins(bin_ms, horizon_ms);
+        let mut area = vec![0u64; n];
+        let mut max = vec![0u64; n];
+        let mut level = 0;
+        let mut next = 0;
+        for t in 0..horizon_ms {
+            while next < changes.len() && changes[next].0 <= t {
+                level = changes[next].1;
+                let b = (changes[next].0 / bin_ms) as usize;
+                max[b] = max[b].max(level);
+                next += 1;
+            }
+            let b = (t / bin_ms) as usize;
+            area[b] += level;
+            max[b] = max[b].max(level);
+        }
+        (0..n)
+            .map(|b| {
+                let start = b as u64 * bin_ms;
+                let len = (start + bin_ms).min(horizon_ms) - start;
+                (area[b] as f64 / len as f64, max[b])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn bins_of_many_changes_are_the_bins_by_definition() {
+        // A fixed pseudo-random walk: several changes at one time, changes at bin edges,
+        // long gaps crossing several bins, changes at and after the horizon.
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        for (bin_ms, horizon_ms) in [(10, 95), (7, 70), (1, 40), (25, 24), (100, 1_000)] {
+            let mut t = 0;
+            let mut changes = Vec::new();
+            while t <= horizon_ms + 5 {
+                changes.push((t, next(6)));
+                t += [0, 1, bin_ms, 3 * bin_ms + 1, next(bin_ms + 1)][next(5) as usize];
+            }
+            let mut b = LevelBins::new(bin_ms, horizon_ms);
+            for &(t, level) in &changes {
+                b.set(t, level);
+            }
+            let inside: Vec<(u64, u64)> = changes
+                .iter()
+                .copied()
+                .filter(|c| c.0 < horizon_ms)
+                .collect();
+            assert_eq!(
+                b.finished(),
+                bins_by_definition(bin_ms, horizon_ms, &inside),
+                "bins of {bin_ms} ms over {horizon_ms} ms"
+            );
+        }
+    }
+
+    #[test]
+    fn waits_fall_in_the_bin_of_their_start_of_service() {
+        // Bins of 10 ms over 25 ms: [0, 10), [10, 20), [20, 25); a bin skipped, a start at
+        // a bin's edge, and a start past the last bin's width (none happens) kept out.
+        let mut w = WaitBins::new(10, 25);
+        for (now, wait) in [
+            (0, 1),
+            (9, 2),
+            (20, 4),
+            (20, 8),
+            (24, 16),
+            (25, 32),
+            (40, 64),
+        ] {
+            w.record(now, wait);
+        }
+        let got: Vec<(u64, u64)> = w.bins().iter().map(|c| (c.count, c.sum_ms)).collect();
+        assert_eq!(got, vec![(2, 3), (0, 0), (4, 60)]);
+        // The last bin is shorter than the others: a start before its full width is in it.
+        let mut w = WaitBins::new(10, 25);
+        w.record(27, 5);
+        assert_eq!(w.bins()[2].count, 1);
+    }
+
     #[test]
     fn a_level_that_ends_at_a_bin_edge_is_not_in_the_next_bin() {
         let mut b = LevelBins::new(10, 30);

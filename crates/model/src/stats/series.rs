@@ -22,12 +22,25 @@ pub struct LevelBins {
     bin_ms: u64,
     horizon_ms: u64,
     level: u64,
-    /// Up to here the level is in `area`.
+    /// Up to here the level is in the bins' areas.
     last_ms: u64,
-    /// Per bin: level × ms.
-    area: Vec<u64>,
-    /// Per bin: the largest level.
-    max: Vec<u64>,
+    /// The bin holding `last_ms` (`last_ms / bin_ms`).
+    current: usize,
+    /// The end of that bin or the horizon, whichever is first: a change before it falls in
+    /// the current bin, the common case, which then costs no division and no loop.
+    current_end_ms: u64,
+    /// Per bin: the area (level × ms) and the largest level, side by side so a change
+    /// touches one place.
+    bins: Vec<LevelBin>,
+}
+
+/// One bin of a [`LevelBins`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct LevelBin {
+    /// Level × ms.
+    area: u64,
+    /// The largest level.
+    max: u64,
 }
 
 impl LevelBins {
@@ -40,19 +53,20 @@ impl LevelBins {
             horizon_ms,
             level: 0,
             last_ms: 0,
-            area: vec![0; n],
-            max: vec![0; n],
+            current: 0,
+            current_end_ms: bin_ms.min(horizon_ms),
+            bins: vec![LevelBin::default(); n],
         }
     }
 
     /// Number of bins.
     pub fn len(&self) -> usize {
-        self.area.len()
+        self.bins.len()
     }
 
     /// Whether there are no bins (a zero horizon).
     pub fn is_empty(&self) -> bool {
-        self.area.is_empty()
+        self.bins.is_empty()
     }
 
     /// Width of a bin, ms.
@@ -66,19 +80,47 @@ impl LevelBins {
         while self.last_ms < now_ms {
             let bin = (self.last_ms / self.bin_ms) as usize;
             let end = ((bin as u64 + 1) * self.bin_ms).min(now_ms);
-            self.area[bin] += self.level * (end - self.last_ms);
-            self.max[bin] = self.max[bin].max(self.level);
+            let cell = &mut self.bins[bin];
+            cell.area += self.level * (end - self.last_ms);
+            cell.max = cell.max.max(self.level);
             self.last_ms = end;
         }
+        self.current = (self.last_ms / self.bin_ms) as usize;
+        self.current_end_ms = ((self.current as u64 + 1) * self.bin_ms).min(self.horizon_ms);
     }
 
     /// The level becomes `level` at `now_ms` (times never decrease).
-    #[inline(never)]
+    ///
+    /// On the event loop's path when series are collected: a change in the bin of the last
+    /// one (nearly every change) adds to that bin inline; crossing into a later bin, or
+    /// reaching the horizon, goes out of line.
+    #[inline]
     pub fn set(&mut self, now_ms: u64, level: u64) {
+        if now_ms < self.current_end_ms
+            && let Some(cell) = self.bins.get_mut(self.current)
+        {
+            // `last_ms ≤ now_ms` in the same bin, before the horizon: what `advance`
+            // and the tail of `set_later` do, without their division and loop.
+            if now_ms > self.last_ms {
+                cell.area += self.level * (now_ms - self.last_ms);
+                cell.max = cell.max.max(self.level);
+                self.last_ms = now_ms;
+            }
+            cell.max = cell.max.max(level);
+            self.level = level;
+        } else {
+            self.set_later(now_ms, level);
+        }
+    }
+
+    /// [`set`](Self::set) at a time past the current bin.
+    #[cold]
+    #[inline(never)]
+    fn set_later(&mut self, now_ms: u64, level: u64) {
         self.advance(now_ms);
         self.level = level;
         if now_ms < self.horizon_ms {
-            let m = &mut self.max[(now_ms / self.bin_ms) as usize];
+            let m = &mut self.bins[(now_ms / self.bin_ms) as usize].max;
             *m = (*m).max(level);
         }
     }
@@ -89,11 +131,13 @@ impl LevelBins {
     pub fn finished(&self) -> Vec<(f64, u64)> {
         let mut done = self.clone();
         done.advance(self.horizon_ms);
-        (0..done.len())
-            .map(|b| {
+        done.bins
+            .iter()
+            .enumerate()
+            .map(|(b, cell)| {
                 let start = b as u64 * done.bin_ms;
                 let len = (start + done.bin_ms).min(done.horizon_ms) - start;
-                (done.area[b] as f64 / len as f64, done.max[b])
+                (cell.area as f64 / len as f64, cell.max)
             })
             .collect()
     }
@@ -105,6 +149,10 @@ impl LevelBins {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WaitBins {
     bin_ms: u64,
+    /// The bin of the last wait recorded, and its end: service starts come in time order,
+    /// so nearly every wait falls in it and costs no division.
+    current: usize,
+    current_end_ms: u64,
     bins: Vec<CountSum>,
 }
 
@@ -114,17 +162,36 @@ impl WaitBins {
         let bin_ms = bin_ms.max(1);
         WaitBins {
             bin_ms,
+            current: 0,
+            current_end_ms: bin_ms,
             bins: vec![CountSum::default(); series_bins(bin_ms, horizon_ms)],
         }
     }
 
-    /// Records a wait of `wait_ms` ending (service starting) at `now_ms`.
-    #[inline(never)]
+    /// Records a wait of `wait_ms` ending (service starting) at `now_ms` (times never
+    /// decrease).
+    #[inline]
     pub fn record(&mut self, now_ms: u64, wait_ms: u64) {
+        if now_ms < self.current_end_ms
+            && let Some(b) = self.bins.get_mut(self.current)
+        {
+            b.record(wait_ms);
+        } else {
+            self.record_later(now_ms, wait_ms);
+        }
+    }
+
+    /// [`record`](Self::record) at a time past the current bin.
+    #[cold]
+    #[inline(never)]
+    fn record_later(&mut self, now_ms: u64, wait_ms: u64) {
+        let bin = now_ms / self.bin_ms;
         // Nothing starts at or after the horizon; the last bin may be shorter than the
         // others, so a time is checked against the bins, not the horizon.
-        if let Some(b) = self.bins.get_mut((now_ms / self.bin_ms) as usize) {
+        if let Some(b) = self.bins.get_mut(bin as usize) {
             b.record(wait_ms);
+            self.current = bin as usize;
+            self.current_end_ms = (bin + 1) * self.bin_ms;
         }
     }
 

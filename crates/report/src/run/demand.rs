@@ -264,7 +264,8 @@ pub(super) fn lanes_and_demand(page: &mut Page, report: &Report) {
                  adds, for every station, the most lanes its schedules open at once in \
                  that hour on any day of the window; the JSON and CSV break the lanes \
                  open down by lane group. The demand below is on the same hours. Hours in \
-                 which the direction's entry has no lane open by schedule are shaded."
+                 which no lane of the direction's entry was open (in every replication) \
+                 are shaded."
             ),
             &lanes_data,
         );

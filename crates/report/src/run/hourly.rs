@@ -39,9 +39,11 @@ fn hour_ranges(closed: impl Fn(usize) -> bool) -> Vec<(f64, f64)> {
     out
 }
 
-/// The hours of the day in which direction `direction` is closed by its lane schedules:
-/// every station where its vehicles enter the crossing (every station of the direction,
-/// if none is an entry) has no lane open in that hour on any day of the observation window.
+/// The hours of the day in which direction `direction` was closed: every station where its
+/// vehicles enter the crossing (every station of the direction, if none is an entry) had no
+/// lane open in that hour, in any replication, over the observation window — the lanes the
+/// engine actually opened (`open_lanes`: schedules, lane rules, outages and closures), not
+/// the schedule alone. An hour the window does not hold falls back to the schedule.
 pub fn closed_hours(report: &Report, direction: &str) -> Vec<(f64, f64)> {
     let of_direction: Vec<_> = report
         .lanes_by_hour
@@ -57,11 +59,32 @@ pub fn closed_hours(report: &Report, direction: &str) -> Vec<(f64, f64)> {
     if stations.is_empty() {
         return Vec::new();
     }
-    hour_ranges(|h| stations.iter().all(|s| s.lanes_by_hour.get(h) == Some(&0)))
+    // Each station's row of every lane group together.
+    let open: Vec<Option<&[_]>> = stations
+        .iter()
+        .map(|s| {
+            report
+                .open_lanes
+                .iter()
+                .find(|o| o.station == s.station && o.lane_group == "all")
+                .map(|o| o.hours.as_slice())
+        })
+        .collect();
+    hour_ranges(|h| {
+        stations.iter().zip(&open).all(|(s, open)| {
+            match open
+                .and_then(|hours| hours.get(h))
+                .and_then(|o| o.lanes_mean)
+            {
+                Some(lanes) => lanes == 0.0,
+                None => s.lanes_by_hour.get(h) == Some(&0),
+            }
+        })
+    })
 }
 
 /// What the shading of closed hours means (legend).
-pub const CLOSED_LABEL: &str = "closed: no lane open at the entry by schedule";
+pub const CLOSED_LABEL: &str = "closed: no lane open at the entry";
 
 /// An interval band over each hour, in minutes: `(h, mean − ci, mean + ci)` and the same at
 /// `h + 1` (a step), with a gap (NaN) at hours without a value or an interval.
@@ -170,8 +193,9 @@ pub(super) fn hourly(page: &mut Page, report: &Report) {
                  hour of arrival: the mean and the 95th percentile of each replication, \
                  averaged over {reps} replications, with their 95% intervals (bands; none from \
                  a single replication); the table adds the 95th percentile of every vehicle \
-                 pooled. Hours in which the direction's entry has no lane open by schedule \
-                 are shaded."
+                 pooled. Hours in which no lane of the direction's entry was open (as the \
+                 schedules, lane rules and events opened them, in every replication) are \
+                 shaded."
             ),
             &data,
         );

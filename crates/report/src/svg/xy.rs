@@ -164,17 +164,18 @@ impl XyChart {
             let finite = |b: &&(f64, f64, f64)| b.1.is_finite() && b.2.is_finite();
             for run in s.band.split(|b| !finite(&b)).filter(|r| r.len() >= 2) {
                 let mut d = String::new();
-                for (i, (bx, _, hi)) in run.iter().enumerate() {
+                let upper: Vec<(f64, f64)> = run.iter().map(|b| (b.0, b.2)).collect();
+                let lower: Vec<(f64, f64)> = run.iter().rev().map(|b| (b.0, b.1)).collect();
+                let mut first = true;
+                for (bx, by) in corners(&upper).into_iter().chain(corners(&lower)) {
                     let _ = write!(
                         d,
                         "{}{},{} ",
-                        if i == 0 { "M" } else { "L" },
-                        c(x.map(*bx)),
-                        c(y.map(*hi))
+                        if first { "M" } else { "L" },
+                        c(x.map(bx)),
+                        c(y.map(by))
                     );
-                }
-                for (bx, lo, _) in run.iter().rev() {
-                    let _ = write!(d, "L{},{} ", c(x.map(*bx)), c(y.map(*lo)));
+                    first = false;
                 }
                 let _ = writeln!(
                     out,
@@ -200,25 +201,25 @@ impl XyChart {
         }
         for s in &self.series {
             let mut d = String::new();
-            let mut previous: Option<(f64, f64)> = None;
-            for &(px, py) in &s.points {
-                if !py.is_finite() || (self.y_log && py <= 0.0) {
-                    previous = None;
-                    continue;
+            let shown = |py: f64| py.is_finite() && (!self.y_log || py > 0.0);
+            // Each run of points without a gap, as the vertices of its line (a step holds
+            // each value until the next point).
+            for run in s.points.split(|p| !shown(p.1)).filter(|r| !r.is_empty()) {
+                let mut vertices =
+                    Vec::with_capacity(if s.step { 2 * run.len() } else { run.len() });
+                for (i, &(px, py)) in run.iter().enumerate() {
+                    if s.step && i > 0 {
+                        vertices.push((px, run[i - 1].1));
+                    }
+                    vertices.push((px, py));
                 }
-                let (sx, sy) = (x.map(px), y.map(py));
-                match previous {
-                    None => {
-                        let _ = write!(d, "M{},{} ", c(sx), c(sy));
-                    }
-                    Some((_, prev_y)) if s.step => {
-                        let _ = write!(d, "L{},{} L{},{} ", c(sx), c(prev_y), c(sx), c(sy));
-                    }
-                    Some(_) => {
-                        let _ = write!(d, "L{},{} ", c(sx), c(sy));
-                    }
+                let mapped: Vec<(f64, f64)> = vertices
+                    .iter()
+                    .map(|&(px, py)| (x.map(px), y.map(py)))
+                    .collect();
+                for (i, (sx, sy)) in corners(&mapped).into_iter().enumerate() {
+                    let _ = write!(d, "{}{},{} ", if i == 0 { "M" } else { "L" }, c(sx), c(sy));
                 }
-                previous = Some((sx, sy));
             }
             if !d.is_empty() {
                 let _ = writeln!(
@@ -285,5 +286,65 @@ impl XyChart {
             items.push((self.shaded_label.clone(), "#e9e9e9".to_owned(), Swatch::Box));
         }
         items
+    }
+}
+
+/// The points of a polyline that are corners: the first and the last, and every other one
+/// that is not a repeat of the one before nor in the middle of a horizontal or vertical run
+/// (a step function held over many bins draws the same shape from two points). A page
+/// draws series of hundreds of bins, mostly flat, and each point costs two numbers.
+fn corners(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(points.len());
+    for &p in points {
+        if out.last() == Some(&p) {
+            continue;
+        }
+        if let [.., a, m] = out[..] {
+            // `m` in the middle of a horizontal or vertical run from `a` to `p` that goes
+            // one way (a spike up and back at one x is a corner).
+            let flat = a.1 == m.1 && m.1 == p.1 && (a.0 - m.0) * (m.0 - p.0) >= 0.0;
+            let upright = a.0 == m.0 && m.0 == p.0 && (a.1 - m.1) * (m.1 - p.1) >= 0.0;
+            if flat || upright {
+                out.pop();
+            }
+        }
+        out.push(p);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_corners_are_drawn() {
+        // A step held over three bins, a rise, a repeat, a spike at one x.
+        let points = [
+            (0.0, 1.0),
+            (1.0, 1.0),
+            (2.0, 1.0),
+            (2.0, 3.0),
+            (2.0, 3.0),
+            (3.0, 3.0),
+            (3.0, 5.0),
+            (3.0, 4.0),
+            (4.0, 4.0),
+        ];
+        let kept = corners(&points);
+        assert_eq!(
+            kept,
+            vec![
+                (0.0, 1.0),
+                (2.0, 1.0),
+                (2.0, 3.0),
+                (3.0, 3.0),
+                (3.0, 5.0),
+                (3.0, 4.0),
+                (4.0, 4.0),
+            ]
+        );
+        assert_eq!(corners(&[(0.0, 1.0), (0.0, 1.0)]), vec![(0.0, 1.0)]);
+        assert!(corners(&[]).is_empty());
     }
 }

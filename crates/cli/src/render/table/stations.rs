@@ -118,7 +118,7 @@ pub(super) fn lane_table(report: &Report) -> Table {
                 st.servers.to_string(),
                 format!("{open:.2}"),
                 decimal(st.lane_hours / days, 1),
-                utilisation(st.utilization),
+                utilisation_ci(st.utilization, st.utilization_ci95),
                 count_f64(served),
             ]);
         }
@@ -129,7 +129,7 @@ pub(super) fn lane_table(report: &Report) -> Table {
                 g.servers_max.to_string(),
                 format!("{:.2}", g.servers_mean),
                 decimal(g.lane_hours / days, 1),
-                utilisation(g.utilization),
+                utilisation_ci(g.utilization, g.utilization_ci95),
                 count_f64(g.served),
             ]);
         }
