@@ -30,11 +30,24 @@ pub(super) fn warn(
     horizon: SimTime,
     warmup: SimTime,
 ) {
-    let warned = unstable(cx, crossing, metas, horizon);
     // A lane group after a loss system sees only the carried flow, as a station does.
     let carried = loss::carried(crossing, horizon);
     let carried = carried.as_ref().map(|(c, _)| c);
-    windows::warn(cx, crossing, carried, metas, horizon, &warned);
+    let findings = windows::follow(
+        crossing,
+        carried.unwrap_or(crossing),
+        horizon,
+        cx.start_weekday,
+    );
+    // When a station overloaded all run passes the vehicle cap, its one warning says when.
+    let mut capped = vec![None; crossing.stations().len()];
+    for f in &findings {
+        if f.cause == windows::Cause::Plain {
+            capped[f.station] = f.capped_at;
+        }
+    }
+    let warned = unstable(cx, crossing, metas, horizon, &capped);
+    windows::warn(cx, crossing, &findings, metas, horizon, &warned);
     super::overload::lane_groups(cx, crossing, carried, metas, horizon);
     let stations = crossing.stations();
     let mut visited = vec![false; stations.len()];
@@ -267,13 +280,15 @@ fn servers_in_run(st: &Station, weights: &[f64; HOURS_PER_WEEK]) -> f64 {
         .sum()
 }
 
-/// Warns at each station whose mean load over the run is 1 or more; returns which
-/// stations it warned.
+/// Warns at each station whose mean load over the run is 1 or more, saying when the run
+/// stops at its vehicle cap where `capped` gives that instant; returns which stations it
+/// warned.
 fn unstable(
     cx: &mut Cx<'_>,
     crossing: &Crossing,
     metas: &[StationMeta],
     horizon: SimTime,
+    capped: &[Option<SimTime>],
 ) -> Vec<bool> {
     let mut warned = vec![false; crossing.stations().len()];
     let weights = hours_in_run(horizon, cx.start_weekday);
@@ -422,12 +437,21 @@ fn unstable(
             );
             continue;
         }
+        let until = match capped.get(i).copied().flatten() {
+            Some(at) => format!(
+                "until the run stops at its vehicle cap by {} (more than the {} vehicles \
+                 `max_in_system` allows)",
+                windows::when(at),
+                readable(crossing.max_in_system() as f64, 0)
+            ),
+            None => "until the horizon".to_owned(),
+        };
         cx.warn(
             &metas[i].servers_path,
             format!(
                 "unstable: {load_text} at station `{}` \
                  ({}{service}, {have}); the queue grows \
-                 until the horizon. Stability needs {stable_by}",
+                 {until}. Stability needs {stable_by}",
                 st.id, arrivals_phrase,
             ),
         );

@@ -155,8 +155,11 @@ fn sums_past_the_largest_float_print_words_not_infinities() {
     let w = at(&loaded.warnings, "stations[0].servers");
     assert_eq!(
         w.message,
-        "unstable: offered load per server too large to compute at station `primary` (more \
-         than 1.8e308/h arriving on average, 4 servers); the queue grows until the horizon. \
+        // The load is summed in erlangs (rate × hours of service), finite where the
+        // rates' own sum is not.
+        "unstable: offered load 1.25e306 per server at station `primary` (more than \
+         1.8e308/h arriving on average, 4 servers); the queue grows until the run stops at its \
+         vehicle cap by day 1 00:00 (more than the 1000000 vehicles `max_in_system` allows). \
          Stability needs faster service or fewer arrivals: no number of servers a station can \
          have (at most 4294967295 open at once) keeps up"
     );

@@ -182,25 +182,20 @@ fn warnings(input: &str) -> Vec<String> {
 }
 
 #[test]
-fn a_station_overloaded_all_run_says_when_it_reaches_the_cap_beside_its_unstable_warning() {
-    // 1e6/h into one 2-min lane: 999,970 more an hour than it serves, past the million at
-    // 01:00 and 2 s.
+fn a_station_overloaded_all_run_says_when_it_reaches_the_cap_in_its_unstable_warning() {
+    // 1e6/h into one 2-min lane: 999,970 more an hour than it serves, past the million
+    // just after 01:00.
     let input = scenario("", "")
         .replacen("servers = 2", "servers = 1", 1)
         .replacen("rate = \"30/h\"", "rate = \"1000000/h\"", 1);
-    let found = ok(&input).warnings;
-    assert_eq!(found.len(), 2, "{found:#?}");
-    assert!(
-        found[0]
-            .message
-            .starts_with("unstable: offered load 33333.33 per server")
-    );
-    assert_eq!(found[1].path, "stations[0].servers");
+    let (path, message) = one_warning(&input);
+    assert_eq!(path, "stations[0].servers");
     assert_words(
-        &found[1].message,
+        &message,
         &[
-            "the run will stop at its vehicle cap: with arrivals faster than its open lanes serve",
-            "allows by day 1 01:00 (1000000/h arriving against about 30/h",
+            "unstable: offered load 33333.33 per server",
+            "the queue grows until the run stops at its vehicle cap by day 1 01:00 (more than \
+             the 1000000 vehicles `max_in_system` allows)",
         ],
     );
 }

@@ -238,23 +238,20 @@ pub(super) fn follow(
 }
 
 /// Warns where the run stops at its vehicle cap, and where an event or an hourly factor
-/// builds a queue the run does not drain (see the module documentation). `carried` is the
-/// crossing with the flows past loss systems reduced to those they carry; `warned` the
-/// stations already warned as unstable over the whole run, whose steady growth needs no
-/// second warning unless it reaches the cap (then the cap's warning says when the run
-/// stops).
+/// builds a queue the run does not drain (see the module documentation), from what
+/// [`follow`] found; `warned` the stations already warned as unstable over the whole run,
+/// whose own warning says when their steady growth reaches the cap.
 pub(super) fn warn(
     cx: &mut Cx<'_>,
     crossing: &Crossing,
-    carried: Option<&Crossing>,
+    findings: &[Finding],
     metas: &[StationMeta],
     horizon: SimTime,
     warned: &[bool],
 ) {
-    let routes = carried.unwrap_or(crossing);
     let stations = crossing.stations();
     let cap = crossing.max_in_system();
-    for f in follow(crossing, routes, horizon, cx.start_weekday) {
+    for f in findings {
         let st = &stations[f.station];
         let path = place(crossing, f.cause, metas, f.station);
         let what = describe(crossing, f.cause, horizon, f.mean_ms);
@@ -264,6 +261,10 @@ pub(super) fn warn(
             readable_ratio(f.serving, 1)
         );
         if let Some(at) = f.capped_at {
+            // The station's unstable warning says when the run stops.
+            if f.cause == Cause::Plain && warned[f.station] {
+                continue;
+            }
             cx.warn(
                 &path,
                 format!(
