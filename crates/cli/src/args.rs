@@ -478,12 +478,14 @@ pub struct RunSettings {
     bordersim validate my_policy.toml --baseline base.toml"
 )]
 pub struct ValidateArgs {
-    /// Scenario, region or policy file (TOML)
+    /// Any file bordersim reads: scenario, region, policy or region policy, sweep plan,
+    /// calibration fit file, staffing plan (TOML) or observation CSV
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 
-    /// For a policy file: the baseline scenario (or region) it applies to [default: the
-    /// policy's `baseline`, relative to the policy file]
+    /// For a policy: the baseline scenario (or region) it applies to [default: the policy's
+    /// `baseline`, relative to the policy file]; for a fit file, staffing plan or
+    /// observation CSV: the scenario it is for (required)
     #[arg(long, value_name = "BASE")]
     pub baseline: Option<PathBuf>,
 }

@@ -152,6 +152,15 @@ fn lognormal_params(mean_ms: f64, cv: f64) -> Result<(f64, f64), DistError> {
 /// the sampler takes them: shape = 1/cv², scale = mean/shape; both must be positive and
 /// finite, which a cv far from 1 (below about 1e-154 or above about 1e154) or an extreme
 /// mean breaks.
+/// A parameter for a message: past the largest float it is said in words, never `inf`.
+fn in_words(v: f64) -> String {
+    if v.is_infinite() {
+        "more than the largest number (1.8e308)".to_owned()
+    } else {
+        num(v)
+    }
+}
+
 fn gamma_params(mean_ms: f64, cv: f64) -> Result<(f64, f64), DistError> {
     positive("mean", mean_ms)?;
     cv_ok(cv)?;
@@ -171,8 +180,8 @@ fn gamma_params(mean_ms: f64, cv: f64) -> Result<(f64, f64), DistError> {
              and 1e150, or 0 for a constant time)",
             num(cv),
             num(mean_ms),
-            num(shape),
-            num(scale)
+            in_words(shape),
+            in_words(scale)
         )))
     }
 }
@@ -638,7 +647,7 @@ mod tests {
                     mean_ms: 60_000.0,
                     cv: 1e-160,
                 },
-                "cv = 1e-160 with mean = 60000 ms gives a gamma with shape 1/cv² = inf and scale \
+                "cv = 1e-160 with mean = 60000 ms gives a gamma with shape 1/cv² = more than the largest number (1.8e308) and scale \
                  mean·cv² = 0 ms; both must be positive finite numbers (use a cv between \
                  1e-150 and 1e150, or 0 for a constant time)",
             ),
@@ -648,7 +657,7 @@ mod tests {
                     cv: 1e300,
                 },
                 "cv = 1e300 with mean = 60000 ms gives a gamma with shape 1/cv² = 0 and scale \
-                 mean·cv² = inf ms; both must be positive finite numbers (use a cv between \
+                 mean·cv² = more than the largest number (1.8e308) ms; both must be positive finite numbers (use a cv between \
                  1e-150 and 1e150, or 0 for a constant time)",
             ),
             (

@@ -190,7 +190,9 @@ fn assemble(
     ) {
         Ok(c) => c
             .with_staff_costs(staff_costs)
-            .with_detection_rates(settings.detection_rates),
+            .with_detection_rates(settings.detection_rates)
+            // The warnings compare queues with the scenario's own cap, not the default.
+            .with_max_in_system(settings.max_in_system),
         Err(errors) => {
             structure::report_model_errors(cx, &errors, &stations, &metas, &origins, &labels);
             return None;
@@ -214,9 +216,7 @@ fn assemble(
     Some(Scenario {
         name: settings.name,
         start_weekday: settings.start_weekday,
-        crossing: crossing
-            .with_max_in_system(settings.max_in_system)
-            .with_series_bin_ms(settings.series_bin_ms),
+        crossing: crossing.with_series_bin_ms(settings.series_bin_ms),
         horizon: settings.horizon,
         warmup: settings.warmup,
         replications: settings.replications,

@@ -519,14 +519,14 @@ fn service_parameters_the_sampler_cannot_use_are_found_in_validation() {
     for (service, expected) in [
         (
             "service = { dist = \"gamma\", mean = \"2min\", cv = 1e-160 }",
-            "cv = 1e-160 with mean = 120000 ms gives a gamma with shape 1/cv² = inf and scale \
+            "cv = 1e-160 with mean = 120000 ms gives a gamma with shape 1/cv² = more than the largest number (1.8e308) and scale \
              mean·cv² = 0 ms; both must be positive finite numbers (use a cv between 1e-150 and \
              1e150, or 0 for a constant time)",
         ),
         (
             "service = { dist = \"gamma\", mean = \"2min\", cv = 1e300 }",
             "cv = 1e300 with mean = 120000 ms gives a gamma with shape 1/cv² = 0 and scale \
-             mean·cv² = inf ms; both must be positive finite numbers (use a cv between 1e-150 \
+             mean·cv² = more than the largest number (1.8e308) ms; both must be positive finite numbers (use a cv between 1e-150 \
              and 1e150, or 0 for a constant time)",
         ),
         (

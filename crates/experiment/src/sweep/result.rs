@@ -47,6 +47,11 @@ pub struct SweepPoint {
     pub report: Report,
     /// Each headline measure against the baseline point's, paired by replication.
     pub differences: Vec<PairedDifference>,
+    /// Why the point is unstable ([`metrics::unstable`](super::metrics::unstable): a load of
+    /// 1 or more per server, or steady growth of the vehicles in the crossing); left out
+    /// when it is stable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unstable: Option<String>,
 }
 
 /// One axis of a sweep.

@@ -54,7 +54,10 @@ pub(crate) fn emit(
             .as_ref()
             .map(|b| measures.differences(b))
             .unwrap_or_default();
+        let report = report_of(scenario, study.options.seed, summary);
+        let unstable = unstable(&report);
         points.push(SweepPoint {
+            unstable,
             id: point.id.clone(),
             axes: study
                 .plan
@@ -63,7 +66,7 @@ pub(crate) fn emit(
                 .cloned()
                 .zip(point.values.iter().cloned())
                 .collect(),
-            report: report_of(scenario, study.options.seed, summary),
+            report,
             differences,
         });
     }
