@@ -43,10 +43,10 @@ pub use population::{
     VehicleClass, VehicleFilter, VehicleKey,
 };
 pub use scenario::{
-    Arrivals, ClassId, Crossing, DEFAULT_MAX_IN_SYSTEM, DirectionId, LaneGroup, LaneRule, Link,
-    ModelError, Node, PROBABILITY_SUM_TOLERANCE, Place, PreLodged, ProgrammeId, Route, Scenario,
-    Source, Station, StationId, Storage, StorageLimit, Target, TraceArrival, WhenFull,
-    branches_for, decode_queue_key, lane_filter_matches,
+    Arrivals, ClassId, Crossing, DEFAULT_MAX_IN_SYSTEM, DEFAULT_SERIES_BIN_MS, DirectionId,
+    LaneGroup, LaneRule, Link, ModelError, Node, PROBABILITY_SUM_TOLERANCE, Place, PreLodged,
+    ProgrammeId, Route, Scenario, Source, Station, StationId, Storage, StorageLimit, Target,
+    TraceArrival, WhenFull, branches_for, decode_queue_key, lane_filter_matches,
 };
 pub use schedule::{HOURS_PER_WEEK, LaneSchedule, RateProfile, hour_of_day, hour_of_week};
 pub use stats::{

@@ -12,8 +12,8 @@
 use bordersim_des::SimTime;
 
 pub use crate::crossing::{
-    Crossing, DEFAULT_MAX_IN_SYSTEM, EventKind, HourlyFactor, InitialQueue, Link, Node, Operations,
-    OperationsError, OperationsItem, ScenarioEvent,
+    Crossing, DEFAULT_MAX_IN_SYSTEM, DEFAULT_SERIES_BIN_MS, EventKind, HourlyFactor, InitialQueue,
+    Link, Node, Operations, OperationsError, OperationsItem, ScenarioEvent,
 };
 pub use crate::ids::{ClassId, DirectionId, ProgrammeId, StationId, decode_queue_key};
 pub use crate::source::{Arrivals, Source, TraceArrival};

@@ -8,7 +8,7 @@ use anyhow::anyhow;
 use bordersim_experiment::{
     ExperimentError, Performance, Report, RunOptions, run_summary_with_progress,
 };
-use bordersim_model::{NoLog, Scenario};
+use bordersim_model::{DEFAULT_SERIES_BIN_MS, NoLog, Scenario};
 
 use crate::args::RunArgs;
 use crate::event_log::{EventLog, PartLog};
@@ -101,9 +101,6 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         || bordersim_report::run(&report),
     )
 }
-
-/// Default width of the series' time bins: a quarter of an hour, ms.
-const DEFAULT_SERIES_BIN_MS: u64 = 15 * 60_000;
 
 /// Most time bins a series may have: its memory is a few words per bin, station and
 /// replication in flight, and its summary one value per bin, statistic, station and

@@ -44,6 +44,10 @@ pub enum Node {
 /// replication running at once.
 pub const DEFAULT_MAX_IN_SYSTEM: u64 = 1_000_000;
 
+/// The width of the queue and wait series' time bins when a page asks for them and nothing
+/// else says: a quarter of an hour, ms.
+pub const DEFAULT_SERIES_BIN_MS: u64 = 15 * 60_000;
+
 /// One border crossing: its stations as a directed graph, and its sources of vehicles.
 #[derive(Clone, Debug)]
 pub struct Crossing {
