@@ -129,7 +129,7 @@ pub struct Cli {
 pub enum Command {
     /// Simulate a scenario and report delays per station and per vehicle class
     Run(RunArgs),
-    /// Check a scenario, region or policy file without simulating it
+    /// Check any file bordersim reads (scenario, region, policy, plan, …) without simulating it
     Validate(ValidateArgs),
     /// Compare a baseline scenario with variants on the same vehicles (paired replications);
     /// a region file as BASE compares the region with a policy applied to one crossing

@@ -401,7 +401,7 @@ fn help_states_the_real_defaults_and_columns() {
     assert!(region_help.contains("[default: the region's `seed` ([region] table), else 1]"));
     let validate_help = help("validate");
     assert!(
-        validate_help.contains("Scenario, region or policy file"),
+        validate_help.contains("Any file bordersim reads: scenario, region, policy"),
         "{validate_help}"
     );
     // README states the same defaults.

@@ -673,7 +673,10 @@ fn help_states_the_real_defaults() {
     assert!(region_doc.contains("averaging = \"self_regulated\"  # default"));
 
     let text = help("validate");
-    assert!(text.contains("Scenario, region or policy file"), "{text}");
+    assert!(
+        text.contains("Any file bordersim reads: scenario, region, policy"),
+        "{text}"
+    );
     assert!(text.contains("--baseline <BASE>"), "{text}");
 
     // The defaults the help states are the ones applied: a scenario and a region that give

@@ -158,9 +158,14 @@ async fn a_run_reports_progress_in_order_and_its_results_in_three_formats() {
     assert_eq!(report["replications"], 6);
     assert_eq!(report["seed"], 3);
     // The same report as the library gives for the same inputs.
-    let scenario = bordersim_config::parse_scenario(TINY, "input.toml")
+    let mut scenario = bordersim_config::parse_scenario(TINY, "input.toml")
         .unwrap()
         .scenario;
+    // A run's result carries the series its page draws, in quarter-hour bins.
+    scenario.crossing = scenario
+        .crossing
+        .clone()
+        .with_series_bin_ms(Some(bordersim_model::DEFAULT_SERIES_BIN_MS));
     let options = bordersim_experiment::RunOptions {
         replications: 6,
         seed: 3,
@@ -171,6 +176,10 @@ async fn a_run_reports_progress_in_order_and_its_results_in_three_formats() {
     let (_, kind, html) = result(&client, &base, &id, "html").await;
     assert_eq!(kind, "text/html; charset=utf-8");
     assert_eq!(html, bordersim_report::run(&direct));
+    assert!(
+        html.contains("Queues and waits over time"),
+        "the page draws the series"
+    );
     let (_, kind, csv) = result(&client, &base, &id, "csv").await;
     assert_eq!(kind, "text/csv; charset=utf-8");
     assert_eq!(csv, "kind,replications\nrun,6\n");
