@@ -10,7 +10,8 @@
 //!
 //! Per year: each crossing's figures per day × its `annualisation_days` (the days of the
 //! week its own sources' demand gives, [`crate::report::costs::annualisation_days`]; 365
-//! only when every day of the week is alike), never × 365 of a weekday; region totals use
+//! when its file gives every day of the week alike — a file of weekday volumes without a
+//! weekly pattern is then annualised as if every day were a weekday); region totals use
 //! the crossings' factors weighted by the vehicles each carries.
 
 use bordersim_trade::accounting::user_benefit;
