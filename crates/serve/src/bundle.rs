@@ -30,7 +30,12 @@ pub enum ConfigKind {
     Region,
     /// A sweep plan (`[sweep]`); listed, not run by the server.
     Sweep,
-    /// Anything else (a recorded trace, CSV).
+    /// A calibration's fit file (`[fit]` or `[[parameter]]`), for a calibration job's `fit`.
+    Fit,
+    /// A staffing plan (`[plan]`) of `bordersim optimise-staffing`; listed, not run by the
+    /// server.
+    StaffingPlan,
+    /// Anything else (a recorded trace, observations, CSV).
     Data,
 }
 
@@ -48,6 +53,10 @@ pub fn kind_of(text: &str) -> ConfigKind {
         ConfigKind::Sweep
     } else if root.contains_key("scenario") {
         ConfigKind::Scenario
+    } else if root.contains_key("fit") || root.contains_key("parameter") {
+        ConfigKind::Fit
+    } else if root.contains_key("plan") {
+        ConfigKind::StaffingPlan
     } else {
         ConfigKind::Data
     }
@@ -160,6 +169,14 @@ mod tests {
         assert_eq!(
             kind_of(get("examples/traces/two_way_day.csv").unwrap().text),
             ConfigKind::Data
+        );
+        assert_eq!(
+            kind_of(get("calibration/san_ysidro_fit.toml").unwrap().text),
+            ConfigKind::Fit
+        );
+        assert_eq!(
+            kind_of(get("planning/commercial_primary.toml").unwrap().text),
+            ConfigKind::StaffingPlan
         );
     }
 }

@@ -34,7 +34,7 @@ impl Default for CacheLimits {
 #[derive(Debug, Default)]
 pub struct Cache {
     limits: CacheLimits,
-    entries: VecDeque<(Vec<u8>, Arc<Stored>)>,
+    entries: VecDeque<(Vec<u8>, Arc<Stored>, u64)>,
     bytes: usize,
 }
 
@@ -48,35 +48,36 @@ impl Cache {
         }
     }
 
-    /// The result stored under `key`, now the most recently used.
-    pub fn get(&mut self, key: &[u8]) -> Option<Arc<Stored>> {
-        let at = self.entries.iter().position(|(k, _)| k == key)?;
+    /// The result stored under `key` and the events its job simulated, now the most recently
+    /// used.
+    pub fn get(&mut self, key: &[u8]) -> Option<(Arc<Stored>, u64)> {
+        let at = self.entries.iter().position(|(k, _, _)| k == key)?;
         let entry = self.entries.remove(at)?;
-        let stored = Arc::clone(&entry.1);
+        let found = (Arc::clone(&entry.1), entry.2);
         self.entries.push_back(entry);
-        Some(stored)
+        Some(found)
     }
 
-    /// Keeps `stored` under `key`, forgetting the least recently used entries beyond the
-    /// bounds.
-    pub fn put(&mut self, key: Vec<u8>, stored: Arc<Stored>) {
+    /// Keeps `stored`, whose job simulated `events` events, under `key`, forgetting the least
+    /// recently used entries beyond the bounds.
+    pub fn put(&mut self, key: Vec<u8>, stored: Arc<Stored>, events: u64) {
         let size = key.len() + stored.size();
         if self.limits.entries == 0 || size > self.limits.bytes {
             return;
         }
-        if let Some(at) = self.entries.iter().position(|(k, _)| *k == key)
-            && let Some((k, s)) = self.entries.remove(at)
+        if let Some(at) = self.entries.iter().position(|(k, _, _)| *k == key)
+            && let Some((k, s, _)) = self.entries.remove(at)
         {
             self.bytes -= k.len() + s.size();
         }
         while self.entries.len() >= self.limits.entries || self.bytes + size > self.limits.bytes {
             match self.entries.pop_front() {
-                Some((k, s)) => self.bytes -= k.len() + s.size(),
+                Some((k, s, _)) => self.bytes -= k.len() + s.size(),
                 None => break,
             }
         }
         self.bytes += size;
-        self.entries.push_back((key, stored));
+        self.entries.push_back((key, stored, events));
     }
 
     /// Entries held.
@@ -111,16 +112,16 @@ mod tests {
             entries: 2,
             bytes: 10 * (size + 1),
         });
-        cache.put(b"a".to_vec(), Arc::clone(&s));
-        cache.put(b"b".to_vec(), Arc::clone(&s));
+        cache.put(b"a".to_vec(), Arc::clone(&s), 0);
+        cache.put(b"b".to_vec(), Arc::clone(&s), 0);
         assert!(cache.get(b"a").is_some());
-        cache.put(b"c".to_vec(), Arc::clone(&s));
+        cache.put(b"c".to_vec(), Arc::clone(&s), 0);
         assert_eq!(cache.len(), 2);
         assert!(cache.get(b"b").is_none(), "b was the least recently used");
         assert!(cache.get(b"a").is_some() && cache.get(b"c").is_some());
         assert_eq!(cache.bytes(), 2 * (size + 1));
         // Replacing a key does not count it twice.
-        cache.put(b"c".to_vec(), Arc::clone(&s));
+        cache.put(b"c".to_vec(), Arc::clone(&s), 0);
         assert_eq!(cache.bytes(), 2 * (size + 1));
 
         // A byte bound of one entry keeps one; a result over it is not kept at all.
@@ -128,18 +129,18 @@ mod tests {
             entries: 10,
             bytes: size + 1,
         });
-        small.put(b"a".to_vec(), Arc::clone(&s));
-        small.put(b"b".to_vec(), Arc::clone(&s));
+        small.put(b"a".to_vec(), Arc::clone(&s), 0);
+        small.put(b"b".to_vec(), Arc::clone(&s), 0);
         assert_eq!(small.len(), 1);
         assert!(small.get(b"b").is_some());
-        small.put(b"longer key".to_vec(), Arc::clone(&s));
+        small.put(b"longer key".to_vec(), Arc::clone(&s), 0);
         assert_eq!(small.len(), 1);
         assert!(small.get(b"b").is_some());
         let mut none = Cache::new(CacheLimits {
             entries: 0,
             bytes: 1 << 20,
         });
-        none.put(b"a".to_vec(), s);
+        none.put(b"a".to_vec(), s, 0);
         assert!(none.is_empty());
     }
 }

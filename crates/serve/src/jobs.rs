@@ -374,11 +374,13 @@ impl Jobs {
             finished: Mutex::new(None),
         });
         table.jobs.insert(id, Arc::clone(&job));
-        if let Some(stored) = hit {
+        if let Some((stored, events)) = hit {
             Self::finish(&job, Ok(stored));
             job.set(|s| {
                 s.cached = true;
                 s.done = s.total;
+                // The events the result took to simulate, as the job that made it said.
+                s.events = events;
             });
             return Ok(job.snapshot());
         }
@@ -439,7 +441,8 @@ impl Jobs {
         };
         drop(permit);
         if let (Ok(stored), Some(key)) = (&end, key) {
-            self.cache().put(key, Arc::clone(stored));
+            self.cache()
+                .put(key, Arc::clone(stored), job.events.load(Ordering::SeqCst));
         }
         Self::finish(&job, end);
         let mut table = self.table();

@@ -210,6 +210,9 @@ async fn an_identical_request_is_served_from_the_cache_byte_for_byte() {
     assert_eq!(again["state"], "done", "{again}");
     assert_eq!(again["cached"], true);
     assert_eq!(again["done"], again["total"]);
+    // It says the events its result took, as the job that made it did.
+    assert!(end["events"].as_u64().unwrap() > 0, "{end}");
+    assert_eq!(again["events"], end["events"], "{again}");
     let again = id(&again);
     assert_ne!(again, first);
     for (format, body) in formats.iter().zip(&bodies) {

@@ -96,6 +96,17 @@ fn validate_text(text: &Text, baseline: Option<&str>) -> Result<ValidateResponse
                 "a sweep plan is run with `bordersim sweep`, not by the server",
             ));
         }
+        ConfigKind::StaffingPlan => {
+            return Err(ApiError::bad_request(
+                "a staffing plan is run with `bordersim optimise-staffing`, not by the server",
+            ));
+        }
+        ConfigKind::Fit => {
+            return Err(ApiError::bad_request(
+                "a fit file is checked with the scenario it is for: as a calibration job's \
+                 `fit`, or with `bordersim validate FILE --baseline SCENARIO`",
+            ));
+        }
         ConfigKind::Scenario | ConfigKind::Data => {
             response.kind = ConfigKind::Scenario;
             match bordersim_config::parse_scenario_with(&text.text, &text.file, &read) {
