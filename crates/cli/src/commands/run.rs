@@ -8,7 +8,7 @@ use anyhow::anyhow;
 use bordersim_experiment::{
     ExperimentError, Performance, Report, RunOptions, run_summary_with_progress,
 };
-use bordersim_model::{DEFAULT_SERIES_BIN_MS, NoLog, Scenario};
+use bordersim_model::{NoLog, Scenario};
 
 use crate::args::RunArgs;
 use crate::event_log::{EventLog, PartLog};
@@ -114,14 +114,13 @@ const MAX_SERIES_BINS: u64 = 20_000;
 fn collect_series(scenario: &mut Scenario, args: &RunArgs) -> Result<(), Failure> {
     let page =
         args.settings.report.is_some() || output::written(&args.settings)? == output::Written::Html;
-    let configured = scenario.crossing.series_bin_ms();
-    if args.series.is_none() && args.series_bin.is_none() && configured.is_none() && !page {
+    let configured = scenario.crossing.series_bin_ms().is_some();
+    if args.series.is_none() && args.series_bin.is_none() && !configured && !page {
         return Ok(());
     }
     let Some(bin_ms) = args.series_bin else {
         // The file's width was checked against its horizon when it was read.
-        let bin_ms = configured.unwrap_or(DEFAULT_SERIES_BIN_MS);
-        scenario.crossing = scenario.crossing.clone().with_series_bin_ms(Some(bin_ms));
+        scenario.crossing = scenario.crossing.clone().with_series_for_a_page();
         return Ok(());
     };
     let bins = scenario.horizon.as_millis().div_ceil(bin_ms);

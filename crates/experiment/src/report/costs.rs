@@ -409,6 +409,20 @@ pub struct Costs {
     pub detections: detections::Detections,
 }
 
+impl Costs {
+    /// Whether the scenario sets any cost or emission rate (otherwise every cost and emission
+    /// figure is 0 and the tables and page leave them out).
+    pub fn any_rate(&self) -> bool {
+        self.rates.iter().any(|r| {
+            r.resource_cost_per_h > 0.0
+                || r.cargo_time_cost_per_h > 0.0
+                || r.idle_co2_g_per_h > 0.0
+                || r.idle_nox_g_per_h > 0.0
+                || r.idle_pm25_g_per_h > 0.0
+        }) || self.costs.iter().any(|l| l.staff_cost.per_day > 0.0)
+    }
+}
+
 /// Every entity's amounts of one replication, keyed as the report lists them.
 pub fn entity_amounts(scenario: &Scenario, costs: &ReplicationCosts) -> Vec<(String, Amounts)> {
     let population = scenario.population();

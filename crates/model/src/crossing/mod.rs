@@ -324,6 +324,13 @@ impl Crossing {
         self
     }
 
+    /// The crossing with its series collected, as a page that draws them needs: in its own
+    /// bins if it has them, else [`DEFAULT_SERIES_BIN_MS`].
+    pub fn with_series_for_a_page(self) -> Self {
+        let bin_ms = self.series_bin_ms().unwrap_or(DEFAULT_SERIES_BIN_MS);
+        self.with_series_bin_ms(Some(bin_ms))
+    }
+
     /// The width of the series' time bins, ms, when series are collected.
     pub fn series_bin_ms(&self) -> Option<u64> {
         self.series_bin_ms

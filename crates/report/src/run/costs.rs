@@ -5,21 +5,10 @@
 //! is 0), detections only when something was inspected.
 
 use bordersim_experiment::Report;
-use bordersim_experiment::costs::{Costs, PerDay};
+use bordersim_experiment::costs::PerDay;
 
 use crate::format::{number, opt};
 use crate::html::{Page, Table};
-
-/// Whether any cost or emission rate is set.
-fn any_rate(c: &Costs) -> bool {
-    c.rates.iter().any(|r| {
-        r.resource_cost_per_h > 0.0
-            || r.cargo_time_cost_per_h > 0.0
-            || r.idle_co2_g_per_h > 0.0
-            || r.idle_nox_g_per_h > 0.0
-            || r.idle_pm25_g_per_h > 0.0
-    }) || c.costs.iter().any(|l| l.staff_cost.per_day > 0.0)
-}
 
 /// The per-day mean and its half-width, in two cells, with `decimals`.
 fn cells(p: &PerDay, decimals: usize) -> [String; 2] {
@@ -31,7 +20,7 @@ pub(super) fn write(page: &mut Page, report: &Report) {
     let c = &report.costs;
     let reps = report.replications;
     let days = number(c.annualisation_days, 2);
-    if any_rate(c) {
+    if c.any_rate() {
         page.section("costs", "Costs of delay and staff");
         let mut t = Table::new(
             &[

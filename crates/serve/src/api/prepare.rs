@@ -6,7 +6,7 @@ use bordersim_calibrate::Observations;
 use bordersim_config::{ConfigError, PolicyError};
 use bordersim_experiment::region::{compare_regions_with_progress, run_region_with_progress};
 use bordersim_experiment::{RunOptions, compare_folded, run_summary_with_progress};
-use bordersim_model::{CompiledScenario, DEFAULT_SERIES_BIN_MS, NoLog, Scenario};
+use bordersim_model::{CompiledScenario, NoLog, Scenario};
 use serde::Serialize;
 
 use super::{JobKind, JobRequest, Text, diagnostics, input_text};
@@ -120,11 +120,7 @@ pub(crate) fn prepare(
             let mut scenario = load_scenario(&main)?;
             // A run's result is also its page, whose queues over time need the series: as
             // `bordersim run --report`, in the file's bins or a quarter of an hour.
-            let bins = scenario
-                .crossing
-                .series_bin_ms()
-                .unwrap_or(DEFAULT_SERIES_BIN_MS);
-            scenario.crossing = scenario.crossing.clone().with_series_bin_ms(Some(bins));
+            scenario.crossing = scenario.crossing.clone().with_series_for_a_page();
             let options = options(state, request, scenario.replications, scenario.seed)?;
             let key = key(request, vec![&main], &options);
             let work: Work = Box::new(move |reporter| {

@@ -228,23 +228,11 @@ fn check_region_unit(
     file: RegionUnitFile,
     study: &Study,
 ) -> Result<RegionUnitFile, Failure> {
-    let bad = |m: String| Failure::BadInput(anyhow!("{}: {m}", path.display()));
-    if file.plan_hash != study.hash {
-        return Err(bad(format!(
-            "written for another plan (or another version of its files): plan hash {}, this plan's {}",
-            file.plan_hash, study.hash
-        )));
-    }
-    let Some(unit) = study.units.iter().find(|u| u.id == file.unit) else {
-        return Err(bad(format!("unit `{}` is not in the plan", file.unit)));
-    };
+    let unit = super::units::unit_in_plan(path, &file.plan_hash, &file.unit, study)?;
     if file.seed != study.options.seed
         || file.replications != [unit.replications.start, unit.replications.end]
     {
-        return Err(bad(format!(
-            "its seed or replications are not those of unit `{}`",
-            unit.id
-        )));
+        return Err(super::units::not_its_unit(path, unit));
     }
     Ok(file)
 }

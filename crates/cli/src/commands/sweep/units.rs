@@ -85,6 +85,37 @@ pub(crate) fn parse_unit(path: &Path) -> Result<UnitFile, String> {
         .map_err(|e| format!("{}: not a unit summary of bordersim: {e}", path.display()))
 }
 
+/// The unit of `study` a file read from `path` says it holds, once its plan hash is the
+/// study's: a file of another plan, or of a unit the plan lacks, is refused.
+pub(super) fn unit_in_plan<'s>(
+    path: &Path,
+    plan_hash: &str,
+    unit: &str,
+    study: &'s Study,
+) -> Result<&'s Unit, Failure> {
+    let bad = |m: String| Failure::BadInput(anyhow!("{}: {m}", path.display()));
+    if plan_hash != study.hash {
+        return Err(bad(format!(
+            "written for another plan (or another version of its files): plan hash {plan_hash}, this plan's {}",
+            study.hash
+        )));
+    }
+    study
+        .units
+        .iter()
+        .find(|u| u.id == unit)
+        .ok_or_else(|| bad(format!("unit `{unit}` is not in the plan")))
+}
+
+/// The refusal of a unit file whose seed or replications are not its unit's.
+pub(super) fn not_its_unit(path: &Path, unit: &Unit) -> Failure {
+    Failure::BadInput(anyhow!(
+        "{}: its seed or replications are not those of unit `{}`",
+        path.display(),
+        unit.id
+    ))
+}
+
 /// Checks a unit file read from `path` against `study` (see [`read_unit`]).
 pub(super) fn check_unit(
     path: &Path,
@@ -93,15 +124,7 @@ pub(super) fn check_unit(
     against_scenario: bool,
 ) -> Result<UnitFile, Failure> {
     let bad = |m: String| Failure::BadInput(anyhow!("{}: {m}", path.display()));
-    if file.plan_hash != study.hash {
-        return Err(bad(format!(
-            "written for another plan (or another version of its files): plan hash {}, this plan's {}",
-            file.plan_hash, study.hash
-        )));
-    }
-    let Some(unit) = study.units.iter().find(|u| u.id == file.unit) else {
-        return Err(bad(format!("unit `{}` is not in the plan", file.unit)));
-    };
+    let unit = unit_in_plan(path, &file.plan_hash, &file.unit, study)?;
     let summary = &file.summary;
     let measures = &file.measures;
     if file.seed != study.options.seed
@@ -111,10 +134,7 @@ pub(super) fn check_unit(
         || measures.replications() != summary.replications()
         || measures.check().is_err()
     {
-        return Err(bad(format!(
-            "its seed or replications are not those of unit `{}`",
-            unit.id
-        )));
+        return Err(not_its_unit(path, unit));
     }
     if against_scenario {
         bordersim_experiment::check_summary(&study.scenarios[unit.point], summary)

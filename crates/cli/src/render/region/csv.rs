@@ -360,21 +360,12 @@ pub(super) fn comparison_csv(c: &RegionComparison) -> Result<Vec<u8>> {
         .zip(&c.reform.trade.sides)
         .zip(&c.shift.trade.sides)
     {
-        for (statistic, values) in [
-            (
-                "exports_per_day",
-                [b.exports_per_day, r.exports_per_day].map(Some),
-            ),
-            (
-                "imports_per_day",
-                [b.imports_per_day, r.imports_per_day].map(Some),
-            ),
-            (
-                "balance_per_day",
-                [b.balance_per_day, r.balance_per_day].map(Some),
-            ),
+        for (statistic, baseline, reform) in [
+            ("exports_per_day", b.exports_per_day, r.exports_per_day),
+            ("imports_per_day", b.imports_per_day, r.imports_per_day),
+            ("balance_per_day", b.balance_per_day, r.balance_per_day),
         ] {
-            rows.pair("side", &b.side, statistic, values[0], values[1])?;
+            rows.pair("side", &b.side, statistic, Some(baseline), Some(reform))?;
         }
         for (statistic, values) in [
             (

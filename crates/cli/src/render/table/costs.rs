@@ -7,18 +7,6 @@ use bordersim_experiment::costs::PerDay;
 use super::super::columns::Table;
 use super::super::numbers::money;
 
-/// Whether any cost rate or emission rate is set (otherwise every figure is 0).
-fn any_rate(report: &Report) -> bool {
-    let c = &report.costs;
-    c.rates.iter().any(|r| {
-        r.resource_cost_per_h > 0.0
-            || r.cargo_time_cost_per_h > 0.0
-            || r.idle_co2_g_per_h > 0.0
-            || r.idle_nox_g_per_h > 0.0
-            || r.idle_pm25_g_per_h > 0.0
-    }) || c.costs.iter().any(|l| l.staff_cost.per_day > 0.0)
-}
-
 fn with_ci(p: &PerDay, fmt: &dyn Fn(f64) -> String) -> String {
     match p.per_day_ci95 {
         Some(c) if c > 0.0 => format!("{} ±{}", fmt(p.per_day), fmt(c)),
@@ -29,7 +17,7 @@ fn with_ci(p: &PerDay, fmt: &dyn Fn(f64) -> String) -> String {
 /// Costs per entity per day (with 95% half-widths) and per year, then emissions per day;
 /// `None` when the scenario sets no rate.
 pub(super) fn costs_tables(report: &Report) -> Option<(Table, Table)> {
-    if !any_rate(report) {
+    if !report.costs.any_rate() {
         return None;
     }
     let m = |v: f64| money(v.max(0.0));
