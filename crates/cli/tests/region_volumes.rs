@@ -54,3 +54,44 @@ fn tecate_and_otay_mesa_carry_their_observed_northbound_trucks() {
         .sum();
     assert!(tecate / north < 0.1, "{tecate} of {north}");
 }
+
+/// The region's demand is 2017 weekday volumes, and its crossing files say trucks cross on
+/// weekdays (Saturday and Sunday 0): a year is 365 × 5/7 = 260.71 such days at every
+/// crossing and in the region, not 365.
+#[test]
+fn the_region_is_annualised_over_its_weekdays_not_365_days() {
+    let file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs/regions/san_diego_tijuana.toml");
+    let json: Value = serde_json::from_str(&run_ok(&[
+        "region".as_ref(),
+        file.as_os_str(),
+        "-r".as_ref(),
+        "1".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]))
+    .expect("one JSON document");
+    let weekdays = 365.0 * 5.0 / 7.0;
+    let costs = &json["costs"];
+    let close = |a: f64, b: f64| assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} {b}");
+    close(
+        costs["annualisation_days"].as_f64().expect("days"),
+        weekdays,
+    );
+    let rows = costs["by_crossing"].as_array().expect("rows");
+    assert_eq!(rows.len(), 6);
+    let mut year = 0.0;
+    for row in rows {
+        close(row["annualisation_days"].as_f64().expect("days"), weekdays);
+        let day = row["resource_cost_per_day"].as_f64().expect("day");
+        close(
+            row["resource_cost_per_year"].as_f64().expect("year"),
+            day * weekdays,
+        );
+        year += day * weekdays;
+    }
+    close(
+        costs["resource_cost_per_year"].as_f64().expect("year"),
+        year,
+    );
+}

@@ -9,7 +9,8 @@ use bordersim_config::{LoadedRegion, apply_region_policy, parse_region_with};
 use bordersim_des::SimTime;
 use bordersim_experiment::RunOptions;
 use bordersim_experiment::region::{
-    RegionCrossing, RegionModel, candidate_peak, compare_regions, regional_source, run_region,
+    CountryShift, RegionComparison, RegionCrossing, RegionModel, candidate_peak, compare_regions,
+    regional_source, run_region,
 };
 use bordersim_model::{
     Arrivals, ClassId, Crossing, DirectionId, LogKind, Population, RateProfile, Scenario, Source,
@@ -347,10 +348,11 @@ fn the_bundled_regions_converge() {
     }
 }
 
-#[test]
-fn a_faster_chirundu_draws_traffic_and_trade_from_victoria_falls() {
+/// The corridor and the corridor with `policy` (a file under `configs/regions/policies/`)
+/// compared on the corridor's own replications and seed.
+fn corridor_with(policy: &str) -> RegionComparison {
     let (text, file, base) = load_bundled("corridor_osbp.toml");
-    let policy_path = regions_dir().join("policies/chirundu_24h_joint_exit.toml");
+    let policy_path = regions_dir().join("policies").join(policy);
     let policy = std::fs::read_to_string(&policy_path).expect("policy");
     let dir = regions_dir();
     let read = move |p: &str| std::fs::read_to_string(dir.join(p)).map_err(|e| e.to_string());
@@ -368,8 +370,12 @@ fn a_faster_chirundu_draws_traffic_and_trade_from_victoria_falls() {
         seed: base.seed,
         threads: None,
     };
-    let c =
-        compare_regions(&base.model, &applied.name, &applied.region.model, &options).expect("runs");
+    compare_regions(&base.model, &applied.name, &applied.region.model, &options).expect("runs")
+}
+
+#[test]
+fn a_faster_chirundu_draws_traffic_and_trade_from_victoria_falls() {
+    let c = corridor_with("chirundu_24h_joint_exit.toml");
     assert!(c.baseline.converged && c.reform.converged);
     for f in &c.shift.flows {
         match f.crossing.as_str() {
@@ -861,4 +867,87 @@ fn transit_through_the_corridor_is_booked_as_transit() {
     // All trade is counted once: the countries' exports add up to the sides'.
     let exports: f64 = trade.by_country.iter().map(|c| c.exports).sum();
     close(exports, trade.total_per_day);
+}
+
+/// A corridor reform's shift by country: South Africa - DRC trade (zones `south_africa` on
+/// Zimbabwe's side, `drc` on Zambia's, with their own countries) moves as za's and cd's
+/// exports and imports and as transit for zw and zm, never as zw's or zm's own trade; each
+/// side's change is its country's plus what its transit zones send and receive.
+#[test]
+fn a_corridor_reforms_transit_is_shifted_as_transit_not_as_trade() {
+    let c = corridor_with("chirundu_24h_joint_exit.toml");
+    let t = &c.shift.trade;
+    let names: Vec<&str> = t.by_country.iter().map(|k| k.country.as_str()).collect();
+    assert_eq!(names, ["zw", "zm", "za", "cd"]);
+    let country = |id: &str| -> &CountryShift {
+        t.by_country
+            .iter()
+            .find(|k| k.country == id)
+            .expect("country")
+    };
+    let close = |a: f64, b: f64| assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} vs {b}");
+    // Each run's figures are that run's own accounting by country.
+    for (k, (b, r)) in t.by_country.iter().zip(
+        c.baseline
+            .trade
+            .by_country
+            .iter()
+            .zip(&c.reform.trade.by_country),
+    ) {
+        for (x, before, after) in [
+            (&k.exports, b.exports, r.exports),
+            (&k.imports, b.imports, r.imports),
+            (&k.balance, b.balance, r.balance),
+            (&k.transit, b.transit, r.transit),
+        ] {
+            assert_eq!((x.baseline_per_day, x.reform_per_day), (before, after));
+            close(x.change_per_day, after - before);
+            assert!(x.change_per_day_ci95.is_some(), "{k:?}");
+        }
+    }
+    // South Africa -> DRC is za's export and cd's import, DRC -> South Africa the reverse.
+    let (za, cd) = (country("za"), country("cd"));
+    let north = za.exports.change_per_day;
+    let south = za.imports.change_per_day;
+    close(cd.imports.change_per_day, north);
+    close(cd.exports.change_per_day, south);
+    assert_eq!(
+        (za.transit.change_per_day, cd.transit.change_per_day),
+        (0.0, 0.0)
+    );
+    // The reform moves the transit trade, and zw and zm carry it as transit.
+    assert!(north.abs() + south.abs() > 0.0, "{za:?}");
+    for (id, side, out_of, into) in [("zw", 0, north, south), ("zm", 1, south, north)] {
+        let k = country(id);
+        close(k.transit.change_per_day, north + south);
+        let s = &t.sides[side];
+        close(k.exports.change_per_day, s.exports_change_per_day - out_of);
+        close(k.imports.change_per_day, s.imports_change_per_day - into);
+    }
+}
+
+/// A policy that changes nothing changes no country's trade or transit, with intervals of 0.
+#[test]
+fn a_corridor_policy_that_changes_nothing_shifts_no_country() {
+    let (_, _, base) = load_bundled("corridor_osbp.toml");
+    let options = RunOptions {
+        replications: base.replications,
+        seed: base.seed,
+        threads: None,
+    };
+    let c = compare_regions(&base.model, "same", &base.model, &options).expect("runs");
+    let t = &c.shift.trade;
+    assert_eq!(t.by_country.len(), 4);
+    for k in &t.by_country {
+        for x in [&k.exports, &k.imports, &k.balance, &k.transit] {
+            assert_eq!(x.baseline_per_day, x.reform_per_day, "{k:?}");
+            assert_eq!(x.change_per_day, 0.0, "{k:?}");
+            assert_eq!(x.change_per_day_ci95, Some(0.0), "{k:?}");
+        }
+    }
+    assert!(
+        t.by_country
+            .iter()
+            .any(|k| k.transit.baseline_per_day > 0.0)
+    );
 }

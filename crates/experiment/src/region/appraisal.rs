@@ -357,6 +357,106 @@ mod tests {
         assert_eq!(costs.resource_cost_per_day, row.resource_cost_per_day);
     }
 
+    /// `priced` with its own trucks (10 an hour) on a weekly pattern: `day_factors`, Monday
+    /// first. The region replaces them by its flows; they set the days of its year.
+    fn weekly(name: &str, day_factors: [f64; 7]) -> Scenario {
+        let s = priced(name, 2, 4.0);
+        let own = bordersim_model::Source {
+            id: "own".into(),
+            entry: bordersim_model::StationId(0),
+            arrivals: bordersim_model::Arrivals::Profile {
+                class: bordersim_model::ClassId(0),
+                profile: bordersim_model::RateProfile {
+                    hourly_per_hour: [10.0; 24],
+                    day_factors,
+                },
+            },
+        };
+        let population = s.population().clone();
+        Scenario {
+            crossing: Crossing::new(name, &population, s.crossing.stations().to_vec(), vec![own])
+                .expect("valid"),
+            ..s
+        }
+    }
+
+    #[test]
+    fn a_regions_year_is_each_crossings_week_by_hand() {
+        // The window (Monday 12:00 to Wednesday 00:00) falls on weekdays. x: weekdays only,
+        // 365 × 5/7 days; y: Saturday half a weekday, Sunday a quarter, 365 × 5.75/7.
+        let (x_days, y_days) = (365.0 * 5.0 / 7.0, 365.0 * 5.75 / 7.0);
+        let model = one_way_region(
+            vec![
+                weekly("x", [1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0]),
+                weekly("y", [1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.25]),
+            ],
+            300.0,
+            0.0,
+        );
+        let outcome = run_region(&model, &options(2)).expect("runs");
+        let costs = &outcome.report.costs;
+        let close = |a: f64, b: f64| assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} {b}");
+        let (x, y) = (&costs.by_crossing[0], &costs.by_crossing[2]);
+        assert_eq!((x.crossing.as_str(), y.crossing.as_str()), ("x", "y"));
+        close(x.annualisation_days, x_days);
+        close(y.annualisation_days, y_days);
+        assert!(x.resource_cost_per_day > 0.0 && y.resource_cost_per_day > 0.0);
+        // Each crossing's year is its day × its own days; the region's is their sum.
+        close(x.resource_cost_per_year, x.resource_cost_per_day * x_days);
+        close(
+            y.cargo_time_cost_per_year,
+            y.cargo_time_cost_per_day * y_days,
+        );
+        close(
+            costs.resource_cost_per_year,
+            x.resource_cost_per_day * x_days + y.resource_cost_per_day * y_days,
+        );
+        // The region's days: the crossings' weighted by the vehicles each carries.
+        close(
+            costs.annualisation_days,
+            (x.vehicles_per_day * x_days + y.vehicles_per_day * y_days)
+                / (x.vehicles_per_day + y.vehicles_per_day),
+        );
+        assert!(costs.annualisation_days < 365.0);
+        // A reform's benefit a year: its day × the baseline's days; its delay cost saved a
+        // year: each crossing's saving at its own days.
+        let mut reform = model.clone();
+        let mut faster = weekly("x", [1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0]);
+        faster.crossing = {
+            let s = priced("x", 3, 4.0);
+            Crossing::new(
+                "x",
+                s.population(),
+                s.crossing.stations().to_vec(),
+                faster.crossing.sources().to_vec(),
+            )
+            .expect("valid")
+        };
+        reform.crossings[0].scenario = faster;
+        let c = compare_regions(&model, "a lane more at x", &reform, &options(2)).expect("runs");
+        let a = &c.shift.appraisal;
+        close(a.annualisation_days, c.baseline.costs.annualisation_days);
+        close(
+            a.user_benefit_per_year,
+            a.user_benefit_per_day * a.annualisation_days,
+        );
+        let saved_year: f64 = c
+            .baseline
+            .costs
+            .by_crossing
+            .iter()
+            .zip(&c.reform.costs.by_crossing)
+            .map(|(b, r)| {
+                (b.resource_cost_per_day + b.cargo_time_cost_per_day
+                    - r.resource_cost_per_day
+                    - r.cargo_time_cost_per_day)
+                    * b.annualisation_days
+            })
+            .sum();
+        assert!(a.delay_cost_saved_per_day > 0.0, "{a:?}");
+        close(a.delay_cost_saved_per_year, saved_year);
+    }
+
     #[test]
     fn a_reform_that_changes_nothing_is_worth_nothing() {
         let model = one_way_region(vec![priced("x", 2, 4.0), priced("y", 2, 4.0)], 300.0, 0.0);

@@ -5,6 +5,7 @@ use bordersim_trade::{Region, SIDES, TradeShift, shift};
 use serde::Serialize;
 
 use super::appraisal::{RegionAppraisal, appraise, with_appraisal_intervals};
+use super::country_shift::{CountryShift, country_shift};
 use super::driver::run_region_with_progress;
 use super::intervals::{change_ci95, ci95_of, flow_index, table_ci95};
 use super::report::{CrossingTradeReport, RegionOutcome, RegionReport, crossing_trade_rows};
@@ -82,6 +83,12 @@ pub struct TradeShiftReport {
     pub by_crossing: Vec<CrossingTradeReport>,
     /// Change of each side's trade, in the region's order of sides.
     pub sides: Vec<SideShift>,
+    /// Each country's exports, imports, balance and transit in both runs and their change
+    /// (flows labelled by their origin's and destination's country, as the report's
+    /// `trade.by_country`): a flow through a side whose country is neither its origin's nor
+    /// its destination's is that country's transit, not its exports or imports — unlike
+    /// `sides`, which books every flow as its sides' trade.
+    pub by_country: Vec<CountryShift>,
 }
 
 /// Everything the reform moves: each flow and the trade.
@@ -264,6 +271,12 @@ fn region_shift(region: &Region, base: &RegionOutcome, reform: &RegionOutcome) -
                 balance_change_per_day_ci95: ci95_of(&paired, |p| p.balance_change[i]),
             })
             .collect(),
+        by_country: country_shift(
+            &base.report.trade.by_country,
+            &reform.report.trade.by_country,
+            b,
+            r,
+        ),
     };
     RegionShift {
         flows,

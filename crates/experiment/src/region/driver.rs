@@ -138,6 +138,7 @@ fn replicate(
     let assignment = assign_checked(region, &border, shapes)?;
     Ok(Replicate {
         trade: account(region, &assignment),
+        by_country: account_by_country(region, &assignment, &zone_countries(region)),
         costs: region_costs(model, &assignment, &border),
         volumes: assignment.by_crossing(region),
         shares: assignment.shares(region),

@@ -15,6 +15,7 @@
 //! flows; the interval is their half-width.
 
 use bordersim_stats::MeanCi;
+use bordersim_trade::accounting::CountryTrade;
 use bordersim_trade::{Assignment, Grid, HourlyBorder, Region, SIDES, TradeAccount};
 
 use super::appraisal::RegionCosts;
@@ -29,6 +30,8 @@ pub(super) struct Replicate {
     pub(super) assignment: Assignment,
     /// The trade `assignment` carries.
     pub(super) trade: TradeAccount,
+    /// The same trade by country, transit apart (as the report's `by_country`).
+    pub(super) by_country: Vec<CountryTrade>,
     /// The money cost of `assignment`'s time at `border`.
     pub(super) costs: RegionCosts,
     /// Vehicles per day at each crossing × direction × class.

@@ -19,13 +19,15 @@
 //! The pieces: [`run_region`] is the loop (`driver`); what each crossing is fed and what is
 //! measured there is `feed` (asking the crossing model which lanes serve a class, when
 //! they open and how long an empty crossing takes: [`bordersim_model::Crossing`]); the report types and their building are `report`; a baseline
-//! against a reform is [`compare_regions`] (`compare`); the money cost of border time and a
+//! against a reform is [`compare_regions`] (`compare`; each country's trade and transit in
+//! it, `country_shift`); the money cost of border time and a
 //! reform's users' benefit are `appraisal`;
 //! the intervals of what the flows carry, from each replication's own border times, are
 //! `intervals`.
 
 mod appraisal;
 mod compare;
+mod country_shift;
 mod driver;
 mod feed;
 mod intervals;
@@ -43,6 +45,7 @@ pub use compare::{
     FlowShift, RegionComparison, RegionShift, SideShift, TradeShiftReport, compare_regions,
     compare_regions_with_progress,
 };
+pub use country_shift::{CountryShift, TradeChange};
 pub use driver::{run_region, run_region_with_progress};
 pub use feed::{
     MIN_HOURLY_OBSERVATIONS, border_time, candidate_peak, crossing_with_flows, regional_source,

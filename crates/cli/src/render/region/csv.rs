@@ -396,6 +396,33 @@ pub(super) fn comparison_csv(c: &RegionComparison) -> Result<Vec<u8>> {
             rows.put("side", &b.side, statistic, values)?;
         }
     }
+    // Each country's own trade and, apart, its transit; the intervals are those of the
+    // paired change (a single run gives none by country).
+    for k in &c.shift.trade.by_country {
+        for (statistic, x) in [
+            ("exports_per_day", &k.exports),
+            ("imports_per_day", &k.imports),
+            ("balance_per_day", &k.balance),
+            ("transit_per_day", &k.transit),
+        ] {
+            rows.put(
+                "country",
+                &k.country,
+                statistic,
+                [
+                    Some(x.baseline_per_day),
+                    Some(x.reform_per_day),
+                    Some(x.change_per_day),
+                ],
+            )?;
+            rows.change(
+                "country",
+                &k.country,
+                &format!("{statistic}_ci95"),
+                x.change_per_day_ci95,
+            )?;
+        }
+    }
     for ((b, r), s) in c
         .baseline
         .trade

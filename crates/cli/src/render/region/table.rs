@@ -4,7 +4,9 @@
 
 use std::fmt::Write as _;
 
-use bordersim_experiment::region::{FlowShift, RegionComparison, RegionReport};
+use bordersim_experiment::region::{
+    CountryShift, FlowShift, RegionComparison, RegionReport, TradeChange,
+};
 
 use super::convergence_line;
 use crate::render::columns::Table;
@@ -401,6 +403,7 @@ pub(super) fn comparison_table(c: &RegionComparison) -> String {
         &rows,
         1,
     ));
+    out.push_str(&country_shift_table(c));
     let rows: Vec<Vec<String>> = t
         .by_crossing
         .iter()
@@ -461,6 +464,47 @@ pub(super) fn comparison_table(c: &RegionComparison) -> String {
         "\n  Both runs use the same seed and replications, and every regional source draws the \
          same\n  candidate vehicles, so the shift is measured on common random numbers.\n",
     );
+    out
+}
+
+/// Each country's exports, imports, balance and transit in both runs and their change, when
+/// some zone names a country of its own (otherwise every country is a side, and the side
+/// table says it all); empty otherwise.
+fn country_shift_table(c: &RegionComparison) -> String {
+    let by_country = &c.shift.trade.by_country;
+    if by_country.len() <= c.shift.trade.sides.len() {
+        return String::new();
+    }
+    let row = |country: &CountryShift, what: &str, x: &TradeChange| {
+        vec![
+            country.country.clone(),
+            what.to_owned(),
+            money(x.baseline_per_day),
+            money(x.reform_per_day),
+            signed_money(x.change_per_day),
+            ci_cell(x.change_per_day_ci95, money),
+        ]
+    };
+    let rows: Vec<Vec<String>> = by_country
+        .iter()
+        .flat_map(|k| {
+            [
+                row(k, "exports", &k.exports),
+                row(k, "imports", &k.imports),
+                row(k, "balance", &k.balance),
+                row(k, "transit", &k.transit),
+            ]
+        })
+        .collect();
+    let mut out = String::from(
+        "\nTrade per country (a flow through a side whose country neither sends nor receives \
+         it is that country's transit, not its exports or imports)\n",
+    );
+    out.push_str(&columns(
+        &["country", "trade", "baseline", "reform", "change", "±95%"],
+        &rows,
+        2,
+    ));
     out
 }
 
