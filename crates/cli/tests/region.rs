@@ -211,6 +211,77 @@ fn region_compare_applies_the_policy_to_its_crossing() {
     );
 }
 
+/// A corridor comparison's trade by country, transit apart, is the same in JSON, CSV, the
+/// table and the page.
+#[test]
+fn a_region_comparison_gives_each_countrys_trade_and_transit_in_every_format() {
+    let dir = scratch("region-countries");
+    let file = bundled_region("corridor_osbp.toml");
+    let policy = bundled_region("policies/chirundu_24h_joint_exit.toml");
+    let compare = |extra: &[&std::ffi::OsStr]| {
+        let mut args: Vec<&std::ffi::OsStr> = vec![
+            "compare".as_ref(),
+            file.as_os_str(),
+            "--policy".as_ref(),
+            policy.as_os_str(),
+            "-r".as_ref(),
+            "2".as_ref(),
+        ];
+        args.extend_from_slice(extra);
+        run_ok(&args)
+    };
+    let json: Value =
+        serde_json::from_str(&compare(&["--format".as_ref(), "json".as_ref()])).expect("JSON");
+    let countries = json["shift"]["trade"]["by_country"]
+        .as_array()
+        .expect("by_country");
+    let names: Vec<&str> = countries
+        .iter()
+        .map(|k| k["country"].as_str().expect("id"))
+        .collect();
+    assert_eq!(names, ["zw", "zm", "za", "cd"]);
+    let zw = &countries[0]["transit"];
+    let transit = zw["change_per_day"].as_f64().expect("change");
+    assert!(transit != 0.0, "{zw}");
+    assert!(zw["change_per_day_ci95"].as_f64().expect("interval") >= 0.0);
+    let csv = compare(&["--format".as_ref(), "csv".as_ref()]);
+    let row = |statistic: &str| {
+        csv.lines()
+            .find(|l| l.contains(&format!(",country_trade,zw,{statistic},")))
+            .unwrap_or_else(|| panic!("{statistic}: {csv}"))
+            .rsplit(',')
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    // The cells, last first: change, reform, baseline.
+    let cells = row("transit_per_day");
+    assert_eq!(cells[0].parse::<f64>().expect("change"), transit);
+    assert_eq!(
+        cells[2].parse::<f64>().expect("baseline"),
+        zw["baseline_per_day"].as_f64().expect("baseline")
+    );
+    let ci = row("transit_per_day_ci95");
+    assert_eq!(
+        ci[0].parse::<f64>().expect("interval"),
+        zw["change_per_day_ci95"].as_f64().expect("interval")
+    );
+    assert!(ci[1].is_empty() && ci[2].is_empty(), "{ci:?}");
+    let table = compare(&[]);
+    assert!(table.contains("Trade per country"), "{table}");
+    let transit_line = table
+        .lines()
+        .find(|l| l.trim_start().starts_with("zw") && l.contains("transit"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(
+        transit_line.contains(&grouped_money(transit)),
+        "{transit_line}"
+    );
+    let page = dir.join("compare.html");
+    compare(&["-o".as_ref(), page.as_os_str()]);
+    let html = std::fs::read_to_string(&page).expect("page");
+    assert!(html.contains("Trade shift per country, transit apart"));
+}
+
 /// Money as the table prints it: whole units with thousands separators.
 fn grouped_money(x: f64) -> String {
     let digits = (x.abs().round() as u64).to_string();
@@ -265,9 +336,10 @@ fn a_region_policy_that_changes_nothing_moves_nothing_with_intervals_of_zero() {
             assert_eq!(baseline, reform, "{line}");
         }
     }
-    // Per flow 2, per side 3, per crossing 1, costs 2, trade 2, per demand 1, appraisal 4.
+    // Per flow 2, per side 3, per crossing 1, costs 2, trade 2, per demand 1, appraisal 4,
+    // per country 4 (zw, zm, za, cd).
     assert!(
-        intervals >= 4 * 2 + 2 * 3 + 4 + 2 + 2 + 4,
+        intervals >= 4 * 2 + 2 * 3 + 4 + 2 + 2 + 4 + 4 * 4,
         "{intervals}: {csv}"
     );
 }

@@ -406,7 +406,7 @@ pub(super) fn comparison_csv(c: &RegionComparison) -> Result<Vec<u8>> {
             ("transit_per_day", &k.transit),
         ] {
             rows.put(
-                "country",
+                "country_trade",
                 &k.country,
                 statistic,
                 [
@@ -416,7 +416,7 @@ pub(super) fn comparison_csv(c: &RegionComparison) -> Result<Vec<u8>> {
                 ],
             )?;
             rows.change(
-                "country",
+                "country_trade",
                 &k.country,
                 &format!("{statistic}_ci95"),
                 x.change_per_day_ci95,
