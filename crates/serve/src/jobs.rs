@@ -1,6 +1,7 @@
 //! Jobs: a run, a comparison, a region equilibrium (alone or with a policy) or a
-//! calibration, started by a request and simulated off the async runtime. At most [`Limits::max_running`] jobs simulate at once, each on a
-//! blocking thread with its own rayon pool (never on the runtime's workers); up to
+//! calibration, started by a request and simulated off the async runtime. At most [`Limits::max_running`] jobs simulate at once, each
+//! from a blocking thread on the server's one pool of simulation threads, started with the
+//! server and kept for its life (never on the runtime's workers); up to
 //! [`Limits::max_queued`] more wait their turn, and the next is refused. Progress goes from
 //! the simulation to the watchers (status, server-sent events) through a `watch` channel; a
 //! cancelled job (by a request, its wall-time or event limit, or shutdown) stops after the
@@ -13,7 +14,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use bordersim_experiment::Progress;
+use bordersim_experiment::{ExperimentError, Progress, Workers};
 use serde::Serialize;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinHandle;
@@ -42,7 +43,7 @@ pub struct Limits {
     pub keep_finished: usize,
     /// How long a finished job is kept.
     pub keep_for: Duration,
-    /// Worker threads of each job's pool; `None`: one per core.
+    /// Simulation threads, shared by the running jobs; `None`: one per core.
     pub threads: Option<usize>,
 }
 
@@ -277,20 +278,30 @@ struct Table {
 #[derive(Debug)]
 pub struct Jobs {
     limits: Limits,
+    /// The simulation threads every job runs its replications on. They live as long as the
+    /// server: threads that ended with each job would free their memory after the job's
+    /// trim (`crate::memory`), so what a finished job gives back would depend on when they
+    /// happened to end.
+    workers: Arc<Workers>,
     slots: Arc<Semaphore>,
     table: Mutex<Table>,
     cache: Mutex<Cache>,
 }
 
 impl Jobs {
-    /// No jobs yet, bounded by `limits`.
-    pub fn new(limits: Limits) -> Arc<Jobs> {
-        Arc::new(Jobs {
+    /// No jobs yet, bounded by `limits`, with the simulation threads started.
+    ///
+    /// # Errors
+    ///
+    /// [`ExperimentError::ThreadPool`] if the threads cannot start.
+    pub fn new(limits: Limits) -> Result<Arc<Jobs>, ExperimentError> {
+        Ok(Arc::new(Jobs {
+            workers: Arc::new(Workers::new(limits.threads)?),
             slots: Arc::new(Semaphore::new(limits.max_running.max(1))),
             table: Mutex::new(Table::default()),
             cache: Mutex::new(Cache::new(limits.cache)),
             limits,
-        })
+        }))
     }
 
     /// The limits.
@@ -405,8 +416,9 @@ impl Jobs {
                 event_limit: self.limits.event_limit,
                 stage: None,
             };
+            let workers = Arc::clone(&self.workers);
             let mut handle = tokio::task::spawn_blocking(move || {
-                let end = work(&reporter);
+                let end = workers.run(|| work(&reporter));
                 // Everything but the compressed result is dropped by now; this thread did
                 // the rendering, so its heap holds the most to give back.
                 crate::memory::release();

@@ -1,6 +1,7 @@
 //! `bordersim serve`: the HTTP API (`/api/v1/…`, described by `/api/v1/openapi.json`) and
 //! the web page (`/`) on tokio and axum. The simulation crates know nothing of it: a job's
-//! simulation runs on a blocking thread with its own rayon pool, and reports through the
+//! simulation runs from a blocking thread on the server's one pool of simulation threads
+//! (started with it, kept for its life), and reports through the
 //! experiment's `Progress` trait into a channel the requests read.
 //!
 //! Where things are: [`api`] (endpoints and their types), [`jobs`] (the bounded job system),
@@ -184,14 +185,14 @@ impl Server {
 ///
 /// # Errors
 ///
-/// When the listener's address cannot be read.
+/// When the listener's address cannot be read or the simulation threads cannot start.
 pub fn start(
     listener: TcpListener,
     config: &Config,
     signal: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<Server> {
     let addr = listener.local_addr()?;
-    let jobs = Jobs::new(config.limits.clone());
+    let jobs = Jobs::new(config.limits.clone()).map_err(std::io::Error::other)?;
     let app = router(config, Arc::clone(&jobs));
     let (stop, mut stopped) = tokio::sync::watch::channel(false);
     let shutdown = async move {

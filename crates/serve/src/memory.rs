@@ -1,13 +1,15 @@
 //! Giving a finished job's memory back to the system at once.
 //!
 //! The `bordersim` binary uses the system allocator (glibc's malloc on Linux). A job
-//! simulates on a rayon pool of its own whose threads end with the job; glibc keeps what
-//! those threads and the job's own thread freed in its arenas, to reuse for later
-//! allocations, and gives back only the top of the main heap by itself. An idle server
+//! simulates on the server's pool of simulation threads, which lives as long as the server;
+//! glibc keeps what those threads and the job's own thread freed in its arenas, to reuse
+//! for later allocations, and gives back only the top of the main heap by itself. An idle server
 //! allocates next to nothing, so after commercial-example jobs it stayed at 240–330 MB for
 //! good. `malloc_trim(0)` when the job ends (its result rendered and compressed, everything
 //! else dropped) walks every arena and returns their free pages to the system: the server is
-//! back near its idle size at once (`docs/api.md`, Measured).
+//! back near its idle size at once (`docs/api.md`, Measured). The pool's threads never end
+//! with a job, so no thread frees its memory after the trim: what a job gives back does not
+//! depend on when its threads happened to end.
 //!
 //! Why trim after each job rather than tune glibc at start-up (`M_TRIM_THRESHOLD`,
 //! `M_ARENA_MAX` and the like): the thresholds apply only to the top of each heap and to
