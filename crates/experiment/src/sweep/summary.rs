@@ -734,7 +734,8 @@ impl TryFrom<SummaryData> for Summary {
 /// `fill(i, list)` into an empty list and handed to `read(i, values)`, where `values` is
 /// what [`samples`] would return. The mode is looked at once for them all, and a list is
 /// copied once when recorded (`samples` copies it twice) and never when computed directly
-/// or replayed.
+/// or replayed. When recording, `read` is not called: the report built while recording is
+/// thrown away (see [`Summary::record`]), so what it would read is never used.
 ///
 /// `fill` and `read` must ask for no aggregate of their own (the mode is held while they
 /// run: asking panics).
@@ -755,11 +756,11 @@ pub(crate) fn samples_each(
         Mode::Record(entries) => {
             entries.reserve(count);
             for i in 0..count {
-                // Room for the value of the replication recorded and of the next few
-                // merged after it (a merge would grow it to that at once).
-                let mut list = Vec::with_capacity(4);
+                // Room for the replications merged after this one in a run of up to
+                // `ROOM`, which a merge would otherwise grow a list to three times over.
+                const ROOM: usize = 16;
+                let mut list = Vec::with_capacity(ROOM);
                 fill(i, &mut list);
-                read(i, &list);
                 entries.push(Entry::Samples(list));
             }
         }
