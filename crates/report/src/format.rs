@@ -15,76 +15,127 @@ pub struct Fixed(pub f64, pub usize);
 
 impl fmt::Display for Fixed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const POW10: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
         let Fixed(value, decimals) = *self;
-        if let Some(&scale) = POW10.get(decimals) {
-            let scaled = value * scale as f64;
-            let rounded = scaled.round();
-            if scaled.abs() < 1e12 && (scaled - rounded).abs() < 0.4999 {
-                // The standard formatter signs every negative value, -0.0 included.
-                return f.write_str(fixed_digits(
-                    &mut [0; 24],
-                    value.is_sign_negative(),
-                    rounded.abs() as u64,
-                    decimals,
-                ));
-            }
-        }
-        write!(f, "{value:.decimals$}")
+        // Only ASCII digits, '.' and '-' are written.
+        with_fixed(value, decimals, |text| {
+            f.write_str(std::str::from_utf8(text).unwrap_or_default())
+        })
     }
 }
 
-/// `n / 10^decimals` written with `decimals` decimals (and a leading `-` when `negative`)
-/// into the end of `buf`, which it returns: the digits by hand, as the formatting machinery
-/// costs several times more per number and a page writes tens of thousands of them.
-/// `n < 10^12` and `decimals ≤ 6`, so at most 21 bytes.
-fn fixed_digits(buf: &mut [u8; 24], negative: bool, mut n: u64, decimals: usize) -> &str {
-    let mut at = buf.len();
-    let mut put = |buf: &mut [u8; 24], b: u8| {
-        at -= 1;
-        buf[at] = b;
-    };
-    for _ in 0..decimals {
-        put(buf, b'0' + (n % 10) as u8);
-        n /= 10;
-    }
-    if decimals > 0 {
-        put(buf, b'.');
-    }
-    loop {
-        put(buf, b'0' + (n % 10) as u8);
-        n /= 10;
-        if n == 0 {
-            break;
+/// `value` with `decimals` decimals as [`Fixed`] writes it, appended to `out` without the
+/// formatting machinery (the path data of a chart are thousands of coordinates).
+pub fn push_fixed(out: &mut String, value: f64, decimals: usize) {
+    with_fixed(value, decimals, |text| push_ascii(out, text));
+}
+
+/// Appends ASCII `bytes` to `out`.
+fn push_ascii(out: &mut String, bytes: &[u8]) {
+    out.extend(bytes.iter().map(|&b| char::from(b)));
+}
+
+/// `f` of the bytes of [`Fixed`]: written by hand where that is exact (see [`Fixed`]),
+/// else by the standard formatter.
+fn with_fixed<R>(value: f64, decimals: usize, f: impl FnOnce(&[u8]) -> R) -> R {
+    const POW10: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
+    if let Some(&scale) = POW10.get(decimals) {
+        let scaled = value * scale as f64;
+        let rounded = scaled.round();
+        if scaled.abs() < 1e12 && (scaled - rounded).abs() < 0.4999 {
+            // The standard formatter signs every negative value, -0.0 included.
+            return f(fixed_digits(
+                &mut [0; 24],
+                value.is_sign_negative(),
+                rounded.abs() as u64,
+                decimals,
+            ));
         }
     }
-    if negative {
-        put(buf, b'-');
+    f(format!("{value:.decimals$}").as_bytes())
+}
+
+/// `n / 10^decimals` written with `decimals` decimals (and a leading `-` when `negative`)
+/// into the end of `buf`, which it returns: the digits by hand, two at a time, as the
+/// formatting machinery costs several times more per number and a page writes tens of
+/// thousands of them. `n < 10^12` and `decimals ≤ 6`, or `decimals` 0: at most 21 bytes.
+fn fixed_digits(buf: &mut [u8; 24], negative: bool, n: u64, decimals: usize) -> &[u8] {
+    /// The digits of 00 to 99.
+    const PAIRS: &[u8; 200] = b"\
+        0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
+    /// Writes the last `digits` digits of `n` (at least one) ending before `at`; returns
+    /// the first byte written.
+    fn put(buf: &mut [u8; 24], mut at: usize, mut n: u64, mut digits: usize) -> usize {
+        while digits >= 2 {
+            let pair = (n % 100) as usize * 2;
+            buf[at - 2..at].copy_from_slice(&PAIRS[pair..pair + 2]);
+            at -= 2;
+            n /= 100;
+            digits -= 2;
+        }
+        if digits == 1 {
+            at -= 1;
+            buf[at] = b'0' + (n % 10) as u8;
+        }
+        at
     }
-    // Only ASCII digits, '.' and '-' were written.
-    std::str::from_utf8(&buf[at..]).unwrap_or_default()
+    let mut at = buf.len();
+    let mut whole = n;
+    if decimals > 0 {
+        let scale = 10u64.pow(decimals as u32);
+        at = put(buf, at, n % scale, decimals);
+        at -= 1;
+        buf[at] = b'.';
+        whole = n / scale;
+    }
+    let digits = whole.checked_ilog10().unwrap_or(0) as usize + 1;
+    at = put(buf, at, whole, digits);
+    if negative {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    &buf[at..]
 }
 
 /// `x` with `decimals` decimals and thousands separators (`-1,234.5`); `–` when not finite.
 pub fn number(x: f64, decimals: usize) -> String {
-    if !x.is_finite() {
-        return "–".to_owned();
-    }
-    let text = Fixed(x.abs(), decimals).to_string();
-    let zero = text.bytes().all(|b| b == b'0' || b == b'.');
-    let negative = x < 0.0 && !zero;
-    let whole = text.find('.').unwrap_or(text.len());
-    // Most numbers on a page need neither a sign nor a separator: no second string.
-    if whole <= 3 && !negative {
-        return text;
-    }
-    let mut out = String::with_capacity(text.len() + whole / 3 + 1);
-    if negative {
-        out.push('-');
-    }
-    out.push_str(&group(&text[..whole]));
-    out.push_str(&text[whole..]);
+    let mut out = String::with_capacity(8);
+    push_number(&mut out, x, decimals);
     out
+}
+
+/// [`number`] appended to `out`.
+pub fn push_number(out: &mut String, x: f64, decimals: usize) {
+    if !x.is_finite() {
+        out.push('–');
+        return;
+    }
+    with_fixed(x.abs(), decimals, |text| {
+        let zero = text.iter().all(|&b| b == b'0' || b == b'.');
+        if x < 0.0 && !zero {
+            out.push('-');
+        }
+        let whole = text.iter().position(|&b| b == b'.').unwrap_or(text.len());
+        if whole <= 3 {
+            push_ascii(out, text);
+            return;
+        }
+        out.reserve(text.len() + whole / 3);
+        for (i, &b) in text.iter().enumerate() {
+            if i > 0 && i < whole && (whole - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(char::from(b));
+        }
+    });
+}
+
+/// A whole number's digits (`n`, no separators) appended to `out`.
+pub fn push_whole(out: &mut String, n: u64) {
+    push_ascii(out, fixed_digits(&mut [0; 24], false, n, 0));
 }
 
 /// As [`number`], always signed unless it rounds to zero: `+1.5`, `-0.2`, `0.0`.
@@ -100,6 +151,14 @@ pub fn signed(x: f64, decimals: usize) -> String {
 /// An optional value with [`number`]; `–` when absent.
 pub fn opt(x: Option<f64>, decimals: usize) -> String {
     x.map_or_else(|| "–".to_owned(), |x| number(x, decimals))
+}
+
+/// [`opt`] appended to `out`.
+pub fn push_opt(out: &mut String, x: Option<f64>, decimals: usize) {
+    match x {
+        Some(x) => push_number(out, x, decimals),
+        None => out.push('–'),
+    }
 }
 
 /// Seconds as minutes with two decimals; `–` when absent.
@@ -199,12 +258,42 @@ mod tests {
         }
         for v in values {
             for d in 0..=7 {
-                assert_eq!(
-                    Fixed(v, d).to_string(),
-                    format!("{v:.d$}"),
-                    "{v:e} with {d}"
-                );
+                let expected = format!("{v:.d$}");
+                assert_eq!(Fixed(v, d).to_string(), expected, "{v:e} with {d}");
+                let mut pushed = String::from("x");
+                push_fixed(&mut pushed, v, d);
+                assert_eq!(pushed[1..], expected, "{v:e} with {d}");
             }
+        }
+    }
+
+    #[test]
+    fn numbers_are_the_fixed_decimals_grouped_and_unsigned_at_zero() {
+        // The plain definition: the standard formatter's digits of the magnitude, a comma
+        // every three whole digits, a sign unless every digit is 0.
+        let reference = |x: f64, d: usize| {
+            let text = format!("{:.d$}", x.abs());
+            let whole = text.find('.').unwrap_or(text.len());
+            let zero = text.bytes().all(|b| b == b'0' || b == b'.');
+            let sign = if x < 0.0 && !zero { "-" } else { "" };
+            format!("{sign}{}{}", group(&text[..whole]), &text[whole..])
+        };
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let mantissa = (x >> 11) as f64 / (1u64 << 53) as f64;
+            let exponent = ((x >> 3) % 20) as i32 - 6;
+            let v = (mantissa - 0.5) * 10f64.powi(exponent);
+            for d in 0..=3 {
+                assert_eq!(number(v, d), reference(v, d), "{v:e} with {d}");
+            }
+        }
+        for n in [0, 7, 10, 999, 1_000, 123_456_789, u64::MAX / 2_000_000] {
+            let mut out = String::from("x");
+            push_whole(&mut out, n);
+            assert_eq!(out[1..], n.to_string());
         }
     }
 

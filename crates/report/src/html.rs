@@ -6,6 +6,20 @@ use std::fmt::Write as _;
 /// Text made safe for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text);
+    out
+}
+
+/// [`escape`]d `text` appended to `out`: most text (every number) has nothing to escape
+/// and is copied as it is.
+pub fn escape_into(out: &mut String, text: &str) {
+    if !text
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
+        out.push_str(text);
+        return;
+    }
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -16,7 +30,6 @@ pub fn escape(text: &str) -> String {
             _ => out.push(c),
         }
     }
-    out
 }
 
 /// A name usable as an element id: letters, digits and `-`, everything else `-`.
@@ -123,7 +136,7 @@ impl Page {
 
     /// A table shown on the page.
     pub fn table(&mut self, table: &Table) {
-        self.body.push_str(&table.html());
+        table.write_html(&mut self.body);
     }
 
     /// A figure: the chart, its caption, and the numbers behind it in a `<details>` table.
@@ -133,7 +146,7 @@ impl Page {
         let _ = writeln!(self.body, "<figcaption>{}</figcaption>", escape(caption));
         self.body
             .push_str("<details><summary>The numbers behind this plot</summary>\n");
-        self.body.push_str(&data.html());
+        data.write_html(&mut self.body);
         self.body.push_str("</details>\n</figure>\n");
     }
 
@@ -154,15 +167,16 @@ impl Page {
     }
 }
 
-/// A table: titles, rows of cells, and which columns hold numbers (right-aligned).
+/// A table: titles, rows of cells, and which columns hold numbers (right-aligned). Rows
+/// are written as HTML as they are added (a plot's numbers are thousands of cells).
 #[derive(Debug, Default)]
 pub struct Table {
     /// Column titles.
     titles: Vec<String>,
     /// Whether each column is numeric.
     numeric: Vec<bool>,
-    /// Rows: the cells and whether the row is emphasised.
-    rows: Vec<(Vec<String>, bool)>,
+    /// The rows so far, as HTML.
+    rows: String,
 }
 
 impl Table {
@@ -171,51 +185,114 @@ impl Table {
         Table {
             titles: titles.iter().map(|t| (*t).to_owned()).collect(),
             numeric: (0..titles.len()).map(|i| i >= text).collect(),
-            rows: Vec::new(),
+            rows: String::new(),
         }
     }
 
-    /// Makes column `i` a text column (left-aligned).
+    /// Makes column `i` a text column (left-aligned). Before any row is added.
     pub fn text_column(&mut self, i: usize) {
+        debug_assert!(
+            self.rows.is_empty(),
+            "a column's kind is set before its rows"
+        );
         self.numeric[i] = false;
     }
 
     /// Appends a row.
     pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push((cells, false));
+        self.push_row(&cells, false);
     }
 
     /// Appends an emphasised row (a significant difference).
     pub fn strong_row(&mut self, cells: Vec<String>) {
-        self.rows.push((cells, true));
+        self.push_row(&cells, true);
     }
 
-    /// The table as HTML.
-    pub fn html(&self) -> String {
-        let class = |i: usize| if self.numeric[i] { " class=\"n\"" } else { "" };
-        let mut out = String::from("<table>\n<thead><tr>");
+    /// Appends a row whose cells `write` writes one after the other, numbers straight into
+    /// the table (no string of their own).
+    pub fn row_with(&mut self, write: impl FnOnce(&mut Row<'_>)) {
+        self.rows.push_str("<tr>");
+        let mut row = Row {
+            rows: &mut self.rows,
+            numeric: &self.numeric,
+            column: 0,
+        };
+        write(&mut row);
+        self.rows.push_str("</tr>\n");
+    }
+
+    fn push_row(&mut self, cells: &[String], strong: bool) {
+        self.rows
+            .push_str(if strong { "<tr class=\"sig\">" } else { "<tr>" });
+        let mut row = Row {
+            rows: &mut self.rows,
+            numeric: &self.numeric,
+            column: 0,
+        };
+        for c in cells {
+            row.text(c);
+        }
+        self.rows.push_str("</tr>\n");
+    }
+
+    /// The table as HTML, appended to `out`.
+    pub fn write_html(&self, out: &mut String) {
+        out.reserve(self.rows.len() + 64 * self.titles.len() + 64);
+        out.push_str("<table>\n<thead><tr>");
         for (i, t) in self.titles.iter().enumerate() {
-            let _ = write!(out, "<th{}>{}</th>", class(i), escape(t));
+            out.push_str("<th");
+            out.push_str(class(&self.numeric, i));
+            out.push('>');
+            escape_into(out, t);
+            out.push_str("</th>");
         }
         out.push_str("</tr></thead>\n<tbody>\n");
-        for (cells, strong) in &self.rows {
-            out.push_str(if *strong {
-                "<tr class=\"sig\">"
-            } else {
-                "<tr>"
-            });
-            for (i, c) in cells.iter().enumerate() {
-                let _ = write!(
-                    out,
-                    "<td{}>{}</td>",
-                    class(i.min(self.numeric.len() - 1)),
-                    escape(c)
-                );
-            }
-            out.push_str("</tr>\n");
-        }
+        out.push_str(&self.rows);
         out.push_str("</tbody>\n</table>\n");
-        out
+    }
+}
+
+/// The class attribute of column `i` (a column past the titles is as the last one).
+fn class(numeric: &[bool], i: usize) -> &'static str {
+    if numeric[i.min(numeric.len() - 1)] {
+        " class=\"n\""
+    } else {
+        ""
+    }
+}
+
+/// The cells of a row being added to a [`Table`], left to right.
+#[derive(Debug)]
+pub struct Row<'a> {
+    rows: &'a mut String,
+    numeric: &'a [bool],
+    column: usize,
+}
+
+impl Row<'_> {
+    /// The next cell: `text`.
+    pub fn text(&mut self, text: &str) {
+        self.open();
+        escape_into(self.rows, text);
+        self.close();
+    }
+
+    /// The next cell: `x` as [`opt`](crate::format::opt) prints it.
+    pub fn opt(&mut self, x: Option<f64>, decimals: usize) {
+        self.open();
+        crate::format::push_opt(self.rows, x, decimals);
+        self.close();
+    }
+
+    fn open(&mut self) {
+        self.rows.push_str("<td");
+        self.rows.push_str(class(self.numeric, self.column));
+        self.rows.push('>');
+    }
+
+    fn close(&mut self) {
+        self.rows.push_str("</td>");
+        self.column += 1;
     }
 }
 
@@ -229,9 +306,8 @@ mod tests {
         assert_eq!(slug("NB primary/FAST"), "nb-primary-fast");
         let mut t = Table::new(&["name", "value"], 1);
         t.row(vec!["<x>".into(), "1".into()]);
-        assert!(
-            t.html()
-                .contains("<td>&lt;x&gt;</td><td class=\"n\">1</td>")
-        );
+        let mut html = String::new();
+        t.write_html(&mut html);
+        assert!(html.contains("<td>&lt;x&gt;</td><td class=\"n\">1</td>"));
     }
 }

@@ -96,24 +96,7 @@ pub(crate) fn series(
         .iter()
         .enumerate()
         .map(|(s, st)| {
-            let level = |road: bool| -> Vec<Vec<(f64, u64)>> {
-                reps.iter()
-                    .map(|r| {
-                        let stats = &r.stations[s];
-                        let level = if road {
-                            &stats.outside_vehicles
-                        } else {
-                            &stats.queue_length
-                        };
-                        level
-                            .bins()
-                            .map_or_else(|| vec![(0.0, 0); n], |b| b.finished())
-                    })
-                    .collect()
-            };
             let mut statistics = Vec::with_capacity(5);
-            // One buffer for the replications' values of a bin, reused bin after bin.
-            let mut scratch: Vec<f64> = Vec::with_capacity(reps.len());
             // Nothing ever waits on the road upstream of a station whose every storage is
             // unlimited (only a full storage sends a vehicle there): its road queue is 0 in
             // every bin of every replication, known from the scenario alone, so it asks
@@ -128,40 +111,26 @@ pub(crate) fn series(
                     statistics.push(statistic(&format!("{name}_max"), vec![zero; n]));
                     continue;
                 }
-                let per_rep = level(road);
-                let mean = (0..n).map(|b| {
-                    scratch.clear();
-                    scratch.extend(per_rep.iter().map(|r| r[b].0));
-                    mean_ci(&scratch)
-                });
-                statistics.push(statistic(&format!("{name}_mean"), mean.collect()));
-                let max = (0..n).map(|b| {
-                    scratch.clear();
-                    scratch.extend(per_rep.iter().map(|r| r[b].1 as f64));
-                    mean_ci(&scratch)
-                });
-                statistics.push(statistic(&format!("{name}_max"), max.collect()));
+                let per_rep: Vec<Vec<(f64, u64)>> = reps
+                    .iter()
+                    .map(|r| {
+                        let stats = &r.stations[s];
+                        let level = if road {
+                            &stats.outside_vehicles
+                        } else {
+                            &stats.queue_length
+                        };
+                        level
+                            .bins()
+                            .map_or_else(|| vec![(0.0, 0); n], |b| b.finished())
+                    })
+                    .collect();
+                let mean = level_statistic(n, &per_rep, |bin| bin.0);
+                statistics.push(statistic(&format!("{name}_mean"), mean));
+                let max = level_statistic(n, &per_rep, |bin| bin.1 as f64);
+                statistics.push(statistic(&format!("{name}_max"), max));
             }
-            let waits: Vec<Vec<(f64, f64)>> = reps
-                .iter()
-                .map(|r| match &r.stations[s].wait_bins {
-                    Some(w) => w
-                        .bins()
-                        .iter()
-                        .map(|c| (c.sum_ms as f64 / 1000.0, c.count as f64))
-                        .collect(),
-                    None => vec![(0.0, 0.0); n],
-                })
-                .collect();
-            let mut counts: Vec<f64> = Vec::with_capacity(reps.len());
-            let wait = (0..n).map(|b| {
-                scratch.clear();
-                scratch.extend(waits.iter().map(|r| r[b].0));
-                counts.clear();
-                counts.extend(waits.iter().map(|r| r[b].1));
-                ratio_ci(&summary::samples(&scratch), &summary::samples(&counts))
-            });
-            statistics.push(statistic("wait_mean_s", wait.collect()));
+            statistics.push(statistic("wait_mean_s", wait_statistic(n, reps, s)));
             StationSeries {
                 station: st.id.clone(),
                 direction: population.directions[st.direction.index()].id.clone(),
@@ -188,35 +157,104 @@ fn statistic(name: &str, values: Vec<(Option<f64>, Option<f64>)>) -> SeriesStati
     }
 }
 
-/// What [`mean_ci`] gives for `replications` values that are all 0.
+/// The mean over replications and its 95% half-width of each of `n` bins, `value` read
+/// from each replication's bin: one aggregate per bin, bin after bin.
+fn level_statistic(
+    n: usize,
+    per_rep: &[Vec<(f64, u64)>],
+    value: impl Fn(&(f64, u64)) -> f64,
+) -> Vec<(Option<f64>, Option<f64>)> {
+    let mut out = Vec::with_capacity(n);
+    summary::samples_each(
+        n,
+        |b, list| list.extend(per_rep.iter().map(|r| value(&r[b]))),
+        |_, values| out.push(mean_ci_of(values)),
+    );
+    out
+}
+
+/// The mean wait (s) of the vehicles starting service at station `s` in each of `n` bins
+/// and its 95% half-width: per bin two aggregates, the replications' sums of waits then
+/// their counts.
+fn wait_statistic(
+    n: usize,
+    reps: &[ReplicationStats],
+    s: usize,
+) -> Vec<(Option<f64>, Option<f64>)> {
+    let waits: Vec<&[bordersim_model::CountSum]> = reps
+        .iter()
+        .map(|r| {
+            r.stations[s]
+                .wait_bins
+                .as_ref()
+                .map_or(&[][..], |w| w.bins())
+        })
+        .collect();
+    // A replication without bins (a stand-in) counts nothing in any bin.
+    let bin = |r: &[bordersim_model::CountSum], b: usize| {
+        r.get(b)
+            .map_or((0.0, 0.0), |c| (c.sum_ms as f64 / 1000.0, c.count as f64))
+    };
+    let mut out = Vec::with_capacity(n);
+    // The sums of the bin being read, until its counts come; and the residuals of its ratio.
+    let mut sums: Vec<f64> = Vec::with_capacity(reps.len());
+    let mut scratch: Vec<f64> = Vec::with_capacity(reps.len());
+    summary::samples_each(
+        2 * n,
+        |i, list| {
+            let pick = |r: &&[bordersim_model::CountSum]| {
+                let (sum, count) = bin(r, i / 2);
+                if i % 2 == 0 { sum } else { count }
+            };
+            list.extend(waits.iter().map(pick));
+        },
+        |i, values| {
+            if i % 2 == 0 {
+                sums.clear();
+                sums.extend_from_slice(values);
+            } else {
+                out.push(ratio_ci_with(&sums, values, &mut scratch));
+            }
+        },
+    );
+    out
+}
+
+/// What [`mean_ci_of`] gives for `replications` values that are all 0.
 fn zeros(replications: u64) -> (Option<f64>, Option<f64>) {
     let values = vec![0.0; usize::try_from(replications).unwrap_or(usize::MAX)];
-    MeanCi::from_samples(&values).map_or((None, None), |c| (Some(c.mean), c.half_width_95))
+    mean_ci_of(&values)
 }
 
 /// The mean over replications (one value each) and its 95% half-width.
-fn mean_ci(per_rep: &[f64]) -> (Option<f64>, Option<f64>) {
-    let v = summary::samples(per_rep);
-    MeanCi::from_samples(&v).map_or((None, None), |c| (Some(c.mean), c.half_width_95))
+fn mean_ci_of(values: &[f64]) -> (Option<f64>, Option<f64>) {
+    MeanCi::from_samples(values).map_or((None, None), |c| (Some(c.mean), c.half_width_95))
 }
 
 /// `Σ sums / Σ counts` (every observation of every replication, each weighing alike) and
 /// the 95% half-width of that ratio across replications: the Student-t half-width of the
 /// mean of the residuals `sums_r − ratio·counts_r` over the mean count (the delta method
 /// for a ratio estimator). `None` without observations.
-pub(crate) fn ratio_ci(sums: &[f64], counts: &[f64]) -> (Option<f64>, Option<f64>) {
+#[cfg(test)]
+fn ratio_ci(sums: &[f64], counts: &[f64]) -> (Option<f64>, Option<f64>) {
+    ratio_ci_with(sums, counts, &mut Vec::new())
+}
+
+/// [`ratio_ci`], the residuals written into `residuals` (a buffer kept from bin to bin).
+fn ratio_ci_with(
+    sums: &[f64],
+    counts: &[f64],
+    residuals: &mut Vec<f64>,
+) -> (Option<f64>, Option<f64>) {
     let count: f64 = counts.iter().sum();
     if count <= 0.0 {
         return (None, None);
     }
     let ratio = sums.iter().sum::<f64>() / count;
-    let residuals: Vec<f64> = sums
-        .iter()
-        .zip(counts)
-        .map(|(s, c)| s - ratio * c)
-        .collect();
+    residuals.clear();
+    residuals.extend(sums.iter().zip(counts).map(|(s, c)| s - ratio * c));
     let mean_count = count / counts.len() as f64;
-    let half = MeanCi::from_samples(&residuals)
+    let half = MeanCi::from_samples(residuals)
         .and_then(|c| c.half_width_95)
         .map(|h| h / mean_count);
     (Some(ratio), half)

@@ -739,3 +739,52 @@ impl TryFrom<SummaryData> for Summary {
         })
     }
 }
+
+/// `count` aggregates of one value per replication, as `count` calls of [`samples`] in a
+/// row would ask for them (the same entries, in the same order), for a report that asks
+/// for thousands (a series, one per time bin): the `i`-th list is written by
+/// `fill(i, list)` into an empty list and handed to `read(i, values)`, where `values` is
+/// what [`samples`] would return. The mode is looked at once for them all, and a list is
+/// copied once when recorded (`samples` copies it twice) and never when computed directly
+/// or replayed. When recording, `read` is not called: the report built while recording is
+/// thrown away (see [`Summary::record`]), so what it would read is never used.
+///
+/// `fill` and `read` must ask for no aggregate of their own (the mode is held while they
+/// run: asking panics).
+pub(crate) fn samples_each(
+    count: usize,
+    mut fill: impl FnMut(usize, &mut Vec<f64>),
+    mut read: impl FnMut(usize, &[f64]),
+) {
+    MODE.with(|m| match &mut *m.borrow_mut() {
+        Mode::Direct => {
+            let mut list = Vec::new();
+            for i in 0..count {
+                list.clear();
+                fill(i, &mut list);
+                read(i, &list);
+            }
+        }
+        Mode::Record(entries) => {
+            entries.reserve(count);
+            for i in 0..count {
+                // Room for the replications merged after this one in a run of up to
+                // `ROOM`, which a merge would otherwise grow a list to three times over.
+                const ROOM: usize = 16;
+                let mut list = Vec::with_capacity(ROOM);
+                fill(i, &mut list);
+                entries.push(Entry::Samples(list));
+            }
+        }
+        Mode::Replay(entries) => {
+            for i in 0..count {
+                match entries.next() {
+                    Some(Entry::Samples(values)) => read(i, &values),
+                    _ => {
+                        panic!("the report asks for the aggregates it recorded, in the same order")
+                    }
+                }
+            }
+        }
+    });
+}

@@ -5,7 +5,7 @@
 use bordersim_experiment::{Report, SeriesReport, SeriesStatistic, StationSeries};
 
 use super::directions_of;
-use crate::format::{duration, opt};
+use crate::format::{duration, push_whole};
 use crate::html::{Page, Table, slug};
 use crate::svg::{Series, XyChart};
 
@@ -154,13 +154,14 @@ fn queues(page: &mut Page, report: &Report, series: &SeriesReport, bins: &Bins, 
     let refs: Vec<&str> = titles.iter().map(String::as_str).collect();
     let mut data = Table::new(&refs, 1);
     for (b, start) in series.bin_start_s.iter().enumerate() {
-        let mut row = vec![clock(*start)];
-        for (_, mean, max) in &lines {
-            row.push(opt(mean.values[b], 2));
-            row.push(opt(mean.ci95[b], 2));
-            row.push(opt(max[b], 1));
-        }
-        data.row(row);
+        data.row_with(|row| {
+            row.text(&clock(*start));
+            for (_, mean, max) in &lines {
+                row.opt(mean.values[b], 2);
+                row.opt(mean.ci95[b], 2);
+                row.opt(max[b], 1);
+            }
+        });
     }
     page.figure(
         &format!("queues-over-time-{}", slug(direction)),
@@ -223,12 +224,13 @@ fn waits(page: &mut Page, report: &Report, series: &SeriesReport, bins: &Bins, d
     let refs: Vec<&str> = titles.iter().map(String::as_str).collect();
     let mut data = Table::new(&refs, 1);
     for (b, start) in series.bin_start_s.iter().enumerate() {
-        let mut row = vec![clock(*start)];
-        for (_, wait) in &lines {
-            row.push(opt(wait.values[b].map(|s| s / 60.0), 2));
-            row.push(opt(wait.ci95[b].map(|s| s / 60.0), 2));
-        }
-        data.row(row);
+        data.row_with(|row| {
+            row.text(&clock(*start));
+            for (_, wait) in &lines {
+                row.opt(wait.values[b].map(|s| s / 60.0), 2);
+                row.opt(wait.ci95[b].map(|s| s / 60.0), 2);
+            }
+        });
     }
     page.figure(
         &format!("waits-over-time-{}", slug(direction)),
@@ -249,7 +251,19 @@ fn waits(page: &mut Page, report: &Report, series: &SeriesReport, bins: &Bins, d
 fn clock(seconds: f64) -> String {
     let total_min = (seconds / 60.0).round() as u64;
     let (day, min) = (total_min / 1440, total_min % 1440);
-    format!("day {}, {:02}:{:02}", day + 1, min / 60, min % 60)
+    // By hand: a table has a row per bin, hundreds of them.
+    let mut out = String::with_capacity(16);
+    out.push_str("day ");
+    push_whole(&mut out, day + 1);
+    out.push_str(", ");
+    for (i, n) in [min / 60, min % 60].into_iter().enumerate() {
+        if i > 0 {
+            out.push(':');
+        }
+        out.push(char::from(b'0' + (n / 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -291,5 +305,9 @@ mod tests {
         assert_eq!(clock(0.0), "day 1, 00:00");
         assert_eq!(clock(900.0), "day 1, 00:15");
         assert_eq!(clock(86_400.0 + 3_600.0 * 13.5), "day 2, 13:30");
+        assert_eq!(
+            clock(9.0 * 86_400.0 + 3_600.0 * 23.0 + 59.0 * 60.0),
+            "day 10, 23:59"
+        );
     }
 }

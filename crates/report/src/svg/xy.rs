@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::{Scale, Swatch, WIDTH, axes, c, colour, legend, legend_rows, min_max, open_svg, ticks};
-use crate::format::number;
+use crate::format::{number, push_fixed};
 use crate::html::escape;
 
 /// One series of an x–y chart.
@@ -163,24 +163,18 @@ impl XyChart {
             // vehicle in that hour, one replication) leaves a gap, not a spike.
             let finite = |b: &&(f64, f64, f64)| b.1.is_finite() && b.2.is_finite();
             for run in s.band.split(|b| !finite(&b)).filter(|r| r.len() >= 2) {
-                let mut d = String::new();
                 let upper: Vec<(f64, f64)> = run.iter().map(|b| (b.0, b.2)).collect();
                 let lower: Vec<(f64, f64)> = run.iter().rev().map(|b| (b.0, b.1)).collect();
+                out.push_str("<path class=\"band\" d=\"");
                 let mut first = true;
                 for (bx, by) in corners(&upper).into_iter().chain(corners(&lower)) {
-                    let _ = write!(
-                        d,
-                        "{}{},{} ",
-                        if first { "M" } else { "L" },
-                        c(x.map(bx)),
-                        c(y.map(by))
-                    );
+                    move_or_line(&mut out, first, x.map(bx), y.map(by));
+                    out.push(' ');
                     first = false;
                 }
                 let _ = writeln!(
                     out,
-                    "<path class=\"band\" d=\"{}Z\" fill=\"{}\" fill-opacity=\"0.18\" stroke=\"none\"/>",
-                    d,
+                    "Z\" fill=\"{}\" fill-opacity=\"0.18\" stroke=\"none\"/>",
                     colour(s.colour)
                 );
             }
@@ -218,14 +212,17 @@ impl XyChart {
                     .map(|&(px, py)| (x.map(px), y.map(py)))
                     .collect();
                 for (i, (sx, sy)) in corners(&mapped).into_iter().enumerate() {
-                    let _ = write!(d, "{}{},{} ", if i == 0 { "M" } else { "L" }, c(sx), c(sy));
+                    if !d.is_empty() {
+                        d.push(' ');
+                    }
+                    move_or_line(&mut d, i == 0, sx, sy);
                 }
             }
             if !d.is_empty() {
                 let _ = writeln!(
                     out,
                     "<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"{}/>",
-                    d.trim_end(),
+                    d,
                     colour(s.colour),
                     if s.dashed {
                         " stroke-dasharray=\"5 3\""
@@ -287,6 +284,15 @@ impl XyChart {
         }
         items
     }
+}
+
+/// A path's `M` (when `first`) or `L` command to the pixel (`px`, `py`), coordinates with
+/// one decimal: written by hand, as a chart's paths hold thousands of them.
+fn move_or_line(out: &mut String, first: bool, px: f64, py: f64) {
+    out.push(if first { 'M' } else { 'L' });
+    push_fixed(out, px, 1);
+    out.push(',');
+    push_fixed(out, py, 1);
 }
 
 /// The points of a polyline that are corners: the first and the last, and every other one
