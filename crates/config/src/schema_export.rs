@@ -257,6 +257,11 @@ fn definition_name(name: &str) -> String {
     out
 }
 
+/// [`tidy`] for the policy schema's documented entry types.
+pub(crate) fn tidy_value(value: &mut Value) {
+    tidy(value);
+}
+
 /// Renames definitions (and the references to them), drops the `null` TOML cannot write
 /// from optional fields, and removes the title schemars gives the root.
 fn tidy(value: &mut Value) {

@@ -436,7 +436,7 @@ impl<'de> de::IntoDeserializer<'de, Stop> for Filler<'_> {
 /// The JSON Schema of a policy file: `[policy]` and one section per measure of the
 /// catalogue (an array of tables), each described by its help line and WTO article.
 pub(crate) fn policy_schema() -> schemars::Schema {
-    use crate::policy::schema::RawPolicy;
+    use crate::policy::schema::{RawPolicy, RawPolicyMeta};
     let mut root = table::<RawPolicy>(layers_root::<RawPolicy>(), &mut Vec::new());
     let catalogue = crate::policy_catalogue();
     if let Some(Value::Object(properties)) = root.get_mut("properties") {
@@ -461,8 +461,100 @@ pub(crate) fn policy_schema() -> schemars::Schema {
             }
         }
     }
+    // What the probe cannot see — doc comments, defaults, closed sets of words, bounds —
+    // from each entry type's own JSON Schema.
+    let mut documented = Documented(Map::new());
+    documented
+        .0
+        .insert("policy".into(), documented_schema::<RawPolicyMeta>(false));
+    crate::policy::measures::catalogue(&mut documented);
+    if let Some(Value::Object(properties)) = root.get_mut("properties") {
+        for (name, schema) in properties.iter_mut() {
+            if let Some(doc) = documented.0.get(name) {
+                overlay(schema, doc);
+            }
+        }
+    }
     root["$schema"] = json!("http://json-schema.org/draft-07/schema#");
     schemars::Schema::try_from(root).unwrap_or_default()
+}
+
+/// Each measure's entry schema from its serde type's doc comments and attributes, by
+/// section name.
+struct Documented(Map<String, Value>);
+
+impl crate::policy::measure::EachMeasure for Documented {
+    fn measure<M: crate::policy::measure::Measure>(&mut self) {
+        self.0
+            .insert(M::NAME.into(), documented_schema::<M::Raw>(true));
+    }
+}
+
+/// The JSON Schema schemars derives for `T` (every definition inlined, tidied as the other
+/// schemas are), as an array of them when `array`.
+fn documented_schema<T: schemars::JsonSchema>(array: bool) -> Value {
+    let mut settings = schemars::generate::SchemaSettings::draft07();
+    settings.inline_subschemas = true;
+    let mut value = settings.into_generator().root_schema_for::<T>().to_value();
+    crate::schema_export::tidy_value(&mut value);
+    if array {
+        json!({ "type": "array", "items": value })
+    } else {
+        value
+    }
+}
+
+/// Copies into the probed `schema` what the documented one says and the probe cannot see
+/// (description, default, enum, bounds, pattern, examples), field by field, recursively.
+fn overlay(schema: &mut Value, documented: &Value) {
+    let Value::Object(map) = schema else { return };
+    // A documented field written through a reference or a one-element `allOf`.
+    let doc = match documented.get("allOf").and_then(|a| a.get(0)) {
+        Some(inner) if documented.get("properties").is_none() => {
+            let mut merged = inner.clone();
+            if let (Value::Object(m), Value::Object(outer)) = (&mut merged, documented) {
+                for (k, v) in outer {
+                    if k != "allOf" {
+                        m.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+            merged
+        }
+        _ => documented.clone(),
+    };
+    for key in [
+        "description",
+        "default",
+        "enum",
+        "minimum",
+        "maximum",
+        "pattern",
+        "examples",
+    ] {
+        // `#[serde(default)]` on an optional field is a `null` default TOML cannot write.
+        if let Some(v) = doc.get(key).filter(|v| !v.is_null())
+            && !map.contains_key(key)
+        {
+            map.insert(key.into(), v.clone());
+        }
+    }
+    if let (Some(Value::Object(props)), Some(Value::Object(doc_props))) =
+        (map.get_mut("properties"), doc.get("properties"))
+    {
+        for (k, v) in props.iter_mut() {
+            if let Some(d) = doc_props.get(k) {
+                overlay(v, d);
+            }
+        }
+    }
+    for key in ["items", "additionalProperties"] {
+        if let (Some(inner), Some(d)) = (map.get_mut(key), doc.get(key))
+            && inner.is_object()
+        {
+            overlay(inner, d);
+        }
+    }
 }
 
 fn layers_root<T: DeserializeOwned>() -> &'static [&'static str] {

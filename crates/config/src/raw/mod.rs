@@ -147,7 +147,7 @@ pub struct RawEvent {
     /// `factor`) or `schedule` (lanes by hour for the window, e.g. a holiday).
     #[cfg_attr(
         feature = "schema",
-        schemars(extend("examples" = ["outage", "closure", "demand", "slowdown", "schedule"]))
+        schemars(extend("enum" = ["outage", "closure", "demand", "slowdown", "schedule"]))
     )]
     pub kind: String,
     /// Free text, for readers of the file only.

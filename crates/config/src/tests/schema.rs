@@ -746,3 +746,55 @@ fn cost_and_cap_defaults_are_the_loaders() {
     assert_eq!(default("station", "when_full"), Value::from("spillback"));
     assert_eq!(default("lane_group", "when_full"), Value::from("spillback"));
 }
+
+/// Every field of every kind of file has a description (for the policy file, read from its
+/// entry types' doc comments like the others').
+#[test]
+fn every_field_has_a_description() {
+    let mut bare = Vec::new();
+    for kind in SchemaKind::ALL {
+        let root = schema_value(kind);
+        for (at, field) in every_field(&root) {
+            let (_, resolved) = resolve(&root, &field);
+            if field.get("description").is_none() && resolved.get("description").is_none() {
+                bare.push(format!("{kind:?} {at}"));
+            }
+        }
+    }
+    assert!(
+        bare.is_empty(),
+        "{} fields:\n{}",
+        bare.len(),
+        bare.join("\n")
+    );
+}
+
+/// The policy file's closed sets of words are enums there too, as in the scenario.
+#[test]
+fn policy_fields_carry_enums_and_defaults() {
+    let policy = schema_value(SchemaKind::Policy);
+    let entry = |section: &str, field: &str| {
+        policy["properties"][section]["items"]["properties"][field].clone()
+    };
+    assert_eq!(
+        entry("appointments", "when_full")["enum"],
+        serde_json::json!(["road", "balk"])
+    );
+    assert_eq!(entry("appointments", "when_full")["default"], "road");
+    assert_eq!(entry("staffing", "add")["default"], 0);
+    assert!(
+        entry("staffing", "add")["description"]
+            .as_str()
+            .unwrap()
+            .contains("Servers added")
+    );
+    assert_eq!(entry("lane_rule", "review")["default"], "15min");
+    assert_eq!(
+        entry("events", "kind")["enum"],
+        serde_json::json!(["outage", "closure", "demand", "slowdown", "schedule"])
+    );
+    assert_eq!(
+        scenario_enum("event", "kind"),
+        ["outage", "closure", "demand", "slowdown", "schedule"]
+    );
+}
