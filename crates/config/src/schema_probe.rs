@@ -16,6 +16,11 @@ use serde::de::{
 };
 use serde_json::{Map, Value, json};
 
+/// The struct name and value field through which `toml::Spanned` deserializes (a value
+/// with its place in the file, written in the file as the value alone).
+const SPANNED: &str = "$__serde_spanned_private_Spanned";
+const SPANNED_VALUE: &str = "$__serde_spanned_private_value";
+
 /// What a type asks for at one place, innermost last: `[Optional, Array, Table{..}]` for an
 /// `Option<Vec<Struct>>`.
 #[derive(Clone, Debug, PartialEq)]
@@ -128,10 +133,17 @@ impl<'de> Deserializer<'de> for Probe<'_> {
 
     fn deserialize_struct<V: Visitor<'de>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Stop> {
+        // A `toml::Spanned<T>` is written as its `T`: probe the value inside.
+        if name == SPANNED {
+            return visitor.visit_map(Keyed {
+                key: Some(SPANNED_VALUE),
+                probe: Some(self),
+            });
+        }
         match self.path.split_first() {
             None => self.stop(Layer::Table(fields)),
             Some((first, rest)) => visitor.visit_map(Keyed {
@@ -370,10 +382,18 @@ impl<'de> Deserializer<'de> for Filler<'_> {
 
     fn deserialize_struct<V: Visitor<'de>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Stop> {
+        if name == SPANNED {
+            // A place in the file (0..0) and the value, which follows the path on.
+            return visitor.visit_map(SpannedFill {
+                fields: fields.iter(),
+                current: "",
+                value: self,
+            });
+        }
         let next = self.path.split_first();
         let entries: Vec<(&'static str, Filler<'_>)> = fields
             .iter()
@@ -422,6 +442,39 @@ impl<'de> Deserializer<'de> for Filler<'_> {
     serde::forward_to_deserialize_any! {
         i128 u128 bytes byte_buf unit unit_struct newtype_struct tuple tuple_struct
         ignored_any
+    }
+}
+
+/// A `Spanned` as the filler gives it: a place in the file (0..0), then the value.
+struct SpannedFill<'p> {
+    fields: std::slice::Iter<'static, &'static str>,
+    current: &'static str,
+    value: Filler<'p>,
+}
+
+impl<'de> MapAccess<'de> for SpannedFill<'_> {
+    type Error = Stop;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Stop> {
+        match self.fields.next() {
+            Some(&field) => {
+                self.current = field;
+                seed.deserialize(de::value::BorrowedStrDeserializer::new(field))
+                    .map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Stop> {
+        if self.current == SPANNED_VALUE {
+            seed.deserialize(self.value)
+        } else {
+            seed.deserialize(de::IntoDeserializer::<Stop>::into_deserializer(0u64))
+        }
     }
 }
 
@@ -555,6 +608,13 @@ fn overlay(schema: &mut Value, documented: &Value) {
             overlay(inner, d);
         }
     }
+}
+
+/// The JSON Schema of the file `T` reads, every table described by probing it.
+pub(crate) fn file_schema<T: DeserializeOwned>() -> Value {
+    let mut root = table::<T>(layers_root::<T>(), &mut Vec::new());
+    root["$schema"] = json!("http://json-schema.org/draft-07/schema#");
+    root
 }
 
 fn layers_root<T: DeserializeOwned>() -> &'static [&'static str] {
