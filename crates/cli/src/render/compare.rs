@@ -439,6 +439,32 @@ mod tests {
         assert!(line(0.5, 0.08).contains("(gained)"));
     }
 
+    /// A variant that changes nothing, with a cost rate set: its net benefit of 0 is shown
+    /// (unsigned), as the page shows it; with no rate set, no line.
+    #[test]
+    fn a_net_benefit_of_zero_is_shown_whenever_rates_are_set() {
+        let mut nb = benefit(true);
+        for v in [
+            &mut nb.time_and_cargo_cost_saved_per_day,
+            &mut nb.staff_cost_added_per_day,
+            &mut nb.net_benefit_per_day,
+        ] {
+            *v = -0.0;
+        }
+        nb.net_benefit_per_year = Some(-0.0);
+        nb.time_and_cargo_cost_saved_per_day_ci95 = Some(0.0);
+        nb.net_benefit_per_day_ci95 = Some(0.0);
+        nb.net_benefit_per_year_ci95 = Some(0.0);
+        nb.not_priced.clear();
+        let shown = net_benefit_lines(&nb, true);
+        assert!(
+            shown.starts_with("  net benefit: 0 ±0 a day, 0 ±0 a year (376.0 days)"),
+            "{shown}"
+        );
+        assert!(!shown.contains("-0"), "{shown}");
+        assert_eq!(net_benefit_lines(&nb, false), "");
+    }
+
     fn benefit(annualised: bool) -> NetBenefit {
         NetBenefit {
             time_and_cargo_cost_saved_per_day: -14_700.0,
