@@ -17,7 +17,7 @@ pub use compare::{
     Calibration, GroupFit, HourFit, Measures, compare, compare_with_census, objective,
 };
 pub use fit::{
-    FitError, FitReport, FitSpec, Fitted, FittedParameter, Parameter, Unit, fit, parse_fit,
+    FitError, FitReport, FitSpec, Fitted, FittedParameter, Parameter, RawFit, Unit, fit, parse_fit,
 };
 pub use observed::{
     GroupKey, HourObservation, Observation, ObservationError, Observations, parse_observations,

@@ -139,7 +139,8 @@ pub enum Command {
     /// Write the scenario a policy produces from its baseline, for review (it runs as the
     /// policy's variant in `compare`)
     Apply(ApplyArgs),
-    /// Print the JSON Schema of a scenario, policy or region file (for editor completion)
+    /// Print the JSON Schema of a scenario, policy, region, sweep, fit or plan file (for
+    /// editor completion)
     Schema(crate::commands::schema::SchemaArgs),
     /// Print a shell completion script (bash, zsh or fish)
     Completions(crate::commands::completions::CompletionsArgs),

@@ -136,6 +136,7 @@ pub use scenario::{
 #[cfg(feature = "schema")]
 pub use schema_export::{
     SchemaKind, duration_pattern, length_pattern, rate_pattern, schema_json, schema_value,
+    serde_schema_json,
 };
 pub use suggest::closest;
 pub use units::{

@@ -94,6 +94,21 @@ pub fn schema_value(kind: SchemaKind) -> Value {
     value
 }
 
+/// The JSON Schema (draft 7) of a file read by `T`'s `Deserialize` — its tables, keys,
+/// arrays, words and which keys are required, found by asking the type (for the files of
+/// crates that build on this one: fit files, staffing plans) — titled `title`, with
+/// `description` at its root; pretty-printed JSON ending in a newline.
+pub fn serde_schema_json<T: serde::de::DeserializeOwned>(title: &str, description: &str) -> String {
+    let mut value = crate::schema_probe::file_schema::<T>();
+    if let Value::Object(root) = &mut value {
+        root.insert("title".into(), Value::String(title.into()));
+        root.insert("description".into(), Value::String(description.into()));
+    }
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 /// Types written as text with a unit are strings matching `NUMBER UNIT`; this is the
 /// number (no sign: none of them may be negative).
 const NUMBER: &str = r"\+?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?";
@@ -255,6 +270,11 @@ fn definition_name(name: &str) -> String {
         }
     }
     out
+}
+
+/// [`tidy`] for the policy schema's documented entry types.
+pub(crate) fn tidy_value(value: &mut Value) {
+    tidy(value);
 }
 
 /// Renames definitions (and the references to them), drops the `null` TOML cannot write

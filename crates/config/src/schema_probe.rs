@@ -16,6 +16,11 @@ use serde::de::{
 };
 use serde_json::{Map, Value, json};
 
+/// The struct name and value field through which `toml::Spanned` deserializes (a value
+/// with its place in the file, written in the file as the value alone).
+const SPANNED: &str = "$__serde_spanned_private_Spanned";
+const SPANNED_VALUE: &str = "$__serde_spanned_private_value";
+
 /// What a type asks for at one place, innermost last: `[Optional, Array, Table{..}]` for an
 /// `Option<Vec<Struct>>`.
 #[derive(Clone, Debug, PartialEq)]
@@ -128,10 +133,17 @@ impl<'de> Deserializer<'de> for Probe<'_> {
 
     fn deserialize_struct<V: Visitor<'de>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Stop> {
+        // A `toml::Spanned<T>` is written as its `T`: probe the value inside.
+        if name == SPANNED {
+            return visitor.visit_map(Keyed {
+                key: Some(SPANNED_VALUE),
+                probe: Some(self),
+            });
+        }
         match self.path.split_first() {
             None => self.stop(Layer::Table(fields)),
             Some((first, rest)) => visitor.visit_map(Keyed {
@@ -370,10 +382,18 @@ impl<'de> Deserializer<'de> for Filler<'_> {
 
     fn deserialize_struct<V: Visitor<'de>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Stop> {
+        if name == SPANNED {
+            // A place in the file (0..0) and the value, which follows the path on.
+            return visitor.visit_map(SpannedFill {
+                fields: fields.iter(),
+                current: "",
+                value: self,
+            });
+        }
         let next = self.path.split_first();
         let entries: Vec<(&'static str, Filler<'_>)> = fields
             .iter()
@@ -425,6 +445,39 @@ impl<'de> Deserializer<'de> for Filler<'_> {
     }
 }
 
+/// A `Spanned` as the filler gives it: a place in the file (0..0), then the value.
+struct SpannedFill<'p> {
+    fields: std::slice::Iter<'static, &'static str>,
+    current: &'static str,
+    value: Filler<'p>,
+}
+
+impl<'de> MapAccess<'de> for SpannedFill<'_> {
+    type Error = Stop;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Stop> {
+        match self.fields.next() {
+            Some(&field) => {
+                self.current = field;
+                seed.deserialize(de::value::BorrowedStrDeserializer::new(field))
+                    .map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Stop> {
+        if self.current == SPANNED_VALUE {
+            seed.deserialize(self.value)
+        } else {
+            seed.deserialize(de::IntoDeserializer::<Stop>::into_deserializer(0u64))
+        }
+    }
+}
+
 impl<'de> de::IntoDeserializer<'de, Stop> for Filler<'_> {
     type Deserializer = Self;
 
@@ -436,7 +489,7 @@ impl<'de> de::IntoDeserializer<'de, Stop> for Filler<'_> {
 /// The JSON Schema of a policy file: `[policy]` and one section per measure of the
 /// catalogue (an array of tables), each described by its help line and WTO article.
 pub(crate) fn policy_schema() -> schemars::Schema {
-    use crate::policy::schema::RawPolicy;
+    use crate::policy::schema::{RawPolicy, RawPolicyMeta};
     let mut root = table::<RawPolicy>(layers_root::<RawPolicy>(), &mut Vec::new());
     let catalogue = crate::policy_catalogue();
     if let Some(Value::Object(properties)) = root.get_mut("properties") {
@@ -461,8 +514,107 @@ pub(crate) fn policy_schema() -> schemars::Schema {
             }
         }
     }
+    // What the probe cannot see — doc comments, defaults, closed sets of words, bounds —
+    // from each entry type's own JSON Schema.
+    let mut documented = Documented(Map::new());
+    documented
+        .0
+        .insert("policy".into(), documented_schema::<RawPolicyMeta>(false));
+    crate::policy::measures::catalogue(&mut documented);
+    if let Some(Value::Object(properties)) = root.get_mut("properties") {
+        for (name, schema) in properties.iter_mut() {
+            if let Some(doc) = documented.0.get(name) {
+                overlay(schema, doc);
+            }
+        }
+    }
     root["$schema"] = json!("http://json-schema.org/draft-07/schema#");
     schemars::Schema::try_from(root).unwrap_or_default()
+}
+
+/// Each measure's entry schema from its serde type's doc comments and attributes, by
+/// section name.
+struct Documented(Map<String, Value>);
+
+impl crate::policy::measure::EachMeasure for Documented {
+    fn measure<M: crate::policy::measure::Measure>(&mut self) {
+        self.0
+            .insert(M::NAME.into(), documented_schema::<M::Raw>(true));
+    }
+}
+
+/// The JSON Schema schemars derives for `T` (every definition inlined, tidied as the other
+/// schemas are), as an array of them when `array`.
+fn documented_schema<T: schemars::JsonSchema>(array: bool) -> Value {
+    let mut settings = schemars::generate::SchemaSettings::draft07();
+    settings.inline_subschemas = true;
+    let mut value = settings.into_generator().root_schema_for::<T>().to_value();
+    crate::schema_export::tidy_value(&mut value);
+    if array {
+        json!({ "type": "array", "items": value })
+    } else {
+        value
+    }
+}
+
+/// Copies into the probed `schema` what the documented one says and the probe cannot see
+/// (description, default, enum, bounds, pattern, examples), field by field, recursively.
+fn overlay(schema: &mut Value, documented: &Value) {
+    let Value::Object(map) = schema else { return };
+    // A documented field written through a reference or a one-element `allOf`.
+    let doc = match documented.get("allOf").and_then(|a| a.get(0)) {
+        Some(inner) if documented.get("properties").is_none() => {
+            let mut merged = inner.clone();
+            if let (Value::Object(m), Value::Object(outer)) = (&mut merged, documented) {
+                for (k, v) in outer {
+                    if k != "allOf" {
+                        m.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+            merged
+        }
+        _ => documented.clone(),
+    };
+    for key in [
+        "description",
+        "default",
+        "enum",
+        "minimum",
+        "maximum",
+        "pattern",
+        "examples",
+    ] {
+        // `#[serde(default)]` on an optional field is a `null` default TOML cannot write.
+        if let Some(v) = doc.get(key).filter(|v| !v.is_null())
+            && !map.contains_key(key)
+        {
+            map.insert(key.into(), v.clone());
+        }
+    }
+    if let (Some(Value::Object(props)), Some(Value::Object(doc_props))) =
+        (map.get_mut("properties"), doc.get("properties"))
+    {
+        for (k, v) in props.iter_mut() {
+            if let Some(d) = doc_props.get(k) {
+                overlay(v, d);
+            }
+        }
+    }
+    for key in ["items", "additionalProperties"] {
+        if let (Some(inner), Some(d)) = (map.get_mut(key), doc.get(key))
+            && inner.is_object()
+        {
+            overlay(inner, d);
+        }
+    }
+}
+
+/// The JSON Schema of the file `T` reads, every table described by probing it.
+pub(crate) fn file_schema<T: DeserializeOwned>() -> Value {
+    let mut root = table::<T>(layers_root::<T>(), &mut Vec::new());
+    root["$schema"] = json!("http://json-schema.org/draft-07/schema#");
+    root
 }
 
 fn layers_root<T: DeserializeOwned>() -> &'static [&'static str] {

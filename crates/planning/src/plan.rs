@@ -32,9 +32,11 @@ pub const DEFAULT_MAX_EVALUATIONS: u32 = 2000;
 /// Default night, `[from, to)` hours, for `night_min_lanes`.
 pub const DEFAULT_NIGHT: [usize; 2] = [22, 6];
 
+/// A staffing plan as written (`[plan]`, `[[groups]]`): the type its loader reads, so that
+/// `bordersim schema plan` describes exactly the keys it accepts.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawPlanFile {
+pub struct RawPlanFile {
     plan: Spanned<RawHeader>,
     #[serde(default)]
     groups: Vec<Spanned<RawGroup>>,

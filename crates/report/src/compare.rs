@@ -49,6 +49,9 @@ pub fn page(comparison: &Comparison) -> String {
         if let Some(nb) = &variant.net_benefit {
             net_benefit(&mut page, nb);
         }
+        if let Some(line) = crate::detections::detections_summary(&variant.differences) {
+            page.note(&upper_first(&line));
+        }
         forest(&mut page, &id, &variant.differences, base.replications);
         differences_table(&mut page, &variant.differences);
     }
@@ -89,6 +92,14 @@ fn net_benefit(page: &mut Page, nb: &NetBenefit) {
     for w in &nb.not_priced {
         page.warning(&format!("Not priced in the net benefit: {w}."));
     }
+}
+
+/// `text` with its first letter a capital (a sentence shared with the table).
+fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().chain(chars).collect::<String>()
+    })
 }
 
 fn summary(page: &mut Page, comparison: &Comparison) {

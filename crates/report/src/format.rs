@@ -100,7 +100,12 @@ fn fixed_digits(buf: &mut [u8; 24], negative: bool, n: u64, decimals: usize) -> 
     &buf[at..]
 }
 
-/// `x` with `decimals` decimals and thousands separators (`-1,234.5`); `–` when not finite.
+/// The smallest magnitude printed in scientific notation (`1.234e16`): above it an `f64`
+/// no longer holds every whole number (2^53 ≈ 9.0e15), so printed digits would be noise.
+pub const LARGEST_PLAIN: f64 = 1e15;
+
+/// `x` with `decimals` decimals and thousands separators (`-1,234.5`); `–` when not finite;
+/// `1.234e16` from [`LARGEST_PLAIN`] up.
 pub fn number(x: f64, decimals: usize) -> String {
     let mut out = String::with_capacity(8);
     push_number(&mut out, x, decimals);
@@ -111,6 +116,11 @@ pub fn number(x: f64, decimals: usize) -> String {
 pub fn push_number(out: &mut String, x: f64, decimals: usize) {
     if !x.is_finite() {
         out.push('–');
+        return;
+    }
+    if x.abs() >= LARGEST_PLAIN {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{x:.3e}");
         return;
     }
     with_fixed(x.abs(), decimals, |text| {
@@ -193,6 +203,9 @@ pub fn duration(seconds: f64) -> String {
     if !seconds.is_finite() || seconds <= 0.0 {
         return "0s".to_owned();
     }
+    if seconds >= LARGEST_PLAIN {
+        return format!("{seconds:.3e}s");
+    }
     let s = seconds.round() as u64;
     let (d, h, m, r) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60, s % 60);
     let parts: Vec<String> = [(d, "d"), (h, "h"), (m, "min"), (r, "s")]
@@ -206,6 +219,18 @@ pub fn duration(seconds: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Money, counts and durations as large as an f64 holds print in scientific notation on
+    /// the page, never as 300 digits.
+    #[test]
+    fn huge_values_print_in_scientific_notation() {
+        assert_eq!(number(1e300, 0), "1.000e300");
+        assert_eq!(number(-2.5e20, 2), "-2.500e20");
+        assert_eq!(signed(1e300, 0), "+1.000e300");
+        assert_eq!(number(999_999_999_999_999.0, 0), "999,999,999,999,999");
+        assert_eq!(duration(1e300), "1.000e300s");
+        assert_eq!(minutes(Some(1e300)), "1.667e298");
+    }
 
     #[test]
     fn fixed_decimals_are_those_of_the_standard_formatter() {

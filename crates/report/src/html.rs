@@ -63,6 +63,8 @@ figure svg{display:block;max-width:100%;height:auto}
 figcaption{font-size:.88rem;color:var(--muted);margin:.3rem 0}
 details{font-size:.85rem;margin-top:.3rem}
 summary{cursor:pointer;color:var(--muted)}
+details:not([open])+.data{display:none}
+.wide{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;font-size:.85rem;margin:.4rem 0;font-variant-numeric:tabular-nums}
 th,td{padding:.18rem .55rem;border-bottom:1px solid var(--rule);text-align:left;vertical-align:top}
 th{background:var(--band);font-weight:600}
@@ -71,7 +73,7 @@ tr.sig td{font-weight:600}
 .note{font-size:.85rem;color:var(--muted)}
 .warn{background:#fff4e0;border-left:4px solid #e69f00;padding:.4rem .7rem}
 footer{margin-top:3rem;font-size:.8rem;color:var(--muted)}
-@media print{body{max-width:none;padding:0;font-size:11pt}details>summary{display:none}details{display:block}h2{page-break-after:avoid}}
+@media print{body{max-width:none;padding:0;font-size:11pt}details{display:none}details:not([open])+.data{display:block}.wide{overflow:visible}.wide table{table-layout:auto;width:100%;font-size:8pt}th,td{padding:.1rem .25rem;overflow-wrap:anywhere}h2{page-break-after:avoid}}
 ";
 
 /// An HTML page under construction.
@@ -139,15 +141,20 @@ impl Page {
         table.write_html(&mut self.body);
     }
 
-    /// A figure: the chart, its caption, and the numbers behind it in a `<details>` table.
+    /// A figure: the chart, its caption, and the numbers behind it. The table follows a
+    /// `<details>` that holds only its summary: on screen the table shows while the details
+    /// are open, on paper always (a closed `<details>` hides its content from print style
+    /// sheets too, so the table is not inside it).
     pub fn figure(&mut self, id: &str, svg: &str, caption: &str, data: &Table) {
         let _ = writeln!(self.body, "<figure class=\"plot\" id=\"{}\">", escape(id));
         self.body.push_str(svg);
         let _ = writeln!(self.body, "<figcaption>{}</figcaption>", escape(caption));
-        self.body
-            .push_str("<details><summary>The numbers behind this plot</summary>\n");
+        self.body.push_str(
+            "<details><summary>The numbers behind this plot</summary></details>\n\
+             <div class=\"data\">\n",
+        );
         data.write_html(&mut self.body);
-        self.body.push_str("</details>\n</figure>\n");
+        self.body.push_str("</div>\n</figure>\n");
     }
 
     /// The whole document.
@@ -238,7 +245,9 @@ impl Table {
     /// The table as HTML, appended to `out`.
     pub fn write_html(&self, out: &mut String) {
         out.reserve(self.rows.len() + 64 * self.titles.len() + 64);
-        out.push_str("<table>\n<thead><tr>");
+        // In a container that scrolls a table wider than the page on screen; printed, the
+        // table fits the paper's width (smaller type, cells that wrap).
+        out.push_str("<div class=\"wide\"><table>\n<thead><tr>");
         for (i, t) in self.titles.iter().enumerate() {
             out.push_str("<th");
             out.push_str(class(&self.numeric, i));
@@ -248,7 +257,7 @@ impl Table {
         }
         out.push_str("</tr></thead>\n<tbody>\n");
         out.push_str(&self.rows);
-        out.push_str("</tbody>\n</table>\n");
+        out.push_str("</tbody>\n</table></div>\n");
     }
 }
 
@@ -309,5 +318,45 @@ mod tests {
         let mut html = String::new();
         t.write_html(&mut html);
         assert!(html.contains("<td>&lt;x&gt;</td><td class=\"n\">1</td>"));
+    }
+
+    /// The numbers behind a plot are outside the closed `<details>`, shown on paper: the
+    /// print style sheet shows what follows a closed details, and hides the summary.
+    #[test]
+    fn the_numbers_behind_a_plot_print() {
+        let mut page = Page::new("t", "l");
+        let mut t = Table::new(&["x", "y"], 1);
+        t.row(vec!["a".into(), "1".into()]);
+        page.figure("f", "<svg></svg>", "cap", &t);
+        let html = page.finish();
+        let details = html.find("<details>").unwrap();
+        let closed = html[details..].find("</details>").unwrap() + details;
+        let table = html.find("<table>").unwrap();
+        assert!(table > closed, "the table is inside the details");
+        assert!(html[closed..].starts_with("</details>\n<div class=\"data\">"));
+        let print = &html[html.find("@media print{").unwrap()..];
+        let print = &print[..print.find("}}").unwrap()];
+        assert!(
+            print.contains("details:not([open])+.data{display:block}"),
+            "{print}"
+        );
+        assert!(print.contains("details{display:none}"), "{print}");
+        // On screen, the table shows only while the details are open.
+        assert!(html.contains("details:not([open])+.data{display:none}"));
+    }
+
+    /// Every table sits in a container that scrolls on screen, and the print style sheet
+    /// lets it wrap to the paper's width.
+    #[test]
+    fn wide_tables_scroll_on_screen_and_wrap_in_print() {
+        let t = Table::new(&["a"; 12], 1);
+        let mut html = String::new();
+        t.write_html(&mut html);
+        assert!(html.starts_with("<div class=\"wide\"><table>"), "{html}");
+        assert!(html.ends_with("</table></div>\n"), "{html}");
+        assert!(STYLE.contains(".wide{overflow-x:auto;max-width:100%}"));
+        let print = &STYLE[STYLE.find("@media print{").unwrap()..];
+        assert!(print.contains(".wide{overflow:visible}"));
+        assert!(print.contains("overflow-wrap:anywhere"));
     }
 }

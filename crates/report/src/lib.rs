@@ -13,6 +13,7 @@
 
 mod calibrate;
 mod compare;
+mod detections;
 mod difference;
 mod format;
 mod html;
@@ -21,6 +22,7 @@ mod run;
 mod svg;
 mod sweep;
 
+pub use detections::detections_summary;
 pub use difference::{DifferenceRow, Side, Unit, unit};
 
 use bordersim_experiment::region::{RegionComparison, RegionReport};

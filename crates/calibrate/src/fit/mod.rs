@@ -43,8 +43,8 @@ use bordersim_experiment::ExperimentError;
 
 pub use search::{FitReport, Fitted, FittedParameter, fit};
 pub use spec::{
-    DEFAULT_MAX_EVALUATIONS, DemandShortcut, FitSpec, Parameter, StandingQueueShortcut, Unit,
-    parse_fit,
+    DEFAULT_MAX_EVALUATIONS, DemandShortcut, FitSpec, Parameter, RawFit, StandingQueueShortcut,
+    Unit, parse_fit,
 };
 
 /// Why a fit could not be made.

@@ -11,9 +11,11 @@ use super::paths::{get, number_of};
 /// The default limit on simulation runs of a fit.
 pub const DEFAULT_MAX_EVALUATIONS: u32 = 60;
 
-#[derive(Deserialize)]
+/// A fit file as written (`[fit]`, `[[parameter]]`, `[shortcuts]`): the type its loader
+/// reads, so that `bordersim schema fit` describes exactly the keys it accepts.
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawFit {
+pub struct RawFit {
     #[serde(default)]
     fit: RawSettings,
     #[serde(default)]
@@ -22,7 +24,7 @@ struct RawFit {
     shortcuts: RawShortcuts,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawSettings {
     max_evaluations: Option<Spanned<u32>>,
@@ -31,7 +33,7 @@ struct RawSettings {
     include_censored: bool,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawParameter {
     path: Spanned<String>,
@@ -42,7 +44,7 @@ struct RawParameter {
     scale: bool,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawShortcuts {
     #[serde(default)]
@@ -53,7 +55,7 @@ struct RawShortcuts {
     standing_queue: Vec<Spanned<RawStanding>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawDemand {
     source: Spanned<String>,
@@ -63,7 +65,7 @@ struct RawDemand {
     programme: Option<Spanned<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawStanding {
     source: Spanned<String>,

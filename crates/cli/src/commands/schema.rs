@@ -5,7 +5,7 @@
 
 use clap::ValueEnum;
 
-use bordersim_config::{SchemaKind, schema_json};
+use bordersim_config::{SchemaKind, schema_json, serde_schema_json};
 
 use crate::failure::Failure;
 use crate::output::print_stdout;
@@ -34,6 +34,10 @@ pub enum Kind {
     Region,
     /// A sweep plan (a study of many points)
     Sweep,
+    /// A calibration fit file (`calibrate --fit`: parameters, bounds, shortcuts)
+    Fit,
+    /// A staffing plan (`optimise-staffing --plan`: objective, lane groups, budgets)
+    Plan,
 }
 
 /// Prints the schema of `args.kind` to standard output.
@@ -42,11 +46,27 @@ pub enum Kind {
 ///
 /// [`Failure`] when standard output cannot be written.
 pub fn schema(args: &SchemaArgs) -> Result<(), Failure> {
-    let kind = match args.kind {
-        Kind::Scenario => SchemaKind::Scenario,
-        Kind::Policy => SchemaKind::Policy,
-        Kind::Region => SchemaKind::Region,
-        Kind::Sweep => SchemaKind::Sweep,
-    };
-    print_stdout(schema_json(kind).as_bytes())
+    print_stdout(schema_text(args.kind).as_bytes())
+}
+
+/// The schema of a kind of file as printed (and committed as `schemas/NAME.schema.json`).
+pub fn schema_text(kind: Kind) -> String {
+    match kind {
+        Kind::Scenario => schema_json(SchemaKind::Scenario),
+        Kind::Policy => schema_json(SchemaKind::Policy),
+        Kind::Region => schema_json(SchemaKind::Region),
+        Kind::Sweep => schema_json(SchemaKind::Sweep),
+        Kind::Fit => serde_schema_json::<bordersim_calibrate::RawFit>(
+            "bordersim fit",
+            "A calibration fit file (`bordersim calibrate SCENARIO --observed CSV --fit \
+             FILE`): `[fit]` settings, `[[parameter]]` paths with their bounds, `[shortcuts]`; \
+             docs/calibration.md describes every key.",
+        ),
+        Kind::Plan => serde_schema_json::<bordersim_planning::plan::RawPlanFile>(
+            "bordersim plan",
+            "A staffing plan (`bordersim optimise-staffing SCENARIO --plan FILE`): `[plan]` \
+             with its objective, `[[groups]]` of lanes with budgets, bounds and shift rules; \
+             docs/planning.md describes every key.",
+        ),
+    }
 }

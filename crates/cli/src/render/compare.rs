@@ -121,7 +121,8 @@ fn table(comparison: &Comparison) -> String {
             let _ = writeln!(out, "  [{}] {n}", k + 1);
         }
         if let Some(nb) = variant.net_benefit.as_ref() {
-            out.push_str(&net_benefit_lines(nb));
+            let priced = base.costs.any_rate() || variant.result.costs.any_rate();
+            out.push_str(&net_benefit_lines(nb, priced));
         }
         if let Some(line) = detections_line(&variant.differences) {
             out.push_str(&line);
@@ -144,11 +145,12 @@ fn table(comparison: &Comparison) -> String {
 
 /// The net benefit's lines: per day and per year, or per occurrence when the variant
 /// differs by one-off events (not annualised), then what is not priced. The figures only
-/// where some cost rate is set: with none, every cost is 0 and the line says nothing.
-fn net_benefit_lines(nb: &NetBenefit) -> String {
+/// where some cost rate is set (`priced`): with none, every cost is 0 and the line says
+/// nothing; with one, a variant that changes nothing shows its net benefit of 0.
+fn net_benefit_lines(nb: &NetBenefit, priced: bool) -> String {
     let mut out = String::new();
     let ci = |c: Option<f64>| c.map_or_else(String::new, |c| format!(" ±{}", money(c)));
-    if nb.time_and_cargo_cost_saved_per_day != 0.0 || nb.staff_cost_added_per_day != 0.0 {
+    if priced {
         let whole = match (nb.net_benefit_per_year, nb.net_benefit_per_occurrence) {
             (Some(year), _) => format!(
                 "{}{} a year ({} days)",
@@ -183,50 +185,11 @@ fn net_benefit_lines(nb: &NetBenefit) -> String {
     out
 }
 
-/// What the variant gains or gives up in detections, next to the time it saves: one line
-/// when the comparison measured detections and either changed.
+/// What the variant gains or gives up in detections, next to the time it saves: the page's
+/// sentence as one line of the table, when the comparison measured detections and either
+/// changed.
 fn detections_line(differences: &[Difference]) -> Option<String> {
-    let system = |metric: &str| {
-        differences
-            .iter()
-            .find(|d| d.metric == metric && d.entity == "system")
-    };
-    let detections = system("detections_per_day")?;
-    let inspections = system("inspections_per_day")?;
-    let delta = detections.delta?;
-    if delta == 0.0 && inspections.delta == Some(0.0) {
-        return None;
-    }
-    let ci = |d: &Difference| d.ci95.map_or_else(String::new, |c| format!(" ±{c:.2}"));
-    let time = system("delay_vehicle_hours_per_day")
-        .and_then(|d| d.delta)
-        .map_or_else(String::new, |h| {
-            format!(", delay {:+.1} vehicle-hours a day", h)
-        });
-    Some(format!(
-        "  detections: {:+.2}{} a day ({}), inspections {:+.1}{} a day{} (illustrative \
-         probabilities of finding: docs/economics.md)\n",
-        delta,
-        ci(detections),
-        detections_change(detections),
-        inspections.delta.unwrap_or(0.0),
-        ci(inspections),
-        time,
-    ))
-}
-
-/// What a change in detections amounts to: "no significant change" when its 95% interval
-/// includes 0 (as the table leaves such a difference unstarred), else "given up" or "gained".
-/// Without an interval (one replication) the sign alone is said.
-fn detections_change(d: &Difference) -> &'static str {
-    let delta = d.delta.unwrap_or(0.0);
-    if d.ci95.is_some_and(|c| delta.abs() <= c) || delta == 0.0 {
-        "no significant change"
-    } else if delta < 0.0 {
-        "given up"
-    } else {
-        "gained"
-    }
+    bordersim_report::detections_summary(differences).map(|line| format!("  {line}\n"))
 }
 
 /// The unit of `metric`'s values as stored (the CSV's and JSON's): seconds for times, a
@@ -474,6 +437,32 @@ mod tests {
         assert!(line(-0.08, 0.08).contains("(no significant change)"));
         assert!(line(-0.5, 0.08).contains("(given up)"));
         assert!(line(0.5, 0.08).contains("(gained)"));
+    }
+
+    /// A variant that changes nothing, with a cost rate set: its net benefit of 0 is shown
+    /// (unsigned), as the page shows it; with no rate set, no line.
+    #[test]
+    fn a_net_benefit_of_zero_is_shown_whenever_rates_are_set() {
+        let mut nb = benefit(true);
+        for v in [
+            &mut nb.time_and_cargo_cost_saved_per_day,
+            &mut nb.staff_cost_added_per_day,
+            &mut nb.net_benefit_per_day,
+        ] {
+            *v = -0.0;
+        }
+        nb.net_benefit_per_year = Some(-0.0);
+        nb.time_and_cargo_cost_saved_per_day_ci95 = Some(0.0);
+        nb.net_benefit_per_day_ci95 = Some(0.0);
+        nb.net_benefit_per_year_ci95 = Some(0.0);
+        nb.not_priced.clear();
+        let shown = net_benefit_lines(&nb, true);
+        assert!(
+            shown.starts_with("  net benefit: 0 ±0 a day, 0 ±0 a year (376.0 days)"),
+            "{shown}"
+        );
+        assert!(!shown.contains("-0"), "{shown}");
+        assert_eq!(net_benefit_lines(&nb, false), "");
     }
 
     fn benefit(annualised: bool) -> NetBenefit {

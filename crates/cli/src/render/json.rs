@@ -1,12 +1,14 @@
 //! The machine-readable contract: a report serialised as pretty JSON with a final newline,
 //! times in seconds, field names as the report types name them (`Report`, `Comparison`,
-//! `RegionReport`, `RegionComparison` of `bordersim-experiment`).
+//! `RegionReport`, `RegionComparison` of `bordersim-experiment`). A negative zero (a
+//! difference of equal figures, a saving of nothing) is written `0.0`: a reader sees no
+//! sign where there is no quantity.
 
 use std::io;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
-use serde_json::ser::Formatter;
+use serde_json::ser::{CompactFormatter, Formatter};
 
 /// `value` as pretty JSON with a final newline; `what` names it in the error.
 ///
@@ -68,6 +70,19 @@ impl Pretty {
 }
 
 impl Formatter for Pretty {
+    /// A negative zero (a difference of equal figures, a saving of nothing) is written
+    /// `0.0`: a reader sees no sign where there is no quantity.
+    fn write_f64<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f64) -> io::Result<()> {
+        let value = if value == 0.0 { 0.0 } else { value };
+        CompactFormatter.write_f64(writer, value)
+    }
+
+    /// As [`Formatter::write_f64`].
+    fn write_f32<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f32) -> io::Result<()> {
+        let value = if value == 0.0 { 0.0 } else { value };
+        CompactFormatter.write_f32(writer, value)
+    }
+
     fn begin_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
         self.depth += 1;
         self.has_value = false;
@@ -134,11 +149,40 @@ mod tests {
         let value = serde_json::json!({
             "a": [],
             "b": {},
-            "c": [[], [{}], {"d": [1, 2.25, -0.0, null, true]}],
+            "c": [[], [{}], {"d": [1, 2.25, -0.25, null, true]}],
             "deep": deep,
         });
         let mut expected = serde_json::to_vec_pretty(&value).unwrap();
         expected.push(b'\n');
         assert_eq!(render(&value, "a value").unwrap(), expected);
+    }
+
+    #[test]
+    fn negative_zeros_lose_their_sign_and_nothing_else_changes() {
+        let value = serde_json::json!({
+            "net_benefit_per_day": -0.0,
+            "list": [-0.0, 0.0, -0.05, -10.0, -0.0],
+            "text": "-0.0 stays in a string \" -0.0",
+            "nested": { "a": -0.0 },
+            "small": -1e-300,
+        });
+        let bytes = render(&value, "test").unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["net_benefit_per_day"].as_f64().unwrap().to_bits(), 0);
+        assert_eq!(back["nested"]["a"].as_f64().unwrap().to_bits(), 0);
+        let list: Vec<f64> = back["list"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        assert_eq!(list[0].to_bits(), 0);
+        assert_eq!(list[4].to_bits(), 0);
+        assert_eq!(list[2], -0.05);
+        assert_eq!(list[3], -10.0);
+        assert_eq!(back["text"], "-0.0 stays in a string \" -0.0");
+        assert!(back["small"].as_f64().unwrap() < 0.0);
+        assert!(!text.contains(": -0.0,"), "{text}");
     }
 }

@@ -3,9 +3,29 @@
 //! durations and rates. Machine formats (JSON, CSV) never go through here: they carry the
 //! values exactly, times in seconds.
 
+/// The smallest magnitude printed in scientific notation (`1.234e16`) rather than digit
+/// by digit: above it an `f64` no longer holds every whole number (2^53 ≈ 9.0e15), so the
+/// digits would be noise, and a cast to an integer could saturate.
+pub const LARGEST_PLAIN: f64 = 1e15;
+
+/// `x` as `1.234e16` when its magnitude is [`LARGEST_PLAIN`] or more (or it is not
+/// finite); `None` when it prints in full.
+fn scientific(x: f64) -> Option<String> {
+    if x.is_finite() && x.abs() < LARGEST_PLAIN {
+        None
+    } else if x.is_finite() {
+        Some(format!("{x:.3e}"))
+    } else {
+        Some("-".to_owned())
+    }
+}
+
 /// `x` with `decimals` decimals, never a negative zero: a value that rounds to zero prints
-/// without a sign (`-0.001` is `0.00`, not `-0.00`).
+/// without a sign (`-0.001` is `0.00`, not `-0.00`); scientific from [`LARGEST_PLAIN`] up.
 pub fn fixed(x: f64, decimals: usize) -> String {
+    if let Some(text) = scientific(x) {
+        return text;
+    }
     let text = format!("{x:.decimals$}");
     match text.strip_prefix('-') {
         Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_owned(),
@@ -69,7 +89,9 @@ pub fn decimal(x: f64, decimals: usize) -> String {
 
 /// A mean count (per replication), rounded to a whole vehicle; `-` when not a count.
 pub fn count_f64(n: f64) -> String {
-    if n.is_finite() && n >= 0.0 {
+    if let Some(text) = scientific(n).filter(|_| n.is_finite()) {
+        text
+    } else if n.is_finite() && n >= 0.0 {
         thousands(n.round() as u64)
     } else {
         "-".to_owned()
@@ -92,6 +114,9 @@ pub fn thousands(n: u64) -> String {
 /// Money (in the currency of the inputs) rounded to a whole unit, with thousands
 /// separators: `-45,000`.
 pub fn money(x: f64) -> String {
+    if let Some(text) = scientific(x) {
+        return text;
+    }
     let whole = x.abs().round() as u64;
     let sign = if x < 0.0 && whole > 0 { "-" } else { "" };
     format!("{sign}{}", thousands(whole))
@@ -134,6 +159,9 @@ pub fn duration(seconds: f64) -> String {
     if !seconds.is_finite() || seconds <= 0.0 {
         return "0s".to_owned();
     }
+    if let Some(text) = scientific(seconds) {
+        return format!("{text}s");
+    }
     let ms = (seconds * 1000.0).round() as u64;
     let (days, rest) = (ms / 86_400_000, ms % 86_400_000);
     let (hours, rest) = (rest / 3_600_000, rest % 3_600_000);
@@ -161,6 +189,31 @@ pub fn duration(seconds: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Money, counts and durations as large as an f64 holds print in scientific notation,
+    /// never as a saturated integer (18,446,744,073,709,551,615) nor 300 digits.
+    #[test]
+    fn huge_values_print_in_scientific_notation() {
+        assert_eq!(money(1e300), "1.000e300");
+        assert_eq!(money(-2.5e20), "-2.500e20");
+        assert_eq!(signed_money(1e300), "+1.000e300");
+        assert_eq!(money(999_999_999_999_999.0), "999,999,999,999,999");
+        assert_eq!(money(1e15), "1.000e15");
+        assert_eq!(money(f64::INFINITY), "-");
+        assert_eq!(count_f64(1e300), "1.000e300");
+        assert_eq!(count_f64(f64::NAN), "-");
+        assert_eq!(decimal(1e300, 1), "1.000e300");
+        assert_eq!(fixed(1.5e16, 2), "1.500e16");
+        assert_eq!(duration(1e300), "1.000e300s");
+        for text in [
+            money(1e300),
+            count_f64(1e19),
+            decimal(1e19, 0),
+            fixed(1e19, 0),
+        ] {
+            assert!(!text.contains("18,446,744") && text.len() < 12, "{text}");
+        }
+    }
 
     #[test]
     fn numbers_read_well() {

@@ -28,7 +28,12 @@ pub(crate) trait Measure: 'static {
     /// `[[override]]`): a problem of the changed scenario with that value is reported there;
     /// `None` reports it at the entry.
     const VALUE_FIELD: Option<&'static str> = None;
+    /// One entry of the section, as written in the policy file (its doc comments are the
+    /// policy schema's descriptions).
+    #[cfg(feature = "schema")]
+    type Raw: DeserializeOwned + schemars::JsonSchema + 'static;
     /// One entry of the section, as written in the policy file.
+    #[cfg(not(feature = "schema"))]
     type Raw: DeserializeOwned + 'static;
 
     /// The scenario fields one entry writes, as dot paths into the baseline document

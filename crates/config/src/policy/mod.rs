@@ -47,8 +47,8 @@
 mod conflicts;
 mod locate;
 mod lookup;
-mod measure;
-mod measures;
+pub(crate) mod measure;
+pub(crate) mod measures;
 pub(crate) mod schema;
 
 use std::fmt;

@@ -31,11 +31,15 @@ pub(crate) struct RawPolicy {
 
 /// The `[policy]` table.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPolicyMeta {
+    /// The policy's name, as the comparison labels its variant.
     pub(crate) name: String,
+    /// The measure it stands for, in words (e.g. "risk management, WTO TFA 7.4").
     #[serde(default)]
     pub(crate) measure: Option<String>,
+    /// Free text, for readers of the file only.
     #[serde(default)]
     pub(crate) description: Option<String>,
     /// In a region: the crossing the policy changes.

@@ -41,7 +41,7 @@ pub struct RawAppointment {
     /// queues on the road, unbooked) or `"balk"` (it leaves); default `"road"`.
     #[cfg_attr(
         feature = "schema",
-        schemars(extend("default" = "road", "examples" = ["road", "balk"]))
+        schemars(extend("default" = "road", "enum" = ["road", "balk"]))
     )]
     pub when_full: Option<String>,
     /// Value of an hour in the waiting area, money per vehicle-hour; omitted, the class's

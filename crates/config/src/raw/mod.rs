@@ -90,7 +90,9 @@ pub struct RawScenario {
     )]
     pub start_weekday: Option<String>,
     /// A run stops as unstable once more vehicles than this are in the crossing at once;
-    /// default 1,000,000. Signed so that a negative value gets a clear message.
+    /// default 1,000,000.
+    // Signed so that a negative value gets a clear message.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 1_000_000)))]
     pub max_in_system: Option<i64>,
     /// Width of the time bins of the queues and waits over time (the JSON's `series`,
     /// `run --series`, the report's charts over time), e.g. `"15 min"` or `"1h"`: at least
@@ -145,7 +147,7 @@ pub struct RawEvent {
     /// `factor`) or `schedule` (lanes by hour for the window, e.g. a holiday).
     #[cfg_attr(
         feature = "schema",
-        schemars(extend("examples" = ["outage", "closure", "demand", "slowdown", "schedule"]))
+        schemars(extend("enum" = ["outage", "closure", "demand", "slowdown", "schedule"]))
     )]
     pub kind: String,
     /// Free text, for readers of the file only.
@@ -237,20 +239,34 @@ pub struct RawClass {
     /// The directions whose vehicles may be pre-lodged; default every direction.
     pub pre_lodged_directions: Option<Vec<String>>,
     /// Resource cost of one vehicle-hour of delay (driver and vehicle operating cost), money
-    /// per vehicle-hour, for appraisal; default 0.
+    /// per vehicle-hour, for appraisal, at most 1,000,000,000; default 0.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 0.0, "maximum" = 1e9)))]
     pub resource_cost_per_h: Option<f64>,
-    /// Value of the goods one vehicle carries, money; default 0.
+    /// Value of the goods one vehicle carries, money, at most 1,000,000,000; default 0.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 0.0, "maximum" = 1e9)))]
     pub cargo_value_per_vehicle: Option<f64>,
-    /// Time cost of the goods, share of their value per day of delay; default 0.
+    /// Time cost of the goods, share of their value per day of delay (0 to 1; it prices
+    /// `cargo_value_per_vehicle`); default 0.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 0.0)))]
     pub cargo_time_cost_share_per_day: Option<f64>,
-    /// Idle emission profile: `heavy_duty_diesel_truck`, `bus`, `passenger_car` or `none`
-    /// (default).
+    /// Idle emission profile: `heavy_duty_diesel_truck`, `bus`, `passenger_car` or `none`;
+    /// default `none`.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(extend(
+            "default" = "none",
+            "enum" = ["heavy_duty_diesel_truck", "bus", "passenger_car", "none"]
+        ))
+    )]
     pub idle_emissions: Option<String>,
-    /// Overrides the profile's CO2 at idle, grams per vehicle-hour.
+    /// Overrides the profile's CO2 at idle, grams per vehicle-hour, at most 10,000,000.
+    #[cfg_attr(feature = "schema", schemars(extend("maximum" = 1e7)))]
     pub idle_co2_g_per_h: Option<f64>,
-    /// Overrides the profile's NOx at idle, grams per vehicle-hour.
+    /// Overrides the profile's NOx at idle, grams per vehicle-hour, at most 10,000,000.
+    #[cfg_attr(feature = "schema", schemars(extend("maximum" = 1e7)))]
     pub idle_nox_g_per_h: Option<f64>,
-    /// Overrides the profile's PM2.5 at idle, grams per vehicle-hour.
+    /// Overrides the profile's PM2.5 at idle, grams per vehicle-hour, at most 10,000,000.
+    #[cfg_attr(feature = "schema", schemars(extend("maximum" = 1e7)))]
     pub idle_pm25_g_per_h: Option<f64>,
     /// How long a vehicle waits in a station's queue before giving up and leaving the
     /// crossing unserved (reneging), counted from reaching the station; a duration

@@ -68,18 +68,23 @@ pub struct RawStation {
     /// This control's work is done at that station (single window, one-stop border post):
     /// vehicles pass here without stopping.
     pub merged_into: Option<String>,
-    /// Cost of one staffed lane-hour (officers' pay and overheads), money; default 0.
+    /// Cost of one staffed lane-hour (officers' pay and overheads), money, at most
+    /// 1,000,000,000; default 0.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 0.0, "maximum" = 1e9)))]
     pub staff_cost_per_lane_h: Option<f64>,
     /// At a station others are merged into: factor on the combined service time; default 1.
     #[cfg_attr(feature = "schema", schemars(extend("default" = 1.0)))]
     pub joint_service_factor: Option<f64>,
-    /// Factor on the service time of each programme's vehicles (by programme id); default 1.
+    /// Factor on the service time of each programme's vehicles (by programme id); 1 for a
+    /// programme not listed.
     #[serde(default)]
     pub service_factor_by_programme: BTreeMap<String, f64>,
     /// Factor on the service time of vehicles starting service in each hour of the day (24
-    /// positive values, midnight first); multiplies a lane group's own; default 1.
+    /// positive values, midnight first); multiplies a lane group's own; default 1 in every
+    /// hour.
     pub service_factor_by_hour: Option<Vec<f64>>,
     /// Vehicles standing in the queue at time zero; default 0.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 0)))]
     pub initial_queue: Option<i64>,
     /// The class of the vehicles standing at time zero; default the mix of the sources
     /// entering here, by their mean rates.
@@ -156,13 +161,17 @@ pub struct RawLaneGroup {
     /// The group's own approach is this much road (`"500m"`).
     pub queue_length: Option<String>,
     /// What a vehicle finding the group's own approach full does; default `spillback`.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = "spillback")))]
     pub when_full: Option<WhenFullKind>,
-    /// Cost of one staffed lane-hour of this group, money; default the station's.
+    /// Cost of one staffed lane-hour of this group, money, at most 1,000,000,000; default
+    /// the station's.
+    #[cfg_attr(feature = "schema", schemars(extend("maximum" = 1e9)))]
     pub staff_cost_per_lane_h: Option<f64>,
     /// Factor on the service time of vehicles this group starts serving in each hour of the
-    /// day (24 positive values); multiplies the station's; default 1.
+    /// day (24 positive values); multiplies the station's; default 1 in every hour.
     pub service_factor_by_hour: Option<Vec<f64>>,
     /// Vehicles this group serves standing in the queue at time zero; default 0.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 0)))]
     pub initial_queue: Option<i64>,
     /// Their class; default the mix of the sources entering at the station, restricted
     /// to the vehicles this group serves.

@@ -15,7 +15,7 @@ use crate::spans::{child, index};
 use crate::suggest::did_you_mean;
 
 /// What a vehicle finding the waiting area full may do.
-const WHEN_FULL: [&str; 2] = ["road", "balk"];
+pub(crate) const WHEN_FULL: [&str; 2] = ["road", "balk"];
 
 /// Booking systems read from a file, with the field path of each.
 #[derive(Default)]

@@ -19,7 +19,7 @@
 //! Every diagnostic carries the field path and the `line:column` where that field (or, for
 //! a missing field, its table) is written.
 
-mod appointments;
+pub(crate) mod appointments;
 mod build;
 mod detection;
 mod inspection;

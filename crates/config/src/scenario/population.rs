@@ -62,9 +62,41 @@ pub(super) fn class(
     class
 }
 
-/// A money amount or rate that must be finite and not negative; `None` (reported) if not.
-fn non_negative(cx: &mut Cx<'_>, path: &str, key: &str, v: f64, what: &str) -> Option<f64> {
-    if v.is_finite() && v >= 0.0 {
+/// The largest money amount or rate a file may state (per vehicle-hour, per vehicle, per
+/// staffed lane-hour): a billion units of the currency. Far above any real cost (ATRI's
+/// 2023 trucking cost is about $91 an hour) and small enough that a year of costs stays a
+/// number a table prints in full.
+pub(crate) const MAX_MONEY_RATE: f64 = 1e9;
+
+/// The largest idle emission rate a file may state, grams per vehicle-hour: ten tonnes an
+/// hour, a thousand times a heavy diesel truck's idle CO2 (about 8 kg an hour, EPA MOVES).
+pub(crate) const MAX_EMISSION_G_PER_H: f64 = 1e7;
+
+/// A money amount or rate that must be finite, not negative and at most `max`; `None`
+/// (reported) if not.
+fn non_negative(
+    cx: &mut Cx<'_>,
+    path: &str,
+    key: &str,
+    v: f64,
+    (what, max): (&str, f64),
+) -> Option<f64> {
+    if v.is_finite() && v > max {
+        cx.error(
+            &child(path, key),
+            format!(
+                "{key} is {} {what}, more than the largest accepted, {}: check the \
+                 value and its unit",
+                if v < 1e15 {
+                    format_number(v)
+                } else {
+                    format!("{v:e}")
+                },
+                format_number(max)
+            ),
+        );
+        None
+    } else if v.is_finite() && v >= 0.0 {
         Some(v)
     } else {
         cx.error(
@@ -85,13 +117,13 @@ fn costs(cx: &mut Cx<'_>, path: &str, raw: &RawClass, class: &mut VehicleClass) 
         (
             raw.resource_cost_per_h,
             "resource_cost_per_h",
-            "money per vehicle-hour",
+            ("money per vehicle-hour", MAX_MONEY_RATE),
             &mut class.resource_cost_per_h,
         ),
         (
             raw.cargo_value_per_vehicle,
             "cargo_value_per_vehicle",
-            "money per vehicle",
+            ("money per vehicle", MAX_MONEY_RATE),
             &mut class.cargo_value_per_vehicle,
         ),
     ];
@@ -103,6 +135,17 @@ fn costs(cx: &mut Cx<'_>, path: &str, raw: &RawClass, class: &mut VehicleClass) 
     if let Some(p) = raw.cargo_time_cost_share_per_day {
         if is_probability(p) {
             class.cargo_time_cost_share_per_day = p;
+            // The share prices the goods' value, so without a value it prices nothing.
+            if p > 0.0 && raw.cargo_value_per_vehicle.is_none() {
+                cx.warn(
+                    &child(path, "cargo_time_cost_share_per_day"),
+                    "cargo_time_cost_share_per_day is set but cargo_value_per_vehicle is \
+                     not: the cargo's time cost is a share of the goods' value, so it is 0 \
+                     when this file runs on its own; state the class's \
+                     cargo_value_per_vehicle (in a region, the demand's cargo_value prices \
+                     it)",
+                );
+            }
         } else {
             cx.error(
                 &child(path, "cargo_time_cost_share_per_day"),
@@ -140,7 +183,15 @@ fn costs(cx: &mut Cx<'_>, path: &str, raw: &RawClass, class: &mut VehicleClass) 
         ),
     ];
     for (v, key, slot) in rates {
-        if let Some(v) = v.and_then(|v| non_negative(cx, path, key, v, "grams per vehicle-hour")) {
+        if let Some(v) = v.and_then(|v| {
+            non_negative(
+                cx,
+                path,
+                key,
+                v,
+                ("grams per vehicle-hour", MAX_EMISSION_G_PER_H),
+            )
+        }) {
             *slot = v;
         }
     }
@@ -153,7 +204,7 @@ pub(super) fn staff_costs(cx: &mut Cx<'_>, doc: &Document) -> Vec<StaffCostRate>
     for (i, item) in doc.stations.iter().enumerate() {
         let Some(raw) = &item.raw else { continue };
         let path = index("stations", i);
-        const WHAT: &str = "money per staffed lane-hour";
+        const WHAT: (&str, f64) = ("money per staffed lane-hour", MAX_MONEY_RATE);
         const KEY: &str = "staff_cost_per_lane_h";
         if let Some(v) = raw
             .staff_cost_per_lane_h
@@ -423,7 +474,7 @@ fn channel_split(cx: &mut Cx<'_>, path: &str, raw: &RawChannels) -> [f64; 3] {
 mod cost_tests {
     use bordersim_model::{IdleEmissions, StaffCostRate};
 
-    use crate::tests::{check, edit, ok};
+    use crate::tests::{check, check_one, edit, ok};
 
     #[test]
     fn class_costs_and_emission_profile_with_an_override() {
@@ -501,6 +552,91 @@ mod cost_tests {
             &input,
             &["stations[1].staff_cost_per_lane_h", "zero or more"],
         );
+    }
+
+    /// Every money and emission rate above its bound is refused, located, with the bound;
+    /// the bound itself is accepted.
+    #[test]
+    fn absurd_rates_are_refused_with_the_largest_accepted() {
+        for key in ["resource_cost_per_h", "cargo_value_per_vehicle"] {
+            for v in ["1e300", "1000000001"] {
+                let input = edit(
+                    "id = \"truck\"\n",
+                    &format!("id = \"truck\"\n{key} = {v}\n"),
+                );
+                check_one(
+                    &input,
+                    &format!("classes[0].{key}"),
+                    &["largest accepted, 1000000000", "test.toml:"],
+                );
+            }
+            let input = edit(
+                "id = \"truck\"\n",
+                &format!("id = \"truck\"\n{key} = 1e9\n"),
+            );
+            ok(&input);
+        }
+        for key in ["idle_co2_g_per_h", "idle_nox_g_per_h", "idle_pm25_g_per_h"] {
+            let input = edit(
+                "id = \"truck\"\n",
+                &format!("id = \"truck\"\n{key} = 1e300\n"),
+            );
+            check_one(
+                &input,
+                &format!("classes[0].{key}"),
+                &["largest accepted, 10000000", "grams per vehicle-hour"],
+            );
+        }
+        let input = edit(
+            "servers = 1\n",
+            "servers = 1\nstaff_cost_per_lane_h = 1e300\n",
+        );
+        check_one(
+            &input,
+            "stations[1].staff_cost_per_lane_h",
+            &["largest accepted, 1000000000", "staffed lane-hour"],
+        );
+        let input = edit(
+            "servers = 1\n",
+            "lanes = [{ id = \"a\", servers = 1, staff_cost_per_lane_h = 2e9 }]\n",
+        );
+        check_one(
+            &input,
+            "stations[1].lanes[0].staff_cost_per_lane_h",
+            &["largest accepted"],
+        );
+    }
+
+    /// A cargo share without a cargo value prices nothing: a warning located at the share;
+    /// none with the value, or with a share of 0.
+    #[test]
+    fn a_cargo_share_without_a_cargo_value_is_warned_at_the_share() {
+        let input = edit(
+            "id = \"truck\"\n",
+            "id = \"truck\"\ncargo_time_cost_share_per_day = 0.006\n",
+        );
+        let loaded = ok(&input);
+        let found: Vec<_> = loaded
+            .warnings
+            .iter()
+            .filter(|w| w.path == "classes[0].cargo_time_cost_share_per_day")
+            .collect();
+        assert_eq!(found.len(), 1, "{:?}", loaded.warnings);
+        let text = found[0].to_string();
+        assert!(text.contains("cargo_value_per_vehicle is not"), "{text}");
+        assert!(text.contains("test.toml:"), "{text}");
+        for quiet in [
+            "cargo_time_cost_share_per_day = 0.006\ncargo_value_per_vehicle = 50000\n",
+            "cargo_time_cost_share_per_day = 0\n",
+        ] {
+            let input = edit("id = \"truck\"\n", &format!("id = \"truck\"\n{quiet}"));
+            let loaded = ok(&input);
+            assert!(
+                !loaded.warnings.iter().any(|w| w.path.contains("cargo")),
+                "{:?}",
+                loaded.warnings
+            );
+        }
     }
 
     #[test]

@@ -168,10 +168,10 @@ fn the_every_field_files_reach_every_field_of_the_schemas() {
 }
 
 /// Each bundled config begins with a `#:schema` line naming its kind's committed schema by
-/// a path relative to the file, which editors resolve. Staffing plans (`configs/planning/`)
-/// and calibration fit files (`configs/calibration/`) have no JSON Schema yet
-/// (`docs/planning.md` and `docs/calibration.md` are their reference); `configs/observed/`
-/// holds data.
+/// a path relative to the file, which editors resolve: staffing plans (`configs/planning/`)
+/// and calibration fit files (`configs/calibration/`) too, whose schemas the CLI prints
+/// from the types of the crates that read them (its tests check the committed copies);
+/// `configs/observed/` holds data.
 #[test]
 fn bundled_configs_name_their_schema() {
     let configs = root().join("configs");
@@ -181,10 +181,7 @@ fn bundled_configs_name_their_schema() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
-                if path
-                    .file_name()
-                    .is_some_and(|n| n == "planning" || n == "calibration" || n == "observed")
-                {
+                if path.file_name().is_some_and(|n| n == "observed") {
                     continue;
                 }
                 dirs.push(path);
@@ -197,7 +194,11 @@ fn bundled_configs_name_their_schema() {
     assert!(files.len() >= 15, "{files:?}");
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
-        let kind = if text.contains("\n[sweep]") {
+        let kind = if text.contains("\n[fit]") || text.contains("\n[[parameter]]") {
+            "fit"
+        } else if text.contains("\n[plan]") {
+            "plan"
+        } else if text.contains("\n[sweep]") {
             "sweep"
         } else if crate::is_region(&text) {
             "region"
@@ -513,4 +514,288 @@ fn toml_of(v: &Value) -> String {
 #[test]
 fn field_reference_is_current() {
     check_generated("docs/scenario.md", &field_reference());
+}
+
+/// Every field of a schema, as (where, its schema), definitions included: `where` is the
+/// definition or the path of keys to it and the field's name.
+fn every_field(root: &Value) -> Vec<(String, Value)> {
+    fn walk(schema: &Value, at: &str, out: &mut Vec<(String, Value)>) {
+        if let Some(Value::Object(props)) = schema.get("properties") {
+            for (k, v) in props {
+                out.push((format!("{at}.{k}"), v.clone()));
+                walk(v, &format!("{at}.{k}"), out);
+            }
+        }
+        for key in ["items", "additionalProperties"] {
+            if let Some(inner) = schema.get(key).filter(|v| v.is_object()) {
+                walk(inner, at, out);
+            }
+        }
+        for key in ["allOf", "anyOf", "oneOf"] {
+            if let Some(Value::Array(parts)) = schema.get(key) {
+                for p in parts {
+                    walk(p, at, out);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, "(file)", &mut out);
+    if let Some(Value::Object(defs)) = root.get("definitions") {
+        for (name, def) in defs {
+            walk(def, name, &mut out);
+        }
+    }
+    out
+}
+
+/// The defaults a description states as a value (`default 0.`, `default "road";`,
+/// `` default `spillback`) ``): each a single word or number ending the clause.
+fn stated_defaults(description: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (at, _) in description.match_indices("efault ") {
+        let rest = &description[at + "efault ".len()..];
+        let end = rest
+            .char_indices()
+            .find(|&(i, c)| {
+                matches!(c, ';' | ')' | ' ' | '\n')
+                    || (matches!(c, '.' | ',')
+                        && !rest[i + 1..].starts_with(|d: char| d.is_ascii_digit()))
+            })
+            .map_or(rest.len(), |(i, _)| i);
+        let word = &rest[..end];
+        // Only a clause that ends after the word states a value (not "default the mix…").
+        let next = rest[end..].chars().next();
+        if word.is_empty() || next == Some(' ') {
+            continue;
+        }
+        out.push(word.trim_matches(|c| c == '`' || c == '"').replace(',', ""));
+    }
+    out
+}
+
+/// A default as the description would write it.
+fn default_words(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => {
+            let x = n.as_f64().unwrap_or(f64::NAN);
+            if x.fract() == 0.0 && x.abs() < 1e15 {
+                format!("{}", x as i64)
+            } else {
+                x.to_string()
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
+/// A description that says "default X" has X as the schema's `default` (so the default
+/// column of `docs/scenario.md`, read from the schema, says what the description says), in
+/// every kind of file.
+#[test]
+fn every_stated_default_is_the_schemas_default() {
+    let mut wrong = Vec::new();
+    for kind in SchemaKind::ALL {
+        for (at, field) in every_field(&schema_value(kind)) {
+            let Some(description) = field.get("description").and_then(Value::as_str) else {
+                continue;
+            };
+            for stated in stated_defaults(description) {
+                let normalised = |s: &str| {
+                    s.parse::<f64>()
+                        .map_or_else(|_| s.to_owned(), |x| x.to_string())
+                };
+                match field.get("default") {
+                    Some(d) if normalised(&default_words(d)) == normalised(&stated) => {}
+                    other => wrong.push(format!(
+                        "{kind:?} {at}: says default {stated}, schema {other:?}"
+                    )),
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn stated_defaults_are_read_from_a_description() {
+    assert_eq!(stated_defaults("Servers added; default 0."), ["0"]);
+    assert_eq!(stated_defaults("default 1,000,000. More"), ["1000000"]);
+    assert_eq!(stated_defaults("x; default `spillback`."), ["spillback"]);
+    assert_eq!(stated_defaults("x; default \"road\"."), ["road"]);
+    assert_eq!(stated_defaults("default 0.5"), ["0.5"]);
+    assert!(stated_defaults("default the mix of the sources").is_empty());
+    assert!(stated_defaults("default every class.").is_empty());
+}
+
+/// Descriptions are for the people writing files: no note about how the code reads them.
+#[test]
+fn descriptions_hold_no_developer_notes() {
+    for kind in SchemaKind::ALL {
+        for (at, field) in every_field(&schema_value(kind)) {
+            let text = field
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            for note in [
+                "Signed so",
+                "i64",
+                "u32",
+                "Option<",
+                "serde",
+                "`None`",
+                "TODO",
+            ] {
+                assert!(!text.contains(note), "{kind:?} {at}: {text}");
+            }
+        }
+    }
+}
+
+/// The `enum` of a field of a definition of the scenario schema.
+fn scenario_enum(def: &str, field: &str) -> Vec<String> {
+    let schema = schema_value(SchemaKind::Scenario);
+    let p = &schema["definitions"][def]["properties"][field];
+    let (_, p) = resolve(&schema, p);
+    let words = p
+        .get("enum")
+        .or_else(|| p.get("oneOf").map(|_| &Value::Null))
+        .cloned()
+        .unwrap_or_else(|| panic!("{def}.{field} has no enum: {p}"));
+    match words {
+        Value::Array(w) => w.iter().map(|w| w.as_str().unwrap().to_owned()).collect(),
+        _ => p["oneOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["const"].as_str().unwrap().to_owned())
+            .collect(),
+    }
+}
+
+/// Fields that take one of a closed set of words have it as an `enum`, the very words the
+/// loader accepts.
+#[test]
+fn closed_word_sets_are_enums_of_the_loaders_words() {
+    let profiles: Vec<String> = bordersim_model::IdleEmissions::NAMED
+        .iter()
+        .map(|(n, _)| (*n).to_owned())
+        .collect();
+    let mut listed = scenario_enum("class", "idle_emissions");
+    listed.sort();
+    let mut sorted = profiles.clone();
+    sorted.sort();
+    assert_eq!(listed, sorted);
+    assert_eq!(
+        scenario_enum("appointment", "when_full"),
+        crate::scenario::appointments::WHEN_FULL
+    );
+    for def in ["station", "lane_group"] {
+        assert_eq!(
+            scenario_enum(def, "when_full"),
+            ["spillback", "balk", "block"],
+            "{def}"
+        );
+    }
+}
+
+/// The defaults the scenario schema states for the crossing's cap, a class's costs and
+/// emissions and a station's staff cost are what the loader gives a file that leaves them
+/// out.
+#[test]
+fn cost_and_cap_defaults_are_the_loaders() {
+    let scenario = schema_value(SchemaKind::Scenario);
+    let default = |def: &str, field: &str| {
+        scenario["definitions"][def]["properties"][field]["default"].clone()
+    };
+    let minimal = "[scenario]\nname = \"m\"\nhorizon = \"1d\"\n\n[[classes]]\nid = \"c\"\n\n\
+                   [[stations]]\nid = \"s\"\nservers = 1\nservice = { dist = \"exponential\", \
+                   mean = \"1min\" }\n\n[[sources]]\nid = \"a\"\nclass = \"c\"\nrate = \"1/h\"\n\
+                   entry = \"s\"\n";
+    let s = super::ok(minimal).scenario;
+    assert_eq!(
+        default("scenario", "max_in_system"),
+        Value::from(s.crossing.max_in_system())
+    );
+    let class = &s.crossing.population().classes[0];
+    assert_eq!(
+        default("class", "resource_cost_per_h"),
+        Value::from(class.resource_cost_per_h)
+    );
+    assert_eq!(
+        default("class", "cargo_value_per_vehicle"),
+        Value::from(class.cargo_value_per_vehicle)
+    );
+    assert_eq!(
+        default("class", "cargo_time_cost_share_per_day"),
+        Value::from(class.cargo_time_cost_share_per_day)
+    );
+    let named =
+        bordersim_model::IdleEmissions::named(default("class", "idle_emissions").as_str().unwrap());
+    assert_eq!(named, Some(class.idle_emissions));
+    assert_eq!(
+        default("station", "staff_cost_per_lane_h"),
+        Value::from(bordersim_model::StaffCostRate::lookup(
+            s.crossing.staff_costs(),
+            "s",
+            "s"
+        ))
+    );
+    assert_eq!(default("station", "initial_queue"), Value::from(0));
+    assert_eq!(default("lane_group", "initial_queue"), Value::from(0));
+    assert_eq!(default("station", "when_full"), Value::from("spillback"));
+    assert_eq!(default("lane_group", "when_full"), Value::from("spillback"));
+}
+
+/// Every field of every kind of file has a description (for the policy file, read from its
+/// entry types' doc comments like the others').
+#[test]
+fn every_field_has_a_description() {
+    let mut bare = Vec::new();
+    for kind in SchemaKind::ALL {
+        let root = schema_value(kind);
+        for (at, field) in every_field(&root) {
+            let (_, resolved) = resolve(&root, &field);
+            if field.get("description").is_none() && resolved.get("description").is_none() {
+                bare.push(format!("{kind:?} {at}"));
+            }
+        }
+    }
+    assert!(
+        bare.is_empty(),
+        "{} fields:\n{}",
+        bare.len(),
+        bare.join("\n")
+    );
+}
+
+/// The policy file's closed sets of words are enums there too, as in the scenario.
+#[test]
+fn policy_fields_carry_enums_and_defaults() {
+    let policy = schema_value(SchemaKind::Policy);
+    let entry = |section: &str, field: &str| {
+        policy["properties"][section]["items"]["properties"][field].clone()
+    };
+    assert_eq!(
+        entry("appointments", "when_full")["enum"],
+        serde_json::json!(["road", "balk"])
+    );
+    assert_eq!(entry("appointments", "when_full")["default"], "road");
+    assert_eq!(entry("staffing", "add")["default"], 0);
+    assert!(
+        entry("staffing", "add")["description"]
+            .as_str()
+            .unwrap()
+            .contains("Servers added")
+    );
+    assert_eq!(entry("lane_rule", "review")["default"], "15min");
+    assert_eq!(
+        entry("events", "kind")["enum"],
+        serde_json::json!(["outage", "closure", "demand", "slowdown", "schedule"])
+    );
+    assert_eq!(
+        scenario_enum("event", "kind"),
+        ["outage", "closure", "demand", "slowdown", "schedule"]
+    );
 }

@@ -130,7 +130,7 @@ fn queues(page: &mut Page, report: &Report, series: &SeriesReport, bins: &Bins, 
         report,
         bins,
         format!("Queue length over time, {direction}"),
-        "vehicles in queue, time-weighted mean per bin (vehicles)",
+        "vehicles in queue, mean per bin (vehicles)",
     );
     chart.series = lines
         .iter()
@@ -202,7 +202,7 @@ fn waits(page: &mut Page, report: &Report, series: &SeriesReport, bins: &Bins, d
         report,
         bins,
         format!("Mean wait over time, {direction}"),
-        "wait in queue of the vehicles starting service, mean per bin (min)",
+        "mean wait of vehicles starting service (min)",
     );
     chart.series = lines
         .iter()

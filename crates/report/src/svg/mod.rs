@@ -9,6 +9,7 @@ use crate::format::Fixed;
 use crate::html::escape;
 
 mod category;
+mod titles;
 mod xy;
 
 pub use category::{CategoryChart, Style, Value};
@@ -208,13 +209,14 @@ fn axes(out: &mut String, (x0, y0, x1, y1): (f64, f64, f64, f64), x_title: &str,
         c(y0),
         c(y1)
     );
+    let (x_room, y_room) = title_room((x0, y0, x1, y1));
     let _ = writeln!(
         out,
         "<text class=\"axis-title\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"12\" \
          font-weight=\"600\">{}</text>",
         c((x0 + x1) / 2.0),
         c(y1 + 38.0),
-        escape(x_title)
+        escape(&titles::fit_title(x_title, x_room))
     );
     if !y_title.is_empty() {
         let _ = writeln!(
@@ -222,9 +224,21 @@ fn axes(out: &mut String, (x0, y0, x1, y1): (f64, f64, f64, f64), x_title: &str,
             "<text class=\"axis-title\" transform=\"translate(14,{}) rotate(-90)\" \
              text-anchor=\"middle\" font-size=\"12\" font-weight=\"600\">{}</text>",
             c((y0 + y1) / 2.0),
-            escape(y_title)
+            escape(&titles::fit_title(y_title, y_room))
         );
     }
+}
+
+/// The room for the x and the y axis title of a plot frame, px: a title is centred on its
+/// axis, so it has twice the distance from that centre to the nearer edge of the chart (the
+/// x title: the chart's width; the y title, turned upright: from the top to the bottom
+/// margin of at least 30 px below the frame), less a little air.
+fn title_room((x0, y0, x1, y1): (f64, f64, f64, f64)) -> (f64, f64) {
+    let cx = (x0 + x1) / 2.0;
+    let cy = (y0 + y1) / 2.0;
+    let x_room = 2.0 * cx.min(WIDTH - cx) - 8.0;
+    let y_room = 2.0 * cy.min(y1 + 30.0 - cy) - 8.0;
+    (x_room, y_room)
 }
 
 /// The smallest and largest finite value (0 and 1 when there is none).
@@ -256,6 +270,67 @@ mod tests {
         assert!(t[0] <= -3.2 && t[t.len() - 1] >= 4.1);
         // An empty range still has an axis.
         assert!(ticks(5.0, 5.0, 5).0.len() >= 2);
+    }
+
+    /// The axis titles of every chart fit their room by the width estimate, with their unit.
+    #[test]
+    fn axis_titles_fit_their_plot() {
+        let long = "wait in queue of the vehicles starting service, mean per bin (min)";
+        let very_long = format!("{long} {long} {long} (vehicles)");
+        let chart = XyChart {
+            title: "t".into(),
+            x_title: very_long.clone(),
+            y_title: long.into(),
+            series: vec![Series {
+                name: "a".into(),
+                points: vec![(0.0, 1.0), (1.0, 2.0)],
+                ..Series::default()
+            }],
+            ..XyChart::default()
+        };
+        let bars = CategoryChart {
+            title: "t".into(),
+            x_title: very_long.clone(),
+            series: vec!["s".into()],
+            rows: vec![("a".into(), vec![Some(Value::with_ci(1.0, None))])],
+            style: Style::Dots,
+            from_zero: true,
+            significance: false,
+        };
+        for svg in [chart.render(), bars.render()] {
+            let frame = svg.split("class=\"axis-title\"").skip(1);
+            for (i, title) in frame.enumerate() {
+                let text = &title[title.find('>').unwrap() + 1..title.find("</text>").unwrap()];
+                assert!(text.ends_with(')'), "unit lost: {text}");
+                // The x title has the chart's width, the y title the plot's height (300 px)
+                // and its margins, as `title_room` gives them for the smallest top margin.
+                let (x_room, y_room) = title_room((64.0, 14.0, WIDTH - 16.0, 314.0));
+                assert_eq!((x_room, y_room), (704.0, 320.0));
+                // The y title's room for this chart's own top margin (its legend's rows),
+                // read off the title's centre.
+                let room = if i == 0 {
+                    // The x title's room for this chart's own frame, read off its centre.
+                    let at = title.find(" x=\"").unwrap() + " x=\"".len();
+                    let cx: f64 = title[at..at + title[at..].find('"').unwrap()]
+                        .parse()
+                        .unwrap();
+                    let room = title_room((cx - 1.0, 0.0, cx + 1.0, 300.0)).0;
+                    assert!(room <= x_room + 1e-9 || cx != 404.0);
+                    room
+                } else {
+                    let at = title.find("translate(14,").unwrap() + "translate(14,".len();
+                    let cy: f64 = title[at..at + title[at..].find(')').unwrap()]
+                        .parse()
+                        .unwrap();
+                    let room = title_room((64.0, cy - 150.0, WIDTH - 16.0, cy + 150.0)).1;
+                    assert!(room >= y_room);
+                    room
+                };
+                assert!(titles::title_width(text) <= room, "{text}");
+            }
+        }
+        assert!(chart.render().contains("(vehicles)</text>"));
+        assert!(chart.render().contains("… (min)</text>"));
     }
 
     #[test]

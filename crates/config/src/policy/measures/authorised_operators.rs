@@ -19,37 +19,48 @@ pub(crate) struct AuthorisedOperators;
 
 /// One `[[authorised_operators]]` entry.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawAuthorisedOperators {
     /// The programme (created if the baseline lacks it).
     pub(crate) programme: String,
     /// Share of each listed class's vehicles in the programme.
     pub(crate) share: f64,
-    /// Default every class.
+    /// The classes whose vehicles join the programme; default every class.
     #[serde(default)]
     pub(crate) classes: Option<Vec<String>>,
-    /// The programme's risk channels.
+    /// The programme's risk channels `{ green, yellow, red }` (probabilities summing to 1).
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<std::collections::BTreeMap<String, f64>>")
+    )]
     pub(crate) channels: Option<Table>,
-    /// Or: the class's yellow and red probabilities times this factor.
+    /// Or: the class's yellow and red probabilities times this factor (in [0, 1]).
     #[serde(default)]
     pub(crate) inspection_factor: Option<f64>,
-    /// Station → factor on the programme's service time there.
+    /// Station id → factor (> 0) on the programme's service time there.
     #[serde(default)]
     pub(crate) faster: BTreeMap<String, f64>,
+    /// Lanes at a station that serve the programme's vehicles first.
     #[serde(default)]
     pub(crate) dedicated_lanes: Vec<RawDedicatedLanes>,
 }
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawDedicatedLanes {
+    /// The station's `id`.
     pub(crate) station: String,
+    /// Dedicated lanes always open (give this or `servers_by_hour`).
     #[serde(default)]
     pub(crate) servers: Option<i64>,
+    /// Dedicated lanes open in each hour of the day (24 values, midnight first).
     #[serde(default)]
     pub(crate) servers_by_hour: Option<Vec<i64>>,
-    /// Default true: an idle dedicated lane takes other traffic.
+    /// Whether an idle dedicated lane takes other traffic; default true.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = true)))]
     #[serde(default)]
     pub(crate) share_when_idle: Option<bool>,
 }

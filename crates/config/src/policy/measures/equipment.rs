@@ -16,14 +16,17 @@ pub(crate) struct Equipment;
 
 /// One `[[equipment]]` entry.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawEquipment {
     /// The station's `id`.
     pub(crate) station: String,
     /// Servers added; default 0.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 0)))]
     #[serde(default)]
     pub(crate) add: Option<i64>,
     /// Factor (> 0) on every service time of the station; default 1.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 1.0)))]
     #[serde(default)]
     pub(crate) service_factor: Option<f64>,
 }

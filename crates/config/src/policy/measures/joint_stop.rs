@@ -15,11 +15,13 @@ use crate::spans::{child, index};
 
 /// One `[[single_window]]` or `[[one_stop_border_post]]` entry.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawMerge {
     /// The controls merged, the joint stop first.
     pub(crate) stations: Vec<String>,
     /// Factor on the combined service time; default 1.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 1.0)))]
     #[serde(default)]
     pub(crate) service_factor: Option<f64>,
     /// The joint stop's servers, always open; default the members' servers added hour by

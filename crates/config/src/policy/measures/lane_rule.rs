@@ -15,17 +15,32 @@ pub(crate) struct LaneRule;
 
 /// One `[[lane_rule]]` entry.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawLaneRulePolicy {
+    /// The station's `id`.
     pub(crate) station: String,
     /// A lane group; omit for the station's own servers.
     #[serde(default)]
     pub(crate) lanes: Option<String>,
+    /// A lane closes at a review when the median wait is below this (a duration, e.g.
+    /// `"5min"`).
+    #[cfg_attr(feature = "schema", schemars(with = "crate::raw::RawDuration"))]
     pub(crate) min_wait: String,
+    /// A lane opens at a review when the median wait is above this (a duration).
+    #[cfg_attr(feature = "schema", schemars(with = "crate::raw::RawDuration"))]
     pub(crate) max_wait: String,
+    /// Fewest lanes open; default 1.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 1)))]
     #[serde(default)]
     pub(crate) min_lanes: Option<i64>,
+    /// Most lanes open.
     pub(crate) max_lanes: i64,
+    /// Time between reviews (a duration); default `"15min"`.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::raw::RawDuration>", extend("default" = "15min"))
+    )]
     #[serde(default)]
     pub(crate) review: Option<String>,
     /// Lanes open at the start; default the most the baseline opens, within the bounds.

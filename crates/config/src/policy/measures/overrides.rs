@@ -15,12 +15,14 @@ pub(crate) struct Override;
 
 /// One `[[override]]` entry.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawOverride {
     /// Dot-separated path into the scenario (`stations.nb-xray.service.mean`); an entry of
     /// an array of tables is named by its `id`.
     pub(crate) path: String,
-    /// The value written there, as TOML.
+    /// The value written there, as TOML (any type the field takes).
+    #[cfg_attr(feature = "schema", schemars(with = "serde_json::Value"))]
     pub(crate) value: Value,
 }
 

@@ -20,6 +20,7 @@ pub(crate) struct PreArrivalProcessing;
 
 /// One `[[pre_arrival_processing]]` entry.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPreArrival {
     /// Share of shipments lodged before arrival.
@@ -30,10 +31,11 @@ pub(crate) struct RawPreArrival {
     /// Stations a pre-lodged vehicle passes without stopping.
     #[serde(default)]
     pub(crate) skip: Vec<String>,
-    /// Stations where a pre-lodged vehicle's service time is multiplied by a factor.
+    /// Station id → factor on a pre-lodged vehicle's service time there.
     #[serde(default)]
     pub(crate) service_factor: BTreeMap<String, f64>,
     /// Pre-lodged green shipments are released on arrival; default true.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = true)))]
     #[serde(default)]
     pub(crate) release_on_arrival: Option<bool>,
     /// The directions whose vehicles may be lodged in advance (a rule of one country's

@@ -14,6 +14,7 @@ pub(crate) struct RiskManagement;
 
 /// One `[[risk_management]]` entry.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawRisk {
     /// The class's `id`.
@@ -21,6 +22,10 @@ pub(crate) struct RawRisk {
     /// New channel probabilities `{ green, yellow, red }` (checked by the scenario's
     /// validation: they must sum to 1).
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<std::collections::BTreeMap<String, f64>>")
+    )]
     pub(crate) channels: Option<Table>,
     /// New share picked at random for physical inspection, in [0, 1].
     #[serde(default)]

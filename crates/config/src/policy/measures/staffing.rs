@@ -13,17 +13,21 @@ pub(crate) struct Staffing;
 
 /// One `[[staffing]]` entry.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawStaffing {
     /// The station's `id`.
     pub(crate) station: String,
-    /// A lane group of the station; `None`: the station's own servers.
+    /// A lane group of the station; omitted, the station's own servers.
     #[serde(default)]
     pub(crate) lanes: Option<String>,
     /// Servers added in every hour that has any open; default 0.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = 0)))]
     #[serde(default)]
     pub(crate) add: Option<i64>,
-    /// With `servers_by_hour`: the day's busiest count at every hour, plus `add`.
+    /// With `servers_by_hour`: the day's busiest count at every hour, plus `add`; default
+    /// false.
+    #[cfg_attr(feature = "schema", schemars(extend("default" = false)))]
     #[serde(default)]
     pub(crate) all_day: Option<bool>,
 }
