@@ -1,6 +1,6 @@
 //! The rules of a plan whose base is a region (`[sweep] region`).
 
-use super::RawPlan;
+use super::raw::RawPlan;
 
 /// What a plan whose base is a region (its `[sweep] region` at `at`) may not hold: a base
 /// scenario, a block of replications, outputs (a region sweep writes the region's
