@@ -165,7 +165,9 @@ fn a_region_sweep_lists_its_points_and_merges_byte_for_byte_from_2_and_3_shards(
     let csv = ok(&["sweep", &plan, "-f", "csv"]);
     let json = ok(&["sweep", &plan, "-f", "json"]);
     assert!(
-        csv.starts_with("point,x booths,growth,slow x,entity,metric,value,ci95,delta,unit\n"),
+        csv.starts_with(
+            "point,x booths,growth,slow x,entity,metric,value,ci95,delta,unit,unstable\n"
+        ),
         "{csv}"
     );
     for count in [2, 3] {
@@ -416,4 +418,99 @@ fn a_region_sweeps_page_draws_its_measures_and_merge_draws_the_same() {
         1 + rows
     );
     insta::assert_snapshot!("report_region_sweep", html);
+}
+
+/// Demand as given, 6 times (150 trucks an hour for two crossings serving 60 an hour each)
+/// and 1.5 times, with room for 60 vehicles in each crossing.
+const CAPPED_PLAN: &str = r#"[sweep]
+name = "capped region"
+region = "region.toml"
+replications = 2
+seed = 5
+
+[[axis]]
+name = "growth"
+demand = [1.0, 6.0, 1.5]
+"#;
+
+#[test]
+fn a_region_point_at_a_crossings_vehicle_cap_is_unstable_and_the_others_complete() {
+    let dir = scratch("sweep-region-capped");
+    study(&dir);
+    write(
+        &dir,
+        "crossing.toml",
+        &CROSSING.replace(
+            "horizon = \"1d\"\n",
+            "horizon = \"1d\"\nmax_in_system = 60\n",
+        ),
+    );
+    let plan = write(&dir, "capped.toml", CAPPED_PLAN);
+    let plan = plan.to_str().unwrap();
+    let out = bordersim(["sweep", plan, "-f", "json"]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert!(
+        out.stderr
+            .contains("point p0001 (growth = 6) is unstable: crossing `"),
+        "{}",
+        out.stderr
+    );
+    let json: Value = serde_json::from_str(&out.stdout).unwrap();
+    let capped = &json["points"][1];
+    assert!(capped.get("region").is_none());
+    let why = capped["unstable"].as_str().unwrap();
+    assert!(
+        why.contains(
+            ": more than 60 vehicles in the crossing at once: replication 0 stopped at day 1, "
+        ),
+        "{why}"
+    );
+    // Its rows line up with the others', without values.
+    let measures = capped["measures"].as_array().unwrap();
+    assert_eq!(
+        measures.len(),
+        json["points"][0]["measures"].as_array().unwrap().len()
+    );
+    assert!(
+        measures
+            .iter()
+            .all(|m| m["value"].is_null() && m["delta"].is_null())
+    );
+    // The other points are as a sweep of them alone gives them.
+    let alone = write(
+        &dir,
+        "alone.toml",
+        &CAPPED_PLAN.replace("[1.0, 6.0, 1.5]", "[1.0, 1.5]"),
+    );
+    let alone: Value =
+        serde_json::from_str(&ok(&["sweep", alone.to_str().unwrap(), "-f", "json"])).unwrap();
+    for (k, a) in [(0, 0), (2, 1)] {
+        assert!(json["points"][k].get("unstable").is_none());
+        assert!(
+            json["points"][k]["measures"] == alone["points"][a]["measures"],
+            "point {k}"
+        );
+    }
+    let csv = ok(&["sweep", plan, "-f", "csv"]);
+    assert!(csv.lines().next().unwrap().ends_with(",unit,unstable"));
+    for line in csv.lines().skip(1) {
+        assert_eq!(
+            line.starts_with("p0001,"),
+            line.contains("more than 60 vehicles"),
+            "{line}"
+        );
+    }
+    // Two shards merged: the sweep's bytes; the page marks the point.
+    let out_dir = dir.join("out");
+    assert_eq!(sharded(plan, out_dir.to_str().unwrap(), 2, "csv"), csv);
+    assert_eq!(
+        ok(&["merge", out_dir.to_str().unwrap(), "-f", "json"]),
+        out.stdout
+    );
+    let page = dir.join("page.html");
+    ok(&["sweep", plan, "-o", page.to_str().unwrap()]);
+    let html = fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<dt>unstable points</dt><dd>1</dd>"));
+    assert!(html.contains("Unstable: p0001 (crossing"));
+    assert!(html.contains(">unstable</th>"));
 }

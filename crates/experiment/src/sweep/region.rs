@@ -160,6 +160,9 @@ pub struct RegionSweepPointView {
     /// Its measures, in the order of [`region_measures`], with their changes from the
     /// baseline point's.
     pub measures: Vec<RegionMeasureChange>,
+    /// Why the point is unstable (a crossing's replication stopped at the cap on vehicles
+    /// in it: the point has no values), if it is.
+    pub unstable: Option<String>,
 }
 
 #[cfg(test)]

@@ -12,10 +12,10 @@ use anyhow::{Context, anyhow};
 use bordersim_config::sweep::{Plan, Unit};
 use bordersim_config::{ConfigError, Diagnostic, policy_crossing};
 use bordersim_experiment::RunOptions;
-use bordersim_experiment::region::{RegionModel, run_region};
+use bordersim_experiment::region::{RegionError, RegionModel, run_region};
 use bordersim_experiment::sweep::{
-    RegionMeasure, RegionMeasureChange, RegionSweepPointView, RegionSweepView, SweepAxis,
-    region_changes, region_measures,
+    CapReached, RegionMeasure, RegionMeasureChange, RegionSweepPointView, RegionSweepView,
+    SweepAxis, region_changes, region_measures,
 };
 use serde::{Deserialize, Serialize};
 
@@ -35,10 +35,31 @@ pub(crate) struct RegionUnitFile {
     unit: String,
     seed: u64,
     replications: [u64; 2],
-    /// The point's measures, in the order of [`region_measures`].
+    /// The point's measures, in the order of [`region_measures`] (none when capped).
     measures: Vec<RegionMeasure>,
-    /// The point's full region report (as `bordersim region` writes it in JSON).
+    /// The point's full region report (as `bordersim region` writes it in JSON; null when
+    /// capped).
     region: serde_json::Value,
+    /// The crossing and replication stopped at the cap on vehicles in the crossing, if one
+    /// was: the point is unstable and has no figures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    capped: Option<RegionCap>,
+}
+
+/// A region point's crossing whose replication reached its cap on vehicles in it.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegionCap {
+    crossing: String,
+    #[serde(flatten)]
+    cap: CapReached,
+}
+
+impl RegionCap {
+    /// Why the point is unstable (its `unstable`), in [`CapReached::reason`]'s words.
+    fn reason(&self) -> String {
+        format!("crossing `{}`: {}", self.crossing, self.cap.reason())
+    }
 }
 
 /// Loads a plan whose base is a region: every point's region model, all checked before
@@ -187,11 +208,34 @@ fn scale_region_demand(
     Ok(())
 }
 
-/// Runs one unit (a whole point) of a region sweep.
+/// Runs one unit (a whole point) of a region sweep: its measures and report, or the
+/// crossing and replication that reached the cap on vehicles in it.
 fn run_point(study: &Study, unit: &Unit) -> Result<RegionUnitFile, Failure> {
     let context = || format!("cannot run point {} of the region sweep", unit.id);
-    let outcome = run_region(&study.regions[unit.point], &study.options)
-        .map_err(|e| Failure::from_region(e, context()))?;
+    let mut file = RegionUnitFile {
+        plan_hash: study.hash.clone(),
+        unit: unit.id.clone(),
+        seed: study.options.seed,
+        replications: [unit.replications.start, unit.replications.end],
+        measures: Vec::new(),
+        region: serde_json::Value::Null,
+        capped: None,
+    };
+    let outcome = match run_region(&study.regions[unit.point], &study.options) {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            if let RegionError::Run { crossing, source } = &e
+                && let Some(cap) = CapReached::of(source)
+            {
+                file.capped = Some(RegionCap {
+                    crossing: crossing.clone(),
+                    cap,
+                });
+                return Ok(file);
+            }
+            return Err(Failure::from_region(e, context()));
+        }
+    };
     if !outcome.report.converged {
         warn(&format!(
             "point {}: the region did not converge in {} iterations (gap {})",
@@ -200,14 +244,9 @@ fn run_point(study: &Study, unit: &Unit) -> Result<RegionUnitFile, Failure> {
             outcome.report.iterations.last().map_or(f64::NAN, |i| i.gap)
         ));
     }
-    Ok(RegionUnitFile {
-        plan_hash: study.hash.clone(),
-        unit: unit.id.clone(),
-        seed: study.options.seed,
-        replications: [unit.replications.start, unit.replications.end],
-        measures: region_measures(&outcome.report),
-        region: serde_json::to_value(&outcome.report).map_err(|e| Failure::Failed(e.into()))?,
-    })
+    file.measures = region_measures(&outcome.report);
+    file.region = serde_json::to_value(&outcome.report).map_err(|e| Failure::Failed(e.into()))?;
+    Ok(file)
 }
 
 /// Reads a region unit file: the error, naming the file, when it is unreadable or not a
@@ -231,6 +270,7 @@ fn check_region_unit(
     let unit = super::units::unit_in_plan(path, &file.plan_hash, &file.unit, study)?;
     if file.seed != study.options.seed
         || file.replications != [unit.replications.start, unit.replications.end]
+        || file.capped.is_some() != (file.measures.is_empty() && file.region.is_null())
     {
         return Err(super::units::not_its_unit(path, unit));
     }
@@ -356,12 +396,33 @@ struct RegionSweepPoint<'a> {
     id: &'a str,
     axes: Vec<(&'a str, &'a str)>,
     measures: Vec<RegionMeasureChange>,
-    region: &'a serde_json::Value,
+    /// Left out for a point that reached the cap on vehicles in a crossing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<&'a serde_json::Value>,
+    /// Why the point is unstable (a crossing's replication stopped at its cap on vehicles
+    /// in it); left out when it is not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unstable: Option<String>,
 }
 
 /// Writes the result of a region sweep from its units' files (one per point, in order).
 fn emit(study: &Study, files: &[RegionUnitFile], settings: &RunSettings) -> Result<(), Failure> {
     let baseline = &files[study.plan.baseline].measures;
+    // A point stopped at the cap lists the measures of the first point that has them,
+    // without values, so that its rows line up with the others'.
+    let blank: Vec<RegionMeasure> = files
+        .iter()
+        .find(|f| f.capped.is_none())
+        .map(|f| {
+            (f.measures.iter())
+                .map(|m| RegionMeasure {
+                    value: None,
+                    ci95: None,
+                    ..m.clone()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let points = study
         .plan
         .points
@@ -376,10 +437,32 @@ fn emit(study: &Study, files: &[RegionUnitFile], settings: &RunSettings) -> Resu
                 .map(String::as_str)
                 .zip(p.values.iter().map(String::as_str))
                 .collect(),
-            measures: region_changes(&f.measures, baseline),
-            region: &f.region,
+            measures: region_changes(
+                if f.capped.is_some() {
+                    &blank
+                } else {
+                    &f.measures
+                },
+                baseline,
+            ),
+            region: f.capped.is_none().then_some(&f.region),
+            unstable: f.capped.as_ref().map(RegionCap::reason),
         })
-        .collect();
+        .collect::<Vec<_>>();
+    for p in &points {
+        if let Some(why) = &p.unstable {
+            warn(&format!(
+                "point {} ({}) is unstable: {why}; the sweep's other points are complete (the \
+                 `unstable` column, and the marked point on the page)",
+                p.id,
+                p.axes
+                    .iter()
+                    .map(|(a, v)| format!("{a} = {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
     let out = RegionSweepResult {
         sweep: &study.plan.name,
         plan_hash: &study.hash,
@@ -415,6 +498,7 @@ fn view(out: &RegionSweepResult<'_>) -> RegionSweepView {
                     .map(|(a, v)| ((*a).to_owned(), (*v).to_owned()))
                     .collect(),
                 measures: p.measures.clone(),
+                unstable: p.unstable.clone(),
             })
             .collect(),
     }
@@ -422,7 +506,7 @@ fn view(out: &RegionSweepResult<'_>) -> RegionSweepView {
 
 /// JSON (every point's measures and full region report), or tidy CSV / a table: one row
 /// per point × measure, the axis values as columns, then `entity, metric, value, ci95,
-/// delta, unit`.
+/// delta, unit, unstable`.
 fn render(out: &RegionSweepResult<'_>, format: Format) -> anyhow::Result<Vec<u8>> {
     if format == Format::Json {
         let mut bytes = serde_json::to_vec_pretty(out)?;
@@ -434,7 +518,9 @@ fn render(out: &RegionSweepResult<'_>, format: Format) -> anyhow::Result<Vec<u8>
         .from_writer(Vec::new());
     let mut header = vec!["point"];
     header.extend(out.axes.iter().map(|a| a.name.as_str()));
-    header.extend(["entity", "metric", "value", "ci95", "delta", "unit"]);
+    header.extend([
+        "entity", "metric", "value", "ci95", "delta", "unit", "unstable",
+    ]);
     w.write_record(&header)?;
     let num = |v: Option<f64>| v.map_or(String::new(), |v| v.to_string());
     for p in &out.points {
@@ -449,6 +535,7 @@ fn render(out: &RegionSweepResult<'_>, format: Format) -> anyhow::Result<Vec<u8>
                 num(m.ci95),
                 num(c.delta),
                 m.unit.clone(),
+                p.unstable.clone().unwrap_or_default(),
             ]);
             w.write_record(&r)?;
         }
