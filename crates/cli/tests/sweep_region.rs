@@ -80,8 +80,7 @@ path = "stations.primary.service"
 value = { dist = "exponential", mean = "3min" }
 "#;
 
-/// Booths at `x` 1 to 2 × demand as given or 1.5 times × `x` slowed or not: 8 points (a
-/// point changes one crossing).
+/// Booths at `x` 1 to 2 × demand as given or 1.5 times × `x` slowed or not: 8 points.
 const PLAN: &str = r#"[sweep]
 name = "two crossings"
 region = "region.toml"
@@ -278,15 +277,35 @@ fn a_region_plans_mistakes_are_refused_at_their_place() {
         &["bad.toml:6:", "axis[0].crossing", "crossing = \"id\""],
     );
     refused(
-        "region-two-crossings",
+        "region-path-and-crossing",
         &format!(
-            "{head}\n[[axis]]\nname = \"a\"\ncrossing = \"x\"\npath = \"stations.primary.servers\"\nvalues = [1]\n\n[[axis]]\nname = \"b\"\ncrossing = \"y\"\npath = \"stations.primary.servers\"\nvalues = [1]\n"
+            "{head}\n[[axis]]\nname = \"a\"\ncrossing = \"x\"\npath = \"crossings.y.stations.primary.servers\"\nvalues = [1]\n"
         ),
         &[],
         &[
-            "bad.toml:14:",
-            "axis[1].crossing",
-            "a point changes one crossing",
+            "bad.toml:9:",
+            "axis[0].path",
+            "names its crossing and so does `crossing`",
+        ],
+    );
+    refused(
+        "region-axis-and-region",
+        &format!("{head}\n[[axis]]\nname = \"a\"\nregion = [\"region.toml\"]\n"),
+        &[],
+        &[
+            "bad.toml:8:",
+            "axis[0].region",
+            "in [sweep] and in an axis of region files",
+        ],
+    );
+    refused(
+        "region-two-region-axes",
+        "[sweep]\nname = \"r\"\nreplications = 2\n\n[[axis]]\nname = \"a\"\nregion = [\"region.toml\"]\n\n[[axis]]\nname = \"b\"\nregion = [\"region.toml\"]\n",
+        &[],
+        &[
+            "bad.toml:11:",
+            "axis[1].region",
+            "a second axis of region files",
         ],
     );
     refused(
@@ -317,12 +336,12 @@ fn a_region_plans_mistakes_are_refused_at_their_place() {
         ],
     );
     refused(
-        "region-policy-elsewhere",
+        "region-unknown-crossing-in-path",
         &format!(
-            "{head}\n[[axis]]\nname = \"a\"\ncrossing = \"x\"\npath = \"stations.primary.servers\"\nvalues = [1]\n\n[[axis]]\nname = \"b\"\npolicy = [\"slow_y.toml\"]\n"
+            "{head}\n[[axis]]\nname = \"a\"\npath = \"crossings.z.stations.primary.servers\"\nvalues = [1]\n"
         ),
         &[],
-        &["bad.toml:10:", "changes crossing `x`", "changes `y`"],
+        &["unknown crossing `z`", "did you mean"],
     );
     refused(
         "region-crossing-in-scenario-plan",
@@ -513,4 +532,121 @@ fn a_region_point_at_a_crossings_vehicle_cap_is_unstable_and_the_others_complete
     assert!(html.contains("<dt>unstable points</dt><dd>1</dd>"));
     assert!(html.contains("Unstable: p0001 (crossing"));
     assert!(html.contains(">unstable</th>"));
+}
+
+/// `x` with 2 booths and then 3, `y` with 2 booths and then 1 and slowed (its policy file
+/// and an override of it at one point), zipped: the second point changes both crossings.
+const TWO_CROSSINGS: &str = r#"[sweep]
+name = "both"
+region = "region.toml"
+replications = 2
+seed = 5
+combine = "zip"
+
+[[axis]]
+name = "x booths"
+path = "crossings.x.stations.primary.servers"
+values = [2, 3]
+
+[[axis]]
+name = "y booths"
+crossing = "y"
+path = "stations.primary.servers"
+values = [2, 1]
+
+[[axis]]
+name = "slow y"
+policy = ["none", "slow_y.toml"]
+"#;
+
+/// `region.toml` with `x` given 3 booths and `y` 1 booth of 3 minutes, by hand: the region
+/// file `edited.toml`.
+fn edited_by_hand(dir: &Path) -> String {
+    let x = CROSSING.replace("servers = 2", "servers = 3");
+    let y = CROSSING
+        .replace("servers = 2", "servers = 1")
+        .replace("mean = \"2min\"", "mean = \"3min\"");
+    assert!(x != CROSSING && y.contains("mean = \"3min\"") && y.contains("servers = 1"));
+    write(dir, "x3.toml", &x);
+    write(dir, "y1.toml", &y);
+    let region = REGION
+        .replacen("file = \"crossing.toml\"", "file = \"x3.toml\"", 1)
+        .replacen("file = \"crossing.toml\"", "file = \"y1.toml\"", 1);
+    write(dir, "edited.toml", &region).display().to_string()
+}
+
+/// `bordersim region FILE -r 2 -s 5` as JSON.
+fn plain_region(file: &str) -> Value {
+    serde_json::from_str(&ok(&["region", file, "-r", "2", "-s", "5", "-f", "json"])).unwrap()
+}
+
+/// What a region's equilibrium gives: its flows, trade and iterations.
+fn equilibrium(region: &Value) -> [&Value; 3] {
+    [&region["flows"], &region["trade"], &region["iterations"]]
+}
+
+#[test]
+fn a_point_changing_two_crossings_is_the_region_with_both_edits_made_by_hand() {
+    let dir = scratch("sweep-region-two-crossings");
+    study(&dir);
+    let plan = write(&dir, "both.toml", TWO_CROSSINGS)
+        .display()
+        .to_string();
+    let json: Value = serde_json::from_str(&ok(&["sweep", &plan, "-f", "json"])).unwrap();
+    let by_hand = plain_region(&edited_by_hand(&dir));
+    let base = plain_region(&dir.join("region.toml").display().to_string());
+    assert!(equilibrium(&json["points"][0]["region"]) == equilibrium(&base));
+    assert!(equilibrium(&json["points"][1]["region"]) == equilibrium(&by_hand));
+    assert!(equilibrium(&by_hand) != equilibrium(&base));
+    // Sharded and merged: the sweep's bytes.
+    let out = dir.join("out").display().to_string();
+    assert_eq!(
+        sharded(&plan, &out, 2, "json"),
+        ok(&["sweep", &plan, "-f", "json"])
+    );
+}
+
+#[test]
+fn an_axis_of_region_files_runs_each_as_its_plain_region() {
+    let dir = scratch("sweep-region-files");
+    study(&dir);
+    let edited = edited_by_hand(&dir);
+    let plan = write(
+        &dir,
+        "files.toml",
+        "[sweep]\nname = \"files\"\nreplications = 2\nseed = 5\n\n[[axis]]\nname = \"region\"\nregion = [\"region.toml\", \"edited.toml\"]\n\n[[axis]]\nname = \"growth\"\ndemand = [1.0, 1.5]\n",
+    )
+    .display()
+    .to_string();
+    let list = ok(&["sweep", &plan, "--list"]);
+    assert_eq!(
+        list.lines().nth(3),
+        Some("p0002-r00000-00001\tp0002\t0..2\t5\tedited.toml\t1")
+    );
+    let json: Value = serde_json::from_str(&ok(&["sweep", &plan, "-f", "json"])).unwrap();
+    assert_eq!(json["axes"][0]["kind"], "region");
+    let base = plain_region(&dir.join("region.toml").display().to_string());
+    let by_hand = plain_region(&edited);
+    assert!(equilibrium(&json["points"][0]["region"]) == equilibrium(&base));
+    assert!(equilibrium(&json["points"][2]["region"]) == equilibrium(&by_hand));
+    // Every point from the same seed: the edited region's change from the first point.
+    let x = "flow:x:mx_to_us:truck";
+    let delta = |p: usize| {
+        json["points"][p]["measures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["entity"] == x && m["metric"] == "volume_per_day")
+            .and_then(|m| m["delta"].as_f64())
+            .unwrap()
+    };
+    assert_eq!(
+        delta(2),
+        value(&json, 2, x, "volume_per_day") - value(&json, 0, x, "volume_per_day")
+    );
+    let csv = ok(&["sweep", &plan, "-f", "csv"]);
+    for count in [2, 3] {
+        let out = dir.join(format!("out-{count}")).display().to_string();
+        assert_eq!(sharded(&plan, &out, count, "csv"), csv, "{count} shards");
+    }
 }

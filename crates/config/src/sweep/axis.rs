@@ -12,6 +12,8 @@ pub(super) enum Axis {
     Demand(Option<(String, Origin)>, Vec<(f64, Origin)>),
     /// Base scenario files.
     Scenario(Vec<(String, Origin)>),
+    /// Base region files.
+    Region(Vec<(String, Origin)>),
 }
 
 impl Axis {
@@ -20,7 +22,7 @@ impl Axis {
             Axis::Override(_, v) => v.len(),
             Axis::Policy(v) => v.len(),
             Axis::Demand(_, v) => v.len(),
-            Axis::Scenario(v) => v.len(),
+            Axis::Scenario(v) | Axis::Region(v) => v.len(),
         }
     }
 
@@ -30,7 +32,7 @@ impl Axis {
             Axis::Override(_, v) => v[k].0.clone(),
             Axis::Policy(v) => v[k].0.clone().unwrap_or_else(|| "none".into()),
             Axis::Demand(_, v) => v[k].0.to_string(),
-            Axis::Scenario(v) => v[k].0.clone(),
+            Axis::Scenario(v) | Axis::Region(v) => v[k].0.clone(),
         }
     }
 }

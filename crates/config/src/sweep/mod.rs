@@ -76,6 +76,8 @@ pub enum AxisKind {
     Demand(Option<String>),
     /// The base scenario file.
     Scenario,
+    /// The base region file.
+    Region,
 }
 
 /// Where in the plan file a value of a point comes from.
@@ -117,9 +119,16 @@ pub struct Point {
     pub policy_origin: Option<Origin>,
     /// The point's base scenario file (relative to the plan file).
     pub scenario: String,
-    /// In a region plan, the crossing the point's overrides change (`crossing` of its
-    /// override axes).
+    /// In a region plan, the crossing the point's first override changes (`crossing` of
+    /// its override axes); see [`Point::crossings`] for each override's.
     pub crossing: Option<String>,
+    /// In a region plan, the crossing each of [`Point::overrides`] changes (its axis's
+    /// `crossing`, or the `<id>` of a `crossings.<id>.<path>` path); `None` in a scenario
+    /// plan.
+    pub crossings: Vec<Option<String>>,
+    /// In a region plan with an axis of region files, the point's base region file
+    /// (relative to the plan file); `None`: the plan's `[sweep] region`.
+    pub region: Option<String>,
     /// Demand scalings, applied to the point's scenario after its policy and overrides
     /// (several multiply).
     pub demand: Vec<DemandScale>,
@@ -173,22 +182,62 @@ impl Plan {
         point: &Point,
         policy_file: Option<&str>,
     ) -> Option<(String, Vec<usize>)> {
-        if point.policy.is_none() && point.overrides.is_empty() {
+        self.crossing_policy_text(point, policy_file, None)
+    }
+
+    /// In a region plan, the policy that changes crossing `crossing` at point `point`: the
+    /// point's policy file, if it changes that crossing (`policy_file` is then its text,
+    /// else `None`), with the point's overrides of that crossing after it; and the line
+    /// where each of the point's overrides starts (`usize::MAX` for an override of another
+    /// crossing), as [`Plan::policy_text_lines`] gives them. `None` when the point changes
+    /// nothing of that crossing.
+    pub fn policy_text_of_crossing(
+        &self,
+        point: &Point,
+        policy_file: Option<&str>,
+        crossing: &str,
+    ) -> Option<(String, Vec<usize>)> {
+        self.crossing_policy_text(point, policy_file, Some(crossing))
+    }
+
+    /// The policy of [`Plan::policy_text_lines`], of one crossing's overrides only when
+    /// `only` names one.
+    fn crossing_policy_text(
+        &self,
+        point: &Point,
+        policy_file: Option<&str>,
+        only: Option<&str>,
+    ) -> Option<(String, Vec<usize>)> {
+        let kept = |k: usize| {
+            only.is_none_or(|c| point.crossings.get(k).and_then(Option::as_deref) == Some(c))
+        };
+        let overrides = (0..point.overrides.len()).filter(|&k| kept(k)).count();
+        let policy = if only.is_some() {
+            policy_file.is_some()
+        } else {
+            point.policy.is_some()
+        };
+        if !policy && overrides == 0 {
             return None;
         }
+        let crossing = only.map(str::to_owned).or_else(|| point.crossing.clone());
         let mut text = match policy_file {
             Some(t) => format!("{t}\n"),
             None => format!(
                 "[policy]\nname = {}\n{}",
                 toml::Value::String(format!("{} {}", self.name, point.id)),
-                point.crossing.as_ref().map_or(String::new(), |c| format!(
+                crossing.as_ref().map_or(String::new(), |c| format!(
                     "crossing = {}\n",
                     toml::Value::String(c.clone())
                 ))
             ),
         };
         let mut starts = Vec::with_capacity(point.overrides.len());
-        for (path, value) in &point.overrides {
+        for (k, (path, value)) in point.overrides.iter().enumerate() {
+            if !kept(k) {
+                starts.push(usize::MAX);
+                continue;
+            }
             text.push('\n');
             starts.push(text.lines().count() + 1);
             text.push_str(&format!(

@@ -147,8 +147,9 @@ fn plan(diags: &mut Collector<'_>, raw: &RawPlan) -> Option<Plan> {
             &axis.policy,
             &axis.demand,
             &axis.scenario,
+            &axis.region,
         ) {
-            (Some(path), Some(values), None, None, None, None) => Some(Axis::Override(
+            (Some(path), Some(values), None, None, None, None, None) => Some(Axis::Override(
                 path.get_ref().clone(),
                 values
                     .get_ref()
@@ -157,7 +158,7 @@ fn plan(diags: &mut Collector<'_>, raw: &RawPlan) -> Option<Plan> {
                     .map(|(k, v)| (inline(v.get_ref()), listed("values", k, v.span().start)))
                     .collect(),
             )),
-            (Some(path), None, Some(range), None, None, None) => {
+            (Some(path), None, Some(range), None, None, None, None) => {
                 match expand_range(range.get_ref()) {
                     Ok(v) => Some(Axis::Override(
                         path.get_ref().clone(),
@@ -171,7 +172,7 @@ fn plan(diags: &mut Collector<'_>, raw: &RawPlan) -> Option<Plan> {
                     }
                 }
             }
-            (None, None, None, Some(policies), None, None) => Some(Axis::Policy(
+            (None, None, None, Some(policies), None, None, None) => Some(Axis::Policy(
                 policies
                     .get_ref()
                     .iter()
@@ -185,7 +186,7 @@ fn plan(diags: &mut Collector<'_>, raw: &RawPlan) -> Option<Plan> {
                     })
                     .collect(),
             )),
-            (None, None, None, None, Some(factors), None) => {
+            (None, None, None, None, Some(factors), None, None) => {
                 for (k, f) in factors.get_ref().iter().enumerate() {
                     let v = *f.get_ref();
                     if !(v.is_finite() && v > 0.0) {
@@ -211,12 +212,20 @@ fn plan(diags: &mut Collector<'_>, raw: &RawPlan) -> Option<Plan> {
                         .collect(),
                 ))
             }
-            (None, None, None, None, None, Some(files)) => Some(Axis::Scenario(
+            (None, None, None, None, None, Some(files), None) => Some(Axis::Scenario(
                 files
                     .get_ref()
                     .iter()
                     .enumerate()
                     .map(|(k, f)| (f.get_ref().clone(), listed("scenario", k, f.span().start)))
+                    .collect(),
+            )),
+            (None, None, None, None, None, None, Some(files)) => Some(Axis::Region(
+                files
+                    .get_ref()
+                    .iter()
+                    .enumerate()
+                    .map(|(k, f)| (f.get_ref().clone(), listed("region", k, f.span().start)))
                     .collect(),
             )),
             _ => {
@@ -226,7 +235,8 @@ fn plan(diags: &mut Collector<'_>, raw: &RawPlan) -> Option<Plan> {
                     "an axis has one of: `path` and `values` or `range` (a scenario \
                      parameter); `policy` (a list of policy files, \"none\" for none); \
                      `demand` (factors of the arrival rates, with `class` for one class's \
-                     sources only); `scenario` (base scenario files)"
+                     sources only); `scenario` (base scenario files); `region` (base region \
+                     files)"
                         .into(),
                 ));
                 None
@@ -248,7 +258,10 @@ fn plan(diags: &mut Collector<'_>, raw: &RawPlan) -> Option<Plan> {
                     (_, Some(p), ..) => ("policy", p.span().start),
                     (_, _, Some(d), _) => ("demand", d.span().start),
                     (.., Some(f)) => ("scenario", f.span().start),
-                    _ => ("", a.span().start),
+                    _ => match &axis.region {
+                        Some(r) => ("region", r.span().start),
+                        None => ("", a.span().start),
+                    },
                 };
                 problems.push((
                     at,
@@ -259,6 +272,12 @@ fn plan(diags: &mut Collector<'_>, raw: &RawPlan) -> Option<Plan> {
             axes.push(axis_values);
         }
     }
+    // A region plan names its base region in [sweep] or as an axis of region files.
+    let region_at = sweep.region.as_ref().map(|r| r.span().start).or_else(|| {
+        (raw.axis.iter())
+            .find(|a| a.get_ref().region.is_some())
+            .map(|a| a.span().start)
+    });
     let scenario_axes: Vec<usize> = raw
         .axis
         .iter()
@@ -272,7 +291,7 @@ fn plan(diags: &mut Collector<'_>, raw: &RawPlan) -> Option<Plan> {
             format!("axis[{i}].scenario"),
             "the plan names its base scenario in [sweep] and in a scenario axis: keep one".into(),
         )),
-        (None, []) if sweep.region.is_none() => problems.push((
+        (None, []) if region_at.is_none() => problems.push((
             raw.sweep.span().start,
             "sweep.scenario".into(),
             "no base scenario: give `scenario` (or `region`) in [sweep], or an axis of scenario files".into(),
@@ -284,8 +303,8 @@ fn plan(diags: &mut Collector<'_>, raw: &RawPlan) -> Option<Plan> {
         )),
         _ => {}
     }
-    if let Some(region) = &sweep.region {
-        region::region_problems(raw, region.span().start, &mut problems);
+    if let Some(at) = region_at {
+        region::region_problems(raw, at, &mut problems);
     } else if let Some((i, c)) = raw
         .axis
         .iter()
@@ -336,11 +355,24 @@ fn plan(diags: &mut Collector<'_>, raw: &RawPlan) -> Option<Plan> {
         return None;
     }
     let base = sweep.scenario.clone().unwrap_or_default();
-    let crossings: Vec<Option<String>> = raw
+    // In a region plan, an override's crossing is its axis's `crossing`, or the `<id>` of a
+    // `crossings.<id>.<path>` path, which then leaves `<path>` as the crossing's own.
+    let mut crossings: Vec<Option<String>> = raw
         .axis
         .iter()
         .map(|a| a.get_ref().crossing.as_ref().map(|c| c.get_ref().clone()))
         .collect();
+    if region_at.is_some() {
+        for (axis, crossing) in axes.iter_mut().zip(&mut crossings) {
+            if let Axis::Override(path, _) = axis
+                && crossing.is_none()
+                && let Some((id, own)) = region::crossing_path(path)
+            {
+                *crossing = Some(id.to_owned());
+                *path = own.to_owned();
+            }
+        }
+    }
     let points = (0..count)
         .map(|p| point(p, &axes, &crossings, zip, &base))
         .collect::<Vec<_>>();
@@ -357,10 +389,11 @@ fn plan(diags: &mut Collector<'_>, raw: &RawPlan) -> Option<Plan> {
     Some(Plan {
         name: sweep.name.clone(),
         scenario: points.first().map(|p| p.scenario.clone()).unwrap_or(base),
-        region: sweep.region.as_ref().map(|r| r.get_ref().clone()),
+        region: (sweep.region.as_ref().map(|r| r.get_ref().clone()))
+            .or_else(|| points.first().and_then(|p| p.region.clone())),
         replications: replications as u32,
         // A region's equilibrium needs every replication of every iteration at once.
-        block: if sweep.region.is_some() {
+        block: if region_at.is_some() {
             replications as u32
         } else {
             block as u32
@@ -378,6 +411,7 @@ fn plan(diags: &mut Collector<'_>, raw: &RawPlan) -> Option<Plan> {
                 Axis::Policy(_) => AxisKind::Policy,
                 Axis::Demand(class, _) => AxisKind::Demand(class.as_ref().map(|c| c.0.clone())),
                 Axis::Scenario(_) => AxisKind::Scenario,
+                Axis::Region(_) => AxisKind::Region,
             })
             .collect(),
         points,

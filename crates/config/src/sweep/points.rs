@@ -27,7 +27,9 @@ pub(super) fn baseline_point(
             ));
         };
         wanted[i] = match (value, &axes[i]) {
-            (toml::Value::String(s), Axis::Policy(_) | Axis::Scenario(_)) => s.clone(),
+            (toml::Value::String(s), Axis::Policy(_) | Axis::Scenario(_) | Axis::Region(_)) => {
+                s.clone()
+            }
             (toml::Value::Float(f), Axis::Demand(..)) => f.to_string(),
             (toml::Value::Integer(n), Axis::Demand(..)) => (*n as f64).to_string(),
             (v, _) => inline(v),
@@ -77,13 +79,18 @@ pub(super) fn point(
         policy_origin: None,
         scenario: base.to_owned(),
         crossing: None,
+        crossings: Vec::new(),
+        region: None,
         demand: Vec::new(),
     };
     for ((a, &k), crossing) in axes.iter().zip(&picks).zip(crossings) {
         point.values.push(a.shown(k));
         match a {
             Axis::Override(path, v) => {
-                point.crossing.clone_from(crossing);
+                if point.crossing.is_none() {
+                    point.crossing.clone_from(crossing);
+                }
+                point.crossings.push(crossing.clone());
                 point.overrides.push((path.clone(), v[k].0.clone()));
                 point.origins.push(v[k].1.clone());
             }
@@ -101,6 +108,7 @@ pub(super) fn point(
                     .map_or_else(|| v[k].1.clone(), |c| c.1.clone()),
             }),
             Axis::Scenario(v) => point.scenario.clone_from(&v[k].0),
+            Axis::Region(v) => point.region = Some(v[k].0.clone()),
         }
     }
     point

@@ -52,4 +52,6 @@ pub(super) struct RawAxis {
     pub(super) scenario: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     pub(super) crossing: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) region: Option<Spanned<Vec<Spanned<String>>>>,
 }

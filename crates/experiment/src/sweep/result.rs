@@ -72,7 +72,7 @@ pub struct SweepPoint {
 pub struct SweepAxis {
     /// The axis's name.
     pub name: String,
-    /// What it varies: `override`, `policy`, `demand` or `scenario`.
+    /// What it varies: `override`, `policy`, `demand`, `scenario` or `region`.
     pub kind: String,
     /// An override axis's parameter path; a demand axis's class, if it names one.
     pub of: Option<String>,
@@ -87,6 +87,7 @@ impl SweepAxis {
             ("demand", Some(class)) => format!("{} (× the demand of class {class})", self.name),
             ("policy", _) => format!("{} (policy file)", self.name),
             ("scenario", _) => format!("{} (base scenario file)", self.name),
+            ("region", _) => format!("{} (base region file)", self.name),
             _ => self.name.clone(),
         }
     }

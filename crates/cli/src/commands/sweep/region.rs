@@ -1,6 +1,7 @@
-//! A sweep whose base is a region (`[sweep] region`): every point is the region with its
-//! axis values (a policy file applied to the crossing it names, overrides of one crossing's
-//! parameters, demand scaled), run to its equilibrium over all the plan's replications.
+//! A sweep whose base is a region (`[sweep] region`, or an axis of region files): every
+//! point is the region with its axis values (a policy file applied to the crossing it names,
+//! overrides of any of its crossings' parameters — one policy per crossing changed —,
+//! demand scaled), run to its equilibrium over all the plan's replications.
 //! Each iteration of an equilibrium needs every replication's border times, so a region
 //! sweep's work unit is a whole point: a unit's file holds the point's measures and report
 //! as they came out, nothing is merged across units, and no split into shards can change a
@@ -77,19 +78,25 @@ pub(super) fn load_region_study(
 ) -> Result<Study, Failure> {
     let file = path.display().to_string();
     let dir = output::directory_of(path);
-    let region_path = dir.join(plan.region.as_deref().unwrap_or_default());
-    let region_text = super::super::read_input(&region_path, "region")?;
-    let region_file = region_path.display().to_string();
-    let read = super::super::region::reader(&region_path);
-    let base = super::super::region::load(&region_path, &region_text)?;
     let mut hasher = Fnv::default();
     hasher.add(text.as_bytes());
-    hasher.add(region_text.as_bytes());
-    for c in &base.crossing_texts {
-        hasher.add(c.text.as_bytes());
-    }
+    // Each base region file, read and loaded once.
+    let mut bases: Vec<Base> = Vec::new();
     let mut regions = Vec::with_capacity(plan.points.len());
     for point in &plan.points {
+        let name = point
+            .region
+            .as_deref()
+            .or(plan.region.as_deref())
+            .unwrap_or_default();
+        let b = match bases.iter().position(|b| b.name == name) {
+            Some(b) => b,
+            None => {
+                bases.push(Base::load(name, dir, &mut hasher)?);
+                bases.len() - 1
+            }
+        };
+        let base = &bases[b];
         let policy_path = point.policy.as_ref().map(|p| dir.join(p));
         let policy_file = read_point_policy(policy_path.as_deref(), &mut hasher)?;
         let label = format!("{file} point {}", point.id);
@@ -97,45 +104,78 @@ pub(super) fn load_region_study(
             file: file.clone(),
             error,
         };
-        let mut model = match plan.policy_text_lines(point, policy_file.as_deref()) {
-            None => base.model.clone(),
-            Some((policy, starts)) => {
-                if let (Some(wanted), Some(t), Some(origin)) =
-                    (&point.crossing, &policy_file, point.origins.first())
-                    && let Ok(Some((named, _))) = policy_crossing(t, &label)
-                    && named != *wanted
-                {
-                    return Err(invalid(at_origin(
-                        &file,
-                        origin,
-                        format!(
-                            "the override changes crossing `{wanted}` but the point's policy file \
-                             changes `{named}`: a point changes one crossing (point {})",
-                            point.id
-                        ),
-                    )));
-                }
-                bordersim_config::apply_region_policy(
-                    &region_text,
-                    &region_file,
-                    &read,
-                    &policy,
-                    &label,
-                )
-                .map_err(|e| {
-                    invalid(relocate(
-                        e,
-                        &label,
-                        &file,
-                        policy_path.as_deref(),
-                        &starts,
-                        point,
-                    ))
-                })?
-                .region
-                .model
-            }
+        let ids: Vec<&str> = (base.loaded.model.crossings.iter())
+            .map(|c| c.id.as_str())
+            .collect();
+        // The crossing the point's policy file changes: the one its [policy] names, or
+        // the region's only one.
+        let policy_crossing = match &policy_file {
+            None => None,
+            Some(t) => match policy_crossing(t, &label) {
+                Ok(Some((named, _))) => Some(named),
+                _ if ids.len() == 1 => Some(ids[0].to_owned()),
+                // Left to the policy's own application to report, at its place.
+                _ => None,
+            },
         };
+        // Every crossing the point changes, in the region's order, each by one policy:
+        // the policy file if it names that crossing, then the overrides addressed to it.
+        let mut targets: Vec<&str> = ids
+            .iter()
+            .copied()
+            .filter(|id| {
+                policy_crossing.as_deref() == Some(*id)
+                    || point.crossings.iter().any(|c| c.as_deref() == Some(*id))
+            })
+            .collect();
+        let unknown = (point.crossings.iter().flatten())
+            .chain(&policy_crossing)
+            .find(|c| !ids.contains(&c.as_str()));
+        if let Some(c) = unknown {
+            // Reported by the policy pipeline, with the closest crossing.
+            targets.push(c.as_str());
+        } else if policy_file.is_some() && policy_crossing.is_none() {
+            targets.push("");
+        }
+        let mut model = base.loaded.model.clone();
+        for target in targets {
+            let own = (policy_crossing.as_deref() == Some(target) || target.is_empty())
+                .then_some(policy_file.as_deref())
+                .flatten();
+            let Some((policy, starts)) = plan.policy_text_of_crossing(point, own, target) else {
+                continue;
+            };
+            let applied = bordersim_config::apply_region_policy(
+                &base.text,
+                &base.file,
+                &base.reader(),
+                &policy,
+                &label,
+            )
+            .map_err(|e| {
+                invalid(relocate(
+                    e,
+                    &label,
+                    &file,
+                    policy_path.as_deref(),
+                    &starts,
+                    point,
+                ))
+            })?
+            .region
+            .model;
+            // The changed crossing, with what the region derives from it (entries,
+            // directions, classes), into the point's model.
+            if let Some(k) = applied
+                .crossings
+                .iter()
+                .position(|c| c.id == target)
+                .or_else(|| (applied.crossings.len() == 1).then_some(0))
+            {
+                model.crossings[k] = applied.crossings[k].clone();
+                model.region.crossings[k] = applied.region.crossings[k].clone();
+            }
+        }
         for scale in &point.demand {
             scale_region_demand(&mut model, scale.class.as_deref(), scale.factor).map_err(|m| {
                 invalid(at_origin(
@@ -148,7 +188,11 @@ pub(super) fn load_region_study(
         regions.push(model);
     }
     let replications = settings.replications.unwrap_or(plan.replications);
-    let seed = settings.seed.or(plan.seed).unwrap_or(base.seed);
+    // Without a seed in the plan, the first base region's.
+    let seed = settings
+        .seed
+        .or(plan.seed)
+        .unwrap_or_else(|| bases.first().map_or(0, |b| b.loaded.seed));
     let mut plan = plan;
     plan.replications = replications;
     plan.block = replications;
@@ -166,6 +210,42 @@ pub(super) fn load_region_study(
         regions,
         units,
     })
+}
+
+/// A base region file of a plan: its name as the plan writes it, its path, text and
+/// loaded region.
+struct Base {
+    name: String,
+    path: std::path::PathBuf,
+    file: String,
+    text: String,
+    loaded: bordersim_config::LoadedRegion,
+}
+
+impl Base {
+    /// Reads and loads the region file `name` (relative to the plan's directory `dir`),
+    /// adding it and its crossing files to the plan's `hasher`.
+    fn load(name: &str, dir: &Path, hasher: &mut Fnv) -> Result<Base, Failure> {
+        let path = dir.join(name);
+        let text = super::super::read_input(&path, "region")?;
+        let loaded = super::super::region::load(&path, &text)?;
+        hasher.add(text.as_bytes());
+        for c in &loaded.crossing_texts {
+            hasher.add(c.text.as_bytes());
+        }
+        Ok(Base {
+            name: name.to_owned(),
+            file: path.display().to_string(),
+            path,
+            text,
+            loaded,
+        })
+    }
+
+    /// Reads the files the region names, relative to it.
+    fn reader(&self) -> impl Fn(&str) -> Result<String, String> + '_ {
+        super::super::region::reader(&self.path)
+    }
 }
 
 /// A one-problem [`ConfigError`] at `origin` in the plan file `file`.

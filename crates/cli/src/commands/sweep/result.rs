@@ -245,6 +245,7 @@ pub(super) fn axes(study: &Study) -> Vec<SweepAxis> {
                 AxisKind::Policy => ("policy", None),
                 AxisKind::Demand(class) => ("demand", class.clone()),
                 AxisKind::Scenario => ("scenario", None),
+                AxisKind::Region => ("region", None),
             };
             SweepAxis {
                 name: name.clone(),
