@@ -598,6 +598,30 @@ fn a_point_changing_two_crossings_is_the_region_with_both_edits_made_by_hand() {
     assert!(equilibrium(&json["points"][0]["region"]) == equilibrium(&base));
     assert!(equilibrium(&json["points"][1]["region"]) == equilibrium(&by_hand));
     assert!(equilibrium(&by_hand) != equilibrium(&base));
+    // Volumes and shares carry the intervals `bordersim region` gives them.
+    for p in json["points"].as_array().unwrap() {
+        for f in p["region"]["flows"].as_array().unwrap() {
+            let entity = format!(
+                "flow:{}:{}:{}",
+                f["crossing"].as_str().unwrap(),
+                f["direction"].as_str().unwrap(),
+                f["class"].as_str().unwrap()
+            );
+            for (metric, field) in [
+                ("volume_per_day", "volume_per_day_ci95"),
+                ("share", "share_ci95"),
+            ] {
+                let m = p["measures"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|m| m["entity"] == entity.as_str() && m["metric"] == metric)
+                    .unwrap();
+                assert!(f[field].as_f64().is_some(), "{entity} {field}");
+                assert_eq!(m["ci95"], f[field], "{entity} {metric}");
+            }
+        }
+    }
     // Sharded and merged: the sweep's bytes.
     let out = dir.join("out").display().to_string();
     assert_eq!(

@@ -255,9 +255,10 @@ pub fn region_page(view: &RegionSweepView) -> String {
                     axes: &view.axes,
                     how: format!(
                         "{} replications a point, at each point's equilibrium (bands and \
-                         whiskers: 95% Student-t intervals over the last iteration's \
-                         replications; volumes, shares and trade come from the equilibrium's \
-                         assignment and have none)",
+                         whiskers: 95% intervals — of border times over the last iteration's \
+                         replications; of volumes, shares and trade from the border times' \
+                         sampling error, each replication's best response to its own border \
+                         times, as `bordersim region` gives them)",
                         view.replications
                     ),
                 };
@@ -308,7 +309,8 @@ pub fn region_page(view: &RegionSweepView) -> String {
     page.note(
         "The baseline point is in bold. A change is the point's value minus the baseline \
          point's; border times are means over the replications of each equilibrium's last \
-         iteration, with their 95% Student-t interval.",
+         iteration, with their 95% Student-t interval; volumes, shares and trade have the \
+         95% interval of `bordersim region` (from the border times' sampling error).",
     );
     page.finish()
 }
