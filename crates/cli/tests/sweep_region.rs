@@ -80,8 +80,7 @@ path = "stations.primary.service"
 value = { dist = "exponential", mean = "3min" }
 "#;
 
-/// Booths at `x` 1 to 2 × demand as given or 1.5 times × `x` slowed or not: 8 points (a
-/// point changes one crossing).
+/// Booths at `x` 1 to 2 × demand as given or 1.5 times × `x` slowed or not: 8 points.
 const PLAN: &str = r#"[sweep]
 name = "two crossings"
 region = "region.toml"
@@ -165,7 +164,9 @@ fn a_region_sweep_lists_its_points_and_merges_byte_for_byte_from_2_and_3_shards(
     let csv = ok(&["sweep", &plan, "-f", "csv"]);
     let json = ok(&["sweep", &plan, "-f", "json"]);
     assert!(
-        csv.starts_with("point,x booths,growth,slow x,entity,metric,value,ci95,delta,unit\n"),
+        csv.starts_with(
+            "point,x booths,growth,slow x,entity,metric,value,ci95,delta,unit,unstable\n"
+        ),
         "{csv}"
     );
     for count in [2, 3] {
@@ -276,15 +277,35 @@ fn a_region_plans_mistakes_are_refused_at_their_place() {
         &["bad.toml:6:", "axis[0].crossing", "crossing = \"id\""],
     );
     refused(
-        "region-two-crossings",
+        "region-path-and-crossing",
         &format!(
-            "{head}\n[[axis]]\nname = \"a\"\ncrossing = \"x\"\npath = \"stations.primary.servers\"\nvalues = [1]\n\n[[axis]]\nname = \"b\"\ncrossing = \"y\"\npath = \"stations.primary.servers\"\nvalues = [1]\n"
+            "{head}\n[[axis]]\nname = \"a\"\ncrossing = \"x\"\npath = \"crossings.y.stations.primary.servers\"\nvalues = [1]\n"
         ),
         &[],
         &[
-            "bad.toml:14:",
-            "axis[1].crossing",
-            "a point changes one crossing",
+            "bad.toml:9:",
+            "axis[0].path",
+            "names its crossing and so does `crossing`",
+        ],
+    );
+    refused(
+        "region-axis-and-region",
+        &format!("{head}\n[[axis]]\nname = \"a\"\nregion = [\"region.toml\"]\n"),
+        &[],
+        &[
+            "bad.toml:8:",
+            "axis[0].region",
+            "in [sweep] and in an axis of region files",
+        ],
+    );
+    refused(
+        "region-two-region-axes",
+        "[sweep]\nname = \"r\"\nreplications = 2\n\n[[axis]]\nname = \"a\"\nregion = [\"region.toml\"]\n\n[[axis]]\nname = \"b\"\nregion = [\"region.toml\"]\n",
+        &[],
+        &[
+            "bad.toml:11:",
+            "axis[1].region",
+            "a second axis of region files",
         ],
     );
     refused(
@@ -315,12 +336,12 @@ fn a_region_plans_mistakes_are_refused_at_their_place() {
         ],
     );
     refused(
-        "region-policy-elsewhere",
+        "region-unknown-crossing-in-path",
         &format!(
-            "{head}\n[[axis]]\nname = \"a\"\ncrossing = \"x\"\npath = \"stations.primary.servers\"\nvalues = [1]\n\n[[axis]]\nname = \"b\"\npolicy = [\"slow_y.toml\"]\n"
+            "{head}\n[[axis]]\nname = \"a\"\npath = \"crossings.z.stations.primary.servers\"\nvalues = [1]\n"
         ),
         &[],
-        &["bad.toml:10:", "changes crossing `x`", "changes `y`"],
+        &["unknown crossing `z`", "did you mean"],
     );
     refused(
         "region-crossing-in-scenario-plan",
@@ -416,4 +437,240 @@ fn a_region_sweeps_page_draws_its_measures_and_merge_draws_the_same() {
         1 + rows
     );
     insta::assert_snapshot!("report_region_sweep", html);
+}
+
+/// Demand as given, 6 times (150 trucks an hour for two crossings serving 60 an hour each)
+/// and 1.5 times, with room for 60 vehicles in each crossing.
+const CAPPED_PLAN: &str = r#"[sweep]
+name = "capped region"
+region = "region.toml"
+replications = 2
+seed = 5
+
+[[axis]]
+name = "growth"
+demand = [1.0, 6.0, 1.5]
+"#;
+
+#[test]
+fn a_region_point_at_a_crossings_vehicle_cap_is_unstable_and_the_others_complete() {
+    let dir = scratch("sweep-region-capped");
+    study(&dir);
+    write(
+        &dir,
+        "crossing.toml",
+        &CROSSING.replace(
+            "horizon = \"1d\"\n",
+            "horizon = \"1d\"\nmax_in_system = 60\n",
+        ),
+    );
+    let plan = write(&dir, "capped.toml", CAPPED_PLAN);
+    let plan = plan.to_str().unwrap();
+    let out = bordersim(["sweep", plan, "-f", "json"]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert!(
+        out.stderr
+            .contains("point p0001 (growth = 6) is unstable: crossing `"),
+        "{}",
+        out.stderr
+    );
+    let json: Value = serde_json::from_str(&out.stdout).unwrap();
+    let capped = &json["points"][1];
+    assert!(capped.get("region").is_none());
+    let why = capped["unstable"].as_str().unwrap();
+    assert!(
+        why.contains(
+            ": more than 60 vehicles in the crossing at once: replication 0 stopped at day 1, "
+        ),
+        "{why}"
+    );
+    // Its rows line up with the others', without values.
+    let measures = capped["measures"].as_array().unwrap();
+    assert_eq!(
+        measures.len(),
+        json["points"][0]["measures"].as_array().unwrap().len()
+    );
+    assert!(
+        measures
+            .iter()
+            .all(|m| m["value"].is_null() && m["delta"].is_null())
+    );
+    // The other points are as a sweep of them alone gives them.
+    let alone = write(
+        &dir,
+        "alone.toml",
+        &CAPPED_PLAN.replace("[1.0, 6.0, 1.5]", "[1.0, 1.5]"),
+    );
+    let alone: Value =
+        serde_json::from_str(&ok(&["sweep", alone.to_str().unwrap(), "-f", "json"])).unwrap();
+    for (k, a) in [(0, 0), (2, 1)] {
+        assert!(json["points"][k].get("unstable").is_none());
+        assert!(
+            json["points"][k]["measures"] == alone["points"][a]["measures"],
+            "point {k}"
+        );
+    }
+    let csv = ok(&["sweep", plan, "-f", "csv"]);
+    assert!(csv.lines().next().unwrap().ends_with(",unit,unstable"));
+    for line in csv.lines().skip(1) {
+        assert_eq!(
+            line.starts_with("p0001,"),
+            line.contains("more than 60 vehicles"),
+            "{line}"
+        );
+    }
+    // Two shards merged: the sweep's bytes; the page marks the point.
+    let out_dir = dir.join("out");
+    assert_eq!(sharded(plan, out_dir.to_str().unwrap(), 2, "csv"), csv);
+    assert_eq!(
+        ok(&["merge", out_dir.to_str().unwrap(), "-f", "json"]),
+        out.stdout
+    );
+    let page = dir.join("page.html");
+    ok(&["sweep", plan, "-o", page.to_str().unwrap()]);
+    let html = fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<dt>unstable points</dt><dd>1</dd>"));
+    assert!(html.contains("Unstable: p0001 (crossing"));
+    assert!(html.contains(">unstable</th>"));
+}
+
+/// `x` with 2 booths and then 3, `y` with 2 booths and then 1 and slowed (its policy file
+/// and an override of it at one point), zipped: the second point changes both crossings.
+const TWO_CROSSINGS: &str = r#"[sweep]
+name = "both"
+region = "region.toml"
+replications = 2
+seed = 5
+combine = "zip"
+
+[[axis]]
+name = "x booths"
+path = "crossings.x.stations.primary.servers"
+values = [2, 3]
+
+[[axis]]
+name = "y booths"
+crossing = "y"
+path = "stations.primary.servers"
+values = [2, 1]
+
+[[axis]]
+name = "slow y"
+policy = ["none", "slow_y.toml"]
+"#;
+
+/// `region.toml` with `x` given 3 booths and `y` 1 booth of 3 minutes, by hand: the region
+/// file `edited.toml`.
+fn edited_by_hand(dir: &Path) -> String {
+    let x = CROSSING.replace("servers = 2", "servers = 3");
+    let y = CROSSING
+        .replace("servers = 2", "servers = 1")
+        .replace("mean = \"2min\"", "mean = \"3min\"");
+    assert!(x != CROSSING && y.contains("mean = \"3min\"") && y.contains("servers = 1"));
+    write(dir, "x3.toml", &x);
+    write(dir, "y1.toml", &y);
+    let region = REGION
+        .replacen("file = \"crossing.toml\"", "file = \"x3.toml\"", 1)
+        .replacen("file = \"crossing.toml\"", "file = \"y1.toml\"", 1);
+    write(dir, "edited.toml", &region).display().to_string()
+}
+
+/// `bordersim region FILE -r 2 -s 5` as JSON.
+fn plain_region(file: &str) -> Value {
+    serde_json::from_str(&ok(&["region", file, "-r", "2", "-s", "5", "-f", "json"])).unwrap()
+}
+
+/// What a region's equilibrium gives: its flows, trade and iterations.
+fn equilibrium(region: &Value) -> [&Value; 3] {
+    [&region["flows"], &region["trade"], &region["iterations"]]
+}
+
+#[test]
+fn a_point_changing_two_crossings_is_the_region_with_both_edits_made_by_hand() {
+    let dir = scratch("sweep-region-two-crossings");
+    study(&dir);
+    let plan = write(&dir, "both.toml", TWO_CROSSINGS)
+        .display()
+        .to_string();
+    let json: Value = serde_json::from_str(&ok(&["sweep", &plan, "-f", "json"])).unwrap();
+    let by_hand = plain_region(&edited_by_hand(&dir));
+    let base = plain_region(&dir.join("region.toml").display().to_string());
+    assert!(equilibrium(&json["points"][0]["region"]) == equilibrium(&base));
+    assert!(equilibrium(&json["points"][1]["region"]) == equilibrium(&by_hand));
+    assert!(equilibrium(&by_hand) != equilibrium(&base));
+    // Volumes and shares carry the intervals `bordersim region` gives them.
+    for p in json["points"].as_array().unwrap() {
+        for f in p["region"]["flows"].as_array().unwrap() {
+            let entity = format!(
+                "flow:{}:{}:{}",
+                f["crossing"].as_str().unwrap(),
+                f["direction"].as_str().unwrap(),
+                f["class"].as_str().unwrap()
+            );
+            for (metric, field) in [
+                ("volume_per_day", "volume_per_day_ci95"),
+                ("share", "share_ci95"),
+            ] {
+                let m = p["measures"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|m| m["entity"] == entity.as_str() && m["metric"] == metric)
+                    .unwrap();
+                assert!(f[field].as_f64().is_some(), "{entity} {field}");
+                assert_eq!(m["ci95"], f[field], "{entity} {metric}");
+            }
+        }
+    }
+    // Sharded and merged: the sweep's bytes.
+    let out = dir.join("out").display().to_string();
+    assert_eq!(
+        sharded(&plan, &out, 2, "json"),
+        ok(&["sweep", &plan, "-f", "json"])
+    );
+}
+
+#[test]
+fn an_axis_of_region_files_runs_each_as_its_plain_region() {
+    let dir = scratch("sweep-region-files");
+    study(&dir);
+    let edited = edited_by_hand(&dir);
+    let plan = write(
+        &dir,
+        "files.toml",
+        "[sweep]\nname = \"files\"\nreplications = 2\nseed = 5\n\n[[axis]]\nname = \"region\"\nregion = [\"region.toml\", \"edited.toml\"]\n\n[[axis]]\nname = \"growth\"\ndemand = [1.0, 1.5]\n",
+    )
+    .display()
+    .to_string();
+    let list = ok(&["sweep", &plan, "--list"]);
+    assert_eq!(
+        list.lines().nth(3),
+        Some("p0002-r00000-00001\tp0002\t0..2\t5\tedited.toml\t1")
+    );
+    let json: Value = serde_json::from_str(&ok(&["sweep", &plan, "-f", "json"])).unwrap();
+    assert_eq!(json["axes"][0]["kind"], "region");
+    let base = plain_region(&dir.join("region.toml").display().to_string());
+    let by_hand = plain_region(&edited);
+    assert!(equilibrium(&json["points"][0]["region"]) == equilibrium(&base));
+    assert!(equilibrium(&json["points"][2]["region"]) == equilibrium(&by_hand));
+    // Every point from the same seed: the edited region's change from the first point.
+    let x = "flow:x:mx_to_us:truck";
+    let delta = |p: usize| {
+        json["points"][p]["measures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["entity"] == x && m["metric"] == "volume_per_day")
+            .and_then(|m| m["delta"].as_f64())
+            .unwrap()
+    };
+    assert_eq!(
+        delta(2),
+        value(&json, 2, x, "volume_per_day") - value(&json, 0, x, "volume_per_day")
+    );
+    let csv = ok(&["sweep", &plan, "-f", "csv"]);
+    for count in [2, 3] {
+        let out = dir.join(format!("out-{count}")).display().to_string();
+        assert_eq!(sharded(&plan, &out, count, "csv"), csv, "{count} shards");
+    }
 }

@@ -2,10 +2,13 @@
 //! mean time in system by default; waits, their 95th percentiles, queues, throughput,
 //! utilisation, cost), and its paired difference from the baseline point, against each
 //! axis's values with their 95% interval bands, one line per combination of the other axes'
-//! values — and a table of every point. An unstable point ([`unstable`]) is shaded on the
+//! values — and a table of every point. An unstable point (its `unstable`: see
+//! [`bordersim_experiment::sweep::metrics::unstable`], or a
+//! replication stopped at the cap on vehicles in the crossing) is shaded on the
 //! curves, named in their tables and in the table of every point.
 
-use bordersim_experiment::sweep::metrics::{Curve, curves, unstable};
+use bordersim_experiment::DelayStats;
+use bordersim_experiment::sweep::metrics::{Curve, curves};
 use bordersim_experiment::sweep::{RegionSweepView, SweepAxis, SweepPoint, SweepResult};
 
 use crate::format::{count, opt, signed};
@@ -38,7 +41,7 @@ pub fn page(result: &SweepResult) -> String {
     let unstable_points: Vec<(&str, String)> = result
         .points
         .iter()
-        .filter_map(|p| unstable(&p.report).map(|why| (p.id.as_str(), why)))
+        .filter_map(|p| p.unstable.clone().map(|why| (p.id.as_str(), why)))
         .collect();
     let mut card = vec![
         ("points", count(result.points.len() as u64)),
@@ -51,9 +54,14 @@ pub fn page(result: &SweepResult) -> String {
     }
     page.card("sweep-summary", &card);
     if !unstable_points.is_empty() {
+        let capped = if result.points.iter().any(|p| p.report.is_none()) {
+            " (a point stopped at the cap on vehicles in the crossing has no figures)"
+        } else {
+            ""
+        };
         page.note(&format!(
             "Unstable: {}. Their queues grow without bound, so their waits depend on the \
-             run's length: they are shaded on the curves and marked in the tables.",
+             run's length{capped}: they are shaded on the curves and marked in the tables.",
             unstable_points
                 .iter()
                 .map(|(id, why)| format!("{id} ({why})"))
@@ -71,8 +79,11 @@ pub fn page(result: &SweepResult) -> String {
             continue;
         }
         page.heading(&format!("Against {axis}"));
+        let Some(first) = result.first_report() else {
+            continue;
+        };
         for output in &result.outputs {
-            for c in curves(output, &result.points[0]) {
+            for c in curves(output, first) {
                 curve(&mut page, result, a, &values, &c, false);
                 // A metric without a paired measure (throughput) has no change curve.
                 if c.measure.is_some() {
@@ -96,7 +107,11 @@ pub fn page(result: &SweepResult) -> String {
     }
     let mut table = Table::new(&titles, 1 + axes.len());
     for p in &result.points {
-        let t = &p.report.system.time_in_system;
+        let none = DelayStats::default();
+        let t = p
+            .report
+            .as_ref()
+            .map_or(&none, |r| &r.system.time_in_system);
         let d = difference(p, "time_in_system_mean_s");
         let mut row = vec![p.id.clone()];
         row.extend(p.axes.iter().map(|(_, v)| v.clone()));
@@ -109,7 +124,7 @@ pub fn page(result: &SweepResult) -> String {
             opt(d.and_then(|d| d.1).map(|s| s / 60.0), 2),
         ]);
         if !unstable_points.is_empty() {
-            row.push(unstable(&p.report).unwrap_or_default());
+            row.push(p.unstable.clone().unwrap_or_default());
         }
         if p.id == result.baseline {
             table.strong_row(row);
@@ -155,15 +170,28 @@ pub fn region_page(view: &RegionSweepView) -> String {
             view.baseline
         ),
     );
-    page.card(
-        "sweep-summary",
-        &[
-            ("points", count(view.points.len() as u64)),
-            ("replications each", count(u64::from(view.replications))),
-            ("axes", axes.len().to_string()),
-            ("baseline point", view.baseline.clone()),
-        ],
-    );
+    let unstable_points: Vec<String> = view
+        .points
+        .iter()
+        .filter_map(|p| p.unstable.as_ref().map(|why| format!("{} ({why})", p.id)))
+        .collect();
+    let mut card = vec![
+        ("points", count(view.points.len() as u64)),
+        ("replications each", count(u64::from(view.replications))),
+        ("axes", axes.len().to_string()),
+        ("baseline point", view.baseline.clone()),
+    ];
+    if !unstable_points.is_empty() {
+        card.push(("unstable points", count(unstable_points.len() as u64)));
+    }
+    page.card("sweep-summary", &card);
+    if !unstable_points.is_empty() {
+        page.note(&format!(
+            "Unstable: {}. A point stopped at a crossing's cap on vehicles in it has no \
+             values: it is shaded on the curves and marked in the table.",
+            unstable_points.join("; ")
+        ));
+    }
     page.section("response-curves", "Response curves");
     if axes.is_empty() {
         page.note("The plan has no axis: one point, no curve.");
@@ -206,7 +234,7 @@ pub fn region_page(view: &RegionSweepView) -> String {
                                 let v = x.measure.value?;
                                 Some((v / per, x.measure.ci95.map(|c| c / per)))
                             }),
-                        unstable: None,
+                        unstable: p.unstable.clone(),
                     })
                     .collect();
                 let of = entity.split(':').skip(1).collect::<Vec<_>>().join(", ");
@@ -227,9 +255,10 @@ pub fn region_page(view: &RegionSweepView) -> String {
                     axes: &view.axes,
                     how: format!(
                         "{} replications a point, at each point's equilibrium (bands and \
-                         whiskers: 95% Student-t intervals over the last iteration's \
-                         replications; volumes, shares and trade come from the equilibrium's \
-                         assignment and have none)",
+                         whiskers: 95% intervals — of border times over the last iteration's \
+                         replications; of volumes, shares and trade from the border times' \
+                         sampling error, each replication's best response to its own border \
+                         times, as `bordersim region` gives them)",
                         view.replications
                     ),
                 };
@@ -248,6 +277,9 @@ pub fn region_page(view: &RegionSweepView) -> String {
         "change from baseline",
         "unit",
     ]);
+    if !unstable_points.is_empty() {
+        titles.push("unstable");
+    }
     let mut table = Table::new(&titles, 3 + axes.len());
     for p in &view.points {
         for c in &p.measures {
@@ -263,6 +295,9 @@ pub fn region_page(view: &RegionSweepView) -> String {
                 c.delta.map_or_else(String::new, |d| signed(d, decimals)),
                 m.unit.clone(),
             ]);
+            if !unstable_points.is_empty() {
+                row.push(p.unstable.clone().unwrap_or_default());
+            }
             if p.id == view.baseline {
                 table.strong_row(row);
             } else {
@@ -274,7 +309,8 @@ pub fn region_page(view: &RegionSweepView) -> String {
     page.note(
         "The baseline point is in bold. A change is the point's value minus the baseline \
          point's; border times are means over the replications of each equilibrium's last \
-         iteration, with their 95% Student-t interval.",
+         iteration, with their 95% Student-t interval; volumes, shares and trade have the \
+         95% interval of `bordersim region` (from the border times' sampling error).",
     );
     page.finish()
 }
@@ -341,7 +377,7 @@ fn curve(
             id: &p.id,
             axes: &p.axes,
             value: if delta { c.difference(p) } else { c.value(p) },
-            unstable: unstable(&p.report),
+            unstable: p.unstable.clone(),
         })
         .collect();
     let spec = CurveSpec {

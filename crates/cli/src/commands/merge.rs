@@ -6,10 +6,9 @@ use std::path::{Path, PathBuf};
 use anyhow::anyhow;
 
 use bordersim_config::sweep::Unit;
-use bordersim_experiment::sweep::Measures;
-use bordersim_experiment::{Summary, Workers};
+use bordersim_experiment::Workers;
 
-use super::sweep::{Manifest, Study, load_study, merge_region, read_unit, unit_path};
+use super::sweep::{Manifest, Ran, Study, load_study, merge_region, read_unit, unit_path};
 use crate::args::RunSettings;
 use crate::failure::Failure;
 use crate::output;
@@ -181,12 +180,11 @@ fn read_units(
     units: &[Unit],
     firsts: &[bool],
     workers: &Workers,
-) -> Result<Vec<(Summary, Measures)>, Failure> {
+) -> Result<Vec<Ran>, Failure> {
     let at: Vec<usize> = (0..units.len()).collect();
     workers
         .map(&at, |&k| {
             read_unit(&unit_path(dir, &units[k].id), study, firsts[k])
-                .map(|f| (f.summary, f.measures))
         })
         .into_iter()
         .collect()

@@ -78,7 +78,7 @@ pub(crate) fn sweep_schema() -> Value {
                     "type": "object",
                     "additionalProperties": false,
                     "required": ["name"],
-                    "description": "One axis: `path` with `values` or `range`; or `policy`; or `demand` (with `class`); or `scenario`.",
+                    "description": "One axis: `path` with `values` or `range`; or `policy`; or `demand` (with `class`); or `scenario`; or `region`.",
                     "properties": {
                         "name": { "type": "string", "description": "The axis's name (a column of the output)." },
                         "path": {
@@ -111,8 +111,9 @@ pub(crate) fn sweep_schema() -> Value {
                         "scenario": files("Base scenario files, relative to the plan file (instead of [sweep] scenario)."),
                         "crossing": {
                             "type": "string",
-                            "description": "With `path`, in a region plan: the id of the crossing whose parameter the axis varies.",
+                            "description": "With `path`, in a region plan: the id of the crossing whose parameter the axis varies (or write the path as `crossings.<id>.<path>`).",
                         },
+                        "region": files("Base region files, relative to the plan file (instead of [sweep] region)."),
                     },
                 },
             },

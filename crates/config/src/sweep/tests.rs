@@ -350,6 +350,7 @@ class = "k"
                     .collect();
                 all.push("scenario".into());
                 all.push("crossing".into());
+                all.push("region".into());
                 all
             }
         };

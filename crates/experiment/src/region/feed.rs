@@ -214,12 +214,15 @@ pub fn crossing_with_flows(
         return Ok(None);
     }
     let crossing = &rc.scenario.crossing;
+    // The crossing's cap on vehicles in it holds for its regional flows too: a region
+    // whose flows overload a crossing stops there as the crossing alone would.
     let rebuilt = Crossing::new(
         crossing.name.clone(),
         crossing.population(),
         crossing.stations().to_vec(),
         sources,
-    )?;
+    )?
+    .with_max_in_system(crossing.max_in_system());
     Ok(Some(Scenario {
         crossing: rebuilt,
         ..rc.scenario.clone()

@@ -2,8 +2,10 @@
 //! curves of the sweep page draw and the CSV writes, each with its unit and the headline
 //! measure its paired difference from the baseline point is kept under.
 
+use serde::{Deserialize, Serialize};
+
 use super::SweepPoint;
-use crate::Report;
+use crate::{ExperimentError, Report};
 
 /// Offered load per server at or above which a station's queue grows without bound.
 const UNSTABLE_LOAD: f64 = 1.0;
@@ -18,7 +20,7 @@ const UNSTABLE_LOAD: f64 = 1.0;
 /// system, whose queue is bounded) — or when its runs warned that the vehicles in the
 /// crossing grow steadily across the run (`Report::warnings`). Either way its waits grow
 /// with the run's length. A point whose runs reached the crossing's cap on vehicles in it
-/// (`max_in_system`) has no figures at all: the sweep stops at it with an error naming it.
+/// (`max_in_system`) has no report at all: its reason is [`CapReached::reason`].
 pub fn unstable(report: &Report) -> Option<String> {
     let overloaded: Vec<&str> = report
         .stations
@@ -42,6 +44,50 @@ pub fn unstable(report: &Report) -> Option<String> {
     (!reasons.is_empty()).then(|| reasons.join("; "))
 }
 
+/// A replication stopped at the crossing's cap on vehicles in it (`max_in_system`): the
+/// point it belongs to has no figures, and is reported unstable with [`CapReached::reason`]
+/// while the sweep's other points complete. Within a unit, the first such replication in
+/// replication order; over a point's units, the first unit's in canonical order — so the
+/// same however the units were split into shards.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapReached {
+    /// The replication (from 0) that was stopped.
+    pub replication: u64,
+    /// When it was stopped, as day and clock time from time zero (`"day 1, 02:03:04"`).
+    pub at: String,
+    /// The crossing's limit on vehicles in it at once.
+    pub cap: u64,
+}
+
+impl CapReached {
+    /// The cap reached, if `error` says a run was stopped there.
+    pub fn of(error: &ExperimentError) -> Option<CapReached> {
+        match error {
+            ExperimentError::Unstable {
+                replication,
+                at,
+                cap,
+            } => Some(CapReached {
+                replication: *replication,
+                at: at.clone(),
+                cap: *cap,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Why a point that reached the cap is unstable, in words (the `unstable` of the
+    /// sweep's JSON, CSV, table and page).
+    pub fn reason(&self) -> String {
+        format!(
+            "more than {} vehicles in the crossing at once: replication {} stopped at {} \
+             (max_in_system), so the point has no figures",
+            self.cap, self.replication, self.at
+        )
+    }
+}
+
 /// One metric of one entity, as drawn: a value and its 95% half-width, in `unit`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Curve {
@@ -60,17 +106,16 @@ pub struct Curve {
 }
 
 /// The curves of output `output` for the points of a sweep (its entities taken from
-/// `first`, the first point: every point of a sweep has the base scenario's stations,
-/// unless a scenario axis changes them, in which case a station missing at a point has no
-/// value there).
-pub fn curves(output: &str, first: &SweepPoint) -> Vec<Curve> {
+/// `first`, the report of the first point that has one: every point of a sweep has the
+/// base scenario's stations, unless a scenario axis changes them, in which case a station
+/// missing at a point has no value there).
+pub fn curves(output: &str, first: &Report) -> Vec<Curve> {
     let station = |label: &str,
                    output: &'static str,
                    unit: &'static str,
                    measure: Option<&'static str>,
                    per: f64| {
         first
-            .report
             .stations
             .iter()
             .filter(|s| s.merged_into.is_none())
@@ -125,22 +170,13 @@ pub fn curves(output: &str, first: &SweepPoint) -> Vec<Curve> {
             Some("utilization"),
             1.0,
         ),
-        "cost"
-            if first
-                .report
-                .costs
-                .costs
-                .iter()
-                .any(|c| c.entity == "system") =>
-        {
-            system(
-                "Total cost per day",
-                "cost",
-                "money/day",
-                Some("total_cost_per_day"),
-                1.0,
-            )
-        }
+        "cost" if first.costs.costs.iter().any(|c| c.entity == "system") => system(
+            "Total cost per day",
+            "cost",
+            "money/day",
+            Some("total_cost_per_day"),
+            1.0,
+        ),
         _ => Vec::new(),
     }
 }
@@ -148,7 +184,7 @@ pub fn curves(output: &str, first: &SweepPoint) -> Vec<Curve> {
 impl Curve {
     /// The point's value and 95% half-width, in [`Curve::unit`].
     pub fn value(&self, p: &SweepPoint) -> Option<(f64, Option<f64>)> {
-        let r = &p.report;
+        let r = p.report.as_ref()?;
         let station = || {
             let id = self.entity.strip_prefix("station:")?;
             r.stations.iter().find(|s| s.id == id)

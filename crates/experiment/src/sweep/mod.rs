@@ -8,6 +8,7 @@ pub mod region;
 pub mod result;
 pub mod summary;
 
+pub use metrics::CapReached;
 pub use paired::{Measures, PairedDifference};
 pub use region::{
     RegionMeasure, RegionMeasureChange, RegionSweepPointView, RegionSweepView, region_changes,

@@ -23,10 +23,11 @@ pub struct RegionMeasure {
     /// Its value in [`RegionMeasure::unit`]; `None` when there is none (a flow no vehicle
     /// took has no border time).
     pub value: Option<f64>,
-    /// Half-width of its 95% Student-t interval over the replications of the last
-    /// iteration, where the replications give one (border times); `None` for the
-    /// equilibrium's volumes, shares and trade, which the iterations fix from the averaged
-    /// border times rather than sample.
+    /// Half-width of its 95% interval, as `bordersim region` reports it: for border times,
+    /// the Student-t interval over the replications of the last iteration; for volumes,
+    /// shares and trade, the interval from the border times' sampling error (each
+    /// replication's best response to its own border times, `docs/region.md`). `None` with
+    /// fewer than two replications, and for the 95th percentile and the gap.
     pub ci95: Option<f64>,
     /// The unit of the value: `vehicles/day`, `share`, `s` or `money/day` (the unit of the
     /// demand's cargo value).
@@ -44,10 +45,10 @@ pub struct RegionMeasureChange {
     pub delta: Option<f64>,
 }
 
-/// Every measure of `report`, in a fixed order: per flow (the region's crossing ×
-/// direction × class order) its volume per day, share, and border time's mean (with its
-/// interval) and 95th percentile; per side its exports, imports and balance per day; the
-/// region's total trade per day and the last iteration's gap.
+/// Every measure of `report`, in a fixed order, each with the interval the region's report
+/// gives it: per flow (the region's crossing × direction × class order) its volume per day,
+/// share, and border time's mean and 95th percentile; per side its exports, imports and
+/// balance per day; the region's total trade per day and the last iteration's gap.
 pub fn region_measures(report: &RegionReport) -> Vec<RegionMeasure> {
     let finite = |v: Option<f64>| v.filter(|v| v.is_finite());
     let measure =
@@ -65,10 +66,16 @@ pub fn region_measures(report: &RegionReport) -> Vec<RegionMeasure> {
             &entity,
             "volume_per_day",
             Some(f.volume_per_day),
-            None,
+            f.volume_per_day_ci95,
             "vehicles/day",
         ));
-        out.push(measure(&entity, "share", Some(f.share), None, "share"));
+        out.push(measure(
+            &entity,
+            "share",
+            Some(f.share),
+            f.share_ci95,
+            "share",
+        ));
         out.push(measure(
             &entity,
             "border_time_mean_s",
@@ -86,19 +93,19 @@ pub fn region_measures(report: &RegionReport) -> Vec<RegionMeasure> {
     }
     for s in &report.trade.sides {
         let entity = format!("side:{}", s.side);
-        for (metric, v) in [
-            ("exports_per_day", s.exports_per_day),
-            ("imports_per_day", s.imports_per_day),
-            ("balance_per_day", s.balance_per_day),
+        for (metric, v, ci) in [
+            ("exports_per_day", s.exports_per_day, s.exports_per_day_ci95),
+            ("imports_per_day", s.imports_per_day, s.imports_per_day_ci95),
+            ("balance_per_day", s.balance_per_day, s.balance_per_day_ci95),
         ] {
-            out.push(measure(&entity, metric, Some(v), None, "money/day"));
+            out.push(measure(&entity, metric, Some(v), ci, "money/day"));
         }
     }
     out.push(measure(
         "region",
         "trade_per_day",
         Some(report.trade.total_per_day),
-        None,
+        report.trade.total_per_day_ci95,
         "money/day",
     ));
     out.push(measure(
@@ -160,6 +167,9 @@ pub struct RegionSweepPointView {
     /// Its measures, in the order of [`region_measures`], with their changes from the
     /// baseline point's.
     pub measures: Vec<RegionMeasureChange>,
+    /// Why the point is unstable (a crossing's replication stopped at the cap on vehicles
+    /// in it: the point has no values), if it is.
+    pub unstable: Option<String>,
 }
 
 #[cfg(test)]

@@ -31,6 +31,15 @@ pub struct SweepResult {
     pub outputs: Vec<String>,
 }
 
+impl SweepResult {
+    /// The report of the first point (in canonical order) that has one: the entities the
+    /// curves and the CSV's rows of other outputs list. `None` when every point reached the
+    /// cap on vehicles in the crossing.
+    pub fn first_report(&self) -> Option<&Report> {
+        self.points.iter().find_map(|p| p.report.as_ref())
+    }
+}
+
 /// Whether `outputs` is the plan's default, `time_in_system` alone.
 fn default_outputs(outputs: &[String]) -> bool {
     outputs.len() == 1 && outputs[0] == "time_in_system"
@@ -43,13 +52,17 @@ pub struct SweepPoint {
     pub id: String,
     /// `(axis name, value as shown)`, in the plan's axis order.
     pub axes: Vec<(String, String)>,
-    /// The point's report over all its replications.
-    pub report: Report,
-    /// Each headline measure against the baseline point's, paired by replication.
+    /// The point's report over all its replications; `None` (left out of the JSON) when a
+    /// replication reached the crossing's cap on vehicles in it ([`CapReached`](super::CapReached)): such a
+    /// point has no figures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<Report>,
+    /// Each headline measure against the baseline point's, paired by replication (none
+    /// when this point or the baseline reached the cap).
     pub differences: Vec<PairedDifference>,
     /// Why the point is unstable ([`metrics::unstable`](super::metrics::unstable): a load of
-    /// 1 or more per server, or steady growth of the vehicles in the crossing); left out
-    /// when it is stable.
+    /// 1 or more per server, steady growth of the vehicles in the crossing, or a
+    /// replication stopped at the cap on vehicles in it); left out when it is stable.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unstable: Option<String>,
 }
@@ -59,7 +72,7 @@ pub struct SweepPoint {
 pub struct SweepAxis {
     /// The axis's name.
     pub name: String,
-    /// What it varies: `override`, `policy`, `demand` or `scenario`.
+    /// What it varies: `override`, `policy`, `demand`, `scenario` or `region`.
     pub kind: String,
     /// An override axis's parameter path; a demand axis's class, if it names one.
     pub of: Option<String>,
@@ -74,6 +87,7 @@ impl SweepAxis {
             ("demand", Some(class)) => format!("{} (× the demand of class {class})", self.name),
             ("policy", _) => format!("{} (policy file)", self.name),
             ("scenario", _) => format!("{} (base scenario file)", self.name),
+            ("region", _) => format!("{} (base region file)", self.name),
             _ => self.name.clone(),
         }
     }

@@ -23,7 +23,7 @@ use crate::output;
 pub(crate) use region::merge_region;
 pub(crate) use result::emit;
 pub(crate) use study::{Study, load_study};
-pub(crate) use units::{Manifest, read_unit, unit_path};
+pub(crate) use units::{Manifest, Ran, read_unit, unit_path};
 
 use script::emit_script;
 use shard::{Journal, run_shard};

@@ -1,6 +1,7 @@
-//! A sweep whose base is a region (`[sweep] region`): every point is the region with its
-//! axis values (a policy file applied to the crossing it names, overrides of one crossing's
-//! parameters, demand scaled), run to its equilibrium over all the plan's replications.
+//! A sweep whose base is a region (`[sweep] region`, or an axis of region files): every
+//! point is the region with its axis values (a policy file applied to the crossing it names,
+//! overrides of any of its crossings' parameters — one policy per crossing changed —,
+//! demand scaled), run to its equilibrium over all the plan's replications.
 //! Each iteration of an equilibrium needs every replication's border times, so a region
 //! sweep's work unit is a whole point: a unit's file holds the point's measures and report
 //! as they came out, nothing is merged across units, and no split into shards can change a
@@ -12,10 +13,10 @@ use anyhow::{Context, anyhow};
 use bordersim_config::sweep::{Plan, Unit};
 use bordersim_config::{ConfigError, Diagnostic, policy_crossing};
 use bordersim_experiment::RunOptions;
-use bordersim_experiment::region::{RegionModel, run_region};
+use bordersim_experiment::region::{RegionError, RegionModel, run_region};
 use bordersim_experiment::sweep::{
-    RegionMeasure, RegionMeasureChange, RegionSweepPointView, RegionSweepView, SweepAxis,
-    region_changes, region_measures,
+    CapReached, RegionMeasure, RegionMeasureChange, RegionSweepPointView, RegionSweepView,
+    SweepAxis, region_changes, region_measures,
 };
 use serde::{Deserialize, Serialize};
 
@@ -35,10 +36,31 @@ pub(crate) struct RegionUnitFile {
     unit: String,
     seed: u64,
     replications: [u64; 2],
-    /// The point's measures, in the order of [`region_measures`].
+    /// The point's measures, in the order of [`region_measures`] (none when capped).
     measures: Vec<RegionMeasure>,
-    /// The point's full region report (as `bordersim region` writes it in JSON).
+    /// The point's full region report (as `bordersim region` writes it in JSON; null when
+    /// capped).
     region: serde_json::Value,
+    /// The crossing and replication stopped at the cap on vehicles in the crossing, if one
+    /// was: the point is unstable and has no figures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    capped: Option<RegionCap>,
+}
+
+/// A region point's crossing whose replication reached its cap on vehicles in it.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegionCap {
+    crossing: String,
+    #[serde(flatten)]
+    cap: CapReached,
+}
+
+impl RegionCap {
+    /// Why the point is unstable (its `unstable`), in [`CapReached::reason`]'s words.
+    fn reason(&self) -> String {
+        format!("crossing `{}`: {}", self.crossing, self.cap.reason())
+    }
 }
 
 /// Loads a plan whose base is a region: every point's region model, all checked before
@@ -56,19 +78,25 @@ pub(super) fn load_region_study(
 ) -> Result<Study, Failure> {
     let file = path.display().to_string();
     let dir = output::directory_of(path);
-    let region_path = dir.join(plan.region.as_deref().unwrap_or_default());
-    let region_text = super::super::read_input(&region_path, "region")?;
-    let region_file = region_path.display().to_string();
-    let read = super::super::region::reader(&region_path);
-    let base = super::super::region::load(&region_path, &region_text)?;
     let mut hasher = Fnv::default();
     hasher.add(text.as_bytes());
-    hasher.add(region_text.as_bytes());
-    for c in &base.crossing_texts {
-        hasher.add(c.text.as_bytes());
-    }
+    // Each base region file, read and loaded once.
+    let mut bases: Vec<Base> = Vec::new();
     let mut regions = Vec::with_capacity(plan.points.len());
     for point in &plan.points {
+        let name = point
+            .region
+            .as_deref()
+            .or(plan.region.as_deref())
+            .unwrap_or_default();
+        let b = match bases.iter().position(|b| b.name == name) {
+            Some(b) => b,
+            None => {
+                bases.push(Base::load(name, dir, &mut hasher)?);
+                bases.len() - 1
+            }
+        };
+        let base = &bases[b];
         let policy_path = point.policy.as_ref().map(|p| dir.join(p));
         let policy_file = read_point_policy(policy_path.as_deref(), &mut hasher)?;
         let label = format!("{file} point {}", point.id);
@@ -76,45 +104,78 @@ pub(super) fn load_region_study(
             file: file.clone(),
             error,
         };
-        let mut model = match plan.policy_text_lines(point, policy_file.as_deref()) {
-            None => base.model.clone(),
-            Some((policy, starts)) => {
-                if let (Some(wanted), Some(t), Some(origin)) =
-                    (&point.crossing, &policy_file, point.origins.first())
-                    && let Ok(Some((named, _))) = policy_crossing(t, &label)
-                    && named != *wanted
-                {
-                    return Err(invalid(at_origin(
-                        &file,
-                        origin,
-                        format!(
-                            "the override changes crossing `{wanted}` but the point's policy file \
-                             changes `{named}`: a point changes one crossing (point {})",
-                            point.id
-                        ),
-                    )));
-                }
-                bordersim_config::apply_region_policy(
-                    &region_text,
-                    &region_file,
-                    &read,
-                    &policy,
-                    &label,
-                )
-                .map_err(|e| {
-                    invalid(relocate(
-                        e,
-                        &label,
-                        &file,
-                        policy_path.as_deref(),
-                        &starts,
-                        point,
-                    ))
-                })?
-                .region
-                .model
-            }
+        let ids: Vec<&str> = (base.loaded.model.crossings.iter())
+            .map(|c| c.id.as_str())
+            .collect();
+        // The crossing the point's policy file changes: the one its [policy] names, or
+        // the region's only one.
+        let policy_crossing = match &policy_file {
+            None => None,
+            Some(t) => match policy_crossing(t, &label) {
+                Ok(Some((named, _))) => Some(named),
+                _ if ids.len() == 1 => Some(ids[0].to_owned()),
+                // Left to the policy's own application to report, at its place.
+                _ => None,
+            },
         };
+        // Every crossing the point changes, in the region's order, each by one policy:
+        // the policy file if it names that crossing, then the overrides addressed to it.
+        let mut targets: Vec<&str> = ids
+            .iter()
+            .copied()
+            .filter(|id| {
+                policy_crossing.as_deref() == Some(*id)
+                    || point.crossings.iter().any(|c| c.as_deref() == Some(*id))
+            })
+            .collect();
+        let unknown = (point.crossings.iter().flatten())
+            .chain(&policy_crossing)
+            .find(|c| !ids.contains(&c.as_str()));
+        if let Some(c) = unknown {
+            // Reported by the policy pipeline, with the closest crossing.
+            targets.push(c.as_str());
+        } else if policy_file.is_some() && policy_crossing.is_none() {
+            targets.push("");
+        }
+        let mut model = base.loaded.model.clone();
+        for target in targets {
+            let own = (policy_crossing.as_deref() == Some(target) || target.is_empty())
+                .then_some(policy_file.as_deref())
+                .flatten();
+            let Some((policy, starts)) = plan.policy_text_of_crossing(point, own, target) else {
+                continue;
+            };
+            let applied = bordersim_config::apply_region_policy(
+                &base.text,
+                &base.file,
+                &base.reader(),
+                &policy,
+                &label,
+            )
+            .map_err(|e| {
+                invalid(relocate(
+                    e,
+                    &label,
+                    &file,
+                    policy_path.as_deref(),
+                    &starts,
+                    point,
+                ))
+            })?
+            .region
+            .model;
+            // The changed crossing, with what the region derives from it (entries,
+            // directions, classes), into the point's model.
+            if let Some(k) = applied
+                .crossings
+                .iter()
+                .position(|c| c.id == target)
+                .or_else(|| (applied.crossings.len() == 1).then_some(0))
+            {
+                model.crossings[k] = applied.crossings[k].clone();
+                model.region.crossings[k] = applied.region.crossings[k].clone();
+            }
+        }
         for scale in &point.demand {
             scale_region_demand(&mut model, scale.class.as_deref(), scale.factor).map_err(|m| {
                 invalid(at_origin(
@@ -127,7 +188,11 @@ pub(super) fn load_region_study(
         regions.push(model);
     }
     let replications = settings.replications.unwrap_or(plan.replications);
-    let seed = settings.seed.or(plan.seed).unwrap_or(base.seed);
+    // Without a seed in the plan, the first base region's.
+    let seed = settings
+        .seed
+        .or(plan.seed)
+        .unwrap_or_else(|| bases.first().map_or(0, |b| b.loaded.seed));
     let mut plan = plan;
     plan.replications = replications;
     plan.block = replications;
@@ -145,6 +210,42 @@ pub(super) fn load_region_study(
         regions,
         units,
     })
+}
+
+/// A base region file of a plan: its name as the plan writes it, its path, text and
+/// loaded region.
+struct Base {
+    name: String,
+    path: std::path::PathBuf,
+    file: String,
+    text: String,
+    loaded: bordersim_config::LoadedRegion,
+}
+
+impl Base {
+    /// Reads and loads the region file `name` (relative to the plan's directory `dir`),
+    /// adding it and its crossing files to the plan's `hasher`.
+    fn load(name: &str, dir: &Path, hasher: &mut Fnv) -> Result<Base, Failure> {
+        let path = dir.join(name);
+        let text = super::super::read_input(&path, "region")?;
+        let loaded = super::super::region::load(&path, &text)?;
+        hasher.add(text.as_bytes());
+        for c in &loaded.crossing_texts {
+            hasher.add(c.text.as_bytes());
+        }
+        Ok(Base {
+            name: name.to_owned(),
+            file: path.display().to_string(),
+            path,
+            text,
+            loaded,
+        })
+    }
+
+    /// Reads the files the region names, relative to it.
+    fn reader(&self) -> impl Fn(&str) -> Result<String, String> + '_ {
+        super::super::region::reader(&self.path)
+    }
 }
 
 /// A one-problem [`ConfigError`] at `origin` in the plan file `file`.
@@ -187,11 +288,34 @@ fn scale_region_demand(
     Ok(())
 }
 
-/// Runs one unit (a whole point) of a region sweep.
+/// Runs one unit (a whole point) of a region sweep: its measures and report, or the
+/// crossing and replication that reached the cap on vehicles in it.
 fn run_point(study: &Study, unit: &Unit) -> Result<RegionUnitFile, Failure> {
     let context = || format!("cannot run point {} of the region sweep", unit.id);
-    let outcome = run_region(&study.regions[unit.point], &study.options)
-        .map_err(|e| Failure::from_region(e, context()))?;
+    let mut file = RegionUnitFile {
+        plan_hash: study.hash.clone(),
+        unit: unit.id.clone(),
+        seed: study.options.seed,
+        replications: [unit.replications.start, unit.replications.end],
+        measures: Vec::new(),
+        region: serde_json::Value::Null,
+        capped: None,
+    };
+    let outcome = match run_region(&study.regions[unit.point], &study.options) {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            if let RegionError::Run { crossing, source } = &e
+                && let Some(cap) = CapReached::of(source)
+            {
+                file.capped = Some(RegionCap {
+                    crossing: crossing.clone(),
+                    cap,
+                });
+                return Ok(file);
+            }
+            return Err(Failure::from_region(e, context()));
+        }
+    };
     if !outcome.report.converged {
         warn(&format!(
             "point {}: the region did not converge in {} iterations (gap {})",
@@ -200,14 +324,9 @@ fn run_point(study: &Study, unit: &Unit) -> Result<RegionUnitFile, Failure> {
             outcome.report.iterations.last().map_or(f64::NAN, |i| i.gap)
         ));
     }
-    Ok(RegionUnitFile {
-        plan_hash: study.hash.clone(),
-        unit: unit.id.clone(),
-        seed: study.options.seed,
-        replications: [unit.replications.start, unit.replications.end],
-        measures: region_measures(&outcome.report),
-        region: serde_json::to_value(&outcome.report).map_err(|e| Failure::Failed(e.into()))?,
-    })
+    file.measures = region_measures(&outcome.report);
+    file.region = serde_json::to_value(&outcome.report).map_err(|e| Failure::Failed(e.into()))?;
+    Ok(file)
 }
 
 /// Reads a region unit file: the error, naming the file, when it is unreadable or not a
@@ -231,6 +350,7 @@ fn check_region_unit(
     let unit = super::units::unit_in_plan(path, &file.plan_hash, &file.unit, study)?;
     if file.seed != study.options.seed
         || file.replications != [unit.replications.start, unit.replications.end]
+        || file.capped.is_some() != (file.measures.is_empty() && file.region.is_null())
     {
         return Err(super::units::not_its_unit(path, unit));
     }
@@ -356,12 +476,33 @@ struct RegionSweepPoint<'a> {
     id: &'a str,
     axes: Vec<(&'a str, &'a str)>,
     measures: Vec<RegionMeasureChange>,
-    region: &'a serde_json::Value,
+    /// Left out for a point that reached the cap on vehicles in a crossing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<&'a serde_json::Value>,
+    /// Why the point is unstable (a crossing's replication stopped at its cap on vehicles
+    /// in it); left out when it is not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unstable: Option<String>,
 }
 
 /// Writes the result of a region sweep from its units' files (one per point, in order).
 fn emit(study: &Study, files: &[RegionUnitFile], settings: &RunSettings) -> Result<(), Failure> {
     let baseline = &files[study.plan.baseline].measures;
+    // A point stopped at the cap lists the measures of the first point that has them,
+    // without values, so that its rows line up with the others'.
+    let blank: Vec<RegionMeasure> = files
+        .iter()
+        .find(|f| f.capped.is_none())
+        .map(|f| {
+            (f.measures.iter())
+                .map(|m| RegionMeasure {
+                    value: None,
+                    ci95: None,
+                    ..m.clone()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let points = study
         .plan
         .points
@@ -376,10 +517,32 @@ fn emit(study: &Study, files: &[RegionUnitFile], settings: &RunSettings) -> Resu
                 .map(String::as_str)
                 .zip(p.values.iter().map(String::as_str))
                 .collect(),
-            measures: region_changes(&f.measures, baseline),
-            region: &f.region,
+            measures: region_changes(
+                if f.capped.is_some() {
+                    &blank
+                } else {
+                    &f.measures
+                },
+                baseline,
+            ),
+            region: f.capped.is_none().then_some(&f.region),
+            unstable: f.capped.as_ref().map(RegionCap::reason),
         })
-        .collect();
+        .collect::<Vec<_>>();
+    for p in &points {
+        if let Some(why) = &p.unstable {
+            warn(&format!(
+                "point {} ({}) is unstable: {why}; the sweep's other points are complete (the \
+                 `unstable` column, and the marked point on the page)",
+                p.id,
+                p.axes
+                    .iter()
+                    .map(|(a, v)| format!("{a} = {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
     let out = RegionSweepResult {
         sweep: &study.plan.name,
         plan_hash: &study.hash,
@@ -415,6 +578,7 @@ fn view(out: &RegionSweepResult<'_>) -> RegionSweepView {
                     .map(|(a, v)| ((*a).to_owned(), (*v).to_owned()))
                     .collect(),
                 measures: p.measures.clone(),
+                unstable: p.unstable.clone(),
             })
             .collect(),
     }
@@ -422,7 +586,7 @@ fn view(out: &RegionSweepResult<'_>) -> RegionSweepView {
 
 /// JSON (every point's measures and full region report), or tidy CSV / a table: one row
 /// per point × measure, the axis values as columns, then `entity, metric, value, ci95,
-/// delta, unit`.
+/// delta, unit, unstable`.
 fn render(out: &RegionSweepResult<'_>, format: Format) -> anyhow::Result<Vec<u8>> {
     if format == Format::Json {
         let mut bytes = serde_json::to_vec_pretty(out)?;
@@ -434,7 +598,9 @@ fn render(out: &RegionSweepResult<'_>, format: Format) -> anyhow::Result<Vec<u8>
         .from_writer(Vec::new());
     let mut header = vec!["point"];
     header.extend(out.axes.iter().map(|a| a.name.as_str()));
-    header.extend(["entity", "metric", "value", "ci95", "delta", "unit"]);
+    header.extend([
+        "entity", "metric", "value", "ci95", "delta", "unit", "unstable",
+    ]);
     w.write_record(&header)?;
     let num = |v: Option<f64>| v.map_or(String::new(), |v| v.to_string());
     for p in &out.points {
@@ -449,6 +615,7 @@ fn render(out: &RegionSweepResult<'_>, format: Format) -> anyhow::Result<Vec<u8>
                 num(m.ci95),
                 num(c.delta),
                 m.unit.clone(),
+                p.unstable.clone().unwrap_or_default(),
             ]);
             w.write_record(&r)?;
         }

@@ -3,11 +3,11 @@
 
 use anyhow::anyhow;
 use bordersim_config::sweep::{AxisKind, Unit};
+use bordersim_experiment::report_of;
 use bordersim_experiment::sweep::metrics::{Curve, curves, unstable};
-use bordersim_experiment::sweep::{Measures, SweepAxis, SweepPoint, SweepResult};
-use bordersim_experiment::{Summary, report_of};
+use bordersim_experiment::sweep::{SweepAxis, SweepPoint, SweepResult};
 
-use super::Study;
+use super::{Ran, Study};
 use crate::args::{Format, RunSettings};
 use crate::failure::{Failure, warn};
 use crate::output;
@@ -26,36 +26,47 @@ pub(crate) const CHUNK: usize = 64;
 pub(crate) fn emit(
     study: &Study,
     chunk: usize,
-    mut summaries_of: impl FnMut(&[Unit]) -> Result<Vec<(Summary, Measures)>, Failure>,
+    mut summaries_of: impl FnMut(&[Unit]) -> Result<Vec<Ran>, Failure>,
     settings: &RunSettings,
 ) -> Result<(), Failure> {
     // Each unit's summary is folded into its point's as soon as it is read or run, so
-    // memory holds one summary per point (and one chunk's).
-    let mut merged: Vec<Option<(Summary, Measures)>> = vec![None; study.plan.points.len()];
+    // memory holds one summary per point (and one chunk's). A point one of whose units
+    // reached the cap keeps that unit's cap (the first in canonical order) and nothing else.
+    let mut merged: Vec<Option<Ran>> = vec![None; study.plan.points.len()];
     for chunk in study.units.chunks(chunk.clamp(1, CHUNK)) {
-        for (unit, (summary, measures)) in chunk.iter().zip(summaries_of(chunk)?) {
-            match &mut merged[unit.point] {
-                Some((s, m)) => s
+        for (unit, ran) in chunk.iter().zip(summaries_of(chunk)?) {
+            match (&mut merged[unit.point], ran) {
+                (Some(Ok((s, m))), Ok((summary, measures))) => s
                     .merge(summary)
                     .and_then(|()| m.merge(measures))
                     .map_err(|e| Failure::BadInput(anyhow!("unit {}: {e}", unit.id)))?,
-                slot @ None => *slot = Some((summary, measures)),
+                (Some(Err(_)), _) => {}
+                (slot @ Some(Ok(_)), Err(capped)) => *slot = Some(Err(capped)),
+                (slot @ None, ran) => *slot = Some(ran),
             }
         }
     }
-    let baseline = merged
-        .get(study.plan.baseline)
-        .and_then(|m| m.as_ref().map(|(_, m)| m.clone()));
+    let baseline = merged.get(study.plan.baseline).and_then(|m| {
+        m.as_ref()
+            .and_then(|r| r.as_ref().ok())
+            .map(|(_, m)| m.clone())
+    });
     let mut points = Vec::with_capacity(merged.len());
     for ((point, scenario), summary) in study.plan.points.iter().zip(&study.scenarios).zip(merged) {
-        let (summary, measures) = summary
+        let ran = summary
             .ok_or_else(|| Failure::Failed(anyhow!("point {} has no replications", point.id)))?;
-        let differences = baseline
-            .as_ref()
-            .map(|b| measures.differences(b))
-            .unwrap_or_default();
-        let report = report_of(scenario, study.options.seed, summary);
-        let unstable = unstable(&report);
+        let (report, differences, unstable) = match ran {
+            Ok((summary, measures)) => {
+                let differences = baseline
+                    .as_ref()
+                    .map(|b| measures.differences(b))
+                    .unwrap_or_default();
+                let report = report_of(scenario, study.options.seed, summary);
+                let unstable = unstable(&report);
+                (Some(report), differences, unstable)
+            }
+            Err(capped) => (None, Vec::new(), Some(capped.reason())),
+        };
         points.push(SweepPoint {
             unstable,
             id: point.id.clone(),
@@ -71,10 +82,15 @@ pub(crate) fn emit(
         });
     }
     for p in &points {
-        if let Some(why) = unstable(&p.report) {
+        if let Some(why) = &p.unstable {
+            let consequence = if p.report.is_some() {
+                "its waits grow with the run's length"
+            } else {
+                "the sweep's other points are complete"
+            };
             warn(&format!(
-                "point {} ({}) is unstable: {why}; its waits grow with the run's length (the \
-                 `unstable` column, and the marked point on the page)",
+                "point {} ({}) is unstable: {why}; {consequence} (the `unstable` column, and \
+                 the marked point on the page)",
                 p.id,
                 p.axes
                     .iter()
@@ -136,8 +152,7 @@ fn render(out: &SweepResult, format: Format) -> anyhow::Result<Vec<u8>> {
     // Outputs beyond the times (queue, throughput, …) come as rows of their own, in their
     // own units, in columns of their own after these.
     let extra: Vec<Curve> = out
-        .points
-        .first()
+        .first_report()
         .map(|first| {
             out.outputs
                 .iter()
@@ -152,15 +167,20 @@ fn render(out: &SweepResult, format: Format) -> anyhow::Result<Vec<u8>> {
     header.push("unstable");
     w.write_record(&header)?;
     let num = |v: Option<f64>| v.map_or(String::new(), |v| v.to_string());
+    let none = bordersim_experiment::DelayStats::default();
     for p in &out.points {
-        let why = unstable(&p.report).unwrap_or_default();
+        let why = p.unstable.clone().unwrap_or_default();
+        // A point without a report (it reached the cap) has one row, the whole crossing's,
+        // without figures.
         let mut rows = vec![(
             "system".to_owned(),
             "time_in_system",
             "time_in_system_mean_s",
-            &p.report.system.time_in_system,
+            p.report
+                .as_ref()
+                .map_or(&none, |r| &r.system.time_in_system),
         )];
-        for s in &p.report.stations {
+        for s in p.report.iter().flat_map(|r| &r.stations) {
             rows.push((format!("station:{}", s.id), "wait", "wait_mean_s", &s.wait));
         }
         for (entity, metric, measure, d) in rows {
@@ -174,7 +194,9 @@ fn render(out: &SweepResult, format: Format) -> anyhow::Result<Vec<u8>> {
             r.extend([
                 entity,
                 metric.to_owned(),
-                d.count.to_string(),
+                p.report
+                    .as_ref()
+                    .map_or_else(String::new, |_| d.count.to_string()),
                 num(d.mean_s),
                 num(d.ci95_s),
                 num(d.p50_s),
@@ -223,6 +245,7 @@ pub(super) fn axes(study: &Study) -> Vec<SweepAxis> {
                 AxisKind::Policy => ("policy", None),
                 AxisKind::Demand(class) => ("demand", class.clone()),
                 AxisKind::Scenario => ("scenario", None),
+                AxisKind::Region => ("region", None),
             };
             SweepAxis {
                 name: name.clone(),

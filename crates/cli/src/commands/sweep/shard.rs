@@ -29,7 +29,7 @@ pub(super) fn run_shard<'a>(
                 Ok(file) => {
                     // A unit file only ever appears whole (written beside, then renamed): one
                     // that parses is finished; it is checked as `merge` will read it.
-                    check_unit(&path, file, study, true)?;
+                    let _: super::Ran = check_unit(&path, file, study, true)?;
                     true
                 }
                 Err(e) => {
@@ -44,14 +44,7 @@ pub(super) fn run_shard<'a>(
             None
         } else {
             let start = clock();
-            let (summary, measures) = run_unit(study, unit)?;
-            let file = UnitFile {
-                plan_hash: study.hash.clone(),
-                unit: unit.id.clone(),
-                seed: study.options.seed,
-                summary,
-                measures,
-            };
+            let file = UnitFile::new(study, unit, run_unit(study, unit)?);
             Some((file, start.elapsed().as_secs_f64()))
         };
         if send.send(Done { unit, path, file }).is_err() {

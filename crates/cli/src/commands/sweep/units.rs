@@ -7,7 +7,7 @@ use anyhow::anyhow;
 use bordersim_config::sweep::Unit;
 use std::sync::OnceLock;
 
-use bordersim_experiment::sweep::Measures;
+use bordersim_experiment::sweep::{CapReached, Measures};
 use bordersim_experiment::{ExperimentError, Summary, Workers};
 use serde::{Deserialize, Serialize};
 
@@ -21,9 +21,38 @@ pub(crate) struct UnitFile {
     pub plan_hash: String,
     pub unit: String,
     pub seed: u64,
-    pub summary: Summary,
-    /// Each replication's headline measures, for the paired differences.
-    pub measures: Measures,
+    /// The unit's summary; none when a replication reached the cap on vehicles in the
+    /// crossing (`capped`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Summary>,
+    /// Each replication's headline measures, for the paired differences (none when capped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measures: Option<Measures>,
+    /// The first replication of the unit stopped at the cap on vehicles in the crossing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capped: Option<CapReached>,
+}
+
+/// What a unit gives its point: its summary and headline measures, or the cap one of its
+/// replications reached (the point is then unstable, with no figures).
+pub(crate) type Ran = Result<(Summary, Measures), CapReached>;
+
+impl UnitFile {
+    /// The file of `unit` of `study` that ran as `ran`.
+    pub(super) fn new(study: &Study, unit: &Unit, ran: Ran) -> UnitFile {
+        let (summary, measures, capped) = match ran {
+            Ok((s, m)) => (Some(s), Some(m), None),
+            Err(c) => (None, None, Some(c)),
+        };
+        UnitFile {
+            plan_hash: study.hash.clone(),
+            unit: unit.id.clone(),
+            seed: study.options.seed,
+            summary,
+            measures,
+            capped,
+        }
+    }
 }
 
 /// A shard's manifest.
@@ -72,7 +101,7 @@ pub(crate) fn read_unit(
     path: &Path,
     study: &Study,
     against_scenario: bool,
-) -> Result<UnitFile, Failure> {
+) -> Result<Ran, Failure> {
     let file = parse_unit(path).map_err(|m| Failure::BadInput(anyhow!(m)))?;
     check_unit(path, file, study, against_scenario)
 }
@@ -122,13 +151,18 @@ pub(super) fn check_unit(
     file: UnitFile,
     study: &Study,
     against_scenario: bool,
-) -> Result<UnitFile, Failure> {
+) -> Result<Ran, Failure> {
     let bad = |m: String| Failure::BadInput(anyhow!("{}: {m}", path.display()));
     let unit = unit_in_plan(path, &file.plan_hash, &file.unit, study)?;
-    let summary = &file.summary;
-    let measures = &file.measures;
-    if file.seed != study.options.seed
-        || summary.first_replication() != unit.replications.start
+    if file.seed != study.options.seed {
+        return Err(not_its_unit(path, unit));
+    }
+    let (summary, measures) = match (file.capped, file.summary, file.measures) {
+        (Some(c), None, None) if unit.replications.contains(&c.replication) => return Ok(Err(c)),
+        (None, Some(s), Some(m)) => (s, m),
+        _ => return Err(not_its_unit(path, unit)),
+    };
+    if summary.first_replication() != unit.replications.start
         || summary.first_replication() + summary.replications() != unit.replications.end
         || measures.first_replication() != unit.replications.start
         || measures.replications() != summary.replications()
@@ -137,17 +171,18 @@ pub(super) fn check_unit(
         return Err(not_its_unit(path, unit));
     }
     if against_scenario {
-        bordersim_experiment::check_summary(&study.scenarios[unit.point], summary)
+        bordersim_experiment::check_summary(&study.scenarios[unit.point], &summary)
             .map_err(|e| bad(e.to_string()))?;
     }
-    Ok(file)
+    Ok(Ok((summary, measures)))
 }
 
-/// Runs one unit: its summary and each replication's headline measures.
-pub(super) fn run_unit(study: &Study, unit: &Unit) -> Result<(Summary, Measures), Failure> {
+/// Runs one unit: its summary and each replication's headline measures, or the cap on
+/// vehicles in the crossing its first stopped replication reached.
+pub(super) fn run_unit(study: &Study, unit: &Unit) -> Result<Ran, Failure> {
     let scenario = &study.scenarios[unit.point];
     let context = || format!("cannot run unit {}", unit.id);
-    let (summary, _, measures) = on_sweep_workers(study.options.threads, || {
+    let ran = on_sweep_workers(study.options.threads, || {
         bordersim_experiment::fold_replications(
             scenario,
             &study.options,
@@ -157,11 +192,18 @@ pub(super) fn run_unit(study: &Study, unit: &Unit) -> Result<(Summary, Measures)
             &bordersim_experiment::NoProgress,
         )
     })
-    .and_then(|ran| ran)
-    .map_err(|e| Failure::from_experiment(e, context()))?;
+    .and_then(|ran| ran);
+    let (summary, _, measures) = match ran {
+        Ok(ran) => ran,
+        Err(e) => {
+            return CapReached::of(&e)
+                .map(Err)
+                .ok_or_else(|| Failure::from_experiment(e, context()));
+        }
+    };
     let measures = Measures::new(unit.replications.start, &measures)
         .map_err(|e| Failure::Failed(anyhow!("{}: {e}", context())))?;
-    Ok((summary, measures))
+    Ok(Ok((summary, measures)))
 }
 
 /// Runs `work` on the sweep's worker threads, started for its first unit and kept for every unit after it
