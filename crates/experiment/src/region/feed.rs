@@ -213,16 +213,10 @@ pub fn crossing_with_flows(
     if sources.is_empty() {
         return Ok(None);
     }
-    let crossing = &rc.scenario.crossing;
-    // The crossing's cap on vehicles in it holds for its regional flows too: a region
-    // whose flows overload a crossing stops there as the crossing alone would.
-    let rebuilt = Crossing::new(
-        crossing.name.clone(),
-        crossing.population(),
-        crossing.stations().to_vec(),
-        sources,
-    )?
-    .with_max_in_system(crossing.max_in_system());
+    // Only the sources are the region's: the crossing keeps everything else its file
+    // gives (its vehicle cap, operations, costs, detection rates, booked slots), so it
+    // behaves in the region as it does alone.
+    let rebuilt = rc.scenario.crossing.with_sources(sources)?;
     Ok(Some(Scenario {
         crossing: rebuilt,
         ..rc.scenario.clone()
@@ -483,6 +477,42 @@ mod tests {
         crossing_with_flows(&model.crossings[0], vec![source])
             .expect("valid")
             .expect("fed")
+    }
+
+    /// A crossing fed by the region keeps what its file gives besides its sources: the
+    /// vehicle cap, staff costs, series bins and operations are those of the crossing alone.
+    #[test]
+    fn a_crossing_fed_by_the_region_keeps_all_but_its_sources() {
+        let mut model = one_way_region(vec![one_station("x", 50, 4.0, 10.0)], 0.0, 0.0);
+        let alone = &mut model.crossings[0].scenario.crossing;
+        *alone = alone
+            .clone()
+            .with_max_in_system(77)
+            .with_series_bin_ms(Some(900_000))
+            .with_staff_costs(vec![bordersim_model::StaffCostRate {
+                station: "x".into(),
+                lane_group: None,
+                per_lane_h: 42.0,
+            }]);
+        let source = regional_source(
+            "x",
+            "a_to_b",
+            "truck",
+            ClassId(0),
+            StationId(0),
+            30.0,
+            [10.0; 24],
+        );
+        let fed = crossing_with_flows(&model.crossings[0], vec![source])
+            .expect("valid")
+            .expect("fed");
+        let (c, alone) = (&fed.crossing, &model.crossings[0].scenario.crossing);
+        assert_eq!(c.max_in_system(), 77);
+        assert_eq!(c.series_bin_ms(), Some(900_000));
+        assert_eq!(c.staff_costs(), alone.staff_costs());
+        assert_eq!(c.operations(), alone.operations());
+        assert_eq!(c.sources().len(), 1);
+        assert_eq!(c.sources()[0].id, "region:x:a_to_b:truck");
     }
 
     fn arrivals(scenario: &Scenario) -> Vec<u64> {

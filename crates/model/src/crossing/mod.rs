@@ -303,6 +303,32 @@ impl Crossing {
         }
     }
 
+    /// The same crossing fed by `sources` instead of its own (a region's flows): its
+    /// stations, population, vehicle cap, staff costs, detection rates, operations (hourly
+    /// service factors, standing queues, events), series bins and booked slots are kept,
+    /// so a crossing behaves in a region as its file says.
+    ///
+    /// # Errors
+    ///
+    /// Every structural problem [`Crossing::new`] finds with the new sources.
+    pub fn with_sources(&self, sources: Vec<Source>) -> Result<Crossing, Vec<ModelError>> {
+        let fed = Crossing::new(
+            self.name.clone(),
+            &self.population,
+            self.stations.clone(),
+            sources,
+        )?;
+        Ok(Crossing {
+            max_in_system: self.max_in_system,
+            staff_costs: self.staff_costs.clone(),
+            detection_rates: self.detection_rates.clone(),
+            operations: self.operations.clone(),
+            series_bin_ms: self.series_bin_ms,
+            appointments: self.appointments.clone(),
+            ..fed
+        })
+    }
+
     /// The crossing with a run stopped, as unstable, once more than `vehicles` are in it at
     /// once (at least 1; see [`DEFAULT_MAX_IN_SYSTEM`]).
     pub fn with_max_in_system(mut self, vehicles: u64) -> Self {
