@@ -51,7 +51,7 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N", default_value_t = CacheLimits::default().entries)]
     pub cache_entries: usize,
 
-    /// Worker threads per job [default: one per core]
+    /// Simulation threads, shared by the running jobs [default: one per core]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
 }
