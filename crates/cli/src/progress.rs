@@ -39,6 +39,25 @@ impl Display {
         Display { bar }
     }
 
+    /// A bar of `total` work units of a sweep, labelled `what` (run, or read and merged).
+    pub fn units(settings: &RunSettings, total: u64, what: &str) -> Display {
+        let bar = ProgressBar::with_draw_target(Some(total), target(settings));
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{msg} [{bar:30}] {pos}/{len} units, {elapsed} elapsed, about {eta} left",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar.set_message(what.to_owned());
+        Display { bar }
+    }
+
+    /// `n` more units done.
+    pub fn units_done(&self, n: u64) {
+        self.bar.inc(n);
+    }
+
     /// A spinner with the elapsed time, labelled `what`.
     pub fn spinner(settings: &RunSettings, what: &str) -> Display {
         let bar = ProgressBar::with_draw_target(None, target(settings));
@@ -120,6 +139,16 @@ mod tests {
             bar.replication_done(3);
         }
         assert_eq!(bar.position(), 3);
+    }
+
+    #[test]
+    fn a_sweep_counts_units_hidden_when_quiet() {
+        let bar = Display::units(&settings(&["-q"]), 12, "sweep s");
+        assert!(bar.bar.is_hidden());
+        bar.units_done(5);
+        bar.units_done(7);
+        assert_eq!(bar.position(), 12);
+        assert_eq!(bar.bar.length(), Some(12));
     }
 
     #[test]

@@ -51,6 +51,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
     }
     // Refuses an output or report name of no format written, before anything runs.
     output::written(&args.settings)?;
+    output::reserve_sweep_dir(&args.dir);
     output::check_output(&args.settings, &[])?;
     merge_dir(&args.dir, &args.settings)
 }
@@ -113,6 +114,8 @@ pub(crate) fn merge_dir(dir: &Path, settings: &RunSettings) -> Result<(), Failur
         quiet: settings.quiet,
     };
     let study = load_study(&first.plan, &as_swept)?;
+    // The plan and the files it names are inputs too.
+    output::check_outputs_not_inputs(settings, None)?;
     if study.hash != first.plan_hash {
         return Err(bad(format!(
             "the plan {} or a file it names changed since the sweep (hash {}, now {}): merge its units with the files they were run from",
@@ -121,6 +124,7 @@ pub(crate) fn merge_dir(dir: &Path, settings: &RunSettings) -> Result<(), Failur
             study.hash
         )));
     }
+    super::sweep::check_manifests(dir, &manifests, &study)?;
     let missing: Vec<&str> = study
         .units
         .iter()

@@ -57,7 +57,15 @@ pub(super) fn load_region_study(
     let file = path.display().to_string();
     let dir = output::directory_of(path);
     let region_path = dir.join(plan.region.as_deref().unwrap_or_default());
-    let region_text = super::super::read_input(&region_path, "region")?;
+    let region_text = super::named::Named {
+        plan: &file,
+        text,
+        field: "sweep.region",
+        name: plan.region.as_deref().unwrap_or_default(),
+    }
+    .read(&region_path, "region", |p| {
+        super::super::read_input(p, "region")
+    })?;
     let region_file = region_path.display().to_string();
     let read = super::super::region::reader(&region_path);
     let base = super::super::region::load(&region_path, &region_text)?;
@@ -70,7 +78,8 @@ pub(super) fn load_region_study(
     let mut regions = Vec::with_capacity(plan.points.len());
     for point in &plan.points {
         let policy_path = point.policy.as_ref().map(|p| dir.join(p));
-        let policy_file = read_point_policy(policy_path.as_deref(), &mut hasher)?;
+        let policy_file =
+            read_point_policy(policy_path.as_deref(), &mut hasher, (&file, text, point))?;
         let label = format!("{file} point {}", point.id);
         let invalid = |error| Failure::Invalid {
             file: file.clone(),
@@ -214,12 +223,14 @@ fn run_point(study: &Study, unit: &Unit) -> Result<RegionUnitFile, Failure> {
 /// region unit (corrupt or truncated).
 fn parse_region_unit(path: &Path) -> Result<RegionUnitFile, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    serde_json::from_slice(&bytes).map_err(|e| {
+    let corrupt = |e: &dyn std::fmt::Display| {
         format!(
             "{}: not a region sweep unit of bordersim: {e}",
             path.display()
         )
-    })
+    };
+    let body = super::seal::unseal(&bytes).map_err(|e| corrupt(&e))?;
+    serde_json::from_slice(body).map_err(|e| corrupt(&e))
 }
 
 /// Checks a region unit file against the study: its plan, unit, seed and replications.

@@ -32,8 +32,15 @@ pub(crate) fn emit(
     // Each unit's summary is folded into its point's as soon as it is read or run, so
     // memory holds one summary per point (and one chunk's).
     let mut merged: Vec<Option<(Summary, Measures)>> = vec![None; study.plan.points.len()];
+    let progress = crate::progress::Display::units(
+        settings,
+        study.units.len() as u64,
+        &format!("sweep {}", study.plan.name),
+    );
     for chunk in study.units.chunks(chunk.clamp(1, CHUNK)) {
-        for (unit, (summary, measures)) in chunk.iter().zip(summaries_of(chunk)?) {
+        let done = summaries_of(chunk)?;
+        progress.units_done(chunk.len() as u64);
+        for (unit, (summary, measures)) in chunk.iter().zip(done) {
             match &mut merged[unit.point] {
                 Some((s, m)) => s
                     .merge(summary)
