@@ -18,7 +18,8 @@ use crate::output;
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Checks the shards' manifests (one plan, whose files have not \
-    changed since), that no unit is missing (naming those that are) and that every unit file \
+    changed since; one sharding, every shard's manifest there, no unit listed twice, by \
+    another shard or outside the plan), that no unit is missing (naming those that are) and that every unit file \
     is whole and of this plan, then merges. Nothing is written on an error (exit 2).",
     mut_arg("replications", |a| a.hide(true)),
     mut_arg("seed", |a| a.hide(true))

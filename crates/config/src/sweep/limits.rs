@@ -52,3 +52,29 @@ pub(super) fn replications_refusal(value: i64, what: &str) -> Option<String> {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_are_counted_exactly_and_refused_past_the_limit() {
+        assert_eq!(unit_count(4, 3, 2), 8);
+        assert_eq!(unit_count(1, 1000, 1), 1000);
+        assert_eq!(unit_count(100, 1000, 1), MAX_UNITS);
+        assert_eq!(unit_count(3, 5, 0), 15);
+        assert_eq!(unit_count(usize::MAX, u32::MAX, 1), u64::MAX);
+        assert_eq!(units_refusal(100, 1000, 1), None);
+        assert!(units_refusal(101, 1000, 1).is_some_and(|m| m.contains("make 101000 work units")));
+        assert_eq!(replications_refusal(1000, "replications"), None);
+        assert_eq!(
+            replications_refusal(0, "replications").as_deref(),
+            Some("needs a whole number of replications, at least 1")
+        );
+        assert!(
+            replications_refusal(1001, "replications").is_some_and(|m| m.starts_with(
+                "1001 is above the limit of 1000 replications: 1000 paired replications"
+            ))
+        );
+    }
+}

@@ -3,7 +3,7 @@
 //! manifest named by its shard, and every unit listed by the shard it belongs to, in the
 //! plan, and at most once. Each problem is a specific error naming the files.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
@@ -33,7 +33,7 @@ pub(crate) fn check_manifests(
     let (first_path, first) = &manifests[0];
     let count = first.shard_count;
     // By index: a count may be anything a file says, so nothing is sized by it.
-    let mut shards: HashMap<u64, &Path> = HashMap::new();
+    let mut shards: BTreeMap<u64, &Path> = BTreeMap::new();
     for (path, m) in manifests {
         if m.shard_count != count {
             return Err(bad(format!(
@@ -91,13 +91,13 @@ pub(crate) fn check_manifests(
             missing.join(", ")
         )));
     }
-    let position: HashMap<&str, usize> = study
+    let position: BTreeMap<&str, usize> = study
         .units
         .iter()
         .enumerate()
         .map(|(k, u)| (u.id.as_str(), k))
         .collect();
-    let mut listed: HashMap<&str, &Path> = HashMap::new();
+    let mut listed: BTreeMap<&str, &Path> = BTreeMap::new();
     for (path, m) in manifests {
         for u in &m.units {
             let Some(&k) = position.get(u.id.as_str()) else {
