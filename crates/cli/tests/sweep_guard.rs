@@ -663,3 +663,25 @@ fn no_progress_reaches_a_stderr_that_is_not_a_terminal() {
         assert!(!o.stderr.contains("units"), "{o:#?}");
     }
 }
+
+#[test]
+fn a_demand_factor_that_overflows_a_regions_flows_is_one_located_error() {
+    let dir = scratch("guard-region-demand");
+    let region = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../configs/regions/san_diego_tijuana.toml")
+        .canonicalize()
+        .expect("bundled region");
+    let text = format!(
+        "[sweep]\nname = \"r\"\nregion = {:?}\nreplications = 2\n\n[[axis]]\nname = \"demand\"\ndemand = [1e308]\n",
+        region.display().to_string()
+    );
+    let plan = write(&dir, "plan.toml", &text);
+    let err = refused(
+        &["validate", s(&plan)],
+        &[&format!(
+            "{}: axis[0].demand[0]: demand factor 1e308 makes a flow's vehicles per day too large to be a number",
+            at(&plan, &text, "1e308")
+        )],
+    );
+    assert_eq!(err.matches("too large").count(), 1, "{err}");
+}

@@ -191,6 +191,12 @@ fn scale_region_demand(
     for od in &mut model.region.demand {
         if wanted.is_none_or(|k| k == od.class) {
             od.vehicles_per_day *= factor;
+            if !od.vehicles_per_day.is_finite() {
+                return Err(format!(
+                    "demand factor {factor:e} makes a flow's vehicles per day too large to be \
+                     a number: give a smaller factor"
+                ));
+            }
         }
     }
     Ok(())
