@@ -125,7 +125,6 @@ pub(crate) fn merge_dir(dir: &Path, settings: &RunSettings) -> Result<(), Failur
             study.hash
         )));
     }
-    super::sweep::check_manifests(dir, &manifests, &study)?;
     let missing: Vec<&str> = study
         .units
         .iter()
@@ -147,6 +146,8 @@ pub(crate) fn merge_dir(dir: &Path, settings: &RunSettings) -> Result<(), Failur
             missing[..missing.len().min(SHOWN)].join(", ")
         )));
     }
+    // After the units: a shard that never ran is named by its missing units first.
+    super::sweep::check_manifests(dir, &manifests, &study)?;
     if !study.regions.is_empty() {
         return merge_region(dir, &study, &as_swept);
     }
