@@ -23,7 +23,7 @@ pub const DEFAULT_SEED: u64 = 1;
 const RUN_FORMAT_HELP: &str = "Output format: table (times in minutes), json (times in \
     seconds), or csv (tidy, times in seconds) with the columns \
     scenario,entity_type,entity,statistic,value [default: from the --output extension (.json, \
-    .csv), else table]";
+    .csv; .html writes the page), else table]; a --format the extension contradicts is refused";
 
 /// The `--format` help of `compare`: the formats, the CSV columns, the default.
 const COMPARE_FORMAT_HELP: &str = "Output format: table (times in minutes), json (times in \

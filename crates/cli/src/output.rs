@@ -19,6 +19,10 @@ use anyhow::{Context, Result, anyhow, bail};
 use crate::args::{Format, RunSettings};
 use crate::failure::Failure;
 
+mod reserved;
+
+pub use reserved::{check_not_reserved, reserve_sweep_dir};
+
 /// Rejects, before any long computation, an `--output` that names one of the `inputs`
 /// (the files the command names on its command line) or cannot be written: it is a bad
 /// argument. Standard output needs no check.
@@ -93,11 +97,100 @@ pub fn written(settings: &RunSettings) -> Result<Written, Failure> {
             )));
         }
     };
-    // An explicit --format wins over a known extension.
+    // An extension that names a format names the file's contents: a --format of another
+    // would write, say, CSV into a .json file.
     match (settings.format, named) {
         (None, Some(named)) => Ok(named),
+        (Some(asked), Some(named)) if named != Written::Text(asked) => {
+            Err(Failure::BadInput(anyhow!(
+                "--format {} but --output '{}' names {}: give a name ending in .{} (or drop \
+                 --format: the extension names the format)",
+                format_name(asked),
+                path.display(),
+                written_name(named),
+                extension_of(asked)
+            )))
+        }
         _ => Ok(Written::Text(settings.resolved_format())),
     }
+}
+
+/// A format as `--format` spells it.
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Table => "table",
+        Format::Json => "json",
+        Format::Csv => "csv",
+    }
+}
+
+/// What an output of an extension that names a format holds, in words.
+fn written_name(written: Written) -> &'static str {
+    match written {
+        Written::Text(Format::Table) => "a table",
+        Written::Text(Format::Json) => "JSON",
+        Written::Text(Format::Csv) => "CSV",
+        Written::Html => "an HTML page",
+    }
+}
+
+/// The extension of a file in `format`.
+fn extension_of(format: Format) -> &'static str {
+    match format {
+        Format::Table => "txt",
+        Format::Json => "json",
+        Format::Csv => "csv",
+    }
+}
+
+/// Rejects a CSV output (given with `option`) whose name does not end in `.csv`: what the
+/// extension names is what the file holds.
+///
+/// # Errors
+///
+/// [`Failure::BadInput`] naming the option and the path.
+pub fn check_csv_name(option: &str, path: &Path) -> Result<(), Failure> {
+    if extension(path).as_deref() == Some("csv")
+        || fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+    {
+        return Ok(());
+    }
+    Err(Failure::BadInput(anyhow!(
+        "{option} '{}': this output is CSV; give a name ending in .csv",
+        path.display()
+    )))
+}
+
+/// Rejects two outputs of one command that name the same file (`outputs`: each option
+/// and its path, if given), so that neither is lost under the other: the same path, the
+/// same file through a link, or two names of one file not yet written. Devices
+/// (`/dev/null`) may take several outputs.
+///
+/// # Errors
+///
+/// [`Failure::BadInput`] naming both options and the path.
+pub fn check_outputs_distinct(outputs: &[(&str, Option<&Path>)]) -> Result<(), Failure> {
+    let given: Vec<(&str, &Path)> = outputs
+        .iter()
+        .filter_map(|(option, path)| path.map(|p| (*option, p)))
+        .filter(|(_, p)| p.as_os_str() != "-")
+        .collect();
+    for (k, (a, pa)) in given.iter().enumerate() {
+        for (b, pb) in &given[k + 1..] {
+            let special = |p: &Path| fs::metadata(p).is_ok_and(|m| !m.is_file() && !m.is_dir());
+            if special(pa) || special(pb) {
+                continue;
+            }
+            if pa == pb || same_file(pa, pb) || reserved::same_target(pa, pb) {
+                return Err(Failure::BadInput(anyhow!(
+                    "{a} and {b} both name '{}': one output would be lost under the other; \
+                     choose two paths",
+                    pa.display()
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The lower-case extension of `path`, if any.
@@ -117,6 +210,7 @@ pub fn check_output_path(option: &str, path: &Path, inputs: &[&Path]) -> Result<
     for input in inputs {
         check_clash(option, path, input)?;
     }
+    check_not_reserved(option, path)?;
     check_destination(path).map_err(|e| Failure::BadInput(e.context(option.to_owned())))
 }
 
@@ -131,7 +225,7 @@ pub fn check_not_input(option: &str, path: &Path) -> Result<(), Failure> {
     for input in crate::input::files_read() {
         check_clash(option, path, &input)?;
     }
-    Ok(())
+    check_not_reserved(option, path)
 }
 
 /// [`check_not_input`] for the `--output` of `settings` and an `--event-log`, if any.

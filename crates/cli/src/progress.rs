@@ -5,6 +5,7 @@
 //! only calls the [`Progress`] trait, and knows nothing of terminals.
 
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use bordersim_experiment::Progress;
@@ -17,6 +18,11 @@ use crate::args::RunSettings;
 pub struct Display {
     /// The bar (hidden ones count too, drawing nothing).
     bar: ProgressBar,
+    /// Replications per step of the bar (1, or a calibration's replications per
+    /// evaluation).
+    per_step: u64,
+    /// Replications done so far.
+    done: AtomicU64,
 }
 
 /// Whether progress is drawn: standard error is a terminal and `--quiet` is not given.
@@ -36,7 +42,54 @@ impl Display {
             .progress_chars("=> "),
         );
         bar.set_message(what.to_owned());
-        Display { bar }
+        Display::of(bar, 1)
+    }
+
+    /// A bar of `total` evaluations of a calibration's search, each of `replications`
+    /// replications, labelled `what`.
+    pub fn evaluations(
+        settings: &RunSettings,
+        total: u32,
+        replications: u32,
+        what: &str,
+    ) -> Display {
+        let bar = ProgressBar::with_draw_target(Some(total.into()), target(settings));
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{msg} [{bar:30}] {pos}/{len} evaluations at most, {elapsed} elapsed",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar.set_message(what.to_owned());
+        Display::of(bar, replications.max(1).into())
+    }
+
+    fn of(bar: ProgressBar, per_step: u64) -> Display {
+        Display {
+            bar,
+            per_step,
+            done: AtomicU64::new(0),
+        }
+    }
+
+    /// A bar of `total` work units of a sweep, labelled `what` (run, or read and merged).
+    pub fn units(settings: &RunSettings, total: u64, what: &str) -> Display {
+        let bar = ProgressBar::with_draw_target(Some(total), target(settings));
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{msg} [{bar:30}] {pos}/{len} units, {elapsed} elapsed, about {eta} left",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar.set_message(what.to_owned());
+        Display::of(bar, 1)
+    }
+
+    /// `n` more units done.
+    pub fn units_done(&self, n: u64) {
+        self.bar.inc(n);
     }
 
     /// A spinner with the elapsed time, labelled `what`.
@@ -50,7 +103,7 @@ impl Display {
         if !bar.is_hidden() {
             bar.enable_steady_tick(Duration::from_millis(120));
         }
-        Display { bar }
+        Display::of(bar, 1)
     }
 
     /// Replications finished so far.
@@ -77,7 +130,10 @@ fn target(settings: &RunSettings) -> ProgressDrawTarget {
 
 impl Progress for Display {
     fn replication_done(&self, _total: u32) {
-        self.bar.inc(1);
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if done.is_multiple_of(self.per_step) {
+            self.bar.inc(1);
+        }
     }
 
     fn iteration_done(&self, iteration: u32, max: u32, gap: f64) {
@@ -120,6 +176,27 @@ mod tests {
             bar.replication_done(3);
         }
         assert_eq!(bar.position(), 3);
+    }
+
+    #[test]
+    fn a_calibration_counts_evaluations() {
+        let bar = Display::evaluations(&settings(&["-q"]), 7, 3, "fitting s");
+        for _ in 0..8 {
+            bar.replication_done(3);
+        }
+        // Two evaluations of three replications done, the third under way.
+        assert_eq!(bar.position(), 2);
+        assert_eq!(bar.bar.length(), Some(7));
+    }
+
+    #[test]
+    fn a_sweep_counts_units_hidden_when_quiet() {
+        let bar = Display::units(&settings(&["-q"]), 12, "sweep s");
+        assert!(bar.bar.is_hidden());
+        bar.units_done(5);
+        bar.units_done(7);
+        assert_eq!(bar.position(), 12);
+        assert_eq!(bar.bar.length(), Some(12));
     }
 
     #[test]

@@ -28,21 +28,29 @@ fn output_file_is_written_whole() {
     let v: Value =
         serde_json::from_str(&fs::read_to_string(&report).expect("report")).expect("JSON");
     assert_eq!(v["scenario"], "tiny crossing");
-    // An explicit --format wins, and an existing file is replaced.
-    let out = bordersim([
-        "run".as_ref(),
-        file.as_os_str(),
-        "-o".as_ref(),
-        report.as_os_str(),
-        "--format".as_ref(),
-        "csv".as_ref(),
-    ]);
+    // A --format the extension contradicts is refused, the file left as it was; one it
+    // agrees with replaces the existing file.
+    let before = fs::read(&report).expect("report");
+    let with_format = |format: &str| {
+        bordersim([
+            "run".as_ref(),
+            file.as_os_str(),
+            "-o".as_ref(),
+            report.as_os_str(),
+            "--format".as_ref(),
+            format.as_ref(),
+            "-r".as_ref(),
+            "2".as_ref(),
+        ])
+    };
+    let out = with_format("csv");
+    assert_eq!(out.code, 2, "{out:#?}");
+    assert_eq!(fs::read(&report).expect("report"), before);
+    let out = with_format("json");
     assert_eq!(out.code, 0, "{out:#?}");
-    assert!(
-        fs::read_to_string(&report)
-            .expect("report")
-            .starts_with("scenario,entity_type")
-    );
+    let v: Value =
+        serde_json::from_str(&fs::read_to_string(&report).expect("report")).expect("JSON");
+    assert_eq!(v["replications"], 2, "replaced");
     assert_eq!(
         entries(&dir),
         ["report.json", "s.toml"],

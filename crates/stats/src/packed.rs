@@ -330,7 +330,7 @@ mod tests {
         let cookie = rewritten(&text, |raw| raw[0] ^= 1);
         assert!(
             refused(heads.clone(), &cookie)
-                .contains("histogram #0: histogram is not a V2 HdrHistogram: InvalidCookie")
+                .contains("histogram #0: histogram is not a V2 HdrHistogram: its first bytes are not a V2 histogram's")
         );
         let digits = rewritten(&text, |raw| raw[15] = 2);
         assert!(refused(heads.clone(), &digits).contains("2 significant digits"));

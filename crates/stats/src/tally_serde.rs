@@ -71,14 +71,31 @@ const BIN_OF_2_POW_63: usize = 54 << 10;
 /// names it (its `DeserializeError`), so the messages stay those of reading with the crate.
 #[derive(Debug)]
 pub(crate) enum V2Error {
-    // Read through `Debug`, in the message.
-    #[allow(dead_code)]
     IoError(io::Error),
     InvalidCookie,
     UnsupportedFeature,
     InvalidParameters,
     UsizeTypeTooSmall,
     EncodedArrayTooLong,
+}
+
+impl V2Error {
+    /// What is wrong, in words (never the type's debug text: the message reaches users).
+    pub(crate) fn words(&self) -> String {
+        match self {
+            V2Error::IoError(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
+                "it is cut short (truncated)".into()
+            }
+            V2Error::IoError(e) => format!("its compressed bins cannot be read ({e})"),
+            V2Error::InvalidCookie => "its first bytes are not a V2 histogram's".into(),
+            V2Error::UnsupportedFeature => {
+                "it uses a feature of the V2 format that is not read here".into()
+            }
+            V2Error::InvalidParameters => "its header's range or precision is invalid".into(),
+            V2Error::UsizeTypeTooSmall => "its bins are too many for this machine".into(),
+            V2Error::EncodedArrayTooLong => "its bins run past its highest trackable value".into(),
+        }
+    }
 }
 
 impl From<io::Error> for V2Error {
@@ -95,7 +112,7 @@ fn v2_deflate(t: &Tally) -> Result<Vec<u8>, String> {
     let mut out = Vec::with_capacity(8 + raw.len() / 2);
     out.extend_from_slice(&V2_COMPRESSED_COOKIE.to_be_bytes());
     out.extend_from_slice(&0u32.to_be_bytes()); // compressed length, set below
-    deflate_into(&raw, &mut out).map_err(|e| format!("histogram: {e:?}"))?;
+    deflate_into(&raw, &mut out).map_err(|e| format!("histogram: {e}"))?;
     let compressed = (out.len() - 8) as u32;
     out[4..8].copy_from_slice(&compressed.to_be_bytes());
     Ok(out)
@@ -110,7 +127,7 @@ pub(crate) fn v2_raw(t: &Tally, raw: &mut Vec<u8>) -> Result<(), String> {
     if last >= BIN_OF_2_POW_63 || t.bin_counts().any(|(_, n)| n > i64::MAX as u64) {
         V2Serializer::new()
             .serialize(&t.histogram(), raw)
-            .map_err(|e| format!("histogram: {e:?}"))?;
+            .map_err(|e| format!("histogram: {e}"))?;
         return Ok(());
     }
     // The crate's histogram starts at 2 ms highest trackable value with bins for 0..2048 ms
@@ -331,7 +348,7 @@ impl Decoded {
     pub(crate) fn message(self) -> String {
         match self {
             Decoded::Foreign(message) => message,
-            Decoded::Invalid(e) => format!("histogram is not a V2 HdrHistogram: {e:?}"),
+            Decoded::Invalid(e) => format!("histogram is not a V2 HdrHistogram: {}", e.words()),
         }
     }
 }
@@ -583,6 +600,19 @@ pub(crate) mod tests {
         out
     }
 
+    /// The crate's reason as ours, to word both alike.
+    fn ours(e: hdrhistogram::serialization::DeserializeError) -> V2Error {
+        use hdrhistogram::serialization::DeserializeError as E;
+        match e {
+            E::IoError(e) => V2Error::IoError(e),
+            E::InvalidCookie => V2Error::InvalidCookie,
+            E::UnsupportedFeature | E::UnsuitableCounterType => V2Error::UnsupportedFeature,
+            E::InvalidParameters => V2Error::InvalidParameters,
+            E::UsizeTypeTooSmall => V2Error::UsizeTypeTooSmall,
+            E::EncodedArrayTooLong => V2Error::EncodedArrayTooLong,
+        }
+    }
+
     #[test]
     fn foreign_and_corrupt_histograms_are_refused_as_the_crate_refuses_them() {
         let t = sample(7, 1000);
@@ -591,7 +621,7 @@ pub(crate) mod tests {
             hdrhistogram::serialization::Deserializer::new()
                 .deserialize::<u64, _>(&mut &bytes[..])
                 .map(|_| ())
-                .map_err(|e| format!("histogram is not a V2 HdrHistogram: {e:?}"))
+                .map_err(|e| format!("histogram is not a V2 HdrHistogram: {}", ours(e).words()))
         };
         let set = |at: usize, value: &[u8]| {
             rewritten(&good, |raw| {
@@ -599,21 +629,21 @@ pub(crate) mod tests {
             })
         };
         let cases: Vec<(Vec<u8>, &str)> = vec![
-            (b"nope".to_vec(), "InvalidCookie"),
-            (good[..3].to_vec(), "UnexpectedEof"),
-            (good[..good.len() / 2].to_vec(), "IoError"),
-            (set(0, &7u32.to_be_bytes()), "InvalidCookie"),
-            (set(8, &1u32.to_be_bytes()), "UnsupportedFeature"),
-            (set(12, &6u32.to_be_bytes()), "InvalidParameters"),
-            (set(12, &256u32.to_be_bytes()), "InvalidParameters"),
-            (set(16, &0u64.to_be_bytes()), "InvalidParameters"),
-            (set(24, &1u64.to_be_bytes()), "InvalidParameters"),
-            (set(32, &2.0f64.to_be_bytes()), "UnsupportedFeature"),
-            (set(4, &100_000u32.to_be_bytes()), "UnexpectedEof"),
-            (set(24, &2u64.to_be_bytes()), "EncodedArrayTooLong"),
+            (b"nope".to_vec(), "not a V2 histogram's"),
+            (good[..3].to_vec(), "truncated"),
+            (good[..good.len() / 2].to_vec(), "truncated"),
+            (set(0, &7u32.to_be_bytes()), "not a V2 histogram's"),
+            (set(8, &1u32.to_be_bytes()), "feature of the V2 format"),
+            (set(12, &6u32.to_be_bytes()), "range or precision"),
+            (set(12, &256u32.to_be_bytes()), "range or precision"),
+            (set(16, &0u64.to_be_bytes()), "range or precision"),
+            (set(24, &1u64.to_be_bytes()), "range or precision"),
+            (set(32, &2.0f64.to_be_bytes()), "feature of the V2 format"),
+            (set(4, &100_000u32.to_be_bytes()), "truncated"),
+            (set(24, &2u64.to_be_bytes()), "past its highest"),
             (
                 rewritten(&good, |raw| raw.truncate(raw.len() - 1)),
-                "UnexpectedEof",
+                "truncated",
             ),
             (
                 set(12, &2u32.to_be_bytes()),
@@ -633,7 +663,7 @@ pub(crate) mod tests {
         }
         // A payload length of 4 GB: refused without reading (the crate allocates it).
         let huge = v2_counts(&set(4, &u32::MAX.to_be_bytes())).expect_err("refused");
-        assert!(huge.contains("UnexpectedEof"), "{huge}");
+        assert!(huge.contains("truncated"), "{huge}");
         // A histogram past its highest trackable value, in the last varint: the crate
         // refuses what the header does not cover.
         assert!(crate_says(&set(24, &2u64.to_be_bytes())).is_err());

@@ -146,12 +146,14 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
             Output { model, fit: None }
         }
         Some(spec) => {
-            // Every evaluation runs every replication; the bar ends early when the search
-            // converges before its last evaluation.
-            let total =
-                (spec.max_evaluations.saturating_add(2)).saturating_mul(options.replications);
-            let progress =
-                Display::replications(&settings, total, &format!("fitting {}", scenario.name));
+            // Every evaluation runs every replication; the bar counts evaluations and ends
+            // early when the search converges before its last.
+            let progress = Display::evaluations(
+                &settings,
+                spec.max_evaluations.saturating_add(2),
+                options.replications,
+                &format!("fitting {}", scenario.name),
+            );
             let start = Instant::now();
             let base = args.file.parent().unwrap_or(Path::new("."));
             let reader = |name: &str| -> Result<String, String> { super::read_named(base, name) };

@@ -17,7 +17,8 @@ use crate::output;
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Checks the shards' manifests (one plan, whose files have not \
-    changed since), that no unit is missing (naming those that are) and that every unit file \
+    changed since; one sharding, every shard's manifest there, no unit listed twice, by \
+    another shard or outside the plan), that no unit is missing (naming those that are) and that every unit file \
     is whole and of this plan, then merges. Nothing is written on an error (exit 2).",
     mut_arg("replications", |a| a.hide(true)),
     mut_arg("seed", |a| a.hide(true))
@@ -50,6 +51,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
     }
     // Refuses an output or report name of no format written, before anything runs.
     output::written(&args.settings)?;
+    output::reserve_sweep_dir(&args.dir);
     output::check_output(&args.settings, &[])?;
     merge_dir(&args.dir, &args.settings)
 }
@@ -112,6 +114,8 @@ pub(crate) fn merge_dir(dir: &Path, settings: &RunSettings) -> Result<(), Failur
         quiet: settings.quiet,
     };
     let study = load_study(&first.plan, &as_swept)?;
+    // The plan and the files it names are inputs too.
+    output::check_outputs_not_inputs(settings, None)?;
     if study.hash != first.plan_hash {
         return Err(bad(format!(
             "the plan {} or a file it names changed since the sweep (hash {}, now {}): merge its units with the files they were run from",
@@ -141,6 +145,8 @@ pub(crate) fn merge_dir(dir: &Path, settings: &RunSettings) -> Result<(), Failur
             missing[..missing.len().min(SHOWN)].join(", ")
         )));
     }
+    // After the units: a shard that never ran is named by its missing units first.
+    super::sweep::check_manifests(dir, &manifests, &study)?;
     if !study.regions.is_empty() {
         return merge_region(dir, &study, &as_swept);
     }

@@ -33,7 +33,14 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
 
     if let Some(path) = &args.series {
         check_output_path("--series", path, &[&args.file])?;
+        output::check_csv_name("--series", path)?;
     }
+    output::check_outputs_distinct(&[
+        ("--output", args.settings.output_file()),
+        ("--report", args.settings.report.as_deref()),
+        ("--event-log", args.event_log.as_deref()),
+        ("--series", args.series.as_deref()),
+    ])?;
 
     let mut scenario = super::load(&args.file)?;
     if let Some(cap) = args.max_in_system {

@@ -57,9 +57,12 @@ pub(super) fn expand_range(r: &[i64]) -> Result<Vec<String>, String> {
             "the range [{from}, {to}] by {step} is empty: `to` must be at least `from` and `step` positive"
         ));
     }
-    let n = (to - from) / step + 1;
-    if n as usize > MAX_POINTS {
+    // In i128: `to - from` may not fit in an i64.
+    let n = (i128::from(to) - i128::from(from)) / i128::from(step) + 1;
+    if n > MAX_POINTS as i128 {
         return Err(format!("the range has {n} values; at most {MAX_POINTS}"));
     }
-    Ok((0..n).map(|k| (from + k * step).to_string()).collect())
+    Ok((0..n as i64)
+        .map(|k| (from + k * step).to_string())
+        .collect())
 }

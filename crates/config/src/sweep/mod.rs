@@ -250,6 +250,7 @@ impl Plan {
 }
 
 mod axis;
+mod limits;
 mod parse;
 mod points;
 mod raw;
@@ -259,4 +260,5 @@ pub(crate) mod schema;
 #[cfg(test)]
 mod tests;
 
+pub use limits::{MAX_REPLICATIONS, MAX_UNITS, unit_count, units_refusal};
 pub use parse::parse_plan;

@@ -7,7 +7,7 @@ use toml::de::{DeTable, DeValue};
 use super::axis::{Axis, expand_range, inline};
 use super::points::{baseline_point, point};
 use super::raw::RawPlan;
-use super::{AxisKind, MAX_POINTS, OUTPUTS, Origin, Plan, region};
+use super::{AxisKind, MAX_POINTS, OUTPUTS, Origin, Plan, limits, region};
 use crate::diagnostic::{Collector, ConfigError};
 use crate::scenario::shape::{read_recovering, report_serde_errors};
 use crate::spans::SpanIndex;
@@ -57,22 +57,14 @@ pub fn parse_plan(text: &str, file_name: &str) -> Result<Plan, ConfigError> {
 fn plan(diags: &mut Collector<'_>, raw: &RawPlan) -> Option<Plan> {
     let sweep = raw.sweep.get_ref();
     let replications = *sweep.replications.get_ref();
-    if !(1..=i64::from(u32::MAX)).contains(&replications) {
-        diags.error_at(
-            sweep.replications.span().start,
-            "sweep.replications",
-            "needs a whole number of replications, at least 1",
-        );
+    if let Some(m) = limits::replications_refusal(replications, "replications") {
+        diags.error_at(sweep.replications.span().start, "sweep.replications", m);
     }
     let block = sweep.block.as_ref().map_or(replications, |b| *b.get_ref());
     if let Some(b) = &sweep.block
-        && !(1..=i64::from(u32::MAX)).contains(b.get_ref())
+        && let Some(m) = limits::replications_refusal(*b.get_ref(), "replications per unit")
     {
-        diags.error_at(
-            b.span().start,
-            "sweep.block",
-            "needs a whole number of replications per unit, at least 1",
-        );
+        diags.error_at(b.span().start, "sweep.block", m);
     }
     let zip = match &sweep.combine {
         None => false,
@@ -350,6 +342,17 @@ fn plan(diags: &mut Collector<'_>, raw: &RawPlan) -> Option<Plan> {
             "sweep",
             format!("the axes make {count} points; at most {MAX_POINTS} are allowed"),
         );
+    }
+    // Counted before any unit is made; a region plan's unit is a whole point.
+    if !diags.has_errors()
+        && sweep.region.is_none()
+        && let Some(m) = limits::units_refusal(count, replications as u32, block as u32)
+    {
+        let (at, field) = sweep.block.as_ref().map_or(
+            (sweep.replications.span().start, "sweep.replications"),
+            |b| (b.span().start, "sweep.block"),
+        );
+        diags.error_at(at, field, m);
     }
     if diags.has_errors() {
         return None;

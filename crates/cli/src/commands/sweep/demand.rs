@@ -59,18 +59,33 @@ pub(super) fn scale_demand(text: &str, point: &Point) -> Result<String, Diagnost
                     "source `{id}` replays a trace: recorded arrivals have no rate to scale (scale the other classes, or sources, by `class`)"
                 )));
             }
+            // One message for the factor, not one per hour of every profile it overflows.
+            let overflow = || {
+                fail(format!(
+                    "demand factor {} makes source `{id}`'s arrival rate too large to be a \
+                     number: give a smaller factor",
+                    shown(scale.factor)
+                ))
+            };
             if let Some(toml::Value::String(rate)) = source.get_mut("rate") {
-                *rate = scale_rate(rate, scale.factor)
+                let new = scale_rate(rate, scale.factor)
                     .ok_or_else(|| fail(format!("source `{id}`: cannot read the rate `{rate}`")))?;
+                if new.contains("inf") || new.contains("NaN") {
+                    return Err(overflow());
+                }
+                *rate = new;
             }
             if let Some(toml::Value::Array(profile)) = source.get_mut("profile") {
                 for v in profile.iter_mut() {
                     let scaled = match &*v {
-                        toml::Value::Integer(n) => toml::Value::Float(*n as f64 * scale.factor),
-                        toml::Value::Float(x) => toml::Value::Float(*x * scale.factor),
-                        other => other.clone(),
+                        toml::Value::Integer(n) => *n as f64 * scale.factor,
+                        toml::Value::Float(x) => *x * scale.factor,
+                        _ => continue,
                     };
-                    *v = scaled;
+                    if !scaled.is_finite() {
+                        return Err(overflow());
+                    }
+                    *v = toml::Value::Float(scaled);
                 }
             }
             scaled += 1;
@@ -86,6 +101,15 @@ pub(super) fn scale_demand(text: &str, point: &Point) -> Result<String, Diagnost
         }
     }
     Ok(toml::to_string(&doc).unwrap_or_default())
+}
+
+/// A factor as a person writes it: `1e308`, not 309 digits.
+fn shown(factor: f64) -> String {
+    if factor.abs() >= 1e6 {
+        format!("{factor:e}")
+    } else {
+        factor.to_string()
+    }
 }
 
 /// A rate written `NUMBER UNIT` (`"40/h"`, `"1.5 / min"`) with its number multiplied.

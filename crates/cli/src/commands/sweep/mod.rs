@@ -4,9 +4,12 @@
 //! each work unit's summary into `--out-dir`, merged by `bordersim merge`.
 
 mod demand;
+mod manifest_check;
+mod named;
 mod region;
 mod result;
 mod script;
+mod seal;
 mod shard;
 mod study;
 mod units;
@@ -20,6 +23,7 @@ use crate::args::RunSettings;
 use crate::failure::Failure;
 use crate::output;
 
+pub(crate) use manifest_check::check_manifests;
 pub(crate) use region::merge_region;
 pub(crate) use result::emit;
 pub(crate) use study::{Study, load_study};
@@ -109,10 +113,21 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     if let Some(engine) = args.emit {
         return output::print_stdout(emit_script(args, &study, engine).as_bytes());
     }
-    let shard = shard(args)?;
     if args.list {
+        // A listing needs no shard: an array job's index without a count lists every unit.
+        let shard = match shard(args) {
+            Err(_) if args.shard_index.is_none() && args.shard_count.is_none() => None,
+            other => other?,
+        };
         return output::print_stdout(list(&study, shard).as_bytes());
     }
+    let shard = shard(args)?;
+    // The out-dir's manifests and units, and every file the plan named, are inputs.
+    if let Some(dir) = &args.out_dir {
+        output::reserve_sweep_dir(dir);
+    }
+    output::check_output(&args.settings, &[&args.plan])?;
+    output::check_outputs_not_inputs(&args.settings, None)?;
     if shard.is_some() && args.out_dir.is_none() {
         return Err(Failure::BadInput(anyhow!(
             "a shard writes its units into a directory: give --out-dir DIR"
@@ -149,9 +164,16 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     // Units run here while a second thread encodes, writes and records the previous ones
     // (encoding a summary costs about as much as running a small unit).
     let (send, receive) = std::sync::mpsc::sync_channel::<Done>(2);
+    let shard_units = (study.units.len() as u64 + count - 1 - index) / count;
+    let progress = crate::progress::Display::units(
+        &args.settings,
+        shard_units,
+        &format!("sweep {} shard {index} of {count}", study.plan.name),
+    );
     let ran = std::thread::scope(|scope| {
         let writer = scope.spawn(move || -> Result<(), Failure> {
             for done in receive {
+                progress.units_done(1);
                 let wall_s = match done.file {
                     Some((file, wall_s)) => {
                         let bytes =
@@ -208,7 +230,7 @@ fn manifest(
     };
     (
         manifest,
-        dir.join(format!("manifest-{index:05}-of-{count:05}.json")),
+        dir.join(manifest_check::manifest_name(index, count)),
     )
 }
 

@@ -92,13 +92,25 @@ pub(super) fn load_region_study(
         let b = match bases.iter().position(|b| b.name == name) {
             Some(b) => b,
             None => {
-                bases.push(Base::load(name, dir, &mut hasher)?);
+                let field = if point.region.is_some() {
+                    "axis region"
+                } else {
+                    "sweep.region"
+                };
+                let named = super::named::Named {
+                    plan: &file,
+                    text,
+                    field,
+                    name,
+                };
+                bases.push(Base::load(&named, dir, &mut hasher)?);
                 bases.len() - 1
             }
         };
         let base = &bases[b];
         let policy_path = point.policy.as_ref().map(|p| dir.join(p));
-        let policy_file = read_point_policy(policy_path.as_deref(), &mut hasher)?;
+        let policy_file =
+            read_point_policy(policy_path.as_deref(), &mut hasher, (&file, text, point))?;
         let label = format!("{file} point {}", point.id);
         let invalid = |error| Failure::Invalid {
             file: file.clone(),
@@ -225,9 +237,14 @@ struct Base {
 impl Base {
     /// Reads and loads the region file `name` (relative to the plan's directory `dir`),
     /// adding it and its crossing files to the plan's `hasher`.
-    fn load(name: &str, dir: &Path, hasher: &mut Fnv) -> Result<Base, Failure> {
+    fn load(
+        named: &super::named::Named<'_>,
+        dir: &Path,
+        hasher: &mut Fnv,
+    ) -> Result<Base, Failure> {
+        let name = named.name;
         let path = dir.join(name);
-        let text = super::super::read_input(&path, "region")?;
+        let text = named.read(&path, "region", |p| super::super::read_input(p, "region"))?;
         let loaded = super::super::region::load(&path, &text)?;
         hasher.add(text.as_bytes());
         for c in &loaded.crossing_texts {
@@ -283,6 +300,12 @@ fn scale_region_demand(
     for od in &mut model.region.demand {
         if wanted.is_none_or(|k| k == od.class) {
             od.vehicles_per_day *= factor;
+            if !od.vehicles_per_day.is_finite() {
+                return Err(format!(
+                    "demand factor {factor:e} makes a flow's vehicles per day too large to be \
+                     a number: give a smaller factor"
+                ));
+            }
         }
     }
     Ok(())
@@ -333,12 +356,14 @@ fn run_point(study: &Study, unit: &Unit) -> Result<RegionUnitFile, Failure> {
 /// region unit (corrupt or truncated).
 fn parse_region_unit(path: &Path) -> Result<RegionUnitFile, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    serde_json::from_slice(&bytes).map_err(|e| {
+    let corrupt = |e: &dyn std::fmt::Display| {
         format!(
             "{}: not a region sweep unit of bordersim: {e}",
             path.display()
         )
-    })
+    };
+    let body = super::seal::unseal(&bytes).map_err(|e| corrupt(&e))?;
+    serde_json::from_slice(body).map_err(|e| corrupt(&e))
 }
 
 /// Checks a region unit file against the study: its plan, unit, seed and replications.

@@ -33,8 +33,15 @@ pub(crate) fn emit(
     // memory holds one summary per point (and one chunk's). A point one of whose units
     // reached the cap keeps that unit's cap (the first in canonical order) and nothing else.
     let mut merged: Vec<Option<Ran>> = vec![None; study.plan.points.len()];
+    let progress = crate::progress::Display::units(
+        settings,
+        study.units.len() as u64,
+        &format!("sweep {}", study.plan.name),
+    );
     for chunk in study.units.chunks(chunk.clamp(1, CHUNK)) {
-        for (unit, ran) in chunk.iter().zip(summaries_of(chunk)?) {
+        let done = summaries_of(chunk)?;
+        progress.units_done(chunk.len() as u64);
+        for (unit, ran) in chunk.iter().zip(done) {
             match (&mut merged[unit.point], ran) {
                 (Some(Ok((s, m))), Ok((summary, measures))) => s
                     .merge(summary)

@@ -99,14 +99,14 @@ impl Journal {
         }
     }
 
-    /// Writes a unit's file whole or not at all.
+    /// Writes a unit's file whole or not at all, sealed with its checksum.
     pub(super) fn write_unit(&mut self, path: &Path, bytes: &[u8]) -> Result<(), Failure> {
         use std::io::Write as _;
         let what = || format!("cannot write '{}'", path.display());
         let (mut temp, mut file) = output::TempFile::create_beside(path, "tmp")
             .with_context(what)
             .map_err(Failure::Failed)?;
-        file.write_all(bytes)
+        file.write_all(&super::seal::seal(bytes))
             .with_context(what)
             .map_err(Failure::Failed)?;
         drop(file);

@@ -48,12 +48,24 @@ pub(crate) fn load_study(path: &Path, settings: &RunSettings) -> Result<Study, F
     // Each base scenario file, read and loaded once: (text, path, file name, scenario).
     let mut bases: Vec<(String, String, PathBuf, Scenario)> = Vec::new();
     let mut scenarios = Vec::with_capacity(plan.points.len());
+    let scenario_field = (plan.kinds.iter())
+        .position(|k| *k == bordersim_config::sweep::AxisKind::Scenario)
+        .map_or_else(
+            || "sweep.scenario".to_owned(),
+            |i| format!("axis[{i}].scenario"),
+        );
     for point in &plan.points {
         let b = match bases.iter().position(|(name, ..)| *name == point.scenario) {
             Some(b) => b,
             None => {
                 let base_path = dir.join(&point.scenario);
-                let base_text = super::super::read_scenario(&base_path)?;
+                let base_text = super::named::Named {
+                    plan: &file,
+                    text: &text,
+                    field: &scenario_field,
+                    name: &point.scenario,
+                }
+                .read(&base_path, "scenario", super::super::read_scenario)?;
                 let base = super::super::load_text(
                     &base_text,
                     &base_path,
@@ -67,7 +79,8 @@ pub(crate) fn load_study(path: &Path, settings: &RunSettings) -> Result<Study, F
         let (_, base_text, base_path, base) = &bases[b];
         let base_file = base_path.display().to_string();
         let policy_path = point.policy.as_ref().map(|p| dir.join(p));
-        let policy_file = read_point_policy(policy_path.as_deref(), &mut hasher)?;
+        let policy_file =
+            read_point_policy(policy_path.as_deref(), &mut hasher, (&file, &text, point))?;
         let label = format!("{file} point {}", point.id);
         let (scenario, scenario_text) = match plan.policy_text_lines(point, policy_file.as_deref())
         {
@@ -146,6 +159,14 @@ pub(crate) fn load_study(path: &Path, settings: &RunSettings) -> Result<Study, F
         plan.replications = replications;
         plan.block = plan.block.min(replications);
     }
+    // --replications may ask for more blocks than the plan did: counted before they are made.
+    if let Some(m) =
+        bordersim_config::sweep::units_refusal(plan.points.len(), plan.replications, plan.block)
+    {
+        return Err(Failure::BadInput(anyhow::anyhow!(
+            "{file}: --replications {replications}: {m}"
+        )));
+    }
     let units = plan.units();
     hasher.add(format!("{replications} {} {seed}", plan.block).as_bytes());
     Ok(Study {
@@ -163,19 +184,30 @@ pub(crate) fn load_study(path: &Path, settings: &RunSettings) -> Result<Study, F
 }
 
 /// The text of a point's policy file at `path`, added to the plan's `hasher`; `None` for a
-/// point without a policy.
+/// point without a policy. `(plan file, plan text, point)` locate a problem where the plan
+/// names the file.
 ///
 /// # Errors
 ///
-/// As reading a policy file.
+/// As reading a policy file, located in the plan.
 pub(super) fn read_point_policy(
     path: Option<&Path>,
     hasher: &mut Fnv,
+    (plan, plan_text, point): (&str, &str, &Point),
 ) -> Result<Option<String>, Failure> {
     let Some(path) = path else {
         return Ok(None);
     };
-    let text = super::super::read_policy(path)?;
+    let named = super::named::Named {
+        plan,
+        text: plan_text,
+        field: point
+            .policy_origin
+            .as_ref()
+            .map_or("policy", |o| o.field.as_str()),
+        name: point.policy.as_deref().unwrap_or_default(),
+    };
+    let text = named.read(path, "policy", super::super::read_policy)?;
     hasher.add(text.as_bytes());
     Ok(Some(text))
 }

@@ -110,8 +110,11 @@ pub(crate) fn read_unit(
 /// summary (corrupt or truncated).
 pub(crate) fn parse_unit(path: &Path) -> Result<UnitFile, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| format!("{}: not a unit summary of bordersim: {e}", path.display()))
+    let corrupt = |e: &dyn std::fmt::Display| {
+        format!("{}: not a unit summary of bordersim: {e}", path.display())
+    };
+    let body = super::seal::unseal(&bytes).map_err(|e| corrupt(&e))?;
+    serde_json::from_slice(body).map_err(|e| corrupt(&e))
 }
 
 /// The unit of `study` a file read from `path` says it holds, once its plan hash is the
@@ -127,6 +130,18 @@ pub(super) fn unit_in_plan<'s>(
         return Err(bad(format!(
             "written for another plan (or another version of its files): plan hash {plan_hash}, this plan's {}",
             study.hash
+        )));
+    }
+    // A unit's file is named by its unit: a file holding another unit (copied or renamed
+    // over it) would stand for the wrong replications.
+    let named = path
+        .file_stem()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    if named != unit {
+        return Err(bad(format!(
+            "holds unit `{unit}`, not `{named}` as its name says: a unit file was copied or \
+             renamed; delete it and run its shard again"
         )));
     }
     study
