@@ -321,7 +321,7 @@ impl Crossing {
         Ok(Crossing {
             max_in_system: self.max_in_system,
             staff_costs: self.staff_costs.clone(),
-            detection_rates: self.detection_rates.clone(),
+            detection_rates: self.detection_rates,
             operations: self.operations.clone(),
             series_bin_ms: self.series_bin_ms,
             appointments: self.appointments.clone(),
