@@ -44,7 +44,7 @@ pub use report::{
     BlockingReport, ChannelShare, ClassReport, DelayCost, DelayStats, DirectionReport,
     FirstInspectionWait, HourlyProfile, LaneGroupReport, Performance, PreArrivalShare,
     QueueLengthStats, Report, SpillbackReport, StationReport, SystemReport, TrsInterval, TrsReport,
-    VehicleReport, check_summary, report_of, summarise,
+    VehicleReport, WAIT_DISTRIBUTION_POINTS, check_summary, report_of, summarise,
 };
 pub use sweep::{MergeError, Summary};
 

@@ -353,6 +353,38 @@ impl<L: Layout> TallyOf<L> {
         out
     }
 
+    /// The empirical distribution function of the observations, read off the bins in one
+    /// pass: pairs (`x` ms, share 0..=1 of observations at or below `x`), `x` the highest
+    /// value of an occupied bin (the largest observation for the last), ascending in both.
+    /// At most `points` pairs (at least 1) plus the last: a bin is kept where the share has
+    /// risen by `1 / points` since the last kept one, so a plot of many observations costs
+    /// a bounded number of points. Empty without observations.
+    pub fn distribution_ms(&self, points: usize) -> Vec<(f64, f64)> {
+        let mut out = Vec::new();
+        if self.count == 0 {
+            return out;
+        }
+        let step = self.count as f64 / points.max(1) as f64;
+        let mut seen = 0u64;
+        let mut kept_at = 0.0f64;
+        let mut pending = None;
+        for (bin, n) in self.bin_counts() {
+            seen += n;
+            let highest = layout::lowest_value_of::<L>(bin) + layout::bin_width::<L>(bin) - 1;
+            let x = highest.min(self.max_ms) as f64;
+            let share = seen as f64 / self.count as f64;
+            if seen as f64 - kept_at >= step {
+                out.push((x, share));
+                kept_at = seen as f64;
+                pending = None;
+            } else {
+                pending = Some((x, share));
+            }
+        }
+        out.extend(pending);
+        out
+    }
+
     /// Share (0..=1) of observations at or below `value_ms`, to the histogram's resolution,
     /// or `None` without observations.
     pub fn fraction_at_or_below(&self, value_ms: u64) -> Option<f64> {
@@ -369,6 +401,39 @@ mod tests {
     use proptest::test_runner::{RngAlgorithm, RngSeed};
 
     use super::*;
+
+    /// The distribution function at its points is the share of observations at or below
+    /// each point, ends at the largest observation with share 1, rises in both, and keeps
+    /// at most the points asked for (plus the last).
+    #[test]
+    fn the_distribution_is_the_share_at_or_below_each_point() {
+        let mut t = Tally::new();
+        for v in 1..=10_000u64 {
+            t.record(v * 37 % 20_011);
+        }
+        for points in [1, 10, 100] {
+            let d = t.distribution_ms(points);
+            assert!(
+                d.len() <= points + 1 && d.len() >= points.min(2),
+                "{points}: {d:?}"
+            );
+            assert_eq!(*d.last().unwrap(), (t.max_ms().unwrap() as f64, 1.0));
+            for w in d.windows(2) {
+                assert!(w[0].0 < w[1].0 && w[0].1 < w[1].1, "{w:?}");
+            }
+            for &(x, share) in &d {
+                let exact = t.fraction_at_or_below(x as u64).unwrap();
+                assert!(
+                    (exact - share).abs() < 1e-12,
+                    "{x}: {exact} against {share}"
+                );
+            }
+        }
+        assert!(Tally::new().distribution_ms(10).is_empty());
+        let mut one = Tally::new();
+        one.record(5_000);
+        assert_eq!(one.distribution_ms(100), vec![(5_000.0, 1.0)]);
+    }
 
     #[test]
     fn exact_moments_and_close_percentiles() {

@@ -89,8 +89,31 @@ impl DelayStats {
     pub fn from_tallies(per_replication: &[Tally]) -> DelayStats {
         // Pooled observations and each replication's mean and p95, kept by a summary.
         let (merged, means, p95s) = crate::sweep::summary::delay(per_replication);
-        let ci = MeanCi::from_samples(&means);
-        let p95_ci = MeanCi::from_samples(&p95s);
+        DelayStats::of_pooled(&merged, &means, &p95s)
+    }
+
+    /// As [`DelayStats::from_tallies`], with the distribution function of every
+    /// observation pooled ([`Tally::distribution_ms`] at up to `points` points, in
+    /// seconds): the same one aggregate asked for, so a report built from a summary has it
+    /// too.
+    pub fn with_distribution(
+        per_replication: &[Tally],
+        points: usize,
+    ) -> (DelayStats, Vec<(f64, f64)>) {
+        let (merged, means, p95s) = crate::sweep::summary::delay(per_replication);
+        let distribution = merged
+            .distribution_ms(points)
+            .into_iter()
+            .map(|(ms, share)| (ms / 1000.0, share))
+            .collect();
+        (DelayStats::of_pooled(&merged, &means, &p95s), distribution)
+    }
+
+    /// The statistics of the pooled observations `merged` and each replication's mean and
+    /// 95th percentile (ms).
+    fn of_pooled(merged: &Tally, means: &[f64], p95s: &[f64]) -> DelayStats {
+        let ci = MeanCi::from_samples(means);
+        let p95_ci = MeanCi::from_samples(p95s);
         let s = |ms: f64| ms / 1000.0;
         let pct = merged.percentiles();
         let mean_s = ci.map(|c| s(c.mean));
@@ -192,6 +215,10 @@ pub struct BlockingReport {
     pub held_at_end: u64,
 }
 
+/// Points of a station's [`StationReport::wait_distribution`]: enough for a smooth curve
+/// on a page, a bounded cost whatever the number of vehicles.
+pub const WAIT_DISTRIBUTION_POINTS: usize = 100;
+
 /// One station over the observation windows of every replication.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StationReport {
@@ -209,6 +236,13 @@ pub struct StationReport {
     pub merged_into: Option<String>,
     /// Time in queue: end of queue to start of service.
     pub wait: DelayStats,
+    /// The distribution function of `wait`, every vehicle of every replication pooled:
+    /// (wait in seconds, share 0..=1 of vehicles that waited at most that long), at up to
+    /// [`WAIT_DISTRIBUTION_POINTS`] points of the merged histogram plus the last (see
+    /// `Tally::distribution_ms`). Drawn on the page; not part of the JSON, whose
+    /// percentiles of `wait` are the same distribution's.
+    #[serde(skip)]
+    pub wait_distribution: Vec<(f64, f64)>,
     /// Time at this stage: end of queue to end of service.
     pub stage: DelayStats,
     /// Busy server-time / staffed server-time (staffed: scheduled lanes plus the overtime of

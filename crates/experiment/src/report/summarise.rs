@@ -146,6 +146,10 @@ fn station_report(
         .iter()
         .map(|r| r.stations[i].time_outside.clone())
         .collect();
+    let (wait, wait_distribution) = DelayStats::with_distribution(
+        &per_rep(reps, |r| &r.stations[i].waits, |_| true),
+        super::WAIT_DISTRIBUTION_POINTS,
+    );
     StationReport {
         id: st.id.clone(),
         crossing: crossing.name.clone(),
@@ -156,7 +160,8 @@ fn station_report(
         merged_into: st
             .merged_into
             .map(|j| crossing.stations()[j.index()].id.clone()),
-        wait: delay(reps, |r| &r.stations[i].waits, |_| true),
+        wait,
+        wait_distribution,
         stage: delay(reps, |r| &r.stations[i].stages, |_| true),
         utilization,
         utilization_ci95,

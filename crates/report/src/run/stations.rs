@@ -1,7 +1,7 @@
 //! The stations: their table, the distribution of waits per direction, utilisation and the
 //! mean queue per station.
 
-use bordersim_experiment::{DelayStats, Report, StationReport};
+use bordersim_experiment::{Report, StationReport};
 
 use super::{directions_of, window_days};
 use crate::format::{count, minutes, number, opt, percent};
@@ -47,6 +47,7 @@ pub(super) fn stations(page: &mut Page, report: &Report) {
     page.table(&t);
 
     let reps = report.replications;
+    let points = bordersim_experiment::WAIT_DISTRIBUTION_POINTS;
     for direction in directions_of(report) {
         let members: Vec<&StationReport> = report
             .stations
@@ -61,10 +62,10 @@ pub(super) fn stations(page: &mut Page, report: &Report) {
             .enumerate()
             .map(|(i, s)| Series {
                 name: s.id.clone(),
-                points: ecdf_points(&s.wait),
+                points: ecdf_points(s),
                 step: true,
                 colour: i,
-                markers: true,
+                markers: false,
                 ..Series::default()
             })
             .collect();
@@ -101,8 +102,9 @@ pub(super) fn stations(page: &mut Page, report: &Report) {
             &format!(
                 "Distribution of the wait in queue at each station of direction {direction}, \
                  every vehicle of all {reps} replications pooled: the percentage of vehicles \
-                 that waited at most x minutes, a step at each recorded percentile (minimum, 50th, \
-                 90th, 95th, 99th, maximum; times in minutes)."
+                 that waited at most x minutes, read off the merged histogram (up to {points} \
+                 steps a station, the last at the longest wait); the table gives its \
+                 percentiles and mean (times in minutes)."
             ),
             &data,
         );
@@ -183,17 +185,17 @@ pub(super) fn stations(page: &mut Page, report: &Report) {
     );
 }
 
-/// The points of an empirical distribution function known at its percentiles.
-fn ecdf_points(d: &DelayStats) -> Vec<(f64, f64)> {
-    [
-        (d.min_s, 0.0),
-        (d.p50_s, 0.5),
-        (d.p90_s, 0.9),
-        (d.p95_s, 0.95),
-        (d.p99_s, 0.99),
-        (d.max_s, 1.0),
-    ]
-    .iter()
-    .filter_map(|(x, p)| x.map(|x| (x / 60.0, 100.0 * p)))
-    .collect()
+/// The points of a station's empirical distribution function of waits (minutes, %): from
+/// 0% at the shortest wait, a step at each point of the merged histogram's distribution.
+fn ecdf_points(s: &StationReport) -> Vec<(f64, f64)> {
+    s.wait
+        .min_s
+        .map(|m| (m / 60.0, 0.0))
+        .into_iter()
+        .chain(
+            s.wait_distribution
+                .iter()
+                .map(|&(x, share)| (x / 60.0, 100.0 * share)),
+        )
+        .collect()
 }
