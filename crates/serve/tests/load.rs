@@ -67,12 +67,16 @@ async fn two_hundred_concurrent_requests_while_two_jobs_run() {
         at(1.0),
         peak_rss_kb().unwrap_or(0)
     );
+    // Both cancels before waiting for either: a job stops at its next replication, and
+    // waiting for the first could let the second run to its end meanwhile.
     for job in &jobs {
         client
             .post(format!("{base}/api/v1/jobs/{job}/cancel"))
             .send()
             .await
             .expect("cancel");
+    }
+    for job in &jobs {
         assert_eq!(finish(&client, &base, job).await["state"], "cancelled");
     }
     // Memory stays bounded: the test process (server, client and two simulations) stays
