@@ -15,6 +15,7 @@
 #![warn(missing_docs)]
 
 mod layout;
+mod moments;
 mod packed;
 mod summary;
 mod tally;
@@ -22,7 +23,8 @@ mod tally_serde;
 mod time_weighted;
 
 pub use layout::{Coarse, Fine, Layout};
-pub use packed::{SparseTally, TallyHead, pack, unpack};
+pub use moments::{RatioMoments, WideSum};
+pub use packed::{SparseTally, TallyHead, pack, read_leb128, unpack, write_leb128};
 pub use summary::{MeanCi, student_t_quantile_975};
 pub use tally::{CoarseTally, Percentiles, Tally, TallyOf};
 pub use time_weighted::TimeWeighted;

@@ -147,8 +147,11 @@ impl Tally {
     }
 }
 
-/// Appends `x` in LEB128: 7 bits a byte, low bits first.
-fn write_leb128(out: &mut Vec<u8>, mut x: u64) {
+/// Appends `x` in unsigned LEB128: 7 bits a byte, low bits first, the high bit of a byte
+/// set when another follows (1 byte below 2^7, at most 10 for a `u64`). The one variable-length
+/// integer code of the workspace: the bins of a [`SparseTally`] and a summary's packed
+/// per-replication values both use it.
+pub fn write_leb128(out: &mut Vec<u8>, mut x: u64) {
     while x >= 0x80 {
         out.push((x & 0x7f) as u8 | 0x80);
         x >>= 7;
@@ -156,8 +159,13 @@ fn write_leb128(out: &mut Vec<u8>, mut x: u64) {
     out.push(x as u8);
 }
 
-/// Reads a number [`write_leb128`] wrote at `*at`, and moves past it.
-fn read_leb128(bytes: &[u8], at: &mut usize) -> u64 {
+/// Reads a number [`write_leb128`] wrote at `*at`, and moves `*at` past it.
+///
+/// # Panics
+///
+/// If `bytes` ends before the number does: it reads back only buffers this crate's
+/// writers built, never bytes from a file.
+pub fn read_leb128(bytes: &[u8], at: &mut usize) -> u64 {
     let mut x = 0;
     let mut shift = 0;
     loop {

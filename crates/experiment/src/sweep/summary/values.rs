@@ -13,6 +13,8 @@
 //! lists an entry is replayed with are the concatenation, in replication order, of every
 //! block's: the lists an unpacked merge would hold.
 
+use bordersim_stats::{read_leb128, write_leb128};
+
 use super::{Entry, MergeError};
 
 /// An entry's per-replication lists: a sample's values (`first`), or a delay's means
@@ -107,9 +109,9 @@ impl Entries {
                         // The number of means, and whether the 95th percentiles differ in
                         // number (then their number): one byte in a replication's block.
                         let (n, m) = (lists.first.len() as u64, lists.second.len() as u64);
-                        write_u64(&mut packed, n << 1 | u64::from(n != m));
+                        write_leb128(&mut packed, n << 1 | u64::from(n != m));
                         if n != m {
-                            write_u64(&mut packed, m);
+                            write_leb128(&mut packed, m);
                         }
                         write_values(&mut packed, &lists.first);
                         write_values(&mut packed, &lists.second);
@@ -214,9 +216,13 @@ impl Cursor {
             match head {
                 Entry::Samples(_) => read(&mut lists.first, block.replications, at),
                 Entry::Delay { .. } | Entry::Unpooled { .. } => {
-                    let x = read_u64(packed, at);
+                    let x = read_leb128(packed, at);
                     let n = x >> 1;
-                    let m = if x & 1 == 1 { read_u64(packed, at) } else { n };
+                    let m = if x & 1 == 1 {
+                        read_leb128(packed, at)
+                    } else {
+                        n
+                    };
                     read(&mut lists.first, n, at);
                     read(&mut lists.second, m, at);
                 }
@@ -227,30 +233,6 @@ impl Cursor {
     }
 }
 
-/// Appends `x` in LEB128: 7 bits a byte, low bits first.
-fn write_u64(out: &mut Vec<u8>, mut x: u64) {
-    while x >= 0x80 {
-        out.push((x & 0x7f) as u8 | 0x80);
-        x >>= 7;
-    }
-    out.push(x as u8);
-}
-
-/// Reads a number [`write_u64`] wrote at `*at`, and moves past it.
-fn read_u64(bytes: &[u8], at: &mut usize) -> u64 {
-    let mut x = 0;
-    let mut shift = 0;
-    loop {
-        let b = bytes[*at];
-        *at += 1;
-        x |= u64::from(b & 0x7f) << shift;
-        if b < 0x80 {
-            return x;
-        }
-        shift += 7;
-    }
-}
-
 /// 2^53: every whole number below it is an `f64` exactly.
 const WHOLE: f64 = 9_007_199_254_740_992.0;
 
@@ -258,7 +240,7 @@ const WHOLE: f64 = 9_007_199_254_740_992.0;
 /// its bits, so each value has one packing and reads back bit for bit.
 fn write_f64(out: &mut Vec<u8>, v: f64) {
     if v.is_sign_positive() && v < WHOLE && v.fract() == 0.0 {
-        write_u64(out, (v as u64) << 1);
+        write_leb128(out, (v as u64) << 1);
     } else {
         out.push(1);
         out.extend_from_slice(&v.to_bits().to_le_bytes());
@@ -267,7 +249,7 @@ fn write_f64(out: &mut Vec<u8>, v: f64) {
 
 /// Reads a value [`write_f64`] wrote at `*at`, and moves past it.
 fn read_f64(bytes: &[u8], at: &mut usize) -> f64 {
-    let x = read_u64(bytes, at);
+    let x = read_leb128(bytes, at);
     if x & 1 == 0 {
         return (x >> 1) as f64;
     }
