@@ -29,6 +29,9 @@ impl WideSum {
     /// Zero.
     pub const ZERO: WideSum = WideSum([0; 4]);
 
+    /// 2^256 − 1, the largest.
+    pub const MAX: WideSum = WideSum([u64::MAX; 4]);
+
     /// `x`.
     pub fn from_u128(x: u128) -> Self {
         WideSum([x as u64, (x >> 64) as u64, 0, 0])
@@ -67,6 +70,19 @@ impl WideSum {
     /// The nearest `f64` (within one part in 2^52).
     pub fn to_f64(self) -> f64 {
         Big::from(self).to_f64()
+    }
+
+    /// Whether `sum` = Σx and `sum_sq` = Σx² agree with being the sums of `n` whole
+    /// numbers as far as two necessary conditions tell: (Σx)² ≤ n·Σx² (Cauchy–Schwarz)
+    /// and Σx ≤ Σx² (x ≤ x² for a whole number); with `n == 0`, both 0. For checking
+    /// sums read back from a file.
+    pub fn moments_agree(n: u64, sum: WideSum, sum_sq: WideSum) -> bool {
+        let squared = mul(sum, sum);
+        let bound = mul(Big::from_u64(n), sum_sq);
+        match squared.zip(bound) {
+            Some((sq, bound)) => sq.le(&bound) && Big::from(sum).le(&Big::from(sum_sq)),
+            None => false,
+        }
     }
 }
 
@@ -178,6 +194,11 @@ impl Big {
             carry = c1 || c2;
         }
         (!carry).then_some(Big(out))
+    }
+
+    /// `self ≤ other`.
+    fn le(&self, other: &Big) -> bool {
+        self.0.iter().rev().cmp(other.0.iter().rev()) != std::cmp::Ordering::Greater
     }
 
     /// `self − other`, or 0 if `other` is larger.

@@ -4,21 +4,23 @@
 //! its 95% interval. Collected only when the scenario's crossing asks for it
 //! ([`Crossing::with_series_bin_ms`](bordersim_model::Crossing::with_series_bin_ms)).
 //!
-//! Every aggregate goes through `crate::sweep::summary` (`samples`), and which ones are
-//! asked for depends on the scenario alone (its stations, horizon and bin width), never on
-//! what a replication observed: a replication without bins (the stand-in a summary is
-//! replayed into) asks for the same aggregates, with zeros it never reads.
+//! Every aggregate goes through `crate::sweep::summary` (`moments`: per statistic, one
+//! entry of exact integer moments per bin, so a replication records one entry per
+//! statistic and a summary's series take the same room whatever its replications), and
+//! which ones are asked for depends on the scenario alone (its stations, horizon and bin
+//! width), never on what a replication observed: a replication without bins (the stand-in
+//! a summary is replayed into) asks for the same aggregates.
 //!
 //! Also here: the hourly arrival-to-release profile with its intervals across replications
 //! ([`HourlyProfile::of`]), which the direct and the summarised report build alike.
 
 use bordersim_des::SimTime;
-use bordersim_model::stats::series_bins;
+use bordersim_model::stats::{LevelBins, series_bins};
 use bordersim_model::{DirectionId, Population, ReplicationStats, Scenario, StorageLimit};
-use bordersim_stats::{MeanCi, Tally};
+use bordersim_stats::{MeanCi, Tally, WideSum};
 use serde::Serialize;
 
-use crate::sweep::summary;
+use crate::sweep::summary::{self, MomentKind, MomentRows};
 
 use super::{DelayStats, HourlyProfile};
 
@@ -111,7 +113,9 @@ pub(crate) fn series(
                     statistics.push(statistic(&format!("{name}_max"), vec![zero; n]));
                     continue;
                 }
-                let per_rep: Vec<Vec<(f64, u64)>> = reps
+                // Per replication and bin: the area (vehicle·ms) and the largest level; a
+                // replication without bins (a stand-in) has none, which count 0.
+                let per_rep: Vec<Vec<(u64, u64)>> = reps
                     .iter()
                     .map(|r| {
                         let stats = &r.stations[s];
@@ -122,12 +126,14 @@ pub(crate) fn series(
                         };
                         level
                             .bins()
-                            .map_or_else(|| vec![(0.0, 0); n], |b| b.finished())
+                            .map_or_else(Vec::new, LevelBins::finished_exact)
                     })
                     .collect();
-                let mean = level_statistic(n, &per_rep, |bin| bin.0);
+                // The time-weighted mean: the area over the bin's length.
+                let bin_len = |b| LevelBins::bin_len_ms(bin_ms, horizon_ms, b) as f64;
+                let mean = level_statistic(n, &per_rep, |bin| bin.0, bin_len);
                 statistics.push(statistic(&format!("{name}_mean"), mean));
-                let max = level_statistic(n, &per_rep, |bin| bin.1 as f64);
+                let max = level_statistic(n, &per_rep, |bin| bin.1, |_| 1.0);
                 statistics.push(statistic(&format!("{name}_max"), max));
             }
             statistics.push(statistic("wait_mean_s", wait_statistic(n, reps, s)));
@@ -158,106 +164,68 @@ fn statistic(name: &str, values: Vec<(Option<f64>, Option<f64>)>) -> SeriesStati
 }
 
 /// The mean over replications and its 95% half-width of each of `n` bins, `value` read
-/// from each replication's bin: one aggregate per bin, bin after bin.
+/// from each replication's bin and divided by `per(bin)`: one aggregate for every bin.
 fn level_statistic(
     n: usize,
-    per_rep: &[Vec<(f64, u64)>],
-    value: impl Fn(&(f64, u64)) -> f64,
+    per_rep: &[Vec<(u64, u64)>],
+    value: impl Fn(&(u64, u64)) -> u64,
+    per: impl Fn(usize) -> f64,
 ) -> Vec<(Option<f64>, Option<f64>)> {
-    let mut out = Vec::with_capacity(n);
-    summary::samples_each(
+    let mut out = Vec::new();
+    summary::moments(
+        MomentKind::Level,
         n,
-        |b, list| list.extend(per_rep.iter().map(|r| value(&r[b]))),
-        |_, values| out.push(mean_ci_of(values)),
+        |rows| {
+            for r in per_rep {
+                rows.add_level(r.iter().map(&value));
+            }
+        },
+        |rows| out.extend((0..n).map(|b| pair(rows.level(b, per(b))))),
     );
     out
 }
 
 /// The mean wait (s) of the vehicles starting service at station `s` in each of `n` bins
-/// and its 95% half-width: per bin two aggregates, the replications' sums of waits then
-/// their counts.
+/// — every wait of every replication ending in the bin, over their number — and its 95%
+/// half-width across replications (the delta method for a ratio: see
+/// [`MeanCi::ratio_from_moments`]): one aggregate for every bin.
 fn wait_statistic(
     n: usize,
     reps: &[ReplicationStats],
     s: usize,
 ) -> Vec<(Option<f64>, Option<f64>)> {
-    let waits: Vec<&[bordersim_model::CountSum]> = reps
-        .iter()
-        .map(|r| {
-            r.stations[s]
-                .wait_bins
-                .as_ref()
-                .map_or(&[][..], |w| w.bins())
-        })
-        .collect();
-    // A replication without bins (a stand-in) counts nothing in any bin.
-    let bin = |r: &[bordersim_model::CountSum], b: usize| {
-        r.get(b)
-            .map_or((0.0, 0.0), |c| (c.sum_ms as f64 / 1000.0, c.count as f64))
-    };
-    let mut out = Vec::with_capacity(n);
-    // The sums of the bin being read, until its counts come; and the residuals of its ratio.
-    let mut sums: Vec<f64> = Vec::with_capacity(reps.len());
-    let mut scratch: Vec<f64> = Vec::with_capacity(reps.len());
-    summary::samples_each(
-        2 * n,
-        |i, list| {
-            let pick = |r: &&[bordersim_model::CountSum]| {
-                let (sum, count) = bin(r, i / 2);
-                if i % 2 == 0 { sum } else { count }
-            };
-            list.extend(waits.iter().map(pick));
-        },
-        |i, values| {
-            if i % 2 == 0 {
-                sums.clear();
-                sums.extend_from_slice(values);
-            } else {
-                out.push(ratio_ci_with(&sums, values, &mut scratch));
+    let mut out = Vec::new();
+    summary::moments(
+        MomentKind::Ratio,
+        n,
+        |rows: &mut MomentRows| {
+            for r in reps {
+                // A replication without bins (a stand-in) counts nothing in any bin.
+                let bins = r.stations[s]
+                    .wait_bins
+                    .as_ref()
+                    .map_or(&[][..], |w| w.bins());
+                rows.add_ratio(bins.iter().map(|c| (c.sum_ms, c.count)));
             }
         },
+        |rows| out.extend((0..n).map(|b| pair(rows.ratio(b, 1000.0)))),
     );
     out
 }
 
-/// What [`mean_ci_of`] gives for `replications` values that are all 0.
+/// The mean and 95% half-width of `replications` values that are all 0.
 fn zeros(replications: u64) -> (Option<f64>, Option<f64>) {
-    let values = vec![0.0; usize::try_from(replications).unwrap_or(usize::MAX)];
-    mean_ci_of(&values)
+    pair(MeanCi::from_moments(
+        replications,
+        WideSum::ZERO,
+        WideSum::ZERO,
+        1.0,
+    ))
 }
 
-/// The mean over replications (one value each) and its 95% half-width.
-fn mean_ci_of(values: &[f64]) -> (Option<f64>, Option<f64>) {
-    MeanCi::from_samples(values).map_or((None, None), |c| (Some(c.mean), c.half_width_95))
-}
-
-/// `Σ sums / Σ counts` (every observation of every replication, each weighing alike) and
-/// the 95% half-width of that ratio across replications: the Student-t half-width of the
-/// mean of the residuals `sums_r − ratio·counts_r` over the mean count (the delta method
-/// for a ratio estimator). `None` without observations.
-#[cfg(test)]
-fn ratio_ci(sums: &[f64], counts: &[f64]) -> (Option<f64>, Option<f64>) {
-    ratio_ci_with(sums, counts, &mut Vec::new())
-}
-
-/// [`ratio_ci`], the residuals written into `residuals` (a buffer kept from bin to bin).
-fn ratio_ci_with(
-    sums: &[f64],
-    counts: &[f64],
-    residuals: &mut Vec<f64>,
-) -> (Option<f64>, Option<f64>) {
-    let count: f64 = counts.iter().sum();
-    if count <= 0.0 {
-        return (None, None);
-    }
-    let ratio = sums.iter().sum::<f64>() / count;
-    residuals.clear();
-    residuals.extend(sums.iter().zip(counts).map(|(s, c)| s - ratio * c));
-    let mean_count = count / counts.len() as f64;
-    let half = MeanCi::from_samples(residuals)
-        .and_then(|c| c.half_width_95)
-        .map(|h| h / mean_count);
-    (Some(ratio), half)
+/// A mean and its half-width, as the series hold them.
+fn pair(ci: Option<MeanCi>) -> (Option<f64>, Option<f64>) {
+    ci.map_or((None, None), |c| (Some(c.mean), c.half_width_95))
 }
 
 /// The lanes a station's schedules open in each hour of the day.
@@ -367,17 +335,6 @@ mod tests {
         s.warmup = SimTime::from_mins(30);
         s.crossing = s.crossing.with_series_bin_ms(Some(bin_min * 60_000));
         s
-    }
-
-    #[test]
-    fn the_ratio_of_sums_and_its_interval() {
-        // Replications: 3 waits totalling 30 s, 1 of 20 s: 50 / 4 = 12.5 s.
-        let (m, h) = ratio_ci(&[30.0, 20.0], &[3.0, 1.0]);
-        assert_eq!(m, Some(12.5));
-        // Residuals 30 − 37.5 = −7.5 and 20 − 12.5 = 7.5: t(1) · 7.5 over a mean count 2.
-        let expected = 12.706_204_736_174_7 * 7.5 / 2.0;
-        assert!((h.unwrap() - expected).abs() < 1e-6 * expected, "{h:?}");
-        assert_eq!(ratio_ci(&[0.0, 0.0], &[0.0, 0.0]), (None, None));
     }
 
     #[test]

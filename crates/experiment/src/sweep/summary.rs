@@ -20,15 +20,25 @@
 //! whatever the data (a check at every merge): what it asks depends on the scenario alone.
 //! The mode is per thread, because the report code that asks lives in several modules
 //! whose functions take replications, not a context.
+//!
+//! One more kind holds a statistic over time bins (a series): per bin, exact integer
+//! moments over replications (`moments.rs`), one entry per statistic whatever the number
+//! of bins, added bin by bin on a merge, its size fixed by the bins whatever the number of
+//! replications.
 
+mod data;
+mod moments;
 mod values;
 
 use std::cell::RefCell;
 
 use bordersim_model::{CellShape, ReplicationStats};
-use bordersim_stats::{Layout, SparseTally, Tally, TallyHead, TallyOf};
-use serde::{Deserialize, Serialize};
+use bordersim_stats::{Layout, SparseTally, Tally, TallyOf};
+use data::SummaryData;
+use serde::Deserialize;
 use values::{Entries, Replaying};
+
+pub(crate) use moments::{MomentKind, MomentRows};
 
 /// One aggregate over consecutive replications.
 #[derive(Clone, Debug, PartialEq)]
@@ -62,6 +72,8 @@ pub(crate) enum Entry {
     Largest(u64),
     /// Observations pooled over replications.
     Pooled(Bins),
+    /// A statistic over time bins: per bin, exact integer moments over replications.
+    Moments(MomentRows),
 }
 
 /// A pooled histogram: built here (recorded, or merged into), or as read back from a
@@ -130,6 +142,23 @@ impl Entry {
             Entry::Total(_) => "total",
             Entry::Largest(_) => "largest",
             Entry::Pooled(_) => "pooled",
+            Entry::Moments(_) => "moments",
+        }
+    }
+
+    /// Whether `other` is an aggregate of the same kind and, for moments, of as many bins.
+    fn same_shape(&self, other: &Entry) -> bool {
+        match (self, other) {
+            (Entry::Moments(a), Entry::Moments(b)) => a.same_shape(b),
+            (a, b) => a.kind() == b.kind(),
+        }
+    }
+
+    /// The kind in words, with the bins of moments.
+    fn describe(&self) -> String {
+        match self {
+            Entry::Moments(m) => m.describe(),
+            e => e.kind().to_string(),
         }
     }
 
@@ -168,6 +197,7 @@ impl Entry {
             (Entry::Total(a), Entry::Total(b)) => *a += b,
             (Entry::Largest(a), Entry::Largest(b)) => *a = (*a).max(b),
             (Entry::Pooled(a), Entry::Pooled(b)) => a.absorb(&b),
+            (Entry::Moments(a), Entry::Moments(b)) => a.absorb(&b)?,
             (a, b) => {
                 return Err(MergeError::Shape(format!(
                     "a {} where the other summary has a {}",
@@ -508,283 +538,70 @@ impl Summary {
                 theirs.len()
             )));
         }
-        match mine
-            .iter()
-            .zip(theirs)
-            .position(|(a, b)| a.kind() != b.kind())
-        {
+        match mine.iter().zip(theirs).position(|(a, b)| !a.same_shape(b)) {
             Some(i) => Err(MergeError::Shape(format!(
-                "aggregate #{i} is a {} in one and a {} in the other",
-                mine[i].kind(),
-                theirs[i].kind()
+                "aggregate #{i} is {} in one and {} in the other",
+                mine[i].describe(),
+                theirs[i].describe()
             ))),
             None => Ok(()),
         }
     }
-}
 
-/// The version of the summary format written; others are refused. Format 2 kept the
-/// hourly rows by lane group as unpooled delays (format 1 pooled them at full resolution);
-/// format 3 writes every pooled histogram's bins in one compressed stream (`histograms`)
-/// and each one's count, sum, minimum and maximum in its entry (format 2 compressed each
-/// histogram on its own).
-const FORMAT: u32 = 3;
-
-/// A [`Summary`] as written. `format` comes first, so that a summary of another format is
-/// refused by its format, before anything else in it is read.
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SummaryData {
-    #[serde(deserialize_with = "this_format")]
-    format: u32,
-    first_replication: u64,
-    replications: u64,
-    classes: usize,
-    programmes: usize,
-    directions: usize,
-    lane_groups: Vec<usize>,
-    window_ms: [u64; 2],
-    entries: Vec<EntryData>,
-    /// The bins of every pooled histogram, in the entries' order, as `bordersim_stats::pack`
-    /// writes them.
-    histograms: String,
-}
-
-/// The format, refused unless it is [`FORMAT`].
-fn this_format<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
-    let format = u32::deserialize(d)?;
-    if format == FORMAT {
-        return Ok(format);
-    }
-    let by = if format < FORMAT {
-        "an older"
-    } else {
-        "a newer"
-    };
-    Err(serde::de::Error::custom(format!(
-        "summary format {format} was written by {by} version of bordersim; this one reads \
-         format {FORMAT} only: run the units again with this version (a shard reruns the \
-         units it cannot read)"
-    )))
-}
-
-/// An [`Entry`] as written; `f64` values as their bits, a histogram as its head (its bins
-/// are in [`SummaryData::histograms`]).
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-enum EntryData {
-    Samples(Vec<u64>),
-    Delay {
-        pooled: TallyHead,
-        means: Vec<u64>,
-        p95s: Vec<u64>,
-    },
-    Unpooled {
-        count: u64,
-        means: Vec<u64>,
-        p95s: Vec<u64>,
-    },
-    Total(u64),
-    Largest(u64),
-    Pooled(TallyHead),
-}
-
-fn to_bits(v: &[f64]) -> Vec<u64> {
-    v.iter().map(|x| x.to_bits()).collect()
-}
-
-fn from_bits(v: Vec<u64>) -> Vec<f64> {
-    v.into_iter().map(f64::from_bits).collect()
-}
-
-impl Serialize for Summary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.data()
-            .map_err(serde::ser::Error::custom)?
-            .serialize(serializer)
-    }
-}
-
-impl Summary {
-    /// The summary as written.
-    fn data(&self) -> Result<SummaryData, String> {
-        let tallies: Vec<std::borrow::Cow<'_, Tally>> = self
-            .entries
+    /// The heap the series' aggregates take, bytes: their moments, a fixed number of sums
+    /// per time bin, so this stays the same however many replications the summary holds.
+    pub fn series_bytes(&self) -> usize {
+        self.entries
             .heads()
             .iter()
-            .filter_map(|e| match e {
-                Entry::Delay { pooled, .. } | Entry::Pooled(pooled) => Some(pooled.tally()),
-                _ => None,
+            .map(|e| match e {
+                Entry::Moments(m) => m.heap_bytes(),
+                _ => 0,
             })
-            .collect();
-        let (heads, histograms) = bordersim_stats::pack(tallies.iter().map(|t| &**t))?;
-        let mut heads = heads.into_iter();
-        let mut head = || heads.next().expect("one head per pooled histogram");
-        let entries = self
-            .entries
-            .lists()
-            .map(|(e, lists)| match e {
-                Entry::Samples(_) => EntryData::Samples(to_bits(&lists.first)),
-                Entry::Delay { .. } => EntryData::Delay {
-                    pooled: head(),
-                    means: to_bits(&lists.first),
-                    p95s: to_bits(&lists.second),
-                },
-                Entry::Unpooled { count, .. } => EntryData::Unpooled {
-                    count: *count,
-                    means: to_bits(&lists.first),
-                    p95s: to_bits(&lists.second),
-                },
-                Entry::Total(v) => EntryData::Total(*v),
-                Entry::Largest(v) => EntryData::Largest(*v),
-                Entry::Pooled(_) => EntryData::Pooled(head()),
-            })
-            .collect();
-        Ok(SummaryData {
-            format: FORMAT,
-            first_replication: self.first,
-            replications: self.replications,
-            classes: self.shape.classes,
-            programmes: self.shape.programmes,
-            directions: self.shape.directions,
-            lane_groups: self.lane_groups.clone(),
-            window_ms: [self.window_ms.0, self.window_ms.1],
-            entries,
-            histograms,
-        })
+            .sum()
+    }
+
+    /// The bytes of the values kept per replication (`values.rs`): what grows with the
+    /// replications a summary holds.
+    pub fn per_replication_bytes(&self) -> usize {
+        self.entries.packed_bytes()
     }
 }
 
-impl TryFrom<SummaryData> for Summary {
-    type Error = String;
-
-    /// Checks what a summary read back must satisfy: at least one
-    /// replication, one value per replication in every list of samples, at most one mean
-    /// and 95th percentile per replication in a delay (and as many of each), and one
-    /// well-formed histogram per pooled entry.
-    fn try_from(mut d: SummaryData) -> Result<Self, String> {
-        // The format was checked as it was read (`this_format`).
-        if d.replications == 0 {
-            return Err("a summary holds at least one replication".into());
-        }
-        if d.first_replication.checked_add(d.replications).is_none() {
-            return Err("the replications run past the largest replication number".into());
-        }
-        let heads: Vec<TallyHead> = d
-            .entries
-            .iter_mut()
-            .filter_map(|e| match e {
-                EntryData::Delay { pooled, .. } | EntryData::Pooled(pooled) => {
-                    Some(std::mem::take(pooled))
-                }
-                _ => None,
-            })
-            .collect();
-        let mut tallies = bordersim_stats::unpack(heads, &d.histograms)?
-            .into_iter()
-            .map(Bins::Read);
-        let mut bins = || tallies.next().expect("one tally per head");
-        let n = d.replications as usize;
-        let entries =
-            d.entries
-                .into_iter()
-                .enumerate()
-                .map(|(i, e)| match e {
-                    EntryData::Samples(v) if v.len() == n => Ok(Entry::Samples(from_bits(v))),
-                    EntryData::Samples(v) => Err(format!(
-                        "aggregate #{i} has {} values for {n} replications",
-                        v.len()
-                    )),
-                    EntryData::Delay { means, p95s, .. }
-                        if means.len() == p95s.len() && means.len() <= n =>
-                    {
-                        Ok(Entry::Delay {
-                            pooled: bins(),
-                            means: from_bits(means),
-                            p95s: from_bits(p95s),
-                        })
-                    }
-                    EntryData::Unpooled { count, means, p95s }
-                        if means.len() == p95s.len() && means.len() <= n =>
-                    {
-                        Ok(Entry::Unpooled {
-                            count,
-                            means: from_bits(means),
-                            p95s: from_bits(p95s),
-                        })
-                    }
-                    EntryData::Delay { means, p95s, .. }
-                    | EntryData::Unpooled { means, p95s, .. } => Err(format!(
-                        "aggregate #{i} has {} means and {} 95th percentiles for {n} replications",
-                        means.len(),
-                        p95s.len()
-                    )),
-                    EntryData::Total(v) => Ok(Entry::Total(v)),
-                    EntryData::Largest(v) => Ok(Entry::Largest(v)),
-                    EntryData::Pooled(_) => Ok(Entry::Pooled(bins())),
-                })
-                .collect::<Result<Vec<_>, String>>()?;
-        let entries = Entries::new(entries, d.replications);
-        Ok(Summary {
-            first: d.first_replication,
-            replications: d.replications,
-            shape: CellShape {
-                classes: d.classes,
-                programmes: d.programmes,
-                directions: d.directions,
-            },
-            lane_groups: d.lane_groups,
-            window_ms: (d.window_ms[0], d.window_ms[1]),
-            entries,
-        })
-    }
-}
-
-/// `count` aggregates of one value per replication, as `count` calls of [`samples`] in a
-/// row would ask for them (the same entries, in the same order), for a report that asks
-/// for thousands (a series, one per time bin): the `i`-th list is written by
-/// `fill(i, list)` into an empty list and handed to `read(i, values)`, where `values` is
-/// what [`samples`] would return. The mode is looked at once for them all, and a list is
-/// copied once when recorded (`samples` copies it twice) and never when computed directly
-/// or replayed. When recording, `read` is not called: the report built while recording is
-/// thrown away (see [`Summary::record`]), so what it would read is never used.
-///
-/// `fill` and `read` must ask for no aggregate of their own (the mode is held while they
-/// run: asking panics).
-pub(crate) fn samples_each(
-    count: usize,
-    mut fill: impl FnMut(usize, &mut Vec<f64>),
-    mut read: impl FnMut(usize, &[f64]),
+/// The moments over replications of a statistic over `bins` time bins: `fill` adds the
+/// replications the report code is given to empty moments of `kind`
+/// ([`MomentRows::add_level`], [`MomentRows::add_ratio`]), and `read` reads the moments of
+/// every replication — computed directly, or replayed from a summary, where `fill` is not
+/// called. When recording, the replication's moments become one entry and `read` is not
+/// called: the report built while recording is thrown away (see [`Summary::record`]), so
+/// what it would read is never used.
+pub(crate) fn moments(
+    kind: MomentKind,
+    bins: usize,
+    fill: impl FnOnce(&mut MomentRows),
+    read: impl FnOnce(&MomentRows),
 ) {
-    MODE.with(|m| match &mut *m.borrow_mut() {
-        Mode::Direct => {
-            let mut list = Vec::new();
-            for i in 0..count {
-                list.clear();
-                fill(i, &mut list);
-                read(i, &list);
+    let replayed = MODE.with(|m| match &mut *m.borrow_mut() {
+        Mode::Replay(entries) => Some(entries.next()),
+        _ => None,
+    });
+    if let Some(entry) = replayed {
+        match entry {
+            Some(Entry::Moments(rows)) if rows.kind() == kind && rows.bins() == bins => {
+                return read(&rows);
             }
+            _ => panic!("the report asks for the aggregates it recorded, in the same order"),
         }
-        Mode::Record(entries) => {
-            entries.reserve(count);
-            for i in 0..count {
-                // Room for the replications merged after this one in a run of up to
-                // `ROOM`, which a merge would otherwise grow a list to three times over.
-                const ROOM: usize = 16;
-                let mut list = Vec::with_capacity(ROOM);
-                fill(i, &mut list);
-                entries.push(Entry::Samples(list));
-            }
-        }
-        Mode::Replay(entries) => {
-            for i in 0..count {
-                match entries.next() {
-                    Some(Entry::Samples(values)) => read(i, &values),
-                    _ => {
-                        panic!("the report asks for the aggregates it recorded, in the same order")
-                    }
-                }
-            }
+    }
+    let mut rows = MomentRows::new(kind, bins);
+    fill(&mut rows);
+    let mut rows = Some(rows);
+    MODE.with(|m| {
+        if let Mode::Record(entries) = &mut *m.borrow_mut() {
+            entries.extend(rows.take().map(Entry::Moments));
         }
     });
+    if let Some(rows) = rows {
+        read(&rows);
+    }
 }

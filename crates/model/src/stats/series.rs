@@ -125,6 +125,22 @@ impl LevelBins {
         }
     }
 
+    /// The bins with the last level carried to the horizon: per bin, the area under the
+    /// level (vehicle·ms) and the largest level, as the whole numbers they are, so that
+    /// their sums over replications are exact.
+    pub fn finished_exact(&self) -> Vec<(u64, u64)> {
+        let mut done = self.clone();
+        done.advance(self.horizon_ms);
+        done.bins.iter().map(|cell| (cell.area, cell.max)).collect()
+    }
+
+    /// Length of bin `b`, ms: the bin's width, or less for the last one, which ends at the
+    /// horizon.
+    pub fn bin_len_ms(bin_ms: u64, horizon_ms: u64, b: usize) -> u64 {
+        let start = b as u64 * bin_ms;
+        (start + bin_ms).min(horizon_ms).saturating_sub(start)
+    }
+
     /// The bins with the last level carried to the horizon: per bin, the time-weighted
     /// mean level (over the bin's length, the last bin ending at the horizon) and the
     /// largest level.
@@ -135,8 +151,7 @@ impl LevelBins {
             .iter()
             .enumerate()
             .map(|(b, cell)| {
-                let start = b as u64 * done.bin_ms;
-                let len = (start + done.bin_ms).min(done.horizon_ms) - start;
+                let len = Self::bin_len_ms(done.bin_ms, done.horizon_ms, b);
                 (cell.area as f64 / len as f64, cell.max)
             })
             .collect()

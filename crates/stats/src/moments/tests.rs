@@ -224,3 +224,18 @@ fn sums_no_replications_could_give_read_as_no_spread_or_no_interval() {
     let got = MeanCi::ratio_from_moments(&m, 1.0).unwrap();
     assert_eq!(got.half_width_95, None);
 }
+
+#[test]
+fn sums_read_back_agree_with_whole_numbers_or_not() {
+    let w = |x: u128| WideSum::from_u128(x);
+    // 1, 2, 3: Σx = 6, Σx² = 14; (Σx)² = 36 ≤ 3 · 14 = 42.
+    assert!(WideSum::moments_agree(3, w(6), w(14)));
+    // Equal values are the limit: 3 × 2: 36 = 3 · 12.
+    assert!(WideSum::moments_agree(3, w(6), w(12)));
+    assert!(!WideSum::moments_agree(3, w(6), w(11)));
+    // Σx² below Σx: no whole numbers give it.
+    assert!(!WideSum::moments_agree(1, w(1), w(0)));
+    assert!(WideSum::moments_agree(0, w(0), w(0)));
+    assert!(!WideSum::moments_agree(0, w(1), w(1)));
+    assert!(WideSum::moments_agree(2, WideSum::ZERO, WideSum::ZERO));
+}

@@ -37,7 +37,9 @@ impl Entry {
                 first: std::mem::take(means),
                 second: std::mem::take(p95s),
             },
-            Entry::Total(_) | Entry::Largest(_) | Entry::Pooled(_) => Lists::default(),
+            Entry::Total(_) | Entry::Largest(_) | Entry::Pooled(_) | Entry::Moments(_) => {
+                Lists::default()
+            }
         }
     }
 
@@ -49,7 +51,7 @@ impl Entry {
                 *means = lists.first;
                 *p95s = lists.second;
             }
-            Entry::Total(_) | Entry::Largest(_) | Entry::Pooled(_) => {}
+            Entry::Total(_) | Entry::Largest(_) | Entry::Pooled(_) | Entry::Moments(_) => {}
         }
     }
 }
@@ -116,7 +118,7 @@ impl Entries {
                         write_values(&mut packed, &lists.first);
                         write_values(&mut packed, &lists.second);
                     }
-                    Entry::Total(_) | Entry::Largest(_) | Entry::Pooled(_) => {}
+                    Entry::Total(_) | Entry::Largest(_) | Entry::Pooled(_) | Entry::Moments(_) => {}
                 }
                 e
             })
@@ -128,6 +130,11 @@ impl Entries {
             packed,
             blocks: vec![Block { replications, end }],
         }
+    }
+
+    /// The bytes of the per-replication lists of every block.
+    pub(super) fn packed_bytes(&self) -> usize {
+        self.packed.len()
     }
 
     /// Each entry, without its per-replication lists.
@@ -226,7 +233,7 @@ impl Cursor {
                     read(&mut lists.first, n, at);
                     read(&mut lists.second, m, at);
                 }
-                Entry::Total(_) | Entry::Largest(_) | Entry::Pooled(_) => {}
+                Entry::Total(_) | Entry::Largest(_) | Entry::Pooled(_) | Entry::Moments(_) => {}
             }
         }
         lists
