@@ -128,17 +128,9 @@ fn a_summary_of_another_scenario_or_a_corrupt_one_is_refused() {
     );
 }
 
-/// Features whose rows exist only in some scenarios — lanes held after service, a lane
-/// group's own approach, a loss system, a window without a staffed lane, a crossing that
-/// keeps growing (a warning), cost and emission rates — fold and merge like the others:
-/// what the report asks for depends on the scenario, never on what the replications saw.
-#[test]
-fn scenario_dependent_rows_fold_and_merge_into_the_report_of_all_replications() {
-    let dir = Path::new(CONFIGS);
-    let cases = [
-        (
-            "blocking after service",
-            r#"
+/// Two stations, the second holding its lane after service while its one-place storage is
+/// full: queues in the facility and on the road upstream of a full storage.
+const BLOCKING: &str = r#"
 [scenario]
 name = "blocking"
 horizon = "6h"
@@ -171,8 +163,17 @@ id = "cars"
 class = "car"
 rate = "60/h"
 entry = "primary"
-"#,
-        ),
+"#;
+
+/// Features whose rows exist only in some scenarios — lanes held after service, a lane
+/// group's own approach, a loss system, a window without a staffed lane, a crossing that
+/// keeps growing (a warning), cost and emission rates — fold and merge like the others:
+/// what the report asks for depends on the scenario, never on what the replications saw.
+#[test]
+fn scenario_dependent_rows_fold_and_merge_into_the_report_of_all_replications() {
+    let dir = Path::new(CONFIGS);
+    let cases = [
+        ("blocking after service", BLOCKING),
         (
             "dedicated approach, loss system, closed hours, growth",
             r#"
@@ -412,10 +413,10 @@ fn summaries_of_another_format_or_with_broken_histograms_are_refused() {
     };
     let (summary, _) = summarise_replications(&mm4, &options, 0..2, |_| NoLog).expect("runs");
     let text = serde_json::to_string(&summary).expect("writes");
-    assert!(text.starts_with(r#"{"format":3,"#), "{}", &text[..40]);
+    assert!(text.starts_with(r#"{"format":4,"#), "{}", &text[..40]);
     // Format 2 as it was written: a histogram inside each pooled entry, none after them.
     let older = text
-        .replacen(r#"{"format":3,"#, r#"{"format":2,"#, 1)
+        .replacen(r#"{"format":4,"#, r#"{"format":2,"#, 1)
         .replace(
             r#""pooled":{"count""#,
             r#""pooled":{"histogram":"HISTFAAAAB","count""#,
@@ -429,12 +430,18 @@ fn summaries_of_another_format_or_with_broken_histograms_are_refused() {
     let e = refused(&older);
     assert!(
         e.contains("summary format 2 was written by an older version of bordersim")
-            && e.contains("reads format 3 only: run the units again with this version"),
+            && e.contains("reads format 4 only: run the units again with this version"),
         "{e}"
     );
-    let newer = refused(&text.replacen(r#"{"format":3,"#, r#"{"format":4,"#, 1));
+    // Format 3: a series as one list of samples per bin; refused by its format alike.
+    let e = refused(&text.replacen(r#"{"format":4,"#, r#"{"format":3,"#, 1));
     assert!(
-        newer.contains("summary format 4 was written by a newer version"),
+        e.contains("summary format 3 was written by an older version"),
+        "{e}"
+    );
+    let newer = refused(&text.replacen(r#"{"format":4,"#, r#"{"format":5,"#, 1));
+    assert!(
+        newer.contains("summary format 5 was written by a newer version"),
         "{newer}"
     );
     // One more observation in the first pooled histogram's count than in its bins.
@@ -457,4 +464,249 @@ fn summaries_of_another_format_or_with_broken_histograms_are_refused() {
         )),
         "{e}"
     );
+}
+
+/// [`BLOCKING`] with room for one vehicle in front of the entry station (the others wait
+/// on the approach), its queues and waits collected in bins of `bin_min` minutes.
+fn series_scenario(bin_min: u64) -> Scenario {
+    let text = BLOCKING.replacen("servers = 2\n", "servers = 2\nqueue_capacity = 1\n", 1);
+    let mut scenario = scenario_from(&text, Path::new(CONFIGS));
+    scenario.crossing = scenario
+        .crossing
+        .clone()
+        .with_series_bin_ms(Some(bin_min * 60_000));
+    scenario
+}
+
+fn series_options(scenario: &Scenario, replications: u32) -> RunOptions {
+    RunOptions {
+        replications,
+        seed: scenario.seed,
+        threads: Some(2),
+    }
+}
+
+/// The summary of the replications `range` of `scenario`.
+fn part(scenario: &Scenario, range: std::ops::Range<u64>) -> Summary {
+    let options = series_options(scenario, 50);
+    summarise_replications(scenario, &options, range, |_| NoLog)
+        .expect("runs")
+        .0
+}
+
+fn summary_text(s: &Summary) -> String {
+    serde_json::to_string(s).expect("the summary serialises")
+}
+
+fn read_back(s: &Summary) -> Summary {
+    serde_json::from_str(&summary_text(s)).expect("the summary reads back")
+}
+
+/// `summaries`, consecutive, merged in order.
+fn merged(summaries: impl IntoIterator<Item = Summary>) -> Summary {
+    let mut all = summaries.into_iter();
+    let mut first = all.next().expect("one summary");
+    for s in all {
+        first
+            .merge(s)
+            .expect("consecutive summaries of one scenario");
+    }
+    first
+}
+
+/// Queues and waits over time are sums of whole numbers per bin: replications 0–6 run at
+/// once, folded one by one, as [0–2] + [3–6], merged one by one, grouped the other way
+/// ([0–2] + ([3–4] + [5–6])) and written to files and read back before merging, give the
+/// same summary and the same series, byte for byte.
+#[test]
+fn the_series_merge_exactly_in_any_grouping() {
+    let scenario = series_scenario(15);
+    let options = series_options(&scenario, 7);
+    let series = |r: &Report| serde_json::to_string(&r.series).expect("serialises");
+    let direct = run(&scenario, &options).expect("runs").report;
+    let want = series(&direct);
+    let whole_report = json(&direct);
+    assert!(
+        series(&run_summary(&scenario, &options).expect("runs")) == want,
+        "folded"
+    );
+    let blocks = merged([part(&scenario, 0..3), part(&scenario, 3..7)]);
+    let one_by_one = merged((0..7).map(|r| part(&scenario, r..r + 1)));
+    let right = merged([
+        part(&scenario, 0..3),
+        merged([part(&scenario, 3..5), part(&scenario, 5..7)]),
+    ]);
+    let from_files = merged([0..2, 2..3, 3..7].map(|r| read_back(&part(&scenario, r))));
+    let text = summary_text(&blocks);
+    for (name, summary) in [
+        ("one by one", one_by_one),
+        ("grouped the other way", right),
+        ("read back from files", from_files),
+        ("in two blocks", blocks),
+    ] {
+        assert!(
+            summary_text(&summary) == text,
+            "{name}: the summary differs"
+        );
+        let report = report_of(&scenario, scenario.seed, summary);
+        assert!(series(&report) == want, "{name}: the series differ");
+        assert!(json(&report) == whole_report, "{name}: the report differs");
+    }
+    // The series saw queues and waits, at both stations, so the equality is about them.
+    let got = direct.series.expect("asked for");
+    for station in &got.stations {
+        let [queue, _, _, _, wait] = &station.statistics[..] else {
+            panic!("five statistics")
+        };
+        assert!(queue.ci95.iter().any(|h| h.is_some_and(|h| h > 0.0)));
+        assert!(wait.ci95.iter().any(|h| h.is_some_and(|h| h > 0.0)));
+    }
+    let road = &got.stations[0].statistics[2];
+    assert_eq!(road.statistic, "road_queue_mean");
+    assert!(road.values.iter().any(|v| v.is_some_and(|v| v > 0.0)));
+}
+
+/// The series take the same room in a summary after 2 replications and after 50: per bin,
+/// 2 sums (32 bytes each) per level statistic (4 at each station, both having a storage)
+/// and 5 per mean wait; and they add nothing to the values kept per replication.
+#[test]
+fn the_series_take_room_by_bins_not_by_replications() {
+    let scenario = series_scenario(15);
+    let (few, many) = (part(&scenario, 0..2), part(&scenario, 0..50));
+    let bins = 24; // 6 h in 15 min.
+    let expected = bins * 2 * (4 * 2 + 5) * 32;
+    assert_eq!(few.series_bytes(), expected);
+    assert_eq!(many.series_bytes(), expected);
+    assert_eq!(
+        merged([few, part(&scenario, 2..50)]).series_bytes(),
+        expected
+    );
+    let mut plain = scenario.clone();
+    plain.crossing = plain.crossing.clone().with_series_bin_ms(None);
+    let without = part(&plain, 0..50);
+    assert_eq!(without.series_bytes(), 0);
+    assert!(many.per_replication_bytes() > 0);
+    assert_eq!(
+        many.per_replication_bytes(),
+        without.per_replication_bytes()
+    );
+}
+
+/// The relative difference of `got` and `want`.
+fn relative(got: Option<f64>, want: f64) -> f64 {
+    let got = got.expect("a value");
+    (got - want).abs() / want.abs().max(f64::MIN_POSITIVE)
+}
+
+/// One bin of three replications by hand: the mean queue is the mean of the replications'
+/// own time-weighted means, its half-width t(2)·s/√3; the mean wait is every wait over
+/// their number, its half-width t(2)·√(Σe²/2/3) over the mean count, e = s − R·c.
+#[test]
+fn a_bins_mean_and_interval_over_three_replications_by_hand() {
+    let scenario = series_scenario(15);
+    let outcome = run(&scenario, &series_options(&scenario, 3)).expect("runs");
+    let series = outcome.report.series.expect("asked for");
+    // t(2) at 0.975 in closed form: (2p − 1) / √(2p(1 − p)).
+    let t2 = 0.95 / (2.0f64 * 0.975 * 0.025).sqrt();
+    let mut checked = 0;
+    for b in 0..24 {
+        let queue: Vec<f64> = outcome
+            .replications
+            .iter()
+            .map(|r| {
+                r.stations[0]
+                    .queue_length
+                    .bins()
+                    .expect("collected")
+                    .finished_exact()[b]
+                    .0
+            })
+            .map(|area| area as f64 / 900_000.0)
+            .collect();
+        let mean = queue.iter().sum::<f64>() / 3.0;
+        let var = queue.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 2.0;
+        let stat = &series.stations[0].statistics[0];
+        assert!(relative(stat.values[b], mean) < 1e-12, "bin {b}");
+        if var > 0.0 {
+            let half = t2 * (var / 3.0).sqrt();
+            assert!(relative(stat.ci95[b], half) < 1e-9, "bin {b}");
+            checked += 1;
+        }
+        let waits: Vec<(f64, f64)> = outcome
+            .replications
+            .iter()
+            .map(|r| r.stations[0].wait_bins.as_ref().expect("collected").bins()[b])
+            .map(|c| (c.sum_ms as f64 / 1000.0, c.count as f64))
+            .collect();
+        let count: f64 = waits.iter().map(|w| w.1).sum();
+        let stat = &series.stations[0].statistics[4];
+        if count == 0.0 {
+            assert_eq!((stat.values[b], stat.ci95[b]), (None, None));
+            continue;
+        }
+        let ratio = waits.iter().map(|w| w.0).sum::<f64>() / count;
+        assert!(relative(stat.values[b], ratio) < 1e-12, "bin {b}");
+        let squares: f64 = waits.iter().map(|(s, c)| (s - ratio * c).powi(2)).sum();
+        let half = t2 * (squares / 2.0 / 3.0).sqrt() / (count / 3.0);
+        if half > 0.0 {
+            assert!(relative(stat.ci95[b], half) < 1e-9, "bin {b}");
+        }
+    }
+    assert!(checked > 10, "{checked} bins with a spread");
+}
+
+/// A summary whose series have other bins than the scenario's is refused (by the check of
+/// a summary against its scenario, and by a merge), naming the bins; so are moments that
+/// lack a bin, are of another number of replications, are not whole numbers, or could not
+/// come from any replications.
+#[test]
+fn series_of_other_bins_or_broken_moments_are_refused() {
+    let (fifteen, twenty) = (series_scenario(15), series_scenario(20));
+    let summary = part(&fifteen, 0..2);
+    check_summary(&fifteen, &summary).expect("its own scenario");
+    let e = check_summary(&twenty, &summary).expect_err("other bins");
+    assert!(
+        e.to_string()
+            .contains("is level moments of 24 bins in one and level moments of 18 bins"),
+        "{e}"
+    );
+    let mut other = part(&twenty, 0..2);
+    let e = other
+        .merge(part(&fifteen, 2..3))
+        .expect_err("other bins")
+        .to_string();
+    assert!(e.contains("moments of 18 bins"), "{e}");
+    let value: serde_json::Value = serde_json::from_str(&summary_text(&summary)).expect("json");
+    let refused = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut value = value.clone();
+        let moments = value["entries"]
+            .as_array_mut()
+            .expect("entries")
+            .iter_mut()
+            .find_map(|e| e.get_mut("moments"))
+            .expect("moments");
+        edit(moments);
+        serde_json::from_value::<Summary>(value)
+            .expect_err("refused")
+            .to_string()
+    };
+    let e = refused(&|m| {
+        m["sums"][1].as_array_mut().expect("sums").pop();
+    });
+    assert!(e.contains("lists of 24 and 23 sums"), "{e}");
+    let e = refused(&|m| m["replications"] = 3.into());
+    assert!(
+        e.contains("moments of 3 replications in a summary of 2"),
+        "{e}"
+    );
+    let e = refused(&|m| m["sums"][0][0] = "-1".into());
+    assert!(e.contains("`-1` is not a whole number"), "{e}");
+    // Σx² of the first bin with a queue below Σx: no whole numbers give it.
+    let e = refused(&|m| {
+        let b = (0..24)
+            .find(|&b| m["sums"][0][b] != "0")
+            .expect("a queue somewhere");
+        m["sums"][1][b] = "0".into();
+    });
+    assert!(e.contains("sums that no 2 replications could give"), "{e}");
 }
