@@ -41,10 +41,10 @@ pub use report::hourly_groups;
 pub use report::recovery::{BackToNormal, EventRecovery, RecoveryReport};
 pub use report::{AbandonmentReport, SeriesReport, SeriesStatistic, StationHours, StationSeries};
 pub use report::{
-    BlockingReport, ChannelShare, ClassReport, DelayCost, DelayStats, DirectionReport,
+    BlockingReport, ChannelShare, ClassReport, DelayCost, DelayStats, Detail, DirectionReport,
     FirstInspectionWait, HourlyProfile, LaneGroupReport, Performance, PreArrivalShare,
     QueueLengthStats, Report, SpillbackReport, StationReport, SystemReport, TrsInterval, TrsReport,
-    VehicleReport, WAIT_DISTRIBUTION_POINTS, check_summary, report_of, summarise,
+    VehicleReport, WAIT_DISTRIBUTION_POINTS, check_summary, report_of, report_of_with, summarise,
 };
 pub use sweep::{MergeError, Summary};
 
@@ -261,6 +261,26 @@ where
     L: VehicleLog + Send,
     F: Fn(u64) -> L + Sync,
 {
+    run_summary_for(scenario, options, Detail::Data, make_log, progress)
+}
+
+/// As [`run_summary_with_progress`], the report built for `detail` ([`Detail::Page`] for a
+/// run whose report becomes an HTML page).
+///
+/// # Errors
+///
+/// As [`run`].
+pub fn run_summary_for<L, F>(
+    scenario: &Scenario,
+    options: &RunOptions,
+    detail: Detail,
+    make_log: F,
+    progress: &dyn Progress,
+) -> Result<(Report, Vec<L>), ExperimentError>
+where
+    L: VehicleLog + Send,
+    F: Fn(u64) -> L + Sync,
+{
     // No replications is an empty range: `fold_replications` refuses it.
     let (summary, logs, _) = fold_replications(
         scenario,
@@ -270,7 +290,10 @@ where
         |_| (),
         progress,
     )?;
-    Ok((report_of(scenario, options.seed, summary), logs))
+    Ok((
+        report_of_with(scenario, options.seed, summary, detail),
+        logs,
+    ))
 }
 
 /// Runs the replications `replications` (a range of replication numbers, each seeded from

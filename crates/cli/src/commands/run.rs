@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use anyhow::anyhow;
 use bordersim_experiment::{
-    ExperimentError, Performance, Report, RunOptions, run_summary_with_progress,
+    Detail, ExperimentError, Performance, Report, RunOptions, run_summary_for,
 };
 use bordersim_model::{NoLog, Scenario};
 
@@ -51,7 +51,13 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     if let Some(path) = &args.series {
         check_not_input("--series", path)?;
     }
-    collect_series(&mut scenario, args)?;
+    // What only a page draws is computed only when a page is written.
+    let detail = if writes_page(args)? {
+        Detail::Page
+    } else {
+        Detail::Data
+    };
+    collect_series(&mut scenario, args, detail)?;
     let options = super::run_options(
         &args.settings,
         scenario.replications,
@@ -70,7 +76,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         None => None,
     };
     let progress = Display::replications(&args.settings, options.replications, &scenario.name);
-    let (outcome, wall_s) = timed_run(&scenario, &options, event_log.as_ref(), &progress);
+    let (outcome, wall_s) = timed_run(&scenario, &options, detail, event_log.as_ref(), &progress);
     drop(progress);
     let (mut report, parts) = outcome.map_err(|e| {
         Failure::from_experiment(e, format!("cannot run '{}'", args.file.display()))
@@ -115,12 +121,10 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
 const MAX_SERIES_BINS: u64 = 20_000;
 
 /// Asks the scenario for the queue and wait series when `--series`, `--series-bin` or an
-/// HTML page (`--report`, or an `--output` ending in `.html`) wants them. The bins are
-/// `--series-bin` wide, else the scenario's `series_bin` (which collects them on its own),
-/// else 15 min.
-fn collect_series(scenario: &mut Scenario, args: &RunArgs) -> Result<(), Failure> {
-    let page =
-        args.settings.report.is_some() || output::written(&args.settings)? == output::Written::Html;
+/// HTML page (`detail`) wants them. The bins are `--series-bin` wide, else the scenario's
+/// `series_bin` (which collects them on its own), else 15 min.
+fn collect_series(scenario: &mut Scenario, args: &RunArgs, detail: Detail) -> Result<(), Failure> {
+    let page = detail == Detail::Page;
     let configured = scenario.crossing.series_bin_ms().is_some();
     if args.series.is_none() && args.series_bin.is_none() && !configured && !page {
         return Ok(());
@@ -141,6 +145,11 @@ fn collect_series(scenario: &mut Scenario, args: &RunArgs) -> Result<(), Failure
     }
     scenario.crossing = scenario.crossing.clone().with_series_bin_ms(Some(bin_ms));
     Ok(())
+}
+
+/// Whether the run writes an HTML page: `--report`, or an `--output` ending in `.html`.
+fn writes_page(args: &RunArgs) -> Result<bool, Failure> {
+    Ok(args.settings.report.is_some() || output::written(&args.settings)? == output::Written::Html)
 }
 
 /// Rejects an `--event-log` path that is standard output, the scenario file, the
@@ -178,13 +187,14 @@ type Logged<'a> = (Report, Vec<PartLog<'a>>);
 fn timed_run<'a>(
     scenario: &Scenario,
     options: &RunOptions,
+    detail: Detail,
     event_log: Option<&'a EventLog>,
     progress: &Display,
 ) -> (Result<Logged<'a>, ExperimentError>, f64) {
     let start = Instant::now();
     let outcome = match event_log {
-        Some(log) => run_summary_with_progress(scenario, options, |r| log.part(r), progress),
-        None => run_summary_with_progress(scenario, options, |_| NoLog, progress)
+        Some(log) => run_summary_for(scenario, options, detail, |r| log.part(r), progress),
+        None => run_summary_for(scenario, options, detail, |_| NoLog, progress)
             .map(|(report, _)| (report, Vec::new())),
     };
     (outcome, start.elapsed().as_secs_f64())

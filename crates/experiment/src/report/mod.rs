@@ -8,6 +8,8 @@
 mod abandonment;
 pub mod appointments;
 pub mod costs;
+#[cfg(test)]
+mod detail_tests;
 mod economics;
 mod growth;
 pub mod hourly_groups;
@@ -27,7 +29,7 @@ pub use abandonment::AbandonmentReport;
 pub(crate) use economics::{abandonment_measures, delay_per_day};
 pub use series::{SeriesReport, SeriesStatistic, StationHours, StationSeries};
 pub(crate) use summarise::record;
-pub use summarise::{check_summary, report_of, summarise};
+pub use summarise::{check_summary, report_of, report_of_with, summarise};
 pub use trs::FirstInspectionWait;
 pub(crate) use trs::release_tally;
 
@@ -92,20 +94,23 @@ impl DelayStats {
         DelayStats::of_pooled(&merged, &means, &p95s)
     }
 
-    /// As [`DelayStats::from_tallies`], with the distribution function of every
-    /// observation pooled ([`Tally::distribution_ms`] at up to `points` points, in
-    /// seconds): the same one aggregate asked for, so a report built from a summary has it
-    /// too.
+    /// As [`DelayStats::from_tallies`], with, for a page ([`Detail::Page`]), the
+    /// distribution function of every observation pooled ([`Tally::distribution_ms`] at up
+    /// to [`WAIT_DISTRIBUTION_POINTS`] points, in seconds), else `None`. The one aggregate
+    /// asked for is the same either way, so summaries recorded for any detail merge, and a
+    /// page built from them has the distribution.
     pub fn with_distribution(
         per_replication: &[Tally],
-        points: usize,
-    ) -> (DelayStats, Vec<(f64, f64)>) {
+        detail: Detail,
+    ) -> (DelayStats, Option<Vec<(f64, f64)>>) {
         let (merged, means, p95s) = crate::sweep::summary::delay(per_replication);
-        let distribution = merged
-            .distribution_ms(points)
-            .into_iter()
-            .map(|(ms, share)| (ms / 1000.0, share))
-            .collect();
+        let distribution = (detail == Detail::Page).then(|| {
+            merged
+                .distribution_ms(WAIT_DISTRIBUTION_POINTS)
+                .into_iter()
+                .map(|(ms, share)| (ms / 1000.0, share))
+                .collect()
+        });
         (DelayStats::of_pooled(&merged, &means, &p95s), distribution)
     }
 
@@ -219,6 +224,19 @@ pub struct BlockingReport {
 /// on a page, a bounded cost whatever the number of vehicles.
 pub const WAIT_DISTRIBUTION_POINTS: usize = 100;
 
+/// What a report is built for: the figures every output format writes, or also what only
+/// the HTML page draws (each station's [`StationReport::wait_distribution`]), which a run
+/// that writes no page does not pay for. Either way the report asks its summary for the
+/// same aggregates in the same order, and its JSON is the same byte for byte.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Detail {
+    /// The figures of the JSON, CSV and table outputs.
+    #[default]
+    Data,
+    /// Those and what the page draws besides.
+    Page,
+}
+
 /// One station over the observation windows of every replication.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StationReport {
@@ -239,10 +257,11 @@ pub struct StationReport {
     /// The distribution function of `wait`, every vehicle of every replication pooled:
     /// (wait in seconds, share 0..=1 of vehicles that waited at most that long), at up to
     /// [`WAIT_DISTRIBUTION_POINTS`] points of the merged histogram plus the last (see
-    /// `Tally::distribution_ms`). Drawn on the page; not part of the JSON, whose
-    /// percentiles of `wait` are the same distribution's.
+    /// `Tally::distribution_ms`); `None` unless the report was built for a page
+    /// ([`Detail::Page`]). Drawn on the page; not part of the JSON, whose percentiles of
+    /// `wait` are the same distribution's.
     #[serde(skip)]
-    pub wait_distribution: Vec<(f64, f64)>,
+    pub wait_distribution: Option<Vec<(f64, f64)>>,
     /// Time at this stage: end of queue to end of service.
     pub stage: DelayStats,
     /// Busy server-time / staffed server-time (staffed: scheduled lanes plus the overtime of

@@ -16,7 +16,7 @@ use super::trs::{
     channel_shares, hourly_profiles, pre_arrival_shares, release_tally, trs_intervals,
 };
 use super::{
-    BlockingReport, ChannelShare, ClassReport, DelayStats, DirectionReport, HourlyProfile,
+    BlockingReport, ChannelShare, ClassReport, DelayStats, Detail, DirectionReport, HourlyProfile,
     LaneGroupReport, PreArrivalShare, QueueLengthStats, Report, SpillbackReport, StationReport,
     SystemReport, TrsReport,
 };
@@ -53,6 +53,7 @@ fn station_report(
     reps: &[ReplicationStats],
     i: usize,
     offered_load: f64,
+    detail: Detail,
 ) -> StationReport {
     let crossing = &scenario.crossing;
     let st = &crossing.stations()[i];
@@ -146,10 +147,8 @@ fn station_report(
         .iter()
         .map(|r| r.stations[i].time_outside.clone())
         .collect();
-    let (wait, wait_distribution) = DelayStats::with_distribution(
-        &per_rep(reps, |r| &r.stations[i].waits, |_| true),
-        super::WAIT_DISTRIBUTION_POINTS,
-    );
+    let (wait, wait_distribution) =
+        DelayStats::with_distribution(&per_rep(reps, |r| &r.stations[i].waits, |_| true), detail);
     StationReport {
         id: st.id.clone(),
         crossing: crossing.name.clone(),
@@ -212,22 +211,30 @@ fn utilisation(busy: u128, staffed: u128, scheduled: u128) -> Option<f64> {
     (scheduled > 0 && staffed > 0).then(|| busy as f64 / staffed as f64)
 }
 
-/// Summarises replications (in the order given) into the report.
+/// Summarises replications (in the order given) into the report of the data outputs
+/// ([`Detail::Data`]).
 pub fn summarise(scenario: &Scenario, seed: u64, reps: &[ReplicationStats]) -> Report {
-    build(scenario, seed, reps, reps.len() as u64)
+    build(scenario, seed, reps, reps.len() as u64, Detail::Data)
 }
 
 /// The summary of one replication (replication `rep.replication`), to merge with others.
 pub(crate) fn record(scenario: &Scenario, mut rep: ReplicationStats) -> Summary {
     steer_release_rows(scenario, &mut rep);
     Summary::record(&rep, |r| {
-        build(scenario, 0, std::slice::from_ref(r), 1);
+        // The aggregates asked for are the same for every detail: the one without extras.
+        build(scenario, 0, std::slice::from_ref(r), 1, Detail::Data);
     })
 }
 
 /// The report of the replications `summary` holds: the report of all of them at once,
-/// bit for bit.
+/// bit for bit ([`Detail::Data`]).
 pub fn report_of(scenario: &Scenario, seed: u64, summary: Summary) -> Report {
+    report_of_with(scenario, seed, summary, Detail::Data)
+}
+
+/// As [`report_of`], built for `detail`: a summary recorded by any run gives a page
+/// ([`Detail::Page`]) its wait distributions, read off the same merged histograms.
+pub fn report_of_with(scenario: &Scenario, seed: u64, summary: Summary, detail: Detail) -> Report {
     summary.replay(|mut stand_in, replications| {
         steer_release_rows(scenario, &mut stand_in);
         build(
@@ -235,6 +242,7 @@ pub fn report_of(scenario: &Scenario, seed: u64, summary: Summary) -> Report {
             seed,
             std::slice::from_ref(&stand_in),
             replications,
+            detail,
         )
     })
 }
@@ -287,12 +295,18 @@ fn steer_release_rows(scenario: &Scenario, rep: &mut ReplicationStats) {
 
 /// The report of `reps`, which stand for `replications` replications (more than `reps`
 /// when the aggregates are replayed from a summary).
-fn build(scenario: &Scenario, seed: u64, reps: &[ReplicationStats], replications: u64) -> Report {
+fn build(
+    scenario: &Scenario,
+    seed: u64,
+    reps: &[ReplicationStats],
+    replications: u64,
+    detail: Detail,
+) -> Report {
     let crossing = &scenario.crossing;
     let population = scenario.population();
     let loads = scenario.offered_loads();
     let stations = (0..crossing.stations().len())
-        .map(|i| station_report(scenario, reps, i, loads[i]))
+        .map(|i| station_report(scenario, reps, i, loads[i], detail))
         .collect();
     let classes = population
         .classes

@@ -1,12 +1,14 @@
 //! The stations: their table, the distribution of waits per direction, utilisation and the
 //! mean queue per station.
 
+mod distribution;
+
 use bordersim_experiment::{Report, StationReport};
 
 use super::{directions_of, window_days};
 use crate::format::{count, minutes, number, opt, percent};
-use crate::html::{Page, Table, slug};
-use crate::svg::{CategoryChart, Series, Style, Value, XyChart};
+use crate::html::{Page, Table};
+use crate::svg::{CategoryChart, Style, Value};
 
 pub(super) fn stations(page: &mut Page, report: &Report) {
     page.section("stations", "Stations");
@@ -47,67 +49,13 @@ pub(super) fn stations(page: &mut Page, report: &Report) {
     page.table(&t);
 
     let reps = report.replications;
-    let points = bordersim_experiment::WAIT_DISTRIBUTION_POINTS;
     for direction in directions_of(report) {
         let members: Vec<&StationReport> = report
             .stations
             .iter()
             .filter(|s| s.direction == direction && s.wait.count > 0)
             .collect();
-        if members.is_empty() {
-            continue;
-        }
-        let series: Vec<Series> = members
-            .iter()
-            .enumerate()
-            .map(|(i, s)| Series {
-                name: s.id.clone(),
-                points: ecdf_points(s),
-                step: true,
-                colour: i,
-                markers: false,
-                ..Series::default()
-            })
-            .collect();
-        let chart = XyChart {
-            title: format!("Distribution of waits, {direction}"),
-            x_title: "wait in queue (min)".into(),
-            y_title: "vehicles waiting at most x (%)".into(),
-            series,
-            ..XyChart::default()
-        };
-        let mut data = Table::new(
-            &[
-                "station", "vehicles", "min", "p50", "p90", "p95", "p99", "max", "mean",
-            ],
-            1,
-        );
-        for s in &members {
-            let w = &s.wait;
-            data.row(vec![
-                s.id.clone(),
-                count(w.count),
-                minutes(w.min_s),
-                minutes(w.p50_s),
-                minutes(w.p90_s),
-                minutes(w.p95_s),
-                minutes(w.p99_s),
-                minutes(w.max_s),
-                minutes(w.mean_s),
-            ]);
-        }
-        page.figure(
-            &format!("waits-{}", slug(&direction)),
-            &chart.render(),
-            &format!(
-                "Distribution of the wait in queue at each station of direction {direction}, \
-                 every vehicle of all {reps} replications pooled: the percentage of vehicles \
-                 that waited at most x minutes, read off the merged histogram (up to {points} \
-                 steps a station, the last at the longest wait); the table gives its \
-                 percentiles and mean (times in minutes)."
-            ),
-            &data,
-        );
+        distribution::figure(page, &direction, reps, &members);
     }
 
     // A station with no scheduled lane in the window has no utilisation: no bar.
@@ -183,19 +131,4 @@ pub(super) fn stations(page: &mut Page, report: &Report) {
         ),
         &data,
     );
-}
-
-/// The points of a station's empirical distribution function of waits (minutes, %): from
-/// 0% at the shortest wait, a step at each point of the merged histogram's distribution.
-fn ecdf_points(s: &StationReport) -> Vec<(f64, f64)> {
-    s.wait
-        .min_s
-        .map(|m| (m / 60.0, 0.0))
-        .into_iter()
-        .chain(
-            s.wait_distribution
-                .iter()
-                .map(|&(x, share)| (x / 60.0, 100.0 * share)),
-        )
-        .collect()
 }

@@ -5,7 +5,7 @@
 use bordersim_calibrate::Observations;
 use bordersim_config::{ConfigError, PolicyError};
 use bordersim_experiment::region::{compare_regions_with_progress, run_region_with_progress};
-use bordersim_experiment::{RunOptions, compare_folded, run_summary_with_progress};
+use bordersim_experiment::{Detail, RunOptions, compare_folded, run_summary_for};
 use bordersim_model::{CompiledScenario, NoLog, Scenario};
 use serde::Serialize;
 
@@ -125,7 +125,7 @@ pub(crate) fn prepare(
             let key = key(request, vec![&main], &options);
             let work: Work = Box::new(move |reporter| {
                 let (report, _) =
-                    run_summary_with_progress(&scenario, &options, |_| NoLog, reporter)
+                    run_summary_for(&scenario, &options, Detail::Page, |_| NoLog, reporter)
                         .map_err(|e| e.to_string())?;
                 Ok(store(JobOutput::Run(Box::new(report))))
             });
