@@ -22,9 +22,9 @@ const UNSTABLE_LOAD: f64 = 1.0;
 /// A work-conserving group of lanes is idle whenever its queue is empty, so in a steady
 /// state it is busy a share ρ of its time and idle 1 − ρ. Busy 99% of the window or more,
 /// its queue (practically) never emptied: either ρ ≥ 0.99, where the queue takes longer
-/// than any run to settle (an M/M/c queue relaxes on the scale of E\[S\] / (c (1 − √ρ)²):
-/// 40,000 services at ρ = 0.99 for one lane, weeks for a booth of 2 minutes), or it
-/// began the window with a backlog it never cleared. Either way its waits are those of a
+/// than any run to settle (an M/M/1 queue relaxes in 1 / (μ (1 − √ρ)²), Morse 1955: about
+/// 40,000 mean services at ρ = 0.99, 55 days for a booth of 2 minutes), or it began the
+/// window with a backlog it never cleared. Either way its waits are those of a
 /// queue still building, and grow with the run's length, not steady-state values.
 pub const SATURATED_UTILISATION: f64 = 0.99;
 
@@ -161,8 +161,9 @@ impl GroupOverload {
 
 /// Every set of lane groups of a station (of two groups or more, short of all of them —
 /// the station's own load covers that) offered at least as much work by the vehicles only
-/// that set may serve as its open lanes can do: the sets for which the stability
-/// condition of a queue with several server pools fails (a pool set S is overloaded when
+/// that set may serve as its open lanes can do: the sets for which the capacity
+/// condition of a queue with several server pools fails (Harrison and López 1999, the
+/// static planning problem; a pool set S is overloaded when
 /// Σ λ E\[S\] over the vehicle kinds whose every eligible lane is in S is ≥ the lanes of
 /// S; with none overloaded some split of the work keeps every pool below 1). Only the
 /// smallest such sets are listed: a set holding a listed one is not. Loads are averaged
