@@ -15,8 +15,8 @@
 //!   × direction × class, the **method of successive averages** and the **gap** that says how
 //!   far an assignment is from its own best response ([`averaging`]);
 //! - the **trade accounting**: exports, imports and the balance of each side, trade value per
-//!   crossing and direction, and between two assignments the trade created and diverted
-//!   ([`accounting`]).
+//!   crossing and direction, and between two assignments the trade created ([`accounting`])
+//!   and diverted — each flow's vehicles that changed crossing ([`diversion`]).
 //!
 //! It also holds the validated input of a region's equilibrium ([`RegionModel`]: the
 //! region with a simulation model of each crossing, [`RegionCrossing`]). It does not know
@@ -30,6 +30,7 @@ pub mod assign;
 pub mod averaging;
 pub mod choice;
 pub mod demand;
+pub mod diversion;
 mod region;
 mod region_model;
 
@@ -38,6 +39,7 @@ pub use assign::{AssignError, Assignment, HOURS, HourlyBorder, assign};
 pub use averaging::{Averaging, StepRule, msa_step, msa_step_size, relative_gap};
 pub use choice::{composite_cost, generalized_cost, logit_shares, logsum};
 pub use demand::demand_factor;
+pub use diversion::diverted;
 pub use region::{
     ChoiceParams, CrossingAlternative, Grid, MINUTES_PER_DAY, OdDemand, Region, SIDES, Zone,
 };

@@ -1,7 +1,7 @@
 //! A baseline against a reform: both run on the same candidate vehicles, and the shift of
 //! every flow and of trade between them.
 
-use bordersim_trade::{Region, SIDES, TradeShift, shift};
+use bordersim_trade::{Region, SIDES, TradeShift, diverted, shift};
 use serde::Serialize;
 
 use super::appraisal::{RegionAppraisal, appraise, with_appraisal_intervals};
@@ -70,14 +70,18 @@ pub struct SideShift {
 pub struct TradeShiftReport {
     /// Net change of all trade per day (negative: destroyed).
     pub created_per_day: f64,
-    /// Trade per day moved from crossings that lose to crossings that gain.
+    /// Trade per day diverted: for each flow of the demand (origin, destination, class,
+    /// commodity), the cargo value of its vehicles that moved from a crossing where it
+    /// shrank to one where it grew (`bordersim_trade::diverted`); one flow's gain is never
+    /// matched with another flow's loss.
     pub diverted_per_day: f64,
     /// Half-width of the 95% interval of `created_per_day`: the paired change of each
     /// replication's best response (`docs/region.md`); `None` with fewer than two
     /// replications.
     pub created_per_day_ci95: Option<f64>,
     /// Half-width of the 95% interval of `diverted_per_day`: the trade diverted between
-    /// each replication's best responses of the two runs.
+    /// each replication's best responses of the two runs (paired by replication), Student-t
+    /// over the replications; `None` with fewer than two.
     pub diverted_per_day_ci95: Option<f64>,
     /// Change of the value carried, per crossing × direction.
     pub by_crossing: Vec<CrossingTradeReport>,
@@ -250,11 +254,17 @@ fn region_shift(region: &Region, base: &RegionOutcome, reform: &RegionOutcome) -
         .zip(r)
         .map(|(b, r)| shift(&b.trade, &r.trade))
         .collect();
+    // Diverted within each flow: one flow's gain is never another's loss.
+    let paired_diverted: Vec<f64> = b
+        .iter()
+        .zip(r)
+        .map(|(b, r)| diverted(region, &b.assignment, &r.assignment))
+        .collect();
     let trade = TradeShiftReport {
         created_per_day: s.created,
-        diverted_per_day: s.diverted,
+        diverted_per_day: diverted(region, &base.assignment, &reform.assignment),
         created_per_day_ci95: ci95_of(&paired, |p| p.created),
-        diverted_per_day_ci95: ci95_of(&paired, |p| p.diverted),
+        diverted_per_day_ci95: ci95_of(&paired_diverted, |d| *d),
         by_crossing: crossing_trade_rows(
             region,
             &s.by_crossing,

@@ -117,6 +117,7 @@ pub fn run_region_with_progress(
         ),
         simulations,
         events,
+        unstable: (!measured.unstable.is_empty()).then(|| measured.unstable.join("; ")),
     };
     Ok(RegionOutcome {
         report,
@@ -208,6 +209,7 @@ mod tests {
 
     use super::*;
     use crate::region::{candidate_peak, regional_source};
+    use crate::sweep::metrics::tests::fast_and_general;
     use crate::test_support::{one_station, one_way_region, options};
 
     /// A crossing whose lanes are open from 06:00 to 22:00 only.
@@ -280,6 +282,36 @@ mod tests {
         assert_eq!(flow.border_time, single.report.classes[0].time_in_system);
         assert_eq!(report.events, single.report.events);
         assert!(flow.border_time.count > 500, "{:?}", flow.border_time);
+    }
+
+    #[test]
+    fn a_crossing_whose_general_lanes_saturate_beside_idle_fast_lanes_is_unstable() {
+        // The region's trucks (class 0) may use only the general lane: 864 a day = 36/h ×
+        // 2 min = 1.2 lane-hours an hour on 1 lane, while the FAST lane (no FAST traffic in
+        // the region: its own sources are replaced) idles and the station's load reads 0.6.
+        let crossing = |name: &str| {
+            let mut s = fast_and_general((1, 1), (36.0, 1.0), false);
+            s.name = name.into();
+            s
+        };
+        let model = one_way_region(vec![crossing("only")], 864.0, 0.0);
+        let report = run_region(&model, &options(2)).expect("runs").report;
+        let why = report.unstable.expect("unstable");
+        assert!(
+            why.starts_with(
+                "crossing `only`: lane group `general` of station `primary`: offered load 1.20 \
+                 per open lane from the vehicles only it may serve (>= 1)"
+            ),
+            "{why}"
+        );
+        // Two general lanes keep up (0.6 each): the region is stable.
+        let model = one_way_region(
+            vec![fast_and_general((2, 1), (36.0, 1.0), false)],
+            864.0,
+            0.0,
+        );
+        let report = run_region(&model, &options(2)).expect("runs").report;
+        assert_eq!(report.unstable, None);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use bordersim_trade::{Assignment, Grid, HOURS, HourlyBorder, SIDES};
 
 use super::report::direction_label;
 use super::{RegionCrossing, RegionError, RegionModel};
+use crate::sweep::metrics::unstable_in;
 use crate::{DelayStats, ExperimentError, Progress, RunOptions, run_with_progress};
 
 /// Observations an hour needs before its own mean border time is used; below this the
@@ -196,6 +197,9 @@ pub(super) struct Measured {
     pub(super) replicates: Vec<HourlyBorder>,
     pub(super) simulations: u64,
     pub(super) events: u64,
+    /// Per crossing whose run is unstable, in the region's order: `crossing `id`: why`
+    /// ([`crate::sweep::metrics::unstable_in`] of its run with these flows).
+    pub(super) unstable: Vec<String>,
 }
 
 /// The scenario a crossing runs with the region's flows as its sources; `None` when no
@@ -270,6 +274,7 @@ pub(super) fn simulate(
     let mut replicates = vec![used.clone(); options.replications as usize];
     let mut simulations = 0;
     let mut events = 0;
+    let mut unstable = Vec::new();
     for (c, rc) in model.crossings.iter().enumerate() {
         let mut sources = Vec::new();
         for d in 0..SIDES {
@@ -308,6 +313,9 @@ pub(super) fn simulate(
                     })?;
                 simulations += 1;
                 events += outcome.report.events;
+                if let Some(why) = unstable_in(&scenario, &outcome.report) {
+                    unstable.push(format!("crossing `{}`: {why}", rc.id));
+                }
                 outcome.replications
             }
             None => Vec::new(),
@@ -368,6 +376,7 @@ pub(super) fn simulate(
         replicates,
         simulations,
         events,
+        unstable,
     })
 }
 

@@ -176,6 +176,14 @@ pub struct RegionReport {
     pub simulations: u64,
     /// Simulation events processed, all iterations.
     pub events: u64,
+    /// Why the crossings' runs at the last iteration cannot be trusted as steady-state
+    /// values, per unstable crossing (`crossing `id`: why`, joined by `; `), by the
+    /// definition of an unstable sweep point
+    /// ([`unstable_in`](crate::sweep::metrics::unstable_in): a station or a lane group
+    /// offered a load of 1 or more, a lane group busy 99% of its staffed time or more, or
+    /// steady growth); left out when every crossing is stable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unstable: Option<String>,
 }
 
 /// The region's state at the end: the report and what it was computed from.

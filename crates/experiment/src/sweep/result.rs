@@ -60,9 +60,11 @@ pub struct SweepPoint {
     /// Each headline measure against the baseline point's, paired by replication (none
     /// when this point or the baseline reached the cap).
     pub differences: Vec<PairedDifference>,
-    /// Why the point is unstable ([`metrics::unstable`](super::metrics::unstable): a load of
-    /// 1 or more per server, steady growth of the vehicles in the crossing, or a
-    /// replication stopped at the cap on vehicles in it); left out when it is stable.
+    /// Why the point is unstable ([`metrics::unstable_in`](super::metrics::unstable_in): a
+    /// load of 1 or more per server at a station or at a lane group serving vehicles no
+    /// other may, a lane group busy 99% of its staffed time or more, steady growth of the
+    /// vehicles in the crossing, or a replication stopped at the cap on vehicles in it),
+    /// naming the station and lane group; left out when it is stable.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unstable: Option<String>,
 }
