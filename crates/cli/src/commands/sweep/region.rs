@@ -505,7 +505,8 @@ struct RegionSweepPoint<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     region: Option<&'a serde_json::Value>,
     /// Why the point is unstable (a crossing's replication stopped at its cap on vehicles
-    /// in it); left out when it is not.
+    /// in it, or a crossing's run unstable at the last iteration: the region report's
+    /// `unstable`); left out when it is not.
     #[serde(skip_serializing_if = "Option::is_none")]
     unstable: Option<String>,
 }
@@ -551,7 +552,12 @@ fn emit(study: &Study, files: &[RegionUnitFile], settings: &RunSettings) -> Resu
                 baseline,
             ),
             region: f.capped.is_none().then_some(&f.region),
-            unstable: f.capped.as_ref().map(RegionCap::reason),
+            unstable: f.capped.as_ref().map(RegionCap::reason).or_else(|| {
+                f.region
+                    .get("unstable")
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_owned)
+            }),
         })
         .collect::<Vec<_>>();
     for p in &points {

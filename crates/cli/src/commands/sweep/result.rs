@@ -4,7 +4,7 @@
 use anyhow::anyhow;
 use bordersim_config::sweep::{AxisKind, Unit};
 use bordersim_experiment::report_of;
-use bordersim_experiment::sweep::metrics::{Curve, curves, unstable};
+use bordersim_experiment::sweep::metrics::{Curve, curves, unstable_in};
 use bordersim_experiment::sweep::{SweepAxis, SweepPoint, SweepResult};
 
 use super::{Ran, Study};
@@ -69,7 +69,7 @@ pub(crate) fn emit(
                     .map(|b| measures.differences(b))
                     .unwrap_or_default();
                 let report = report_of(scenario, study.options.seed, summary);
-                let unstable = unstable(&report);
+                let unstable = unstable_in(scenario, &report);
                 (Some(report), differences, unstable)
             }
             Err(capped) => (None, Vec::new(), Some(capped.reason())),
@@ -127,7 +127,7 @@ pub(crate) fn emit(
 /// The sweep's output in `format`: JSON (every point's full report), or tidy CSV / a table
 /// (one row per point × entity: the whole crossing and each station's wait; then a row per
 /// point × entity of each other output the plan asks for, with its value and unit), each
-/// row ending with why its point is unstable (empty when it is not; [`unstable`]).
+/// row ending with why its point is unstable (empty when it is not; [`unstable_in`]).
 fn render(out: &SweepResult, format: Format) -> anyhow::Result<Vec<u8>> {
     if format == Format::Json {
         let mut bytes = serde_json::to_vec_pretty(out)?;
