@@ -78,7 +78,10 @@ impl CategoryChart {
         let n = self.series.len().max(1);
         let row_h = match self.style {
             Style::Grouped => 12.0 * n as f64 + 10.0,
-            Style::Stacked | Style::Dots => 22.0,
+            Style::Stacked => 22.0,
+            // Several series' dots side by side in a row, 8 px apart: two equal values
+            // would otherwise draw one dot on the other.
+            Style::Dots => 22.0 + 8.0 * (n - 1) as f64,
         };
         let mut values = Vec::new();
         for (_, vs) in &self.rows {
@@ -172,7 +175,7 @@ impl CategoryChart {
                         stack += w;
                     }
                     Style::Dots => {
-                        let cy = y0 + row_h / 2.0;
+                        let cy = y0 + row_h / 2.0 + 8.0 * (s as f64 - (n - 1) as f64 / 2.0);
                         whisker(&mut out, &x, self.drawn_interval(v), cy, 5.0);
                         let _ = writeln!(
                             out,
@@ -331,6 +334,34 @@ mod tests {
             .expect("zero line");
         let frame = svg.split("<line").last().expect("frame");
         (dots, zero, (attr(frame, "x1"), WIDTH - 24.0))
+    }
+
+    /// Two series with one value in a row: two dots, one above the other.
+    #[test]
+    fn dots_of_several_series_do_not_hide_each_other() {
+        let svg = CategoryChart {
+            series: vec!["= 3".into(), "= 4".into()],
+            rows: vec![(
+                "none".into(),
+                vec![
+                    Some(Value::with_ci(16.54, None)),
+                    Some(Value::with_ci(16.52, None)),
+                ],
+            )],
+            style: Style::Dots,
+            ..CategoryChart::default()
+        }
+        .render();
+        let cys: Vec<&str> = svg
+            .split("<circle")
+            .skip(1)
+            .map(|t| {
+                let at = t.find(" cy=\"").expect("cy") + 5;
+                &t[at..at + t[at..].find('"').expect("end")]
+            })
+            .collect();
+        assert_eq!(cys.len(), 2);
+        assert_ne!(cys[0], cys[1]);
     }
 
     /// A forest plot whose values reach round numbers (0 and 10) keeps them off the frame;
