@@ -64,8 +64,68 @@ fn tiny_run_report(dir: &Path) -> String {
     html
 }
 
+/// Every `id="…"` of a page, in order.
+fn ids(html: &str) -> Vec<&str> {
+    html.split(" id=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').expect("id closed")])
+        .collect()
+}
+
+/// The colour of every legend entry of every chart, by label: (label, colour).
+fn legend_colours(html: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for svg in html.split("<svg").skip(1) {
+        let svg = &svg[..svg.find("</svg>").expect("svg closed")];
+        // A legend entry is a swatch and its label on one line, before the plot.
+        for line in svg.lines() {
+            let Some(at) = line.find("\"/><text x=") else {
+                continue;
+            };
+            // The swatch's first colour of six hex digits (not a white fill or grey edge).
+            let swatch = &line[..at];
+            let Some(colour) = swatch.match_indices('#').find_map(|(i, _)| {
+                let hex = swatch.get(i + 1..i + 7)?;
+                (hex.chars().all(|c| c.is_ascii_hexdigit()) && hex != "ffffff")
+                    .then(|| &swatch[i..i + 7])
+            }) else {
+                continue;
+            };
+            let label =
+                &line[line.rfind("\">").expect("text") + 2..line.rfind("</text>").expect("end")];
+            out.push((label.to_owned(), colour.to_owned()));
+        }
+    }
+    out
+}
+
+/// One colour per station (and per legend label) across the page: a station's approach
+/// road takes its station's colour.
+fn check_colours(html: &str) {
+    let colours = legend_colours(html);
+    let of = |label: &str| {
+        colours
+            .iter()
+            .find(|(l, _)| l == label)
+            .map(|(_, c)| c.clone())
+    };
+    for (label, colour) in &colours {
+        assert_eq!(of(label).as_ref(), Some(colour), "{label} in two colours");
+        if let Some(station) = label.strip_prefix("approach to ")
+            && let Some(own) = of(station)
+        {
+            assert_eq!(&own, colour, "{label} not in its station's colour");
+        }
+    }
+}
+
 /// What every page must be: self-contained, and every plot complete.
 fn check_page(html: &str, sections: &[&str]) {
+    let all = ids(html);
+    for (i, id) in all.iter().enumerate() {
+        assert!(!all[..i].contains(id), "id {id} twice on the page");
+    }
+    check_colours(html);
     assert!(html.starts_with("<!DOCTYPE html>\n") && html.ends_with("</html>\n"));
     for banned in [
         "<script", "<link", "@import", "url(", "<img", "<iframe", "https:",
@@ -109,6 +169,10 @@ fn check_page(html: &str, sections: &[&str]) {
             f.contains("<details>") && f.contains("<table>"),
             "numbers: {f}"
         );
+        // A caption speaks of a shaded warm-up only where one is shaded.
+        if f.contains("The warm-up is shaded") {
+            assert!(f.contains("class=\"shaded\""), "no warm-up shaded: {f}");
+        }
     }
 }
 

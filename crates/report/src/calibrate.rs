@@ -179,6 +179,7 @@ impl Hourly<'_> {
                 points: hourly_steps(&self.simulated.iter().map(|s| s.0).collect::<Vec<_>>()),
                 band: hourly_band(&self.simulated),
                 step: true,
+                non_negative: true,
                 colour: 0,
                 ..Series::default()
             },
@@ -198,6 +199,7 @@ impl Hourly<'_> {
                 name: "simulated before the fit".into(),
                 points: hourly_steps(before),
                 step: true,
+                non_negative: true,
                 dashed: true,
                 colour: 2,
                 ..Series::default()

@@ -8,7 +8,7 @@ use bordersim_experiment::{Comparison, Difference, NetBenefit, Report};
 use crate::difference::{DifferenceRow, Side, unit};
 use crate::format::{count, minutes, number, signed};
 use crate::html::{Page, Table, slug};
-use crate::run::{closed_hours, hour_ticks, hourly_band, hourly_steps};
+use crate::run::{closed_hours, day_axis, day_span, hourly_band, hourly_steps};
 use crate::svg::{CategoryChart, Series, Style, Value, XyChart};
 
 /// Whether a difference is marked significant on the page: a discovery at false-discovery
@@ -182,7 +182,11 @@ fn forest(page: &mut Page, id: &str, differences: &[Difference], replications: u
             .collect();
         let chart = CategoryChart {
             title: format!("Change of {}", u.label),
-            x_title: format!("change of {}, variant − baseline ({})", u.label, u.unit),
+            x_title: format!(
+                "change of {}, variant − baseline ({})",
+                u.label,
+                change_unit(u.unit)
+            ),
             rows,
             style: Style::Dots,
             from_zero: true,
@@ -194,7 +198,7 @@ fn forest(page: &mut Page, id: &str, differences: &[Difference], replications: u
                 "entity",
                 &format!("baseline ({})", u.unit),
                 &format!("variant ({})", u.unit),
-                &format!("change ({})", u.unit),
+                &format!("change ({})", change_unit(u.unit)),
                 "±95%",
                 "paired replications",
                 "significant",
@@ -230,10 +234,21 @@ fn forest(page: &mut Page, id: &str, differences: &[Difference], replications: u
                  differences over {replications} replications (fewer where a replication did \
                  not measure it) with its 95% interval; filled dots are significant at \
                  false-discovery rate 5% and non-zero as printed.",
-                u.label, u.unit
+                u.label,
+                change_unit(u.unit)
             ),
             &data,
         );
+    }
+}
+
+/// The unit of a change of a quantity in `unit`: a change of a percentage is in percentage
+/// points (66.3% to 53.8% is −12.5 points, not −12.5%).
+fn change_unit(unit: &str) -> &str {
+    if unit == "%" {
+        "percentage points"
+    } else {
+        unit
     }
 }
 
@@ -282,7 +297,11 @@ fn differences_table(page: &mut Page, differences: &[Difference]) {
         let cells = vec![
             d.entity.clone(),
             row.unit.label.clone(),
-            row.unit.unit.to_owned(),
+            if row.unit.unit == "%" {
+                "% (change: percentage points)".to_owned()
+            } else {
+                row.unit.unit.to_owned()
+            },
             side(row.baseline, decimals),
             side(row.variant, decimals),
             change(&row),
@@ -343,7 +362,9 @@ fn hourly(page: &mut Page, comparison: &Comparison) {
                 points: hourly_steps(&p.iter().map(|p| p.0).collect::<Vec<_>>()),
                 band: hourly_band(&p.iter().map(|p| (p.0, p.1)).collect::<Vec<_>>()),
                 step: true,
-                dashed: i > 0,
+                non_negative: true,
+                // Each variant dashed in a pattern of its own.
+                pattern: i,
                 colour: if i == 0 { 7 } else { i - 1 },
                 ..Series::default()
             })
@@ -354,13 +375,16 @@ fn hourly(page: &mut Page, comparison: &Comparison) {
         {
             continue;
         }
+        // The variants run over the baseline's horizon and warm-up.
+        let span = day_span(base.warmup_s, base.horizon_s);
+        let (x_title, x_ticks) = day_axis("hour of arrival", span);
         let chart = XyChart {
             title: format!("Arrival to release by hour, {direction}"),
-            x_title: "hour of arrival (h, 0–24)".into(),
+            x_title,
             y_title: "mean arrival to release (min)".into(),
             series,
-            x_range: Some((0.0, 24.0)),
-            x_ticks: Some(hour_ticks()),
+            x_range: Some(span),
+            x_ticks: Some(x_ticks),
             shaded: closed_hours(base, &direction),
             shaded_label: "closed in the baseline: no lane open at the entry".into(),
             ..XyChart::default()
@@ -388,7 +412,7 @@ fn hourly(page: &mut Page, comparison: &Comparison) {
             &chart.render(),
             &format!(
                 "Mean time from arrival to the release of the goods of direction {direction} \
-                 by hour of arrival, baseline (solid) and each variant (dashed) on one axis: \
+                 by hour of arrival, baseline (solid) and each variant (dashed, each its own dashes) on one axis: \
                  mean over {} replications of each replication's mean, with its 95% interval \
                  (bands; the variants run on common random numbers with the baseline). Hours \
                  in which no lane of the baseline's entry was open (in every replication) \
@@ -397,5 +421,17 @@ fn hourly(page: &mut Page, comparison: &Comparison) {
             ),
             &data,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A change of utilisation (%) is in percentage points; other units stay.
+    #[test]
+    fn a_change_of_a_percentage_is_in_points() {
+        assert_eq!(change_unit("%"), "percentage points");
+        assert_eq!(change_unit("min"), "min");
     }
 }

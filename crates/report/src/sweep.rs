@@ -252,6 +252,7 @@ pub fn region_page(view: &RegionSweepView) -> String {
                     },
                     unit,
                     delta: false,
+                    non_negative: metric != "balance_per_day",
                     axes: &view.axes,
                     how: format!(
                         "{} replications a point, at each point's equilibrium (bands and \
@@ -385,6 +386,9 @@ fn curve(
         label,
         unit: c.unit,
         delta,
+        // Every output a run sweep draws (times, queues, throughput, utilisation, cost)
+        // is a non-negative quantity; its change is not.
+        non_negative: !delta,
         axes: &result.axes,
         how: if delta {
             format!(
@@ -422,6 +426,9 @@ struct CurveSpec<'a> {
     delta: bool,
     axes: &'a [SweepAxis],
     how: String,
+    /// The values cannot be negative (waits, vehicles, shares, not a change nor a trade
+    /// balance): bands and whiskers are drawn clipped at 0.
+    non_negative: bool,
 }
 
 /// Draws one response curve of `points` against axis `a` (whose distinct values are
@@ -475,6 +482,9 @@ fn draw(page: &mut Page, spec: &CurveSpec, a: usize, values: &[String], points: 
             },
             markers: true,
             colour: i,
+            // Lines that lie on each other stay apart by their dashes and markers.
+            pattern: i,
+            non_negative: spec.non_negative,
             ..Series::default()
         })
         .collect();
@@ -565,12 +575,19 @@ fn draw(page: &mut Page, spec: &CurveSpec, a: usize, values: &[String], points: 
             style: Style::Dots,
             from_zero: !delta,
             significance: false,
+            non_negative: spec.non_negative,
+            ..CategoryChart::default()
         }
         .render(),
     };
     let caption = format!(
-        "{label} ({unit}) against {axis}, one line per combination of the other axes; {}.",
-        spec.how
+        "{label} ({unit}) against {axis}, one line per combination of the other axes; {}{}.",
+        spec.how,
+        if spec.non_negative {
+            "; an interval reaching below zero is drawn to 0 (the table gives it whole)"
+        } else {
+            ""
+        }
     );
     page.figure(&spec.id, &svg, &caption, &data);
 }

@@ -7,7 +7,7 @@
 use bordersim_experiment::Report;
 use bordersim_experiment::costs::PerDay;
 
-use crate::format::{number, opt};
+use crate::format::{number, opt, percent};
 use crate::html::{Page, Table};
 
 /// The per-day mean and its half-width, in two cells, with `decimals`.
@@ -115,7 +115,7 @@ pub(super) fn write(page: &mut Page, report: &Report) {
             t.row(vec![
                 k.channel.clone(),
                 k.selection.clone(),
-                number(k.probability_of_finding, 3),
+                percent(k.probability_of_finding),
                 number(k.inspections_per_day, 1),
                 opt(k.inspections_per_day_ci95, 1),
                 number(k.detections.per_day, 2),
@@ -125,7 +125,7 @@ pub(super) fn write(page: &mut Page, report: &Report) {
         t.row(vec![
             "all".into(),
             String::new(),
-            number(d.detection_rate, 3),
+            percent(d.detection_rate),
             number(d.inspections_per_day, 1),
             opt(d.inspections_per_day_ci95, 1),
             number(d.detections.per_day, 2),

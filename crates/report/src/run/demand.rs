@@ -6,8 +6,8 @@
 use bordersim_experiment::hourly_groups::{ALL, HourGroupStats, exposure_ms};
 use bordersim_experiment::{Report, StationHours};
 
-use super::directions_of;
-use super::hourly::{CLOSED_LABEL, closed_hours, hour_ticks, hourly_band};
+use super::hourly::{CLOSED_LABEL, closed_hours, day_axis, day_span, hourly_band};
+use super::{directions_of, station_colour};
 use crate::format::{count, opt};
 use crate::html::{Page, Table, slug};
 use crate::svg::{Series, XyChart};
@@ -59,7 +59,8 @@ fn day_steps(values: &[Option<f64>]) -> Vec<(f64, f64)> {
     points
 }
 
-/// An hour-of-day chart of one line per station, the direction's closed hours shaded.
+/// An hour-of-day chart of one line per station (named, in the station's colour), the
+/// direction's closed hours shaded.
 fn day_chart(
     report: &Report,
     direction: &str,
@@ -67,23 +68,25 @@ fn day_chart(
     y_title: &str,
     lines: Vec<(String, Vec<Option<f64>>)>,
 ) -> XyChart {
+    let span = day_span(report.warmup_s, report.horizon_s);
+    let (x_title, x_ticks) = day_axis("hour of the day", span);
     XyChart {
         title,
-        x_title: "hour of the day (h, 0–24)".into(),
+        x_title,
         y_title: y_title.into(),
         series: lines
             .into_iter()
-            .enumerate()
-            .map(|(i, (name, values))| Series {
+            .map(|(name, values)| Series {
+                colour: station_colour(report, &name),
                 name,
                 points: day_steps(&values),
                 step: true,
-                colour: i,
+                non_negative: true,
                 ..Series::default()
             })
             .collect(),
-        x_range: Some((0.0, 24.0)),
-        x_ticks: Some(hour_ticks()),
+        x_range: Some(span),
+        x_ticks: Some(x_ticks),
         shaded: closed_hours(report, direction),
         shaded_label: CLOSED_LABEL.into(),
         ..XyChart::default()
@@ -146,8 +149,9 @@ fn lanes_chart(
                 name: format!("{}: by schedule", s.station),
                 points: day_steps(&scheduled.collect::<Vec<_>>()),
                 step: true,
+                non_negative: true,
                 dashed: true,
-                colour: i,
+                colour: station_colour(report, &s.station),
                 ..Series::default()
             });
         }
@@ -301,6 +305,46 @@ mod tests {
         assert_eq!(per_hour_of_day(1, (9000.0, 10_800.0), 2, 2), Some(1.0));
         // A window without hour 5 has no rate for it.
         assert_eq!(per_hour_of_day(7, (0.0, 3600.0), 4, 5), None);
+    }
+
+    /// A 2-hour run: lanes and demand fill the chart's width with both hours drawn whole,
+    /// and a schedule given for every hour of the day draws nothing outside the frame.
+    #[test]
+    fn a_two_hour_run_draws_both_hours_and_nothing_beyond() {
+        use crate::svg::{extents, subpaths};
+        let span = day_span(0.0, 7200.0);
+        let (x_title, x_ticks) = day_axis("hour of the day", span);
+        let mut demand = vec![None; 24];
+        demand[0] = Some(210.0);
+        demand[1] = Some(220.0);
+        let schedule = vec![Some(4.0); 24];
+        let chart = XyChart {
+            x_title,
+            series: vec![
+                Series {
+                    name: "server".into(),
+                    points: day_steps(&demand),
+                    step: true,
+                    ..Series::default()
+                },
+                Series {
+                    name: "server: by schedule".into(),
+                    points: day_steps(&schedule),
+                    step: true,
+                    dashed: true,
+                    colour: 1,
+                    ..Series::default()
+                },
+            ],
+            x_range: Some(span),
+            x_ticks: Some(x_ticks),
+            ..XyChart::default()
+        }
+        .render();
+        let lines = extents(&subpaths(&chart, "fill=\"none\""));
+        // The frame runs from 64 to 744 px.
+        assert_eq!(lines, [(64.0, 744.0), (64.0, 744.0)]);
+        assert!(chart.contains("(h, 0–2)"));
     }
 
     #[test]

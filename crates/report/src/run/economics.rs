@@ -28,6 +28,7 @@ pub(super) fn economics(page: &mut Page, report: &Report) {
         x_title: "vehicle-hours waiting per day (vehicle-h/day)".into(),
         rows,
         style: Style::Grouped,
+        non_negative: true,
         ..CategoryChart::default()
     };
     let mut data = Table::new(
@@ -53,8 +54,9 @@ pub(super) fn economics(page: &mut Page, report: &Report) {
             number(e.value_per_year, 0),
         ]);
     }
+    // The section heading holds the id `economics`; ids are unique on a page.
     page.figure(
-        "economics",
+        "economics-delay",
         &chart.render(),
         &format!(
             "Vehicle-hours spent waiting (in queues and upstream of full ones) per day of the \

@@ -26,6 +26,46 @@ pub fn hour_ticks() -> Vec<f64> {
     (0..=8).map(|k| f64::from(3 * k)).collect()
 }
 
+/// The hours of the day an hour-of-day chart spans: the whole day (0–24) for an
+/// observation window `[warm-up, horizon)` (seconds) of a day or more, or one that crosses
+/// midnight; else the whole hours the window covers (a 2-hour run: 0–2), so that a short
+/// run fills the chart's width instead of a twelfth of it.
+pub fn day_span(warmup_s: f64, horizon_s: f64) -> (f64, f64) {
+    let (a, b) = ((warmup_s / 3600.0).floor(), (horizon_s / 3600.0).ceil());
+    if horizon_s - warmup_s >= 24.0 * 3600.0 || b > 24.0 || b <= a {
+        (0.0, 24.0)
+    } else {
+        (a, b)
+    }
+}
+
+/// The ticks of an hour-of-day axis over `span`: every 3 hours over more than 12 hours,
+/// every 2 over more than 6, else every hour.
+pub fn span_ticks((lo, hi): (f64, f64)) -> Vec<f64> {
+    let step = if hi - lo > 12.0 {
+        3.0
+    } else if hi - lo > 6.0 {
+        2.0
+    } else {
+        1.0
+    };
+    let mut t = Vec::new();
+    let mut h = (lo / step).ceil() * step;
+    while h <= hi + 1e-9 {
+        t.push(h);
+        h += step;
+    }
+    t
+}
+
+/// An hour-of-day x axis over `span`: its title (`what`, the unit and the span) and ticks.
+pub fn day_axis(what: &str, span: (f64, f64)) -> (String, Vec<f64>) {
+    (
+        format!("{what} (h, {}–{})", span.0, span.1),
+        span_ticks(span),
+    )
+}
+
 /// Consecutive hours (of 0..24) for which `closed(h)` holds, as ranges to shade.
 fn hour_ranges(closed: impl Fn(usize) -> bool) -> Vec<(f64, f64)> {
     let mut out: Vec<(f64, f64)> = Vec::new();
@@ -123,9 +163,11 @@ pub(super) fn hourly(page: &mut Page, report: &Report) {
         }
         let means: Vec<Option<f64>> = hours.iter().map(|h| h.mean_s).collect();
         let p95s: Vec<Option<f64>> = hours.iter().map(|h| h.p95_rep_mean_s).collect();
+        let span = day_span(report.warmup_s, report.horizon_s);
+        let (x_title, x_ticks) = day_axis("hour of arrival", span);
         let chart = XyChart {
             title: format!("Arrival to release by hour, {direction}"),
-            x_title: "hour of arrival (h, 0–24)".into(),
+            x_title,
             y_title: "arrival to release (min)".into(),
             series: vec![
                 Series {
@@ -138,6 +180,7 @@ pub(super) fn hourly(page: &mut Page, report: &Report) {
                             .collect::<Vec<_>>(),
                     ),
                     step: true,
+                    non_negative: true,
                     colour: 0,
                     ..Series::default()
                 },
@@ -151,13 +194,14 @@ pub(super) fn hourly(page: &mut Page, report: &Report) {
                             .collect::<Vec<_>>(),
                     ),
                     step: true,
+                    non_negative: true,
                     dashed: true,
                     colour: 5,
                     ..Series::default()
                 },
             ],
-            x_range: Some((0.0, 24.0)),
-            x_ticks: Some(hour_ticks()),
+            x_range: Some(span),
+            x_ticks: Some(x_ticks),
             shaded: closed_hours(report, &direction),
             shaded_label: CLOSED_LABEL.into(),
             ..XyChart::default()
@@ -199,5 +243,61 @@ pub(super) fn hourly(page: &mut Page, report: &Report) {
             ),
             &data,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::svg::{extents, subpaths};
+
+    #[test]
+    fn a_short_window_spans_its_own_hours() {
+        let h = 3600.0;
+        assert_eq!(day_span(0.0, 2.0 * h), (0.0, 2.0));
+        assert_eq!(day_span(0.0, 1.5 * h), (0.0, 2.0));
+        assert_eq!(day_span(h, 3.0 * h), (1.0, 3.0));
+        assert_eq!(day_span(0.0, 24.0 * h), (0.0, 24.0));
+        assert_eq!(day_span(0.0, 7.0 * 24.0 * h), (0.0, 24.0));
+        // Across midnight the hours of the day are not one range: the whole day.
+        assert_eq!(day_span(20.0 * h, 30.0 * h), (0.0, 24.0));
+        assert_eq!(span_ticks((0.0, 2.0)), [0.0, 1.0, 2.0]);
+        assert_eq!(span_ticks((0.0, 24.0)), hour_ticks());
+        assert_eq!(span_ticks((1.0, 9.0)), [2.0, 4.0, 6.0, 8.0]);
+        assert_eq!(
+            day_axis("hour of arrival", (0.0, 2.0)).0,
+            "hour of arrival (h, 0–2)"
+        );
+    }
+
+    /// The worst hour before a gap (19:00, then no vehicle at 20:00) and the last hour of
+    /// the day are drawn as whole steps, as far as their bands.
+    #[test]
+    fn the_hour_before_a_gap_and_the_last_hour_are_whole_steps() {
+        let mut means: Vec<Option<f64>> =
+            (0..24).map(|h| Some(600.0 + 60.0 * f64::from(h))).collect();
+        means[20] = None;
+        means[19] = Some(8066.0);
+        let cis: Vec<(Option<f64>, Option<f64>)> =
+            means.iter().map(|m| (*m, m.map(|_| 120.0))).collect();
+        let chart = XyChart {
+            series: vec![Series {
+                name: "mean".into(),
+                points: hourly_steps(&means),
+                band: hourly_band(&cis),
+                step: true,
+                non_negative: true,
+                ..Series::default()
+            }],
+            x_range: Some((0.0, 24.0)),
+            x_ticks: Some(hour_ticks()),
+            ..XyChart::default()
+        }
+        .render();
+        let lines = extents(&subpaths(&chart, "fill=\"none\""));
+        let bands = extents(&subpaths(&chart, "class=\"band\""));
+        // 680 px over 24 h: hour 20 starts at 64 + 680 × 20/24.
+        assert_eq!(lines, vec![(64.0, 630.7), (659.0, 744.0)]);
+        assert_eq!(lines, bands);
     }
 }

@@ -19,7 +19,18 @@ use bordersim_experiment::{DelayStats, Report};
 use crate::format::{count, duration, minutes};
 use crate::html::Page;
 
-pub use hourly::{closed_hours, hour_ticks, hourly_band, hourly_steps};
+pub use hourly::{closed_hours, day_axis, day_span, hour_ticks, hourly_band, hourly_steps};
+
+/// The palette index of station `station`: its place in the crossing's station order, so
+/// that a station keeps one colour in every plot of the page whichever other stations a
+/// plot draws beside it (its approach road takes its colour too, dashed).
+pub(crate) fn station_colour(report: &Report, station: &str) -> usize {
+    report
+        .stations
+        .iter()
+        .position(|s| s.id == station)
+        .unwrap_or(report.stations.len())
+}
 
 /// The page of one run.
 pub fn page(report: &Report) -> String {

@@ -4,14 +4,14 @@
 
 use bordersim_experiment::{Report, SeriesReport, SeriesStatistic, StationSeries};
 
-use super::directions_of;
+use super::{directions_of, station_colour};
 use crate::format::{duration, push_whole};
 use crate::html::{Page, Table, slug};
 use crate::svg::{Series, XyChart};
 
-/// One line of the queue plot: its label, and per bin the mean, its 95% half-width and the
-/// largest queue (vehicles).
-type QueueLine<'a> = (String, &'a SeriesStatistic, &'a [Option<f64>]);
+/// One line of the queue plot: its label, its station's colour, and per bin the mean, its
+/// 95% half-width and the largest queue (vehicles).
+type QueueLine<'a> = (String, usize, &'a SeriesStatistic, &'a [Option<f64>]);
 
 /// The time axis of a series: each bin's start and the end of the last bin (the horizon),
 /// in hours from time zero.
@@ -115,12 +115,22 @@ fn queues(page: &mut Page, report: &Report, series: &SeriesReport, bins: &Bins, 
                 (stat(st, "road_queue_mean"), stat(st, "road_queue_max"))
             && max.values.iter().any(|v| v.is_some_and(|v| v > 0.0))
         {
-            lines.push((format!("approach to {}", st.station), mean, &max.values));
+            lines.push((
+                format!("approach to {}", st.station),
+                station_colour(report, &st.station),
+                mean,
+                &max.values,
+            ));
         }
     }
     for st in of_direction() {
         if let (Some(mean), Some(max)) = (stat(st, "queue_mean"), stat(st, "queue_max")) {
-            lines.push((st.station.clone(), mean, &max.values));
+            lines.push((
+                st.station.clone(),
+                station_colour(report, &st.station),
+                mean,
+                &max.values,
+            ));
         }
     }
     if lines.is_empty() {
@@ -134,14 +144,14 @@ fn queues(page: &mut Page, report: &Report, series: &SeriesReport, bins: &Bins, 
     );
     chart.series = lines
         .iter()
-        .enumerate()
-        .map(|(i, (name, mean, _))| Series {
+        .map(|(name, colour, mean, _)| Series {
             name: name.clone(),
             points: bins.steps(&mean.values, 1.0),
             band: bins.band(mean, 1.0),
             step: true,
+            non_negative: true,
             dashed: name.starts_with("approach"),
-            colour: i,
+            colour: *colour,
             ..Series::default()
         })
         .collect();
@@ -156,7 +166,7 @@ fn queues(page: &mut Page, report: &Report, series: &SeriesReport, bins: &Bins, 
     for (b, start) in series.bin_start_s.iter().enumerate() {
         data.row_with(|row| {
             row.text(&clock(*start));
-            for (_, mean, max) in &lines {
+            for (_, _, mean, max) in &lines {
                 row.opt(mean.values[b], 2);
                 row.opt(mean.ci95[b], 2);
                 row.opt(max[b], 1);
@@ -173,8 +183,9 @@ fn queues(page: &mut Page, report: &Report, series: &SeriesReport, bins: &Bins, 
              unlimited storage the approach queue is the entry station's own), \
              time-weighted mean over each {} bin, averaged over {reps} replications, with \
              its 95% interval (band); the table adds the mean over replications of each \
-             bin's largest queue. The warm-up is shaded.",
-            duration(series.bin_s)
+             bin's largest queue.{}",
+            duration(series.bin_s),
+            warmup_note(report)
         ),
         &data,
     );
@@ -206,13 +217,13 @@ fn waits(page: &mut Page, report: &Report, series: &SeriesReport, bins: &Bins, d
     );
     chart.series = lines
         .iter()
-        .enumerate()
-        .map(|(i, (name, wait))| Series {
+        .map(|(name, wait)| Series {
             name: (*name).to_owned(),
+            colour: station_colour(report, name),
             points: bins.steps(&wait.values, 1.0 / 60.0),
             band: bins.band(wait, 1.0 / 60.0),
             step: true,
-            colour: i,
+            non_negative: true,
             ..Series::default()
         })
         .collect();
@@ -240,11 +251,21 @@ fn waits(page: &mut Page, report: &Report, series: &SeriesReport, bins: &Bins, d
              the waits that ended (the vehicle started service) in each {} bin, over their \
              number, every vehicle of all {reps} replications weighing alike, with the 95% \
              interval of that ratio across replications (band). A bin in which no vehicle \
-             started service has no value (a gap). The warm-up is shaded.",
-            duration(series.bin_s)
+             started service has no value (a gap).{}",
+            duration(series.bin_s),
+            warmup_note(report)
         ),
         &data,
     );
+}
+
+/// The caption's word on the shaded warm-up: nothing when the run has none (no shading).
+fn warmup_note(report: &Report) -> &'static str {
+    if report.warmup_s > 0.0 {
+        " The warm-up is shaded."
+    } else {
+        ""
+    }
 }
 
 /// A time from the start of the run as `day d, hh:mm` (day 1 first).

@@ -3,7 +3,7 @@
 
 use bordersim_experiment::{Report, StationReport};
 
-use super::directions_of;
+use super::{directions_of, station_colour};
 use crate::format::{count, minutes, number, opt, percent};
 use crate::html::{Page, Table};
 use crate::svg::{CategoryChart, Style, Value};
@@ -80,10 +80,16 @@ pub(super) fn stages(page: &mut Page, report: &Report) {
             title: "Time Release Study: time per stage".into(),
             x_title: "mean time per vehicle of the direction (min)".into(),
             series: names,
+            // Each station in its colour of every plot of the page.
+            colours: station_ids
+                .iter()
+                .map(|s| station_colour(report, &s.id))
+                .collect(),
             rows,
             style: Style::Stacked,
             from_zero: true,
             significance: false,
+            non_negative: true,
         };
         page.figure(
             "trs-stages",

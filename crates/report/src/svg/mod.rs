@@ -15,9 +15,14 @@ mod xy;
 pub use category::{CategoryChart, Style, Value};
 pub use xy::{Series, XyChart};
 
-/// Colours that stay distinct for colour-blind readers (Okabe and Ito), then greys.
+/// Reading a chart's geometry back from its SVG, for the tests of every page's charts.
+#[cfg(test)]
+pub(crate) use xy::tests::{extents, subpaths};
+
+/// Colours that stay distinct for colour-blind readers (Okabe and Ito, with Tol's wine in
+/// place of a grey, which would read as the grey of a remainder, [`REST`]), then black.
 pub const PALETTE: [&str; 12] = [
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#7F7F7F", "#000000",
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#882255", "#000000",
     "#8C564B", "#BCBD22", "#17BECF", "#1F3A93",
 ];
 
@@ -35,6 +40,34 @@ const WIDTH: f64 = 760.0;
 /// Estimated width of `text` at the tick font size, px.
 fn text_width(text: &str) -> f64 {
     6.4 * text.chars().count() as f64
+}
+
+/// `text` as it fits in `room` px by [`text_width`]: whole, or cut with an ellipsis.
+fn fit_label(text: &str, room: f64) -> std::borrow::Cow<'_, str> {
+    if text_width(text) <= room {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let keep = ((room / 6.4).floor() as usize).saturating_sub(1);
+    let cut: String = text.chars().take(keep).collect();
+    std::borrow::Cow::Owned(format!("{}…", cut.trim_end()))
+}
+
+/// A label right-aligned at `(x, y)`, cut to `room` px with an ellipsis when longer; a cut
+/// label carries its whole text as a tooltip (`<title>`).
+fn label_text(out: &mut String, (x, y): (f64, f64), text: &str, room: f64) {
+    let shown = fit_label(text, room);
+    let tooltip = if shown.len() == text.len() {
+        String::new()
+    } else {
+        format!("<title>{}</title>", escape(text))
+    };
+    let _ = writeln!(
+        out,
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{tooltip}{}</text>",
+        c(x),
+        c(y),
+        escape(&shown)
+    );
 }
 
 /// A coordinate with one decimal, written straight into the output (no string of its own).
@@ -96,8 +129,8 @@ impl Scale {
 pub enum Swatch {
     /// A solid line.
     Line,
-    /// A dashed line.
-    Dashed,
+    /// A dashed line, with its dash pattern.
+    Dashed(&'static str),
     /// A pale band.
     Band,
     /// A filled box.
@@ -106,20 +139,23 @@ pub enum Swatch {
     Dot,
     /// A hollow dot.
     Hollow,
+    /// A line (dashed with its pattern, if any) through a marker of shape `usize` (as an
+    /// x–y chart draws its points).
+    Marked(Option<&'static str>, usize),
 }
 
-/// Rows the legend takes at the chart's width.
-fn legend_rows(items: Vec<(String, String, Swatch)>) -> usize {
+/// Rows the legend takes at the chart's width, starting at `left` as [`legend`] draws it.
+fn legend_rows(items: &[(String, String, Swatch)], left: f64) -> usize {
     if items.is_empty() {
         return 0;
     }
     let mut rows = 1;
-    let mut x = 64.0;
-    for (label, _, _) in &items {
+    let mut x = left;
+    for (label, _, _) in items {
         let w = 28.0 + text_width(label) + 14.0;
-        if x + w > WIDTH - 16.0 && x > 64.0 {
+        if x + w > WIDTH - 16.0 && x > left {
             rows += 1;
-            x = 64.0;
+            x = left;
         }
         x += w;
     }
@@ -144,8 +180,8 @@ fn legend(out: &mut String, items: &[(String, String, Swatch)], left: f64) {
                 c(y - 4.0),
                 c(y - 4.0)
             ),
-            Swatch::Dashed => format!(
-                "<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"{fill}\" stroke-width=\"2\" stroke-dasharray=\"5 3\"/>",
+            Swatch::Dashed(dash) => format!(
+                "<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"{fill}\" stroke-width=\"2\" stroke-dasharray=\"{dash}\"/>",
                 c(x),
                 c(x + 22.0),
                 c(y - 4.0),
@@ -171,6 +207,19 @@ fn legend(out: &mut String, items: &[(String, String, Swatch)], left: f64) {
                 c(x + 11.0),
                 c(y - 4.0)
             ),
+            Swatch::Marked(dash, shape) => {
+                let mut m = format!(
+                    "<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"{fill}\" stroke-width=\"2\"{}/>",
+                    c(x),
+                    c(x + 22.0),
+                    c(y - 4.0),
+                    c(y - 4.0),
+                    dash.map_or_else(String::new, |d| format!(" stroke-dasharray=\"{d}\""))
+                );
+                xy::marker(&mut m, *shape, (x + 11.0, y - 4.0), fill);
+                m.truncate(m.trim_end().len());
+                m
+            }
         };
         let _ = writeln!(
             out,
@@ -256,6 +305,103 @@ fn min_max(values: impl Iterator<Item = f64>) -> (f64, f64) {
 mod tests {
     use super::*;
 
+    /// Every text of `svg` (but rotated titles) lies within the chart's width by the width
+    /// estimate: (left, right) edge of each.
+    fn text_spans(svg: &str) -> Vec<(f64, f64, String)> {
+        let mut out = Vec::new();
+        for t in svg.split("<text ").skip(1) {
+            if t.starts_with("class=\"axis-title\" transform") {
+                continue;
+            }
+            let attr = |name: &str| -> Option<f64> {
+                let at = t.find(&format!("{name}=\""))? + name.len() + 2;
+                t[at..at + t[at..].find('"')?].parse().ok()
+            };
+            let x = attr("x").expect("x");
+            let body = &t[t.find('>').expect("tag") + 1..t.find("</text>").expect("end")];
+            let body = match body.find("</title>") {
+                Some(at) => &body[at + "</title>".len()..],
+                None => body,
+            };
+            let w = if t.contains("font-size=\"12\"") {
+                titles::title_width(body)
+            } else {
+                text_width(body)
+            };
+            let (a, b) = if t.contains("text-anchor=\"end\"") {
+                (x - w, x)
+            } else if t.contains("text-anchor=\"middle\"") {
+                (x - w / 2.0, x + w / 2.0)
+            } else {
+                (x, x + w)
+            };
+            out.push((a, b, body.to_owned()));
+        }
+        out
+    }
+
+    /// Long row labels, wide tick labels at both ends: nothing runs off the chart; a cut
+    /// label keeps its whole text in a tooltip.
+    #[test]
+    fn labels_stay_inside_the_chart() {
+        let long = format!("[{}]", ["2"; 40].join(", "));
+        let bars = CategoryChart {
+            title: "t".into(),
+            x_title: "trade (money/day)".into(),
+            series: vec!["exports".into(), "exports lost to delay".into()],
+            rows: vec![
+                (
+                    long.clone(),
+                    vec![
+                        Some(Value::with_ci(118_000_000.0, None)),
+                        Some(Value::with_ci(28_957.0, None)),
+                    ],
+                ),
+                (
+                    "b".into(),
+                    vec![Some(Value::with_ci(-3_000_000.0, None)), None],
+                ),
+            ],
+            ..CategoryChart::default()
+        }
+        .render();
+        let lines = XyChart {
+            title: "t".into(),
+            x_title: "x (vehicles/day)".into(),
+            y_title: "y (money/day)".into(),
+            series: vec![Series {
+                name: "a".into(),
+                points: vec![(0.0, 1.0), (1_234_567.0, 120_000_000.0)],
+                ..Series::default()
+            }],
+            ..XyChart::default()
+        }
+        .render();
+        for svg in [&bars, &lines] {
+            for (a, b, text) in text_spans(svg) {
+                assert!(a >= 0.0 && b <= WIDTH, "{text} spans {a}–{b}");
+            }
+        }
+        assert!(bars.contains(&format!("<title>{long}</title>")));
+        assert!(bars.contains(">[2, 2, 2"));
+        // The exports lost, 29 thousand beside 118 million, are under a pixel: the legend
+        // gives the value.
+        assert!(bars.contains("exports lost to delay (28,957; too small to see)"));
+        assert!(!bars.contains("exports (118"));
+    }
+
+    /// No series colour is a grey that could pass for the remainder's.
+    #[test]
+    fn no_series_colour_is_grey() {
+        for c in PALETTE {
+            let rgb: Vec<u8> = (0..3)
+                .map(|i| u8::from_str_radix(&c[1 + 2 * i..3 + 2 * i], 16).expect("hex"))
+                .collect();
+            let spread = rgb.iter().max().expect("rgb") - rgb.iter().min().expect("rgb");
+            assert!(spread > 40 || c == "#000000", "{c} is a grey");
+        }
+    }
+
     #[test]
     fn ticks_are_round_and_cover_the_range() {
         assert_eq!(
@@ -296,6 +442,7 @@ mod tests {
             style: Style::Dots,
             from_zero: true,
             significance: false,
+            ..CategoryChart::default()
         };
         for svg in [chart.render(), bars.render()] {
             let frame = svg.split("class=\"axis-title\"").skip(1);
