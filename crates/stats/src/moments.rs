@@ -33,17 +33,20 @@ impl WideSum {
     pub const MAX: WideSum = WideSum([u64::MAX; 4]);
 
     /// `x`.
+    #[inline]
     pub fn from_u128(x: u128) -> Self {
         WideSum([x as u64, (x >> 64) as u64, 0, 0])
     }
 
     /// `a · b`, exactly.
+    #[inline]
     pub fn product(a: u64, b: u64) -> Self {
         Self::from_u128(u128::from(a) * u128::from(b))
     }
 
     /// `self + other`; `None` past 2^256 (which sums of fewer than 2^64 products of two
     /// `u64` never reach).
+    #[inline]
     pub fn checked_add(self, other: WideSum) -> Option<WideSum> {
         let mut out = [0u64; 4];
         let mut carry = false;

@@ -81,7 +81,11 @@ impl LevelBins {
             let bin = (self.last_ms / self.bin_ms) as usize;
             let end = ((bin as u64 + 1) * self.bin_ms).min(now_ms);
             let cell = &mut self.bins[bin];
-            cell.area += self.level * (end - self.last_ms);
+            // Saturating: an area past 2^64 vehicle·ms (a million vehicles for 213 days in one
+            // bin) stays at the largest, never wraps round to a small one.
+            cell.area = cell
+                .area
+                .saturating_add(self.level.saturating_mul(end - self.last_ms));
             cell.max = cell.max.max(self.level);
             self.last_ms = end;
         }
@@ -102,7 +106,9 @@ impl LevelBins {
             // `last_ms ≤ now_ms` in the same bin, before the horizon: what `advance`
             // and the tail of `set_later` do, without their division and loop.
             if now_ms > self.last_ms {
-                cell.area += self.level * (now_ms - self.last_ms);
+                cell.area = cell
+                    .area
+                    .saturating_add(self.level.saturating_mul(now_ms - self.last_ms));
                 cell.max = cell.max.max(self.level);
                 self.last_ms = now_ms;
             }

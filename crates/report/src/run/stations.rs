@@ -55,7 +55,7 @@ pub(super) fn stations(page: &mut Page, report: &Report) {
             .iter()
             .filter(|s| s.direction == direction && s.wait.count > 0)
             .collect();
-        distribution::figure(page, &direction, reps, &members);
+        distribution::figure(page, report, &direction, reps, &members);
     }
 
     // A station with no scheduled lane in the window has no utilisation: no bar.
@@ -75,6 +75,7 @@ pub(super) fn stations(page: &mut Page, report: &Report) {
                 .map(|u| Value::with_ci(100.0 * u, s.utilization_ci95.map(|c| 100.0 * c)))
         }),
         style: Style::Grouped,
+        non_negative: true,
         ..CategoryChart::default()
     };
     let mut data = Table::new(
@@ -110,6 +111,7 @@ pub(super) fn stations(page: &mut Page, report: &Report) {
         x_title: "vehicles in queue, time-weighted mean (vehicles)".into(),
         rows: rows(&|s| Some(Value::with_ci(s.queue_length.mean, s.queue_length.ci95))),
         style: Style::Grouped,
+        non_negative: true,
         ..CategoryChart::default()
     };
     let mut data = Table::new(&["station", "mean (vehicles)", "±95%", "max (vehicles)"], 1);

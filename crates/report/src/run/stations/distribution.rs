@@ -3,7 +3,7 @@
 //! just above it) when the longest waits run far beyond it, so that a few very long waits
 //! do not squash the curves of everyone else into the first millimetres of the plot.
 
-use bordersim_experiment::{DelayStats, StationReport};
+use bordersim_experiment::{DelayStats, Report, StationReport};
 
 use crate::format::{count, minutes, number};
 use crate::html::{Page, Table, slug};
@@ -16,6 +16,8 @@ const X_TICKS: usize = 8;
 /// function (seconds, share 0..=1), as [`StationReport::wait_distribution`].
 struct Curve<'a> {
     name: &'a str,
+    /// The station's colour on every plot of the page.
+    colour: usize,
     wait: &'a DelayStats,
     distribution: &'a [(f64, f64)],
 }
@@ -33,12 +35,19 @@ struct Cut {
 
 /// The figure of direction `direction`'s stations with a wait distribution (a report built
 /// for a page; none without one), over `reps` replications; nothing when none has one.
-pub(super) fn figure(page: &mut Page, direction: &str, reps: u32, members: &[&StationReport]) {
+pub(super) fn figure(
+    page: &mut Page,
+    report: &Report,
+    direction: &str,
+    reps: u32,
+    members: &[&StationReport],
+) {
     let curves: Vec<Curve> = members
         .iter()
         .filter_map(|s| {
             s.wait_distribution.as_deref().map(|d| Curve {
                 name: &s.id,
+                colour: super::super::station_colour(report, &s.id),
                 wait: &s.wait,
                 distribution: d,
             })
@@ -83,12 +92,11 @@ fn chart(direction: &str, reps: u32, curves: &[Curve]) -> (XyChart, String) {
     let end = cut.as_ref().map_or(f64::INFINITY, |c| c.range.1);
     let series = curves
         .iter()
-        .enumerate()
-        .map(|(i, c)| Series {
+        .map(|c| Series {
             name: c.name.to_owned(),
             points: clipped(&ecdf_points(c), end),
             step: true,
-            colour: i,
+            colour: c.colour,
             ..Series::default()
         })
         .collect();
@@ -224,11 +232,13 @@ mod tests {
         let curves = [
             Curve {
                 name: "primary",
+                colour: 0,
                 wait: &north,
                 distribution: &dn,
             },
             Curve {
                 name: "secondary",
+                colour: 1,
                 wait: &south,
                 distribution: &ds,
             },
@@ -282,6 +292,7 @@ mod tests {
         for (what, w, d) in &cases {
             let curves = [Curve {
                 name: "s",
+                colour: 0,
                 wait: w,
                 distribution: d,
             }];
@@ -301,6 +312,7 @@ mod tests {
         let d = steps(&[0.0, 25.0]);
         let curves = [Curve {
             name: "s",
+            colour: 0,
             wait: &w,
             distribution: &d,
         }];
