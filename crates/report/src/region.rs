@@ -308,12 +308,17 @@ fn flows(page: &mut Page, r: &RegionReport) {
 
 fn trade(page: &mut Page, r: &RegionReport) {
     page.section("trade", "Trade by side");
-    let series = vec![
-        "exports".to_owned(),
-        "imports".to_owned(),
-        "exports lost to delay".to_owned(),
+    let columns = [
+        SideColumn::charted("exports", "exports", false),
+        SideColumn::charted("imports", "imports", false),
+        SideColumn {
+            series: None,
+            title: "balance",
+            signed: true,
+        },
+        SideColumn::charted("exports lost to delay", "exports lost to delay", false),
     ];
-    let rows = r
+    let sides = r
         .trade
         .sides
         .iter()
@@ -321,9 +326,10 @@ fn trade(page: &mut Page, r: &RegionReport) {
             (
                 s.side.clone(),
                 vec![
-                    with_interval(s.exports_per_day, s.exports_per_day_ci95),
-                    with_interval(s.imports_per_day, s.imports_per_day_ci95),
-                    with_interval(
+                    (s.exports_per_day, s.exports_per_day_ci95),
+                    (s.imports_per_day, s.imports_per_day_ci95),
+                    (s.balance_per_day, s.balance_per_day_ci95),
+                    (
                         s.exports_lost_to_delay_per_day,
                         s.exports_lost_to_delay_per_day_ci95,
                     ),
@@ -331,43 +337,11 @@ fn trade(page: &mut Page, r: &RegionReport) {
             )
         })
         .collect();
-    let chart = CategoryChart {
-        title: "Trade per side".into(),
-        x_title: "cargo value per day (money/day)".into(),
-        series,
-        rows,
-        ..CategoryChart::default()
-    };
-    let mut data = Table::new(
-        &[
-            "side",
-            "exports",
-            "±95%",
-            "imports",
-            "±95%",
-            "balance",
-            "±95%",
-            "exports lost to delay",
-            "±95%",
-        ],
-        1,
-    );
-    for s in &r.trade.sides {
-        data.row(vec![
-            s.side.clone(),
-            number(s.exports_per_day, 0),
-            half(s.exports_per_day_ci95, 0),
-            number(s.imports_per_day, 0),
-            half(s.imports_per_day_ci95, 0),
-            signed(s.balance_per_day, 0),
-            half(s.balance_per_day_ci95, 0),
-            number(s.exports_lost_to_delay_per_day, 0),
-            half(s.exports_lost_to_delay_per_day_ci95, 0),
-        ]);
-    }
-    page.figure(
-        "trade-sides",
-        &chart.render(),
+    sides_figure(
+        page,
+        ("Trade per side", "cargo value per day (money/day)"),
+        &columns,
+        sides,
         &format!(
             "Cargo value per day leaving and entering each side with the equilibrium flows \
              (border times measured over {} replications per crossing), and the exports delay \
@@ -375,7 +349,6 @@ fn trade(page: &mut Page, r: &RegionReport) {
              values), with 95% intervals from the border times' sampling error.",
             r.replications
         ),
-        &data,
     );
     let mut t = Table::new(&["crossing", "direction", "value per day", "±95%"], 2);
     for c in r
@@ -409,6 +382,79 @@ fn trade(page: &mut Page, r: &RegionReport) {
         page.heading("Trade per country, transit apart");
         page.table(&t);
     }
+}
+
+/// A side's name and its (value, 95% half-width) per column of the trade-by-side figure.
+type SideValues = (String, Vec<(f64, Option<f64>)>);
+
+/// A measure of the trade-by-side figure: its series in the chart (`None`: in the table
+/// only), its column in the table, and whether the column shows the sign of every value.
+struct SideColumn {
+    series: Option<&'static str>,
+    title: &'static str,
+    signed: bool,
+}
+
+impl SideColumn {
+    fn charted(series: &'static str, title: &'static str, signed: bool) -> Self {
+        SideColumn {
+            series: Some(series),
+            title,
+            signed,
+        }
+    }
+}
+
+/// The `trade-sides` figure: a bar of each charted measure per side with its 95% interval,
+/// and a table of every measure (money per day, whole units) with its half-width. `sides`
+/// holds each side's name and its (value, half-width) per column of `columns`; `titles` is
+/// the chart's title and its axis title.
+fn sides_figure(
+    page: &mut Page,
+    titles: (&str, &str),
+    columns: &[SideColumn],
+    sides: Vec<SideValues>,
+    caption: &str,
+) {
+    let mut headings = vec!["side"];
+    for c in columns {
+        headings.extend([c.title, "±95%"]);
+    }
+    let mut data = Table::new(&headings, 1);
+    for (side, values) in &sides {
+        let mut row = vec![side.clone()];
+        for (c, &(value, ci95)) in columns.iter().zip(values) {
+            row.push(if c.signed {
+                signed(value, 0)
+            } else {
+                number(value, 0)
+            });
+            row.push(half(ci95, 0));
+        }
+        data.row(row);
+    }
+    let chart = CategoryChart {
+        title: titles.0.into(),
+        x_title: titles.1.into(),
+        series: columns
+            .iter()
+            .filter_map(|c| c.series.map(str::to_owned))
+            .collect(),
+        rows: sides
+            .into_iter()
+            .map(|(side, values)| {
+                let charted = columns
+                    .iter()
+                    .zip(values)
+                    .filter(|(c, _)| c.series.is_some())
+                    .map(|(_, (value, ci95))| with_interval(value, ci95))
+                    .collect();
+                (side, charted)
+            })
+            .collect(),
+        ..CategoryChart::default()
+    };
+    page.figure("trade-sides", &chart.render(), caption, &data);
 }
 
 /// The 95% half-width of the volume of `f`'s crossing, direction and class in `run`.
@@ -601,12 +647,12 @@ pub fn comparison_page(c: &RegionComparison) -> String {
     );
 
     page.section("trade", "Trade shift by side");
-    let series = vec![
-        "exports".to_owned(),
-        "imports".to_owned(),
-        "balance".to_owned(),
+    let columns = [
+        SideColumn::charted("exports", "exports change", true),
+        SideColumn::charted("imports", "imports change", true),
+        SideColumn::charted("balance", "balance change", true),
     ];
-    let rows = c
+    let sides = c
         .shift
         .trade
         .sides
@@ -615,46 +661,21 @@ pub fn comparison_page(c: &RegionComparison) -> String {
             (
                 s.side.clone(),
                 vec![
-                    with_interval(s.exports_change_per_day, s.exports_change_per_day_ci95),
-                    with_interval(s.imports_change_per_day, s.imports_change_per_day_ci95),
-                    with_interval(s.balance_change_per_day, s.balance_change_per_day_ci95),
+                    (s.exports_change_per_day, s.exports_change_per_day_ci95),
+                    (s.imports_change_per_day, s.imports_change_per_day_ci95),
+                    (s.balance_change_per_day, s.balance_change_per_day_ci95),
                 ],
             )
         })
         .collect();
-    let chart = CategoryChart {
-        title: "Change of trade per side".into(),
-        x_title: "change of cargo value per day, reform − baseline (money/day)".into(),
-        series,
-        rows,
-        ..CategoryChart::default()
-    };
-    let mut data = Table::new(
-        &[
-            "side",
-            "exports change",
-            "±95%",
-            "imports change",
-            "±95%",
-            "balance change",
-            "±95%",
-        ],
-        1,
-    );
-    for s in &c.shift.trade.sides {
-        data.row(vec![
-            s.side.clone(),
-            signed(s.exports_change_per_day, 0),
-            half(s.exports_change_per_day_ci95, 0),
-            signed(s.imports_change_per_day, 0),
-            half(s.imports_change_per_day_ci95, 0),
-            signed(s.balance_change_per_day, 0),
-            half(s.balance_change_per_day_ci95, 0),
-        ]);
-    }
-    page.figure(
-        "trade-sides",
-        &chart.render(),
+    sides_figure(
+        &mut page,
+        (
+            "Change of trade per side",
+            "change of cargo value per day, reform − baseline (money/day)",
+        ),
+        &columns,
+        sides,
         &format!(
             "Change of each side's exports, imports and balance per day from the baseline's \
              equilibrium to the reform's, both on the same candidate vehicles over {} \
@@ -662,7 +683,6 @@ pub fn comparison_page(c: &RegionComparison) -> String {
              paired 95% interval of each change.",
             b.replications
         ),
-        &data,
     );
     country_shift(&mut page, c);
     page.finish()
