@@ -457,12 +457,16 @@ fn sides_figure(
     page.figure("trade-sides", &chart.render(), caption, &data);
 }
 
-/// The 95% half-width of the volume of `f`'s crossing, direction and class in `run`.
-fn volume_ci(run: &RegionReport, f: &FlowShift) -> Option<f64> {
+/// The flow of `f`'s crossing, direction and class in `run`.
+fn flow_in<'a>(run: &'a RegionReport, f: &FlowShift) -> Option<&'a FlowReport> {
     run.flows
         .iter()
         .find(|x| x.crossing == f.crossing && x.direction == f.direction && x.class == f.class)
-        .and_then(|x| x.volume_per_day_ci95)
+}
+
+/// The 95% half-width of the volume of `f`'s crossing, direction and class in `run`.
+fn volume_ci(run: &RegionReport, f: &FlowShift) -> Option<f64> {
+    flow_in(run, f).and_then(|x| x.volume_per_day_ci95)
 }
 
 /// The page of a region compared with a reform of one of its crossings.
@@ -478,6 +482,8 @@ pub fn comparison_page(c: &RegionComparison) -> String {
     );
     page.section("summary", "Summary");
     let (t, a) = (&c.shift.trade, &c.shift.appraisal);
+    // A change of money per day or year, signed, with its paired interval.
+    let change = |value: f64, ci95: Option<f64>| pm(signed(value, 0), ci95, 0);
     for (name, rep) in [("baseline", b), ("reform", r)] {
         if !rep.converged {
             page.warning(&format!("{name}: {}", verdict(rep)));
@@ -490,7 +496,7 @@ pub fn comparison_page(c: &RegionComparison) -> String {
             ("reform equilibrium", verdict(r)),
             (
                 "trade created per day",
-                pm(signed(t.created_per_day, 0), t.created_per_day_ci95, 0),
+                change(t.created_per_day, t.created_per_day_ci95),
             ),
             (
                 "trade diverted per day",
@@ -498,34 +504,21 @@ pub fn comparison_page(c: &RegionComparison) -> String {
             ),
             (
                 "users' benefit per day (logsum, behavioural value of time)",
-                pm(
-                    signed(a.user_benefit_per_day, 0),
-                    a.user_benefit_per_day_ci95,
-                    0,
-                ),
+                change(a.user_benefit_per_day, a.user_benefit_per_day_ci95),
             ),
             (
                 "users' benefit per year",
-                pm(
-                    signed(a.user_benefit_per_year, 0),
-                    a.user_benefit_per_year_ci95,
-                    0,
-                ),
+                change(a.user_benefit_per_year, a.user_benefit_per_year_ci95),
             ),
             (
                 "delay cost saved per day (resource + cargo)",
-                pm(
-                    signed(a.delay_cost_saved_per_day, 0),
-                    a.delay_cost_saved_per_day_ci95,
-                    0,
-                ),
+                change(a.delay_cost_saved_per_day, a.delay_cost_saved_per_day_ci95),
             ),
             (
                 "delay cost saved per year",
-                pm(
-                    signed(a.delay_cost_saved_per_year, 0),
+                change(
+                    a.delay_cost_saved_per_year,
                     a.delay_cost_saved_per_year_ci95,
-                    0,
                 ),
             ),
         ],
@@ -594,11 +587,8 @@ pub fn comparison_page(c: &RegionComparison) -> String {
         &data,
     );
 
-    let find = |rep: &RegionReport, f: &bordersim_experiment::region::FlowShift| {
-        rep.flows
-            .iter()
-            .find(|x| x.crossing == f.crossing && x.direction == f.direction && x.class == f.class)
-            .and_then(|x| border_time(&x.border_time))
+    let find = |rep: &RegionReport, f: &FlowShift| {
+        flow_in(rep, f).and_then(|x| border_time(&x.border_time))
     };
     let chart = before_after(
         "Border time, baseline and reform",
