@@ -5,7 +5,7 @@ mod common;
 
 use std::ffi::OsStr;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -58,45 +58,44 @@ fn output_file_is_written_whole() {
     );
 }
 
+/// A scenario the loader refuses (a primary of no booth), as `bad.toml` in `dir`.
+fn bad_scenario(dir: &Path) -> PathBuf {
+    write(
+        dir,
+        "bad.toml",
+        &scenario_with("servers = 2", "servers = 0"),
+    )
+}
+
+/// Runs `bordersim run SCENARIO FLAG PATH`, asserting it exits 2.
+fn run_refused(scenario: &Path, flag: &str, path: &Path) -> Outcome {
+    let out = bordersim([
+        "run".as_ref(),
+        scenario.as_os_str(),
+        flag.as_ref(),
+        path.as_os_str(),
+    ]);
+    assert_eq!(out.code, 2, "{out:#?}");
+    out
+}
+
 #[test]
 fn bad_input_writes_no_output_file() {
     let dir = scratch("no-output");
-    let bad = write(
-        &dir,
-        "bad.toml",
-        &scenario_with("servers = 2", "servers = 0"),
-    );
+    let bad = bad_scenario(&dir);
     let fresh = dir.join("fresh.csv");
-    let out = bordersim([
-        "run".as_ref(),
-        bad.as_os_str(),
-        "-o".as_ref(),
-        fresh.as_os_str(),
-    ]);
-    assert_eq!(out.code, 2, "{out:#?}");
+    run_refused(&bad, "-o", &fresh);
     assert!(!fresh.exists());
 
     let existing = write(&dir, "existing.json", "previous results\n");
-    let out = bordersim([
-        "run".as_ref(),
-        bad.as_os_str(),
-        "-o".as_ref(),
-        existing.as_os_str(),
-    ]);
-    assert_eq!(out.code, 2, "{out:#?}");
+    run_refused(&bad, "-o", &existing);
     assert_eq!(
         fs::read_to_string(&existing).expect("kept"),
         "previous results\n"
     );
 
     let missing = dir.join("missing.toml");
-    let out = bordersim([
-        "run".as_ref(),
-        missing.as_os_str(),
-        "-o".as_ref(),
-        existing.as_os_str(),
-    ]);
-    assert_eq!(out.code, 2, "{out:#?}");
+    run_refused(&missing, "-o", &existing);
     assert_eq!(
         fs::read_to_string(&existing).expect("kept"),
         "previous results\n"
@@ -109,25 +108,13 @@ fn unwritable_output_fails_before_simulating() {
     let dir = scratch("unwritable");
     let file = write(&dir, "s.toml", SCENARIO);
     let target = dir.join("no-such-dir").join("r.json");
-    let out = bordersim([
-        "run".as_ref(),
-        file.as_os_str(),
-        "-o".as_ref(),
-        target.as_os_str(),
-    ]);
-    assert_eq!(out.code, 2, "{out:#?}");
+    let out = run_refused(&file, "-o", &target);
     assert!(
         out.stderr.starts_with("error: --output: cannot write"),
         "{out:#?}"
     );
     assert!(!target.exists());
-    let out = bordersim([
-        "run".as_ref(),
-        file.as_os_str(),
-        "-o".as_ref(),
-        file.as_os_str(),
-    ]);
-    assert_eq!(out.code, 2, "{out:#?}");
+    let out = run_refused(&file, "-o", &file);
     assert!(
         out.stderr.contains("is an input of this command"),
         "{out:#?}"
@@ -255,19 +242,9 @@ fn event_log_records_balks_and_releases() {
 #[test]
 fn event_log_is_not_written_on_bad_input() {
     let dir = scratch("event-log-bad");
-    let bad = write(
-        &dir,
-        "bad.toml",
-        &scenario_with("servers = 2", "servers = 0"),
-    );
+    let bad = bad_scenario(&dir);
     let log = dir.join("events.csv");
-    let out = bordersim([
-        "run".as_ref(),
-        bad.as_os_str(),
-        "--event-log".as_ref(),
-        log.as_os_str(),
-    ]);
-    assert_eq!(out.code, 2, "{out:#?}");
+    run_refused(&bad, "--event-log", &log);
     assert_eq!(entries(&dir), ["bad.toml"]);
 
     // An event log that cannot be written is a bad argument, found before simulating.

@@ -57,40 +57,19 @@ fn max_in_system_on_the_command_line_overrides_the_scenario() {
     // first replication; the scenario's own cap (the default) lets it run.
     let dir = scratch("max-in-system");
     let file = write(&dir, "s.toml", &overloaded(""));
-    let out = bordersim([
-        "run".as_ref(),
-        file.as_os_str(),
-        "--max-in-system".as_ref(),
-        "50".as_ref(),
-    ]);
-    assert_ne!(out.code, 0, "{out:#?}");
-    assert!(
-        out.stderr.contains("more than 50 vehicles"),
-        "{}",
-        out.stderr
-    );
-    let out = bordersim([
-        "compare".as_ref(),
-        file.as_os_str(),
-        "--variant".as_ref(),
-        file.as_os_str(),
-        "--max-in-system".as_ref(),
-        "50".as_ref(),
-    ]);
-    assert_ne!(out.code, 0, "{out:#?}");
-    assert!(
-        out.stderr.contains("more than 50 vehicles"),
-        "{}",
-        out.stderr
-    );
+    let file = file.to_str().expect("UTF-8 path");
+    for args in [&["run", file][..], &["compare", file, "--variant", file]] {
+        let out = bordersim(args.iter().chain(&["--max-in-system", "50"]));
+        assert_ne!(out.code, 0, "{out:#?}");
+        assert!(
+            out.stderr.contains("more than 50 vehicles"),
+            "{}",
+            out.stderr
+        );
+    }
     // Out of range: refused before anything runs.
     for bad in ["0", "100000001", "many"] {
-        let out = bordersim([
-            "run".as_ref(),
-            file.as_os_str(),
-            "--max-in-system".as_ref(),
-            bad.as_ref(),
-        ]);
+        let out = bordersim(["run", file, "--max-in-system", bad]);
         assert_eq!(out.code, 2, "{out:#?}");
         assert!(out.stderr.contains("from 1 to 100000000"), "{}", out.stderr);
     }

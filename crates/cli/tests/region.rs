@@ -344,28 +344,6 @@ fn a_region_policy_that_changes_nothing_moves_nothing_with_intervals_of_zero() {
     );
 }
 
-const REGION_CROSSING: &str = r#"[scenario]
-name = "x"
-horizon = "1d"
-
-[[directions]]
-id = "northbound"
-
-[[classes]]
-id = "truck"
-
-[[stations]]
-id = "primary"
-servers = 2
-service = { dist = "exponential", mean = "2min" }
-
-[[sources]]
-id = "trucks"
-class = "truck"
-rate = "20/h"
-entry = "primary"
-"#;
-
 const REGION: &str = r#"[region]
 name = "r"
 sides = ["mx", "us"]
@@ -399,8 +377,7 @@ vehicles_per_day = 100
 /// `region` on a broken region file exits 2, names the file, line and field, writes nothing.
 fn check_region_rejected(test: &str, text: &str, line: usize, field: &str) {
     let dir = scratch(test);
-    write(&dir, "crossing.toml", REGION_CROSSING);
-    let file = write(&dir, "region.toml", text);
+    let file = region_files(&dir, text);
     let output = dir.join("out.json");
     let location = format!("{}:{line}:", file.display());
     let out = bordersim([
@@ -427,8 +404,7 @@ fn check_region_rejected(test: &str, text: &str, line: usize, field: &str) {
 #[test]
 fn region_runs_and_validates() {
     let dir = scratch("region-ok");
-    write(&dir, "crossing.toml", REGION_CROSSING);
-    let file = write(&dir, "region.toml", REGION);
+    let file = region_files(&dir, REGION);
     let out = bordersim(["validate".as_ref(), file.as_os_str()]);
     assert_eq!(out.code, 0, "{out:#?}");
     assert!(out.stdout.contains(": ok (region: 1 crossings"), "{out:#?}");

@@ -7,41 +7,13 @@ mod common;
 
 use std::ffi::OsStr;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use common::*;
 
 /// The largest replication count accepted (as documented in `--help` and README).
 const MAX_REPLICATIONS: u32 = 1000;
-
-/// A crossing and a region file naming it, in `dir`; returns the region's path.
-fn region_files(dir: &Path) -> PathBuf {
-    write(dir, "crossing.toml", CROSSING);
-    write(dir, "region.toml", REGION)
-}
-
-const CROSSING: &str = r#"[scenario]
-name = "x"
-horizon = "1d"
-
-[[directions]]
-id = "northbound"
-
-[[classes]]
-id = "truck"
-
-[[stations]]
-id = "primary"
-servers = 2
-service = { dist = "exponential", mean = "2min" }
-
-[[sources]]
-id = "trucks"
-class = "truck"
-rate = "20/h"
-entry = "primary"
-"#;
 
 const REGION: &str = r#"[region]
 name = "r"
@@ -81,7 +53,7 @@ fn os(s: &str) -> &OsStr {
 #[test]
 fn every_command_locates_a_syntax_error() {
     let dir = scratch("syntax-everywhere");
-    region_files(&dir);
+    region_files(&dir, REGION);
     // Line 5 is an unterminated table header: a TOML syntax error there.
     let broken = REGION.replacen("[[zones]]", "[[zones]\nid = 1", 1);
     assert_eq!(line_of(&broken, "[[zones]\n"), 5);
@@ -138,7 +110,7 @@ fn every_command_locates_a_syntax_error() {
 fn replication_counts_past_the_bound_are_refused_before_running() {
     let dir = scratch("replications-bound");
     let file = write(&dir, "s.toml", SCENARIO);
-    let region = region_files(&dir);
+    let region = region_files(&dir, REGION);
     let output = dir.join("out.json");
     for n in ["1001", "1000000", "1000000000", "4294967296"] {
         for command in ["run", "compare", "region"] {
@@ -258,7 +230,7 @@ fn endless_and_oversized_inputs_are_refused_at_once() {
         );
         refused(&[os("run"), traced.as_os_str()], limit);
         refused(&[os("validate"), traced.as_os_str()], limit);
-        region_files(&dir);
+        region_files(&dir, REGION);
         let region = write(
             &dir,
             "region-big.toml",
@@ -394,7 +366,7 @@ fn no_output_may_overwrite_an_input() {
         }
     }
     // The crossing files of a region (and the region itself).
-    let region = region_files(&dir);
+    let region = region_files(&dir, REGION);
     let crossing = dir.join("crossing.toml");
     for target in [&crossing, &region] {
         refused_overwrite(
@@ -691,7 +663,7 @@ fn help_states_the_real_defaults() {
         ),
     );
     assert_eq!(json_of(&bare, &[])["replications"], 10);
-    let file = region_files(&dir);
+    let file = region_files(&dir, REGION);
     let table = run_ok(&[os("region"), file.as_os_str()]);
     assert!(
         table.contains(&format!("{region} replications per crossing")),

@@ -30,24 +30,12 @@ name = "slow secondary"
 policy = ["none", "slow.toml"]
 "#;
 
-const POLICY: &str = r#"[policy]
-name = "slow secondary"
-
-[[override]]
-path = "stations.secondary.service"
-value = { dist = "exponential", mean = "4min" }
-"#;
-
 fn study(dir: &Path) -> std::path::PathBuf {
-    write(dir, "tiny.toml", SCENARIO);
-    write(dir, "slow.toml", POLICY);
-    write(dir, "plan.toml", PLAN)
+    sweep_study(dir, PLAN)
 }
 
 fn ok(args: &[&str]) -> String {
-    let out = bordersim(args);
-    assert_eq!(out.code, 0, "{out:#?}");
-    out.stdout
+    succeeds(args).stdout
 }
 
 /// Runs shard `index` of `count` of `plan` into `out`, with `extra` arguments.
@@ -283,7 +271,7 @@ fn a_shard_killed_mid_unit_resumes_and_merges_as_if_never_killed() {
         "tiny.toml",
         &SCENARIO.replace("horizon = \"10h\"", "horizon = \"720h\""),
     );
-    write(&dir, "slow.toml", POLICY);
+    write(&dir, "slow.toml", SLOW_SECONDARY);
     let plan = write(&dir, "plan.toml", &PLAN.replace("block = 2", "block = 1"));
     let plan = plan.to_str().unwrap();
     let out = dir.join("out");
@@ -559,13 +547,13 @@ fn plan_errors_are_located_in_the_plan_or_the_policy_file() {
     write(
         &dir,
         "slow.toml",
-        &POLICY.replace("stations.secondary.service", "stations.secundary.service"),
+        &SLOW_SECONDARY.replace("stations.secondary.service", "stations.secundary.service"),
     );
     refused(
         &["sweep", plan.to_str().unwrap(), "--list"],
         &["slow.toml:5:8:", "secundary"],
     );
-    write(&dir, "slow.toml", POLICY);
+    write(&dir, "slow.toml", SLOW_SECONDARY);
     // A demand class no source has: at the class.
     let growth_plan = growth(&dir);
     let lorry = write(
@@ -975,6 +963,13 @@ fn with_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
     )
 }
 
+/// Asserts `bordersim args` with `env` set exits 2 with `needle` on standard error.
+fn refused_with_env(args: &[&str], env: &[(&str, &str)], needle: &str) {
+    let (code, err) = with_env(args, env);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(needle), "{err}");
+}
+
 #[test]
 fn kubernetes_and_aws_batch_indices_shard_as_the_flags_do() {
     let dir = scratch("sweep-env-shards");
@@ -1008,18 +1003,14 @@ fn kubernetes_and_aws_batch_indices_shard_as_the_flags_do() {
         );
         // Without the count the shard is refused, naming the flag; nothing is written.
         let fresh = dir.join(format!("{var}-no-count"));
-        let (code, err) = with_env(
+        refused_with_env(
             &["sweep", plan, "--out-dir", fresh.to_str().unwrap()],
             &[(var, "1")],
-        );
-        assert_eq!(code, 2, "{err}");
-        assert!(
-            err.contains("shard 1 of how many? Give --shard-count N"),
-            "{err}"
+            "shard 1 of how many? Give --shard-count N",
         );
         assert!(!fresh.exists());
         // An index not below the count.
-        let (code, err) = with_env(
+        refused_with_env(
             &[
                 "sweep",
                 plan,
@@ -1029,19 +1020,14 @@ fn kubernetes_and_aws_batch_indices_shard_as_the_flags_do() {
                 "3",
             ],
             &[(var, "3")],
-        );
-        assert_eq!(code, 2, "{err}");
-        assert!(
-            err.contains("shard index 3 is not below the shard count 3"),
-            "{err}"
+            "shard index 3 is not below the shard count 3",
         );
         assert!(!fresh.exists());
     }
     // A Slurm task without SLURM_ARRAY_TASK_COUNT nor the flag.
-    let (code, err) = with_env(
+    refused_with_env(
         &["sweep", plan, "--out-dir", dir.join("s").to_str().unwrap()],
         &[("SLURM_ARRAY_TASK_ID", "4"), ("SLURM_ARRAY_TASK_MIN", "3")],
+        "shard 1 of how many?",
     );
-    assert_eq!(code, 2, "{err}");
-    assert!(err.contains("shard 1 of how many?"), "{err}");
 }

@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::*;
 use serde_json::Value;
 
@@ -32,32 +30,8 @@ path = "stations.primary.servers"
 range = [1, 3]
 "#;
 
-fn ok(args: &[&str]) -> Outcome {
-    let out = bordersim(args);
-    assert_eq!(out.code, 0, "{args:?}: {out:#?}");
-    out
-}
-
 fn json(text: &str) -> Value {
     serde_json::from_str(text).expect("JSON")
-}
-
-/// Runs every shard of `count` of `plan` into `out`, then merges it in `format`.
-fn sharded(plan: &str, out: &Path, count: u64, format: &str) -> String {
-    let out = out.to_str().unwrap();
-    for i in 0..count {
-        ok(&[
-            "sweep",
-            plan,
-            "--out-dir",
-            out,
-            "--shard-index",
-            &i.to_string(),
-            "--shard-count",
-            &count.to_string(),
-        ]);
-    }
-    ok(&["merge", out, "-f", format]).stdout
 }
 
 #[test]
@@ -66,7 +40,7 @@ fn a_point_at_the_vehicle_cap_is_unstable_and_the_others_complete() {
     write(&dir, "tiny.toml", &capped_scenario());
     let plan = write(&dir, "plan.toml", PLAN);
     let plan = plan.to_str().unwrap();
-    let out = ok(&["sweep", plan, "-f", "json"]);
+    let out = succeeds(&["sweep", plan, "-f", "json"]);
     let result = json(&out.stdout);
     let points = result["points"].as_array().unwrap();
     assert_eq!(points.len(), 3);
@@ -93,7 +67,7 @@ fn a_point_at_the_vehicle_cap_is_unstable_and_the_others_complete() {
         "alone.toml",
         &PLAN.replace("range = [1, 3]", "range = [2, 3]"),
     );
-    let alone = json(&ok(&["sweep", alone.to_str().unwrap(), "-f", "json"]).stdout);
+    let alone = json(&succeeds(&["sweep", alone.to_str().unwrap(), "-f", "json"]).stdout);
     // (Their reports are named after the point, whose id the capped point shifts.)
     for (k, a) in [(1, 0), (2, 1)] {
         assert!(points[k].get("unstable").is_none());
@@ -109,7 +83,7 @@ fn a_point_at_the_vehicle_cap_is_unstable_and_the_others_complete() {
     // CSV and table: the capped point has one row, the whole crossing's, without figures,
     // flagged; the others one per entity (the crossing and 2 stations), not flagged.
     for (format, sep) in [("csv", ','), ("table", '\t')] {
-        let text = ok(&["sweep", plan, "-f", format]).stdout;
+        let text = succeeds(&["sweep", plan, "-f", format]).stdout;
         let mut lines = text.lines();
         assert!(lines.next().unwrap().ends_with(&format!("{sep}unstable")));
         let rows: Vec<Vec<&str>> = lines.map(|l| l.split(sep).collect()).collect();
@@ -131,7 +105,7 @@ fn a_point_at_the_vehicle_cap_is_unstable_and_the_others_complete() {
         assert!(rows[1..].iter().all(|r| r.last() == Some(&"")), "{text}");
     }
     let page = dir.join("page.html");
-    ok(&["sweep", plan, "-o", page.to_str().unwrap()]);
+    succeeds(&["sweep", plan, "-o", page.to_str().unwrap()]);
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(html.contains("<dt>unstable points</dt><dd>1</dd>"), "card");
     assert!(html.contains("Unstable: p0000 (more than 40 vehicles"));
@@ -140,12 +114,17 @@ fn a_point_at_the_vehicle_cap_is_unstable_and_the_others_complete() {
     // Sharded (3 shards over 6 units, the capped point's two units on different shards)
     // and merged: the sweep's bytes, in JSON and CSV, and its page.
     for (k, format) in ["json", "csv"].into_iter().enumerate() {
-        let whole = ok(&["sweep", plan, "-f", format]).stdout;
-        let merged = sharded(plan, &dir.join(format!("out{k}")), 3, format);
+        let whole = succeeds(&["sweep", plan, "-f", format]).stdout;
+        let merged = merged_shards(
+            plan,
+            dir.join(format!("out{k}")).to_str().unwrap(),
+            3,
+            format,
+        );
         assert_eq!(merged, whole, "{format}");
     }
     let merged_page = dir.join("merged.html");
-    ok(&[
+    succeeds(&[
         "merge",
         dir.join("out0").to_str().unwrap(),
         "-o",

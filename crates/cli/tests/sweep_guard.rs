@@ -30,29 +30,12 @@ name = "slow secondary"
 policy = ["none", "slow.toml"]
 "#;
 
-const POLICY: &str = r#"[policy]
-name = "slow secondary"
-
-[[override]]
-path = "stations.secondary.service"
-value = { dist = "exponential", mean = "4min" }
-"#;
-
-/// The study's files in `dir`, with `plan` as the plan; the plan's path.
-fn study_with(dir: &Path, plan: &str) -> PathBuf {
-    write(dir, "tiny.toml", SCENARIO);
-    write(dir, "slow.toml", POLICY);
-    write(dir, "plan.toml", plan)
-}
-
 fn s(p: &Path) -> &str {
     p.to_str().expect("UTF-8 path")
 }
 
 fn ok(args: &[&str]) -> String {
-    let out = bordersim(args);
-    assert_eq!(out.code, 0, "{args:?}: {out:#?}");
-    out.stdout
+    succeeds(args).stdout
 }
 
 /// Asserts `args` exit 2 with every one of `needles` on standard error and nothing on
@@ -154,7 +137,7 @@ fn replications_block_and_units_are_bounded_before_any_unit_is_made() {
              units; at most 100000 are allowed",
         ),
     ] {
-        let plan = study_with(&dir, &plan_text);
+        let plan = sweep_study(&dir, &plan_text);
         let (head, column) = at(&plan, &plan_text, key)
             .rsplit_once(':')
             .map(|(h, c)| (h.to_owned(), c.parse::<usize>().unwrap()))
@@ -166,9 +149,9 @@ fn replications_block_and_units_are_bounded_before_any_unit_is_made() {
     let hundred = with(&many_units, "range = [1, 101]", "range = [1, 100]");
     // At the limits exactly: 1000 replications of a point in blocks of 1000; 100 points ×
     // 1000 replications in blocks of 1 is 100,000 units, listed.
-    let plan = study_with(&dir, &with(PLAN, "replications = 2", "replications = 1000"));
+    let plan = sweep_study(&dir, &with(PLAN, "replications = 2", "replications = 1000"));
     assert!(ok(&["validate", s(&plan)]).contains("4 units"));
-    let plan = study_with(&dir, &hundred);
+    let plan = sweep_study(&dir, &hundred);
     assert_eq!(ok(&["sweep", s(&plan), "--list"]).lines().count(), 100_001);
     // --replications asks for more blocks than the plan: counted before they are made.
     let one = with(
@@ -177,7 +160,7 @@ fn replications_block_and_units_are_bounded_before_any_unit_is_made() {
         "replications = 1\nblock = 1",
     );
     let one = with(&one, "range = [1, 100]", "range = [1, 101]");
-    let plan = study_with(&dir, &one);
+    let plan = sweep_study(&dir, &one);
     assert!(ok(&["validate", s(&plan)]).contains("101 units"));
     refused(
         &["sweep", s(&plan), "--list", "-r", "1000"],
@@ -189,7 +172,7 @@ fn replications_block_and_units_are_bounded_before_any_unit_is_made() {
 
 /// A study in `dir` run as one shard into `dir/out`; the out-dir.
 fn swept(dir: &Path) -> PathBuf {
-    let plan = study_with(dir, PLAN);
+    let plan = sweep_study(dir, PLAN);
     let out = dir.join("out");
     ok(&[
         "sweep",
@@ -456,7 +439,7 @@ fn edit_manifest(path: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
 #[test]
 fn manifests_fit_together_and_with_the_plan() {
     let dir = scratch("guard-manifests");
-    study_with(&dir, PLAN);
+    sweep_study(&dir, PLAN);
     let result = dir.join("r.json");
     let check = |out: &Path, needles: &[&str]| {
         refused(&["merge", s(out), "-o", s(&result)], needles);
@@ -544,7 +527,7 @@ fn files_a_plan_names_are_located_in_the_plan() {
     let dir = scratch("guard-named");
     // A policy file that is not there: at its place in the axis.
     let text = with(PLAN, "\"slow.toml\"]", "\"nonexist.toml\"]");
-    let plan = study_with(&dir, &text);
+    let plan = sweep_study(&dir, &text);
     let place = at(&plan, &text, "\"nonexist.toml\"");
     refused(
         &["validate", s(&plan)],
@@ -559,7 +542,7 @@ fn files_a_plan_names_are_located_in_the_plan() {
         "scenario = \"tiny.toml\"",
         "scenario = \"missing.toml\"",
     );
-    let plan = study_with(&dir, &text);
+    let plan = sweep_study(&dir, &text);
     let place = at(&plan, &text, "\"missing.toml\"");
     refused(
         &["sweep", s(&plan), "--list"],
@@ -569,7 +552,7 @@ fn files_a_plan_names_are_located_in_the_plan() {
     );
     // A file of the wrong kind: a policy as the base scenario, a scenario as the region.
     let text = with(PLAN, "scenario = \"tiny.toml\"", "scenario = \"slow.toml\"");
-    let plan = study_with(&dir, &text);
+    let plan = sweep_study(&dir, &text);
     let place = at(&plan, &text, "\"slow.toml\"");
     refused(
         &["validate", s(&plan)],
@@ -579,7 +562,7 @@ fn files_a_plan_names_are_located_in_the_plan() {
         ],
     );
     let text = "[sweep]\nname = \"r\"\nregion = \"tiny.toml\"\nreplications = 2\n";
-    let plan = study_with(&dir, text);
+    let plan = sweep_study(&dir, text);
     refused(
         &["validate", s(&plan)],
         &[
@@ -589,7 +572,7 @@ fn files_a_plan_names_are_located_in_the_plan() {
     );
     // A demand factor whose rates overflow: one message, at the factor.
     let text = "[sweep]\nname = \"d\"\nscenario = \"tiny.toml\"\nreplications = 2\n\n[[axis]]\nname = \"demand\"\ndemand = [1e308]\n";
-    let plan = study_with(&dir, text);
+    let plan = sweep_study(&dir, text);
     let err = refused(
         &["validate", s(&plan)],
         &["demand factor 1e308 makes source `trucks`'s arrival rate too large to be a number"],
@@ -601,7 +584,7 @@ fn files_a_plan_names_are_located_in_the_plan() {
 #[test]
 fn a_listing_needs_no_shard_count() {
     let dir = scratch("guard-list");
-    let plan = study_with(&dir, PLAN);
+    let plan = sweep_study(&dir, PLAN);
     let run = |env: &[(&str, &str)], extra: &[&str]| {
         let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_bordersim"));
         for v in [

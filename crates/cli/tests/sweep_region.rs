@@ -11,29 +11,6 @@ use std::path::Path;
 use common::*;
 use serde_json::Value;
 
-/// One crossing's scenario (two of them make the region).
-const CROSSING: &str = r#"[scenario]
-name = "x"
-horizon = "1d"
-
-[[directions]]
-id = "northbound"
-
-[[classes]]
-id = "truck"
-
-[[stations]]
-id = "primary"
-servers = 2
-service = { dist = "exponential", mean = "2min" }
-
-[[sources]]
-id = "trucks"
-class = "truck"
-rate = "20/h"
-entry = "primary"
-"#;
-
 /// Two crossings, `x` and `y`, of the same scenario; `x` is a little nearer.
 const REGION: &str = r#"[region]
 name = "two crossings"
@@ -103,34 +80,14 @@ policy = ["none", "slow_x.toml"]
 "#;
 
 fn study(dir: &Path) -> String {
-    write(dir, "crossing.toml", CROSSING);
-    write(dir, "region.toml", REGION);
+    region_files(dir, REGION);
     write(dir, "slow_x.toml", SLOW_X);
     write(dir, "slow_y.toml", &SLOW_X.replace("\"x\"", "\"y\""));
     write(dir, "plan.toml", PLAN).display().to_string()
 }
 
 fn ok(args: &[&str]) -> String {
-    let out = bordersim(args);
-    assert_eq!(out.code, 0, "{args:?}: {out:#?}");
-    out.stdout
-}
-
-/// Runs every shard of `count` into `out`, then merges it in `format`.
-fn sharded(plan: &str, out: &str, count: u64, format: &str) -> String {
-    for i in 0..count {
-        ok(&[
-            "sweep",
-            plan,
-            "--out-dir",
-            out,
-            "--shard-index",
-            &i.to_string(),
-            "--shard-count",
-            &count.to_string(),
-        ]);
-    }
-    ok(&["merge", out, "-f", format])
+    succeeds(args).stdout
 }
 
 /// The value of `metric` of `entity` at `point` in the sweep's JSON.
@@ -171,7 +128,11 @@ fn a_region_sweep_lists_its_points_and_merges_byte_for_byte_from_2_and_3_shards(
     );
     for count in [2, 3] {
         let out = dir.join(format!("shards-{count}")).display().to_string();
-        assert_eq!(sharded(&plan, &out, count, "csv"), csv, "{count} shards");
+        assert_eq!(
+            merged_shards(&plan, &out, count, "csv"),
+            csv,
+            "{count} shards"
+        );
         assert_eq!(ok(&["merge", &out, "-f", "json"]), json, "{count} shards");
     }
     // Unsharded into a directory: every point written, then merged.
@@ -386,7 +347,7 @@ fn a_region_sweeps_page_draws_its_measures_and_merge_draws_the_same() {
     ]);
     let html = fs::read_to_string(&page).expect("page");
     let out = dir.join("out").display().to_string();
-    sharded(&plan, &out, 3, "csv");
+    merged_shards(&plan, &out, 3, "csv");
     let merged = dir.join("merged.html");
     ok(&["merge", &out, "-o", &merged.display().to_string()]);
     assert!(
@@ -459,7 +420,7 @@ fn a_region_point_at_a_crossings_vehicle_cap_is_unstable_and_the_others_complete
     write(
         &dir,
         "crossing.toml",
-        &CROSSING.replace(
+        &REGION_CROSSING.replace(
             "horizon = \"1d\"\n",
             "horizon = \"1d\"\nmax_in_system = 60\n",
         ),
@@ -521,7 +482,10 @@ fn a_region_point_at_a_crossings_vehicle_cap_is_unstable_and_the_others_complete
     }
     // Two shards merged: the sweep's bytes; the page marks the point.
     let out_dir = dir.join("out");
-    assert_eq!(sharded(plan, out_dir.to_str().unwrap(), 2, "csv"), csv);
+    assert_eq!(
+        merged_shards(plan, out_dir.to_str().unwrap(), 2, "csv"),
+        csv
+    );
     assert_eq!(
         ok(&["merge", out_dir.to_str().unwrap(), "-f", "json"]),
         out.stdout
@@ -562,11 +526,11 @@ policy = ["none", "slow_y.toml"]
 /// `region.toml` with `x` given 3 booths and `y` 1 booth of 3 minutes, by hand: the region
 /// file `edited.toml`.
 fn edited_by_hand(dir: &Path) -> String {
-    let x = CROSSING.replace("servers = 2", "servers = 3");
-    let y = CROSSING
+    let x = REGION_CROSSING.replace("servers = 2", "servers = 3");
+    let y = REGION_CROSSING
         .replace("servers = 2", "servers = 1")
         .replace("mean = \"2min\"", "mean = \"3min\"");
-    assert!(x != CROSSING && y.contains("mean = \"3min\"") && y.contains("servers = 1"));
+    assert!(x != REGION_CROSSING && y.contains("mean = \"3min\"") && y.contains("servers = 1"));
     write(dir, "x3.toml", &x);
     write(dir, "y1.toml", &y);
     let region = REGION
@@ -625,7 +589,7 @@ fn a_point_changing_two_crossings_is_the_region_with_both_edits_made_by_hand() {
     // Sharded and merged: the sweep's bytes.
     let out = dir.join("out").display().to_string();
     assert_eq!(
-        sharded(&plan, &out, 2, "json"),
+        merged_shards(&plan, &out, 2, "json"),
         ok(&["sweep", &plan, "-f", "json"])
     );
 }
@@ -671,6 +635,10 @@ fn an_axis_of_region_files_runs_each_as_its_plain_region() {
     let csv = ok(&["sweep", &plan, "-f", "csv"]);
     for count in [2, 3] {
         let out = dir.join(format!("out-{count}")).display().to_string();
-        assert_eq!(sharded(&plan, &out, count, "csv"), csv, "{count} shards");
+        assert_eq!(
+            merged_shards(&plan, &out, count, "csv"),
+            csv,
+            "{count} shards"
+        );
     }
 }

@@ -11,9 +11,7 @@
 use std::cell::RefCell;
 use std::fmt;
 
-use serde::de::{
-    self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor,
-};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Value, json};
 
 /// The struct name and value field through which `toml::Spanned` deserializes (a value
@@ -120,15 +118,12 @@ impl<'de> Deserializer<'de> for Probe<'_> {
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
         self.push(Layer::Array);
-        visitor.visit_seq(One { probe: Some(self) })
+        visitor.visit_seq(de::value::SeqDeserializer::new(std::iter::once(self)))
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
         self.push(Layer::KeyedBy);
-        visitor.visit_map(Keyed {
-            key: Some("key"),
-            probe: Some(self),
-        })
+        keyed("key", self, visitor)
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -139,20 +134,18 @@ impl<'de> Deserializer<'de> for Probe<'_> {
     ) -> Result<V::Value, Stop> {
         // A `toml::Spanned<T>` is written as its `T`: probe the value inside.
         if name == SPANNED {
-            return visitor.visit_map(Keyed {
-                key: Some(SPANNED_VALUE),
-                probe: Some(self),
-            });
+            return keyed(SPANNED_VALUE, self, visitor);
         }
         match self.path.split_first() {
             None => self.stop(Layer::Table(fields)),
-            Some((first, rest)) => visitor.visit_map(Keyed {
-                key: Some(first),
-                probe: Some(Probe {
+            Some((first, rest)) => keyed(
+                first,
+                Probe {
                     path: rest,
                     layers: self.layers,
-                }),
-            }),
+                },
+                visitor,
+            ),
         }
     }
 
@@ -181,51 +174,21 @@ fn expecting<'de, V: Visitor<'de>>(visitor: &V) -> String {
     Expecting(visitor).to_string()
 }
 
-/// An array of one element, the probe.
-struct One<'p> {
-    probe: Option<Probe<'p>>,
+/// Gives `visitor` a table of the one key `key`, whose value is `probe`.
+fn keyed<'de, V: Visitor<'de>>(
+    key: &'static str,
+    probe: Probe<'_>,
+    visitor: V,
+) -> Result<V::Value, Stop> {
+    let entry = (de::value::BorrowedStrDeserializer::new(key), probe);
+    visitor.visit_map(de::value::MapDeserializer::new(std::iter::once(entry)))
 }
 
-impl<'de> SeqAccess<'de> for One<'_> {
-    type Error = Stop;
+impl<'de> de::IntoDeserializer<'de, Stop> for Probe<'_> {
+    type Deserializer = Self;
 
-    fn next_element_seed<T: DeserializeSeed<'de>>(
-        &mut self,
-        seed: T,
-    ) -> Result<Option<T::Value>, Stop> {
-        match self.probe.take() {
-            Some(probe) => seed.deserialize(probe).map(Some),
-            None => Ok(None),
-        }
-    }
-}
-
-/// A table of one key, whose value is the probe.
-struct Keyed<'p> {
-    key: Option<&'static str>,
-    probe: Option<Probe<'p>>,
-}
-
-impl<'de> MapAccess<'de> for Keyed<'_> {
-    type Error = Stop;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, Stop> {
-        match self.key.take() {
-            Some(key) => seed
-                .deserialize(de::value::BorrowedStrDeserializer::new(key))
-                .map(Some),
-            None => Ok(None),
-        }
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Stop> {
-        match self.probe.take() {
-            Some(probe) => seed.deserialize(probe),
-            None => Err(Stop("no value".into())),
-        }
+    fn into_deserializer(self) -> Self {
+        self
     }
 }
 
@@ -490,7 +453,7 @@ impl<'de> de::IntoDeserializer<'de, Stop> for Filler<'_> {
 /// catalogue (an array of tables), each described by its help line and WTO article.
 pub(crate) fn policy_schema() -> schemars::Schema {
     use crate::policy::schema::{RawPolicy, RawPolicyMeta};
-    let mut root = table::<RawPolicy>(layers_root::<RawPolicy>(), &mut Vec::new());
+    let mut root = file_schema::<RawPolicy>();
     let catalogue = crate::policy_catalogue();
     if let Some(Value::Object(properties)) = root.get_mut("properties") {
         for (name, schema) in properties.iter_mut() {
@@ -528,7 +491,6 @@ pub(crate) fn policy_schema() -> schemars::Schema {
             }
         }
     }
-    root["$schema"] = json!("http://json-schema.org/draft-07/schema#");
     schemars::Schema::try_from(root).unwrap_or_default()
 }
 

@@ -3,10 +3,13 @@
 
 use bordersim_config::parse_scenario;
 use bordersim_experiment::RunOptions;
+use bordersim_model::Scenario;
 use proptest::prelude::*;
 
-use crate::plan::parse_plan;
-use crate::run::{Silent, apply, block_lanes, objective_by_replication, optimise_staffing};
+use crate::plan::{Plan, parse_plan};
+use crate::run::{
+    Silent, StaffingOutcome, apply, block_lanes, objective_by_replication, optimise_staffing,
+};
 use crate::search::{all_candidates, greedy_then_exchange};
 use crate::shifts::{Block, CoverError, HOURS};
 
@@ -54,6 +57,37 @@ fn options(replications: u32) -> RunOptions {
     }
 }
 
+/// The staffing search of `plan` for `scenario`, whose text `text` is `booth.toml`.
+fn optimise(plan: &Plan, scenario: &Scenario, text: &str, options: &RunOptions) -> StaffingOutcome {
+    optimise_staffing(
+        plan,
+        scenario,
+        text,
+        "booth.toml",
+        &no_traces,
+        options,
+        &Silent,
+    )
+    .expect("runs")
+}
+
+/// Each replication's mean wait at the booth (`wait_mean_s`) with `plan`'s groups staffed
+/// by `lanes`; `None` where the plan refuses that staffing.
+fn booth_waits(
+    plan: &Plan,
+    text: &str,
+    lanes: &[[u32; HOURS]],
+    options: &RunOptions,
+) -> Option<Vec<Option<f64>>> {
+    let (s, _, _) = apply(plan, lanes, text, "booth.toml", &no_traces).ok()?;
+    Some(objective_by_replication(&s, options, "wait_mean_s", "station:booth").expect("runs"))
+}
+
+/// The mean over replications of values by replication (one without a value counts 0).
+fn mean(values: &[Option<f64>]) -> f64 {
+    values.iter().flatten().sum::<f64>() / values.len() as f64
+}
+
 /// Two loaded hours, 08:00 at 50 vehicles/h (above one lane's 30/h) and 20:00 at 5/h, one
 /// lane everywhere and one more lane-hour to place: the optimum puts it at 08:00, and the
 /// search finds what enumerating all 24 places finds.
@@ -76,16 +110,7 @@ min_lanes = 1
 max_lanes = 2
 "#;
     let plan = parse_plan(plan_text, "plan.toml", &scenario, &text).expect("valid plan");
-    let out = optimise_staffing(
-        &plan,
-        &scenario,
-        &text,
-        "booth.toml",
-        &no_traces,
-        &options(4),
-        &Silent,
-    )
-    .expect("runs");
+    let out = optimise(&plan, &scenario, &text, &options(4));
     let mut expected = [1u32; 24];
     expected[8] = 2;
     assert_eq!(out.report.groups[0].after, expected.to_vec());
@@ -96,10 +121,8 @@ max_lanes = 2
     let mut best = (f64::INFINITY, 0usize);
     for c in &all {
         let lanes = block_lanes(&plan, c);
-        let (s, _, _) = apply(&plan, &lanes, &text, "booth.toml", &no_traces).expect("applies");
-        let v = objective_by_replication(&s, &options(4), "wait_mean_s", "station:booth")
-            .expect("runs");
-        let mean = v.iter().flatten().sum::<f64>() / v.len() as f64;
+        let v = booth_waits(&plan, &text, &lanes, &options(4)).expect("applies");
+        let mean = mean(&v);
         if mean < best.0 {
             best = (mean, lanes[0].iter().position(|&n| n == 2).unwrap_or(99));
         }
@@ -142,24 +165,14 @@ shift_starts = [0, 4, 8, 12, 16, 20]
 "#;
     let plan = parse_plan(plan_text, "plan.toml", &scenario, &text).expect("valid plan");
     let opts = options(3);
-    let out = optimise_staffing(
-        &plan,
-        &scenario,
-        &text,
-        "booth.toml",
-        &no_traces,
-        &opts,
-        &Silent,
-    )
-    .expect("runs");
+    let out = optimise(&plan, &scenario, &text, &opts);
     let blocks = [plan.targets[0].block.clone()];
     let all = all_candidates(&blocks, 10_000).expect("small");
     let mut best = f64::INFINITY;
     for c in &all {
         let lanes = block_lanes(&plan, c);
-        let (s, _, _) = apply(&plan, &lanes, &text, "booth.toml", &no_traces).expect("applies");
-        let v = objective_by_replication(&s, &opts, "wait_mean_s", "station:booth").expect("runs");
-        best = best.min(v.iter().flatten().sum::<f64>() / v.len() as f64);
+        let v = booth_waits(&plan, &text, &lanes, &opts).expect("applies");
+        best = best.min(mean(&v));
     }
     assert_eq!(out.report.after, best, "{:?}", out.report.groups[0]);
     assert!(out.report.search.evaluations < all.len() as u32);
@@ -186,16 +199,7 @@ min_lanes = 1
 max_lanes = 2
 "#;
     let plan = parse_plan(plan_text, "plan.toml", &scenario, &text).expect("valid plan");
-    let out = optimise_staffing(
-        &plan,
-        &scenario,
-        &text,
-        "booth.toml",
-        &no_traces,
-        &options(4),
-        &Silent,
-    )
-    .expect("runs");
+    let out = optimise(&plan, &scenario, &text, &options(4));
     let written = parse_scenario(&out.scenario_text, "new.toml")
         .expect("the written scenario is valid")
         .scenario;
@@ -573,16 +577,7 @@ max_lanes = 2
 "#;
         let plan = parse_plan(plan_text, "plan.toml", &scenario, &text).expect("valid plan");
         assert_eq!(plan.entity, "system");
-        let out = optimise_staffing(
-            &plan,
-            &scenario,
-            &text,
-            "booth.toml",
-            &no_traces,
-            &options(2),
-            &Silent,
-        )
-        .expect("runs");
+        let out = optimise(&plan, &scenario, &text, &options(2));
         let g = &out.report.groups[0];
         assert_eq!(g.after[8], lanes_at_8, "staff cost {staff}: {g:?}");
         assert_eq!(
@@ -619,16 +614,7 @@ max_lanes = 2
             seed: 11,
             threads: Some(threads),
         };
-        optimise_staffing(
-            &plan,
-            &scenario,
-            &text,
-            "booth.toml",
-            &no_traces,
-            &options,
-            &Silent,
-        )
-        .expect("runs")
+        optimise(&plan, &scenario, &text, &options)
     };
     let (one, two) = (run(1), run(2));
     assert_eq!(one.report.groups, two.report.groups);
@@ -721,16 +707,7 @@ fn a_port_closed_at_night_stays_closed_and_the_search_finds_the_optimum() {
     let closed: Vec<usize> = (0..6).chain(20..24).collect();
     assert_eq!(plan.targets[0].closed_hours, closed);
     let opts = options(3);
-    let out = optimise_staffing(
-        &plan,
-        &scenario,
-        &text,
-        "booth.toml",
-        &no_traces,
-        &opts,
-        &Silent,
-    )
-    .expect("runs");
+    let out = optimise(&plan, &scenario, &text, &opts);
     let g = &out.report.groups[0];
     assert_eq!(g.closed_hours, closed);
     for &h in &closed {
@@ -748,13 +725,12 @@ fn a_port_closed_at_night_stays_closed_and_the_search_finds_the_optimum() {
         let lanes = block_lanes(&plan, c);
         assert!(closed.iter().all(|&h| lanes[0][h] == 0));
         // Only the staffing with no lane at all is refused (the station never opens).
-        let Ok((s, _, _)) = apply(&plan, &lanes, &text, "booth.toml", &no_traces) else {
+        let Some(v) = booth_waits(&plan, &text, &lanes, &opts) else {
             assert!(lanes[0].iter().all(|&n| n == 0), "{lanes:?} refused");
             continue;
         };
-        let v = objective_by_replication(&s, &opts, "wait_mean_s", "station:booth").expect("runs");
         if v.iter().all(Option::is_some) {
-            best = best.min(v.iter().flatten().sum::<f64>() / v.len() as f64);
+            best = best.min(mean(&v));
         }
     }
     assert_eq!(out.report.after, best, "{g:?}");

@@ -308,12 +308,17 @@ fn flows(page: &mut Page, r: &RegionReport) {
 
 fn trade(page: &mut Page, r: &RegionReport) {
     page.section("trade", "Trade by side");
-    let series = vec![
-        "exports".to_owned(),
-        "imports".to_owned(),
-        "exports lost to delay".to_owned(),
+    let columns = [
+        SideColumn::charted("exports", "exports", false),
+        SideColumn::charted("imports", "imports", false),
+        SideColumn {
+            series: None,
+            title: "balance",
+            signed: true,
+        },
+        SideColumn::charted("exports lost to delay", "exports lost to delay", false),
     ];
-    let rows = r
+    let sides = r
         .trade
         .sides
         .iter()
@@ -321,9 +326,10 @@ fn trade(page: &mut Page, r: &RegionReport) {
             (
                 s.side.clone(),
                 vec![
-                    with_interval(s.exports_per_day, s.exports_per_day_ci95),
-                    with_interval(s.imports_per_day, s.imports_per_day_ci95),
-                    with_interval(
+                    (s.exports_per_day, s.exports_per_day_ci95),
+                    (s.imports_per_day, s.imports_per_day_ci95),
+                    (s.balance_per_day, s.balance_per_day_ci95),
+                    (
                         s.exports_lost_to_delay_per_day,
                         s.exports_lost_to_delay_per_day_ci95,
                     ),
@@ -331,43 +337,11 @@ fn trade(page: &mut Page, r: &RegionReport) {
             )
         })
         .collect();
-    let chart = CategoryChart {
-        title: "Trade per side".into(),
-        x_title: "cargo value per day (money/day)".into(),
-        series,
-        rows,
-        ..CategoryChart::default()
-    };
-    let mut data = Table::new(
-        &[
-            "side",
-            "exports",
-            "±95%",
-            "imports",
-            "±95%",
-            "balance",
-            "±95%",
-            "exports lost to delay",
-            "±95%",
-        ],
-        1,
-    );
-    for s in &r.trade.sides {
-        data.row(vec![
-            s.side.clone(),
-            number(s.exports_per_day, 0),
-            half(s.exports_per_day_ci95, 0),
-            number(s.imports_per_day, 0),
-            half(s.imports_per_day_ci95, 0),
-            signed(s.balance_per_day, 0),
-            half(s.balance_per_day_ci95, 0),
-            number(s.exports_lost_to_delay_per_day, 0),
-            half(s.exports_lost_to_delay_per_day_ci95, 0),
-        ]);
-    }
-    page.figure(
-        "trade-sides",
-        &chart.render(),
+    sides_figure(
+        page,
+        ("Trade per side", "cargo value per day (money/day)"),
+        &columns,
+        sides,
         &format!(
             "Cargo value per day leaving and entering each side with the equilibrium flows \
              (border times measured over {} replications per crossing), and the exports delay \
@@ -375,7 +349,6 @@ fn trade(page: &mut Page, r: &RegionReport) {
              values), with 95% intervals from the border times' sampling error.",
             r.replications
         ),
-        &data,
     );
     let mut t = Table::new(&["crossing", "direction", "value per day", "±95%"], 2);
     for c in r
@@ -411,12 +384,89 @@ fn trade(page: &mut Page, r: &RegionReport) {
     }
 }
 
-/// The 95% half-width of the volume of `f`'s crossing, direction and class in `run`.
-fn volume_ci(run: &RegionReport, f: &FlowShift) -> Option<f64> {
+/// A side's name and its (value, 95% half-width) per column of the trade-by-side figure.
+type SideValues = (String, Vec<(f64, Option<f64>)>);
+
+/// A measure of the trade-by-side figure: its series in the chart (`None`: in the table
+/// only), its column in the table, and whether the column shows the sign of every value.
+struct SideColumn {
+    series: Option<&'static str>,
+    title: &'static str,
+    signed: bool,
+}
+
+impl SideColumn {
+    fn charted(series: &'static str, title: &'static str, signed: bool) -> Self {
+        SideColumn {
+            series: Some(series),
+            title,
+            signed,
+        }
+    }
+}
+
+/// The `trade-sides` figure: a bar of each charted measure per side with its 95% interval,
+/// and a table of every measure (money per day, whole units) with its half-width. `sides`
+/// holds each side's name and its (value, half-width) per column of `columns`; `titles` is
+/// the chart's title and its axis title.
+fn sides_figure(
+    page: &mut Page,
+    titles: (&str, &str),
+    columns: &[SideColumn],
+    sides: Vec<SideValues>,
+    caption: &str,
+) {
+    let mut headings = vec!["side"];
+    for c in columns {
+        headings.extend([c.title, "±95%"]);
+    }
+    let mut data = Table::new(&headings, 1);
+    for (side, values) in &sides {
+        let mut row = vec![side.clone()];
+        for (c, &(value, ci95)) in columns.iter().zip(values) {
+            row.push(if c.signed {
+                signed(value, 0)
+            } else {
+                number(value, 0)
+            });
+            row.push(half(ci95, 0));
+        }
+        data.row(row);
+    }
+    let chart = CategoryChart {
+        title: titles.0.into(),
+        x_title: titles.1.into(),
+        series: columns
+            .iter()
+            .filter_map(|c| c.series.map(str::to_owned))
+            .collect(),
+        rows: sides
+            .into_iter()
+            .map(|(side, values)| {
+                let charted = columns
+                    .iter()
+                    .zip(values)
+                    .filter(|(c, _)| c.series.is_some())
+                    .map(|(_, (value, ci95))| with_interval(value, ci95))
+                    .collect();
+                (side, charted)
+            })
+            .collect(),
+        ..CategoryChart::default()
+    };
+    page.figure("trade-sides", &chart.render(), caption, &data);
+}
+
+/// The flow of `f`'s crossing, direction and class in `run`.
+fn flow_in<'a>(run: &'a RegionReport, f: &FlowShift) -> Option<&'a FlowReport> {
     run.flows
         .iter()
         .find(|x| x.crossing == f.crossing && x.direction == f.direction && x.class == f.class)
-        .and_then(|x| x.volume_per_day_ci95)
+}
+
+/// The 95% half-width of the volume of `f`'s crossing, direction and class in `run`.
+fn volume_ci(run: &RegionReport, f: &FlowShift) -> Option<f64> {
+    flow_in(run, f).and_then(|x| x.volume_per_day_ci95)
 }
 
 /// The page of a region compared with a reform of one of its crossings.
@@ -432,6 +482,8 @@ pub fn comparison_page(c: &RegionComparison) -> String {
     );
     page.section("summary", "Summary");
     let (t, a) = (&c.shift.trade, &c.shift.appraisal);
+    // A change of money per day or year, signed, with its paired interval.
+    let change = |value: f64, ci95: Option<f64>| pm(signed(value, 0), ci95, 0);
     for (name, rep) in [("baseline", b), ("reform", r)] {
         if !rep.converged {
             page.warning(&format!("{name}: {}", verdict(rep)));
@@ -444,7 +496,7 @@ pub fn comparison_page(c: &RegionComparison) -> String {
             ("reform equilibrium", verdict(r)),
             (
                 "trade created per day",
-                pm(signed(t.created_per_day, 0), t.created_per_day_ci95, 0),
+                change(t.created_per_day, t.created_per_day_ci95),
             ),
             (
                 "trade diverted per day",
@@ -452,34 +504,21 @@ pub fn comparison_page(c: &RegionComparison) -> String {
             ),
             (
                 "users' benefit per day (logsum, behavioural value of time)",
-                pm(
-                    signed(a.user_benefit_per_day, 0),
-                    a.user_benefit_per_day_ci95,
-                    0,
-                ),
+                change(a.user_benefit_per_day, a.user_benefit_per_day_ci95),
             ),
             (
                 "users' benefit per year",
-                pm(
-                    signed(a.user_benefit_per_year, 0),
-                    a.user_benefit_per_year_ci95,
-                    0,
-                ),
+                change(a.user_benefit_per_year, a.user_benefit_per_year_ci95),
             ),
             (
                 "delay cost saved per day (resource + cargo)",
-                pm(
-                    signed(a.delay_cost_saved_per_day, 0),
-                    a.delay_cost_saved_per_day_ci95,
-                    0,
-                ),
+                change(a.delay_cost_saved_per_day, a.delay_cost_saved_per_day_ci95),
             ),
             (
                 "delay cost saved per year",
-                pm(
-                    signed(a.delay_cost_saved_per_year, 0),
+                change(
+                    a.delay_cost_saved_per_year,
                     a.delay_cost_saved_per_year_ci95,
-                    0,
                 ),
             ),
         ],
@@ -548,11 +587,8 @@ pub fn comparison_page(c: &RegionComparison) -> String {
         &data,
     );
 
-    let find = |rep: &RegionReport, f: &bordersim_experiment::region::FlowShift| {
-        rep.flows
-            .iter()
-            .find(|x| x.crossing == f.crossing && x.direction == f.direction && x.class == f.class)
-            .and_then(|x| border_time(&x.border_time))
+    let find = |rep: &RegionReport, f: &FlowShift| {
+        flow_in(rep, f).and_then(|x| border_time(&x.border_time))
     };
     let chart = before_after(
         "Border time, baseline and reform",
@@ -601,12 +637,12 @@ pub fn comparison_page(c: &RegionComparison) -> String {
     );
 
     page.section("trade", "Trade shift by side");
-    let series = vec![
-        "exports".to_owned(),
-        "imports".to_owned(),
-        "balance".to_owned(),
+    let columns = [
+        SideColumn::charted("exports", "exports change", true),
+        SideColumn::charted("imports", "imports change", true),
+        SideColumn::charted("balance", "balance change", true),
     ];
-    let rows = c
+    let sides = c
         .shift
         .trade
         .sides
@@ -615,46 +651,21 @@ pub fn comparison_page(c: &RegionComparison) -> String {
             (
                 s.side.clone(),
                 vec![
-                    with_interval(s.exports_change_per_day, s.exports_change_per_day_ci95),
-                    with_interval(s.imports_change_per_day, s.imports_change_per_day_ci95),
-                    with_interval(s.balance_change_per_day, s.balance_change_per_day_ci95),
+                    (s.exports_change_per_day, s.exports_change_per_day_ci95),
+                    (s.imports_change_per_day, s.imports_change_per_day_ci95),
+                    (s.balance_change_per_day, s.balance_change_per_day_ci95),
                 ],
             )
         })
         .collect();
-    let chart = CategoryChart {
-        title: "Change of trade per side".into(),
-        x_title: "change of cargo value per day, reform − baseline (money/day)".into(),
-        series,
-        rows,
-        ..CategoryChart::default()
-    };
-    let mut data = Table::new(
-        &[
-            "side",
-            "exports change",
-            "±95%",
-            "imports change",
-            "±95%",
-            "balance change",
-            "±95%",
-        ],
-        1,
-    );
-    for s in &c.shift.trade.sides {
-        data.row(vec![
-            s.side.clone(),
-            signed(s.exports_change_per_day, 0),
-            half(s.exports_change_per_day_ci95, 0),
-            signed(s.imports_change_per_day, 0),
-            half(s.imports_change_per_day_ci95, 0),
-            signed(s.balance_change_per_day, 0),
-            half(s.balance_change_per_day_ci95, 0),
-        ]);
-    }
-    page.figure(
-        "trade-sides",
-        &chart.render(),
+    sides_figure(
+        &mut page,
+        (
+            "Change of trade per side",
+            "change of cargo value per day, reform − baseline (money/day)",
+        ),
+        &columns,
+        sides,
         &format!(
             "Change of each side's exports, imports and balance per day from the baseline's \
              equilibrium to the reform's, both on the same candidate vehicles over {} \
@@ -662,7 +673,6 @@ pub fn comparison_page(c: &RegionComparison) -> String {
              paired 95% interval of each change.",
             b.replications
         ),
-        &data,
     );
     country_shift(&mut page, c);
     page.finish()

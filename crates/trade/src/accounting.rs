@@ -331,6 +331,7 @@ pub fn user_benefit(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::region_model::examples::{flow, two_zones, zone};
 
     fn account_of(by_crossing: Vec<[f64; 2]>, exports: [f64; 2]) -> TradeAccount {
         let sides = exports
@@ -367,43 +368,13 @@ mod tests {
 
     #[test]
     fn balances_sum_to_zero() {
-        use crate::region::{ChoiceParams, CrossingAlternative, Grid, OdDemand, Zone};
+        use crate::region::Grid;
         let od = |origin, destination, v, value| OdDemand {
-            origin,
-            destination,
-            class: 0,
             commodity: Some("parts".into()),
-            vehicles_per_day: v,
-            cargo_value: value,
-            value_of_time_per_h: 30.0,
-            elasticity_per_day: 0.0,
+            ..flow(origin, destination, v, value, 30.0)
         };
-        let region = Region {
-            name: "r".into(),
-            sides: ["a".into(), "b".into()],
-            zones: vec![
-                Zone {
-                    id: "a1".into(),
-                    side: 0,
-                    country: None,
-                },
-                Zone {
-                    id: "b1".into(),
-                    side: 1,
-                    country: None,
-                },
-            ],
-            crossings: vec![CrossingAlternative {
-                id: "x".into(),
-                constant: 0.0,
-            }],
-            classes: vec!["truck".into()],
-            to_crossing: vec![vec![Some(1.0)]; 2],
-            from_crossing: vec![vec![Some(1.0)]; 2],
-            tolls: Grid::new(1, 1, 0.0),
-            demand: vec![od(0, 1, 10.0, 50_000.0), od(1, 0, 4.0, 20_000.0)],
-            choice: ChoiceParams::default(),
-        };
+        let mut region = two_zones(&[("x", 0.0)], &[1.0], &[1.0]);
+        region.demand = vec![od(0, 1, 10.0, 50_000.0), od(1, 0, 4.0, 20_000.0)];
         let mut border = Grid::new(1, 1, [None; crate::HOURS]);
         border.set(0, 0, 0, [Some(10.0); crate::HOURS]);
         border.set(0, 1, 0, [Some(10.0); crate::HOURS]);
@@ -422,48 +393,9 @@ mod tests {
     /// Two crossings, one flow from `a1` to `b1`, every vehicle in the first hour;
     /// `countries` labels the zones.
     fn two_crossings(volume: f64) -> Region {
-        use crate::region::{ChoiceParams, CrossingAlternative, Grid, Zone};
-        Region {
-            name: "r".into(),
-            sides: ["a".into(), "b".into()],
-            zones: vec![
-                Zone {
-                    id: "a1".into(),
-                    side: 0,
-                    country: None,
-                },
-                Zone {
-                    id: "b1".into(),
-                    side: 1,
-                    country: None,
-                },
-            ],
-            crossings: vec![
-                CrossingAlternative {
-                    id: "x".into(),
-                    constant: 0.0,
-                },
-                CrossingAlternative {
-                    id: "y".into(),
-                    constant: 0.3,
-                },
-            ],
-            classes: vec!["truck".into()],
-            to_crossing: vec![vec![Some(10.0), Some(25.0)]; 2],
-            from_crossing: vec![vec![Some(10.0), Some(5.0)]; 2],
-            tolls: Grid::new(2, 1, 0.0),
-            demand: vec![OdDemand {
-                origin: 0,
-                destination: 1,
-                class: 0,
-                commodity: None,
-                vehicles_per_day: volume,
-                cargo_value: 1000.0,
-                value_of_time_per_h: 24.0,
-                elasticity_per_day: 0.0,
-            }],
-            choice: ChoiceParams::default(),
-        }
+        let mut region = two_zones(&[("x", 0.0), ("y", 0.3)], &[10.0, 25.0], &[10.0, 5.0]);
+        region.demand = vec![flow(0, 1, volume, 1000.0, 24.0)];
+        region
     }
 
     fn border(x: f64, y: f64) -> HourlyBorder {
@@ -533,45 +465,18 @@ mod tests {
 
     #[test]
     fn transit_is_labelled_transit_not_the_border_countries_trade() {
-        use crate::region::Zone;
         // South Africa (behind side zw) to the DRC (behind side zm), and Harare to Lusaka.
         let mut region = two_crossings(0.0);
         region.sides = ["zw".into(), "zm".into()];
         region.zones = vec![
-            Zone {
-                id: "harare".into(),
-                side: 0,
-                country: None,
-            },
-            Zone {
-                id: "south_africa".into(),
-                side: 0,
-                country: None,
-            },
-            Zone {
-                id: "lusaka".into(),
-                side: 1,
-                country: None,
-            },
-            Zone {
-                id: "drc".into(),
-                side: 1,
-                country: None,
-            },
+            zone("harare", 0),
+            zone("south_africa", 0),
+            zone("lusaka", 1),
+            zone("drc", 1),
         ];
         region.to_crossing = vec![vec![Some(10.0), Some(10.0)]; 4];
         region.from_crossing = vec![vec![Some(10.0), Some(10.0)]; 4];
-        let od = |origin, destination, v, value| OdDemand {
-            origin,
-            destination,
-            class: 0,
-            commodity: None,
-            vehicles_per_day: v,
-            cargo_value: value,
-            value_of_time_per_h: 24.0,
-            elasticity_per_day: 0.0,
-        };
-        region.demand = vec![od(0, 2, 10.0, 1000.0), od(1, 3, 4.0, 500.0)];
+        region.demand = vec![flow(0, 2, 10.0, 1000.0, 24.0), flow(1, 3, 4.0, 500.0, 24.0)];
         let b = border(10.0, 10.0);
         let a = crate::assign(&region, &b, &[first_hour(); 2]).unwrap();
         let countries: Vec<String> = ["zw", "za", "zm", "cd"].map(String::from).to_vec();

@@ -48,13 +48,73 @@ pub struct RegionModel {
     pub averaging: StepRule,
 }
 
+/// Small regions for the crate's tests.
+#[cfg(test)]
+pub(crate) mod examples {
+    use crate::{ChoiceParams, CrossingAlternative, Grid, OdDemand, Region, Zone};
+
+    /// A zone on `side` in no country of its own (its side's).
+    pub(crate) fn zone(id: &str, side: usize) -> Zone {
+        Zone {
+            id: id.into(),
+            side,
+            country: None,
+        }
+    }
+
+    /// A flow of class 0 with no commodity and no demand response.
+    pub(crate) fn flow(
+        origin: usize,
+        destination: usize,
+        vehicles_per_day: f64,
+        cargo_value: f64,
+        value_of_time_per_h: f64,
+    ) -> OdDemand {
+        OdDemand {
+            origin,
+            destination,
+            class: 0,
+            commodity: None,
+            vehicles_per_day,
+            cargo_value,
+            value_of_time_per_h,
+            elasticity_per_day: 0.0,
+        }
+    }
+
+    /// Sides `a` and `b` with one zone each (`a1`, `b1`) and one class (`truck`); the
+    /// crossings as (id, constant), `to[k]` and `from[k]` the minutes between either zone
+    /// and crossing `k`; no tolls, no demand.
+    pub(crate) fn two_zones(crossings: &[(&str, f64)], to: &[f64], from: &[f64]) -> Region {
+        let minutes = |m: &[f64]| vec![m.iter().copied().map(Some).collect::<Vec<_>>(); 2];
+        Region {
+            name: "r".into(),
+            sides: ["a".into(), "b".into()],
+            zones: vec![zone("a1", 0), zone("b1", 1)],
+            crossings: crossings
+                .iter()
+                .map(|&(id, constant)| CrossingAlternative {
+                    id: id.into(),
+                    constant,
+                })
+                .collect(),
+            classes: vec!["truck".into()],
+            to_crossing: minutes(to),
+            from_crossing: minutes(from),
+            tolls: Grid::new(crossings.len(), 1, 0.0),
+            demand: Vec::new(),
+            choice: ChoiceParams::default(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use bordersim_des::SimTime;
     use bordersim_model::{Crossing, Population, ServiceDist, Source, Station};
 
+    use super::examples;
     use super::*;
-    use crate::{ChoiceParams, CrossingAlternative, Grid, Zone};
 
     fn scenario(name: &str) -> Scenario {
         let population = Population::simple(&["truck"]);
@@ -79,35 +139,7 @@ mod tests {
     #[test]
     fn a_region_model_pairs_each_crossing_of_the_region_with_its_simulation() {
         let ids = ["east", "west"];
-        let region = Region {
-            name: "r".into(),
-            sides: ["a".into(), "b".into()],
-            zones: vec![
-                Zone {
-                    id: "a1".into(),
-                    side: 0,
-                    country: None,
-                },
-                Zone {
-                    id: "b1".into(),
-                    side: 1,
-                    country: None,
-                },
-            ],
-            crossings: ids
-                .iter()
-                .map(|id| CrossingAlternative {
-                    id: (*id).into(),
-                    constant: 0.0,
-                })
-                .collect(),
-            classes: vec!["truck".into()],
-            to_crossing: vec![vec![Some(5.0); 2]; 2],
-            from_crossing: vec![vec![Some(5.0); 2]; 2],
-            tolls: Grid::new(2, 1, 0.0),
-            demand: Vec::new(),
-            choice: ChoiceParams::default(),
-        };
+        let region = examples::two_zones(&[("east", 0.0), ("west", 0.0)], &[5.0; 2], &[5.0; 2]);
         let model = RegionModel {
             crossings: ids
                 .iter()

@@ -156,14 +156,33 @@ entry = "booth"
 rate = "60/h"
 "#;
 
-    /// The server's CSV is this binary's CSV of the same report, over real HTTP.
-    #[test]
-    fn a_job_result_as_csv_is_the_run_commands_csv() {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
+    /// The runtime the tests' HTTP clients (and the in-process server) run on.
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
-            .expect("runtime");
+            .expect("runtime")
+    }
+
+    /// Submits the job `request` to the API at `base`; its id.
+    async fn submit(client: &reqwest::Client, base: &str, request: serde_json::Value) -> String {
+        let job: serde_json::Value = client
+            .post(format!("{base}/jobs"))
+            .json(&request)
+            .send()
+            .await
+            .expect("submit")
+            .json()
+            .await
+            .expect("json");
+        job["id"].as_str().expect("id").to_owned()
+    }
+
+    /// The server's CSV is this binary's CSV of the same report, over real HTTP.
+    #[test]
+    fn a_job_result_as_csv_is_the_run_commands_csv() {
+        let runtime = runtime();
         let served = runtime.block_on(async {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
                 .await
@@ -176,16 +195,12 @@ rate = "60/h"
                 bordersim_serve::start(listener, &config, std::future::pending()).expect("start");
             let base = format!("http://{}/api/v1", server.addr());
             let client = reqwest::Client::new();
-            let job: serde_json::Value = client
-                .post(format!("{base}/jobs"))
-                .json(&serde_json::json!({"kind": "run", "scenario": {"text": SCENARIO}}))
-                .send()
-                .await
-                .expect("submit")
-                .json()
-                .await
-                .expect("json");
-            let id = job["id"].as_str().expect("id").to_owned();
+            let id = submit(
+                &client,
+                &base,
+                serde_json::json!({"kind": "run", "scenario": {"text": SCENARIO}}),
+            )
+            .await;
             // The event stream ends with the job.
             let events = client
                 .get(format!("{base}/jobs/{id}/events"))
@@ -268,26 +283,18 @@ rate = "60/h"
             }
         };
         let base = format!("http://{addr}/api/v1");
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
+        let runtime = runtime();
         let pid = child.id().to_string();
         let (events, exited_in) = runtime.block_on(async {
             let client = reqwest::Client::new();
-            let job: serde_json::Value = client
-                .post(format!("{base}/jobs"))
-                .json(&serde_json::json!({
+            let id = submit(
+                &client,
+                &base,
+                serde_json::json!({
                     "kind": "run", "scenario": {"name": "bench/mm4.toml"}, "replications": 1000
-                }))
-                .send()
-                .await
-                .expect("submit")
-                .json()
-                .await
-                .expect("json");
-            let id = job["id"].as_str().expect("id").to_owned();
+                }),
+            )
+            .await;
             // The event stream is open before the signal and must see the job end.
             let stream = tokio::spawn({
                 let (client, url) = (client.clone(), format!("{base}/jobs/{id}/events"));

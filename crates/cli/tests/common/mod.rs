@@ -254,3 +254,77 @@ pub fn traced_scenario() -> String {
 pub fn redacted(stderr: &str, dir: &Path) -> String {
     stderr.replace(&dir.display().to_string(), "[dir]")
 }
+
+/// A policy for `SCENARIO`: its secondary inspection slower (4 minutes a vehicle on average
+/// instead of 3).
+pub const SLOW_SECONDARY: &str = r#"[policy]
+name = "slow secondary"
+
+[[override]]
+path = "stations.secondary.service"
+value = { dist = "exponential", mean = "4min" }
+"#;
+
+/// A sweep study in `dir`: `SCENARIO` as `tiny.toml`, `SLOW_SECONDARY` as `slow.toml` and
+/// `plan` as `plan.toml`; the plan's path.
+pub fn sweep_study(dir: &Path, plan: &str) -> PathBuf {
+    write(dir, "tiny.toml", SCENARIO);
+    write(dir, "slow.toml", SLOW_SECONDARY);
+    write(dir, "plan.toml", plan)
+}
+
+/// A crossing of a region: one northbound primary of 2 booths (2 minutes a truck), 20
+/// trucks an hour of its own, one day.
+pub const REGION_CROSSING: &str = r#"[scenario]
+name = "x"
+horizon = "1d"
+
+[[directions]]
+id = "northbound"
+
+[[classes]]
+id = "truck"
+
+[[stations]]
+id = "primary"
+servers = 2
+service = { dist = "exponential", mean = "2min" }
+
+[[sources]]
+id = "trucks"
+class = "truck"
+rate = "20/h"
+entry = "primary"
+"#;
+
+/// `REGION_CROSSING` as `crossing.toml` and `region` as `region.toml` in `dir`; the region
+/// file's path.
+pub fn region_files(dir: &Path, region: &str) -> PathBuf {
+    write(dir, "crossing.toml", REGION_CROSSING);
+    write(dir, "region.toml", region)
+}
+
+/// Runs `bordersim args`, asserting it succeeds.
+pub fn succeeds(args: &[&str]) -> Outcome {
+    let out = bordersim(args);
+    assert_eq!(out.code, 0, "{args:?}: {out:#?}");
+    out
+}
+
+/// Runs every shard of `count` of the sweep `plan` into `out`, then merges them in
+/// `format`; the merged output.
+pub fn merged_shards(plan: &str, out: &str, count: u64, format: &str) -> String {
+    for i in 0..count {
+        succeeds(&[
+            "sweep",
+            plan,
+            "--out-dir",
+            out,
+            "--shard-index",
+            &i.to_string(),
+            "--shard-count",
+            &count.to_string(),
+        ]);
+    }
+    succeeds(&["merge", out, "-f", format]).stdout
+}

@@ -58,6 +58,21 @@ fn zipped_axes_pair_their_values() {
     assert_eq!(shown, ["4 none", "6 ../policies/second_scanner.toml"]);
 }
 
+/// Asserts each plan (read as `plan.toml`) is refused with its message.
+fn assert_refused<const N: usize>(cases: [(String, &str); N]) {
+    for (text, expected) in cases {
+        let e = refusal(&text);
+        assert!(e.contains(expected), "{e}\nexpected {expected}");
+    }
+}
+
+/// The message refusing the plan `text` (read as `plan.toml`).
+fn refusal(text: &str) -> String {
+    parse_plan(text, "plan.toml")
+        .expect_err("refused")
+        .to_string()
+}
+
 #[test]
 fn bad_plans_are_refused_at_their_line() {
     let cases = [
@@ -100,12 +115,7 @@ fn bad_plans_are_refused_at_their_line() {
             "plan.toml:16:10: axis[1].policy: an axis needs at least one value",
         ),
     ];
-    for (text, expected) in cases {
-        let e = parse_plan(&text, "plan.toml")
-            .expect_err("refused")
-            .to_string();
-        assert!(e.contains(expected), "{e}\nexpected {expected}");
-    }
+    assert_refused(cases);
 }
 
 #[test]
@@ -195,9 +205,7 @@ fn the_baseline_names_a_point_by_its_axis_values() {
         ("{ speed = 1 }", "no axis is named `speed`"),
     ] {
         let text = SITES.replace("seed = 3", &format!("seed = 3\nbaseline = {baseline}"));
-        let e = parse_plan(&text, "plan.toml")
-            .expect_err("refused")
-            .to_string();
+        let e = refusal(&text);
         assert!(e.contains("plan.toml:6:12: sweep.baseline"), "{e}");
         assert!(e.contains(expected), "{e}");
     }
@@ -230,12 +238,7 @@ fn bad_demand_and_scenario_axes_are_located() {
             "plan.toml:19:9: axis[2].class: `class` goes with `demand`",
         ),
     ];
-    for (text, expected) in cases {
-        let e = parse_plan(&text, "plan.toml")
-            .expect_err("refused")
-            .to_string();
-        assert!(e.contains(expected), "{e}\nexpected {expected}");
-    }
+    assert_refused(cases);
 }
 
 #[test]

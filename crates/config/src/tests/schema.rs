@@ -229,6 +229,8 @@ fn bundled_configs_name_their_schema() {
 /// The defaults the schema states are the ones the loaders use.
 #[test]
 fn schema_defaults_are_the_loaders_defaults() {
+    use crate::{DEFAULT_ELASTICITY_PER_DAY, DEFAULT_MAX_ITERATIONS, DEFAULT_REGION_REPLICATIONS};
+    use crate::{DEFAULT_SRA_BETTER, DEFAULT_SRA_WORSE, DEFAULT_TOLERANCE};
     let scenario = schema_value(SchemaKind::Scenario);
     let default = |def: &str, field: &str| {
         scenario["definitions"][def]["properties"][field]["default"].clone()
@@ -253,43 +255,35 @@ fn schema_defaults_are_the_loaders_defaults() {
     let region = schema_value(SchemaKind::Region);
     let rdefault =
         |def: &str, field: &str| region["definitions"][def]["properties"][field]["default"].clone();
-    assert_eq!(
-        rdefault("region_meta", "replications"),
-        Value::from(crate::DEFAULT_REGION_REPLICATIONS)
+    let check = |def: &str, field: &str, expected: Value| {
+        assert_eq!(rdefault(def, field), expected, "{def}.{field}");
+    };
+    check(
+        "region_meta",
+        "replications",
+        Value::from(DEFAULT_REGION_REPLICATIONS),
     );
-    assert_eq!(
-        rdefault("region_meta", "elasticity_per_day"),
-        Value::from(crate::DEFAULT_ELASTICITY_PER_DAY)
+    check(
+        "region_meta",
+        "elasticity_per_day",
+        Value::from(DEFAULT_ELASTICITY_PER_DAY),
     );
-    assert_eq!(
-        rdefault("equilibrium", "max_iterations"),
-        Value::from(crate::DEFAULT_MAX_ITERATIONS)
+    check(
+        "equilibrium",
+        "max_iterations",
+        Value::from(DEFAULT_MAX_ITERATIONS),
     );
-    assert_eq!(
-        rdefault("equilibrium", "tolerance"),
-        Value::from(crate::DEFAULT_TOLERANCE)
-    );
-    assert_eq!(
-        rdefault("equilibrium", "worse"),
-        Value::from(crate::DEFAULT_SRA_WORSE)
-    );
-    assert_eq!(
-        rdefault("equilibrium", "better"),
-        Value::from(crate::DEFAULT_SRA_BETTER)
-    );
+    check("equilibrium", "tolerance", Value::from(DEFAULT_TOLERANCE));
+    check("equilibrium", "worse", Value::from(DEFAULT_SRA_WORSE));
+    check("equilibrium", "better", Value::from(DEFAULT_SRA_BETTER));
     let choice = bordersim_trade::ChoiceParams::default();
-    assert_eq!(
-        rdefault("choice", "time_coefficient"),
-        Value::from(choice.time_coefficient)
+    check(
+        "choice",
+        "time_coefficient",
+        Value::from(choice.time_coefficient),
     );
-    assert_eq!(
-        rdefault("choice", "border_weight"),
-        Value::from(choice.border_weight)
-    );
-    assert_eq!(
-        rdefault("choice", "toll_weight"),
-        Value::from(choice.toll_weight)
-    );
+    check("choice", "border_weight", Value::from(choice.border_weight));
+    check("choice", "toll_weight", Value::from(choice.toll_weight));
 }
 
 /// The units a string definition takes, from its description ("… (ms, s, min, h, d) …").
