@@ -115,26 +115,45 @@ impl Threads<'_> {
             Threads::Here if items.end - items.start == 1 => f(items.start).map(|r| vec![r]),
             Threads::Here => items.into_par_iter().map(f).collect(),
             Threads::Shared(pool) => {
-                let slots: Vec<Mutex<Option<R>>> =
-                    items.clone().map(|_| Mutex::new(None)).collect();
-                let f = &f;
-                // This thread is no worker of the pool: it waits for the tasks and takes
-                // none of them, nor any other run's.
-                pool.in_place_scope_fifo(|scope| {
-                    for (slot, item) in slots.iter().zip(items) {
-                        scope.spawn_fifo(move |_| {
-                            let value = f(item);
-                            *slot.lock().unwrap_or_else(PoisonError::into_inner) = value;
-                        });
-                    }
-                });
-                slots
-                    .into_iter()
-                    .map(|slot| slot.into_inner().unwrap_or_else(PoisonError::into_inner))
-                    .collect()
+                // At most one task per thread queued at a time: a run that asks for many
+                // replications at once still takes turns with the others.
+                let wave = pool.current_num_threads().max(1) as u64;
+                let mut all =
+                    Vec::with_capacity(usize::try_from(items.end - items.start).unwrap_or(0));
+                let mut start = items.start;
+                while start < items.end {
+                    let end = items.end.min(start + wave);
+                    all.extend(wave_on(pool, start..end, &f)?);
+                    start = end;
+                }
+                Some(all)
             }
         }
     }
+}
+
+/// `f` of each of `items`, one task each queued on `pool` behind those already waiting, in
+/// the items' order; `None` if `f` gave `None` for any.
+fn wave_on<R: Send>(
+    pool: &rayon::ThreadPool,
+    items: Range<u64>,
+    f: &(impl Fn(u64) -> Option<R> + Sync + Send),
+) -> Option<Vec<R>> {
+    let slots: Vec<Mutex<Option<R>>> = items.clone().map(|_| Mutex::new(None)).collect();
+    // This thread is no worker of the pool: it waits for the tasks and takes none of them,
+    // nor any other run's.
+    pool.in_place_scope_fifo(|scope| {
+        for (slot, item) in slots.iter().zip(items) {
+            scope.spawn_fifo(move |_| {
+                let value = f(item);
+                *slot.lock().unwrap_or_else(PoisonError::into_inner) = value;
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .map(|slot| slot.into_inner().unwrap_or_else(PoisonError::into_inner))
+        .collect()
 }
 
 /// Runs `work` (given the threads to run replications on) on the workers of the
@@ -184,8 +203,11 @@ mod tests {
     }
 
     /// Two runs of 400 replications on shared workers of `threads` threads, each stopping
-    /// once both have done 3: both must have run 3 before either ran all of its own.
-    fn two_runs_take_turns(threads: usize) {
+    /// once both have done 3: both must have run 3 before either ran all of its own. Folded
+    /// as they finish ([`run_summary_with_progress`]) or all kept
+    /// ([`crate::run_with_progress`], which asks for every replication at once), as
+    /// `keep_all` says.
+    fn two_runs_take_turns(threads: usize, keep_all: bool) {
         let workers = Workers::new(Some(threads)).expect("threads");
         let scenario = one_station("x", 2, 4.0, 25.0);
         let (a, b) = (AtomicU32::new(0), AtomicU32::new(0));
@@ -195,8 +217,15 @@ mod tests {
                 other,
                 after: 3,
             };
-            workers
-                .run(|| run_summary_with_progress(&scenario, &options(400), |_| NoLog, &progress))
+            workers.run(|| {
+                if keep_all {
+                    crate::run_with_progress(&scenario, &options(400), |_| NoLog, &progress)
+                        .map(|_| ())
+                } else {
+                    run_summary_with_progress(&scenario, &options(400), |_| NoLog, &progress)
+                        .map(|_| ())
+                }
+            })
         };
         let (ra, rb) = std::thread::scope(|s| {
             let first = s.spawn(|| run(&a, &b));
@@ -207,7 +236,7 @@ mod tests {
         assert!(
             matches!(ra, Err(ExperimentError::Cancelled))
                 && matches!(rb, Err(ExperimentError::Cancelled)),
-            "{threads} threads: {a} and {b} replications; {:?} {:?}",
+            "{threads} threads, all kept: {keep_all}: {a} and {b} replications; {:?} {:?}",
             ra.is_ok(),
             rb.is_ok()
         );
@@ -217,7 +246,9 @@ mod tests {
     #[test]
     fn runs_sharing_workers_take_turns_and_each_sees_its_cancel() {
         for threads in [1, 2] {
-            two_runs_take_turns(threads);
+            for keep_all in [false, true] {
+                two_runs_take_turns(threads, keep_all);
+            }
         }
     }
 
