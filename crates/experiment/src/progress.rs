@@ -29,8 +29,8 @@ pub trait Progress: Sync {
     }
 
     /// Whether the caller wants the experiment stopped (a server cancelling a job): asked
-    /// before each replication starts (before each batch of replications where they are
-    /// folded as they finish) and after each iteration of a region, so a cancelled
+    /// before each replication starts (also one that waited for threads another experiment
+    /// held, [`crate::Workers::run`]) and after each iteration of a region, so a cancelled
     /// experiment ends with [`crate::ExperimentError::Cancelled`] (a region with
     /// [`crate::region::RegionError::Cancelled`]) after the replications in flight. Never
     /// by default.

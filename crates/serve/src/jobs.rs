@@ -3,9 +3,12 @@
 //! from a blocking thread on the server's one pool of simulation threads, started with the
 //! server and kept for its life (never on the runtime's workers); up to
 //! [`Limits::max_queued`] more wait their turn, and the next is refused. Progress goes from
-//! the simulation to the watchers (status, server-sent events) through a `watch` channel; a
-//! cancelled job (by a request, its wall-time or event limit, or shutdown) stops after the
-//! replications in flight. Finished jobs are kept, their results compressed
+//! the simulation to the watchers (status, server-sent events) through a `watch` channel.
+//! A job's own loop stays on its blocking thread and queues its replications on the pool,
+//! one task each, behind those already waiting ([`Workers::run`]): running jobs take turns
+//! batch by batch, and a cancelled job (by a request, its wall-time or event limit, or
+//! shutdown) stops once its replications in flight have finished, its queued ones skipped
+//! as soon as a thread reaches them — whatever else runs on the pool. Finished jobs are kept, their results compressed
 //! ([`crate::stored`]), for a bounded time and count; a finished job's result is also cached
 //! under its request's key ([`crate::cache`]) and answers an identical request at once.
 
@@ -418,6 +421,7 @@ impl Jobs {
             };
             let workers = Arc::clone(&self.workers);
             let mut handle = tokio::task::spawn_blocking(move || {
+                // The job's loop runs here, its replications on the shared threads.
                 let end = workers.run(|| work(&reporter));
                 // Everything but the compressed result is dropped by now; this thread did
                 // the rendering, so its heap holds the most to give back.
