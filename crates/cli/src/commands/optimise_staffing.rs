@@ -127,11 +127,12 @@ impl Drop for Spinner {
 /// group) — nothing is run —, [`Failure::Failed`] when the runs or the writing fail.
 pub fn optimise_staffing_command(args: &OptimiseStaffingArgs) -> Result<(), Failure> {
     let inputs: Vec<&Path> = vec![&args.scenario, &args.plan];
-    for (option, path) in [
-        ("--output", &args.output),
-        ("--policy-output", &args.policy_output),
+    for (option, path, format) in [
+        ("--output", &args.output, output::SCENARIO_TOML),
+        ("--policy-output", &args.policy_output, output::POLICY_TOML),
     ] {
         if let Some(path) = path {
+            output::check_named(option, path, format)?;
             check_output_path(option, path, &inputs)?;
         }
     }
