@@ -269,3 +269,194 @@ fn apply_and_optimise_staffing_refuse_a_name_of_a_format_they_cannot_write() {
     let out = bordersim(["apply", s(&policy), "-o", "/dev/null"]);
     assert_eq!(out.code, 0, "{out:#?}");
 }
+
+/// A bundled example.
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../configs")
+        .join(name)
+}
+
+/// The numbers of `text` of four digits or more before the decimal point written without
+/// thousands separators (`1254.4`, `16460872.24`), with their line.
+fn ungrouped(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in text.lines() {
+        let bytes = line.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if !bytes[i].is_ascii_digit() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            let after_separator = start > 0 && matches!(bytes[start - 1], b',' | b'.');
+            if i - start >= 4 && !after_separator {
+                found.push(format!("{:?} in {line:?}", &line[start..i]));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn text_tables_group_thousands_and_give_changes_of_percentages_in_points() {
+    let run = bordersim([
+        "run",
+        s(&example("examples/commercial_truck_crossing.toml")),
+        "-r",
+        "2",
+        "-q",
+    ]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    // Costs, emissions and stops run into the thousands on this crossing.
+    for needle in ["Cost of delay", "Emissions", "stops/day"] {
+        assert!(run.stdout.contains(needle), "{needle}");
+    }
+    assert_eq!(ungrouped(&run.stdout), Vec::<String>::new());
+    let compare = bordersim([
+        "compare",
+        "--policy",
+        s(&example("policies/extra_primary_booths.toml")),
+        "-r",
+        "2",
+        "-q",
+    ]);
+    assert_eq!(compare.code, 0, "{compare:#?}");
+    assert_eq!(ungrouped(&compare.stdout), Vec::<String>::new());
+    assert!(compare.stdout.contains("delay_value_per_year"));
+    // Levels in percent, their change and interval in percentage points.
+    for metric in ["utilization (%)", "abandoned_share (%)"] {
+        let rows: Vec<&str> = compare
+            .stdout
+            .lines()
+            .filter(|l| l.contains(metric))
+            .collect();
+        assert!(!rows.is_empty(), "{metric}");
+        for row in rows {
+            assert_eq!(row.matches(" pts").count(), 2, "{row}");
+        }
+    }
+    // No other row is in points.
+    assert!(
+        compare
+            .stdout
+            .lines()
+            .filter(|l| l.contains(" pts"))
+            .all(|l| l.contains("(%)")),
+        "{}",
+        compare.stdout
+    );
+    // The CSV keeps the raw numbers.
+    let csv = bordersim([
+        "compare",
+        "--policy",
+        s(&example("policies/extra_primary_booths.toml")),
+        "-r",
+        "2",
+        "-q",
+        "-f",
+        "csv",
+    ]);
+    assert!(!csv.stdout.contains(" pts") && csv.stdout.contains("delay_value_per_year"));
+}
+
+#[test]
+fn a_change_that_rounds_to_zero_is_not_warned_about_nor_printed_as_minus_zero() {
+    let compare = bordersim([
+        "compare",
+        "--policy",
+        s(&example("policies/one_stop_border_post.toml")),
+        "-r",
+        "4",
+        "-q",
+    ]);
+    assert_eq!(compare.code, 0, "{compare:#?}");
+    assert!(!compare.stdout.contains("-0.0 a day"), "{}", compare.stdout);
+    assert!(
+        !compare
+            .stdout
+            .contains("nb-zm-release-gate: staffed lane-hours"),
+        "{}",
+        compare.stdout
+    );
+    for token in compare.stdout.split_whitespace() {
+        let t = token.trim_end_matches(['%', ',', ';']);
+        assert!(
+            !(t.starts_with("-0") && t.bytes().all(|b| matches!(b, b'-' | b'0' | b'.'))),
+            "{token} in {}",
+            compare.stdout
+        );
+    }
+}
+
+#[test]
+fn a_sweep_listing_refuses_the_options_of_a_result_it_would_ignore() {
+    let dir = scratch("polish-listing");
+    write(&dir, "tiny.toml", SCENARIO);
+    let plan = write(&dir, "plan.toml", PLAN);
+    let out_file = dir.join("units.txt");
+    let page = dir.join("units.html");
+    for listing in [&["--list"][..], &["--emit", "slurm"][..]] {
+        for (option, extra) in [
+            ("--output", vec!["-o", s(&out_file)]),
+            ("--report", vec!["--report", s(&page)]),
+            ("--format", vec!["-f", "json"]),
+        ] {
+            let mut args = vec!["sweep", s(&plan)];
+            args.extend(listing);
+            args.extend(&extra);
+            refused(
+                &args,
+                if option == "--report" {
+                    &page
+                } else {
+                    &out_file
+                },
+                &format!("prints to standard output and writes no result: remove {option}"),
+            );
+        }
+        let mut args = vec!["sweep", s(&plan)];
+        args.extend(listing);
+        let out = bordersim(&args);
+        assert_eq!(out.code, 0, "{out:#?}");
+        assert!(!out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn the_scenario_schema_bounds_what_the_loader_refuses() {
+    let out = bordersim(["schema", "scenario"]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    let schema: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let defs = &schema["definitions"];
+    for (def, field, key, value) in [
+        ("scenario", "replications", "minimum", 1),
+        ("scenario", "max_in_system", "minimum", 1),
+        ("scenario", "max_in_system", "maximum", 100_000_000),
+        ("station", "servers", "minimum", 1),
+        ("lane_group", "servers", "minimum", 1),
+        ("station", "queue_capacity", "minimum", 0),
+        ("lane_rule", "max_lanes", "minimum", 1),
+        ("event", "day", "minimum", 1),
+        ("event", "lanes", "minimum", 1),
+        ("class", "length_m", "exclusiveMinimum", 0),
+        ("service", "scale", "exclusiveMinimum", 0),
+    ] {
+        assert_eq!(
+            defs[def]["properties"][field][key], value,
+            "{def}.{field} {key}"
+        );
+    }
+    let seed = defs["scenario"]["properties"]["seed"]["description"]
+        .as_str()
+        .expect("seed described");
+    assert!(seed.contains("Master random seed"), "{seed}");
+    let thu = defs["days"]["properties"]["thu"]["description"]
+        .as_str()
+        .expect("thu described");
+    assert!(thu.contains("24 values"), "{thu}");
+}
