@@ -428,7 +428,7 @@ fn parse_fraction(s: &str) -> Result<f64, String> {
 }
 
 /// Options shared by `run` and `compare`.
-#[derive(Debug, clap::Args)]
+#[derive(Clone, Debug, clap::Args)]
 pub struct RunSettings {
     // The help text, with the defaults and the limit, is `replications_help()`.
     #[arg(short = 'r', long, value_name = "N", value_parser = parse_replications, help = replications_help())]

@@ -19,8 +19,10 @@ use anyhow::{Context, Result, anyhow, bail};
 use crate::args::{Format, RunSettings};
 use crate::failure::Failure;
 
+mod named;
 mod reserved;
 
+pub use named::{CSV, POLICY_TOML, SCENARIO_TOML, check_named};
 pub use reserved::{check_not_reserved, reserve_sweep_dir};
 
 /// Rejects, before any long computation, an `--output` that names one of the `inputs`
@@ -150,15 +152,7 @@ fn extension_of(format: Format) -> &'static str {
 ///
 /// [`Failure::BadInput`] naming the option and the path.
 pub fn check_csv_name(option: &str, path: &Path) -> Result<(), Failure> {
-    if extension(path).as_deref() == Some("csv")
-        || fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
-    {
-        return Ok(());
-    }
-    Err(Failure::BadInput(anyhow!(
-        "{option} '{}': this output is CSV; give a name ending in .csv",
-        path.display()
-    )))
+    check_named(option, path, CSV)
 }
 
 /// Rejects two outputs of one command that name the same file (`outputs`: each option

@@ -104,14 +104,11 @@ pub(crate) fn merge_dir(dir: &Path, settings: &RunSettings) -> Result<(), Failur
             )));
         }
     }
+    // Every output option given is kept: only replications and seed come from the plan.
     let as_swept = RunSettings {
         replications: Some(first.replications),
         seed: Some(first.seed),
-        threads: settings.threads,
-        format: settings.format,
-        output: settings.output.clone(),
-        report: None,
-        quiet: settings.quiet,
+        ..settings.clone()
     };
     let study = load_study(&first.plan, &as_swept)?;
     // The plan and the files it names are inputs too.

@@ -13,7 +13,7 @@ use anyhow::anyhow;
 use bordersim_planning::{
     PlanningError, SearchProgress, StaffingReport, optimise_staffing, parse_plan,
 };
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget};
 use serde::Serialize;
 
 use crate::args::{Format, RunSettings};
@@ -127,11 +127,12 @@ impl Drop for Spinner {
 /// group) — nothing is run —, [`Failure::Failed`] when the runs or the writing fail.
 pub fn optimise_staffing_command(args: &OptimiseStaffingArgs) -> Result<(), Failure> {
     let inputs: Vec<&Path> = vec![&args.scenario, &args.plan];
-    for (option, path) in [
-        ("--output", &args.output),
-        ("--policy-output", &args.policy_output),
+    for (option, path, format) in [
+        ("--output", &args.output, output::SCENARIO_TOML),
+        ("--policy-output", &args.policy_output, output::POLICY_TOML),
     ] {
         if let Some(path) = path {
+            output::check_named(option, path, format)?;
             check_output_path(option, path, &inputs)?;
         }
     }
@@ -187,10 +188,7 @@ pub fn optimise_staffing_command(args: &OptimiseStaffingArgs) -> Result<(), Fail
             ProgressDrawTarget::hidden()
         },
     );
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-    );
+    bar.set_style(crate::progress::spinner_style());
     bar.set_message("optimising staffing: the scenario's own schedule".to_owned());
     if visible {
         bar.enable_steady_tick(Duration::from_millis(120));

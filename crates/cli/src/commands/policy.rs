@@ -245,6 +245,7 @@ pub fn apply(args: &ApplyArgs) -> Result<(), Failure> {
     let mut inputs: Vec<&Path> = vec![&args.policy];
     inputs.extend(args.baseline.as_deref());
     if let Some(out) = out {
+        output::check_named("--output", out, output::SCENARIO_TOML)?;
         check_output_path("--output", out, &inputs)?;
     }
     let policy = super::read_policy(&args.policy)?;

@@ -11,7 +11,7 @@ use bordersim_experiment::{Comparison, Difference, NetBenefit};
 use bordersim_report::{DifferenceRow, Side, Unit};
 
 use super::columns::Table;
-use super::numbers::{decimal, fixed, money, signed, signed_money};
+use super::numbers::{decimal, money, signed, signed_money};
 use crate::args::Format;
 
 /// Renders `comparison` in `format`.
@@ -54,19 +54,25 @@ fn starred(d: &Difference) -> bool {
 fn row(d: &Difference, replications: u32, notes: &mut Vec<String>) -> [String; 9] {
     let row = DifferenceRow::new(d, DECIMALS);
     let side = |v: Side| match v {
-        Side::Value(v) => fixed(v, DECIMALS),
+        Side::Value(v) => decimal(v, DECIMALS),
         Side::NotPresent => "not present".to_string(),
         Side::NoValue => "-".to_string(),
     };
+    // A change of a percentage is in percentage points, not percent of it.
+    let points = if row.unit.unit == "%" { " pts" } else { "" };
     [
         d.entity.clone(),
         label(&d.metric, &row.unit),
         side(row.baseline),
         side(row.variant),
-        row.change
-            .map_or_else(|| "-".to_string(), |delta| signed(delta, DECIMALS)),
-        row.ci95
-            .map_or_else(|| "-".to_string(), |c| fixed(c, DECIMALS)),
+        row.change.map_or_else(
+            || "-".to_string(),
+            |delta| format!("{}{points}", signed(delta, DECIMALS)),
+        ),
+        row.ci95.map_or_else(
+            || "-".to_string(),
+            |c| format!("{}{points}", decimal(c, DECIMALS)),
+        ),
         match (row.relative_percent, row.marked) {
             (Some(r), true) => format!("{}% *", signed(r, 1)),
             (Some(r), false) => format!("{}%", signed(r, 1)),
@@ -138,7 +144,7 @@ fn table(comparison: &Comparison) -> String {
         "  (run's p95 pools every observation). lane_hours_per_day: staffed lane-hours, the\n",
         "  overtime of closing lanes included (a lane the schedule closes finishes its vehicle\n",
         "  first), so it can exceed the scheduled lane-hours. Times in minutes, utilization in\n",
-        "  percent.\n",
+        "  percent; a change of a percentage in percentage points (pts).\n",
     ));
     out
 }

@@ -33,10 +33,10 @@ pub fn fixed(x: f64, decimals: usize) -> String {
     }
 }
 
-/// As [`fixed`], with a `+` before a positive value that does not round to zero: `+1.50`,
-/// `-0.20`, `0.00`.
+/// As [`decimal`], with a `+` before a positive value that does not round to zero: `+1.50`,
+/// `-0.20`, `0.00`, `+1,234.50`.
 pub fn signed(x: f64, decimals: usize) -> String {
-    let text = fixed(x, decimals);
+    let text = decimal(x, decimals);
     if x > 0.0 && text.bytes().any(|b| matches!(b, b'1'..=b'9')) {
         format!("+{text}")
     } else {
@@ -44,10 +44,11 @@ pub fn signed(x: f64, decimals: usize) -> String {
     }
 }
 
-/// Seconds as minutes with two decimals; `-` when there is no value.
+/// Seconds as minutes with two decimals and thousands separators; `-` when there is no
+/// value.
 pub fn minutes(seconds: Option<f64>) -> String {
     match seconds {
-        Some(s) if s.is_finite() => fixed(s / 60.0, 2),
+        Some(s) if s.is_finite() => decimal(s / 60.0, 2),
         _ => "-".to_owned(),
     }
 }
@@ -84,6 +85,15 @@ pub fn decimal(x: f64, decimals: usize) -> String {
         Ok(n) if fraction.is_empty() => format!("{sign}{}", thousands(n)),
         Ok(n) => format!("{sign}{}.{fraction}", thousands(n)),
         Err(_) => text.clone(),
+    }
+}
+
+/// `x` as [`decimal`] with its 95% half-width `ci` beside it (`8,557.6 ±1,132.0`) when there
+/// is one and it is not 0.
+pub fn with_ci(x: f64, ci: Option<f64>, decimals: usize) -> String {
+    match ci {
+        Some(c) if c > 0.0 => format!("{} ±{}", decimal(x, decimals), decimal(c, decimals)),
+        _ => decimal(x, decimals),
     }
 }
 

@@ -22,6 +22,7 @@ pub struct RawAppointment {
     /// Only this programme of the class books; omitted, every programme.
     pub programme: Option<String>,
     /// Share of the class's vehicles (of the programme) that book, 0 to 1.
+    #[cfg_attr(feature = "schema", schemars(extend("minimum" = 0, "maximum" = 1)))]
     pub share: f64,
     /// Length of a slot, a divisor of an hour; default `"15min"`.
     #[cfg_attr(feature = "schema", schemars(extend("default" = "15min")))]
@@ -36,6 +37,7 @@ pub struct RawAppointment {
     #[cfg_attr(feature = "schema", schemars(extend("default" = "72h")))]
     pub horizon: Option<RawDuration>,
     /// Vehicles the waiting area holds at once; omitted, unlimited.
+    #[cfg_attr(feature = "schema", schemars(extend("minimum" = 1)))]
     pub waiting_area: Option<i64>,
     /// What a vehicle that would wait does when the waiting area is full: `"road"` (it
     /// queues on the road, unbooked) or `"balk"` (it leaves); default `"road"`.

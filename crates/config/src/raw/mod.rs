@@ -75,8 +75,12 @@ pub struct RawScenario {
     /// Independent replications of the run; at least 1.
     // Signed so that a negative value gets a clear message.
     #[cfg_attr(feature = "schema", schemars(extend("default" = 10)))]
+    #[cfg_attr(feature = "schema", schemars(extend("minimum" = 1)))]
     pub replications: Option<i64>,
-    /// Default 1.
+    /// Master random seed (any non-negative integer; default 1): replication `r` is
+    /// seeded from (seed, r) alone, so the same seed gives the same results byte for byte
+    /// on any machine and thread count, and variants compared on one seed see the same
+    /// vehicles. `--seed` overrides it.
     #[cfg_attr(feature = "schema", schemars(extend("default" = 1)))]
     pub seed: Option<u64>,
     /// The day of the week at time zero (midnight): `"monday"` … `"sunday"` (or `"mon"` …
@@ -93,6 +97,7 @@ pub struct RawScenario {
     /// default 1,000,000.
     // Signed so that a negative value gets a clear message.
     #[cfg_attr(feature = "schema", schemars(extend("default" = 1_000_000)))]
+    #[cfg_attr(feature = "schema", schemars(extend("minimum" = 1, "maximum" = 100_000_000)))]
     pub max_in_system: Option<i64>,
     /// Width of the time bins of the queues and waits over time (the JSON's `series`,
     /// `run --series`, the report's charts over time), e.g. `"15 min"` or `"1h"`: at least
@@ -157,6 +162,7 @@ pub struct RawEvent {
     /// End (exclusive), in the same forms; within the horizon.
     pub to: Option<String>,
     /// The whole day N of the run (1 = the first), instead of `from` and `to`.
+    #[cfg_attr(feature = "schema", schemars(extend("minimum" = 1)))]
     pub day: Option<i64>,
     /// The station (outage, closure, slowdown, schedule).
     pub station: Option<String>,
@@ -164,6 +170,7 @@ pub struct RawEvent {
     /// one when the station has lane groups).
     pub lane_group: Option<String>,
     /// Outage: how many lanes fail in each group concerned; omitted, all of them.
+    #[cfg_attr(feature = "schema", schemars(extend("minimum" = 1)))]
     pub lanes: Option<i64>,
     /// Demand: factor on arrival rates (≥ 0); slowdown: factor on service times (> 0).
     pub factor: Option<f64>,
@@ -207,6 +214,7 @@ pub struct RawClass {
     pub description: Option<String>,
     /// Road space one vehicle takes in a queue, metres; default 10.
     #[cfg_attr(feature = "schema", schemars(extend("default" = 10.0)))]
+    #[cfg_attr(feature = "schema", schemars(extend("exclusiveMinimum" = 0)))]
     pub length_m: Option<f64>,
     /// Served first within a queue (non-preemptive), 0–255; default 0.
     #[cfg_attr(feature = "schema", schemars(extend("default" = 0)))]

@@ -23,6 +23,7 @@ pub struct RawStation {
     pub direction: Option<String>,
     /// One lane group serving everyone, always this many open (at least 1).
     // Signed so that a negative value gets a clear message.
+    #[cfg_attr(feature = "schema", schemars(extend("minimum" = 1)))]
     pub servers: Option<i64>,
     /// One lane group serving everyone, open servers for each hour of the day (24 values).
     pub servers_by_hour: Option<Vec<i64>>,
@@ -48,6 +49,7 @@ pub struct RawStation {
     #[cfg_attr(feature = "schema", schemars(extend("default" = false)))]
     pub releases: Option<bool>,
     /// The queue holds at most this many vehicles (give this or `queue_length`).
+    #[cfg_attr(feature = "schema", schemars(extend("minimum" = 0)))]
     pub queue_capacity: Option<i64>,
     /// The queue holds this much road (`"2.5km"`, `"800m"`), each vehicle taking its
     /// class's `length_m`.
@@ -74,6 +76,7 @@ pub struct RawStation {
     pub staff_cost_per_lane_h: Option<f64>,
     /// At a station others are merged into: factor on the combined service time; default 1.
     #[cfg_attr(feature = "schema", schemars(extend("default" = 1.0)))]
+    #[cfg_attr(feature = "schema", schemars(extend("exclusiveMinimum" = 0)))]
     pub joint_service_factor: Option<f64>,
     /// Factor on the service time of each programme's vehicles (by programme id); 1 for a
     /// programme not listed.
@@ -85,6 +88,7 @@ pub struct RawStation {
     pub service_factor_by_hour: Option<Vec<f64>>,
     /// Vehicles standing in the queue at time zero; default 0.
     #[cfg_attr(feature = "schema", schemars(extend("default" = 0)))]
+    #[cfg_attr(feature = "schema", schemars(extend("minimum" = 0)))]
     pub initial_queue: Option<i64>,
     /// The class of the vehicles standing at time zero; default the mix of the sources
     /// entering here, by their mean rates.
@@ -102,8 +106,10 @@ pub struct RawLaneRule {
     pub max_wait: RawDuration,
     /// Default 1.
     #[cfg_attr(feature = "schema", schemars(extend("default" = 1)))]
+    #[cfg_attr(feature = "schema", schemars(extend("minimum" = 0)))]
     pub min_lanes: Option<i64>,
     /// The most lanes the rule may open.
+    #[cfg_attr(feature = "schema", schemars(extend("minimum" = 1)))]
     pub max_lanes: i64,
     /// How often the wait is reviewed; default 15 min.
     #[cfg_attr(feature = "schema", schemars(extend("default" = "15min")))]
@@ -146,6 +152,7 @@ pub struct RawLaneGroup {
     #[cfg_attr(feature = "schema", schemars(extend("default" = false)))]
     pub share_when_idle: Option<bool>,
     /// Always this many open (give this or `servers_by_hour`).
+    #[cfg_attr(feature = "schema", schemars(extend("minimum" = 1)))]
     pub servers: Option<i64>,
     /// Open servers for each hour of the day (24 values).
     pub servers_by_hour: Option<Vec<i64>>,
@@ -157,6 +164,7 @@ pub struct RawLaneGroup {
     /// The group's own approach (a dedicated lane to its booths) holds at most this many
     /// waiting vehicles (give this or `queue_length`); omitted, its vehicles queue in the
     /// station's storage.
+    #[cfg_attr(feature = "schema", schemars(extend("minimum" = 0)))]
     pub queue_capacity: Option<i64>,
     /// The group's own approach is this much road (`"500m"`).
     pub queue_length: Option<String>,
@@ -172,6 +180,7 @@ pub struct RawLaneGroup {
     pub service_factor_by_hour: Option<Vec<f64>>,
     /// Vehicles this group serves standing in the queue at time zero; default 0.
     #[cfg_attr(feature = "schema", schemars(extend("default" = 0)))]
+    #[cfg_attr(feature = "schema", schemars(extend("minimum" = 0)))]
     pub initial_queue: Option<i64>,
     /// Their class; default the mix of the sources entering at the station, restricted
     /// to the vehicles this group serves.
@@ -198,19 +207,26 @@ pub struct RawLaneFilter {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawDays {
-    /// Monday.
+    /// Servers open on Mondays, 24 values, one per hour from midnight (the first for
+    /// 00:00-01:00); a day left out keeps `servers_by_hour` (or `servers`).
     pub mon: Option<Vec<i64>>,
-    /// Tuesday.
+    /// Servers open on Tuesdays, 24 values, one per hour from midnight (the first for
+    /// 00:00-01:00); a day left out keeps `servers_by_hour` (or `servers`).
     pub tue: Option<Vec<i64>>,
-    /// Wednesday.
+    /// Servers open on Wednesdays, 24 values, one per hour from midnight (the first for
+    /// 00:00-01:00); a day left out keeps `servers_by_hour` (or `servers`).
     pub wed: Option<Vec<i64>>,
-    /// Thursday.
+    /// Servers open on Thursdays, 24 values, one per hour from midnight (the first for
+    /// 00:00-01:00); a day left out keeps `servers_by_hour` (or `servers`).
     pub thu: Option<Vec<i64>>,
-    /// Friday.
+    /// Servers open on Fridays, 24 values, one per hour from midnight (the first for
+    /// 00:00-01:00); a day left out keeps `servers_by_hour` (or `servers`).
     pub fri: Option<Vec<i64>>,
-    /// Saturday.
+    /// Servers open on Saturdays, 24 values, one per hour from midnight (the first for
+    /// 00:00-01:00); a day left out keeps `servers_by_hour` (or `servers`).
     pub sat: Option<Vec<i64>>,
-    /// Sunday.
+    /// Servers open on Sundays, 24 values, one per hour from midnight (the first for
+    /// 00:00-01:00); a day left out keeps `servers_by_hour` (or `servers`).
     pub sun: Option<Vec<i64>>,
 }
 
@@ -259,6 +275,7 @@ pub struct RawService {
     /// Mean duration (`exponential`, `lognormal`, `gamma`).
     pub mean: Option<RawDuration>,
     /// Coefficient of variation (standard deviation / mean), a plain number.
+    #[cfg_attr(feature = "schema", schemars(extend("minimum" = 0)))]
     pub cv: Option<f64>,
     /// The one duration (`deterministic`).
     pub value: Option<RawDuration>,
@@ -277,6 +294,7 @@ pub struct RawService {
     pub parts: Option<Vec<RawService>>,
     /// `sum`: a positive factor on the total (default 1).
     #[cfg_attr(feature = "schema", schemars(extend("default" = 1.0)))]
+    #[cfg_attr(feature = "schema", schemars(extend("exclusiveMinimum" = 0)))]
     pub scale: Option<f64>,
 }
 

@@ -191,9 +191,9 @@ fn not_priced(baseline: &Scenario, variant: &Scenario, differences: &[Difference
             "lane_hours_per_day",
             &format!("station:{}", st.id),
         );
-        if delta == 0.0 || st.merged_into.is_some() {
+        let Some(delta) = printed_change(delta).filter(|_| st.merged_into.is_none()) else {
             continue;
-        }
+        };
         let rates = scenario.crossing.staff_costs();
         let unpriced: Vec<&str> = st
             .lanes
@@ -203,13 +203,13 @@ fn not_priced(baseline: &Scenario, variant: &Scenario, differences: &[Difference
             .collect();
         if unpriced.len() == st.lanes.len() {
             out.push(format!(
-                "station {}: staffed lane-hours {:+.1} a day with no staff cost rate \
+                "station {}: staffed lane-hours {} a day with no staff cost rate \
                  (staff_cost_per_lane_h): counted as 0",
                 st.id, delta
             ));
         } else if !unpriced.is_empty() {
             out.push(format!(
-                "station {}: staffed lane-hours {:+.1} a day, lane groups {} with no staff cost \
+                "station {}: staffed lane-hours {} a day, lane groups {} with no staff cost \
                  rate (staff_cost_per_lane_h): counted as 0",
                 st.id,
                 delta,
@@ -231,20 +231,29 @@ fn not_priced(baseline: &Scenario, variant: &Scenario, differences: &[Difference
             &format!("class:{}", class.id),
         );
         let area = waiting_area_change(baseline, variant, differences, &class.id);
-        if (delta != 0.0 || area != 0.0) && class.resource_cost_per_h == 0.0 {
-            let area = if area == 0.0 {
-                String::new()
-            } else {
-                format!(" and waiting area {area:+.1}")
-            };
+        let (delta, area) = (printed_change(delta), printed_change(area));
+        if (delta.is_some() || area.is_some()) && class.resource_cost_per_h == 0.0 {
+            let area = area.map_or_else(String::new, |a| format!(" and waiting area {a}"));
             out.push(format!(
-                "class {}: delay {:+.1}{area} vehicle-hours a day with no resource cost \
+                "class {}: delay {}{area} vehicle-hours a day with no resource cost \
                  (resource_cost_per_h): counted as 0",
-                class.id, delta
+                class.id,
+                delta.as_deref().unwrap_or("0.0")
             ));
         }
     }
     out
+}
+
+/// A change (vehicle-hours or lane-hours a day) as the warnings print it, signed with one
+/// decimal; `None` when it rounds to zero there, so that no warning names a change it
+/// prints as `0.0` or `-0.0`.
+fn printed_change(change: f64) -> Option<String> {
+    let text = format!("{change:+.1}");
+    match text.parse::<f64>() {
+        Ok(v) if v != 0.0 && v.is_finite() => Some(text),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -389,5 +398,90 @@ mod tests {
             nb.not_priced
         );
         assert!(nb.not_priced[0].contains("resource_cost_per_h"));
+    }
+
+    #[test]
+    fn a_change_that_rounds_to_zero_is_not_named_and_never_printed_as_minus_zero() {
+        assert_eq!(super::printed_change(-0.0019), None);
+        assert_eq!(super::printed_change(0.049), None);
+        assert_eq!(super::printed_change(-0.0), None);
+        assert_eq!(super::printed_change(f64::NAN), None);
+        assert_eq!(super::printed_change(-0.06).as_deref(), Some("-0.1"));
+        assert_eq!(super::printed_change(24.0).as_deref(), Some("+24.0"));
+        // Unpriced lanes and an unpriced class whose changes all round to zero at the
+        // printed precision: nothing to warn about.
+        let base = priced(2, false);
+        let variant = priced(3, false);
+        let (cmp, _) = compare(
+            &base,
+            &[("three lanes".into(), variant.clone())],
+            &options(2),
+        )
+        .expect("runs");
+        let mut differences = cmp.variants[0].differences.clone();
+        fn set(differences: &mut [crate::Difference], metric: &str, entity: &str, delta: f64) {
+            for d in differences
+                .iter_mut()
+                .filter(|d| d.metric == metric && d.entity == entity)
+            {
+                d.delta = Some(delta);
+            }
+        }
+        set(
+            &mut differences,
+            "lane_hours_per_day",
+            "station:primary",
+            -0.0019,
+        );
+        set(
+            &mut differences,
+            "delay_vehicle_hours_per_day",
+            "class:truck",
+            0.0,
+        );
+        let mut unpriced = variant.clone();
+        let mut population = unpriced.population().clone();
+        population.classes[0].resource_cost_per_h = 0.0;
+        unpriced.crossing = bordersim_model::Crossing::new(
+            "unpriced",
+            &population,
+            unpriced.crossing.stations().to_vec(),
+            unpriced.crossing.sources().to_vec(),
+        )
+        .expect("valid");
+        assert_eq!(
+            super::not_priced(&base, &unpriced, &differences),
+            Vec::<String>::new()
+        );
+        set(
+            &mut differences,
+            "lane_hours_per_day",
+            "station:primary",
+            -0.06,
+        );
+        set(
+            &mut differences,
+            "delay_vehicle_hours_per_day",
+            "class:truck",
+            -0.04,
+        );
+        let named = super::not_priced(&base, &unpriced, &differences);
+        assert_eq!(named.len(), 1, "{named:?}");
+        assert!(
+            named[0].starts_with("station primary: staffed lane-hours -0.1 a day"),
+            "{named:?}"
+        );
+        set(
+            &mut differences,
+            "delay_vehicle_hours_per_day",
+            "class:truck",
+            -0.06,
+        );
+        let named = super::not_priced(&base, &unpriced, &differences);
+        assert!(
+            named[1].starts_with("class truck: delay -0.1 vehicle-hours a day"),
+            "{named:?}"
+        );
+        assert!(named.iter().all(|n| !n.contains("-0.0")), "{named:?}");
     }
 }

@@ -110,6 +110,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     // Refuses an output or report name of no format written, before anything runs.
     output::written(&args.settings)?;
     let study = load_study(&args.plan, &args.settings)?;
+    if args.emit.is_some() || args.list {
+        printed_only(args)?;
+    }
     if let Some(engine) = args.emit {
         return output::print_stdout(emit_script(args, &study, engine).as_bytes());
     }
@@ -208,6 +211,24 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         return super::merge::merge_dir(dir, &args.settings);
     }
     Ok(())
+}
+
+/// Refuses, for `--list` and `--emit` (which print their text to standard output and run
+/// nothing), the options of a sweep's result: each would be silently ignored.
+fn printed_only(args: &SweepArgs) -> Result<(), Failure> {
+    let what = if args.list { "--list" } else { "--emit" };
+    let given = [
+        ("--output", args.settings.output_file().is_some()),
+        ("--report", args.settings.report.is_some()),
+        ("--format", args.settings.format.is_some()),
+    ];
+    match given.iter().find(|(_, given)| *given) {
+        Some((option, _)) => Err(Failure::BadInput(anyhow!(
+            "{what} prints to standard output and writes no result: remove {option} \
+             (redirect standard output to keep the text)"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Shard `index` of `count`'s manifest, with no unit yet, and its path in `dir`.

@@ -5,7 +5,7 @@
 use bordersim_experiment::Report;
 
 use super::super::columns::Table;
-use super::super::numbers::{minutes, thousands};
+use super::super::numbers::{decimal, minutes, thousands};
 
 /// One row per (station, class) where vehicles may give up; `None` when no class has a
 /// patience.
@@ -34,7 +34,7 @@ pub(super) fn abandonment_table(report: &Report) -> Option<Table> {
             format!("{:.1}%", 100.0 * row.share),
             row.share_ci95
                 .map_or_else(String::new, |c| format!("{:.1}%", 100.0 * c)),
-            format!("{:.1}", row.per_day),
+            decimal(row.per_day, 1),
             minutes(row.wait.mean_s),
             minutes(row.wait.ci95_s),
             minutes(row.wait.p95_s),

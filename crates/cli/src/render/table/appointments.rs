@@ -6,14 +6,7 @@
 use bordersim_experiment::Report;
 
 use super::super::columns::Table;
-use super::super::numbers::{minutes, money, thousands};
-
-fn with_ci(x: f64, ci: Option<f64>, decimals: usize) -> String {
-    match ci {
-        Some(c) if c > 0.0 => format!("{x:.decimals$} ±{c:.decimals$}"),
-        _ => format!("{x:.decimals$}"),
-    }
-}
+use super::super::numbers::{minutes, money, thousands, with_ci};
 
 /// One row per booking system; `None` without any.
 pub(super) fn appointments_table(report: &Report) -> Option<Table> {

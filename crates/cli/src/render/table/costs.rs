@@ -5,7 +5,7 @@ use bordersim_experiment::Report;
 use bordersim_experiment::costs::PerDay;
 
 use super::super::columns::Table;
-use super::super::numbers::money;
+use super::super::numbers::{decimal, money};
 
 fn with_ci(p: &PerDay, fmt: &dyn Fn(f64) -> String) -> String {
     match p.per_day_ci95 {
@@ -50,7 +50,7 @@ pub(super) fn costs_tables(report: &Report) -> Option<(Table, Table)> {
         "stops/day",
         "CO2 t/year",
     ]);
-    let one = |v: f64| format!("{:.1}", v.max(0.0));
+    let one = |v: f64| decimal(v.max(0.0), 1);
     for e in &report.costs.emissions {
         if e.entity == "system" {
             emissions.rule();
@@ -61,7 +61,7 @@ pub(super) fn costs_tables(report: &Report) -> Option<(Table, Table)> {
             with_ci(&e.nox_g, &one),
             with_ci(&e.pm25_g, &one),
             with_ci(&e.stops_in_queue, &one),
-            format!("{:.1}", e.co2_kg.per_year.max(0.0) / 1000.0),
+            one(e.co2_kg.per_year / 1000.0),
         ]);
     }
     Some((costs, emissions))

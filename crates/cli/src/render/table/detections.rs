@@ -7,19 +7,17 @@ use bordersim_experiment::Report;
 use bordersim_experiment::costs::detections::DetectionsPerDay;
 
 use super::super::columns::Table;
+use super::super::numbers::{decimal, with_ci};
 
 fn per_day(d: &DetectionsPerDay) -> String {
-    match d.per_day_ci95 {
-        Some(c) if c > 0.0 => format!("{:.2} ±{:.2}", d.per_day, c),
-        _ => format!("{:.2}", d.per_day),
-    }
+    with_ci(d.per_day, d.per_day_ci95, 2)
 }
 
 /// Inspections per day with their 95% interval across replications (when there is one).
 fn inspections(per_day: f64, ci95: Option<f64>) -> String {
     match ci95 {
-        Some(c) => format!("{per_day:.1} ±{c:.1}"),
-        None => format!("{per_day:.1}"),
+        Some(c) => format!("{} ±{}", decimal(per_day, 1), decimal(c, 1)),
+        None => decimal(per_day, 1),
     }
 }
 

@@ -5,6 +5,8 @@
 use bordersim_experiment::BackToNormal;
 use bordersim_experiment::Report;
 
+use super::super::numbers::decimal;
+
 /// `"hour 5.00 ±0.00, 3.00 h after …"`, with the share of replications not back, or that
 /// none is.
 fn back_text(b: &BackToNormal, after: &str) -> String {
@@ -28,8 +30,8 @@ fn back_text(b: &BackToNormal, after: &str) -> String {
 pub(super) fn recovery_lines(report: &Report) -> Option<Vec<String>> {
     let r = report.recovery.as_ref()?;
     let extra = match r.extra_vehicle_hours_ci95 {
-        Some(ci) => format!("{:.1} ±{ci:.1}", r.extra_vehicle_hours),
-        None => format!("{:.1}", r.extra_vehicle_hours),
+        Some(ci) => format!("{} ±{}", decimal(r.extra_vehicle_hours, 1), decimal(ci, 1)),
+        None => decimal(r.extra_vehicle_hours, 1),
     };
     let mut lines = vec![
         format!("  extra vehicle-hours in the crossing: {extra} (per replication)"),

@@ -68,14 +68,14 @@ pub(super) fn station_table(report: &Report) -> Table {
             st.servers.to_string(),
             format!("{:.2}", st.offered_load),
             utilisation_ci(st.utilization, st.utilization_ci95),
-            format!("{:.1}", st.throughput_per_h),
+            decimal(st.throughput_per_h, 1),
         ]);
         row.extend(delay_cells(&st.wait));
-        row.push(format!("{:.2}", st.queue_length.mean));
+        row.push(decimal(st.queue_length.mean, 2));
         row.push(
             st.queue_length
                 .ci95
-                .map_or_else(|| "-".to_owned(), |c| format!("{c:.2}")),
+                .map_or_else(|| "-".to_owned(), |c| decimal(c, 2)),
         );
         row.push(thousands(st.queue_length.max));
         if any_unstable {

@@ -4,7 +4,7 @@
 use bordersim_experiment::{DelayStats, Report};
 
 use super::super::columns::Table;
-use super::super::numbers::{minutes, money, ratio, thousands};
+use super::super::numbers::{decimal, minutes, money, ratio, thousands};
 use super::{DELAY_COLUMNS, delay_cells};
 
 /// Time in system per class, then for all vehicles when there are several classes.
@@ -127,10 +127,10 @@ pub(super) fn economics_table(report: &Report) -> Table {
                 e.id.clone()
             },
             e.value_of_time_per_h
-                .map_or_else(String::new, |v| format!("{v:.2}")),
-            format!("{:.1}", e.delay_vehicle_hours_per_day),
+                .map_or_else(String::new, |v| decimal(v, 2)),
+            decimal(e.delay_vehicle_hours_per_day, 1),
             e.delay_vehicle_hours_per_day_ci95
-                .map_or_else(|| "-".to_owned(), |c| format!("{c:.1}")),
+                .map_or_else(|| "-".to_owned(), |c| decimal(c, 1)),
             money(e.value_per_day),
             e.value_per_day_ci95.map_or_else(|| "-".to_owned(), &money),
             money(e.value_per_year),
