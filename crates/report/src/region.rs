@@ -68,6 +68,7 @@ fn before_after(
         x_title: x_title.into(),
         series: vec!["baseline".into(), "reform".into()],
         rows,
+        non_negative: true,
         ..CategoryChart::default()
     }
 }
@@ -231,6 +232,7 @@ fn flows(page: &mut Page, r: &RegionReport) {
                 )
             })
             .collect(),
+        non_negative: true,
         ..CategoryChart::default()
     };
     let mut data = flow_table(&["vehicles per day", "±95%", "share", "±95% (points)"]);
@@ -257,7 +259,8 @@ fn flows(page: &mut Page, r: &RegionReport) {
             "Vehicles per day assigned to each crossing, direction and class at the \
              equilibrium (border times measured over {} replications per crossing), with each \
              one's share of its direction and class's traffic in the table; the 95% intervals \
-             are the spread of each replication's best response to its own border times.",
+             are the spread of each replication's best response to its own border times; an \
+             interval reaching below zero is drawn to 0 (the table gives it whole).",
             r.replications
         ),
         &data,
@@ -272,6 +275,7 @@ fn flows(page: &mut Page, r: &RegionReport) {
             .collect(),
         style: Style::Dots,
         from_zero: true,
+        non_negative: true,
         ..CategoryChart::default()
     };
     let mut data = flow_table(&[
@@ -299,7 +303,8 @@ fn flows(page: &mut Page, r: &RegionReport) {
         &chart.render(),
         &format!(
             "Mean time from arrival to exit at each crossing, direction and class in the last \
-             iteration, with its 95% interval over {} replications.",
+             iteration, with its 95% interval over {} replications; an interval reaching below \
+             zero is drawn to 0 (the table gives it whole).",
             r.replications
         ),
         &data,
@@ -523,6 +528,16 @@ pub fn comparison_page(c: &RegionComparison) -> String {
             ),
         ],
     );
+    if t.diverted_per_day_ci95
+        .is_some_and(|hw| hw >= t.diverted_per_day)
+    {
+        page.note(&format!(
+            "The trade diverted's 95% interval reaches 0: with {} replications their best \
+             responses disagree on how many vehicles change crossing. Diverted is a gross \
+             figure (never negative); more replications narrow it.",
+            b.replications
+        ));
+    }
     convergence(&mut page, &[("baseline", b), ("reform", r)]);
 
     page.section("flows", "Flows before and after");
@@ -581,7 +596,8 @@ pub fn comparison_page(c: &RegionComparison) -> String {
              crossing), each with its 95% interval; the table adds the shares of each \
              direction and class's traffic and the paired 95% interval of each change (the \
              spread, replication by replication on common random numbers, of the best \
-             responses to each replication's own border times).",
+             responses to each replication's own border times); an interval reaching below \
+             zero is drawn to 0 (the table gives it whole).",
             b.replications
         ),
         &data,
@@ -630,7 +646,8 @@ pub fn comparison_page(c: &RegionComparison) -> String {
         &chart.render(),
         &format!(
             "Mean time from arrival to exit at each crossing, direction and class, baseline and \
-             reform, each with its 95% interval over {} replications of its last iteration.",
+             reform, each with its 95% interval over {} replications of its last iteration; an \
+             interval reaching below zero is drawn to 0 (the table gives it whole).",
             b.replications
         ),
         &data,

@@ -7,9 +7,8 @@
 //!
 //! Between a baseline and a reform, each crossing × direction gains or loses trade value.
 //! The **trade created** is the net change of all trade (negative: trade destroyed); the
-//! **trade diverted** is the part of the gains at gaining crossings that is matched by losses
-//! at losing ones: `min(Σ gains, Σ losses)`. So `gains = diverted + max(created, 0)` and
-//! `losses = diverted + max(−created, 0)`.
+//! **trade diverted** — each demand flow's vehicles that changed crossing, at their cargo
+//! value — is in `diversion.rs`, since it needs the flows, not these totals.
 //!
 //! Flows can also be labelled by the *country* of their origin and destination
 //! ([`account_by_country`]): a flow from South Africa to the DRC through Zimbabwe and Zambia
@@ -105,8 +104,6 @@ pub fn account(region: &Region, assignment: &Assignment) -> TradeAccount {
 pub struct TradeShift {
     /// Net change of all trade (negative: destroyed).
     pub created: f64,
-    /// Trade moved from losing to gaining crossings.
-    pub diverted: f64,
     /// `[crossing][direction]`: change of the value carried.
     pub by_crossing: Vec<[f64; SIDES]>,
     /// Per side (index into [`Region::sides`]): change of exports per day.
@@ -125,11 +122,8 @@ pub fn shift(base: &TradeAccount, reform: &TradeAccount) -> TradeShift {
         .zip(&reform.by_crossing)
         .map(|(b, r)| [r[0] - b[0], r[1] - b[1]])
         .collect();
-    let gains: f64 = by_crossing.iter().flatten().map(|d| d.max(0.0)).sum();
-    let losses: f64 = by_crossing.iter().flatten().map(|d| (-d).max(0.0)).sum();
     let mut out = TradeShift {
         created: reform.total - base.total,
-        diverted: gains.min(losses),
         by_crossing,
         ..TradeShift::default()
     };
@@ -354,13 +348,12 @@ mod tests {
     }
 
     #[test]
-    fn created_and_diverted_by_hand() {
+    fn created_and_shifted_by_hand() {
         // 30 moves from crossing 0 to crossing 1 northbound, and 5 more is created there.
         let base = account_of(vec![[100.0, 50.0], [20.0, 10.0]], [120.0, 60.0]);
         let reform = account_of(vec![[70.0, 50.0], [55.0, 10.0]], [125.0, 60.0]);
         let s = shift(&base, &reform);
         assert!((s.created - 5.0).abs() < 1e-12);
-        assert!((s.diverted - 30.0).abs() < 1e-12);
         assert_eq!(s.by_crossing, vec![[-30.0, 0.0], [35.0, 0.0]]);
         assert!((s.balance_change[0] - 5.0).abs() < 1e-12);
         assert!((s.balance_change[1] + 5.0).abs() < 1e-12);
