@@ -141,10 +141,6 @@ pub fn spinner_style() -> ProgressStyle {
 /// the side's (`… | reform: iteration 4/50, gap 0.4709`), as `bordersim region` shows
 /// its own.
 #[derive(Debug)]
-#[allow(
-    dead_code,
-    reason = "for the region comparison of `compare`, through `compare_regions_with_progress`"
-)]
 pub struct Side<'a> {
     display: &'a Display,
     name: &'static str,
@@ -152,10 +148,6 @@ pub struct Side<'a> {
 
 impl Display {
     /// The view of this display for side `name` of a comparison (`baseline`, `reform`).
-    #[allow(
-        dead_code,
-        reason = "for the region comparison of `compare`, through `compare_regions_with_progress`"
-    )]
     pub fn side(&self, name: &'static str) -> Side<'_> {
         Side {
             display: self,

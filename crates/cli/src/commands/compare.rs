@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
 use bordersim_experiment::compare_folded;
-use bordersim_experiment::region::compare_regions;
+use bordersim_experiment::region::compare_regions_with_progress;
 
 use crate::args::CompareArgs;
 use crate::failure::{Failure, warn};
@@ -174,8 +174,14 @@ fn compare_region(
     let options = super::region::options(&base, &args.settings, base_path)?;
     let name = format!("{} (at {})", applied.name, applied.crossing);
     let progress = Display::spinner(&args.settings, &format!("region: baseline and {name}"));
-    let comparison = compare_regions(&base.model, &name, &applied.region.model, &options)
-        .map_err(|e| Failure::from_region(e, "cannot run the region comparison".to_owned()))?;
+    let comparison = compare_regions_with_progress(
+        &base.model,
+        &name,
+        &applied.region.model,
+        &options,
+        [&progress.side("baseline"), &progress.side("reform")],
+    )
+    .map_err(|e| Failure::from_region(e, "cannot run the region comparison".to_owned()))?;
     drop(progress);
     for (which, report) in [
         ("baseline", &comparison.baseline),

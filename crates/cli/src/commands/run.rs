@@ -160,6 +160,7 @@ fn check_event_log(path: &Path, args: &RunArgs) -> Result<(), Failure> {
             "--event-log needs a file path (standard output carries the report)"
         )));
     }
+    output::check_csv_name("--event-log", path)?;
     check_output_path("--event-log", path, &[&args.file])?;
     // Two writers may share a device (`/dev/null`), never a file.
     let clash = |d: &Path| {
