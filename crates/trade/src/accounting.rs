@@ -21,8 +21,8 @@
 use serde::Serialize;
 
 use crate::assign::{Assignment, HOURS, HourlyBorder};
-use crate::choice::{generalized_cost, logsum};
-use crate::region::{OdDemand, Region, SIDES};
+use crate::choice::logsum;
+use crate::region::{Region, SIDES};
 
 /// Trade value per day of one side.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -231,24 +231,6 @@ pub fn account_by_country(
     out
 }
 
-/// The utilities of the crossings for one flow (as the choice computes them), `None` where
-/// closed; `border` gives each crossing's border minutes for the flow's direction and class.
-fn flow_utilities(
-    region: &Region,
-    od: &OdDemand,
-    border: impl Fn(usize) -> Option<f64>,
-) -> Vec<Option<f64>> {
-    let p = &region.choice;
-    (0..region.crossings.len())
-        .map(|c| {
-            let travel = region.travel_minutes(od, c)?;
-            let b = border(c)?;
-            let cost = generalized_cost(p, travel, b, region.toll(od, c), od.value_of_time_per_h);
-            Some(region.crossings[c].constant + p.time_coefficient * cost)
-        })
-        .collect()
-}
-
 /// One flow's users' benefit of a reform, per day.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct FlowBenefit {
@@ -309,7 +291,9 @@ pub fn user_benefit(
                     continue;
                 }
                 let ls = |b: &HourlyBorder| {
-                    logsum(&flow_utilities(region, od, |c| b.get(c, d, od.class)[h]))
+                    logsum(&crate::assign::utilities(region, od, |c| {
+                        b.get(c, d, od.class)[h]
+                    }))
                 };
                 let (Some(before), Some(after)) = (ls(base_border), ls(reform_border)) else {
                     continue;

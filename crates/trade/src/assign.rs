@@ -125,8 +125,9 @@ impl Assignment {
 }
 
 /// The utilities of the crossings for one flow, `None` where closed to it; `border` gives
-/// each crossing's border time in minutes for the flow's direction and class.
-fn utilities(
+/// each crossing's border time in minutes for the flow's direction and class (also the
+/// logsum's, in the trade accounting).
+pub(crate) fn utilities(
     region: &Region,
     od: &OdDemand,
     border: impl Fn(usize) -> Option<f64>,
