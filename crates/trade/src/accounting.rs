@@ -309,6 +309,7 @@ pub fn user_benefit(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::region::OdDemand;
     use crate::region_model::examples::{flow, two_zones, zone};
 
     fn account_of(by_crossing: Vec<[f64; 2]>, exports: [f64; 2]) -> TradeAccount {
