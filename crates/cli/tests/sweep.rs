@@ -858,7 +858,7 @@ fn an_unstable_point_is_flagged_in_the_json_csv_table_and_page() {
     assert!(html.contains("unstable points"), "card");
     assert!(html.contains("Unstable: p0000 (offered load &gt;= 1 per server at primary"));
     assert!(
-        html.contains("an unstable point (its queue grows without bound)"),
+        html.contains("an unstable point (its queue grows or never clears)"),
         "legend"
     );
     // The booths chart shades x = 1 a quarter of the gap (1 booth) each side.

@@ -60,8 +60,8 @@ pub fn page(result: &SweepResult) -> String {
             ""
         };
         page.note(&format!(
-            "Unstable: {}. Their queues grow without bound, so their waits depend on the \
-             run's length{capped}: they are shaded on the curves and marked in the tables.",
+            "Unstable: {}. Their queues grow without bound or never clear in the run, so \
+             their waits depend on the run's length{capped}: they are shaded on the curves and marked in the tables.",
             unstable_points
                 .iter()
                 .map(|(id, why)| format!("{id} ({why})"))
@@ -558,7 +558,7 @@ fn draw(page: &mut Page, spec: &CurveSpec, a: usize, values: &[String], points: 
                 series,
                 reference: delta.then(|| (0.0, "baseline".to_owned())),
                 shaded: shading(&unstable_xs, numeric.as_deref().unwrap_or_default()),
-                shaded_label: "an unstable point (its queue grows without bound)".to_owned(),
+                shaded_label: "an unstable point (its queue grows or never clears)".to_owned(),
                 ..XyChart::default()
             }
             .render()

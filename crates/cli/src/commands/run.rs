@@ -160,8 +160,10 @@ fn check_event_log(path: &Path, args: &RunArgs) -> Result<(), Failure> {
             "--event-log needs a file path (standard output carries the report)"
         )));
     }
-    output::check_csv_name("--event-log", path)?;
     check_output_path("--event-log", path, &[&args.file])?;
+    // After the path's own checks, which name a more basic fault (a missing directory, an
+    // input) first.
+    output::check_csv_name("--event-log", path)?;
     // Two writers may share a device (`/dev/null`), never a file.
     let clash = |d: &Path| {
         let special = std::fs::metadata(d).is_ok_and(|m| !m.is_file() && !m.is_dir());
