@@ -219,46 +219,36 @@ fn apply_and_optimise_staffing_refuse_a_name_of_a_format_they_cannot_write() {
         "[plan]\nobjective = \"mean_delay_s\"\n\n[[lane_group]]\nstation = \"primary\"\n\
          budget_lane_hours_per_day = 48\n",
     );
+    let optimise = |option: &'static str, out: &Path| {
+        [
+            "optimise-staffing",
+            s(&tiny),
+            "--plan",
+            s(&plan),
+            option,
+            s(out),
+        ]
+        .map(str::to_owned)
+    };
     for name in ["o.xlsx", "o.json", "o.csv", "o.html", "o"] {
         let out = dir.join(name);
+        let toml_only = |option: &str, kind: &str| {
+            format!(
+                "{option} '{}': this output is a {kind} (TOML); give a name ending in .toml",
+                out.display()
+            )
+        };
         refused(
             &["apply", s(&policy), "-o", s(&out)],
             &out,
-            &format!(
-                "--output '{}': this output is a scenario (TOML); give a name ending in .toml",
-                out.display()
-            ),
+            &toml_only("--output", "scenario"),
         );
-        refused(
-            &[
-                "optimise-staffing",
-                s(&tiny),
-                "--plan",
-                s(&plan),
-                "-o",
-                s(&out),
-            ],
-            &out,
-            &format!(
-                "--output '{}': this output is a scenario (TOML); give a name ending in .toml",
-                out.display()
-            ),
-        );
-        refused(
-            &[
-                "optimise-staffing",
-                s(&tiny),
-                "--plan",
-                s(&plan),
-                "--policy-output",
-                s(&out),
-            ],
-            &out,
-            &format!(
-                "--policy-output '{}': this output is a policy (TOML); give a name ending in .toml",
-                out.display()
-            ),
-        );
+        for (option, kind) in [("-o", "scenario"), ("--policy-output", "policy")] {
+            let args = optimise(option, &out);
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let shown = if option == "-o" { "--output" } else { option };
+            refused(&args, &out, &toml_only(shown, kind));
+        }
     }
     // Any case of the extension, standard output and a device are fine.
     let upper = dir.join("O.TOML");

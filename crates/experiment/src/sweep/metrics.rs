@@ -4,10 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use bordersim_des::SimTime;
-use bordersim_model::{
-    Channel, PreLodged, Scenario, StationId, VehicleKey, decode_queue_key, lane_filter_matches,
-};
+use bordersim_model::{Channel, Scenario, VehicleKey, decode_queue_key, lane_filter_matches};
 
 use super::SweepPoint;
 use crate::report::StationReport;
@@ -173,11 +170,11 @@ impl GroupOverload {
 /// lane rule counts its most lanes.
 pub fn group_overloads(scenario: &Scenario) -> Vec<GroupOverload> {
     let crossing = &scenario.crossing;
-    let rates = crossing.arrival_rates_by_kind(scenario.horizon);
+    let offered = crossing.offered_work_by_kind(scenario.horizon);
     let population = crossing.population();
     let programmes = population.programmes.len().max(1);
     let mut out = Vec::new();
-    for (i, (st, per_kind)) in crossing.stations().iter().zip(&rates).enumerate() {
+    for (st, per_kind) in crossing.stations().iter().zip(&offered) {
         let n = st.lanes.len();
         // A set of groups is a bit set of a `u64`.
         if !(2..=64).contains(&n) || st.merged_into.is_some() {
@@ -187,8 +184,8 @@ pub fn group_overloads(scenario: &Scenario) -> Vec<GroupOverload> {
         let kinds: Vec<(u64, f64)> = per_kind
             .iter()
             .enumerate()
-            .filter(|(_, lam)| **lam > 0.0)
-            .filter_map(|(k, &lam)| {
+            .filter(|(_, erlangs)| **erlangs > 0.0)
+            .filter_map(|(k, &erlangs)| {
                 let (class, programme) = decode_queue_key(k, programmes);
                 let key = VehicleKey {
                     class,
@@ -201,16 +198,7 @@ pub fn group_overloads(scenario: &Scenario) -> Vec<GroupOverload> {
                     .enumerate()
                     .filter(|(_, g)| g.share_when_idle || lane_filter_matches(&g.serves, key))
                     .fold(0u64, |m, (g, _)| m | 1 << g);
-                let share = population.classes[class.index()].pre_lodged_share_in(st.direction);
-                let work = match st.pre_lodged {
-                    PreLodged::Same => 1.0,
-                    PreLodged::Skip => 1.0 - share,
-                    PreLodged::Scale(f) => 1.0 - share + share * f,
-                };
-                let erlangs = crossing
-                    .effective_service(StationId(i as u32), class, programme)
-                    .map(|d| lam * work * (d.mean_ms() / SimTime::MS_PER_HOUR as f64))?;
-                (eligible != 0 && erlangs > 0.0).then_some((eligible, erlangs))
+                (eligible != 0).then_some((eligible, erlangs))
             })
             .collect();
         let lanes: Vec<f64> = st

@@ -72,39 +72,58 @@ impl Crossing {
         crate::validation::station_flows(&self.stations, key, entry, lam0)
     }
 
-    /// Offered load per open server at each station, averaged over the week:
-    /// Σ λ E\[S\] over (class, programme) / mean open servers. A value ≥ 1 means the queue
-    /// grows without bound.
-    pub fn offered_loads(&self, horizon: SimTime) -> Vec<f64> {
+    /// Offered work at each station per vehicle kind (`class × programmes + programme`, as
+    /// [`Crossing::arrival_rates_by_kind`]), in erlangs (hours of service per hour),
+    /// averaged over the week: λ E\[S\], with pre-lodged vehicles skipping the station or
+    /// served faster as it treats them. 0 at a station merged into a joint stop (vehicles
+    /// pass without stopping) and for a kind the station does not serve.
+    pub fn offered_work_by_kind(&self, horizon: SimTime) -> Vec<Vec<f64>> {
         let rates = self.arrival_rates_by_kind(horizon);
         let programmes = self.population.programmes.len().max(1);
         self.stations
             .iter()
-            .zip(&rates)
+            .zip(rates)
             .enumerate()
-            .map(|(i, (st, per_kind))| {
+            .map(|(i, (st, mut per_kind))| {
+                for (k, lam) in per_kind.iter_mut().enumerate() {
+                    if st.merged_into.is_some() {
+                        *lam = 0.0;
+                        continue;
+                    }
+                    let (class, programme) = decode_queue_key(k, programmes);
+                    let share =
+                        self.population.classes[class.index()].pre_lodged_share_in(st.direction);
+                    let work = match st.pre_lodged {
+                        PreLodged::Same => 1.0,
+                        PreLodged::Skip => 1.0 - share,
+                        PreLodged::Scale(f) => 1.0 - share + share * f,
+                    };
+                    // In hours of work per hour (erlangs): a rate near the largest float
+                    // times a service in ms would overflow where the load does not.
+                    *lam = self
+                        .effective_service(StationId(i as u32), class, programme)
+                        .map_or(0.0, |d| {
+                            *lam * work * (d.mean_ms() / SimTime::MS_PER_HOUR as f64)
+                        });
+                }
+                per_kind
+            })
+            .collect()
+    }
+
+    /// Offered load per open server at each station, averaged over the week:
+    /// Σ λ E\[S\] over (class, programme) / mean open servers
+    /// ([`Crossing::offered_work_by_kind`] over the station's mean servers). A value ≥ 1
+    /// means the queue grows without bound.
+    pub fn offered_loads(&self, horizon: SimTime) -> Vec<f64> {
+        self.stations
+            .iter()
+            .zip(self.offered_work_by_kind(horizon))
+            .map(|(st, per_kind)| {
                 if st.merged_into.is_some() {
                     return 0.0; // vehicles pass without stopping
                 }
-                let erlangs: f64 = per_kind
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(k, &lam)| {
-                        let (class, programme) = decode_queue_key(k, programmes);
-                        // Pre-lodged vehicles skip the station or are served faster.
-                        let share = self.population.classes[class.index()]
-                            .pre_lodged_share_in(st.direction);
-                        let work = match st.pre_lodged {
-                            PreLodged::Same => 1.0,
-                            PreLodged::Skip => 1.0 - share,
-                            PreLodged::Scale(f) => 1.0 - share + share * f,
-                        };
-                        // In hours of work per hour (erlangs): a rate near the largest
-                        // float times a service in ms would overflow where the load does not.
-                        self.effective_service(StationId(i as u32), class, programme)
-                            .map(|d| lam * work * (d.mean_ms() / SimTime::MS_PER_HOUR as f64))
-                    })
-                    .sum();
+                let erlangs: f64 = per_kind.iter().sum();
                 let servers = st.mean_servers();
                 if servers <= 0.0 {
                     f64::INFINITY
